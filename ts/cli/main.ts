@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+/** rnn-gd command line: each command lives in ts/cli/commands/<name>.ts and registers itself here. */
+import { Command } from 'commander';
+import { runCli } from './run.js';
+import { registerBounds } from './commands/bounds.js';
+
+const program = new Command('rnn-gd')
+  .description('Train RNNs with (projected) gradient descent as in Cayci & Eryilmaz, and test the theory.')
+  .showHelpAfterError();
+
+registerBounds(program);
+
+await runCli(program, process.argv);
