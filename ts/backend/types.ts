@@ -1,0 +1,60 @@
+/** The one interface both backends (wasm, ts) implement; the trainer and everything above use only this. */
+import type { Dataset, FloatArray, ModelParams, ModelSpec, Projection } from '../types.js';
+
+export type BackendName = 'wasm' | 'ts';
+export type ParamName = 'W' | 'U' | 'W0' | 'U0' | 'c' | 'gradW' | 'gradU';
+
+export interface Backend {
+  readonly name: BackendName;
+  /** Precision and features, recorded with every result (e.g. "wasm simd128 f32", "ts float64"). */
+  readonly description: string;
+  /** Places a model's parameters on this backend. */
+  network(params: ModelParams): Network;
+}
+
+/** A model living on a backend. Free it when done (or use `using`); wasm memory is not garbage-collected. */
+export interface Network extends Disposable {
+  readonly spec: ModelSpec;
+  readonly backend: Backend;
+  /** A copy of one parameter array (default), or a live view when `view` is true. Views die with free(). */
+  read(name: ParamName, opts?: { view?: boolean }): FloatArray;
+  write(name: ParamName, values: ArrayLike<number>): void;
+  /** Float64 copies of W, U, c, W0, U0. */
+  params(): ModelParams;
+  /** Projects the parameters onto the ball around (W0, U0). */
+  project(projection: Projection): void;
+  /** Allocates data and BPTT buffers for up to nMax sequences of length T (memory grows only here). */
+  workspace(nMax: number, T: number): Workspace;
+  free(): void;
+}
+
+export interface TrainChunk {
+  /** Steps completed; fewer than asked only when the loss or gradient became non-finite. */
+  completed: number;
+  /** R(Theta(s)) before each completed step (on the mini-batch for SGD). */
+  losses: Float64Array;
+  /** ||grad R(Theta(s))|| before each completed step. */
+  gradNorms: Float64Array;
+}
+
+export interface Workspace extends Disposable {
+  readonly nMax: number;
+  readonly T: number;
+  /** Number of sequences currently loaded. */
+  readonly n: number;
+  /** Copies a data set (n <= nMax, same T and d) into the workspace. */
+  setData(data: Dataset): void;
+  /** Outputs on the loaded data (n values, or n*T for readout all) and the loss R. */
+  forward(): { loss: number; predictions: Float64Array };
+  /** Loss, with the full-data gradient left in the network's gradW/gradU. */
+  lossGrad(): number;
+  /**
+   * Runs `steps` steps of (projected) gradient descent in one call. With `batch`, step s uses the
+   * sample indices batch.indices[s*size .. (s+1)*size) (mini-batch SGD).
+   */
+  train(steps: number, eta: number, projection: Projection, batch?: { size: number; indices: Uint32Array }): TrainChunk;
+  free(): void;
+}
+
+export const projectionCode = (p: Projection): number => ({ none: 0, maxnorm: 1, l2: 2 })[p.kind];
+export const projectionRadius = (p: Projection): number => (p.kind === 'none' ? 0 : p.rho);

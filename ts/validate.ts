@@ -1,0 +1,38 @@
+/** Boundary validation: zod schemas turned into errors that name the offending field. */
+import { z } from 'zod';
+
+/** Raised for any invalid config, file or argument; the message names the field and what is wrong. */
+export class ValidationError extends Error {
+  override name = 'ValidationError';
+}
+
+/** Parses `value` with `schema`, or throws a ValidationError listing every bad field under `where`. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+    return `${where}: field '${path}': ${issue.message}`;
+  });
+  throw new ValidationError(problems.join('\n'));
+}
+
+/** A finite number (rejects NaN and ±Infinity, which JSON cannot carry anyway but JS objects can). */
+export const finite = () => z.number().refine(Number.isFinite, { message: 'must be a finite number (not NaN or Infinity)' });
+export const positiveInt = () => z.number().int('must be an integer').positive('must be a positive integer');
+
+/** Checks that every entry of an array is finite, naming the first bad index. */
+export function assertFiniteArray(values: ArrayLike<number>, field: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      throw new ValidationError(`field '${field}': entry ${i} is ${values[i]}; every value must be a finite number`);
+    }
+  }
+}
+
+/** Checks an array length against what the shape requires. */
+export function assertLength(values: ArrayLike<number>, expected: number, field: string, shape: string): void {
+  if (values.length !== expected) {
+    throw new ValidationError(`field '${field}': has ${values.length} values, expected ${expected} (${shape})`);
+  }
+}
