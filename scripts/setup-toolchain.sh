@@ -17,8 +17,8 @@ has_wasm_std() { # $1 = rustc binary
 }
 
 RUST_BIN=""
-# 1. A rustup toolchain that has (or can add) the wasm32 target.
-if command -v rustup >/dev/null 2>&1; then
+# 1. A rustup toolchain that has (or can add) the wasm32 target (RNN_GD_SYSTEM_RUST=1 skips it).
+if [ -z "${RNN_GD_SYSTEM_RUST:-}" ] && command -v rustup >/dev/null 2>&1; then
   if has_wasm_std "$(rustup which rustc 2>/dev/null || echo rustc)"; then
     RUST_BIN=$(dirname "$(rustup which rustc)")
   elif timeout 60 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 && has_wasm_std "$(rustup which rustc)"; then

@@ -1,0 +1,55 @@
+# rnn-gd: every target does the set-up it needs (idempotent, fast when already done).
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+NODE_BIN := node_modules/.bin
+WASM_PKG := ts/wasm-pkg
+RUST_SOURCES := $(shell find crates -name '*.rs' -o -name Cargo.toml) Cargo.toml
+TS_SOURCES := $(shell find ts -name '*.ts' -not -path 'ts/wasm-pkg/*')
+WASM_OPT_FLAGS := -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue
+
+.PHONY: setup wasm build test test-rust test-ts demo bench clean
+
+# Toolchain + npm dependencies (scripts/setup-toolchain.sh follows shared/TOOLCHAIN.md).
+.toolchain: scripts/setup-toolchain.sh package-lock.json crates/rnn-wasm/Cargo.toml
+	bash scripts/setup-toolchain.sh | tail -1 > .toolchain
+setup: .toolchain
+
+# Two wasm builds from one crate: SIMD128 (the default) and scalar (fallback for engines without SIMD).
+$(WASM_PKG)/simd/rnn_wasm_bg.wasm: $(RUST_SOURCES) .toolchain
+	$(call wasm_build,simd,-C target-feature=+simd128,--enable-simd)
+$(WASM_PKG)/scalar/rnn_wasm_bg.wasm: $(RUST_SOURCES) .toolchain
+	$(call wasm_build,scalar,,)
+define wasm_build
+	export PATH="$$(sed 's/^RUSTC_PATH=//' .toolchain):$$HOME/.cargo/bin:$$PATH"; \
+	RUSTFLAGS="$(2)" wasm-pack --quiet build crates/rnn-wasm --release --target web --no-pack \
+	  --out-dir ../../$(WASM_PKG)/$(1) --out-name rnn_wasm
+	$(NODE_BIN)/wasm-opt $(WASM_OPT_FLAGS) $(3) $(WASM_PKG)/$(1)/rnn_wasm_bg.wasm -o $(WASM_PKG)/$(1)/rnn_wasm_bg.wasm
+	rm -f $(WASM_PKG)/$(1)/.gitignore
+endef
+wasm: $(WASM_PKG)/simd/rnn_wasm_bg.wasm $(WASM_PKG)/scalar/rnn_wasm_bg.wasm
+
+# The package: TypeScript compiled to dist/, the wasm packages copied beside it.
+dist/.built: $(TS_SOURCES) $(WASM_PKG)/simd/rnn_wasm_bg.wasm $(WASM_PKG)/scalar/rnn_wasm_bg.wasm tsconfig.json tsconfig.build.json
+	rm -rf dist
+	$(NODE_BIN)/tsc -p tsconfig.build.json
+	mkdir -p dist/wasm-pkg && cp -r $(WASM_PKG)/simd $(WASM_PKG)/scalar dist/wasm-pkg/
+	chmod +x dist/cli/main.js
+	touch dist/.built
+build: dist/.built
+
+test-rust: .toolchain
+	cargo test -p rnn-core --release -q
+test-ts: build
+	$(NODE_BIN)/vitest run
+test: test-rust test-ts
+
+# The main job: a quick experiment with an embedded default configuration.
+demo: build
+	node dist/cli/main.js demo
+
+bench: build
+	node bench/run.mjs
+
+clean:
+	rm -rf dist $(WASM_PKG) target .toolchain
