@@ -3,11 +3,15 @@
 import { Command } from 'commander';
 import { runCli } from './run.js';
 import { registerBounds } from './commands/bounds.js';
+import { registerEval } from './commands/eval.js';
+import { registerStep } from './commands/step.js';
 
 const program = new Command('rnn-gd')
   .description('Train RNNs with (projected) gradient descent as in Cayci & Eryilmaz, and test the theory.')
   .showHelpAfterError();
 
 registerBounds(program);
+registerEval(program);
+registerStep(program);
 
 await runCli(program, process.argv);

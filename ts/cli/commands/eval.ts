@@ -1,0 +1,88 @@
+/** `rnn-gd eval`: predictions, loss and (optionally) the gradient of a model on a data set (FORMATS.md). */
+import { Command } from 'commander';
+import { getBackend } from '../../backend/index.js';
+import { readData } from '../../io/data-file.js';
+import { readModelFile } from '../../io/model-file.js';
+import { targetsPerSequence, type Dataset, type ModelParams, type ModelSpec } from '../../types.js';
+import { printJson, UsageError } from '../run.js';
+
+export interface EvalResult {
+  /** n values (readout final) or n*T values, index j*T + t (readout all). */
+  predictions: number[];
+  /** R(Theta), MODEL.md section 5. */
+  loss: number;
+  /** Gradient of R with respect to W and U, same layout as the model file (only when asked). */
+  grad?: { W: number[]; U: number[] };
+}
+
+export interface EvalOptions {
+  grad?: boolean;
+  /** 'wasm' (default) or 'ts'. */
+  backend?: string;
+}
+
+/**
+ * Checks that a data set fits a model: same d, and Y sized for the model's readout
+ * (n values for 'final', n*T for 'all'). The messages name both sources.
+ */
+export function checkCompatible(spec: ModelSpec, data: Dataset, modelWhere = 'model', dataWhere = 'data'): void {
+  if (data.d !== spec.d) {
+    throw new UsageError(`${dataWhere}: inputs have d = ${data.d} but ${modelWhere} has d = ${spec.d}`);
+  }
+  const expected = data.n * targetsPerSequence(spec.readout, data.T);
+  if (data.Y.length !== expected) {
+    const dataReadout = data.Y.length === data.n ? 'final' : 'all';
+    throw new UsageError(
+      `${dataWhere}: Y has ${data.Y.length} values (targets for readout '${dataReadout}') but ${modelWhere} has readout ` +
+        `'${spec.readout}', which needs ${expected} (${spec.readout === 'all' ? `n*T = ${data.n}*${data.T}` : `n = ${data.n}`})`,
+    );
+  }
+}
+
+/** Evaluates `params` on `data` with the chosen backend; frees everything it allocates. */
+export async function evaluate(params: ModelParams, data: Dataset, opts: EvalOptions = {}): Promise<EvalResult> {
+  checkCompatible(params.spec, data);
+  const backend = await getBackend(opts.backend ?? 'wasm');
+  const net = backend.network(params);
+  try {
+    const ws = net.workspace(data.n, data.T);
+    try {
+      ws.setData(data);
+      const { loss, predictions } = ws.forward();
+      const result: EvalResult = { predictions: Array.from(predictions), loss };
+      if (opts.grad) {
+        ws.lossGrad();
+        result.grad = { W: Array.from(net.read('gradW')), U: Array.from(net.read('gradU')) };
+      }
+      return result;
+    } finally {
+      ws.free();
+    }
+  } finally {
+    net.free();
+  }
+}
+
+/** The `eval` command on files: reads the model and the data, then `evaluate`. */
+export async function evalCommand(opts: { model: string; data: string; grad?: boolean; backend?: string }): Promise<EvalResult> {
+  const params = readModelFile(opts.model);
+  const data = readData(opts.data);
+  checkCompatible(params.spec, data, `model ${opts.model}`, `data ${opts.data}`);
+  return evaluate(params, data, { grad: opts.grad, backend: opts.backend });
+}
+
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description('Print the predictions, the loss R and (with --grad) the gradient of a model on a data set, as JSON')
+    .requiredOption('--model <file>', 'model file (rnn-gd.model/1 JSON)')
+    .requiredOption('--data <path>', 'data: rnn-gd.data/1 JSON file, a directory with X.npy + Y.npy (or data.json), or X.npy')
+    .option('--grad', 'also print the gradient with respect to W and U', false)
+    .option('--backend <name>', 'wasm | ts', 'wasm')
+    .action(async (opts: { model: string; data: string; grad: boolean; backend: string }) => {
+      if (opts.backend !== 'wasm' && opts.backend !== 'ts') {
+        throw new UsageError(`option --backend: expected 'wasm' or 'ts', got '${opts.backend}'`);
+      }
+      printJson(await evalCommand(opts));
+    });
+}

@@ -1,0 +1,110 @@
+/** `rnn-gd step`: one (projected) full-batch gradient step, written as a new model file (FORMATS.md). */
+import { Command } from 'commander';
+import { getBackend } from '../../backend/index.js';
+import { readData } from '../../io/data-file.js';
+import { readModelFile, writeModelFile, type ModelFile } from '../../io/model-file.js';
+import type { Dataset, ModelParams, Projection } from '../../types.js';
+import { parseNumber, printJson, UsageError } from '../run.js';
+import { checkCompatible } from './eval.js';
+
+export interface StepOptions {
+  /** step size eta > 0 */
+  lr: number;
+  /** radius rho > 0 of the max-norm ball around (W0, U0); no projection when absent */
+  project?: number;
+  /** 'wasm' (default) or 'ts' */
+  backend?: string;
+}
+
+export interface StepResult {
+  /** The new parameters: W, U after the step; c, W0, U0 (and meta) carried over unchanged. */
+  params: ModelFile;
+  /** R(Theta) before the step. */
+  loss: number;
+  /** ||grad R(Theta)|| before the step. */
+  gradNorm: number;
+}
+
+function checkStepOptions(opts: StepOptions): Projection {
+  if (!Number.isFinite(opts.lr) || opts.lr <= 0) throw new UsageError(`option --lr: must be a finite number > 0, got ${opts.lr}`);
+  if (opts.project === undefined) return { kind: 'none' };
+  if (!Number.isFinite(opts.project) || opts.project <= 0) {
+    throw new UsageError(`option --project: must be a finite number > 0, got ${opts.project}`);
+  }
+  return { kind: 'maxnorm', rho: opts.project };
+}
+
+/**
+ * One step Theta <- P(Theta - lr * grad R(Theta)) on the full data set, where P projects onto
+ * { max_i ||theta_i - theta_i(0)|| <= rho / sqrt(m) } when `project` = rho is given (MODEL.md section 6).
+ */
+export async function stepModel(params: ModelParams & { meta?: Record<string, unknown> }, data: Dataset, opts: StepOptions): Promise<StepResult> {
+  const projection = checkStepOptions(opts);
+  checkCompatible(params.spec, data);
+  const backend = await getBackend(opts.backend ?? 'wasm');
+  const net = backend.network(params);
+  try {
+    const ws = net.workspace(data.n, data.T);
+    try {
+      ws.setData(data);
+      const chunk = ws.train(1, opts.lr, projection);
+      if (chunk.completed !== 1) {
+        throw new UsageError('step: the loss or the gradient is not finite at this model; no step was taken');
+      }
+      // W, U from the backend; c, W0, U0 from the input, so they are carried over bit-exactly
+      // (a float32 backend would otherwise round them).
+      const next: ModelFile = {
+        spec: params.spec,
+        W: Float64Array.from(net.read('W')),
+        U: Float64Array.from(net.read('U')),
+        c: params.c.slice(),
+        W0: params.W0.slice(),
+        U0: params.U0.slice(),
+      };
+      if (params.meta !== undefined) next.meta = params.meta;
+      return { params: next, loss: chunk.losses[0], gradNorm: chunk.gradNorms[0] };
+    } finally {
+      ws.free();
+    }
+  } finally {
+    net.free();
+  }
+}
+
+/** The `step` command on files: reads model and data, steps, writes `out` atomically. */
+export async function stepCommand(opts: StepOptions & { model: string; data: string; out: string }): Promise<{ out: string; loss: number; gradNorm: number }> {
+  checkStepOptions(opts);
+  const params = readModelFile(opts.model);
+  const data = readData(opts.data);
+  checkCompatible(params.spec, data, `model ${opts.model}`, `data ${opts.data}`);
+  const result = await stepModel(params, data, opts);
+  writeModelFile(opts.out, result.params);
+  return { out: opts.out, loss: result.loss, gradNorm: result.gradNorm };
+}
+
+export function registerStep(program: Command): void {
+  program
+    .command('step')
+    .description('Take one full-batch gradient step (projected when --project is given) and write the new model file')
+    .requiredOption('--model <file>', 'model file (rnn-gd.model/1 JSON)')
+    .requiredOption('--data <path>', 'data: rnn-gd.data/1 JSON file, a directory with X.npy + Y.npy (or data.json), or X.npy')
+    .requiredOption('--lr <eta>', 'step size eta > 0')
+    .option('--project <rho>', 'project onto the max-norm ball of radius rho around W0/U0 (per neuron: rho/sqrt(m))')
+    .option('--backend <name>', 'wasm | ts', 'wasm')
+    .requiredOption('--out <file>', 'where to write the new model file')
+    .action(async (opts: { model: string; data: string; lr: string; project?: string; backend: string; out: string }) => {
+      if (opts.backend !== 'wasm' && opts.backend !== 'ts') {
+        throw new UsageError(`option --backend: expected 'wasm' or 'ts', got '${opts.backend}'`);
+      }
+      const summary = await stepCommand({
+        model: opts.model,
+        data: opts.data,
+        out: opts.out,
+        backend: opts.backend,
+        lr: parseNumber('lr', opts.lr)!,
+        project: parseNumber('project', opts.project),
+      });
+      // The model goes to --out; stdout gets a short JSON summary (loss and gradient norm before the step).
+      printJson(summary);
+    });
+}
