@@ -9,6 +9,8 @@ import { uLength, wLength, type Dataset, type FloatArray, type ModelParams, type
 import { ValidationError } from '../validate.js';
 import type { Backend, Network, ParamName, TrainChunk, Workspace } from './types.js';
 import { checkDataShape } from './shape.js';
+import { tangentKernels } from './ts-tangent.js';
+import { ntkKernels } from './ts-ntk.js';
 
 export type Dtype = 'float32' | 'float64';
 type ArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -20,6 +22,7 @@ export function tsBackend(options: { dtype?: Dtype } = {}): Backend {
     name: 'ts',
     description: `ts ${dtype}`,
     network: (params) => new TsNetwork(backend, Arr, params),
+    kernels: { ...tangentKernels, ...ntkKernels },
   };
   return backend;
 }

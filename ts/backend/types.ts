@@ -10,6 +10,40 @@ export interface Backend {
   readonly description: string;
   /** Places a model's parameters on this backend. */
   network(params: ModelParams): Network;
+  /** Tangent-feature kernels (MODEL.md sections 9-10). */
+  readonly kernels: Kernels;
+}
+
+/** A population of diagonal neurons theta_k = (w_k, u_k): a student's neurons or teacher particles. */
+export interface Particles {
+  /** recurrent weights, M values */
+  w: ArrayLike<number>;
+  /** input weights, M*d values, u[k*d + q] */
+  u: ArrayLike<number>;
+}
+
+export interface Kernels {
+  /**
+   * Per-neuron tangent features phi_T(X_j; theta_i) = d h_{i,T-1} / d theta_i in R^{1+d} of the
+   * diagonal recurrence (forward mode): n*M*(1+d) values, index (j*M + i)*(1+d) + q, q = 0 the w-part.
+   */
+  tangentFeatures(spec: TangentSpec, particles: Particles, data: Dataset): Float64Array;
+  /**
+   * out_j = (1/M) sum_k <v_k, phi_T(X_j; theta^k)> without storing features (transport-map teachers).
+   * v has M*(1+d) values, v[k*(1+d) + q].
+   */
+  teacherSum(spec: TangentSpec, particles: Particles, v: ArrayLike<number>, data: Dataset): Float64Array;
+  /** Per-sample gradients of f (readout final): n*P values, P = len(W) + len(U), [W part, U part] per sample. */
+  perSampleGradients(params: ModelParams, data: Dataset): Float64Array;
+  /** Empirical NTK Gram matrix K_jk = <grad f(X_j), grad f(X_k)> (readout final), n*n row-major. */
+  ntkGram(params: ModelParams, data: Dataset): Float64Array;
+}
+
+/** What the diagonal tangent features depend on besides the neurons. */
+export interface TangentSpec {
+  readonly activation: ModelSpec['activation'];
+  readonly alpha: number;
+  readonly d: number;
 }
 
 /** A model living on a backend. Free it when done (or use `using`); wasm memory is not garbage-collected. */
