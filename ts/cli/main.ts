@@ -5,6 +5,7 @@ import { runCli } from './run.js';
 import { registerBounds } from './commands/bounds.js';
 import { registerEval } from './commands/eval.js';
 import { registerStep } from './commands/step.js';
+import { registerTrain } from './commands/train.js';
 
 const program = new Command('rnn-gd')
   .description('Train RNNs with (projected) gradient descent as in Cayci & Eryilmaz, and test the theory.')
@@ -13,5 +14,6 @@ const program = new Command('rnn-gd')
 registerBounds(program);
 registerEval(program);
 registerStep(program);
+registerTrain(program);
 
 await runCli(program, process.argv);

@@ -1,0 +1,176 @@
+/**
+ * `rnn-gd train`: a full training run from flags or a JSON config file. Writes into --out:
+ * model.json (final parameters, with W0/U0), metrics.jsonl (appended as records arrive),
+ * metrics.csv, run.json (config, versions, status). Ctrl-C stops cleanly and keeps everything.
+ */
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { z } from 'zod';
+import { getBackend } from '../../backend/index.js';
+import { initSchema, modelSpecSchema, trainSchema } from '../../config.js';
+import { initialize } from '../../init.js';
+import { readData, dataReadout } from '../../io/data-file.js';
+import { readJsonFile, writeModelFile } from '../../io/model-file.js';
+import { metricsCsv, metricsJsonLine } from '../../io/metrics-file.js';
+import { writeFileAtomic } from '../../io/npy.js';
+import { Trainer } from '../../trainer.js';
+import { runInfo } from '../../version.js';
+import { parseWith } from '../../validate.js';
+import type { Dataset } from '../../types.js';
+import { parseNumber, printJson, UsageError } from '../run.js';
+
+export const trainConfigSchema = z.object({
+  model: modelSpecSchema.partial({ d: true }),
+  init: initSchema.optional(),
+  train: trainSchema,
+  /** Path of a data file or directory (JSON or .npy). */
+  data: z.string().min(1),
+  /** Optional held-out data (path). */
+  test: z.string().min(1).optional(),
+  backend: z.enum(['wasm', 'ts']).default('wasm'),
+}).strict();
+export type TrainConfig = z.output<typeof trainConfigSchema>;
+
+interface TrainFlags {
+  config?: string; data?: string; test?: string; out: string; backend?: string;
+  recurrence?: string; activation?: string; readout?: string; m?: string; alpha?: string;
+  seed?: string; wInit?: string; eta?: string; steps?: string; project?: string; l2?: string;
+  batch?: string; recordEvery?: string; checkpointEvery?: string; quiet?: boolean;
+}
+
+/** Merges a config file (if any) with flags; flags win. Validated, errors name the field. */
+export function trainConfigFromFlags(f: TrainFlags): TrainConfig {
+  const base = (f.config ? readJsonFile(f.config, 'train config') : {}) as Record<string, any>;
+  const num = (name: string, v: string | undefined) => parseNumber(name, v);
+  const model = { ...(base.model ?? {}) };
+  for (const key of ['recurrence', 'activation', 'readout'] as const) if (f[key] !== undefined) model[key] = f[key];
+  if (f.m !== undefined) model.m = num('m', f.m);
+  if (f.alpha !== undefined) model.alpha = num('alpha', f.alpha);
+  const init = { ...(base.init ?? {}) };
+  if (f.seed !== undefined) init.seed = f.seed;
+  if (f.wInit !== undefined) init.w = f.wInit;
+  const train = { ...(base.train ?? {}) };
+  if (f.eta !== undefined) train.eta = num('eta', f.eta);
+  if (f.steps !== undefined) train.steps = num('steps', f.steps);
+  if (f.batch !== undefined) train.batchSize = num('batch', f.batch);
+  if (f.recordEvery !== undefined) train.recordEvery = num('record-every', f.recordEvery);
+  if (f.seed !== undefined) train.seed = f.seed;
+  if (f.project !== undefined && f.l2 !== undefined) throw new UsageError('options --project and --l2 exclude each other: choose one projection');
+  if (f.project !== undefined) train.projection = { kind: 'maxnorm', rho: num('project', f.project) };
+  if (f.l2 !== undefined) train.projection = { kind: 'l2', rho: num('l2', f.l2) };
+  const config: Record<string, unknown> = { ...base, model, init, train };
+  if (f.data !== undefined) config.data = f.data;
+  if (f.test !== undefined) config.test = f.test;
+  if (f.backend !== undefined) config.backend = f.backend;
+  return parseWith(trainConfigSchema, config, f.config ? `train config ${f.config}` : 'train options');
+}
+
+export interface TrainRunOptions {
+  out: string;
+  quiet?: boolean;
+  checkpointEvery?: number;
+  signal?: AbortSignal;
+}
+
+/** Runs a training config, writing results into `out` as they come; returns the run summary. */
+export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
+  const data: Dataset = readData(config.data);
+  const test = config.test ? readData(config.test) : undefined;
+  const readout = dataReadout(data);
+  if (config.model.readout !== undefined && config.model.readout !== readout) {
+    throw new UsageError(`data ${config.data}: targets are for readout '${readout}' but the model asks for readout '${config.model.readout}'`);
+  }
+  if (config.model.d !== undefined && config.model.d !== data.d) {
+    throw new UsageError(`data ${config.data}: d = ${data.d} but the model config says d = ${config.model.d}`);
+  }
+  const params = initialize({ ...config.model, d: data.d, readout }, config.init);
+  const backend = await getBackend(config.backend);
+  mkdirSync(opts.out, { recursive: true });
+  const jsonl = join(opts.out, 'metrics.jsonl');
+  writeFileSync(jsonl, '');
+  const info = runInfo(backend);
+  const writeRun = (extra: Record<string, unknown>) =>
+    writeFileAtomic(join(opts.out, 'run.json'), JSON.stringify({ config, run: info, data: data.meta ?? null, ...extra }, null, 2) + '\n');
+  writeRun({ status: 'running' });
+
+  const trainer = new Trainer({ backend, params, data, test, train: config.train });
+  const bar = !opts.quiet && process.stderr.isTTY
+    ? new cliProgress.SingleBar({ format: 'train [{bar}] {percentage}% | step {value}/{total} | risk {risk} | ETA {eta_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic)
+    : null;
+  bar?.start(config.train.steps, 0, { risk: '-' });
+  const checkpointEvery = opts.checkpointEvery ?? 20;
+  let written = 0;
+  const saveModel = () => writeModelFile(join(opts.out, 'model.json'), { ...trainer.params(), meta: { step: trainer.step, run: info } });
+  try {
+    const result = await trainer.run({
+      signal: opts.signal,
+      onProgress: (record) => {
+        for (; written < trainer.records.length; written++) appendFileSync(jsonl, metricsJsonLine(trainer.records[written]));
+        if (trainer.records.length % checkpointEvery === 0) saveModel();
+        bar?.update(record.step, { risk: record.risk.toExponential(3) });
+      },
+    });
+    for (; written < trainer.records.length; written++) appendFileSync(jsonl, metricsJsonLine(trainer.records[written]));
+    bar?.update(trainer.step);
+    bar?.stop();
+    saveModel();
+    writeFileAtomic(join(opts.out, 'metrics.csv'), metricsCsv(result.records));
+    const last = result.records[result.records.length - 1];
+    const summary = {
+      status: result.status, message: result.message, steps: result.steps,
+      finalRisk: last?.risk, finalTestRisk: last?.testRisk, avgRisk: last?.avgRisk, rhoEff: last?.rhoEff,
+      out: opts.out,
+    };
+    writeRun(summary);
+    return summary;
+  } finally {
+    bar?.stop();
+    trainer.free();
+  }
+}
+
+export function registerTrain(program: Command): void {
+  program.command('train')
+    .description('train a model with (projected) gradient descent; writes model.json, metrics.csv/jsonl and run.json into --out')
+    .option('--config <file>', 'JSON config {model, init, train, data, test, backend}; flags override it')
+    .option('--data <path>', 'training data (rnn-gd.data/1 JSON, a directory, or X.npy with Y.npy beside it)')
+    .option('--test <path>', 'held-out data for the test risk')
+    .requiredOption('--out <dir>', 'output directory')
+    .option('--backend <name>', 'wasm (default) or ts')
+    .option('--recurrence <name>', 'dense or diagonal')
+    .option('--activation <name>', 'tanh (default), sigmoid, sin or relu')
+    .option('--readout <name>', 'final or all (default: from the data)')
+    .option('--m <width>', 'width m (even)')
+    .option('--alpha <alpha>', 'recurrent scale alpha')
+    .option('--seed <seed>', 'seed of the initialization and of the mini-batch order')
+    .option('--w-init <law>', 'diagonal w_i(0) law: uniform (default), rademacher or normal')
+    .option('--eta <eta>', 'step size')
+    .option('--steps <steps>', 'number of steps')
+    .option('--project <rho>', 'projected GD onto the max-norm ball of radius rho around the initialization')
+    .option('--l2 <rho>', 'projected GD onto the l2 ball of radius rho')
+    .option('--batch <b>', 'mini-batch size (default 0: full-batch GD)')
+    .option('--record-every <k>', 'record metrics every k steps (default 10)')
+    .option('--checkpoint-every <r>', 'rewrite model.json every r records (default 20)')
+    .option('--quiet', 'no progress bar')
+    .action(async (flags: TrainFlags) => {
+      const config = trainConfigFromFlags(flags);
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        const summary = await trainCommand(config, {
+          out: flags.out, quiet: flags.quiet, signal: controller.signal,
+          checkpointEvery: parseNumber('checkpoint-every', flags.checkpointEvery),
+        });
+        printJson(summary);
+        if (summary.status === 'diverged') process.exitCode = 3;
+        if (summary.status === 'aborted') process.exitCode = 130;
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+    });
+}
