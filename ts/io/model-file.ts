@@ -48,6 +48,15 @@ const describe = (v: unknown): string => {
   return `a ${typeof v}`;
 };
 
+/** Substitution cost: 0 for equal, 1/2 for look-alikes (case, O/0, l/1), 1 otherwise. */
+const CONFUSABLE = ['o0', 'O0', 'l1', 'I1'];
+function subCost(x: string, y: string): number {
+  if (x === y) return 0;
+  if (x.toLowerCase() === y.toLowerCase() || CONFUSABLE.includes(x + y) || CONFUSABLE.includes(y + x)) return 0.5;
+  return 1;
+}
+
+/** Edit distance with cheap look-alike substitutions (for "did you mean" hints). */
 function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
@@ -55,7 +64,7 @@ function editDistance(a: string, b: string): number {
     prev[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const up = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + subCost(a[i - 1], b[j - 1]));
       diag = up;
     }
   }
@@ -67,7 +76,7 @@ export function checkKeys(obj: Record<string, unknown>, allowed: readonly string
   for (const key of Object.keys(obj)) {
     if (allowed.includes(key)) continue;
     const near = allowed
-      .map((k) => ({ k, dist: k.toLowerCase() === key.toLowerCase() ? 0 : editDistance(k, key) }))
+      .map((k) => ({ k, dist: editDistance(k, key) }))
       .sort((x, y) => x.dist - y.dist)[0];
     const hint = near && near.dist <= Math.max(1, Math.floor(key.length / 3)) ? ` (did you mean '${near.k}'?)` : '';
     throw new ValidationError(
