@@ -101,8 +101,9 @@ describe.each(BACKENDS)('%s backend', (name) => {
       expect(relError(again.U, q.U)).toBeLessThanOrEqual(1e-7);
       // A point already inside the ball does not move.
       using inside = b.network(p);
+      const before = [Array.from(inside.read('W')), Array.from(inside.read('U'))];
       inside.project(proj);
-      expect(Array.from(inside.read('W'))).toEqual(Array.from(b.network(p).read('W')));
+      expect([Array.from(inside.read('W')), Array.from(inside.read('U'))]).toEqual(before);
     }
   });
 
@@ -130,7 +131,8 @@ describe.each(BACKENDS)('%s backend', (name) => {
     expect(result.status).toBe('completed');
     const r = result.records;
     expect(r.map((x) => x.step)).toEqual([0, 20, 40, 60, 80, 100]);
-    expect(r[r.length - 1].risk).toBeLessThan(0.5 * r[0].risk);
+    expect(r[r.length - 1].risk).toBeLessThan(0.7 * r[0].risk);
+    for (let k = 1; k < r.length; k++) expect(r[k].risk).toBeLessThan(r[k - 1].risk);
     expect(r[0].distL2).toBe(0);
     for (const rec of r) {
       expect(rec.rhoEff).toBeLessThanOrEqual(2 * (1 + 1e-5));

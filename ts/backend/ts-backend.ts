@@ -131,8 +131,11 @@ class TsWorkspace implements Workspace {
         Dz[t * m + i] = act.df(z);
       }
       if (out && (spec.readout === 'all' || t === T - 1)) {
+        // Summed in the pairs (i, i + m/2): under the symmetric initialization each pair is exactly
+        // zero, so f(X; Theta(0)) = 0 bit-exactly (the Rust core sums the same way).
         let f = 0;
-        for (let i = 0; i < m; i++) f += c[i] * H[t * m + i];
+        const half = m / 2, base = t * m;
+        for (let i = 0; i < half; i++) f += c[i] * H[base + i] + c[i + half] * H[base + i + half];
         out[outOffset + (spec.readout === 'all' ? t : 0)] = f * outScale;
       }
     }
