@@ -1,0 +1,122 @@
+//! Dense Elman recurrence: batched forward and BPTT (MODEL.md sections 2 and 5).
+//!
+//! Forward, per t: `Z_t = X_t U^T + H_{t-1} (s W)^T` with `s = alpha/sqrt(m)` (the input
+//! projection for all t is one GEMM), then the fused activation writes `H_t` and `sigma'(Z_t)`.
+//!
+//! Backward: `dZ_t = dH_t * sigma'(Z_t)` (in place), `dH_{t-1} = seed_{t-1} + dZ_t (s W)`
+//! (one GEMM per t); then `dW = s sum_t dZ_t^T H_{t-1}` and `dU = sum_t dZ_t^T X_t`, each one
+//! GEMM whose reduction index runs over all `(t, j)`.
+
+use crate::activation;
+use crate::gemm::{gemm, MatA, MatB};
+use crate::model::{Model, Spec};
+use crate::readout::Seed;
+use crate::vecops::mul_assign;
+
+/// `dz[t][j][i] = sum_k xt[t][j][k] u[i][k]` for all (t, j): the input projection of a batch.
+pub(crate) fn input_projection(spec: &Spec, u: &[f32], rows: usize, xt: &[f32], dz: &mut [f32]) {
+    let (m, d) = (spec.m, spec.d);
+    dz[..rows * m].fill(0.0);
+    gemm(
+        rows,
+        m,
+        d,
+        MatA { data: xt, rs: d, ps: 1 },
+        MatB { data: u, ps: 1, cs: d, scale: 1.0 },
+        dz,
+        m,
+    );
+}
+
+/// `grad_u = sum_{t,j} dZ_t[j]^T x_t[j]` as one GEMM over the reduction index (t, j).
+pub(crate) fn grad_u_product(spec: &Spec, rows: usize, dz: &[f32], xt: &[f32], grad_u: &mut [f32]) {
+    let (m, d) = (spec.m, spec.d);
+    grad_u.fill(0.0);
+    gemm(
+        m,
+        d,
+        rows,
+        MatA { data: dz, rs: 1, ps: m },
+        MatB { data: xt, ps: d, cs: 1, scale: 1.0 },
+        grad_u,
+        d,
+    );
+}
+
+/// Forward pass of `nb` sequences: fills `h` (`T x nb x m`) and `dz` with `sigma'(z)`.
+pub(crate) fn forward(model: &Model, nb: usize, t_len: usize, xt: &[f32], h: &mut [f32], dz: &mut [f32]) {
+    let spec = &model.spec;
+    let m = spec.m;
+    let blk = nb * m;
+    input_projection(spec, &model.u, t_len * nb, xt, dz);
+    for t in 0..t_len {
+        let off = t * blk;
+        if t > 0 {
+            // Z_t += H_{t-1} (s W)^T: B(p = l, c = i) = s W[i*m + l].
+            gemm(
+                nb,
+                m,
+                m,
+                MatA { data: &h[off - blk..off], rs: m, ps: 1 },
+                MatB { data: &model.w, ps: 1, cs: m, scale: spec.w_scale() },
+                &mut dz[off..off + blk],
+                m,
+            );
+        }
+        activation::apply(spec.activation, &mut dz[off..off + blk], &mut h[off..off + blk]);
+    }
+}
+
+/// Backward pass. On entry `dz` holds `sigma'(z)`; on exit it holds `dZ_t` for every t.
+/// When `grads` is given, writes `(grad_w, grad_u)`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn backward(
+    spec: &Spec,
+    w: &[f32],
+    nb: usize,
+    t_len: usize,
+    seed: &Seed,
+    xt: &[f32],
+    h: &[f32],
+    dz: &mut [f32],
+    dh: &mut [f32],
+    grads: Option<(&mut [f32], &mut [f32])>,
+) {
+    let m = spec.m;
+    let blk = nb * m;
+    let s = spec.w_scale();
+    seed.fill(t_len - 1, t_len, nb, dh);
+    for t in (0..t_len).rev() {
+        let off = t * blk;
+        mul_assign(&mut dz[off..off + blk], &dh[..blk]);
+        if t > 0 {
+            seed.fill(t - 1, t_len, nb, dh);
+            // dH_{t-1} += dZ_t (s W): B(p = i, c = l) = s W[i*m + l].
+            gemm(
+                nb,
+                m,
+                m,
+                MatA { data: &dz[off..off + blk], rs: m, ps: 1 },
+                MatB { data: w, ps: m, cs: 1, scale: s },
+                dh,
+                m,
+            );
+        }
+    }
+    if let Some((grad_w, grad_u)) = grads {
+        // dW = s * sum_{t>=1, j} dZ_t[j]^T h_{t-1}[j]  (h_{-1} = 0 contributes nothing).
+        grad_w.fill(0.0);
+        if t_len > 1 {
+            gemm(
+                m,
+                m,
+                (t_len - 1) * nb,
+                MatA { data: &dz[blk..t_len * blk], rs: 1, ps: m },
+                MatB { data: &h[..(t_len - 1) * blk], ps: m, cs: 1, scale: s },
+                grad_w,
+                m,
+            );
+        }
+        grad_u_product(spec, t_len * nb, dz, xt, grad_u);
+    }
+}

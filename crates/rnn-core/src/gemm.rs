@@ -1,0 +1,163 @@
+//! General matrix product `C += A * (scale * B)` over strided views, blocked for the cache.
+//!
+//! A is read through `(row stride, p stride)`, so both `A` and `A^T` of a row-major buffer are
+//! expressible; B through `(p stride, column stride)`, so both `B` and `B^T` are too. Panels of
+//! `KC x 8` of B are packed (and scaled) into a stack buffer, then the `4 x 8` register-blocked
+//! microkernel of [`crate::simd`] sweeps all row strips of A against that panel.
+//!
+//! Every element of C is summed over p in increasing order, starting from its value on entry,
+//! whatever its position in the blocking (interior or edge). Hence two columns of C computed from
+//! identical columns of B are bit-identical (the symmetric initialization relies on this), and
+//! the SIMD and scalar builds agree bit for bit.
+
+use crate::simd::{kernel, MR, NR};
+
+/// Depth of one packed B panel (`KC x 8` floats = 8 KiB on the stack, stays in L1).
+pub const KC: usize = 256;
+
+/// Read-only strided view of A: element `(r, p)` is `data[r * rs + p * ps]`.
+#[derive(Clone, Copy)]
+pub struct MatA<'a> {
+    pub data: &'a [f32],
+    pub rs: usize,
+    pub ps: usize,
+}
+
+/// Read-only strided view of B, scaled: element `(p, c)` is `scale * data[p * ps + c * cs]`.
+#[derive(Clone, Copy)]
+pub struct MatB<'a> {
+    pub data: &'a [f32],
+    pub ps: usize,
+    pub cs: usize,
+    pub scale: f32,
+}
+
+/// `C[r * ldc + c] += sum_{p < k} A(r, p) * B(p, c)` for `r < m`, `c < n`.
+///
+/// Panics (never silently reads out of bounds) if a view is too short for the given sizes.
+pub fn gemm(m: usize, n: usize, k: usize, a: MatA, b: MatB, c: &mut [f32], ldc: usize) {
+    if m == 0 || n == 0 || k == 0 {
+        return;
+    }
+    assert!((m - 1) * ldc + n <= c.len(), "gemm: C too short");
+    let mut panel = [0.0f32; KC * NR];
+    let mut p0 = 0;
+    while p0 < k {
+        let kc = KC.min(k - p0);
+        let mut c0 = 0;
+        while c0 < n {
+            let nc = NR.min(n - c0);
+            pack_b(&b, p0, kc, c0, nc, &mut panel);
+            let mut r0 = 0;
+            while r0 < m {
+                let rows = MR.min(m - r0);
+                let a_sub = &a.data[r0 * a.rs + p0 * a.ps..];
+                let c_sub = &mut c[r0 * ldc + c0..];
+                match rows {
+                    4 => kernel::<4>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
+                    3 => kernel::<3>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
+                    2 => kernel::<2>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
+                    _ => kernel::<1>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
+                }
+                r0 += MR;
+            }
+            c0 += NR;
+        }
+        p0 += KC;
+    }
+}
+
+/// Packs `scale * B(p0 + p, c0 + q)` into `panel[p * 8 + q]`, zero-padding columns `q >= nc`.
+#[inline]
+fn pack_b(b: &MatB, p0: usize, kc: usize, c0: usize, nc: usize, panel: &mut [f32]) {
+    let s = b.scale;
+    if b.cs == 1 && nc == NR {
+        for p in 0..kc {
+            let src = &b.data[(p0 + p) * b.ps + c0..(p0 + p) * b.ps + c0 + NR];
+            let dst = &mut panel[p * NR..p * NR + NR];
+            for q in 0..NR {
+                dst[q] = s * src[q];
+            }
+        }
+    } else {
+        for p in 0..kc {
+            let dst = &mut panel[p * NR..p * NR + NR];
+            for (q, v) in dst.iter_mut().enumerate() {
+                *v = if q < nc { s * b.data[(p0 + p) * b.ps + (c0 + q) * b.cs] } else { 0.0 };
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lcg(seed: &mut u64) -> f32 {
+        *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((*seed >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+    }
+
+    /// Checks every stride form against a naive f64 triple loop.
+    #[test]
+    fn gemm_matches_naive() {
+        let mut seed = 7u64;
+        for &(m, n, k) in &[(1, 1, 1), (4, 8, 3), (5, 9, 7), (13, 17, 300), (3, 24, 513), (33, 6, 2)] {
+            for transpose_a in [false, true] {
+                for transpose_b in [false, true] {
+                    let a: Vec<f32> = (0..m * k).map(|_| lcg(&mut seed)).collect();
+                    let b: Vec<f32> = (0..k * n).map(|_| lcg(&mut seed)).collect();
+                    let c0: Vec<f32> = (0..m * n).map(|_| lcg(&mut seed)).collect();
+                    let (a_rs, a_ps) = if transpose_a { (1, m) } else { (k, 1) };
+                    let (b_ps, b_cs) = if transpose_b { (1, k) } else { (n, 1) };
+                    let scale = 0.75f32;
+                    let mut c = c0.clone();
+                    gemm(
+                        m,
+                        n,
+                        k,
+                        MatA { data: &a, rs: a_rs, ps: a_ps },
+                        MatB { data: &b, ps: b_ps, cs: b_cs, scale },
+                        &mut c,
+                        n,
+                    );
+                    for r in 0..m {
+                        for q in 0..n {
+                            let mut s = c0[r * n + q] as f64;
+                            for p in 0..k {
+                                s += a[r * a_rs + p * a_ps] as f64
+                                    * (scale * b[p * b_ps + q * b_cs]) as f64;
+                            }
+                            let got = c[r * n + q] as f64;
+                            assert!(
+                                (got - s).abs() <= 1e-5 * (1.0 + k as f64).sqrt() * 4.0,
+                                "m={m} n={n} k={k} tA={transpose_a} tB={transpose_b}: {got} vs {s}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Identical columns of B give bit-identical columns of C, wherever they sit in the blocking.
+    #[test]
+    fn identical_columns_are_bit_identical() {
+        let mut seed = 3u64;
+        let (m, n, k) = (7, 22, 300);
+        let a: Vec<f32> = (0..m * k).map(|_| lcg(&mut seed)).collect();
+        let mut b: Vec<f32> = (0..k * n).map(|_| lcg(&mut seed)).collect();
+        for p in 0..k {
+            for q in 0..n / 2 {
+                b[p * n + q + n / 2] = b[p * n + q];
+            }
+        }
+        let mut c = vec![0.0f32; m * n];
+        gemm(m, n, k, MatA { data: &a, rs: k, ps: 1 }, MatB { data: &b, ps: n, cs: 1, scale: 1.0 }, &mut c, n);
+        for r in 0..m {
+            for q in 0..n / 2 {
+                assert_eq!(c[r * n + q].to_bits(), c[r * n + q + n / 2].to_bits());
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! Numerics of rnn-gd: Elman RNNs (dense and diagonal), batched BPTT, projected gradient
+//! descent, per-neuron tangent features, teacher sums and empirical NTK Gram matrices, all in
+//! f32 with f64 loss accumulation (the contract is `spec/MODEL.md`).
+//!
+//! Data flow: a [`Model`] (parameters, initialization, gradient) and a [`Workspace`] (data and
+//! every BPTT buffer for one shape) are allocated once; [`Workspace::forward`],
+//! [`Workspace::loss_grad`] and [`train`] then run without allocating. [`Features`] and
+//! [`Teacher`] own the buffers of the feature/NTK kernels in the same way.
+//!
+//! Module map (one job each):
+//!
+//! * [`simd`]: the only `unsafe` code, a 4-lane vector type and the GEMM microkernel, SIMD128
+//!   on wasm32 with `+simd128`, lane-by-lane elsewhere (bit-identical results);
+//! * [`gemm`]: blocked `C += A * (s B)` over strided views;
+//! * [`activation`]: fused `sigma`/`sigma'` (rational tanh);
+//! * [`model`]: spec and parameters; [`workspace`]: per-shape buffers and passes;
+//! * `dense`, `diagonal`: the two recurrences' forward and backward passes; `readout`: outputs,
+//!   loss, residuals;
+//! * [`projection`]: max-norm and l2 projections; [`train`]: the GD loop;
+//! * [`tangent`]: tangent features and teacher sums; [`ntk`]: per-sample gradients and Gram.
+
+pub mod activation;
+mod dense;
+mod diagonal;
+pub mod gemm;
+pub mod model;
+pub mod ntk;
+pub mod projection;
+mod readout;
+pub mod simd;
+pub mod tangent;
+pub mod train;
+mod vecops;
+pub mod workspace;
+
+pub use model::{Activation, Model, Readout, Recurrence, Spec};
+pub use ntk::Features;
+pub use projection::{project, Projection};
+pub use tangent::Teacher;
+pub use train::train;
+pub use workspace::Workspace;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,75 @@
+//! (Projected, optionally mini-batch) gradient descent: many steps inside one call.
+
+use crate::model::Model;
+use crate::projection::{project, Projection};
+use crate::workspace::Workspace;
+
+/// Runs up to `steps` steps of `Theta <- P(Theta - eta * grad R(Theta))`.
+///
+/// With `batch == 0` each step uses the first `n` sequences; otherwise step `s` uses the sample
+/// indices `ws.batch[s*batch..(s+1)*batch]` (loss normalized by `batch`). Step `s` writes the
+/// pre-step loss `R(Theta(s))` into `ws.losses[s]` and `||grad||` into `ws.grad_norms[s]`.
+///
+/// Stops early, leaving the parameters at their last finite values, if a loss, a gradient or
+/// an updated parameter is non-finite; returns the number of completed (applied) steps.
+/// Nothing is allocated.
+pub fn train(
+    ws: &mut Workspace,
+    model: &mut Model,
+    steps: usize,
+    eta: f32,
+    proj: Projection,
+    batch: usize,
+) -> Result<usize, String> {
+    ws.check_model(model)?;
+    if !eta.is_finite() {
+        return Err(format!("eta must be finite (got {eta})"));
+    }
+    if steps > ws.losses.len() {
+        return Err(format!("steps = {steps} exceeds the reserved capacity {} (call reserve)", ws.losses.len()));
+    }
+    if batch > 0 {
+        if batch > ws.n_max {
+            return Err(format!("batch must be <= n_max = {} (got {batch})", ws.n_max));
+        }
+        let need = steps * batch;
+        if need > ws.batch.len() {
+            return Err(format!("steps * batch = {need} exceeds the reserved batch capacity {}", ws.batch.len()));
+        }
+        if let Some(bad) = ws.batch[..need].iter().find(|&&k| k as usize >= ws.n) {
+            return Err(format!("batch index {bad} is out of range (n = {})", ws.n));
+        }
+    } else {
+        ws.gather(None);
+    }
+    for s in 0..steps {
+        if batch > 0 {
+            // Gather reads `ws.batch` while writing other buffers: take the indices out briefly.
+            let idx = core::mem::take(&mut ws.batch);
+            ws.gather(Some(&idx[s * batch..(s + 1) * batch]));
+            ws.batch = idx;
+        }
+        let loss = ws.loss_grad_batch(model);
+        let gnorm = model.grad_norm();
+        if !loss.is_finite() || !gnorm.is_finite() {
+            return Ok(s);
+        }
+        ws.losses[s] = loss;
+        ws.grad_norms[s] = gnorm;
+        ws.backup_w.copy_from_slice(&model.w);
+        ws.backup_u.copy_from_slice(&model.u);
+        for (p, g) in model.w.iter_mut().zip(&model.grad_w) {
+            *p -= eta * g;
+        }
+        for (p, g) in model.u.iter_mut().zip(&model.grad_u) {
+            *p -= eta * g;
+        }
+        project(model, proj);
+        if !model.w.iter().chain(&model.u).all(|v| v.is_finite()) {
+            model.w.copy_from_slice(&ws.backup_w);
+            model.u.copy_from_slice(&ws.backup_u);
+            return Ok(s);
+        }
+    }
+    Ok(steps)
+}
