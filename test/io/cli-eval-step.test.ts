@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/index.js';
@@ -20,9 +20,10 @@ const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const hasWasm = existsSync(fileURLToPath(new URL('../../ts/wasm-pkg/simd', import.meta.url)));
-const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+// RNN_GD_CLI may point at another build of cli/main.js (e.g. a scratch outDir).
+const cli = process.env.RNN_GD_CLI ?? fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 // Only when dist/ was built with these commands (the tests never build anything themselves).
-const cliBuilt = existsSync(cli) && existsSync(fileURLToPath(new URL('../../dist/cli/commands/step.js', import.meta.url)));
+const cliBuilt = existsSync(cli) && existsSync(join(dirname(cli), 'commands', 'step.js'));
 
 function data(n: number, T: number, d: number, readout: Readout): Dataset {
   const X = Float64Array.from({ length: n * T * d }, (_, i) => 0.6 * Math.sin(1.3 * i + 0.2));
