@@ -14,10 +14,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
 
 function sample(n: number, T: number, d: number, all: boolean, Arr: Float32ArrayConstructor | Float64ArrayConstructor = Float64Array): Dataset {
+  const make = (values: number[]) => (Arr === Float32Array ? Float32Array.from(values) : Float64Array.from(values));
   return {
     n, T, d,
-    X: Arr.from({ length: n * T * d }, (_, i) => Math.sin(i * 1.7) / 3 + 1e-17 * i),
-    Y: Arr.from({ length: all ? n * T : n }, (_, i) => Math.cos(i) * Math.PI),
+    X: make(Array.from({ length: n * T * d }, (_, i) => Math.sin(i * 1.7) / 3 + 1e-17 * i)),
+    Y: make(Array.from({ length: all ? n * T : n }, (_, i) => Math.cos(i) * Math.PI)),
   };
 }
 
