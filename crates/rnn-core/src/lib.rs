@@ -19,6 +19,8 @@
 //! * [`projection`]: max-norm and l2 projections; [`train`]: the GD loop;
 //! * [`tangent`]: tangent features and teacher sums; [`ntk`]: per-sample gradients and Gram.
 
+#![allow(clippy::needless_range_loop, clippy::excessive_precision, clippy::should_implement_trait, clippy::too_many_arguments)]
+
 pub mod activation;
 mod dense;
 mod diagonal;
