@@ -115,7 +115,8 @@ describe('NTK Gram matrix', () => {
   });
 });
 
-const haveWasm = existsSync(fileURLToPath(new URL('../../ts/wasm-pkg/simd/rnn_wasm.js', import.meta.url)));
+// The loader imports both builds statically, so both must be there.
+const haveWasm = ['simd', 'scalar'].every((f) => existsSync(fileURLToPath(new URL(`../../ts/wasm-pkg/${f}/rnn_wasm.js`, import.meta.url))));
 
 describe.skipIf(!haveWasm)('wasm backend kernels agree with the ts reference', () => {
   for (const recurrence of ['dense', 'diagonal'] as const) {
