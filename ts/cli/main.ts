@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { runCli } from './run.js';
 import { registerBounds } from './commands/bounds.js';
+import { registerData } from './commands/data.js';
 import { registerEval } from './commands/eval.js';
 import { registerStep } from './commands/step.js';
 import { registerTrain } from './commands/train.js';
@@ -12,6 +13,7 @@ const program = new Command('rnn-gd')
   .showHelpAfterError();
 
 registerBounds(program);
+registerData(program);
 registerEval(program);
 registerStep(program);
 registerTrain(program);
