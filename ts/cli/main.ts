@@ -3,8 +3,10 @@
 import { Command } from 'commander';
 import { runCli } from './run.js';
 import { registerBounds } from './commands/bounds.js';
+import { registerConstants } from './commands/constants.js';
 import { registerData } from './commands/data.js';
 import { registerEval } from './commands/eval.js';
+import { registerNtk } from './commands/ntk.js';
 import { registerStep } from './commands/step.js';
 import { registerTrain } from './commands/train.js';
 
@@ -13,8 +15,10 @@ const program = new Command('rnn-gd')
   .showHelpAfterError();
 
 registerBounds(program);
+registerConstants(program);
 registerData(program);
 registerEval(program);
+registerNtk(program);
 registerStep(program);
 registerTrain(program);
 

@@ -1,0 +1,138 @@
+/**
+ * `rnn-gd ntk`: the empirical NTK Gram matrix of a model on a data set (MODEL.md section 10): its
+ * spectrum as JSON, optionally the matrix as .npy, the drift from the model's initialization and,
+ * with --test, the kernel ridge baseline against the network.
+ */
+import { Command } from 'commander';
+import { getBackend } from '../../backend/index.js';
+import { readData } from '../../io/data-file.js';
+import { readModelFile } from '../../io/model-file.js';
+import { writeNpy } from '../../io/npy.js';
+import {
+  atInit, empiricalNtk, networkVsKernel, ntkDrift, sampleParticles, type BaselineKernel, type GramStats,
+  type PredictionDistance, type WLaw,
+} from '../../theory/ntk.js';
+import type { ModelParams } from '../../types.js';
+import { parseNumber, printJson, UsageError } from '../run.js';
+import { checkCompatible } from './eval.js';
+
+export interface NtkCommandOptions {
+  model: string;
+  data: string;
+  out?: string;
+  backend?: string;
+  /** Held-out data: adds the kernel ridge baseline and its distance to the network. */
+  test?: string;
+  /** Baseline kernel: 'ntk0' (NTK at W0, U0; default), 'ntk' (at W, U), 'mc' (Monte-Carlo, diagonal only). */
+  kernel?: string;
+  ridge?: number;
+  particles?: number;
+  seed?: string;
+  wLaw?: string;
+}
+
+export interface NtkCommandResult extends GramStats {
+  backend: string;
+  recurrence: string;
+  m: number;
+  d: number;
+  T: number;
+  /** ||K(W, U) - K(W0, U0)||_F / ||K(W0, U0)||_F (0 when the model is at its initialization). */
+  drift: number;
+  /** Where the Gram matrix was written (float64 .npy, shape [n, n]). */
+  out?: string;
+  baseline?: {
+    kernel: string;
+    ridge: number;
+    method: string;
+    nTest: number;
+    kernelTrainRmse: number;
+    kernelTestRmse: number;
+    networkTrainRmse: number;
+    networkTestRmse: number;
+    distance: { train: PredictionDistance; test: PredictionDistance };
+  };
+}
+
+const sameArray = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (v: number, k: number) => v === b[k]);
+
+export async function ntkCommand(opts: NtkCommandOptions): Promise<NtkCommandResult> {
+  const params: ModelParams = readModelFile(opts.model);
+  const data = readData(opts.data);
+  checkCompatible(params.spec, data, `model ${opts.model}`, `data ${opts.data}`);
+  if (params.spec.readout !== 'final') {
+    throw new UsageError(`model ${opts.model}: readout '${params.spec.readout}' is not supported; the NTK Gram matrix is defined for readout 'final'`);
+  }
+  const kernelName = opts.kernel ?? 'ntk0';
+  if (!['ntk0', 'ntk', 'mc'].includes(kernelName)) throw new UsageError(`option --kernel: expected ntk0, ntk or mc, got '${kernelName}'`);
+  if (kernelName === 'mc' && params.spec.recurrence !== 'diagonal') {
+    throw new UsageError(`option --kernel mc: the Monte-Carlo infinite-width kernel is defined for the diagonal recurrence only`);
+  }
+  const backend = await getBackend(opts.backend ?? 'wasm');
+  const { K, stats } = empiricalNtk(backend, params, data);
+  const atInitialization = sameArray(params.W, params.W0) && sameArray(params.U, params.U0);
+  const result: NtkCommandResult = {
+    ...stats,
+    backend: backend.description,
+    recurrence: params.spec.recurrence, m: params.spec.m, d: params.spec.d, T: data.T,
+    drift: atInitialization ? 0 : ntkDrift(backend, params, data, K),
+  };
+  if (opts.out) {
+    writeNpy(opts.out, K, [data.n, data.n], '<f8');
+    result.out = opts.out;
+  }
+  if (opts.test) {
+    const test = readData(opts.test);
+    checkCompatible(params.spec, test, `model ${opts.model}`, `test data ${opts.test}`);
+    if (test.T !== data.T) throw new UsageError(`test data ${opts.test}: T = ${test.T} but the training data has T = ${data.T}`);
+    let kernel: BaselineKernel;
+    if (kernelName === 'mc') {
+      const M = opts.particles ?? 4096;
+      if (!Number.isInteger(M) || M < 1) throw new UsageError(`option --particles: expected a positive integer, got ${M}`);
+      const law = (opts.wLaw ?? 'uniform') as WLaw;
+      if (!['uniform', 'rademacher', 'normal'].includes(law)) throw new UsageError(`option --w-law: expected uniform, rademacher or normal, got '${law}'`);
+      const { activation, alpha, d } = params.spec;
+      kernel = { kind: 'mc', spec: { activation, alpha, d }, particles: sampleParticles(M, d, opts.seed ?? 0, law) };
+    } else {
+      kernel = { kind: 'ntk', params: kernelName === 'ntk0' ? atInit(params) : params };
+    }
+    if (opts.ridge !== undefined && !(opts.ridge >= 0)) throw new UsageError(`option --ridge: expected a number >= 0, got ${opts.ridge}`);
+    const cmp = networkVsKernel(backend, params, data, test, { kernel, ridge: opts.ridge });
+    result.baseline = {
+      kernel: kernelName, ridge: cmp.baseline.ridge, method: cmp.baseline.method, nTest: test.n,
+      kernelTrainRmse: cmp.baseline.trainRmse, kernelTestRmse: cmp.baseline.testRmse,
+      networkTrainRmse: cmp.network.trainRmse, networkTestRmse: cmp.network.testRmse,
+      distance: cmp.distance,
+    };
+  }
+  return result;
+}
+
+export function registerNtk(program: Command): void {
+  program
+    .command('ntk')
+    .description(
+      'Empirical NTK Gram matrix K_jk = <grad f(X_j), grad f(X_k)> of a model (readout final) on a data set: ' +
+        'spectrum, condition number and drift from the initialization as JSON; --out saves K as .npy; ' +
+        '--test adds the kernel ridge baseline and its distance to the network',
+    )
+    .requiredOption('--model <file>', 'model file (rnn-gd.model/1 JSON)')
+    .requiredOption('--data <path>', 'data: rnn-gd.data/1 JSON file, a directory with X.npy + Y.npy (or data.json), or X.npy')
+    .option('--out <file>', 'write the n x n Gram matrix as float64 .npy')
+    .option('--backend <name>', 'wasm | ts', 'wasm')
+    .option('--test <path>', 'held-out data for the kernel ridge baseline')
+    .option('--kernel <name>', 'baseline kernel: ntk0 (NTK at the initialization) | ntk (at the given parameters) | mc (Monte-Carlo infinite-width, diagonal)', 'ntk0')
+    .option('--ridge <R>', 'ridge of the kernel regression (default 1e-10 * trace(K) / n)')
+    .option('--particles <M>', 'particles of the Monte-Carlo kernel (default 4096)')
+    .option('--seed <S>', 'seed of the Monte-Carlo particles (default 0)')
+    .option('--w-law <law>', 'law of the particles\' w: uniform | rademacher | normal', 'uniform')
+    .action(async (raw: { model: string; data: string; out?: string; backend: string; test?: string; kernel: string; ridge?: string; particles?: string; seed?: string; wLaw: string }) => {
+      if (raw.backend !== 'wasm' && raw.backend !== 'ts') {
+        throw new UsageError(`option --backend: expected 'wasm' or 'ts', got '${raw.backend}'`);
+      }
+      printJson(await ntkCommand({
+        model: raw.model, data: raw.data, out: raw.out, backend: raw.backend, test: raw.test, kernel: raw.kernel,
+        ridge: parseNumber('ridge', raw.ridge), particles: parseNumber('particles', raw.particles), seed: raw.seed, wLaw: raw.wLaw,
+      }));
+    });
+}
