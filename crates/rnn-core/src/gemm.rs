@@ -54,10 +54,10 @@ pub fn gemm(m: usize, n: usize, k: usize, a: MatA, b: MatB, c: &mut [f32], ldc: 
                 let a_sub = &a.data[r0 * a.rs + p0 * a.ps..];
                 let c_sub = &mut c[r0 * ldc + c0..];
                 match rows {
-                    4 => kernel::<4>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
-                    3 => kernel::<3>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
-                    2 => kernel::<2>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
-                    _ => kernel::<1>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
+                    4 => kernel::<4, true>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
+                    3 => kernel::<3, true>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
+                    2 => kernel::<2, true>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
+                    _ => kernel::<1, true>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
                 }
                 r0 += MR;
             }

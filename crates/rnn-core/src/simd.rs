@@ -105,7 +105,7 @@ mod imp {
 
     /// See the portable version for the contract.
     #[inline(always)]
-    pub fn kernel<const R: usize>(
+    pub fn kernel<const R: usize, const ACC: bool>(
         kc: usize,
         a: &[f32],
         a_rs: usize,
@@ -122,7 +122,7 @@ mod imp {
         // (R-1)*ldc + nc (full-width loads only when nc == 8).
         unsafe {
             let cp = c.as_mut_ptr();
-            for (r, acc_r) in acc.iter_mut().enumerate() {
+            for (r, acc_r) in acc.iter_mut().enumerate().filter(|_| ACC) {
                 if nc == 8 {
                     acc_r[0] = v128_load(cp.add(r * ldc) as *const v128);
                     acc_r[1] = v128_load(cp.add(r * ldc + 4) as *const v128);
@@ -243,10 +243,10 @@ mod imp {
     }
 
     /// Microkernel: for r < R and q < nc,
-    /// `C[r*ldc + q] += sum_{p < kc} A[r*a_rs + p*a_ps] * bp[p*8 + q]`,
-    /// summed in increasing p, one rounding per multiply and per add, starting from C.
+    /// `C[r*ldc + q] (+)= sum_{p < kc} A[r*a_rs + p*a_ps] * bp[p*8 + q]`,
+    /// summed in increasing p, one rounding per multiply and per add, starting from C (ACC) or 0.
     #[inline(always)]
-    pub fn kernel<const R: usize>(
+    pub fn kernel<const R: usize, const ACC: bool>(
         kc: usize,
         a: &[f32],
         a_rs: usize,
@@ -258,7 +258,7 @@ mod imp {
     ) {
         super::check_kernel_bounds(R, kc, a.len(), a_rs, a_ps, bp.len(), c.len(), ldc, nc);
         let mut acc = [[0.0f32; 8]; R];
-        for (r, acc_r) in acc.iter_mut().enumerate() {
+        for (r, acc_r) in acc.iter_mut().enumerate().filter(|_| ACC) {
             acc_r[..nc].copy_from_slice(&c[r * ldc..r * ldc + nc]);
         }
         for p in 0..kc {
@@ -298,12 +298,13 @@ fn check_kernel_bounds(
     assert!((rows - 1) * ldc + nc <= c_len, "gemm kernel: C out of bounds");
 }
 
-/// `C[r*ldc + q] += sum_p A[r*a_rs + p*a_ps] * bp[p*8 + q]` for `r < R`, `q < nc`; `bp` is a
-/// packed B panel of `kc` rows of 8 floats. Summation is in increasing `p`, starting from the
-/// value in C, with a separate rounding for each multiply and each add (no FMA), in both builds.
+/// `C[r*ldc + q] += sum_p A[r*a_rs + p*a_ps] * bp[p*8 + q]` for `r < R`, `q < nc` (with
+/// `ACC = false`: `C = ...`, C is not read); `bp` is a packed B panel of `kc` rows of 8 floats.
+/// Summation is in increasing `p`, starting from the value in C (or +0), with a separate
+/// rounding for each multiply and each add (no FMA), in both builds.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-pub fn kernel<const R: usize>(
+pub fn kernel<const R: usize, const ACC: bool>(
     kc: usize,
     a: &[f32],
     a_rs: usize,
@@ -313,7 +314,7 @@ pub fn kernel<const R: usize>(
     ldc: usize,
     nc: usize,
 ) {
-    imp::kernel::<R>(kc, a, a_rs, a_ps, bp, c, ldc, nc)
+    imp::kernel::<R, ACC>(kc, a, a_rs, a_ps, bp, c, ldc, nc)
 }
 
 /// True when this build uses SIMD128 instructions.

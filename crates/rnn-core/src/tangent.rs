@@ -18,7 +18,7 @@
 
 use crate::activation::eval4;
 use crate::model::{Activation, Model, Recurrence};
-use crate::simd::F32x4;
+use crate::simd::{kernel, F32x4};
 use crate::workspace::checked_len;
 
 fn round4(m: usize) -> usize {
@@ -89,41 +89,62 @@ fn tangent_loop(
     du: &mut [f32],
     out: &mut [f32],
     m: usize,
-    act: impl Fn(F32x4) -> (F32x4, F32x4),
+    act: impl Fn(F32x4) -> (F32x4, F32x4) + Copy,
 ) {
-    let alpha4 = F32x4::splat(alpha);
     for j in 0..n {
-        h.fill(0.0);
-        dw.fill(0.0);
-        du.fill(0.0);
-        for t in 0..t_len {
-            let xrow = &x[(j * t_len + t) * d..(j * t_len + t + 1) * d];
-            let mut i = 0;
-            while i < m4 {
-                let mut z = F32x4::zero();
-                for k in 0..d {
-                    z = z.add(F32x4::splat(xrow[k]).mul(F32x4::load(ut, k * m4 + i)));
-                }
-                let awv = F32x4::load(aw, i);
-                let hv = F32x4::load(h, i);
-                let z = z.add(awv.mul(hv));
-                let (hn, sp) = act(z);
-                let dwv = sp.mul(alpha4.mul(hv).add(awv.mul(F32x4::load(dw, i))));
-                dwv.store(dw, i);
-                for k in 0..d {
-                    let o = k * m4 + i;
-                    sp.mul(F32x4::splat(xrow[k]).add(awv.mul(F32x4::load(du, o)))).store(du, o);
-                }
-                hn.store(h, i);
-                i += 4;
-            }
-        }
+        let xj = &x[j * t_len * d..(j + 1) * t_len * d];
+        tangent_sample(xj, t_len, d, m4, alpha, aw, ut, h, dw, du, act);
         for i in 0..m {
             let o = (j * m + i) * (1 + d);
             out[o] = dw[i];
             for k in 0..d {
                 out[o + 1 + k] = du[k * m4 + i];
             }
+        }
+    }
+}
+
+/// Forward-mode pass of one sequence `xj` (`T x d`) for all neurons (SIMD over neurons).
+/// Never inlined so that V8 optimizes it after a few calls (see `Teacher::block`).
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+fn tangent_sample(
+    xj: &[f32],
+    t_len: usize,
+    d: usize,
+    m4: usize,
+    alpha: f32,
+    aw: &[f32],
+    ut: &[f32],
+    h: &mut [f32],
+    dw: &mut [f32],
+    du: &mut [f32],
+    act: impl Fn(F32x4) -> (F32x4, F32x4),
+) {
+    let alpha4 = F32x4::splat(alpha);
+    h.fill(0.0);
+    dw.fill(0.0);
+    du.fill(0.0);
+    for t in 0..t_len {
+        let xrow = &xj[t * d..(t + 1) * d];
+        let mut i = 0;
+        while i < m4 {
+            let mut z = F32x4::zero();
+            for k in 0..d {
+                z = z.add(F32x4::splat(xrow[k]).mul(F32x4::load(ut, k * m4 + i)));
+            }
+            let awv = F32x4::load(aw, i);
+            let hv = F32x4::load(h, i);
+            let z = z.add(awv.mul(hv));
+            let (hn, sp) = act(z);
+            let dwv = sp.mul(alpha4.mul(hv).add(awv.mul(F32x4::load(dw, i))));
+            dwv.store(dw, i);
+            for k in 0..d {
+                let o = k * m4 + i;
+                sp.mul(F32x4::splat(xrow[k]).add(awv.mul(F32x4::load(du, o)))).store(du, o);
+            }
+            hn.store(h, i);
+            i += 4;
         }
     }
 }
@@ -138,12 +159,16 @@ pub struct Teacher {
     pub w: Vec<f32>,
     pub u: Vec<f32>,
     pub v: Vec<f32>,
-    /// Blocks of 4 particles: `[w(4), v_w(4), u_0(4)..u_{d-1}(4), vu_0(4)..vu_{d-1}(4)]`.
+    /// Groups of 8 particles: `[w(8), v_w(8), u (d x 8), v_u (d x 8)]` (GEMM B panels).
     packed: Vec<f32>,
 }
 
-/// Samples interleaved per particle block in [`Teacher::sum`] (independent dependency chains).
+/// Samples interleaved per particle group in [`Teacher::sum`] (independent dependency chains).
 const JB: usize = 4;
+/// Particles per group: the width of the GEMM microkernel (two 4-lane vectors).
+const GROUP: usize = crate::simd::NR;
+/// Time steps per chunk of projections.
+const TC: usize = 16;
 
 impl Teacher {
     /// Allocates `count` particles (all zero).
@@ -157,7 +182,7 @@ impl Teacher {
         if !alpha.is_finite() {
             return Err(format!("alpha must be finite (got {alpha})"));
         }
-        let blocks = count.div_ceil(4);
+        let groups = count.div_ceil(GROUP);
         Ok(Teacher {
             activation,
             d,
@@ -166,7 +191,7 @@ impl Teacher {
             w: vec![0.0; count],
             u: vec![0.0; checked_len(&[count, d], "teacher u")?],
             v: vec![0.0; checked_len(&[count, 1 + d], "teacher v")?],
-            packed: vec![0.0; checked_len(&[blocks, 4 * (2 + 2 * d)], "teacher packed")?],
+            packed: vec![0.0; checked_len(&[groups, GROUP * (2 + 2 * d)], "teacher packed")?],
         })
     }
 
@@ -176,16 +201,16 @@ impl Teacher {
 
     fn pack(&mut self) {
         let d = self.d;
-        let stride = 4 * (2 + 2 * d);
+        let stride = GROUP * (2 + 2 * d);
         self.packed.fill(0.0); // padded particles: all zero, so they contribute exactly 0
         for k in 0..self.count {
-            let (b, l) = (k / 4, k % 4);
-            let base = b * stride;
+            let (g, l) = (k / GROUP, k % GROUP);
+            let base = g * stride;
             self.packed[base + l] = self.w[k];
-            self.packed[base + 4 + l] = self.v[k * (1 + d)];
+            self.packed[base + GROUP + l] = self.v[k * (1 + d)];
             for q in 0..d {
-                self.packed[base + 8 + 4 * q + l] = self.u[k * d + q];
-                self.packed[base + 8 + 4 * d + 4 * q + l] = self.v[k * (1 + d) + 1 + q];
+                self.packed[base + 2 * GROUP + GROUP * q + l] = self.u[k * d + q];
+                self.packed[base + 2 * GROUP + GROUP * d + GROUP * q + l] = self.v[k * (1 + d) + 1 + q];
             }
         }
     }
@@ -226,40 +251,74 @@ impl Teacher {
     }
 
     /// Sums `<v_k, phi_T(X_j)>` over all particles for the `J` samples `j0..j0+J` (f64).
-    #[inline(always)]
+    ///
+    /// Per group of 8 particles and chunk of up to `TC` time steps, phase 1 computes the input
+    /// projections `<u, x_t>`, `<v_u, x_t>` with the GEMM microkernel (rows (sample, t),
+    /// columns particles, reduction over the d inputs, same order as the training forward);
+    /// phase 2 runs the `2 J` interleaved recurrences (latency-bound chains that hide each
+    /// other's latency).
+    ///
+    /// Never inlined: V8 runs a wasm function in baseline code until it has been hot for a
+    /// while and only swaps in optimized code at the next call (no on-stack replacement), so
+    /// the hot loop must be a function that is called many times.
+    #[inline(never)]
     fn block<const J: usize>(&self, x: &[f32], j0: usize, t_len: usize, act: impl Fn(F32x4) -> (F32x4, F32x4)) -> [f64; J] {
         let d = self.d;
-        let stride = 4 * (2 + 2 * d);
+        let stride = GROUP * (2 + 2 * d);
         let alpha = F32x4::splat(self.alpha);
         let mut acc = [0.0f64; J];
-        let xs: [&[f32]; J] = core::array::from_fn(|jj| &x[(j0 + jj) * t_len * d..(j0 + jj + 1) * t_len * d]);
-        for p in self.packed.chunks_exact(stride) {
-            let aw = alpha.mul(F32x4::load(p, 0));
-            let avw = alpha.mul(F32x4::load(p, 4));
-            let (pu, pv) = p[8..].split_at(4 * d);
-            let mut h = [F32x4::zero(); J];
-            let mut del = [F32x4::zero(); J];
-            for t in 0..t_len {
+        let mut zb = [[0.0f32; TC * GROUP]; J];
+        let mut vb = [[0.0f32; TC * GROUP]; J];
+        for g in self.packed.chunks_exact(stride) {
+            let aw = [alpha.mul(F32x4::load(g, 0)), alpha.mul(F32x4::load(g, 4))];
+            let avw = [alpha.mul(F32x4::load(g, 8)), alpha.mul(F32x4::load(g, 12))];
+            let (pu, pv) = g[2 * GROUP..].split_at(GROUP * d);
+            let mut h = [[F32x4::zero(); 2]; J];
+            let mut del = [[F32x4::zero(); 2]; J];
+            let mut t0 = 0;
+            while t0 < t_len {
+                let tc = TC.min(t_len - t0);
                 for jj in 0..J {
-                    let xr = &xs[jj][t * d..(t + 1) * d];
-                    let mut zin = F32x4::zero();
-                    let mut vin = F32x4::zero();
-                    for k in 0..d {
-                        let xk = F32x4::splat(xr[k]);
-                        zin = zin.add(xk.mul(F32x4::load(pu, 4 * k)));
-                        vin = vin.add(xk.mul(F32x4::load(pv, 4 * k)));
-                    }
-                    let z = zin.add(aw.mul(h[jj]));
-                    let (hn, sp) = act(z);
-                    del[jj] = sp.mul(avw.mul(h[jj]).add(aw.mul(del[jj])).add(vin));
-                    h[jj] = hn;
+                    let a = &x[((j0 + jj) * t_len + t0) * d..((j0 + jj) * t_len + t0 + tc) * d];
+                    project_rows(tc, d, a, pu, &mut zb[jj]);
+                    project_rows(tc, d, a, pv, &mut vb[jj]);
                 }
+                for tt in 0..tc {
+                    for jj in 0..J {
+                        for half in 0..2 {
+                            let o = tt * GROUP + 4 * half;
+                            let hv = h[jj][half];
+                            let z = F32x4::load(&zb[jj], o).add(aw[half].mul(hv));
+                            let (hn, sp) = act(z);
+                            let dz = avw[half].mul(hv).add(aw[half].mul(del[jj][half])).add(F32x4::load(&vb[jj], o));
+                            del[jj][half] = sp.mul(dz);
+                            h[jj][half] = hn;
+                        }
+                    }
+                }
+                t0 += tc;
             }
             for jj in 0..J {
-                let a = del[jj].to_array();
+                let a = del[jj][0].add(del[jj][1]).to_array();
                 acc[jj] += (a[0] as f64 + a[1] as f64) + (a[2] as f64 + a[3] as f64);
             }
         }
         acc
+    }
+}
+
+/// `out[r*8 + c] = sum_k a[r*d + k] * panel[k*8 + c]` for `r < rows` (from +0, increasing k).
+#[inline(always)]
+fn project_rows(rows: usize, d: usize, a: &[f32], panel: &[f32], out: &mut [f32]) {
+    let mut r0 = 0;
+    while r0 < rows {
+        let (a, c) = (&a[r0 * d..], &mut out[r0 * GROUP..]);
+        match (rows - r0).min(4) {
+            4 => kernel::<4, false>(d, a, d, 1, panel, c, GROUP, GROUP),
+            3 => kernel::<3, false>(d, a, d, 1, panel, c, GROUP, GROUP),
+            2 => kernel::<2, false>(d, a, d, 1, panel, c, GROUP, GROUP),
+            _ => kernel::<1, false>(d, a, d, 1, panel, c, GROUP, GROUP),
+        }
+        r0 += 4;
     }
 }
