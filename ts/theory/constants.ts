@@ -103,8 +103,10 @@ export interface ConstantsResult {
   d: number;
   n: number;
   T: number;
-  /** max_i |w_i| (diagonal) or ||W||_2 / sqrt(m) (dense). */
+  /** max_i |w_i| (diagonal) or ||W||_2 / sqrt(m) (dense), at the given parameters. */
   wBar: number;
+  /** The same at the model's initialization (W0): the w_bar0 of the analytic bound terms. */
+  wBar0: number;
   wBarDefinition: string;
   /** Largest ||x_t|| in the data (the analytic constants assume <= 1). */
   maxInputNorm: number;
@@ -115,7 +117,11 @@ export interface ConstantsResult {
   /** measured / analytic for each constant (null where the analytic value is 0, e.g. L_w at T = 1). */
   ratio: { [K in keyof NeuronConstants]: number | null } | null;
   sensitivity: Sensitivity;
-  /** The bound terms of bounds() (analytic, with the given rho) and the same formulas with the measured constants. */
+  /**
+   * The bound terms: `analytic` is bounds() with w_bar0 = wBar0 (the model's initialization) and the
+   * given rho, i.e. the a-priori bound for a run from W0 inside the ball; `measured` is the same
+   * formulas with L_w, L_u, L_T, beta_T replaced by the measured maxima at the given parameters.
+   */
   terms: {
     rho: number; nuW: number; nuU: number; delta: number;
     analytic: TermsSet | null;
@@ -540,8 +546,9 @@ export function measureConstants(
 }
 
 /** max_i |w_i| (diagonal) or ||W||_2 / sqrt(m) (dense): the w_bar that the analytic side uses. */
-export function wBarOf(params: ModelParams): number {
-  const { spec, W } = params;
+export function wBarOf(params: ModelParams, which: 'W' | 'W0' = 'W'): number {
+  const { spec } = params;
+  const W = params[which];
   if (spec.recurrence === 'diagonal') {
     let b = 0;
     for (let i = 0; i < W.length; i++) b = Math.max(b, Math.abs(W[i]));
@@ -609,17 +616,21 @@ export function constants(params: ModelParams, data: Dataset, opts: ConstantsOpt
   const nu = Math.sqrt(nuW * nuW + nuU * nuU);
   const rho = opts.rho ?? nu;
   const delta = opts.delta ?? 0.05;
+  const wBar0 = wBarOf(params, 'W0');
   const common = {
     activation: spec.activation, alpha: spec.alpha, T, m, n, d, delta, nuW, nuU,
     eta: opts.eta, tau: opts.tau, eps: opts.eps,
-    wBar0: Math.max(wBar, Number.MIN_VALUE), // bounds() needs w_bar0 > 0; a = 0 is the same limit
   };
+  // bounds() needs w_bar0 > 0; w_bar = 0 gives a = 0, the same limit as the smallest positive double.
+  const positive = (x: number) => Math.max(x, Number.MIN_VALUE);
   let atPoint: BoundsResult | null = null;
   let withRho: BoundsResult | null = null;
   let analyticError: string | undefined;
   try {
-    atPoint = bounds({ ...common, rho: 0 });
-    withRho = bounds({ ...common, rho });
+    // The constants: the worst case at these parameters (rho = 0 around them).
+    atPoint = bounds({ ...common, wBar0: positive(wBar), rho: 0 });
+    // The terms: the a-priori bound of this run, the ball of radius rho around the initialization W0.
+    withRho = bounds({ ...common, wBar0: positive(wBar0), rho });
   } catch (err) {
     analyticError = (err as Error).message;
   }
@@ -651,6 +662,7 @@ export function constants(params: ModelParams, data: Dataset, opts: ConstantsOpt
   return {
     recurrence: spec.recurrence, activation: spec.activation, alpha: spec.alpha, m, d, n, T,
     wBar,
+    wBar0,
     wBarDefinition: spec.recurrence === 'diagonal' ? 'max_i |w_i|' : '||W||_2 / sqrt(m) (operator norm; a crude bound)',
     maxInputNorm,
     measured,
