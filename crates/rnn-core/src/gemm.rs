@@ -13,7 +13,7 @@
 use crate::simd::{kernel, MR, NR};
 
 /// Depth of one packed B panel (`KC x 8` floats = 8 KiB on the stack, stays in L1).
-pub const KC: usize = 256;
+pub const KC: usize = 512;
 
 /// Read-only strided view of A: element `(r, p)` is `data[r * rs + p * ps]`.
 #[derive(Clone, Copy)]
