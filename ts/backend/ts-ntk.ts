@@ -104,19 +104,39 @@ export function perSampleGradients(params: ModelParams, data: Dataset): Float64A
   return J;
 }
 
-/** G = A A^T for a row-major n x P matrix A (symmetric, computed once per pair and mirrored). */
+/**
+ * G = A A^T for a row-major n x P matrix A (symmetric: the lower triangle is computed and mirrored).
+ * Four rows of A at a time against each row b, so every row b streamed from memory serves four dot
+ * products (the float64 reference, not the fast path; the Rust kernels are).
+ */
 export function gramOfRows(A: Float64Array, n: number, P: number): Float64Array {
   const K = new Float64Array(n * n);
-  for (let a = 0; a < n; a++) {
-    const ra = A.subarray(a * P, (a + 1) * P);
-    for (let b = 0; b <= a; b++) {
-      const rb = A.subarray(b * P, (b + 1) * P);
-      let s = 0;
-      for (let p = 0; p < P; p++) s += ra[p] * rb[p];
-      K[a * n + b] = s;
-      K[b * n + a] = s;
+  let a = 0;
+  for (; a + 3 < n; a += 4) {
+    const o0 = a * P, o1 = o0 + P, o2 = o1 + P, o3 = o2 + P;
+    for (let b = 0; b <= a + 3; b++) {
+      const ob = b * P;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let p = 0; p < P; p++) {
+        const x = A[ob + p];
+        s0 += A[o0 + p] * x; s1 += A[o1 + p] * x; s2 += A[o2 + p] * x; s3 += A[o3 + p] * x;
+      }
+      if (b <= a) K[a * n + b] = s0;
+      if (b <= a + 1) K[(a + 1) * n + b] = s1;
+      if (b <= a + 2) K[(a + 2) * n + b] = s2;
+      K[(a + 3) * n + b] = s3;
     }
   }
+  for (; a < n; a++) {
+    const oa = a * P;
+    for (let b = 0; b <= a; b++) {
+      const ob = b * P;
+      let s = 0;
+      for (let p = 0; p < P; p++) s += A[oa + p] * A[ob + p];
+      K[a * n + b] = s;
+    }
+  }
+  for (let r = 0; r < n; r++) for (let c = 0; c < r; c++) K[c * n + r] = K[r * n + c];
   return K;
 }
 
