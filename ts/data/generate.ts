@@ -156,6 +156,17 @@ export interface GenerateOptions {
 
 const arr = (a: ArrayLike<number>) => Array.from(a);
 
+async function loadBackend(name: 'wasm' | 'ts'): Promise<Backend> {
+  try {
+    return await getBackend(name);
+  } catch (err) {
+    throw new ValidationError(
+      `data config: field 'backend': the ${name} backend could not be loaded (${(err as Error).message.split('\n')[0]}); ` +
+        `build it with 'make wasm' or choose backend 'ts' (float64 reference, slower)`,
+    );
+  }
+}
+
 function stats(y: Float64Array, count: number): { mean: number; std: number; rms: number } {
   let s = 0, s2 = 0;
   for (let k = 0; k < count; k++) { s += y[k]; s2 += y[k] * y[k]; }
@@ -183,7 +194,7 @@ export async function generateData(configInput: unknown, seed?: Seed, opts: Gene
   const teacher: Record<string, unknown> = {};
   switch (config.system) {
     case 'transport': {
-      const backend = opts.backend ?? await getBackend(config.backend);
+      const backend = opts.backend ?? await loadBackend(config.backend);
       const t = makeClassTeacher(config, d, s);
       raw = teacherValues(t, all, backend, readout);
       if (config.seParticles > 0) {
