@@ -1,0 +1,73 @@
+/**
+ * The one door between the experiments and the rest of the package's rooms: data generation
+ * (ts/data), the transport-map oracle (ts/data/transport), measured constants (ts/theory/constants)
+ * and the empirical NTK (ts/theory/ntk). The point runner calls only these functions.
+ */
+import type { Backend } from '../backend/types.js';
+import { generateData, type GeneratedData } from '../data/generate.js';
+import { approximationFloor, mapRadius } from '../data/transport.js';
+import { constants as measureTheoryConstants } from '../theory/constants.js';
+import { gramStats, relativeDrift } from '../theory/ntk.js';
+import type { Dataset, ModelParams } from '../types.js';
+import type { Seed } from '../rng.js';
+
+export type { GeneratedData };
+export { mapRadius };
+
+/** Train (and test) data of a point: `config` is the data generator's config, `seed` its seed. */
+export function makeData(config: Record<string, unknown>, seed: Seed, backend: Backend): Promise<GeneratedData> {
+  return generateData(config, seed, { backend });
+}
+
+/** A subset of the first `n` sequences (for the costlier measurements). */
+export function headOf(data: Dataset, n: number): Dataset {
+  if (n >= data.n) return data;
+  const per = data.Y.length / data.n;
+  return { n, T: data.T, d: data.d, X: data.X.slice(0, n * data.T * data.d), Y: data.Y.slice(0, n * per) };
+}
+
+export interface OracleMeasure {
+  /** Risk of the linearized network at theta_bar (the approximation floor). */
+  oracleRisk: number;
+  /** Risk of the network itself at theta_bar. */
+  oracleRiskNonlinear: number;
+  /** Radius nu of the stored (normalized) targets' transport map. */
+  nu: number;
+}
+
+/** Oracle parameters theta_bar for the student's init and their risks; null when the data has no transport map. */
+export function oracle(student: ModelParams, gen: GeneratedData, backend: Backend): OracleMeasure | null {
+  if (!gen.map || student.spec.recurrence !== 'diagonal') return null;
+  const floor = approximationFloor(student, gen.map, gen.train, { backend, normalization: { offset: 0, scale: 1 } });
+  const net = backend.network(floor.params);
+  try {
+    const ws = net.workspace(gen.train.n, gen.train.T);
+    try {
+      ws.setData(gen.train);
+      return { oracleRisk: floor.risk, oracleRiskNonlinear: ws.forward().loss, nu: mapRadius(gen.map) };
+    } finally { ws.free(); }
+  } finally { net.free(); }
+}
+
+export interface ConstantsMeasure {
+  /** max ||d h_{i,T-1} / d theta_i|| over neurons and samples (measured L_T). */
+  gradConst: number;
+  /** max spectral norm of d^2 h_{i,T-1} / d theta_i^2 (measured beta_T). */
+  hessConst: number;
+  /** exp(slope) of the memory-decay curve (a measured memory factor), or null. */
+  fittedDecay: number | null;
+}
+
+/** The measured constants of the theory on (at most `samples` sequences of) the data. */
+export function measuredConstants(params: ModelParams, data: Dataset, samples = 64): ConstantsMeasure {
+  const r = measureTheoryConstants(params, headOf(data, samples));
+  return { gradConst: r.measured.L_T, hessConst: r.measured.beta_T, fittedDecay: r.sensitivity.fittedDecay };
+}
+
+/** Empirical NTK Gram matrix (n x n) on the data at the given parameters. */
+export function ntkGram(backend: Backend, params: ModelParams, data: Dataset): Float64Array {
+  return backend.kernels.ntkGram(params, data);
+}
+
+export const ntkMinEigenvalue = (K: Float64Array, n: number): number => gramStats(K, n).minEigenvalue;
+export const kernelDrift = (K0: Float64Array, Ks: Float64Array): number => relativeDrift(K0, Ks);

@@ -1,0 +1,109 @@
+/**
+ * What an experiment is: a preset (size -> list of point configs) and an analysis (results ->
+ * fits, tables, plots and an honest verdict). Each experiment E1..E8 lives in its own module.
+ */
+import type { ModelSpecInput, TrainOptionsInput } from '../config.js';
+import type { MeasureOptions, ParamValue, PointConfig, PointResult, Size } from './types.js';
+
+export type Verdict = 'matches' | 'does not match' | 'inconclusive';
+
+/** A fitted model with its numbers (reported as they are). */
+export interface Fit {
+  name: string;
+  /** The model, e.g. 'm* = a + b log n'. */
+  formula: string;
+  params: Record<string, number | null>;
+  r2?: number | null;
+  /** Points used. */
+  n: number;
+  note?: string;
+}
+
+export interface Table {
+  title: string;
+  columns: string[];
+  rows: (string | number | null)[][];
+}
+
+export interface Plot {
+  /** File stem: NAME.vl.json and NAME.svg. */
+  name: string;
+  title: string;
+  /** A vega-lite spec with its data inline. */
+  spec: Record<string, unknown>;
+}
+
+export interface Analysis {
+  verdict: Verdict;
+  /** Why, with the numbers. */
+  reason: string;
+  /** What was measured (markdown). */
+  measured: string;
+  fits: Fit[];
+  tables: Table[];
+  plots: Plot[];
+  /** Notes: caveats, [derived] labels. */
+  notes?: string[];
+}
+
+export interface PresetOptions {
+  /** Replicates per configuration (default: the experiment's default for the size). */
+  seeds?: number;
+}
+
+export interface Experiment {
+  id: string;
+  title: string;
+  /** The paper's claim under test (quoted from the paper's statements; [derived] where it is ours). */
+  claim: string;
+  /** The setting in words: model, data, training (markdown). */
+  setting(size: Size): string;
+  defaultSeeds: Record<Size, number>;
+  /** The configurations (without seeds) for a size; the sweep crosses them with the seeds. */
+  configs(size: Size): PointTemplate[];
+  analyze(results: PointResult[], size: Size): Analysis;
+}
+
+/** A configuration before seeding: everything but the seed-dependent fields. */
+export interface PointTemplate {
+  params: Record<string, ParamValue>;
+  /** The architecture; d defaults to the data's. */
+  model: Omit<ModelSpecInput, 'd'> & { d?: number };
+  initW?: 'uniform' | 'rademacher' | 'normal';
+  /** The data generator's config; points with equal data config and seed number share data and teacher. */
+  data: Record<string, unknown>;
+  train: TrainOptionsInput;
+  rhoOverNu?: number;
+  measure: MeasureOptions;
+}
+
+/** 'n=128/m=16' from swept values, in their declared order. */
+export const paramKey = (params: Record<string, ParamValue>): string =>
+  Object.entries(params).map(([k, v]) => `${k}=${v}`).join('/');
+
+/** Crosses templates with seeds; the order (configs outer, seeds inner) fixes the point indices. */
+export function expandPoints(exp: Experiment, size: Size, opts: PresetOptions = {}): PointConfig[] {
+  const seeds = opts.seeds ?? exp.defaultSeeds[size];
+  if (!Number.isInteger(seeds) || seeds < 1) throw new RangeError(`seeds must be a positive integer, got ${seeds}`);
+  const out: PointConfig[] = [];
+  for (const t of exp.configs(size)) {
+    const group = `${exp.id}/${paramKey(t.params)}`;
+    for (let s = 0; s < seeds; s++) {
+      out.push({
+        experiment: exp.id,
+        id: `${group}/seed=${s}`,
+        group,
+        params: t.params,
+        seed: s,
+        model: t.model,
+        init: { seed: `${exp.id}/init/${s}`, ...(t.initW ? { w: t.initW } : {}) },
+        data: t.data,
+        dataSeed: `${exp.id}/data/${s}`,
+        train: { ...t.train, seed: `${exp.id}/batches/${s}` },
+        ...(t.rhoOverNu !== undefined ? { rhoOverNu: t.rhoOverNu } : {}),
+        measure: t.measure,
+      });
+    }
+  }
+  return out;
+}

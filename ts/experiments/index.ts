@@ -1,0 +1,17 @@
+/**
+ * Experiments API (runtime-agnostic part): presets E1..E8, the point runner, the worker pool
+ * (give it a worker factory: pool-node.ts for Node worker_threads, pool-browser.ts for Web
+ * Workers), the sweep runner, analysis and vega-lite plots. Node-only file handling (checkpoints,
+ * reports, merge) is in ./node.js.
+ */
+export * from './types.js';
+export type { Experiment, Analysis, Fit, Plot, Table, Verdict, PointTemplate, PresetOptions } from './experiment.js';
+export { expandPoints, paramKey } from './experiment.js';
+export { EXPERIMENTS, getExperiment } from './registry.js';
+export { planSweep, parseShard, formatShard, inShard, sweepFingerprint, type Shard } from './plan.js';
+export { runPoint, type RunPointContext } from './point.js';
+export { WorkerPool, InProcessExecutor, WorkerCrashError, defaultWorkerCount, type PointExecutor, type WorkerFactory, type WorkerHandle } from './pool.js';
+export { runSweep, errorResult, type SweepProgress, type SweepOutcome, type SweepRunOptions } from './sweep.js';
+export { lineChart, renderSvg, type VlSpec } from './plots.js';
+export * as fit from './fit.js';
+export type { WorkerApi, WorkerInit } from './worker-api.js';

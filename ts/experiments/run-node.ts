@@ -1,0 +1,139 @@
+/**
+ * Running experiments from Node: plan -> shard -> checkpoint (resume) -> executor (worker pool or
+ * in-process) -> sweep -> report. Also `mergeSweeps`, which joins shard directories.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { BackendName } from '../backend/types.js';
+import { writeFileAtomic } from '../io/npy.js';
+import { CheckpointError, newManifest, openCheckpoint, readManifest, readPoints, MANIFEST_FILE, POINTS_FILE, type SweepManifest } from './checkpoint.js';
+import { inShard, planSweep, sweepFingerprint, type Shard } from './plan.js';
+import { InProcessExecutor, type PointExecutor } from './pool.js';
+import { createNodePool, nodeDefaultWorkers } from './pool-node.js';
+import { getExperiment } from './registry.js';
+import { writeReport, type WrittenReport } from './report.js';
+import { runSweep, type SweepOutcome, type SweepProgress } from './sweep.js';
+import type { PointResult, Size } from './types.js';
+
+export interface RunExperimentOptions {
+  experiment: string;
+  size: Size;
+  out: string;
+  /** Replicates per configuration (default: the experiment's default for the size). */
+  seeds?: number;
+  /** Number of workers; 0 = in-process (no workers). Default: available cores. */
+  workers?: number;
+  backend?: BackendName;
+  resume?: boolean;
+  force?: boolean;
+  retryFailed?: boolean;
+  shard?: Shard | null;
+  signal?: AbortSignal;
+  onProgress?: (p: SweepProgress) => void;
+  /** Called once the plan is known (before any point runs). */
+  onStart?: (info: { total: number; todo: number; skipped: number; workers: number; backend: string; repaired: boolean }) => void;
+  /** Write the report when the sweep completes (default true). */
+  report?: boolean;
+  /** Only the first `limit` points of the plan (after sharding); for smoke tests. */
+  limit?: number;
+  /** Override the worker entry (tests). */
+  workerUrl?: URL;
+  /** Transform the planned points (tests: inject faults). */
+  mapPoints?: (points: ReturnType<typeof planSweep>) => ReturnType<typeof planSweep>;
+  graceMs?: number;
+}
+
+export interface RunExperimentResult extends SweepOutcome {
+  dir: string;
+  manifest: SweepManifest;
+  skipped: number;
+  report: WrittenReport | null;
+}
+
+export async function runExperiment(o: RunExperimentOptions): Promise<RunExperimentResult> {
+  const exp = getExperiment(o.experiment);
+  const backend: BackendName = o.backend ?? 'wasm';
+  let points = planSweep(exp, o.size, { seeds: o.seeds });
+  if (o.mapPoints) points = o.mapPoints(points);
+  const seeds = o.seeds ?? exp.defaultSeeds[o.size];
+  const manifest = newManifest({
+    experiment: exp.id, title: exp.title, size: o.size, seeds, totalPoints: points.length,
+    fingerprint: sweepFingerprint(points), shard: o.shard ?? null, backend,
+  });
+  const dir = resolve(o.out);
+  const ckpt = openCheckpoint(dir, manifest, { resume: o.resume, force: o.force, retryFailed: o.retryFailed });
+  let share = points.filter((p) => inShard(p.index, o.shard));
+  if (o.limit !== undefined) share = share.slice(0, o.limit);
+  const todo = share.filter((p) => !ckpt.done.has(p.id));
+  const skipped = share.length - todo.length;
+
+  const workers = Math.min(o.workers ?? nodeDefaultWorkers(), Math.max(1, todo.length));
+  const executor: PointExecutor = o.workers === 0
+    ? new InProcessExecutor(backend)
+    : createNodePool({ size: workers, backend, workerUrl: o.workerUrl });
+  let outcome: SweepOutcome;
+  try {
+    if (todo.length > 0) await executor.start();
+    o.onStart?.({ total: share.length, todo: todo.length, skipped, workers: o.workers === 0 ? 0 : workers, backend: executor.backendDescription || backend, repaired: ckpt.repaired });
+    outcome = await runSweep({
+      points: todo, executor, skipped, signal: o.signal, onProgress: o.onProgress, graceMs: o.graceMs,
+      onResult: (r) => ckpt.append(r),
+    });
+  } finally {
+    await executor.close();
+  }
+  let report: WrittenReport | null = null;
+  if (outcome.status === 'completed') {
+    ckpt.compact();
+    if (o.report !== false) report = await writeReport(dir);
+  }
+  return { ...outcome, dir, manifest: ckpt.manifest, skipped, report };
+}
+
+export interface MergeResult {
+  out: string;
+  points: number;
+  missing: number;
+  duplicates: number;
+  report: WrittenReport | null;
+}
+
+/**
+ * Joins sweep directories of one sweep (shards, or partial runs) into `out`: one line per point
+ * (an ok result is preferred over a failed one for the same point), in point-index order.
+ */
+export async function mergeSweeps(out: string, dirs: string[], opts: { report?: boolean; force?: boolean } = {}): Promise<MergeResult> {
+  if (dirs.length === 0) throw new CheckpointError('merge: give at least one sweep directory');
+  const manifests = dirs.map((d) => readManifest(d));
+  const first = manifests[0];
+  manifests.forEach((m, i) => {
+    if (m.experiment !== first.experiment || m.fingerprint !== first.fingerprint) {
+      throw new CheckpointError(`merge: ${dirs[i]} holds ${m.experiment} (size ${m.size}, ${m.seeds} seeds, fingerprint ${m.fingerprint}), ` +
+        `but ${dirs[0]} holds ${first.experiment} (size ${first.size}, ${first.seeds} seeds, fingerprint ${first.fingerprint}): not parts of one sweep`);
+    }
+  });
+  const outDir = resolve(out);
+  if (existsSync(join(outDir, POINTS_FILE)) && !opts.force && !dirs.map((d) => resolve(d)).includes(outDir)) {
+    throw new CheckpointError(`merge: ${outDir} already holds points; use --force to overwrite`);
+  }
+  const byId = new Map<string, PointResult>();
+  let duplicates = 0;
+  for (const d of dirs) {
+    for (const r of readPoints(d)) {
+      const prev = byId.get(r.id);
+      if (prev) {
+        duplicates++;
+        if (prev.status !== 'error' || r.status === 'error') continue;
+      }
+      byId.set(r.id, r);
+    }
+  }
+  const results = [...byId.values()].sort((a, b) => a.index - b.index);
+  mkdirSync(outDir, { recursive: true });
+  const backends = [...new Set(manifests.map((m) => m.backend))];
+  const manifest: SweepManifest = { ...first, shard: null, backend: backends[0], createdAt: new Date().toISOString(), mergedFrom: dirs.map((d) => resolve(d)) };
+  writeFileAtomic(join(outDir, POINTS_FILE), results.map((r) => JSON.stringify(r) + '\n').join(''));
+  writeFileAtomic(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+  const report = opts.report === false ? null : await writeReport(outDir);
+  return { out: outDir, points: results.length, missing: first.totalPoints - results.length, duplicates, report };
+}

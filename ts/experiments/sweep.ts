@@ -1,0 +1,159 @@
+/**
+ * The sweep runner: keeps every executor slot busy, hands each finished point to `onResult` at
+ * once (the caller appends it to the checkpoint), records a failing point with its error and goes
+ * on, and stops cleanly on abort (running points are cancelled and left for a resume; finished
+ * points are kept). Runtime-agnostic: the executor decides between workers and the current thread.
+ */
+import { PACKAGE_VERSION } from '../version.js';
+import { WorkerCrashError, type PointExecutor } from './pool.js';
+import type { IndexedPoint, PointResult } from './types.js';
+
+export interface SweepProgress {
+  /** Points of this run (after resume and shard selection). */
+  total: number;
+  /** Finished in this run (ok, diverged or error). */
+  done: number;
+  failed: number;
+  running: number;
+  /** Points found finished in the checkpoint (not counted in total). */
+  skipped: number;
+  elapsedMs: number;
+  /** Estimated time to finish (null until a point has finished). */
+  etaMs: number | null;
+  /** The result that caused this event, if any. */
+  last?: PointResult;
+}
+
+export interface SweepRunOptions {
+  points: readonly IndexedPoint[];
+  executor: PointExecutor;
+  /** Called once per finished point, in completion order; awaited before the next one is handed over. */
+  onResult: (result: PointResult) => void | Promise<void>;
+  onProgress?: (progress: SweepProgress) => void;
+  signal?: AbortSignal;
+  skipped?: number;
+  /** After an abort, how long running points may take to stop before the workers are ended (ms). */
+  graceMs?: number;
+}
+
+export interface SweepOutcome {
+  status: 'completed' | 'aborted';
+  done: number;
+  failed: number;
+  /** Points not finished (aborted runs): a resume runs them. */
+  remaining: IndexedPoint[];
+  elapsedMs: number;
+}
+
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/** The result recorded for a point that threw or whose worker died. */
+export function errorResult(point: IndexedPoint, err: unknown, backend: string): PointResult {
+  const e = err as { name?: string; message?: string };
+  const crash = err instanceof WorkerCrashError || e?.name === 'WorkerCrashError';
+  return {
+    format: 'rnn-gd.point/1',
+    index: point.index,
+    id: point.id,
+    group: point.group,
+    experiment: point.experiment,
+    params: point.params,
+    seed: point.seed,
+    status: 'error',
+    error: { kind: crash ? 'crash' : 'throw', message: `${e?.name && e.name !== 'Error' ? e.name + ': ' : ''}${e?.message ?? String(err)}` },
+    config: stripIndex(point),
+    run: { package: 'rnn-gd', version: PACKAGE_VERSION, backend, runtime: runtimeName() },
+    timing: { wallMs: 0, finishedAt: new Date().toISOString() },
+  };
+}
+
+export function stripIndex(point: IndexedPoint) {
+  const { index: _index, ...config } = point;
+  return config;
+}
+
+export function runtimeName(): string {
+  if (typeof process !== 'undefined' && process.versions?.node) return `node ${process.versions.node}`;
+  const g = globalThis as { navigator?: { userAgent?: string } };
+  return g.navigator?.userAgent ?? 'unknown';
+}
+
+export async function runSweep(opts: SweepRunOptions): Promise<SweepOutcome> {
+  const { executor, signal } = opts;
+  const queue = [...opts.points].sort((a, b) => a.index - b.index);
+  const total = queue.length;
+  const remaining: IndexedPoint[] = [];
+  const started = now();
+  let done = 0, failed = 0, running = 0;
+  let aborted = signal?.aborted ?? false;
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
+  let resultChain: Promise<void> = Promise.resolve();
+
+  const progress = (last?: PointResult) => {
+    const elapsedMs = now() - started;
+    const left = total - done;
+    opts.onProgress?.({
+      total, done, failed, running, skipped: opts.skipped ?? 0, elapsedMs,
+      etaMs: done > 0 ? (elapsedMs / done) * left : null,
+      ...(last ? { last } : {}),
+    });
+  };
+
+  const onAbort = () => {
+    if (aborted && graceTimer) return;
+    aborted = true;
+    executor.cancel();
+    graceTimer = setTimeout(() => { void executor.close(); }, opts.graceMs ?? 5000);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (aborted) onAbort();
+
+  const finish = (result: PointResult) => {
+    done++;
+    if (result.status === 'error') failed++;
+    resultChain = resultChain.then(() => opts.onResult(result));
+    return resultChain.then(() => progress(result));
+  };
+
+  const runOne = async (point: IndexedPoint): Promise<void> => {
+    running++;
+    let result: PointResult | null = null;
+    let error: unknown = null;
+    try {
+      result = await executor.run(point);
+    } catch (err) {
+      error = err;
+    }
+    running--;
+    if (result) return finish(result);
+    if (error !== null && !aborted) return finish(errorResult(point, error, executor.backendDescription));
+    remaining.push(point); // cancelled (or lost to the abort): left for a resume
+  };
+
+  try {
+    progress();
+    await new Promise<void>((resolve, reject) => {
+      let active = 0;
+      const launch = () => {
+        while (!aborted && active < executor.size && queue.length > 0) {
+          const point = queue.shift()!;
+          active++;
+          runOne(point).then(() => {
+            active--;
+            launch();
+            if (active === 0 && (aborted || queue.length === 0)) resolve();
+          }, reject);
+        }
+        if (active === 0 && (aborted || queue.length === 0)) resolve();
+      };
+      launch();
+    });
+    await resultChain;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    if (graceTimer) clearTimeout(graceTimer);
+  }
+  remaining.push(...queue);
+  remaining.sort((a, b) => a.index - b.index);
+  return { status: aborted && remaining.length > 0 ? 'aborted' : 'completed', done, failed, remaining, elapsedMs: now() - started };
+}

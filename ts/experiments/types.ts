@@ -1,0 +1,162 @@
+/**
+ * Experiment value types. A sweep is a list of points; a point is a plain JSON config (model,
+ * init seed, data config and seed, train options, what to measure) with a stable id; running it
+ * gives a plain JSON result. Both cross worker boundaries by structured clone and live one per
+ * line in a JSONL checkpoint.
+ */
+import type { ModelSpecInput, TrainOptionsInput } from '../config.js';
+
+export type Size = 'quick' | 'full';
+export const SIZES: readonly Size[] = ['quick', 'full'];
+
+/** A swept value: what the analysis groups and plots by. */
+export type ParamValue = number | string | boolean;
+
+/** What a point measures besides the training metrics (each costs time). */
+export interface MeasureOptions {
+  /** Relative target: the risk counts as reached when risk <= eps * R(Theta(0)). */
+  eps?: number;
+  /** Train at all (false: measure at init only, e.g. E6's oracle risk). Default true. */
+  train?: boolean;
+  /** Empirical NTK at init and at the end: relative drift and smallest eigenvalue. */
+  ntk?: boolean;
+  /** Measured gradient and Hessian norms of the hidden state (the bounds' constants). */
+  constants?: boolean;
+  /** Risk of the oracle parameters theta_bar (transport-map teachers only) and the approximation floor. */
+  oracle?: boolean;
+  /** Stop training once the risk reaches eps * R(Theta(0)) (saves time when only the crossing matters). */
+  stopAtEps?: boolean;
+  /** Keep about this many records of the training curve in the result (default 40). */
+  curvePoints?: number;
+}
+
+/** Deliberate failures, for testing the sweep's crash handling only. */
+export interface FaultOptions {
+  /** 'throw': the point throws; 'exit': the worker process dies (process.exit / self.close). */
+  kind: 'throw' | 'exit';
+}
+
+/** One unit of work of a sweep. Plain JSON. */
+export interface PointConfig {
+  /** Experiment id, e.g. 'E1'. */
+  experiment: string;
+  /** Stable id: experiment, swept values and seed, e.g. 'E1/n=128/m=16/seed=0'. */
+  id: string;
+  /** The id without the seed: points of one group are replicates. */
+  group: string;
+  /** The swept values (also what the CSV summary has as columns). */
+  params: Record<string, ParamValue>;
+  /** Replicate number (0, 1, ...): init, data and teacher seeds derive from it. */
+  seed: number;
+  /** The architecture; d defaults to the data's. */
+  model: Omit<ModelSpecInput, 'd'> & { d?: number };
+  init: { seed: number | string; w?: 'uniform' | 'rademacher' | 'normal' };
+  /** Passed to the data generator as it is, with `dataSeed`. */
+  data: Record<string, unknown>;
+  dataSeed: number | string;
+  train: TrainOptionsInput;
+  /**
+   * Max-norm projection radius as a multiple of the teacher's transport-map radius nu (known only
+   * once the data exist); overrides train.projection. Needs a transport-map teacher.
+   */
+  rhoOverNu?: number;
+  measure: MeasureOptions;
+  fault?: FaultOptions;
+}
+
+/** A point with its position in the sweep (the order of the preset's list). */
+export interface IndexedPoint extends PointConfig {
+  index: number;
+}
+
+export type PointStatus = 'ok' | 'diverged' | 'error';
+
+/** Scalar outcomes of a point (null when not measured or undefined). */
+export interface PointMetrics {
+  /** R(Theta(0)) on the training data (the scale of the relative risks). */
+  risk0: number;
+  finalRisk: number;
+  bestRisk: number;
+  /** bestRisk / risk0 */
+  bestRel: number;
+  finalRel: number;
+  finalTestRisk: number | null;
+  /** Average of R(Theta(s)) over the run. */
+  avgRisk: number;
+  /** First recorded step with risk <= eps * risk0 (null: not reached). */
+  stepsToEps: number | null;
+  reached: boolean | null;
+  rhoEff: number;
+  rhoEffMax: number;
+  distL2: number;
+  wScale: number;
+  memoryFactor: number;
+  memoryFactorMax: number;
+  gradNorm0: number;
+  boundaryFraction: number | null;
+  steps: number;
+  /** Why training ended: all steps done, stopped at eps (stopAtEps), or diverged. */
+  stopped: 'steps' | 'eps' | 'diverged' | 'init-only';
+  /** The max-norm radius used (null: no projection). */
+  rho: number | null;
+  /** Relative kernel drift ||K_end - K_0||_F / ||K_0||_F. */
+  ntkDrift?: number | null;
+  ntkMinEig0?: number | null;
+  /** Measured constants: largest ||grad_theta h_{T-1}|| and Hessian norm over neurons and data. */
+  gradConst?: number | null;
+  hessConst?: number | null;
+  /** Risk of the linearized network at the oracle parameters theta_bar (the approximation floor). */
+  oracleRisk?: number | null;
+  oracleRel?: number | null;
+  /** Risk of the (nonlinear) network at theta_bar. */
+  oracleRiskNonlinear?: number | null;
+  /** Transport-map radius nu of the teacher, when known. */
+  nu?: number | null;
+}
+
+/** One record of the downsampled training curve. */
+export interface CurvePoint {
+  step: number;
+  risk: number;
+  avgRisk: number;
+  testRisk?: number;
+  rhoEff: number;
+  distL2: number;
+  memoryFactor: number;
+  gradNorm: number;
+}
+
+/** What produced a result (no dates: results of the same point must compare equal). */
+export interface PointRunInfo {
+  package: string;
+  version: string;
+  backend: string;
+  runtime: string;
+}
+
+export interface PointResult {
+  format: 'rnn-gd.point/1';
+  index: number;
+  id: string;
+  group: string;
+  experiment: string;
+  params: Record<string, ParamValue>;
+  seed: number;
+  status: PointStatus;
+  /** Why the point failed ('throw': it raised; 'crash': its worker died) or diverged. */
+  error?: { kind: 'throw' | 'crash' | 'diverged'; message: string };
+  metrics?: PointMetrics;
+  curve?: CurvePoint[];
+  /** Extra facts from the data generator (teacher, normalization, ...). */
+  data?: Record<string, unknown>;
+  config: PointConfig;
+  run: PointRunInfo;
+  /** Timing and placement: differs between runs of the same point (compare results without it). */
+  timing: { wallMs: number; finishedAt: string; worker?: number };
+}
+
+/** The result fields that are the same whenever the same point runs on the same backend and build. */
+export function stableResult(r: PointResult): Omit<PointResult, 'timing'> {
+  const { timing: _timing, ...rest } = r;
+  return rest;
+}
