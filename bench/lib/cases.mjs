@@ -1,0 +1,65 @@
+/**
+ * The benchmark cases of issue 7, their effective FLOP counts, and the shared starting point every
+ * backend trains from (same parameters, same data, same step), so that losses can be compared.
+ */
+import { initialize, makeRng } from '../../dist/index.js';
+
+/** Effective FLOPs of one full-batch GD step (forward + BPTT, multiply-add = 2). */
+export const stepFlops = ({ recurrence, m, d, T, n }) =>
+  recurrence === 'dense' ? 6 * n * T * (m * m + m * d) : 6 * n * T * m * (d + 1);
+
+/**
+ * FLOPs of one empirical NTK Gram matrix (diagonal, readout final): the per-sample gradients
+ * (one forward + BPTT pass per sample, counted like a diagonal step) plus the n x n Gram product
+ * of the n x P Jacobian, P = m (1 + d). Our convention for case ntk-512 (the issue gives none).
+ */
+export const gramFlops = ({ m, d, T, n }) => 6 * n * T * m * (d + 1) + 2 * n * n * m * (d + 1);
+
+/** Every case: `kind` step = full-batch GD steps; gram = one NTK Gram matrix per "step". */
+export const CASES = [
+  { name: 'dense-128', kind: 'step', recurrence: 'dense', m: 128, d: 8, T: 20, n: 256 },
+  { name: 'dense-256', kind: 'step', recurrence: 'dense', m: 256, d: 8, T: 50, n: 512 },
+  { name: 'diag-512', kind: 'step', recurrence: 'diagonal', m: 512, d: 8, T: 50, n: 512 },
+  { name: 'ntk-512', kind: 'gram', recurrence: 'diagonal', m: 1024, d: 8, T: 20, n: 512 },
+].map((c) => ({ ...c, flops: c.kind === 'gram' ? gramFlops(c) : stepFlops(c) }));
+
+/** The data-parallel case (issue 7, "many cores for one run"). */
+export const PARALLEL_CASE = { name: 'dense-256-n4096', kind: 'step', recurrence: 'dense', m: 256, d: 8, T: 50, n: 4096 };
+PARALLEL_CASE.flops = stepFlops(PARALLEL_CASE);
+
+/** The step every backend runs: full-batch GD with the max-norm projection (MODEL.md section 6). */
+export const ETA = 0.2;
+export const PROJECTION = { kind: 'maxnorm', rho: 1 };
+export const ALPHA = 1;
+
+/**
+ * Parameters: the symmetric initialization, then a small seeded perturbation so that f != 0 (at the
+ * symmetric init the loss is mean(y^2)/2 for any model, which would make the loss check vacuous).
+ * The perturbed point is also Theta(0) for the projection. Values are rounded to float32 so every
+ * backend (float32 or float64) starts from exactly the same numbers.
+ */
+export function benchParams(c) {
+  const p = initialize({ recurrence: c.recurrence, activation: 'tanh', readout: 'final', m: c.m, d: c.d, alpha: ALPHA }, { seed: `bench-${c.name}` });
+  const rng = makeRng(`bench-${c.name}`, 'perturb');
+  for (let i = 0; i < p.W.length; i++) p.W[i] = Math.fround(p.W[i] + 0.3 * rng.normal());
+  for (let i = 0; i < p.U.length; i++) p.U[i] = Math.fround(p.U[i] + 0.3 * rng.normal());
+  p.W0 = p.W.slice();
+  p.U0 = p.U.slice();
+  return p;
+}
+
+/** Inputs x_t ~ N(0, I_d) projected onto the unit ball, targets y ~ N(0, 1/4); float32 values. */
+export function benchData(c, n = c.n) {
+  const { T, d } = c;
+  const rng = makeRng(`bench-${c.name}`, 'data');
+  const X = new Float32Array(n * T * d);
+  for (let p = 0; p < n * T; p++) {
+    let norm = 0;
+    for (let k = 0; k < d; k++) { const v = rng.normal(); X[p * d + k] = v; norm += v * v; }
+    norm = Math.sqrt(norm);
+    if (norm > 1) for (let k = 0; k < d; k++) X[p * d + k] /= norm;
+  }
+  const Y = new Float32Array(n);
+  for (let j = 0; j < n; j++) Y[j] = 0.5 * rng.normal();
+  return { n, T, d, X, Y };
+}

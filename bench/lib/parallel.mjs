@@ -1,0 +1,27 @@
+/** Runner for the data-parallel case: ts/parallel (dist/parallel) with K wasm workers. */
+import { existsSync } from 'node:fs';
+import { benchData, benchParams, ETA, PROJECTION } from './cases.mjs';
+import { wasmBuilt } from './rnn-gd.mjs';
+
+const INDEX = new URL('../../dist/parallel/index.js', import.meta.url);
+export const parallelBuilt = () => existsSync(INDEX) && wasmBuilt('simd');
+
+export async function parallelRunner(c, workers) {
+  if (!parallelBuilt()) return null;
+  const { ParallelTrainer } = await import(INDEX.href);
+  const params = benchParams(c);
+  const data = benchData(c);
+  const trainer = await ParallelTrainer.create(params, data, { workers, flavor: 'simd' });
+  return {
+    trainer,
+    async loss() {
+      return trainer.lossGrad();
+    },
+    async step(k) {
+      const r = await trainer.train(k, ETA, PROJECTION);
+      if (r.completed !== k) throw new Error(`parallel ${c.name}: stopped after ${r.completed}/${k} steps`);
+      return r.losses[k - 1];
+    },
+    free: () => trainer.free(),
+  };
+}

@@ -1,0 +1,78 @@
+/** Machine description, the issue's targets as ratios, and the markdown table. */
+import os from 'node:os';
+
+export function machineInfo(extra = {}) {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model?.trim() ?? 'unknown',
+    cores: cpus.length,
+    node: process.version,
+    v8: process.versions.v8,
+    platform: `${process.platform}-${process.arch}`,
+    ...extra,
+  };
+}
+
+const get = (results, c, b) => results.find((r) => r.case === c && r.backend === b && r.msPerStep != null);
+
+/** The issue's targets, each a ratio measured in this run with PASS / MISS (or n/a when a side is missing). */
+export function targets(results) {
+  const out = [];
+  const ratio = (name, num, den, threshold, how) => {
+    const value = num && den ? how(num, den) : null;
+    out.push({ target: name, threshold, value, status: value == null ? 'n/a' : value >= threshold ? 'PASS' : 'MISS' });
+  };
+  const speedup = (a, b) => b.msPerStep / a.msPerStep;
+  const peak = get(results, 'peak', 'peak');
+  for (const c of ['dense-128', 'dense-256']) {
+    const simd = get(results, c, 'wasm-simd');
+    ratio(`${c}: wasm-simd GFLOP/s / peak`, simd, peak, 0.65, (a, b) => a.gflops / b.gflops);
+    ratio(`${c}: wasm-simd vs ts`, simd, get(results, c, 'ts'), 10, speedup);
+    ratio(`${c}: wasm-simd vs tfjs-wasm`, simd, get(results, c, 'tfjs-wasm'), 10, speedup);
+    ratio(`${c}: wasm-simd vs tfjs-cpu`, simd, get(results, c, 'tfjs-cpu'), 40, speedup);
+  }
+  ratio('diag-512: wasm-simd vs tfjs-wasm', get(results, 'diag-512', 'wasm-simd'), get(results, 'diag-512', 'tfjs-wasm'), 10, speedup);
+  ratio('dense-256-n4096: 2 workers vs 1 (wasm-simd)', get(results, 'dense-256-n4096', 'wasm-simd-parallel-2'), get(results, 'dense-256-n4096', 'wasm-simd'), 1.7, speedup);
+  return out;
+}
+
+const fmtMs = (ms) => (ms == null ? '—' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`);
+const fmtG = (g) => (g == null ? '—' : g >= 10 ? g.toFixed(1) : g.toFixed(2));
+const fmtX = (x) => (x == null ? '—' : x >= 10 ? `${x.toFixed(0)}×` : `${x.toFixed(2)}×`);
+
+export function markdown({ machine, results, checks, memory, targets: tg, notes, durationS }) {
+  const lines = [];
+  lines.push(`# rnn-gd benchmark`, '');
+  lines.push(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.platform}; wasm: ${Object.entries(machine.wasmFeatures).map(([k, v]) => `${k} ${v}`).join(', ')}. ` +
+    `One process run of ${durationS.toFixed(0)} s, ${machine.date}. Time per full-batch GD step (ntk-512: per Gram matrix); median of the repetitions shown.`, '');
+  const cases = [...new Set(results.map((r) => r.case))].filter((c) => c !== 'peak');
+  lines.push('| case | backend | ms/step | GFLOP/s | reps | wasm-simd is × faster | note |', '|---|---|---:|---:|---:|---:|---|');
+  for (const c of cases) {
+    const simd = get(results, c, 'wasm-simd');
+    for (const r of results.filter((x) => x.case === c)) {
+      const x = simd && r.msPerStep != null && r.backend !== 'wasm-simd' ? r.msPerStep / simd.msPerStep : null;
+      lines.push(`| ${c} | ${r.backend} | ${fmtMs(r.msPerStep)} | ${fmtG(r.gflops)} | ${r.reps ?? '—'} | ${fmtX(x)} | ${r.note ?? ''} |`);
+    }
+  }
+  const peak = results.find((r) => r.case === 'peak');
+  if (peak) lines.push(`| peak | peak | ${fmtMs(peak.msPerStep)} | ${fmtG(peak.gflops)} | ${peak.reps ?? '—'} | | ${peak.note ?? ''} |`);
+  lines.push('', '## Targets (issue 7), ratios from this run', '', '| target | needed | measured | |', '|---|---:|---:|---|');
+  for (const t of tg) {
+    const v = t.value == null ? '—' : t.threshold < 1 ? `${(100 * t.value).toFixed(0)}%` : fmtX(t.value);
+    const need = t.threshold < 1 ? `≥ ${(100 * t.threshold).toFixed(0)}%` : `≥ ${t.threshold}×`;
+    lines.push(`| ${t.target} | ${need} | ${v} | ${t.status} |`);
+  }
+  if (checks?.length) {
+    lines.push('', '## Same numbers: loss before and after the first step, relative to the float64 ts reference', '',
+      '| case | backend | loss(Θ₀) | rel. diff | loss(Θ₁) | rel. diff | |', '|---|---|---:|---:|---:|---:|---|');
+    for (const k of checks) {
+      lines.push(`| ${k.case} | ${k.backend} | ${k.loss0?.toPrecision(7) ?? '—'} | ${k.rel0?.toExponential(1) ?? '—'} | ${k.loss1?.toPrecision(7) ?? '—'} | ${k.rel1?.toExponential(1) ?? '—'} | ${k.ok == null ? 'n/a' : k.ok ? 'ok' : 'MISMATCH'} |`);
+    }
+  }
+  if (memory?.length) {
+    lines.push('', '## Memory: wasm memory growth when a network + workspace is created (64 KiB pages)', '', '| case | backend | bytes | MiB |', '|---|---|---:|---:|');
+    for (const m of memory) lines.push(`| ${m.case} | ${m.backend} | ${m.bytes} | ${(m.bytes / 2 ** 20).toFixed(2)} |`);
+  }
+  if (notes?.length) lines.push('', '## Notes', '', ...notes.map((n) => `- ${n}`));
+  return lines.join('\n') + '\n';
+}

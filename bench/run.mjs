@@ -1,0 +1,223 @@
+#!/usr/bin/env node
+/**
+ * `make bench`: every case for every backend in ONE process run, interleaved in rounds (each round
+ * times every (case, backend) once, the order rotating between rounds), after a warm-up; the
+ * median of the repetitions is reported. Slow backends on big cases get fewer repetitions (a time
+ * budget per entry, shown in the table). Writes bench/results/latest.json and latest.md.
+ *
+ *   node bench/run.mjs [--quick] [--cases a,b] [--backends a,b] [--reps N] [--budget S]
+ *                      [--no-parallel] [--python EXE] [--out DIR]
+ *
+ * --python EXE (or BENCH_PYTHON=EXE) also runs bench/python/bench_step.py in this run (JAX and,
+ * when installed, PyTorch) and adds its rows. See docs/performance.md.
+ */
+import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { CASES, PARALLEL_CASE } from './lib/cases.mjs';
+import { rnnRunner, wasmBuilt, wasmModule } from './lib/rnn-gd.mjs';
+import { wasmFeatures } from './lib/machine.mjs';
+import { machineInfo, markdown, targets } from './lib/report.mjs';
+import { measureMemory } from './lib/memory.mjs';
+import { peakRunner, PEAK_CASE } from './lib/peak.mjs';
+import { parallelRunner } from './lib/parallel.mjs';
+
+const { values: opt } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    cases: { type: 'string' },
+    backends: { type: 'string' },
+    reps: { type: 'string' },
+    budget: { type: 'string' },
+    'no-parallel': { type: 'boolean', default: false },
+    python: { type: 'string', default: process.env.BENCH_PYTHON },
+    out: { type: 'string', default: new URL('./results/', import.meta.url).pathname },
+  },
+});
+
+const REPS = Number(opt.reps ?? (opt.quick ? 3 : 5));
+/** Per (case, backend) entry: stop repeating once this much time went into it (at least 1 rep). */
+const BUDGET_MS = 1000 * Number(opt.budget ?? (opt.quick ? 4 : 12));
+/** Target duration of one timed sample (k steps in one call for fast backends). */
+const SAMPLE_MS = opt.quick ? 150 : 400;
+const WARM_MS = opt.quick ? 150 : 500;
+const LOSS_TOL = 1e-3;
+
+const ALL_BACKENDS = ['wasm-simd', 'wasm-scalar', 'ts', 'ts-f32', 'tfjs-wasm', 'tfjs-cpu'];
+const wantCase = (name) => !opt.cases || opt.cases.split(',').includes(name);
+const wantBackend = (name) => !opt.backends || opt.backends.split(',').includes(name);
+/** Entries not run at all, with the reason (shown in the notes). */
+const SKIPS = {
+  'dense-256/ts-f32': 'ts-f32 not run on dense-256 (same code as ts, float32 storage; time budget)',
+  'ntk-512/ts-f32': 'ts-f32 not run on ntk-512 (the Gram kernels compute in float64 on every ts backend)',
+};
+
+const t0 = performance.now();
+const log = (...a) => console.error(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s]`, ...a);
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const h = s.length >> 1; return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2; };
+const notes = [];
+
+// ---- machine ----------------------------------------------------------------------------------
+const features = wasmFeatures();
+const builds = ['simd', 'scalar', 'relaxed'].filter(wasmBuilt);
+const { TFJS_VERSION, tfjsRunner, tfWasmFeatures } = await import('./lib/tfjs.mjs');
+const machine = machineInfo({
+  wasmFeatures: features,
+  rnnGdWasmBuilds: builds,
+  tfjs: { version: TFJS_VERSION, wasm: await tfWasmFeatures() },
+  date: new Date().toISOString(),
+  quick: opt.quick,
+});
+log(`${machine.cpu}, ${machine.cores} cores, node ${machine.node}; wasm builds: ${builds.join(', ') || 'none (run make build)'}`);
+if (!builds.includes('simd')) notes.push('The rnn-gd wasm build is absent (dist/wasm-pkg): wasm-simd, wasm-scalar, peak and the parallel case were not run. Run `make build`.');
+
+// ---- memory (before anything else lives in the wasm instances) ---------------------------------
+const memory = [];
+for (const flavor of ['simd', 'scalar']) {
+  const mod = await wasmModule(flavor);
+  if (mod && wantBackend(`wasm-${flavor}`)) memory.push(...(await measureMemory(mod, `wasm-${flavor}`, CASES.filter((c) => c.kind === 'step' && wantCase(c.name)))));
+}
+
+// ---- entries -------------------------------------------------------------------------------------
+const entries = [];
+async function add(c, backend, make) {
+  if (!wantCase(c.name) || !wantBackend(backend.replace(/-parallel-\d+$/, ''))) return;
+  const skip = SKIPS[`${c.name}/${backend}`];
+  if (skip) { notes.push(skip); return; }
+  let runner = null;
+  try {
+    runner = await make();
+  } catch (err) {
+    notes.push(`${c.name} / ${backend}: could not start (${err.message.split('\n')[0]})`);
+    return;
+  }
+  if (!runner) return;
+  entries.push({ c, backend, runner, samples: [], spent: 0, k: 1, reps: REPS });
+}
+
+for (const c of CASES) {
+  for (const b of ALL_BACKENDS) {
+    if (b.startsWith('tfjs')) {
+      if (c.kind !== 'step') continue;
+      await add(c, b, () => tfjsRunner(b.slice(5), c));
+    } else {
+      await add(c, b, () => rnnRunner(b, c));
+    }
+  }
+}
+if (c_ok(PARALLEL_CASE) && !opt['no-parallel']) {
+  await add(PARALLEL_CASE, 'wasm-simd', () => rnnRunner('wasm-simd', PARALLEL_CASE));
+  await add(PARALLEL_CASE, 'wasm-simd-parallel-2', () => parallelRunner(PARALLEL_CASE, 2));
+}
+await add(PEAK_CASE, 'peak', () => peakRunner());
+function c_ok(c) { return wantCase(c.name); }
+if (CASES.some((c) => c.kind === 'gram' && wantCase(c.name))) {
+  notes.push('ntk-512: tfjs has no per-sample gradients (no vmap), so no tfjs entry. GFLOP/s counts per-sample BPTT (6·n·T·m·(d+1)) plus the Gram product 2·n²·m·(d+1).');
+}
+
+// ---- correctness gate + warm-up ------------------------------------------------------------------
+// Every runner starts from the same Theta0 on the same data: loss(Theta0), one step (the first
+// warm-up step), loss(Theta1). All are compared with the float64 ts reference (or, where ts does
+// not run, with wasm-simd).
+const checks = [];
+for (const e of entries) {
+  const { runner } = e;
+  if (runner.activate) await runner.activate();
+  e.loss0 = e.c.kind === 'step' ? await runner.loss() : null;
+  let t = performance.now();
+  await runner.step(1);
+  let dt = performance.now() - t;
+  e.spent += dt;
+  e.loss1 = e.c.kind === 'step' ? await runner.loss() : null;
+  // More warm-up for fast entries (wasm tier-up, JIT), then calibrate k steps per sample.
+  let warm = dt;
+  let per = dt;
+  while (warm < WARM_MS) {
+    const k = Math.max(1, Math.min(1000, Math.ceil((WARM_MS - warm) / Math.max(per, 0.01) / 2)));
+    t = performance.now();
+    await runner.step(k);
+    const d = performance.now() - t;
+    warm += d;
+    per = d / k;
+  }
+  e.k = Math.max(1, Math.min(1000, Math.round(SAMPLE_MS / per)));
+  e.reps = Math.max(1, Math.min(REPS, Math.floor(BUDGET_MS / (e.k * per))));
+  log(`${e.c.name.padEnd(16)} ${e.backend.padEnd(22)} warm ${per.toFixed(2)} ms/step, ${e.k} steps/sample, ${e.reps} reps`);
+}
+for (const e of entries.filter((x) => x.c.kind === 'step')) {
+  const ref = entries.find((x) => x.c === e.c && x.backend === 'ts') ?? entries.find((x) => x.c === e.c && x.backend === 'wasm-simd');
+  if (!ref || ref === e) continue;
+  const rel = (a, b) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-30);
+  const rel0 = rel(e.loss0, ref.loss0), rel1 = rel(e.loss1, ref.loss1);
+  const ok = rel0 <= LOSS_TOL && rel1 <= LOSS_TOL;
+  checks.push({ case: e.c.name, backend: e.backend, reference: ref.backend, loss0: e.loss0, loss1: e.loss1, rel0, rel1, ok });
+  if (!ok) log(`LOSS MISMATCH ${e.c.name} ${e.backend}: ${e.loss0} vs ${ref.loss0}, ${e.loss1} vs ${ref.loss1}`);
+}
+for (const e of entries.filter((x) => x.c.kind === 'step' && x.backend === 'ts')) {
+  checks.unshift({ case: e.c.name, backend: 'ts (reference)', loss0: e.loss0, loss1: e.loss1, rel0: 0, rel1: 0, ok: true });
+}
+
+// ---- interleaved timed rounds --------------------------------------------------------------------
+for (let round = 0; round < REPS; round++) {
+  const todo = entries.filter((e) => e.samples.length < e.reps);
+  if (!todo.length) break;
+  log(`round ${round + 1}/${REPS}: ${todo.length} entries`);
+  const shift = round % todo.length;
+  for (const e of [...todo.slice(shift), ...todo.slice(0, shift)]) {
+    if (e.runner.activate) await e.runner.activate();
+    const t = performance.now();
+    await e.runner.step(e.k);
+    const dt = performance.now() - t;
+    e.spent += dt;
+    e.samples.push(dt / e.k);
+  }
+}
+
+// ---- results -------------------------------------------------------------------------------------
+const results = entries.map((e) => {
+  const ms = median(e.samples);
+  const r = { case: e.c.name, backend: e.backend, msPerStep: ms, gflops: e.c.flops / (ms * 1e6), reps: e.samples.length, stepsPerRep: e.k };
+  if (e.samples.length < REPS) r.note = `${e.samples.length} rep${e.samples.length > 1 ? 's' : ''} (time budget)`;
+  if (e.c.kind === 'gram') r.note = [r.note, 'per Gram matrix'].filter(Boolean).join('; ');
+  if (e.backend === 'peak') r.note = e.c.note;
+  return r;
+});
+for (const e of entries) await e.runner.free();
+
+// ---- python yardstick (same run, after the JS entries) -------------------------------------------
+let python = null;
+if (opt.python) {
+  log(`python yardstick: ${opt.python} bench/python/bench_step.py`);
+  const out = new URL('./python-latest.json', new URL(`file://${opt.out.endsWith('/') ? opt.out : opt.out + '/'}`));
+  const args = [new URL('./python/bench_step.py', import.meta.url).pathname, '--out', out.pathname];
+  if (opt.quick) args.push('--quick');
+  if (opt.cases) args.push('--cases', opt.cases);
+  const r = spawnSync(opt.python, args, { stdio: ['ignore', 'inherit', 'inherit'], timeout: 20 * 60_000 });
+  if (r.status === 0 && existsSync(out)) {
+    python = JSON.parse(readFileSync(out, 'utf8'));
+    results.push(...python.results.map((x) => ({ ...x, note: [x.note, 'python, same run'].filter(Boolean).join('; ') })));
+    notes.push(`Python yardstick: ${python.machine.python}; ${Object.entries(python.machine.versions).map(([k, v]) => `${k} ${v}`).join(', ')}. ${python.notes?.join(' ') ?? ''}`);
+    for (const x of python.checks ?? []) {
+      const ref = checks.find((k) => k.case === x.case && k.backend === 'ts (reference)');
+      if (!ref) continue;
+      const rel0 = Math.abs(x.loss0 - ref.loss0) / Math.abs(ref.loss0), rel1 = Math.abs(x.loss1 - ref.loss1) / Math.abs(ref.loss1);
+      checks.push({ case: x.case, backend: x.backend, reference: 'ts', loss0: x.loss0, loss1: x.loss1, rel0, rel1, ok: rel0 <= LOSS_TOL && rel1 <= LOSS_TOL });
+    }
+  } else {
+    notes.push(`Python yardstick failed (exit ${r.status}); see the log.`);
+  }
+}
+
+const durationS = (performance.now() - t0) / 1000;
+const tg = targets(results);
+const report = { machine, results, targets: tg, checks, memory, notes, durationS };
+mkdirSync(opt.out, { recursive: true });
+writeFileSync(new URL('latest.json', `file://${opt.out.endsWith('/') ? opt.out : opt.out + '/'}`), JSON.stringify(report, null, 2) + '\n');
+const md = markdown({ machine, results, checks, memory, targets: tg, notes, durationS });
+writeFileSync(new URL('latest.md', `file://${opt.out.endsWith('/') ? opt.out : opt.out + '/'}`), md);
+console.log(md);
+const mismatches = checks.filter((k) => k.ok === false);
+if (mismatches.length) {
+  console.error(`bench: ${mismatches.length} loss mismatch(es) beyond ${LOSS_TOL} relative: the comparison is not honest until fixed`);
+  process.exitCode = 1;
+}
