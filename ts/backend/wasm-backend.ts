@@ -6,8 +6,7 @@
 import { uLength, wLength, type Dataset, type FloatArray, type ModelParams, type ModelSpec, type Projection } from '../types.js';
 import { ValidationError } from '../validate.js';
 import { checkDataShape } from './shape.js';
-import { tangentKernels } from './ts-tangent.js';
-import { ntkKernels } from './ts-ntk.js';
+import { wasmKernels } from './wasm-kernels.js';
 import { projectionCode, projectionRadius, type Backend, type Network, type ParamName, type TrainChunk, type Workspace } from './types.js';
 import { loadWasm, type LoadedWasm, type WasmFlavor } from './wasm-loader.js';
 
@@ -21,7 +20,7 @@ export async function wasmBackend(flavor?: WasmFlavor): Promise<Backend> {
     name: 'wasm',
     description: `wasm ${wasm.flavor === 'simd' ? 'simd128' : 'scalar'} f32`,
     network: (params) => new WasmNetwork(backend, wasm, params),
-    kernels: { ...tangentKernels, ...ntkKernels }, // replaced by the Rust kernels when they land
+    kernels: wasmKernels(wasm),
   };
   return backend;
 }
