@@ -91,7 +91,7 @@ fn tangent_loop(
     m: usize,
     act: impl Fn(F32x4) -> (F32x4, F32x4) + Copy,
 ) {
-    for j in 0..n {
+    let mut run = |j: usize, h: &mut [f32], dw: &mut [f32], du: &mut [f32]| {
         let xj = &x[j * t_len * d..(j + 1) * t_len * d];
         tangent_sample(xj, t_len, d, m4, alpha, aw, ut, h, dw, du, act);
         for i in 0..m {
@@ -101,6 +101,14 @@ fn tangent_loop(
                 out[o + 1 + k] = du[k * m4 + i];
             }
         }
+    };
+    // The first sample is peeled off: two call sites keep wasm-opt from inlining the hot
+    // function into this long-running loop (see `Teacher::block`).
+    if n > 0 {
+        run(0, h, dw, du);
+    }
+    for j in 1..n {
+        run(j, h, dw, du);
     }
 }
 
@@ -235,18 +243,28 @@ impl Teacher {
 
     #[inline(always)]
     fn sum_with(&self, x: &[f32], n: usize, t_len: usize, out: &mut [f32], act: impl Fn(F32x4) -> (F32x4, F32x4) + Copy) {
+        let scale = 1.0 / self.count as f64;
+        let full = n - n % JB;
         let mut j0 = 0;
-        while j0 + JB <= n {
+        while j0 < full {
             let acc = self.block::<JB>(x, j0, t_len, act);
             for jj in 0..JB {
-                out[j0 + jj] = (acc[jj] / self.count as f64) as f32;
+                out[j0 + jj] = (acc[jj] * scale) as f32;
             }
             j0 += JB;
         }
-        while j0 < n {
-            let acc = self.block::<1>(x, j0, t_len, act);
-            out[j0] = (acc[0] / self.count as f64) as f32;
-            j0 += 1;
+        if full < n && n >= JB {
+            // Tail: one more block ending at n (recomputes a few samples). This second call
+            // site also keeps wasm-opt from inlining `block` into this function (see there).
+            let start = n - JB;
+            let acc = self.block::<JB>(x, start, t_len, act);
+            for j in full..n {
+                out[j] = (acc[j - start] * scale) as f32;
+            }
+        } else {
+            for j in full..n {
+                out[j] = (self.block::<1>(x, j, t_len, act)[0] * scale) as f32;
+            }
         }
     }
 
@@ -260,7 +278,8 @@ impl Teacher {
     ///
     /// Never inlined: V8 runs a wasm function in baseline code until it has been hot for a
     /// while and only swaps in optimized code at the next call (no on-stack replacement), so
-    /// the hot loop must be a function that is called many times.
+    /// the hot loop must be a function that is called many times. It has two call sites, so
+    /// that wasm-opt (which inlines every function with a single caller) keeps it separate.
     #[inline(never)]
     fn block<const J: usize>(&self, x: &[f32], j0: usize, t_len: usize, act: impl Fn(F32x4) -> (F32x4, F32x4)) -> [f64; J] {
         let d = self.d;
