@@ -56,7 +56,7 @@ pub struct Spec {
 impl Spec {
     /// Checks the sizes; the message names the offending field.
     pub fn validate(&self) -> Result<(), String> {
-        if self.m < 2 || self.m % 2 != 0 {
+        if self.m < 2 || !self.m.is_multiple_of(2) {
             return Err(format!("m must be even and >= 2 (got {})", self.m));
         }
         if self.d < 1 {
@@ -66,7 +66,7 @@ impl Spec {
             return Err(format!("alpha must be finite (got {})", self.alpha));
         }
         let p = self.w_len().checked_add(self.u_len());
-        if self.m > 1 << 15 || self.d > 1 << 20 || p.map_or(true, |p| p > 1 << 28) {
+        if self.m > 1 << 15 || self.d > 1 << 20 || p.is_none_or(|p| p > 1 << 28) {
             return Err(format!("model too large (m = {}, d = {})", self.m, self.d));
         }
         Ok(())

@@ -290,7 +290,7 @@ fn check_kernel_bounds(
     ldc: usize,
     nc: usize,
 ) {
-    assert!(rows >= 1 && rows <= MR && nc >= 1 && nc <= NR);
+    assert!((1..=MR).contains(&rows) && (1..=NR).contains(&nc));
     if kc > 0 {
         assert!((rows - 1) * a_rs + (kc - 1) * a_ps < a_len, "gemm kernel: A out of bounds");
     }

@@ -132,6 +132,35 @@ fn gradient_matches_finite_differences() {
     }
 }
 
+/// Degenerate shapes: T = 1 (no recurrence), n = 1, m = 2.
+#[test]
+fn gradient_degenerate_shapes() {
+    let mut rng = Rng(31);
+    for rec in [Recurrence::Dense, Recurrence::Diagonal] {
+        for &(m, n, t_len) in &[(2usize, 1usize, 1usize), (4, 3, 1), (2, 1, 3)] {
+            let s = spec(rec, Activation::Tanh, Readout::All, m, 2, 1.3);
+            let mut model = random_model(s, &mut rng);
+            let mut ws = random_workspace(&model, n, t_len, &mut rng);
+            ws.loss_grad(&mut model).unwrap();
+            let (w, u, c) = (to64(&model.w), to64(&model.u), to64(&model.c));
+            let grads: Vec<f32> = model.grad_w.iter().chain(&model.grad_u).copied().collect();
+            let eps = 1e-5;
+            for p in 0..grads.len() {
+                let (mut wp, mut up, mut wm, mut um) = (w.clone(), u.clone(), w.clone(), u.clone());
+                if p < w.len() {
+                    wp[p] += eps;
+                    wm[p] -= eps;
+                } else {
+                    up[p - w.len()] += eps;
+                    um[p - w.len()] -= eps;
+                }
+                let fd = (ref_loss(&s, &wp, &up, &c, &ws.x, &ws.y, n, t_len) - ref_loss(&s, &wm, &um, &c, &ws.x, &ws.y, n, t_len)) / (2.0 * eps);
+                assert!((grads[p] as f64 - fd).abs() <= 1e-5, "{s:?} n={n} T={t_len} param {p}: {} vs {fd}", grads[p]);
+            }
+        }
+    }
+}
+
 /// Larger dense case exercising the GEMM edges and p-blocking (K = (T-1)*n > 256).
 #[test]
 fn dense_gradient_larger_shape() {
