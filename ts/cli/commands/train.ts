@@ -12,6 +12,7 @@ import { getBackend } from '../../backend/index.js';
 import { initSchema, modelSpecSchema, trainSchema } from '../../config.js';
 import { initialize } from '../../init.js';
 import { readData, dataReadout } from '../../io/data-file.js';
+import { generateData } from '../../data/generate.js';
 import { readJsonFile, writeModelFile } from '../../io/model-file.js';
 import { metricsCsv, metricsJsonLine } from '../../io/metrics-file.js';
 import { writeFileAtomic } from '../../io/npy.js';
@@ -25,8 +26,8 @@ export const trainConfigSchema = z.object({
   model: modelSpecSchema.partial({ d: true }),
   init: initSchema.optional(),
   train: trainSchema,
-  /** Path of a data file or directory (JSON or .npy). */
-  data: z.string().min(1),
+  /** Path of a data file or directory (JSON or .npy), or a generator config {system, ...} (docs/data.md). */
+  data: z.union([z.string().min(1), z.looseObject({ system: z.string() })]),
   /** Optional held-out data (path). */
   test: z.string().min(1).optional(),
   backend: z.enum(['wasm', 'ts']).default('wasm'),
@@ -38,6 +39,7 @@ interface TrainFlags {
   recurrence?: string; activation?: string; readout?: string; m?: string; alpha?: string;
   seed?: string; wInit?: string; eta?: string; steps?: string; project?: string; l2?: string;
   batch?: string; recordEvery?: string; checkpointEvery?: string; quiet?: boolean;
+  system?: string; n?: string; T?: string; d?: string; dataSeed?: string;
 }
 
 /** Merges a config file (if any) with flags; flags win. Validated, errors name the field. */
@@ -61,7 +63,19 @@ export function trainConfigFromFlags(f: TrainFlags): TrainConfig {
   if (f.project !== undefined) train.projection = { kind: 'maxnorm', rho: num('project', f.project) };
   if (f.l2 !== undefined) train.projection = { kind: 'l2', rho: num('l2', f.l2) };
   const config: Record<string, unknown> = { ...base, model, init, train };
+  if (f.data !== undefined && f.system !== undefined) throw new UsageError('options --data and --system exclude each other: read data from a file or generate it');
   if (f.data !== undefined) config.data = f.data;
+  if (f.system !== undefined) {
+    const gen: Record<string, unknown> = { system: f.system };
+    if (f.n !== undefined) gen.n = num('n', f.n);
+    if (f.T !== undefined) gen.T = num('T', f.T);
+    if (f.d !== undefined) gen.d = num('d', f.d);
+    if (f.dataSeed !== undefined) gen.seed = f.dataSeed;
+    if (f.readout !== undefined) gen.readout = f.readout;
+    config.data = gen;
+  } else if (f.n !== undefined || f.T !== undefined || f.d !== undefined || f.dataSeed !== undefined) {
+    throw new UsageError('options --n, --T, --d and --data-seed describe generated data: use them with --system NAME');
+  }
   if (f.test !== undefined) config.test = f.test;
   if (f.backend !== undefined) config.backend = f.backend;
   return parseWith(trainConfigSchema, config, f.config ? `train config ${f.config}` : 'train options');
@@ -76,14 +90,23 @@ export interface TrainRunOptions {
 
 /** Runs a training config, writing results into `out` as they come; returns the run summary. */
 export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
-  const data: Dataset = readData(config.data);
-  const test = config.test ? readData(config.test) : undefined;
+  let data: Dataset;
+  let test: Dataset | undefined;
+  if (typeof config.data === 'string') {
+    data = readData(config.data);
+  } else {
+    const generated = await generateData(config.data);
+    data = generated.train;
+    test = generated.test ?? undefined;
+  }
+  if (config.test) test = readData(config.test);
+  const dataName = typeof config.data === 'string' ? config.data : `system '${config.data.system}'`;
   const readout = dataReadout(data);
   if (config.model.readout !== undefined && config.model.readout !== readout) {
-    throw new UsageError(`data ${config.data}: targets are for readout '${readout}' but the model asks for readout '${config.model.readout}'`);
+    throw new UsageError(`data ${dataName}: targets are for readout '${readout}' but the model asks for readout '${config.model.readout}'`);
   }
   if (config.model.d !== undefined && config.model.d !== data.d) {
-    throw new UsageError(`data ${config.data}: d = ${data.d} but the model config says d = ${config.model.d}`);
+    throw new UsageError(`data ${dataName}: d = ${data.d} but the model config says d = ${config.model.d}`);
   }
   const params = initialize({ ...config.model, d: data.d, readout }, config.init);
   const backend = await getBackend(config.backend);
@@ -136,6 +159,11 @@ export function registerTrain(program: Command): void {
     .description('train a model with (projected) gradient descent; writes model.json, metrics.csv/jsonl and run.json into --out')
     .option('--config <file>', 'JSON config {model, init, train, data, test, backend}; flags override it')
     .option('--data <path>', 'training data (rnn-gd.data/1 JSON, a directory, or X.npy with Y.npy beside it)')
+    .option('--system <name>', 'generate the data instead: transport, dense-teacher, linear-filter, delay, narma10, teacher-rnn (its test split becomes the test data)')
+    .option('--n <n>', 'generated data: training sequences (default 512)')
+    .option('--T <T>', 'generated data: sequence length (default 10)')
+    .option('--d <d>', 'generated data: input dimension (default 4)')
+    .option('--data-seed <seed>', 'generated data: seed (default 0)')
     .option('--test <path>', 'held-out data for the test risk')
     .requiredOption('--out <dir>', 'output directory')
     .option('--backend <name>', 'wasm (default) or ts')
