@@ -11,10 +11,13 @@
  * --python EXE (or BENCH_PYTHON=EXE) also runs bench/python/bench_step.py in this run (JAX and,
  * when installed, PyTorch) and adds its rows. See docs/performance.md.
  */
-import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { CASES, PARALLEL_CASE } from './lib/cases.mjs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { encodeNpy } from '../dist/index.js';
+import { CASES, PARALLEL_CASE, benchData, benchParams } from './lib/cases.mjs';
 import { rnnRunner, wasmBuilt, wasmModule } from './lib/rnn-gd.mjs';
 import { wasmFeatures } from './lib/machine.mjs';
 import { machineInfo, markdown, targets } from './lib/report.mjs';
@@ -30,10 +33,17 @@ const { values: opt } = parseArgs({
     reps: { type: 'string' },
     budget: { type: 'string' },
     'no-parallel': { type: 'boolean', default: false },
-    python: { type: 'string', default: process.env.BENCH_PYTHON },
+    python: { type: 'string', default: process.env.BENCH_PYTHON ?? defaultPython() },
+    'no-python': { type: 'boolean', default: false },
     out: { type: 'string', default: new URL('./results/', import.meta.url).pathname },
   },
 });
+
+/** bench/python/.venv (made by bench/python/setup.sh) when present. */
+function defaultPython() {
+  const exe = new URL('./python/.venv/bin/python', import.meta.url).pathname;
+  return existsSync(exe) ? exe : undefined;
+}
 
 const REPS = Number(opt.reps ?? (opt.quick ? 3 : 5));
 /** Per (case, backend) entry: stop repeating once this much time went into it (at least 1 rep). */
@@ -157,6 +167,9 @@ for (const e of entries.filter((x) => x.c.kind === 'step' && x.backend === 'ts')
   checks.unshift({ case: e.c.name, backend: 'ts (reference)', loss0: e.loss0, loss1: e.loss1, rel0: 0, rel1: 0, ok: true });
 }
 
+const caseOrder = (name) => [...CASES, PARALLEL_CASE].findIndex((c) => c.name === name);
+checks.sort((a, b) => caseOrder(a.case) - caseOrder(b.case));
+
 // ---- interleaved timed rounds --------------------------------------------------------------------
 for (let round = 0; round < REPS; round++) {
   const todo = entries.filter((e) => e.samples.length < e.reps);
@@ -186,13 +199,25 @@ for (const e of entries) await e.runner.free();
 
 // ---- python yardstick (same run, after the JS entries) -------------------------------------------
 let python = null;
-if (opt.python) {
+if (opt.python && !opt['no-python']) {
   log(`python yardstick: ${opt.python} bench/python/bench_step.py`);
-  const out = new URL('./python-latest.json', new URL(`file://${opt.out.endsWith('/') ? opt.out : opt.out + '/'}`));
-  const args = [new URL('./python/bench_step.py', import.meta.url).pathname, '--out', out.pathname];
-  if (opt.quick) args.push('--quick');
-  if (opt.cases) args.push('--cases', opt.cases);
-  const r = spawnSync(opt.python, args, { stdio: ['ignore', 'inherit', 'inherit'], timeout: 20 * 60_000 });
+  const out = path.join(opt.out, 'python-latest.json');
+  // The exact parameters and data of every case, so Python starts from the same Theta0.
+  const inputs = path.join(tmpdir(), `rnn-gd-bench-inputs-${process.pid}`);
+  for (const c of CASES.filter((x) => wantCase(x.name))) {
+    const dir = path.join(inputs, c.name);
+    mkdirSync(dir, { recursive: true });
+    const p = benchParams(c), data = benchData(c);
+    const f32 = (a) => Float32Array.from(a);
+    writeFileSync(path.join(dir, 'W.npy'), encodeNpy(f32(p.W), c.recurrence === 'dense' ? [c.m, c.m] : [c.m]));
+    writeFileSync(path.join(dir, 'U.npy'), encodeNpy(f32(p.U), [c.m, c.d]));
+    writeFileSync(path.join(dir, 'c.npy'), encodeNpy(f32(p.c), [c.m]));
+    writeFileSync(path.join(dir, 'X.npy'), encodeNpy(data.X, [c.n, c.T, c.d]));
+    writeFileSync(path.join(dir, 'Y.npy'), encodeNpy(data.Y, [c.n]));
+  }
+  const args = [new URL('./python/bench_step.py', import.meta.url).pathname, '--out', out, '--inputs', inputs];
+  const r = spawnSync(opt.python, args, { stdio: ['ignore', 'ignore', 'inherit'], timeout: 20 * 60_000 });
+  rmSync(inputs, { recursive: true, force: true });
   if (r.status === 0 && existsSync(out)) {
     python = JSON.parse(readFileSync(out, 'utf8'));
     results.push(...python.results.map((x) => ({ ...x, note: [x.note, 'python, same run'].filter(Boolean).join('; ') })));
@@ -212,9 +237,9 @@ const durationS = (performance.now() - t0) / 1000;
 const tg = targets(results);
 const report = { machine, results, targets: tg, checks, memory, notes, durationS };
 mkdirSync(opt.out, { recursive: true });
-writeFileSync(new URL('latest.json', `file://${opt.out.endsWith('/') ? opt.out : opt.out + '/'}`), JSON.stringify(report, null, 2) + '\n');
+writeFileSync(path.join(opt.out, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
 const md = markdown({ machine, results, checks, memory, targets: tg, notes, durationS });
-writeFileSync(new URL('latest.md', `file://${opt.out.endsWith('/') ? opt.out : opt.out + '/'}`), md);
+writeFileSync(path.join(opt.out, 'latest.md'), md);
 console.log(md);
 const mismatches = checks.filter((k) => k.ok === false);
 if (mismatches.length) {
