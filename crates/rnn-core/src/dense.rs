@@ -8,7 +8,7 @@
 //! GEMM whose reduction index runs over all `(t, j)`.
 
 use crate::activation;
-use crate::gemm::{gemm, MatA, MatB};
+use crate::gemm::{gemm, gemm_set, MatA, MatB};
 use crate::model::{Model, Spec};
 use crate::readout::Seed;
 use crate::vecops::mul_assign;
@@ -16,8 +16,7 @@ use crate::vecops::mul_assign;
 /// `dz[t][j][i] = sum_k xt[t][j][k] u[i][k]` for all (t, j): the input projection of a batch.
 pub(crate) fn input_projection(spec: &Spec, u: &[f32], rows: usize, xt: &[f32], dz: &mut [f32]) {
     let (m, d) = (spec.m, spec.d);
-    dz[..rows * m].fill(0.0);
-    gemm(
+    gemm_set(
         rows,
         m,
         d,
@@ -31,8 +30,7 @@ pub(crate) fn input_projection(spec: &Spec, u: &[f32], rows: usize, xt: &[f32], 
 /// `grad_u = sum_{t,j} dZ_t[j]^T x_t[j]` as one GEMM over the reduction index (t, j).
 pub(crate) fn grad_u_product(spec: &Spec, rows: usize, dz: &[f32], xt: &[f32], grad_u: &mut [f32]) {
     let (m, d) = (spec.m, spec.d);
-    grad_u.fill(0.0);
-    gemm(
+    gemm_set(
         m,
         d,
         rows,
@@ -90,24 +88,23 @@ pub(crate) fn backward(
         let off = t * blk;
         mul_assign(&mut dz[off..off + blk], &dh[..blk]);
         if t > 0 {
-            seed.fill(t - 1, t_len, nb, dh);
-            // dH_{t-1} += dZ_t (s W): B(p = i, c = l) = s W[i*m + l].
-            gemm(
-                nb,
-                m,
-                m,
-                MatA { data: &dz[off..off + blk], rs: m, ps: 1 },
-                MatB { data: w, ps: m, cs: 1, scale: s },
-                dh,
-                m,
-            );
+            // dH_{t-1} = seed_{t-1} + dZ_t (s W): B(p = i, c = l) = s W[i*m + l].
+            let a = MatA { data: &dz[off..off + blk], rs: m, ps: 1 };
+            let b = MatB { data: w, ps: m, cs: 1, scale: s };
+            if seed.active(t - 1, t_len) {
+                seed.fill(t - 1, t_len, nb, dh);
+                gemm(nb, m, m, a, b, dh, m);
+            } else {
+                gemm_set(nb, m, m, a, b, dh, m); // no readout at t-1: same bits as 0 + product
+            }
         }
     }
     if let Some((grad_w, grad_u)) = grads {
         // dW = s * sum_{t>=1, j} dZ_t[j]^T h_{t-1}[j]  (h_{-1} = 0 contributes nothing).
-        grad_w.fill(0.0);
-        if t_len > 1 {
-            gemm(
+        if t_len == 1 {
+            grad_w.fill(0.0);
+        } else {
+            gemm_set(
                 m,
                 m,
                 (t_len - 1) * nb,

@@ -36,14 +36,34 @@ pub struct MatB<'a> {
 ///
 /// Panics (never silently reads out of bounds) if a view is too short for the given sizes.
 pub fn gemm(m: usize, n: usize, k: usize, a: MatA, b: MatB, c: &mut [f32], ldc: usize) {
-    if m == 0 || n == 0 || k == 0 {
+    gemm_impl::<true>(m, n, k, a, b, c, ldc)
+}
+
+/// `C[r * ldc + c] = sum_{p < k} A(r, p) * B(p, c)`: like [`gemm`] from a zero C (bit for bit),
+/// without reading C first.
+pub fn gemm_set(m: usize, n: usize, k: usize, a: MatA, b: MatB, c: &mut [f32], ldc: usize) {
+    gemm_impl::<false>(m, n, k, a, b, c, ldc)
+}
+
+fn gemm_impl<const ACC: bool>(m: usize, n: usize, k: usize, a: MatA, b: MatB, c: &mut [f32], ldc: usize) {
+    if m == 0 || n == 0 {
         return;
     }
     assert!((m - 1) * ldc + n <= c.len(), "gemm: C too short");
+    if k == 0 {
+        if !ACC {
+            for r in 0..m {
+                c[r * ldc..r * ldc + n].fill(0.0);
+            }
+        }
+        return;
+    }
     let mut panel = [0.0f32; KC * NR];
     let mut p0 = 0;
     while p0 < k {
         let kc = KC.min(k - p0);
+        // Only the first depth block may overwrite C; later ones accumulate.
+        let acc = ACC || p0 > 0;
         let mut c0 = 0;
         while c0 < n {
             let nc = NR.min(n - c0);
@@ -53,11 +73,15 @@ pub fn gemm(m: usize, n: usize, k: usize, a: MatA, b: MatB, c: &mut [f32], ldc: 
                 let rows = MR.min(m - r0);
                 let a_sub = &a.data[r0 * a.rs + p0 * a.ps..];
                 let c_sub = &mut c[r0 * ldc + c0..];
-                match rows {
-                    4 => kernel::<4, true>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
-                    3 => kernel::<3, true>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
-                    2 => kernel::<2, true>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
-                    _ => kernel::<1, true>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
+                match (rows, acc) {
+                    (4, true) => kernel::<4, true>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
+                    (3, true) => kernel::<3, true>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
+                    (2, true) => kernel::<2, true>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
+                    (_, true) => kernel::<1, true>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
+                    (4, false) => kernel::<4, false>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
+                    (3, false) => kernel::<3, false>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
+                    (2, false) => kernel::<2, false>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
+                    (_, false) => kernel::<1, false>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
                 }
                 r0 += MR;
             }
@@ -137,6 +161,22 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// `gemm_set` equals `gemm` on a zeroed C, bit for bit, including k = 0 and k > KC.
+    #[test]
+    fn gemm_set_matches_gemm_from_zero() {
+        let mut seed = 5u64;
+        for &(m, n, k) in &[(5, 9, 0), (6, 10, 7), (9, 3, 2 * KC + 5)] {
+            let a: Vec<f32> = (0..m * k).map(|_| lcg(&mut seed)).collect();
+            let b: Vec<f32> = (0..k * n).map(|_| lcg(&mut seed)).collect();
+            let mut c1 = vec![0.0f32; m * n];
+            let mut c2: Vec<f32> = (0..m * n).map(|_| lcg(&mut seed)).collect();
+            let (va, vb) = (MatA { data: &a, rs: k, ps: 1 }, MatB { data: &b, ps: n, cs: 1, scale: 0.5 });
+            gemm(m, n, k, va, vb, &mut c1, n);
+            gemm_set(m, n, k, va, vb, &mut c2, n);
+            assert!(c1.iter().zip(&c2).all(|(x, y)| x.to_bits() == y.to_bits()));
         }
     }
 

@@ -15,7 +15,7 @@
 //! then mirrored (exactly symmetric).
 
 use crate::dense;
-use crate::gemm::{gemm, MatA, MatB};
+use crate::gemm::{gemm_set, MatA, MatB};
 use crate::model::{Model, Recurrence, Spec};
 use crate::readout::Seed;
 use crate::tangent::{tangent_features, tangent_scratch_len};
@@ -166,11 +166,12 @@ fn dense_per_sample(model: &Model, ws: &mut Workspace, jac: &mut [f32]) {
     let s = spec.w_scale();
     for j in 0..nb {
         let row = &mut jac[j * p..(j + 1) * p];
-        row.fill(0.0);
         let (rw, ru) = row.split_at_mut(m * m);
-        if t_len > 1 {
+        if t_len == 1 {
+            rw.fill(0.0);
+        } else {
             // dW_j[i][l] = s sum_{t>=1} dz_t[j][i] h_{t-1}[j][l]
-            gemm(
+            gemm_set(
                 m,
                 m,
                 t_len - 1,
@@ -181,7 +182,7 @@ fn dense_per_sample(model: &Model, ws: &mut Workspace, jac: &mut [f32]) {
             );
         }
         // dU_j[i][k] = sum_t dz_t[j][i] x_t[j][k]
-        gemm(
+        gemm_set(
             m,
             d,
             t_len,
@@ -199,11 +200,11 @@ const GRAM_BLOCK: usize = 64;
 /// `out[j*n + k] = sum_p jac[j*p + q] jac[k*p + q]` (exactly symmetric).
 pub fn gram(jac: &[f32], n: usize, p: usize, out: &mut [f32]) {
     let out = &mut out[..n * n];
-    out.fill(0.0);
     let mut r0 = 0;
     while r0 < n {
         let r1 = (r0 + GRAM_BLOCK).min(n);
-        gemm(
+        // Block row [r0, r1), columns [0, r1): on and below the diagonal.
+        gemm_set(
             r1 - r0,
             r1,
             p,

@@ -58,11 +58,16 @@ pub(crate) struct Seed<'a> {
 }
 
 impl Seed<'_> {
+    /// Whether anything is read out at time t.
+    pub(crate) fn active(&self, t: usize, t_len: usize) -> bool {
+        self.all || t == t_len - 1
+    }
+
     /// Writes `dh[j*m + i] = r_{j,t} c_i / sqrt(m)` (or 0 where nothing is read out at t).
     pub(crate) fn fill(&self, t: usize, t_len: usize, nb: usize, dh: &mut [f32]) {
         let m = self.c.len();
         let dh = &mut dh[..nb * m];
-        if !self.all && t != t_len - 1 {
+        if !self.active(t, t_len) {
             dh.fill(0.0);
             return;
         }
