@@ -5,8 +5,12 @@ import { runCli } from './run.js';
 import { registerBounds } from './commands/bounds.js';
 import { registerConstants } from './commands/constants.js';
 import { registerData } from './commands/data.js';
+import { registerDemo } from './commands/demo.js';
 import { registerEval } from './commands/eval.js';
+import { registerExperiment } from './commands/experiment.js';
+import { registerMerge } from './commands/merge.js';
 import { registerNtk } from './commands/ntk.js';
+import { registerReport } from './commands/report.js';
 import { registerStep } from './commands/step.js';
 import { registerTrain } from './commands/train.js';
 
@@ -17,8 +21,12 @@ const program = new Command('rnn-gd')
 registerBounds(program);
 registerConstants(program);
 registerData(program);
+registerDemo(program);
 registerEval(program);
+registerExperiment(program);
+registerMerge(program);
 registerNtk(program);
+registerReport(program);
 registerStep(program);
 registerTrain(program);
 

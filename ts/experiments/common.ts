@@ -32,7 +32,7 @@ export function transportData(o: TeacherOptions): Record<string, unknown> {
     T: o.T,
     d: o.d,
     map: o.map ?? 'mix',
-    M: o.M ?? 4096,
+    M: o.M ?? 2048,
     activation: o.activation ?? 'tanh',
     alpha: o.alpha,
     kappa: o.kappa ?? 1,

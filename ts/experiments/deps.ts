@@ -10,13 +10,32 @@ import { constants as measureTheoryConstants } from '../theory/constants.js';
 import { gramStats, relativeDrift } from '../theory/ntk.js';
 import type { Dataset, ModelParams } from '../types.js';
 import type { Seed } from '../rng.js';
+import { canonicalJson } from './plan.js';
 
 export type { GeneratedData };
 export { mapRadius };
 
-/** Train (and test) data of a point: `config` is the data generator's config, `seed` its seed. */
+const cache = new Map<string, Promise<GeneratedData>>();
+const CACHE_SIZE = 4;
+
+/**
+ * Train (and test) data of a point: `config` is the data generator's config, `seed` its seed.
+ * The last few data sets are cached per realm (worker): consecutive points of a sweep often share
+ * their data (E1: every width of one n). Callers must not modify the returned arrays.
+ */
 export function makeData(config: Record<string, unknown>, seed: Seed, backend: Backend): Promise<GeneratedData> {
-  return generateData(config, seed, { backend });
+  const key = `${backend.description}|${JSON.stringify(seed)}|${canonicalJson(config)}`;
+  let hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit); // most recently used last
+    return hit;
+  }
+  hit = generateData(config, seed, { backend });
+  cache.set(key, hit);
+  hit.catch(() => cache.delete(key));
+  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return hit;
 }
 
 /** A subset of the first `n` sequences (for the costlier measurements). */

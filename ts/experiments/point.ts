@@ -92,12 +92,12 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
   const gen = await makeData(point.data, point.dataSeed, backend);
   const params = initialize({ ...point.model, d: gen.train.d, readout: gen.meta.readout }, point.init);
   const extra: Partial<PointMetrics> = {};
+  if (gen.map) extra.nu = mapRadius(gen.map);
 
   if (measure.oracle) {
     const o = oracle(params, gen, backend);
     extra.oracleRisk = o?.oracleRisk ?? null;
     extra.oracleRiskNonlinear = o?.oracleRiskNonlinear ?? null;
-    extra.nu = o?.nu ?? null;
   }
   if (measure.constants) {
     const c = measuredConstants(params, gen.train);

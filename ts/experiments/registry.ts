@@ -1,8 +1,15 @@
 /** The experiments E1..E8, by id. */
 import type { Experiment } from './experiment.js';
 import { E1 } from './presets/e1-width.js';
+import { E2 } from './presets/e2-memory.js';
+import { E3 } from './presets/e3-projection.js';
+import { E4 } from './presets/e4-laziness.js';
+import { E5 } from './presets/e5-rate.js';
+import { E6 } from './presets/e6-floor.js';
+import { E7 } from './presets/e7-dimension.js';
+import { E8 } from './presets/e8-activation.js';
 
-export const EXPERIMENTS: readonly Experiment[] = [E1];
+export const EXPERIMENTS: readonly Experiment[] = [E1, E2, E3, E4, E5, E6, E7, E8];
 
 export function getExperiment(id: string): Experiment {
   const exp = EXPERIMENTS.find((e) => e.id.toLowerCase() === id.toLowerCase());

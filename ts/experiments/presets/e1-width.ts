@@ -13,8 +13,8 @@ import type { PointResult, Size } from '../types.js';
 
 const EPS = 0.01;
 const GRID = {
-  quick: { ns: [32, 64, 128, 256, 512], ms: [2, 4, 8, 16, 32, 64, 128], steps: 400, T: 8, d: 4 },
-  full: { ns: [32, 64, 128, 256, 512, 1024, 2048, 4096], ms: [2, 4, 8, 16, 32, 64, 128, 256], steps: 1500, T: 10, d: 4 },
+  quick: { ns: [32, 64, 128, 256, 512, 1024, 2048], ms: [2, 4, 8, 16, 32, 64, 128, 256], steps: 1000, T: 8, d: 4 },
+  full: { ns: [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384], ms: [2, 4, 8, 16, 32, 64, 128, 256, 512], steps: 3000, T: 10, d: 4 },
 } as const;
 const ALPHA = 0.5;
 const ETA = 1;
@@ -23,11 +23,11 @@ export const E1: Experiment = {
   id: 'E1',
   title: 'Width against samples: m*(n)',
   claim: 'The width needed to reach a given training risk grows only logarithmically with the number of samples n (m ~ log n), not polynomially. [paper: Remark 2 / main theorem]',
-  defaultSeeds: { quick: 2, full: 4 },
+  defaultSeeds: { quick: 3, full: 5 },
   setting(size: Size) {
     const g = GRID[size];
     return `Diagonal RNN (tanh, alpha = ${ALPHA}, readout final), symmetric init; full-batch gradient descent, eta = ${ETA}, ${g.steps} steps. ` +
-      `Targets: a transport-map teacher of the diagonal class (map 'mix', M = 4096 particles, same alpha), T = ${g.T}, d = ${g.d}, normalized to RMS 1 (so R(Theta(0)) = 1/2). ` +
+      `Targets: a transport-map teacher of the diagonal class (map 'mix', M = 2048 particles, same alpha), T = ${g.T}, d = ${g.d}, normalized to RMS 1 (so R(Theta(0)) = 1/2). ` +
       `n in {${g.ns.join(', ')}}, m in {${g.ms.join(', ')}}; the teacher and the first sequences are shared across n within a seed. ` +
       `eps = ${EPS} relative: a run reaches when its best training risk <= ${EPS} * R(Theta(0)) (training stops there).`;
   },
