@@ -96,6 +96,15 @@ mod imp {
         pub fn abs(self) -> Self {
             F32x4(f32x4_abs(self.0))
         }
+        #[inline(always)]
+        pub fn floor(self) -> Self {
+            F32x4(f32x4_floor(self.0))
+        }
+        /// Round to nearest, ties to even.
+        #[inline(always)]
+        pub fn nearest(self) -> Self {
+            F32x4(f32x4_nearest(self.0))
+        }
         /// Per lane: `if a < b { x } else { y }`.
         #[inline(always)]
         pub fn select_lt(a: Self, b: Self, x: Self, y: Self) -> Self {
@@ -229,6 +238,14 @@ mod imp {
         #[inline(always)]
         pub fn abs(self) -> Self {
             F32x4(self.0.map(f32::abs))
+        }
+        #[inline(always)]
+        pub fn floor(self) -> Self {
+            F32x4(self.0.map(f32::floor))
+        }
+        #[inline(always)]
+        pub fn nearest(self) -> Self {
+            F32x4(self.0.map(f32::round_ties_even))
         }
         #[inline(always)]
         pub fn select_lt(a: Self, b: Self, x: Self, y: Self) -> Self {
