@@ -11,13 +11,19 @@
 //!
 //! * [`simd`]: the only `unsafe` code, a 4-lane vector type and the GEMM microkernel, SIMD128
 //!   on wasm32 with `+simd128`, lane-by-lane elsewhere (bit-identical results);
-//! * [`gemm`]: blocked `C += A * (s B)` over strided views;
-//! * [`activation`]: fused `sigma`/`sigma'` (rational tanh);
+//! * [`gemm`]: blocked `C += A * (s B)` (and `C = A * (s B)`) over strided views;
+//! * [`activation`]: fused `sigma`/`sigma'` (rational tanh, polynomial sincos), identical in
+//!   every build;
 //! * [`model`]: spec and parameters; [`workspace`]: per-shape buffers and passes;
 //! * `dense`, `diagonal`: the two recurrences' forward and backward passes; `readout`: outputs,
 //!   loss, residuals;
 //! * [`projection`]: max-norm and l2 projections; [`train`]: the GD loop;
 //! * [`tangent`]: tangent features and teacher sums; [`ntk`]: per-sample gradients and Gram.
+//!
+//! The SIMD128 and scalar wasm builds give bit-identical results (same IEEE operations in the
+//! same order, no FMA, no libm). Hot loops live in functions that are called many times (and
+//! have more than one call site, which keeps wasm-opt from inlining them): V8 only switches a
+//! wasm function to optimized code at its next call.
 
 #![allow(clippy::needless_range_loop, clippy::excessive_precision, clippy::should_implement_trait, clippy::too_many_arguments)]
 
