@@ -4,7 +4,7 @@
 //!
 //! Data flow: a [`Model`] (parameters, initialization, gradient) and a [`Workspace`] (data and
 //! every BPTT buffer for one shape) are allocated once; [`Workspace::forward`],
-//! [`Workspace::loss_grad`] and [`train`] then run without allocating. [`Features`] and
+//! [`Workspace::loss_grad`] and [`train()`] then run without allocating. [`Features`] and
 //! [`Teacher`] own the buffers of the feature/NTK kernels in the same way.
 //!
 //! Module map (one job each):
@@ -17,7 +17,7 @@
 //! * [`model`]: spec and parameters; [`workspace`]: per-shape buffers and passes;
 //! * `dense`, `diagonal`: the two recurrences' forward and backward passes; `readout`: outputs,
 //!   loss, residuals;
-//! * [`projection`]: max-norm and l2 projections; [`train`]: the GD loop;
+//! * [`projection`]: max-norm and l2 projections; [`mod@train`]: the GD loop;
 //! * [`tangent`]: tangent features and teacher sums; [`ntk`]: per-sample gradients and Gram.
 //!
 //! The SIMD128 and scalar wasm builds give bit-identical results (same IEEE operations in the

@@ -1,5 +1,5 @@
 //! Per-shape buffers for batched forward and backward passes, and their public entry points
-//! (`forward`, `loss_grad`; `train` lives in [`crate::train`]).
+//! (`forward`, `loss_grad`; `train` lives in [`mod@crate::train`]).
 //!
 //! User-facing buffers keep the file layout (sample-major):
 //!
