@@ -1,16 +1,25 @@
 /** Model and training configurations: types, defaults and validation (MODEL.md sections 2-6). */
 import { z } from 'zod';
 import { ACTIVATIONS } from './activations.js';
-import { finite, parseWith, positiveInt } from './validate.js';
+import { float32, parseWith, positiveInt, ValidationError } from './validate.js';
 import type { ModelSpec, Projection } from './types.js';
+
+/**
+ * Size limits of a model (those of the Rust core, which stores sizes as 32-bit integers): larger
+ * values are refused here with the limit named, instead of wrapping around inside wasm.
+ */
+export const MODEL_LIMITS = { m: 2 ** 15, d: 2 ** 20, params: 2 ** 28 } as const;
 
 export const modelSpecSchema = z.object({
   recurrence: z.enum(['dense', 'diagonal']),
   activation: z.enum(ACTIVATIONS as unknown as ['tanh', 'sigmoid', 'sin', 'relu']).default('tanh'),
   readout: z.enum(['final', 'all']).default('final'),
-  m: positiveInt().refine((m) => m % 2 === 0, { message: 'must be even (symmetric initialization pairs neuron i with i+m/2)' }),
-  d: positiveInt(),
-  alpha: finite(),
+  m: positiveInt()
+    .refine((m) => m % 2 === 0, { message: 'must be even (symmetric initialization pairs neuron i with i+m/2)' })
+    .refine((m) => m <= MODEL_LIMITS.m, { message: `must be <= ${MODEL_LIMITS.m} (the largest width rnn-gd supports)` }),
+  d: positiveInt().refine((d) => d <= MODEL_LIMITS.d, { message: `must be <= ${MODEL_LIMITS.d} (the largest input dimension rnn-gd supports)` }),
+  /** Stored as float32 by the wasm core: |alpha| <= 3.4e38. */
+  alpha: float32(),
 }).strict();
 
 export const initSchema = z.object({
@@ -22,17 +31,18 @@ export const initSchema = z.object({
 
 export const projectionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }).strict(),
-  z.object({ kind: z.literal('maxnorm'), rho: finite().refine((r) => r > 0, 'must be > 0') }).strict(),
-  z.object({ kind: z.literal('l2'), rho: finite().refine((r) => r > 0, 'must be > 0') }).strict(),
+  z.object({ kind: z.literal('maxnorm'), rho: float32().refine((r) => r > 0, 'must be > 0') }).strict(),
+  z.object({ kind: z.literal('l2'), rho: float32().refine((r) => r > 0, 'must be > 0') }).strict(),
 ]);
 
 export const trainSchema = z.object({
-  /** step size eta */
-  eta: finite().refine((e) => e > 0, 'must be > 0'),
+  /** step size eta (the wasm core computes in float32: eta <= 3.4e38) */
+  eta: float32().refine((e) => e > 0, 'must be > 0'),
   steps: positiveInt(),
   projection: projectionSchema.default({ kind: 'none' }),
   /** 0 = full-batch gradient descent (the paper's algorithm); b > 0 = mini-batch SGD with b samples. */
-  batchSize: z.number().int().nonnegative().default(0),
+  batchSize: z.number().int('must be an integer').nonnegative('must be >= 0 (0: full-batch GD)')
+    .max(2 ** 31, 'must be <= 2^31 (and at most the number of sequences n)').default(0),
   /** Record metrics every k steps (and at the last step). */
   recordEvery: positiveInt().default(10),
   /** Seed of the mini-batch order. */
@@ -44,8 +54,17 @@ export type InitOptions = z.output<typeof initSchema>;
 export type TrainOptions = z.output<typeof trainSchema> & { projection: Projection };
 export type TrainOptionsInput = z.input<typeof trainSchema>;
 
-export const parseModelSpec = (value: unknown, where = 'model config'): ModelSpec =>
-  parseWith(modelSpecSchema, value, where);
+export function parseModelSpec(value: unknown, where = 'model config'): ModelSpec {
+  const spec = parseWith(modelSpecSchema, value, where);
+  const params = (spec.recurrence === 'dense' ? spec.m * spec.m : spec.m) + spec.m * spec.d;
+  if (params > MODEL_LIMITS.params) {
+    throw new ValidationError(
+      `${where}: field 'm': the model would have ${params} parameters (len(W) + len(U) with m = ${spec.m}, d = ${spec.d}), ` +
+        `more than the limit ${MODEL_LIMITS.params}; use a smaller m or d`,
+    );
+  }
+  return spec;
+}
 export const parseInitOptions = (value: unknown, where = 'init options'): InitOptions =>
   parseWith(initSchema, value ?? {}, where);
 export const parseTrainOptions = (value: unknown, where = 'train options'): TrainOptions =>

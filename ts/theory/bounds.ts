@@ -17,6 +17,7 @@
  * ||x_t|| <= 1, and the statement holds with probability >= 1 - delta over the init.
  */
 import { ACTIVATIONS, activations, type ActivationName } from '../activations.js';
+import { ValidationError } from '../validate.js';
 
 /** |a - 1| at or below this counts as the critical regime. */
 export const CRITICAL_TOLERANCE = 1e-9;
@@ -87,7 +88,7 @@ export interface BoundsResult {
 }
 
 /** An invalid input; `field` is the BoundsInput key, so callers (the CLI) can name their own option. */
-export class BoundsInputError extends Error {
+export class BoundsInputError extends ValidationError {
   override name = 'BoundsInputError';
   constructor(readonly field: string, readonly detail: string) {
     super(`invalid ${field}: ${detail}`);
@@ -122,30 +123,38 @@ export function seriesS(a: number, T: number): number {
 
 // ---- validation: every message names the field ----
 
+/** A value as text for messages, safe for any input (objects without a usable toString included). */
+function show(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === undefined || v === null) return String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '...' : v);
+  try { return JSON.stringify(v)?.slice(0, 60) ?? typeof v; } catch { return typeof v; }
+}
+
 function requirePositiveInteger(field: string, v: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new BoundsInputError(field, `expected a positive integer, got ${String(v)}`);
+    throw new BoundsInputError(field, `expected a positive integer, got ${show(v)}`);
   }
   return v;
 }
 
 function requireNonNegative(field: string, v: number): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-    throw new BoundsInputError(field, `expected a finite number >= 0, got ${String(v)}`);
+    throw new BoundsInputError(field, `expected a finite number >= 0, got ${show(v)}`);
   }
   return v;
 }
 
 function requirePositive(field: string, v: number): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-    throw new BoundsInputError(field, `expected a finite number > 0, got ${String(v)}`);
+    throw new BoundsInputError(field, `expected a finite number > 0, got ${show(v)}`);
   }
   return v;
 }
 
-function requireActivation(name: string): ActivationName {
-  if (!(ACTIVATIONS as readonly string[]).includes(name)) {
-    throw new BoundsInputError('activation', `unknown activation '${name}' (known: ${ACTIVATIONS.join(', ')})`);
+function requireActivation(name: unknown): ActivationName {
+  if (typeof name !== 'string' || !(ACTIVATIONS as readonly string[]).includes(name)) {
+    const shown = typeof name === 'string' ? `'${name}'` : `of type ${name === null ? 'null' : typeof name}`;
+    throw new BoundsInputError('activation', `unknown activation ${shown} (known: ${ACTIVATIONS.join(', ')})`);
   }
   const act = activations[name as ActivationName];
   if (!act.smooth) {
@@ -158,14 +167,27 @@ function requireActivation(name: string): ActivationName {
   return act.name;
 }
 
-/** Throws when a computed quantity is not finite (or etaMax underflowed), saying why. */
+/** A computed quantity left the float64 range: the inputs are valid but too extreme to evaluate. */
+export class BoundsRangeError extends ValidationError {
+  override name = 'BoundsRangeError';
+}
+
+/** Throws when a computed quantity is not finite (or etaMax underflowed), saying why and what to change. */
 function requireFinite(name: string, v: number, a: number, T: number): void {
   if (Number.isFinite(v) && !(name === 'etaMax' && v === 0)) return;
-  const why =
-    regimeOf(a) === 'long'
-      ? `the long regime (a = ${a} > 1) grows like a^T and T = ${T} exceeds the float64 range`
-      : 'a quantity exceeded the float64 range';
-  throw new Error(`bounds: ${name} is ${v === 0 ? 'zero (underflow)' : String(v)}: ${why}`);
+  let why: string;
+  if (regimeOf(a) === 'long' && !Number.isFinite(seriesS(a, T))) {
+    why = `the long regime (a = ${a} > 1) grows like a^T and T = ${T} exceeds the float64 range; use a smaller T or alpha`;
+  } else if (name === 'mRequired' || name === 'tauRequired') {
+    why = 'the target accuracy eps is too small for float64 (or the constants are huge); use a larger eps';
+  } else if (name === 'optimization') {
+    why = 'eta * tau underflows; use a larger eta or tau';
+  } else if (regimeOf(a) === 'long') {
+    why = `the long regime (a = ${a} > 1) grows like a^T with T = ${T}; use a smaller T or alpha`;
+  } else {
+    why = 'a quantity exceeded the float64 range; use smaller alpha, rho, nu-w, nu-u or T';
+  }
+  throw new BoundsRangeError(`bounds: ${name} is ${v === 0 ? 'zero (underflow)' : String(v)}: ${why}`);
 }
 
 /** The bound calculator of MODEL.md section 8 (derived constants; see the module comment). */
@@ -179,7 +201,7 @@ export function bounds(input: BoundsInput): BoundsResult {
   const d = requirePositiveInteger('d', input.d ?? 1);
   const delta = input.delta ?? 0.05;
   if (typeof delta !== 'number' || !(delta > 0 && delta < 1)) {
-    throw new BoundsInputError('delta', `expected 0 < delta < 1, got ${String(delta)}`);
+    throw new BoundsInputError('delta', `expected 0 < delta < 1, got ${show(delta)}`);
   }
   const nuW = requireNonNegative('nuW', input.nuW ?? 1);
   const nuU = requireNonNegative('nuU', input.nuU ?? 1);
