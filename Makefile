@@ -27,13 +27,18 @@ define wasm_build
 	$(NODE_BIN)/wasm-opt $(WASM_OPT_FLAGS) $(3) $(WASM_PKG)/$(1)/rnn_wasm_bg.wasm -o $(WASM_PKG)/$(1)/rnn_wasm_bg.wasm
 	rm -f $(WASM_PKG)/$(1)/.gitignore
 endef
-wasm: $(WASM_PKG)/simd/rnn_wasm_bg.wasm $(WASM_PKG)/scalar/rnn_wasm_bg.wasm
+# The builds inlined as base64 modules (the package's default entry loads these; see docs/browser.md).
+WASM_INLINE := $(WASM_PKG)/simd/rnn_wasm_inline.js $(WASM_PKG)/scalar/rnn_wasm_inline.js
+$(WASM_INLINE) &: $(WASM_PKG)/simd/rnn_wasm_bg.wasm $(WASM_PKG)/scalar/rnn_wasm_bg.wasm scripts/inline-wasm.mjs
+	node scripts/inline-wasm.mjs $(WASM_PKG)
+wasm: $(WASM_PKG)/simd/rnn_wasm_bg.wasm $(WASM_PKG)/scalar/rnn_wasm_bg.wasm $(WASM_INLINE)
 
 # The package: TypeScript compiled to dist/, the wasm packages copied beside it.
-dist/.built: $(TS_SOURCES) $(WASM_PKG)/simd/rnn_wasm_bg.wasm $(WASM_PKG)/scalar/rnn_wasm_bg.wasm tsconfig.json tsconfig.build.json
+dist/.built: $(TS_SOURCES) $(WASM_PKG)/simd/rnn_wasm_bg.wasm $(WASM_PKG)/scalar/rnn_wasm_bg.wasm $(WASM_INLINE) scripts/bundle.mjs tsconfig.json tsconfig.build.json
 	rm -rf dist
 	$(NODE_BIN)/tsc -p tsconfig.build.json
 	mkdir -p dist/wasm-pkg && cp -r $(WASM_PKG)/simd $(WASM_PKG)/scalar dist/wasm-pkg/
+	node scripts/bundle.mjs
 	chmod +x dist/cli/main.js
 	touch dist/.built
 build: dist/.built

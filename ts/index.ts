@@ -4,6 +4,10 @@
  *
  * Data flow: config -> initialize / data (seeded) -> backend (wasm | ts) -> Trainer -> metrics
  * -> experiment results -> reports and plots.
+ *
+ * This is the universal entry (browsers, workers, Node): it imports no `node:*` module and loads
+ * the wasm inlined as base64. Node resolves the package to ts/node.ts instead, which adds the file
+ * functions; `rnn-gd/wasm-file` (ts/wasm-file.ts) loads the separate .wasm file by URL.
  */
 export * from './types.js';
 export { activations, ACTIVATIONS, type Activation, type ActivationName } from './activations.js';
@@ -16,9 +20,13 @@ export { getBackend, tsBackend, type Backend, type BackendName, type Network, ty
 export type { Kernels, Particles, TangentSpec } from './backend/types.js';
 export { Trainer, type TrainerInit, type TrainResult, type RunOptions, type TrainStatus } from './trainer.js';
 export { paramMetrics, operatorNorm, type MetricRecord } from './metrics.js';
-export { bounds } from './theory/bounds.js';
-export { parseModelFile, modelToJson, readModelFile, writeModelFile } from './io/model-file.js';
-export { parseDataFile, dataToJson, readData, writeData } from './io/data-file.js';
-export { parseNpy, encodeNpy, readNpy, writeNpy } from './io/npy.js';
+export { bounds, memoryFactor, regimeOf, seriesS, BoundsInputError, type BoundsInput, type BoundsResult, type BoundsTerms, type Regime } from './theory/bounds.js';
+export * from './data/index.js';
+// Formats as JSON/bytes (universal); reading and writing files is in the Node entry (ts/node.ts).
+export { parseModelFile, modelToJson, MODEL_FORMAT, type ModelFile, type ModelFileJson } from './io/model-json.js';
+export { parseDataFile, dataToJson, checkDataset, DATA_FORMAT, type DataFileJson } from './io/data-json.js';
+export { parseNpy, encodeNpy, type NpyArray, type NpyDtype } from './io/npy-codec.js';
 export { metricsCsv } from './io/metrics-file.js';
 export { runInfo, PACKAGE_VERSION, type RunInfo } from './version.js';
+export { wasmBackend } from './backend/wasm-backend.js';
+export { loadWasm, simdSupported, setWasmSource, inlineWasmSource, wasmSourceName, type LoadedWasm, type WasmFlavor, type WasmSource, type WasmSourceProvider } from './backend/wasm-loader.js';

@@ -1,6 +1,15 @@
 /**
  * Loads the Rust core: the SIMD128 build when the engine supports it, the scalar build otherwise.
- * Explicit async init (once per realm); Node reads the .wasm bytes with fs (Node 20 cannot fetch file: URLs).
+ * Explicit async init (once per realm and flavor).
+ *
+ * Where the bytes come from is a pluggable *source* (no `node:*` import here, so this file runs in
+ * browsers as it is):
+ * - default: the build inlined as base64 (scripts/inline-wasm.mjs), imported on demand with a
+ *   dynamic import() of the one flavor needed: no fetch, no bundler plugin, no server set-up;
+ * - the package's Node entry (ts/node.ts) reads the .wasm file with fs (Node 20 cannot fetch file: URLs);
+ * - the `rnn-gd/wasm-file` entry (ts/wasm-file.ts) passes the URL of the separate .wasm file
+ *   (streaming compilation, cacheable, smaller JavaScript);
+ * - setWasmSource(provider) lets an application supply its own (its CDN, a precompiled Module).
  */
 import initSimd, * as simdPkg from '../wasm-pkg/simd/rnn_wasm.js';
 import initScalar, * as scalarPkg from '../wasm-pkg/scalar/rnn_wasm.js';
@@ -8,36 +17,78 @@ import initScalar, * as scalarPkg from '../wasm-pkg/scalar/rnn_wasm.js';
 export type WasmPkg = typeof simdPkg;
 export type WasmFlavor = 'simd' | 'scalar';
 
+/** Anything wasm-bindgen's init accepts: bytes, a compiled Module, a URL (fetched), or a Response. */
+export type WasmSource = BufferSource | WebAssembly.Module | URL | Response | Promise<Response>;
+/** Gives the wasm for a flavor; `name` describes it in LoadedWasm.source (e.g. 'inline', 'file'). */
+export interface WasmSourceProvider {
+  (flavor: WasmFlavor): WasmSource | Promise<WasmSource>;
+  readonly sourceName?: string;
+}
+
 export interface LoadedWasm {
   readonly pkg: WasmPkg;
   readonly memory: WebAssembly.Memory;
   readonly flavor: WasmFlavor;
+  /** Where the bytes came from: 'inline', 'file', 'url' or the provider's own name. */
+  readonly source: string;
 }
 
 /** (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)), as in wasm-feature-detect. */
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+/** Whether this engine validates wasm SIMD128 (evaluated on every call, so tests can fake an engine without it). */
 export const simdSupported = (): boolean => WebAssembly.validate(SIMD_PROBE);
 
+function decodeBase64(text: string): Uint8Array {
+  const fromBase64 = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
+  if (fromBase64) return fromBase64(text);
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+/** The default source: the base64 build of the flavor, loaded with a dynamic import (one flavor per page). */
+export const inlineWasmSource: WasmSourceProvider = Object.assign(
+  async (flavor: WasmFlavor): Promise<WasmSource> => {
+    // Literal specifiers, so that bundlers see both chunks.
+    const mod = flavor === 'simd'
+      ? await import('../wasm-pkg/simd/rnn_wasm_inline.js')
+      : await import('../wasm-pkg/scalar/rnn_wasm_inline.js');
+    return decodeBase64(mod.wasmBase64);
+  },
+  { sourceName: 'inline' },
+);
+
+let provider: WasmSourceProvider = inlineWasmSource;
 const loaded = new Map<WasmFlavor, Promise<LoadedWasm>>();
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-
-async function wasmSource(flavor: WasmFlavor): Promise<BufferSource | URL> {
-  const url = new URL(`../wasm-pkg/${flavor}/rnn_wasm_bg.wasm`, import.meta.url);
-  if (!isNode) return url;
-  const { readFile } = await import('node:fs/promises');
-  return readFile(url);
+/**
+ * Chooses where later loads get the wasm from (null: back to the inlined default). A flavor that
+ * is already loaded stays as it is: call this before the first getBackend('wasm').
+ */
+export function setWasmSource(source: WasmSourceProvider | null): void {
+  provider = source ?? inlineWasmSource;
 }
+
+/** The current source's name ('inline', 'file', ...). */
+export const wasmSourceName = (): string => provider.sourceName ?? 'custom';
 
 /** Loads (once) and returns the wasm module; `flavor` defaults to SIMD when supported. */
 export function loadWasm(flavor: WasmFlavor = simdSupported() ? 'simd' : 'scalar'): Promise<LoadedWasm> {
   let promise = loaded.get(flavor);
   if (!promise) {
+    const source = provider;
     promise = (async () => {
       const init = flavor === 'simd' ? initSimd : initScalar;
       const pkg = (flavor === 'simd' ? simdPkg : scalarPkg) as WasmPkg;
-      const output = await init({ module_or_path: await wasmSource(flavor) });
-      return { pkg, memory: output.memory, flavor };
+      let module_or_path: WasmSource;
+      try {
+        module_or_path = await source(flavor);
+      } catch (err) {
+        throw new Error(`rnn-gd: cannot get the ${flavor} wasm (source '${source.sourceName ?? 'custom'}'): ${(err as Error).message}`, { cause: err });
+      }
+      const output = await init({ module_or_path });
+      return { pkg, memory: output.memory, flavor, source: source.sourceName ?? 'custom' };
     })();
     loaded.set(flavor, promise);
     promise.catch(() => loaded.delete(flavor));

@@ -1,94 +1,23 @@
 /**
- * Data sets on disk (FORMATS.md): the JSON file `rnn-gd.data/1` and NumPy `.npy` pairs.
+ * Data sets on disk (FORMATS.md; Node only): the JSON file `rnn-gd.data/1` and NumPy `.npy` pairs.
  *
  *   JSON:  { "format": "rnn-gd.data/1", "n", "T", "d", "X": [n*T*d], "Y": [n or n*T] }  (+ optional "meta")
  *   NumPy: X.npy shaped (n, T, d) and Y.npy shaped (n,) (readout final) or (n, T) (readout all),
  *          float32 or float64, C order. A data set is a directory holding X.npy and Y.npy, or the
  *          path of `<prefix>X.npy` with `<prefix>Y.npy` beside it.
+ *
+ * The JSON codec (parseDataFile, dataToJson, checkDataset) is universal and lives in ./data-json.ts;
+ * it is re-exported here.
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Dataset, FloatArray } from '../types.js';
 import { ValidationError } from '../validate.js';
-import {
-  checkFormat, checkKeys, isPlainObject, numberArray, readJsonFile, required, stringifyTopLevel,
-} from './model-file.js';
+import { checkDataset, dataToJson, parseDataFile } from './data-json.js';
+import { readJsonFile, stringifyTopLevel } from './model-file.js';
 import { readNpy, writeFileAtomic, writeNpy, type NpyDtype } from './npy.js';
 
-export const DATA_FORMAT = 'rnn-gd.data/1';
-const DATA_KEYS = ['format', 'n', 'T', 'd', 'X', 'Y', 'meta'] as const;
-
-export interface DataFileJson {
-  format: typeof DATA_FORMAT;
-  n: number;
-  T: number;
-  d: number;
-  X: number[];
-  Y: number[];
-  meta?: Record<string, unknown>;
-}
-
-function positiveInteger(value: unknown, field: string, where: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new ValidationError(`${where}: field '${field}' must be a positive integer, got ${JSON.stringify(value) ?? String(value)}`);
-  }
-  return value;
-}
-
-/** Checks the shapes of a data set (X: n*T*d; Y: n or n*T), naming the field. */
-export function checkDataset(ds: Dataset, where = 'data'): void {
-  for (const f of ['n', 'T', 'd'] as const) positiveInteger(ds[f], f, where);
-  const { n, T, d } = ds;
-  if (ds.X.length !== n * T * d) {
-    throw new ValidationError(`${where}: field 'X' has ${ds.X.length} entries, expected n*T*d = ${n}*${T}*${d} = ${n * T * d}`);
-  }
-  if (ds.Y.length !== n && ds.Y.length !== n * T) {
-    throw new ValidationError(
-      `${where}: field 'Y' has ${ds.Y.length} entries, expected n = ${n} (readout final) or n*T = ${n * T} (readout all)`,
-    );
-  }
-  for (const f of ['X', 'Y'] as const) {
-    const a = ds[f];
-    for (let i = 0; i < a.length; i++) {
-      if (!Number.isFinite(a[i])) throw new ValidationError(`${where}: field '${f}' entry ${i} is not a finite number (got ${a[i]})`);
-    }
-  }
-}
-
-/** The readout a data set's targets are for: Y of length n*T (T > 1) means 'all'. */
-export const dataReadout = (ds: Dataset): 'final' | 'all' => (ds.Y.length === ds.n ? 'final' : 'all');
-
-/** Validates a parsed data file and returns the data set (X, Y as Float64Array). */
-export function parseDataFile(json: unknown, where = 'data file'): Dataset {
-  if (!isPlainObject(json)) throw new ValidationError(`${where}: expected a JSON object`);
-  checkFormat(json, DATA_FORMAT, where);
-  checkKeys(json, DATA_KEYS, where);
-  const n = positiveInteger(required(json, 'n', where), 'n', where);
-  const T = positiveInteger(required(json, 'T', where), 'T', where);
-  const d = positiveInteger(required(json, 'd', where), 'd', where);
-  const X = numberArray(required(json, 'X', where), 'X', where, { length: n * T * d, shape: `n*T*d = ${n}*${T}*${d}` });
-  const Yraw = required(json, 'Y', where);
-  const Y = numberArray(Yraw, 'Y', where);
-  if (Y.length !== n && Y.length !== n * T) {
-    throw new ValidationError(
-      `${where}: field 'Y' has ${Y.length} entries, expected n = ${n} (readout final) or n*T = ${n * T} (readout all)`,
-    );
-  }
-  const ds: Dataset = { n, T, d, X, Y };
-  if (json.meta !== undefined) {
-    if (!isPlainObject(json.meta)) throw new ValidationError(`${where}: field 'meta' must be an object`);
-    ds.meta = json.meta;
-  }
-  return ds;
-}
-
-/** The JSON data file object for `ds` (keys in FORMATS.md order, meta last when present). */
-export function dataToJson(ds: Dataset): DataFileJson {
-  checkDataset(ds, 'data to write');
-  const json: DataFileJson = { format: DATA_FORMAT, n: ds.n, T: ds.T, d: ds.d, X: Array.from(ds.X), Y: Array.from(ds.Y) };
-  if (ds.meta !== undefined) json.meta = ds.meta;
-  return json;
-}
+export * from './data-json.js';
 
 /** Reads X.npy / Y.npy and checks their shapes against each other. */
 export function readNpyPair(xPath: string, yPath: string): Dataset {

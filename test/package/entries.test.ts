@@ -1,0 +1,79 @@
+/**
+ * The package's entries (docs/browser.md): the universal entry imports no Node module, each entry
+ * loads the wasm from its own source, and the scalar build takes over when SIMD is missing.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { build } from 'esbuild';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { tsBackend } from '../../ts/backend/ts-backend.js';
+import { wasmBackend } from '../../ts/backend/wasm-backend.js';
+import { loadWasm, simdSupported } from '../../ts/backend/wasm-loader.js';
+import { initialize } from '../../ts/init.js';
+import { randomData, relError } from '../helpers.js';
+
+const built = existsSync('dist/index.js') && existsSync('dist/wasm-pkg/simd/rnn_wasm_inline.js');
+
+describe.skipIf(!built)('entries of the built package', () => {
+  it('the browser entries import no node:* module (static or dynamic)', async () => {
+    for (const entry of ['dist/index.js', 'dist/wasm-file.js']) {
+      const result = await build({ entryPoints: [entry], bundle: true, write: false, metafile: true, format: 'esm', platform: 'neutral', splitting: true, outdir: '/tmp/rnn-gd-graph', mainFields: ['module', 'main'], logLevel: 'silent' });
+      const imports = Object.values(result.metafile.inputs).flatMap((i) => i.imports.map((x) => x.path));
+      expect(imports.filter((p) => p.startsWith('node:') || /^(fs|path|os|worker_threads|child_process)(\/|$)/.test(p)), entry).toEqual([]);
+    }
+  });
+
+  it('each entry loads the wasm from its own source', () => {
+    const probe = (entry: string) => execFileSync(process.execPath, ['--input-type=module', '-e', `
+      const m = await import(${JSON.stringify(new URL(`../../${entry}`, import.meta.url).href)});
+      const b = await m.getBackend('wasm');
+      const w = await m.loadWasm();
+      console.log(JSON.stringify({ description: b.description, source: w.source, files: typeof m.readModelFile }));
+    `]).toString().trim();
+    expect(JSON.parse(probe('dist/node.js'))).toEqual({ description: 'wasm simd128 f32', source: 'file', files: 'function' });
+    expect(JSON.parse(probe('dist/index.js'))).toEqual({ description: 'wasm simd128 f32', source: 'inline', files: 'undefined' });
+    expect(JSON.parse(probe('dist/wasm-file.js'))).toEqual({ description: 'wasm simd128 f32', source: 'file', files: 'undefined' });
+    expect(JSON.parse(probe('dist/bundle/index.js'))).toMatchObject({ source: 'inline' });
+    expect(JSON.parse(probe('dist/bundle/wasm-file.js'))).toMatchObject({ source: 'file' });
+  });
+});
+
+describe('scalar fallback', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('an engine without SIMD gets the scalar build', async () => {
+    const validate = WebAssembly.validate;
+    // What an engine without SIMD128 answers for the probe module (and only for it).
+    vi.spyOn(WebAssembly, 'validate').mockImplementation((bytes) => ((bytes as Uint8Array).byteLength < 64 ? false : validate(bytes)));
+    expect(simdSupported()).toBe(false);
+    const wasm = await loadWasm();
+    expect(wasm.flavor).toBe('scalar');
+    expect(wasm.pkg.simd_enabled()).toBe(false);
+  });
+
+  it('the scalar build agrees with the float64 reference (outputs, loss, gradients)', async () => {
+    const scalar = await wasmBackend('scalar');
+    expect(scalar.description).toBe('wasm scalar f32');
+    const reference = tsBackend({ dtype: 'float64' });
+    for (const [recurrence, readout] of [['dense', 'final'], ['diagonal', 'all']] as const) {
+      const p = initialize({ recurrence, activation: 'tanh', readout, m: 12, d: 3, alpha: 0.9 }, { seed: 'scalar' });
+      for (let i = 0; i < p.W.length; i++) p.W[i] = Math.fround(p.W[i] + 0.2 * Math.sin(3.1 * i + 1));
+      for (let i = 0; i < p.U.length; i++) p.U[i] = Math.fround(p.U[i] + 0.2 * Math.cos(1.7 * i + 2));
+      const data = randomData(7, 9, 3, readout, 'scalar');
+      data.X = Float64Array.from(Float32Array.from(data.X));
+      data.Y = Float64Array.from(Float32Array.from(data.Y));
+      const [a, b] = [scalar, reference].map((backend) => {
+        using net = backend.network(p);
+        using ws = net.workspace(data.n, data.T);
+        ws.setData(data);
+        const { predictions } = ws.forward();
+        const loss = ws.lossGrad();
+        return { predictions, loss, gW: Float64Array.from(net.read('gradW')), gU: Float64Array.from(net.read('gradU')) };
+      });
+      expect(relError(a.predictions, b.predictions)).toBeLessThanOrEqual(1e-4);
+      expect(Math.abs(a.loss - b.loss) / b.loss).toBeLessThanOrEqual(1e-4);
+      expect(relError(a.gW, b.gW)).toBeLessThanOrEqual(1e-4);
+      expect(relError(a.gU, b.gU)).toBeLessThanOrEqual(1e-4);
+    }
+  });
+});

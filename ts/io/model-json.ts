@@ -1,0 +1,209 @@
+/**
+ * The model file `rnn-gd.model/1` (FORMATS.md) as JSON: validation of every field (parseModelFile)
+ * and serialization (modelToJson). Universal (browsers and Node); the file functions
+ * (readModelFile, writeModelFile, readJsonFile) are in ./model-file.ts (Node).
+ *
+ *   { "format": "rnn-gd.model/1", "recurrence", "activation", "readout", "m", "d", "alpha",
+ *     "W", "U", "c", "W0", "U0" }        (+ an optional free-form "meta" object)
+ */
+import { parseModelSpec } from '../config.js';
+import { uLength, wLength, type ModelParams, type ModelSpec } from '../types.js';
+import { ValidationError } from '../validate.js';
+
+export const MODEL_FORMAT = 'rnn-gd.model/1';
+
+/** ModelParams as read from a file, with its optional free-form `meta` object. */
+export type ModelFile = ModelParams & { meta?: Record<string, unknown> };
+
+/** The JSON object of a model file, keys in the order of FORMATS.md. */
+export interface ModelFileJson {
+  format: typeof MODEL_FORMAT;
+  recurrence: ModelSpec['recurrence'];
+  activation: ModelSpec['activation'];
+  readout: ModelSpec['readout'];
+  m: number;
+  d: number;
+  alpha: number;
+  W: number[];
+  U: number[];
+  c: number[];
+  W0: number[];
+  U0: number[];
+  meta?: Record<string, unknown>;
+}
+
+const MODEL_KEYS = ['format', 'recurrence', 'activation', 'readout', 'm', 'd', 'alpha', 'W', 'U', 'c', 'W0', 'U0', 'meta'] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Helpers shared with the data file reader.
+
+export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
+
+const describe = (v: unknown): string => {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '...' : v)}`;
+  if (typeof v === 'number') return String(v);
+  return `a ${typeof v}`;
+};
+
+/** Substitution cost: 0 for equal, 1/2 for look-alikes (case, O/0, l/1), 1 otherwise. */
+const CONFUSABLE = ['o0', 'O0', 'l1', 'I1'];
+function subCost(x: string, y: string): number {
+  if (x === y) return 0;
+  if (x.toLowerCase() === y.toLowerCase() || CONFUSABLE.includes(x + y) || CONFUSABLE.includes(y + x)) return 0.5;
+  return 1;
+}
+
+/** Edit distance with cheap look-alike substitutions (for "did you mean" hints). */
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + subCost(a[i - 1], b[j - 1]));
+      diag = up;
+    }
+  }
+  return prev[b.length];
+}
+
+/** Rejects keys not in `allowed` (typo protection), suggesting the closest allowed key. */
+export function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], where: string): void {
+  for (const key of Object.keys(obj)) {
+    if (allowed.includes(key)) continue;
+    const near = allowed
+      .map((k) => ({ k, dist: editDistance(k, key) }))
+      .sort((x, y) => x.dist - y.dist)[0];
+    const hint = near && near.dist <= Math.max(1, Math.floor(key.length / 3)) ? ` (did you mean '${near.k}'?)` : '';
+    throw new ValidationError(
+      `${where}: unknown field '${key}'${hint}; allowed fields: ${allowed.join(', ')} (put free-form information under 'meta')`,
+    );
+  }
+}
+
+/** A required field, or an error naming it. */
+export function required(obj: Record<string, unknown>, key: string, where: string): unknown {
+  if (!(key in obj) || obj[key] === undefined) throw new ValidationError(`${where}: field '${key}' is missing`);
+  return obj[key];
+}
+
+/** Checks the `format` field: exactly `expected`, with helpful messages for other rnn-gd formats. */
+export function checkFormat(obj: Record<string, unknown>, expected: string, where: string): void {
+  const format = obj.format;
+  if (format === undefined) throw new ValidationError(`${where}: field 'format' is missing; expected '${expected}'`);
+  if (format === expected) return;
+  const kind = expected.split('/')[0];
+  let hint = '';
+  if (typeof format === 'string' && format.startsWith(kind + '/')) hint = ' (unsupported version of this format)';
+  else if (format === 'rnn-gd.model/1') hint = ' (this is a model file, not a data file)';
+  else if (format === 'rnn-gd.data/1') hint = ' (this is a data file, not a model file)';
+  throw new ValidationError(`${where}: field 'format' is ${describe(format)}, expected '${expected}'${hint}`);
+}
+
+/**
+ * Copies a JSON array (or typed array) of numbers into a Float64Array, checking its length and
+ * that every entry is a finite number: `<where>: field 'U' entry 7 is not a finite number (got NaN)`.
+ */
+export function numberArray(value: unknown, field: string, where: string, expected?: { length: number; shape: string }): Float64Array {
+  if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView))) {
+    throw new ValidationError(`${where}: field '${field}' must be an array of numbers, got ${describe(value)}`);
+  }
+  const arr = value as ArrayLike<unknown>;
+  if (expected && arr.length !== expected.length) {
+    throw new ValidationError(`${where}: field '${field}' has ${arr.length} entries, expected ${expected.length} (${expected.shape})`);
+  }
+  const out = new Float64Array(arr.length);
+  for (let i = 0; i < arr.length; i++) {
+    const v = arr[i];
+    if (typeof v !== 'number' && typeof v !== 'bigint') {
+      throw new ValidationError(`${where}: field '${field}' entry ${i} is not a finite number (got ${describe(v)})`);
+    }
+    const x = Number(v);
+    if (!Number.isFinite(x)) {
+      throw new ValidationError(`${where}: field '${field}' entry ${i} is not a finite number (got ${describe(x)})`);
+    }
+    out[i] = x;
+  }
+  return out;
+}
+
+/** Parses JSON text, naming the file on a syntax error. */
+export function parseJsonText(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ValidationError(`${where}: invalid JSON: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Serializes an object with one top-level key per line and each value compact (arrays on one
+ * line). Numbers are written as JavaScript's shortest round-trip text, so float64 values survive exactly.
+ */
+export function stringifyTopLevel(obj: Record<string, unknown>): string {
+  const lines = Object.entries(obj)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  return `{\n${lines.join(',\n')}\n}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Validates a parsed model file and returns its parameters (float64 copies). */
+export function parseModelFile(json: unknown, where = 'model file'): ModelFile {
+  if (!isPlainObject(json)) throw new ValidationError(`${where}: expected a JSON object, got ${describe(json)}`);
+  checkFormat(json, MODEL_FORMAT, where);
+  checkKeys(json, MODEL_KEYS, where);
+  const specInput: Record<string, unknown> = {};
+  for (const key of ['recurrence', 'activation', 'readout', 'm', 'd', 'alpha'] as const) {
+    specInput[key] = required(json, key, where);
+  }
+  const spec = parseModelSpec(specInput, where);
+  const { m, d } = spec;
+  const wShape = spec.recurrence === 'dense' ? `dense: m*m = ${m}*${m}` : `diagonal: m = ${m}`;
+  const wSpec = { length: wLength(spec), shape: wShape };
+  const uSpec = { length: uLength(spec), shape: `m*d = ${m}*${d}` };
+  const W = numberArray(required(json, 'W', where), 'W', where, wSpec);
+  const U = numberArray(required(json, 'U', where), 'U', where, uSpec);
+  const c = numberArray(required(json, 'c', where), 'c', where, { length: m, shape: `m = ${m}` });
+  for (let i = 0; i < m; i++) {
+    if (c[i] !== 1 && c[i] !== -1) {
+      throw new ValidationError(`${where}: field 'c' entry ${i} is ${c[i]}; output signs must be +1 or -1`);
+    }
+  }
+  const W0 = json.W0 === undefined ? W.slice() : numberArray(json.W0, 'W0', where, wSpec);
+  const U0 = json.U0 === undefined ? U.slice() : numberArray(json.U0, 'U0', where, uSpec);
+  const out: ModelFile = { spec, W, U, c, W0, U0 };
+  if (json.meta !== undefined) {
+    if (!isPlainObject(json.meta)) throw new ValidationError(`${where}: field 'meta' must be an object, got ${describe(json.meta)}`);
+    out.meta = json.meta;
+  }
+  return out;
+}
+
+/** The model file object for `params` (keys in FORMATS.md order; W0/U0 always written; meta last if any). */
+export function modelToJson(params: ModelParams & { meta?: Record<string, unknown> }): ModelFileJson {
+  const { spec } = params;
+  const json: ModelFileJson = {
+    format: MODEL_FORMAT,
+    recurrence: spec.recurrence,
+    activation: spec.activation,
+    readout: spec.readout,
+    m: spec.m,
+    d: spec.d,
+    alpha: spec.alpha,
+    W: Array.from(params.W),
+    U: Array.from(params.U),
+    c: Array.from(params.c),
+    W0: Array.from(params.W0),
+    U0: Array.from(params.U0),
+  };
+  if (params.meta !== undefined) json.meta = params.meta;
+  // Validate what we write, so a bad model never reaches disk (and the file always reads back).
+  parseModelFile(json, 'model to write');
+  return json;
+}
