@@ -11,10 +11,10 @@ import { fmt, logFit, pm, powerFit, rSquared } from '../fit.js';
 import { curveLayer, lineChart, samples } from '../plots.js';
 import type { PointResult, Size } from '../types.js';
 
-const EPS = 0.01;
+const EPS = 0.005;
 const GRID = {
-  quick: { ns: [32, 64, 128, 256, 512, 1024, 2048], ms: [2, 4, 8, 16, 32, 64, 128, 256], steps: 1000, T: 8, d: 4 },
-  full: { ns: [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384], ms: [2, 4, 8, 16, 32, 64, 128, 256, 512], steps: 3000, T: 10, d: 4 },
+  quick: { ns: [32, 64, 128, 256, 512, 1024, 2048], ms: [2, 4, 6, 8, 12, 16, 24, 32, 64, 128], steps: 1000, T: 8, d: 4 },
+  full: { ns: [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384], ms: [2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 256, 512], steps: 3000, T: 10, d: 4 },
 } as const;
 const ALPHA = 0.5;
 const ETA = 1;
