@@ -216,7 +216,7 @@ def child(args):
             torch.set_num_threads(1)
         version, make = torch.__version__, torch_case
     name = args.child + ("-1t" if args.threads == 1 else "")
-    reps, budget = (3, 4000) if args.quick else (5, 10000)
+    reps, budget = (3, min(4000, 1000 * args.budget)) if args.quick else (5, 1000 * args.budget)
     sample, warm = (150, 150) if args.quick else (400, 500)
     out = {"version": version, "results": [], "checks": []}
     for case in args.cases.split(","):
@@ -249,6 +249,7 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--cases", default=",".join(CASES))
     ap.add_argument("--frameworks", default="jax,torch")
+    ap.add_argument("--budget", type=float, default=10.0, help="seconds of timed samples per case (at least one sample)")
     ap.add_argument("--child", choices=["jax", "torch"], help=argparse.SUPPRESS)
     ap.add_argument("--threads", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -270,6 +271,7 @@ def main():
                 cmd += ["--inputs", args.inputs]
             if args.quick:
                 cmd.append("--quick")
+            cmd += ["--budget", str(args.budget)]
             r = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
             if r.returncode != 0:
                 report["notes"].append(f"{fw} (threads={threads or 'default'}) failed with exit code {r.returncode}.")
