@@ -3,12 +3,13 @@
  * Generic over the storage type: float64 (for gradient checks) or float32 (what wasm computes in).
  * Arithmetic is in JS doubles; only stored arrays round to the chosen precision.
  */
-import { activations } from '../activations.js';
 import { project } from '../projection.js';
 import { uLength, wLength, type Dataset, type FloatArray, type ModelParams, type ModelSpec, type Projection } from '../types.js';
 import { ValidationError } from '../validate.js';
 import type { Backend, Network, ParamName, TrainChunk, Workspace } from './types.js';
 import { checkDataShape } from './shape.js';
+import { backwardSequence, forwardSequence, readoutAt, sequenceScratch, type SequenceScratch } from './reference-rnn.js';
+import { formatBytes, WORKSPACE_SUGGESTION } from './capacity.js';
 import { tangentKernels } from './ts-tangent.js';
 import { ntkKernels } from './ts-ntk.js';
 
@@ -76,11 +77,7 @@ class TsWorkspace implements Workspace {
   n = 0;
   private X: FloatArray;
   private Y: FloatArray;
-  /** Per-sample scratch: hidden states h_t and sigma'(z_t) for t = 0..T-1 (T x m), and dh. */
-  private H: Float64Array;
-  private Dz: Float64Array;
-  private dh: Float64Array;
-  private dz: Float64Array;
+  private readonly scratch: SequenceScratch;
 
   constructor(private readonly net: TsNetwork, readonly nMax: number, readonly T: number) {
     if (!Number.isInteger(nMax) || nMax < 1) throw new ValidationError(`workspace: nMax must be a positive integer, got ${nMax}`);
@@ -88,10 +85,7 @@ class TsWorkspace implements Workspace {
     const { m, d, readout } = net.spec;
     this.X = new net.Arr(nMax * T * d);
     this.Y = new net.Arr(nMax * (readout === 'all' ? T : 1));
-    this.H = new Float64Array(T * m);
-    this.Dz = new Float64Array(T * m);
-    this.dh = new Float64Array(m);
-    this.dz = new Float64Array(m);
+    this.scratch = sequenceScratch(m, T);
   }
 
   setData(data: Dataset): void {
@@ -101,43 +95,14 @@ class TsWorkspace implements Workspace {
     this.n = data.n;
   }
 
-  /** Forward pass of sample j: fills H, Dz; writes outputs f_t (all t, or only the last) into out. */
-  private forwardSample(j: number, out: Float64Array | null, outOffset: number): void {
+  /** Runs sequence j forward and writes its outputs (every t for readout all, else the last) into out. */
+  private outputs(j: number, out: Float64Array, offset: number): void {
     const { spec, arrays } = this.net;
-    const { m, d } = spec;
-    const T = this.T;
-    const act = activations[spec.activation];
-    const W = arrays.W, U = arrays.U, c = arrays.c;
-    const dense = spec.recurrence === 'dense';
-    const scale = dense ? spec.alpha / Math.sqrt(m) : spec.alpha;
-    const outScale = 1 / Math.sqrt(m);
-    const X = this.X, H = this.H, Dz = this.Dz;
-    for (let t = 0; t < T; t++) {
-      const x0 = (j * T + t) * d;
-      const prev = (t - 1) * m;
-      for (let i = 0; i < m; i++) {
-        let rec = 0;
-        if (t > 0) {
-          if (dense) {
-            for (let k = 0; k < m; k++) rec += W[i * m + k] * H[prev + k];
-          } else {
-            rec = W[i] * H[prev + i];
-          }
-        }
-        let inp = 0;
-        for (let k = 0; k < d; k++) inp += U[i * d + k] * X[x0 + k];
-        const z = scale * rec + inp;
-        H[t * m + i] = act.f(z);
-        Dz[t * m + i] = act.df(z);
-      }
-      if (out && (spec.readout === 'all' || t === T - 1)) {
-        // Summed in the pairs (i, i + m/2): under the symmetric initialization each pair is exactly
-        // zero, so f(X; Theta(0)) = 0 bit-exactly (the Rust core sums the same way).
-        let f = 0;
-        const half = m / 2, base = t * m;
-        for (let i = 0; i < half; i++) f += c[i] * H[base + i] + c[i + half] * H[base + i + half];
-        out[outOffset + (spec.readout === 'all' ? t : 0)] = f * outScale;
-      }
+    forwardSequence(spec, arrays.W, arrays.U, this.X, j, this.T, this.scratch);
+    if (spec.readout === 'all') {
+      for (let t = 0; t < this.T; t++) out[offset + t] = readoutAt(spec, arrays.c, this.scratch.H, t);
+    } else {
+      out[offset] = readoutAt(spec, arrays.c, this.scratch.H, this.T - 1);
     }
   }
 
@@ -146,7 +111,7 @@ class TsWorkspace implements Workspace {
     const predictions = new Float64Array(this.n * per);
     let sum = 0;
     for (let j = 0; j < this.n; j++) {
-      this.forwardSample(j, predictions, j * per);
+      this.outputs(j, predictions, j * per);
       for (let q = 0; q < per; q++) { const r = predictions[j * per + q] - this.Y[j * per + q]; sum += r * r; }
     }
     return { loss: sum / (2 * this.n * per), predictions };
@@ -155,62 +120,33 @@ class TsWorkspace implements Workspace {
   /** Loss and gradient over the listed samples (all when `rows` is null) into gradW/gradU. */
   private lossGradRows(rows: Uint32Array | null, count: number): number {
     const { spec, arrays } = this.net;
-    const { m, d } = spec;
+    const { m } = spec;
     const T = this.T;
-    const dense = spec.recurrence === 'dense';
-    const scale = dense ? spec.alpha / Math.sqrt(m) : spec.alpha;
-    const outScale = 1 / Math.sqrt(m);
     const per = spec.readout === 'all' ? T : 1;
-    const W = arrays.W, c = arrays.c, gW = arrays.gradW, gU = arrays.gradU;
-    const X = this.X, H = this.H, Dz = this.Dz, dh = this.dh, dz = this.dz;
+    const c = arrays.c;
     // Accumulate in float64 even for float32 storage, then store once.
-    const accW = new Float64Array(gW.length);
-    const accU = new Float64Array(gU.length);
+    const accW = new Float64Array(arrays.gradW.length);
+    const accU = new Float64Array(arrays.gradU.length);
     const f = new Float64Array(per);
     const norm = count * per;
+    const outScale = 1 / Math.sqrt(m);
     let sum = 0;
     for (let b = 0; b < count; b++) {
       const j = rows ? rows[b] : b;
-      this.forwardSample(j, f, 0);
-      dh.fill(0);
-      for (let t = T - 1; t >= 0; t--) {
-        // Readout contributions: dR/dh_t = r_t c / sqrt(m).
-        if (spec.readout === 'all' || t === T - 1) {
-          const q = spec.readout === 'all' ? t : 0;
-          const res = f[q] - this.Y[j * per + q];
-          sum += res * res;
-          const r = res / norm;
-          for (let i = 0; i < m; i++) dh[i] += r * c[i] * outScale;
-        }
-        for (let i = 0; i < m; i++) dz[i] = dh[i] * Dz[t * m + i];
-        const x0 = (j * T + t) * d;
-        for (let i = 0; i < m; i++) {
-          const g = dz[i];
-          for (let k = 0; k < d; k++) accU[i * d + k] += g * X[x0 + k];
-        }
-        if (t > 0) {
-          const prev = (t - 1) * m;
-          if (dense) {
-            for (let i = 0; i < m; i++) {
-              const g = scale * dz[i];
-              for (let k = 0; k < m; k++) accW[i * m + k] += g * H[prev + k];
-            }
-            for (let k = 0; k < m; k++) dh[k] = 0;
-            for (let i = 0; i < m; i++) {
-              const g = scale * dz[i];
-              for (let k = 0; k < m; k++) dh[k] += W[i * m + k] * g;
-            }
-          } else {
-            for (let i = 0; i < m; i++) {
-              accW[i] += scale * dz[i] * H[prev + i];
-              dh[i] = scale * W[i] * dz[i];
-            }
-          }
-        }
-      }
+      this.outputs(j, f, 0);
+      // dR/dh_t = r_t c / sqrt(m) at every readout time, r_t = (f_t - y_t) / (n * per).
+      const seed = (t: number, dh: Float64Array) => {
+        if (spec.readout !== 'all' && t !== T - 1) return;
+        const q = spec.readout === 'all' ? t : 0;
+        const res = f[q] - this.Y[j * per + q];
+        sum += res * res;
+        const r = (res / norm) * outScale;
+        for (let i = 0; i < m; i++) dh[i] += r * c[i];
+      };
+      backwardSequence(spec, arrays.W, this.X, j, T, this.scratch, seed, accW, accU);
     }
-    gW.set(accW);
-    gU.set(accU);
+    arrays.gradW.set(accW);
+    arrays.gradU.set(accU);
     return sum / (2 * norm);
   }
 

@@ -7,7 +7,7 @@
  * Gram matrix is that of the sequence-to-one output f(X) = (1/sqrt m) sum_i c_i h_{i,T-1}.
  * A readout-'all' model is refused with a clear error (its tangent kernel would be nT x nT).
  */
-import { activations } from '../activations.js';
+import { backwardSequence, forwardSequence, sequenceScratch } from './reference-rnn.js';
 import { uLength, wLength, type Dataset, type ModelParams } from '../types.js';
 import { ValidationError } from '../validate.js';
 import type { Kernels } from './types.js';
@@ -38,68 +38,20 @@ function checkInputs(what: string, params: ModelParams, data: Dataset): void {
 export function perSampleGradients(params: ModelParams, data: Dataset): Float64Array {
   checkInputs('perSampleGradients', params, data);
   const { spec, W, U, c } = params;
-  const { m, d } = spec;
+  const { m } = spec;
   const { n, T, X } = data;
-  const act = activations[spec.activation];
-  const dense = spec.recurrence === 'dense';
-  const scale = dense ? spec.alpha / Math.sqrt(m) : spec.alpha;
-  const outScale = 1 / Math.sqrt(m);
   const nw = wLength(spec);
   const P = nw + uLength(spec);
   const J = new Float64Array(n * P);
-  const H = new Float64Array(T * m);
-  const Dz = new Float64Array(T * m);
-  const dh = new Float64Array(m);
-  const dz = new Float64Array(m);
+  const scratch = sequenceScratch(m, T);
+  const outScale = 1 / Math.sqrt(m);
+  // The backward pass of f itself: dh_{T-1} = c / sqrt(m), nothing at earlier times.
+  const seed = (t: number, dh: Float64Array) => {
+    if (t === T - 1) for (let i = 0; i < m; i++) dh[i] += c[i] * outScale;
+  };
   for (let j = 0; j < n; j++) {
-    // Forward pass (same arithmetic order as ts-backend.ts forwardSample).
-    for (let t = 0; t < T; t++) {
-      const x0 = (j * T + t) * d;
-      const prev = (t - 1) * m;
-      for (let i = 0; i < m; i++) {
-        let rec = 0;
-        if (t > 0) {
-          if (dense) for (let k = 0; k < m; k++) rec += W[i * m + k] * H[prev + k];
-          else rec = W[i] * H[prev + i];
-        }
-        let inp = 0;
-        for (let k = 0; k < d; k++) inp += U[i * d + k] * X[x0 + k];
-        const z = scale * rec + inp;
-        H[t * m + i] = act.f(z);
-        Dz[t * m + i] = act.df(z);
-      }
-    }
-    // Backward pass of f: dh_{T-1} = c / sqrt(m).
-    const gW = J.subarray(j * P, j * P + nw);
-    const gU = J.subarray(j * P + nw, (j + 1) * P);
-    for (let i = 0; i < m; i++) dh[i] = c[i] * outScale;
-    for (let t = T - 1; t >= 0; t--) {
-      for (let i = 0; i < m; i++) dz[i] = dh[i] * Dz[t * m + i];
-      const x0 = (j * T + t) * d;
-      for (let i = 0; i < m; i++) {
-        const g = dz[i];
-        for (let k = 0; k < d; k++) gU[i * d + k] += g * X[x0 + k];
-      }
-      if (t > 0) {
-        const prev = (t - 1) * m;
-        if (dense) {
-          for (let i = 0; i < m; i++) {
-            const g = scale * dz[i];
-            for (let k = 0; k < m; k++) gW[i * m + k] += g * H[prev + k];
-          }
-          dh.fill(0);
-          for (let i = 0; i < m; i++) {
-            const g = scale * dz[i];
-            for (let k = 0; k < m; k++) dh[k] += W[i * m + k] * g;
-          }
-        } else {
-          for (let i = 0; i < m; i++) {
-            gW[i] += scale * dz[i] * H[prev + i];
-            dh[i] = scale * W[i] * dz[i];
-          }
-        }
-      }
-    }
+    forwardSequence(spec, W, U, X, j, T, scratch);
+    backwardSequence(spec, W, X, j, T, scratch, seed, J.subarray(j * P, j * P + nw), J.subarray(j * P + nw, (j + 1) * P));
   }
   return J;
 }

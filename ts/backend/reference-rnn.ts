@@ -1,0 +1,103 @@
+/**
+ * The reference recursion of MODEL.md sections 2 and 5 for one sequence, in plain loops: the
+ * forward pass (h_t and sigma'(z_t)) and BPTT with a caller-supplied seed dL/dh_t. The ts backend
+ * (loss gradients) and the reference NTK (gradients of f) are both built on it.
+ */
+import { activations } from '../activations.js';
+import type { FloatArray, ModelSpec } from '../types.js';
+
+/** Scratch for one sequence of length T: states and derivatives (T x m), and the backward vectors. */
+export interface SequenceScratch {
+  H: Float64Array;
+  Dz: Float64Array;
+  dh: Float64Array;
+  dz: Float64Array;
+}
+
+export const sequenceScratch = (m: number, T: number): SequenceScratch => ({
+  H: new Float64Array(T * m), Dz: new Float64Array(T * m), dh: new Float64Array(m), dz: new Float64Array(m),
+});
+
+/** alpha/sqrt(m) for the dense recurrence, alpha for the diagonal one. */
+export const recurrentScale = (spec: ModelSpec): number =>
+  spec.recurrence === 'dense' ? spec.alpha / Math.sqrt(spec.m) : spec.alpha;
+
+/** Forward pass of sequence j of X (sample-major, length T): fills s.H[t*m+i] = h_{i,t}, s.Dz = sigma'(z). */
+export function forwardSequence(spec: ModelSpec, W: FloatArray, U: FloatArray, X: FloatArray, j: number, T: number, s: SequenceScratch): void {
+  const { m, d } = spec;
+  const act = activations[spec.activation];
+  const dense = spec.recurrence === 'dense';
+  const scale = recurrentScale(spec);
+  const { H, Dz } = s;
+  for (let t = 0; t < T; t++) {
+    const x0 = (j * T + t) * d;
+    const prev = (t - 1) * m;
+    for (let i = 0; i < m; i++) {
+      let rec = 0;
+      if (t > 0) {
+        if (dense) for (let k = 0; k < m; k++) rec += W[i * m + k] * H[prev + k];
+        else rec = W[i] * H[prev + i];
+      }
+      let inp = 0;
+      for (let k = 0; k < d; k++) inp += U[i * d + k] * X[x0 + k];
+      const z = scale * rec + inp;
+      H[t * m + i] = act.f(z);
+      Dz[t * m + i] = act.df(z);
+    }
+  }
+}
+
+/**
+ * f_t = (1/sqrt m) sum_i c_i h_{i,t}, summed in the pairs (i, i + m/2): under the symmetric
+ * initialization each pair is exactly zero, so f(X; Theta(0)) = 0 bit-exactly (as in the Rust core).
+ */
+export function readoutAt(spec: ModelSpec, c: FloatArray, H: Float64Array, t: number): number {
+  const { m } = spec;
+  const half = m / 2, base = t * m;
+  let f = 0;
+  for (let i = 0; i < half; i++) f += c[i] * H[base + i] + c[i + half] * H[base + i + half];
+  return f / Math.sqrt(m);
+}
+
+/**
+ * BPTT for sequence j after forwardSequence: for t = T-1..0, `seed(t, dh)` adds the direct
+ * dL/dh_t into dh, then dz_t = dh * sigma'(z_t), gW += scale dz_t h_{t-1}^T, gU += dz_t x_t^T,
+ * dh_{t-1} = scale W^T dz_t (MODEL.md section 5). Accumulates into gW, gU.
+ */
+export function backwardSequence(
+  spec: ModelSpec, W: FloatArray, X: FloatArray, j: number, T: number, s: SequenceScratch,
+  seed: (t: number, dh: Float64Array) => void, gW: Float64Array, gU: Float64Array,
+): void {
+  const { m, d } = spec;
+  const dense = spec.recurrence === 'dense';
+  const scale = recurrentScale(spec);
+  const { H, Dz, dh, dz } = s;
+  dh.fill(0);
+  for (let t = T - 1; t >= 0; t--) {
+    seed(t, dh);
+    for (let i = 0; i < m; i++) dz[i] = dh[i] * Dz[t * m + i];
+    const x0 = (j * T + t) * d;
+    for (let i = 0; i < m; i++) {
+      const g = dz[i];
+      for (let k = 0; k < d; k++) gU[i * d + k] += g * X[x0 + k];
+    }
+    if (t === 0) break;
+    const prev = (t - 1) * m;
+    if (dense) {
+      for (let i = 0; i < m; i++) {
+        const g = scale * dz[i];
+        for (let k = 0; k < m; k++) gW[i * m + k] += g * H[prev + k];
+      }
+      dh.fill(0);
+      for (let i = 0; i < m; i++) {
+        const g = scale * dz[i];
+        for (let k = 0; k < m; k++) dh[k] += W[i * m + k] * g;
+      }
+    } else {
+      for (let i = 0; i < m; i++) {
+        gW[i] += scale * dz[i] * H[prev + i];
+        dh[i] = scale * W[i] * dz[i];
+      }
+    }
+  }
+}
