@@ -4,7 +4,9 @@
  * Every object has free() / [Symbol.dispose]; wasm-bindgen's FinalizationRegistry is the safety net.
  */
 import { uLength, wLength, type Dataset, type FloatArray, type ModelParams, type ModelSpec, type Projection } from '../types.js';
-import { ValidationError } from '../validate.js';
+import { parseModelSpec } from '../config.js';
+import { FLOAT32_MAX, ValidationError } from '../validate.js';
+import { checkModel, checkWorkspace, modelBytes, trackAllocation, workspaceBytes } from './capacity.js';
 import { checkDataShape } from './shape.js';
 import { wasmKernels } from './wasm-kernels.js';
 import { projectionCode, projectionRadius, type Backend, type Network, type ParamName, type TrainChunk, type Workspace } from './types.js';
@@ -25,6 +27,31 @@ export async function wasmBackend(flavor?: WasmFlavor): Promise<Backend> {
   return backend;
 }
 
+/** Raised when a freed network or workspace is used again (free() itself may be called any number of times). */
+export class UseAfterFreeError extends Error {
+  override name = 'UseAfterFreeError';
+}
+
+/**
+ * Checks that every value is finite and fits in float32 (the core stores float32: a larger value
+ * would silently become Infinity), naming the field and the first bad entry.
+ */
+export function checkFloat32(values: ArrayLike<number>, field: string): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!(Math.abs(v) <= FLOAT32_MAX)) {
+      throw new ValidationError(
+        `${field}: entry ${i} is ${v}; the wasm backend stores float32 and needs finite values with |x| <= ${FLOAT32_MAX.toPrecision(5)} ` +
+          `(rescale them, or use the ts backend, which computes in float64)`,
+      );
+    }
+  }
+}
+
+/** Steps per wasm call (the per-step outputs and batch indices are reserved for one piece, so memory stays small). */
+const PIECE_STEPS = 4096;
+const PIECE_INDICES = 1 << 20;
+
 type RawModel = InstanceType<LoadedWasm['pkg']['Model']>;
 type RawWorkspace = InstanceType<LoadedWasm['pkg']['Workspace']>;
 
@@ -37,25 +64,39 @@ function view<T extends Float32Array | Float64Array | Uint32Array>(
 
 class WasmNetwork implements Network {
   readonly spec: ModelSpec;
-  raw: RawModel | null;
+  raw: RawModel | null = null;
   private readonly lengths: Record<ParamName, number>;
+  private release: () => void = () => {};
 
   constructor(readonly backend: Backend, readonly wasm: LoadedWasm, params: ModelParams) {
-    this.spec = params.spec;
+    // Validate before anything reaches wasm: sizes that would wrap as u32, values that are not float32.
+    this.spec = parseModelSpec(params?.spec, 'network spec');
     const s = this.spec;
-    this.raw = new wasm.pkg.Model(RECURRENCE[s.recurrence], ACTIVATION[s.activation], READOUT[s.readout], s.m, s.d, s.alpha);
     const nw = wLength(s), nu = uLength(s);
     this.lengths = { W: nw, W0: nw, gradW: nw, U: nu, U0: nu, gradU: nu, c: s.m };
-    this.write('W', params.W);
-    this.write('U', params.U);
-    this.write('W0', params.W0);
-    this.write('U0', params.U0);
-    this.write('c', params.c);
+    for (const name of ['W', 'U', 'W0', 'U0', 'c'] as const) this.checkValues(name, params[name]);
+    checkModel(s);
+    this.release = trackAllocation(wasm.memory, modelBytes(s), `model (${s.recurrence}, m = ${s.m}, d = ${s.d})`, this);
+    try {
+      this.raw = new wasm.pkg.Model(RECURRENCE[s.recurrence], ACTIVATION[s.activation], READOUT[s.readout], s.m, s.d, s.alpha);
+      for (const name of ['W', 'U', 'W0', 'U0', 'c'] as const) this.write(name, params[name]);
+    } catch (err) {
+      this.free();
+      throw err;
+    }
+  }
+
+  private checkValues(name: ParamName, values: ArrayLike<number> | undefined): void {
+    if (!values || typeof values.length !== 'number') throw new ValidationError(`network: parameter '${name}' is missing`);
+    if (values.length !== this.lengths[name]) {
+      throw new ValidationError(`network: parameter '${name}' has ${values.length} values, expected ${this.lengths[name]}`);
+    }
+    checkFloat32(values, `network: parameter '${name}'`);
   }
 
   /** The live raw handle, or a clear error after free(). */
   model(): RawModel {
-    if (!this.raw) throw new Error('wasm network: used after free()');
+    if (!this.raw) throw new UseAfterFreeError('wasm network: used after free(); create a new network (free() releases its wasm memory)');
     return this.raw;
   }
 
@@ -81,6 +122,7 @@ class WasmNetwork implements Network {
     if (values.length !== this.lengths[name]) {
       throw new ValidationError(`write '${name}': got ${values.length} values, expected ${this.lengths[name]}`);
     }
+    checkFloat32(values, `write '${name}'`);
     view(this.wasm.memory, Float32Array, this.pointer(name), this.lengths[name]).set(values);
   }
 
@@ -90,40 +132,59 @@ class WasmNetwork implements Network {
   }
 
   project(projection: Projection): void {
-    this.model().project(projectionCode(projection), projectionRadius(projection));
+    const rho = projectionRadius(projection);
+    if (!(rho >= 0 && rho <= FLOAT32_MAX)) throw new ValidationError(`project: rho must be a finite number >= 0, got ${rho}`);
+    this.model().project(projectionCode(projection), rho);
   }
 
   workspace(nMax: number, T: number): Workspace {
     return new WasmWorkspace(this, nMax, T);
   }
 
+  /** Releases the wasm memory; calling it again is harmless. */
   free(): void {
     this.raw?.free();
     this.raw = null;
+    this.release();
   }
   [Symbol.dispose](): void { this.free(); }
 }
 
 class WasmWorkspace implements Workspace {
-  private raw: RawWorkspace | null;
+  private raw: RawWorkspace | null = null;
+  private release: () => void = () => {};
   n = 0;
   private reservedSteps = 0;
-  private reservedBatch = 0;
+  private reservedIndices = 0;
 
   constructor(private readonly net: WasmNetwork, readonly nMax: number, readonly T: number) {
-    if (!Number.isInteger(nMax) || nMax < 1) throw new ValidationError(`workspace: nMax must be a positive integer, got ${nMax}`);
-    if (!Number.isInteger(T) || T < 1) throw new ValidationError(`workspace: T must be a positive integer, got ${T}`);
-    this.raw = new net.wasm.pkg.Workspace(net.model(), nMax, T);
+    if (!Number.isSafeInteger(nMax) || nMax < 1) throw new ValidationError(`workspace: nMax must be a positive integer, got ${nMax}`);
+    if (!Number.isSafeInteger(T) || T < 1) throw new ValidationError(`workspace: T must be a positive integer, got ${T}`);
+    const model = net.model();
+    // Refused before allocation: running out of wasm memory inside Rust would abort the module.
+    // With the per-step outputs and batch indices train() reserves (at most one piece).
+    const reserve = { steps: PIECE_STEPS, indices: Math.max(nMax, PIECE_INDICES) };
+    checkWorkspace(net.spec, nMax, T, reserve);
+    this.release = trackAllocation(net.wasm.memory, workspaceBytes(net.spec, nMax, T, reserve),
+      `workspace for n = ${nMax} sequences of length T = ${T}`, this);
+    try {
+      this.raw = new net.wasm.pkg.Workspace(model, nMax, T);
+    } catch (err) {
+      this.release();
+      throw err;
+    }
   }
 
   private ws(): RawWorkspace {
-    if (!this.raw) throw new Error('wasm workspace: used after free()');
+    if (!this.raw) throw new UseAfterFreeError('wasm workspace: used after free(); create a new workspace');
     return this.raw;
   }
 
   setData(data: Dataset): void {
     const { spec, wasm } = this.net;
     checkDataShape(spec, data, this.nMax, this.T);
+    checkFloat32(data.X, 'data: field \'X\'');
+    checkFloat32(data.Y, 'data: field \'Y\'');
     const ws = this.ws();
     view(wasm.memory, Float32Array, ws.x_ptr(), data.X.length).set(data.X);
     view(wasm.memory, Float32Array, ws.y_ptr(), data.Y.length).set(data.Y);
@@ -151,30 +212,53 @@ class WasmWorkspace implements Workspace {
 
   train(steps: number, eta: number, projection: Projection, batch?: { size: number; indices: Uint32Array }): TrainChunk {
     this.requireData();
-    const ws = this.ws();
+    if (!Number.isSafeInteger(steps) || steps < 0) throw new ValidationError(`train: steps must be an integer >= 0, got ${steps}`);
+    if (!(Math.abs(eta) <= FLOAT32_MAX)) throw new ValidationError(`train: eta must be a finite float32 number, got ${eta}`);
+    const rho = projectionRadius(projection);
+    if (!(rho >= 0 && rho <= FLOAT32_MAX)) throw new ValidationError(`train: projection radius rho must be a finite number >= 0, got ${rho}`);
     const size = batch?.size ?? 0;
-    // Grow the per-step buffers only when a bigger chunk is asked for (never inside the loop).
-    if (steps > this.reservedSteps || size > this.reservedBatch) {
-      this.reservedSteps = Math.max(steps, this.reservedSteps);
-      this.reservedBatch = Math.max(size, this.reservedBatch);
-      ws.reserve(this.reservedSteps, this.reservedBatch);
-    }
-    const memory = this.net.wasm.memory;
     if (batch) {
+      if (!Number.isSafeInteger(size) || size < 1 || size > this.n) {
+        throw new ValidationError(`train: batch size must be an integer in [1, n = ${this.n}], got ${size}`);
+      }
       if (batch.indices.length < steps * size) throw new ValidationError(`train: need ${steps * size} batch indices, got ${batch.indices.length}`);
-      view(memory, Uint32Array, ws.batch_ptr(), steps * size).set(batch.indices.subarray(0, steps * size));
+      for (let k = 0; k < steps * size; k++) {
+        if (batch.indices[k] >= this.n) throw new ValidationError(`train: batch index ${batch.indices[k]} (entry ${k}) is out of range (n = ${this.n})`);
+      }
     }
-    const completed = ws.train(this.net.model(), steps, eta, projectionCode(projection), projectionRadius(projection), size);
-    return {
-      completed,
-      losses: view(memory, Float64Array, ws.losses_ptr(), completed).slice(),
-      gradNorms: view(memory, Float64Array, ws.grad_norms_ptr(), completed).slice(),
-    };
+    const ws = this.ws();
+    const model = this.net.model();
+    const memory = this.net.wasm.memory;
+    // Pieces of at most PIECE_STEPS steps (and PIECE_INDICES batch indices) per wasm call: the
+    // per-step outputs stay small for any chunk, and each step is computed exactly as in one call.
+    const piece = Math.max(1, Math.min(steps, PIECE_STEPS, Math.floor(PIECE_INDICES / Math.max(1, size))));
+    if (piece > this.reservedSteps || piece * size > this.reservedIndices) {
+      // reserve() grows to (piece steps, piece*size indices) and never shrinks: at most
+      // PIECE_STEPS outputs and max(nMax, PIECE_INDICES) indices, whatever the call sequence.
+      ws.reserve(piece, size);
+      this.reservedSteps = Math.max(piece, this.reservedSteps);
+      this.reservedIndices = Math.max(piece * size, this.reservedIndices);
+    }
+    const losses = new Float64Array(steps);
+    const gradNorms = new Float64Array(steps);
+    let completed = 0;
+    while (completed < steps) {
+      const k = Math.min(piece, steps - completed);
+      if (batch) view(memory, Uint32Array, ws.batch_ptr(), k * size).set(batch.indices.subarray(completed * size, (completed + k) * size));
+      const done = ws.train(model, k, eta, projectionCode(projection), rho, size);
+      losses.set(view(memory, Float64Array, ws.losses_ptr(), done), completed);
+      gradNorms.set(view(memory, Float64Array, ws.grad_norms_ptr(), done), completed);
+      completed += done;
+      if (done < k) break;
+    }
+    return { completed, losses: losses.slice(0, completed), gradNorms: gradNorms.slice(0, completed) };
   }
 
+  /** Releases the wasm memory; calling it again is harmless. */
   free(): void {
     this.raw?.free();
     this.raw = null;
+    this.release();
   }
   [Symbol.dispose](): void { this.free(); }
 }

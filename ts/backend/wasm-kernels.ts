@@ -1,6 +1,8 @@
 /** The wasm backend's tangent-feature kernels: thin wrappers over rnn-wasm's Features and Teacher classes. */
 import { uLength, wLength, type Dataset, type ModelParams } from '../types.js';
-import { ValidationError } from '../validate.js';
+import { parseModelSpec, MODEL_LIMITS } from '../config.js';
+import { FLOAT32_MAX, ValidationError } from '../validate.js';
+import { checkFeatures, checkModel, checkTeacher, featuresBytes, modelBytes, teacherBytes, trackAllocation } from './capacity.js';
 import { checkTangentArgs } from './ts-tangent.js';
 import type { Kernels, Particles, TangentSpec } from './types.js';
 import type { LoadedWasm } from './wasm-loader.js';
@@ -20,7 +22,20 @@ function withFreed<T>(objects: Raw[], body: () => T): T {
 
 const f32 = (w: LoadedWasm, ptr: number, len: number) => new Float32Array(w.memory.buffer, ptr, len);
 
+/** Finite and within float32 (the core's storage), naming the argument and the entry. */
+function checkFloat32(values: ArrayLike<number>, what: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!(Math.abs(values[i]) <= FLOAT32_MAX)) {
+      throw new ValidationError(`${what}: entry ${i} is ${values[i]}; the wasm kernels need finite float32 values (|x| <= ${FLOAT32_MAX.toPrecision(5)}); use the ts backend for larger ones`);
+    }
+  }
+}
+
 function checkFinalReadout(what: string, params: ModelParams, data: Dataset): void {
+  parseModelSpec(params?.spec, `${what}: model spec`);
+  for (const f of ['n', 'T'] as const) {
+    if (!Number.isSafeInteger(data[f]) || data[f] < 1) throw new ValidationError(`${what}: data.${f} must be a positive integer, got ${data[f]}`);
+  }
   if (params.spec.readout !== 'final') {
     throw new ValidationError(`${what}: readout '${params.spec.readout}' is not supported; per-sample gradients and the NTK are defined for readout 'final'`);
   }
@@ -28,10 +43,40 @@ function checkFinalReadout(what: string, params: ModelParams, data: Dataset): vo
   if (data.X.length !== data.n * data.T * data.d) {
     throw new ValidationError(`${what}: X has ${data.X.length} values, expected n*T*d = ${data.n * data.T * data.d}`);
   }
+  const s = params.spec;
+  const lengths = { W: wLength(s), U: uLength(s), c: s.m };
+  for (const [name, len] of Object.entries(lengths)) {
+    const arr = params[name as 'W' | 'U' | 'c'];
+    if (!arr || arr.length !== len) throw new ValidationError(`${what}: parameter '${name}' has ${arr?.length} values, expected ${len}`);
+    checkFloat32(arr, `${what}: parameter '${name}'`);
+  }
+  checkFloat32(data.X, `${what}: data field 'X'`);
+  checkModel(s);
+  checkFeatures(s, data.n, data.T, what);
+}
+
+/** Float32 range and sizes of the tangent kernels' inputs (after checkTangentArgs). */
+function checkTangentWasm(what: string, spec: TangentSpec, M: number, particles: Particles, data: Dataset, v?: ArrayLike<number>): void {
+  if (!(Math.abs(spec.alpha) <= FLOAT32_MAX)) throw new ValidationError(`${what}: spec.alpha must fit in float32, got ${spec.alpha}`);
+  checkFloat32(particles.w, `${what}: particles.w`);
+  checkFloat32(particles.u, `${what}: particles.u`);
+  if (v) checkFloat32(v, `${what}: v`);
+  checkFloat32(data.X, `${what}: data field 'X'`);
+  if (spec.d > MODEL_LIMITS.d) throw new ValidationError(`${what}: spec.d = ${spec.d} exceeds the limit ${MODEL_LIMITS.d}`);
 }
 
 export function wasmKernels(wasm: LoadedWasm): Kernels {
   const { pkg } = wasm;
+
+  /** Counts the call's temporary wasm objects as live memory (refused if they would pass 4 GiB) while `body` runs. */
+  function tracked<T>(bytes: number, what: string, body: () => T): T {
+    const release = trackAllocation(wasm.memory, bytes, what);
+    try {
+      return body();
+    } finally {
+      release();
+    }
+  }
 
   /** A Model on wasm holding the student's parameters. */
   function modelOf(params: ModelParams) {
@@ -53,60 +98,77 @@ export function wasmKernels(wasm: LoadedWasm): Kernels {
   return {
     tangentFeatures(spec: TangentSpec, particles: Particles, data: Dataset): Float64Array {
       const M = checkTangentArgs('tangentFeatures', spec, particles, data);
+      checkTangentWasm('tangentFeatures', spec, M, particles, data);
       const { d } = spec;
       const p = 1 + d;
       // The wasm Model needs an even width: pad an odd particle count with one zero neuron (dropped below).
       const m = M % 2 === 0 ? M : M + 1;
-      const model = new pkg.Model(RECURRENCE.diagonal, ACTIVATION[spec.activation], 0, m, d, spec.alpha);
-      return withFreed([model], () => {
-        f32(wasm, model.w_ptr(), M).set(particles.w);
-        f32(wasm, model.u_ptr(), M * d).set(particles.u);
-        const feats = features(model, data);
-        return withFreed([feats], () => {
-          feats.tangent_features(model);
-          const raw = f32(wasm, feats.tangent_ptr(), data.n * m * p);
-          if (m === M) return Float64Array.from(raw);
-          const out = new Float64Array(data.n * M * p);
-          for (let j = 0; j < data.n; j++) out.set(raw.subarray(j * m * p, (j * m + M) * p), j * M * p);
-          return out;
+      if (m > MODEL_LIMITS.m) {
+        throw new ValidationError(`tangentFeatures: M = ${M} particles exceed the wasm width limit ${MODEL_LIMITS.m}; compute the features in groups of particles (they are independent)`);
+      }
+      const fspec = { recurrence: 'diagonal' as const, activation: spec.activation, readout: 'final' as const, m, d, alpha: spec.alpha };
+      checkModel(fspec);
+      checkFeatures(fspec, data.n, data.T, 'tangentFeatures');
+      return tracked(modelBytes(fspec) + featuresBytes(fspec, data.n, data.T), 'tangentFeatures', () => {
+        const model = new pkg.Model(RECURRENCE.diagonal, ACTIVATION[spec.activation], 0, m, d, spec.alpha);
+        return withFreed([model], () => {
+          f32(wasm, model.w_ptr(), M).set(particles.w);
+          f32(wasm, model.u_ptr(), M * d).set(particles.u);
+          const feats = features(model, data);
+          return withFreed([feats], () => {
+            feats.tangent_features(model);
+            const raw = f32(wasm, feats.tangent_ptr(), data.n * m * p);
+            if (m === M) return Float64Array.from(raw);
+            const out = new Float64Array(data.n * M * p);
+            for (let j = 0; j < data.n; j++) out.set(raw.subarray(j * m * p, (j * m + M) * p), j * M * p);
+            return out;
+          });
         });
       });
     },
 
     teacherSum(spec: TangentSpec, particles: Particles, v: ArrayLike<number>, data: Dataset): Float64Array {
       const M = checkTangentArgs('teacherSum', spec, particles, data, v);
-      const teacher = new pkg.Teacher(ACTIVATION[spec.activation], spec.d, spec.alpha, M, data.n, data.T);
-      return withFreed([teacher], () => {
-        f32(wasm, teacher.w_ptr(), M).set(particles.w);
-        f32(wasm, teacher.u_ptr(), M * spec.d).set(particles.u);
-        f32(wasm, teacher.v_ptr(), M * (1 + spec.d)).set(v);
-        f32(wasm, teacher.x_ptr(), data.X.length).set(data.X);
-        teacher.set_n(data.n);
-        teacher.sum();
-        return Float64Array.from(f32(wasm, teacher.out_ptr(), data.n));
+      checkTangentWasm('teacherSum', spec, M, particles, data, v);
+      checkTeacher(spec.d, M, data.n, data.T);
+      return tracked(teacherBytes(spec.d, M, data.n, data.T), 'teacherSum', () => {
+        const teacher = new pkg.Teacher(ACTIVATION[spec.activation], spec.d, spec.alpha, M, data.n, data.T);
+        return withFreed([teacher], () => {
+          f32(wasm, teacher.w_ptr(), M).set(particles.w);
+          f32(wasm, teacher.u_ptr(), M * spec.d).set(particles.u);
+          f32(wasm, teacher.v_ptr(), M * (1 + spec.d)).set(v);
+          f32(wasm, teacher.x_ptr(), data.X.length).set(data.X);
+          teacher.set_n(data.n);
+          teacher.sum();
+          return Float64Array.from(f32(wasm, teacher.out_ptr(), data.n));
+        });
       });
     },
 
     perSampleGradients(params: ModelParams, data: Dataset): Float64Array {
       checkFinalReadout('perSampleGradients', params, data);
-      const model = modelOf(params);
-      return withFreed([model], () => {
-        const feats = features(model, data);
-        return withFreed([feats], () => {
-          feats.per_sample_gradients(model);
-          return Float64Array.from(f32(wasm, feats.jacobian_ptr(), data.n * model.param_len()));
+      return tracked(modelBytes(params.spec) + featuresBytes(params.spec, data.n, data.T), 'perSampleGradients', () => {
+        const model = modelOf(params);
+        return withFreed([model], () => {
+          const feats = features(model, data);
+          return withFreed([feats], () => {
+            feats.per_sample_gradients(model);
+            return Float64Array.from(f32(wasm, feats.jacobian_ptr(), data.n * model.param_len()));
+          });
         });
       });
     },
 
     ntkGram(params: ModelParams, data: Dataset): Float64Array {
       checkFinalReadout('ntkGram', params, data);
-      const model = modelOf(params);
-      return withFreed([model], () => {
-        const feats = features(model, data);
-        return withFreed([feats], () => {
-          feats.ntk_gram(model);
-          return Float64Array.from(f32(wasm, feats.gram_ptr(), data.n * data.n));
+      return tracked(modelBytes(params.spec) + featuresBytes(params.spec, data.n, data.T), 'ntkGram', () => {
+        const model = modelOf(params);
+        return withFreed([model], () => {
+          const feats = features(model, data);
+          return withFreed([feats], () => {
+            feats.ntk_gram(model);
+            return Float64Array.from(f32(wasm, feats.gram_ptr(), data.n * data.n));
+          });
         });
       });
     },
