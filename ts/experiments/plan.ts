@@ -48,7 +48,10 @@ export function fnv1a64(text: string): string {
   return h2.toString(16).padStart(8, '0') + h1.toString(16).padStart(8, '0');
 }
 
-/** Identifies a sweep's full point list (all shards): resume and merge refuse points of another sweep. */
+/**
+ * Identifies a sweep's full point list (all shards): resume and merge refuse points of another
+ * sweep. Injected faults (a testing hook) are not part of a sweep's identity.
+ */
 export function sweepFingerprint(points: readonly (PointConfig & { index: number })[]): string {
-  return fnv1a64(canonicalJson(points.map((p) => ({ ...p }))));
+  return fnv1a64(canonicalJson(points.map(({ fault: _fault, ...p }) => p)));
 }

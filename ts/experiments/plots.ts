@@ -34,8 +34,8 @@ export interface LineChartOptions {
 }
 
 export function lineChart(o: LineChartOptions): VlSpec {
-  const xScale = o.xLog ? { type: 'log' } : { zero: false };
-  const yScale = o.yLog ? { type: 'log' } : { zero: false };
+  const xScale = o.xLog ? { type: 'log', nice: false, padding: 8 } : { zero: false };
+  const yScale = o.yLog ? { type: 'log', nice: false, padding: 8 } : { zero: false };
   const x = { field: o.x, type: 'quantitative', title: o.xTitle ?? o.x, scale: xScale };
   const y = { field: o.y, type: 'quantitative', title: o.yTitle ?? o.y, scale: yScale };
   const color = o.color ? { field: o.color, type: o.colorType ?? 'nominal', title: o.colorTitle ?? o.color } : undefined;

@@ -97,7 +97,7 @@ export const E1: Experiment = {
     if (lf && xs.length) extra.push(curveLayer(samples(xs[0], xs[xs.length - 1], 40, true), (x) => lf.a + lf.b * Math.log(x), 'n', 'mstar', 'log fit', '#d62728'));
     if (pf && xs.length) extra.push(curveLayer(samples(xs[0], xs[xs.length - 1], 40, true), (x) => pf.c * x ** pf.p, 'n', 'mstar', 'power fit', '#2ca02c'));
     const riskData = ok.map((r) => ({ n: num(r, 'n'), m: num(r, 'm'), seed: r.seed, bestRel: metric(r, 'bestRel') }));
-    const meanRisk = ns.flatMap((n) => ms.map((m) => ({ n: String(n), m, bestRel: summarizeWhere(ok, (r) => num(r, 'n') === n && num(r, 'm') === m, 'bestRel').mean })))
+    const meanRisk = ns.flatMap((n) => ms.map((m) => ({ n, m, bestRel: summarizeWhere(ok, (r) => num(r, 'n') === n && num(r, 'm') === m, 'bestRel').mean })))
       .filter((v) => v.bestRel !== null);
     return {
       verdict, reason,
@@ -114,7 +114,7 @@ export const E1: Experiment = {
       plots: [
         {
           name: 'E1-mstar', title: 'm*(n) with log and power fits',
-          spec: lineChart({ title: `E1: width needed to reach eps = ${EPS}`, data: plotM, x: 'n', y: 'mstar', xLog: true, xTitle: 'samples n (log)', yTitle: 'm* (width needed)', yLow: 'lo', yHigh: 'hi', pointsOnly: true, extraLayers: extra }),
+          spec: lineChart({ title: `E1: width needed to reach eps = ${EPS} (dashed: red log fit, green power fit)`, data: plotM, x: 'n', y: 'mstar', xLog: true, xTitle: 'samples n (log)', yTitle: 'm* (width needed)', yLow: 'lo', yHigh: 'hi', pointsOnly: true, extraLayers: extra }),
         },
         {
           name: 'E1-risk', title: 'best training risk against m, one line per n',

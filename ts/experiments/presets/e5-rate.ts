@@ -70,13 +70,13 @@ export const E5: Experiment = {
       else if (ms > -0.5) { verdict = 'does not match'; reason = `The running-average risk falls more slowly than 1/tau: ${desc}.`; }
       else { verdict = 'inconclusive'; reason = `${desc}: between -0.8 and -0.5, slower than 1/tau but decaying.`; }
     }
-    const curves = ok.filter((r) => r.seed === 0).flatMap((r) => (r.curve ?? []).filter((c) => c.step > 0).map((c) => ({ tau: c.step, avgRisk: c.avgRisk, risk: c.risk, eta: String(r.params.eta) })));
+    const curves = ok.filter((r) => r.seed === 0).flatMap((r) => (r.curve ?? []).filter((c) => c.step > 0).map((c) => ({ tau: c.step, avgRisk: c.avgRisk, risk: c.risk, eta: num(r, 'eta') })));
     return {
       verdict, reason,
       measured: 'The running average (1/tau) sum_{s<tau} R(Theta(s)) at log-spaced tau; per run, a least-squares slope of log avgRisk on log tau over tau >= 10 while the average is above 3x the final risk (the optimization phase, before the floor). eta * tau * avgRisk at tau = 100 compares the constant across step sizes.',
       fits,
       tables: [{ title: 'by step size', columns: ['eta', 'slope (mean ± std)', 'eta * tau * avgRisk at tau = 100', 'final risk'], rows }],
-      plots: [{ name: 'E5-rate', title: 'running-average risk against tau (log-log)', spec: lineChart({ title: 'E5: running-average risk (seed 0)', data: curves, x: 'tau', y: 'avgRisk', color: 'eta', xLog: true, yLog: true, xTitle: 'iterations tau', yTitle: '(1/tau) sum R(Theta(s))' }) }],
+      plots: [{ name: 'E5-rate', title: 'running-average risk against tau (log-log)', spec: lineChart({ title: 'E5: running-average risk (seed 0)', data: curves, x: 'tau', y: 'avgRisk', color: 'eta', xLog: true, yLog: true, xTitle: 'iterations tau', yTitle: '(1/tau) sum R(Theta(s))', colorType: 'ordinal' }) }],
       notes: ['An average of a non-negative decreasing sequence cannot fall faster than 1/tau (slope >= -1); a slope near -1 means the risk itself dropped fast.'],
     };
   },

@@ -77,7 +77,7 @@ export const E6: Experiment = {
       else if (slopes.some((p) => p > -0.5)) { verdict = 'does not match'; reason = `The floor does not fall like 1/m: ${desc}${nDesc}.`; }
       else { verdict = 'inconclusive'; reason = `${desc}${nDesc}`; }
     }
-    const data = ok.map((r) => ({ x: Math.log(num(r, 'n')) / num(r, 'm'), oracleRisk: metric(r, 'oracleRisk'), nonlinear: metric(r, 'oracleRiskNonlinear'), n: String(r.params.n), m: num(r, 'm') }))
+    const data = ok.map((r) => ({ x: Math.log(num(r, 'n')) / num(r, 'm'), oracleRisk: metric(r, 'oracleRisk'), nonlinear: metric(r, 'oracleRiskNonlinear'), n: num(r, 'n'), m: num(r, 'm') }))
       .filter((d) => d.oracleRisk !== null && d.oracleRisk > 0);
     return {
       verdict, reason,

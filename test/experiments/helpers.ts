@@ -1,0 +1,23 @@
+/** Shared helpers of the experiment tests: they run the compiled package in dist/ (built by `make build`). */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLI = join(ROOT, 'dist/cli/main.js');
+/** Backend of the test sweeps (RNN_GD_TEST_BACKEND=ts to run without the wasm build). */
+export const BACKEND = (process.env.RNN_GD_TEST_BACKEND ?? 'wasm') as 'wasm' | 'ts';
+
+export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `rnn-gd-${prefix}-`));
+
+export interface Line { id: string; index: number; status: string; timing?: unknown; [k: string]: unknown }
+
+export function readLines(path: string): Line[] {
+  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+}
+
+/** Results without their timing (what must be identical between runs of the same points), in index order. */
+export function stable(lines: Line[]): Omit<Line, 'timing'>[] {
+  return [...lines].sort((a, b) => a.index - b.index).map(({ timing: _t, ...rest }) => rest);
+}
