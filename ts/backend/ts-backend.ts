@@ -83,8 +83,17 @@ class TsWorkspace implements Workspace {
     if (!Number.isInteger(nMax) || nMax < 1) throw new ValidationError(`workspace: nMax must be a positive integer, got ${nMax}`);
     if (!Number.isInteger(T) || T < 1) throw new ValidationError(`workspace: T must be a positive integer, got ${T}`);
     const { m, d, readout } = net.spec;
-    this.X = new net.Arr(nMax * T * d);
-    this.Y = new net.Arr(nMax * (readout === 'all' ? T : 1));
+    const xLen = nMax * T * d, yLen = nMax * (readout === 'all' ? T : 1);
+    try {
+      this.X = new net.Arr(xLen);
+      this.Y = new net.Arr(yLen);
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      throw new ValidationError(
+        `workspace for n = ${nMax} sequences of length T = ${T} (d = ${d}): cannot allocate ${formatBytes((xLen + yLen) * net.Arr.BYTES_PER_ELEMENT)} ` +
+          `of JavaScript memory (${err.message}). ${WORKSPACE_SUGGESTION}`,
+      );
+    }
     this.scratch = sequenceScratch(m, T);
   }
 
