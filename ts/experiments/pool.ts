@@ -22,6 +22,8 @@ export interface PointExecutor {
   start(): Promise<void>;
   /** The point's result, null when cancelled. Rejects when the point throws or its worker dies. */
   run(point: IndexedPoint): Promise<PointResult | null>;
+  /** The same on slot `slot` (0..size-1), which the caller uses for one point at a time. */
+  runOn(slot: number, point: IndexedPoint): Promise<PointResult | null>;
   /** Asks every running point to stop at its next chunk boundary. */
   cancel(): void;
   /** Ends all workers (running points are lost). */
@@ -115,14 +117,32 @@ export class WorkerPool implements PointExecutor {
     if (this.closed) throw new Error('worker pool: closed');
     const i = await this.acquire();
     try {
+      return await this.runIn(i, point);
+    } finally {
+      this.release(i);
+    }
+  }
+
+  /** Runs on a given slot; the caller makes sure no other point uses that slot meanwhile (lanes). */
+  async runOn(slot: number, point: IndexedPoint): Promise<PointResult | null> {
+    if (this.closed) throw new Error('worker pool: closed');
+    if (!(slot >= 0 && slot < this.size)) throw new RangeError(`worker pool: no slot ${slot}`);
+    this.slots[slot].busy = true;
+    try {
+      return await this.runIn(slot, point);
+    } finally {
+      this.slots[slot].busy = false;
+    }
+  }
+
+  private async runIn(i: number, point: IndexedPoint): Promise<PointResult | null> {
+    try {
       await this.ensure(i);
       const handle = this.slots[i].handle!;
       return await Promise.race([handle.api.run(point), handle.crashed]);
     } catch (err) {
       if (err instanceof WorkerCrashError) await this.discard(i); // a fresh worker takes the slot next time
       throw err;
-    } finally {
-      this.release(i);
     }
   }
 
@@ -169,6 +189,7 @@ export class InProcessExecutor implements PointExecutor {
     return task;
   }
 
+  runOn(_slot: number, point: IndexedPoint): Promise<PointResult | null> { return this.run(point); }
   cancel(): void { this.controller?.abort(); }
   async close(): Promise<void> { this.cancel(); }
 }

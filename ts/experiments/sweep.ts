@@ -5,6 +5,7 @@
  * points are kept). Runtime-agnostic: the executor decides between workers and the current thread.
  */
 import { PACKAGE_VERSION } from '../version.js';
+import { canonicalJson } from './plan.js';
 import { WorkerCrashError, type PointExecutor } from './pool.js';
 import type { IndexedPoint, PointResult } from './types.js';
 
@@ -46,6 +47,14 @@ export interface SweepOutcome {
 }
 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+const dataKeys = new WeakMap<IndexedPoint, string>();
+/** Points with the same data config and seed share their data set (cached per worker). */
+function dataKey(point: IndexedPoint): string {
+  let k = dataKeys.get(point);
+  if (k === undefined) { k = `${JSON.stringify(point.dataSeed)}|${canonicalJson(point.data)}`; dataKeys.set(point, k); }
+  return k;
+}
 
 /** The result recorded for a point that threw or whose worker died. */
 export function errorResult(point: IndexedPoint, err: unknown, backend: string): PointResult {
@@ -115,12 +124,12 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepOutcome> {
     return resultChain.then(() => progress(result));
   };
 
-  const runOne = async (point: IndexedPoint): Promise<void> => {
+  const runOne = async (point: IndexedPoint, lane: number): Promise<void> => {
     running++;
     let result: PointResult | null = null;
     let error: unknown = null;
     try {
-      result = await executor.run(point);
+      result = await executor.runOn(lane, point);
     } catch (err) {
       error = err;
     }
@@ -132,22 +141,28 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepOutcome> {
 
   try {
     progress();
-    await new Promise<void>((resolve, reject) => {
-      let active = 0;
-      const launch = () => {
-        while (!aborted && active < executor.size && queue.length > 0) {
-          const point = queue.shift()!;
-          active++;
-          runOne(point).then(() => {
-            active--;
-            launch();
-            if (active === 0 && (aborted || queue.length === 0)) resolve();
-          }, reject);
-        }
-        if (active === 0 && (aborted || queue.length === 0)) resolve();
-      };
-      launch();
-    });
+    // One lane per executor slot. A free lane takes the first queued point that shares its last
+    // data set (the worker has it cached), else the first point whose data no other lane is
+    // working on, else the first point: every data set is generated about once per sweep.
+    const lastKey: (string | null)[] = Array.from({ length: executor.size }, () => null);
+    const take = (lane: number): IndexedPoint | undefined => {
+      if (queue.length === 0) return undefined;
+      let at = lastKey[lane] === null ? -1 : queue.findIndex((p) => dataKey(p) === lastKey[lane]);
+      if (at < 0) {
+        const busy = new Set(lastKey.filter((k, l) => l !== lane && k !== null));
+        at = queue.findIndex((p) => !busy.has(dataKey(p)));
+      }
+      if (at < 0) at = 0;
+      const [point] = queue.splice(at, 1);
+      lastKey[lane] = dataKey(point);
+      return point;
+    };
+    const lane = async (l: number) => {
+      for (let point = aborted ? undefined : take(l); point; point = aborted ? undefined : take(l)) {
+        await runOne(point, l);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(executor.size, Math.max(1, queue.length)) }, (_, l) => lane(l)));
     await resultChain;
   } finally {
     signal?.removeEventListener('abort', onAbort);
