@@ -6,6 +6,8 @@
 //! indices, until the next `reserve`). Views must still be re-created if any *other* object's
 //! construction grew the memory (the `ArrayBuffer` of `memory.buffer` is then replaced).
 
+mod bench;
+
 use rnn_core::model::{Activation, Readout, Recurrence, Spec};
 use rnn_core::{Projection, Teacher as CoreTeacher};
 use wasm_bindgen::prelude::*;
