@@ -195,6 +195,10 @@ const results = entries.map((e) => {
   if (e.backend === 'peak') r.note = e.c.note;
   return r;
 });
+for (const r of results.filter((x) => x.backend.includes('-parallel-'))) {
+  const one = results.find((x) => x.case === r.case && x.backend === 'wasm-simd');
+  if (one) r.note = [r.note, `${(one.msPerStep / r.msPerStep).toFixed(2)}× the 1-thread wasm-simd speed`].filter(Boolean).join('; ');
+}
 for (const e of entries) await e.runner.free();
 
 // ---- python yardstick (same run, after the JS entries) -------------------------------------------
