@@ -2,14 +2,23 @@
  * Training loop: (projected) gradient descent or mini-batch SGD in chunks of steps, so that progress
  * callbacks, AbortSignal cancellation and worker messages stay responsive (a wasm call cannot be
  * interrupted). Records the metrics of MODEL.md section 7 every `recordEvery` steps.
+ *
+ * Memory: full-batch GD needs a workspace for all n sequences (refused before allocation when it
+ * does not fit: see backend/capacity.ts). Mini-batch SGD never needs more than `memoryBudget`
+ * bytes (or one batch, if larger): when the full-data workspace would be bigger, the workspace holds
+ * a few batches at a time, gathered in TypeScript in the order of the batch permutation, and the
+ * full-data risks are computed in chunks. The steps are bit-identical either way (each step sees
+ * the same rows in the same order); only the recorded full-data risk may differ in its last bits.
  */
 import { activations } from './activations.js';
 import { parseTrainOptions, type TrainOptions, type TrainOptionsInput } from './config.js';
 import { paramMetrics, type MetricRecord } from './metrics.js';
 import { makeRng, permutation, type Rng } from './rng.js';
 import { bounds } from './theory/bounds.js';
-import type { Backend, Network, Workspace } from './backend/types.js';
-import type { Dataset, ModelParams } from './types.js';
+import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from './backend/chunked.js';
+import type { Backend, Network } from './backend/types.js';
+import type { Dataset, FloatArray, ModelParams } from './types.js';
+import { ValidationError } from './validate.js';
 
 export type TrainStatus = 'running' | 'completed' | 'diverged' | 'aborted';
 
@@ -20,6 +29,28 @@ export interface TrainerInit {
   /** Held-out data for the test risk. */
   test?: Dataset;
   train: TrainOptionsInput;
+  /**
+   * Bytes the training (and test) workspace may take before the data is streamed in chunks
+   * (mini-batch SGD and risk evaluation; default 256 MiB). Full-batch GD always holds all n sequences.
+   */
+  memoryBudget?: number;
+  /** Continue a run from a checkpoint: `params` are Theta(step) (with W0/U0 = Theta(0)). */
+  resume?: TrainerResume;
+}
+
+/**
+ * Where a run stopped (saved with every checkpoint). Resuming is exact: the same parameters, the
+ * step counter, the running loss sum, and the mini-batch order fast-forwarded to the step.
+ */
+export interface TrainerResume {
+  /** Steps taken: the parameters are Theta(step). */
+  step: number;
+  /** sum_{s < step} R(Theta(s)) (mini-batch losses under SGD), for avgRisk. */
+  lossSum: number;
+  /** Records already written (step < `step`). */
+  records?: MetricRecord[];
+  /** Wall time already spent (ms), so wallMs continues. */
+  wallMs?: number;
 }
 
 export interface RunOptions {
@@ -46,36 +77,78 @@ export class Trainer implements Disposable {
   step = 0;
   status: TrainStatus = 'running';
   message?: string;
-  private readonly workspace: Workspace;
-  private readonly testWorkspace?: Workspace;
+  readonly data: Dataset;
+  /** The training data through a bounded workspace (resident when it fits the memory budget). */
+  private readonly trainData: ChunkedData;
+  private readonly testData?: ChunkedData;
+  /** Mini-batch SGD with the data streamed (the workspace holds `stepsPerCall` batches at a time). */
+  private readonly streaming: boolean;
+  /** Most steps per backend call (bounded when streaming, or by the staged batch rows). */
+  private readonly stepsPerCall: number;
   private readonly batchRng: Rng;
   private order: Uint32Array = new Uint32Array(0);
   private orderPos = 0;
   private lossSum = 0;
   /** Parameter metrics of Theta(step) waiting for R(Theta(step)) from the next chunk. */
   private pending: (Omit<MetricRecord, 'risk' | 'gradNorm'> & { fullRisk?: number }) | null = null;
-  private readonly started = now();
+  private started = now();
 
   constructor(init: TrainerInit) {
     this.options = parseTrainOptions(init.train);
     const { data } = init;
-    if (this.options.batchSize > data.n) {
-      throw new Error(`train options: batchSize ${this.options.batchSize} exceeds the number of sequences n = ${data.n}`);
+    this.data = data;
+    const { batchSize } = this.options;
+    if (batchSize > data.n) {
+      throw new ValidationError(`train options: field 'batchSize': ${batchSize} exceeds the number of sequences n = ${data.n}`);
     }
+    const budget = init.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
+    if (!(budget > 0)) throw new ValidationError(`trainer: memoryBudget must be a positive number of bytes, got ${budget}`);
+    const spec = init.params.spec;
+    // GD needs every sequence at once; SGD holds at most the budget (or one batch, if larger).
+    const rows = batchSize === 0 ? data.n : rowsForBudget(spec, data.n, data.T, budget, batchSize);
+    this.streaming = rows < data.n;
+    this.stepsPerCall = this.streaming ? Math.max(1, Math.floor(rows / batchSize)) : Infinity;
     this.network = init.backend.network(init.params);
     try {
-      this.workspace = this.network.workspace(data.n, data.T);
-      this.workspace.setData(data);
-      if (init.test) {
-        this.testWorkspace = this.network.workspace(init.test.n, init.test.T);
-        this.testWorkspace.setData(init.test);
-      }
+      this.trainData = new ChunkedData(this.network, data, rows);
+      if (init.test) this.testData = new ChunkedData(this.network, init.test, rowsForBudget(spec, init.test.n, init.test.T, budget));
     } catch (err) {
       this.free();
       throw err;
     }
     this.batchRng = makeRng(this.options.seed, 'batches');
+    if (init.resume) this.resumeFrom(init.resume);
   }
+
+  /** Restores step counter, loss sum, records and the mini-batch order (fast-forwarded by step*batchSize draws). */
+  private resumeFrom(r: TrainerResume): void {
+    if (!Number.isSafeInteger(r.step) || r.step < 0 || r.step > this.options.steps) {
+      throw new ValidationError(`resume: step must be an integer in [0, steps = ${this.options.steps}], got ${r.step}`);
+    }
+    if (!Number.isFinite(r.lossSum)) throw new ValidationError(`resume: lossSum must be a finite number, got ${r.lossSum}`);
+    this.step = r.step;
+    this.lossSum = r.lossSum;
+    for (const rec of r.records ?? []) if (rec.step < r.step) this.records.push(rec);
+    this.started = now() - (r.wallMs ?? 0);
+    const { batchSize } = this.options;
+    if (batchSize > 0) {
+      let skip = r.step * batchSize;
+      while (skip > 0) {
+        if (this.orderPos >= this.order.length) { this.order = permutation(this.data.n, this.batchRng); this.orderPos = 0; }
+        const take = Math.min(skip, this.order.length - this.orderPos);
+        this.orderPos += take;
+        skip -= take;
+      }
+    }
+  }
+
+  /** What a checkpoint needs to resume exactly (see TrainerResume). */
+  state(): { step: number; lossSum: number; wallMs: number } {
+    return { step: this.step, lossSum: this.lossSum, wallMs: now() - this.started };
+  }
+
+  /** True when mini-batch SGD streams the data through a workspace smaller than n (memory independent of n). */
+  get streamed(): boolean { return this.streaming; }
 
   get spec() { return this.network.spec; }
 
@@ -84,7 +157,7 @@ export class Trainer implements Disposable {
 
   private nextBatchIndices(steps: number): Uint32Array {
     const size = this.options.batchSize;
-    const n = this.workspace.n;
+    const n = this.data.n;
     const out = new Uint32Array(steps * size);
     for (let k = 0; k < out.length; k++) {
       if (this.orderPos >= this.order.length) { this.order = permutation(n, this.batchRng); this.orderPos = 0; }
@@ -101,9 +174,9 @@ export class Trainer implements Disposable {
       step: this.step,
       avgRisk: Number.NaN,
       ...pm,
-      ...(this.testWorkspace ? { testRisk: this.testWorkspace.forward().loss } : {}),
+      ...(this.testData ? { testRisk: this.testData.forward().loss } : {}),
       // SGD steps report mini-batch losses: take the full-data risk here, before the parameters move.
-      ...(this.options.batchSize > 0 ? { fullRisk: this.workspace.forward().loss } : {}),
+      ...(this.options.batchSize > 0 ? { fullRisk: this.trainData.forward().loss } : {}),
       wallMs: now() - this.started,
     };
   }
@@ -128,10 +201,9 @@ export class Trainer implements Disposable {
     let done = 0;
     while (done < k) {
       if (this.step % recordEvery === 0 && !this.pending) this.capturePending();
-      const chunk = Math.min(recordEvery - (this.step % recordEvery), k - done);
-      const batch = batchSize > 0 ? { size: batchSize, indices: this.nextBatchIndices(chunk) } : undefined;
+      const chunk = Math.min(recordEvery - (this.step % recordEvery), k - done, this.stepsPerCall);
       const pendingStep = this.pending?.step;
-      const result = this.workspace.train(chunk, eta, projection, batch);
+      const result = batchSize > 0 ? this.sgdChunk(chunk) : this.trainData.workspace.train(chunk, eta, projection);
       if (pendingStep === this.step && result.completed > 0) {
         this.finishPending(result.losses[0], result.gradNorms[0]);
       }
@@ -150,6 +222,26 @@ export class Trainer implements Disposable {
     return done;
   }
 
+  /** `steps` mini-batch steps: indices into the resident data, or the batches' rows staged in order. */
+  private sgdChunk(steps: number) {
+    const { eta, projection, batchSize } = this.options;
+    const indices = this.nextBatchIndices(steps);
+    const ws = this.trainData.workspace;
+    if (!this.streaming) return ws.train(steps, eta, projection, { size: batchSize, indices });
+    // Stage rows indices[0..steps*b) consecutively: step s then reads staged rows s*b..(s+1)*b, the
+    // same sequences in the same order as the resident indices, so every step is bit-identical.
+    const { T, d } = this.data;
+    const per = this.data.Y.length === this.data.n ? 1 : T;
+    const rowsX = T * d;
+    const X = stage(this.data.X, indices, rowsX);
+    const Y = stage(this.data.Y, indices, per);
+    ws.setData({ n: indices.length, T, d, X, Y });
+    this.trainData.invalidate();
+    const identity = new Uint32Array(indices.length);
+    for (let k = 0; k < identity.length; k++) identity[k] = k;
+    return ws.train(steps, eta, projection, { size: batchSize, indices: identity });
+  }
+
   private lastFiniteRisk(): number {
     for (let i = this.records.length - 1; i >= 0; i--) if (Number.isFinite(this.records[i].risk)) return this.records[i].risk;
     return Number.NaN;
@@ -159,11 +251,8 @@ export class Trainer implements Disposable {
   private recordFinal(): void {
     if (this.records.length > 0 && this.records[this.records.length - 1].step === this.step) return;
     if (!this.pending || this.pending.step !== this.step) this.capturePending();
-    const risk = this.workspace.lossGrad();
-    const g = (name: 'gradW' | 'gradU') => this.network.read(name, { view: true });
-    let g2 = 0;
-    for (const arr of [g('gradW'), g('gradU')]) for (let i = 0; i < arr.length; i++) g2 += arr[i] * arr[i];
-    this.finishPending(risk, Math.sqrt(g2));
+    const { loss, gradNorm } = this.trainData.lossGrad();
+    this.finishPending(loss, gradNorm);
   }
 
   private diverged(lastRisk: number): void {
@@ -172,7 +261,7 @@ export class Trainer implements Disposable {
     const act = activations[this.spec.activation];
     if (act.smooth) {
       try {
-        const b = bounds({ activation: this.spec.activation, alpha: this.spec.alpha, T: this.workspace.T, m: this.spec.m, n: this.workspace.n });
+        const b = bounds({ activation: this.spec.activation, alpha: this.spec.alpha, T: this.data.T, m: this.spec.m, n: this.data.n });
         hint = `; the theory's etaMax for this setting is ${b.etaMax.toPrecision(4)} (our derived constant, conservative)`;
       } catch { /* no hint when the bound itself is not finite */ }
     }
@@ -183,7 +272,12 @@ export class Trainer implements Disposable {
 
   /** Runs to the configured number of steps in chunks, yielding to the event loop between chunks. */
   async run(opts: RunOptions = {}): Promise<TrainResult> {
-    const chunk = this.options.recordEvery;
+    // Yield to the event loop (abort signals, progress, worker messages) at least every record, and
+    // about every 2^28 multiply-adds, so that a huge recordEvery cannot make a run deaf to Ctrl-C.
+    const { m, d } = this.spec;
+    const params = (this.spec.recurrence === 'dense' ? m * m : m) + m * d;
+    const perStep = (this.options.batchSize || this.data.n) * this.data.T * params;
+    const chunk = Math.max(1, Math.min(this.options.recordEvery, Math.floor(2 ** 28 / perStep)));
     while (this.status === 'running') {
       if (opts.signal?.aborted) {
         this.status = 'aborted';
@@ -203,10 +297,21 @@ export class Trainer implements Disposable {
     return { status: this.status === 'running' ? 'aborted' : this.status, message: this.message, records: this.records, steps: this.step };
   }
 
+  /** Releases the network and workspaces (wasm memory); calling it again is harmless. */
   free(): void {
-    this.testWorkspace?.free();
-    this.workspace?.free();
-    this.network.free();
+    this.testData?.free();
+    this.trainData?.free();
+    this.network?.free();
   }
   [Symbol.dispose](): void { this.free(); }
+}
+
+/** Copies rows `indices` (each `width` values) of `src` consecutively into a new array of the same type. */
+function stage(src: FloatArray, indices: Uint32Array, width: number): FloatArray {
+  const out = src instanceof Float32Array ? new Float32Array(indices.length * width) : new Float64Array(indices.length * width);
+  for (let k = 0; k < indices.length; k++) {
+    const j = indices[k];
+    out.set(src.subarray(j * width, (j + 1) * width), k * width);
+  }
+  return out;
 }

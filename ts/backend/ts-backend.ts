@@ -73,6 +73,11 @@ class TsNetwork implements Network {
   [Symbol.dispose](): void { this.free(); }
 }
 
+function allFinite(a: FloatArray): boolean {
+  for (let k = 0; k < a.length; k++) if (!Number.isFinite(a[k])) return false;
+  return true;
+}
+
 class TsWorkspace implements Workspace {
   n = 0;
   private X: FloatArray;
@@ -178,9 +183,16 @@ class TsWorkspace implements Workspace {
       if (!Number.isFinite(loss) || !Number.isFinite(g2)) break; // keep the last finite parameters
       losses[s] = loss;
       gradNorms[s] = Math.sqrt(g2);
+      const backupW = a.W.slice(), backupU = a.U.slice();
       for (let k = 0; k < a.W.length; k++) a.W[k] -= eta * a.gradW[k];
       for (let k = 0; k < a.U.length; k++) a.U[k] -= eta * a.gradU[k];
       this.net.project(projection);
+      if (!allFinite(a.W) || !allFinite(a.U)) {
+        // As the wasm core: an update that overflows is undone, the run stops at the last finite parameters.
+        a.W.set(backupW);
+        a.U.set(backupU);
+        break;
+      }
       completed++;
     }
     return { completed, losses: losses.slice(0, completed), gradNorms: gradNorms.slice(0, completed) };

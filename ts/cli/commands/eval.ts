@@ -1,6 +1,7 @@
 /** `rnn-gd eval`: predictions, loss and (optionally) the gradient of a model on a data set (FORMATS.md). */
 import { Command } from 'commander';
 import { getBackend } from '../../backend/index.js';
+import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from '../../backend/chunked.js';
 import { readData } from '../../io/data-file.js';
 import { readModelFile } from '../../io/model-file.js';
 import { targetsPerSequence, type Dataset, type ModelParams, type ModelSpec } from '../../types.js';
@@ -19,6 +20,8 @@ export interface EvalOptions {
   grad?: boolean;
   /** 'wasm' (default) or 'ts'. */
   backend?: string;
+  /** Bytes of the evaluation workspace before the data is evaluated in chunks (default 256 MiB). */
+  memoryBudget?: number;
 }
 
 /**
@@ -45,22 +48,38 @@ export async function evaluate(params: ModelParams, data: Dataset, opts: EvalOpt
   const backend = await getBackend(opts.backend ?? 'wasm');
   const net = backend.network(params);
   try {
-    const ws = net.workspace(data.n, data.T);
+    // A workspace of bounded size: the whole data set when it fits (exactly the backend's result),
+    // else consecutive chunks of rows, so memory does not grow with n.
+    const chunked = new ChunkedData(net, data, rowsForBudget(params.spec, data.n, data.T, opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET));
     try {
-      ws.setData(data);
-      const { loss, predictions } = ws.forward();
-      const result: EvalResult = { predictions: Array.from(predictions), loss };
+      const { loss, predictions } = chunked.forward({ predictions: true });
+      const result: EvalResult = { predictions: Array.from(predictions!), loss };
       if (opts.grad) {
-        ws.lossGrad();
-        result.grad = { W: Array.from(net.read('gradW')), U: Array.from(net.read('gradU')) };
+        const g = chunked.lossGrad();
+        result.grad = { W: Array.from(g.gradW), U: Array.from(g.gradU) };
       }
+      checkFiniteResult(result, backend.description);
       return result;
     } finally {
-      ws.free();
+      chunked.free();
     }
   } finally {
     net.free();
   }
+}
+
+/** A non-finite output is an error, never printed as a number (JSON would even turn NaN into null). */
+function checkFiniteResult(r: EvalResult, backend: string): void {
+  const bad = (what: string, i?: number) => {
+    throw new UsageError(
+      `eval: the ${what}${i === undefined ? '' : ` (entry ${i})`} is not finite on backend '${backend}': the model's outputs overflow on this data ` +
+        `(parameters or inputs too large${backend.includes('f32') ? ' for float32; try --backend ts' : ''})`,
+    );
+  };
+  r.predictions.forEach((v, i) => { if (!Number.isFinite(v)) bad('prediction', i); });
+  if (!Number.isFinite(r.loss)) bad('loss');
+  r.grad?.W.forEach((v, i) => { if (!Number.isFinite(v)) bad("gradient field 'W'", i); });
+  r.grad?.U.forEach((v, i) => { if (!Number.isFinite(v)) bad("gradient field 'U'", i); });
 }
 
 /** The `eval` command on files: reads the model and the data, then `evaluate`. */

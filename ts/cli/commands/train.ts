@@ -2,8 +2,14 @@
  * `rnn-gd train`: a full training run from flags or a JSON config file. Writes into --out:
  * model.json (final parameters, with W0/U0), metrics.jsonl (appended as records arrive),
  * metrics.csv, run.json (config, versions, status). Ctrl-C stops cleanly and keeps everything.
+ *
+ * Nothing is lost: model.json (a checkpoint every --checkpoint-every records, and at step 0), run.json
+ * and metrics.csv are written atomically (temp file + rename); metrics.jsonl grows by whole lines.
+ * SIGINT / SIGTERM stop at the next chunk with status 'aborted' (exit 130 / 143) and every file
+ * written; a SIGKILL leaves the last checkpoint. `--resume` continues from it exactly (parameters,
+ * step counter, running loss sum, mini-batch order), dropping metric lines after the checkpoint.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
@@ -13,13 +19,14 @@ import { initSchema, modelSpecSchema, trainSchema } from '../../config.js';
 import { initialize } from '../../init.js';
 import { readData, dataReadout } from '../../io/data-file.js';
 import { generateData } from '../../data/generate.js';
-import { readJsonFile, writeModelFile } from '../../io/model-file.js';
+import { readJsonFile, readModelFile, writeModelFile } from '../../io/model-file.js';
 import { metricsCsv, metricsJsonLine } from '../../io/metrics-file.js';
 import { writeFileAtomic } from '../../io/npy.js';
-import { Trainer } from '../../trainer.js';
+import { Trainer, type TrainerResume } from '../../trainer.js';
+import type { MetricRecord } from '../../metrics.js';
 import { runInfo } from '../../version.js';
 import { parseWith } from '../../validate.js';
-import type { Dataset } from '../../types.js';
+import type { Dataset, ModelParams } from '../../types.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
 
 export const trainConfigSchema = z.object({
@@ -39,12 +46,18 @@ interface TrainFlags {
   recurrence?: string; activation?: string; readout?: string; m?: string; alpha?: string;
   seed?: string; wInit?: string; eta?: string; steps?: string; project?: string; l2?: string;
   batch?: string; recordEvery?: string; checkpointEvery?: string; quiet?: boolean;
-  system?: string; n?: string; T?: string; d?: string; dataSeed?: string;
+  system?: string; n?: string; T?: string; d?: string; dataSeed?: string; resume?: boolean;
 }
 
-/** Merges a config file (if any) with flags; flags win. Validated, errors name the field. */
-export function trainConfigFromFlags(f: TrainFlags): TrainConfig {
-  const base = (f.config ? readJsonFile(f.config, 'train config') : {}) as Record<string, any>;
+const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Merges a config file (if any; or `savedBase`, the config of a run being resumed) with flags; flags
+ * win. Validated, errors name the field.
+ */
+export function trainConfigFromFlags(f: TrainFlags, savedBase?: Record<string, any>): TrainConfig {
+  const base = savedBase ?? (f.config ? readJsonFile(f.config, 'train config') : {});
+  if (!isObject(base)) throw new UsageError(`train config ${f.config}: expected a JSON object {model, init, train, data, test, backend}`);
   const num = (name: string, v: string | undefined) => parseNumber(name, v);
   const model = { ...(base.model ?? {}) };
   for (const key of ['recurrence', 'activation', 'readout'] as const) if (f[key] !== undefined) model[key] = f[key];
@@ -86,6 +99,75 @@ export interface TrainRunOptions {
   quiet?: boolean;
   checkpointEvery?: number;
   signal?: AbortSignal;
+  /** Continue the run in `out` from its checkpoint (model.json + metrics.jsonl). */
+  resume?: boolean;
+}
+
+/** The first path where two JSON values differ ('train.eta'), or null. */
+function firstDifference(a: unknown, b: unknown, path = ''): string | null {
+  if (isObject(a) && isObject(b)) {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const d = firstDifference(a[k], b[k], path ? `${path}.${k}` : k);
+      if (d !== null) return d;
+    }
+    return null;
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? null : path || '(root)';
+}
+
+/**
+ * The config of a run to resume: run.json's, with the flags applied; only train.steps (and
+ * checkpointing/progress options) may differ, so the continuation is the same run.
+ */
+export function resumeConfig(f: TrainFlags): TrainConfig {
+  const runPath = join(f.out, 'run.json');
+  if (!existsSync(runPath)) throw new UsageError(`option --resume: ${runPath} not found: there is no run to resume in --out ${f.out}`);
+  const run = readJsonFile(runPath, 'run file');
+  if (!isObject(run) || !isObject(run.config)) throw new UsageError(`run file ${runPath}: field 'config' is missing; cannot resume`);
+  if (run.status === 'diverged') {
+    throw new UsageError(`option --resume: the run in ${f.out} diverged (${run.message ?? 'non-finite loss'}); resuming would repeat it: start a new run with a smaller --eta`);
+  }
+  const saved = parseWith(trainConfigSchema, run.config, `run file ${runPath}: field 'config'`);
+  const merged = trainConfigFromFlags({ ...f, config: undefined }, structuredClone(run.config));
+  const strip = (c: TrainConfig) => ({ ...c, train: { ...c.train, steps: 0 } });
+  const diff = firstDifference(strip(saved), strip(merged));
+  if (diff !== null) {
+    throw new UsageError(`option --resume: '${diff}' differs from the run in ${f.out} (only --steps may change when resuming; start a new run in another --out to change it)`);
+  }
+  return merged;
+}
+
+/** Reads the checkpoint of a run: Theta(step) with W0/U0, the step, the loss sum and the metric lines before the step. */
+export function readCheckpoint(out: string, expected: ModelParams): { params: ModelParams; resume: TrainerResume & { records: MetricRecord[] } } {
+  const modelPath = join(out, 'model.json');
+  if (!existsSync(modelPath)) throw new UsageError(`option --resume: ${modelPath} not found: the run has no checkpoint yet; start it again without --resume`);
+  const model = readModelFile(modelPath);
+  for (const k of ['recurrence', 'activation', 'readout', 'm', 'd', 'alpha'] as const) {
+    if (model.spec[k] !== expected.spec[k]) {
+      throw new UsageError(`option --resume: ${modelPath} field '${k}' is ${model.spec[k]} but the run's config gives ${expected.spec[k]}`);
+    }
+  }
+  const meta = model.meta ?? {};
+  const step = meta.step, lossSum = meta.lossSum;
+  if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0 || typeof lossSum !== 'number' || !Number.isFinite(lossSum)) {
+    throw new UsageError(`option --resume: ${modelPath} has no checkpoint state (meta.step, meta.lossSum); it was not written by rnn-gd train`);
+  }
+  const records: MetricRecord[] = [];
+  const jsonl = join(out, 'metrics.jsonl');
+  if (existsSync(jsonl)) {
+    const lines = readFileSync(jsonl, 'utf8').split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i].trim() === '') continue;
+      let rec: unknown;
+      try { rec = JSON.parse(lines[i]); } catch {
+        if (i >= lines.length - 2) break; // a torn last line (killed mid-write): dropped
+        throw new UsageError(`option --resume: ${jsonl} line ${i + 1} is not valid JSON`);
+      }
+      if (isObject(rec) && typeof rec.step === 'number' && rec.step < step) records.push(rec as MetricRecord);
+    }
+  }
+  const wallMs = typeof meta.wallMs === 'number' && Number.isFinite(meta.wallMs) ? meta.wallMs : 0;
+  return { params: model, resume: { step, lossSum, wallMs, records } };
 }
 
 /** Runs a training config, writing results into `out` as they come; returns the run summary. */
@@ -108,25 +190,35 @@ export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
   if (config.model.d !== undefined && config.model.d !== data.d) {
     throw new UsageError(`data ${dataName}: d = ${data.d} but the model config says d = ${config.model.d}`);
   }
-  const params = initialize({ ...config.model, d: data.d, readout }, config.init);
+  let params = initialize({ ...config.model, d: data.d, readout }, config.init);
+  const checkpointEvery = opts.checkpointEvery ?? 20;
+  if (!Number.isSafeInteger(checkpointEvery) || checkpointEvery < 1) {
+    throw new UsageError(`option --checkpoint-every: expected a positive integer, got ${checkpointEvery}`);
+  }
+  let resume: (TrainerResume & { records: MetricRecord[] }) | undefined;
+  if (opts.resume) ({ params, resume } = readCheckpoint(opts.out, params));
   const backend = await getBackend(config.backend);
   mkdirSync(opts.out, { recursive: true });
   const jsonl = join(opts.out, 'metrics.jsonl');
-  writeFileSync(jsonl, '');
   const info = runInfo(backend);
   const writeRun = (extra: Record<string, unknown>) =>
     writeFileAtomic(join(opts.out, 'run.json'), JSON.stringify({ config, run: info, data: data.meta ?? null, ...extra }, null, 2) + '\n');
-  writeRun({ status: 'running' });
 
-  const trainer = new Trainer({ backend, params, data, test, train: config.train });
+  const trainer = new Trainer({ backend, params, data, test, train: config.train, resume });
   const bar = !opts.quiet && process.stderr.isTTY
     ? new cliProgress.SingleBar({ format: 'train [{bar}] {percentage}% | step {value}/{total} | risk {risk} | ETA {eta_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic)
     : null;
-  bar?.start(config.train.steps, 0, { risk: '-' });
-  const checkpointEvery = opts.checkpointEvery ?? 20;
-  let written = 0;
-  const saveModel = () => writeModelFile(join(opts.out, 'model.json'), { ...trainer.params(), meta: { step: trainer.step, run: info } });
+  let written = trainer.records.length;
+  const saveModel = () => writeModelFile(join(opts.out, 'model.json'), {
+    ...trainer.params(), meta: { ...trainer.state(), run: info },
+  });
   try {
+    // The metric lines of the checkpoint (resume) or none, then a checkpoint at the start step:
+    // from here on a kill at any moment leaves loadable files.
+    writeFileAtomic(jsonl, (resume?.records ?? []).map(metricsJsonLine).join(''));
+    writeRun({ status: 'running', ...(resume ? { resumedFrom: resume.step } : {}) });
+    saveModel();
+    bar?.start(config.train.steps, trainer.step, { risk: '-' });
     const result = await trainer.run({
       signal: opts.signal,
       onProgress: (record) => {
@@ -145,9 +237,14 @@ export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
       status: result.status, message: result.message, steps: result.steps,
       finalRisk: last?.risk, finalTestRisk: last?.testRisk, avgRisk: last?.avgRisk, rhoEff: last?.rhoEff,
       out: opts.out,
+      ...(resume ? { resumedFrom: resume.step } : {}),
     };
     writeRun(summary);
     return summary;
+  } catch (err) {
+    // Keep what was written; say in run.json that the run failed and why.
+    try { writeRun({ status: 'failed', message: (err as Error).message, steps: trainer.step }); } catch { /* the error below matters more */ }
+    throw err;
   } finally {
     bar?.stop();
     trainer.free();
@@ -181,21 +278,26 @@ export function registerTrain(program: Command): void {
     .option('--batch <b>', 'mini-batch size (default 0: full-batch GD)')
     .option('--record-every <k>', 'record metrics every k steps (default 10)')
     .option('--checkpoint-every <r>', 'rewrite model.json every r records (default 20)')
+    .option('--resume', 'continue the run in --out from its last checkpoint (exact: parameters, step, loss sum, mini-batch order); only --steps may change')
     .option('--quiet', 'no progress bar')
     .action(async (flags: TrainFlags) => {
-      const config = trainConfigFromFlags(flags);
+      const config = flags.resume ? resumeConfig(flags) : trainConfigFromFlags(flags);
       const controller = new AbortController();
-      const stop = () => controller.abort();
+      let signal: NodeJS.Signals | null = null;
+      const stop = (sig: NodeJS.Signals) => { signal ??= sig; controller.abort(); };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
         const summary = await trainCommand(config, {
-          out: flags.out, quiet: flags.quiet, signal: controller.signal,
+          out: flags.out, quiet: flags.quiet, signal: controller.signal, resume: flags.resume,
           checkpointEvery: parseNumber('checkpoint-every', flags.checkpointEvery),
         });
         printJson(summary);
-        if (summary.status === 'diverged') process.exitCode = 3;
-        if (summary.status === 'aborted') process.exitCode = 130;
+        if (summary.status === 'diverged') {
+          process.stderr.write(`rnn-gd: ${summary.message}\n`);
+          process.exitCode = 3;
+        }
+        if (summary.status === 'aborted') process.exitCode = signal === 'SIGTERM' ? 143 : 130;
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
