@@ -50,7 +50,7 @@ export function checkFloat32(values: ArrayLike<number>, field: string): void {
 
 /** Steps per wasm call (the per-step outputs and batch indices are reserved for one piece, so memory stays small). */
 const PIECE_STEPS = 4096;
-const PIECE_INDICES = 1 << 20;
+const PIECE_INDICES = 1 << 16;
 
 type RawModel = InstanceType<LoadedWasm['pkg']['Model']>;
 type RawWorkspace = InstanceType<LoadedWasm['pkg']['Workspace']>;
