@@ -38,7 +38,14 @@ export function lineChart(o: LineChartOptions): VlSpec {
   const yScale = o.yLog ? { type: 'log', nice: false, padding: 8 } : { zero: false };
   const x = { field: o.x, type: 'quantitative', title: o.xTitle ?? o.x, scale: xScale };
   const y = { field: o.y, type: 'quantitative', title: o.yTitle ?? o.y, scale: yScale };
-  const color = o.color ? { field: o.color, type: o.colorType ?? 'nominal', title: o.colorTitle ?? o.color } : undefined;
+  const color = o.color ? { field: o.color, type: o.colorType ?? 'nominal', title: o.colorTitle ?? o.color, legend: { labelLimit: 320 } } : undefined;
+  // On a log axis an error bar cannot reach 0 or below: clip its lower end at the value itself.
+  const data = o.yLog && o.yLow
+    ? o.data.map((d) => {
+      const lo = d[o.yLow!] as number | null, y = d[o.y] as number | null;
+      return typeof lo === 'number' && lo > 0 ? d : { ...d, [o.yLow!]: y };
+    })
+    : o.data;
   const enc = { x, y, ...(color ? { color } : {}) };
   const layers: VlSpec[] = [];
   if (!o.pointsOnly) layers.push({ mark: { type: 'line', strokeWidth: 1.5 }, encoding: enc });
@@ -64,7 +71,7 @@ export function lineChart(o: LineChartOptions): VlSpec {
     title: o.title,
     width: o.width ?? 420,
     height: o.height ?? 280,
-    data: { values: o.data },
+    data: { values: data },
     layer: layers,
   };
 }
