@@ -261,12 +261,19 @@ export class Trainer implements Disposable {
     const act = activations[this.spec.activation];
     if (act.smooth) {
       try {
-        const b = bounds({ activation: this.spec.activation, alpha: this.spec.alpha, T: this.data.T, m: this.spec.m, n: this.data.n });
+        const b = bounds({ activation: this.spec.activation, alpha: Math.abs(this.spec.alpha), T: this.data.T, m: this.spec.m, n: this.data.n });
         hint = `; the theory's etaMax for this setting is ${b.etaMax.toPrecision(4)} (our derived constant, conservative)`;
-      } catch { /* no hint when the bound itself is not finite */ }
+      } catch {
+        hint = '; the theory\'s etaMax cannot be evaluated in float64 here (long-memory regime): try a much smaller eta';
+      }
+    } else {
+      hint = `; the theory gives no etaMax for '${this.spec.activation}' (outside its smooth activations): try a smaller eta`;
     }
+    const last = Number.isFinite(lastRisk)
+      ? `last finite risk ${lastRisk}`
+      : 'no finite risk at all (the loss is not finite at the initialization: check the scale of the data and parameters)';
     this.message = `training diverged at step ${this.step}: the loss or gradient became NaN/Infinity ` +
-      `(eta = ${this.options.eta}); last finite risk ${lastRisk}${hint}. The parameters are the last finite ones.`;
+      `(eta = ${this.options.eta}); ${last}${hint}. The parameters are the last finite ones.`;
     this.pending = null;
   }
 
