@@ -53,6 +53,24 @@ describe('rnn-gd experiment run (CLI)', () => {
     expect(statSync(join(killed, 'report.md')).size).toBeGreaterThan(500);
   });
 
+  it('stops cleanly on Ctrl-C (SIGINT): exit code 130, finished points kept, a resume command printed', async () => {
+    const out = tempDir('sigint');
+    const child = spawn(process.execPath, [CLI, ...sweepArgs, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout!.on('data', (b) => { stdout += b; });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const file = join(out, 'points.jsonl');
+    const t0 = Date.now();
+    while (lineCount(file) < 4 && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const summary = JSON.parse(stdout);
+    expect(summary.status).toBe('aborted');
+    expect(summary.resume).toMatch(/--resume/);
+    expect(lineCount(file)).toBe(summary.done);
+    expect(summary.done + summary.remaining).toBe(40);
+  });
+
   it('refuses to overwrite without --resume/--force and names the problem', () => {
     const out = tempDir('refuse');
     const args = ['experiment', 'run', 'E5', '--size', 'quick', '--seeds', '1', '--limit', '1', '--workers', '0', '--backend', BACKEND, '--quiet', '--no-report', '--out', out];
