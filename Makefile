@@ -8,7 +8,7 @@ TS_SOURCES := $(shell find ts -name '*.ts' -not -path 'ts/wasm-pkg/*')
 WASM_OPT_FLAGS := -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: setup wasm build test test-rust test-ts demo bench clean
+.PHONY: setup wasm build test test-rust test-ts test-browser check-package web web-build demo bench clean
 
 # Toolchain + npm dependencies (scripts/setup-toolchain.sh follows shared/TOOLCHAIN.md).
 .toolchain: scripts/setup-toolchain.sh package-lock.json crates/rnn-wasm/Cargo.toml
@@ -47,7 +47,18 @@ test-rust: .toolchain
 	cargo test -p rnn-core --release -q
 test-ts: build
 	$(NODE_BIN)/vitest run
-test: test-rust test-ts
+# Browser: the demo page (Vite, web/), tests in Debian's chromium, and the packed tarball's checks.
+web: build
+	$(NODE_BIN)/vite web
+web-build: build
+	$(NODE_BIN)/tsc -p web/tsconfig.json
+	$(NODE_BIN)/vite build web --logLevel error
+test-browser: web-build
+	bash scripts/setup-browser.sh
+	$(NODE_BIN)/vitest run --config vitest.browser.config.ts
+check-package: build
+	bash scripts/check-package.sh
+test: test-rust test-ts test-browser check-package
 
 # The main job: a quick experiment with an embedded default configuration.
 demo: build

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# `make check-package`: the package as users get it (docs/browser.md).
+#  1. publint and @arethetypeswrong/cli (ESM-only profile) on the packed package;
+#  2. `npm pack`, then the tarball's contents (built wasm, inline modules, bundles, entries);
+#  3. the tarball installed into an empty directory (its dependencies from the npm registry):
+#     the CLI (`npx rnn-gd bounds`, `data generate`, `train`, `eval`), an API example in Node
+#     (node entry: file functions, .wasm read with fs), the same with rnn-gd/wasm-file and the
+#     universal bundle, and a TypeScript consumer type-checked with moduleResolution nodenext.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+BIN=$REPO/node_modules/.bin
+log() { echo "[check-package] $*" >&2; }
+
+log "publint"
+"$BIN/publint" --strict
+log "arethetypeswrong (ESM-only: node16 from ESM, bundler)"
+"$BIN/attw" --pack . --profile esm-only
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+TGZ=$(npm pack --silent --pack-destination "$TMP" | tail -1)
+log "packed $TGZ ($(du -k "$TMP/$TGZ" | cut -f1) KiB)"
+LIST=$(tar -tzf "$TMP/$TGZ")
+for f in dist/index.js dist/index.d.ts dist/node.js dist/node.d.ts dist/wasm-file.js dist/cli/main.js \
+         dist/bundle/index.js dist/bundle/wasm-file.js \
+         dist/wasm-pkg/simd/rnn_wasm_bg.wasm dist/wasm-pkg/scalar/rnn_wasm_bg.wasm \
+         dist/wasm-pkg/simd/rnn_wasm_inline.js dist/wasm-pkg/scalar/rnn_wasm_inline.js; do
+  grep -qx "package/$f" <<<"$LIST" || { log "the tarball lacks $f"; exit 1; }
+done
+if grep -q '^package/\(ts\|test\|web\|crates\|bench\)/' <<<"$LIST"; then log "the tarball holds sources or tests"; exit 1; fi
+
+APP=$TMP/app
+mkdir -p "$APP"
+cd "$APP"
+npm init -y >/dev/null
+log "npm install ./$TGZ into an empty directory"
+npm install --no-audit --no-fund --loglevel=error "../$TGZ" >/dev/null
+
+log "CLI: npx rnn-gd bounds"
+npx --no-install rnn-gd bounds --alpha 0.5 --T 10 --m 256 --n 512 --tau 1000 > bounds.json
+node -e "const b = JSON.parse(require('fs').readFileSync('bounds.json', 'utf8')); if (b.regime !== 'short' || b.derived !== true) throw new Error('bounds: ' + JSON.stringify(b).slice(0, 200))"
+log "CLI: rnn-gd data generate, train, eval"
+npx --no-install rnn-gd data generate --system linear-filter --n 64 --n-test 32 --T 8 --seed 3 --out data >/dev/null
+npx --no-install rnn-gd train --data data/train --test data/test --recurrence diagonal --m 32 --alpha 0.8 --eta 0.5 --steps 100 --out run >/dev/null 2>&1
+npx --no-install rnn-gd eval --model run/model.json --data data/test > eval.json
+node -e "const e = JSON.parse(require('fs').readFileSync('eval.json', 'utf8')); if (!(e.loss > 0) || e.predictions.length !== 32) throw new Error('eval: ' + JSON.stringify(e).slice(0, 200))"
+
+log "API example (Node entry)"
+cat > example.mjs <<'JS'
+import { generateData, getBackend, initialize, loadWasm, readModelFile, Trainer, writeModelFile } from 'rnn-gd';
+
+const backend = await getBackend('wasm');
+const { train, test } = await generateData({ system: 'linear-filter', n: 128, nTest: 64, T: 10 }, 1, { backend });
+const params = initialize({ recurrence: 'diagonal', activation: 'tanh', readout: 'final', m: 64, d: train.d, alpha: 0.8 }, { seed: 1 });
+const trainer = new Trainer({ backend, params, data: train, test, train: { eta: 0.5, steps: 300, recordEvery: 100, projection: { kind: 'maxnorm', rho: 4 } } });
+const { status, records } = await trainer.run();
+writeModelFile('model.json', trainer.params());
+trainer.free();
+const back = readModelFile('model.json');
+const wasm = await loadWasm();
+console.log(JSON.stringify({ status, first: records[0].risk, last: records.at(-1).risk, backend: backend.description, source: wasm.source, m: back.spec.m }));
+if (status !== 'completed' || !(records.at(-1).risk < 0.5 * records[0].risk) || wasm.source !== 'file') process.exit(1);
+JS
+node example.mjs
+
+log "API example (rnn-gd/wasm-file and rnn-gd/bundle in Node)"
+node --input-type=module -e "
+  for (const entry of ['rnn-gd/wasm-file', 'rnn-gd/bundle']) {
+    const m = await import(entry);
+    const b = await m.getBackend('wasm');
+    const w = await m.loadWasm();
+    console.log(entry, b.description, w.source);
+    if (w.flavor !== 'simd') process.exit(1);
+  }"
+
+log "TypeScript consumer (moduleResolution nodenext and bundler)"
+cat > consumer.ts <<'TS'
+import { bounds, generateData, readModelFile, Trainer, type MetricRecord } from 'rnn-gd';
+import { wasmFileSource } from 'rnn-gd/wasm-file';
+const r: MetricRecord | undefined = undefined;
+export const used = [bounds, generateData, readModelFile, Trainer, wasmFileSource, r];
+TS
+cat > browser-consumer.ts <<'TS'
+import { bounds, setWasmSource, simdSupported } from 'rnn-gd';
+export const used = [bounds, setWasmSource, simdSupported];
+TS
+"$BIN/tsc" --noEmit --strict --module nodenext --moduleResolution nodenext --target es2022 --lib es2022,dom,esnext.disposable --skipLibCheck consumer.ts
+"$BIN/tsc" --noEmit --strict --module esnext --moduleResolution bundler --target es2022 --lib es2022,dom,esnext.disposable --skipLibCheck browser-consumer.ts
+log "ok"

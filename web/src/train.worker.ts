@@ -1,0 +1,125 @@
+/**
+ * The demo's training worker: data, model and trainer live here, so the page never blocks. Steps
+ * run in chunks of about 30 ms; between chunks the worker answers messages (pause) and sends the
+ * new metric records to the page.
+ */
+import * as Comlink from 'comlink';
+import {
+  generateData, getBackend, initialize, loadWasm, operatorNorm, Trainer,
+  type Backend, type Dataset, type MetricRecord, type Network, type Workspace,
+} from 'rnn-gd';
+import type { DemoConfig, DemoWorkerApi, SetupInfo, Update } from './protocol';
+
+interface Run {
+  config: DemoConfig;
+  trainer: Trainer;
+  test: Dataset;
+  /** a second network on the test set, for predictions */
+  net: Network;
+  ws: Workspace;
+  sent: number;
+}
+
+let backend: Backend | null = null;
+let run: Run | null = null;
+let paused = false;
+/** The running loop, if any: reset() waits for it before freeing. */
+let loop: Promise<Update> | null = null;
+
+const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+function predictions(r: Run): Update['predictions'] {
+  const params = r.trainer.network;
+  for (const name of ['W', 'U'] as const) r.net.write(name, params.read(name, { view: true }));
+  const { predictions: out } = r.ws.forward();
+  const k = Math.min(200, r.test.n);
+  return { predicted: Array.from(out.subarray(0, k)), target: Array.from(r.test.Y.subarray(0, k)) };
+}
+
+function free(): void {
+  if (!run) return;
+  run.ws.free();
+  run.net.free();
+  run.trainer.free();
+  run = null;
+}
+
+const api: DemoWorkerApi = {
+  async setup(config: DemoConfig): Promise<SetupInfo> {
+    free();
+    const t0 = performance.now();
+    backend ??= await getBackend('wasm');
+    const g = await generateData({ system: config.system, n: config.n, nTest: config.n, T: config.T }, config.seed, { backend });
+    const test = g.test!;
+    const params = initialize({ recurrence: config.recurrence, activation: 'tanh', readout: 'final', m: config.m, d: g.train.d, alpha: config.alpha }, { seed: config.seed });
+    const trainer = new Trainer({
+      backend, params, data: g.train, test,
+      train: {
+        eta: config.eta, steps: config.steps, seed: config.seed,
+        recordEvery: Math.max(1, Math.round(config.steps / 300)),
+        projection: config.rho > 0 ? { kind: 'maxnorm', rho: config.rho } : { kind: 'none' },
+      },
+    });
+    const net = backend.network(params);
+    const ws = net.workspace(test.n, test.T);
+    ws.setData(test);
+    run = { config, trainer, test, net, ws, sent: 0 };
+    paused = false;
+    const wBar0 = config.recurrence === 'diagonal'
+      ? params.W0.reduce((a, w) => Math.max(a, Math.abs(w)), 0)
+      : operatorNorm(params.W0, config.m, 1 / Math.sqrt(config.m));
+    const stored = (g.meta.teacher as { storedMap?: { nuW: number; nuU: number } }).storedMap;
+    return {
+      backend: backend.description, wasmSource: (await loadWasm()).source, d: g.train.d, wBar0,
+      ...(stored ? { nuW: stored.nuW, nuU: stored.nuU } : {}), setupMs: performance.now() - t0,
+    };
+  },
+
+  run(onUpdate): Promise<Update> {
+    if (loop) throw new Error('demo worker: already running');
+    loop = trainLoop(onUpdate).finally(() => { loop = null; });
+    return loop;
+  },
+
+  pause() { paused = true; },
+  async reset() {
+    paused = true;
+    await loop?.catch(() => {});
+    free();
+  },
+};
+
+async function trainLoop(onUpdate: (u: Update) => void | Promise<void>): Promise<Update> {
+  const r = run;
+  if (!r) throw new Error('demo worker: setup() first');
+  paused = false;
+  const t = r.trainer;
+  let chunk = 1;
+  let lastPred = 0;
+  let stepsPerSecond = 0;
+  const update = (force = false): Update => {
+    const records: MetricRecord[] = t.records.slice(r.sent);
+    r.sent = t.records.length;
+    const now = performance.now();
+    const status = t.status === 'running' ? (paused ? 'paused' : 'running') : t.status === 'aborted' ? 'paused' : t.status;
+    const u: Update = { step: t.step, status, message: t.message, records, stepsPerSecond };
+    if (force || now - lastPred > 250) { u.predictions = predictions(r); lastPred = now; }
+    return u;
+  };
+  await onUpdate(update(true));
+  while (t.status === 'running' && !paused) {
+    const t0 = performance.now();
+    const done = t.runSteps(chunk);
+    const ms = performance.now() - t0;
+    stepsPerSecond = ms > 0 ? (1000 * done) / ms : stepsPerSecond;
+    // Aim at ~30 ms per chunk: responsive to pause, few messages.
+    chunk = Math.max(1, Math.min(10_000, Math.round(chunk * Math.min(4, 30 / Math.max(ms, 0.5)))));
+    await onUpdate(update());
+    await yieldToMessages();
+  }
+  const last = update(true);
+  await onUpdate(last);
+  return last;
+}
+
+Comlink.expose(api);

@@ -1,0 +1,31 @@
+/**
+ * The demo page and the browser-test harness page, built with Vite 7 (`make web`, `make web-build`).
+ * 'rnn-gd' resolves to this repository's package.json (its exports map, browser condition:
+ * dist/index.js with the wasm inlined), exactly as it would from node_modules: run `make build` first.
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: './',
+  resolve: { alias: [{ find: /^rnn-gd$/, replacement: repo }, { find: /^rnn-gd\/(.*)$/, replacement: `${repo}dist/$1.js` }] },
+  worker: { format: 'es' },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    reportCompressedSize: false,
+    chunkSizeWarningLimit: 1200,
+    rollupOptions: {
+      input: {
+        index: fileURLToPath(new URL('index.html', import.meta.url)),
+        harness: fileURLToPath(new URL('harness.html', import.meta.url)),
+      },
+    },
+  },
+  server: { fs: { allow: [repo] } },
+  preview: { port: 4173 },
+});
