@@ -5,7 +5,8 @@
 #  3. the tarball installed into an empty directory (its dependencies from the npm registry):
 #     the CLI (`npx rnn-gd bounds`, `data generate`, `train`, `eval`), an API example in Node
 #     (node entry: file functions, .wasm read with fs), the same with rnn-gd/wasm-file and the
-#     universal bundle, and a TypeScript consumer type-checked with moduleResolution nodenext.
+#     universal bundle, a TypeScript consumer type-checked (nodenext and bundler resolution), and
+#     Vite 7 builds of pages that import the installed package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -87,4 +88,17 @@ export const used = [bounds, setWasmSource, simdSupported];
 TS
 "$BIN/tsc" --noEmit --strict --module nodenext --moduleResolution nodenext --target es2022 --lib es2022,dom,esnext.disposable --skipLibCheck consumer.ts
 "$BIN/tsc" --noEmit --strict --module esnext --moduleResolution bundler --target es2022 --lib es2022,dom,esnext.disposable --skipLibCheck browser-consumer.ts
+log "Vite 7 build of a page that imports the installed package (inline default; rnn-gd/wasm-file)"
+for variant in inline file; do
+  mkdir -p "vite-$variant"
+  entry=rnn-gd; [ "$variant" = file ] && entry=rnn-gd/wasm-file
+  printf '<!doctype html><html><body><script type="module" src="./main.js"></script></body></html>\n' > "vite-$variant/index.html"
+  printf "import { getBackend, bounds } from '%s';\nconst b = await getBackend('wasm');\ndocument.body.textContent = b.description + ' ' + bounds({ alpha: 0.5, T: 10, m: 64, n: 64 }).regime;\n" "$entry" > "vite-$variant/main.js"
+  "$BIN/vite" build "vite-$variant" --logLevel error
+  wasm=$(find "vite-$variant/dist" -name '*.wasm' | wc -l)
+  inline=$(grep -l 'AGFzbQEAAAA' "vite-$variant"/dist/assets/*.js | wc -l)   # base64 of the wasm magic
+  log "  $variant: $wasm .wasm assets, $inline inline-wasm chunks"
+  if [ "$variant" = inline ] && { [ "$wasm" != 0 ] || [ "$inline" != 2 ]; }; then log "the inline build should emit no .wasm and two inline chunks"; exit 1; fi
+  if [ "$variant" = file ] && [ "$wasm" != 2 ]; then log "the wasm-file build should emit the two .wasm files"; exit 1; fi
+done
 log "ok"

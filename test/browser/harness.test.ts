@@ -95,10 +95,10 @@ describe.skipIf(!haveChromium || !haveWebBuild)('core in the browser (harness pa
   it('the dense reference step: the page and Node run the same wasm at the same speed', async () => {
     const { page, errors } = await open();
     const info = await page.evaluate(() => window.rnnGdHarness.info());
-    // Interleave: browser, Node, browser, Node; keep the faster median of each (less noise from the other process).
+    // Interleave browser and Node, three rounds; keep the fastest median of each (the least disturbed by other work on the machine).
     const browserRuns: StepTiming[] = [], nodeRuns: StepTiming[] = [];
     const nodeBackend = await getBackend('wasm');
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < 3; round++) {
       browserRuns.push(await page.evaluate((o) => window.rnnGdHarness.denseStep(o), TIMING));
       nodeRuns.push(timeDenseStep(nodeBackend, TIMING));
     }
