@@ -88,7 +88,7 @@ export function makeDenseTeacher(opts: DenseTeacherOptions, d: number, T: number
   let s = 0;
   for (const x of VW) s += x * x;
   for (const x of VU) s += x * x;
-  if (!(s > 0)) throw new ValidationError('dense-teacher: the anchor gradients vanish (try another seed, alpha or activation)');
+  if (!(s > 0)) throw new ValidationError("data config: field 'anchors': the dense teacher's anchor gradients vanish (all zero); use more anchors, another seed, alpha or activation");
   const f = opts.nu / Math.sqrt(s);
   let maxRow = 0;
   for (let i = 0; i < m; i++) {

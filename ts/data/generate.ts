@@ -17,7 +17,8 @@ import { getBackend } from '../backend/index.js';
 import type { Backend } from '../backend/types.js';
 import { makeRng, type Seed } from '../rng.js';
 import type { Dataset, ModelParams, Readout } from '../types.js';
-import { finite, parseWith, positiveInt, ValidationError } from '../validate.js';
+import { finite, FLOAT32_MAX, parseWith, positiveInt, ValidationError } from '../validate.js';
+import { MODEL_LIMITS } from '../config.js';
 import { PACKAGE_VERSION } from '../version.js';
 import {
   delayOptionsSchema, delayRecall, linearFilter, linearFilterOptionsSchema, makeTeacherRnn, narma10,
@@ -36,6 +37,11 @@ export const NORMALIZATIONS = ['standard', 'scale', 'none'] as const;
 export type NormalizeMode = (typeof NORMALIZATIONS)[number];
 
 const seedSchema = z.union([z.string().min(1), z.number().int()]);
+
+/** Most input values (n + nTest)*T*d one call may generate (2^27 float64 = 1 GiB). */
+export const MAX_GENERATED_VALUES = 2 ** 27;
+/** Most transport-teacher particles. */
+export const MAX_PARTICLES = 2 ** 26;
 
 /** Fields every system has, with their defaults. */
 function commonFields(overrides: { d?: number; inputs?: z.input<typeof inputLawSchema>; normalize?: NormalizeMode } = {}) {
@@ -93,6 +99,30 @@ export function parseDataConfig(input: unknown, where = 'data config'): DataConf
   }
   const config = parseWith(dataConfigSchema, input, where);
   const bad = (field: string, msg: string) => new ValidationError(`${where}: field '${field}': ${msg}`);
+  // Sizes: refused up front with the field named (instead of a failed allocation or an endless run).
+  const values = (config.n + config.nTest) * config.T * config.d;
+  if (values > MAX_GENERATED_VALUES) {
+    throw bad('n', `(n + nTest)*T*d = (${config.n} + ${config.nTest})*${config.T}*${config.d} = ${values} input values ` +
+      `(${(values * 8 / 2 ** 30).toFixed(1)} GiB as float64) exceed the generator's limit of 2^27; generate fewer or shorter sequences ` +
+      `(several seeds can be generated and concatenated)`);
+  }
+  if ('alpha' in config && !(Math.abs(config.alpha) <= FLOAT32_MAX)) {
+    throw bad('alpha', `must fit in float32 (|alpha| <= ${FLOAT32_MAX.toPrecision(5)}), got ${config.alpha}`);
+  }
+  if (config.system === 'teacher-rnn' || config.system === 'dense-teacher') {
+    const m = config.mTeacher;
+    const dense = config.system === 'dense-teacher' || config.recurrence === 'dense';
+    const params = (dense ? m * m : m) + m * config.d;
+    if (m > MODEL_LIMITS.m || params > MODEL_LIMITS.params) {
+      throw bad('mTeacher', `${m} gives a teacher with ${params} parameters; the limits are m <= ${MODEL_LIMITS.m} and ${MODEL_LIMITS.params} parameters`);
+    }
+  }
+  if (config.system === 'dense-teacher' && config.anchors * config.T * config.d > MAX_GENERATED_VALUES) {
+    throw bad('anchors', `${config.anchors} anchor sequences of ${config.T}*${config.d} values exceed the limit of 2^27 values; use fewer anchors`);
+  }
+  if (config.system === 'transport' && config.M > MAX_PARTICLES) {
+    throw bad('M', `${config.M} particles exceed the limit of ${MAX_PARTICLES} (2^26); the Monte-Carlo error already scales like 1/sqrt(M)`);
+  }
   switch (config.system) {
     case 'delay':
       if (config.k >= config.T) throw bad('k', `must be < T = ${config.T} (the recalled input x_{T-1-k} must exist), got ${config.k}`);
@@ -110,7 +140,13 @@ export function parseDataConfig(input: unknown, where = 'data config'): DataConf
         if (v && v.length !== config.d) throw bad(f, `has ${v.length} values, expected d = ${config.d}`);
       }
       if (config.antithetic && config.M % 2 !== 0) throw bad('M', `must be even with antithetic particles, got ${config.M}`);
-      if (config.seParticles === 1) throw bad('seParticles', 'must be 0 (no estimate) or >= 2');
+      if (config.seParticles > 0) {
+        const group = config.antithetic ? 2 : 1;
+        if (Math.floor(Math.min(config.seParticles, config.M) / group) < 2) {
+          throw bad('seParticles', `must be 0 (no estimate) or use at least 2 ${group === 2 ? 'antithetic pairs (4 particles)' : 'particles'} ` +
+            `to estimate the Monte-Carlo error; got seParticles = ${config.seParticles} with M = ${config.M}`);
+        }
+      }
       break;
   }
   return config;
