@@ -118,6 +118,7 @@ describe.skipIf(!ready)('parallel training in a cross-origin-isolated page', () 
       expect(web.W).toEqual(node.W);
       expect(web.grad1).toEqual(node.grad1);
       expect(web.grad2).toEqual(node.grad2);
+      expect(web.grad2).toEqual(web.grad1); // independent of the number of workers
     } finally {
       await browser.close();
     }

@@ -1,7 +1,7 @@
 /**
  * Data-parallel training (ts/parallel, run from dist/ because the workers load compiled JS):
- * the combined gradient equals the single-instance gradient up to float32 rounding, one worker
- * reproduces it bit for bit, and runs are bit-identical whatever the timing.
+ * the combined gradient equals the single-instance gradient up to float32 rounding (bit for bit
+ * with one chunk), and results are bit-identical whatever the timing and the number of workers.
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -29,48 +29,63 @@ function setup(recurrence: 'dense' | 'diagonal', n: number): { params: ModelPara
 }
 
 describe.skipIf(!built)('parallel data-parallel training', () => {
-  it('shards cover the samples in order, sizes differ by at most one', async () => {
-    const { shardStarts } = await parallel();
-    expect(shardStarts(10, 3)).toEqual([0, 3, 6, 10]);
-    expect(shardStarts(4096, 2)).toEqual([0, 2048, 4096]);
+  it('chunks cover the samples in order', async () => {
+    const { chunkStarts, defaultChunkSize } = await parallel();
+    expect(chunkStarts(10, 4)).toEqual([0, 4, 8, 10]);
+    expect(chunkStarts(4096, defaultChunkSize(4096))).toHaveLength(17);
+    expect(defaultChunkSize(50)).toBe(32);
+    expect(defaultChunkSize(20)).toBe(20);
   });
 
   for (const recurrence of ['dense', 'diagonal'] as const) {
-    it(`${recurrence}: gradient of 2 and 3 workers = single instance within float32 rounding; 1 worker bit-identical`, async () => {
+    it(`${recurrence}: gradient = single instance within float32 rounding, bit-identical for 1, 2, 3 workers; one chunk = single bit for bit`, async () => {
       const { ParallelTrainer } = await parallel();
-      const { params, data } = setup(recurrence, 50);
+      const { params, data } = setup(recurrence, 100);
       const backend = await single();
       using net = backend.network(params);
       using ws = net.workspace(data.n, data.T);
       ws.setData(data);
       const loss = ws.lossGrad();
       const gW = net.read('gradW'), gU = net.read('gradU');
+      const runs: { loss: number; gradW: Float32Array; gradU: Float32Array; chunks: readonly number[] }[] = [];
       for (const workers of [1, 2, 3]) {
-        const p = await ParallelTrainer.create(params, data, { workers });
+        const p = await ParallelTrainer.create(params, data, { workers, chunkSize: 16 });
         try {
           const l = await p.lossGrad();
-          const g = p.gradient();
-          if (workers === 1) {
-            expect(l).toBe(loss);
-            expect(g.gradW).toEqual(gW);
-            expect(g.gradU).toEqual(gU);
-          } else {
-            expect(Math.abs(l - loss) / loss).toBeLessThan(1e-6);
-            expect(relError(g.gradW, gW)).toBeLessThan(1e-5);
-            expect(relError(g.gradU, gU)).toBeLessThan(1e-5);
-          }
+          runs.push({ loss: l, ...p.gradient(), chunks: p.chunksPerWorker });
+          expect(p.chunks).toBe(7);
         } finally {
           await p.free();
         }
       }
+      expect(Math.abs(runs[0].loss - loss) / loss).toBeLessThan(1e-6);
+      expect(relError(runs[0].gradW, gW)).toBeLessThan(1e-5);
+      expect(relError(runs[0].gradU, gU)).toBeLessThan(1e-5);
+      for (const r of runs.slice(1)) {
+        expect(r.loss).toBe(runs[0].loss);
+        expect(r.gradW).toEqual(runs[0].gradW);
+        expect(r.gradU).toEqual(runs[0].gradU);
+      }
+      for (const [k, r] of runs.entries()) {
+        expect(r.chunks).toHaveLength(k + 1);
+        expect(r.chunks.reduce((a, b) => a + b, 0)).toBe(7);
+      }
+      const one = await ParallelTrainer.create(params, data, { workers: 2, chunkSize: data.n });
+      try {
+        expect(await one.lossGrad()).toBe(loss);
+        expect(one.gradient().gradW).toEqual(gW);
+        expect(one.gradient().gradU).toEqual(gU);
+      } finally {
+        await one.free();
+      }
     });
   }
 
-  it('two runs with 2 workers are bit-identical and track single-instance training', async () => {
+  it('runs with 2 and 3 workers are bit-identical and track single-instance training', async () => {
     const { ParallelTrainer } = await parallel();
     const { params, data } = setup('dense', 64);
-    const run = async () => {
-      const p = await ParallelTrainer.create(params, data, { workers: 2 });
+    const run = async (workers: number) => {
+      const p = await ParallelTrainer.create(params, data, { workers, chunkSize: 8 });
       try {
         const a = await p.train(15, 0.3, projection);
         const b = await p.train(15, 0.3, projection);
@@ -79,8 +94,8 @@ describe.skipIf(!built)('parallel data-parallel training', () => {
         await p.free();
       }
     };
-    const r1 = await run();
-    const r2 = await run();
+    const r1 = await run(2);
+    const r2 = await run(3);
     expect(r1.losses).toHaveLength(30);
     expect(r2.losses).toEqual(r1.losses);
     expect(r2.gradNorms).toEqual(r1.gradNorms);

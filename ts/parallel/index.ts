@@ -1,14 +1,19 @@
 /**
  * Data-parallel full-batch gradient descent on several cores for ONE run (issue 7).
  *
- * K workers each hold a wasm instance with the model and a contiguous shard of the samples
- * (sizes differ by at most one). Parameters, the shards' gradients and a barrier live in
- * SharedArrayBuffers. Each step every worker computes its shard's loss and mean gradient
- * (Workspace.lossGrad); worker 0 combines them as sum_k (n_k/n) grad_k in float64 in the fixed
- * order k = 0..K-1, rounds once to float32, takes the step and projects; a second barrier
- * releases the next step. No result depends on timing: for a given K two runs are bit-identical,
- * and they equal the single-instance wasm gradient up to float32 summation order (K = 1 gives
- * exactly the single-instance gradient). Full batch only (mini-batch SGD stays single-threaded).
+ * The samples are cut into fixed contiguous chunks (by default about 16, see `chunkSize`). K
+ * workers each hold a wasm instance with the model and a one-chunk workspace; parameters, the
+ * data, one gradient slot per chunk, a chunk counter and a barrier live in SharedArrayBuffers.
+ * Each step every worker claims chunks one at a time (a free worker takes the next, so a worker
+ * slowed down by other load simply does fewer) and writes each chunk's loss and mean gradient
+ * (Workspace.lossGrad) into that chunk's slot. Worker 0 then combines the slots as
+ * sum_c (n_c/n) grad_c in float64 in the fixed order c = 0..C-1, rounds once to float32, takes
+ * the step and projects; a second barrier releases the next step.
+ *
+ * No result depends on timing or on the number of workers: runs with 1, 2 or 8 workers are
+ * bit-identical. They equal the single-instance wasm gradient up to float32 summation order
+ * (chunkSize = n reproduces it bit for bit). Full batch only (mini-batch SGD stays
+ * single-threaded).
  *
  * Node: worker_threads, no flags. Browsers: module Workers; SharedArrayBuffer needs a
  * cross-origin-isolated page (COOP: same-origin, COEP: require-corp).
@@ -18,16 +23,21 @@ import type { TrainChunk } from '../backend/types.js';
 import type { WasmFlavor } from '../backend/wasm-loader.js';
 import { checkDataShape } from '../backend/shape.js';
 import { ValidationError } from '../validate.js';
-import { CTRL, SharedViews, allocateShared, shardStarts } from './shared.js';
+import { CTRL, SharedViews, allocateShared, chunkStarts, defaultChunkSize, type Layout } from './shared.js';
 import type { Reply, Request } from './protocol.js';
 
-export { shardStarts } from './shared.js';
+export { chunkStarts, defaultChunkSize } from './shared.js';
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 export interface ParallelOptions {
-  /** Number of workers (default: the available cores, at most the number of samples). */
+  /** Number of workers (default: the available cores). Results do not depend on it. */
   workers?: number;
+  /**
+   * Samples per chunk (default: about n/16, at least 32). The unit of work a worker claims and
+   * of the fixed-order reduction: results depend on it (at float32 rounding level), not on workers.
+   */
+  chunkSize?: number;
   /** wasm build the workers load (default: SIMD when supported). */
   flavor?: WasmFlavor;
   /** The worker script (default: worker.js beside this module, i.e. dist/parallel/worker.js). */
@@ -57,6 +67,7 @@ export class ParallelTrainer {
   private nextId = 1;
   private closed = false;
   private description = '';
+  private lastChunks: number[] = [];
 
   private constructor(
     readonly spec: ModelSpec,
@@ -67,38 +78,34 @@ export class ParallelTrainer {
     private readonly ports: Port[],
   ) {}
 
-  /** Starts the workers, shares the parameters and hands each its shard of `data`. */
+  /** Starts the workers and shares the parameters and the data with them. */
   static async create(params: ModelParams, data: Dataset, options: ParallelOptions = {}): Promise<ParallelTrainer> {
     sharedMemoryCheck();
     const spec = params.spec;
     checkDataShape(spec, data, data.n, data.T);
-    const K = Math.min(options.workers ?? (await defaultWorkers()), data.n);
+    const K = options.workers ?? (await defaultWorkers());
     if (!Number.isInteger(K) || K < 1) throw new ValidationError(`parallel: workers must be a positive integer, got ${options.workers}`);
+    const size = options.chunkSize ?? defaultChunkSize(data.n);
+    if (!Number.isInteger(size) || size < 1) throw new ValidationError(`parallel: chunkSize must be a positive integer, got ${options.chunkSize}`);
+    const per = spec.readout === 'all' ? data.T : 1;
+    const layout: Layout = { n: data.n, T: data.T, d: data.d, per, starts: chunkStarts(data.n, Math.min(size, data.n)) };
     const nw = wLength(spec), nu = uLength(spec);
-    const buffers = allocateShared(nw, nu, K);
-    const views = new SharedViews(buffers, nw, nu, K);
+    const buffers = allocateShared(nw, nu, layout);
+    const views = new SharedViews(buffers, nw, nu, layout, K);
     views.W.set(params.W);
     views.U.set(params.U);
     views.W0.set(params.W0);
     views.U0.set(params.U0);
+    views.X.set(data.X);
+    views.Y.set(data.Y);
 
     const url = options.workerUrl ?? new URL('./worker.js', import.meta.url);
     const ports: Port[] = [];
     const trainer = new ParallelTrainer(spec, data.n, K, views, Float64Array.from(params.c), ports);
-    for (let k = 0; k < K; k++) ports.push(await trainer.spawn(url, k));
-
-    const starts = shardStarts(data.n, K);
-    const weights = Array.from({ length: K }, (_, k) => (starts[k + 1] - starts[k]) / data.n);
-    const per = spec.readout === 'all' ? data.T : 1;
-    const stride = data.T * data.d;
     try {
-      const replies = await trainer.all((k) => ({
-        type: 'init', index: k, workers: K, spec, c: trainer.c, buffers, weights,
-        X: Float32Array.from(data.X.subarray(starts[k] * stride, starts[k + 1] * stride)),
-        Y: Float32Array.from(data.Y.subarray(starts[k] * per, starts[k + 1] * per)),
-        n: starts[k + 1] - starts[k], T: data.T, flavor: options.flavor,
-      }));
-      trainer.description = `${replies[0].description} x ${K} workers`;
+      for (let k = 0; k < K; k++) ports.push(await trainer.spawn(url, k));
+      const replies = await trainer.all((k) => ({ type: 'init', index: k, workers: K, spec, c: trainer.c, buffers, layout, flavor: options.flavor }));
+      trainer.description = `${replies[0].description} x ${K} workers, ${views.chunks} chunks`;
     } catch (err) {
       await trainer.free();
       throw err;
@@ -161,24 +168,39 @@ export class ParallelTrainer {
     });
   }
 
-  /** What computes: e.g. "wasm simd128 f32 x 2 workers". */
+  /** What computes: e.g. "wasm simd128 f32 x 2 workers, 16 chunks". */
   get backendDescription(): string { return this.description; }
 
   /** `steps` steps of full-batch (projected) GD; records as Workspace.train. */
   async train(steps: number, eta: number, projection: Projection): Promise<TrainChunk> {
     if (!Number.isInteger(steps) || steps < 0) throw new ValidationError(`train: steps must be a non-negative integer, got ${steps}`);
     if (!(eta > 0) || !Number.isFinite(eta)) throw new ValidationError(`train: eta must be a positive number, got ${eta}`);
-    Atomics.store(this.views.ctrl, CTRL.stop, 0);
+    this.resetControl();
     const replies = await this.all(() => ({ type: 'train', steps, eta, projection }));
+    this.lastChunks = replies.map((r) => r.chunksDone ?? 0);
     const lead = replies[0];
     return { completed: lead.completed ?? 0, losses: lead.losses ?? new Float64Array(0), gradNorms: lead.gradNorms ?? new Float64Array(0) };
   }
 
   /** Loss R(Theta) and the full-batch gradient (read it with gradient()). */
   async lossGrad(): Promise<number> {
+    this.resetControl();
     const replies = await this.all(() => ({ type: 'lossGrad' }));
+    this.lastChunks = replies.map((r) => r.chunksDone ?? 0);
     return replies[0].loss ?? NaN;
   }
+
+  /** No worker is active between requests: clear the stop flag and the chunk counter. */
+  private resetControl(): void {
+    Atomics.store(this.views.ctrl, CTRL.stop, 0);
+    Atomics.store(this.views.ctrl, CTRL.next, 0);
+  }
+
+  /** Chunks each worker computed during the last request (how the work was shared). */
+  get chunksPerWorker(): readonly number[] { return this.lastChunks; }
+
+  /** Number of chunks the samples are cut into. */
+  get chunks(): number { return this.views.chunks; }
 
   /** Copies of the combined gradient from the last lossGrad() or training step. */
   gradient(): { gradW: Float32Array; gradU: Float32Array } {

@@ -1,7 +1,7 @@
 /** Messages between a ParallelTrainer and its workers (plain postMessage; the hot loop uses Atomics). */
 import type { ModelSpec, Projection } from '../types.js';
 import type { WasmFlavor } from '../backend/wasm-loader.js';
-import type { SharedBuffers } from './shared.js';
+import type { Layout, SharedBuffers } from './shared.js';
 
 export interface InitRequest {
   type: 'init';
@@ -10,13 +10,7 @@ export interface InitRequest {
   spec: ModelSpec;
   c: Float64Array;
   buffers: SharedBuffers;
-  /** Weights n_k / n of the shards, in shard order. */
-  weights: number[];
-  /** This worker's shard. */
-  X: Float32Array;
-  Y: Float32Array;
-  n: number;
-  T: number;
+  layout: Layout;
   flavor?: WasmFlavor;
 }
 export interface TrainRequest { type: 'train'; steps: number; eta: number; projection: Projection }
@@ -35,4 +29,6 @@ export interface Reply {
   loss?: number;
   /** init: the worker's wasm build. */
   description?: string;
+  /** train / lossGrad: chunks this worker computed (load balance, for diagnostics). */
+  chunksDone?: number;
 }

@@ -1,8 +1,10 @@
 /**
- * Worker of a data-parallel run: its own wasm instance holds the model and one shard of the data.
- * Every step: copy the shared parameters in, compute the shard's loss and mean gradient, publish
- * them, barrier; worker 0 reduces in fixed order, updates and projects the shared parameters;
- * barrier. Runs as a Node worker_thread (dist/parallel/worker.js) or a browser module Worker.
+ * Worker of a data-parallel run: its own wasm instance holds the model and a workspace for one
+ * chunk of samples. Every step: copy the shared parameters in; claim chunks one at a time
+ * (whichever worker is free takes the next), compute each chunk's loss and mean gradient into
+ * that chunk's slot; barrier; worker 0 reduces the slots in fixed chunk order, updates and
+ * projects the shared parameters; barrier. Runs as a Node worker_thread (dist/parallel/worker.js)
+ * or a browser module Worker.
  */
 import { wasmBackend } from '../backend/wasm-backend.js';
 import type { Network, Workspace } from '../backend/types.js';
@@ -19,26 +21,35 @@ interface State {
 }
 let state: State | null = null;
 
-/** The shard's loss and gradient into slot `index`. */
-function shardGradient(s: State): void {
-  const { v, net, ws, req } = s;
+/** Computes chunks until none is left; returns how many this worker did. */
+function chunkGradients(s: State): number {
+  const { v, net, ws } = s;
   net.write('W', v.W);
   net.write('U', v.U);
-  v.losses[req.index] = ws.lossGrad();
-  const slot = v.slots[req.index];
-  slot.set(net.read('gradW', { view: true }), 0);
-  slot.set(net.read('gradU', { view: true }), v.nw);
+  let done = 0;
+  for (let c = v.claim(); c >= 0; c = v.claim()) {
+    ws.setData(v.chunk(c));
+    v.losses[c] = ws.lossGrad();
+    const slot = v.slots[c];
+    slot.set(net.read('gradW', { view: true }), 0);
+    slot.set(net.read('gradU', { view: true }), v.nw);
+    done++;
+  }
+  return done;
 }
 
 async function handle(msg: Request): Promise<Omit<Reply, 'id'>> {
   switch (msg.type) {
     case 'init': {
       const backend = await wasmBackend(msg.flavor);
-      const v = new SharedViews(msg.buffers, msg.spec.recurrence === 'dense' ? msg.spec.m * msg.spec.m : msg.spec.m, msg.spec.m * msg.spec.d, msg.workers);
+      const { spec, layout } = msg;
+      const nw = spec.recurrence === 'dense' ? spec.m * spec.m : spec.m;
+      const v = new SharedViews(msg.buffers, nw, spec.m * spec.d, layout, msg.workers);
       const f64 = (a: Float32Array) => Float64Array.from(a);
-      const net = backend.network({ spec: msg.spec, W: f64(v.W), U: f64(v.U), c: msg.c, W0: f64(v.W0), U0: f64(v.U0) });
-      const ws = net.workspace(msg.n, msg.T);
-      ws.setData({ n: msg.n, T: msg.T, d: msg.spec.d, X: msg.X, Y: msg.Y });
+      const net = backend.network({ spec, W: f64(v.W), U: f64(v.U), c: msg.c, W0: f64(v.W0), U0: f64(v.U0) });
+      let size = 0;
+      for (let c = 0; c < v.chunks; c++) size = Math.max(size, layout.starts[c + 1] - layout.starts[c]);
+      const ws = net.workspace(size, layout.T);
       state = { req: msg, v, net, ws };
       return { description: backend.description };
     }
@@ -48,12 +59,12 @@ async function handle(msg: Request): Promise<Omit<Reply, 'id'>> {
       const lead = req.index === 0;
       const losses = new Float64Array(msg.steps);
       const gradNorms = new Float64Array(msg.steps);
-      let completed = 0;
+      let completed = 0, chunksDone = 0;
       for (let step = 0; step < msg.steps; step++) {
-        shardGradient(s);
+        chunksDone += chunkGradients(s);
         v.barrier();
         if (lead) {
-          const { loss, gradNormSq } = reduce(v, req.weights);
+          const { loss, gradNormSq } = reduce(v);
           if (!Number.isFinite(loss) || !Number.isFinite(gradNormSq)) {
             Atomics.store(v.ctrl, CTRL.stop, 1); // keep the last finite parameters
           } else {
@@ -61,19 +72,23 @@ async function handle(msg: Request): Promise<Omit<Reply, 'id'>> {
             gradNorms[step] = Math.sqrt(gradNormSq);
             update(v, req.spec, msg.eta, msg.projection);
           }
+          Atomics.store(v.ctrl, CTRL.next, 0); // every other worker waits at the barrier below
         }
         v.barrier();
         if (Atomics.load(v.ctrl, CTRL.stop)) break;
         completed++;
       }
-      return lead ? { completed, losses: losses.slice(0, completed), gradNorms: gradNorms.slice(0, completed) } : { completed };
+      const mine = { completed, chunksDone };
+      return lead ? { ...mine, losses: losses.slice(0, completed), gradNorms: gradNorms.slice(0, completed) } : mine;
     }
     case 'lossGrad': {
       const s = need();
-      shardGradient(s);
+      const chunksDone = chunkGradients(s);
       s.v.barrier();
-      if (s.req.index !== 0) return {};
-      return { loss: reduce(s.v, s.req.weights).loss };
+      if (s.req.index !== 0) return { chunksDone };
+      const { loss } = reduce(s.v);
+      Atomics.store(s.v.ctrl, CTRL.next, 0);
+      return { loss, chunksDone };
     }
     case 'free': {
       state?.ws.free();
