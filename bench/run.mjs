@@ -14,7 +14,7 @@
 import { mkdirSync, writeFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { encodeNpy } from '../dist/index.js';
 import { CASES, PARALLEL_CASE, benchData, benchParams } from './lib/cases.mjs';
@@ -64,6 +64,7 @@ const SKIPS = {
 };
 
 const t0 = performance.now();
+const loadStart = os.loadavg().map((x) => +x.toFixed(2));
 const log = (...a) => console.error(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s]`, ...a);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const h = s.length >> 1; return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2; };
 const notes = [];
@@ -103,7 +104,7 @@ async function add(c, backend, make) {
     return;
   }
   if (!runner) return;
-  entries.push({ c, backend, runner, samples: [], spent: 0, k: 1, reps: REPS });
+  entries.push({ c, backend, runner, samples: [], cpu: [], rounds: [], spent: 0, k: 1, reps: REPS });
 }
 
 for (const c of CASES) {
@@ -172,33 +173,67 @@ const caseOrder = (name) => [...CASES, PARALLEL_CASE].findIndex((c) => c.name ==
 checks.sort((a, b) => caseOrder(a.case) - caseOrder(b.case));
 
 // ---- interleaved timed rounds --------------------------------------------------------------------
+// Each round visits the cases in rotating order; within a case, its backends run back to back (in
+// rotating order) right after one sample of `peak`. Ratios are then taken within a round, between
+// samples seconds apart rather than minutes (pairedSpeedup, peakFraction), and the median over
+// rounds is reported.
+const peakEntry = entries.find((e) => e.backend === 'peak');
+const groups = [...new Set(entries.filter((e) => e !== peakEntry).map((e) => e.c))];
+async function sample(e, round, peakMs) {
+  if (e.runner.activate) await e.runner.activate();
+  const u = process.cpuUsage();
+  const t = performance.now();
+  await e.runner.step(e.k);
+  const dt = performance.now() - t;
+  const cpu = process.cpuUsage(u);
+  e.spent += dt;
+  e.samples.push(dt / e.k);
+  e.cpu.push((cpu.user + cpu.system) / 1000 / e.k);
+  e.rounds.push({ round, ms: dt / e.k, peakMs });
+  return dt / e.k;
+}
 for (let round = 0; round < REPS; round++) {
-  const todo = entries.filter((e) => e.samples.length < e.reps);
+  const todo = entries.filter((e) => e !== peakEntry && e.samples.length < e.reps);
   if (!todo.length) break;
   log(`round ${round + 1}/${REPS}: ${todo.length} entries`);
-  const shift = round % todo.length;
-  for (const e of [...todo.slice(shift), ...todo.slice(0, shift)]) {
-    if (e.runner.activate) await e.runner.activate();
-    const t = performance.now();
-    await e.runner.step(e.k);
-    const dt = performance.now() - t;
-    e.spent += dt;
-    e.samples.push(dt / e.k);
+  const order = groups.map((_, i) => groups[(i + round) % groups.length]);
+  for (const c of order) {
+    const members = todo.filter((e) => e.c === c);
+    if (!members.length) continue;
+    const peakMs = peakEntry ? await sample(peakEntry, round, null) : null;
+    const shift = round % members.length;
+    for (const e of [...members.slice(shift), ...members.slice(0, shift)]) await sample(e, round, peakMs);
   }
+}
+/** Median over the rounds where both ran of (time of b) / (time of a): how many times a is faster. */
+function pairedSpeedup(caseName, a, b) {
+  const ea = entries.find((e) => e.c.name === caseName && e.backend === a);
+  const eb = entries.find((e) => e.c.name === caseName && e.backend === b);
+  if (!ea || !eb) return null;
+  const ratios = ea.rounds.flatMap((ra) => eb.rounds.filter((rb) => rb.round === ra.round).map((rb) => rb.ms / ra.ms));
+  return ratios.length ? median(ratios) : null;
+}
+/** Median over rounds of wasm-simd's GFLOP/s divided by the peak measured just before it. */
+function peakFraction(caseName) {
+  const e = entries.find((x) => x.c.name === caseName && x.backend === 'wasm-simd');
+  if (!e || !peakEntry) return null;
+  const ratios = e.rounds.filter((r) => r.peakMs).map((r) => (e.c.flops / r.ms) / (peakEntry.c.flops / r.peakMs));
+  return ratios.length ? median(ratios) : null;
 }
 
 // ---- results -------------------------------------------------------------------------------------
 const results = entries.map((e) => {
   const ms = median(e.samples);
-  const r = { case: e.c.name, backend: e.backend, msPerStep: ms, gflops: e.c.flops / (ms * 1e6), reps: e.samples.length, stepsPerRep: e.k };
+  const r = { case: e.c.name, backend: e.backend, msPerStep: ms, gflops: e.c.flops / (ms * 1e6), reps: e.samples.length, stepsPerRep: e.k, cpuMsPerStep: median(e.cpu) };
+  if (e === peakEntry) r.bestGflops = e.c.flops / (Math.min(...e.samples) * 1e6);
   if (e.samples.length < REPS) r.note = `${e.samples.length} rep${e.samples.length > 1 ? 's' : ''} (time budget)`;
   if (e.c.kind === 'gram') r.note = [r.note, 'per Gram matrix'].filter(Boolean).join('; ');
   if (e.backend === 'peak') r.note = e.c.note;
   return r;
 });
 for (const r of results.filter((x) => x.backend.includes('-parallel-'))) {
-  const one = results.find((x) => x.case === r.case && x.backend === 'wasm-simd');
-  if (one) r.note = [r.note, `${(one.msPerStep / r.msPerStep).toFixed(2)}× the 1-thread wasm-simd speed`].filter(Boolean).join('; ');
+  const speedup = pairedSpeedup(r.case, r.backend, 'wasm-simd');
+  if (speedup) r.note = [r.note, `${speedup.toFixed(2)}× the 1-thread wasm-simd speed (paired rounds)`].filter(Boolean).join('; ');
 }
 for (const e of entries) await e.runner.free();
 
@@ -239,7 +274,8 @@ if (opt.python && !opt['no-python']) {
 }
 
 const durationS = (performance.now() - t0) / 1000;
-const tg = targets(results);
+machine.loadAverage = { start: loadStart, end: os.loadavg().map((x) => +x.toFixed(2)) };
+const tg = targets(results, { pairedSpeedup, peakFraction });
 const report = { machine, results, targets: tg, checks, memory, notes, durationS };
 mkdirSync(opt.out, { recursive: true });
 writeFileSync(path.join(opt.out, 'latest.json'), JSON.stringify(report, null, 2) + '\n');

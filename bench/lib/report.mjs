@@ -15,24 +15,23 @@ export function machineInfo(extra = {}) {
 
 const get = (results, c, b) => results.find((r) => r.case === c && r.backend === b && r.msPerStep != null);
 
-/** The issue's targets, each a ratio measured in this run with PASS / MISS (or n/a when a side is missing). */
-export function targets(results) {
+/**
+ * The issue's targets with PASS / MISS (n/a when a side is missing). Ratios are paired per round
+ * (entries of one case run back to back, right after a peak sample) and the median over rounds
+ * is taken, so slow drifts in background load cancel; see bench/run.mjs.
+ */
+export function targets(results, { pairedSpeedup, peakFraction }) {
   const out = [];
-  const ratio = (name, num, den, threshold, how) => {
-    const value = num && den ? how(num, den) : null;
+  const add = (name, threshold, value) =>
     out.push({ target: name, threshold, value, status: value == null ? 'n/a' : value >= threshold ? 'PASS' : 'MISS' });
-  };
-  const speedup = (a, b) => b.msPerStep / a.msPerStep;
-  const peak = get(results, 'peak', 'peak');
   for (const c of ['dense-128', 'dense-256']) {
-    const simd = get(results, c, 'wasm-simd');
-    ratio(`${c}: wasm-simd GFLOP/s / peak`, simd, peak, 0.65, (a, b) => a.gflops / b.gflops);
-    ratio(`${c}: wasm-simd vs ts`, simd, get(results, c, 'ts'), 10, speedup);
-    ratio(`${c}: wasm-simd vs tfjs-wasm`, simd, get(results, c, 'tfjs-wasm'), 10, speedup);
-    ratio(`${c}: wasm-simd vs tfjs-cpu`, simd, get(results, c, 'tfjs-cpu'), 40, speedup);
+    add(`${c}: wasm-simd GFLOP/s / peak`, 0.65, peakFraction(c));
+    add(`${c}: wasm-simd vs ts`, 10, pairedSpeedup(c, 'wasm-simd', 'ts'));
+    add(`${c}: wasm-simd vs tfjs-wasm`, 10, pairedSpeedup(c, 'wasm-simd', 'tfjs-wasm'));
+    add(`${c}: wasm-simd vs tfjs-cpu`, 40, pairedSpeedup(c, 'wasm-simd', 'tfjs-cpu'));
   }
-  ratio('diag-512: wasm-simd vs tfjs-wasm', get(results, 'diag-512', 'wasm-simd'), get(results, 'diag-512', 'tfjs-wasm'), 10, speedup);
-  ratio('dense-256-n4096: 2 workers vs 1 (wasm-simd)', get(results, 'dense-256-n4096', 'wasm-simd-parallel-2'), get(results, 'dense-256-n4096', 'wasm-simd'), 1.7, speedup);
+  add('diag-512: wasm-simd vs tfjs-wasm', 10, pairedSpeedup('diag-512', 'wasm-simd', 'tfjs-wasm'));
+  add('dense-256-n4096: 2 workers vs 1 (wasm-simd)', 1.7, pairedSpeedup('dense-256-n4096', 'wasm-simd-parallel-2', 'wasm-simd'));
   return out;
 }
 
@@ -44,19 +43,22 @@ export function markdown({ machine, results, checks, memory, targets: tg, notes,
   const lines = [];
   lines.push(`# rnn-gd benchmark`, '');
   lines.push(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.platform}; wasm: ${Object.entries(machine.wasmFeatures).map(([k, v]) => `${k} ${v}`).join(', ')}. ` +
-    `One process run of ${durationS.toFixed(0)} s, ${machine.date}. Time per full-batch GD step (ntk-512: per Gram matrix); median of the repetitions shown.`, '');
+    `One process run of ${durationS.toFixed(0)} s, ${machine.date}; load average (1 min) ${machine.loadAverage?.start?.[0] ?? '?'} at the start, ${machine.loadAverage?.end?.[0] ?? '?'} at the end (other work on the machine). ` +
+    'Time per full-batch GD step (ntk-512: per Gram matrix), median of the repetitions; cpu = CPU time of the process per step (all its threads).', '');
   const cases = [...new Set(results.map((r) => r.case))].filter((c) => c !== 'peak');
-  lines.push('| case | backend | ms/step | GFLOP/s | reps | wasm-simd is × faster | note |', '|---|---|---:|---:|---:|---:|---|');
+  lines.push('| case | backend | ms/step | GFLOP/s | cpu ms/step | reps | wasm-simd is × faster | note |', '|---|---|---:|---:|---:|---:|---:|---|');
   for (const c of cases) {
     const simd = get(results, c, 'wasm-simd');
     for (const r of results.filter((x) => x.case === c)) {
       const x = simd && r.msPerStep != null && r.backend !== 'wasm-simd' ? r.msPerStep / simd.msPerStep : null;
-      lines.push(`| ${c} | ${r.backend} | ${fmtMs(r.msPerStep)} | ${fmtG(r.gflops)} | ${r.reps ?? '—'} | ${fmtX(x)} | ${r.note ?? ''} |`);
+      lines.push(`| ${c} | ${r.backend} | ${fmtMs(r.msPerStep)} | ${fmtG(r.gflops)} | ${r.cpuMsPerStep == null ? '—' : fmtMs(r.cpuMsPerStep).replace(' ms', '')} | ${r.reps ?? '—'} | ${fmtX(x)} | ${r.note ?? ''} |`);
     }
   }
   const peak = results.find((r) => r.case === 'peak');
-  if (peak) lines.push(`| peak | peak | ${fmtMs(peak.msPerStep)} | ${fmtG(peak.gflops)} | ${peak.reps ?? '—'} | | ${peak.note ?? ''} |`);
-  lines.push('', '## Targets (issue 7), ratios from this run', '', '| target | needed | measured | |', '|---|---:|---:|---|');
+  if (peak) lines.push(`| peak | peak | ${fmtMs(peak.msPerStep)} | ${fmtG(peak.gflops)} | | ${peak.reps ?? '—'} | | ${peak.note ?? ''}; best sample ${fmtG(peak.bestGflops)} GFLOP/s |`);
+  lines.push('', '## Targets (issue 7), ratios from this run', '',
+    'Each ratio is the median over rounds of the ratio within a round (the entries of one case run back to back, right after a `peak` sample).', '',
+    '| target | needed | measured | |', '|---|---:|---:|---|');
   for (const t of tg) {
     const v = t.value == null ? '—' : t.threshold < 1 ? `${(100 * t.value).toFixed(0)}%` : fmtX(t.value);
     const need = t.threshold < 1 ? `≥ ${(100 * t.threshold).toFixed(0)}%` : `≥ ${t.threshold}×`;
