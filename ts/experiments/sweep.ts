@@ -87,9 +87,35 @@ export function runtimeName(): string {
   return g.navigator?.userAgent ?? 'unknown';
 }
 
+/** A rough cost of a point (sequences x steps x width x time steps), for scheduling only. */
+export function estimateCost(point: IndexedPoint): number {
+  const n = Number(point.data.n) || 1, T = Number(point.data.T) || 1, m = Number(point.model.m) || 1;
+  const steps = point.measure?.train === false ? 1 : Number(point.train.steps) || 1;
+  return n * T * (m + 8) * steps + n * T * 2048; // + data generation (teacher particles)
+}
+
+/**
+ * The order points are handed out: data groups (points sharing data) by decreasing total cost,
+ * points inside a group by index. Big groups first keeps workers busy to the end.
+ */
+export function scheduleOrder(points: readonly IndexedPoint[]): IndexedPoint[] {
+  const groupCost = new Map<string, number>();
+  const first = new Map<string, number>();
+  for (const p of points) {
+    const k = dataKey(p);
+    groupCost.set(k, (groupCost.get(k) ?? 0) + estimateCost(p));
+    if (!first.has(k)) first.set(k, p.index);
+  }
+  return [...points].sort((a, b) => {
+    const ka = dataKey(a), kb = dataKey(b);
+    if (ka !== kb) return (groupCost.get(kb)! - groupCost.get(ka)!) || (first.get(ka)! - first.get(kb)!);
+    return a.index - b.index;
+  });
+}
+
 export async function runSweep(opts: SweepRunOptions): Promise<SweepOutcome> {
   const { executor, signal } = opts;
-  const queue = [...opts.points].sort((a, b) => a.index - b.index);
+  const queue = scheduleOrder(opts.points);
   const total = queue.length;
   const remaining: IndexedPoint[] = [];
   const started = now();
