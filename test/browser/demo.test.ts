@@ -124,7 +124,7 @@ describe.skipIf(!haveChromium || !haveWebBuild)('demo page', () => {
     expect(probe.frames.length).toBeGreaterThan(60);
     expect(frameP95).toBeLessThan(50);
     expect(frameMax).toBeLessThan(250);
-    expect(timerP95).toBeLessThan(30);
+    expect(timerP95).toBeLessThan(50);
 
     await page.getByRole('button', { name: 'Pause' }).click();
     await waitPhase(page, 'paused', 10_000);
@@ -140,6 +140,25 @@ describe.skipIf(!haveChromium || !haveWebBuild)('demo page', () => {
     expect(await page.locator('#chart-risk path[data-series]').count()).toBe(0);
     expect(await page.getByLabel('Width m', { exact: true }).isEnabled()).toBe(true);
     expect(errors).toEqual([]);
+  });
+
+  it('invalid settings are reported in the page (form checks and the worker\'s validation)', async () => {
+    const p = await browser.newPage();
+    const errs = watchErrors(p);
+    await p.goto(`${server.url}/index.html${hash({ m: 7 })}`);
+    await p.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => p.getByRole('alert').textContent()).toMatch(/^Width m: (must be even|Please enter a valid value)/);
+    expect(await p.evaluate(() => window.rnnGdDemo.phase())).toBe('idle');
+    // Valid fields, but the delay system recalls x_{T-1-k} with k = 3 >= T: the package's validation answers from the worker.
+    await p.getByLabel('Width m', { exact: true }).fill('32');
+    await p.getByLabel('System', { exact: true }).selectOption('delay');
+    await p.getByLabel('Length T', { exact: true }).fill('2');
+    await p.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => p.getByRole('alert').textContent()).toMatch(/field 'k'.*must be < T = 2/);
+    expect(await p.evaluate(() => window.rnnGdDemo.phase())).toBe('idle');
+    expect(await p.getByLabel('Length T', { exact: true }).isEnabled()).toBe(true);
+    expect(errs).toEqual([]);
+    await p.close();
   });
 
   it('fits a narrow screen (no horizontal scrolling)', async () => {

@@ -131,7 +131,6 @@ describe.skipIf(!haveChromium || !haveWebBuild)('core in the browser (harness pa
     const { page } = await open();
     // Main-thread wasm work (about 10 steps, no worker) while the probe runs.
     const probe = await page.evaluate(async (measure) => {
-      // eslint-disable-next-line no-new-func
       const run = new Function(`return (${measure})`)() as (ms: number) => Promise<{ frames: number[]; timers: number[] }>;
       const p = run(1500);
       await new Promise((r) => setTimeout(r, 200));
