@@ -13,7 +13,7 @@ import type { MetricRecord } from '../metrics.js';
 import { Trainer } from '../trainer.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { kernelDrift, makeData, mapRadius, measuredConstants, ntkGram, ntkMinEigenvalue, oracle } from './deps.js';
-import { runtimeName, stripIndex } from './sweep.js';
+import { runtimeName, stripIndex } from './util.js';
 import type { CurvePoint, IndexedPoint, PointMetrics, PointResult } from './types.js';
 
 export interface RunPointContext {

@@ -7,6 +7,7 @@
 import { PACKAGE_VERSION } from '../version.js';
 import { canonicalJson } from './plan.js';
 import { WorkerCrashError, type PointExecutor } from './pool.js';
+import { runtimeName, stripIndex } from './util.js';
 import type { IndexedPoint, PointResult } from './types.js';
 
 export interface SweepProgress {
@@ -76,16 +77,6 @@ export function errorResult(point: IndexedPoint, err: unknown, backend: string):
   };
 }
 
-export function stripIndex(point: IndexedPoint) {
-  const { index: _index, ...config } = point;
-  return config;
-}
-
-export function runtimeName(): string {
-  if (typeof process !== 'undefined' && process.versions?.node) return `node ${process.versions.node}`;
-  const g = globalThis as { navigator?: { userAgent?: string } };
-  return g.navigator?.userAgent ?? 'unknown';
-}
 
 /** A rough cost of a point (sequences x steps x width x time steps), for scheduling only. */
 export function estimateCost(point: IndexedPoint): number {
