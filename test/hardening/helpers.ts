@@ -1,5 +1,5 @@
 /** Shared helpers of the hardening suite: "a bad input ends in a clear error" as a checkable property. */
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,7 +18,7 @@ export const tmp = (prefix = 'rnn-gd-hard-') => mkdtempSync(join(tmpdir(), prefi
 export const CLEAR_ERRORS = [ValidationError, UsageError, BoundsInputError] as const;
 
 /** Messages that betray a crash rather than a validation error. */
-const CRASH = /unreachable|RuntimeError|memory access out of bounds|recursive use of an object|attempted to take ownership|null pointer|Cannot read propert|is not a function|is not iterable|undefined is not|of undefined|of null|Maximum call stack/i;
+const CRASH = /internal error|unreachable|RuntimeError|memory access out of bounds|recursive use of an object|attempted to take ownership|null pointer|Cannot read propert|is not a function|is not iterable|undefined is not|of undefined|of null|Maximum call stack/i;
 
 /**
  * Runs `fn`: it may return (then `check` inspects the result) or throw; a throw must be one of the
@@ -79,6 +79,76 @@ export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number;
     cwd: opts.cwd, encoding: 'utf8', timeout: opts.timeoutMs ?? 30_000, env: { ...process.env, ...opts.env },
   });
   return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', ms: Date.now() - t0 };
+}
+
+/** Runs the built CLI asynchronously (same contract as runCli), so that many cases can run side by side. */
+export function runCliAsync(args: string[], opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (b) => { stdout += b; });
+    child.stderr.on('data', (b) => { stderr += b; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+    // 'close', not 'exit': only then has all of stdout/stderr been read
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal, stdout, stderr, ms: Date.now() - t0 });
+    });
+  });
+}
+
+/**
+ * Runs the CLI in this process (the same commands, commander parsing and error reporting as
+ * dist/cli/main.js, from the TypeScript sources): fast enough for hundreds of cases. Output is
+ * captured; process.exitCode is read and restored.
+ */
+export async function runCliInProcess(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const { Command } = await import('commander');
+  const { runCli: run } = await import('../../ts/cli/run.js');
+  const registrations = await Promise.all([
+    import('../../ts/cli/commands/bounds.js').then((m) => m.registerBounds),
+    import('../../ts/cli/commands/constants.js').then((m) => m.registerConstants),
+    import('../../ts/cli/commands/data.js').then((m) => m.registerData),
+    import('../../ts/cli/commands/eval.js').then((m) => m.registerEval),
+    import('../../ts/cli/commands/ntk.js').then((m) => m.registerNtk),
+    import('../../ts/cli/commands/step.js').then((m) => m.registerStep),
+    import('../../ts/cli/commands/train.js').then((m) => m.registerTrain),
+  ]);
+  // exitOverride before the commands are added, so that subcommands inherit it: commander then throws
+  // instead of calling process.exit(1) (the binary exits with the same code either way).
+  const program = new Command('rnn-gd').showHelpAfterError().exitOverride();
+  for (const register of registrations) register(program);
+  let stdout = '', stderr = '';
+  const out = process.stdout.write, err = process.stderr.write;
+  const saved = process.exitCode;
+  const savedEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  process.exitCode = undefined;
+  Object.assign(process.env, env);
+  process.stdout.write = ((chunk: string | Uint8Array) => { stdout += String(chunk); return true; }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true; }) as typeof process.stderr.write;
+  const t0 = Date.now();
+  let status: number;
+  try {
+    await run(program, ['node', 'rnn-gd', ...args]);
+    status = Number(process.exitCode ?? 0);
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+    process.exitCode = saved;
+    for (const [k, v] of Object.entries(savedEnv)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+  }
+  return { status, signal: null, stdout, stderr, ms: Date.now() - t0 };
+}
+
+/** Runs async jobs with at most `limit` at a time, in order of the results. */
+export async function pool<T, R>(items: T[], limit: number, job: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) { const i = next++; out[i] = await job(items[i]); }
+  }));
+  return out;
 }
 
 /**

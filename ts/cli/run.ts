@@ -1,5 +1,6 @@
 /** Shared CLI plumbing: errors go to stderr with a non-zero exit code, JSON goes to stdout. */
 import type { Command } from 'commander';
+import { ValidationError } from '../validate.js';
 
 /** An error whose message is meant for the user as it is (no stack trace). */
 export class UsageError extends Error {
@@ -31,7 +32,16 @@ export async function runCli(program: Command, argv: string[]): Promise<void> {
       process.exitCode = e.exitCode ?? 1;
       return;
     }
-    process.stderr.write(`rnn-gd: ${e.message ?? String(err)}\n`);
-    process.exitCode = 2;
+    // Validation and usage errors are the user's to fix: their message says what and where. Anything
+    // else escaped the validation at the boundary: say so, with the stack for a bug report.
+    const clear = err instanceof UsageError || err instanceof ValidationError;
+    if (clear) {
+      process.stderr.write(`rnn-gd: ${e.message ?? String(err)}\n`);
+    } else {
+      process.stderr.write(`rnn-gd: internal error: ${e.message ?? String(err)}\n` +
+        `(this input was not caught by validation: please report it with the command line)\n` +
+        (process.env.RNN_GD_DEBUG ? `${(err as Error)?.stack ?? ''}\n` : ''));
+    }
+    process.exitCode = clear ? 2 : 70;
   }
 }

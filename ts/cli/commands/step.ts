@@ -4,6 +4,7 @@ import { getBackend } from '../../backend/index.js';
 import { readData } from '../../io/data-file.js';
 import { readModelFile, writeModelFile, type ModelFile } from '../../io/model-file.js';
 import type { Dataset, ModelParams, Projection } from '../../types.js';
+import { FLOAT32_MAX } from '../../validate.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
 import { checkCompatible } from './eval.js';
 
@@ -26,10 +27,11 @@ export interface StepResult {
 }
 
 function checkStepOptions(opts: StepOptions): Projection {
-  if (!Number.isFinite(opts.lr) || opts.lr <= 0) throw new UsageError(`option --lr: must be a finite number > 0, got ${opts.lr}`);
+  // At most the largest float32 (the wasm core's precision), as in train configs.
+  if (!(opts.lr > 0 && opts.lr <= FLOAT32_MAX)) throw new UsageError(`option --lr: must be a finite number > 0 (at most ${FLOAT32_MAX.toPrecision(5)}), got ${opts.lr}`);
   if (opts.project === undefined) return { kind: 'none' };
-  if (!Number.isFinite(opts.project) || opts.project <= 0) {
-    throw new UsageError(`option --project: must be a finite number > 0, got ${opts.project}`);
+  if (!(opts.project > 0 && opts.project <= FLOAT32_MAX)) {
+    throw new UsageError(`option --project: must be a finite number > 0 (at most ${FLOAT32_MAX.toPrecision(5)}), got ${opts.project}`);
   }
   return { kind: 'maxnorm', rho: opts.project };
 }

@@ -9,7 +9,7 @@
  * written; a SIGKILL leaves the last checkpoint. `--resume` continues from it exactly (parameters,
  * step counter, running loss sum, mini-batch order), dropping metric lines after the checkpoint.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
@@ -21,7 +21,7 @@ import { readData, dataReadout } from '../../io/data-file.js';
 import { generateData } from '../../data/generate.js';
 import { readJsonFile, readModelFile, writeModelFile } from '../../io/model-file.js';
 import { metricsCsv, metricsJsonLine } from '../../io/metrics-file.js';
-import { writeFileAtomic } from '../../io/npy.js';
+import { ensureDir, writeFileAtomic } from '../../io/npy.js';
 import { Trainer, type TrainerResume } from '../../trainer.js';
 import type { MetricRecord } from '../../metrics.js';
 import { runInfo } from '../../version.js';
@@ -184,6 +184,13 @@ export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
   if (config.test) test = readData(config.test);
   const dataName = typeof config.data === 'string' ? config.data : `system '${config.data.system}'`;
   const readout = dataReadout(data);
+  if (test && config.test) {
+    // Held-out data may have another length T (the recurrence runs for any T), not another d or readout.
+    if (test.d !== data.d) throw new UsageError(`test data ${config.test}: d = ${test.d} but the training data has d = ${data.d}`);
+    if (dataReadout(test) !== readout) {
+      throw new UsageError(`test data ${config.test}: targets are for readout '${dataReadout(test)}' but the training data's are for readout '${readout}'`);
+    }
+  }
   if (config.model.readout !== undefined && config.model.readout !== readout) {
     throw new UsageError(`data ${dataName}: targets are for readout '${readout}' but the model asks for readout '${config.model.readout}'`);
   }
@@ -198,7 +205,7 @@ export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
   let resume: (TrainerResume & { records: MetricRecord[] }) | undefined;
   if (opts.resume) ({ params, resume } = readCheckpoint(opts.out, params));
   const backend = await getBackend(config.backend);
-  mkdirSync(opts.out, { recursive: true });
+  ensureDir(opts.out);
   const jsonl = join(opts.out, 'metrics.jsonl');
   const info = runInfo(backend);
   const writeRun = (extra: Record<string, unknown>) =>
