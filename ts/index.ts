@@ -18,7 +18,13 @@ export { makeRng, permutation, type Rng, type Seed } from './rng.js';
 export { project, neuronDistancesSq } from './projection.js';
 export { getBackend, tsBackend, type Backend, type BackendName, type Network, type Workspace, type TrainChunk, type ParamName } from './backend/index.js';
 export type { Kernels, Particles, TangentSpec } from './backend/types.js';
-export { Trainer, type TrainerInit, type TrainResult, type RunOptions, type TrainStatus } from './trainer.js';
+export { Trainer, type TrainerInit, type TrainerResume, type TrainResult, type RunOptions, type TrainStatus } from './trainer.js';
+// Memory: sizes of wasm objects, the cap checked before allocation, bounded evaluation of large data sets.
+export {
+  CapacityError, setMemoryCap, getMemoryCap, workspaceBytes, modelBytes, featuresBytes, teacherBytes, liveWasmBytes,
+  formatBytes, parseBytes, WASM_MEMORY_LIMIT, DEFAULT_MEMORY_CAP,
+} from './backend/capacity.js';
+export { ChunkedData, rowsForBudget, DEFAULT_MEMORY_BUDGET } from './backend/chunked.js';
 export { paramMetrics, operatorNorm, type MetricRecord } from './metrics.js';
 export { bounds, memoryFactor, regimeOf, seriesS, BoundsInputError, type BoundsInput, type BoundsResult, type BoundsTerms, type Regime } from './theory/bounds.js';
 export * from './data/index.js';
@@ -28,5 +34,5 @@ export { parseDataFile, dataToJson, checkDataset, DATA_FORMAT, type DataFileJson
 export { parseNpy, encodeNpy, type NpyArray, type NpyDtype } from './io/npy-codec.js';
 export { metricsCsv } from './io/metrics-file.js';
 export { runInfo, PACKAGE_VERSION, type RunInfo } from './version.js';
-export { wasmBackend } from './backend/wasm-backend.js';
+export { wasmBackend, UseAfterFreeError } from './backend/wasm-backend.js';
 export { loadWasm, simdSupported, setWasmSource, inlineWasmSource, wasmSourceName, type LoadedWasm, type WasmFlavor, type WasmSource, type WasmSourceProvider } from './backend/wasm-loader.js';

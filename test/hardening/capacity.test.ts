@@ -3,7 +3,11 @@
  * (the wasm memory does not grow and the module keeps working); mini-batch SGD memory does not grow
  * with n, and the streamed SGD path is bit-identical to the resident one.
  */
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readJsonFile } from '../../ts/io/model-file.js';
 import { getBackend } from '../../ts/backend/index.js';
 import {
   CapacityError, featuresBytes, GiB, liveWasmBytes, MiB, parseBytes, setMemoryCap, trackAllocation, workspaceBytes,
@@ -100,6 +104,19 @@ describe('refused before allocation', () => {
     const particles = { w: new Float32Array(M), u: new Float32Array(M * 2) };
     setMemoryCap('16MiB');
     expect(() => backend.kernels.teacherSum({ activation: 'tanh', alpha: 0.5, d: 2 }, particles, new Float32Array(M * 3), randomData(4, 3, 2, 'final'))).toThrow(/teacher sum with M = 1000000 particles .* needs 45\.\d MiB/);
+  });
+
+  it('ts backend NTK and oversized JSON files: refused before allocation / parsing', async () => {
+    const ts = await getBackend('ts');
+    const p = model('diagonal', 8, 2);
+    const n = 40_000;
+    const data = { n, T: 3, d: 2, X: new Float64Array(n * 3 * 2), Y: new Float64Array(n) };
+    expect(() => ts.kernels.ntkGram(p, data)).toThrow(/ntkGram for n = 40000 .* needs 11\.\d+ GiB of JavaScript memory/);
+    const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-big-'));
+    const big = join(dir, 'big.json');
+    writeFileSync(big, '{');
+    truncateSync(big, 300 * MiB); // sparse: no 300 MiB written
+    expect(() => readJsonFile(big, 'data file')).toThrow(/300 MiB, more than the 256 MiB read as JSON; store large data sets as \.npy/);
   });
 
   it('live objects together may not pass 4 GiB (counted until free(), double free harmless)', () => {

@@ -127,6 +127,8 @@ export interface CapacityRequest {
   sizes?: Record<string, number>;
   /** Largest buffer in elements. */
   largest?: number;
+  /** Which memory: wasm (default; 4 GiB limit) or JavaScript (the ts backend's typed arrays: the cap only). */
+  memory?: 'wasm' | 'JavaScript';
 }
 
 /** Throws a CapacityError unless `req.bytes` fits under the cap (and wasm's 4 GiB limit). */
@@ -137,14 +139,15 @@ export function checkCapacity(req: CapacityRequest): void {
     }
   }
   const limit = getMemoryCap();
-  const tooBigBuffer = req.largest !== undefined && req.largest > MAX_ELEMS;
+  const wasm = (req.memory ?? 'wasm') === 'wasm';
+  const tooBigBuffer = wasm && req.largest !== undefined && req.largest > MAX_ELEMS;
   if (req.bytes > limit || !Number.isFinite(req.bytes) || tooBigBuffer) {
-    const capText = limit >= WASM_MEMORY_LIMIT - HEADROOM
+    const capText = wasm && limit >= WASM_MEMORY_LIMIT - HEADROOM
       ? `wasm's memory limit (4 GiB)`
-      : `the memory cap of ${formatBytes(limit)} (raise it with setMemoryCap() or RNN_GD_MEMORY_CAP, up to wasm's 4 GiB limit)`;
+      : `the memory cap of ${formatBytes(limit)} (raise it with setMemoryCap() or RNN_GD_MEMORY_CAP${wasm ? ', up to wasm\'s 4 GiB limit' : ''})`;
     const buffer = tooBigBuffer ? ` (one buffer would hold ${req.largest} elements, more than the core's limit of 2^29)` : '';
     throw new CapacityError(
-      `${req.what} needs ${formatBytes(req.bytes)} of wasm memory${buffer}, more than ${capText}. ${req.suggestion}`,
+      `${req.what} needs ${formatBytes(req.bytes)} of ${wasm ? 'wasm' : 'JavaScript'} memory${buffer}, more than ${capText}. ${req.suggestion}`,
       req.bytes, limit,
     );
   }

@@ -10,6 +10,7 @@
 import { backwardSequence, forwardSequence, sequenceScratch } from './reference-rnn.js';
 import { uLength, wLength, type Dataset, type ModelParams } from '../types.js';
 import { ValidationError } from '../validate.js';
+import { checkCapacity } from './capacity.js';
 import type { Kernels } from './types.js';
 
 function checkInputs(what: string, params: ModelParams, data: Dataset): void {
@@ -29,6 +30,14 @@ function checkInputs(what: string, params: ModelParams, data: Dataset): void {
   if (params.W.length !== wLength(spec) || params.U.length !== uLength(spec) || params.c.length !== spec.m) {
     throw new ValidationError(`${what}: parameter arrays do not match the model spec (m = ${spec.m}, d = ${spec.d})`);
   }
+  // float64 per-sample gradients (n x P) and, for the Gram matrix, n x n: refused before allocation.
+  const P = wLength(spec) + uLength(spec);
+  checkCapacity({
+    what: `${what} for n = ${data.n} sequences (${spec.recurrence}, m = ${spec.m}, d = ${spec.d}, ts backend)`,
+    bytes: 8 * (data.n * P + (what === 'ntkGram' ? data.n * data.n : 0)),
+    suggestion: 'The Gram matrix needs n^2 and the per-sample gradients n*P floats: use fewer sequences n (a subsample) or a smaller model.',
+    memory: 'JavaScript',
+  });
 }
 
 /**
@@ -94,6 +103,7 @@ export function gramOfRows(A: Float64Array, n: number, P: number): Float64Array 
 
 /** Empirical NTK K_jk = <grad f(X_j), grad f(X_k)> = (J J^T)_jk, n*n row-major. */
 export function ntkGram(params: ModelParams, data: Dataset): Float64Array {
+  checkInputs('ntkGram', params, data);
   const J = perSampleGradients(params, data);
   return gramOfRows(J, data.n, wLength(params.spec) + uLength(params.spec));
 }
