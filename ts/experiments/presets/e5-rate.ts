@@ -10,7 +10,7 @@ import type { PointResult, Size } from '../types.js';
 
 const GRID = {
   quick: { etas: [0.25, 0.5, 1], m: 64, n: 256, T: 8, steps: 2000 },
-  full: { etas: [0.125, 0.25, 0.5, 1, 2], m: 256, n: 512, T: 10, steps: 10000 },
+  full: { etas: [0.125, 0.25, 0.5, 1, 2], m: 128, n: 512, T: 10, steps: 5000 },
 } as const;
 
 /** Slope of log avgRisk against log tau over tau >= 10 while avgRisk > 3 * (final risk): the optimization phase. */
