@@ -88,6 +88,8 @@ describe('generateData configs', () => {
       [{ system: 'transport', n: 4, T: 3, M: 2 ** 40 }, /field 'M'/],
       [{ system: 'teacher-rnn', n: 4, T: 3, alpha: 1e300 }, /field 'alpha'/],
       [{ system: 'dense-teacher', n: 4, T: 3, anchors: 2 ** 40 }, /field 'anchors'/],
+      [{ system: 'transport', n: 100000, nTest: 0, T: 100, d: 4, M: 2 ** 24 }, /field 'M'.*2\^40/],
+      [{ system: 'teacher-rnn', recurrence: 'dense', mTeacher: 8192, n: 20000, nTest: 0, T: 100, d: 1 }, /field 'mTeacher'.*2\^40/],
     ];
     for (const [config, names] of cases) {
       const t0 = Date.now();

@@ -8,6 +8,9 @@ import { parseModelSpec } from '../config.js';
 import { FLOAT32_MAX, ValidationError } from '../validate.js';
 import { checkModel, checkWorkspace, modelBytes, trackAllocation, workspaceBytes } from './capacity.js';
 import { checkDataShape } from './shape.js';
+import { call } from './wasm-errors.js';
+export { UseAfterFreeError, WasmCrashError } from './wasm-errors.js';
+import { UseAfterFreeError } from './wasm-errors.js';
 import { wasmKernels } from './wasm-kernels.js';
 import { projectionCode, projectionRadius, type Backend, type Network, type ParamName, type TrainChunk, type Workspace } from './types.js';
 import { loadWasm, type LoadedWasm, type WasmFlavor } from './wasm-loader.js';
@@ -25,11 +28,6 @@ export async function wasmBackend(flavor?: WasmFlavor): Promise<Backend> {
     kernels: wasmKernels(wasm),
   };
   return backend;
-}
-
-/** Raised when a freed network or workspace is used again (free() itself may be called any number of times). */
-export class UseAfterFreeError extends Error {
-  override name = 'UseAfterFreeError';
 }
 
 /**
@@ -78,7 +76,7 @@ class WasmNetwork implements Network {
     checkModel(s);
     this.release = trackAllocation(wasm.memory, modelBytes(s), `model (${s.recurrence}, m = ${s.m}, d = ${s.d})`, this);
     try {
-      this.raw = new wasm.pkg.Model(RECURRENCE[s.recurrence], ACTIVATION[s.activation], READOUT[s.readout], s.m, s.d, s.alpha);
+      this.raw = call('new Model', () => new wasm.pkg.Model(RECURRENCE[s.recurrence], ACTIVATION[s.activation], READOUT[s.readout], s.m, s.d, s.alpha));
       for (const name of ['W', 'U', 'W0', 'U0', 'c'] as const) this.write(name, params[name]);
     } catch (err) {
       this.free();
@@ -134,7 +132,8 @@ class WasmNetwork implements Network {
   project(projection: Projection): void {
     const rho = projectionRadius(projection);
     if (!(rho >= 0 && rho <= FLOAT32_MAX)) throw new ValidationError(`project: rho must be a finite number >= 0, got ${rho}`);
-    this.model().project(projectionCode(projection), rho);
+    const model = this.model();
+    call('project', () => model.project(projectionCode(projection), rho));
   }
 
   workspace(nMax: number, T: number): Workspace {
@@ -168,7 +167,7 @@ class WasmWorkspace implements Workspace {
     this.release = trackAllocation(net.wasm.memory, workspaceBytes(net.spec, nMax, T, reserve),
       `workspace for n = ${nMax} sequences of length T = ${T}`, this);
     try {
-      this.raw = new net.wasm.pkg.Workspace(model, nMax, T);
+      this.raw = call('new Workspace', () => new net.wasm.pkg.Workspace(model, nMax, T));
     } catch (err) {
       this.release();
       throw err;
@@ -199,7 +198,8 @@ class WasmWorkspace implements Workspace {
   forward(): { loss: number; predictions: Float64Array } {
     this.requireData();
     const ws = this.ws();
-    const loss = ws.forward(this.net.model());
+    const model = this.net.model();
+    const loss = call('forward', () => ws.forward(model));
     const per = this.net.spec.readout === 'all' ? this.T : 1;
     const predictions = Float64Array.from(view(this.net.wasm.memory, Float32Array, ws.pred_ptr(), this.n * per));
     return { loss, predictions };
@@ -207,7 +207,8 @@ class WasmWorkspace implements Workspace {
 
   lossGrad(): number {
     this.requireData();
-    return this.ws().loss_grad(this.net.model());
+    const ws = this.ws(), model = this.net.model();
+    return call('loss_grad', () => ws.loss_grad(model));
   }
 
   train(steps: number, eta: number, projection: Projection, batch?: { size: number; indices: Uint32Array }): TrainChunk {
@@ -235,7 +236,7 @@ class WasmWorkspace implements Workspace {
     if (piece > this.reservedSteps || piece * size > this.reservedIndices) {
       // reserve() grows to (piece steps, piece*size indices) and never shrinks: at most
       // PIECE_STEPS outputs and max(nMax, PIECE_INDICES) indices, whatever the call sequence.
-      ws.reserve(piece, size);
+      call('reserve', () => ws.reserve(piece, size));
       this.reservedSteps = Math.max(piece, this.reservedSteps);
       this.reservedIndices = Math.max(piece * size, this.reservedIndices);
     }
@@ -245,7 +246,7 @@ class WasmWorkspace implements Workspace {
     while (completed < steps) {
       const k = Math.min(piece, steps - completed);
       if (batch) view(memory, Uint32Array, ws.batch_ptr(), k * size).set(batch.indices.subarray(completed * size, (completed + k) * size));
-      const done = ws.train(model, k, eta, projectionCode(projection), rho, size);
+      const done = call('train', () => ws.train(model, k, eta, projectionCode(projection), rho, size));
       losses.set(view(memory, Float64Array, ws.losses_ptr(), done), completed);
       gradNorms.set(view(memory, Float64Array, ws.grad_norms_ptr(), done), completed);
       completed += done;

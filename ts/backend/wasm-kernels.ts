@@ -6,6 +6,7 @@ import { checkFeatures, checkModel, checkTeacher, featuresBytes, modelBytes, tea
 import { checkTangentArgs } from './ts-tangent.js';
 import type { Kernels, Particles, TangentSpec } from './types.js';
 import type { LoadedWasm } from './wasm-loader.js';
+import { call } from './wasm-errors.js';
 
 const ACTIVATION = { tanh: 0, sigmoid: 1, sin: 2, relu: 3 } as const;
 const RECURRENCE = { dense: 0, diagonal: 1 } as const;
@@ -72,7 +73,7 @@ export function wasmKernels(wasm: LoadedWasm): Kernels {
   function tracked<T>(bytes: number, what: string, body: () => T): T {
     const release = trackAllocation(wasm.memory, bytes, what);
     try {
-      return body();
+      return call(what, body);
     } finally {
       release();
     }

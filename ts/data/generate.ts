@@ -42,6 +42,8 @@ const seedSchema = z.union([z.string().min(1), z.number().int()]);
 export const MAX_GENERATED_VALUES = 2 ** 27;
 /** Most transport-teacher particles. */
 export const MAX_PARTICLES = 2 ** 26;
+/** Most multiply-adds one generation may take (about an hour at 3e8/s). */
+export const MAX_GENERATION_WORK = 2 ** 40;
 
 /** Fields every system has, with their defaults. */
 function commonFields(overrides: { d?: number; inputs?: z.input<typeof inputLawSchema>; normalize?: NormalizeMode } = {}) {
@@ -122,6 +124,22 @@ export function parseDataConfig(input: unknown, where = 'data config'): DataConf
   }
   if (config.system === 'transport' && config.M > MAX_PARTICLES) {
     throw bad('M', `${config.M} particles exceed the limit of ${MAX_PARTICLES} (2^26); the Monte-Carlo error already scales like 1/sqrt(M)`);
+  }
+  // Work: a generation that would run for hours is refused rather than left to look like a hang.
+  const sequences = (config.n + config.nTest) * config.T;
+  if (config.system === 'transport' && config.M * sequences * (1 + config.d) > MAX_GENERATION_WORK) {
+    throw bad('M', `M * (n + nTest) * T * (1 + d) = ${config.M * sequences * (1 + config.d)} operations exceed the limit of 2^40 ` +
+      `(hours of compute); use fewer particles M or fewer / shorter sequences`);
+  }
+  if (config.system === 'teacher-rnn' || config.system === 'dense-teacher') {
+    const m = config.mTeacher;
+    const dense = config.system === 'dense-teacher' || config.recurrence === 'dense';
+    const extra = config.system === 'dense-teacher' ? config.anchors * config.T : 0;
+    const work = (dense ? m * m : m) * (sequences + extra);
+    if (work > MAX_GENERATION_WORK) {
+      throw bad('mTeacher', `the teacher needs about ${work} operations (width ${m} over ${sequences + extra} time steps), more than the limit of 2^40 ` +
+        `(hours of compute); use a smaller mTeacher or fewer / shorter sequences`);
+    }
   }
   switch (config.system) {
     case 'delay':
