@@ -68,6 +68,7 @@ export class ParallelTrainer {
   private closed = false;
   private description = '';
   private lastChunks: number[] = [];
+  private lastWait: number[] = [];
 
   private constructor(
     readonly spec: ModelSpec,
@@ -178,6 +179,7 @@ export class ParallelTrainer {
     this.resetControl();
     const replies = await this.all(() => ({ type: 'train', steps, eta, projection }));
     this.lastChunks = replies.map((r) => r.chunksDone ?? 0);
+    this.lastWait = replies.map((r) => r.waitMs ?? 0);
     const lead = replies[0];
     return { completed: lead.completed ?? 0, losses: lead.losses ?? new Float64Array(0), gradNorms: lead.gradNorms ?? new Float64Array(0) };
   }
@@ -198,6 +200,9 @@ export class ParallelTrainer {
 
   /** Chunks each worker computed during the last request (how the work was shared). */
   get chunksPerWorker(): readonly number[] { return this.lastChunks; }
+
+  /** Milliseconds each worker waited at barriers during the last train() (load imbalance + the serial update). */
+  get waitPerWorker(): readonly number[] { return this.lastWait; }
 
   /** Number of chunks the samples are cut into. */
   get chunks(): number { return this.views.chunks; }

@@ -31,4 +31,6 @@ export interface Reply {
   description?: string;
   /** train / lossGrad: chunks this worker computed (load balance, for diagnostics). */
   chunksDone?: number;
+  /** train: milliseconds this worker spent waiting at barriers. */
+  waitMs?: number;
 }

@@ -59,10 +59,11 @@ async function handle(msg: Request): Promise<Omit<Reply, 'id'>> {
       const lead = req.index === 0;
       const losses = new Float64Array(msg.steps);
       const gradNorms = new Float64Array(msg.steps);
-      let completed = 0, chunksDone = 0;
+      let completed = 0, chunksDone = 0, waitMs = 0;
+      const wait = () => { const t = performance.now(); v.barrier(); waitMs += performance.now() - t; };
       for (let step = 0; step < msg.steps; step++) {
         chunksDone += chunkGradients(s);
-        v.barrier();
+        wait();
         if (lead) {
           const { loss, gradNormSq } = reduce(v);
           if (!Number.isFinite(loss) || !Number.isFinite(gradNormSq)) {
@@ -74,11 +75,11 @@ async function handle(msg: Request): Promise<Omit<Reply, 'id'>> {
           }
           Atomics.store(v.ctrl, CTRL.next, 0); // every other worker waits at the barrier below
         }
-        v.barrier();
+        wait();
         if (Atomics.load(v.ctrl, CTRL.stop)) break;
         completed++;
       }
-      const mine = { completed, chunksDone };
+      const mine = { completed, chunksDone, waitMs };
       return lead ? { ...mine, losses: losses.slice(0, completed), gradNorms: gradNorms.slice(0, completed) } : mine;
     }
     case 'lossGrad': {
