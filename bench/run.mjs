@@ -273,6 +273,7 @@ if (opt.python && !opt['no-python']) {
   }
 }
 
+checks.sort((a, b) => caseOrder(a.case) - caseOrder(b.case));
 const durationS = (performance.now() - t0) / 1000;
 machine.loadAverage = { start: loadStart, end: os.loadavg().map((x) => +x.toFixed(2)) };
 const tg = targets(results, { pairedSpeedup, peakFraction });
