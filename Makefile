@@ -46,6 +46,7 @@ build: dist/.built
 test-rust: .toolchain
 	cargo test -p rnn-core --release -q
 test-ts: build
+	bash scripts/setup-browser.sh
 	$(NODE_BIN)/vitest run
 # Browser: the demo page (Vite, web/), tests in Debian's chromium, and the packed tarball's checks.
 web: build
