@@ -54,7 +54,7 @@ export interface TrainerResume {
 }
 
 export interface RunOptions {
-  /** Called after every chunk with the newest record. */
+  /** Called once for every new record, in step order. */
   onProgress?: (record: MetricRecord, trainer: Trainer) => void;
   signal?: AbortSignal;
 }
@@ -294,7 +294,7 @@ export class Trainer implements Disposable {
       }
       const before = this.records.length;
       this.runSteps(chunk);
-      if (this.records.length > before) opts.onProgress?.(this.records[this.records.length - 1], this);
+      for (let k = before; k < this.records.length; k++) opts.onProgress?.(this.records[k], this);
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
     }
     return this.result();
