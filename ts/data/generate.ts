@@ -321,6 +321,13 @@ export async function generateData(configInput: unknown, seed?: Seed, opts: Gene
     for (let k = 0; k < Y.length; k++) Y[k] += config.noise * rng.normal();
   }
 
+  const bad = Y.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    const cause = config.noise > 0 && clean.every(Number.isFinite)
+      ? `field 'noise' = ${config.noise} is too large`
+      : `the options of field 'system' = '${config.system}' make the targets overflow`;
+    throw new ValidationError(`data config: target ${bad} is ${Y[bad]}: ${cause}; every target must be a finite number`);
+  }
   if (map) map = scaleMap(map, 1 / scale);
   let stdErr: GeneratedData['stdErr'];
   if (rawSe) {

@@ -219,6 +219,12 @@ export function bounds(input: BoundsInput): BoundsResult {
   const a0 = memoryFactor(alpha, sigma1, wBar0);
   const a = memoryFactor(alpha, sigma1, wBar);
   const alphaCritical = 1 / (sigma1 * wBar);
+  if (!Number.isFinite(wBar) || !Number.isFinite(a0) || !Number.isFinite(a)) {
+    throw new BoundsInputError(
+      !Number.isFinite(wBar) ? 'wBar0' : 'alpha',
+      `the memory factor a = alpha * sigma1 * (wBar0 + rho/sqrt(m)) overflows (alpha = ${show(alpha)}, wBar0 = ${show(wBar0)}, rho = ${show(rho)}): use smaller values`,
+    );
+  }
 
   const S_T = seriesS(a, T);
   const ao = 1 + alpha * sigma0; // (1 + alpha sigma_0): input plus recurrent contribution
