@@ -20,6 +20,13 @@ $(WASM_PKG)/simd/rnn_wasm_bg.wasm: $(RUST_SOURCES) .toolchain
 	$(call wasm_build,simd,-C target-feature=+simd128,--enable-simd)
 $(WASM_PKG)/scalar/rnn_wasm_bg.wasm: $(RUST_SOURCES) .toolchain
 	$(call wasm_build,scalar,,)
+COMMA := ,
+# Opt-in third build: relaxed SIMD (the GEMM microkernel uses f32x4.relaxed_madd). Never inlined and
+# never loaded by default (loadWasm('relaxed') only; Node 20 needs --experimental-wasm-relaxed-simd);
+# its results depend on the CPU (fused or unfused multiply-add): see docs/performance.md.
+$(WASM_PKG)/relaxed/rnn_wasm_bg.wasm: $(RUST_SOURCES) .toolchain scripts/inline-wasm.mjs
+	$(call wasm_build,relaxed,-C target-feature=+simd128$(COMMA)+relaxed-simd,--enable-simd --enable-relaxed-simd)
+	node scripts/inline-wasm.mjs --glue-only relaxed $(WASM_PKG)
 define wasm_build
 	export PATH="$$(sed 's/^RUSTC_PATH=//' .toolchain):$$HOME/.cargo/bin:$$PATH"; \
 	RUSTFLAGS="$(2)" wasm-pack --quiet build crates/rnn-wasm --release --target web --no-pack \
@@ -31,13 +38,13 @@ endef
 WASM_INLINE := $(WASM_PKG)/simd/rnn_wasm_inline.js $(WASM_PKG)/scalar/rnn_wasm_inline.js
 $(WASM_INLINE) &: $(WASM_PKG)/simd/rnn_wasm_bg.wasm $(WASM_PKG)/scalar/rnn_wasm_bg.wasm scripts/inline-wasm.mjs
 	node scripts/inline-wasm.mjs $(WASM_PKG)
-wasm: $(WASM_PKG)/simd/rnn_wasm_bg.wasm $(WASM_PKG)/scalar/rnn_wasm_bg.wasm $(WASM_INLINE)
+wasm: $(WASM_PKG)/simd/rnn_wasm_bg.wasm $(WASM_PKG)/scalar/rnn_wasm_bg.wasm $(WASM_INLINE) $(WASM_PKG)/relaxed/rnn_wasm_bg.wasm
 
 # The package: TypeScript compiled to dist/, the wasm packages copied beside it.
-dist/.built: $(TS_SOURCES) $(WASM_PKG)/simd/rnn_wasm_bg.wasm $(WASM_PKG)/scalar/rnn_wasm_bg.wasm $(WASM_INLINE) scripts/bundle.mjs tsconfig.json tsconfig.build.json
+dist/.built: $(TS_SOURCES) $(WASM_PKG)/simd/rnn_wasm_bg.wasm $(WASM_PKG)/scalar/rnn_wasm_bg.wasm $(WASM_INLINE) $(WASM_PKG)/relaxed/rnn_wasm_bg.wasm scripts/bundle.mjs tsconfig.json tsconfig.build.json
 	rm -rf dist
 	$(NODE_BIN)/tsc -p tsconfig.build.json
-	mkdir -p dist/wasm-pkg && cp -r $(WASM_PKG)/simd $(WASM_PKG)/scalar dist/wasm-pkg/
+	mkdir -p dist/wasm-pkg && cp -r $(WASM_PKG)/simd $(WASM_PKG)/scalar $(WASM_PKG)/relaxed dist/wasm-pkg/
 	node scripts/bundle.mjs
 	chmod +x dist/cli/main.js
 	touch dist/.built

@@ -24,6 +24,7 @@ import { machineInfo, markdown, targets } from './lib/report.mjs';
 import { measureMemory } from './lib/memory.mjs';
 import { peakRunner, PEAK_CASE } from './lib/peak.mjs';
 import { parallelRunner } from './lib/parallel.mjs';
+import { relaxedRunner } from './lib/relaxed.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -53,7 +54,7 @@ const SAMPLE_MS = opt.quick ? 150 : 400;
 const WARM_MS = opt.quick ? 150 : 500;
 const LOSS_TOL = 1e-3;
 
-const ALL_BACKENDS = ['wasm-simd', 'wasm-scalar', 'ts', 'ts-f32', 'tfjs-wasm', 'tfjs-cpu'];
+const ALL_BACKENDS = ['wasm-simd', 'wasm-relaxed', 'wasm-scalar', 'ts', 'ts-f32', 'tfjs-wasm', 'tfjs-cpu'];
 const wantCase = (name) => !opt.cases || opt.cases.split(',').includes(name);
 const wantBackend = (name) => !opt.backends || opt.backends.split(',').includes(name);
 /** Entries not run at all, with the reason (shown in the notes). */
@@ -109,7 +110,10 @@ async function add(c, backend, make) {
 
 for (const c of CASES) {
   for (const b of ALL_BACKENDS) {
-    if (b.startsWith('tfjs')) {
+    if (b === 'wasm-relaxed') {
+      // The opt-in relaxed-SIMD build, in a child process with --experimental-wasm-relaxed-simd.
+      if (c.kind === 'step' && c.recurrence === 'dense') await add(c, b, () => relaxedRunner(c));
+    } else if (b.startsWith('tfjs')) {
       if (c.kind !== 'step') continue;
       await add(c, b, () => tfjsRunner(b.slice(5), c));
     } else {
@@ -188,7 +192,7 @@ async function sample(e, round, peakMs) {
   const cpu = process.cpuUsage(u);
   e.spent += dt;
   e.samples.push(dt / e.k);
-  e.cpu.push((cpu.user + cpu.system) / 1000 / e.k);
+  e.cpu.push((e.runner.lastCpuMs ?? (cpu.user + cpu.system) / 1000) / e.k);
   e.rounds.push({ round, ms: dt / e.k, peakMs });
   return dt / e.k;
 }
@@ -234,6 +238,12 @@ const results = entries.map((e) => {
 for (const r of results.filter((x) => x.backend.includes('-parallel-'))) {
   const speedup = pairedSpeedup(r.case, r.backend, 'wasm-simd');
   if (speedup) r.note = [r.note, `${speedup.toFixed(2)}× the 1-thread wasm-simd speed (paired rounds)`].filter(Boolean).join('; ');
+}
+for (const r of results.filter((x) => x.backend === 'wasm-relaxed')) {
+  const speedup = pairedSpeedup(r.case, r.backend, 'wasm-simd');
+  r.note = [r.note, 'opt-in relaxed-SIMD build (FMA in the GEMM microkernel), child process with --experimental-wasm-relaxed-simd',
+    speedup ? `${speedup.toFixed(2)}× the wasm-simd speed (paired rounds)` : null,
+    'results differ from the deterministic builds in the last bits, and between CPUs'].filter(Boolean).join('; ');
 }
 for (const e of entries) await e.runner.free();
 

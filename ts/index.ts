@@ -35,4 +35,4 @@ export { parseNpy, encodeNpy, type NpyArray, type NpyDtype } from './io/npy-code
 export { metricsCsv } from './io/metrics-file.js';
 export { runInfo, PACKAGE_VERSION, type RunInfo } from './version.js';
 export { wasmBackend, UseAfterFreeError } from './backend/wasm-backend.js';
-export { loadWasm, simdSupported, setWasmSource, inlineWasmSource, wasmSourceName, type LoadedWasm, type WasmFlavor, type WasmSource, type WasmSourceProvider } from './backend/wasm-loader.js';
+export { loadWasm, simdSupported, relaxedSimdSupported, setWasmSource, inlineWasmSource, wasmSourceName, type LoadedWasm, type WasmFlavor, type WasmSource, type WasmSourceProvider } from './backend/wasm-loader.js';

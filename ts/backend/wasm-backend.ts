@@ -23,7 +23,7 @@ export async function wasmBackend(flavor?: WasmFlavor): Promise<Backend> {
   const wasm = await loadWasm(flavor);
   const backend: Backend = {
     name: 'wasm',
-    description: `wasm ${wasm.flavor === 'simd' ? 'simd128' : 'scalar'} f32`,
+    description: `wasm ${wasm.flavor === 'simd' ? 'simd128' : wasm.flavor === 'relaxed' ? 'relaxed-simd' : 'scalar'} f32`,
     network: (params) => new WasmNetwork(backend, wasm, params),
     kernels: wasmKernels(wasm),
   };

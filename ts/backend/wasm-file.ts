@@ -4,7 +4,7 @@
  * it, and the JavaScript stays small. Bundlers see the literal `new URL(..., import.meta.url)` below
  * and copy the .wasm files into the build.
  */
-import type { WasmFlavor, WasmSource, WasmSourceProvider } from './wasm-loader.js';
+import { relaxedFileSource, type WasmFlavor, type WasmSource, type WasmSourceProvider } from './wasm-loader.js';
 
 type FsPromises = { readFile(url: URL): Promise<Uint8Array> };
 
@@ -21,6 +21,8 @@ function defaultUrl(flavor: WasmFlavor): URL {
  */
 export function wasmFileSource(base?: string | URL): WasmSourceProvider {
   const source = async (flavor: WasmFlavor): Promise<WasmSource> => {
+    // The opt-in relaxed build (never the default) from dist/wasm-pkg/relaxed.
+    if (flavor === 'relaxed' && base === undefined) return relaxedFileSource();
     const url = base === undefined ? defaultUrl(flavor) : new URL(`${flavor}/rnn_wasm_bg.wasm`, base);
     if (url.protocol !== 'file:') return url;
     const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;

@@ -3,7 +3,11 @@
 //! Two implementations are selected at compile time:
 //!
 //! * `wasm32` with the `simd128` target feature: `F32x4` wraps a `v128` and every method is one
-//!   SIMD128 instruction (mul and add are separate instructions; relaxed FMA is never used).
+//!   SIMD128 instruction (mul and add are separate instructions; relaxed FMA is never used),
+//!   except in the opt-in `relaxed` build (`+relaxed-simd`): there the GEMM microkernel's
+//!   multiply-add is `f32x4.relaxed_madd`, which the engine may run fused or unfused depending on
+//!   the CPU, so that build is not bit-reproducible across machines (and differs from the others
+//!   in the last bits). Everything else is the same code in every build.
 //! * everything else (native tests, the scalar wasm build): `F32x4` is a `[f32; 4]` and every
 //!   method applies the same IEEE operation lane by lane.
 //!
@@ -151,8 +155,17 @@ mod imp {
                 let b1 = v128_load(bptr.add(4) as *const v128);
                 for (r, acc_r) in acc.iter_mut().enumerate() {
                     let av = f32x4_splat(*ap.add(r * a_rs));
-                    acc_r[0] = f32x4_add(acc_r[0], f32x4_mul(av, b0));
-                    acc_r[1] = f32x4_add(acc_r[1], f32x4_mul(av, b1));
+                    // Opt-in relaxed build: relaxed multiply-add (fused or not, per CPU).
+                    #[cfg(target_feature = "relaxed-simd")]
+                    {
+                        acc_r[0] = f32x4_relaxed_madd(av, b0, acc_r[0]);
+                        acc_r[1] = f32x4_relaxed_madd(av, b1, acc_r[1]);
+                    }
+                    #[cfg(not(target_feature = "relaxed-simd"))]
+                    {
+                        acc_r[0] = f32x4_add(acc_r[0], f32x4_mul(av, b0));
+                        acc_r[1] = f32x4_add(acc_r[1], f32x4_mul(av, b1));
+                    }
                 }
                 ap = ap.add(a_ps);
                 bptr = bptr.add(8);
@@ -318,7 +331,8 @@ fn check_kernel_bounds(
 /// `C[r*ldc + q] += sum_p A[r*a_rs + p*a_ps] * bp[p*8 + q]` for `r < R`, `q < nc` (with
 /// `ACC = false`: `C = ...`, C is not read); `bp` is a packed B panel of `kc` rows of 8 floats.
 /// Summation is in increasing `p`, starting from the value in C (or +0), with a separate
-/// rounding for each multiply and each add (no FMA), in both builds.
+/// rounding for each multiply and each add (no FMA), in both builds (the opt-in relaxed-SIMD
+/// build uses `f32x4.relaxed_madd` here: fused on CPUs with FMA, so not bit-identical).
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 pub fn kernel<const R: usize, const ACC: bool>(
