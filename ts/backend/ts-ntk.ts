@@ -10,11 +10,20 @@
 import { backwardSequence, forwardSequence, sequenceScratch } from './reference-rnn.js';
 import { uLength, wLength, type Dataset, type ModelParams } from '../types.js';
 import { ValidationError } from '../validate.js';
+import { parseModelSpec } from '../config.js';
 import { checkCapacity } from './capacity.js';
 import type { Kernels } from './types.js';
 
-function checkInputs(what: string, params: ModelParams, data: Dataset): void {
+/**
+ * The inputs of per-sample gradients and the Gram matrix, checked the same way for every backend:
+ * a valid readout-'final' spec, data that fits it, parameter arrays of the spec's lengths.
+ */
+export function checkGradientInputs(what: string, params: ModelParams, data: Dataset): void {
+  parseModelSpec(params?.spec, `${what}: model spec`);
   const { spec } = params;
+  for (const f of ['n', 'T'] as const) {
+    if (!Number.isSafeInteger(data[f]) || data[f] < 1) throw new ValidationError(`${what}: data.${f} must be a positive integer, got ${data[f]}`);
+  }
   if (spec.readout !== 'final') {
     throw new ValidationError(
       `${what}: readout '${spec.readout}' is not supported; per-sample gradients and the NTK Gram matrix are ` +
@@ -22,14 +31,19 @@ function checkInputs(what: string, params: ModelParams, data: Dataset): void {
     );
   }
   if (data.d !== spec.d) throw new ValidationError(`${what}: data has d = ${data.d} but the model has d = ${spec.d}`);
-  if (!Number.isInteger(data.n) || data.n < 1) throw new ValidationError(`${what}: data n = ${data.n} must be a positive integer`);
-  if (!Number.isInteger(data.T) || data.T < 1) throw new ValidationError(`${what}: data T = ${data.T} must be a positive integer`);
   if (data.X.length !== data.n * data.T * data.d) {
     throw new ValidationError(`${what}: X has ${data.X.length} values, expected n*T*d = ${data.n * data.T * data.d}`);
   }
-  if (params.W.length !== wLength(spec) || params.U.length !== uLength(spec) || params.c.length !== spec.m) {
-    throw new ValidationError(`${what}: parameter arrays do not match the model spec (m = ${spec.m}, d = ${spec.d})`);
+  const lengths = { W: wLength(spec), U: uLength(spec), c: spec.m };
+  for (const [name, len] of Object.entries(lengths)) {
+    const arr = params[name as 'W' | 'U' | 'c'];
+    if (!arr || arr.length !== len) throw new ValidationError(`${what}: parameter '${name}' has ${arr?.length} values, expected ${len}`);
   }
+}
+
+function checkInputs(what: string, params: ModelParams, data: Dataset): void {
+  checkGradientInputs(what, params, data);
+  const { spec } = params;
   // float64 per-sample gradients (n x P) and, for the Gram matrix, n x n: refused before allocation.
   const P = wLength(spec) + uLength(spec);
   checkCapacity({

@@ -14,10 +14,8 @@ import { UseAfterFreeError } from './wasm-errors.js';
 import { wasmKernels } from './wasm-kernels.js';
 import { projectionCode, projectionRadius, type Backend, type Network, type ParamName, type TrainChunk, type Workspace } from './types.js';
 import { loadWasm, type LoadedWasm, type WasmFlavor } from './wasm-loader.js';
+import { ACTIVATION, READOUT, RECURRENCE } from './wasm-codes.js';
 
-const RECURRENCE = { dense: 0, diagonal: 1 } as const;
-const ACTIVATION = { tanh: 0, sigmoid: 1, sin: 2, relu: 3 } as const;
-const READOUT = { final: 0, all: 1 } as const;
 
 export async function wasmBackend(flavor?: WasmFlavor): Promise<Backend> {
   const wasm = await loadWasm(flavor);

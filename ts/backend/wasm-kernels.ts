@@ -1,15 +1,15 @@
 /** The wasm backend's tangent-feature kernels: thin wrappers over rnn-wasm's Features and Teacher classes. */
 import { uLength, wLength, type Dataset, type ModelParams } from '../types.js';
-import { parseModelSpec, MODEL_LIMITS } from '../config.js';
+import { MODEL_LIMITS } from '../config.js';
 import { FLOAT32_MAX, ValidationError } from '../validate.js';
 import { checkFeatures, checkModel, checkTeacher, featuresBytes, modelBytes, teacherBytes, trackAllocation } from './capacity.js';
 import { checkTangentArgs } from './ts-tangent.js';
+import { checkGradientInputs } from './ts-ntk.js';
 import type { Kernels, Particles, TangentSpec } from './types.js';
 import type { LoadedWasm } from './wasm-loader.js';
+import { ACTIVATION, READOUT, RECURRENCE } from './wasm-codes.js';
 import { call } from './wasm-errors.js';
 
-const ACTIVATION = { tanh: 0, sigmoid: 1, sin: 2, relu: 3 } as const;
-const RECURRENCE = { dense: 0, diagonal: 1 } as const;
 
 type Raw = { free(): void };
 /** Runs `body` with freshly made wasm objects and frees them on every exit path. */
@@ -33,24 +33,9 @@ function checkFloat32(values: ArrayLike<number>, what: string): void {
 }
 
 function checkFinalReadout(what: string, params: ModelParams, data: Dataset): void {
-  parseModelSpec(params?.spec, `${what}: model spec`);
-  for (const f of ['n', 'T'] as const) {
-    if (!Number.isSafeInteger(data[f]) || data[f] < 1) throw new ValidationError(`${what}: data.${f} must be a positive integer, got ${data[f]}`);
-  }
-  if (params.spec.readout !== 'final') {
-    throw new ValidationError(`${what}: readout '${params.spec.readout}' is not supported; per-sample gradients and the NTK are defined for readout 'final'`);
-  }
-  if (data.d !== params.spec.d) throw new ValidationError(`${what}: data has d = ${data.d} but the model has d = ${params.spec.d}`);
-  if (data.X.length !== data.n * data.T * data.d) {
-    throw new ValidationError(`${what}: X has ${data.X.length} values, expected n*T*d = ${data.n * data.T * data.d}`);
-  }
+  checkGradientInputs(what, params, data);
   const s = params.spec;
-  const lengths = { W: wLength(s), U: uLength(s), c: s.m };
-  for (const [name, len] of Object.entries(lengths)) {
-    const arr = params[name as 'W' | 'U' | 'c'];
-    if (!arr || arr.length !== len) throw new ValidationError(`${what}: parameter '${name}' has ${arr?.length} values, expected ${len}`);
-    checkFloat32(arr, `${what}: parameter '${name}'`);
-  }
+  for (const name of ['W', 'U', 'c'] as const) checkFloat32(params[name], `${what}: parameter '${name}'`);
   checkFloat32(data.X, `${what}: data field 'X'`);
   checkModel(s);
   checkFeatures(s, data.n, data.T, what);
@@ -82,7 +67,7 @@ export function wasmKernels(wasm: LoadedWasm): Kernels {
   /** A Model on wasm holding the student's parameters. */
   function modelOf(params: ModelParams) {
     const s = params.spec;
-    const model = new pkg.Model(RECURRENCE[s.recurrence], ACTIVATION[s.activation], 0, s.m, s.d, s.alpha);
+    const model = new pkg.Model(RECURRENCE[s.recurrence], ACTIVATION[s.activation], READOUT.final, s.m, s.d, s.alpha);
     f32(wasm, model.w_ptr(), wLength(s)).set(params.W);
     f32(wasm, model.u_ptr(), uLength(s)).set(params.U);
     f32(wasm, model.c_ptr(), s.m).set(params.c);
@@ -111,7 +96,7 @@ export function wasmKernels(wasm: LoadedWasm): Kernels {
       checkModel(fspec);
       checkFeatures(fspec, data.n, data.T, 'tangentFeatures');
       return tracked(modelBytes(fspec) + featuresBytes(fspec, data.n, data.T), 'tangentFeatures', () => {
-        const model = new pkg.Model(RECURRENCE.diagonal, ACTIVATION[spec.activation], 0, m, d, spec.alpha);
+        const model = new pkg.Model(RECURRENCE.diagonal, ACTIVATION[spec.activation], READOUT.final, m, d, spec.alpha);
         return withFreed([model], () => {
           f32(wasm, model.w_ptr(), M).set(particles.w);
           f32(wasm, model.u_ptr(), M * d).set(particles.u);
