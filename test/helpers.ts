@@ -1,18 +1,13 @@
 /** Shared test fixtures: small seeded data sets and the list of backends every suite runs over. */
 import { getBackend, type Backend } from '../ts/backend/index.js';
 import { makeRng } from '../ts/rng.js';
+import { generateInputs } from '../ts/data/inputs.js';
 import type { Dataset, Readout } from '../ts/types.js';
 
 /** n sequences of Gaussian inputs projected onto the unit ball, with Gaussian targets. */
 export function randomData(n: number, T: number, d: number, readout: Readout, seed = 1): Dataset {
   const rng = makeRng(seed, 'test-data');
-  const X = new Float64Array(n * T * d);
-  for (let p = 0; p < n * T; p++) {
-    let norm = 0;
-    for (let k = 0; k < d; k++) { const v = rng.normal(); X[p * d + k] = v; norm += v * v; }
-    norm = Math.sqrt(norm);
-    if (norm > 1) for (let k = 0; k < d; k++) X[p * d + k] /= norm;
-  }
+  const X = generateInputs({ kind: 'gaussian', scale: 1 }, n, T, d, rng);
   const Y = new Float64Array(n * (readout === 'all' ? T : 1));
   for (let i = 0; i < Y.length; i++) Y[i] = 0.5 * rng.normal();
   return { n, T, d, X, Y };

@@ -2,7 +2,7 @@
  * The benchmark cases of issue 7, their effective FLOP counts, and the shared starting point every
  * backend trains from (same parameters, same data, same step), so that losses can be compared.
  */
-import { initialize, makeRng } from '../../dist/index.js';
+import { generateInputs, initialize, makeRng } from '../../dist/index.js';
 
 /** Effective FLOPs of one full-batch GD step (forward + BPTT, multiply-add = 2). */
 export const stepFlops = ({ recurrence, m, d, T, n }) =>
@@ -52,13 +52,7 @@ export function benchParams(c) {
 export function benchData(c, n = c.n) {
   const { T, d } = c;
   const rng = makeRng(`bench-${c.name}`, 'data');
-  const X = new Float32Array(n * T * d);
-  for (let p = 0; p < n * T; p++) {
-    let norm = 0;
-    for (let k = 0; k < d; k++) { const v = rng.normal(); X[p * d + k] = v; norm += v * v; }
-    norm = Math.sqrt(norm);
-    if (norm > 1) for (let k = 0; k < d; k++) X[p * d + k] /= norm;
-  }
+  const X = Float32Array.from(generateInputs({ kind: 'gaussian', scale: 1 }, n, T, d, rng));
   const Y = new Float32Array(n);
   for (let j = 0; j < n; j++) Y[j] = 0.5 * rng.normal();
   return { n, T, d, X, Y };

@@ -3,7 +3,7 @@
  * n = 256, one full-batch projected GD step (eta 0.2, max-norm rho 1). Parameters and data follow
  * bench/lib/cases.mjs exactly (same seeds, same recipe), so page, Node and bench time the same work.
  */
-import { initialize, makeRng, type Backend, type Dataset, type ModelParams } from 'rnn-gd';
+import { generateInputs, initialize, makeRng, type Backend, type Dataset, type ModelParams } from 'rnn-gd';
 
 export const DENSE_CASE = { name: 'dense-128', recurrence: 'dense', m: 128, d: 8, T: 20, n: 256 } as const;
 const ETA = 0.2;
@@ -23,13 +23,7 @@ function benchParams(): ModelParams {
 function benchData(): Dataset {
   const { n, T, d, name } = DENSE_CASE;
   const rng = makeRng(`bench-${name}`, 'data');
-  const X = new Float32Array(n * T * d);
-  for (let p = 0; p < n * T; p++) {
-    let norm = 0;
-    for (let k = 0; k < d; k++) { const v = rng.normal(); X[p * d + k] = v; norm += v * v; }
-    norm = Math.sqrt(norm);
-    if (norm > 1) for (let k = 0; k < d; k++) X[p * d + k] /= norm;
-  }
+  const X = Float32Array.from(generateInputs({ kind: 'gaussian', scale: 1 }, n, T, d, rng));
   const Y = new Float32Array(n);
   for (let j = 0; j < n; j++) Y[j] = 0.5 * rng.normal();
   return { n, T, d, X, Y };

@@ -4,7 +4,7 @@
  * recurrence x activation x readout, plus a 50-step projected GD trajectory. Same checks and
  * tolerances as test/core/backends.test.ts.
  */
-import { ACTIVATIONS, initialize, makeRng, tsBackend, type Backend, type Dataset, type ModelParams, type Readout, type Recurrence } from 'rnn-gd';
+import { ACTIVATIONS, generateInputs, initialize, makeRng, tsBackend, type Backend, type Dataset, type ModelParams, type Readout, type Recurrence } from 'rnn-gd';
 
 export interface ParityCase {
   name: string;
@@ -27,13 +27,7 @@ const f32 = (a: ArrayLike<number>) => Float64Array.from(Float32Array.from(a as A
 
 function randomData(n: number, T: number, d: number, readout: Readout, seed: string): Dataset {
   const rng = makeRng(seed, 'test-data');
-  const X = new Float64Array(n * T * d);
-  for (let p = 0; p < n * T; p++) {
-    let norm = 0;
-    for (let k = 0; k < d; k++) { const v = rng.normal(); X[p * d + k] = v; norm += v * v; }
-    norm = Math.sqrt(norm);
-    if (norm > 1) for (let k = 0; k < d; k++) X[p * d + k] /= norm;
-  }
+  const X = generateInputs({ kind: 'gaussian', scale: 1 }, n, T, d, rng);
   const Y = new Float64Array(n * (readout === 'all' ? T : 1));
   for (let i = 0; i < Y.length; i++) Y[i] = 0.5 * rng.normal();
   return { n, T, d, X: f32(X), Y: f32(Y) };
