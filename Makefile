@@ -8,7 +8,7 @@ TS_SOURCES := $(shell find ts -name '*.ts' -not -path 'ts/wasm-pkg/*')
 WASM_OPT_FLAGS := -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: setup wasm build test test-rust test-ts test-browser check-package web web-build demo bench clean
+.PHONY: setup wasm build lint format test test-rust test-ts test-browser check-package web web-build demo bench clean
 
 # Toolchain + npm dependencies (scripts/setup-toolchain.sh follows shared/TOOLCHAIN.md).
 .toolchain: scripts/setup-toolchain.sh package-lock.json crates/rnn-wasm/Cargo.toml
@@ -66,7 +66,15 @@ test-browser: web-build
 	$(NODE_BIN)/vitest run --config vitest.browser.config.ts
 check-package: build
 	bash scripts/check-package.sh
-test: test-rust test-ts test-browser check-package
+# Formatting: prettier (TypeScript/JavaScript) and rustfmt, checked first by `make test`; `make format` applies them.
+PRETTIER_FILES := 'ts/**/*.ts' 'test/**/*.{ts,mjs}' 'bench/**/*.{mjs,ts,js}' 'web/**/*.ts' 'scripts/**/*.mjs' '*.ts'
+lint: .toolchain
+	$(NODE_BIN)/prettier --check --log-level warn $(PRETTIER_FILES)
+	cargo fmt --check
+format: .toolchain
+	$(NODE_BIN)/prettier --write --log-level warn $(PRETTIER_FILES)
+	cargo fmt
+test: lint test-rust test-ts test-browser check-package
 
 # The main job: a quick experiment with an embedded default configuration.
 demo: build

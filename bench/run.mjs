@@ -67,7 +67,11 @@ const SKIPS = {
 const t0 = performance.now();
 const loadStart = os.loadavg().map((x) => +x.toFixed(2));
 const log = (...a) => console.error(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s]`, ...a);
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const h = s.length >> 1; return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+};
 const notes = [];
 
 // ---- machine ----------------------------------------------------------------------------------
@@ -81,14 +85,26 @@ const machine = machineInfo({
   date: new Date().toISOString(),
   quick: opt.quick,
 });
-log(`${machine.cpu}, ${machine.cores} cores, node ${machine.node}; wasm builds: ${builds.join(', ') || 'none (run make build)'}`);
-if (!builds.includes('simd')) notes.push('The rnn-gd wasm build is absent (dist/wasm-pkg): wasm-simd, wasm-scalar, peak and the parallel case were not run. Run `make build`.');
+log(
+  `${machine.cpu}, ${machine.cores} cores, node ${machine.node}; wasm builds: ${builds.join(', ') || 'none (run make build)'}`,
+);
+if (!builds.includes('simd'))
+  notes.push(
+    'The rnn-gd wasm build is absent (dist/wasm-pkg): wasm-simd, wasm-scalar, peak and the parallel case were not run. Run `make build`.',
+  );
 
 // ---- memory (before anything else lives in the wasm instances) ---------------------------------
 const memory = [];
 for (const flavor of ['simd', 'scalar']) {
   const mod = await wasmModule(flavor);
-  if (mod && wantBackend(`wasm-${flavor}`)) memory.push(...(await measureMemory(mod, `wasm-${flavor}`, CASES.filter((c) => c.kind === 'step' && wantCase(c.name)))));
+  if (mod && wantBackend(`wasm-${flavor}`))
+    memory.push(
+      ...(await measureMemory(
+        mod,
+        `wasm-${flavor}`,
+        CASES.filter((c) => c.kind === 'step' && wantCase(c.name)),
+      )),
+    );
 }
 
 // ---- entries -------------------------------------------------------------------------------------
@@ -96,7 +112,10 @@ const entries = [];
 async function add(c, backend, make) {
   if (!wantCase(c.name) || !wantBackend(backend.replace(/-parallel-\d+$/, ''))) return;
   const skip = SKIPS[`${c.name}/${backend}`];
-  if (skip) { notes.push(skip); return; }
+  if (skip) {
+    notes.push(skip);
+    return;
+  }
   let runner = null;
   try {
     runner = await make();
@@ -126,9 +145,13 @@ if (c_ok(PARALLEL_CASE) && !opt['no-parallel']) {
   await add(PARALLEL_CASE, 'wasm-simd-parallel-2', () => parallelRunner(PARALLEL_CASE, 2));
 }
 await add(PEAK_CASE, 'peak', () => peakRunner());
-function c_ok(c) { return wantCase(c.name); }
+function c_ok(c) {
+  return wantCase(c.name);
+}
 if (CASES.some((c) => c.kind === 'gram' && wantCase(c.name))) {
-  notes.push('ntk-512: tfjs has no per-sample gradients (no vmap), so no tfjs entry. GFLOP/s counts per-sample BPTT (6·n·T·m·(d+1)) plus the Gram product 2·n²·m·(d+1).');
+  notes.push(
+    'ntk-512: tfjs has no per-sample gradients (no vmap), so no tfjs entry. GFLOP/s counts per-sample BPTT (6·n·T·m·(d+1)) plus the Gram product 2·n²·m·(d+1).',
+  );
 }
 
 // ---- correctness gate + warm-up ------------------------------------------------------------------
@@ -158,19 +181,41 @@ for (const e of entries) {
   }
   e.k = Math.max(1, Math.min(1000, Math.round(SAMPLE_MS / per)));
   e.reps = Math.max(1, Math.min(REPS, Math.floor(BUDGET_MS / (e.k * per))));
-  log(`${e.c.name.padEnd(16)} ${e.backend.padEnd(22)} warm ${per.toFixed(2)} ms/step, ${e.k} steps/sample, ${e.reps} reps`);
+  log(
+    `${e.c.name.padEnd(16)} ${e.backend.padEnd(22)} warm ${per.toFixed(2)} ms/step, ${e.k} steps/sample, ${e.reps} reps`,
+  );
 }
 for (const e of entries.filter((x) => x.c.kind === 'step')) {
-  const ref = entries.find((x) => x.c === e.c && x.backend === 'ts') ?? entries.find((x) => x.c === e.c && x.backend === 'wasm-simd');
+  const ref =
+    entries.find((x) => x.c === e.c && x.backend === 'ts') ??
+    entries.find((x) => x.c === e.c && x.backend === 'wasm-simd');
   if (!ref || ref === e) continue;
   const rel = (a, b) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-30);
-  const rel0 = rel(e.loss0, ref.loss0), rel1 = rel(e.loss1, ref.loss1);
+  const rel0 = rel(e.loss0, ref.loss0),
+    rel1 = rel(e.loss1, ref.loss1);
   const ok = rel0 <= LOSS_TOL && rel1 <= LOSS_TOL;
-  checks.push({ case: e.c.name, backend: e.backend, reference: ref.backend, loss0: e.loss0, loss1: e.loss1, rel0, rel1, ok });
+  checks.push({
+    case: e.c.name,
+    backend: e.backend,
+    reference: ref.backend,
+    loss0: e.loss0,
+    loss1: e.loss1,
+    rel0,
+    rel1,
+    ok,
+  });
   if (!ok) log(`LOSS MISMATCH ${e.c.name} ${e.backend}: ${e.loss0} vs ${ref.loss0}, ${e.loss1} vs ${ref.loss1}`);
 }
 for (const e of entries.filter((x) => x.c.kind === 'step' && x.backend === 'ts')) {
-  checks.unshift({ case: e.c.name, backend: 'ts (reference)', loss0: e.loss0, loss1: e.loss1, rel0: 0, rel1: 0, ok: true });
+  checks.unshift({
+    case: e.c.name,
+    backend: 'ts (reference)',
+    loss0: e.loss0,
+    loss1: e.loss1,
+    rel0: 0,
+    rel1: 0,
+    ok: true,
+  });
 }
 
 const caseOrder = (name) => [...CASES, PARALLEL_CASE].findIndex((c) => c.name === name);
@@ -221,14 +266,22 @@ function pairedSpeedup(caseName, a, b) {
 function peakFraction(caseName) {
   const e = entries.find((x) => x.c.name === caseName && x.backend === 'wasm-simd');
   if (!e || !peakEntry) return null;
-  const ratios = e.rounds.filter((r) => r.peakMs).map((r) => (e.c.flops / r.ms) / (peakEntry.c.flops / r.peakMs));
+  const ratios = e.rounds.filter((r) => r.peakMs).map((r) => e.c.flops / r.ms / (peakEntry.c.flops / r.peakMs));
   return ratios.length ? median(ratios) : null;
 }
 
 // ---- results -------------------------------------------------------------------------------------
 const results = entries.map((e) => {
   const ms = median(e.samples);
-  const r = { case: e.c.name, backend: e.backend, msPerStep: ms, gflops: e.c.flops / (ms * 1e6), reps: e.samples.length, stepsPerRep: e.k, cpuMsPerStep: median(e.cpu) };
+  const r = {
+    case: e.c.name,
+    backend: e.backend,
+    msPerStep: ms,
+    gflops: e.c.flops / (ms * 1e6),
+    reps: e.samples.length,
+    stepsPerRep: e.k,
+    cpuMsPerStep: median(e.cpu),
+  };
   if (e === peakEntry) r.bestGflops = e.c.flops / (Math.min(...e.samples) * 1e6);
   if (e.samples.length < REPS) r.note = `${e.samples.length} rep${e.samples.length > 1 ? 's' : ''} (time budget)`;
   if (e.c.kind === 'gram') r.note = [r.note, 'per Gram matrix'].filter(Boolean).join('; ');
@@ -237,13 +290,19 @@ const results = entries.map((e) => {
 });
 for (const r of results.filter((x) => x.backend.includes('-parallel-'))) {
   const speedup = pairedSpeedup(r.case, r.backend, 'wasm-simd');
-  if (speedup) r.note = [r.note, `${speedup.toFixed(2)}× the 1-thread wasm-simd speed (paired rounds)`].filter(Boolean).join('; ');
+  if (speedup)
+    r.note = [r.note, `${speedup.toFixed(2)}× the 1-thread wasm-simd speed (paired rounds)`].filter(Boolean).join('; ');
 }
 for (const r of results.filter((x) => x.backend === 'wasm-relaxed')) {
   const speedup = pairedSpeedup(r.case, r.backend, 'wasm-simd');
-  r.note = [r.note, 'opt-in relaxed-SIMD build (FMA in the GEMM microkernel), child process with --experimental-wasm-relaxed-simd',
+  r.note = [
+    r.note,
+    'opt-in relaxed-SIMD build (FMA in the GEMM microkernel), child process with --experimental-wasm-relaxed-simd',
     speedup ? `${speedup.toFixed(2)}× the wasm-simd speed (paired rounds)` : null,
-    'results differ from the deterministic builds in the last bits, and between CPUs'].filter(Boolean).join('; ');
+    'results differ from the deterministic builds in the last bits, and between CPUs',
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 for (const e of entries) await e.runner.free();
 
@@ -257,7 +316,8 @@ if (opt.python && !opt['no-python']) {
   for (const c of CASES.filter((x) => wantCase(x.name))) {
     const dir = path.join(inputs, c.name);
     mkdirSync(dir, { recursive: true });
-    const p = benchParams(c), data = benchData(c);
+    const p = benchParams(c),
+      data = benchData(c);
     const f32 = (a) => Float32Array.from(a);
     writeFileSync(path.join(dir, 'W.npy'), encodeNpy(f32(p.W), c.recurrence === 'dense' ? [c.m, c.m] : [c.m]));
     writeFileSync(path.join(dir, 'U.npy'), encodeNpy(f32(p.U), [c.m, c.d]));
@@ -270,13 +330,29 @@ if (opt.python && !opt['no-python']) {
   rmSync(inputs, { recursive: true, force: true });
   if (r.status === 0 && existsSync(out)) {
     python = JSON.parse(readFileSync(out, 'utf8'));
-    results.push(...python.results.map((x) => ({ ...x, note: [x.note, 'python, same run'].filter(Boolean).join('; ') })));
-    notes.push(`Python yardstick: ${python.machine.python}; ${Object.entries(python.machine.versions).map(([k, v]) => `${k} ${v}`).join(', ')}. ${python.notes?.join(' ') ?? ''}`);
+    results.push(
+      ...python.results.map((x) => ({ ...x, note: [x.note, 'python, same run'].filter(Boolean).join('; ') })),
+    );
+    notes.push(
+      `Python yardstick: ${python.machine.python}; ${Object.entries(python.machine.versions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}. ${python.notes?.join(' ') ?? ''}`,
+    );
     for (const x of python.checks ?? []) {
       const ref = checks.find((k) => k.case === x.case && k.backend === 'ts (reference)');
       if (!ref) continue;
-      const rel0 = Math.abs(x.loss0 - ref.loss0) / Math.abs(ref.loss0), rel1 = Math.abs(x.loss1 - ref.loss1) / Math.abs(ref.loss1);
-      checks.push({ case: x.case, backend: x.backend, reference: 'ts', loss0: x.loss0, loss1: x.loss1, rel0, rel1, ok: rel0 <= LOSS_TOL && rel1 <= LOSS_TOL });
+      const rel0 = Math.abs(x.loss0 - ref.loss0) / Math.abs(ref.loss0),
+        rel1 = Math.abs(x.loss1 - ref.loss1) / Math.abs(ref.loss1);
+      checks.push({
+        case: x.case,
+        backend: x.backend,
+        reference: 'ts',
+        loss0: x.loss0,
+        loss1: x.loss1,
+        rel0,
+        rel1,
+        ok: rel0 <= LOSS_TOL && rel1 <= LOSS_TOL,
+      });
     }
   } else {
     notes.push(`Python yardstick failed (exit ${r.status}); see the log.`);
@@ -295,6 +371,8 @@ writeFileSync(path.join(opt.out, 'latest.md'), md);
 console.log(md);
 const mismatches = checks.filter((k) => k.ok === false);
 if (mismatches.length) {
-  console.error(`bench: ${mismatches.length} loss mismatch(es) beyond ${LOSS_TOL} relative: the comparison is not honest until fixed`);
+  console.error(
+    `bench: ${mismatches.length} loss mismatch(es) beyond ${LOSS_TOL} relative: the comparison is not honest until fixed`,
+  );
   process.exitCode = 1;
 }

@@ -31,8 +31,13 @@ async function once(workers) {
   try {
     const t0 = performance.now();
     const r = await runExperiment({
-      experiment: values.experiment, size: values.size, seeds: Number(values.seeds), backend: values.backend,
-      workers, out, report: false,
+      experiment: values.experiment,
+      size: values.size,
+      seeds: Number(values.seeds),
+      backend: values.backend,
+      workers,
+      out,
+      report: false,
     });
     const seconds = (performance.now() - t0) / 1000;
     if (r.failed > 0) throw new Error(`${r.failed} points failed`);
@@ -40,7 +45,15 @@ async function once(workers) {
     const busy = Array(workers).fill(0);
     for (const p of readPoints(out)) busy[p.timing.worker ?? 0] += p.timing.wallMs / 1000;
     const pointSeconds = busy.reduce((a, b) => a + b, 0);
-    return { workers, points: r.done, seconds, pointsPerSecond: r.done / seconds, busySeconds: busy.map((b) => Number(b.toFixed(2))), pointSeconds, utilization: pointSeconds / (workers * seconds) };
+    return {
+      workers,
+      points: r.done,
+      seconds,
+      pointsPerSecond: r.done / seconds,
+      busySeconds: busy.map((b) => Number(b.toFixed(2))),
+      pointSeconds,
+      utilization: pointSeconds / (workers * seconds),
+    };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -58,13 +71,26 @@ const ratio = multi.pointsPerSecond / one.pointsPerSecond;
 // (the same work per point at the single-worker speed): an estimate, reported beside the measurement.
 const uncontended = ratio * (multi.pointSeconds / one.pointSeconds);
 const result = {
-  bench: 'sweep-throughput', experiment: values.experiment, size: values.size, seeds: Number(values.seeds), backend: values.backend,
-  repeat: Number(values.repeat), cores: availableParallelism(),
-  runs: [one, multi].map((r) => ({ ...r, seconds: Number(r.seconds.toFixed(2)), pointsPerSecond: Number(r.pointsPerSecond.toFixed(2)) })),
-  ratio: Number(ratio.toFixed(3)), target: 1.8, meetsTarget: ratio >= 1.8,
+  bench: 'sweep-throughput',
+  experiment: values.experiment,
+  size: values.size,
+  seeds: Number(values.seeds),
+  backend: values.backend,
+  repeat: Number(values.repeat),
+  cores: availableParallelism(),
+  runs: [one, multi].map((r) => ({
+    ...r,
+    seconds: Number(r.seconds.toFixed(2)),
+    pointsPerSecond: Number(r.pointsPerSecond.toFixed(2)),
+  })),
+  ratio: Number(ratio.toFixed(3)),
+  target: 1.8,
+  meetsTarget: ratio >= 1.8,
   estimatedRatioWithoutOtherLoad: Number(uncontended.toFixed(3)),
   loadAverageAtEnd: loadavg().map((x) => Number(x.toFixed(2))),
 };
 console.log(JSON.stringify(result, null, 2));
-console.log(`\n${values.experiment} ${values.size}: ${one.points} points — 1 worker ${one.seconds.toFixed(1)} s, ${many} workers ${multi.seconds.toFixed(1)} s: ratio ${ratio.toFixed(2)} (target >= 1.8); ` +
-  `worker utilization ${(multi.utilization * 100).toFixed(0)}%, per-point slow-down from sharing the machine x${(multi.pointSeconds / one.pointSeconds).toFixed(2)}, load average ${loadavg()[0].toFixed(1)}`);
+console.log(
+  `\n${values.experiment} ${values.size}: ${one.points} points — 1 worker ${one.seconds.toFixed(1)} s, ${many} workers ${multi.seconds.toFixed(1)} s: ratio ${ratio.toFixed(2)} (target >= 1.8); ` +
+    `worker utilization ${(multi.utilization * 100).toFixed(0)}%, per-point slow-down from sharing the machine x${(multi.pointSeconds / one.pointSeconds).toFixed(2)}, load average ${loadavg()[0].toFixed(1)}`,
+);

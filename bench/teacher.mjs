@@ -61,7 +61,11 @@ const sorted = [...times].sort((a, b) => a - b);
 const result = {
   bench: 'class teacher (teacherSum)',
   backend: backend.description,
-  n, T, d, M, map: values.map,
+  n,
+  T,
+  d,
+  M,
+  map: values.map,
   particleSetupMs: Math.round(setupMs),
   ms: times.map((t) => Math.round(t)),
   minMs: Math.round(sorted[0]),

@@ -26,7 +26,9 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
-const nodeImports = Object.values(result.metafile.inputs).flatMap((i) => i.imports.filter((x) => x.path.startsWith('node:')).map((x) => x.path));
+const nodeImports = Object.values(result.metafile.inputs).flatMap((i) =>
+  i.imports.filter((x) => x.path.startsWith('node:')).map((x) => x.path),
+);
 if (nodeImports.length) {
   console.error(`bundle: the browser bundle imports Node modules: ${[...new Set(nodeImports)].join(', ')}`);
   process.exit(1);

@@ -18,7 +18,11 @@ export const backend = (name: string): Promise<Backend> => getBackend(name);
 
 /** max_i |a_i - b_i| / max(max_i |b_i|, floor): a scale-aware relative error. */
 export function relError(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-12): number {
-  let num = 0, den = floor;
-  for (let i = 0; i < b.length; i++) { num = Math.max(num, Math.abs(a[i] - b[i])); den = Math.max(den, Math.abs(b[i])); }
+  let num = 0,
+    den = floor;
+  for (let i = 0; i < b.length; i++) {
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
+  }
   return num / den;
 }

@@ -25,27 +25,53 @@ export const activations: Record<ActivationName, Activation> = {
   tanh: {
     name: 'tanh',
     f: Math.tanh,
-    df: (z) => { const t = Math.tanh(z); return 1 - t * t; },
-    d2f: (z) => { const t = Math.tanh(z); return -2 * t * (1 - t * t); },
-    sigma0: 1, sigma1: 1, sigma2: 4 / (3 * Math.sqrt(3)), smooth: true,
+    df: (z) => {
+      const t = Math.tanh(z);
+      return 1 - t * t;
+    },
+    d2f: (z) => {
+      const t = Math.tanh(z);
+      return -2 * t * (1 - t * t);
+    },
+    sigma0: 1,
+    sigma1: 1,
+    sigma2: 4 / (3 * Math.sqrt(3)),
+    smooth: true,
   },
   sigmoid: {
     name: 'sigmoid',
     f: sigmoid,
-    df: (z) => { const s = sigmoid(z); return s * (1 - s); },
-    d2f: (z) => { const s = sigmoid(z); return s * (1 - s) * (1 - 2 * s); },
-    sigma0: 1, sigma1: 0.25, sigma2: 1 / (6 * Math.sqrt(3)), smooth: true,
+    df: (z) => {
+      const s = sigmoid(z);
+      return s * (1 - s);
+    },
+    d2f: (z) => {
+      const s = sigmoid(z);
+      return s * (1 - s) * (1 - 2 * s);
+    },
+    sigma0: 1,
+    sigma1: 0.25,
+    sigma2: 1 / (6 * Math.sqrt(3)),
+    smooth: true,
   },
   sin: {
     name: 'sin',
-    f: Math.sin, df: Math.cos, d2f: (z) => -Math.sin(z),
-    sigma0: 1, sigma1: 1, sigma2: 1, smooth: true,
+    f: Math.sin,
+    df: Math.cos,
+    d2f: (z) => -Math.sin(z),
+    sigma0: 1,
+    sigma1: 1,
+    sigma2: 1,
+    smooth: true,
   },
   relu: {
     name: 'relu',
     f: (z) => (z > 0 ? z : 0),
     df: (z) => (z > 0 ? 1 : 0),
     d2f: () => 0,
-    sigma0: Infinity, sigma1: 1, sigma2: NaN, smooth: false,
+    sigma0: Infinity,
+    sigma1: 1,
+    sigma2: NaN,
+    smooth: false,
   },
 };

@@ -10,24 +10,32 @@ import type { ModelSpec, Projection } from './types.js';
  */
 export const MODEL_LIMITS = { m: 2 ** 15, d: 2 ** 20, params: 2 ** 28 } as const;
 
-export const modelSpecSchema = z.object({
-  recurrence: z.enum(['dense', 'diagonal']),
-  activation: z.enum(ACTIVATIONS as unknown as ['tanh', 'sigmoid', 'sin', 'relu']).default('tanh'),
-  readout: z.enum(['final', 'all']).default('final'),
-  m: positiveInt()
-    .refine((m) => m % 2 === 0, { message: 'must be even (symmetric initialization pairs neuron i with i+m/2)' })
-    .refine((m) => m <= MODEL_LIMITS.m, { message: `must be <= ${MODEL_LIMITS.m} (the largest width rnn-gd supports)` }),
-  d: positiveInt().refine((d) => d <= MODEL_LIMITS.d, { message: `must be <= ${MODEL_LIMITS.d} (the largest input dimension rnn-gd supports)` }),
-  /** Stored as float32 by the wasm core: |alpha| <= 3.4e38. */
-  alpha: float32(),
-}).strict();
+export const modelSpecSchema = z
+  .object({
+    recurrence: z.enum(['dense', 'diagonal']),
+    activation: z.enum(ACTIVATIONS as unknown as ['tanh', 'sigmoid', 'sin', 'relu']).default('tanh'),
+    readout: z.enum(['final', 'all']).default('final'),
+    m: positiveInt()
+      .refine((m) => m % 2 === 0, { message: 'must be even (symmetric initialization pairs neuron i with i+m/2)' })
+      .refine((m) => m <= MODEL_LIMITS.m, {
+        message: `must be <= ${MODEL_LIMITS.m} (the largest width rnn-gd supports)`,
+      }),
+    d: positiveInt().refine((d) => d <= MODEL_LIMITS.d, {
+      message: `must be <= ${MODEL_LIMITS.d} (the largest input dimension rnn-gd supports)`,
+    }),
+    /** Stored as float32 by the wasm core: |alpha| <= 3.4e38. */
+    alpha: float32(),
+  })
+  .strict();
 
-export const initSchema = z.object({
-  /** Law of the diagonal recurrent weights w_i(0). */
-  w: z.enum(['uniform', 'rademacher', 'normal']).default('uniform'),
-  /** Seed of every random draw of the initialization. */
-  seed: z.union([z.string().min(1), z.number().int()]).default(0),
-}).strict();
+export const initSchema = z
+  .object({
+    /** Law of the diagonal recurrent weights w_i(0). */
+    w: z.enum(['uniform', 'rademacher', 'normal']).default('uniform'),
+    /** Seed of every random draw of the initialization. */
+    seed: z.union([z.string().min(1), z.number().int()]).default(0),
+  })
+  .strict();
 
 export const projectionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }).strict(),
@@ -35,19 +43,25 @@ export const projectionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('l2'), rho: float32().refine((r) => r > 0, 'must be > 0') }).strict(),
 ]);
 
-export const trainSchema = z.object({
-  /** step size eta (the wasm core computes in float32: eta <= 3.4e38) */
-  eta: float32().refine((e) => e > 0, 'must be > 0'),
-  steps: positiveInt(),
-  projection: projectionSchema.default({ kind: 'none' }),
-  /** 0 = full-batch gradient descent (the paper's algorithm); b > 0 = mini-batch SGD with b samples. */
-  batchSize: z.number().int('must be an integer').nonnegative('must be >= 0 (0: full-batch GD)')
-    .max(2 ** 31, 'must be <= 2^31 (and at most the number of sequences n)').default(0),
-  /** Record metrics every k steps (and at the last step). */
-  recordEvery: positiveInt().default(10),
-  /** Seed of the mini-batch order. */
-  seed: z.union([z.string().min(1), z.number().int()]).default(0),
-}).strict();
+export const trainSchema = z
+  .object({
+    /** step size eta (the wasm core computes in float32: eta <= 3.4e38) */
+    eta: float32().refine((e) => e > 0, 'must be > 0'),
+    steps: positiveInt(),
+    projection: projectionSchema.default({ kind: 'none' }),
+    /** 0 = full-batch gradient descent (the paper's algorithm); b > 0 = mini-batch SGD with b samples. */
+    batchSize: z
+      .number()
+      .int('must be an integer')
+      .nonnegative('must be >= 0 (0: full-batch GD)')
+      .max(2 ** 31, 'must be <= 2^31 (and at most the number of sequences n)')
+      .default(0),
+    /** Record metrics every k steps (and at the last step). */
+    recordEvery: positiveInt().default(10),
+    /** Seed of the mini-batch order. */
+    seed: z.union([z.string().min(1), z.number().int()]).default(0),
+  })
+  .strict();
 
 export type ModelSpecInput = z.input<typeof modelSpecSchema>;
 export type InitOptions = z.output<typeof initSchema>;

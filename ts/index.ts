@@ -11,22 +11,65 @@
  */
 export * from './types.js';
 export { activations, ACTIVATIONS, type Activation, type ActivationName } from './activations.js';
-export { parseModelSpec, parseTrainOptions, parseInitOptions, type TrainOptions, type TrainOptionsInput, type InitOptions } from './config.js';
+export {
+  parseModelSpec,
+  parseTrainOptions,
+  parseInitOptions,
+  type TrainOptions,
+  type TrainOptionsInput,
+  type InitOptions,
+} from './config.js';
 export { ValidationError } from './validate.js';
 export { initialize, cloneParams } from './init.js';
 export { makeRng, permutation, type Rng, type Seed } from './rng.js';
 export { project, neuronDistancesSq } from './projection.js';
-export { getBackend, tsBackend, type Backend, type BackendName, type Network, type Workspace, type TrainChunk, type ParamName } from './backend/index.js';
+export {
+  getBackend,
+  tsBackend,
+  type Backend,
+  type BackendName,
+  type Network,
+  type Workspace,
+  type TrainChunk,
+  type ParamName,
+} from './backend/index.js';
 export type { Kernels, Particles, TangentSpec } from './backend/types.js';
-export { Trainer, type TrainerInit, type TrainerResume, type TrainResult, type RunOptions, type TrainStatus } from './trainer.js';
+export {
+  Trainer,
+  type TrainerInit,
+  type TrainerResume,
+  type TrainResult,
+  type RunOptions,
+  type TrainStatus,
+} from './trainer.js';
 // Memory: sizes of wasm objects, the cap checked before allocation, bounded evaluation of large data sets.
 export {
-  CapacityError, setMemoryCap, getMemoryCap, workspaceBytes, modelBytes, featuresBytes, teacherBytes, liveWasmBytes,
-  formatBytes, parseBytes, WASM_MEMORY_LIMIT, DEFAULT_MEMORY_CAP,
+  CapacityError,
+  setMemoryCap,
+  getMemoryCap,
+  workspaceBytes,
+  modelBytes,
+  featuresBytes,
+  teacherBytes,
+  liveWasmBytes,
+  formatBytes,
+  parseBytes,
+  WASM_MEMORY_LIMIT,
+  DEFAULT_MEMORY_CAP,
 } from './backend/capacity.js';
 export { ChunkedData, rowsForBudget, DEFAULT_MEMORY_BUDGET } from './backend/chunked.js';
 export { paramMetrics, operatorNorm, type MetricRecord } from './metrics.js';
-export { bounds, memoryFactor, regimeOf, seriesS, BoundsInputError, type BoundsInput, type BoundsResult, type BoundsTerms, type Regime } from './theory/bounds.js';
+export {
+  bounds,
+  memoryFactor,
+  regimeOf,
+  seriesS,
+  BoundsInputError,
+  type BoundsInput,
+  type BoundsResult,
+  type BoundsTerms,
+  type Regime,
+} from './theory/bounds.js';
 export * from './data/index.js';
 // Formats as JSON/bytes (universal); reading and writing files is in the Node entry (ts/node.ts).
 export { parseModelFile, modelToJson, MODEL_FORMAT, type ModelFile, type ModelFileJson } from './io/model-json.js';
@@ -35,4 +78,15 @@ export { parseNpy, encodeNpy, type NpyArray, type NpyDtype } from './io/npy-code
 export { metricsCsv } from './io/metrics-file.js';
 export { runInfo, PACKAGE_VERSION, type RunInfo } from './version.js';
 export { wasmBackend, UseAfterFreeError } from './backend/wasm-backend.js';
-export { loadWasm, simdSupported, relaxedSimdSupported, setWasmSource, inlineWasmSource, wasmSourceName, type LoadedWasm, type WasmFlavor, type WasmSource, type WasmSourceProvider } from './backend/wasm-loader.js';
+export {
+  loadWasm,
+  simdSupported,
+  relaxedSimdSupported,
+  setWasmSource,
+  inlineWasmSource,
+  wasmSourceName,
+  type LoadedWasm,
+  type WasmFlavor,
+  type WasmSource,
+  type WasmSourceProvider,
+} from './backend/wasm-loader.js';

@@ -37,9 +37,16 @@ export function operatorNorm(A: FloatArray, m: number, scale = 1, iterations = 5
   let sigma = 0;
   const Av = new Float64Array(m);
   for (let it = 0; it < iterations; it++) {
-    for (let i = 0; i < m; i++) { let s = 0; for (let k = 0; k < m; k++) s += A[i * m + k] * v[k]; Av[i] = s; }
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let k = 0; k < m; k++) s += A[i * m + k] * v[k];
+      Av[i] = s;
+    }
     const w = new Float64Array(m);
-    for (let i = 0; i < m; i++) { const a = Av[i]; for (let k = 0; k < m; k++) w[k] += A[i * m + k] * a; }
+    for (let i = 0; i < m; i++) {
+      const a = Av[i];
+      for (let k = 0; k < m; k++) w[k] += A[i * m + k] * a;
+    }
     let norm = 0;
     for (let k = 0; k < m; k++) norm += w[k] * w[k];
     norm = Math.sqrt(norm);
@@ -51,11 +58,22 @@ export function operatorNorm(A: FloatArray, m: number, scale = 1, iterations = 5
   return sigma * Math.abs(scale);
 }
 
-export function paramMetrics(spec: ModelSpec, W: FloatArray, U: FloatArray, W0: FloatArray, U0: FloatArray, projection: Projection): ParamMetrics {
+export function paramMetrics(
+  spec: ModelSpec,
+  W: FloatArray,
+  U: FloatArray,
+  W0: FloatArray,
+  U0: FloatArray,
+  projection: Projection,
+): ParamMetrics {
   const { m } = spec;
   const dist2 = neuronDistancesSq(spec, W, U, W0, U0);
-  let total = 0, maxD2 = 0;
-  for (let i = 0; i < m; i++) { total += dist2[i]; if (dist2[i] > maxD2) maxD2 = dist2[i]; }
+  let total = 0,
+    maxD2 = 0;
+  for (let i = 0; i < m; i++) {
+    total += dist2[i];
+    if (dist2[i] > maxD2) maxD2 = dist2[i];
+  }
   let boundaryFraction: number | null = null;
   if (projection.kind === 'maxnorm') {
     const radius = projection.rho / Math.sqrt(m);

@@ -99,10 +99,13 @@ export class Trainer implements Disposable {
     this.data = data;
     const { batchSize } = this.options;
     if (batchSize > data.n) {
-      throw new ValidationError(`train options: field 'batchSize': ${batchSize} exceeds the number of sequences n = ${data.n}`);
+      throw new ValidationError(
+        `train options: field 'batchSize': ${batchSize} exceeds the number of sequences n = ${data.n}`,
+      );
     }
     const budget = init.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
-    if (!(budget > 0)) throw new ValidationError(`trainer: memoryBudget must be a positive number of bytes, got ${budget}`);
+    if (!(budget > 0))
+      throw new ValidationError(`trainer: memoryBudget must be a positive number of bytes, got ${budget}`);
     const spec = init.params.spec;
     // GD needs every sequence at once; SGD holds at most the budget (or one batch, if larger).
     const rows = batchSize === 0 ? data.n : rowsForBudget(spec, data.n, data.T, budget, batchSize);
@@ -111,7 +114,8 @@ export class Trainer implements Disposable {
     this.network = init.backend.network(init.params);
     try {
       this.trainData = new ChunkedData(this.network, data, rows);
-      if (init.test) this.testData = new ChunkedData(this.network, init.test, rowsForBudget(spec, init.test.n, init.test.T, budget));
+      if (init.test)
+        this.testData = new ChunkedData(this.network, init.test, rowsForBudget(spec, init.test.n, init.test.T, budget));
     } catch (err) {
       this.free();
       throw err;
@@ -125,7 +129,8 @@ export class Trainer implements Disposable {
     if (!Number.isSafeInteger(r.step) || r.step < 0 || r.step > this.options.steps) {
       throw new ValidationError(`resume: step must be an integer in [0, steps = ${this.options.steps}], got ${r.step}`);
     }
-    if (!Number.isFinite(r.lossSum)) throw new ValidationError(`resume: lossSum must be a finite number, got ${r.lossSum}`);
+    if (!Number.isFinite(r.lossSum))
+      throw new ValidationError(`resume: lossSum must be a finite number, got ${r.lossSum}`);
     this.step = r.step;
     this.lossSum = r.lossSum;
     for (const rec of r.records ?? []) if (rec.step < r.step) this.records.push(rec);
@@ -134,7 +139,10 @@ export class Trainer implements Disposable {
     if (batchSize > 0) {
       let skip = r.step * batchSize;
       while (skip > 0) {
-        if (this.orderPos >= this.order.length) { this.order = permutation(this.data.n, this.batchRng); this.orderPos = 0; }
+        if (this.orderPos >= this.order.length) {
+          this.order = permutation(this.data.n, this.batchRng);
+          this.orderPos = 0;
+        }
         const take = Math.min(skip, this.order.length - this.orderPos);
         this.orderPos += take;
         skip -= take;
@@ -148,19 +156,28 @@ export class Trainer implements Disposable {
   }
 
   /** True when mini-batch SGD streams the data through a workspace smaller than n (memory independent of n). */
-  get streamed(): boolean { return this.streaming; }
+  get streamed(): boolean {
+    return this.streaming;
+  }
 
-  get spec() { return this.network.spec; }
+  get spec() {
+    return this.network.spec;
+  }
 
   /** Float64 copies of the current parameters (and Theta(0)). */
-  params(): ModelParams { return this.network.params(); }
+  params(): ModelParams {
+    return this.network.params();
+  }
 
   private nextBatchIndices(steps: number): Uint32Array {
     const size = this.options.batchSize;
     const n = this.data.n;
     const out = new Uint32Array(steps * size);
     for (let k = 0; k < out.length; k++) {
-      if (this.orderPos >= this.order.length) { this.order = permutation(n, this.batchRng); this.orderPos = 0; }
+      if (this.orderPos >= this.order.length) {
+        this.order = permutation(n, this.batchRng);
+        this.orderPos = 0;
+      }
       out[k] = this.order[this.orderPos++];
     }
     return out;
@@ -243,7 +260,8 @@ export class Trainer implements Disposable {
   }
 
   private lastFiniteRisk(): number {
-    for (let i = this.records.length - 1; i >= 0; i--) if (Number.isFinite(this.records[i].risk)) return this.records[i].risk;
+    for (let i = this.records.length - 1; i >= 0; i--)
+      if (Number.isFinite(this.records[i].risk)) return this.records[i].risk;
     return Number.NaN;
   }
 
@@ -261,10 +279,16 @@ export class Trainer implements Disposable {
     const act = activations[this.spec.activation];
     if (act.smooth) {
       try {
-        const b = bounds({ activation: this.spec.activation, alpha: Math.abs(this.spec.alpha), T: this.data.T, m: this.spec.m, n: this.data.n });
+        const b = bounds({
+          activation: this.spec.activation,
+          alpha: Math.abs(this.spec.alpha),
+          T: this.data.T,
+          m: this.spec.m,
+          n: this.data.n,
+        });
         hint = `; the theory's etaMax for this setting is ${b.etaMax.toPrecision(4)} (our derived constant, conservative)`;
       } catch {
-        hint = '; the theory\'s etaMax cannot be evaluated in float64 here (long-memory regime): try a much smaller eta';
+        hint = "; the theory's etaMax cannot be evaluated in float64 here (long-memory regime): try a much smaller eta";
       }
     } else {
       hint = `; the theory gives no etaMax for '${this.spec.activation}' (outside its smooth activations): try a smaller eta`;
@@ -272,7 +296,8 @@ export class Trainer implements Disposable {
     const last = Number.isFinite(lastRisk)
       ? `last finite risk ${lastRisk}`
       : 'no finite risk at all (the loss is not finite at the initialization: check the scale of the data and parameters)';
-    this.message = `training diverged at step ${this.step}: the loss or gradient became NaN/Infinity ` +
+    this.message =
+      `training diverged at step ${this.step}: the loss or gradient became NaN/Infinity ` +
       `(eta = ${this.options.eta}); ${last}${hint}. The parameters are the last finite ones.`;
     this.pending = null;
   }
@@ -301,7 +326,12 @@ export class Trainer implements Disposable {
   }
 
   result(): TrainResult {
-    return { status: this.status === 'running' ? 'aborted' : this.status, message: this.message, records: this.records, steps: this.step };
+    return {
+      status: this.status === 'running' ? 'aborted' : this.status,
+      message: this.message,
+      records: this.records,
+      steps: this.step,
+    };
   }
 
   /** Releases the network and workspaces (wasm memory); calling it again is harmless. */
@@ -310,12 +340,15 @@ export class Trainer implements Disposable {
     this.trainData?.free();
     this.network?.free();
   }
-  [Symbol.dispose](): void { this.free(); }
+  [Symbol.dispose](): void {
+    this.free();
+  }
 }
 
 /** Copies rows `indices` (each `width` values) of `src` consecutively into a new array of the same type. */
 function stage(src: FloatArray, indices: Uint32Array, width: number): FloatArray {
-  const out = src instanceof Float32Array ? new Float32Array(indices.length * width) : new Float64Array(indices.length * width);
+  const out =
+    src instanceof Float32Array ? new Float32Array(indices.length * width) : new Float64Array(indices.length * width);
   for (let k = 0; k < indices.length; k++) {
     const j = indices[k];
     out.set(src.subarray(j * width, (j + 1) * width), k * width);

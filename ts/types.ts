@@ -46,10 +46,7 @@ export interface Dataset {
 }
 
 /** Projection after every step (MODEL.md section 6). */
-export type Projection =
-  | { kind: 'none' }
-  | { kind: 'maxnorm'; rho: number }
-  | { kind: 'l2'; rho: number };
+export type Projection = { kind: 'none' } | { kind: 'maxnorm'; rho: number } | { kind: 'l2'; rho: number };
 
 export const wLength = (spec: ModelSpec): number => (spec.recurrence === 'dense' ? spec.m * spec.m : spec.m);
 export const uLength = (spec: ModelSpec): number => spec.m * spec.d;

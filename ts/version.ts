@@ -12,8 +12,17 @@ export interface RunInfo {
 }
 
 export function runInfo(backend: Backend): RunInfo {
-  const runtime = typeof process !== 'undefined' && process.versions?.node
-    ? `node ${process.versions.node}`
-    : typeof navigator !== 'undefined' ? navigator.userAgent : 'unknown';
-  return { package: 'rnn-gd', version: PACKAGE_VERSION, backend: backend.description, runtime, date: new Date().toISOString() };
+  const runtime =
+    typeof process !== 'undefined' && process.versions?.node
+      ? `node ${process.versions.node}`
+      : typeof navigator !== 'undefined'
+        ? navigator.userAgent
+        : 'unknown';
+  return {
+    package: 'rnn-gd',
+    version: PACKAGE_VERSION,
+    backend: backend.description,
+    runtime,
+    date: new Date().toISOString(),
+  };
 }

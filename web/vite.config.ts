@@ -11,7 +11,12 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
-  resolve: { alias: [{ find: /^rnn-gd$/, replacement: repo }, { find: /^rnn-gd\/(.*)$/, replacement: `${repo}dist/$1.js` }] },
+  resolve: {
+    alias: [
+      { find: /^rnn-gd$/, replacement: repo },
+      { find: /^rnn-gd\/(.*)$/, replacement: `${repo}dist/$1.js` },
+    ],
+  },
   worker: { format: 'es' },
   build: {
     outDir: 'dist',

@@ -24,7 +24,15 @@ export const CASES = [
 ].map((c) => ({ ...c, flops: c.kind === 'gram' ? gramFlops(c) : stepFlops(c) }));
 
 /** The data-parallel case (issue 7, "many cores for one run"). */
-export const PARALLEL_CASE = { name: 'dense-256-n4096', kind: 'step', recurrence: 'dense', m: 256, d: 8, T: 50, n: 4096 };
+export const PARALLEL_CASE = {
+  name: 'dense-256-n4096',
+  kind: 'step',
+  recurrence: 'dense',
+  m: 256,
+  d: 8,
+  T: 50,
+  n: 4096,
+};
 PARALLEL_CASE.flops = stepFlops(PARALLEL_CASE);
 
 /** The step every backend runs: full-batch GD with the max-norm projection (MODEL.md section 6). */
@@ -39,7 +47,10 @@ export const ALPHA = 1;
  * backend (float32 or float64) starts from exactly the same numbers.
  */
 export function benchParams(c) {
-  const p = initialize({ recurrence: c.recurrence, activation: 'tanh', readout: 'final', m: c.m, d: c.d, alpha: ALPHA }, { seed: `bench-${c.name}` });
+  const p = initialize(
+    { recurrence: c.recurrence, activation: 'tanh', readout: 'final', m: c.m, d: c.d, alpha: ALPHA },
+    { seed: `bench-${c.name}` },
+  );
   const rng = makeRng(`bench-${c.name}`, 'perturb');
   for (let i = 0; i < p.W.length; i++) p.W[i] = Math.fround(p.W[i] + 0.3 * rng.normal());
   for (let i = 0; i < p.U.length; i++) p.U[i] = Math.fround(p.U[i] + 0.3 * rng.normal());

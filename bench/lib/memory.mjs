@@ -21,7 +21,15 @@ export async function measureMemory(mod, backendName, cases) {
     ws.train(1, 1e-3, { kind: 'none' }); // reserves the per-chunk record buffers
     const b3 = bytes();
     live.push(ws, net);
-    out.push({ case: c.name, backend: backendName, network: b1 - b0, workspace: b2 - b1, firstTrain: b3 - b2, bytes: b3 - b0, memoryAfter: b3 });
+    out.push({
+      case: c.name,
+      backend: backendName,
+      network: b1 - b0,
+      workspace: b2 - b1,
+      firstTrain: b3 - b2,
+      bytes: b3 - b0,
+      memoryAfter: b3,
+    });
   }
   for (const o of live) o.free();
   return out;

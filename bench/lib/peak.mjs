@@ -6,9 +6,13 @@
  */
 import { wasmModule } from './rnn-gd.mjs';
 
-const M = 512, N = 256, K = 256;
+const M = 512,
+  N = 256,
+  K = 256;
 export const PEAK_CASE = {
-  name: 'peak', kind: 'peak', flops: 2 * M * N * K,
+  name: 'peak',
+  kind: 'peak',
+  flops: 2 * M * N * K,
   note: `rnn-core GEMM ${M}×${K} · ${K}×${N} (SIMD128), ms per product`,
 };
 

@@ -3,7 +3,8 @@ import { wasmBackend } from '../../dist/backend/wasm-backend.js';
 import { benchData, benchParams, ETA, PROJECTION } from './cases.mjs';
 
 const c = JSON.parse(process.argv[2]);
-let net = null, ws = null;
+let net = null,
+  ws = null;
 process.on('message', async (m) => {
   try {
     if (m.cmd === 'ready') {
@@ -21,7 +22,8 @@ process.on('message', async (m) => {
       if (r.completed !== m.k) throw new Error(`wasm-relaxed ${c.name}: stopped after ${r.completed}/${m.k} steps`);
       process.send({ value: r.losses[m.k - 1], cpuMs: (cpu.user + cpu.system) / 1000 });
     } else if (m.cmd === 'free') {
-      ws.free(); net.free();
+      ws.free();
+      net.free();
       process.send({ value: null });
     }
   } catch (err) {

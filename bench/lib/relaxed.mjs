@@ -11,11 +11,26 @@ const CHILD = new URL('./relaxed-child.mjs', import.meta.url);
 
 export async function relaxedRunner(c) {
   if (!wasmBuilt('relaxed')) return null;
-  const child = fork(CHILD, [JSON.stringify(c)], { execArgv: ['--experimental-wasm-relaxed-simd'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(CHILD, [JSON.stringify(c)], {
+    execArgv: ['--experimental-wasm-relaxed-simd'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   let pending = null;
-  child.on('message', (m) => { const p = pending; pending = null; if (m.error) p?.reject(new Error(m.error)); else p?.resolve(m); });
-  child.on('exit', (code) => { pending?.reject(new Error(`wasm-relaxed child exited (${code})`)); pending = null; });
-  const call = (msg) => new Promise((resolve, reject) => { pending = { resolve, reject }; child.send(msg); });
+  child.on('message', (m) => {
+    const p = pending;
+    pending = null;
+    if (m.error) p?.reject(new Error(m.error));
+    else p?.resolve(m);
+  });
+  child.on('exit', (code) => {
+    pending?.reject(new Error(`wasm-relaxed child exited (${code})`));
+    pending = null;
+  });
+  const call = (msg) =>
+    new Promise((resolve, reject) => {
+      pending = { resolve, reject };
+      child.send(msg);
+    });
   await call({ cmd: 'ready' });
   const runner = {
     lastCpuMs: null,
@@ -25,7 +40,10 @@ export async function relaxedRunner(c) {
       runner.lastCpuMs = r.cpuMs;
       return r.value;
     },
-    free: async () => { await call({ cmd: 'free' }).catch(() => {}); child.disconnect(); },
+    free: async () => {
+      await call({ cmd: 'free' }).catch(() => {});
+      child.disconnect();
+    },
   };
   return runner;
 }

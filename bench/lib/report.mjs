@@ -31,48 +31,93 @@ export function targets(results, { pairedSpeedup, peakFraction }) {
     add(`${c}: wasm-simd vs tfjs-cpu`, 40, pairedSpeedup(c, 'wasm-simd', 'tfjs-cpu'));
   }
   add('diag-512: wasm-simd vs tfjs-wasm', 10, pairedSpeedup('diag-512', 'wasm-simd', 'tfjs-wasm'));
-  add('dense-256-n4096: 2 workers vs 1 (wasm-simd)', 1.7, pairedSpeedup('dense-256-n4096', 'wasm-simd-parallel-2', 'wasm-simd'));
+  add(
+    'dense-256-n4096: 2 workers vs 1 (wasm-simd)',
+    1.7,
+    pairedSpeedup('dense-256-n4096', 'wasm-simd-parallel-2', 'wasm-simd'),
+  );
   return out;
 }
 
-const fmtMs = (ms) => (ms == null ? '—' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`);
+const fmtMs = (ms) =>
+  ms == null
+    ? '—'
+    : ms >= 1000
+      ? `${(ms / 1000).toFixed(2)} s`
+      : ms >= 10
+        ? `${ms.toFixed(1)} ms`
+        : `${ms.toFixed(2)} ms`;
 const fmtG = (g) => (g == null ? '—' : g >= 10 ? g.toFixed(1) : g.toFixed(2));
 const fmtX = (x) => (x == null ? '—' : x >= 10 ? `${x.toFixed(0)}×` : `${x.toFixed(2)}×`);
 
 export function markdown({ machine, results, checks, memory, targets: tg, notes, durationS }) {
   const lines = [];
   lines.push(`# rnn-gd benchmark`, '');
-  lines.push(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.platform}; wasm: ${Object.entries(machine.wasmFeatures).map(([k, v]) => `${k} ${v}`).join(', ')}. ` +
-    `One process run of ${durationS.toFixed(0)} s, ${machine.date}; load average (1 min) ${machine.loadAverage?.start?.[0] ?? '?'} at the start, ${machine.loadAverage?.end?.[0] ?? '?'} at the end (other work on the machine). ` +
-    'Time per full-batch GD step (ntk-512: per Gram matrix), median of the repetitions; cpu = CPU time of the process per step (all its threads).', '');
+  lines.push(
+    `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.platform}; wasm: ${Object.entries(
+      machine.wasmFeatures,
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}. ` +
+      `One process run of ${durationS.toFixed(0)} s, ${machine.date}; load average (1 min) ${machine.loadAverage?.start?.[0] ?? '?'} at the start, ${machine.loadAverage?.end?.[0] ?? '?'} at the end (other work on the machine). ` +
+      'Time per full-batch GD step (ntk-512: per Gram matrix), median of the repetitions; cpu = CPU time of the process per step (all its threads).',
+    '',
+  );
   const cases = [...new Set(results.map((r) => r.case))].filter((c) => c !== 'peak');
-  lines.push('| case | backend | ms/step | GFLOP/s | cpu ms/step | reps | wasm-simd is × faster | note |', '|---|---|---:|---:|---:|---:|---:|---|');
+  lines.push(
+    '| case | backend | ms/step | GFLOP/s | cpu ms/step | reps | wasm-simd is × faster | note |',
+    '|---|---|---:|---:|---:|---:|---:|---|',
+  );
   for (const c of cases) {
     const simd = get(results, c, 'wasm-simd');
     for (const r of results.filter((x) => x.case === c)) {
       const x = simd && r.msPerStep != null && r.backend !== 'wasm-simd' ? r.msPerStep / simd.msPerStep : null;
-      lines.push(`| ${c} | ${r.backend} | ${fmtMs(r.msPerStep)} | ${fmtG(r.gflops)} | ${r.cpuMsPerStep == null ? '—' : fmtMs(r.cpuMsPerStep).replace(' ms', '')} | ${r.reps ?? '—'} | ${fmtX(x)} | ${r.note ?? ''} |`);
+      lines.push(
+        `| ${c} | ${r.backend} | ${fmtMs(r.msPerStep)} | ${fmtG(r.gflops)} | ${r.cpuMsPerStep == null ? '—' : fmtMs(r.cpuMsPerStep).replace(' ms', '')} | ${r.reps ?? '—'} | ${fmtX(x)} | ${r.note ?? ''} |`,
+      );
     }
   }
   const peak = results.find((r) => r.case === 'peak');
-  if (peak) lines.push(`| peak | peak | ${fmtMs(peak.msPerStep)} | ${fmtG(peak.gflops)} | | ${peak.reps ?? '—'} | | ${peak.note ?? ''}; best sample ${fmtG(peak.bestGflops)} GFLOP/s |`);
-  lines.push('', '## Targets (issue 7), ratios from this run', '',
-    'Each ratio is the median over rounds of the ratio within a round (the entries of one case run back to back, right after a `peak` sample).', '',
-    '| target | needed | measured | |', '|---|---:|---:|---|');
+  if (peak)
+    lines.push(
+      `| peak | peak | ${fmtMs(peak.msPerStep)} | ${fmtG(peak.gflops)} | | ${peak.reps ?? '—'} | | ${peak.note ?? ''}; best sample ${fmtG(peak.bestGflops)} GFLOP/s |`,
+    );
+  lines.push(
+    '',
+    '## Targets (issue 7), ratios from this run',
+    '',
+    'Each ratio is the median over rounds of the ratio within a round (the entries of one case run back to back, right after a `peak` sample).',
+    '',
+    '| target | needed | measured | |',
+    '|---|---:|---:|---|',
+  );
   for (const t of tg) {
     const v = t.value == null ? '—' : t.threshold < 1 ? `${(100 * t.value).toFixed(0)}%` : fmtX(t.value);
     const need = t.threshold < 1 ? `≥ ${(100 * t.threshold).toFixed(0)}%` : `≥ ${t.threshold}×`;
     lines.push(`| ${t.target} | ${need} | ${v} | ${t.status} |`);
   }
   if (checks?.length) {
-    lines.push('', '## Same numbers: loss before and after the first step (same Θ₀, same data), relative difference to the reference (≤ 1e-3 required)', '',
-      '| case | backend | vs | loss(Θ₀) | rel. diff | loss(Θ₁) | rel. diff | |', '|---|---|---|---:|---:|---:|---:|---|');
+    lines.push(
+      '',
+      '## Same numbers: loss before and after the first step (same Θ₀, same data), relative difference to the reference (≤ 1e-3 required)',
+      '',
+      '| case | backend | vs | loss(Θ₀) | rel. diff | loss(Θ₁) | rel. diff | |',
+      '|---|---|---|---:|---:|---:|---:|---|',
+    );
     for (const k of checks) {
-      lines.push(`| ${k.case} | ${k.backend} | ${k.reference ?? ''} | ${k.loss0?.toPrecision(7) ?? '—'} | ${k.rel0?.toExponential(1) ?? '—'} | ${k.loss1?.toPrecision(7) ?? '—'} | ${k.rel1?.toExponential(1) ?? '—'} | ${k.ok == null ? 'n/a' : k.ok ? 'ok' : 'MISMATCH'} |`);
+      lines.push(
+        `| ${k.case} | ${k.backend} | ${k.reference ?? ''} | ${k.loss0?.toPrecision(7) ?? '—'} | ${k.rel0?.toExponential(1) ?? '—'} | ${k.loss1?.toPrecision(7) ?? '—'} | ${k.rel1?.toExponential(1) ?? '—'} | ${k.ok == null ? 'n/a' : k.ok ? 'ok' : 'MISMATCH'} |`,
+      );
     }
   }
   if (memory?.length) {
-    lines.push('', '## Memory: wasm memory growth when a network + workspace is created (64 KiB pages)', '', '| case | backend | bytes | MiB |', '|---|---|---:|---:|');
+    lines.push(
+      '',
+      '## Memory: wasm memory growth when a network + workspace is created (64 KiB pages)',
+      '',
+      '| case | backend | bytes | MiB |',
+      '|---|---|---:|---:|',
+    );
     for (const m of memory) lines.push(`| ${m.case} | ${m.backend} | ${m.bytes} | ${(m.bytes / 2 ** 20).toFixed(2)} |`);
   }
   if (notes?.length) lines.push('', '## Notes', '', ...notes.map((n) => `- ${n}`));

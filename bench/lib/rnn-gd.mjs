@@ -10,20 +10,26 @@ const backends = new Map();
 /** The Backend object behind a bench backend name (cached; null when the wasm build is absent). */
 export async function rnnBackend(name) {
   if (!backends.has(name)) {
-    backends.set(name, (async () => {
-      switch (name) {
-        case 'ts': return tsBackend();
-        case 'ts-f32': return tsBackend({ dtype: 'float32' });
-        case 'wasm-simd':
-        case 'wasm-scalar': {
-          const flavor = name.slice(5);
-          if (!wasmBuilt(flavor)) return null;
-          const { wasmBackend } = await import('../../dist/backend/wasm-backend.js');
-          return wasmBackend(flavor);
+    backends.set(
+      name,
+      (async () => {
+        switch (name) {
+          case 'ts':
+            return tsBackend();
+          case 'ts-f32':
+            return tsBackend({ dtype: 'float32' });
+          case 'wasm-simd':
+          case 'wasm-scalar': {
+            const flavor = name.slice(5);
+            if (!wasmBuilt(flavor)) return null;
+            const { wasmBackend } = await import('../../dist/backend/wasm-backend.js');
+            return wasmBackend(flavor);
+          }
+          default:
+            throw new Error(`unknown rnn-gd backend ${name}`);
         }
-        default: throw new Error(`unknown rnn-gd backend ${name}`);
-      }
-    })());
+      })(),
+    );
   }
   return backends.get(name);
 }
@@ -59,9 +65,13 @@ export async function rnnRunner(name, c) {
     loss: () => ws.forward().loss,
     step(k) {
       const r = ws.train(k, ETA, PROJECTION);
-      if (r.completed !== k) throw new Error(`${name} ${c.name}: training stopped after ${r.completed}/${k} steps (non-finite loss)`);
+      if (r.completed !== k)
+        throw new Error(`${name} ${c.name}: training stopped after ${r.completed}/${k} steps (non-finite loss)`);
       return r.losses[k - 1];
     },
-    free() { ws.free(); net.free(); },
+    free() {
+      ws.free();
+      net.free();
+    },
   };
 }

@@ -22,7 +22,8 @@ tf.env().set('PROD', true);
 
 /** Makes `which` ('cpu' | 'wasm') the active tfjs backend. */
 export async function useTfBackend(which) {
-  if (tf.getBackend() !== which && !(await tf.setBackend(which))) throw new Error(`tfjs backend ${which} failed to initialize`);
+  if (tf.getBackend() !== which && !(await tf.setBackend(which)))
+    throw new Error(`tfjs backend ${which} failed to initialize`);
   await tf.ready();
 }
 
@@ -66,21 +67,24 @@ export async function tfjsRunner(which, c) {
     return tf.div(tf.sum(tf.square(tf.sub(f, y))), 2 * n);
   };
 
-  const step = () => tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(lossFn, [W, U]);
-    const dW = tf.sub(tf.sub(W, tf.mul(grads[W.name], ETA)), W0);
-    const dU = tf.sub(tf.sub(U, tf.mul(grads[U.name], ETA)), U0);
-    // Max-norm projection, per neuron: theta_i <- theta_i(0) + d_i min(1, radius / ||d_i||).
-    const dist2 = tf.add(dense ? tf.sum(tf.square(dW), 1) : tf.square(dW), tf.sum(tf.square(dU), 1));
-    const factor = tf.minimum(1, tf.div(radius, tf.maximum(tf.sqrt(dist2), 1e-30)));
-    const col = tf.expandDims(factor, 1);
-    W.assign(tf.add(W0, tf.mul(dW, dense ? col : factor)));
-    U.assign(tf.add(U0, tf.mul(dU, col)));
-    return value;
-  });
+  const step = () =>
+    tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(lossFn, [W, U]);
+      const dW = tf.sub(tf.sub(W, tf.mul(grads[W.name], ETA)), W0);
+      const dU = tf.sub(tf.sub(U, tf.mul(grads[U.name], ETA)), U0);
+      // Max-norm projection, per neuron: theta_i <- theta_i(0) + d_i min(1, radius / ||d_i||).
+      const dist2 = tf.add(dense ? tf.sum(tf.square(dW), 1) : tf.square(dW), tf.sum(tf.square(dU), 1));
+      const factor = tf.minimum(1, tf.div(radius, tf.maximum(tf.sqrt(dist2), 1e-30)));
+      const col = tf.expandDims(factor, 1);
+      W.assign(tf.add(W0, tf.mul(dW, dense ? col : factor)));
+      U.assign(tf.add(U0, tf.mul(dU, col)));
+      return value;
+    });
 
   return {
-    async activate() { await useTfBackend(which); },
+    async activate() {
+      await useTfBackend(which);
+    },
     loss: () => {
       const v = tf.tidy(lossFn);
       const out = v.dataSync()[0];
@@ -96,6 +100,8 @@ export async function tfjsRunner(which, c) {
       }
       return last;
     },
-    free() { tf.dispose([W, U, W0, U0, cvec, y, ...xs]); },
+    free() {
+      tf.dispose([W, U, W0, U0, cvec, y, ...xs]);
+    },
   };
 }

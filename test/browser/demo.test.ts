@@ -5,12 +5,36 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifact, haveChromium, haveWebBuild, launch, measureResponsiveness, percentile, REPO, serve, watchErrors, type StaticServer } from './helpers.js';
+import {
+  artifact,
+  haveChromium,
+  haveWebBuild,
+  launch,
+  measureResponsiveness,
+  percentile,
+  REPO,
+  serve,
+  watchErrors,
+  type StaticServer,
+} from './helpers.js';
 
-interface Rec { step: number; risk: number; testRisk?: number; rhoEff: number; memoryFactor: number }
+interface Rec {
+  step: number;
+  risk: number;
+  testRisk?: number;
+  rhoEff: number;
+  memoryFactor: number;
+}
 declare global {
   interface Window {
-    rnnGdDemo: { phase(): string; step(): number; records(): Rec[]; info(): { backend: string; wasmSource: string } | null; config(): Record<string, unknown>; predictions(): unknown };
+    rnnGdDemo: {
+      phase(): string;
+      step(): number;
+      records(): Rec[];
+      info(): { backend: string; wasmSource: string } | null;
+      config(): Record<string, unknown>;
+      predictions(): unknown;
+    };
   }
 }
 
@@ -18,7 +42,8 @@ const phase = (page: Page) => page.evaluate(() => window.rnnGdDemo.phase());
 const records = (page: Page) => page.evaluate(() => window.rnnGdDemo.records());
 const waitPhase = (page: Page, p: string, timeout = 60_000) =>
   page.waitForFunction((want) => window.rnnGdDemo.phase() === want, p, { timeout, polling: 50 });
-const hash = (c: Record<string, string | number>) => '#' + new URLSearchParams(Object.entries(c).map(([k, v]) => [k, String(v)])).toString();
+const hash = (c: Record<string, string | number>) =>
+  '#' + new URLSearchParams(Object.entries(c).map(([k, v]) => [k, String(v)])).toString();
 
 describe.skipIf(!haveChromium || !haveWebBuild)('demo page', () => {
   let server: StaticServer;
@@ -42,10 +67,22 @@ describe.skipIf(!haveChromium || !haveWebBuild)('demo page', () => {
     await expect.poll(() => phase(page)).toBe('idle');
     expect(await page.title()).toContain('rnn-gd');
     // Every control is reachable by its accessible name.
-    for (const name of ['System', 'Recurrence', 'Width m', 'Scale α', 'Length T', 'Step size η', 'Projection radius ρ', 'Steps τ', 'Sequences n', 'Seed']) {
+    for (const name of [
+      'System',
+      'Recurrence',
+      'Width m',
+      'Scale α',
+      'Length T',
+      'Step size η',
+      'Projection radius ρ',
+      'Steps τ',
+      'Sequences n',
+      'Seed',
+    ]) {
       expect(await page.getByLabel(name, { exact: true }).count(), name).toBe(1);
     }
-    for (const name of ['Start', 'Pause', 'Reset', 'new seed']) expect(await page.getByRole('button', { name }).count(), name).toBe(1);
+    for (const name of ['Start', 'Pause', 'Reset', 'new seed'])
+      expect(await page.getByRole('button', { name }).count(), name).toBe(1);
     expect(await page.getByRole('status').first().textContent()).toBe('Ready.');
     const systems = await page.locator('#system option').allTextContents();
     expect(systems).toEqual(['transport', 'dense-teacher', 'linear-filter', 'delay', 'narma10', 'teacher-rnn']);
@@ -61,7 +98,8 @@ describe.skipIf(!haveChromium || !haveWebBuild)('demo page', () => {
     expect(recs.length).toBeGreaterThan(100);
     expect(recs[0].step).toBe(0);
     expect(recs[recs.length - 1].step).toBe(900);
-    const first = recs[0], last = recs[recs.length - 1];
+    const first = recs[0],
+      last = recs[recs.length - 1];
     expect(last.risk).toBeLessThan(0.05 * first.risk);
     expect(last.testRisk!).toBeLessThan(0.1 * first.testRisk!);
     for (const r of recs) expect(r.rhoEff).toBeLessThanOrEqual(10 * (1 + 1e-5));
@@ -106,10 +144,14 @@ describe.skipIf(!haveChromium || !haveWebBuild)('demo page', () => {
     await page?.close();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     errors = watchErrors(page);
-    await page.goto(`${server.url}/index.html${hash({ system: 'teacher-rnn', recurrence: 'dense', m: 192, T: 20, n: 256, steps: 50_000, eta: 0.05, rho: 0, seed: 3 })}`);
+    await page.goto(
+      `${server.url}/index.html${hash({ system: 'teacher-rnn', recurrence: 'dense', m: 192, T: 20, n: 256, steps: 50_000, eta: 0.05, rho: 0, seed: 3 })}`,
+    );
     await expect.poll(() => phase(page)).toBe('idle');
     const idle = await page.evaluate(measureResponsiveness, 1000);
-    console.log(`[demo] idle page: frame gap p95 ${percentile(idle.frames, 0.95).toFixed(1)} ms; setTimeout(0) latency p95 ${percentile(idle.timers, 0.95).toFixed(1)} ms`);
+    console.log(
+      `[demo] idle page: frame gap p95 ${percentile(idle.frames, 0.95).toFixed(1)} ms; setTimeout(0) latency p95 ${percentile(idle.timers, 0.95).toFixed(1)} ms`,
+    );
     await page.getByRole('button', { name: 'Start' }).click();
     await waitPhase(page, 'running');
     const step = () => page.evaluate(() => window.rnnGdDemo.step());
@@ -117,9 +159,13 @@ describe.skipIf(!haveChromium || !haveWebBuild)('demo page', () => {
     const stepBefore = await step();
     const probe = await page.evaluate(measureResponsiveness, 2500);
     const stepAfter = await step();
-    const frameP95 = percentile(probe.frames, 0.95), frameMax = Math.max(...probe.frames);
-    const timerP95 = percentile(probe.timers, 0.95), timerMax = Math.max(...probe.timers);
-    console.log(`[demo] while training (${stepAfter - stepBefore} steps in 2.5 s): frames ${probe.frames.length}, gap p95 ${frameP95.toFixed(1)} ms, max ${frameMax.toFixed(1)} ms; setTimeout(0) latency p95 ${timerP95.toFixed(1)} ms, max ${timerMax.toFixed(1)} ms`);
+    const frameP95 = percentile(probe.frames, 0.95),
+      frameMax = Math.max(...probe.frames);
+    const timerP95 = percentile(probe.timers, 0.95),
+      timerMax = Math.max(...probe.timers);
+    console.log(
+      `[demo] while training (${stepAfter - stepBefore} steps in 2.5 s): frames ${probe.frames.length}, gap p95 ${frameP95.toFixed(1)} ms, max ${frameMax.toFixed(1)} ms; setTimeout(0) latency p95 ${timerP95.toFixed(1)} ms, max ${timerMax.toFixed(1)} ms`,
+    );
     expect(stepAfter).toBeGreaterThan(stepBefore);
     expect(probe.frames.length).toBeGreaterThan(60);
     expect(frameP95).toBeLessThan(50);
@@ -142,12 +188,14 @@ describe.skipIf(!haveChromium || !haveWebBuild)('demo page', () => {
     expect(errors).toEqual([]);
   });
 
-  it('invalid settings are reported in the page (form checks and the worker\'s validation)', async () => {
+  it("invalid settings are reported in the page (form checks and the worker's validation)", async () => {
     const p = await browser.newPage();
     const errs = watchErrors(p);
     await p.goto(`${server.url}/index.html${hash({ m: 7 })}`);
     await p.getByRole('button', { name: 'Start' }).click();
-    await expect.poll(() => p.getByRole('alert').textContent()).toMatch(/^Width m: (must be even|Please enter a valid value)/);
+    await expect
+      .poll(() => p.getByRole('alert').textContent())
+      .toMatch(/^Width m: (must be even|Please enter a valid value)/);
     expect(await p.evaluate(() => window.rnnGdDemo.phase())).toBe('idle');
     // Valid fields, but the delay system recalls x_{T-1-k} with k = 3 >= T: the package's validation answers from the worker.
     await p.getByLabel('Width m', { exact: true }).fill('32');
@@ -162,12 +210,20 @@ describe.skipIf(!haveChromium || !haveWebBuild)('demo page', () => {
   });
 
   it('fits a narrow screen (no horizontal scrolling)', async () => {
-    const narrow = await browser.newPage({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const narrow = await browser.newPage({
+      viewport: { width: 375, height: 812 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
     const errs = watchErrors(narrow);
     await narrow.goto(`${server.url}/index.html${hash({ steps: 300 })}`);
     await narrow.getByRole('button', { name: 'Start' }).click();
     await narrow.waitForFunction(() => window.rnnGdDemo.phase() === 'done', null, { timeout: 60_000 });
-    const { scrollWidth, innerWidth } = await narrow.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+    const { scrollWidth, innerWidth } = await narrow.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+    }));
     expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
     // Charts stack in one column, each as wide as the screen allows.
     const widths = await narrow.locator('svg').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));

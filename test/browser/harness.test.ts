@@ -10,14 +10,28 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timeDenseStep, type StepTiming } from '../../web/src/harness/dense-step.js';
 import type { ParityCase } from '../../web/src/harness/parity.js';
-import { artifact, haveChromium, haveWebBuild, launch, measureResponsiveness, REPO, serve, watchErrors, type StaticServer } from './helpers.js';
+import {
+  artifact,
+  haveChromium,
+  haveWebBuild,
+  launch,
+  measureResponsiveness,
+  REPO,
+  serve,
+  watchErrors,
+  type StaticServer,
+} from './helpers.js';
 
 interface Harness {
   info(): Promise<{ simd: boolean; flavor: string; source: string; backend: string; userAgent: string }>;
   parity(flavor?: 'simd' | 'scalar'): Promise<ParityCase[]>;
   denseStep(opts?: { warmup?: number; reps?: number }): Promise<StepTiming>;
 }
-declare global { interface Window { rnnGdHarness: Harness } }
+declare global {
+  interface Window {
+    rnnGdHarness: Harness;
+  }
+}
 
 const TIMING = { warmup: 5, reps: 25 };
 
@@ -34,11 +48,16 @@ describe.skipIf(!haveChromium || !haveWebBuild)('core in the browser (harness pa
     await server?.close();
   });
 
-  async function open(query = '', init?: () => void): Promise<{ page: Page; errors: string[]; wasmRequests: { url: string; type: string }[] }> {
+  async function open(
+    query = '',
+    init?: () => void,
+  ): Promise<{ page: Page; errors: string[]; wasmRequests: { url: string; type: string }[] }> {
     const page = await browser.newPage();
     const errors = watchErrors(page);
     const wasmRequests: { url: string; type: string }[] = [];
-    page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasmRequests.push({ url: r.url(), type: r.headers()['content-type'] ?? '' }); });
+    page.on('response', (r) => {
+      if (r.url().endsWith('.wasm')) wasmRequests.push({ url: r.url(), type: r.headers()['content-type'] ?? '' });
+    });
     if (init) await page.addInitScript(init);
     await page.goto(`${server.url}/harness.html${query}`);
     await page.waitForFunction(() => document.body.dataset.ready === 'true');
@@ -96,30 +115,47 @@ describe.skipIf(!haveChromium || !haveWebBuild)('core in the browser (harness pa
     const { page, errors } = await open();
     const info = await page.evaluate(() => window.rnnGdHarness.info());
     // Interleave browser and Node, three rounds; keep the fastest median of each (the least disturbed by other work on the machine).
-    const browserRuns: StepTiming[] = [], nodeRuns: StepTiming[] = [];
+    const browserRuns: StepTiming[] = [],
+      nodeRuns: StepTiming[] = [];
     const nodeBackend = await getBackend('wasm');
     for (let round = 0; round < 3; round++) {
       browserRuns.push(await page.evaluate((o) => window.rnnGdHarness.denseStep(o), TIMING));
       nodeRuns.push(timeDenseStep(nodeBackend, TIMING));
     }
     const best = (runs: StepTiming[]) => runs.reduce((a, b) => (b.medianMs < a.medianMs ? b : a));
-    const inPage = best(browserRuns), inNode = best(nodeRuns);
+    const inPage = best(browserRuns),
+      inNode = best(nodeRuns);
     // 'rnn-gd' resolved through the exports map's node condition (dist/node.js: the .wasm read with fs).
     expect((await loadWasm()).source).toBe('file');
     // Same starting loss: the same parameters and data in both runtimes.
     expect(Math.abs(inPage.loss0 - inNode.loss0) / inNode.loss0).toBeLessThan(1e-6);
     const report = {
       case: 'dense-128: m=128, d=8, T=20, n=256, one full-batch projected GD step (median ms)',
-      browser: { medianMs: inPage.medianMs, gflops: inPage.gflops, backend: inPage.backend, userAgent: info.userAgent, rounds: browserRuns.map((r) => r.medianMs) },
-      node: { medianMs: inNode.medianMs, gflops: inNode.gflops, backend: inNode.backend, wasmSource: (await loadWasm()).source, version: process.version, rounds: nodeRuns.map((r) => r.medianMs) },
+      browser: {
+        medianMs: inPage.medianMs,
+        gflops: inPage.gflops,
+        backend: inPage.backend,
+        userAgent: info.userAgent,
+        rounds: browserRuns.map((r) => r.medianMs),
+      },
+      node: {
+        medianMs: inNode.medianMs,
+        gflops: inNode.gflops,
+        backend: inNode.backend,
+        wasmSource: (await loadWasm()).source,
+        version: process.version,
+        rounds: nodeRuns.map((r) => r.medianMs),
+      },
       ratio: inPage.medianMs / inNode.medianMs,
       reps: TIMING.reps,
       date: new Date().toISOString(),
     };
     writeFileSync(artifact('speed.json'), JSON.stringify(report, null, 2) + '\n');
-    console.log(`[speed] dense reference step (m=128, d=8, T=20, n=256), median of ${TIMING.reps}: ` +
-      `browser ${inPage.medianMs.toFixed(2)} ms (${inPage.gflops.toFixed(1)} GFLOP/s, ${info.userAgent.match(/Chrome\/[\d.]+/)?.[0]}), ` +
-      `node ${inNode.medianMs.toFixed(2)} ms (${inNode.gflops.toFixed(1)} GFLOP/s, ${process.version}); browser/node = ${report.ratio.toFixed(2)}`);
+    console.log(
+      `[speed] dense reference step (m=128, d=8, T=20, n=256), median of ${TIMING.reps}: ` +
+        `browser ${inPage.medianMs.toFixed(2)} ms (${inPage.gflops.toFixed(1)} GFLOP/s, ${info.userAgent.match(/Chrome\/[\d.]+/)?.[0]}), ` +
+        `node ${inNode.medianMs.toFixed(2)} ms (${inNode.gflops.toFixed(1)} GFLOP/s, ${process.version}); browser/node = ${report.ratio.toFixed(2)}`,
+    );
     // Same wasm, same engine family (V8): within a factor of 2 either way.
     expect(report.ratio).toBeGreaterThan(0.5);
     expect(report.ratio).toBeLessThan(2);
@@ -131,7 +167,9 @@ describe.skipIf(!haveChromium || !haveWebBuild)('core in the browser (harness pa
     const { page } = await open();
     // Main-thread wasm work (about 10 steps, no worker) while the probe runs.
     const probe = await page.evaluate(async (measure) => {
-      const run = new Function(`return (${measure})`)() as (ms: number) => Promise<{ frames: number[]; timers: number[] }>;
+      const run = new Function(`return (${measure})`)() as (
+        ms: number,
+      ) => Promise<{ frames: number[]; timers: number[] }>;
       const p = run(1500);
       await new Promise((r) => setTimeout(r, 200));
       await window.rnnGdHarness.denseStep({ warmup: 0, reps: 20 });

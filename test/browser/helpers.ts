@@ -17,12 +17,21 @@ export const haveChromium = existsSync(CHROMIUM);
 export const haveWebBuild = existsSync(join(REPO, 'web', 'dist', 'index.html'));
 
 const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm', '.map': 'application/json',
-  '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
 };
 
-export interface StaticServer { url: string; close(): Promise<void> }
+export interface StaticServer {
+  url: string;
+  close(): Promise<void>;
+}
 
 /** Serves `mounts` (URL prefix -> directory) on 127.0.0.1, with the right MIME types (application/wasm). */
 export async function serve(mounts: Record<string, string>): Promise<StaticServer> {
@@ -30,18 +39,37 @@ export async function serve(mounts: Record<string, string>): Promise<StaticServe
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const mount = entries.find(([prefix]) => path.startsWith(prefix));
-    if (!mount) { res.writeHead(404).end(); return; }
+    if (!mount) {
+      res.writeHead(404).end();
+      return;
+    }
     const root = resolve(mount[1]);
     let file = normalize(join(root, path.slice(mount[0].length)));
-    if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
+    if (!file.startsWith(root)) {
+      res.writeHead(403).end();
+      return;
+    }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!existsSync(file)) { res.writeHead(404).end(); return; }
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    if (!existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()); }) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
 }
 
 /** Headless Debian chromium with the flags of shared/TOOLCHAIN.md (playwright gives it a fresh profile). */
@@ -49,8 +77,15 @@ export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -58,7 +93,9 @@ export function launch(): Promise<Browser> {
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
   return errors;
 }
 
@@ -78,13 +115,22 @@ export async function measureResponsiveness(ms: number): Promise<{ frames: numbe
   await Promise.all([
     new Promise<void>((done) => {
       let last = performance.now();
-      const tick = (t: number) => { frames.push(t - last); last = t; if (t < end) requestAnimationFrame(tick); else done(); };
+      const tick = (t: number) => {
+        frames.push(t - last);
+        last = t;
+        if (t < end) requestAnimationFrame(tick);
+        else done();
+      };
       requestAnimationFrame(tick);
     }),
     new Promise<void>((done) => {
       const next = () => {
         const t0 = performance.now();
-        setTimeout(() => { timers.push(performance.now() - t0); if (performance.now() < end) setTimeout(next, 10); else done(); }, 0);
+        setTimeout(() => {
+          timers.push(performance.now() - t0);
+          if (performance.now() < end) setTimeout(next, 10);
+          else done();
+        }, 0);
       };
       next();
     }),

@@ -23,20 +23,31 @@ describe.skipIf(!haveChromium || !haveBundle)('plain <script type="module">', ()
     await server?.close();
   });
 
-  for (const [file, source, wasmFetches] of [['plain-inline.html', 'inline', 0], ['plain-wasm-file.html', 'file', 1]] as const) {
+  for (const [file, source, wasmFetches] of [
+    ['plain-inline.html', 'inline', 0],
+    ['plain-wasm-file.html', 'file', 1],
+  ] as const) {
     it(`${file}: trains, the risk goes down (wasm source ${source})`, async () => {
       const page = await browser.newPage();
       const errors = watchErrors(page);
       const wasm: string[] = [];
-      page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasm.push(`${r.status()} ${r.headers()['content-type']} ${new URL(r.url()).pathname}`); });
+      page.on('response', (r) => {
+        if (r.url().endsWith('.wasm'))
+          wasm.push(`${r.status()} ${r.headers()['content-type']} ${new URL(r.url()).pathname}`);
+      });
       await page.goto(`${server.url}/${file}`);
       await page.waitForFunction(() => 'result' in window, null, { timeout: 30_000 });
-      const result = await page.evaluate(() => (window as unknown as { result: { status: string; backend: string; source: string; risks: number[] } }).result);
+      const result = await page.evaluate(
+        () =>
+          (window as unknown as { result: { status: string; backend: string; source: string; risks: number[] } })
+            .result,
+      );
       expect(result).toMatchObject({ status: 'completed', backend: 'wasm simd128 f32', source });
       expect(result.risks).toHaveLength(5);
       expect(result.risks[4]).toBeLessThan(0.5 * result.risks[0]);
       expect(wasm).toHaveLength(wasmFetches);
-      if (wasmFetches) expect(wasm[0]).toBe('200 application/wasm /node_modules/rnn-gd/dist/wasm-pkg/simd/rnn_wasm_bg.wasm');
+      if (wasmFetches)
+        expect(wasm[0]).toBe('200 application/wasm /node_modules/rnn-gd/dist/wasm-pkg/simd/rnn_wasm_bg.wasm');
       expect(errors).toEqual([]);
       await page.close();
     });

@@ -10,7 +10,13 @@ import { BACKENDS, backend, randomData, relError } from '../helpers.js';
 
 const reference = tsBackend({ dtype: 'float64' });
 
-function perturbed(recurrence: Recurrence, activation: (typeof ACTIVATIONS)[number], readout: Readout, m = 8, d = 3): ModelParams {
+function perturbed(
+  recurrence: Recurrence,
+  activation: (typeof ACTIVATIONS)[number],
+  readout: Readout,
+  m = 8,
+  d = 3,
+): ModelParams {
   const p = initialize({ recurrence, activation, readout, m, d, alpha: 0.9 }, { seed: 'parity' });
   for (let i = 0; i < p.W.length; i++) p.W[i] += 0.2 * Math.sin(3.1 * i + 1);
   for (let i = 0; i < p.U.length; i++) p.U[i] += 0.2 * Math.cos(1.7 * i + 2);
@@ -49,7 +55,10 @@ describe('wasm (float32) agrees with the float64 reference', () => {
 
   it('projected GD trajectories agree over 50 steps (dense, maxnorm)', async () => {
     const wasm = await backend('wasm');
-    const p = initialize({ recurrence: 'dense', activation: 'tanh', readout: 'final', m: 16, d: 4, alpha: 0.7 }, { seed: 3 });
+    const p = initialize(
+      { recurrence: 'dense', activation: 'tanh', readout: 'final', m: 16, d: 4, alpha: 0.7 },
+      { seed: 3 },
+    );
     const data = randomData(32, 10, 4, 'final', 'traj');
     const run = (b: typeof wasm) => {
       using net = b.network(p);
@@ -58,7 +67,8 @@ describe('wasm (float32) agrees with the float64 reference', () => {
       const chunk = ws.train(50, 0.5, { kind: 'maxnorm', rho: 1 });
       return { losses: chunk.losses, W: Float64Array.from(net.read('W')) };
     };
-    const a = run(wasm), b = run(reference);
+    const a = run(wasm),
+      b = run(reference);
     expect(relError(a.losses, b.losses)).toBeLessThanOrEqual(1e-4);
     expect(relError(a.W, b.W)).toBeLessThanOrEqual(1e-4);
   });
@@ -82,9 +92,15 @@ describe.each(BACKENDS)('%s backend', (name) => {
 
   it('projection: inside the ball, identity inside it, idempotent (maxnorm and l2)', async () => {
     const b = await backend(name);
-    const p = initialize({ recurrence: 'dense', activation: 'tanh', readout: 'final', m: 8, d: 3, alpha: 1 }, { seed: 4 });
+    const p = initialize(
+      { recurrence: 'dense', activation: 'tanh', readout: 'final', m: 8, d: 3, alpha: 1 },
+      { seed: 4 },
+    );
     const far = { ...p, W: p.W.map((v, i) => v + Math.sin(i)), U: p.U.map((v, i) => v + Math.cos(i)) };
-    const projections: Projection[] = [{ kind: 'maxnorm', rho: 0.7 }, { kind: 'l2', rho: 0.7 }];
+    const projections: Projection[] = [
+      { kind: 'maxnorm', rho: 0.7 },
+      { kind: 'l2', rho: 0.7 },
+    ];
     for (const proj of projections) {
       using net = b.network(far);
       net.project(proj);
@@ -111,12 +127,21 @@ describe.each(BACKENDS)('%s backend', (name) => {
     const b = await backend(name);
     const data = randomData(16, 8, 3, 'final', 'det');
     const run = () => {
-      const p = initialize({ recurrence: 'diagonal', activation: 'tanh', readout: 'final', m: 32, d: 3, alpha: 0.9 }, { seed: 'same' });
-      using t = new Trainer({ backend: b, params: p, data, train: { eta: 0.5, steps: 30, recordEvery: 10, batchSize: 4, seed: 1 } });
+      const p = initialize(
+        { recurrence: 'diagonal', activation: 'tanh', readout: 'final', m: 32, d: 3, alpha: 0.9 },
+        { seed: 'same' },
+      );
+      using t = new Trainer({
+        backend: b,
+        params: p,
+        data,
+        train: { eta: 0.5, steps: 30, recordEvery: 10, batchSize: 4, seed: 1 },
+      });
       t.runSteps(30);
       return { records: t.records.map((r) => r.risk), W: t.params().W };
     };
-    const a = run(), c = run();
+    const a = run(),
+      c = run();
     expect(c.records).toEqual(a.records);
     expect(Array.from(c.W)).toEqual(Array.from(a.W));
   });
@@ -125,8 +150,17 @@ describe.each(BACKENDS)('%s backend', (name) => {
     const b = await backend(name);
     const data = randomData(24, 10, 3, 'final', 'gd');
     const test = randomData(8, 10, 3, 'final', 'gd-test');
-    const p = initialize({ recurrence: 'dense', activation: 'tanh', readout: 'final', m: 32, d: 3, alpha: 0.8 }, { seed: 5 });
-    using t = new Trainer({ backend: b, params: p, data, test, train: { eta: 1, steps: 100, recordEvery: 20, projection: { kind: 'maxnorm', rho: 2 } } });
+    const p = initialize(
+      { recurrence: 'dense', activation: 'tanh', readout: 'final', m: 32, d: 3, alpha: 0.8 },
+      { seed: 5 },
+    );
+    using t = new Trainer({
+      backend: b,
+      params: p,
+      data,
+      test,
+      train: { eta: 1, steps: 100, recordEvery: 20, projection: { kind: 'maxnorm', rho: 2 } },
+    });
     const result = await t.run();
     expect(result.status).toBe('completed');
     const r = result.records;
@@ -149,7 +183,10 @@ describe.each(BACKENDS)('%s backend', (name) => {
   it('a step size that blows up stops with the last finite parameters', async () => {
     const b = await backend(name);
     const data = randomData(8, 6, 2, 'final', 'div');
-    const p = initialize({ recurrence: 'dense', activation: 'relu', readout: 'final', m: 8, d: 2, alpha: 3 }, { seed: 1 });
+    const p = initialize(
+      { recurrence: 'dense', activation: 'relu', readout: 'final', m: 8, d: 2, alpha: 3 },
+      { seed: 1 },
+    );
     using t = new Trainer({ backend: b, params: p, data, train: { eta: 1e30, steps: 50, recordEvery: 5 } });
     const result = await t.run();
     expect(result.status).toBe('diverged');
@@ -159,16 +196,26 @@ describe.each(BACKENDS)('%s backend', (name) => {
 
   it('bad input gives clear errors', async () => {
     const b = await backend(name);
-    expect(() => initialize({ recurrence: 'dense', activation: 'tanh', m: 7, d: 2, alpha: 1 })).toThrow(/field 'm'.*even/);
+    expect(() => initialize({ recurrence: 'dense', activation: 'tanh', m: 7, d: 2, alpha: 1 })).toThrow(
+      /field 'm'.*even/,
+    );
     expect(() => initialize({ recurrence: 'dense', activation: 'tanh', m: 8, d: 0, alpha: 1 })).toThrow(/field 'd'/);
-    expect(() => initialize({ recurrence: 'dense', activation: 'tanhh', m: 8, d: 2, alpha: 1 })).toThrow(/field 'activation'/);
-    expect(() => initialize({ recurrence: 'dense', activation: 'tanh', m: 8, d: 2, alpha: NaN })).toThrow(/field 'alpha'/);
+    expect(() => initialize({ recurrence: 'dense', activation: 'tanhh', m: 8, d: 2, alpha: 1 })).toThrow(
+      /field 'activation'/,
+    );
+    expect(() => initialize({ recurrence: 'dense', activation: 'tanh', m: 8, d: 2, alpha: NaN })).toThrow(
+      /field 'alpha'/,
+    );
     const p = initialize({ recurrence: 'dense', activation: 'tanh', m: 8, d: 2, alpha: 1 });
     using net = b.network(p);
     expect(() => net.write('W', new Float64Array(3))).toThrow(/expected 64/);
     using ws = net.workspace(4, 5);
-    expect(() => ws.setData({ n: 4, T: 5, d: 2, X: new Float64Array(39), Y: new Float64Array(4) })).toThrow(/X has 39 values/);
+    expect(() => ws.setData({ n: 4, T: 5, d: 2, X: new Float64Array(39), Y: new Float64Array(4) })).toThrow(
+      /X has 39 values/,
+    );
     expect(() => ws.setData({ n: 5, T: 5, d: 2, X: new Float64Array(50), Y: new Float64Array(5) })).toThrow(/n = 5/);
-    expect(() => new Trainer({ backend: b, params: p, data: randomData(4, 5, 2, 'final'), train: { eta: -1, steps: 3 } })).toThrow(/field 'eta'/);
+    expect(
+      () => new Trainer({ backend: b, params: p, data: randomData(4, 5, 2, 'final'), train: { eta: -1, steps: 3 } }),
+    ).toThrow(/field 'eta'/);
   });
 });

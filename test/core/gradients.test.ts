@@ -29,14 +29,18 @@ describe('ts float64 gradients match central finite differences', () => {
           ws.lossGrad();
           const grads = { W: net.read('gradW'), U: net.read('gradU') };
           const h = 1e-6;
-          let worst = 0, skipped = 0, total = 0;
+          let worst = 0,
+            skipped = 0,
+            total = 0;
           for (const name of ['W', 'U'] as const) {
             const base = net.read(name);
             for (let i = 0; i < base.length; i++) {
               const probe = base.slice();
-              probe[i] = base[i] + h; net.write(name, probe);
+              probe[i] = base[i] + h;
+              net.write(name, probe);
               const plus = ws.forward().loss;
-              probe[i] = base[i] - h; net.write(name, probe);
+              probe[i] = base[i] - h;
+              net.write(name, probe);
               const minus = ws.forward().loss;
               net.write(name, base);
               const fd = (plus - minus) / (2 * h);
@@ -44,7 +48,10 @@ describe('ts float64 gradients match central finite differences', () => {
               // relu: skip coordinates whose finite difference straddles a kink.
               const err = Math.abs(fd - g) / Math.max(1e-3, Math.abs(fd), Math.abs(g));
               total++;
-              if (activation === 'relu' && err > 1e-3) { skipped++; continue; }
+              if (activation === 'relu' && err > 1e-3) {
+                skipped++;
+                continue;
+              }
               worst = Math.max(worst, err);
             }
           }

@@ -12,15 +12,30 @@ describe('rnn-gd train', () => {
   it('trains on a generated system and writes model, metrics and run info', async () => {
     const out = mkdtempSync(join(tmpdir(), 'rnn-gd-train-'));
     const config = trainConfigFromFlags({
-      out, system: 'linear-filter', n: '64', T: '8', d: '3', recurrence: 'diagonal', m: '64', alpha: '0.5',
-      eta: '1', steps: '60', project: '3', recordEvery: '20', backend: 'ts', seed: '7',
+      out,
+      system: 'linear-filter',
+      n: '64',
+      T: '8',
+      d: '3',
+      recurrence: 'diagonal',
+      m: '64',
+      alpha: '0.5',
+      eta: '1',
+      steps: '60',
+      project: '3',
+      recordEvery: '20',
+      backend: 'ts',
+      seed: '7',
     });
     const summary = await trainCommand(config, { out, quiet: true });
     expect(summary.status).toBe('completed');
     const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n');
     expect(csv[0].split(',')).toContain('risk');
     expect(csv).toHaveLength(1 + 4); // steps 0, 20, 40, 60
-    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((r) => r.step)).toEqual([0, 20, 40, 60]);
     const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
     expect(run.status).toBe('completed');
@@ -37,9 +52,31 @@ describe('rnn-gd train', () => {
   });
 
   it('rejects contradictory or unknown options with the option named', () => {
-    expect(() => trainConfigFromFlags({ out: '/tmp/x', system: 'delay', data: 'd.json' })).toThrow(/--data and --system/);
+    expect(() => trainConfigFromFlags({ out: '/tmp/x', system: 'delay', data: 'd.json' })).toThrow(
+      /--data and --system/,
+    );
     expect(() => trainConfigFromFlags({ out: '/tmp/x', data: 'd.json', n: '5' })).toThrow(/--n, --T/);
-    expect(() => trainConfigFromFlags({ out: '/tmp/x', data: 'd.json', recurrence: 'dense', m: '8', alpha: '1', eta: 'abc', steps: '3' })).toThrow(/--eta/);
-    expect(() => trainConfigFromFlags({ out: '/tmp/x', data: 'd.json', recurrence: 'dense', m: '7', alpha: '1', eta: '1', steps: '3' })).toThrow(/model\.m/);
+    expect(() =>
+      trainConfigFromFlags({
+        out: '/tmp/x',
+        data: 'd.json',
+        recurrence: 'dense',
+        m: '8',
+        alpha: '1',
+        eta: 'abc',
+        steps: '3',
+      }),
+    ).toThrow(/--eta/);
+    expect(() =>
+      trainConfigFromFlags({
+        out: '/tmp/x',
+        data: 'd.json',
+        recurrence: 'dense',
+        m: '7',
+        alpha: '1',
+        eta: '1',
+        steps: '3',
+      }),
+    ).toThrow(/model\.m/);
   });
 });

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { loadWasm, simdSupported } from '../../ts/backend/wasm-loader.js';
 
 const disassemble = (flavor: string) =>
-  execFileSync('node_modules/.bin/wasm-dis', [`ts/wasm-pkg/${flavor}/rnn_wasm_bg.wasm`], { maxBuffer: 1 << 28 }).toString();
+  execFileSync('node_modules/.bin/wasm-dis', [`ts/wasm-pkg/${flavor}/rnn_wasm_bg.wasm`], {
+    maxBuffer: 1 << 28,
+  }).toString();
 
 describe('wasm builds', () => {
   it('the simd build uses f32x4 arithmetic; the scalar build has no v128 at all', () => {

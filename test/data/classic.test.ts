@@ -5,10 +5,22 @@ import { generateData } from '../../ts/data/generate.js';
 
 // Two sequences, T = 3, d = 2 (dyadic values: every result below is exact in float64).
 const hand = {
-  n: 2, T: 3, d: 2,
+  n: 2,
+  T: 3,
+  d: 2,
   X: Float64Array.of(
-    1, 0, 0, 1, 0.5, 0.5, //  sequence 0: x_0 = (1, 0), x_1 = (0, 1), x_2 = (0.5, 0.5)
-    -0.5, 0.25, 0.75, 0, 0, -1, // sequence 1
+    1,
+    0,
+    0,
+    1,
+    0.5,
+    0.5, //  sequence 0: x_0 = (1, 0), x_1 = (0, 1), x_2 = (0.5, 0.5)
+    -0.5,
+    0.25,
+    0.75,
+    0,
+    0,
+    -1, // sequence 1
   ),
 };
 
@@ -16,13 +28,19 @@ describe('linear fading-memory filter', () => {
   it('y = sum_k r^k <beta, x_{T-1-k}>, exactly, for readout final and all', () => {
     const beta = [0.5, 0.25];
     // sequence 0: <beta, x_t> = 0.5, 0.25, 0.375;  sequence 1: -0.1875, 0.375, -0.25
-    expect(Array.from(linearFilter(hand, 'final', 0.5, beta))).toEqual([0.375 + 0.5 * 0.25 + 0.25 * 0.5, -0.25 + 0.5 * 0.375 + 0.25 * -0.1875]);
+    expect(Array.from(linearFilter(hand, 'final', 0.5, beta))).toEqual([
+      0.375 + 0.5 * 0.25 + 0.25 * 0.5,
+      -0.25 + 0.5 * 0.375 + 0.25 * -0.1875,
+    ]);
     expect(Array.from(linearFilter(hand, 'all', 0.5, beta))).toEqual([0.5, 0.5, 0.625, -0.1875, 0.28125, -0.109375]);
     expect(Array.from(linearFilter(hand, 'final', 0, beta))).toEqual([0.375, -0.25]);
   });
 
   it('generateData uses the normalized beta and the same formula', async () => {
-    const g = await generateData({ system: 'linear-filter', n: 5, nTest: 0, T: 7, d: 3, r: 0.7, beta: [1, 2, 2], normalize: 'none' }, 3);
+    const g = await generateData(
+      { system: 'linear-filter', n: 5, nTest: 0, T: 7, d: 3, r: 0.7, beta: [1, 2, 2], normalize: 'none' },
+      3,
+    );
     const beta = [1 / 3, 2 / 3, 2 / 3];
     const { X, T, d } = g.train;
     for (let j = 0; j < 5; j++) {

@@ -19,8 +19,15 @@ describe('dense linearized teacher', () => {
   for (const readout of ['final', 'all'] as const) {
     for (const activation of ['tanh', 'sin'] as const) {
       it(`JVP = d/de f(Theta(0) + e V) (central differences), ${activation}, readout ${readout}`, () => {
-        const d = 3, T = 6;
-        const t = makeDenseTeacher(denseTeacherOptionsSchema.parse({ mTeacher: 16, activation, alpha: 0.9, nu: 1, anchors: 3 }), d, T, { kind: 'gaussian', scale: 1 }, 'jvp');
+        const d = 3,
+          T = 6;
+        const t = makeDenseTeacher(
+          denseTeacherOptionsSchema.parse({ mTeacher: 16, activation, alpha: 0.9, nu: 1, anchors: 3 }),
+          d,
+          T,
+          { kind: 'gaussian', scale: 1 },
+          'jvp',
+        );
         const data = randomData(5, T, d, readout, 'jvp-data');
         const jvp = denseJvp(t.params, t.VW, t.VU, data, readout);
         const eps = 1e-5;
@@ -29,7 +36,8 @@ describe('dense linearized teacher', () => {
           const U = t.params.U.map((u, k) => u + s * t.VU[k]);
           return { ...t.params, W, U, W0: W, U0: U };
         };
-        const plus = outputs(shifted(eps), data, readout), minus = outputs(shifted(-eps), data, readout);
+        const plus = outputs(shifted(eps), data, readout),
+          minus = outputs(shifted(-eps), data, readout);
         const fd = plus.map((p, k) => (p - minus[k]) / (2 * eps));
         expect(Math.max(...Array.from(fd, Math.abs))).toBeGreaterThan(1e-2);
         expect(relError(jvp, fd)).toBeLessThan(1e-7);
@@ -45,7 +53,13 @@ describe('dense linearized teacher', () => {
     for (const x of t.VW) s += x * x;
     for (const x of t.VU) s += x * x;
     expect(Math.sqrt(s)).toBeCloseTo(2, 12);
-    const dist = neuronDistancesSq(t.params.spec, t.VW, t.VU, new Float64Array(t.VW.length), new Float64Array(t.VU.length));
+    const dist = neuronDistancesSq(
+      t.params.spec,
+      t.VW,
+      t.VU,
+      new Float64Array(t.VW.length),
+      new Float64Array(t.VU.length),
+    );
     expect(t.maxNormRadius).toBeCloseTo(Math.sqrt(64 * Math.max(...dist)), 12);
     const data = randomData(50, 8, 4, 'final', 'scale');
     const y = denseJvp(t.params, t.VW, t.VU, data, 'final');

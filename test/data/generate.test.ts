@@ -111,26 +111,52 @@ describe('generateData', () => {
   });
 
   it('bad configs give errors that name the field', async () => {
-    await expect(generateData({ system: 'lorenz' })).rejects.toThrow(/field 'system': unknown system "lorenz"; choose one of transport, dense-teacher/);
+    await expect(generateData({ system: 'lorenz' })).rejects.toThrow(
+      /field 'system': unknown system "lorenz"; choose one of transport, dense-teacher/,
+    );
     await expect(generateData({})).rejects.toThrow(/field 'system': missing/);
     await expect(generateData({ system: 'delay', T: 5, k: 5 })).rejects.toThrow(/field 'k': must be < T = 5/);
     await expect(generateData({ system: 'delay', k: 1.5 })).rejects.toThrow(/field 'k'/);
-    await expect(generateData({ system: 'delay', d: 2, coordinate: 2 })).rejects.toThrow(/field 'coordinate': must be < d = 2/);
-    await expect(generateData({ system: 'transport', d: 3, beta: [1, 0] })).rejects.toThrow(/field 'beta': has 2 values, expected d = 3/);
+    await expect(generateData({ system: 'delay', d: 2, coordinate: 2 })).rejects.toThrow(
+      /field 'coordinate': must be < d = 2/,
+    );
+    await expect(generateData({ system: 'transport', d: 3, beta: [1, 0] })).rejects.toThrow(
+      /field 'beta': has 2 values, expected d = 3/,
+    );
     await expect(generateData({ system: 'transport', kappa: 0 })).rejects.toThrow(/field 'kappa': must be > 0/);
-    await expect(generateData({ system: 'transport', M: 5, antithetic: true })).rejects.toThrow(/field 'M': must be even/);
+    await expect(generateData({ system: 'transport', M: 5, antithetic: true })).rejects.toThrow(
+      /field 'M': must be even/,
+    );
     await expect(generateData({ system: 'linear-filter', noise: -1 })).rejects.toThrow(/field 'noise': must be >= 0/);
     await expect(generateData({ system: 'linear-filter', r: 2 })).rejects.toThrow(/field 'r'/);
     await expect(generateData({ system: 'linear-filter', k: 2 })).rejects.toThrow(/[Uu]nrecognized key.*"k"/);
-    await expect(generateData({ system: 'teacher-rnn', mTeacher: 7 })).rejects.toThrow(/field 'mTeacher': must be even/);
-    await expect(generateData({ system: 'delay', inputs: { kind: 'ar1', r: 1 } })).rejects.toThrow(/field 'inputs.r': must satisfy \|r\| < 1/);
+    await expect(generateData({ system: 'teacher-rnn', mTeacher: 7 })).rejects.toThrow(
+      /field 'mTeacher': must be even/,
+    );
+    await expect(generateData({ system: 'delay', inputs: { kind: 'ar1', r: 1 } })).rejects.toThrow(
+      /field 'inputs.r': must satisfy \|r\| < 1/,
+    );
     await expect(generateData({ system: 'delay', n: 0 })).rejects.toThrow(ValidationError);
   });
 
   it('defaults are filled in and recorded', () => {
     const c = parseDataConfig({ system: 'narma10' });
-    expect(c).toMatchObject({ d: 1, inputs: { kind: 'uniform' }, normalize: 'standard', n: 512, nTest: 512, T: 10, seed: 0 });
-    expect(parseDataConfig({ system: 'transport' })).toMatchObject({ map: 'mix', M: 10000, normalize: 'scale', backend: 'wasm', memoryFn: 'tanh' });
+    expect(c).toMatchObject({
+      d: 1,
+      inputs: { kind: 'uniform' },
+      normalize: 'standard',
+      n: 512,
+      nTest: 512,
+      T: 10,
+      seed: 0,
+    });
+    expect(parseDataConfig({ system: 'transport' })).toMatchObject({
+      map: 'mix',
+      M: 10000,
+      normalize: 'scale',
+      backend: 'wasm',
+      memoryFn: 'tanh',
+    });
   });
 });
 
@@ -141,9 +167,16 @@ describe('files and the CLI helpers', () => {
   it('writes train/test JSON + .npy + meta.json (+ teacher.json) and reads them back identically', async () => {
     const g = await generateData({ ...small['teacher-rnn'], readout: 'all' }, 5);
     const files = writeGenerated(dir, g);
-    expect(files.map((f) => f.slice(dir.length + 1)).sort()).toEqual(
-      ['meta.json', 'teacher.json', 'test/X.npy', 'test/Y.npy', 'test/data.json', 'train/X.npy', 'train/Y.npy', 'train/data.json'],
-    );
+    expect(files.map((f) => f.slice(dir.length + 1)).sort()).toEqual([
+      'meta.json',
+      'teacher.json',
+      'test/X.npy',
+      'test/Y.npy',
+      'test/data.json',
+      'train/X.npy',
+      'train/Y.npy',
+      'train/data.json',
+    ]);
     const back = readGenerated(dir);
     expect(back.train.X).toEqual(g.train.X);
     expect(back.train.Y).toEqual(g.train.Y);
@@ -163,19 +196,49 @@ describe('files and the CLI helpers', () => {
   });
 
   it('flags become a validated config; errors name the option', () => {
-    const c = dataConfigFromFlags({ system: 'transport', M: '200', nuW: '0.5', beta: '1,0,0', d: '3', antithetic: true, seed: '42', inputs: 'ar1', inputCorr: '0.3' });
-    expect(c).toMatchObject({ system: 'transport', M: 200, nuW: 0.5, beta: [1, 0, 0], antithetic: true, seed: 42, inputs: { kind: 'ar1', r: 0.3, scale: 1 } });
-    const err = (flags: Record<string, unknown>) => { try { dataConfigFromFlags(flags); } catch (e) { expect(e).toBeInstanceOf(UsageError); return (e as Error).message; } return 'no error'; };
+    const c = dataConfigFromFlags({
+      system: 'transport',
+      M: '200',
+      nuW: '0.5',
+      beta: '1,0,0',
+      d: '3',
+      antithetic: true,
+      seed: '42',
+      inputs: 'ar1',
+      inputCorr: '0.3',
+    });
+    expect(c).toMatchObject({
+      system: 'transport',
+      M: 200,
+      nuW: 0.5,
+      beta: [1, 0, 0],
+      antithetic: true,
+      seed: 42,
+      inputs: { kind: 'ar1', r: 0.3, scale: 1 },
+    });
+    const err = (flags: Record<string, unknown>) => {
+      try {
+        dataConfigFromFlags(flags);
+      } catch (e) {
+        expect(e).toBeInstanceOf(UsageError);
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
     expect(err({ system: 'nope' })).toMatch(/option --system: unknown system 'nope'; choose one of/);
     expect(err({})).toMatch(/option --system is required/);
-    expect(err({ system: 'transport', k: '2' })).toMatch(/option --k does not apply to --system transport; its options: .*--map/);
+    expect(err({ system: 'transport', k: '2' })).toMatch(
+      /option --k does not apply to --system transport; its options: .*--map/,
+    );
     expect(err({ system: 'delay', k: 'x' })).toMatch(/option --k: expected a finite number, got 'x'/);
     expect(err({ system: 'delay', k: '20' })).toMatch(/option --k \(field 'k'\): must be < T = 10/);
     expect(err({ system: 'delay', nTest: '-1' })).toMatch(/option --n-test/);
     expect(err({ system: 'transport', beta: '1,a' })).toMatch(/option --beta: entry 1 'a' is not a finite number/);
     expect(err({ system: 'delay', inputs: 'ar1' })).toMatch(/option --inputs ar1 needs --input-corr/);
     expect(err({ system: 'delay', inputCorr: '0.2' })).toMatch(/option --input-corr applies to --inputs ar1 only/);
-    expect(err({ system: 'delay', inputs: 'ar1', inputCorr: '-1' })).toMatch(/option --input-corr \(field 'inputs.r'\)/);
+    expect(err({ system: 'delay', inputs: 'ar1', inputCorr: '-1' })).toMatch(
+      /option --input-corr \(field 'inputs.r'\)/,
+    );
     expect(err({ system: 'delay', inputs: 'brownian' })).toMatch(/option --inputs: unknown input law 'brownian'/);
     expect(err({ system: 'transport', map: 'quadratic' })).toMatch(/option --map \(field 'map'\)/);
   });

@@ -7,7 +7,14 @@ import { ValidationError } from '../../ts/validate.js';
 import { randomData } from '../helpers.js';
 
 /** h_{T-1}(X_j; w, u) by the plain forward recursion. */
-function lastHidden(spec: TangentSpec, w: number, u: ArrayLike<number>, X: ArrayLike<number>, j: number, T: number): number {
+function lastHidden(
+  spec: TangentSpec,
+  w: number,
+  u: ArrayLike<number>,
+  X: ArrayLike<number>,
+  j: number,
+  T: number,
+): number {
   const act = activations[spec.activation];
   let h = 0;
   for (let t = 0; t < T; t++) {
@@ -26,23 +33,32 @@ const particles = (M: number, d: number) => ({
 describe('tangentFeatures (ts float64)', () => {
   for (const activation of ['tanh', 'sigmoid', 'sin'] as const) {
     it(`matches central finite differences of h_{T-1} (${activation})`, () => {
-      const d = 3, T = 6, M = 5;
+      const d = 3,
+        T = 6,
+        M = 5;
       const spec: TangentSpec = { activation, alpha: 0.9, d };
       const data = randomData(4, T, d, 'final', `fd-${activation}`);
       const P = particles(M, d);
       const phi = tangentKernels.tangentFeatures(spec, P, data);
       expect(phi.length).toBe(data.n * M * (1 + d));
       const eps = 1e-6;
-      let worst = 0, scale = 0;
+      let worst = 0,
+        scale = 0;
       for (let j = 0; j < data.n; j++) {
         for (let i = 0; i < M; i++) {
           const u = P.u.slice(i * d, (i + 1) * d);
-          const fdW = (lastHidden(spec, P.w[i] + eps, u, data.X, j, T) - lastHidden(spec, P.w[i] - eps, u, data.X, j, T)) / (2 * eps);
+          const fdW =
+            (lastHidden(spec, P.w[i] + eps, u, data.X, j, T) - lastHidden(spec, P.w[i] - eps, u, data.X, j, T)) /
+            (2 * eps);
           const fd = [fdW];
           for (let q = 0; q < d; q++) {
-            const up = u.slice(); up[q] += eps;
-            const um = u.slice(); um[q] -= eps;
-            fd.push((lastHidden(spec, P.w[i], up, data.X, j, T) - lastHidden(spec, P.w[i], um, data.X, j, T)) / (2 * eps));
+            const up = u.slice();
+            up[q] += eps;
+            const um = u.slice();
+            um[q] -= eps;
+            fd.push(
+              (lastHidden(spec, P.w[i], up, data.X, j, T) - lastHidden(spec, P.w[i], um, data.X, j, T)) / (2 * eps),
+            );
           }
           for (let q = 0; q <= d; q++) {
             const a = phi[(j * M + i) * (1 + d) + q];
@@ -56,7 +72,7 @@ describe('tangentFeatures (ts float64)', () => {
     });
   }
 
-  it('T = 1: phi = sigma\'(<u, x_0>) (0, x_0) exactly', () => {
+  it("T = 1: phi = sigma'(<u, x_0>) (0, x_0) exactly", () => {
     const d = 2;
     const spec: TangentSpec = { activation: 'tanh', alpha: 0.7, d };
     const data = { n: 1, T: 1, d, X: Float64Array.of(0.5, -0.25), Y: new Float64Array(1) };
@@ -68,8 +84,14 @@ describe('tangentFeatures (ts float64)', () => {
 
 describe('teacherSum (ts float64)', () => {
   it('equals the explicit particle sum (1/M) sum_k <v_k, phi_k> on tiny cases', () => {
-    for (const [activation, alpha, T] of [['tanh', 0.5, 4], ['sigmoid', 2, 3], ['sin', 1.2, 5], ['relu', 0.8, 4]] as const) {
-      const d = 2, M = 7;
+    for (const [activation, alpha, T] of [
+      ['tanh', 0.5, 4],
+      ['sigmoid', 2, 3],
+      ['sin', 1.2, 5],
+      ['relu', 0.8, 4],
+    ] as const) {
+      const d = 2,
+        M = 7;
       const spec: TangentSpec = { activation, alpha, d };
       const data = randomData(5, T, d, 'final', `ts-${activation}`);
       const P = particles(M, d);
@@ -78,7 +100,8 @@ describe('teacherSum (ts float64)', () => {
       const phi = tangentKernels.tangentFeatures(spec, P, data);
       for (let j = 0; j < data.n; j++) {
         let explicit = 0;
-        for (let k = 0; k < M; k++) for (let q = 0; q <= d; q++) explicit += v[k * (1 + d) + q] * phi[(j * M + k) * (1 + d) + q];
+        for (let k = 0; k < M; k++)
+          for (let q = 0; q <= d; q++) explicit += v[k * (1 + d) + q] * phi[(j * M + k) * (1 + d) + q];
         explicit /= M;
         expect(Math.abs(sum[j] - explicit)).toBeLessThan(1e-14 * Math.max(1, Math.abs(explicit)));
       }
@@ -89,11 +112,19 @@ describe('teacherSum (ts float64)', () => {
     const spec: TangentSpec = { activation: 'tanh', alpha: 0.5, d: 2 };
     const data = randomData(2, 3, 2, 'final');
     const P = particles(3, 2);
-    expect(() => tangentKernels.teacherSum(spec, P, new Float64Array(5), data)).toThrow(/v has 5 values, expected M\*\(1\+d\) = 3\*3 = 9/);
-    expect(() => tangentKernels.tangentFeatures(spec, { w: P.w, u: P.u.slice(1) }, data)).toThrow(/particles\.u has 5 values, expected M\*d/);
+    expect(() => tangentKernels.teacherSum(spec, P, new Float64Array(5), data)).toThrow(
+      /v has 5 values, expected M\*\(1\+d\) = 3\*3 = 9/,
+    );
+    expect(() => tangentKernels.tangentFeatures(spec, { w: P.w, u: P.u.slice(1) }, data)).toThrow(
+      /particles\.u has 5 values, expected M\*d/,
+    );
     expect(() => tangentKernels.tangentFeatures({ ...spec, d: 3 }, P, data)).toThrow(/data has d = 2 but spec\.d = 3/);
     expect(() => tangentKernels.tangentFeatures(spec, { w: [], u: [] }, data)).toThrow(ValidationError);
-    expect(() => tangentKernels.tangentFeatures({ ...spec, activation: 'cube' as never }, P, data)).toThrow(/spec\.activation/);
-    expect(() => tangentKernels.tangentFeatures(spec, P, { ...data, X: data.X.slice(1) })).toThrow(/data\.X has 11 values/);
+    expect(() => tangentKernels.tangentFeatures({ ...spec, activation: 'cube' as never }, P, data)).toThrow(
+      /spec\.activation/,
+    );
+    expect(() => tangentKernels.tangentFeatures(spec, P, { ...data, X: data.X.slice(1) })).toThrow(
+      /data\.X has 11 values/,
+    );
   });
 });

@@ -5,8 +5,15 @@ import { getBackend, tsBackend } from '../../ts/backend/index.js';
 import { initialize } from '../../ts/init.js';
 import { neuronDistancesSq } from '../../ts/projection.js';
 import {
-  approximationFloor, linearizedPredictions, makeClassTeacher, mapValues, oracleParams, teacherStdErr, teacherValues,
-  transportOptionsSchema, type TransportOptionsInput,
+  approximationFloor,
+  linearizedPredictions,
+  makeClassTeacher,
+  mapValues,
+  oracleParams,
+  teacherStdErr,
+  teacherValues,
+  transportOptionsSchema,
+  type TransportOptionsInput,
 } from '../../ts/data/transport.js';
 import type { Dataset } from '../../ts/types.js';
 import { randomData, relError } from '../helpers.js';
@@ -46,7 +53,11 @@ describe('transport-map teacher', () => {
     const fin = teacherValues(t, data, ts, 'final');
     for (let j = 0; j < data.n; j++) expect(all[j * 5 + 4]).toBe(fin[j]);
     // and step t is the teacher on the prefix of length t + 1
-    const t0 = teacherValues(t, { ...data, T: 1, X: Float64Array.from({ length: 16 * 3 }, (_, k) => data.X[Math.floor(k / 3) * 15 + (k % 3)]) }, ts);
+    const t0 = teacherValues(
+      t,
+      { ...data, T: 1, X: Float64Array.from({ length: 16 * 3 }, (_, k) => data.X[Math.floor(k / 3) * 15 + (k % 3)]) },
+      ts,
+    );
     for (let j = 0; j < data.n; j++) expect(all[j * 5]).toBe(t0[j]);
   });
 
@@ -56,7 +67,9 @@ describe('transport-map teacher', () => {
     const sds: number[] = [];
     const ses: number[] = [];
     for (const M of Ms) {
-      const reps = Array.from({ length: R }, (_, r) => teacherValues(makeClassTeacher(opts({ M, map: 'mix' }), 3, `mc-${r}`), data, ts));
+      const reps = Array.from({ length: R }, (_, r) =>
+        teacherValues(makeClassTeacher(opts({ M, map: 'mix' }), 3, `mc-${r}`), data, ts),
+      );
       let v = 0;
       for (let j = 0; j < data.n; j++) {
         const mean = reps.reduce((s, f) => s + f[j], 0) / R;
@@ -66,8 +79,10 @@ describe('transport-map teacher', () => {
       ses.push(rms(teacherStdErr(makeClassTeacher(opts({ M, map: 'mix' }), 3, 'mc-se'), data, ts, 'final', 1024)));
     }
     // least-squares slope of log sd against log M
-    const lx = Ms.map(Math.log), ly = sds.map(Math.log);
-    const mx = lx.reduce((a, b) => a + b) / lx.length, my = ly.reduce((a, b) => a + b) / ly.length;
+    const lx = Ms.map(Math.log),
+      ly = sds.map(Math.log);
+    const mx = lx.reduce((a, b) => a + b) / lx.length,
+      my = ly.reduce((a, b) => a + b) / ly.length;
     const slope = lx.reduce((s, x, i) => s + (x - mx) * (ly[i] - my), 0) / lx.reduce((s, x) => s + (x - mx) ** 2, 0);
     expect(slope).toBeGreaterThan(-0.6);
     expect(slope).toBeLessThan(-0.4);
@@ -83,8 +98,10 @@ describe('transport-map teacher', () => {
     const M = 20000;
     const even = makeClassTeacher(opts({ map: 'memory', memoryFn: 'cos', M, kappa: 1 }), 3, 'parity');
     const odd = makeClassTeacher(opts({ map: 'memory', memoryFn: 'tanh', M, kappa: 1 }), 3, 'parity');
-    const fEven = teacherValues(even, data, ts), fOdd = teacherValues(odd, data, ts);
-    const seEven = rms(teacherStdErr(even, data, ts)), seOdd = rms(teacherStdErr(odd, data, ts));
+    const fEven = teacherValues(even, data, ts),
+      fOdd = teacherValues(odd, data, ts);
+    const seEven = rms(teacherStdErr(even, data, ts)),
+      seOdd = rms(teacherStdErr(odd, data, ts));
     expect(rms(fEven)).toBeLessThan(3 * seEven); // pure Monte-Carlo noise
     expect(rms(fOdd)).toBeGreaterThan(15 * seOdd); // a real signal
     expect(rms(fOdd)).toBeGreaterThan(10 * rms(fEven));
@@ -105,7 +122,8 @@ describe('transport-map teacher', () => {
 
 describe('oracle parameters and the approximation floor', () => {
   it('theta_bar lies in Omega(nu, m), on the boundary for the linear map', () => {
-    const m = 64, d = 3;
+    const m = 64,
+      d = 3;
     const student = initialize({ recurrence: 'diagonal', m, d, alpha: 0.5 }, { seed: 'stu' });
     for (const map of ['linear', 'input', 'memory', 'mix'] as const) {
       const t = makeClassTeacher(opts({ map, M: 4, nuW: 0.8, nuU: 0.6 }), d, 1);
@@ -122,7 +140,8 @@ describe('oracle parameters and the approximation floor', () => {
   });
 
   it('the linearized network at theta_bar is the teacher sum over the student neurons, close to the real network for large m', async () => {
-    const d = 3, T = 5;
+    const d = 3,
+      T = 5;
     const data = randomData(12, T, d, 'final', 'floor');
     const t = makeClassTeacher(opts({ map: 'mix', M: 4, alpha: 0.5 }), d, 'f');
     const student = initialize({ recurrence: 'diagonal', m: 2048, d, alpha: 0.5 }, { seed: 's' });
@@ -130,7 +149,12 @@ describe('oracle parameters and the approximation floor', () => {
     const lin = linearizedPredictions(bar, data, ts);
     // explicit: (1/m) sum_i <v(theta_i(0)), phi(X; theta_i(0))>
     const v = mapValues(t.map, student.U0, 2048, d);
-    const explicit = ts.kernels.teacherSum({ activation: 'tanh', alpha: 0.5, d }, { w: student.W0, u: student.U0 }, v, data);
+    const explicit = ts.kernels.teacherSum(
+      { activation: 'tanh', alpha: 0.5, d },
+      { w: student.W0, u: student.U0 },
+      v,
+      data,
+    );
     expect(relError(lin, explicit)).toBeLessThan(1e-12);
     // the real network at theta_bar differs by the linearization error O(nu^2 / sqrt(m))
     using net = ts.network(bar);
@@ -140,13 +164,18 @@ describe('oracle parameters and the approximation floor', () => {
   });
 
   it('the floor falls with the student width (random features) and uses the normalization', async () => {
-    const d = 3, T = 5;
+    const d = 3,
+      T = 5;
     const data = randomData(64, T, d, 'final', 'floor2');
     const t = makeClassTeacher(opts({ map: 'mix', M: 20000 }), d, 'teach');
     const Y = teacherValues(t, data, ts);
     const target: Dataset = { ...data, Y };
-    const floor = (m: number) => approximationFloor(initialize({ recurrence: 'diagonal', m, d, alpha: 0.5 }, { seed: `w${m}` }), t.map, target, { backend: ts }).risk;
-    const small = floor(8), large = floor(2048);
+    const floor = (m: number) =>
+      approximationFloor(initialize({ recurrence: 'diagonal', m, d, alpha: 0.5 }, { seed: `w${m}` }), t.map, target, {
+        backend: ts,
+      }).risk;
+    const small = floor(8),
+      large = floor(2048);
     expect(large).toBeLessThan(small / 8);
     // normalized targets with the scaled map give the same floor divided by scale^2
     const scale = 0.3;
@@ -155,7 +184,9 @@ describe('oracle parameters and the approximation floor', () => {
     const a = approximationFloor(student, t.map, target, { backend: ts }).risk;
     const b = approximationFloor(student, t.map, normed, { backend: ts, normalization: { offset: 0, scale } }).risk;
     expect(b).toBeCloseTo(a / scale ** 2, 12);
-    expect(() => approximationFloor(initialize({ recurrence: 'dense', m: 4, d, alpha: 0.5 }), t.map, target, { backend: ts })).toThrow(/diagonal/);
+    expect(() =>
+      approximationFloor(initialize({ recurrence: 'dense', m: 4, d, alpha: 0.5 }), t.map, target, { backend: ts }),
+    ).toThrow(/diagonal/);
   });
 });
 
@@ -170,7 +201,9 @@ describe('backends agree', () => {
       const t = makeClassTeacher(opts({ map, M: 3000 }), 3, 'b');
       expect(relError(teacherValues(t, data, wasm), teacherValues(t, data, ts))).toBeLessThan(1e-4);
       expect(relError(teacherValues(t, data, wasm, 'all'), teacherValues(t, data, ts, 'all'))).toBeLessThan(1e-4);
-      expect(relError(teacherStdErr(t, data, wasm, 'final', 256), teacherStdErr(t, data, ts, 'final', 256))).toBeLessThan(1e-4);
+      expect(
+        relError(teacherStdErr(t, data, wasm, 'final', 256), teacherStdErr(t, data, ts, 'final', 256)),
+      ).toBeLessThan(1e-4);
     }
   });
 });

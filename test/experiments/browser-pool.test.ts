@@ -12,7 +12,7 @@ import { ROOT, readLines, stable, tempDir } from './helpers.js';
 const CHROMIUM = process.env.RNN_GD_CHROMIUM ?? '/usr/bin/chromium';
 
 describe.skipIf(!existsSync(CHROMIUM))('worker pool in a browser (Web Workers)', () => {
-  it('runs a tiny sweep on 2 Web Workers with the Node pool\'s results', async () => {
+  it("runs a tiny sweep on 2 Web Workers with the Node pool's results", async () => {
     const { build } = await import('vite');
     const { chromium } = await import('playwright-core');
     const { runExperiment } = await import('../../dist/experiments/node.js');
@@ -20,8 +20,13 @@ describe.skipIf(!existsSync(CHROMIUM))('worker pool in a browser (Web Workers)',
 
     const app = tempDir('browser-pool');
     mkdirSync(join(app, 'src'), { recursive: true });
-    writeFileSync(join(app, 'index.html'), '<!doctype html><meta charset="utf-8"><title>pool</title><script type="module" src="./src/main.js"></script>');
-    writeFileSync(join(app, 'src/main.js'), `
+    writeFileSync(
+      join(app, 'index.html'),
+      '<!doctype html><meta charset="utf-8"><title>pool</title><script type="module" src="./src/main.js"></script>',
+    );
+    writeFileSync(
+      join(app, 'src/main.js'),
+      `
       import { createBrowserPool } from '${ROOT}/dist/experiments/pool-browser.js';
       import { getExperiment, planSweep, runSweep } from '${ROOT}/dist/experiments/index.js';
       window.runTiny = async (count) => {
@@ -34,15 +39,23 @@ describe.skipIf(!existsSync(CHROMIUM))('worker pool in a browser (Web Workers)',
         return { outcome: { status: outcome.status, done: outcome.done, failed: outcome.failed }, results, backend: pool.backendDescription, cores: navigator.hardwareConcurrency };
       };
       window.ready = true;
-    `);
+    `,
+    );
     await build({
-      root: app, base: './', logLevel: 'error', configFile: false,
+      root: app,
+      base: './',
+      logLevel: 'error',
+      configFile: false,
       worker: { format: 'es' },
       build: { outDir: join(app, 'dist'), target: 'es2022', emptyOutDir: true },
     });
 
     const server = await serve({ '/': join(app, 'dist') });
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
@@ -57,8 +70,20 @@ describe.skipIf(!existsSync(CHROMIUM))('worker pool in a browser (Web Workers)',
 
       // The same points on the Node pool give the same numbers (same backend build), apart from the runtime name.
       const out = tempDir('browser-pool-node');
-      await runExperiment({ experiment: 'E4', size: 'quick', seeds: 1, limit: 4, workers: 2, backend: 'wasm', out, report: false });
-      const strip = (r: any) => { const { run, ...rest } = r; return { ...rest, run: { ...run, runtime: 'x' } }; };
+      await runExperiment({
+        experiment: 'E4',
+        size: 'quick',
+        seeds: 1,
+        limit: 4,
+        workers: 2,
+        backend: 'wasm',
+        out,
+        report: false,
+      });
+      const strip = (r: any) => {
+        const { run, ...rest } = r;
+        return { ...rest, run: { ...run, runtime: 'x' } };
+      };
       expect(stable(got.results).map(strip)).toEqual(stable(readLines(join(out, 'points.jsonl'))).map(strip));
     } finally {
       await browser.close();

@@ -8,18 +8,43 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BACKEND, CLI, readLines, stable, tempDir } from './helpers.js';
 
-const sweepArgs = ['experiment', 'run', 'E1', '--size', 'quick', '--seeds', '1', '--limit', '40', '--workers', '2', '--backend', BACKEND, '--quiet', '--no-report'];
+const sweepArgs = [
+  'experiment',
+  'run',
+  'E1',
+  '--size',
+  'quick',
+  '--seeds',
+  '1',
+  '--limit',
+  '40',
+  '--workers',
+  '2',
+  '--backend',
+  BACKEND,
+  '--quiet',
+  '--no-report',
+];
 
-const lineCount = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).length : 0);
+const lineCount = (path: string) =>
+  existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim()).length
+    : 0;
 
 describe('rnn-gd experiment run (CLI)', () => {
   it('resumes after SIGKILL to exactly the uninterrupted result', async () => {
     const killed = tempDir('killed');
     const child = spawn(process.execPath, [CLI, ...sweepArgs, '--out', killed], { stdio: 'ignore' });
     const file = join(killed, 'points.jsonl');
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal ? 1 : _code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal ? 1 : _code)),
+    );
     let done = false;
-    void exited.then(() => { done = true; });
+    void exited.then(() => {
+      done = true;
+    });
     const t0 = Date.now();
     while (!done && lineCount(file) < 6 && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 10));
     expect(done).toBe(false); // still running: the kill lands mid-sweep
@@ -57,7 +82,9 @@ describe('rnn-gd experiment run (CLI)', () => {
     const out = tempDir('sigint');
     const child = spawn(process.execPath, [CLI, ...sweepArgs, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
-    child.stdout!.on('data', (b) => { stdout += b; });
+    child.stdout!.on('data', (b) => {
+      stdout += b;
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const file = join(out, 'points.jsonl');
     const t0 = Date.now();
@@ -73,7 +100,25 @@ describe('rnn-gd experiment run (CLI)', () => {
 
   it('refuses to overwrite without --resume/--force and names the problem', () => {
     const out = tempDir('refuse');
-    const args = ['experiment', 'run', 'E5', '--size', 'quick', '--seeds', '1', '--limit', '1', '--workers', '0', '--backend', BACKEND, '--quiet', '--no-report', '--out', out];
+    const args = [
+      'experiment',
+      'run',
+      'E5',
+      '--size',
+      'quick',
+      '--seeds',
+      '1',
+      '--limit',
+      '1',
+      '--workers',
+      '0',
+      '--backend',
+      BACKEND,
+      '--quiet',
+      '--no-report',
+      '--out',
+      out,
+    ];
     expect(spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' }).status).toBe(0);
     const again = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
     expect(again.status).not.toBe(0);
@@ -86,6 +131,15 @@ describe('rnn-gd experiment run (CLI)', () => {
   it('lists the experiments', () => {
     const r = spawnSync(process.execPath, [CLI, 'experiment', 'list', '--json'], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).map((e: { id: string }) => e.id)).toEqual(['E1', 'E2', 'E3', 'E4', 'E5', 'E6', 'E7', 'E8']);
+    expect(JSON.parse(r.stdout).map((e: { id: string }) => e.id)).toEqual([
+      'E1',
+      'E2',
+      'E3',
+      'E4',
+      'E5',
+      'E6',
+      'E7',
+      'E8',
+    ]);
   });
 });

@@ -11,10 +11,19 @@ export const BACKEND = (process.env.RNN_GD_TEST_BACKEND ?? 'wasm') as 'wasm' | '
 
 export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `rnn-gd-${prefix}-`));
 
-export interface Line { id: string; index: number; status: string; timing?: unknown; [k: string]: unknown }
+export interface Line {
+  id: string;
+  index: number;
+  status: string;
+  timing?: unknown;
+  [k: string]: unknown;
+}
 
 export function readLines(path: string): Line[] {
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l));
 }
 
 /** Results without their timing (what must be identical between runs of the same points), in index order. */

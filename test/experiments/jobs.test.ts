@@ -10,7 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { BACKEND, CLI, ROOT, readLines, tempDir } from './helpers.js';
 
 const env = (extra: Record<string, string>) => ({
-  ...process.env, EXP: 'E4', SIZE: 'quick', RNN_GD: `${process.execPath} ${CLI}`, RNN_GD_ARGS: `--seeds 1 --backend ${BACKEND}`, ...extra,
+  ...process.env,
+  EXP: 'E4',
+  SIZE: 'quick',
+  RNN_GD: `${process.execPath} ${CLI}`,
+  RNN_GD_ARGS: `--seeds 1 --backend ${BACKEND}`,
+  ...extra,
 });
 
 /** The block scalar after `args:` / `- |` in a job file: the container's shell script. */
@@ -31,12 +36,22 @@ describe('docs/jobs', () => {
     const results = tempDir('slurm');
     for (const id of [1, 2, 3]) {
       const r = spawnSync('bash', [join(ROOT, 'docs/jobs/slurm-array.sbatch')], {
-        encoding: 'utf8', env: env({ RESULTS: results, SLURM_ARRAY_TASK_ID: String(id), SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_MAX: '3', SLURM_CPUS_PER_TASK: '1' }),
+        encoding: 'utf8',
+        env: env({
+          RESULTS: results,
+          SLURM_ARRAY_TASK_ID: String(id),
+          SLURM_ARRAY_TASK_MIN: '1',
+          SLURM_ARRAY_TASK_MAX: '3',
+          SLURM_CPUS_PER_TASK: '1',
+        }),
       });
       expect(r.status, r.stderr + r.stdout).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`shard ${id}/3`));
     }
-    const m = spawnSync('bash', [join(ROOT, 'docs/jobs/slurm-merge.sbatch')], { encoding: 'utf8', env: env({ RESULTS: results }) });
+    const m = spawnSync('bash', [join(ROOT, 'docs/jobs/slurm-merge.sbatch')], {
+      encoding: 'utf8',
+      env: env({ RESULTS: results }),
+    });
     expect(m.status, m.stderr).toBe(0);
     const merged = join(results, 'E4-quick/merged');
     expect(readLines(join(merged, 'points.jsonl')).map((l) => l.index)).toEqual([0, 1, 2, 3, 4, 5]);
@@ -49,7 +64,10 @@ describe('docs/jobs', () => {
     expect(job).toMatch(/completionMode: Indexed/);
     const script = containerScript(job);
     for (const index of [0, 1]) {
-      const r = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8', env: env({ RESULTS: results, SHARDS: '2', WORKERS: '1', JOB_COMPLETION_INDEX: String(index) }) });
+      const r = spawnSync('/bin/sh', ['-c', script], {
+        encoding: 'utf8',
+        env: env({ RESULTS: results, SHARDS: '2', WORKERS: '1', JOB_COMPLETION_INDEX: String(index) }),
+      });
       expect(r.status, r.stderr + r.stdout).toBe(0);
     }
     const merge = containerScript(readFileSync(join(ROOT, 'docs/jobs/k8s-merge-job.yaml'), 'utf8'));

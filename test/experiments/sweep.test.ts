@@ -13,7 +13,16 @@ describe('a tiny sweep on 2 workers', () => {
   it('runs every point, checkpoints it, and writes a report with plots that parse', async () => {
     const out = tempDir('tiny');
     const events: number[] = [];
-    const r = await runExperiment({ experiment: 'E1', size: 'quick', seeds: 1, limit: 10, workers: 2, backend: BACKEND, out, onProgress: (p) => events.push(p.done) });
+    const r = await runExperiment({
+      experiment: 'E1',
+      size: 'quick',
+      seeds: 1,
+      limit: 10,
+      workers: 2,
+      backend: BACKEND,
+      out,
+      onProgress: (p) => events.push(p.done),
+    });
     expect(r.status).toBe('completed');
     expect(r.done).toBe(10);
     expect(r.failed).toBe(0);
@@ -65,7 +74,12 @@ describe('shards', () => {
     expect(m.missing).toBe(0);
     expect(stable(readLines(join(merged, 'points.jsonl')))).toEqual(stable(readLines(join(whole, 'points.jsonl'))));
     expect(existsSync(join(merged, 'report.md'))).toBe(true);
-    await expect(mergeSweeps(tempDir('bad'), [parts[0], (await runExperiment({ ...base, seeds: 2, limit: 1, workers: 0, out: tempDir('other') })).dir])).rejects.toThrow(/not parts of one sweep/);
+    await expect(
+      mergeSweeps(tempDir('bad'), [
+        parts[0],
+        (await runExperiment({ ...base, seeds: 2, limit: 1, workers: 0, out: tempDir('other') })).dir,
+      ]),
+    ).rejects.toThrow(/not parts of one sweep/);
   });
 });
 
@@ -73,8 +87,18 @@ describe('failures', () => {
   it('records a point that throws and a point whose worker dies, replaces the worker and goes on', async () => {
     const out = tempDir('crash');
     const r = await runExperiment({
-      experiment: 'E1', size: 'quick', seeds: 1, limit: 8, workers: 2, backend: BACKEND, out, report: true,
-      mapPoints: (points) => points.map((p) => (p.index === 1 ? { ...p, fault: { kind: 'exit' } } : p.index === 2 ? { ...p, fault: { kind: 'throw' } } : p)),
+      experiment: 'E1',
+      size: 'quick',
+      seeds: 1,
+      limit: 8,
+      workers: 2,
+      backend: BACKEND,
+      out,
+      report: true,
+      mapPoints: (points) =>
+        points.map((p) =>
+          p.index === 1 ? { ...p, fault: { kind: 'exit' } } : p.index === 2 ? { ...p, fault: { kind: 'throw' } } : p,
+        ),
     });
     expect(r.status).toBe('completed');
     expect(r.done).toBe(8);
@@ -89,7 +113,18 @@ describe('failures', () => {
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/2 failed/);
 
     // --retry-failed on resume runs only the failed points again (here without the fault: they pass)
-    const again = await runExperiment({ experiment: 'E1', size: 'quick', seeds: 1, limit: 8, workers: 2, backend: BACKEND, out, resume: true, retryFailed: true, report: false });
+    const again = await runExperiment({
+      experiment: 'E1',
+      size: 'quick',
+      seeds: 1,
+      limit: 8,
+      workers: 2,
+      backend: BACKEND,
+      out,
+      resume: true,
+      retryFailed: true,
+      report: false,
+    });
     expect(again.skipped).toBe(6);
     expect(again.done).toBe(2);
     expect(readPoints(out).filter((p) => p.status === 'ok').length).toBe(8);
@@ -100,8 +135,23 @@ describe('abort', () => {
   it('stops cleanly on an AbortSignal, keeps finished points, and a resume completes without redoing them', async () => {
     const out = tempDir('abort');
     const controller = new AbortController();
-    const base = { experiment: 'E1', size: 'quick' as const, seeds: 1, limit: 16, workers: 2, backend: BACKEND, out, report: false };
-    const r1 = await runExperiment({ ...base, signal: controller.signal, onProgress: (p) => { if (p.done >= 4) controller.abort(); } });
+    const base = {
+      experiment: 'E1',
+      size: 'quick' as const,
+      seeds: 1,
+      limit: 16,
+      workers: 2,
+      backend: BACKEND,
+      out,
+      report: false,
+    };
+    const r1 = await runExperiment({
+      ...base,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.done >= 4) controller.abort();
+      },
+    });
     expect(r1.status).toBe('aborted');
     expect(r1.done).toBeGreaterThanOrEqual(4);
     expect(r1.remaining.length).toBe(16 - r1.done);

@@ -2,7 +2,15 @@
 import { appendFileSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXPERIMENTS, getExperiment, inShard, parseShard, planSweep, sweepFingerprint, fit } from '../../dist/experiments/index.js';
+import {
+  EXPERIMENTS,
+  getExperiment,
+  inShard,
+  parseShard,
+  planSweep,
+  sweepFingerprint,
+  fit,
+} from '../../dist/experiments/index.js';
 import { readPointsFile, openCheckpoint, newManifest, CheckpointError } from '../../dist/experiments/node.js';
 import { curveIndices } from '../../dist/experiments/point.js';
 import { growthShape } from '../../dist/experiments/common.js';
@@ -45,20 +53,33 @@ describe('plans and shards', () => {
 describe('fits', () => {
   it('recover exact lines, power laws and log laws', () => {
     const x = [1, 2, 4, 8, 16];
-    const lf = fit.linearFit(x, x.map((v) => 3 + 2 * v))!;
+    const lf = fit.linearFit(
+      x,
+      x.map((v) => 3 + 2 * v),
+    )!;
     expect(lf.slope).toBeCloseTo(2, 12);
     expect(lf.intercept).toBeCloseTo(3, 12);
     expect(lf.r2).toBeCloseTo(1, 12);
-    const pf = fit.powerFit(x, x.map((v) => 5 * v ** -0.5))!;
+    const pf = fit.powerFit(
+      x,
+      x.map((v) => 5 * v ** -0.5),
+    )!;
     expect(pf.p).toBeCloseTo(-0.5, 12);
     expect(pf.c).toBeCloseTo(5, 10);
-    const gf = fit.logFit(x, x.map((v) => 1 + 4 * Math.log(v)))!;
+    const gf = fit.logFit(
+      x,
+      x.map((v) => 1 + 4 * Math.log(v)),
+    )!;
     expect(gf.b).toBeCloseTo(4, 12);
     expect(gf.a).toBeCloseTo(1, 12);
   });
 
   it('crossing interpolates geometrically between grid widths', () => {
-    const pts = [{ x: 2, y: 0.1 }, { x: 4, y: 0.04 }, { x: 8, y: 0.01 }];
+    const pts = [
+      { x: 2, y: 0.1 },
+      { x: 4, y: 0.04 },
+      { x: 8, y: 0.01 },
+    ];
     expect(fit.crossing(pts, 0.2)).toEqual({ grid: 2, interpolated: 2 });
     const c = fit.crossing(pts, 0.02)!;
     expect(c.grid).toBe(8);
@@ -69,9 +90,24 @@ describe('fits', () => {
 
   it('classifies growth in T', () => {
     const T = [2, 4, 8, 16, 32];
-    expect(growthShape(T, T.map(() => 1.3)).shape).toBe('flat');
-    expect(growthShape(T, T.map((t) => t ** 2)).shape).toBe('polynomial');
-    expect(growthShape(T, T.map((t) => 1.3 ** t)).shape).toBe('exponential');
+    expect(
+      growthShape(
+        T,
+        T.map(() => 1.3),
+      ).shape,
+    ).toBe('flat');
+    expect(
+      growthShape(
+        T,
+        T.map((t) => t ** 2),
+      ).shape,
+    ).toBe('polynomial');
+    expect(
+      growthShape(
+        T,
+        T.map((t) => 1.3 ** t),
+      ).shape,
+    ).toBe('exponential');
   });
 
   it('keeps the first and last records of a curve and samples log- and linearly', () => {
@@ -86,11 +122,29 @@ describe('fits', () => {
 });
 
 describe('checkpoint files', () => {
-  const point = (index: number) => ({ format: 'rnn-gd.point/1', index, id: `X/${index}`, group: 'X', experiment: 'E1', params: {}, seed: 0, status: 'ok' });
+  const point = (index: number) => ({
+    format: 'rnn-gd.point/1',
+    index,
+    id: `X/${index}`,
+    group: 'X',
+    experiment: 'E1',
+    params: {},
+    seed: 0,
+    status: 'ok',
+  });
 
   it('ignore a last line cut by a kill and repair it on resume', () => {
     const dir = tempDir('ckpt');
-    const manifest = newManifest({ experiment: 'E1', title: 't', size: 'quick', seeds: 1, totalPoints: 3, fingerprint: 'f', shard: null, backend: 'ts' });
+    const manifest = newManifest({
+      experiment: 'E1',
+      title: 't',
+      size: 'quick',
+      seeds: 1,
+      totalPoints: 3,
+      fingerprint: 'f',
+      shard: null,
+      backend: 'ts',
+    });
     const c = openCheckpoint(dir, manifest);
     c.append(point(1) as never);
     c.append(point(0) as never);
@@ -103,12 +157,26 @@ describe('checkpoint files', () => {
     expect([...again.done.keys()].sort()).toEqual(['X/0', 'X/1']);
     again.append(point(2) as never);
     again.compact();
-    expect(readFileSync(c.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l).index)).toEqual([0, 1, 2]);
+    expect(
+      readFileSync(c.path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).index),
+    ).toEqual([0, 1, 2]);
   });
 
   it('refuse to resume another sweep and to overwrite without --force', () => {
     const dir = tempDir('ckpt2');
-    const m = newManifest({ experiment: 'E1', title: 't', size: 'quick', seeds: 1, totalPoints: 3, fingerprint: 'f', shard: null, backend: 'ts' });
+    const m = newManifest({
+      experiment: 'E1',
+      title: 't',
+      size: 'quick',
+      seeds: 1,
+      totalPoints: 3,
+      fingerprint: 'f',
+      shard: null,
+      backend: 'ts',
+    });
     openCheckpoint(dir, m).append(point(0) as never);
     expect(() => openCheckpoint(dir, m)).toThrow(/--resume/);
     expect(() => openCheckpoint(dir, { ...m, fingerprint: 'g' }, { resume: true })).toThrow(CheckpointError);

@@ -10,7 +10,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readJsonFile } from '../../ts/io/model-file.js';
 import { getBackend } from '../../ts/backend/index.js';
 import {
-  CapacityError, featuresBytes, GiB, liveWasmBytes, MiB, parseBytes, setMemoryCap, trackAllocation, workspaceBytes,
+  CapacityError,
+  featuresBytes,
+  GiB,
+  liveWasmBytes,
+  MiB,
+  parseBytes,
+  setMemoryCap,
+  trackAllocation,
+  workspaceBytes,
 } from '../../ts/backend/capacity.js';
 import { ChunkedData } from '../../ts/backend/chunked.js';
 import { wasmBackend } from '../../ts/backend/wasm-backend.js';
@@ -23,8 +31,13 @@ import { randomData } from '../helpers.js';
 
 afterEach(() => setMemoryCap(null));
 
-const model = (recurrence: 'dense' | 'diagonal', m: number, d: number, readout: Readout = 'final', seed = 1): ModelParams =>
-  initialize({ recurrence, m, d, alpha: 0.6, readout }, { seed });
+const model = (
+  recurrence: 'dense' | 'diagonal',
+  m: number,
+  d: number,
+  readout: Readout = 'final',
+  seed = 1,
+): ModelParams => initialize({ recurrence, m, d, alpha: 0.6, readout }, { seed });
 
 describe('workspace bytes mirror the Rust allocations', () => {
   it('predicted bytes = wasm memory growth (within 1%) for a fresh large workspace', async () => {
@@ -39,7 +52,7 @@ describe('workspace bytes mirror the Rust allocations', () => {
     ws.setData(randomData(4, 20, 4, 'all'));
     ws.train(1, 0.1, { kind: 'none' });
     const grown = wasm.memory.buffer.byteLength - before;
-    const predicted = workspaceBytes(p.spec, 20000, 20) ;
+    const predicted = workspaceBytes(p.spec, 20000, 20);
     expect(grown / predicted).toBeGreaterThan(0.99);
     expect(grown).toBeLessThan(workspaceBytes(p.spec, 20000, 20, reserve) * 1.01 + MiB);
   });
@@ -53,13 +66,19 @@ describe('refused before allocation', () => {
     using net = backend.network(p);
     const before = wasm.memory.buffer.byteLength;
     let err: unknown;
-    try { net.workspace(21000, 100); } catch (e) { err = e; }
+    try {
+      net.workspace(21000, 100);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(CapacityError);
     const msg = (err as Error).message;
     expect(msg).toMatch(/needs 4\.\d+ GiB of wasm memory/);
     expect(msg).toMatch(/mini-batches/);
     expect(msg).toMatch(/smaller T/);
-    expect((err as CapacityError).bytesNeeded).toBe(workspaceBytes(p.spec, 21000, 100, { steps: 4096, indices: 2 ** 16 }));
+    expect((err as CapacityError).bytesNeeded).toBe(
+      workspaceBytes(p.spec, 21000, 100, { steps: 4096, indices: 2 ** 16 }),
+    );
     expect(wasm.memory.buffer.byteLength).toBe(before);
     // sizes that would wrap around as u32 are refused too (not silently truncated)
     expect(() => net.workspace(2 ** 32 + 1, 1)).toThrow(CapacityError);
@@ -78,7 +97,9 @@ describe('refused before allocation', () => {
     const backend = await wasmBackend();
     using net = backend.network(model('diagonal', 16, 3));
     setMemoryCap('1MiB');
-    expect(() => net.workspace(4000, 10)).toThrow(/more than the memory cap of 1\.0 MiB \(raise it with setMemoryCap\(\) or RNN_GD_MEMORY_CAP/);
+    expect(() => net.workspace(4000, 10)).toThrow(
+      /more than the memory cap of 1\.0 MiB \(raise it with setMemoryCap\(\) or RNN_GD_MEMORY_CAP/,
+    );
     setMemoryCap(100 * GiB);
     expect(() => net.workspace(2 ** 31, 1000)).toThrow(/more than wasm's memory limit \(4 GiB\)/);
   });
@@ -86,7 +107,9 @@ describe('refused before allocation', () => {
   it('a model too large: refused before allocation', async () => {
     const backend = await wasmBackend();
     setMemoryCap('64MiB');
-    expect(() => backend.network(model('dense', 4096, 2))).toThrow(/model \(dense, m = 4096, d = 2\) needs 192\.\d MiB/);
+    expect(() => backend.network(model('dense', 4096, 2))).toThrow(
+      /model \(dense, m = 4096, d = 2\) needs 192\.\d MiB/,
+    );
   });
 
   it('kernels: NTK Gram and per-sample gradients for a huge n are refused before allocation', async () => {
@@ -96,14 +119,23 @@ describe('refused before allocation', () => {
     const data = { n, T: 3, d: 2, X: new Float64Array(n * 3 * 2), Y: new Float64Array(n) };
     const wasm = await loadWasm();
     const before = wasm.memory.buffer.byteLength;
-    expect(() => backend.kernels.ntkGram(p, data)).toThrow(new RegExp(`ntkGram for n = ${n} .* needs 5\\.\\d+ GiB .* subsample`));
+    expect(() => backend.kernels.ntkGram(p, data)).toThrow(
+      new RegExp(`ntkGram for n = ${n} .* needs 5\\.\\d+ GiB .* subsample`),
+    );
     expect(() => backend.kernels.perSampleGradients(p, data)).toThrow(CapacityError);
     expect(featuresBytes(p.spec, n, 3)).toBeGreaterThan(4 * GiB);
     expect(wasm.memory.buffer.byteLength).toBe(before);
     const M = 1e6;
     const particles = { w: new Float32Array(M), u: new Float32Array(M * 2) };
     setMemoryCap('16MiB');
-    expect(() => backend.kernels.teacherSum({ activation: 'tanh', alpha: 0.5, d: 2 }, particles, new Float32Array(M * 3), randomData(4, 3, 2, 'final'))).toThrow(/teacher sum with M = 1000000 particles .* needs 45\.\d MiB/);
+    expect(() =>
+      backend.kernels.teacherSum(
+        { activation: 'tanh', alpha: 0.5, d: 2 },
+        particles,
+        new Float32Array(M * 3),
+        randomData(4, 3, 2, 'final'),
+      ),
+    ).toThrow(/teacher sum with M = 1000000 particles .* needs 45\.\d MiB/);
   });
 
   it('ts backend NTK and oversized JSON files: refused before allocation / parsing', async () => {
@@ -111,19 +143,25 @@ describe('refused before allocation', () => {
     const p = model('diagonal', 8, 2);
     const n = 40_000;
     const data = { n, T: 3, d: 2, X: new Float64Array(n * 3 * 2), Y: new Float64Array(n) };
-    expect(() => ts.kernels.ntkGram(p, data)).toThrow(/ntkGram for n = 40000 .* needs 11\.\d+ GiB of JavaScript memory/);
+    expect(() => ts.kernels.ntkGram(p, data)).toThrow(
+      /ntkGram for n = 40000 .* needs 11\.\d+ GiB of JavaScript memory/,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-big-'));
     const big = join(dir, 'big.json');
     writeFileSync(big, '{');
     truncateSync(big, 300 * MiB); // sparse: no 300 MiB written
-    expect(() => readJsonFile(big, 'data file')).toThrow(/300 MiB, more than the 256 MiB read as JSON; store large data sets as \.npy/);
+    expect(() => readJsonFile(big, 'data file')).toThrow(
+      /300 MiB, more than the 256 MiB read as JSON; store large data sets as \.npy/,
+    );
   });
 
   it('live objects together may not pass 4 GiB (counted until free(), double free harmless)', () => {
     const key = {};
     const r1 = trackAllocation(key, 3 * GiB, 'first');
     expect(liveWasmBytes(key)).toBe(3 * GiB);
-    expect(() => trackAllocation(key, 1 * GiB, 'second')).toThrow(/second needs 1\.00 GiB .* live wasm objects already hold 3\.00 GiB/);
+    expect(() => trackAllocation(key, 1 * GiB, 'second')).toThrow(
+      /second needs 1\.00 GiB .* live wasm objects already hold 3\.00 GiB/,
+    );
     r1();
     r1();
     expect(liveWasmBytes(key)).toBe(0);
@@ -134,7 +172,9 @@ describe('refused before allocation', () => {
     const backend = await wasmBackend();
     setMemoryCap('4MiB');
     const data = randomData(3000, 10, 2, 'final');
-    expect(() => new Trainer({ backend, params: model('diagonal', 32, 2), data, train: { eta: 0.1, steps: 2 } })).toThrow(/mini-batches/);
+    expect(
+      () => new Trainer({ backend, params: model('diagonal', 32, 2), data, train: { eta: 0.1, steps: 2 } }),
+    ).toThrow(/mini-batches/);
   });
 });
 
@@ -145,14 +185,21 @@ describe('mini-batch SGD memory does not grow with n', () => {
       const peakFor = async (n: number) => {
         const data = randomData(n, 8, 2, 'final', 5);
         const trainer = new Trainer({
-          backend, params: model('diagonal', 16, 2), data, memoryBudget: MiB,
+          backend,
+          params: model('diagonal', 16, 2),
+          data,
+          memoryBudget: MiB,
           train: { eta: 0.2, steps: 12, batchSize: 16, recordEvery: 4, seed: 2 },
         });
         try {
           expect(trainer.streamed).toBe(true);
           const wasm = name === 'wasm' ? await loadWasm() : null;
           let peak = wasm ? liveWasmBytes(wasm.memory) : 0;
-          const res = await trainer.run({ onProgress: () => { if (wasm) peak = Math.max(peak, liveWasmBytes(wasm.memory)); } });
+          const res = await trainer.run({
+            onProgress: () => {
+              if (wasm) peak = Math.max(peak, liveWasmBytes(wasm.memory));
+            },
+          });
           expect(res.status).toBe('completed');
           for (const r of res.records) expect(Number.isFinite(r.risk)).toBe(true);
           return peak;
@@ -182,8 +229,19 @@ describe('mini-batch SGD memory does not grow with n', () => {
         const test = randomData(120, 6, 3, readout, 10);
         const run = async (memoryBudget: number) => {
           const trainer = new Trainer({
-            backend, params: model('dense', 8, 3, readout), data, test, memoryBudget,
-            train: { eta: 0.3, steps: 37, batchSize: 7, recordEvery: 5, seed: 'x', projection: { kind: 'maxnorm', rho: 2 } },
+            backend,
+            params: model('dense', 8, 3, readout),
+            data,
+            test,
+            memoryBudget,
+            train: {
+              eta: 0.3,
+              steps: 37,
+              batchSize: 7,
+              recordEvery: 5,
+              seed: 'x',
+              projection: { kind: 'maxnorm', rho: 2 },
+            },
           });
           try {
             const res = await trainer.run();

@@ -15,7 +15,16 @@ import { writeData } from '../../ts/io/data-file.js';
 import { writeModelFile } from '../../ts/io/model-file.js';
 import { encodeNpy } from '../../ts/io/npy.js';
 import { randomData } from '../helpers.js';
-import { cliBuilt, expectCliError, expectCliOk, pool, runCliAsync, runCliInProcess, tmp, type CliResult } from './helpers.js';
+import {
+  cliBuilt,
+  expectCliError,
+  expectCliOk,
+  pool,
+  runCliAsync,
+  runCliInProcess,
+  tmp,
+  type CliResult,
+} from './helpers.js';
 
 const dir = tmp('rnn-gd-cli-');
 const P = (name: string) => join(dir, name);
@@ -23,7 +32,11 @@ const P = (name: string) => join(dir, name);
 const CONCURRENCY = 3;
 
 /** A bad input and what the message must name. */
-interface Case { args: string[]; names?: RegExp; okAllowed?: boolean }
+interface Case {
+  args: string[];
+  names?: RegExp;
+  okAllowed?: boolean;
+}
 
 /**
  * Runs the cases in process (commander + runCli + the commands, from the sources) and, for every
@@ -65,7 +78,11 @@ function badModels(): [string, string | Uint8Array][] {
   const text = modelText();
   const json = JSON.parse(text);
   const set = (patch: Record<string, unknown>) => JSON.stringify({ ...json, ...patch });
-  const del = (key: string) => { const o = { ...json }; delete o[key]; return JSON.stringify(o); };
+  const del = (key: string) => {
+    const o = { ...json };
+    delete o[key];
+    return JSON.stringify(o);
+  };
   return [
     ['empty', ''],
     ['garbage', 'this is not json'],
@@ -125,7 +142,10 @@ function badData(): [string, string | Uint8Array][] {
 
 /** .npy data directories with one defect each. */
 function badNpy(): [string, Record<string, Uint8Array | null>][] {
-  const x = encodeNpy(new Float64Array(6 * 5 * 2).map((_, i) => Math.sin(i)), [6, 5, 2]);
+  const x = encodeNpy(
+    new Float64Array(6 * 5 * 2).map((_, i) => Math.sin(i)),
+    [6, 5, 2],
+  );
   const y = encodeNpy(new Float64Array(6).fill(0.5), [6]);
   const header = (x: Uint8Array, from: string, to: string) => {
     const t = new TextDecoder('latin1').decode(x);
@@ -151,14 +171,25 @@ describe.skipIf(!cliBuilt)('every CLI command against malformed input', () => {
   beforeAll(async () => {
     writeModelFile(P('model.json'), initialize({ recurrence: 'diagonal', m: 6, d: 2, alpha: 0.7 }, { seed: 1 }));
     writeModelFile(P('dense.json'), initialize({ recurrence: 'dense', m: 6, d: 2, alpha: 0.7 }, { seed: 1 }));
-    writeModelFile(P('all.json'), initialize({ recurrence: 'dense', m: 6, d: 2, alpha: 0.7, readout: 'all' }, { seed: 1 }));
+    writeModelFile(
+      P('all.json'),
+      initialize({ recurrence: 'dense', m: 6, d: 2, alpha: 0.7, readout: 'all' }, { seed: 1 }),
+    );
     writeData(P('data.json'), randomData(6, 5, 2, 'final', 1));
     writeData(P('test.json'), randomData(4, 5, 2, 'final', 2));
     writeData(P('test-T.json'), randomData(4, 7, 2, 'final', 2));
     writeData(P('test-d.json'), randomData(4, 5, 3, 'final', 2));
     writeGenerated(P('gen'), await generateData({ system: 'delay', n: 8, nTest: 4, T: 5, d: 2 }));
-    for (const [name, text] of badModels()) { const f = P(`bad-model-${name}.json`); writeFileSync(f, text); models.push(f); }
-    for (const [name, text] of badData()) { const f = P(`bad-data-${name}.json`); writeFileSync(f, text); datas.push(f); }
+    for (const [name, text] of badModels()) {
+      const f = P(`bad-model-${name}.json`);
+      writeFileSync(f, text);
+      models.push(f);
+    }
+    for (const [name, text] of badData()) {
+      const f = P(`bad-data-${name}.json`);
+      writeFileSync(f, text);
+      datas.push(f);
+    }
     for (const [name, files] of badNpy()) {
       const d = P(name);
       mkdirSync(d, { recursive: true });
@@ -171,16 +202,49 @@ describe.skipIf(!cliBuilt)('every CLI command against malformed input', () => {
   });
 
   it('valid inputs: every command prints finite JSON (built binary)', async () => {
-    const results = await pool([
-      ['eval', '--model', P('model.json'), '--data', P('data.json'), '--grad'],
-      ['eval', '--model', P('dense.json'), '--data', P('gen/train'), '--backend', 'ts'],
-      ['step', '--model', P('model.json'), '--data', P('data.json'), '--lr', '0.1', '--project', '1', '--out', P('stepped.json')],
-      ['bounds', '--alpha', '0.5', '--T', '10', '--m', '64', '--n', '100', '--eps', '0.1', '--tau', '100'],
-      ['ntk', '--model', P('dense.json'), '--data', P('data.json'), '--test', P('test.json')],
-      ['constants', '--model', P('model.json'), '--data', P('data.json')],
-      ['data', 'show', P('gen'), '--json'],
-      ['train', '--data', P('data.json'), '--out', P('run-ok'), '--recurrence', 'dense', '--m', '6', '--alpha', '0.5', '--eta', '0.2', '--steps', '7', '--quiet'],
-    ], CONCURRENCY, (a) => runCliAsync(a));
+    const results = await pool(
+      [
+        ['eval', '--model', P('model.json'), '--data', P('data.json'), '--grad'],
+        ['eval', '--model', P('dense.json'), '--data', P('gen/train'), '--backend', 'ts'],
+        [
+          'step',
+          '--model',
+          P('model.json'),
+          '--data',
+          P('data.json'),
+          '--lr',
+          '0.1',
+          '--project',
+          '1',
+          '--out',
+          P('stepped.json'),
+        ],
+        ['bounds', '--alpha', '0.5', '--T', '10', '--m', '64', '--n', '100', '--eps', '0.1', '--tau', '100'],
+        ['ntk', '--model', P('dense.json'), '--data', P('data.json'), '--test', P('test.json')],
+        ['constants', '--model', P('model.json'), '--data', P('data.json')],
+        ['data', 'show', P('gen'), '--json'],
+        [
+          'train',
+          '--data',
+          P('data.json'),
+          '--out',
+          P('run-ok'),
+          '--recurrence',
+          'dense',
+          '--m',
+          '6',
+          '--alpha',
+          '0.5',
+          '--eta',
+          '0.2',
+          '--steps',
+          '7',
+          '--quiet',
+        ],
+      ],
+      CONCURRENCY,
+      (a) => runCliAsync(a),
+    );
     for (const r of results) expectCliOk(r);
   });
 
@@ -190,9 +254,19 @@ describe.skipIf(!cliBuilt)('every CLI command against malformed input', () => {
       // a float32 overflow is fine on the float64 ts backend; everything else is an error naming the file
       const f32 = m.includes('f32-overflow');
       cases.push(
-        { args: ['eval', '--model', m, '--data', P('data.json')], names: f32 ? /parameter 'W': entry 0 is 1e\+300.*float32.*ts backend/ : named(m) },
-        { args: ['eval', '--model', m, '--data', P('data.json'), '--backend', 'ts', '--grad'], names: named(m), okAllowed: f32 },
-        { args: ['step', '--model', m, '--data', P('data.json'), '--lr', '0.1', '--out', P('out.json')], names: f32 ? /float32/ : named(m) },
+        {
+          args: ['eval', '--model', m, '--data', P('data.json')],
+          names: f32 ? /parameter 'W': entry 0 is 1e\+300.*float32.*ts backend/ : named(m),
+        },
+        {
+          args: ['eval', '--model', m, '--data', P('data.json'), '--backend', 'ts', '--grad'],
+          names: named(m),
+          okAllowed: f32,
+        },
+        {
+          args: ['step', '--model', m, '--data', P('data.json'), '--lr', '0.1', '--out', P('out.json')],
+          names: f32 ? /float32/ : named(m),
+        },
         { args: ['ntk', '--model', m, '--data', P('data.json')], names: f32 ? /float32/ : named(m) },
         { args: ['constants', '--model', m, '--data', P('data.json')], names: named(m), okAllowed: f32 },
       );
@@ -212,7 +286,28 @@ describe.skipIf(!cliBuilt)('every CLI command against malformed input', () => {
         { args: ['ntk', '--model', P('model.json'), '--data', d], names },
         { args: ['constants', '--model', P('model.json'), '--data', d], names: named(d), okAllowed: f32 },
         // (train takes d from the data: a consistent data set with another d is valid for it)
-        { args: ['train', '--data', d, '--out', P('run-bad'), '--recurrence', 'diagonal', '--m', '4', '--alpha', '0.5', '--eta', '0.1', '--steps', '3', '--quiet'], names, okAllowed: d.includes('d-mismatch') },
+        {
+          args: [
+            'train',
+            '--data',
+            d,
+            '--out',
+            P('run-bad'),
+            '--recurrence',
+            'diagonal',
+            '--m',
+            '4',
+            '--alpha',
+            '0.5',
+            '--eta',
+            '0.1',
+            '--steps',
+            '3',
+            '--quiet',
+          ],
+          names,
+          okAllowed: d.includes('d-mismatch'),
+        },
         { args: ['data', 'show', d], names: named(d), okAllowed: f32 || d.includes('d-mismatch') },
       );
     }
@@ -221,7 +316,10 @@ describe.skipIf(!cliBuilt)('every CLI command against malformed input', () => {
 
   it('random byte damage to a model file (fast-check sample): eval errors name the file or runs finite', async () => {
     const text = modelText();
-    const samples = fc.sample(fc.tuple(fc.nat(text.length - 1), fc.integer({ min: 0, max: 255 }), fc.nat(40)), { numRuns: 40, seed: 7 });
+    const samples = fc.sample(fc.tuple(fc.nat(text.length - 1), fc.integer({ min: 0, max: 255 }), fc.nat(40)), {
+      numRuns: 40,
+      seed: 7,
+    });
     const cases: Case[] = samples.map(([pos, byte, cut], i) => {
       const b = Buffer.from(text);
       b[pos] = byte;
@@ -233,67 +331,258 @@ describe.skipIf(!cliBuilt)('every CLI command against malformed input', () => {
   }, 120_000);
 
   it('bad flags: eval, step, bounds, ntk, constants, data generate/show, train', async () => {
-    const train = (...extra: string[]) => ['train', '--data', P('data.json'), '--out', P('run-flags'), '--recurrence', 'dense', '--m', '6', '--alpha', '0.5', '--eta', '0.1', '--steps', '5', '--quiet', ...extra];
+    const train = (...extra: string[]) => [
+      'train',
+      '--data',
+      P('data.json'),
+      '--out',
+      P('run-flags'),
+      '--recurrence',
+      'dense',
+      '--m',
+      '6',
+      '--alpha',
+      '0.5',
+      '--eta',
+      '0.1',
+      '--steps',
+      '5',
+      '--quiet',
+      ...extra,
+    ];
     const cases: Case[] = [
       // eval / step
       { args: ['eval', '--model', P('model.json'), '--data', P('data.json'), '--backend', 'gpu'], names: /--backend/ },
       { args: ['eval', '--model', P('all.json'), '--data', P('data.json')], names: /readout 'all'/ },
       { args: ['eval', '--data', P('data.json')], names: /--model/ },
       { args: ['eval', '--model', P('model.json'), '--data', P('data.json'), 'extra'], names: /too many arguments/ },
-      ...['0', '-1', 'NaN', 'abc', '', '1e39', 'Infinity'].map((lr) => ({ args: ['step', '--model', P('model.json'), '--data', P('data.json'), '--lr', lr, '--out', P('o.json')], names: /--lr/ })),
-      ...['0', '-2', 'x', '1e39'].map((rho) => ({ args: ['step', '--model', P('model.json'), '--data', P('data.json'), '--lr', '0.1', '--project', rho, '--out', P('o.json')], names: /--project|rho/ })),
-      { args: ['step', '--model', P('model.json'), '--data', P('data.json'), '--lr', '0.1', '--out', dir], names: /cannot write/ },
-      { args: ['step', '--model', P('model.json'), '--data', P('data.json'), '--lr', '0.1', '--out', '/proc/rnn-gd-no/x.json'], names: /cannot create directory \/proc\/rnn-gd-no/ },
-      { args: ['step', '--model', P('model.json'), '--data', P('data.json'), '--lr', '0.1', '--out', join(P('model.json'), 'x.json')], names: /cannot create directory .*model\.json: a file of that name exists/ },
+      ...['0', '-1', 'NaN', 'abc', '', '1e39', 'Infinity'].map((lr) => ({
+        args: ['step', '--model', P('model.json'), '--data', P('data.json'), '--lr', lr, '--out', P('o.json')],
+        names: /--lr/,
+      })),
+      ...['0', '-2', 'x', '1e39'].map((rho) => ({
+        args: [
+          'step',
+          '--model',
+          P('model.json'),
+          '--data',
+          P('data.json'),
+          '--lr',
+          '0.1',
+          '--project',
+          rho,
+          '--out',
+          P('o.json'),
+        ],
+        names: /--project|rho/,
+      })),
+      {
+        args: ['step', '--model', P('model.json'), '--data', P('data.json'), '--lr', '0.1', '--out', dir],
+        names: /cannot write/,
+      },
+      {
+        args: [
+          'step',
+          '--model',
+          P('model.json'),
+          '--data',
+          P('data.json'),
+          '--lr',
+          '0.1',
+          '--out',
+          '/proc/rnn-gd-no/x.json',
+        ],
+        names: /cannot create directory \/proc\/rnn-gd-no/,
+      },
+      {
+        args: [
+          'step',
+          '--model',
+          P('model.json'),
+          '--data',
+          P('data.json'),
+          '--lr',
+          '0.1',
+          '--out',
+          join(P('model.json'), 'x.json'),
+        ],
+        names: /cannot create directory .*model\.json: a file of that name exists/,
+      },
       // bounds
       { args: ['bounds', '--alpha', 'x', '--T', '10', '--m', '4', '--n', '10'], names: /--alpha/ },
       { args: ['bounds', '--alpha', '1', '--T', '0', '--m', '4', '--n', '10'], names: /--T/ },
       { args: ['bounds', '--alpha', '1', '--T', '10', '--m', '-4', '--n', '10'], names: /--m/ },
       { args: ['bounds', '--alpha', '1', '--T', '10', '--m', '4', '--n', '1.5'], names: /--n/ },
       { args: ['bounds', '--alpha', '1', '--T', '10', '--m', '4', '--n', '10', '--delta', '1'], names: /--delta/ },
-      { args: ['bounds', '--alpha', '1', '--T', '10', '--m', '4', '--n', '10', '--activation', 'relu'], names: /--activation/ },
-      { args: ['bounds', '--alpha', '3', '--T', '100000', '--m', '4', '--n', '10'], names: /S_T is Infinity.*smaller T or alpha/ },
+      {
+        args: ['bounds', '--alpha', '1', '--T', '10', '--m', '4', '--n', '10', '--activation', 'relu'],
+        names: /--activation/,
+      },
+      {
+        args: ['bounds', '--alpha', '3', '--T', '100000', '--m', '4', '--n', '10'],
+        names: /S_T is Infinity.*smaller T or alpha/,
+      },
       { args: ['bounds', '--T', '10', '--m', '4', '--n', '10'], names: /--alpha/ },
       // ntk / constants
       { args: ['ntk', '--model', P('all.json'), '--data', P('data.json')], names: /readout/ },
-      { args: ['ntk', '--model', P('model.json'), '--data', P('data.json'), '--kernel', 'rbf', '--test', P('test.json')], names: /--kernel/ },
-      { args: ['ntk', '--model', P('dense.json'), '--data', P('data.json'), '--kernel', 'mc', '--test', P('test.json')], names: /--kernel mc/ },
-      { args: ['ntk', '--model', P('model.json'), '--data', P('data.json'), '--ridge', '-1', '--test', P('test.json')], names: /--ridge/ },
-      { args: ['ntk', '--model', P('model.json'), '--data', P('data.json'), '--kernel', 'mc', '--particles', '0', '--test', P('test.json')], names: /--particles/ },
-      { args: ['ntk', '--model', P('model.json'), '--data', P('data.json'), '--test', P('test-T.json')], names: /test data .* T = 7/ },
-      { args: ['ntk', '--model', P('model.json'), '--data', P('data.json'), '--out', '/proc/rnn-gd-no.npy'], names: /cannot write \/proc\/rnn-gd-no\.npy/ },
+      {
+        args: [
+          'ntk',
+          '--model',
+          P('model.json'),
+          '--data',
+          P('data.json'),
+          '--kernel',
+          'rbf',
+          '--test',
+          P('test.json'),
+        ],
+        names: /--kernel/,
+      },
+      {
+        args: ['ntk', '--model', P('dense.json'), '--data', P('data.json'), '--kernel', 'mc', '--test', P('test.json')],
+        names: /--kernel mc/,
+      },
+      {
+        args: ['ntk', '--model', P('model.json'), '--data', P('data.json'), '--ridge', '-1', '--test', P('test.json')],
+        names: /--ridge/,
+      },
+      {
+        args: [
+          'ntk',
+          '--model',
+          P('model.json'),
+          '--data',
+          P('data.json'),
+          '--kernel',
+          'mc',
+          '--particles',
+          '0',
+          '--test',
+          P('test.json'),
+        ],
+        names: /--particles/,
+      },
+      {
+        args: ['ntk', '--model', P('model.json'), '--data', P('data.json'), '--test', P('test-T.json')],
+        names: /test data .* T = 7/,
+      },
+      {
+        args: ['ntk', '--model', P('model.json'), '--data', P('data.json'), '--out', '/proc/rnn-gd-no.npy'],
+        names: /cannot write \/proc\/rnn-gd-no\.npy/,
+      },
       { args: ['ntk', '--model', P('model.json'), '--data', P('data.json'), '--backend', 'cuda'], names: /--backend/ },
-      ...[['--delta', '2'], ['--hessian-samples', '-1'], ['--hessian-iterations', '0'], ['--eta', '0'], ['--rho', '-1'], ['--tau', 'x']].map(([k, v]) =>
-        ({ args: ['constants', '--model', P('model.json'), '--data', P('data.json'), k, v], names: new RegExp(k) })),
+      ...[
+        ['--delta', '2'],
+        ['--hessian-samples', '-1'],
+        ['--hessian-iterations', '0'],
+        ['--eta', '0'],
+        ['--rho', '-1'],
+        ['--tau', 'x'],
+      ].map(([k, v]) => ({
+        args: ['constants', '--model', P('model.json'), '--data', P('data.json'), k, v],
+        names: new RegExp(k),
+      })),
       // data generate / show
       { args: ['data', 'generate', '--out', P('g-x')], names: /--system/ },
       { args: ['data', 'generate', '--system', 'lorenz', '--out', P('g-x')], names: /--system/ },
       { args: ['data', 'generate', '--system', 'delay', '--n', '-1', '--out', P('g-x'), '--quiet'], names: /--n/ },
       { args: ['data', 'generate', '--system', 'delay', '--T', '0', '--out', P('g-x'), '--quiet'], names: /--T/ },
-      { args: ['data', 'generate', '--system', 'delay', '--n', '1e9', '--out', P('g-x'), '--quiet'], names: /--n .*2\^27/ },
-      { args: ['data', 'generate', '--system', 'transport', '--M', '1e12', '--out', P('g-x'), '--quiet'], names: /--M/ },
-      { args: ['data', 'generate', '--system', 'teacher-rnn', '--m-teacher', '65536', '--out', P('g-x'), '--quiet'], names: /--m-teacher/ },
-      { args: ['data', 'generate', '--system', 'delay', '--noise', '-1', '--out', P('g-x'), '--quiet'], names: /--noise/ },
-      { args: ['data', 'generate', '--system', 'delay', '--normalize', 'zscore', '--out', P('g-x'), '--quiet'], names: /--normalize/ },
-      { args: ['data', 'generate', '--system', 'delay', '--inputs', 'ar1', '--out', P('g-x'), '--quiet'], names: /--input-corr/ },
-      { args: ['data', 'generate', '--system', 'linear-filter', '--beta', 'a,b', '--out', P('g-x'), '--quiet'], names: /--beta/ },
-      { args: ['data', 'generate', '--system', 'delay', '--kappa', '1', '--out', P('g-x'), '--quiet'], names: /--kappa does not apply/ },
-      { args: ['data', 'generate', '--system', 'delay', '--dtype', 'float16', '--out', P('g-x'), '--quiet'], names: /--dtype/ },
+      {
+        args: ['data', 'generate', '--system', 'delay', '--n', '1e9', '--out', P('g-x'), '--quiet'],
+        names: /--n .*2\^27/,
+      },
+      {
+        args: ['data', 'generate', '--system', 'transport', '--M', '1e12', '--out', P('g-x'), '--quiet'],
+        names: /--M/,
+      },
+      {
+        args: ['data', 'generate', '--system', 'teacher-rnn', '--m-teacher', '65536', '--out', P('g-x'), '--quiet'],
+        names: /--m-teacher/,
+      },
+      {
+        args: ['data', 'generate', '--system', 'delay', '--noise', '-1', '--out', P('g-x'), '--quiet'],
+        names: /--noise/,
+      },
+      {
+        args: ['data', 'generate', '--system', 'delay', '--normalize', 'zscore', '--out', P('g-x'), '--quiet'],
+        names: /--normalize/,
+      },
+      {
+        args: ['data', 'generate', '--system', 'delay', '--inputs', 'ar1', '--out', P('g-x'), '--quiet'],
+        names: /--input-corr/,
+      },
+      {
+        args: ['data', 'generate', '--system', 'linear-filter', '--beta', 'a,b', '--out', P('g-x'), '--quiet'],
+        names: /--beta/,
+      },
+      {
+        args: ['data', 'generate', '--system', 'delay', '--kappa', '1', '--out', P('g-x'), '--quiet'],
+        names: /--kappa does not apply/,
+      },
+      {
+        args: ['data', 'generate', '--system', 'delay', '--dtype', 'float16', '--out', P('g-x'), '--quiet'],
+        names: /--dtype/,
+      },
       { args: ['data', 'generate', '--system', 'delay', '--out', P('model.json'), '--quiet'], names: /model\.json/ },
-      { args: ['data', 'generate', '--config', P('bad-model-garbage.json'), '--out', P('g-x'), '--quiet'], names: /bad-model-garbage\.json/ },
+      {
+        args: ['data', 'generate', '--config', P('bad-model-garbage.json'), '--out', P('g-x'), '--quiet'],
+        names: /bad-model-garbage\.json/,
+      },
       { args: ['data', 'show', P('gen'), '--sequences', '-1'], names: /--sequences/ },
       // train
-      ...[['--m', '7', /model\.m/], ['--m', '1e9', /model\.m/], ['--alpha', 'abc', /--alpha/], ['--eta', '0', /train\.eta/], ['--eta', '1e39', /train\.eta/],
-        ['--steps', '0', /train\.steps/], ['--steps', '2.5', /train\.steps/], ['--steps', '1e300', /train\.steps/], ['--batch', '-1', /train\.batchSize/],
-        ['--batch', '1000', /batchSize/], ['--record-every', '0', /train\.recordEvery/], ['--checkpoint-every', '0', /--checkpoint-every/],
-        ['--checkpoint-every', 'x', /--checkpoint-every/], ['--project', '-1', /train\.projection/], ['--activation', 'swish', /model\.activation/],
-        ['--backend', 'gpu', /backend/], ['--readout', 'all', /readout/], ['--test', P('test-d.json'), /test data .*test-d\.json: d = 3/], ['--foo', '1', /unknown option '--foo'/],
-        ['--n', '5', /--n, --T/], ['--system', 'delay', /--data and --system/]].map(([k, v, names]) => ({ args: train(k as string, v as string), names: names as RegExp })),
+      ...[
+        ['--m', '7', /model\.m/],
+        ['--m', '1e9', /model\.m/],
+        ['--alpha', 'abc', /--alpha/],
+        ['--eta', '0', /train\.eta/],
+        ['--eta', '1e39', /train\.eta/],
+        ['--steps', '0', /train\.steps/],
+        ['--steps', '2.5', /train\.steps/],
+        ['--steps', '1e300', /train\.steps/],
+        ['--batch', '-1', /train\.batchSize/],
+        ['--batch', '1000', /batchSize/],
+        ['--record-every', '0', /train\.recordEvery/],
+        ['--checkpoint-every', '0', /--checkpoint-every/],
+        ['--checkpoint-every', 'x', /--checkpoint-every/],
+        ['--project', '-1', /train\.projection/],
+        ['--activation', 'swish', /model\.activation/],
+        ['--backend', 'gpu', /backend/],
+        ['--readout', 'all', /readout/],
+        ['--test', P('test-d.json'), /test data .*test-d\.json: d = 3/],
+        ['--foo', '1', /unknown option '--foo'/],
+        ['--n', '5', /--n, --T/],
+        ['--system', 'delay', /--data and --system/],
+      ].map(([k, v, names]) => ({ args: train(k as string, v as string), names: names as RegExp })),
       { args: [...train(), '--project', '1', '--l2', '1'], names: /--project and --l2/ },
-      { args: ['train', '--config', P('bad-model-array-root.json'), '--out', P('run-flags')], names: /expected a JSON object/ },
+      {
+        args: ['train', '--config', P('bad-model-array-root.json'), '--out', P('run-flags')],
+        names: /expected a JSON object/,
+      },
       { args: ['train', '--config', P('bad-model-garbage.json'), '--out', P('run-flags')], names: /invalid JSON/ },
       { args: ['train', '--out', P('nowhere'), '--resume'], names: /no run to resume/ },
-      { args: ['train', '--system', 'delay', '--n', '1e9', '--out', P('run-flags'), '--recurrence', 'dense', '--m', '4', '--alpha', '1', '--eta', '1', '--steps', '1'], names: /2\^27/ },
+      {
+        args: [
+          'train',
+          '--system',
+          'delay',
+          '--n',
+          '1e9',
+          '--out',
+          P('run-flags'),
+          '--recurrence',
+          'dense',
+          '--m',
+          '4',
+          '--alpha',
+          '1',
+          '--eta',
+          '1',
+          '--steps',
+          '1',
+        ],
+        names: /2\^27/,
+      },
       { args: ['nonsense'], names: /unknown command/ },
     ];
     await check(cases);
@@ -301,35 +590,131 @@ describe.skipIf(!cliBuilt)('every CLI command against malformed input', () => {
 
   it('random flag sets (fast-check): train, bounds, step, data generate end in finite JSON or a clear error', async () => {
     const value = fc.oneof(
-      fc.constantFrom('0', '-1', '1', '2', '4', '6', '0.5', '1e300', '1e-300', 'NaN', 'Infinity', '-0', 'abc', '', '3.5', '4294967298', '2e38', '1e39'),
+      fc.constantFrom(
+        '0',
+        '-1',
+        '1',
+        '2',
+        '4',
+        '6',
+        '0.5',
+        '1e300',
+        '1e-300',
+        'NaN',
+        'Infinity',
+        '-0',
+        'abc',
+        '',
+        '3.5',
+        '4294967298',
+        '2e38',
+        '1e39',
+      ),
       fc.integer({ min: -5, max: 40 }).map(String),
     );
-    const flagsOf = (names: string[]) => fc.uniqueArray(fc.tuple(fc.constantFrom(...names), value), { maxLength: 5, selector: ([k]) => k })
-      .map((pairs) => pairs.flatMap(([k, v]) => [`--${k}`, v]));
-    const trainBase = ['train', '--data', P('data.json'), '--recurrence', 'diagonal', '--m', '4', '--alpha', '0.5', '--eta', '0.1', '--steps', '3', '--quiet'];
+    const flagsOf = (names: string[]) =>
+      fc
+        .uniqueArray(fc.tuple(fc.constantFrom(...names), value), { maxLength: 5, selector: ([k]) => k })
+        .map((pairs) => pairs.flatMap(([k, v]) => [`--${k}`, v]));
+    const trainBase = [
+      'train',
+      '--data',
+      P('data.json'),
+      '--recurrence',
+      'diagonal',
+      '--m',
+      '4',
+      '--alpha',
+      '0.5',
+      '--eta',
+      '0.1',
+      '--steps',
+      '3',
+      '--quiet',
+    ];
     const commands = fc.oneof(
-      flagsOf(['m', 'alpha', 'eta', 'steps', 'batch', 'record-every', 'checkpoint-every', 'project', 'l2', 'seed', 'activation']).map((f) => [...trainBase, ...f, '--out', P('run-fc')]),
-      flagsOf(['alpha', 'T', 'm', 'n', 'd', 'delta', 'rho', 'nu-w', 'nu-u', 'eta', 'tau', 'eps', 'w-bar0']).map((f) => ['bounds', '--alpha', '0.5', '--T', '5', '--m', '8', '--n', '10', ...f]),
-      flagsOf(['lr', 'project', 'backend']).map((f) => ['step', '--model', P('model.json'), '--data', P('data.json'), '--lr', '0.1', ...f, '--out', P('fc-step.json')]),
-      flagsOf(['n', 'n-test', 'T', 'd', 'noise', 'k', 'seed', 'input-scale']).map((f) => ['data', 'generate', '--system', 'delay', '--n', '4', '--n-test', '2', '--T', '5', ...f, '--out', P('fc-gen'), '--quiet']),
+      flagsOf([
+        'm',
+        'alpha',
+        'eta',
+        'steps',
+        'batch',
+        'record-every',
+        'checkpoint-every',
+        'project',
+        'l2',
+        'seed',
+        'activation',
+      ]).map((f) => [...trainBase, ...f, '--out', P('run-fc')]),
+      flagsOf(['alpha', 'T', 'm', 'n', 'd', 'delta', 'rho', 'nu-w', 'nu-u', 'eta', 'tau', 'eps', 'w-bar0']).map((f) => [
+        'bounds',
+        '--alpha',
+        '0.5',
+        '--T',
+        '5',
+        '--m',
+        '8',
+        '--n',
+        '10',
+        ...f,
+      ]),
+      flagsOf(['lr', 'project', 'backend']).map((f) => [
+        'step',
+        '--model',
+        P('model.json'),
+        '--data',
+        P('data.json'),
+        '--lr',
+        '0.1',
+        ...f,
+        '--out',
+        P('fc-step.json'),
+      ]),
+      flagsOf(['n', 'n-test', 'T', 'd', 'noise', 'k', 'seed', 'input-scale']).map((f) => [
+        'data',
+        'generate',
+        '--system',
+        'delay',
+        '--n',
+        '4',
+        '--n-test',
+        '2',
+        '--T',
+        '5',
+        ...f,
+        '--out',
+        P('fc-gen'),
+        '--quiet',
+      ]),
     );
-    await fc.assert(fc.asyncProperty(commands, async (args) => {
-      const r = await runCliInProcess(args);
-      try {
-        if (r.status === 0) expectCliOk(r);
-        else expectCliError(r, /--[a-z]|field '|option|must|expected|bounds: \w+ is/);
-      } catch (err) {
-        (err as Error).message = `rnn-gd ${args.join(' ')}\n${(err as Error).message}`;
-        throw err;
-      }
-    }), { numRuns: 250, seed: 13 });
+    await fc.assert(
+      fc.asyncProperty(commands, async (args) => {
+        const r = await runCliInProcess(args);
+        try {
+          if (r.status === 0) expectCliOk(r);
+          else expectCliError(r, /--[a-z]|field '|option|must|expected|bounds: \w+ is/);
+        } catch (err) {
+          (err as Error).message = `rnn-gd ${args.join(' ')}\n${(err as Error).message}`;
+          throw err;
+        }
+      }),
+      { numRuns: 250, seed: 13 },
+    );
   }, 120_000);
 
   it('a workspace over the memory cap: refused with the bytes and a suggestion (RNN_GD_MEMORY_CAP)', async () => {
-    const r = await runCliAsync(['step', '--model', P('model.json'), '--data', P('data.json'), '--lr', '0.1', '--out', P('o2.json')], { env: { RNN_GD_MEMORY_CAP: '1KiB' } });
+    const r = await runCliAsync(
+      ['step', '--model', P('model.json'), '--data', P('data.json'), '--lr', '0.1', '--out', P('o2.json')],
+      { env: { RNN_GD_MEMORY_CAP: '1KiB' } },
+    );
     expect(r.status).toBe(2);
-    expectCliError(r, /workspace for n = 6 sequences .* needs [0-9.]+ (KiB|MiB) of wasm memory, more than the memory cap of 1\.0 KiB/);
-    const bad = await runCliAsync(['eval', '--model', P('model.json'), '--data', P('data.json')], { env: { RNN_GD_MEMORY_CAP: 'lots' } });
+    expectCliError(
+      r,
+      /workspace for n = 6 sequences .* needs [0-9.]+ (KiB|MiB) of wasm memory, more than the memory cap of 1\.0 KiB/,
+    );
+    const bad = await runCliAsync(['eval', '--model', P('model.json'), '--data', P('data.json')], {
+      env: { RNN_GD_MEMORY_CAP: 'lots' },
+    });
     expectCliError(bad, /RNN_GD_MEMORY_CAP: cannot read 'lots'/);
   });
 });

@@ -18,24 +18,40 @@ import { cliBuilt, runCli, tmp } from './helpers.js';
 
 const strip = (records: MetricRecord[]) => records.map(({ wallMs: _w, ...r }) => r);
 
-interface Case { recurrence: 'dense' | 'diagonal'; activation: 'tanh' | 'sigmoid' | 'sin' | 'relu'; readout: Readout; batchSize: number; projection: { kind: 'none' } | { kind: 'maxnorm' | 'l2'; rho: number } }
+interface Case {
+  recurrence: 'dense' | 'diagonal';
+  activation: 'tanh' | 'sigmoid' | 'sin' | 'relu';
+  readout: Readout;
+  batchSize: number;
+  projection: { kind: 'none' } | { kind: 'maxnorm' | 'l2'; rho: number };
+}
 const CASES: Case[] = [];
 for (const recurrence of ['dense', 'diagonal'] as const) {
   for (const activation of ['tanh', 'sigmoid', 'sin', 'relu'] as const) {
     for (const readout of ['final', 'all'] as const) {
       const k = CASES.length;
       CASES.push({
-        recurrence, activation, readout, batchSize: k % 3 === 0 ? 0 : 6,
-        projection: k % 3 === 1 ? { kind: 'maxnorm', rho: 1.5 } : k % 3 === 2 ? { kind: 'l2', rho: 2 } : { kind: 'none' },
+        recurrence,
+        activation,
+        readout,
+        batchSize: k % 3 === 0 ? 0 : 6,
+        projection:
+          k % 3 === 1 ? { kind: 'maxnorm', rho: 1.5 } : k % 3 === 2 ? { kind: 'l2', rho: 2 } : { kind: 'none' },
       });
     }
   }
 }
 
 async function train(backend: Backend, c: Case, seed = 5) {
-  const params = initialize({ recurrence: c.recurrence, m: 12, d: 3, alpha: 0.9, activation: c.activation, readout: c.readout }, { seed });
+  const params = initialize(
+    { recurrence: c.recurrence, m: 12, d: 3, alpha: 0.9, activation: c.activation, readout: c.readout },
+    { seed },
+  );
   const trainer = new Trainer({
-    backend, params, data: randomData(30, 7, 3, c.readout, 1), test: randomData(9, 7, 3, c.readout, 2),
+    backend,
+    params,
+    data: randomData(30, 7, 3, c.readout, 1),
+    test: randomData(9, 7, 3, c.readout, 2),
     train: { eta: 0.2, steps: 25, recordEvery: 4, batchSize: c.batchSize, projection: c.projection, seed },
   });
   try {
@@ -51,7 +67,8 @@ describe('same seed, same bits', () => {
   it('repeated runs are bit-identical (wasm and ts); another seed differs', async () => {
     for (const backend of [await wasmBackend(), tsBackend(), tsBackend({ dtype: 'float32' })]) {
       for (const c of CASES.slice(0, 6)) {
-        const a = await train(backend, c), b = await train(backend, c);
+        const a = await train(backend, c),
+          b = await train(backend, c);
         expect(b).toEqual(a);
         expect((await train(backend, c, 6)).W).not.toEqual(a.W);
       }
@@ -59,28 +76,40 @@ describe('same seed, same bits', () => {
   });
 
   it('the SIMD and scalar wasm builds agree bit for bit: training (all recurrences x activations x readouts, GD/SGD, projections)', async () => {
-    const simd = await wasmBackend('simd'), scalar = await wasmBackend('scalar');
+    const simd = await wasmBackend('simd'),
+      scalar = await wasmBackend('scalar');
     expect(simd.description).toMatch(/simd128/);
     expect(scalar.description).toMatch(/scalar/);
     for (const c of CASES) {
-      const a = await train(simd, c), b = await train(scalar, c);
+      const a = await train(simd, c),
+        b = await train(scalar, c);
       expect(b, JSON.stringify(c)).toEqual(a);
     }
   });
 
   it('the SIMD and scalar wasm builds agree bit for bit: kernels', async () => {
-    const simd = await wasmBackend('simd'), scalar = await wasmBackend('scalar');
+    const simd = await wasmBackend('simd'),
+      scalar = await wasmBackend('scalar');
     const data = randomData(11, 6, 3, 'final', 3);
-    const particles = { w: Float64Array.from({ length: 13 }, (_, k) => Math.sin(k)), u: Float64Array.from({ length: 39 }, (_, k) => Math.cos(k)) };
+    const particles = {
+      w: Float64Array.from({ length: 13 }, (_, k) => Math.sin(k)),
+      u: Float64Array.from({ length: 39 }, (_, k) => Math.cos(k)),
+    };
     const v = Float64Array.from({ length: 52 }, (_, k) => Math.sin(3 * k));
     for (const activation of ['tanh', 'sigmoid', 'sin'] as const) {
       const spec = { activation, alpha: 0.7, d: 3 };
-      expect(Array.from(scalar.kernels.tangentFeatures(spec, particles, data))).toEqual(Array.from(simd.kernels.tangentFeatures(spec, particles, data)));
-      expect(Array.from(scalar.kernels.teacherSum(spec, particles, v, data))).toEqual(Array.from(simd.kernels.teacherSum(spec, particles, v, data)));
+      expect(Array.from(scalar.kernels.tangentFeatures(spec, particles, data))).toEqual(
+        Array.from(simd.kernels.tangentFeatures(spec, particles, data)),
+      );
+      expect(Array.from(scalar.kernels.teacherSum(spec, particles, v, data))).toEqual(
+        Array.from(simd.kernels.teacherSum(spec, particles, v, data)),
+      );
       for (const recurrence of ['dense', 'diagonal'] as const) {
         const p = initialize({ recurrence, m: 10, d: 3, alpha: 0.7, activation }, { seed: 4 });
         expect(Array.from(scalar.kernels.ntkGram(p, data))).toEqual(Array.from(simd.kernels.ntkGram(p, data)));
-        expect(Array.from(scalar.kernels.perSampleGradients(p, data))).toEqual(Array.from(simd.kernels.perSampleGradients(p, data)));
+        expect(Array.from(scalar.kernels.perSampleGradients(p, data))).toEqual(
+          Array.from(simd.kernels.perSampleGradients(p, data)),
+        );
       }
     }
   });
@@ -88,7 +117,8 @@ describe('same seed, same bits', () => {
   it('generated data is a pure function of (config, seed)', async () => {
     for (const system of ['transport', 'dense-teacher', 'linear-filter', 'delay', 'narma10', 'teacher-rnn'] as const) {
       const config = { system, n: 16, nTest: 4, T: 6, ...(system === 'transport' ? { M: 64, seParticles: 0 } : {}) };
-      const a = await generateData(config, 3), b = await generateData(config, 3);
+      const a = await generateData(config, 3),
+        b = await generateData(config, 3);
       expect(Array.from(b.train.X)).toEqual(Array.from(a.train.X));
       expect(Array.from(b.train.Y)).toEqual(Array.from(a.train.Y));
       expect(Array.from(b.test!.Y)).toEqual(Array.from(a.test!.Y));
@@ -99,13 +129,44 @@ describe('same seed, same bits', () => {
 describe.skipIf(!cliBuilt)('across processes', () => {
   it('two `rnn-gd train` runs with the same flags write the same model and metrics (up to wall time)', () => {
     const dir = tmp();
-    const run = (out: string) => runCli(['train', '--system', 'teacher-rnn', '--n', '48', '--T', '6', '--d', '2', '--recurrence', 'diagonal',
-      '--m', '16', '--alpha', '0.8', '--eta', '0.5', '--steps', '40', '--batch', '8', '--project', '2', '--seed', '9', '--out', join(dir, out), '--quiet']);
+    const run = (out: string) =>
+      runCli([
+        'train',
+        '--system',
+        'teacher-rnn',
+        '--n',
+        '48',
+        '--T',
+        '6',
+        '--d',
+        '2',
+        '--recurrence',
+        'diagonal',
+        '--m',
+        '16',
+        '--alpha',
+        '0.8',
+        '--eta',
+        '0.5',
+        '--steps',
+        '40',
+        '--batch',
+        '8',
+        '--project',
+        '2',
+        '--seed',
+        '9',
+        '--out',
+        join(dir, out),
+        '--quiet',
+      ]);
     for (const out of ['a', 'b']) expect(run(out).status).toBe(0);
-    const ma = readModelFile(join(dir, 'a', 'model.json')), mb = readModelFile(join(dir, 'b', 'model.json'));
+    const ma = readModelFile(join(dir, 'a', 'model.json')),
+      mb = readModelFile(join(dir, 'b', 'model.json'));
     expect(Array.from(mb.W)).toEqual(Array.from(ma.W));
     expect(Array.from(mb.U)).toEqual(Array.from(ma.U));
-    const lines = (p: string) => readFileSync(join(dir, p, 'metrics.jsonl'), 'utf8').replace(/"wallMs":[0-9.e+-]+/g, '');
+    const lines = (p: string) =>
+      readFileSync(join(dir, p, 'metrics.jsonl'), 'utf8').replace(/"wallMs":[0-9.e+-]+/g, '');
     expect(lines('b')).toBe(lines('a'));
   });
 });

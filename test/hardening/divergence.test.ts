@@ -35,17 +35,30 @@ describe('divergence on every backend', () => {
     for (const c of CASES) {
       it(`${name}: ${c.activation} ${c.recurrence} eta=${c.eta} batch=${c.batchSize}`, async () => {
         const backend = await make();
-        const params = initialize({ recurrence: c.recurrence, m: 8, d: 3, alpha: 1.5, activation: c.activation }, { seed: 1 });
+        const params = initialize(
+          { recurrence: c.recurrence, m: 8, d: 3, alpha: 1.5, activation: c.activation },
+          { seed: 1 },
+        );
         const data = randomData(20, 6, 3, 'final', 4);
         for (let k = 0; k < data.X.length; k++) data.X[k] *= 3;
-        const trainer = new Trainer({ backend, params, data, test: randomData(7, 6, 3, 'final', 5), train: { eta: c.eta, steps: 300, recordEvery: 1, batchSize: c.batchSize } });
+        const trainer = new Trainer({
+          backend,
+          params,
+          data,
+          test: randomData(7, 6, 3, 'final', 5),
+          train: { eta: c.eta, steps: 300, recordEvery: 1, batchSize: c.batchSize },
+        });
         try {
           const res = await trainer.run();
           expect(res.status).toBe('diverged');
           expect(res.steps).toBeLessThan(300);
           expect(trainer.step).toBe(res.steps);
           const msg = res.message!;
-          expect(msg).toMatch(new RegExp(`^training diverged at step ${res.steps}: the loss or gradient became NaN/Infinity \\(eta = ${String(c.eta).replace('+', '\\+')}\\); last finite risk [0-9.e+-]+`));
+          expect(msg).toMatch(
+            new RegExp(
+              `^training diverged at step ${res.steps}: the loss or gradient became NaN/Infinity \\(eta = ${String(c.eta).replace('+', '\\+')}\\); last finite risk [0-9.e+-]+`,
+            ),
+          );
           expect(msg).toMatch(c.etaMax ? /the theory's etaMax for this setting is [0-9.e+-]+/ : /no etaMax for 'relu'/);
           expect(msg).toMatch(/The parameters are the last finite ones/);
           // the last finite risk in the message is the loss of the last completed step
@@ -76,7 +89,9 @@ describe('divergence on every backend', () => {
     const res = await trainer.run();
     expect(res.status).toBe('diverged');
     expect(res.steps).toBe(0);
-    expect(res.message).toMatch(/at step 0: .* no finite risk at all \(the loss is not finite at the initialization: check the scale/);
+    expect(res.message).toMatch(
+      /at step 0: .* no finite risk at all \(the loss is not finite at the initialization: check the scale/,
+    );
   });
 });
 
@@ -88,10 +103,36 @@ describe.skipIf(!cliBuilt)('rnn-gd train on divergence', () => {
       for (let k = 0; k < data.X.length; k++) data.X[k] *= 3;
       writeData(join(dir, 'data.json'), data);
       const out = join(dir, 'run');
-      const r = runCli(['train', '--data', join(dir, 'data.json'), '--out', out, '--backend', backend, '--recurrence', 'dense',
-        '--activation', 'relu', '--m', '8', '--alpha', '1.5', '--eta', '10', '--steps', '300', '--record-every', '1', '--checkpoint-every', '1', '--quiet']);
+      const r = runCli([
+        'train',
+        '--data',
+        join(dir, 'data.json'),
+        '--out',
+        out,
+        '--backend',
+        backend,
+        '--recurrence',
+        'dense',
+        '--activation',
+        'relu',
+        '--m',
+        '8',
+        '--alpha',
+        '1.5',
+        '--eta',
+        '10',
+        '--steps',
+        '300',
+        '--record-every',
+        '1',
+        '--checkpoint-every',
+        '1',
+        '--quiet',
+      ]);
       expect(r.status, r.stderr).toBe(3);
-      expect(r.stderr).toMatch(/^rnn-gd: training diverged at step \d+: .* last finite risk [0-9.e+-]+; the theory gives no etaMax for 'relu'/m);
+      expect(r.stderr).toMatch(
+        /^rnn-gd: training diverged at step \d+: .* last finite risk [0-9.e+-]+; the theory gives no etaMax for 'relu'/m,
+      );
       const summary = JSON.parse(r.stdout);
       expect(summary.status).toBe('diverged');
       const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
@@ -101,7 +142,10 @@ describe.skipIf(!cliBuilt)('rnn-gd train on divergence', () => {
       assertAllFinite(model.W);
       assertAllFinite(model.U);
       expect(model.meta!.step).toBe(summary.steps);
-      const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(lines.length).toBe(summary.steps);
       expect(lines.map((l) => l.step)).toEqual(Array.from({ length: summary.steps }, (_, i) => i));
       for (const l of lines) assertAllFinite(l);

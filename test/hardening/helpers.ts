@@ -18,7 +18,8 @@ export const tmp = (prefix = 'rnn-gd-hard-') => mkdtempSync(join(tmpdir(), prefi
 export const CLEAR_ERRORS = [ValidationError, UsageError, BoundsInputError] as const;
 
 /** Messages that betray a crash rather than a validation error. */
-const CRASH = /internal error|unreachable|RuntimeError|memory access out of bounds|recursive use of an object|attempted to take ownership|null pointer|Cannot read propert|is not a function|is not iterable|undefined is not|of undefined|of null|Maximum call stack/i;
+const CRASH =
+  /internal error|unreachable|RuntimeError|memory access out of bounds|recursive use of an object|attempted to take ownership|null pointer|Cannot read propert|is not a function|is not iterable|undefined is not|of undefined|of null|Maximum call stack/i;
 
 /**
  * Runs `fn`: it may return (then `check` inspects the result) or throw; a throw must be one of the
@@ -37,7 +38,10 @@ export function expectClean<T>(fn: () => T, opts: { names?: RegExp; check?: (v: 
   return 'ok';
 }
 
-export async function expectCleanAsync<T>(fn: () => Promise<T>, opts: { names?: RegExp; check?: (v: T) => void } = {}): Promise<'ok' | 'error'> {
+export async function expectCleanAsync<T>(
+  fn: () => Promise<T>,
+  opts: { names?: RegExp; check?: (v: T) => void } = {},
+): Promise<'ok' | 'error'> {
   let value: T;
   try {
     value = await fn();
@@ -70,25 +74,49 @@ export function assertAllFinite(value: unknown, path = '$'): void {
   }
 }
 
-export interface CliResult { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }
+export interface CliResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
 
 /** Runs the built CLI synchronously (with a timeout: a hang fails the test). */
-export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): CliResult {
+export function runCli(
+  args: string[],
+  opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): CliResult {
   const t0 = Date.now();
   const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [CLI, ...args], {
-    cwd: opts.cwd, encoding: 'utf8', timeout: opts.timeoutMs ?? 30_000, env: { ...process.env, ...opts.env },
+    cwd: opts.cwd,
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 30_000,
+    env: { ...process.env, ...opts.env },
   });
   return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', ms: Date.now() - t0 };
 }
 
 /** Runs the built CLI asynchronously (same contract as runCli), so that many cases can run side by side. */
-export function runCliAsync(args: string[], opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCliAsync(
+  args: string[],
+  opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (b) => { stdout += b; });
-    child.stderr.on('data', (b) => { stderr += b; });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '',
+      stderr = '';
+    child.stdout.on('data', (b) => {
+      stdout += b;
+    });
+    child.stderr.on('data', (b) => {
+      stderr += b;
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
     // 'close', not 'exit': only then has all of stdout/stderr been read
     child.on('close', (status, signal) => {
@@ -119,14 +147,22 @@ export async function runCliInProcess(args: string[], env: Record<string, string
   // instead of calling process.exit(1) (the binary exits with the same code either way).
   const program = new Command('rnn-gd').showHelpAfterError().exitOverride();
   for (const register of registrations) register(program);
-  let stdout = '', stderr = '';
-  const out = process.stdout.write, err = process.stderr.write;
+  let stdout = '',
+    stderr = '';
+  const out = process.stdout.write,
+    err = process.stderr.write;
   const saved = process.exitCode;
   const savedEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   process.exitCode = undefined;
   Object.assign(process.env, env);
-  process.stdout.write = ((chunk: string | Uint8Array) => { stdout += String(chunk); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true; }) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  }) as typeof process.stderr.write;
   const t0 = Date.now();
   let status: number;
   try {
@@ -136,7 +172,10 @@ export async function runCliInProcess(args: string[], env: Record<string, string
     process.stdout.write = out;
     process.stderr.write = err;
     process.exitCode = saved;
-    for (const [k, v] of Object.entries(savedEnv)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+    for (const [k, v] of Object.entries(savedEnv)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
   return { status, signal: null, stdout, stderr, ms: Date.now() - t0 };
 }
@@ -145,9 +184,14 @@ export async function runCliInProcess(args: string[], env: Record<string, string
 export async function pool<T, R>(items: T[], limit: number, job: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) { const i = next++; out[i] = await job(items[i]); }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await job(items[i]);
+      }
+    }),
+  );
   return out;
 }
 
@@ -170,7 +214,11 @@ export function expectCliOk(r: CliResult): unknown {
   const ctx = `stderr: ${r.stderr}\nstdout: ${r.stdout.slice(0, 500)}`;
   expect(r.status, ctx).toBe(0);
   let json: unknown = null;
-  try { json = JSON.parse(r.stdout); } catch { return null; }
+  try {
+    json = JSON.parse(r.stdout);
+  } catch {
+    return null;
+  }
   assertAllFinite(json);
   return json;
 }

@@ -19,20 +19,56 @@ const dataPath = join(dir, 'data.json');
 const testPath = join(dir, 'test.json');
 const STEPS = 800;
 const args = (out: string, extra: string[] = []) => [
-  'train', '--data', dataPath, '--test', testPath, '--out', out, '--recurrence', 'dense', '--m', '64', '--alpha', '0.7',
-  '--eta', '0.3', '--steps', String(STEPS), '--batch', '32', '--record-every', '5', '--checkpoint-every', '2', '--project', '4',
-  '--seed', '11', '--quiet', ...extra,
+  'train',
+  '--data',
+  dataPath,
+  '--test',
+  testPath,
+  '--out',
+  out,
+  '--recurrence',
+  'dense',
+  '--m',
+  '64',
+  '--alpha',
+  '0.7',
+  '--eta',
+  '0.3',
+  '--steps',
+  String(STEPS),
+  '--batch',
+  '32',
+  '--record-every',
+  '5',
+  '--checkpoint-every',
+  '2',
+  '--project',
+  '4',
+  '--seed',
+  '11',
+  '--quiet',
+  ...extra,
 ];
 
-interface Exit { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Spawns the CLI; sends `signal` after `delayMs` (or once `when()` holds), returns how it ended. */
 function runAndKill(argv: string[], signal: NodeJS.Signals, delayMs: number, when?: () => boolean): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (b) => { stdout += b; });
-    child.stderr.on('data', (b) => { stderr += b; });
+    let stdout = '',
+      stderr = '';
+    child.stdout.on('data', (b) => {
+      stdout += b;
+    });
+    child.stderr.on('data', (b) => {
+      stderr += b;
+    });
     const started = Date.now();
     const poll = setInterval(() => {
       if (Date.now() - started >= delayMs && (!when || when())) {
@@ -40,7 +76,10 @@ function runAndKill(argv: string[], signal: NodeJS.Signals, delayMs: number, whe
         child.kill(signal);
       }
     }, 5);
-    const hang = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`train did not exit (hang) after ${signal}`)); }, 30_000);
+    const hang = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`train did not exit (hang) after ${signal}`));
+    }, 30_000);
     child.on('exit', (code, sig) => {
       clearInterval(poll);
       clearTimeout(hang);
@@ -50,14 +89,20 @@ function runAndKill(argv: string[], signal: NodeJS.Signals, delayMs: number, whe
 }
 
 /** Whatever is on disk is whole: metric lines parse, model.json loads, run.json parses. Returns the metric records. */
-function checkIntact(out: string): { records: Record<string, number>[]; modelStep: number | null; run: Record<string, unknown> | null } {
+function checkIntact(out: string): {
+  records: Record<string, number>[];
+  modelStep: number | null;
+  run: Record<string, unknown> | null;
+} {
   const jsonl = join(out, 'metrics.jsonl');
   const records: Record<string, number>[] = [];
   if (existsSync(jsonl)) {
     const text = readFileSync(jsonl, 'utf8');
     if (text.length > 0) expect(text.endsWith('\n'), 'metrics.jsonl ends with a whole line').toBe(true);
     for (const line of text.split('\n').filter((l) => l !== '')) records.push(JSON.parse(line));
-    records.forEach((r, i) => { if (i > 0) expect(r.step).toBeGreaterThan(records[i - 1].step); });
+    records.forEach((r, i) => {
+      if (i > 0) expect(r.step).toBeGreaterThan(records[i - 1].step);
+    });
   }
   let modelStep: number | null = null;
   if (existsSync(join(out, 'model.json'))) {
@@ -81,7 +126,11 @@ describe.skipIf(!cliBuilt)('rnn-gd train killed at random moments', () => {
     const r = runCli(args(out), { timeoutMs: 60_000 });
     expect(r.status, r.stderr).toBe(0);
     const model = readModelFile(join(out, 'model.json'));
-    reference = { W: Array.from(model.W), U: Array.from(model.U), metrics: readFileSync(join(out, 'metrics.jsonl'), 'utf8') };
+    reference = {
+      W: Array.from(model.W),
+      U: Array.from(model.U),
+      metrics: readFileSync(join(out, 'metrics.jsonl'), 'utf8'),
+    };
   }, 60_000);
 
   it('SIGINT: status aborted, exit 130, all files intact; --resume finishes exactly like the uninterrupted run', async () => {
@@ -148,7 +197,9 @@ describe.skipIf(!cliBuilt)('rnn-gd train killed at random moments', () => {
     const r = runCli([...args(out).map((a) => (a === '0.3' ? '0.5' : a)), '--resume']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/option --resume: 'train\.eta' differs from the run/);
-    const more = runCli(['train', '--out', out, '--resume', '--steps', String(STEPS + 10), '--quiet'], { timeoutMs: 60_000 });
+    const more = runCli(['train', '--out', out, '--resume', '--steps', String(STEPS + 10), '--quiet'], {
+      timeoutMs: 60_000,
+    });
     expect(more.status, more.stderr).toBe(0);
     expect(JSON.parse(more.stdout).steps).toBe(STEPS + 10);
     expect(runCli(['train', '--out', join(dir, 'nothing-here'), '--resume']).stderr).toMatch(/no run to resume/);

@@ -12,7 +12,8 @@ import { Trainer } from '../../ts/trainer.js';
 import { ValidationError } from '../../ts/validate.js';
 import { randomData } from '../helpers.js';
 
-const params = (recurrence: 'dense' | 'diagonal', seed = 1) => initialize({ recurrence, m: 16, d: 3, alpha: 0.8 }, { seed });
+const params = (recurrence: 'dense' | 'diagonal', seed = 1) =>
+  initialize({ recurrence, m: 16, d: 3, alpha: 0.8 }, { seed });
 
 /** Runs `cycle` `count` times after a warm-up; the memory must not grow and the live bytes return to the start. */
 async function flat(count: number, cycle: (i: number) => void | Promise<void>): Promise<void> {
@@ -34,23 +35,39 @@ describe('no leaks across create/free cycles (wasm memory flat)', () => {
       using net = backend.network(p[i % 2]);
       using ws = net.workspace(12 + (i % 5), 7);
       ws.setData(data);
-      ws.train(2, 0.05, { kind: 'maxnorm', rho: 1 }, i % 3 === 0 ? { size: 4, indices: new Uint32Array([0, 1, 2, 3, 4, 5, 6, 7]) } : undefined);
+      ws.train(
+        2,
+        0.05,
+        { kind: 'maxnorm', rho: 1 },
+        i % 3 === 0 ? { size: 4, indices: new Uint32Array([0, 1, 2, 3, 4, 5, 6, 7]) } : undefined,
+      );
       ws.forward();
     });
   });
 
   it('2000 kernel calls (per-sample gradients, NTK Gram, tangent features, teacher sums)', async () => {
     const backend = await wasmBackend();
-    const pd = params('dense'), pg = params('diagonal');
+    const pd = params('dense'),
+      pg = params('diagonal');
     const data = randomData(10, 5, 3, 'final');
-    const particles = { w: Float64Array.from({ length: 9 }, (_, k) => k / 10 - 0.4), u: new Float64Array(27).fill(0.1) };
+    const particles = {
+      w: Float64Array.from({ length: 9 }, (_, k) => k / 10 - 0.4),
+      u: new Float64Array(27).fill(0.1),
+    };
     const spec = { activation: 'tanh' as const, alpha: 0.5, d: 3 };
     await flat(2000, (i) => {
       switch (i % 4) {
-        case 0: backend.kernels.perSampleGradients(i % 8 === 0 ? pd : pg, data); break;
-        case 1: backend.kernels.ntkGram(i % 8 === 1 ? pd : pg, data); break;
-        case 2: backend.kernels.tangentFeatures(spec, particles, data); break;
-        default: backend.kernels.teacherSum(spec, particles, new Float64Array(36).fill(0.2), data);
+        case 0:
+          backend.kernels.perSampleGradients(i % 8 === 0 ? pd : pg, data);
+          break;
+        case 1:
+          backend.kernels.ntkGram(i % 8 === 1 ? pd : pg, data);
+          break;
+        case 2:
+          backend.kernels.tangentFeatures(spec, particles, data);
+          break;
+        default:
+          backend.kernels.teacherSum(spec, particles, new Float64Array(36).fill(0.2), data);
       }
     });
   });
@@ -61,7 +78,11 @@ describe('no leaks across create/free cycles (wasm memory flat)', () => {
     const test = randomData(10, 6, 3, 'final', 2);
     await flat(300, async (i) => {
       const trainer = new Trainer({
-        backend, params: params(i % 2 ? 'dense' : 'diagonal'), data, test, memoryBudget: i % 3 === 2 ? 4096 : undefined,
+        backend,
+        params: params(i % 2 ? 'dense' : 'diagonal'),
+        data,
+        test,
+        memoryBudget: i % 3 === 2 ? 4096 : undefined,
         train: { eta: 0.1, steps: 6, recordEvery: 3, batchSize: i % 3 === 0 ? 0 : 8 },
       });
       await trainer.run();

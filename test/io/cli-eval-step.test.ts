@@ -76,25 +76,34 @@ function reference(p: ModelParams, ds: Dataset): { predictions: number[]; loss: 
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number) => {
   expect(a.length).toBe(b.length);
-  for (let i = 0; i < b.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b[i])));
+  for (let i = 0; i < b.length; i++)
+    expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b[i])));
 };
 
-const cases = [['diagonal', 'final'], ['diagonal', 'all'], ['dense', 'final'], ['dense', 'all']] as const;
+const cases = [
+  ['diagonal', 'final'],
+  ['diagonal', 'all'],
+  ['dense', 'final'],
+  ['dense', 'all'],
+] as const;
 
 describe('evaluate / evalCommand', () => {
-  it.each(cases)('%s %s: predictions and loss match an independent forward pass and the ts backend', async (rec, readout) => {
-    const p = model(rec, readout);
-    const ds = data(4, 5, 2, readout);
-    const r = await evaluate(p, ds, { backend: 'ts' });
-    expect(Object.keys(r)).toEqual(['predictions', 'loss']);
-    const ref = reference(p, ds);
-    close(r.predictions, ref.predictions, 1e-13);
-    expect(Math.abs(r.loss - ref.loss)).toBeLessThanOrEqual(1e-14);
-    const net = tsBackend().network(p);
-    const ws = net.workspace(ds.n, ds.T);
-    ws.setData(ds);
-    expect(r.loss).toBe(ws.forward().loss);
-  });
+  it.each(cases)(
+    '%s %s: predictions and loss match an independent forward pass and the ts backend',
+    async (rec, readout) => {
+      const p = model(rec, readout);
+      const ds = data(4, 5, 2, readout);
+      const r = await evaluate(p, ds, { backend: 'ts' });
+      expect(Object.keys(r)).toEqual(['predictions', 'loss']);
+      const ref = reference(p, ds);
+      close(r.predictions, ref.predictions, 1e-13);
+      expect(Math.abs(r.loss - ref.loss)).toBeLessThanOrEqual(1e-14);
+      const net = tsBackend().network(p);
+      const ws = net.workspace(ds.n, ds.T);
+      ws.setData(ds);
+      expect(r.loss).toBe(ws.forward().loss);
+    },
+  );
 
   it.each(cases)('%s %s: --grad gives the gradient of the loss (central differences)', async (rec, readout) => {
     const p = model(rec, readout);
@@ -105,7 +114,12 @@ describe('evaluate / evalCommand', () => {
     expect(r.grad!.W.length).toBe(p.W.length);
     expect(r.grad!.U.length).toBe(p.U.length);
     const h = 1e-6;
-    for (const [name, k] of [['W', 0], ['W', p.W.length - 1], ['U', 1], ['U', p.U.length - 2]] as const) {
+    for (const [name, k] of [
+      ['W', 0],
+      ['W', p.W.length - 1],
+      ['U', 1],
+      ['U', p.U.length - 2],
+    ] as const) {
       const plus = { ...p, [name]: p[name].slice() } as ModelParams;
       const minus = { ...p, [name]: p[name].slice() } as ModelParams;
       plus[name][k] += h;
@@ -126,10 +140,13 @@ describe('evaluate / evalCommand', () => {
     const b = await evalCommand({ model: mPath, data: join(dir, 'd-npy'), backend: 'ts', grad: true });
     expect(b).toEqual(a);
     writeData(join(dir, 'd-all.json'), data(3, 4, 2, 'all'));
-    await expect(evalCommand({ model: mPath, data: join(dir, 'd-all.json'), backend: 'ts' }))
-      .rejects.toThrow(/d-all\.json: Y has 12 values \(targets for readout 'all'\) but model .*m\.json has readout 'final', which needs 3/);
+    await expect(evalCommand({ model: mPath, data: join(dir, 'd-all.json'), backend: 'ts' })).rejects.toThrow(
+      /d-all\.json: Y has 12 values \(targets for readout 'all'\) but model .*m\.json has readout 'final', which needs 3/,
+    );
     writeData(join(dir, 'd3.json'), data(3, 4, 3, 'final'));
-    await expect(evalCommand({ model: mPath, data: join(dir, 'd3.json'), backend: 'ts' })).rejects.toThrow(/d = 3 but model .* has d = 2/);
+    await expect(evalCommand({ model: mPath, data: join(dir, 'd3.json'), backend: 'ts' })).rejects.toThrow(
+      /d = 3 but model .* has d = 2/,
+    );
   });
 
   it.skipIf(!hasWasm)('wasm backend agrees with ts to float32 accuracy', async () => {
@@ -154,50 +171,79 @@ describe('stepModel / stepCommand', () => {
     expect(Math.abs(s.loss - loss)).toBeLessThanOrEqual(1e-15 * Math.max(1, loss)); // BPTT sums in another order
     const gn = Math.hypot(...grad!.W, ...grad!.U);
     expect(Math.abs(s.gradNorm - gn)).toBeLessThan(1e-14 * Math.max(1, gn));
-    close(s.params.W, Array.from(p.W, (v, i) => v - lr * grad!.W[i]), 1e-15);
-    close(s.params.U, Array.from(p.U, (v, i) => v - lr * grad!.U[i]), 1e-15);
+    close(
+      s.params.W,
+      Array.from(p.W, (v, i) => v - lr * grad!.W[i]),
+      1e-15,
+    );
+    close(
+      s.params.U,
+      Array.from(p.U, (v, i) => v - lr * grad!.U[i]),
+      1e-15,
+    );
     expect(Array.from(s.params.W0)).toEqual(Array.from(p.W0));
     expect(Array.from(s.params.U0)).toEqual(Array.from(p.U0));
     expect(Array.from(s.params.c)).toEqual(Array.from(p.c));
     expect(s.params.spec).toEqual(p.spec);
   });
 
-  it.each(['dense', 'diagonal'] as const)('%s: --project rho keeps every neuron within rho/sqrt(m) of its init, as the closed form says', async (rec) => {
-    const p = model(rec, 'final', 8, 3);
-    const ds = data(5, 4, 3, 'final');
-    const { m, d } = p.spec;
-    const rho = 0.05;
-    const lr = 50; // large, so neurons hit the boundary
-    const free = await stepModel(p, ds, { lr, backend: 'ts' });
-    const s = await stepModel(p, ds, { lr, project: rho, backend: 'ts' });
-    const wPer = rec === 'dense' ? m : 1;
-    let onBoundary = 0;
-    for (let i = 0; i < m; i++) {
-      const rowW = (q: ModelParams) => Array.from(q.W.subarray(i * wPer, (i + 1) * wPer));
-      const rowU = (q: ModelParams) => Array.from(q.U.subarray(i * d, (i + 1) * d));
-      const init = [...p.W0.subarray(i * wPer, (i + 1) * wPer), ...p.U0.subarray(i * d, (i + 1) * d)];
-      const unproj = [...rowW(free.params), ...rowU(free.params)];
-      const proj = [...rowW(s.params), ...rowU(s.params)];
-      const dist = Math.hypot(...unproj.map((v, k) => v - init[k]));
-      const scale = Math.min(1, rho / Math.sqrt(m) / dist);
-      close(proj, unproj.map((v, k) => init[k] + (v - init[k]) * scale), 1e-14);
-      const after = Math.hypot(...proj.map((v, k) => v - init[k]));
-      expect(after).toBeLessThanOrEqual(rho / Math.sqrt(m) + 1e-12);
-      if (scale < 1) onBoundary++;
-    }
-    expect(onBoundary).toBeGreaterThan(0);
-    expect(Array.from(s.params.W0)).toEqual(Array.from(p.W0));
-    expect(Array.from(s.params.U0)).toEqual(Array.from(p.U0));
-  });
+  it.each(['dense', 'diagonal'] as const)(
+    '%s: --project rho keeps every neuron within rho/sqrt(m) of its init, as the closed form says',
+    async (rec) => {
+      const p = model(rec, 'final', 8, 3);
+      const ds = data(5, 4, 3, 'final');
+      const { m, d } = p.spec;
+      const rho = 0.05;
+      const lr = 50; // large, so neurons hit the boundary
+      const free = await stepModel(p, ds, { lr, backend: 'ts' });
+      const s = await stepModel(p, ds, { lr, project: rho, backend: 'ts' });
+      const wPer = rec === 'dense' ? m : 1;
+      let onBoundary = 0;
+      for (let i = 0; i < m; i++) {
+        const rowW = (q: ModelParams) => Array.from(q.W.subarray(i * wPer, (i + 1) * wPer));
+        const rowU = (q: ModelParams) => Array.from(q.U.subarray(i * d, (i + 1) * d));
+        const init = [...p.W0.subarray(i * wPer, (i + 1) * wPer), ...p.U0.subarray(i * d, (i + 1) * d)];
+        const unproj = [...rowW(free.params), ...rowU(free.params)];
+        const proj = [...rowW(s.params), ...rowU(s.params)];
+        const dist = Math.hypot(...unproj.map((v, k) => v - init[k]));
+        const scale = Math.min(1, rho / Math.sqrt(m) / dist);
+        close(
+          proj,
+          unproj.map((v, k) => init[k] + (v - init[k]) * scale),
+          1e-14,
+        );
+        const after = Math.hypot(...proj.map((v, k) => v - init[k]));
+        expect(after).toBeLessThanOrEqual(rho / Math.sqrt(m) + 1e-12);
+        if (scale < 1) onBoundary++;
+      }
+      expect(onBoundary).toBeGreaterThan(0);
+      expect(Array.from(s.params.W0)).toEqual(Array.from(p.W0));
+      expect(Array.from(s.params.U0)).toEqual(Array.from(p.U0));
+    },
+  );
 
   it('stepCommand writes the model file (W0/U0 carried over, meta kept) and steps chain', async () => {
     const p = { ...model('diagonal', 'all'), meta: { run: 'chain' } };
     const ds = data(3, 4, 2, 'all');
     writeModelFile(join(dir, 's0.json'), p);
     writeData(join(dir, 's-data.json'), ds);
-    const r1 = await stepCommand({ model: join(dir, 's0.json'), data: join(dir, 's-data.json'), lr: 0.5, project: 1, backend: 'ts', out: join(dir, 's1.json') });
+    const r1 = await stepCommand({
+      model: join(dir, 's0.json'),
+      data: join(dir, 's-data.json'),
+      lr: 0.5,
+      project: 1,
+      backend: 'ts',
+      out: join(dir, 's1.json'),
+    });
     expect(r1.out).toBe(join(dir, 's1.json'));
-    await stepCommand({ model: join(dir, 's1.json'), data: join(dir, 's-data.json'), lr: 0.5, project: 1, backend: 'ts', out: join(dir, 's2.json') });
+    await stepCommand({
+      model: join(dir, 's1.json'),
+      data: join(dir, 's-data.json'),
+      lr: 0.5,
+      project: 1,
+      backend: 'ts',
+      out: join(dir, 's2.json'),
+    });
     const m2 = readModelFile(join(dir, 's2.json'));
     expect(Array.from(m2.W0)).toEqual(Array.from(p.W0));
     expect(Array.from(m2.U0)).toEqual(Array.from(p.U0));
@@ -212,7 +258,9 @@ describe('stepModel / stepCommand', () => {
     const ds = data(3, 4, 2, 'final');
     await expect(stepModel(p, ds, { lr: 0, backend: 'ts' })).rejects.toThrow(/--lr: must be a finite number > 0/);
     await expect(stepModel(p, ds, { lr: Number.NaN, backend: 'ts' })).rejects.toThrow(/--lr/);
-    await expect(stepModel(p, ds, { lr: 0.1, project: -1, backend: 'ts' })).rejects.toThrow(/--project: must be a finite number > 0/);
+    await expect(stepModel(p, ds, { lr: 0.1, project: -1, backend: 'ts' })).rejects.toThrow(
+      /--project: must be a finite number > 0/,
+    );
     await expect(stepModel(p, ds, { lr: 0.1, backend: 'cuda' })).rejects.toThrow(/unknown backend 'cuda'/);
   });
 });
@@ -224,12 +272,25 @@ describe.skipIf(!cliBuilt)('built CLI (dist/cli/main.js)', () => {
     const p = model('dense', 'final');
     writeModelFile(join(dir, 'c-m.json'), p);
     writeData(join(dir, 'c-d.json'), data(3, 4, 2, 'final'));
-    const r = run('eval', '--model', join(dir, 'c-m.json'), '--data', join(dir, 'c-d.json'), '--grad', '--backend', 'ts');
+    const r = run(
+      'eval',
+      '--model',
+      join(dir, 'c-m.json'),
+      '--data',
+      join(dir, 'c-d.json'),
+      '--grad',
+      '--backend',
+      'ts',
+    );
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out)).toEqual(['predictions', 'loss', 'grad']);
-    expect(out).toEqual(await evalCommand({ model: join(dir, 'c-m.json'), data: join(dir, 'c-d.json'), grad: true, backend: 'ts' }));
-    const noGrad = JSON.parse(run('eval', '--model', join(dir, 'c-m.json'), '--data', join(dir, 'c-d.json'), '--backend', 'ts').stdout);
+    expect(out).toEqual(
+      await evalCommand({ model: join(dir, 'c-m.json'), data: join(dir, 'c-d.json'), grad: true, backend: 'ts' }),
+    );
+    const noGrad = JSON.parse(
+      run('eval', '--model', join(dir, 'c-m.json'), '--data', join(dir, 'c-d.json'), '--backend', 'ts').stdout,
+    );
     expect(Object.keys(noGrad)).toEqual(['predictions', 'loss']);
   });
 
@@ -237,19 +298,61 @@ describe.skipIf(!cliBuilt)('built CLI (dist/cli/main.js)', () => {
     const p = model('diagonal', 'final');
     writeModelFile(join(dir, 'c-s.json'), p);
     writeData(join(dir, 'c-sd.json'), data(3, 4, 2, 'final'));
-    const r = run('step', '--model', join(dir, 'c-s.json'), '--data', join(dir, 'c-sd.json'), '--lr', '0.1', '--project', '2', '--backend', 'ts', '--out', join(dir, 'c-s2.json'));
+    const r = run(
+      'step',
+      '--model',
+      join(dir, 'c-s.json'),
+      '--data',
+      join(dir, 'c-sd.json'),
+      '--lr',
+      '0.1',
+      '--project',
+      '2',
+      '--backend',
+      'ts',
+      '--out',
+      join(dir, 'c-s2.json'),
+    );
     expect(r.status, r.stderr).toBe(0);
     const next = JSON.parse(readFileSync(join(dir, 'c-s2.json'), 'utf8'));
     expect(next.format).toBe('rnn-gd.model/1');
     expect(next.W0).toEqual(Array.from(p.W0));
-    const badLr = run('step', '--model', join(dir, 'c-s.json'), '--data', join(dir, 'c-sd.json'), '--lr', 'fast', '--backend', 'ts', '--out', join(dir, 'x.json'));
+    const badLr = run(
+      'step',
+      '--model',
+      join(dir, 'c-s.json'),
+      '--data',
+      join(dir, 'c-sd.json'),
+      '--lr',
+      'fast',
+      '--backend',
+      'ts',
+      '--out',
+      join(dir, 'x.json'),
+    );
     expect(badLr.status).not.toBe(0);
     expect(badLr.stderr).toMatch(/--lr: expected a finite number, got 'fast'/);
     writeData(join(dir, 'c-all.json'), data(3, 4, 2, 'all'));
-    const mismatch = run('eval', '--model', join(dir, 'c-s.json'), '--data', join(dir, 'c-all.json'), '--backend', 'ts');
+    const mismatch = run(
+      'eval',
+      '--model',
+      join(dir, 'c-s.json'),
+      '--data',
+      join(dir, 'c-all.json'),
+      '--backend',
+      'ts',
+    );
     expect(mismatch.status).not.toBe(0);
     expect(mismatch.stderr).toMatch(/readout 'final'/);
-    const missing = run('eval', '--model', join(dir, 'nope.json'), '--data', join(dir, 'c-all.json'), '--backend', 'ts');
+    const missing = run(
+      'eval',
+      '--model',
+      join(dir, 'nope.json'),
+      '--data',
+      join(dir, 'c-all.json'),
+      '--backend',
+      'ts',
+    );
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toMatch(/model file .*nope\.json: cannot read/);
   });

@@ -13,10 +13,18 @@ const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-data-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
 
-function sample(n: number, T: number, d: number, all: boolean, Arr: Float32ArrayConstructor | Float64ArrayConstructor = Float64Array): Dataset {
+function sample(
+  n: number,
+  T: number,
+  d: number,
+  all: boolean,
+  Arr: Float32ArrayConstructor | Float64ArrayConstructor = Float64Array,
+): Dataset {
   const make = (values: number[]) => (Arr === Float32Array ? Float32Array.from(values) : Float64Array.from(values));
   return {
-    n, T, d,
+    n,
+    T,
+    d,
     X: make(Array.from({ length: n * T * d }, (_, i) => Math.sin(i * 1.7) / 3 + 1e-17 * i)),
     Y: make(Array.from({ length: all ? n * T : n }, (_, i) => Math.cos(i) * Math.PI)),
   };
@@ -54,8 +62,14 @@ describe('JSON data files', () => {
     bad({ ...good, T: 2.5 }, /field 'T' must be a positive integer/);
     bad({ ...good, d: '2' }, /field 'd' must be a positive integer/);
     bad({ ...good, X: good.X.slice(1) }, /field 'X' has 11 entries, expected 12 \(n\*T\*d = 2\*3\*2\)/);
-    bad({ ...good, Y: [1, 2, 3] }, /field 'Y' has 3 entries, expected n = 2 \(readout final\) or n\*T = 6 \(readout all\)/);
-    bad({ ...good, X: [...good.X.slice(0, 4), Number.NaN, ...good.X.slice(5)] }, /data file d\.json: field 'X' entry 4 is not a finite number \(got NaN\)/);
+    bad(
+      { ...good, Y: [1, 2, 3] },
+      /field 'Y' has 3 entries, expected n = 2 \(readout final\) or n\*T = 6 \(readout all\)/,
+    );
+    bad(
+      { ...good, X: [...good.X.slice(0, 4), Number.NaN, ...good.X.slice(5)] },
+      /data file d\.json: field 'X' entry 4 is not a finite number \(got NaN\)/,
+    );
     bad({ ...good, Y: [1, 'x'] }, /field 'Y' entry 1 is not a finite number \(got the string "x"\)/);
     bad({ ...good, y: [1, 2] }, /unknown field 'y' \(did you mean 'Y'\?\)/);
     bad({ ...good, meta: 'seed 1' }, /field 'meta' must be an object/);
@@ -104,7 +118,9 @@ describe('NumPy data sets', () => {
     writeNpy(join(p, 'X.npy'), new Float64Array(12), [2, 3, 2]);
     expect(() => readData(p)).toThrow(/Y\.npy is missing/);
     writeNpy(join(p, 'Y.npy'), new Float64Array(3), [3]);
-    expect(() => readData(p)).toThrow(/Y must have shape \(2,\) \(readout final\) or \(2, 3\) \(readout all\).*got \(3,\)/);
+    expect(() => readData(p)).toThrow(
+      /Y must have shape \(2,\) \(readout final\) or \(2, 3\) \(readout all\).*got \(3,\)/,
+    );
     writeNpy(join(p, 'Y.npy'), new Float64Array(6), [3, 2]);
     expect(() => readData(p)).toThrow(/got \(3, 2\)/);
     writeNpy(join(p, 'Y.npy'), [1, Number.NaN], [2]);
@@ -119,12 +135,19 @@ describe('NumPy data sets', () => {
   it.skipIf(!hasNumpy)('reads a data set that NumPy wrote', () => {
     const p = join(dir, 'from-numpy');
     mkdirSync(p, { recursive: true });
-    const r = spawnSync('python3', ['-c', `
+    const r = spawnSync(
+      'python3',
+      [
+        '-c',
+        `
 import numpy as np
 X = (np.arange(2 * 3 * 2, dtype=np.float64) / 8).reshape(2, 3, 2)
 np.save(${JSON.stringify(join(p, 'X.npy'))}, X)
 np.save(${JSON.stringify(join(p, 'Y.npy'))}, np.array([[0.5, 1, 2], [3, 4, 5.25]], dtype=np.float32))
-`], { encoding: 'utf8' });
+`,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(r.status, r.stderr).toBe(0);
     const ds = readData(p);
     expect([ds.n, ds.T, ds.d]).toEqual([2, 3, 2]);

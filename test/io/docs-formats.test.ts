@@ -39,12 +39,20 @@ describe('docs/formats.md', () => {
       ['dense', 'all', 'tanh', 'json'],
       ['diagonal', 'all', 'relu', 'json'],
     ] as const)('%s %s %s (%s data)', async (recurrence, readout, activation, kind) => {
-      const m = 6, d = 3, n = 4, T = 5;
-      const p = initialize({ recurrence, activation, readout, m, d, alpha: 0.9 }, { seed: `docs-${recurrence}-${readout}` });
+      const m = 6,
+        d = 3,
+        n = 4,
+        T = 5;
+      const p = initialize(
+        { recurrence, activation, readout, m, d, alpha: 0.9 },
+        { seed: `docs-${recurrence}-${readout}` },
+      );
       p.W = p.W.map((v, i) => v + 0.1 * Math.sin(i));
       p.U = p.U.map((v, i) => v + 0.1 * Math.cos(i));
       const ds: Dataset = {
-        n, T, d,
+        n,
+        T,
+        d,
         X: Float64Array.from({ length: n * T * d }, (_, i) => 0.5 * Math.sin(0.7 * i)),
         Y: Float64Array.from({ length: readout === 'all' ? n * T : n }, (_, i) => 0.3 * Math.cos(i)),
       };

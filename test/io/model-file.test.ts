@@ -16,7 +16,9 @@ const base = () => ({
   recurrence: 'diagonal',
   activation: 'tanh',
   readout: 'final',
-  m: 4, d: 2, alpha: 0.5,
+  m: 4,
+  d: 2,
+  alpha: 0.5,
   W: [0.1, -0.2, 0.1, -0.2],
   U: [1, 2, 3, 4, 1, 2, 3, 4],
   c: [1, 1, -1, -1],
@@ -28,27 +30,43 @@ const bad = (obj: unknown, pattern: RegExp) => {
 };
 
 describe('model file round trip', () => {
-  it.each(['dense', 'diagonal'] as const)('%s: float64 values survive JSON exactly; keys in FORMATS.md order', (recurrence) => {
-    const p = initialize({ recurrence, activation: 'sin', readout: 'all', m: 6, d: 3, alpha: 0.7 }, { seed: 'rt' });
-    // Perturb W, U away from W0, U0 with awkward doubles.
-    p.W = p.W.map((v, i) => v + (i % 3 === 0 ? 1e-17 * i + 1 / 3 : -Math.PI / 1e5));
-    p.U = p.U.map((v, i) => v * (1 + 2 ** -52 * i) + 5e-324);
-    const json = modelToJson(p);
-    expect(Object.keys(json)).toEqual(['format', 'recurrence', 'activation', 'readout', 'm', 'd', 'alpha', 'W', 'U', 'c', 'W0', 'U0']);
-    expect(json.format).toBe(MODEL_FORMAT);
-    const path = join(dir, `${recurrence}.json`);
-    writeModelFile(path, p);
-    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
-    const text = readFileSync(path, 'utf8');
-    expect(Object.keys(JSON.parse(text))).toEqual(Object.keys(json));
-    const back = readModelFile(path);
-    expect(back.spec).toEqual(p.spec);
-    for (const k of ['W', 'U', 'c', 'W0', 'U0'] as const) {
-      expect(back[k]).toBeInstanceOf(Float64Array);
-      expect(Array.from(back[k])).toEqual(Array.from(p[k]));
-    }
-    expect(back.W0).not.toEqual(back.W);
-  });
+  it.each(['dense', 'diagonal'] as const)(
+    '%s: float64 values survive JSON exactly; keys in FORMATS.md order',
+    (recurrence) => {
+      const p = initialize({ recurrence, activation: 'sin', readout: 'all', m: 6, d: 3, alpha: 0.7 }, { seed: 'rt' });
+      // Perturb W, U away from W0, U0 with awkward doubles.
+      p.W = p.W.map((v, i) => v + (i % 3 === 0 ? 1e-17 * i + 1 / 3 : -Math.PI / 1e5));
+      p.U = p.U.map((v, i) => v * (1 + 2 ** -52 * i) + 5e-324);
+      const json = modelToJson(p);
+      expect(Object.keys(json)).toEqual([
+        'format',
+        'recurrence',
+        'activation',
+        'readout',
+        'm',
+        'd',
+        'alpha',
+        'W',
+        'U',
+        'c',
+        'W0',
+        'U0',
+      ]);
+      expect(json.format).toBe(MODEL_FORMAT);
+      const path = join(dir, `${recurrence}.json`);
+      writeModelFile(path, p);
+      expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+      const text = readFileSync(path, 'utf8');
+      expect(Object.keys(JSON.parse(text))).toEqual(Object.keys(json));
+      const back = readModelFile(path);
+      expect(back.spec).toEqual(p.spec);
+      for (const k of ['W', 'U', 'c', 'W0', 'U0'] as const) {
+        expect(back[k]).toBeInstanceOf(Float64Array);
+        expect(Array.from(back[k])).toEqual(Array.from(p[k]));
+      }
+      expect(back.W0).not.toEqual(back.W);
+    },
+  );
 
   it('W0/U0 absent: copies of W and U (not shared arrays); written back always', () => {
     const p = parseModelFile(base());
@@ -77,7 +95,10 @@ describe('model file round trip', () => {
 
 describe('bad model files name the field', () => {
   it('format string', () => {
-    bad({ ...base(), format: 'rnn-gd.model/2' }, /field 'format' is the string "rnn-gd.model\/2", expected 'rnn-gd.model\/1' \(unsupported version/);
+    bad(
+      { ...base(), format: 'rnn-gd.model/2' },
+      /field 'format' is the string "rnn-gd.model\/2", expected 'rnn-gd.model\/1' \(unsupported version/,
+    );
     bad({ ...base(), format: 'rnn-gd.data/1' }, /data file, not a model file/);
     const { format: _f, ...noFormat } = base();
     bad(noFormat, /field 'format' is missing/);
@@ -113,7 +134,10 @@ describe('bad model files name the field', () => {
   });
 
   it('NaN, Infinity, strings, nulls inside arrays: field and index', () => {
-    bad({ ...base(), U: [1, 2, 3, 4, 5, 6, 7, Number.NaN] }, /model file x\.json: field 'U' entry 7 is not a finite number \(got NaN\)/);
+    bad(
+      { ...base(), U: [1, 2, 3, 4, 5, 6, 7, Number.NaN] },
+      /model file x\.json: field 'U' entry 7 is not a finite number \(got NaN\)/,
+    );
     bad({ ...base(), W: [0, -Infinity, 0, 0] }, /field 'W' entry 1 is not a finite number \(got -Infinity\)/);
     bad({ ...base(), W0: [0, 0, '0.5', 0] }, /field 'W0' entry 2 is not a finite number \(got the string "0.5"\)/);
     bad({ ...base(), U0: [0, 0, 0, 0, 0, null, 0, 0] }, /field 'U0' entry 5 is not a finite number \(got null\)/);

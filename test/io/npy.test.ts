@@ -25,7 +25,8 @@ function rawNpy(header: string, data: Uint8Array, major = 1): Uint8Array {
   const out = new Uint8Array(total + data.length);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, major, 0]);
   const view = new DataView(out.buffer);
-  if (major === 1) view.setUint16(8, h.length, true); else view.setUint32(8, h.length, true);
+  if (major === 1) view.setUint16(8, h.length, true);
+  else view.setUint32(8, h.length, true);
   for (let i = 0; i < h.length; i++) out[prefix + i] = h.charCodeAt(i);
   out.set(data, total);
   return out;
@@ -70,8 +71,12 @@ describe('npy round trip', () => {
 
   it('reads versions 2.0 and 3.0, big-endian floats, and int32/int64 as float64', () => {
     const f8 = new Uint8Array(new Float64Array([1.25, -3]).buffer);
-    expect(Array.from(parseNpy(rawNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", f8, 2)).data)).toEqual([1.25, -3]);
-    expect(Array.from(parseNpy(rawNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", f8, 3)).data)).toEqual([1.25, -3]);
+    expect(
+      Array.from(parseNpy(rawNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", f8, 2)).data),
+    ).toEqual([1.25, -3]);
+    expect(
+      Array.from(parseNpy(rawNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", f8, 3)).data),
+    ).toEqual([1.25, -3]);
     const be = new Uint8Array(8);
     new DataView(be.buffer).setFloat32(0, 1.5, false);
     new DataView(be.buffer).setFloat32(4, -2, false);
@@ -79,10 +84,20 @@ describe('npy round trip', () => {
     expect(beArr.dtype).toBe('<f4');
     expect(beArr.fileDtype).toBe('>f4');
     expect(Array.from(beArr.data)).toEqual([1.5, -2]);
-    const i4 = parseNpy(rawNpy("{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }", new Uint8Array(new Int32Array([1, -2, 7]).buffer)));
+    const i4 = parseNpy(
+      rawNpy(
+        "{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }",
+        new Uint8Array(new Int32Array([1, -2, 7]).buffer),
+      ),
+    );
     expect(i4.dtype).toBe('<f8');
     expect(Array.from(i4.data)).toEqual([1, -2, 7]);
-    const i8 = parseNpy(rawNpy("{'descr': '<i8', 'fortran_order': False, 'shape': (1, 2), }", new Uint8Array(new BigInt64Array([5n, -9n]).buffer)));
+    const i8 = parseNpy(
+      rawNpy(
+        "{'descr': '<i8', 'fortran_order': False, 'shape': (1, 2), }",
+        new Uint8Array(new BigInt64Array([5n, -9n]).buffer),
+      ),
+    );
     expect(i8.shape).toEqual([1, 2]);
     expect(Array.from(i8.data)).toEqual([5, -9]);
   });
@@ -94,11 +109,15 @@ describe('bad .npy files', () => {
   it('truncated data: says how many bytes were expected and found', () => {
     const cut = good.subarray(0, good.length - 5);
     expect(() => parseNpy(cut, 'x.npy')).toThrow(ValidationError);
-    expect(() => parseNpy(cut, 'x.npy')).toThrow(/x\.npy: truncated \.npy file: shape \(2, 3\) of '<f8' needs 48 data bytes, the file has 43/);
+    expect(() => parseNpy(cut, 'x.npy')).toThrow(
+      /x\.npy: truncated \.npy file: shape \(2, 3\) of '<f8' needs 48 data bytes, the file has 43/,
+    );
   });
 
   it('truncated header, missing magic, trailing bytes', () => {
-    expect(() => parseNpy(good.subarray(0, 30), 'h.npy')).toThrow(/truncated .*header needs 128 bytes but the file has 30/);
+    expect(() => parseNpy(good.subarray(0, 30), 'h.npy')).toThrow(
+      /truncated .*header needs 128 bytes but the file has 30/,
+    );
     expect(() => parseNpy(new TextEncoder().encode('{"format": 1} not npy'), 'j.npy')).toThrow(/not a \.npy file/);
     const extra = new Uint8Array(good.length + 8);
     extra.set(good);
@@ -111,10 +130,21 @@ describe('bad .npy files', () => {
   });
 
   it('unsupported dtypes and versions, structured dtypes, bad shapes', () => {
-    expect(() => parseNpy(rawNpy("{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(16)), 'c.npy')).toThrow(/unsupported dtype '<c16'/);
-    expect(() => parseNpy(rawNpy("{'descr': '<f2', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(2)), 'c.npy')).toThrow(/unsupported dtype '<f2'/);
-    expect(() => parseNpy(rawNpy("{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (1,), }", new Uint8Array(8)), 's.npy')).toThrow(/structured/);
-    expect(() => parseNpy(rawNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (-1,), }", new Uint8Array(8)), 'b.npy')).toThrow(/bad dimension '-1'/);
+    expect(() =>
+      parseNpy(rawNpy("{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(16)), 'c.npy'),
+    ).toThrow(/unsupported dtype '<c16'/);
+    expect(() =>
+      parseNpy(rawNpy("{'descr': '<f2', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(2)), 'c.npy'),
+    ).toThrow(/unsupported dtype '<f2'/);
+    expect(() =>
+      parseNpy(
+        rawNpy("{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (1,), }", new Uint8Array(8)),
+        's.npy',
+      ),
+    ).toThrow(/structured/);
+    expect(() =>
+      parseNpy(rawNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (-1,), }", new Uint8Array(8)), 'b.npy'),
+    ).toThrow(/bad dimension '-1'/);
     const v9 = good.slice();
     v9[6] = 9;
     expect(() => parseNpy(v9, 'v.npy')).toThrow(/unsupported \.npy format version 9\.0/);

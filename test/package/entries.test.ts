@@ -17,22 +17,55 @@ const built = existsSync('dist/index.js') && existsSync('dist/wasm-pkg/simd/rnn_
 describe.skipIf(!built)('entries of the built package', () => {
   it('the browser entries import no node:* module (static or dynamic)', async () => {
     for (const entry of ['dist/index.js', 'dist/wasm-file.js']) {
-      const result = await build({ entryPoints: [entry], bundle: true, write: false, metafile: true, format: 'esm', platform: 'neutral', splitting: true, outdir: '/tmp/rnn-gd-graph', mainFields: ['module', 'main'], logLevel: 'silent' });
+      const result = await build({
+        entryPoints: [entry],
+        bundle: true,
+        write: false,
+        metafile: true,
+        format: 'esm',
+        platform: 'neutral',
+        splitting: true,
+        outdir: '/tmp/rnn-gd-graph',
+        mainFields: ['module', 'main'],
+        logLevel: 'silent',
+      });
       const imports = Object.values(result.metafile.inputs).flatMap((i) => i.imports.map((x) => x.path));
-      expect(imports.filter((p) => p.startsWith('node:') || /^(fs|path|os|worker_threads|child_process)(\/|$)/.test(p)), entry).toEqual([]);
+      expect(
+        imports.filter((p) => p.startsWith('node:') || /^(fs|path|os|worker_threads|child_process)(\/|$)/.test(p)),
+        entry,
+      ).toEqual([]);
     }
   });
 
   it('each entry loads the wasm from its own source', () => {
-    const probe = (entry: string) => execFileSync(process.execPath, ['--input-type=module', '-e', `
+    const probe = (entry: string) =>
+      execFileSync(process.execPath, [
+        '--input-type=module',
+        '-e',
+        `
       const m = await import(${JSON.stringify(new URL(`../../${entry}`, import.meta.url).href)});
       const b = await m.getBackend('wasm');
       const w = await m.loadWasm();
       console.log(JSON.stringify({ description: b.description, source: w.source, files: typeof m.readModelFile }));
-    `]).toString().trim();
-    expect(JSON.parse(probe('dist/node.js'))).toEqual({ description: 'wasm simd128 f32', source: 'file', files: 'function' });
-    expect(JSON.parse(probe('dist/index.js'))).toEqual({ description: 'wasm simd128 f32', source: 'inline', files: 'undefined' });
-    expect(JSON.parse(probe('dist/wasm-file.js'))).toEqual({ description: 'wasm simd128 f32', source: 'file', files: 'undefined' });
+    `,
+      ])
+        .toString()
+        .trim();
+    expect(JSON.parse(probe('dist/node.js'))).toEqual({
+      description: 'wasm simd128 f32',
+      source: 'file',
+      files: 'function',
+    });
+    expect(JSON.parse(probe('dist/index.js'))).toEqual({
+      description: 'wasm simd128 f32',
+      source: 'inline',
+      files: 'undefined',
+    });
+    expect(JSON.parse(probe('dist/wasm-file.js'))).toEqual({
+      description: 'wasm simd128 f32',
+      source: 'file',
+      files: 'undefined',
+    });
     expect(JSON.parse(probe('dist/bundle/index.js'))).toMatchObject({ source: 'inline' });
     expect(JSON.parse(probe('dist/bundle/wasm-file.js'))).toMatchObject({ source: 'file' });
   });
@@ -44,7 +77,9 @@ describe('scalar fallback', () => {
   it('an engine without SIMD gets the scalar build', async () => {
     const validate = WebAssembly.validate;
     // What an engine without SIMD128 answers for the probe module (and only for it).
-    vi.spyOn(WebAssembly, 'validate').mockImplementation((bytes) => ((bytes as Uint8Array).byteLength < 64 ? false : validate(bytes)));
+    vi.spyOn(WebAssembly, 'validate').mockImplementation((bytes) =>
+      (bytes as Uint8Array).byteLength < 64 ? false : validate(bytes),
+    );
     expect(simdSupported()).toBe(false);
     const wasm = await loadWasm();
     expect(wasm.flavor).toBe('scalar');
@@ -55,7 +90,10 @@ describe('scalar fallback', () => {
     const scalar = await wasmBackend('scalar');
     expect(scalar.description).toBe('wasm scalar f32');
     const reference = tsBackend({ dtype: 'float64' });
-    for (const [recurrence, readout] of [['dense', 'final'], ['diagonal', 'all']] as const) {
+    for (const [recurrence, readout] of [
+      ['dense', 'final'],
+      ['diagonal', 'all'],
+    ] as const) {
       const p = initialize({ recurrence, activation: 'tanh', readout, m: 12, d: 3, alpha: 0.9 }, { seed: 'scalar' });
       for (let i = 0; i < p.W.length; i++) p.W[i] = Math.fround(p.W[i] + 0.2 * Math.sin(3.1 * i + 1));
       for (let i = 0; i < p.U.length; i++) p.U[i] = Math.fround(p.U[i] + 0.2 * Math.cos(1.7 * i + 2));
@@ -68,7 +106,12 @@ describe('scalar fallback', () => {
         ws.setData(data);
         const { predictions } = ws.forward();
         const loss = ws.lossGrad();
-        return { predictions, loss, gW: Float64Array.from(net.read('gradW')), gU: Float64Array.from(net.read('gradU')) };
+        return {
+          predictions,
+          loss,
+          gW: Float64Array.from(net.read('gradW')),
+          gU: Float64Array.from(net.read('gradU')),
+        };
       });
       expect(relError(a.predictions, b.predictions)).toBeLessThanOrEqual(1e-4);
       expect(Math.abs(a.loss - b.loss) / b.loss).toBeLessThanOrEqual(1e-4);

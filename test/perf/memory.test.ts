@@ -22,7 +22,10 @@ describe.skipIf(!built)('wasm memory', () => {
   for (const recurrence of ['dense', 'diagonal'] as const) {
     it(`${recurrence}: no growth across 1000 training steps after the first chunk`, async () => {
       const { backend, bytes } = await load();
-      const params = initialize({ recurrence, activation: 'tanh', readout: 'final', m: 32, d: 4, alpha: 0.9 }, { seed: 1 });
+      const params = initialize(
+        { recurrence, activation: 'tanh', readout: 'final', m: 32, d: 4, alpha: 0.9 },
+        { seed: 1 },
+      );
       const data = randomData(64, 12, 4, 'final', 2);
       using net = backend.network(params);
       using ws = net.workspace(data.n, data.T);
@@ -48,7 +51,10 @@ describe.skipIf(!built)('wasm memory', () => {
       { recurrence: 'diagonal' as const, m: 64, n: 30, T: 15 },
     ];
     const inputs = shapes.map((s) => ({
-      params: initialize({ recurrence: s.recurrence, activation: 'tanh', readout: 'final', m: s.m, d: 3, alpha: 0.9 }, { seed: s.m }),
+      params: initialize(
+        { recurrence: s.recurrence, activation: 'tanh', readout: 'final', m: s.m, d: 3, alpha: 0.9 },
+        { seed: s.m },
+      ),
       data: randomData(s.n, s.T, 3, 'final', s.m),
     }));
     const cycle = (k: number) => {

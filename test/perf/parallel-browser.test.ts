@@ -15,8 +15,14 @@ import { initialize } from '../../ts/init.js';
 import { randomData } from '../helpers.js';
 
 const CHROMIUM = process.env.RNN_GD_CHROMIUM ?? '/usr/bin/chromium';
-const ready = existsSync(CHROMIUM) && existsSync('dist/parallel/worker.js') && existsSync('dist/wasm-pkg/simd/rnn_wasm_bg.wasm');
-const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.map': 'application/json' };
+const ready =
+  existsSync(CHROMIUM) && existsSync('dist/parallel/worker.js') && existsSync('dist/wasm-pkg/simd/rnn_wasm_bg.wasm');
+const MIME: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json',
+};
 
 type Run = { losses: number[]; W: number[]; grad1: number[]; grad2: number[]; isolated: boolean };
 
@@ -57,15 +63,24 @@ describe.skipIf(!ready)('parallel training in a cross-origin-isolated page', () 
     dir = mkdtempSync(join(tmpdir(), 'rnn-gd-parallel-browser-'));
     await build({
       entryPoints: { index: 'dist/parallel/index.js', worker: 'dist/parallel/worker.js' },
-      bundle: true, splitting: true, format: 'esm', platform: 'browser', target: 'es2022',
-      outdir: join(dir, 'p'), external: ['node:*'], logLevel: 'error',
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      outdir: join(dir, 'p'),
+      external: ['node:*'],
+      logLevel: 'error',
     });
     cpSync('dist/wasm-pkg', join(dir, 'wasm-pkg'), { recursive: true });
     writeFileSync(join(dir, 'p', 'index.html'), '<!doctype html><title>parallel</title>');
     writeFileSync(join(dir, 'p', 'scenario.js'), SCENARIO);
     const server = createServer((req, res) => {
       const file = normalize(join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-      if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) { res.writeHead(404).end(); return; }
+      if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
+        res.writeHead(404).end();
+        return;
+      }
       res.writeHead(200, {
         'content-type': MIME[extname(file)] ?? 'application/octet-stream',
         'cross-origin-opener-policy': 'same-origin',
@@ -76,7 +91,11 @@ describe.skipIf(!ready)('parallel training in a cross-origin-isolated page', () 
     });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    close = () => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()); });
+    close = () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      });
   });
 
   afterAll(async () => {
@@ -85,11 +104,20 @@ describe.skipIf(!ready)('parallel training in a cross-origin-isolated page', () 
   });
 
   it('trains with 2 module workers, bit-identical to Node', async () => {
-    const params = initialize({ recurrence: 'dense', activation: 'tanh', readout: 'final', m: 16, d: 3, alpha: 0.9 }, { seed: 'browser' });
+    const params = initialize(
+      { recurrence: 'dense', activation: 'tanh', readout: 'final', m: 16, d: 3, alpha: 0.9 },
+      { seed: 'browser' },
+    );
     for (let i = 0; i < params.W.length; i++) params.W[i] = Math.fround(params.W[i] + 0.3 * Math.sin(i));
     const data = randomData(30, 8, 3, 'final', 'browser');
     const p = { spec: params.spec, W: Array.from(params.W), U: Array.from(params.U), c: Array.from(params.c) };
-    const d = { n: data.n, T: data.T, d: data.d, X: Array.from(Float32Array.from(data.X)), Y: Array.from(Float32Array.from(data.Y)) };
+    const d = {
+      n: data.n,
+      T: data.T,
+      d: data.d,
+      X: Array.from(Float32Array.from(data.X)),
+      Y: Array.from(Float32Array.from(data.Y)),
+    };
 
     const { ParallelTrainer } = await import('../../dist/parallel/index.js' as string);
     const { scenario } = await import(/* @vite-ignore */ pathToFileURL(join(dir, 'p', 'scenario.js')).href);
@@ -97,8 +125,17 @@ describe.skipIf(!ready)('parallel training in a cross-origin-isolated page', () 
 
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage();

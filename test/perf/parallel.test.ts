@@ -12,13 +12,18 @@ import { randomData, relError } from '../helpers.js';
 const built = existsSync('dist/parallel/worker.js') && existsSync('dist/wasm-pkg/simd/rnn_wasm_bg.wasm');
 type Parallel = typeof import('../../ts/parallel/index.js');
 const parallel = () => import('../../dist/parallel/index.js' as string) as Promise<Parallel>;
-const single = async () => (await import('../../dist/backend/wasm-backend.js' as string)).wasmBackend('simd') as
-  Promise<import('../../ts/backend/types.js').Backend>;
+const single = async () =>
+  (await import('../../dist/backend/wasm-backend.js' as string)).wasmBackend('simd') as Promise<
+    import('../../ts/backend/types.js').Backend
+  >;
 
 const projection: Projection = { kind: 'maxnorm', rho: 1 };
 
 function setup(recurrence: 'dense' | 'diagonal', n: number): { params: ModelParams; data: Dataset } {
-  const params = initialize({ recurrence, activation: 'tanh', readout: 'final', m: 24, d: 3, alpha: 0.9 }, { seed: `par-${recurrence}` });
+  const params = initialize(
+    { recurrence, activation: 'tanh', readout: 'final', m: 24, d: 3, alpha: 0.9 },
+    { seed: `par-${recurrence}` },
+  );
   // Off the symmetric point so the gradient is not trivial; float32 values as the wasm core sees them.
   for (let i = 0; i < params.W.length; i++) params.W[i] = Math.fround(params.W[i] + 0.3 * Math.sin(1.3 * i + 0.5));
   for (let i = 0; i < params.U.length; i++) params.U[i] = Math.fround(params.U[i] + 0.3 * Math.cos(0.7 * i));
@@ -46,7 +51,8 @@ describe.skipIf(!built)('parallel data-parallel training', () => {
       using ws = net.workspace(data.n, data.T);
       ws.setData(data);
       const loss = ws.lossGrad();
-      const gW = net.read('gradW'), gU = net.read('gradU');
+      const gW = net.read('gradW'),
+        gU = net.read('gradU');
       const runs: { loss: number; gradW: Float32Array; gradU: Float32Array; chunks: readonly number[] }[] = [];
       for (const workers of [1, 2, 3]) {
         const p = await ParallelTrainer.create(params, data, { workers, chunkSize: 16 });

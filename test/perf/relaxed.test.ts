@@ -12,7 +12,11 @@ const built = existsSync('dist/wasm-pkg/relaxed/rnn_wasm_bg.wasm') && existsSync
 
 describe.skipIf(!built)('relaxed-SIMD build (opt-in)', () => {
   it('matches the float64 reference within 1e-4 and is never the default', () => {
-    const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', 'test/perf/relaxed-check.mjs', 'small'], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(
+      process.execPath,
+      ['--experimental-wasm-relaxed-simd', 'test/perf/relaxed-check.mjs', 'small'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
     expect(out.relaxedSimdSupported).toBe(true);

@@ -9,7 +9,13 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerBounds } from '../../ts/cli/commands/bounds.js';
 import {
-  bounds, BoundsInputError, memoryFactor, regimeOf, seriesS, type BoundsInput, type BoundsResult,
+  bounds,
+  BoundsInputError,
+  memoryFactor,
+  regimeOf,
+  seriesS,
+  type BoundsInput,
+  type BoundsResult,
 } from '../../ts/theory/bounds.js';
 
 const SIGMA = {
@@ -22,7 +28,10 @@ const SIGMA = {
 function loopS(a: number, T: number): number {
   let s = 0;
   let p = 1;
-  for (let k = 0; k < T; k++) { s += p; p *= a; }
+  for (let k = 0; k < T; k++) {
+    s += p;
+    p *= a;
+  }
   return s;
 }
 
@@ -30,7 +39,10 @@ function loopS(a: number, T: number): number {
 function reference(inp: BoundsInput) {
   const [s0, s1, s2] = SIGMA[(inp.activation ?? 'tanh') as keyof typeof SIGMA];
   const { alpha, T, m, n } = inp;
-  const nuW = inp.nuW ?? 1, nuU = inp.nuU ?? 1, delta = inp.delta ?? 0.05, w0 = inp.wBar0 ?? 1;
+  const nuW = inp.nuW ?? 1,
+    nuU = inp.nuU ?? 1,
+    delta = inp.delta ?? 0.05,
+    w0 = inp.wBar0 ?? 1;
   const nu2 = nuW * nuW + nuU * nuU;
   const nu = Math.sqrt(nu2);
   const rho = inp.rho ?? nu;
@@ -48,8 +60,20 @@ function reference(inp: BoundsInput) {
   const B = beta * beta * (nu2 * nu2 + Math.pow(rho + nu, 4));
   const opt = inp.tau !== undefined ? (2 * nu2) / (eta * inp.tau) : 0;
   return {
-    a0, a, alphaCritical: 1 / (s1 * (w0 + rho / Math.sqrt(m))), S_T: ST, L_w: Lw, L_u: Lu, L_T: LT,
-    beta_T: beta, G, etaMax, opt, approx: A / m, lin: B / m, total: opt + A / m + B / m,
+    a0,
+    a,
+    alphaCritical: 1 / (s1 * (w0 + rho / Math.sqrt(m))),
+    S_T: ST,
+    L_w: Lw,
+    L_u: Lu,
+    L_T: LT,
+    beta_T: beta,
+    G,
+    etaMax,
+    opt,
+    approx: A / m,
+    lin: B / m,
+    total: opt + A / m + B / m,
     mRequired: inp.eps !== undefined ? (2 * (A + B)) / inp.eps : undefined,
     tauRequired: inp.eps !== undefined ? (4 * nu2) / (eta * inp.eps) : undefined,
   };
@@ -114,8 +138,28 @@ describe('bounds: hand-computed values in each regime', () => {
     ['tanh alpha=0.5 (short)', { alpha: 0.5, T: 20, m: 256, n: 1000, tau: 1000, eps: 0.1 }, 'short'],
     ['tanh alpha=1, rho=0 (critical, a = 1 exactly)', { alpha: 1, T: 10, m: 64, n: 500, rho: 0, eps: 0.5 }, 'critical'],
     ['tanh alpha=1.5 (long)', { alpha: 1.5, T: 12, m: 1024, n: 100, tau: 50, nuW: 0.5, nuU: 2 }, 'long'],
-    ['sigmoid alpha=4, rho=0 (critical)', { activation: 'sigmoid', alpha: 4, T: 8, m: 32, n: 10, rho: 0, tau: 10, eps: 1 }, 'critical'],
-    ['sin with eta, delta, wBar0 given', { activation: 'sin', alpha: 0.3, T: 5, m: 100, n: 7, delta: 0.01, eta: 1e-3, wBar0: 0.8, rho: 3, tau: 200, eps: 0.2 }, 'short'],
+    [
+      'sigmoid alpha=4, rho=0 (critical)',
+      { activation: 'sigmoid', alpha: 4, T: 8, m: 32, n: 10, rho: 0, tau: 10, eps: 1 },
+      'critical',
+    ],
+    [
+      'sin with eta, delta, wBar0 given',
+      {
+        activation: 'sin',
+        alpha: 0.3,
+        T: 5,
+        m: 100,
+        n: 7,
+        delta: 0.01,
+        eta: 1e-3,
+        wBar0: 0.8,
+        rho: 3,
+        tau: 200,
+        eps: 0.2,
+      },
+      'short',
+    ],
   ];
 
   for (const [name, inp, regime] of cases) {
@@ -151,11 +195,39 @@ describe('bounds: output shape', () => {
   it('has exactly the documented keys; optional ones only when their inputs are given', () => {
     const bare = bounds({ alpha: 0.5, T: 5, m: 16, n: 10 });
     expect(Object.keys(bare)).toEqual([
-      'activation', 'sigma0', 'sigma1', 'sigma2', 'a0', 'a', 'regime', 'alphaCritical', 'S_T',
-      'L_w', 'L_u', 'L_T', 'beta_T', 'G', 'etaMax', 'terms', 'inputs', 'derived',
+      'activation',
+      'sigma0',
+      'sigma1',
+      'sigma2',
+      'a0',
+      'a',
+      'regime',
+      'alphaCritical',
+      'S_T',
+      'L_w',
+      'L_u',
+      'L_T',
+      'beta_T',
+      'G',
+      'etaMax',
+      'terms',
+      'inputs',
+      'derived',
     ]);
     expect(Object.keys(bare.terms)).toEqual(['approximation', 'linearization', 'total']);
-    expect(Object.keys(bare.inputs)).toEqual(['alpha', 'T', 'm', 'n', 'd', 'delta', 'rho', 'nuW', 'nuU', 'eta', 'wBar0']);
+    expect(Object.keys(bare.inputs)).toEqual([
+      'alpha',
+      'T',
+      'm',
+      'n',
+      'd',
+      'delta',
+      'rho',
+      'nuW',
+      'nuU',
+      'eta',
+      'wBar0',
+    ]);
     expect(bare.inputs).toMatchObject({ d: 1, delta: 0.05, nuW: 1, nuU: 1, wBar0: 1 });
     expect(bare.activation).toBe('tanh');
 
@@ -179,7 +251,7 @@ describe('bounds: output shape', () => {
   });
 });
 
-describe('bounds: growth claims (the paper\'s, checked on our constants)', () => {
+describe("bounds: growth claims (the paper's, checked on our constants)", () => {
   const base = { alpha: 0.5, T: 20, m: 256, eps: 0.1 };
 
   it('mRequired grows like log n: the increment is 32 G^2 log(n2/n1) / eps', () => {
@@ -215,7 +287,12 @@ describe('bounds: growth claims (the paper\'s, checked on our constants)', () =>
 describe('bounds: validation and errors', () => {
   const ok = { alpha: 0.5, T: 5, m: 16, n: 10 };
   const fieldOf = (f: () => unknown): string => {
-    try { f(); } catch (e) { if (e instanceof BoundsInputError) return e.field; throw e; }
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof BoundsInputError) return e.field;
+      throw e;
+    }
     throw new Error('did not throw');
   };
 
@@ -267,18 +344,72 @@ describe('CLI: registerBounds (in process)', () => {
   }
 
   it('prints the same JSON as bounds(), with 2-space indent', async () => {
-    const out = await run(['bounds', '--alpha', '0.5', '--T', '20', '--m', '256', '--n', '1000', '--tau', '1000', '--eps', '0.1']);
-    expect(out).toBe(JSON.stringify(bounds({ alpha: 0.5, T: 20, m: 256, n: 1000, tau: 1000, eps: 0.1 }), null, 2) + '\n');
+    const out = await run([
+      'bounds',
+      '--alpha',
+      '0.5',
+      '--T',
+      '20',
+      '--m',
+      '256',
+      '--n',
+      '1000',
+      '--tau',
+      '1000',
+      '--eps',
+      '0.1',
+    ]);
+    expect(out).toBe(
+      JSON.stringify(bounds({ alpha: 0.5, T: 20, m: 256, n: 1000, tau: 1000, eps: 0.1 }), null, 2) + '\n',
+    );
   });
 
   it('maps every option', async () => {
     const out = await run([
-      'bounds', '--activation', 'sin', '--alpha', '0.3', '--T', '5', '--m', '100', '--n', '7', '--d', '3',
-      '--delta', '0.01', '--rho', '3', '--nu-w', '0.5', '--nu-u', '2', '--eta', '0.001', '--tau', '200',
-      '--eps', '0.2', '--w-bar0', '0.8',
+      'bounds',
+      '--activation',
+      'sin',
+      '--alpha',
+      '0.3',
+      '--T',
+      '5',
+      '--m',
+      '100',
+      '--n',
+      '7',
+      '--d',
+      '3',
+      '--delta',
+      '0.01',
+      '--rho',
+      '3',
+      '--nu-w',
+      '0.5',
+      '--nu-u',
+      '2',
+      '--eta',
+      '0.001',
+      '--tau',
+      '200',
+      '--eps',
+      '0.2',
+      '--w-bar0',
+      '0.8',
     ]);
     expect(JSON.parse(out).inputs).toEqual({
-      alpha: 0.3, T: 5, m: 100, n: 7, d: 3, delta: 0.01, rho: 3, nuW: 0.5, nuU: 2, eta: 0.001, tau: 200, eps: 0.2, wBar0: 0.8,
+      alpha: 0.3,
+      T: 5,
+      m: 100,
+      n: 7,
+      d: 3,
+      delta: 0.01,
+      rho: 3,
+      nuW: 0.5,
+      nuU: 2,
+      eta: 0.001,
+      tau: 200,
+      eps: 0.2,
+      wBar0: 0.8,
     });
     expect(JSON.parse(out).activation).toBe('sin');
   });
@@ -297,7 +428,11 @@ describe('CLI: built binary', () => {
   const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
   it.skipIf(!existsSync(cli))('prints JSON on stdout', () => {
-    const out = execFileSync(process.execPath, [cli, 'bounds', '--alpha', '0.5', '--T', '20', '--m', '256', '--n', '1000', '--tau', '1000', '--eps', '0.1'], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [cli, 'bounds', '--alpha', '0.5', '--T', '20', '--m', '256', '--n', '1000', '--tau', '1000', '--eps', '0.1'],
+      { encoding: 'utf8' },
+    );
     const r = JSON.parse(out) as BoundsResult;
     expect(r.regime).toBe('short');
     expect(r.derived).toBe(true);
@@ -305,11 +440,17 @@ describe('CLI: built binary', () => {
   });
 
   it.skipIf(!existsSync(cli))('exits non-zero with a message naming the problem', () => {
-    const relu = spawnSync(process.execPath, [cli, 'bounds', '--activation', 'relu', '--alpha', '1', '--T', '5', '--m', '16', '--n', '10'], { encoding: 'utf8' });
+    const relu = spawnSync(
+      process.execPath,
+      [cli, 'bounds', '--activation', 'relu', '--alpha', '1', '--T', '5', '--m', '16', '--n', '10'],
+      { encoding: 'utf8' },
+    );
     expect(relu.status).not.toBe(0);
     expect(relu.stderr).toMatch(/--activation.*relu/);
     expect(relu.stdout).toBe('');
-    const missing = spawnSync(process.execPath, [cli, 'bounds', '--alpha', '1', '--T', '5', '--m', '16'], { encoding: 'utf8' });
+    const missing = spawnSync(process.execPath, [cli, 'bounds', '--alpha', '1', '--T', '5', '--m', '16'], {
+      encoding: 'utf8',
+    });
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toMatch(/--n/);
   });

@@ -25,12 +25,21 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
 const ts = tsBackend();
-const init = initialize({ recurrence: 'diagonal', activation: 'tanh', readout: 'final', m: 8, d: 2, alpha: 0.9 }, { seed: 'cli' });
-const moved = { ...init, W: init.W.map((v, i) => v + 0.1 * Math.sin(i)), U: init.U.map((v, i) => v + 0.1 * Math.cos(i)) };
+const init = initialize(
+  { recurrence: 'diagonal', activation: 'tanh', readout: 'final', m: 8, d: 2, alpha: 0.9 },
+  { seed: 'cli' },
+);
+const moved = {
+  ...init,
+  W: init.W.map((v, i) => v + 0.1 * Math.sin(i)),
+  U: init.U.map((v, i) => v + 0.1 * Math.cos(i)),
+};
 const train = randomData(6, 5, 2, 'final', 'cli-train');
 const test = randomData(4, 5, 2, 'final', 'cli-test');
-const modelPath = join(dir, 'model.json'), initPath = join(dir, 'init.json');
-const dataPath = join(dir, 'data.json'), testPath = join(dir, 'test.json');
+const modelPath = join(dir, 'model.json'),
+  initPath = join(dir, 'init.json');
+const dataPath = join(dir, 'data.json'),
+  testPath = join(dir, 'test.json');
 writeModelFile(modelPath, moved);
 writeModelFile(initPath, init);
 writeData(dataPath, train);
@@ -40,7 +49,10 @@ async function run(register: (p: Command) => void, args: string[]): Promise<unkn
   const program = new Command('rnn-gd').exitOverride().configureOutput({ writeErr: () => {} });
   register(program);
   let out = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { out += String(chunk); return true; });
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
   await program.parseAsync(args, { from: 'user' });
   return JSON.parse(out);
 }
@@ -48,10 +60,21 @@ async function run(register: (p: Command) => void, args: string[]): Promise<unkn
 describe('rnn-gd ntk', () => {
   it('prints the spectrum and drift, and writes the Gram matrix as float64 .npy', async () => {
     const out = join(dir, 'gram.npy');
-    const r = (await run(registerNtk, ['ntk', '--model', modelPath, '--data', dataPath, '--backend', 'ts', '--out', out])) as Record<string, number>;
+    const r = (await run(registerNtk, [
+      'ntk',
+      '--model',
+      modelPath,
+      '--data',
+      dataPath,
+      '--backend',
+      'ts',
+      '--out',
+      out,
+    ])) as Record<string, number>;
     const K = ts.kernels.ntkGram(moved, train);
     const st = gramStats(K, 6);
-    for (const k of ['n', 'minEigenvalue', 'maxEigenvalue', 'condition', 'trace', 'frobenius'] as const) expect(r[k]).toBeCloseTo(st[k] as number, 10);
+    for (const k of ['n', 'minEigenvalue', 'maxEigenvalue', 'condition', 'trace', 'frobenius'] as const)
+      expect(r[k]).toBeCloseTo(st[k] as number, 10);
     expect(r.drift).toBeCloseTo(relativeDrift(ts.kernels.ntkGram(init, train), K), 12);
     expect(r.backend).toBe('ts float64');
     const npy = readNpy(out);
@@ -68,29 +91,62 @@ describe('rnn-gd ntk', () => {
     expect(r.baseline!.nTest).toBe(4);
     // At the symmetric init f = 0, so the distance to the kernel predictor is its own size.
     expect(r.baseline!.networkTestRmse).toBeGreaterThan(0);
-    const mc = await ntkCommand({ model: modelPath, data: dataPath, backend: 'ts', test: testPath, kernel: 'mc', particles: 256, ridge: 1e-3 });
+    const mc = await ntkCommand({
+      model: modelPath,
+      data: dataPath,
+      backend: 'ts',
+      test: testPath,
+      kernel: 'mc',
+      particles: 256,
+      ridge: 1e-3,
+    });
     expect(mc.baseline!.kernel).toBe('mc');
     expect(mc.baseline!.ridge).toBe(1e-3);
   });
 
   it('refuses what it cannot do, naming the option or the file', async () => {
-    await expect(run(registerNtk, ['ntk', '--model', modelPath, '--data', dataPath, '--backend', 'gpu'])).rejects.toThrow(/--backend/);
-    await expect(ntkCommand({ model: modelPath, data: dataPath, backend: 'ts', test: testPath, kernel: 'rbf' })).rejects.toThrow(/--kernel/);
-    const dense = initialize({ recurrence: 'dense', activation: 'tanh', readout: 'final', m: 4, d: 2, alpha: 1 }, { seed: 1 });
+    await expect(
+      run(registerNtk, ['ntk', '--model', modelPath, '--data', dataPath, '--backend', 'gpu']),
+    ).rejects.toThrow(/--backend/);
+    await expect(
+      ntkCommand({ model: modelPath, data: dataPath, backend: 'ts', test: testPath, kernel: 'rbf' }),
+    ).rejects.toThrow(/--kernel/);
+    const dense = initialize(
+      { recurrence: 'dense', activation: 'tanh', readout: 'final', m: 4, d: 2, alpha: 1 },
+      { seed: 1 },
+    );
     const densePath = join(dir, 'dense.json');
     writeModelFile(densePath, dense);
-    await expect(ntkCommand({ model: densePath, data: dataPath, backend: 'ts', test: testPath, kernel: 'mc' })).rejects.toThrow(/diagonal recurrence only/);
-    const all = initialize({ recurrence: 'diagonal', activation: 'tanh', readout: 'all', m: 4, d: 2, alpha: 1 }, { seed: 1 });
-    const allPath = join(dir, 'all.json'), allData = join(dir, 'all-data.json');
+    await expect(
+      ntkCommand({ model: densePath, data: dataPath, backend: 'ts', test: testPath, kernel: 'mc' }),
+    ).rejects.toThrow(/diagonal recurrence only/);
+    const all = initialize(
+      { recurrence: 'diagonal', activation: 'tanh', readout: 'all', m: 4, d: 2, alpha: 1 },
+      { seed: 1 },
+    );
+    const allPath = join(dir, 'all.json'),
+      allData = join(dir, 'all-data.json');
     writeModelFile(allPath, all);
     writeData(allData, randomData(3, 5, 2, 'all'));
-    await expect(ntkCommand({ model: allPath, data: allData, backend: 'ts' })).rejects.toThrow(/readout 'all' is not supported/);
+    await expect(ntkCommand({ model: allPath, data: allData, backend: 'ts' })).rejects.toThrow(
+      /readout 'all' is not supported/,
+    );
   });
 });
 
 describe('rnn-gd constants', () => {
   it('prints measured and analytic constants side by side, derived: true', async () => {
-    const r = (await run(registerConstants, ['constants', '--model', modelPath, '--data', dataPath, '--tau', '100', '--eps', '0.1'])) as ReturnType<typeof constants>;
+    const r = (await run(registerConstants, [
+      'constants',
+      '--model',
+      modelPath,
+      '--data',
+      dataPath,
+      '--tau',
+      '100',
+      '--eps',
+      '0.1',
+    ])) as ReturnType<typeof constants>;
     const want = JSON.parse(JSON.stringify(constants(moved, train, { tau: 100, eps: 0.1 })));
     expect(r).toEqual(want);
     expect(r.derived).toBe(true);
@@ -101,21 +157,30 @@ describe('rnn-gd constants', () => {
   it('names bad options', async () => {
     const base = ['constants', '--model', modelPath, '--data', dataPath];
     await expect(run(registerConstants, [...base, '--delta', '2'])).rejects.toThrow(/--delta/);
-    await expect(run(registerConstants, [...base, '--hessian-iterations', '0'])).rejects.toThrow(/--hessian-iterations/);
+    await expect(run(registerConstants, [...base, '--hessian-iterations', '0'])).rejects.toThrow(
+      /--hessian-iterations/,
+    );
     await expect(run(registerConstants, [...base, '--rho', 'x'])).rejects.toThrow(/--rho/);
   });
 });
 
 // The built CLI, only when dist/ was built with these commands (the tests never build anything).
 const cli = process.env.RNN_GD_CLI ?? fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-const built = existsSync(cli) && existsSync(join(dirname(cli), 'commands', 'ntk.js')) && existsSync(join(dirname(cli), 'commands', 'constants.js'));
+const built =
+  existsSync(cli) &&
+  existsSync(join(dirname(cli), 'commands', 'ntk.js')) &&
+  existsSync(join(dirname(cli), 'commands', 'constants.js'));
 
 describe.skipIf(!built)('built CLI', () => {
   it('ntk and constants print JSON', () => {
-    const a = spawnSync(process.execPath, [cli, 'ntk', '--model', modelPath, '--data', dataPath, '--backend', 'ts'], { encoding: 'utf8' });
+    const a = spawnSync(process.execPath, [cli, 'ntk', '--model', modelPath, '--data', dataPath, '--backend', 'ts'], {
+      encoding: 'utf8',
+    });
     expect(a.status).toBe(0);
     expect(JSON.parse(a.stdout).n).toBe(6);
-    const b = spawnSync(process.execPath, [cli, 'constants', '--model', modelPath, '--data', dataPath], { encoding: 'utf8' });
+    const b = spawnSync(process.execPath, [cli, 'constants', '--model', modelPath, '--data', dataPath], {
+      encoding: 'utf8',
+    });
     expect(b.status).toBe(0);
     expect(JSON.parse(b.stdout).derived).toBe(true);
   });

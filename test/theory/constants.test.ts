@@ -9,14 +9,28 @@ import { activations, type ActivationName } from '../../ts/activations.js';
 import { initialize } from '../../ts/init.js';
 import { makeRng } from '../../ts/rng.js';
 import {
-  constants, denseNeuronHvp, diagonalNeuronHessian, measureConstants, neuronGradient, symmetricSpectralNorm,
-  termsWithConstants, wBarOf,
+  constants,
+  denseNeuronHvp,
+  diagonalNeuronHessian,
+  measureConstants,
+  neuronGradient,
+  symmetricSpectralNorm,
+  termsWithConstants,
+  wBarOf,
 } from '../../ts/theory/constants.js';
 import { bounds } from '../../ts/theory/bounds.js';
 import type { Dataset, ModelParams, Recurrence } from '../../ts/types.js';
 import { randomData, relError } from '../helpers.js';
 
-function model(recurrence: Recurrence, activation: ActivationName, m: number, d: number, alpha: number, seed: string, jitter = 0.3): ModelParams {
+function model(
+  recurrence: Recurrence,
+  activation: ActivationName,
+  m: number,
+  d: number,
+  alpha: number,
+  seed: string,
+  jitter = 0.3,
+): ModelParams {
   const p = initialize({ recurrence, activation, readout: 'final', m, d, alpha }, { seed });
   for (let i = 0; i < p.W.length; i++) p.W[i] += jitter * Math.sin(3.1 * i + 1);
   for (let i = 0; i < p.U.length; i++) p.U[i] += jitter * Math.cos(1.7 * i + 2);
@@ -32,8 +46,10 @@ function lastHidden(p: ModelParams, X: ArrayLike<number>, j: number, T: number):
     const next = new Float64Array(m);
     for (let i = 0; i < m; i++) {
       let rec = 0;
-      if (recurrence === 'dense') { for (let k = 0; k < m; k++) rec += p.W[i * m + k] * h[k]; rec *= alpha / Math.sqrt(m); }
-      else rec = alpha * p.W[i] * h[i];
+      if (recurrence === 'dense') {
+        for (let k = 0; k < m; k++) rec += p.W[i * m + k] * h[k];
+        rec *= alpha / Math.sqrt(m);
+      } else rec = alpha * p.W[i] * h[i];
       let inp = 0;
       for (let k = 0; k < d; k++) inp += p.U[i * d + k] * X[(j * T + t) * d + k];
       next[i] = act.f(rec + inp);
@@ -66,8 +82,10 @@ describe('per-neuron gradient of h_{i,T-1} w.r.t. theta_i', () => {
           expect(g.length).toBe(slots.length);
           const fd = slots.map(([arr, q]) => {
             const base = arr[q];
-            arr[q] = base + h; const plus = lastHidden(p, data.X, j, data.T)[i];
-            arr[q] = base - h; const minus = lastHidden(p, data.X, j, data.T)[i];
+            arr[q] = base + h;
+            const plus = lastHidden(p, data.X, j, data.T)[i];
+            arr[q] = base - h;
+            const minus = lastHidden(p, data.X, j, data.T)[i];
             arr[q] = base;
             return (plus - minus) / (2 * h);
           });
@@ -92,8 +110,10 @@ describe('Hessians against finite differences of the exact gradient', () => {
           const fd = new Float64Array(k * k);
           slots.forEach(([arr, q], col) => {
             const base = arr[q];
-            arr[q] = base + eps; const gp = neuronGradient(p, data, j, i);
-            arr[q] = base - eps; const gm = neuronGradient(p, data, j, i);
+            arr[q] = base + eps;
+            const gp = neuronGradient(p, data, j, i);
+            arr[q] = base - eps;
+            const gm = neuronGradient(p, data, j, i);
             arr[q] = base;
             for (let r = 0; r < k; r++) fd[r * k + col] = (gp[r] - gm[r]) / (2 * eps);
           });
@@ -116,9 +136,14 @@ describe('Hessians against finite differences of the exact gradient', () => {
           const v = Float64Array.from({ length: P }, () => rng.normal());
           const hv = denseNeuronHvp(p, data, j, i, v);
           const slots = ownParams(p, i);
-          const shift = (s: number) => slots.forEach(([arr, q], c) => { arr[q] += s * v[c]; });
-          shift(eps); const gp = neuronGradient(p, data, j, i);
-          shift(-2 * eps); const gm = neuronGradient(p, data, j, i);
+          const shift = (s: number) =>
+            slots.forEach(([arr, q], c) => {
+              arr[q] += s * v[c];
+            });
+          shift(eps);
+          const gp = neuronGradient(p, data, j, i);
+          shift(-2 * eps);
+          const gm = neuronGradient(p, data, j, i);
           shift(eps);
           const fd = gp.map((x, r) => (x - gm[r]) / (2 * eps));
           expect(relError(hv, fd)).toBeLessThan(1e-6);
@@ -134,8 +159,18 @@ describe('Hessians against finite differences of the exact gradient', () => {
     let exact = 0;
     for (let j = 0; j < data.n; j++) {
       for (let i = 0; i < p.spec.m; i++) {
-        const cols = Array.from({ length: P }, (_, c) => denseNeuronHvp(p, data, j, i, Float64Array.from({ length: P }, (_, q) => (q === c ? 1 : 0))));
-        const rows = Array.from({ length: P }, (_, r) => Array.from({ length: P }, (_, c) => 0.5 * (cols[c][r] + cols[r][c])));
+        const cols = Array.from({ length: P }, (_, c) =>
+          denseNeuronHvp(
+            p,
+            data,
+            j,
+            i,
+            Float64Array.from({ length: P }, (_, q) => (q === c ? 1 : 0)),
+          ),
+        );
+        const rows = Array.from({ length: P }, (_, r) =>
+          Array.from({ length: P }, (_, c) => 0.5 * (cols[c][r] + cols[r][c])),
+        );
         const eig = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true }).realEigenvalues;
         exact = Math.max(exact, ...eig.map(Math.abs));
       }
@@ -173,8 +208,10 @@ describe('memory-decay curve d h_{T-1} / d x_t', () => {
           for (let q = 0; q < d; q++) {
             const idx = (j * data.T + t) * d + q;
             const base = X[idx];
-            X[idx] = base + eps; const hp = lastHidden(p, X, j, data.T);
-            X[idx] = base - eps; const hm = lastHidden(p, X, j, data.T);
+            X[idx] = base + eps;
+            const hp = lastHidden(p, X, j, data.T);
+            X[idx] = base - eps;
+            const hm = lastHidden(p, X, j, data.T);
             X[idx] = base;
             for (let i = 0; i < m; i++) fro += ((hp[i] - hm[i]) / (2 * eps)) ** 2;
           }
@@ -250,7 +287,16 @@ describe('bound terms with measured constants', () => {
     expect(again.optimization).toBeCloseTo(b.terms.optimization!, 10);
     expect(again.mRequired! / b.mRequired!).toBeCloseTo(1, 12);
     // measured constants <= analytic at the point, so the terms with them are smaller too
-    const atPoint = termsWithConstants(r.analytic!, { m: 8, n: 5, delta: 0.05, rho: 0, nuW: 1, nuU: 1, tau: 100, eps: 0.1 });
+    const atPoint = termsWithConstants(r.analytic!, {
+      m: 8,
+      n: 5,
+      delta: 0.05,
+      rho: 0,
+      nuW: 1,
+      nuU: 1,
+      tau: 100,
+      eps: 0.1,
+    });
     expect(r.terms.measured.linearization).toBeLessThanOrEqual(atPoint.linearization);
     expect(r.terms.measured.approximation).toBeLessThanOrEqual(atPoint.approximation);
     expect(r.terms.measured.mRequired!).toBeLessThanOrEqual(atPoint.mRequired!);

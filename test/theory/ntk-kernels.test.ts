@@ -17,7 +17,14 @@ import { randomData, relError } from '../helpers.js';
 const ts = tsBackend({ dtype: 'float64' });
 
 /** Off the symmetric init (where f = 0 and the two halves cancel) so every term is exercised. */
-function perturbed(recurrence: Recurrence, activation: ActivationName, m = 6, d = 3, alpha = 0.8, seed = 'ntk'): ModelParams {
+function perturbed(
+  recurrence: Recurrence,
+  activation: ActivationName,
+  m = 6,
+  d = 3,
+  alpha = 0.8,
+  seed = 'ntk',
+): ModelParams {
   const p = initialize({ recurrence, activation, readout: 'final', m, d, alpha }, { seed });
   for (let i = 0; i < p.W.length; i++) p.W[i] += 0.3 * Math.sin(3.1 * i + 1);
   for (let i = 0; i < p.U.length; i++) p.U[i] += 0.3 * Math.cos(1.7 * i + 2);
@@ -39,7 +46,8 @@ describe('per-sample gradients of f match central finite differences', () => {
         const params = perturbed(recurrence, activation);
         const data = randomData(3, 5, 3, 'final', `g${recurrence}${activation}`);
         const J = ts.kernels.perSampleGradients(params, data);
-        const nw = wLength(params.spec), P = nw + uLength(params.spec);
+        const nw = wLength(params.spec),
+          P = nw + uLength(params.spec);
         expect(J.length).toBe(data.n * P);
         const h = 1e-6;
         const fd = new Float64Array(data.n * P);
@@ -70,11 +78,12 @@ describe('NTK Gram matrix', () => {
       const P = wLength(params.spec) + uLength(params.spec);
       const n = data.n;
       const ref = new Float64Array(n * n);
-      for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) {
-        let s = 0;
-        for (let p = 0; p < P; p++) s += J[a * P + p] * J[b * P + p];
-        ref[a * n + b] = s;
-      }
+      for (let a = 0; a < n; a++)
+        for (let b = 0; b < n; b++) {
+          let s = 0;
+          for (let p = 0; p < P; p++) s += J[a * P + p] * J[b * P + p];
+          ref[a * n + b] = s;
+        }
       expect(relError(K, ref)).toBeLessThan(1e-13);
     });
 
@@ -103,7 +112,10 @@ describe('NTK Gram matrix', () => {
   }
 
   it('refuses readout all with a clear message', () => {
-    const params = initialize({ recurrence: 'diagonal', activation: 'tanh', readout: 'all', m: 4, d: 2, alpha: 1 }, { seed: 1 });
+    const params = initialize(
+      { recurrence: 'diagonal', activation: 'tanh', readout: 'all', m: 4, d: 2, alpha: 1 },
+      { seed: 1 },
+    );
     const data = randomData(2, 3, 2, 'all');
     expect(() => ts.kernels.ntkGram(params, data)).toThrow(/readout 'all' is not supported/);
     expect(() => ts.kernels.perSampleGradients(params, data)).toThrow(/readout 'final'/);
@@ -116,7 +128,9 @@ describe('NTK Gram matrix', () => {
 });
 
 // The loader imports both builds statically, so both must be there.
-const haveWasm = ['simd', 'scalar'].every((f) => existsSync(fileURLToPath(new URL(`../../ts/wasm-pkg/${f}/rnn_wasm.js`, import.meta.url))));
+const haveWasm = ['simd', 'scalar'].every((f) =>
+  existsSync(fileURLToPath(new URL(`../../ts/wasm-pkg/${f}/rnn_wasm.js`, import.meta.url))),
+);
 
 describe.skipIf(!haveWasm)('wasm backend kernels agree with the ts reference', () => {
   for (const recurrence of ['dense', 'diagonal'] as const) {
@@ -125,7 +139,9 @@ describe.skipIf(!haveWasm)('wasm backend kernels agree with the ts reference', (
       const params = perturbed(recurrence, 'tanh', 16, 4, 0.9);
       const data = randomData(12, 8, 4, 'final', `w${recurrence}`);
       expect(relError(wasm.kernels.ntkGram(params, data), ts.kernels.ntkGram(params, data))).toBeLessThan(1e-4);
-      expect(relError(wasm.kernels.perSampleGradients(params, data), ts.kernels.perSampleGradients(params, data))).toBeLessThan(1e-4);
+      expect(
+        relError(wasm.kernels.perSampleGradients(params, data), ts.kernels.perSampleGradients(params, data)),
+      ).toBeLessThan(1e-4);
     });
   }
 });

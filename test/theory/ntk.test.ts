@@ -8,8 +8,21 @@ import { describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { initialize } from '../../ts/init.js';
 import {
-  atInit, concatData, empiricalNtk, gramStats, kernelBaseline, kernelRidgeFit, kernelRidgePredict, monteCarloKernel,
-  networkVsKernel, ntkBlocks, ntkDrift, predictionDistance, relativeDrift, sampleParticles, symmetricEigenvalues,
+  atInit,
+  concatData,
+  empiricalNtk,
+  gramStats,
+  kernelBaseline,
+  kernelRidgeFit,
+  kernelRidgePredict,
+  monteCarloKernel,
+  networkVsKernel,
+  ntkBlocks,
+  ntkDrift,
+  predictionDistance,
+  relativeDrift,
+  sampleParticles,
+  symmetricEigenvalues,
 } from '../../ts/theory/ntk.js';
 import type { ModelParams, Recurrence } from '../../ts/types.js';
 import { randomData, relError } from '../helpers.js';
@@ -34,14 +47,22 @@ describe('spectrum statistics', () => {
     const p = model('dense', 8, 3, 0.9, 'stats', 0.2);
     const data = randomData(7, 5, 3, 'final', 'stats');
     const { K, stats } = empiricalNtk(be, p, data);
-    const eig = new EigenvalueDecomposition(new Matrix(Array.from({ length: 7 }, (_, r) => Array.from(K.subarray(r * 7, r * 7 + 7)))), { assumeSymmetric: true }).realEigenvalues;
+    const eig = new EigenvalueDecomposition(
+      new Matrix(Array.from({ length: 7 }, (_, r) => Array.from(K.subarray(r * 7, r * 7 + 7)))),
+      { assumeSymmetric: true },
+    ).realEigenvalues;
     expect(stats.minEigenvalue).toBeCloseTo(Math.min(...eig), 12);
     expect(stats.maxEigenvalue).toBeCloseTo(Math.max(...eig), 12);
-    expect(stats.trace).toBeCloseTo(eig.reduce((s, x) => s + x, 0), 10);
+    expect(stats.trace).toBeCloseTo(
+      eig.reduce((s, x) => s + x, 0),
+      10,
+    );
     expect(stats.condition).toBeCloseTo(stats.maxEigenvalue / stats.minEigenvalue, 6);
     expect(stats.asymmetry).toBe(0);
     expect(stats.minEigenvalue).toBeGreaterThan(0);
-    expect(Array.from(symmetricEigenvalues(K, 7))).toEqual(Array.from(symmetricEigenvalues(K, 7)).sort((a, b) => a - b));
+    expect(Array.from(symmetricEigenvalues(K, 7))).toEqual(
+      Array.from(symmetricEigenvalues(K, 7)).sort((a, b) => a - b),
+    );
     expect(gramStats(new Float64Array([1, 1, 1, 1]), 2).condition).toBeNull();
   });
 });
@@ -52,7 +73,8 @@ describe('drift', () => {
     const data = randomData(5, 6, 2, 'final', 'drift');
     expect(ntkDrift(be, p, data)).toBe(0);
     const q = model('diagonal', 8, 2, 0.8, 'drift', 0.1);
-    const K0 = be.kernels.ntkGram(p, data), Ks = be.kernels.ntkGram(q, data);
+    const K0 = be.kernels.ntkGram(p, data),
+      Ks = be.kernels.ntkGram(q, data);
     expect(ntkDrift(be, { ...q, W0: p.W0, U0: p.U0 }, data)).toBeCloseTo(relativeDrift(K0, Ks), 14);
     expect(relativeDrift(K0, Ks)).toBeCloseTo(frob(K0, Ks) / frob(K0, new Float64Array(K0.length)), 14);
   });
@@ -67,7 +89,8 @@ describe('drift', () => {
       ws.train(200, 2, { kind: 'none' });
       return ntkDrift(be, net.params(), train);
     };
-    const d8 = drift(8), d128 = drift(128);
+    const d8 = drift(8),
+      d128 = drift(128);
     expect(d8).toBeGreaterThan(0);
     expect(d128).toBeLessThan(d8 / 2);
   });
@@ -76,7 +99,7 @@ describe('drift', () => {
 describe('Monte-Carlo infinite-width kernel (diagonal)', () => {
   const spec = { activation: 'tanh' as const, alpha: 0.8, d: 2 };
 
-  it('equals the empirical NTK when the particles are the student\'s own neurons', () => {
+  it("equals the empirical NTK when the particles are the student's own neurons", () => {
     for (const jitter of [0, 0.3]) {
       const p = model('diagonal', 10, 2, 0.8, 'mc-eq', jitter);
       const data = randomData(6, 7, 2, 'final', 'mc-eq');
@@ -100,15 +123,18 @@ describe('Monte-Carlo infinite-width kernel (diagonal)', () => {
     });
     for (let k = 1; k < errs.length; k++) expect(errs[k]).toBeLessThan(errs[k - 1]);
     // least-squares slope of log err against log M: -1/2 in theory
-    const lx = Ms.map(Math.log), ly = errs.map(Math.log);
-    const mx = lx.reduce((s, x) => s + x, 0) / lx.length, my = ly.reduce((s, y) => s + y, 0) / ly.length;
+    const lx = Ms.map(Math.log),
+      ly = errs.map(Math.log);
+    const mx = lx.reduce((s, x) => s + x, 0) / lx.length,
+      my = ly.reduce((s, y) => s + y, 0) / ly.length;
     const slope = lx.reduce((s, x, k) => s + (x - mx) * (ly[k] - my), 0) / lx.reduce((s, x) => s + (x - mx) ** 2, 0);
     expect(slope).toBeGreaterThan(-0.75);
     expect(slope).toBeLessThan(-0.35);
   });
 
   it('is symmetric PSD, and its cross form matches its blocks', () => {
-    const A = randomData(5, 4, 2, 'final', 'mcA'), B = randomData(3, 4, 2, 'final', 'mcB');
+    const A = randomData(5, 4, 2, 'final', 'mcA'),
+      B = randomData(3, 4, 2, 'final', 'mcB');
     const parts = sampleParticles(300, 2, 1);
     const K = monteCarloKernel(be, spec, parts, concatData([A, B]));
     const C = monteCarloKernel(be, spec, parts, B, A);
@@ -119,7 +145,8 @@ describe('Monte-Carlo infinite-width kernel (diagonal)', () => {
   });
 
   it('sampleParticles draws the initialization law, reproducibly', () => {
-    const a = sampleParticles(4000, 3, 's'), b = sampleParticles(4000, 3, 's');
+    const a = sampleParticles(4000, 3, 's'),
+      b = sampleParticles(4000, 3, 's');
     expect(Array.from(a.w)).toEqual(Array.from(b.w));
     expect(Math.max(...a.w)).toBeLessThanOrEqual(1);
     expect(Math.min(...a.w)).toBeGreaterThanOrEqual(-1);
@@ -143,19 +170,28 @@ describe('kernel ridge regression', () => {
       expect(relError(b.trainPredictions, train.Y)).toBeLessThan(1e-6);
       expect(b.testPredictions.length).toBe(4);
     }
-    const train = randomData(10, 5, 3, 'final', 'krrmc'), test = randomData(4, 5, 3, 'final', 'krrmct');
-    const b = kernelBaseline(be, { kind: 'mc', spec: { activation: 'tanh', alpha: 0.9, d: 3 }, particles: sampleParticles(500, 3, 2) }, train, test);
+    const train = randomData(10, 5, 3, 'final', 'krrmc'),
+      test = randomData(4, 5, 3, 'final', 'krrmct');
+    const b = kernelBaseline(
+      be,
+      { kind: 'mc', spec: { activation: 'tanh', alpha: 0.9, d: 3 }, particles: sampleParticles(500, 3, 2) },
+      train,
+      test,
+    );
     expect(b.kernel).toBe('mc');
     expect(b.trainRmse).toBeLessThan(1e-6);
   });
 
   it('matches an independent solve of (K + ridge I) c = y and predicts with the cross kernel', () => {
     const p = model('dense', 8, 2, 0.7, 'solve', 0.1);
-    const train = randomData(9, 4, 2, 'final', 'solve'), test = randomData(5, 4, 2, 'final', 'solvet');
+    const train = randomData(9, 4, 2, 'final', 'solve'),
+      test = randomData(5, 4, 2, 'final', 'solvet');
     const { train: K, cross } = ntkBlocks(be, p, train, test);
     const ridge = 0.05;
     const fit = kernelRidgeFit(K, 9, train.Y, ridge);
-    const A = new Matrix(Array.from({ length: 9 }, (_, r) => Array.from({ length: 9 }, (_, c) => K[r * 9 + c] + (r === c ? ridge : 0))));
+    const A = new Matrix(
+      Array.from({ length: 9 }, (_, r) => Array.from({ length: 9 }, (_, c) => K[r * 9 + c] + (r === c ? ridge : 0))),
+    );
     const want = solve(A, Matrix.columnVector(Array.from(train.Y))).getColumn(0);
     expect(relError(fit.coef, want)).toBeLessThan(1e-10);
     const Kte = be.kernels.ntkGram(p, concatData([train, test]));
@@ -188,7 +224,8 @@ describe('kernel ridge regression', () => {
 
 describe('trained network against the kernel predictor', () => {
   it('the distance shrinks as the width grows (the NTK-at-init baseline)', () => {
-    const train = randomData(8, 6, 2, 'final', 'nvk'), test = randomData(8, 6, 2, 'final', 'nvkt');
+    const train = randomData(8, 6, 2, 'final', 'nvk'),
+      test = randomData(8, 6, 2, 'final', 'nvkt');
     const run = (m: number) => {
       const p = model('diagonal', m, 2, 0.8, 'nvk');
       using net = be.network(p);
@@ -198,13 +235,19 @@ describe('trained network against the kernel predictor', () => {
       ws.train(1500, eta, { kind: 'none' });
       return networkVsKernel(be, net.params(), train, test);
     };
-    const small = run(8), wide = run(256);
+    const small = run(8),
+      wide = run(256);
     expect(wide.network.trainRmse).toBeLessThan(1e-3);
     expect(wide.baseline.trainRmse).toBeLessThan(1e-6);
     expect(wide.distance.test.rms).toBeLessThan(small.distance.test.rms / 2);
     expect(wide.distance.test.relative!).toBeLessThan(0.4);
     // the default kernel is the NTK at (W0, U0)
-    const again = kernelBaseline(be, { kind: 'ntk', params: atInit(model('diagonal', 256, 2, 0.8, 'nvk')) }, train, test);
+    const again = kernelBaseline(
+      be,
+      { kind: 'ntk', params: atInit(model('diagonal', 256, 2, 0.8, 'nvk')) },
+      train,
+      test,
+    );
     expect(relError(again.testPredictions, wide.baseline.testPredictions)).toBeLessThan(1e-12);
   });
 });

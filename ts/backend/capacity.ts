@@ -28,7 +28,11 @@ const U32_MAX = 2 ** 32 - 1;
 /** Refused because the memory needed exceeds the cap (or wasm's limit). */
 export class CapacityError extends ValidationError {
   override name = 'CapacityError';
-  constructor(message: string, readonly bytesNeeded: number, readonly cap: number) {
+  constructor(
+    message: string,
+    readonly bytesNeeded: number,
+    readonly cap: number,
+  ) {
     super(message);
   }
 }
@@ -69,13 +73,19 @@ export function getMemoryCap(): number {
 
 /** Sets the cap (bytes, or a size text like "3GiB"); null restores the default. At most 4 GiB minus 64 MiB headroom. */
 export function setMemoryCap(bytes: number | string | null): void {
-  if (bytes === null) { cap = null; return; }
+  if (bytes === null) {
+    cap = null;
+    return;
+  }
   const b = typeof bytes === 'string' ? parseBytes(bytes) : bytes;
-  if (!Number.isFinite(b) || b <= 0) throw new ValidationError(`memory cap: must be a positive number of bytes, got ${bytes}`);
+  if (!Number.isFinite(b) || b <= 0)
+    throw new ValidationError(`memory cap: must be a positive number of bytes, got ${bytes}`);
   cap = Math.min(Math.floor(b), WASM_MEMORY_LIMIT - HEADROOM);
 }
 
-const F32 = 4, F64 = 8, U32 = 4;
+const F32 = 4,
+  F64 = 8,
+  U32 = 4;
 
 /** Bytes of a Model: w, w0, grad_w, u, u0, grad_u and c (f32). */
 export function modelBytes(spec: ModelSpec): number {
@@ -89,12 +99,20 @@ export function modelBytes(spec: ModelSpec): number {
  * x, xt (n T d), y, pred, yt, r (f32) and f (f64) of n or n T, h, dz (n T m), dh (n m), the
  * parameter backups; plus what `reserve` adds: `steps` losses and gradient norms (f64) and `indices` batch indices (u32).
  */
-export function workspaceBytes(spec: ModelSpec, nMax: number, T: number, reserve: { steps?: number; indices?: number } = {}): number {
+export function workspaceBytes(
+  spec: ModelSpec,
+  nMax: number,
+  T: number,
+  reserve: { steps?: number; indices?: number } = {},
+): number {
   const { m, d } = spec;
   const per = spec.readout === 'all' ? T : 1;
-  const x = nMax * T * d, y = nMax * per, h = nMax * T * m;
+  const x = nMax * T * d,
+    y = nMax * per,
+    h = nMax * T * m;
   const wl = spec.recurrence === 'dense' ? m * m : m;
-  const steps = reserve.steps ?? 0, indices = reserve.indices ?? 0;
+  const steps = reserve.steps ?? 0,
+    indices = reserve.indices ?? 0;
   return F32 * (2 * x + 4 * y + 2 * h + nMax * m + wl + m * d) + F64 * y + 2 * F64 * steps + U32 * indices;
 }
 
@@ -135,20 +153,28 @@ export interface CapacityRequest {
 export function checkCapacity(req: CapacityRequest): void {
   for (const [name, v] of Object.entries(req.sizes ?? {})) {
     if (!Number.isSafeInteger(v) || v < 0 || v > U32_MAX) {
-      throw new CapacityError(`${req.what}: ${name} = ${v} is out of range (at most ${U32_MAX}); ${req.suggestion}`, Infinity, getMemoryCap());
+      throw new CapacityError(
+        `${req.what}: ${name} = ${v} is out of range (at most ${U32_MAX}); ${req.suggestion}`,
+        Infinity,
+        getMemoryCap(),
+      );
     }
   }
   const limit = getMemoryCap();
   const wasm = (req.memory ?? 'wasm') === 'wasm';
   const tooBigBuffer = wasm && req.largest !== undefined && req.largest > MAX_ELEMS;
   if (req.bytes > limit || !Number.isFinite(req.bytes) || tooBigBuffer) {
-    const capText = wasm && limit >= WASM_MEMORY_LIMIT - HEADROOM
-      ? `wasm's memory limit (4 GiB)`
-      : `the memory cap of ${formatBytes(limit)} (raise it with setMemoryCap() or RNN_GD_MEMORY_CAP${wasm ? ', up to wasm\'s 4 GiB limit' : ''})`;
-    const buffer = tooBigBuffer ? ` (one buffer would hold ${req.largest} elements, more than the core's limit of 2^29)` : '';
+    const capText =
+      wasm && limit >= WASM_MEMORY_LIMIT - HEADROOM
+        ? `wasm's memory limit (4 GiB)`
+        : `the memory cap of ${formatBytes(limit)} (raise it with setMemoryCap() or RNN_GD_MEMORY_CAP${wasm ? ", up to wasm's 4 GiB limit" : ''})`;
+    const buffer = tooBigBuffer
+      ? ` (one buffer would hold ${req.largest} elements, more than the core's limit of 2^29)`
+      : '';
     throw new CapacityError(
       `${req.what} needs ${formatBytes(req.bytes)} of ${wasm ? 'wasm' : 'JavaScript'} memory${buffer}, more than ${capText}. ${req.suggestion}`,
-      req.bytes, limit,
+      req.bytes,
+      limit,
     );
   }
 }
@@ -156,9 +182,8 @@ export function checkCapacity(req: CapacityRequest): void {
 // ---- live wasm memory: objects created through the TypeScript wrappers and not yet freed ----
 
 const liveBytes = new WeakMap<object, number>();
-const collected = typeof FinalizationRegistry !== 'undefined'
-  ? new FinalizationRegistry<() => void>((release) => release())
-  : null;
+const collected =
+  typeof FinalizationRegistry !== 'undefined' ? new FinalizationRegistry<() => void>((release) => release()) : null;
 
 /** Bytes held by live wasm objects of one module instance (keyed by its WebAssembly.Memory). */
 export const liveWasmBytes = (memory: object): number => liveBytes.get(memory) ?? 0;
@@ -175,7 +200,8 @@ export function trackAllocation(memory: object, bytes: number, what: string, hol
     throw new CapacityError(
       `${what} needs ${formatBytes(bytes)} of wasm memory, but live wasm objects already hold ${formatBytes(live)}: ` +
         `together more than wasm's 4 GiB limit. Free the networks, workspaces and trainers you no longer need (free() or \`using\`).`,
-      bytes, limit - live,
+      bytes,
+      limit - live,
     );
   }
   liveBytes.set(memory, live + bytes);
@@ -192,14 +218,20 @@ export function trackAllocation(memory: object, bytes: number, what: string, hol
   };
 }
 
-const shapeText = (spec: ModelSpec) => `${spec.recurrence}, m = ${spec.m}, d = ${spec.d}${spec.readout === 'all' ? ', readout all' : ''}`;
+const shapeText = (spec: ModelSpec) =>
+  `${spec.recurrence}, m = ${spec.m}, d = ${spec.d}${spec.readout === 'all' ? ', readout all' : ''}`;
 
 export const WORKSPACE_SUGGESTION =
   'Use mini-batches (train option batchSize / --batch: SGD memory depends on the batch size, not on n), ' +
   'a smaller T, or fewer sequences n per workspace.';
 
 /** Refuses a workspace that would not fit, naming the bytes needed. */
-export function checkWorkspace(spec: ModelSpec, nMax: number, T: number, reserve?: { steps?: number; indices?: number }): void {
+export function checkWorkspace(
+  spec: ModelSpec,
+  nMax: number,
+  T: number,
+  reserve?: { steps?: number; indices?: number },
+): void {
   checkCapacity({
     what: `workspace for n = ${nMax} sequences of length T = ${T} (${shapeText(spec)})`,
     bytes: workspaceBytes(spec, nMax, T, reserve),
@@ -214,7 +246,8 @@ export function checkModel(spec: ModelSpec): void {
   checkCapacity({
     what: `model (${shapeText(spec)})`,
     bytes: modelBytes(spec),
-    suggestion: 'Use a smaller width m (the dense recurrence stores m*m weights three times) or the diagonal recurrence.',
+    suggestion:
+      'Use a smaller width m (the dense recurrence stores m*m weights three times) or the diagonal recurrence.',
     sizes: { m: spec.m, d: spec.d },
   });
 }
@@ -224,9 +257,14 @@ export function checkFeatures(spec: ModelSpec, n: number, T: number, what: strin
   checkCapacity({
     what: `${what} for n = ${n} sequences of length T = ${T} (${shapeText(spec)})`,
     bytes: featuresBytes(spec, n, T),
-    suggestion: 'The Gram matrix needs n^2 and the per-sample gradients n*P floats: use fewer sequences n (a subsample) or a smaller model.',
+    suggestion:
+      'The Gram matrix needs n^2 and the per-sample gradients n*P floats: use fewer sequences n (a subsample) or a smaller model.',
     sizes: { n, T },
-    largest: Math.max(largestBuffer(spec, n, T), n * n, n * ((spec.recurrence === 'dense' ? spec.m * spec.m : spec.m) + spec.m * spec.d)),
+    largest: Math.max(
+      largestBuffer(spec, n, T),
+      n * n,
+      n * ((spec.recurrence === 'dense' ? spec.m * spec.m : spec.m) + spec.m * spec.d),
+    ),
   });
 }
 

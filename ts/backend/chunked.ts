@@ -28,7 +28,13 @@ export function rowsForBudget(spec: ModelSpec, n: number, T: number, budget: num
 export function sliceRows(data: Dataset, from: number, count: number): Dataset {
   const { T, d } = data;
   const per = data.Y.length === data.n ? 1 : T;
-  return { n: count, T, d, X: data.X.subarray(from * T * d, (from + count) * T * d), Y: data.Y.subarray(from * per, (from + count) * per) };
+  return {
+    n: count,
+    T,
+    d,
+    X: data.X.subarray(from * T * d, (from + count) * T * d),
+    Y: data.Y.subarray(from * per, (from + count) * per),
+  };
 }
 
 /** Full-data forward passes and gradients of `data` through a workspace of at most `rows` sequences. */
@@ -40,8 +46,13 @@ export class ChunkedData implements Disposable {
   /** Set to false after the workspace was used for something else (e.g. staged mini-batches). */
   private loaded = false;
 
-  constructor(readonly network: Network, readonly data: Dataset, rows: number) {
-    if (!Number.isSafeInteger(rows) || rows < 1) throw new ValidationError(`chunked data: rows must be a positive integer, got ${rows}`);
+  constructor(
+    readonly network: Network,
+    readonly data: Dataset,
+    rows: number,
+  ) {
+    if (!Number.isSafeInteger(rows) || rows < 1)
+      throw new ValidationError(`chunked data: rows must be a positive integer, got ${rows}`);
     this.rows = Math.min(rows, data.n);
     this.resident = this.rows === data.n;
     this.workspace = network.workspace(this.rows, data.T);
@@ -55,7 +66,9 @@ export class ChunkedData implements Disposable {
   }
 
   /** Marks the workspace as holding other rows (the next full-data call reloads). */
-  invalidate(): void { this.loaded = false; }
+  invalidate(): void {
+    this.loaded = false;
+  }
 
   private *chunks(): Generator<{ from: number; count: number }> {
     if (this.resident) {
@@ -93,11 +106,13 @@ export class ChunkedData implements Disposable {
     const n = this.data.n;
     const net = this.network;
     let loss = 0;
-    let gW: Float64Array | null = null, gU: Float64Array | null = null;
+    let gW: Float64Array | null = null,
+      gU: Float64Array | null = null;
     for (const { count } of this.chunks()) {
       const l = this.workspace.lossGrad();
       const w = count / n;
-      const rw = net.read('gradW', { view: true }), ru = net.read('gradU', { view: true });
+      const rw = net.read('gradW', { view: true }),
+        ru = net.read('gradU', { view: true });
       if (count === n) {
         loss = l;
         gW = Float64Array.from(rw);
@@ -115,6 +130,10 @@ export class ChunkedData implements Disposable {
     return { loss, gradNorm: Math.sqrt(g2), gradW: gW!, gradU: gU! };
   }
 
-  free(): void { this.workspace.free(); }
-  [Symbol.dispose](): void { this.free(); }
+  free(): void {
+    this.workspace.free();
+  }
+  [Symbol.dispose](): void {
+    this.free();
+  }
 }

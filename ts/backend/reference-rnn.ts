@@ -15,7 +15,10 @@ export interface SequenceScratch {
 }
 
 export const sequenceScratch = (m: number, T: number): SequenceScratch => ({
-  H: new Float64Array(T * m), Dz: new Float64Array(T * m), dh: new Float64Array(m), dz: new Float64Array(m),
+  H: new Float64Array(T * m),
+  Dz: new Float64Array(T * m),
+  dh: new Float64Array(m),
+  dz: new Float64Array(m),
 });
 
 /** alpha/sqrt(m) for the dense recurrence, alpha for the diagonal one. */
@@ -23,7 +26,15 @@ export const recurrentScale = (spec: ModelSpec): number =>
   spec.recurrence === 'dense' ? spec.alpha / Math.sqrt(spec.m) : spec.alpha;
 
 /** Forward pass of sequence j of X (sample-major, length T): fills s.H[t*m+i] = h_{i,t}, s.Dz = sigma'(z). */
-export function forwardSequence(spec: ModelSpec, W: FloatArray, U: FloatArray, X: FloatArray, j: number, T: number, s: SequenceScratch): void {
+export function forwardSequence(
+  spec: ModelSpec,
+  W: FloatArray,
+  U: FloatArray,
+  X: FloatArray,
+  j: number,
+  T: number,
+  s: SequenceScratch,
+): void {
   const { m, d } = spec;
   const act = activations[spec.activation];
   const dense = spec.recurrence === 'dense';
@@ -53,7 +64,8 @@ export function forwardSequence(spec: ModelSpec, W: FloatArray, U: FloatArray, X
  */
 export function readoutAt(spec: ModelSpec, c: FloatArray, H: Float64Array, t: number): number {
   const { m } = spec;
-  const half = m / 2, base = t * m;
+  const half = m / 2,
+    base = t * m;
   let f = 0;
   for (let i = 0; i < half; i++) f += c[i] * H[base + i] + c[i + half] * H[base + i + half];
   return f / Math.sqrt(m);
@@ -65,8 +77,15 @@ export function readoutAt(spec: ModelSpec, c: FloatArray, H: Float64Array, t: nu
  * dh_{t-1} = scale W^T dz_t (MODEL.md section 5). Accumulates into gW, gU.
  */
 export function backwardSequence(
-  spec: ModelSpec, W: FloatArray, X: FloatArray, j: number, T: number, s: SequenceScratch,
-  seed: (t: number, dh: Float64Array) => void, gW: Float64Array, gU: Float64Array,
+  spec: ModelSpec,
+  W: FloatArray,
+  X: FloatArray,
+  j: number,
+  T: number,
+  s: SequenceScratch,
+  seed: (t: number, dh: Float64Array) => void,
+  gW: Float64Array,
+  gU: Float64Array,
 ): void {
   const { m, d } = spec;
   const dense = spec.recurrence === 'dense';

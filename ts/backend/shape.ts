@@ -13,6 +13,8 @@ export function checkDataShape(spec: ModelSpec, data: Dataset, nMax: number, T: 
   }
   const per = targetsPerSequence(spec.readout, T);
   if (data.Y.length !== data.n * per) {
-    throw new ValidationError(`data: Y has ${data.Y.length} values, expected ${data.n * per} (readout '${spec.readout}')`);
+    throw new ValidationError(
+      `data: Y has ${data.Y.length} values, expected ${data.n * per} (readout '${spec.readout}')`,
+    );
   }
 }

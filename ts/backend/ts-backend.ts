@@ -4,11 +4,25 @@
  * Arithmetic is in JS doubles; only stored arrays round to the chosen precision.
  */
 import { project } from '../projection.js';
-import { uLength, wLength, type Dataset, type FloatArray, type ModelParams, type ModelSpec, type Projection } from '../types.js';
+import {
+  uLength,
+  wLength,
+  type Dataset,
+  type FloatArray,
+  type ModelParams,
+  type ModelSpec,
+  type Projection,
+} from '../types.js';
 import { ValidationError } from '../validate.js';
 import type { Backend, Network, ParamName, TrainChunk, Workspace } from './types.js';
 import { checkDataShape } from './shape.js';
-import { backwardSequence, forwardSequence, readoutAt, sequenceScratch, type SequenceScratch } from './reference-rnn.js';
+import {
+  backwardSequence,
+  forwardSequence,
+  readoutAt,
+  sequenceScratch,
+  type SequenceScratch,
+} from './reference-rnn.js';
 import { formatBytes, WORKSPACE_SUGGESTION } from './capacity.js';
 import { tangentKernels } from './ts-tangent.js';
 import { ntkKernels } from './ts-ntk.js';
@@ -32,14 +46,22 @@ class TsNetwork implements Network {
   readonly spec: ModelSpec;
   readonly arrays: Record<ParamName, FloatArray>;
 
-  constructor(readonly backend: Backend, readonly Arr: ArrayCtor, params: ModelParams) {
+  constructor(
+    readonly backend: Backend,
+    readonly Arr: ArrayCtor,
+    params: ModelParams,
+  ) {
     this.spec = params.spec;
     const nw = wLength(this.spec);
     const nu = uLength(this.spec);
     this.arrays = {
-      W: Arr.from(params.W), U: Arr.from(params.U), c: Arr.from(params.c),
-      W0: Arr.from(params.W0), U0: Arr.from(params.U0),
-      gradW: new Arr(nw), gradU: new Arr(nu),
+      W: Arr.from(params.W),
+      U: Arr.from(params.U),
+      c: Arr.from(params.c),
+      W0: Arr.from(params.W0),
+      U0: Arr.from(params.U0),
+      gradW: new Arr(nw),
+      gradU: new Arr(nu),
     };
   }
 
@@ -57,7 +79,14 @@ class TsNetwork implements Network {
 
   params(): ModelParams {
     const a = this.arrays;
-    return { spec: this.spec, W: Float64Array.from(a.W), U: Float64Array.from(a.U), c: Float64Array.from(a.c), W0: Float64Array.from(a.W0), U0: Float64Array.from(a.U0) };
+    return {
+      spec: this.spec,
+      W: Float64Array.from(a.W),
+      U: Float64Array.from(a.U),
+      c: Float64Array.from(a.c),
+      W0: Float64Array.from(a.W0),
+      U0: Float64Array.from(a.U0),
+    };
   }
 
   project(projection: Projection): void {
@@ -70,7 +99,9 @@ class TsNetwork implements Network {
   }
 
   free(): void {}
-  [Symbol.dispose](): void { this.free(); }
+  [Symbol.dispose](): void {
+    this.free();
+  }
 }
 
 function allFinite(a: FloatArray): boolean {
@@ -84,11 +115,17 @@ class TsWorkspace implements Workspace {
   private Y: FloatArray;
   private readonly scratch: SequenceScratch;
 
-  constructor(private readonly net: TsNetwork, readonly nMax: number, readonly T: number) {
-    if (!Number.isInteger(nMax) || nMax < 1) throw new ValidationError(`workspace: nMax must be a positive integer, got ${nMax}`);
+  constructor(
+    private readonly net: TsNetwork,
+    readonly nMax: number,
+    readonly T: number,
+  ) {
+    if (!Number.isInteger(nMax) || nMax < 1)
+      throw new ValidationError(`workspace: nMax must be a positive integer, got ${nMax}`);
     if (!Number.isInteger(T) || T < 1) throw new ValidationError(`workspace: T must be a positive integer, got ${T}`);
     const { m, d, readout } = net.spec;
-    const xLen = nMax * T * d, yLen = nMax * (readout === 'all' ? T : 1);
+    const xLen = nMax * T * d,
+      yLen = nMax * (readout === 'all' ? T : 1);
     try {
       this.X = new net.Arr(xLen);
       this.Y = new net.Arr(yLen);
@@ -126,7 +163,10 @@ class TsWorkspace implements Workspace {
     let sum = 0;
     for (let j = 0; j < this.n; j++) {
       this.outputs(j, predictions, j * per);
-      for (let q = 0; q < per; q++) { const r = predictions[j * per + q] - this.Y[j * per + q]; sum += r * r; }
+      for (let q = 0; q < per; q++) {
+        const r = predictions[j * per + q] - this.Y[j * per + q];
+        sum += r * r;
+      }
     }
     return { loss: sum / (2 * this.n * per), predictions };
   }
@@ -168,7 +208,12 @@ class TsWorkspace implements Workspace {
     return this.lossGradRows(null, this.n);
   }
 
-  train(steps: number, eta: number, projection: Projection, batch?: { size: number; indices: Uint32Array }): TrainChunk {
+  train(
+    steps: number,
+    eta: number,
+    projection: Projection,
+    batch?: { size: number; indices: Uint32Array },
+  ): TrainChunk {
     const a = this.net.arrays;
     const losses = new Float64Array(steps);
     const gradNorms = new Float64Array(steps);
@@ -183,7 +228,8 @@ class TsWorkspace implements Workspace {
       if (!Number.isFinite(loss) || !Number.isFinite(g2)) break; // keep the last finite parameters
       losses[s] = loss;
       gradNorms[s] = Math.sqrt(g2);
-      const backupW = a.W.slice(), backupU = a.U.slice();
+      const backupW = a.W.slice(),
+        backupU = a.U.slice();
       for (let k = 0; k < a.W.length; k++) a.W[k] -= eta * a.gradW[k];
       for (let k = 0; k < a.U.length; k++) a.U[k] -= eta * a.gradU[k];
       this.net.project(projection);
@@ -199,5 +245,7 @@ class TsWorkspace implements Workspace {
   }
 
   free(): void {}
-  [Symbol.dispose](): void { this.free(); }
+  [Symbol.dispose](): void {
+    this.free();
+  }
 }

@@ -22,7 +22,8 @@ export function checkGradientInputs(what: string, params: ModelParams, data: Dat
   parseModelSpec(params?.spec, `${what}: model spec`);
   const { spec } = params;
   for (const f of ['n', 'T'] as const) {
-    if (!Number.isSafeInteger(data[f]) || data[f] < 1) throw new ValidationError(`${what}: data.${f} must be a positive integer, got ${data[f]}`);
+    if (!Number.isSafeInteger(data[f]) || data[f] < 1)
+      throw new ValidationError(`${what}: data.${f} must be a positive integer, got ${data[f]}`);
   }
   if (spec.readout !== 'final') {
     throw new ValidationError(
@@ -37,7 +38,8 @@ export function checkGradientInputs(what: string, params: ModelParams, data: Dat
   const lengths = { W: wLength(spec), U: uLength(spec), c: spec.m };
   for (const [name, len] of Object.entries(lengths)) {
     const arr = params[name as 'W' | 'U' | 'c'];
-    if (!arr || arr.length !== len) throw new ValidationError(`${what}: parameter '${name}' has ${arr?.length} values, expected ${len}`);
+    if (!arr || arr.length !== len)
+      throw new ValidationError(`${what}: parameter '${name}' has ${arr?.length} values, expected ${len}`);
   }
 }
 
@@ -49,7 +51,8 @@ function checkInputs(what: string, params: ModelParams, data: Dataset): void {
   checkCapacity({
     what: `${what} for n = ${data.n} sequences (${spec.recurrence}, m = ${spec.m}, d = ${spec.d}, ts backend)`,
     bytes: 8 * (data.n * P + (what === 'ntkGram' ? data.n * data.n : 0)),
-    suggestion: 'The Gram matrix needs n^2 and the per-sample gradients n*P floats: use fewer sequences n (a subsample) or a smaller model.',
+    suggestion:
+      'The Gram matrix needs n^2 and the per-sample gradients n*P floats: use fewer sequences n (a subsample) or a smaller model.',
     memory: 'JavaScript',
   });
 }
@@ -74,7 +77,17 @@ export function perSampleGradients(params: ModelParams, data: Dataset): Float64A
   };
   for (let j = 0; j < n; j++) {
     forwardSequence(spec, W, U, X, j, T, scratch);
-    backwardSequence(spec, W, X, j, T, scratch, seed, J.subarray(j * P, j * P + nw), J.subarray(j * P + nw, (j + 1) * P));
+    backwardSequence(
+      spec,
+      W,
+      X,
+      j,
+      T,
+      scratch,
+      seed,
+      J.subarray(j * P, j * P + nw),
+      J.subarray(j * P + nw, (j + 1) * P),
+    );
   }
   return J;
 }
@@ -88,13 +101,22 @@ export function gramOfRows(A: Float64Array, n: number, P: number): Float64Array 
   const K = new Float64Array(n * n);
   let a = 0;
   for (; a + 3 < n; a += 4) {
-    const o0 = a * P, o1 = o0 + P, o2 = o1 + P, o3 = o2 + P;
+    const o0 = a * P,
+      o1 = o0 + P,
+      o2 = o1 + P,
+      o3 = o2 + P;
     for (let b = 0; b <= a + 3; b++) {
       const ob = b * P;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let p = 0; p < P; p++) {
         const x = A[ob + p];
-        s0 += A[o0 + p] * x; s1 += A[o1 + p] * x; s2 += A[o2 + p] * x; s3 += A[o3 + p] * x;
+        s0 += A[o0 + p] * x;
+        s1 += A[o1 + p] * x;
+        s2 += A[o2 + p] * x;
+        s3 += A[o3 + p] * x;
       }
       if (b <= a) K[a * n + b] = s0;
       if (b <= a + 1) K[(a + 1) * n + b] = s1;

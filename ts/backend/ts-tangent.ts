@@ -19,25 +19,37 @@ import type { Kernels, Particles, TangentSpec } from './types.js';
 
 /** Checks the arguments of the tangent kernels; returns the particle count M. Messages name the argument. */
 export function checkTangentArgs(
-  where: string, spec: TangentSpec, particles: Particles, data: Dataset, v?: ArrayLike<number>,
+  where: string,
+  spec: TangentSpec,
+  particles: Particles,
+  data: Dataset,
+  v?: ArrayLike<number>,
 ): number {
   if (!spec || !(ACTIVATIONS as readonly string[]).includes(spec.activation)) {
-    throw new ValidationError(`${where}: spec.activation must be one of ${ACTIVATIONS.join(', ')}, got ${JSON.stringify(spec?.activation)}`);
+    throw new ValidationError(
+      `${where}: spec.activation must be one of ${ACTIVATIONS.join(', ')}, got ${JSON.stringify(spec?.activation)}`,
+    );
   }
-  if (!Number.isFinite(spec.alpha)) throw new ValidationError(`${where}: spec.alpha must be a finite number, got ${spec.alpha}`);
+  if (!Number.isFinite(spec.alpha))
+    throw new ValidationError(`${where}: spec.alpha must be a finite number, got ${spec.alpha}`);
   const d = spec.d;
   if (!Number.isInteger(d) || d < 1) throw new ValidationError(`${where}: spec.d must be a positive integer, got ${d}`);
   if (data.d !== d) throw new ValidationError(`${where}: data has d = ${data.d} but spec.d = ${d}`);
   for (const f of ['n', 'T'] as const) {
-    if (!Number.isInteger(data[f]) || data[f] < 1) throw new ValidationError(`${where}: data.${f} must be a positive integer, got ${data[f]}`);
+    if (!Number.isInteger(data[f]) || data[f] < 1)
+      throw new ValidationError(`${where}: data.${f} must be a positive integer, got ${data[f]}`);
   }
   if (data.X.length !== data.n * data.T * d) {
-    throw new ValidationError(`${where}: data.X has ${data.X.length} values, expected n*T*d = ${data.n}*${data.T}*${d} = ${data.n * data.T * d}`);
+    throw new ValidationError(
+      `${where}: data.X has ${data.X.length} values, expected n*T*d = ${data.n}*${data.T}*${d} = ${data.n * data.T * d}`,
+    );
   }
   const M = particles.w.length;
   if (M < 1) throw new ValidationError(`${where}: particles.w is empty (need at least one particle)`);
   if (particles.u.length !== M * d) {
-    throw new ValidationError(`${where}: particles.u has ${particles.u.length} values, expected M*d = ${M}*${d} = ${M * d} (M = particles.w.length)`);
+    throw new ValidationError(
+      `${where}: particles.u has ${particles.u.length} values, expected M*d = ${M}*${d} = ${M * d} (M = particles.w.length)`,
+    );
   }
   if (v !== undefined && v.length !== M * (1 + d)) {
     throw new ValidationError(`${where}: v has ${v.length} values, expected M*(1+d) = ${M}*${1 + d} = ${M * (1 + d)}`);
@@ -52,14 +64,17 @@ function tangentFeatures(spec: TangentSpec, particles: Particles, data: Dataset)
   const p = 1 + d;
   const act = activations[spec.activation];
   const alpha = spec.alpha;
-  const X = data.X, w = particles.w, u = particles.u;
+  const X = data.X,
+    w = particles.w,
+    u = particles.u;
   const out = new Float64Array(n * M * p);
   const du = new Float64Array(d);
   for (let i = 0; i < M; i++) {
     const wi = w[i];
     const aw = alpha * wi;
     for (let j = 0; j < n; j++) {
-      let h = 0, dw = 0;
+      let h = 0,
+        dw = 0;
       du.fill(0);
       for (let t = 0; t < T; t++) {
         const x0 = (j * T + t) * d;
@@ -85,7 +100,9 @@ function teacherSum(spec: TangentSpec, particles: Particles, v: ArrayLike<number
   const p = 1 + d;
   const act = activations[spec.activation];
   const alpha = spec.alpha;
-  const X = data.X, w = particles.w, u = particles.u;
+  const X = data.X,
+    w = particles.w,
+    u = particles.u;
   const isTanh = spec.activation === 'tanh';
   const out = new Float64Array(n);
   const ui = new Float64Array(d);
@@ -93,15 +110,30 @@ function teacherSum(spec: TangentSpec, particles: Particles, v: ArrayLike<number
   for (let i = 0; i < M; i++) {
     const aw = alpha * w[i];
     const avw = alpha * v[i * p];
-    for (let q = 0; q < d; q++) { ui[q] = u[i * d + q]; vu[q] = v[i * p + 1 + q]; }
+    for (let q = 0; q < d; q++) {
+      ui[q] = u[i * d + q];
+      vu[q] = v[i * p + 1 + q];
+    }
     for (let j = 0; j < n; j++) {
-      let h = 0, g = 0;
+      let h = 0,
+        g = 0;
       for (let t = 0; t < T; t++) {
         const x0 = (j * T + t) * d;
-        let z = aw * h, e = avw * h + aw * g;
-        for (let q = 0; q < d; q++) { const x = X[x0 + q]; z += ui[q] * x; e += vu[q] * x; }
-        if (isTanh) { h = Math.tanh(z); g = (1 - h * h) * e; } // the common case, one tanh per step
-        else { g = act.df(z) * e; h = act.f(z); }
+        let z = aw * h,
+          e = avw * h + aw * g;
+        for (let q = 0; q < d; q++) {
+          const x = X[x0 + q];
+          z += ui[q] * x;
+          e += vu[q] * x;
+        }
+        if (isTanh) {
+          h = Math.tanh(z);
+          g = (1 - h * h) * e;
+        } // the common case, one tanh per step
+        else {
+          g = act.df(z) * e;
+          h = act.f(z);
+        }
       }
       out[j] += g;
     }

@@ -3,7 +3,15 @@
  * in wasm memory; reads return copies by default or zero-copy Float32Array views on request.
  * Every object has free() / [Symbol.dispose]; wasm-bindgen's FinalizationRegistry is the safety net.
  */
-import { uLength, wLength, type Dataset, type FloatArray, type ModelParams, type ModelSpec, type Projection } from '../types.js';
+import {
+  uLength,
+  wLength,
+  type Dataset,
+  type FloatArray,
+  type ModelParams,
+  type ModelSpec,
+  type Projection,
+} from '../types.js';
 import { parseModelSpec } from '../config.js';
 import { FLOAT32_MAX, ValidationError } from '../validate.js';
 import { checkModel, checkWorkspace, modelBytes, trackAllocation, workspaceBytes } from './capacity.js';
@@ -12,10 +20,17 @@ import { call } from './wasm-errors.js';
 export { UseAfterFreeError, WasmCrashError } from './wasm-errors.js';
 import { UseAfterFreeError } from './wasm-errors.js';
 import { wasmKernels } from './wasm-kernels.js';
-import { projectionCode, projectionRadius, type Backend, type Network, type ParamName, type TrainChunk, type Workspace } from './types.js';
+import {
+  projectionCode,
+  projectionRadius,
+  type Backend,
+  type Network,
+  type ParamName,
+  type TrainChunk,
+  type Workspace,
+} from './types.js';
 import { loadWasm, type LoadedWasm, type WasmFlavor } from './wasm-loader.js';
 import { ACTIVATION, READOUT, RECURRENCE } from './wasm-codes.js';
-
 
 export async function wasmBackend(flavor?: WasmFlavor): Promise<Backend> {
   const wasm = await loadWasm(flavor);
@@ -53,7 +68,10 @@ type RawWorkspace = InstanceType<LoadedWasm['pkg']['Workspace']>;
 
 /** A typed-array view into wasm memory that is rebuilt if the memory grew (growth detaches old buffers). */
 function view<T extends Float32Array | Float64Array | Uint32Array>(
-  memory: WebAssembly.Memory, Ctor: { new (b: ArrayBuffer, o: number, l: number): T }, ptr: number, len: number,
+  memory: WebAssembly.Memory,
+  Ctor: { new (b: ArrayBuffer, o: number, l: number): T },
+  ptr: number,
+  len: number,
 ): T {
   return new Ctor(memory.buffer as ArrayBuffer, ptr, len);
 }
@@ -64,17 +82,26 @@ class WasmNetwork implements Network {
   private readonly lengths: Record<ParamName, number>;
   private release: () => void = () => {};
 
-  constructor(readonly backend: Backend, readonly wasm: LoadedWasm, params: ModelParams) {
+  constructor(
+    readonly backend: Backend,
+    readonly wasm: LoadedWasm,
+    params: ModelParams,
+  ) {
     // Validate before anything reaches wasm: sizes that would wrap as u32, values that are not float32.
     this.spec = parseModelSpec(params?.spec, 'network spec');
     const s = this.spec;
-    const nw = wLength(s), nu = uLength(s);
+    const nw = wLength(s),
+      nu = uLength(s);
     this.lengths = { W: nw, W0: nw, gradW: nw, U: nu, U0: nu, gradU: nu, c: s.m };
     for (const name of ['W', 'U', 'W0', 'U0', 'c'] as const) this.checkValues(name, params[name]);
     checkModel(s);
     this.release = trackAllocation(wasm.memory, modelBytes(s), `model (${s.recurrence}, m = ${s.m}, d = ${s.d})`, this);
     try {
-      this.raw = call('new Model', () => new wasm.pkg.Model(RECURRENCE[s.recurrence], ACTIVATION[s.activation], READOUT[s.readout], s.m, s.d, s.alpha));
+      this.raw = call(
+        'new Model',
+        () =>
+          new wasm.pkg.Model(RECURRENCE[s.recurrence], ACTIVATION[s.activation], READOUT[s.readout], s.m, s.d, s.alpha),
+      );
       for (const name of ['W', 'U', 'W0', 'U0', 'c'] as const) this.write(name, params[name]);
     } catch (err) {
       this.free();
@@ -83,29 +110,42 @@ class WasmNetwork implements Network {
   }
 
   private checkValues(name: ParamName, values: ArrayLike<number> | undefined): void {
-    if (!values || typeof values.length !== 'number') throw new ValidationError(`network: parameter '${name}' is missing`);
+    if (!values || typeof values.length !== 'number')
+      throw new ValidationError(`network: parameter '${name}' is missing`);
     if (values.length !== this.lengths[name]) {
-      throw new ValidationError(`network: parameter '${name}' has ${values.length} values, expected ${this.lengths[name]}`);
+      throw new ValidationError(
+        `network: parameter '${name}' has ${values.length} values, expected ${this.lengths[name]}`,
+      );
     }
     checkFloat32(values, `network: parameter '${name}'`);
   }
 
   /** The live raw handle, or a clear error after free(). */
   model(): RawModel {
-    if (!this.raw) throw new UseAfterFreeError('wasm network: used after free(); create a new network (free() releases its wasm memory)');
+    if (!this.raw)
+      throw new UseAfterFreeError(
+        'wasm network: used after free(); create a new network (free() releases its wasm memory)',
+      );
     return this.raw;
   }
 
   private pointer(name: ParamName): number {
     const m = this.model();
     switch (name) {
-      case 'W': return m.w_ptr();
-      case 'U': return m.u_ptr();
-      case 'W0': return m.w0_ptr();
-      case 'U0': return m.u0_ptr();
-      case 'c': return m.c_ptr();
-      case 'gradW': return m.grad_w_ptr();
-      case 'gradU': return m.grad_u_ptr();
+      case 'W':
+        return m.w_ptr();
+      case 'U':
+        return m.u_ptr();
+      case 'W0':
+        return m.w0_ptr();
+      case 'U0':
+        return m.u0_ptr();
+      case 'c':
+        return m.c_ptr();
+      case 'gradW':
+        return m.grad_w_ptr();
+      case 'gradU':
+        return m.grad_u_ptr();
     }
   }
 
@@ -129,7 +169,8 @@ class WasmNetwork implements Network {
 
   project(projection: Projection): void {
     const rho = projectionRadius(projection);
-    if (!(rho >= 0 && rho <= FLOAT32_MAX)) throw new ValidationError(`project: rho must be a finite number >= 0, got ${rho}`);
+    if (!(rho >= 0 && rho <= FLOAT32_MAX))
+      throw new ValidationError(`project: rho must be a finite number >= 0, got ${rho}`);
     const model = this.model();
     call('project', () => model.project(projectionCode(projection), rho));
   }
@@ -144,7 +185,9 @@ class WasmNetwork implements Network {
     this.raw = null;
     this.release();
   }
-  [Symbol.dispose](): void { this.free(); }
+  [Symbol.dispose](): void {
+    this.free();
+  }
 }
 
 class WasmWorkspace implements Workspace {
@@ -154,16 +197,26 @@ class WasmWorkspace implements Workspace {
   private reservedSteps = 0;
   private reservedIndices = 0;
 
-  constructor(private readonly net: WasmNetwork, readonly nMax: number, readonly T: number) {
-    if (!Number.isSafeInteger(nMax) || nMax < 1) throw new ValidationError(`workspace: nMax must be a positive integer, got ${nMax}`);
-    if (!Number.isSafeInteger(T) || T < 1) throw new ValidationError(`workspace: T must be a positive integer, got ${T}`);
+  constructor(
+    private readonly net: WasmNetwork,
+    readonly nMax: number,
+    readonly T: number,
+  ) {
+    if (!Number.isSafeInteger(nMax) || nMax < 1)
+      throw new ValidationError(`workspace: nMax must be a positive integer, got ${nMax}`);
+    if (!Number.isSafeInteger(T) || T < 1)
+      throw new ValidationError(`workspace: T must be a positive integer, got ${T}`);
     const model = net.model();
     // Refused before allocation: running out of wasm memory inside Rust would abort the module.
     // With the per-step outputs and batch indices train() reserves (at most one piece).
     const reserve = { steps: PIECE_STEPS, indices: Math.max(nMax, PIECE_INDICES) };
     checkWorkspace(net.spec, nMax, T, reserve);
-    this.release = trackAllocation(net.wasm.memory, workspaceBytes(net.spec, nMax, T, reserve),
-      `workspace for n = ${nMax} sequences of length T = ${T}`, this);
+    this.release = trackAllocation(
+      net.wasm.memory,
+      workspaceBytes(net.spec, nMax, T, reserve),
+      `workspace for n = ${nMax} sequences of length T = ${T}`,
+      this,
+    );
     try {
       this.raw = call('new Workspace', () => new net.wasm.pkg.Workspace(model, nMax, T));
     } catch (err) {
@@ -180,8 +233,8 @@ class WasmWorkspace implements Workspace {
   setData(data: Dataset): void {
     const { spec, wasm } = this.net;
     checkDataShape(spec, data, this.nMax, this.T);
-    checkFloat32(data.X, 'data: field \'X\'');
-    checkFloat32(data.Y, 'data: field \'Y\'');
+    checkFloat32(data.X, "data: field 'X'");
+    checkFloat32(data.Y, "data: field 'Y'");
     const ws = this.ws();
     view(wasm.memory, Float32Array, ws.x_ptr(), data.X.length).set(data.X);
     view(wasm.memory, Float32Array, ws.y_ptr(), data.Y.length).set(data.Y);
@@ -205,24 +258,37 @@ class WasmWorkspace implements Workspace {
 
   lossGrad(): number {
     this.requireData();
-    const ws = this.ws(), model = this.net.model();
+    const ws = this.ws(),
+      model = this.net.model();
     return call('loss_grad', () => ws.loss_grad(model));
   }
 
-  train(steps: number, eta: number, projection: Projection, batch?: { size: number; indices: Uint32Array }): TrainChunk {
+  train(
+    steps: number,
+    eta: number,
+    projection: Projection,
+    batch?: { size: number; indices: Uint32Array },
+  ): TrainChunk {
     this.requireData();
-    if (!Number.isSafeInteger(steps) || steps < 0) throw new ValidationError(`train: steps must be an integer >= 0, got ${steps}`);
-    if (!(Math.abs(eta) <= FLOAT32_MAX)) throw new ValidationError(`train: eta must be a finite float32 number, got ${eta}`);
+    if (!Number.isSafeInteger(steps) || steps < 0)
+      throw new ValidationError(`train: steps must be an integer >= 0, got ${steps}`);
+    if (!(Math.abs(eta) <= FLOAT32_MAX))
+      throw new ValidationError(`train: eta must be a finite float32 number, got ${eta}`);
     const rho = projectionRadius(projection);
-    if (!(rho >= 0 && rho <= FLOAT32_MAX)) throw new ValidationError(`train: projection radius rho must be a finite number >= 0, got ${rho}`);
+    if (!(rho >= 0 && rho <= FLOAT32_MAX))
+      throw new ValidationError(`train: projection radius rho must be a finite number >= 0, got ${rho}`);
     const size = batch?.size ?? 0;
     if (batch) {
       if (!Number.isSafeInteger(size) || size < 1 || size > this.n) {
         throw new ValidationError(`train: batch size must be an integer in [1, n = ${this.n}], got ${size}`);
       }
-      if (batch.indices.length < steps * size) throw new ValidationError(`train: need ${steps * size} batch indices, got ${batch.indices.length}`);
+      if (batch.indices.length < steps * size)
+        throw new ValidationError(`train: need ${steps * size} batch indices, got ${batch.indices.length}`);
       for (let k = 0; k < steps * size; k++) {
-        if (batch.indices[k] >= this.n) throw new ValidationError(`train: batch index ${batch.indices[k]} (entry ${k}) is out of range (n = ${this.n})`);
+        if (batch.indices[k] >= this.n)
+          throw new ValidationError(
+            `train: batch index ${batch.indices[k]} (entry ${k}) is out of range (n = ${this.n})`,
+          );
       }
     }
     const ws = this.ws();
@@ -243,7 +309,10 @@ class WasmWorkspace implements Workspace {
     let completed = 0;
     while (completed < steps) {
       const k = Math.min(piece, steps - completed);
-      if (batch) view(memory, Uint32Array, ws.batch_ptr(), k * size).set(batch.indices.subarray(completed * size, (completed + k) * size));
+      if (batch)
+        view(memory, Uint32Array, ws.batch_ptr(), k * size).set(
+          batch.indices.subarray(completed * size, (completed + k) * size),
+        );
       const done = call('train', () => ws.train(model, k, eta, projectionCode(projection), rho, size));
       losses.set(view(memory, Float64Array, ws.losses_ptr(), done), completed);
       gradNorms.set(view(memory, Float64Array, ws.grad_norms_ptr(), done), completed);
@@ -259,5 +328,7 @@ class WasmWorkspace implements Workspace {
     this.raw = null;
     this.release();
   }
-  [Symbol.dispose](): void { this.free(); }
+  [Symbol.dispose](): void {
+    this.free();
+  }
 }

@@ -24,4 +24,3 @@ export function call<T>(what: string, f: () => T): T {
     throw err;
   }
 }
-

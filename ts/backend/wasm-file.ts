@@ -27,7 +27,8 @@ export function wasmFileSource(base?: string | URL): WasmSourceProvider {
     if (url.protocol !== 'file:') return url;
     const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
     const fs = proc?.getBuiltinModule?.('node:fs/promises') as FsPromises | undefined;
-    if (!fs) throw new Error(`cannot read ${url.href}: file: URLs need Node >= 20.16 (or use the package's node entry)`);
+    if (!fs)
+      throw new Error(`cannot read ${url.href}: file: URLs need Node >= 20.16 (or use the package's node entry)`);
     return fs.readFile(url);
   };
   return Object.assign(source, { sourceName: 'file' });

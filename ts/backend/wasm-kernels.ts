@@ -2,14 +2,21 @@
 import { uLength, wLength, type Dataset, type ModelParams } from '../types.js';
 import { MODEL_LIMITS } from '../config.js';
 import { FLOAT32_MAX, ValidationError } from '../validate.js';
-import { checkFeatures, checkModel, checkTeacher, featuresBytes, modelBytes, teacherBytes, trackAllocation } from './capacity.js';
+import {
+  checkFeatures,
+  checkModel,
+  checkTeacher,
+  featuresBytes,
+  modelBytes,
+  teacherBytes,
+  trackAllocation,
+} from './capacity.js';
 import { checkTangentArgs } from './ts-tangent.js';
 import { checkGradientInputs } from './ts-ntk.js';
 import type { Kernels, Particles, TangentSpec } from './types.js';
 import type { LoadedWasm } from './wasm-loader.js';
 import { ACTIVATION, READOUT, RECURRENCE } from './wasm-codes.js';
 import { call } from './wasm-errors.js';
-
 
 type Raw = { free(): void };
 /** Runs `body` with freshly made wasm objects and frees them on every exit path. */
@@ -27,7 +34,9 @@ const f32 = (w: LoadedWasm, ptr: number, len: number) => new Float32Array(w.memo
 function checkFloat32(values: ArrayLike<number>, what: string): void {
   for (let i = 0; i < values.length; i++) {
     if (!(Math.abs(values[i]) <= FLOAT32_MAX)) {
-      throw new ValidationError(`${what}: entry ${i} is ${values[i]}; the wasm kernels need finite float32 values (|x| <= ${FLOAT32_MAX.toPrecision(5)}); use the ts backend for larger ones`);
+      throw new ValidationError(
+        `${what}: entry ${i} is ${values[i]}; the wasm kernels need finite float32 values (|x| <= ${FLOAT32_MAX.toPrecision(5)}); use the ts backend for larger ones`,
+      );
     }
   }
 }
@@ -42,13 +51,22 @@ function checkFinalReadout(what: string, params: ModelParams, data: Dataset): vo
 }
 
 /** Float32 range and sizes of the tangent kernels' inputs (after checkTangentArgs). */
-function checkTangentWasm(what: string, spec: TangentSpec, M: number, particles: Particles, data: Dataset, v?: ArrayLike<number>): void {
-  if (!(Math.abs(spec.alpha) <= FLOAT32_MAX)) throw new ValidationError(`${what}: spec.alpha must fit in float32, got ${spec.alpha}`);
+function checkTangentWasm(
+  what: string,
+  spec: TangentSpec,
+  M: number,
+  particles: Particles,
+  data: Dataset,
+  v?: ArrayLike<number>,
+): void {
+  if (!(Math.abs(spec.alpha) <= FLOAT32_MAX))
+    throw new ValidationError(`${what}: spec.alpha must fit in float32, got ${spec.alpha}`);
   checkFloat32(particles.w, `${what}: particles.w`);
   checkFloat32(particles.u, `${what}: particles.u`);
   if (v) checkFloat32(v, `${what}: v`);
   checkFloat32(data.X, `${what}: data field 'X'`);
-  if (spec.d > MODEL_LIMITS.d) throw new ValidationError(`${what}: spec.d = ${spec.d} exceeds the limit ${MODEL_LIMITS.d}`);
+  if (spec.d > MODEL_LIMITS.d)
+    throw new ValidationError(`${what}: spec.d = ${spec.d} exceeds the limit ${MODEL_LIMITS.d}`);
 }
 
 export function wasmKernels(wasm: LoadedWasm): Kernels {
@@ -90,9 +108,18 @@ export function wasmKernels(wasm: LoadedWasm): Kernels {
       // The wasm Model needs an even width: pad an odd particle count with one zero neuron (dropped below).
       const m = M % 2 === 0 ? M : M + 1;
       if (m > MODEL_LIMITS.m) {
-        throw new ValidationError(`tangentFeatures: M = ${M} particles exceed the wasm width limit ${MODEL_LIMITS.m}; compute the features in groups of particles (they are independent)`);
+        throw new ValidationError(
+          `tangentFeatures: M = ${M} particles exceed the wasm width limit ${MODEL_LIMITS.m}; compute the features in groups of particles (they are independent)`,
+        );
       }
-      const fspec = { recurrence: 'diagonal' as const, activation: spec.activation, readout: 'final' as const, m, d, alpha: spec.alpha };
+      const fspec = {
+        recurrence: 'diagonal' as const,
+        activation: spec.activation,
+        readout: 'final' as const,
+        m,
+        d,
+        alpha: spec.alpha,
+      };
       checkModel(fspec);
       checkFeatures(fspec, data.n, data.T, 'tangentFeatures');
       return tracked(modelBytes(fspec) + featuresBytes(fspec, data.n, data.T), 'tangentFeatures', () => {

@@ -40,7 +40,9 @@ export interface LoadedWasm {
 }
 
 /** (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)), as in wasm-feature-detect. */
-const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
 /** Whether this engine validates wasm SIMD128 (evaluated on every call, so tests can fake an engine without it). */
 export const simdSupported = (): boolean => WebAssembly.validate(SIMD_PROBE);
 
@@ -48,7 +50,10 @@ export const simdSupported = (): boolean => WebAssembly.validate(SIMD_PROBE);
  * (module (func (result v128) (f32x4.relaxed_madd (f32x4.splat (f32.const 0)) x3))), as emitted by
  * binaryen's wasm-as --enable-relaxed-simd (f32x4.relaxed_madd = 0xfd 0x85 0x02).
  */
-const RELAXED_SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 28, 1, 26, 0, 67, 0, 0, 0, 0, 253, 19, 67, 0, 0, 0, 0, 253, 19, 67, 0, 0, 0, 0, 253, 19, 253, 133, 2, 11]);
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 28, 1, 26, 0, 67, 0, 0, 0, 0, 253, 19, 67, 0, 0,
+  0, 0, 253, 19, 67, 0, 0, 0, 0, 253, 19, 253, 133, 2, 11,
+]);
 /** Whether this engine validates relaxed SIMD (Node 20: only with --experimental-wasm-relaxed-simd). */
 export const relaxedSimdSupported = (): boolean => WebAssembly.validate(RELAXED_SIMD_PROBE);
 
@@ -84,9 +89,10 @@ export const inlineWasmSource: WasmSourceProvider = Object.assign(
   async (flavor: WasmFlavor): Promise<WasmSource> => {
     if (flavor === 'relaxed') return relaxedFileSource();
     // Literal specifiers, so that bundlers see both chunks.
-    const mod = flavor === 'simd'
-      ? await import('../wasm-pkg/simd/rnn_wasm_inline.js')
-      : await import('../wasm-pkg/scalar/rnn_wasm_inline.js');
+    const mod =
+      flavor === 'simd'
+        ? await import('../wasm-pkg/simd/rnn_wasm_inline.js')
+        : await import('../wasm-pkg/scalar/rnn_wasm_inline.js');
     return decodeBase64(mod.wasmBase64);
   },
   { sourceName: 'inline' },
@@ -118,10 +124,12 @@ export function loadWasm(flavor: WasmFlavor = simdSupported() ? 'simd' : 'scalar
     return Promise.reject(new Error(`rnn-gd: unknown wasm flavor '${String(flavor)}' (simd, scalar or relaxed)`));
   }
   if (flavor === 'relaxed' && !relaxedSimdSupported()) {
-    return Promise.reject(new Error(
-      "rnn-gd: the 'relaxed' wasm build needs relaxed SIMD, which this engine does not support: " +
-        'run Node 20 with --experimental-wasm-relaxed-simd (Chrome has it on by default), or use the default build',
-    ));
+    return Promise.reject(
+      new Error(
+        "rnn-gd: the 'relaxed' wasm build needs relaxed SIMD, which this engine does not support: " +
+          'run Node 20 with --experimental-wasm-relaxed-simd (Chrome has it on by default), or use the default build',
+      ),
+    );
   }
   let promise = loaded.get(flavor);
   if (!promise) {
@@ -134,10 +142,13 @@ export function loadWasm(flavor: WasmFlavor = simdSupported() ? 'simd' : 'scalar
       try {
         module_or_path = await source(flavor);
       } catch (err) {
-        throw new Error(`rnn-gd: cannot get the ${flavor} wasm (source '${source.sourceName ?? 'custom'}'): ${(err as Error).message}`, { cause: err });
+        throw new Error(
+          `rnn-gd: cannot get the ${flavor} wasm (source '${source.sourceName ?? 'custom'}'): ${(err as Error).message}`,
+          { cause: err },
+        );
       }
       const output = await init({ module_or_path });
-      const name = flavor === 'relaxed' && source === inlineWasmSource ? 'file' : source.sourceName ?? 'custom';
+      const name = flavor === 'relaxed' && source === inlineWasmSource ? 'file' : (source.sourceName ?? 'custom');
       return { pkg, memory: output.memory, flavor, source: name };
     })();
     loaded.set(flavor, promise);

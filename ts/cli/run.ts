@@ -38,9 +38,11 @@ export async function runCli(program: Command, argv: string[]): Promise<void> {
     if (clear) {
       process.stderr.write(`rnn-gd: ${e.message ?? String(err)}\n`);
     } else {
-      process.stderr.write(`rnn-gd: internal error: ${e.message ?? String(err)}\n` +
-        `(this input was not caught by validation: please report it with the command line)\n` +
-        (process.env.RNN_GD_DEBUG ? `${(err as Error)?.stack ?? ''}\n` : ''));
+      process.stderr.write(
+        `rnn-gd: internal error: ${e.message ?? String(err)}\n` +
+          `(this input was not caught by validation: please report it with the command line)\n` +
+          (process.env.RNN_GD_DEBUG ? `${(err as Error)?.stack ?? ''}\n` : ''),
+      );
     }
     process.exitCode = clear ? 2 : 70;
   }

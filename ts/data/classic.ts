@@ -21,48 +21,66 @@ import { wDrawer } from './transport.js';
 
 const nonNegInt = () => z.number().int('must be an integer').nonnegative('must be >= 0');
 
-export const linearFilterOptionsSchema = z.object({
-  /** decay r of the filter (|r| <= 1) */
-  r: finite().refine((r) => Math.abs(r) <= 1, 'must satisfy |r| <= 1').default(0.8),
-  /** read-in direction (length d, normalized); default: a seeded random unit vector */
-  beta: z.array(finite()).optional(),
-}).strict();
+export const linearFilterOptionsSchema = z
+  .object({
+    /** decay r of the filter (|r| <= 1) */
+    r: finite()
+      .refine((r) => Math.abs(r) <= 1, 'must satisfy |r| <= 1')
+      .default(0.8),
+    /** read-in direction (length d, normalized); default: a seeded random unit vector */
+    beta: z.array(finite()).optional(),
+  })
+  .strict();
 
-export const delayOptionsSchema = z.object({
-  /** memory length k (0 <= k < T) */
-  k: nonNegInt().default(3),
-  /** which input coordinate is recalled */
-  coordinate: nonNegInt().default(0),
-}).strict();
+export const delayOptionsSchema = z
+  .object({
+    /** memory length k (0 <= k < T) */
+    k: nonNegInt().default(3),
+    /** which input coordinate is recalled */
+    coordinate: nonNegInt().default(0),
+  })
+  .strict();
 
-export const narmaOptionsSchema = z.object({
-  /** which input coordinate drives the system */
-  coordinate: nonNegInt().default(0),
-}).strict();
+export const narmaOptionsSchema = z
+  .object({
+    /** which input coordinate drives the system */
+    coordinate: nonNegInt().default(0),
+  })
+  .strict();
 
-export const teacherRnnOptionsSchema = z.object({
-  recurrence: z.enum(['dense', 'diagonal']).default('diagonal'),
-  activation: z.enum(ACTIVATIONS as unknown as ['tanh', 'sigmoid', 'sin', 'relu']).default('tanh'),
-  alpha: finite().default(0.9),
-  /** teacher width (even) */
-  mTeacher: positiveInt().refine((m) => m % 2 === 0, 'must be even').default(32),
-  /** law of the diagonal recurrent weights */
-  wInit: z.enum(['uniform', 'rademacher', 'normal']).default('uniform'),
-}).strict();
+export const teacherRnnOptionsSchema = z
+  .object({
+    recurrence: z.enum(['dense', 'diagonal']).default('diagonal'),
+    activation: z.enum(ACTIVATIONS as unknown as ['tanh', 'sigmoid', 'sin', 'relu']).default('tanh'),
+    alpha: finite().default(0.9),
+    /** teacher width (even) */
+    mTeacher: positiveInt()
+      .refine((m) => m % 2 === 0, 'must be even')
+      .default(32),
+    /** law of the diagonal recurrent weights */
+    wInit: z.enum(['uniform', 'rademacher', 'normal']).default('uniform'),
+  })
+  .strict();
 
 export type LinearFilterOptions = z.output<typeof linearFilterOptionsSchema>;
 export type DelayOptions = z.output<typeof delayOptionsSchema>;
 export type NarmaOptions = z.output<typeof narmaOptionsSchema>;
 export type TeacherRnnOptions = z.output<typeof teacherRnnOptionsSchema>;
 
-interface Inputs { n: number; T: number; d: number; X: ArrayLike<number> }
+interface Inputs {
+  n: number;
+  T: number;
+  d: number;
+  X: ArrayLike<number>;
+}
 
 const perSeq = (readout: Readout, T: number) => (readout === 'all' ? T : 1);
 
 /** y_t = sum_{k=0}^{t} r^k <beta, x_{t-k}> (beta used as given). */
 export function linearFilter(data: Inputs, readout: Readout, r: number, beta: ArrayLike<number>): Float64Array {
   const { n, T, d, X } = data;
-  if (beta.length !== d) throw new ValidationError(`linear-filter: field 'beta' has ${beta.length} values, expected d = ${d}`);
+  if (beta.length !== d)
+    throw new ValidationError(`linear-filter: field 'beta' has ${beta.length} values, expected d = ${d}`);
   const per = perSeq(readout, T);
   const out = new Float64Array(n * per);
   for (let j = 0; j < n; j++) {
@@ -81,9 +99,12 @@ export function linearFilter(data: Inputs, readout: Readout, r: number, beta: Ar
 /** y_t = x_{t-k}[coordinate] (0 for t < k). */
 export function delayRecall(data: Inputs, readout: Readout, k: number, coordinate = 0): Float64Array {
   const { n, T, d, X } = data;
-  if (!Number.isInteger(k) || k < 0 || k >= T) throw new ValidationError(`delay: field 'k' must be an integer in [0, T-1] = [0, ${T - 1}], got ${k}`);
+  if (!Number.isInteger(k) || k < 0 || k >= T)
+    throw new ValidationError(`delay: field 'k' must be an integer in [0, T-1] = [0, ${T - 1}], got ${k}`);
   if (!Number.isInteger(coordinate) || coordinate < 0 || coordinate >= d) {
-    throw new ValidationError(`delay: field 'coordinate' must be an integer in [0, d-1] = [0, ${d - 1}], got ${coordinate}`);
+    throw new ValidationError(
+      `delay: field 'coordinate' must be an integer in [0, d-1] = [0, ${d - 1}], got ${coordinate}`,
+    );
   }
   const per = perSeq(readout, T);
   const out = new Float64Array(n * per);
@@ -98,7 +119,9 @@ export function delayRecall(data: Inputs, readout: Readout, k: number, coordinat
 export function narma10(data: Inputs, readout: Readout, coordinate = 0): Float64Array {
   const { n, T, d, X } = data;
   if (!Number.isInteger(coordinate) || coordinate < 0 || coordinate >= d) {
-    throw new ValidationError(`narma10: field 'coordinate' must be an integer in [0, d-1] = [0, ${d - 1}], got ${coordinate}`);
+    throw new ValidationError(
+      `narma10: field 'coordinate' must be an integer in [0, d-1] = [0, ${d - 1}], got ${coordinate}`,
+    );
   }
   const per = perSeq(readout, T);
   const out = new Float64Array(n * per);
@@ -112,7 +135,8 @@ export function narma10(data: Inputs, readout: Readout, coordinate = 0): Float64
       for (let i = 0; i <= 9 && t - i >= 0; i++) sum += s[t - i];
       const uLag = t - 9 >= 0 ? u[t - 9] : 0;
       s[t + 1] = 0.3 * s[t] + 0.05 * s[t] * sum + 1.5 * uLag * u[t] + 0.1;
-      if (!Number.isFinite(s[t + 1])) throw new ValidationError(`narma10: the recursion diverged on sequence ${j} at t = ${t}`);
+      if (!Number.isFinite(s[t + 1]))
+        throw new ValidationError(`narma10: the recursion diverged on sequence ${j} at t = ${t}`);
       if (readout === 'all') out[j * T + t] = s[t + 1];
     }
     if (readout === 'final') out[j] = s[T];
@@ -148,7 +172,13 @@ export function rnnOutputs(params: ModelParams, data: Inputs, readout: Readout):
   const spec = { ...params.spec, readout };
   const net = tsBackend({ dtype: 'float64' }).network({ ...params, spec });
   const ws = net.workspace(data.n, data.T);
-  const ds: Dataset = { n: data.n, T: data.T, d: data.d, X: Float64Array.from(data.X), Y: new Float64Array(data.n * perSeq(readout, data.T)) };
+  const ds: Dataset = {
+    n: data.n,
+    T: data.T,
+    d: data.d,
+    X: Float64Array.from(data.X),
+    Y: new Float64Array(data.n * perSeq(readout, data.T)),
+  };
   ws.setData(ds);
   return ws.forward().predictions;
 }

@@ -32,16 +32,22 @@ import type { Dataset, ModelParams, Readout } from '../types.js';
 import { finite, positiveInt, ValidationError } from '../validate.js';
 import { generateInputs, type InputLaw } from './inputs.js';
 
-export const denseTeacherOptionsSchema = z.object({
-  /** teacher width (even) */
-  mTeacher: positiveInt().refine((m) => m % 2 === 0, 'must be even (symmetric init)').default(128),
-  activation: z.enum(ACTIVATIONS as unknown as ['tanh', 'sigmoid', 'sin', 'relu']).default('tanh'),
-  alpha: finite().default(0.5),
-  /** ||V||_2 = nu */
-  nu: finite().refine((x) => x > 0, 'must be > 0').default(1),
-  /** number L of anchor sequences spanning V */
-  anchors: positiveInt().default(8),
-}).strict();
+export const denseTeacherOptionsSchema = z
+  .object({
+    /** teacher width (even) */
+    mTeacher: positiveInt()
+      .refine((m) => m % 2 === 0, 'must be even (symmetric init)')
+      .default(128),
+    activation: z.enum(ACTIVATIONS as unknown as ['tanh', 'sigmoid', 'sin', 'relu']).default('tanh'),
+    alpha: finite().default(0.5),
+    /** ||V||_2 = nu */
+    nu: finite()
+      .refine((x) => x > 0, 'must be > 0')
+      .default(1),
+    /** number L of anchor sequences spanning V */
+    anchors: positiveInt().default(8),
+  })
+  .strict();
 
 export type DenseTeacherOptions = z.output<typeof denseTeacherOptionsSchema>;
 
@@ -69,7 +75,13 @@ function outputGradient(params: ModelParams, Z: Float64Array, T: number): { W: F
 }
 
 /** Draws the teacher: the init from `initialize`, then V from the anchors (see the file comment). */
-export function makeDenseTeacher(opts: DenseTeacherOptions, d: number, T: number, law: InputLaw, seed: Seed): DenseTeacher {
+export function makeDenseTeacher(
+  opts: DenseTeacherOptions,
+  d: number,
+  T: number,
+  law: InputLaw,
+  seed: Seed,
+): DenseTeacher {
   const m = opts.mTeacher;
   const params = initialize(
     { recurrence: 'dense', activation: opts.activation, readout: 'final', m, d, alpha: opts.alpha },
@@ -88,13 +100,22 @@ export function makeDenseTeacher(opts: DenseTeacherOptions, d: number, T: number
   let s = 0;
   for (const x of VW) s += x * x;
   for (const x of VU) s += x * x;
-  if (!(s > 0)) throw new ValidationError("data config: field 'anchors': the dense teacher's anchor gradients vanish (all zero); use more anchors, another seed, alpha or activation");
+  if (!(s > 0))
+    throw new ValidationError(
+      "data config: field 'anchors': the dense teacher's anchor gradients vanish (all zero); use more anchors, another seed, alpha or activation",
+    );
   const f = opts.nu / Math.sqrt(s);
   let maxRow = 0;
   for (let i = 0; i < m; i++) {
     let r = 0;
-    for (let k = i * m; k < (i + 1) * m; k++) { VW[k] *= f; r += VW[k] * VW[k]; }
-    for (let k = i * d; k < (i + 1) * d; k++) { VU[k] *= f; r += VU[k] * VU[k]; }
+    for (let k = i * m; k < (i + 1) * m; k++) {
+      VW[k] *= f;
+      r += VW[k] * VW[k];
+    }
+    for (let k = i * d; k < (i + 1) * d; k++) {
+      VU[k] *= f;
+      r += VU[k] * VU[k];
+    }
     maxRow = Math.max(maxRow, r);
   }
   return { params, VW, VU, maxNormRadius: Math.sqrt(m * maxRow) };
@@ -104,33 +125,58 @@ export function makeDenseTeacher(opts: DenseTeacherOptions, d: number, T: number
  * The JVP <grad_Theta f(X; Theta), (VW, VU)> of a dense network at `params` (W, U) for every
  * sequence: n values (readout final) or n*T values, index j*T + t (readout all).
  */
-export function denseJvp(params: ModelParams, VW: ArrayLike<number>, VU: ArrayLike<number>, data: Dataset, readout: Readout): Float64Array {
+export function denseJvp(
+  params: ModelParams,
+  VW: ArrayLike<number>,
+  VU: ArrayLike<number>,
+  data: Dataset,
+  readout: Readout,
+): Float64Array {
   const { m, d, alpha } = params.spec;
-  if (params.spec.recurrence !== 'dense') throw new ValidationError(`denseJvp: needs a dense model, got '${params.spec.recurrence}'`);
+  if (params.spec.recurrence !== 'dense')
+    throw new ValidationError(`denseJvp: needs a dense model, got '${params.spec.recurrence}'`);
   if (data.d !== d) throw new ValidationError(`denseJvp: data has d = ${data.d} but the teacher has d = ${d}`);
-  if (data.X.length !== data.n * data.T * d) throw new ValidationError(`denseJvp: data.X has ${data.X.length} values, expected n*T*d = ${data.n * data.T * d}`);
-  if (VW.length !== m * m || VU.length !== m * d) throw new ValidationError(`denseJvp: V has ${VW.length} + ${VU.length} values, expected m*m + m*d = ${m * m} + ${m * d}`);
+  if (data.X.length !== data.n * data.T * d)
+    throw new ValidationError(`denseJvp: data.X has ${data.X.length} values, expected n*T*d = ${data.n * data.T * d}`);
+  if (VW.length !== m * m || VU.length !== m * d)
+    throw new ValidationError(
+      `denseJvp: V has ${VW.length} + ${VU.length} values, expected m*m + m*d = ${m * m} + ${m * d}`,
+    );
   const act = activations[params.spec.activation];
   const { n, T, X } = data;
-  const W = params.W, U = params.U, c = params.c;
+  const W = params.W,
+    U = params.U,
+    c = params.c;
   const s = alpha / Math.sqrt(m);
   const outScale = 1 / Math.sqrt(m);
   const per = readout === 'all' ? T : 1;
   const out = new Float64Array(n * per);
-  let h = new Float64Array(m), g = new Float64Array(m);
-  let hn = new Float64Array(m), gn = new Float64Array(m);
+  let h = new Float64Array(m),
+    g = new Float64Array(m);
+  let hn = new Float64Array(m),
+    gn = new Float64Array(m);
   for (let j = 0; j < n; j++) {
-    h.fill(0); g.fill(0);
+    h.fill(0);
+    g.fill(0);
     for (let t = 0; t < T; t++) {
       const x0 = (j * T + t) * d;
       for (let i = 0; i < m; i++) {
-        let rec = 0, drec = 0;
+        let rec = 0,
+          drec = 0;
         if (t > 0) {
           const r = i * m;
-          for (let k = 0; k < m; k++) { rec += W[r + k] * h[k]; drec += VW[r + k] * h[k] + W[r + k] * g[k]; }
+          for (let k = 0; k < m; k++) {
+            rec += W[r + k] * h[k];
+            drec += VW[r + k] * h[k] + W[r + k] * g[k];
+          }
         }
-        let inp = 0, dinp = 0;
-        for (let q = 0; q < d; q++) { const x = X[x0 + q]; inp += U[i * d + q] * x; dinp += VU[i * d + q] * x; }
+        let inp = 0,
+          dinp = 0;
+        for (let q = 0; q < d; q++) {
+          const x = X[x0 + q];
+          inp += U[i * d + q] * x;
+          dinp += VU[i * d + q] * x;
+        }
         const z = s * rec + inp;
         hn[i] = act.f(z);
         gn[i] = act.df(z) * (s * drec + dinp);

@@ -30,7 +30,10 @@ export function writeGenerated(dir: string, g: GeneratedData, opts: { dtype?: Np
     written.push(path);
   }
   const metaPath = join(dir, META_FILE);
-  writeFileAtomic(metaPath, stringifyTopLevel({ ...g.meta, files: [...written.map((p) => p.slice(dir.length + 1)), META_FILE] }));
+  writeFileAtomic(
+    metaPath,
+    stringifyTopLevel({ ...g.meta, files: [...written.map((p) => p.slice(dir.length + 1)), META_FILE] }),
+  );
   written.push(metaPath);
   return written;
 }

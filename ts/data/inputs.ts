@@ -13,16 +13,21 @@ import { z } from 'zod';
 import type { Rng } from '../rng.js';
 import { finite } from '../validate.js';
 
-const scale = () => finite().refine((s) => s > 0, 'must be > 0').default(1);
+const scale = () =>
+  finite()
+    .refine((s) => s > 0, 'must be > 0')
+    .default(1);
 
 export const inputLawSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('gaussian'), scale: scale() }).strict(),
-  z.object({
-    kind: z.literal('ar1'),
-    /** correlation r of consecutive inputs, |r| < 1 */
-    r: finite().refine((r) => Math.abs(r) < 1, 'must satisfy |r| < 1'),
-    scale: scale(),
-  }).strict(),
+  z
+    .object({
+      kind: z.literal('ar1'),
+      /** correlation r of consecutive inputs, |r| < 1 */
+      r: finite().refine((r) => Math.abs(r) < 1, 'must satisfy |r| < 1'),
+      scale: scale(),
+    })
+    .strict(),
   z.object({ kind: z.literal('uniform') }).strict(),
 ]);
 
@@ -74,7 +79,10 @@ export function randomUnitVector(d: number, rng: Rng): Float64Array {
   const v = new Float64Array(d);
   for (;;) {
     let s = 0;
-    for (let q = 0; q < d; q++) { v[q] = rng.normal(); s += v[q] * v[q]; }
+    for (let q = 0; q < d; q++) {
+      v[q] = rng.normal();
+      s += v[q] * v[q];
+    }
     if (s > 1e-300) {
       const inv = 1 / Math.sqrt(s);
       for (let q = 0; q < d; q++) v[q] *= inv;

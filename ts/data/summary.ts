@@ -1,7 +1,12 @@
 /** Summaries of a data set for people: shape, statistics and small text plots (`rnn-gd data show`). */
 import type { Dataset } from '../types.js';
 
-export interface Moments { mean: number; std: number; min: number; max: number }
+export interface Moments {
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+}
 
 export interface DatasetStats {
   n: number;
@@ -15,10 +20,14 @@ export interface DatasetStats {
 }
 
 export function moments(a: ArrayLike<number>): Moments {
-  let s = 0, s2 = 0, min = Infinity, max = -Infinity;
+  let s = 0,
+    s2 = 0,
+    min = Infinity,
+    max = -Infinity;
   for (let k = 0; k < a.length; k++) {
     const v = a[k];
-    s += v; s2 += v * v;
+    s += v;
+    s2 += v * v;
     if (v < min) min = v;
     if (v > max) max = v;
   }
@@ -28,7 +37,8 @@ export function moments(a: ArrayLike<number>): Moments {
 
 export function datasetStats(ds: Dataset): DatasetStats {
   const { n, T, d } = ds;
-  let sumNorm = 0, maxNorm = 0;
+  let sumNorm = 0,
+    maxNorm = 0;
   for (let p = 0; p < n * T; p++) {
     let s = 0;
     for (let q = 0; q < d; q++) s += ds.X[p * d + q] ** 2;
@@ -37,7 +47,9 @@ export function datasetStats(ds: Dataset): DatasetStats {
     maxNorm = Math.max(maxNorm, norm);
   }
   return {
-    n, T, d,
+    n,
+    T,
+    d,
     readout: ds.Y.length === n ? 'final' : 'all',
     X: { ...moments(ds.X), meanNorm: sumNorm / (n * T), maxNorm },
     Y: moments(ds.Y),
@@ -52,10 +64,12 @@ export function sparkline(values: ArrayLike<number>, lo?: number, hi?: number): 
   const min = lo ?? Math.min(...a);
   const max = hi ?? Math.max(...a);
   const span = max - min;
-  return a.map((v) => {
-    const level = span > 0 ? Math.round(((v - min) / span) * (BARS.length - 1)) : 3;
-    return BARS[Math.min(BARS.length - 1, Math.max(0, level))];
-  }).join('');
+  return a
+    .map((v) => {
+      const level = span > 0 ? Math.round(((v - min) / span) * (BARS.length - 1)) : 3;
+      return BARS[Math.min(BARS.length - 1, Math.max(0, level))];
+    })
+    .join('');
 }
 
 /** Histogram counts of values in `bins` equal bins over [min, max], drawn as a sparkline. */
@@ -84,7 +98,8 @@ export function describeDataset(name: string, ds: Dataset, k = 4): string[] {
   const count = Math.min(k, ds.n);
   if (s.readout === 'all') {
     lines.push(`  targets y_t of the first ${count} sequences (common scale [${fmt(s.Y.min)}, ${fmt(s.Y.max)}]):`);
-    for (let j = 0; j < count; j++) lines.push(`    #${j}  ${sparkline(ds.Y.subarray(j * ds.T, (j + 1) * ds.T), s.Y.min, s.Y.max)}`);
+    for (let j = 0; j < count; j++)
+      lines.push(`    #${j}  ${sparkline(ds.Y.subarray(j * ds.T, (j + 1) * ds.T), s.Y.min, s.Y.max)}`);
   } else {
     lines.push(`  inputs x_t[0] of the first ${count} sequences (scale [-1, 1]) and their target:`);
     for (let j = 0; j < count; j++) {

@@ -43,33 +43,40 @@ export const MAP_KINDS = ['linear', 'input', 'memory', 'mix'] as const;
 export type MapKind = (typeof MAP_KINDS)[number];
 export type WLaw = 'uniform' | 'rademacher' | 'normal';
 
-const nonNegative = (def: number) => finite().refine((x) => x >= 0, 'must be >= 0').default(def);
+const nonNegative = (def: number) =>
+  finite()
+    .refine((x) => x >= 0, 'must be >= 0')
+    .default(def);
 
 /** Options of the transport-map teacher (the system 'transport'). */
-export const transportOptionsSchema = z.object({
-  /** which transport map */
-  map: z.enum(MAP_KINDS).default('mix'),
-  /** number of teacher particles */
-  M: positiveInt().default(10000),
-  /** the class's recurrence: sigma and alpha of h_t = sigma(alpha*w*h_{t-1} + <u, x_t>) */
-  activation: z.enum(ACTIVATIONS as unknown as ['tanh', 'sigmoid', 'sin', 'relu']).default('tanh'),
-  alpha: finite().default(0.5),
-  /** law of w under P_0 (as the student's init option `w`) */
-  wInit: z.enum(['uniform', 'rademacher', 'normal']).default('uniform'),
-  nuW: nonNegative(1),
-  nuU: nonNegative(1),
-  kappa: finite().refine((k) => k > 0, 'must be > 0').default(1),
-  /** direction of v_u (length d, normalized); default: a seeded random unit vector */
-  beta: z.array(finite()).optional(),
-  /** direction inside the nonlinearity (length d, normalized); default: a seeded random unit vector */
-  gamma: z.array(finite()).optional(),
-  /** psi of the memory channel: 'tanh' (odd in u, the paper-style map) or 'cos' (even: f = 0 for odd sigma) */
-  memoryFn: z.enum(['tanh', 'cos']).default('tanh'),
-  /** draw particles in antithetic pairs (w, u), (w, -u) */
-  antithetic: z.boolean().default(false),
-  /** particles used to estimate the Monte-Carlo standard error (0: skip the estimate) */
-  seParticles: z.number().int('must be an integer').nonnegative('must be >= 0').default(1024),
-}).strict();
+export const transportOptionsSchema = z
+  .object({
+    /** which transport map */
+    map: z.enum(MAP_KINDS).default('mix'),
+    /** number of teacher particles */
+    M: positiveInt().default(10000),
+    /** the class's recurrence: sigma and alpha of h_t = sigma(alpha*w*h_{t-1} + <u, x_t>) */
+    activation: z.enum(ACTIVATIONS as unknown as ['tanh', 'sigmoid', 'sin', 'relu']).default('tanh'),
+    alpha: finite().default(0.5),
+    /** law of w under P_0 (as the student's init option `w`) */
+    wInit: z.enum(['uniform', 'rademacher', 'normal']).default('uniform'),
+    nuW: nonNegative(1),
+    nuU: nonNegative(1),
+    kappa: finite()
+      .refine((k) => k > 0, 'must be > 0')
+      .default(1),
+    /** direction of v_u (length d, normalized); default: a seeded random unit vector */
+    beta: z.array(finite()).optional(),
+    /** direction inside the nonlinearity (length d, normalized); default: a seeded random unit vector */
+    gamma: z.array(finite()).optional(),
+    /** psi of the memory channel: 'tanh' (odd in u, the paper-style map) or 'cos' (even: f = 0 for odd sigma) */
+    memoryFn: z.enum(['tanh', 'cos']).default('tanh'),
+    /** draw particles in antithetic pairs (w, u), (w, -u) */
+    antithetic: z.boolean().default(false),
+    /** particles used to estimate the Monte-Carlo standard error (0: skip the estimate) */
+    seParticles: z.number().int('must be an integer').nonnegative('must be >= 0').default(1024),
+  })
+  .strict();
 
 export type TransportOptions = z.output<typeof transportOptionsSchema>;
 export type TransportOptionsInput = z.input<typeof transportOptionsSchema>;
@@ -98,10 +105,14 @@ export interface ClassTeacher {
 function unitVector(values: readonly number[] | undefined, d: number, field: string, rng: Rng): Float64Array {
   const drawn = randomUnitVector(d, rng); // always drawn, so beta's default does not depend on whether gamma is given
   if (values === undefined) return drawn;
-  if (values.length !== d) throw new ValidationError(`transport options: field '${field}' has ${values.length} values, expected d = ${d}`);
+  if (values.length !== d)
+    throw new ValidationError(`transport options: field '${field}' has ${values.length} values, expected d = ${d}`);
   let s = 0;
   for (const x of values) s += x * x;
-  if (!(s > 0)) throw new ValidationError(`transport options: field '${field}' must be a nonzero vector (it is normalized to unit length)`);
+  if (!(s > 0))
+    throw new ValidationError(
+      `transport options: field '${field}' must be a nonzero vector (it is normalized to unit length)`,
+    );
   const inv = 1 / Math.sqrt(s);
   return Float64Array.from(values, (x) => x * inv);
 }
@@ -115,7 +126,11 @@ export function resolveMap(opts: TransportOptions, d: number, seed: Seed): Trans
 }
 
 /** The same map with nu_w, nu_u multiplied by s (every map is linear in (nu_w, nu_u)). */
-export const scaleMap = (map: TransportMap, s: number): TransportMap => ({ ...map, nuW: map.nuW * s, nuU: map.nuU * s });
+export const scaleMap = (map: TransportMap, s: number): TransportMap => ({
+  ...map,
+  nuW: map.nuW * s,
+  nuU: map.nuU * s,
+});
 
 /** Radius nu = sqrt(nu_w^2 + nu_u^2) bounding ||v(theta)||. */
 export const mapRadius = (map: TransportMap): number => Math.hypot(map.nuW, map.nuU);
@@ -124,7 +139,9 @@ export const mapRadius = (map: TransportMap): number => Math.hypot(map.nuW, map.
 export function mapValues(map: TransportMap, u: ArrayLike<number>, M: number, d: number): Float64Array {
   if (u.length !== M * d) throw new ValidationError(`mapValues: u has ${u.length} values, expected M*d = ${M * d}`);
   if (map.beta.length !== d || map.gamma.length !== d) {
-    throw new ValidationError(`mapValues: beta/gamma have length ${map.beta.length}/${map.gamma.length}, expected d = ${d}`);
+    throw new ValidationError(
+      `mapValues: beta/gamma have length ${map.beta.length}/${map.gamma.length}, expected d = ${d}`,
+    );
   }
   const p = 1 + d;
   const v = new Float64Array(M * p);
@@ -133,12 +150,22 @@ export function mapValues(map: TransportMap, u: ArrayLike<number>, M: number, d:
     let ug = 0;
     for (let q = 0; q < d; q++) ug += u[k * d + q] * map.gamma[q];
     const a = map.kappa * ug;
-    let vw = 0, cu = 0;
+    let vw = 0,
+      cu = 0;
     switch (map.kind) {
-      case 'linear': cu = map.nuU; break;
-      case 'input': cu = map.nuU * Math.cos(a); break;
-      case 'memory': vw = map.nuW * psi(a); break;
-      case 'mix': cu = map.nuU * Math.cos(a); vw = map.nuW * psi(a); break;
+      case 'linear':
+        cu = map.nuU;
+        break;
+      case 'input':
+        cu = map.nuU * Math.cos(a);
+        break;
+      case 'memory':
+        vw = map.nuW * psi(a);
+        break;
+      case 'mix':
+        cu = map.nuU * Math.cos(a);
+        vw = map.nuW * psi(a);
+        break;
     }
     v[k * p] = vw;
     for (let q = 0; q < d; q++) v[k * p + 1 + q] = cu * map.beta[q];
@@ -155,8 +182,15 @@ export function wDrawer(law: WLaw, rng: Rng): () => number {
  * M teacher particles from P_0, stream 'data/teacher-particles' of `seed`. Draw order: per particle
  * (per pair when antithetic) w then u_0..u_{d-1}. Antithetic: particle 2k+1 = (w_{2k}, -u_{2k}).
  */
-export function drawParticles(M: number, d: number, law: WLaw, seed: Seed, antithetic = false): { w: Float64Array; u: Float64Array } {
-  if (antithetic && M % 2 !== 0) throw new ValidationError(`transport options: field 'M' must be even with antithetic particles, got ${M}`);
+export function drawParticles(
+  M: number,
+  d: number,
+  law: WLaw,
+  seed: Seed,
+  antithetic = false,
+): { w: Float64Array; u: Float64Array } {
+  if (antithetic && M % 2 !== 0)
+    throw new ValidationError(`transport options: field 'M' must be even with antithetic particles, got ${M}`);
   const rng = makeRng(seed, 'data/teacher-particles');
   const drawW = wDrawer(law, rng);
   const w = new Float64Array(M);
@@ -211,7 +245,12 @@ export function perReadout(data: Dataset, readout: Readout, fn: (ds: Dataset) =>
 }
 
 /** The teacher's targets f_v(X_j) (readout final) or f_v(X_j[0..t]) (readout all), via backend.kernels.teacherSum. */
-export function teacherValues(teacher: ClassTeacher, data: Dataset, backend: Backend, readout: Readout = 'final'): Float64Array {
+export function teacherValues(
+  teacher: ClassTeacher,
+  data: Dataset,
+  backend: Backend,
+  readout: Readout = 'final',
+): Float64Array {
   return perReadout(data, readout, (ds) => backend.kernels.teacherSum(teacher.spec, teacher.particles, teacher.v, ds));
 }
 
@@ -220,12 +259,20 @@ export function teacherValues(teacher: ClassTeacher, data: Dataset, backend: Bac
  * per-particle values of the first `subset` particles (rounded down to whole antithetic pairs).
  */
 export function teacherStdErr(
-  teacher: ClassTeacher, data: Dataset, backend: Backend, readout: Readout = 'final', subset = 1024, chunk = 128,
+  teacher: ClassTeacher,
+  data: Dataset,
+  backend: Backend,
+  readout: Readout = 'final',
+  subset = 1024,
+  chunk = 128,
 ): Float64Array {
   const M = teacher.particles.w.length;
   const group = teacher.antithetic ? 2 : 1;
   const units = Math.floor(Math.min(subset, M) / group);
-  if (units < 2) throw new ValidationError(`teacherStdErr: need at least 2 ${group === 2 ? 'antithetic pairs' : 'particles'} to estimate a variance (subset = ${subset}, M = ${M})`);
+  if (units < 2)
+    throw new ValidationError(
+      `teacherStdErr: need at least 2 ${group === 2 ? 'antithetic pairs' : 'particles'} to estimate a variance (subset = ${subset}, M = ${M})`,
+    );
   const unitsTotal = M / group;
   const d = teacher.spec.d;
   const p = 1 + d;
@@ -237,8 +284,13 @@ export function teacherStdErr(
     let count = 0;
     for (let u0 = 0; u0 < units; u0 += chunkUnits) {
       const u1 = Math.min(units, u0 + chunkUnits);
-      const k0 = u0 * group, k1 = u1 * group, Mc = k1 - k0;
-      const sub: Particles = { w: teacher.particles.w.subarray(k0, k1), u: teacher.particles.u.subarray(k0 * d, k1 * d) };
+      const k0 = u0 * group,
+        k1 = u1 * group,
+        Mc = k1 - k0;
+      const sub: Particles = {
+        w: teacher.particles.w.subarray(k0, k1),
+        u: teacher.particles.u.subarray(k0 * d, k1 * d),
+      };
       const phi = backend.kernels.tangentFeatures(teacher.spec, sub, ds);
       for (let unit = 0; unit < u1 - u0; unit++) {
         count++;
@@ -265,7 +317,9 @@ export function teacherStdErr(
 
 function checkDiagonalStudent(student: ModelParams, where: string): void {
   if (student.spec.recurrence !== 'diagonal') {
-    throw new ValidationError(`${where}: the transport-map class is defined for the diagonal recurrence; the student is '${student.spec.recurrence}'`);
+    throw new ValidationError(
+      `${where}: the transport-map class is defined for the diagonal recurrence; the student is '${student.spec.recurrence}'`,
+    );
   }
 }
 
@@ -298,10 +352,16 @@ function initOutputs(params: ModelParams, data: Dataset, readout: Readout): Floa
  * Outputs of the linearized network at `params` around its init (W0, U0):
  * f_lin(X) = f(X; Theta(0)) + (1/sqrt(m)) sum_i c_i <theta_i - theta_i(0), phi_T(X; theta_i(0))>.
  */
-export function linearizedPredictions(params: ModelParams, data: Dataset, backend: Backend, readout: Readout = params.spec.readout): Float64Array {
+export function linearizedPredictions(
+  params: ModelParams,
+  data: Dataset,
+  backend: Backend,
+  readout: Readout = params.spec.readout,
+): Float64Array {
   checkDiagonalStudent(params, 'linearizedPredictions');
   const { m, d, activation, alpha } = params.spec;
-  if (data.d !== d) throw new ValidationError(`linearizedPredictions: data has d = ${data.d} but the model has d = ${d}`);
+  if (data.d !== d)
+    throw new ValidationError(`linearizedPredictions: data has d = ${data.d} but the model has d = ${d}`);
   const p = 1 + d;
   const v = new Float64Array(m * p);
   const s = Math.sqrt(m); // teacherSum divides by M = m: sqrt(m) c_i / m = c_i / sqrt(m)
@@ -329,12 +389,17 @@ export interface Normalization {
  * generated data) so that the predictions are normalized like the targets were.
  */
 export function approximationFloor(
-  student: ModelParams, map: TransportMap, data: Dataset, opts: { backend: Backend; normalization?: Normalization },
+  student: ModelParams,
+  map: TransportMap,
+  data: Dataset,
+  opts: { backend: Backend; normalization?: Normalization },
 ): { risk: number; predictions: Float64Array; params: ModelParams } {
   checkDiagonalStudent(student, 'approximationFloor');
   const readout: Readout = data.Y.length === data.n ? 'final' : 'all';
   if (data.Y.length !== data.n && data.Y.length !== data.n * data.T) {
-    throw new ValidationError(`approximationFloor: data.Y has ${data.Y.length} values, expected n = ${data.n} or n*T = ${data.n * data.T}`);
+    throw new ValidationError(
+      `approximationFloor: data.Y has ${data.Y.length} values, expected n = ${data.n} or n*T = ${data.n * data.T}`,
+    );
   }
   const params = oracleParams(student, map);
   const predictions = linearizedPredictions(params, data, opts.backend, readout);

@@ -4,7 +4,17 @@
  * cut by a kill, and skips every point already there. When a share completes, the file is
  * rewritten in point-index order (atomically), so a merged sharded sweep equals an unsharded one.
  */
-import { appendFileSync, existsSync, mkdirSync, openSync, closeSync, fsyncSync, readFileSync, statSync, truncateSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  closeSync,
+  fsyncSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/npy.js';
 import type { BackendName } from '../backend/types.js';
@@ -38,19 +48,28 @@ export class CheckpointError extends Error {
 }
 
 export function newManifest(m: Omit<SweepManifest, 'format' | 'package' | 'createdAt'>): SweepManifest {
-  return { format: 'rnn-gd.sweep/1', ...m, package: { name: 'rnn-gd', version: PACKAGE_VERSION }, createdAt: new Date().toISOString() };
+  return {
+    format: 'rnn-gd.sweep/1',
+    ...m,
+    package: { name: 'rnn-gd', version: PACKAGE_VERSION },
+    createdAt: new Date().toISOString(),
+  };
 }
 
 export function readManifest(dir: string): SweepManifest {
   const path = join(dir, MANIFEST_FILE);
-  if (!existsSync(path)) throw new CheckpointError(`${dir}: no ${MANIFEST_FILE} (not a sweep directory: run 'rnn-gd experiment run' into it first)`);
+  if (!existsSync(path))
+    throw new CheckpointError(
+      `${dir}: no ${MANIFEST_FILE} (not a sweep directory: run 'rnn-gd experiment run' into it first)`,
+    );
   let m: SweepManifest;
   try {
     m = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new CheckpointError(`${path}: not valid JSON (${(err as Error).message})`);
   }
-  if (m?.format !== 'rnn-gd.sweep/1') throw new CheckpointError(`${path}: field 'format' must be 'rnn-gd.sweep/1', got ${JSON.stringify(m?.format)}`);
+  if (m?.format !== 'rnn-gd.sweep/1')
+    throw new CheckpointError(`${path}: field 'format' must be 'rnn-gd.sweep/1', got ${JSON.stringify(m?.format)}`);
   return m;
 }
 
@@ -74,7 +93,9 @@ export function readPointsFile(path: string): { results: PointResult[]; cutTail:
       throw new CheckpointError(`${path}: line ${i + 1} is not valid JSON (${(err as Error).message})`);
     }
     if (r?.format !== 'rnn-gd.point/1' || typeof r.id !== 'string' || typeof r.index !== 'number') {
-      throw new CheckpointError(`${path}: line ${i + 1} is not a point result (format 'rnn-gd.point/1' with id and index)`);
+      throw new CheckpointError(
+        `${path}: line ${i + 1} is not a point result (format 'rnn-gd.point/1' with id and index)`,
+      );
     }
     byId.set(r.id, r);
     count++;
@@ -131,12 +152,20 @@ export function openCheckpoint(dir: string, manifest: SweepManifest, opts: OpenO
   let effective = manifest;
   if (opts.resume && existsSync(manifestPath)) {
     const old = readManifest(dir);
-    const why = old.experiment !== manifest.experiment ? `experiment ${old.experiment}, not ${manifest.experiment}`
-      : old.fingerprint !== manifest.fingerprint ? `a different point list (size ${old.size}, ${old.seeds} seeds, fingerprint ${old.fingerprint}; now size ${manifest.size}, ${manifest.seeds} seeds, ${manifest.fingerprint})`
-      : !sameShard(old.shard, manifest.shard) ? `shard ${old.shard ? `${old.shard.k}/${old.shard.N}` : 'all'}, not ${manifest.shard ? `${manifest.shard.k}/${manifest.shard.N}` : 'all'}`
-      : old.backend !== manifest.backend ? `backend ${old.backend}, not ${manifest.backend}`
-      : null;
-    if (why) throw new CheckpointError(`${dir}: cannot resume: the sweep there has ${why}. Use the same options, or a new --out.`);
+    const why =
+      old.experiment !== manifest.experiment
+        ? `experiment ${old.experiment}, not ${manifest.experiment}`
+        : old.fingerprint !== manifest.fingerprint
+          ? `a different point list (size ${old.size}, ${old.seeds} seeds, fingerprint ${old.fingerprint}; now size ${manifest.size}, ${manifest.seeds} seeds, ${manifest.fingerprint})`
+          : !sameShard(old.shard, manifest.shard)
+            ? `shard ${old.shard ? `${old.shard.k}/${old.shard.N}` : 'all'}, not ${manifest.shard ? `${manifest.shard.k}/${manifest.shard.N}` : 'all'}`
+            : old.backend !== manifest.backend
+              ? `backend ${old.backend}, not ${manifest.backend}`
+              : null;
+    if (why)
+      throw new CheckpointError(
+        `${dir}: cannot resume: the sweep there has ${why}. Use the same options, or a new --out.`,
+      );
     repaired = repairTail(path);
     for (const r of readPointsFile(path).results) {
       if (opts.retryFailed && r.status === 'error') continue;
@@ -144,21 +173,33 @@ export function openCheckpoint(dir: string, manifest: SweepManifest, opts: OpenO
     }
     effective = old;
   } else if (hasPoints && !opts.force && !opts.resume) {
-    throw new CheckpointError(`${dir} already holds points (${POINTS_FILE}); use --resume to continue that sweep or --force to start over`);
+    throw new CheckpointError(
+      `${dir} already holds points (${POINTS_FILE}); use --resume to continue that sweep or --force to start over`,
+    );
   } else {
     writeFileAtomic(path, '');
     done = new Map();
   }
   writeFileAtomic(manifestPath, JSON.stringify(effective, null, 2) + '\n');
   return {
-    dir, path, manifest: effective, done, repaired,
+    dir,
+    path,
+    manifest: effective,
+    done,
+    repaired,
     append(result) {
       appendFileSync(path, JSON.stringify(result) + '\n');
     },
     compact() {
       const { results } = readPointsFile(path);
       writeFileAtomic(path, results.map((r) => JSON.stringify(r) + '\n').join(''));
-      try { const fd = openSync(path, 'r'); fsyncSync(fd); closeSync(fd); } catch { /* best effort */ }
+      try {
+        const fd = openSync(path, 'r');
+        fsyncSync(fd);
+        closeSync(fd);
+      } catch {
+        /* best effort */
+      }
     },
   };
 }

@@ -66,7 +66,11 @@ export function distinctStr(results: readonly PointResult[], key: string): strin
 }
 
 /** Summary of a metric over the results matching `where`. */
-export function summarizeWhere(results: readonly PointResult[], where: (r: PointResult) => boolean, key: keyof PointMetrics): Summary {
+export function summarizeWhere(
+  results: readonly PointResult[],
+  where: (r: PointResult) => boolean,
+  key: keyof PointMetrics,
+): Summary {
   return summary(results.filter(where).map((r) => metric(r, key)));
 }
 
@@ -100,7 +104,7 @@ export const mdTable = (columns: string[], rows: (string | number | null)[][]): 
   [
     `| ${columns.join(' | ')} |`,
     `|${columns.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.map((c) => (typeof c === 'number' ? fmt(c) : c ?? '–')).join(' | ')} |`),
+    ...rows.map((r) => `| ${r.map((c) => (typeof c === 'number' ? fmt(c) : (c ?? '–'))).join(' | ')} |`),
   ].join('\n');
 
 /**
@@ -109,21 +113,35 @@ export const mdTable = (columns: string[], rows: (string | number | null)[][]): 
  */
 export function growthShape(T: number[], y: number[], flatRatio = 2) {
   const pts = T.map((t, i) => [t, y[i]] as const).filter(([t, v]) => t > 0 && v > 0 && Number.isFinite(v));
-  if (pts.length < 3) return { shape: 'unknown' as const, ratio: null, rate: null, degree: null, r2Exp: null, r2Poly: null };
+  if (pts.length < 3)
+    return { shape: 'unknown' as const, ratio: null, rate: null, degree: null, r2Exp: null, r2Poly: null };
   const ys = pts.map((p) => p[1]);
   const ratio = ys[ys.length - 1] / ys[0];
   const lin = (xs: number[], vs: number[]) => {
-    const mx = mean(xs), mv = mean(vs);
-    let sxx = 0, sxv = 0, svv = 0;
-    for (let i = 0; i < xs.length; i++) { sxx += (xs[i] - mx) ** 2; sxv += (xs[i] - mx) * (vs[i] - mv); svv += (vs[i] - mv) ** 2; }
+    const mx = mean(xs),
+      mv = mean(vs);
+    let sxx = 0,
+      sxv = 0,
+      svv = 0;
+    for (let i = 0; i < xs.length; i++) {
+      sxx += (xs[i] - mx) ** 2;
+      sxv += (xs[i] - mx) * (vs[i] - mv);
+      svv += (vs[i] - mv) ** 2;
+    }
     const slope = sxv / sxx;
     let sse = 0;
     for (let i = 0; i < xs.length; i++) sse += (vs[i] - mv - slope * (xs[i] - mx)) ** 2;
     return { slope, r2: svv > 0 ? 1 - sse / svv : 1 };
   };
   const logy = ys.map(Math.log);
-  const e = lin(pts.map((p) => p[0]), logy);
-  const p = lin(pts.map((q) => Math.log(q[0])), logy);
+  const e = lin(
+    pts.map((p) => p[0]),
+    logy,
+  );
+  const p = lin(
+    pts.map((q) => Math.log(q[0])),
+    logy,
+  );
   const maxOverMin = Math.max(...ys) / Math.min(...ys);
   const shape: 'flat' | 'polynomial' | 'exponential' =
     maxOverMin < flatRatio ? 'flat' : e.r2 > p.r2 && e.slope > 0 ? 'exponential' : 'polynomial';

@@ -64,8 +64,12 @@ export function oracle(student: ModelParams, gen: GeneratedData, backend: Backen
     try {
       ws.setData(gen.train);
       return { oracleRisk: floor.risk, oracleRiskNonlinear: ws.forward().loss, nu: mapRadius(gen.map) };
-    } finally { ws.free(); }
-  } finally { net.free(); }
+    } finally {
+      ws.free();
+    }
+  } finally {
+    net.free();
+  }
 }
 
 export interface ConstantsMeasure {

@@ -79,7 +79,9 @@ export interface PointTemplate {
 
 /** 'n=128/m=16' from swept values, in their declared order. */
 export const paramKey = (params: Record<string, ParamValue>): string =>
-  Object.entries(params).map(([k, v]) => `${k}=${v}`).join('/');
+  Object.entries(params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('/');
 
 /** Crosses templates with seeds; the order (configs outer, seeds inner) fixes the point indices. */
 export function expandPoints(exp: Experiment, size: Size, opts: PresetOptions = {}): PointConfig[] {

@@ -42,7 +42,10 @@ export function groupResults(results: readonly PointResult[]): Group[] {
   const map = new Map<string, Group>();
   for (const r of [...results].sort((a, b) => a.index - b.index)) {
     let g = map.get(r.group);
-    if (!g) { g = { key: r.group, params: r.params, results: [], ok: [] }; map.set(r.group, g); }
+    if (!g) {
+      g = { key: r.group, params: r.params, results: [], ok: [] };
+      map.set(r.group, g);
+    }
     g.results.push(r);
     if (r.status !== 'error' && r.metrics) g.ok.push(r);
   }
@@ -63,9 +66,16 @@ export function linearFit(x: readonly number[], y: readonly number[]): LinearFit
   const pts = x.map((xi, i) => [xi, y[i]] as const).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
   const n = pts.length;
   if (n < 2) return null;
-  const mx = mean(pts.map((p) => p[0])), my = mean(pts.map((p) => p[1]));
-  let sxx = 0, sxy = 0, syy = 0;
-  for (const [a, b] of pts) { sxx += (a - mx) ** 2; sxy += (a - mx) * (b - my); syy += (b - my) ** 2; }
+  const mx = mean(pts.map((p) => p[0])),
+    my = mean(pts.map((p) => p[1]));
+  let sxx = 0,
+    sxy = 0,
+    syy = 0;
+  for (const [a, b] of pts) {
+    sxx += (a - mx) ** 2;
+    sxy += (a - mx) * (b - my);
+    syy += (b - my) ** 2;
+  }
   if (sxx === 0) return null;
   const slope = sxy / sxx;
   const intercept = my - slope * mx;
@@ -79,8 +89,12 @@ export function linearFit(x: readonly number[], y: readonly number[]): LinearFit
 /** R^2 of predictions against observations (1 - SSE/SST), in the observations' own space. */
 export function rSquared(y: readonly number[], yhat: readonly number[]): number | null {
   const my = mean(y);
-  let sse = 0, sst = 0;
-  for (let i = 0; i < y.length; i++) { sse += (y[i] - yhat[i]) ** 2; sst += (y[i] - my) ** 2; }
+  let sse = 0,
+    sst = 0;
+  for (let i = 0; i < y.length; i++) {
+    sse += (y[i] - yhat[i]) ** 2;
+    sst += (y[i] - my) ** 2;
+  }
   return sst > 0 ? 1 - sse / sst : null;
 }
 
@@ -98,13 +112,25 @@ export interface PowerFit {
 
 /** Power law y = c x^p by least squares on log-log axes (positive values only). */
 export function powerFit(x: readonly number[], y: readonly number[]): PowerFit | null {
-  const keep = x.map((xi, i) => [xi, y[i]] as const).filter(([a, b]) => a > 0 && b > 0 && Number.isFinite(a) && Number.isFinite(b));
-  const f = linearFit(keep.map((p) => Math.log(p[0])), keep.map((p) => Math.log(p[1])));
+  const keep = x
+    .map((xi, i) => [xi, y[i]] as const)
+    .filter(([a, b]) => a > 0 && b > 0 && Number.isFinite(a) && Number.isFinite(b));
+  const f = linearFit(
+    keep.map((p) => Math.log(p[0])),
+    keep.map((p) => Math.log(p[1])),
+  );
   if (!f) return null;
   const c = Math.exp(f.intercept);
   return {
-    p: f.slope, c, r2Log: f.r2, pSE: f.slopeSE, n: f.n,
-    r2: rSquared(keep.map((p) => p[1]), keep.map((p) => c * p[0] ** f.slope)),
+    p: f.slope,
+    c,
+    r2Log: f.r2,
+    pSE: f.slopeSE,
+    n: f.n,
+    r2: rSquared(
+      keep.map((p) => p[1]),
+      keep.map((p) => c * p[0] ** f.slope),
+    ),
   };
 }
 
@@ -119,7 +145,10 @@ export interface LogFit {
 
 export function logFit(x: readonly number[], y: readonly number[]): LogFit | null {
   const keep = x.map((xi, i) => [xi, y[i]] as const).filter(([a, b]) => a > 0 && Number.isFinite(b));
-  const f = linearFit(keep.map((p) => Math.log(p[0])), keep.map((p) => p[1]));
+  const f = linearFit(
+    keep.map((p) => Math.log(p[0])),
+    keep.map((p) => p[1]),
+  );
   return f ? { a: f.intercept, b: f.slope, r2: f.r2, bSE: f.slopeSE, n: f.n } : null;
 }
 
@@ -128,12 +157,16 @@ export function logFit(x: readonly number[], y: readonly number[]): LogFit | nul
  * above the target and the first at or below it (log y against log x). `points` sorted by x.
  * Returns { grid, interpolated }: grid = the first grid value that reaches; null when none does.
  */
-export function crossing(points: readonly { x: number; y: number }[], target: number): { grid: number; interpolated: number } | null {
+export function crossing(
+  points: readonly { x: number; y: number }[],
+  target: number,
+): { grid: number; interpolated: number } | null {
   const pts = points.filter((p) => Number.isFinite(p.y)).sort((a, b) => a.x - b.x);
   const i = pts.findIndex((p) => p.y <= target);
   if (i < 0) return null;
   if (i === 0) return { grid: pts[0].x, interpolated: pts[0].x };
-  const a = pts[i - 1], b = pts[i];
+  const a = pts[i - 1],
+    b = pts[i];
   if (!(a.y > 0 && b.y > 0 && target > 0)) return { grid: b.x, interpolated: b.x };
   const t = (Math.log(a.y) - Math.log(target)) / (Math.log(a.y) - Math.log(b.y));
   return { grid: b.x, interpolated: Math.exp(Math.log(a.x) + t * (Math.log(b.x) - Math.log(a.x))) };

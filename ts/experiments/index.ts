@@ -10,7 +10,15 @@ export { expandPoints, paramKey } from './experiment.js';
 export { EXPERIMENTS, getExperiment } from './registry.js';
 export { planSweep, parseShard, formatShard, inShard, sweepFingerprint, type Shard } from './plan.js';
 export { runPoint, type RunPointContext } from './point.js';
-export { WorkerPool, InProcessExecutor, WorkerCrashError, defaultWorkerCount, type PointExecutor, type WorkerFactory, type WorkerHandle } from './pool.js';
+export {
+  WorkerPool,
+  InProcessExecutor,
+  WorkerCrashError,
+  defaultWorkerCount,
+  type PointExecutor,
+  type WorkerFactory,
+  type WorkerHandle,
+} from './pool.js';
 export { runSweep, errorResult, type SweepProgress, type SweepOutcome, type SweepRunOptions } from './sweep.js';
 export { lineChart, renderSvg, type VlSpec } from './plots.js';
 export * as fit from './fit.js';

@@ -13,7 +13,8 @@ export interface Shard {
 export function parseShard(text: string): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   if (!m) throw new RangeError(`shard: expected k/N (e.g. 2/4), got '${text}'`);
-  const k = Number(m[1]), N = Number(m[2]);
+  const k = Number(m[1]),
+    N = Number(m[2]);
   if (N < 1 || k < 1 || k > N) throw new RangeError(`shard: need 1 <= k <= N, got ${k}/${N}`);
   return { k, N };
 }
@@ -21,7 +22,8 @@ export function parseShard(text: string): Shard {
 export const formatShard = (s: Shard | null | undefined): string => (s ? `${s.k}/${s.N}` : 'all');
 
 /** Shard k of N holds the points whose index % N == k - 1: a round-robin share, balanced over configurations. */
-export const inShard = (index: number, shard: Shard | null | undefined): boolean => !shard || index % shard.N === shard.k - 1;
+export const inShard = (index: number, shard: Shard | null | undefined): boolean =>
+  !shard || index % shard.N === shard.k - 1;
 
 export function planSweep(exp: Experiment, size: Size, opts: PresetOptions = {}): IndexedPoint[] {
   return expandPoints(exp, size, opts).map((p, index) => ({ ...p, index }));
@@ -32,14 +34,19 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
-    return `{${Object.keys(obj).sort().filter((k) => obj[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+    return `{${Object.keys(obj)
+      .sort()
+      .filter((k) => obj[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
 
 /** FNV-1a (64-bit, as two 32-bit halves) of a string: a compact fingerprint (not cryptographic). */
 export function fnv1a64(text: string): string {
-  let h1 = 0x811c9dc5, h2 = 0xcbf29ce4;
+  let h1 = 0x811c9dc5,
+    h2 = 0xcbf29ce4;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;

@@ -38,30 +38,48 @@ export function lineChart(o: LineChartOptions): VlSpec {
   const yScale = o.yLog ? { type: 'log', nice: false, padding: 8 } : { zero: false };
   const x = { field: o.x, type: 'quantitative', title: o.xTitle ?? o.x, scale: xScale };
   const y = { field: o.y, type: 'quantitative', title: o.yTitle ?? o.y, scale: yScale };
-  const color = o.color ? { field: o.color, type: o.colorType ?? 'nominal', title: o.colorTitle ?? o.color, legend: { labelLimit: 320 } } : undefined;
+  const color = o.color
+    ? { field: o.color, type: o.colorType ?? 'nominal', title: o.colorTitle ?? o.color, legend: { labelLimit: 320 } }
+    : undefined;
   // On a log axis an error bar cannot reach 0 or below: clip its lower end at the value itself.
-  const data = o.yLog && o.yLow
-    ? o.data.map((d) => {
-      const lo = d[o.yLow!] as number | null, y = d[o.y] as number | null;
-      return typeof lo === 'number' && lo > 0 ? d : { ...d, [o.yLow!]: y };
-    })
-    : o.data;
+  const data =
+    o.yLog && o.yLow
+      ? o.data.map((d) => {
+          const lo = d[o.yLow!] as number | null,
+            y = d[o.y] as number | null;
+          return typeof lo === 'number' && lo > 0 ? d : { ...d, [o.yLow!]: y };
+        })
+      : o.data;
   const enc = { x, y, ...(color ? { color } : {}) };
   const layers: VlSpec[] = [];
   if (!o.pointsOnly) layers.push({ mark: { type: 'line', strokeWidth: 1.5 }, encoding: enc });
-  layers.push({ mark: { type: 'point', filled: true, size: 30 }, encoding: { ...enc, tooltip: [{ field: o.x }, { field: o.y }, ...(o.color ? [{ field: o.color }] : [])] } });
+  layers.push({
+    mark: { type: 'point', filled: true, size: 30 },
+    encoding: { ...enc, tooltip: [{ field: o.x }, { field: o.y }, ...(o.color ? [{ field: o.color }] : [])] },
+  });
   if (o.yLow && o.yHigh) {
     layers.push({
       mark: { type: 'errorbar', ticks: true },
-      encoding: { x, y: { field: o.yLow, type: 'quantitative', scale: yScale, title: o.yTitle ?? o.y }, y2: { field: o.yHigh }, ...(color ? { color } : {}) },
+      encoding: {
+        x,
+        y: { field: o.yLow, type: 'quantitative', scale: yScale, title: o.yTitle ?? o.y },
+        y2: { field: o.yHigh },
+        ...(color ? { color } : {}),
+      },
     });
   }
   for (const r of o.rules ?? []) {
     layers.push({
       data: { values: [{ y: r.y, label: r.label }] },
       layer: [
-        { mark: { type: 'rule', strokeDash: [4, 4], color: '#888' }, encoding: { y: { field: 'y', type: 'quantitative' } } },
-        { mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#666', fontSize: 10 }, encoding: { y: { field: 'y', type: 'quantitative' }, x: { value: 0 }, text: { field: 'label' } } },
+        {
+          mark: { type: 'rule', strokeDash: [4, 4], color: '#888' },
+          encoding: { y: { field: 'y', type: 'quantitative' } },
+        },
+        {
+          mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#666', fontSize: 10 },
+          encoding: { y: { field: 'y', type: 'quantitative' }, x: { value: 0 }, text: { field: 'label' } },
+        },
       ],
     });
   }
@@ -77,12 +95,25 @@ export function lineChart(o: LineChartOptions): VlSpec {
 }
 
 /** A fitted curve as an extra layer: `fn` sampled at `xs`, drawn dashed. */
-export function curveLayer(xs: number[], fn: (x: number) => number, xField: string, yField: string, label: string, color = '#444'): VlSpec {
-  const values = xs.map((x) => ({ [xField]: x, [yField]: fn(x), fit: label })).filter((v) => Number.isFinite(v[yField] as number));
+export function curveLayer(
+  xs: number[],
+  fn: (x: number) => number,
+  xField: string,
+  yField: string,
+  label: string,
+  color = '#444',
+): VlSpec {
+  const values = xs
+    .map((x) => ({ [xField]: x, [yField]: fn(x), fit: label }))
+    .filter((v) => Number.isFinite(v[yField] as number));
   return {
     data: { values },
     mark: { type: 'line', strokeDash: [6, 3], color, strokeWidth: 1.2 },
-    encoding: { x: { field: xField, type: 'quantitative' }, y: { field: yField, type: 'quantitative' }, detail: { field: 'fit' } },
+    encoding: {
+      x: { field: xField, type: 'quantitative' },
+      y: { field: yField, type: 'quantitative' },
+      detail: { field: 'fit' },
+    },
   };
 }
 

@@ -26,8 +26,16 @@ export interface RunPointContext {
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /** Plain JSON: non-finite numbers become null, typed arrays become arrays. */
-export const jsonSafe = <T>(value: T): T => JSON.parse(JSON.stringify(value, (_k, v) =>
-  typeof v === 'number' && !Number.isFinite(v) ? null : ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v));
+export const jsonSafe = <T>(value: T): T =>
+  JSON.parse(
+    JSON.stringify(value, (_k, v) =>
+      typeof v === 'number' && !Number.isFinite(v)
+        ? null
+        : ArrayBuffer.isView(v)
+          ? Array.from(v as unknown as ArrayLike<number>)
+          : v,
+    ),
+  );
 
 /** Record indices to keep: the first, the last, and about `count` spread evenly in log(step) and in step. */
 export function curveIndices(steps: readonly number[], count: number): number[] {
@@ -47,11 +55,17 @@ export function curveIndices(steps: readonly number[], count: number): number[] 
 }
 
 function summarize(
-  records: readonly MetricRecord[], eps: number | undefined, steps: number, stopped: PointMetrics['stopped'], rho: number | null,
+  records: readonly MetricRecord[],
+  eps: number | undefined,
+  steps: number,
+  stopped: PointMetrics['stopped'],
+  rho: number | null,
 ): PointMetrics {
   const first = records[0];
   const last = records[records.length - 1];
-  let best = Infinity, rhoMax = 0, memMax = 0;
+  let best = Infinity,
+    rhoMax = 0,
+    memMax = 0;
   let stepsToEps: number | null = null;
   for (const r of records) {
     if (r.risk < best) best = r.risk;
@@ -121,22 +135,43 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
     for (let k = 0; k < gen.train.Y.length; k++) r0 += gen.train.Y[k] ** 2;
     r0 /= 2 * gen.train.Y.length;
     metrics = {
-      risk0: r0, finalRisk: r0, bestRisk: r0, bestRel: 1, finalRel: 1, finalTestRisk: null, avgRisk: r0,
-      stepsToEps: null, reached: null, rhoEff: 0, rhoEffMax: 0, distL2: 0, wScale: 0, memoryFactor: 0,
-      memoryFactorMax: 0, gradNorm0: Number.NaN, boundaryFraction: null, steps: 0, stopped: 'init-only', rho: null,
+      risk0: r0,
+      finalRisk: r0,
+      bestRisk: r0,
+      bestRel: 1,
+      finalRel: 1,
+      finalTestRisk: null,
+      avgRisk: r0,
+      stepsToEps: null,
+      reached: null,
+      rhoEff: 0,
+      rhoEffMax: 0,
+      distL2: 0,
+      wScale: 0,
+      memoryFactor: 0,
+      memoryFactorMax: 0,
+      gradNorm0: Number.NaN,
+      boundaryFraction: null,
+      steps: 0,
+      stopped: 'init-only',
+      rho: null,
     };
   } else {
     let train = point.train;
     let rho: number | null = train.projection && train.projection.kind !== 'none' ? train.projection.rho : null;
     if (point.rhoOverNu !== undefined) {
-      if (!gen.map) throw new Error(`point ${point.id}: rhoOverNu needs a transport-map teacher (data system 'transport')`);
+      if (!gen.map)
+        throw new Error(`point ${point.id}: rhoOverNu needs a transport-map teacher (data system 'transport')`);
       rho = point.rhoOverNu * mapRadius(gen.map);
       train = { ...train, projection: { kind: 'maxnorm', rho } };
     }
     // Our own stop (at eps) and the caller's abort share one controller; `external` tells them apart.
     const controller = new AbortController();
     let external = false;
-    const onAbort = () => { external = true; controller.abort(); };
+    const onAbort = () => {
+      external = true;
+      controller.abort();
+    };
     if (signal?.aborted) return null;
     signal?.addEventListener('abort', onAbort, { once: true });
     const trainer = new Trainer({ backend, params, data: gen.train, test: gen.test ?? undefined, train });
@@ -147,7 +182,10 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
         signal: controller.signal,
         onProgress: (rec) => {
           risk0 ??= trainer.records[0]?.risk ?? rec.risk;
-          if (measure.stopAtEps && measure.eps !== undefined && rec.risk <= measure.eps * risk0) { hitEps = true; controller.abort(); }
+          if (measure.stopAtEps && measure.eps !== undefined && rec.risk <= measure.eps * risk0) {
+            hitEps = true;
+            controller.abort();
+          }
         },
       });
       if (result.status === 'aborted' && (external || !hitEps)) return null;
@@ -158,12 +196,21 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
       const records = result.records;
       const stopped = result.status === 'diverged' ? 'diverged' : hitEps ? 'eps' : 'steps';
       metrics = summarize(records, measure.eps, result.steps, stopped, rho);
-      const keep = curveIndices(records.map((r) => r.step), measure.curvePoints ?? 40);
+      const keep = curveIndices(
+        records.map((r) => r.step),
+        measure.curvePoints ?? 40,
+      );
       curve = keep.map((i) => {
         const r = records[i];
         return {
-          step: r.step, risk: r.risk, avgRisk: r.avgRisk, ...(r.testRisk !== undefined ? { testRisk: r.testRisk } : {}),
-          rhoEff: r.rhoEff, distL2: r.distL2, memoryFactor: r.memoryFactor, gradNorm: r.gradNorm,
+          step: r.step,
+          risk: r.risk,
+          avgRisk: r.avgRisk,
+          ...(r.testRisk !== undefined ? { testRisk: r.testRisk } : {}),
+          rhoEff: r.rhoEff,
+          distL2: r.distL2,
+          memoryFactor: r.memoryFactor,
+          gradNorm: r.gradNorm,
         };
       });
       if (K0) {
@@ -189,10 +236,21 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
     ...(error ? { error } : {}),
     metrics: { ...metrics, ...extra },
     curve,
-    data: { system: gen.meta.system, normalization: gen.meta.normalization, teacher: gen.meta.teacher, n: gen.meta.n, T: gen.meta.T, d: gen.meta.d },
+    data: {
+      system: gen.meta.system,
+      normalization: gen.meta.normalization,
+      teacher: gen.meta.teacher,
+      n: gen.meta.n,
+      T: gen.meta.T,
+      d: gen.meta.d,
+    },
     config: stripIndex(point),
     run: { package: 'rnn-gd', version: PACKAGE_VERSION, backend: backend.description, runtime: runtimeName() },
-    timing: { wallMs: Math.round(now() - started), finishedAt: new Date().toISOString(), ...(ctx.worker !== undefined ? { worker: ctx.worker } : {}) },
+    timing: {
+      wallMs: Math.round(now() - started),
+      finishedAt: new Date().toISOString(),
+      ...(ctx.worker !== undefined ? { worker: ctx.worker } : {}),
+    },
   };
   return jsonSafe(result);
 }

@@ -18,14 +18,17 @@ export function browserWorkerFactory(url?: URL): WorkerFactory {
         reject(new WorkerCrashError(`worker ${slot} crashed: ${ev.message || 'uncaught error'}`));
       });
       worker.addEventListener('message', (ev) => {
-        if ((ev.data as { rnnGdWorkerExit?: boolean })?.rnnGdWorkerExit) reject(new WorkerCrashError(`worker ${slot} exited`));
+        if ((ev.data as { rnnGdWorkerExit?: boolean })?.rnnGdWorkerExit)
+          reject(new WorkerCrashError(`worker ${slot} exited`));
       });
     });
     crashed.catch(() => {});
     return {
       api: Comlink.wrap<WorkerApi>(worker),
       crashed,
-      async terminate() { worker.terminate(); },
+      async terminate() {
+        worker.terminate();
+      },
     };
   };
 }

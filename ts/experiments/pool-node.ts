@@ -15,10 +15,16 @@ export function nodeWorkerFactory(url: URL = NODE_WORKER_URL): WorkerFactory {
     const worker = new Worker(url, { name: `rnn-gd-experiments-${slot}` });
     let terminating = false;
     const crashed = new Promise<never>((_, reject) => {
-      worker.once('error', (err) => reject(new WorkerCrashError(`worker ${slot} crashed: ${err?.message ?? String(err)}`)));
-      worker.once('exit', (code) => reject(new WorkerCrashError(
-        terminating ? `worker ${slot} was terminated` : `worker ${slot} exited with code ${code}`,
-      )));
+      worker.once('error', (err) =>
+        reject(new WorkerCrashError(`worker ${slot} crashed: ${err?.message ?? String(err)}`)),
+      );
+      worker.once('exit', (code) =>
+        reject(
+          new WorkerCrashError(
+            terminating ? `worker ${slot} was terminated` : `worker ${slot} exited with code ${code}`,
+          ),
+        ),
+      );
     });
     crashed.catch(() => {});
     return {

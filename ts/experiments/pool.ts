@@ -65,7 +65,8 @@ export class WorkerPool implements PointExecutor {
   private closed = false;
 
   constructor(private readonly options: PoolOptions) {
-    if (!Number.isInteger(options.size) || options.size < 1) throw new RangeError(`worker pool: size must be a positive integer, got ${options.size}`);
+    if (!Number.isInteger(options.size) || options.size < 1)
+      throw new RangeError(`worker pool: size must be a positive integer, got ${options.size}`);
     this.size = options.size;
     this.slots = Array.from({ length: this.size }, () => ({ handle: null, ready: null, busy: false }));
   }
@@ -80,7 +81,9 @@ export class WorkerPool implements PointExecutor {
     const slot = this.slots[i];
     if (!slot.handle) {
       const handle = this.options.factory(i);
-      handle.crashed.catch(() => { /* observed per call */ });
+      handle.crashed.catch(() => {
+        /* observed per call */
+      });
       slot.handle = handle;
       slot.ready = Promise.race([handle.api.init({ backend: this.options.backend, workerId: i }), handle.crashed]);
     }
@@ -108,7 +111,11 @@ export class WorkerPool implements PointExecutor {
     slot.handle = null;
     slot.ready = null;
     if (handle) {
-      try { handle.api[Comlink.releaseProxy](); } catch { /* already gone */ }
+      try {
+        handle.api[Comlink.releaseProxy]();
+      } catch {
+        /* already gone */
+      }
       await handle.terminate().catch(() => {});
     }
   }
@@ -189,9 +196,15 @@ export class InProcessExecutor implements PointExecutor {
     return task;
   }
 
-  runOn(_slot: number, point: IndexedPoint): Promise<PointResult | null> { return this.run(point); }
-  cancel(): void { this.controller?.abort(); }
-  async close(): Promise<void> { this.cancel(); }
+  runOn(_slot: number, point: IndexedPoint): Promise<PointResult | null> {
+    return this.run(point);
+  }
+  cancel(): void {
+    this.controller?.abort();
+  }
+  async close(): Promise<void> {
+    this.cancel();
+  }
 }
 
 /** Number of workers to use by default: the available cores (at least 1). */

@@ -17,9 +17,28 @@ import type { PointMetrics, PointResult } from './types.js';
 
 /** Metrics summarized in the CSV (columns appear when at least one point has the value). */
 export const SUMMARY_METRICS: (keyof PointMetrics)[] = [
-  'bestRel', 'finalRel', 'bestRisk', 'finalRisk', 'finalTestRisk', 'avgRisk', 'stepsToEps', 'steps', 'rhoEff', 'rhoEffMax',
-  'distL2', 'memoryFactor', 'memoryFactorMax', 'boundaryFraction', 'ntkDrift', 'ntkMinEig0', 'gradConst', 'hessConst',
-  'oracleRisk', 'oracleRel', 'oracleRiskNonlinear', 'nu',
+  'bestRel',
+  'finalRel',
+  'bestRisk',
+  'finalRisk',
+  'finalTestRisk',
+  'avgRisk',
+  'stepsToEps',
+  'steps',
+  'rhoEff',
+  'rhoEffMax',
+  'distL2',
+  'memoryFactor',
+  'memoryFactorMax',
+  'boundaryFraction',
+  'ntkDrift',
+  'ntkMinEig0',
+  'gradConst',
+  'hessConst',
+  'oracleRisk',
+  'oracleRel',
+  'oracleRiskNonlinear',
+  'nu',
 ];
 
 const csvCell = (v: unknown): string => {
@@ -33,15 +52,29 @@ export function summaryCsv(results: readonly PointResult[]): string {
   const groups = groupResults(results);
   const paramKeys = [...new Set(results.flatMap((r) => Object.keys(r.params)))];
   const present = SUMMARY_METRICS.filter((k) => results.some((r) => typeof r.metrics?.[k] === 'number'));
-  const head = ['group', ...paramKeys, 'points', 'ok', 'diverged', 'errors', 'reached', ...present.flatMap((k) => [`${k}_mean`, `${k}_std`]), 'wallMs_mean'];
+  const head = [
+    'group',
+    ...paramKeys,
+    'points',
+    'ok',
+    'diverged',
+    'errors',
+    'reached',
+    ...present.flatMap((k) => [`${k}_mean`, `${k}_std`]),
+    'wallMs_mean',
+  ];
   const lines = [head.join(',')];
   for (const g of groups) {
     const rs = g.results;
     const reached = rs.filter((r) => r.metrics?.reached === true).length;
     const anyReach = rs.some((r) => r.metrics?.reached !== null && r.metrics?.reached !== undefined);
     const row: unknown[] = [
-      g.key, ...paramKeys.map((k) => g.params[k]), rs.length,
-      rs.filter((r) => r.status === 'ok').length, rs.filter((r) => r.status === 'diverged').length, rs.filter((r) => r.status === 'error').length,
+      g.key,
+      ...paramKeys.map((k) => g.params[k]),
+      rs.length,
+      rs.filter((r) => r.status === 'ok').length,
+      rs.filter((r) => r.status === 'diverged').length,
+      rs.filter((r) => r.status === 'error').length,
       anyReach ? reached : '',
     ];
     for (const k of present) {
@@ -68,7 +101,11 @@ export interface ReportOptions {
 }
 
 /** Builds the report of one experiment's results (no file access). */
-export async function buildReport(manifest: SweepManifest, results: PointResult[], opts: ReportOptions = {}): Promise<BuiltReport> {
+export async function buildReport(
+  manifest: SweepManifest,
+  results: PointResult[],
+  opts: ReportOptions = {},
+): Promise<BuiltReport> {
   const exp = getExperiment(manifest.experiment);
   const sorted = [...results].sort((a, b) => a.index - b.index);
   let analysis: Analysis;
@@ -76,7 +113,12 @@ export async function buildReport(manifest: SweepManifest, results: PointResult[
     analysis = exp.analyze(sorted, manifest.size);
   } catch (err) {
     analysis = {
-      verdict: 'inconclusive', reason: `the analysis failed: ${(err as Error).message}`, measured: '', fits: [], tables: [], plots: [],
+      verdict: 'inconclusive',
+      reason: `the analysis failed: ${(err as Error).message}`,
+      measured: '',
+      fits: [],
+      tables: [],
+      plots: [],
     };
   }
   const plots: BuiltReport['plots'] = [];
@@ -84,12 +126,18 @@ export async function buildReport(manifest: SweepManifest, results: PointResult[
     let svg: string | null = null;
     let error: string | undefined;
     if (opts.svg !== false) {
-      try { svg = await renderSvg(p.spec); } catch (err) { error = (err as Error).message; }
+      try {
+        svg = await renderSvg(p.spec);
+      } catch (err) {
+        error = (err as Error).message;
+      }
     }
     plots.push({ ...p, svg, ...(error ? { error } : {}) });
   }
   const counts = {
-    planned: manifest.shard ? Math.ceil((manifest.totalPoints - (manifest.shard.k - 1)) / manifest.shard.N) : manifest.totalPoints,
+    planned: manifest.shard
+      ? Math.ceil((manifest.totalPoints - (manifest.shard.k - 1)) / manifest.shard.N)
+      : manifest.totalPoints,
     finished: sorted.length,
     ok: sorted.filter((r) => r.status === 'ok').length,
     diverged: sorted.filter((r) => r.status === 'diverged').length,
@@ -103,39 +151,91 @@ export async function buildReport(manifest: SweepManifest, results: PointResult[
   const md: string[] = [];
   md.push(`# ${exp.id} — ${exp.title}`, '');
   md.push(`**Verdict: ${analysis.verdict}.** ${analysis.reason}`, '');
-  if (counts.finished < counts.planned) md.push(`> Partial results: ${counts.finished} of ${counts.planned} points${manifest.shard ? ` of shard ${formatShard(manifest.shard)}` : ''} are finished; the verdict covers those only.`, '');
+  if (counts.finished < counts.planned)
+    md.push(
+      `> Partial results: ${counts.finished} of ${counts.planned} points${manifest.shard ? ` of shard ${formatShard(manifest.shard)}` : ''} are finished; the verdict covers those only.`,
+      '',
+    );
   md.push('## Claim', '', exp.claim, '');
-  md.push('## Setting', '', exp.setting(manifest.size), '', `Size \`${manifest.size}\`, ${manifest.seeds} seed(s) per configuration, ${manifest.totalPoints} points in the sweep.`, '');
+  md.push(
+    '## Setting',
+    '',
+    exp.setting(manifest.size),
+    '',
+    `Size \`${manifest.size}\`, ${manifest.seeds} seed(s) per configuration, ${manifest.totalPoints} points in the sweep.`,
+    '',
+  );
   md.push('## What was measured', '', analysis.measured || '–', '');
   md.push('## Fits', '');
   if (analysis.fits.length) {
-    md.push(mdTable(['fit', 'model', 'parameters', 'R²', 'points', 'note'], analysis.fits.map((f) => [
-      f.name, `\`${f.formula}\``, Object.entries(f.params).map(([k, v]) => `${k} = ${fmt(v)}`).join(', '), f.r2 ?? null, f.n, f.note ?? '',
-    ])), '');
+    md.push(
+      mdTable(
+        ['fit', 'model', 'parameters', 'R²', 'points', 'note'],
+        analysis.fits.map((f) => [
+          f.name,
+          `\`${f.formula}\``,
+          Object.entries(f.params)
+            .map(([k, v]) => `${k} = ${fmt(v)}`)
+            .join(', '),
+          f.r2 ?? null,
+          f.n,
+          f.note ?? '',
+        ]),
+      ),
+      '',
+    );
   } else md.push('No fit (too few points).', '');
   for (const t of analysis.tables) md.push(`### ${t.title}`, '', mdTable(t.columns, t.rows), '');
   md.push('## Plots', '');
   for (const p of plots) {
     md.push(`### ${p.title}`, '');
-    md.push(p.svg ? `![${p.title}](${p.name}.svg)` : `(SVG not rendered${p.error ? `: ${p.error}` : ''})`, '', `vega-lite spec: [${p.name}.vl.json](${p.name}.vl.json)`, '');
+    md.push(
+      p.svg ? `![${p.title}](${p.name}.svg)` : `(SVG not rendered${p.error ? `: ${p.error}` : ''})`,
+      '',
+      `vega-lite spec: [${p.name}.vl.json](${p.name}.vl.json)`,
+      '',
+    );
   }
   md.push('## Points', '');
-  md.push(`${counts.finished} finished of ${counts.planned} planned: ${counts.ok} ok, ${counts.diverged} diverged, ${counts.errors} failed. Per-point results: \`${POINTS_FILE}\`; per-configuration summary: \`summary.csv\`.`, '');
+  md.push(
+    `${counts.finished} finished of ${counts.planned} planned: ${counts.ok} ok, ${counts.diverged} diverged, ${counts.errors} failed. Per-point results: \`${POINTS_FILE}\`; per-configuration summary: \`summary.csv\`.`,
+    '',
+  );
   const failed = sorted.filter((r) => r.status !== 'ok');
   if (failed.length) {
-    md.push(mdTable(['point', 'status', 'why'], failed.slice(0, 30).map((r) => [`\`${r.id}\``, r.status, (r.error?.message ?? '').replace(/\|/g, '/').slice(0, 200)])), '');
+    md.push(
+      mdTable(
+        ['point', 'status', 'why'],
+        failed
+          .slice(0, 30)
+          .map((r) => [`\`${r.id}\``, r.status, (r.error?.message ?? '').replace(/\|/g, '/').slice(0, 200)]),
+      ),
+      '',
+    );
     if (failed.length > 30) md.push(`… and ${failed.length - 30} more (see ${POINTS_FILE}).`, '');
   }
   if (analysis.notes?.length) md.push('## Notes', '', ...analysis.notes.map((n) => `- ${n}`), '');
   md.push('## Provenance', '');
-  md.push(`rnn-gd ${versions.join(', ') || manifest.package.version}; backend ${backends.join(', ') || manifest.backend}; ${runtimes.join(', ') || '–'}; ` +
-    `sweep fingerprint \`${manifest.fingerprint}\`; shard ${formatShard(manifest.shard)}${manifest.mergedFrom ? ` (merged from ${manifest.mergedFrom.length} directories)` : ''}; ` +
-    `total compute ${fmt(wall / 1000)} s. Seeds: point seed s gives init seed '${exp.id}/init/s', data seed '${exp.id}/data/s'.`, '');
+  md.push(
+    `rnn-gd ${versions.join(', ') || manifest.package.version}; backend ${backends.join(', ') || manifest.backend}; ${runtimes.join(', ') || '–'}; ` +
+      `sweep fingerprint \`${manifest.fingerprint}\`; shard ${formatShard(manifest.shard)}${manifest.mergedFrom ? ` (merged from ${manifest.mergedFrom.length} directories)` : ''}; ` +
+      `total compute ${fmt(wall / 1000)} s. Seeds: point seed s gives init seed '${exp.id}/init/s', data seed '${exp.id}/data/s'.`,
+    '',
+  );
 
   const json = {
-    format: 'rnn-gd.report/1', experiment: exp.id, title: exp.title, claim: exp.claim, size: manifest.size,
-    verdict: analysis.verdict, reason: analysis.reason, fits: analysis.fits, counts,
-    backend: backends, version: versions, fingerprint: manifest.fingerprint,
+    format: 'rnn-gd.report/1',
+    experiment: exp.id,
+    title: exp.title,
+    claim: exp.claim,
+    size: manifest.size,
+    verdict: analysis.verdict,
+    reason: analysis.reason,
+    fits: analysis.fits,
+    counts,
+    backend: backends,
+    version: versions,
+    fingerprint: manifest.fingerprint,
   };
   return { analysis, markdown: md.join('\n'), csv: summaryCsv(sorted), plots, json };
 }
@@ -155,7 +255,10 @@ export async function writeReport(dir: string, opts: ReportOptions = {}): Promis
   const results = readPoints(dir);
   const built = await buildReport(manifest, results, opts);
   const files: string[] = [];
-  const put = (name: string, text: string) => { writeFileAtomic(join(dir, name), text); files.push(name); };
+  const put = (name: string, text: string) => {
+    writeFileAtomic(join(dir, name), text);
+    files.push(name);
+  };
   put('summary.csv', built.csv);
   for (const p of built.plots) {
     put(`${p.name}.vl.json`, JSON.stringify(p.spec, null, 2) + '\n');
@@ -163,21 +266,40 @@ export async function writeReport(dir: string, opts: ReportOptions = {}): Promis
   }
   put('report.json', JSON.stringify(built.json, null, 2) + '\n');
   put('report.md', built.markdown);
-  return { dir, experiment: manifest.experiment, verdict: built.analysis.verdict, reason: built.analysis.reason, reportPath: join(dir, 'report.md'), files };
+  return {
+    dir,
+    experiment: manifest.experiment,
+    verdict: built.analysis.verdict,
+    reason: built.analysis.reason,
+    reportPath: join(dir, 'report.md'),
+    files,
+  };
 }
 
 /** Sweep directories at `dir` (itself, or its immediate subdirectories holding sweep.json). */
 export function findSweepDirs(dir: string): string[] {
   if (existsSync(join(dir, MANIFEST_FILE))) return [dir];
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
-  return readdirSync(dir).map((name) => join(dir, name)).filter((p) => existsSync(join(p, MANIFEST_FILE))).sort();
+  return readdirSync(dir)
+    .map((name) => join(dir, name))
+    .filter((p) => existsSync(join(p, MANIFEST_FILE)))
+    .sort();
 }
 
 /** A short index of several experiments' verdicts (markdown), e.g. for the demo. */
 export function indexMarkdown(reports: WrittenReport[], title = 'rnn-gd experiments'): string {
   return [
-    `# ${title}`, '',
-    mdTable(['experiment', 'verdict', 'reason', 'report'], reports.map((r) => [r.experiment, `**${r.verdict}**`, r.reason.replace(/\|/g, '/'), `[report](${r.experiment}/report.md)`])),
+    `# ${title}`,
+    '',
+    mdTable(
+      ['experiment', 'verdict', 'reason', 'report'],
+      reports.map((r) => [
+        r.experiment,
+        `**${r.verdict}**`,
+        r.reason.replace(/\|/g, '/'),
+        `[report](${r.experiment}/report.md)`,
+      ]),
+    ),
     '',
   ].join('\n');
 }

@@ -6,7 +6,16 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BackendName } from '../backend/types.js';
 import { writeFileAtomic } from '../io/npy.js';
-import { CheckpointError, newManifest, openCheckpoint, readManifest, readPoints, MANIFEST_FILE, POINTS_FILE, type SweepManifest } from './checkpoint.js';
+import {
+  CheckpointError,
+  newManifest,
+  openCheckpoint,
+  readManifest,
+  readPoints,
+  MANIFEST_FILE,
+  POINTS_FILE,
+  type SweepManifest,
+} from './checkpoint.js';
 import { inShard, planSweep, sweepFingerprint, type Shard } from './plan.js';
 import { InProcessExecutor, type PointExecutor } from './pool.js';
 import { createNodePool, nodeDefaultWorkers } from './pool-node.js';
@@ -31,7 +40,14 @@ export interface RunExperimentOptions {
   signal?: AbortSignal;
   onProgress?: (p: SweepProgress) => void;
   /** Called once the plan is known (before any point runs). */
-  onStart?: (info: { total: number; todo: number; skipped: number; workers: number; backend: string; repaired: boolean }) => void;
+  onStart?: (info: {
+    total: number;
+    todo: number;
+    skipped: number;
+    workers: number;
+    backend: string;
+    repaired: boolean;
+  }) => void;
   /** Write the report when the sweep completes (default true). */
   report?: boolean;
   /** Only the first `limit` points of the plan (after sharding); for smoke tests. */
@@ -57,8 +73,14 @@ export async function runExperiment(o: RunExperimentOptions): Promise<RunExperim
   if (o.mapPoints) points = o.mapPoints(points);
   const seeds = o.seeds ?? exp.defaultSeeds[o.size];
   const manifest = newManifest({
-    experiment: exp.id, title: exp.title, size: o.size, seeds, totalPoints: points.length,
-    fingerprint: sweepFingerprint(points), shard: o.shard ?? null, backend,
+    experiment: exp.id,
+    title: exp.title,
+    size: o.size,
+    seeds,
+    totalPoints: points.length,
+    fingerprint: sweepFingerprint(points),
+    shard: o.shard ?? null,
+    backend,
   });
   const dir = resolve(o.out);
   const ckpt = openCheckpoint(dir, manifest, { resume: o.resume, force: o.force, retryFailed: o.retryFailed });
@@ -68,15 +90,28 @@ export async function runExperiment(o: RunExperimentOptions): Promise<RunExperim
   const skipped = share.length - todo.length;
 
   const workers = Math.min(o.workers ?? nodeDefaultWorkers(), Math.max(1, todo.length));
-  const executor: PointExecutor = o.workers === 0
-    ? new InProcessExecutor(backend)
-    : createNodePool({ size: workers, backend, workerUrl: o.workerUrl });
+  const executor: PointExecutor =
+    o.workers === 0
+      ? new InProcessExecutor(backend)
+      : createNodePool({ size: workers, backend, workerUrl: o.workerUrl });
   let outcome: SweepOutcome;
   try {
     if (todo.length > 0) await executor.start();
-    o.onStart?.({ total: share.length, todo: todo.length, skipped, workers: o.workers === 0 ? 0 : workers, backend: executor.backendDescription || backend, repaired: ckpt.repaired });
+    o.onStart?.({
+      total: share.length,
+      todo: todo.length,
+      skipped,
+      workers: o.workers === 0 ? 0 : workers,
+      backend: executor.backendDescription || backend,
+      repaired: ckpt.repaired,
+    });
     outcome = await runSweep({
-      points: todo, executor, skipped, signal: o.signal, onProgress: o.onProgress, graceMs: o.graceMs,
+      points: todo,
+      executor,
+      skipped,
+      signal: o.signal,
+      onProgress: o.onProgress,
+      graceMs: o.graceMs,
       onResult: (r) => ckpt.append(r),
     });
   } finally {
@@ -102,14 +137,20 @@ export interface MergeResult {
  * Joins sweep directories of one sweep (shards, or partial runs) into `out`: one line per point
  * (an ok result is preferred over a failed one for the same point), in point-index order.
  */
-export async function mergeSweeps(out: string, dirs: string[], opts: { report?: boolean; force?: boolean } = {}): Promise<MergeResult> {
+export async function mergeSweeps(
+  out: string,
+  dirs: string[],
+  opts: { report?: boolean; force?: boolean } = {},
+): Promise<MergeResult> {
   if (dirs.length === 0) throw new CheckpointError('merge: give at least one sweep directory');
   const manifests = dirs.map((d) => readManifest(d));
   const first = manifests[0];
   manifests.forEach((m, i) => {
     if (m.experiment !== first.experiment || m.fingerprint !== first.fingerprint) {
-      throw new CheckpointError(`merge: ${dirs[i]} holds ${m.experiment} (size ${m.size}, ${m.seeds} seeds, fingerprint ${m.fingerprint}), ` +
-        `but ${dirs[0]} holds ${first.experiment} (size ${first.size}, ${first.seeds} seeds, fingerprint ${first.fingerprint}): not parts of one sweep`);
+      throw new CheckpointError(
+        `merge: ${dirs[i]} holds ${m.experiment} (size ${m.size}, ${m.seeds} seeds, fingerprint ${m.fingerprint}), ` +
+          `but ${dirs[0]} holds ${first.experiment} (size ${first.size}, ${first.seeds} seeds, fingerprint ${first.fingerprint}): not parts of one sweep`,
+      );
     }
   });
   const outDir = resolve(out);
@@ -131,7 +172,13 @@ export async function mergeSweeps(out: string, dirs: string[], opts: { report?: 
   const results = [...byId.values()].sort((a, b) => a.index - b.index);
   mkdirSync(outDir, { recursive: true });
   const backends = [...new Set(manifests.map((m) => m.backend))];
-  const manifest: SweepManifest = { ...first, shard: null, backend: backends[0], createdAt: new Date().toISOString(), mergedFrom: dirs.map((d) => resolve(d)) };
+  const manifest: SweepManifest = {
+    ...first,
+    shard: null,
+    backend: backends[0],
+    createdAt: new Date().toISOString(),
+    mergedFrom: dirs.map((d) => resolve(d)),
+  };
   writeFileAtomic(join(outDir, POINTS_FILE), results.map((r) => JSON.stringify(r) + '\n').join(''));
   writeFileAtomic(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   const report = opts.report === false ? null : await writeReport(outDir);

@@ -53,7 +53,10 @@ const dataKeys = new WeakMap<IndexedPoint, string>();
 /** Points with the same data config and seed share their data set (cached per worker). */
 function dataKey(point: IndexedPoint): string {
   let k = dataKeys.get(point);
-  if (k === undefined) { k = `${JSON.stringify(point.dataSeed)}|${canonicalJson(point.data)}`; dataKeys.set(point, k); }
+  if (k === undefined) {
+    k = `${JSON.stringify(point.dataSeed)}|${canonicalJson(point.data)}`;
+    dataKeys.set(point, k);
+  }
   return k;
 }
 
@@ -70,17 +73,21 @@ export function errorResult(point: IndexedPoint, err: unknown, backend: string):
     params: point.params,
     seed: point.seed,
     status: 'error',
-    error: { kind: crash ? 'crash' : 'throw', message: `${e?.name && e.name !== 'Error' ? e.name + ': ' : ''}${e?.message ?? String(err)}` },
+    error: {
+      kind: crash ? 'crash' : 'throw',
+      message: `${e?.name && e.name !== 'Error' ? e.name + ': ' : ''}${e?.message ?? String(err)}`,
+    },
     config: stripIndex(point),
     run: { package: 'rnn-gd', version: PACKAGE_VERSION, backend, runtime: runtimeName() },
     timing: { wallMs: 0, finishedAt: new Date().toISOString() },
   };
 }
 
-
 /** A rough cost of a point (sequences x steps x width x time steps), for scheduling only. */
 export function estimateCost(point: IndexedPoint): number {
-  const n = Number(point.data.n) || 1, T = Number(point.data.T) || 1, m = Number(point.model.m) || 1;
+  const n = Number(point.data.n) || 1,
+    T = Number(point.data.T) || 1,
+    m = Number(point.model.m) || 1;
   const steps = point.measure?.train === false ? 1 : Number(point.train.steps) || 1;
   return n * T * (m + 8) * steps + n * T * 2048; // + data generation (teacher particles)
 }
@@ -98,8 +105,9 @@ export function scheduleOrder(points: readonly IndexedPoint[]): IndexedPoint[] {
     if (!first.has(k)) first.set(k, p.index);
   }
   return [...points].sort((a, b) => {
-    const ka = dataKey(a), kb = dataKey(b);
-    if (ka !== kb) return (groupCost.get(kb)! - groupCost.get(ka)!) || (first.get(ka)! - first.get(kb)!);
+    const ka = dataKey(a),
+      kb = dataKey(b);
+    if (ka !== kb) return groupCost.get(kb)! - groupCost.get(ka)! || first.get(ka)! - first.get(kb)!;
     return a.index - b.index;
   });
 }
@@ -110,7 +118,9 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepOutcome> {
   const total = queue.length;
   const remaining: IndexedPoint[] = [];
   const started = now();
-  let done = 0, failed = 0, running = 0;
+  let done = 0,
+    failed = 0,
+    running = 0;
   let aborted = signal?.aborted ?? false;
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
   let resultChain: Promise<void> = Promise.resolve();
@@ -119,7 +129,12 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepOutcome> {
     const elapsedMs = now() - started;
     const left = total - done;
     opts.onProgress?.({
-      total, done, failed, running, skipped: opts.skipped ?? 0, elapsedMs,
+      total,
+      done,
+      failed,
+      running,
+      skipped: opts.skipped ?? 0,
+      elapsedMs,
       etaMs: done > 0 ? (elapsedMs / done) * left : null,
       ...(last ? { last } : {}),
     });
@@ -129,7 +144,9 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepOutcome> {
     if (aborted && graceTimer) return;
     aborted = true;
     executor.cancel();
-    graceTimer = setTimeout(() => { void executor.close(); }, opts.graceMs ?? 5000);
+    graceTimer = setTimeout(() => {
+      void executor.close();
+    }, opts.graceMs ?? 5000);
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   if (aborted) onAbort();
@@ -187,5 +204,11 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepOutcome> {
   }
   remaining.push(...queue);
   remaining.sort((a, b) => a.index - b.index);
-  return { status: aborted && remaining.length > 0 ? 'aborted' : 'completed', done, failed, remaining, elapsedMs: now() - started };
+  return {
+    status: aborted && remaining.length > 0 ? 'aborted' : 'completed',
+    done,
+    failed,
+    remaining,
+    elapsedMs: now() - started,
+  };
 }

@@ -12,12 +12,17 @@ if (isNode) {
   const { parentPort } = await import('node:worker_threads');
   const { default: nodeEndpoint } = await import('comlink/dist/esm/node-adapter.mjs');
   if (!parentPort) throw new Error('rnn-gd experiments worker: this file must run as a worker thread');
-  Comlink.expose(createWorkerApi((code) => process.exit(code)), nodeEndpoint(parentPort));
+  Comlink.expose(
+    createWorkerApi((code) => process.exit(code)),
+    nodeEndpoint(parentPort),
+  );
 } else {
   const scope = globalThis as unknown as { postMessage(msg: unknown): void; close(): void };
-  Comlink.expose(createWorkerApi(() => {
-    // A browser worker that closes itself fires no event: tell the pool first.
-    scope.postMessage({ rnnGdWorkerExit: true });
-    scope.close();
-  }));
+  Comlink.expose(
+    createWorkerApi(() => {
+      // A browser worker that closes itself fires no event: tell the pool first.
+      scope.postMessage({ rnnGdWorkerExit: true });
+      scope.close();
+    }),
+  );
 }

@@ -22,15 +22,18 @@ export * from './data-json.js';
 /** Reads X.npy / Y.npy and checks their shapes against each other. */
 export function readNpyPair(xPath: string, yPath: string): Dataset {
   const where = `data ${xPath}`;
-  if (!existsSync(yPath)) throw new ValidationError(`${where}: targets file ${yPath} is missing (Y.npy must sit beside X.npy)`);
+  if (!existsSync(yPath))
+    throw new ValidationError(`${where}: targets file ${yPath} is missing (Y.npy must sit beside X.npy)`);
   const x = readNpy(xPath);
   const y = readNpy(yPath);
   if (x.shape.length !== 3) {
     throw new ValidationError(`${xPath}: X must have shape (n, T, d), got (${x.shape.join(', ')})`);
   }
   const [n, T, d] = x.shape;
-  if (n < 1 || T < 1 || d < 1) throw new ValidationError(`${xPath}: X shape (${x.shape.join(', ')}) has an empty dimension`);
-  const yOk = (y.shape.length === 1 && y.shape[0] === n) || (y.shape.length === 2 && y.shape[0] === n && y.shape[1] === T);
+  if (n < 1 || T < 1 || d < 1)
+    throw new ValidationError(`${xPath}: X shape (${x.shape.join(', ')}) has an empty dimension`);
+  const yOk =
+    (y.shape.length === 1 && y.shape[0] === n) || (y.shape.length === 2 && y.shape[0] === n && y.shape[1] === T);
   if (!yOk) {
     throw new ValidationError(
       `${yPath}: Y must have shape (${n},) (readout final) or (${n}, ${T}) (readout all) to match X (${n}, ${T}, ${d}), ` +
@@ -90,12 +93,14 @@ export function writeData(path: string, ds: Dataset, opts: WriteDataOptions = {}
     writeFileAtomic(path, stringifyTopLevel(dataToJson(ds) as unknown as Record<string, unknown>));
     return [path];
   }
-  if (path.endsWith('.json')) throw new ValidationError(`data ${path}: format '${format}' writes a directory, not a .json file`);
+  if (path.endsWith('.json'))
+    throw new ValidationError(`data ${path}: format '${format}' writes a directory, not a .json file`);
   let xPath: string;
   let yPath: string;
   const written: string[] = [];
   if (format === 'npy' && path.endsWith('.npy')) {
-    if (!/X\.npy$/.test(basename(path))) throw new ValidationError(`data ${path}: the inputs file must be named <prefix>X.npy`);
+    if (!/X\.npy$/.test(basename(path)))
+      throw new ValidationError(`data ${path}: the inputs file must be named <prefix>X.npy`);
     xPath = path;
     yPath = yBeside(path);
   } else {

@@ -24,7 +24,9 @@ export interface DataFileJson {
 
 function positiveInteger(value: unknown, field: string, where: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new ValidationError(`${where}: field '${field}' must be a positive integer, got ${JSON.stringify(value) ?? String(value)}`);
+    throw new ValidationError(
+      `${where}: field '${field}' must be a positive integer, got ${JSON.stringify(value) ?? String(value)}`,
+    );
   }
   return value;
 }
@@ -34,7 +36,9 @@ export function checkDataset(ds: Dataset, where = 'data'): void {
   for (const f of ['n', 'T', 'd'] as const) positiveInteger(ds[f], f, where);
   const { n, T, d } = ds;
   if (ds.X.length !== n * T * d) {
-    throw new ValidationError(`${where}: field 'X' has ${ds.X.length} entries, expected n*T*d = ${n}*${T}*${d} = ${n * T * d}`);
+    throw new ValidationError(
+      `${where}: field 'X' has ${ds.X.length} entries, expected n*T*d = ${n}*${T}*${d} = ${n * T * d}`,
+    );
   }
   if (ds.Y.length !== n && ds.Y.length !== n * T) {
     throw new ValidationError(
@@ -44,7 +48,8 @@ export function checkDataset(ds: Dataset, where = 'data'): void {
   for (const f of ['X', 'Y'] as const) {
     const a = ds[f];
     for (let i = 0; i < a.length; i++) {
-      if (!Number.isFinite(a[i])) throw new ValidationError(`${where}: field '${f}' entry ${i} is not a finite number (got ${a[i]})`);
+      if (!Number.isFinite(a[i]))
+        throw new ValidationError(`${where}: field '${f}' entry ${i} is not a finite number (got ${a[i]})`);
     }
   }
 }
@@ -79,7 +84,14 @@ export function parseDataFile(json: unknown, where = 'data file'): Dataset {
 /** The JSON data file object for `ds` (keys in FORMATS.md order, meta last when present). */
 export function dataToJson(ds: Dataset): DataFileJson {
   checkDataset(ds, 'data to write');
-  const json: DataFileJson = { format: DATA_FORMAT, n: ds.n, T: ds.T, d: ds.d, X: Array.from(ds.X), Y: Array.from(ds.Y) };
+  const json: DataFileJson = {
+    format: DATA_FORMAT,
+    n: ds.n,
+    T: ds.T,
+    d: ds.d,
+    X: Array.from(ds.X),
+    Y: Array.from(ds.Y),
+  };
   if (ds.meta !== undefined) json.meta = ds.meta;
   return json;
 }

@@ -2,7 +2,17 @@
 import type { MetricRecord } from '../metrics.js';
 
 export const METRIC_COLUMNS: readonly (keyof MetricRecord)[] = [
-  'step', 'risk', 'avgRisk', 'gradNorm', 'testRisk', 'distL2', 'rhoEff', 'boundaryFraction', 'wScale', 'memoryFactor', 'wallMs',
+  'step',
+  'risk',
+  'avgRisk',
+  'gradNorm',
+  'testRisk',
+  'distL2',
+  'rhoEff',
+  'boundaryFraction',
+  'wScale',
+  'memoryFactor',
+  'wallMs',
 ];
 
 const cell = (v: unknown): string => (v === undefined || v === null ? '' : String(v));

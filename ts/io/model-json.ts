@@ -32,7 +32,21 @@ export interface ModelFileJson {
   meta?: Record<string, unknown>;
 }
 
-const MODEL_KEYS = ['format', 'recurrence', 'activation', 'readout', 'm', 'd', 'alpha', 'W', 'U', 'c', 'W0', 'U0', 'meta'] as const;
+const MODEL_KEYS = [
+  'format',
+  'recurrence',
+  'activation',
+  'readout',
+  'm',
+  'd',
+  'alpha',
+  'W',
+  'U',
+  'c',
+  'W0',
+  'U0',
+  'meta',
+] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers shared with the data file reader.
@@ -75,9 +89,7 @@ function editDistance(a: string, b: string): number {
 export function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], where: string): void {
   for (const key of Object.keys(obj)) {
     if (allowed.includes(key)) continue;
-    const near = allowed
-      .map((k) => ({ k, dist: editDistance(k, key) }))
-      .sort((x, y) => x.dist - y.dist)[0];
+    const near = allowed.map((k) => ({ k, dist: editDistance(k, key) })).sort((x, y) => x.dist - y.dist)[0];
     const hint = near && near.dist <= Math.max(1, Math.floor(key.length / 3)) ? ` (did you mean '${near.k}'?)` : '';
     throw new ValidationError(
       `${where}: unknown field '${key}'${hint}; allowed fields: ${allowed.join(', ')} (put free-form information under 'meta')`,
@@ -108,13 +120,20 @@ export function checkFormat(obj: Record<string, unknown>, expected: string, wher
  * Copies a JSON array (or typed array) of numbers into a Float64Array, checking its length and
  * that every entry is a finite number: `<where>: field 'U' entry 7 is not a finite number (got NaN)`.
  */
-export function numberArray(value: unknown, field: string, where: string, expected?: { length: number; shape: string }): Float64Array {
+export function numberArray(
+  value: unknown,
+  field: string,
+  where: string,
+  expected?: { length: number; shape: string },
+): Float64Array {
   if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView))) {
     throw new ValidationError(`${where}: field '${field}' must be an array of numbers, got ${describe(value)}`);
   }
   const arr = value as ArrayLike<unknown>;
   if (expected && arr.length !== expected.length) {
-    throw new ValidationError(`${where}: field '${field}' has ${arr.length} entries, expected ${expected.length} (${expected.shape})`);
+    throw new ValidationError(
+      `${where}: field '${field}' has ${arr.length} entries, expected ${expected.length} (${expected.shape})`,
+    );
   }
   const out = new Float64Array(arr.length);
   for (let i = 0; i < arr.length; i++) {
@@ -179,7 +198,8 @@ export function parseModelFile(json: unknown, where = 'model file'): ModelFile {
   const U0 = json.U0 === undefined ? U.slice() : numberArray(json.U0, 'U0', where, uSpec);
   const out: ModelFile = { spec, W, U, c, W0, U0 };
   if (json.meta !== undefined) {
-    if (!isPlainObject(json.meta)) throw new ValidationError(`${where}: field 'meta' must be an object, got ${describe(json.meta)}`);
+    if (!isPlainObject(json.meta))
+      throw new ValidationError(`${where}: field 'meta' must be an object, got ${describe(json.meta)}`);
     out.meta = json.meta;
   }
   return out;

@@ -26,7 +26,11 @@ export interface NpyArray {
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-interface DtypeInfo { kind: 'f' | 'i'; size: 4 | 8; little: boolean }
+interface DtypeInfo {
+  kind: 'f' | 'i';
+  size: 4 | 8;
+  little: boolean;
+}
 
 function parseDescr(descr: string, where: string): DtypeInfo {
   const m = /^([<>|=]?)([fi])(\d+)$/.exec(descr);
@@ -38,7 +42,9 @@ function parseDescr(descr: string, where: string): DtypeInfo {
   const [, order, kind, sizeText] = m;
   const size = Number(sizeText);
   if (size !== 4 && size !== 8) {
-    throw new ValidationError(`${where}: unsupported dtype '${descr}' (${size}-byte ${kind === 'f' ? 'float' : 'int'}); supported: f4, f8, i4, i8`);
+    throw new ValidationError(
+      `${where}: unsupported dtype '${descr}' (${size}-byte ${kind === 'f' ? 'float' : 'int'}); supported: f4, f8, i4, i8`,
+    );
   }
   if (order === '|') throw new ValidationError(`${where}: dtype '${descr}' has no byte order; expected '<' or '>'`);
   // '=' means native order of the machine that wrote the file; NumPy never writes it, assume little-endian.
@@ -49,7 +55,9 @@ function parseDescr(descr: string, where: string): DtypeInfo {
 function parseHeader(header: string, where: string): { descr: string; fortran: boolean; shape: number[] } {
   const text = header.trim();
   if (!text.startsWith('{') || !text.endsWith('}')) {
-    throw new ValidationError(`${where}: malformed .npy header (not a dict literal): ${JSON.stringify(text.slice(0, 120))}`);
+    throw new ValidationError(
+      `${where}: malformed .npy header (not a dict literal): ${JSON.stringify(text.slice(0, 120))}`,
+    );
   }
   const descrMatch = /['"]descr['"]\s*:\s*(['"])([^'"]*)\1/.exec(text);
   if (!descrMatch) {
@@ -62,7 +70,10 @@ function parseHeader(header: string, where: string): { descr: string; fortran: b
   if (!fortranMatch) throw new ValidationError(`${where}: .npy header has no 'fortran_order' entry`);
   const shapeMatch = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text);
   if (!shapeMatch) throw new ValidationError(`${where}: .npy header has no 'shape' tuple`);
-  const parts = shapeMatch[1].split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const parts = shapeMatch[1]
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const shape = parts.map((p) => {
     const dim = /^(\d+)L?$/.exec(p);
     if (!dim) throw new ValidationError(`${where}: bad dimension '${p}' in .npy shape (${shapeMatch[1]})`);
@@ -89,7 +100,9 @@ export function parseNpy(bytes: Uint8Array, where = '.npy file'): NpyArray {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lenBytes = major === 1 ? 2 : 4;
   if (bytes.length < 8 + lenBytes) {
-    throw new ValidationError(`${where}: truncated .npy file (${bytes.length} bytes; the header length field is incomplete)`);
+    throw new ValidationError(
+      `${where}: truncated .npy file (${bytes.length} bytes; the header length field is incomplete)`,
+    );
   }
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const dataOffset = 8 + lenBytes + headerLen;
@@ -158,7 +171,8 @@ export function parseNpy(bytes: Uint8Array, where = '.npy file'): NpyArray {
 export function encodeNpy(data: ArrayLike<number>, shape: readonly number[], dtype?: NpyDtype): Uint8Array {
   const dt: NpyDtype = dtype ?? (data instanceof Float32Array ? '<f4' : '<f8');
   for (const dim of shape) {
-    if (!Number.isSafeInteger(dim) || dim < 0) throw new ValidationError(`npy: bad dimension ${dim} in shape [${shape.join(', ')}]`);
+    if (!Number.isSafeInteger(dim) || dim < 0)
+      throw new ValidationError(`npy: bad dimension ${dim} in shape [${shape.join(', ')}]`);
   }
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== data.length) {
@@ -186,7 +200,8 @@ export function encodeNpy(data: ArrayLike<number>, shape: readonly number[], dty
   else view.setUint32(8, headerLen, true);
   for (let i = 0; i < header.length; i++) out[prefix + i] = header.charCodeAt(i);
   if (HOST_LITTLE_ENDIAN) {
-    const typed = dt === '<f4' ? Float32Array.from(data as ArrayLike<number>) : Float64Array.from(data as ArrayLike<number>);
+    const typed =
+      dt === '<f4' ? Float32Array.from(data as ArrayLike<number>) : Float64Array.from(data as ArrayLike<number>);
     out.set(new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength), total);
   } else {
     for (let i = 0, p = total; i < count; i++, p += size) {

@@ -16,7 +16,11 @@ export * from './npy-codec.js';
  */
 export function ensureDir(dir: string): void {
   let st;
-  try { st = statSync(dir); } catch { st = null; }
+  try {
+    st = statSync(dir);
+  } catch {
+    st = null;
+  }
   if (st) {
     if (!st.isDirectory()) throw new ValidationError(`cannot create directory ${dir}: a file of that name exists`);
     return;
@@ -43,7 +47,11 @@ export function writeFileAtomic(path: string, contents: Uint8Array | string): vo
     writeFileSync(tmp, contents);
     renameSync(tmp, path);
   } catch (err) {
-    try { unlinkSync(tmp); } catch { /* already gone */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
     throw new ValidationError(`cannot write ${path}: ${(err as Error).message}`);
   }
 }

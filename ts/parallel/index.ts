@@ -58,12 +58,17 @@ async function defaultWorkers(): Promise<number> {
 
 function sharedMemoryCheck(): void {
   if (typeof SharedArrayBuffer === 'undefined') {
-    throw new Error('parallel training needs SharedArrayBuffer: serve the page cross-origin isolated (COOP same-origin, COEP require-corp)');
+    throw new Error(
+      'parallel training needs SharedArrayBuffer: serve the page cross-origin isolated (COOP same-origin, COEP require-corp)',
+    );
   }
 }
 
 export class ParallelTrainer {
-  private readonly pending = new Map<number, { resolve(r: Reply): void; reject(e: Error): void; left: number; replies: Reply[] }>();
+  private readonly pending = new Map<
+    number,
+    { resolve(r: Reply): void; reject(e: Error): void; left: number; replies: Reply[] }
+  >();
   private nextId = 1;
   private closed = false;
   private description = '';
@@ -85,12 +90,21 @@ export class ParallelTrainer {
     const spec = params.spec;
     checkDataShape(spec, data, data.n, data.T);
     const K = options.workers ?? (await defaultWorkers());
-    if (!Number.isInteger(K) || K < 1) throw new ValidationError(`parallel: workers must be a positive integer, got ${options.workers}`);
+    if (!Number.isInteger(K) || K < 1)
+      throw new ValidationError(`parallel: workers must be a positive integer, got ${options.workers}`);
     const size = options.chunkSize ?? defaultChunkSize(data.n);
-    if (!Number.isInteger(size) || size < 1) throw new ValidationError(`parallel: chunkSize must be a positive integer, got ${options.chunkSize}`);
+    if (!Number.isInteger(size) || size < 1)
+      throw new ValidationError(`parallel: chunkSize must be a positive integer, got ${options.chunkSize}`);
     const per = spec.readout === 'all' ? data.T : 1;
-    const layout: Layout = { n: data.n, T: data.T, d: data.d, per, starts: chunkStarts(data.n, Math.min(size, data.n)) };
-    const nw = wLength(spec), nu = uLength(spec);
+    const layout: Layout = {
+      n: data.n,
+      T: data.T,
+      d: data.d,
+      per,
+      starts: chunkStarts(data.n, Math.min(size, data.n)),
+    };
+    const nw = wLength(spec),
+      nu = uLength(spec);
     const buffers = allocateShared(nw, nu, layout);
     const views = new SharedViews(buffers, nw, nu, layout, K);
     views.W.set(params.W);
@@ -105,7 +119,16 @@ export class ParallelTrainer {
     const trainer = new ParallelTrainer(spec, data.n, K, views, Float64Array.from(params.c), ports);
     try {
       for (let k = 0; k < K; k++) ports.push(await trainer.spawn(url, k));
-      const replies = await trainer.all((k) => ({ type: 'init', index: k, workers: K, spec, c: trainer.c, buffers, layout, flavor: options.flavor }));
+      const replies = await trainer.all((k) => ({
+        type: 'init',
+        index: k,
+        workers: K,
+        spec,
+        c: trainer.c,
+        buffers,
+        layout,
+        flavor: options.flavor,
+      }));
       trainer.description = `${replies[0].description} x ${K} workers, ${views.chunks} chunks`;
     } catch (err) {
       await trainer.free();
@@ -116,19 +139,30 @@ export class ParallelTrainer {
 
   private async spawn(url: URL, k: number): Promise<Port> {
     const onReply = (r: Reply) => this.settle(r, k);
-    const onError = (e: unknown) => this.failAll(new Error(`parallel worker ${k} failed: ${e instanceof Error ? e.message : String(e)}`));
+    const onError = (e: unknown) =>
+      this.failAll(new Error(`parallel worker ${k} failed: ${e instanceof Error ? e.message : String(e)}`));
     if (isNode) {
       const { Worker } = await import('node:worker_threads');
       const w = new Worker(url, { name: `rnn-gd-parallel-${k}` });
       w.on('message', onReply);
       w.on('error', onError);
-      w.on('exit', (code) => { if (!this.closed) onError(new Error(`exited with code ${code}`)); });
+      w.on('exit', (code) => {
+        if (!this.closed) onError(new Error(`exited with code ${code}`));
+      });
       return { post: (m) => w.postMessage(m), terminate: () => w.terminate() };
     }
-    const W = (globalThis as unknown as { Worker: new (u: URL, o: { type: 'module'; name: string }) => {
-      postMessage(m: unknown): void; terminate(): void;
-      addEventListener(t: string, f: (e: { data?: Reply; message?: string }) => void): void;
-    } }).Worker;
+    const W = (
+      globalThis as unknown as {
+        Worker: new (
+          u: URL,
+          o: { type: 'module'; name: string },
+        ) => {
+          postMessage(m: unknown): void;
+          terminate(): void;
+          addEventListener(t: string, f: (e: { data?: Reply; message?: string }) => void): void;
+        };
+      }
+    ).Worker;
     const w = new W(url, { type: 'module', name: `rnn-gd-parallel-${k}` });
     w.addEventListener('message', (e) => onReply(e.data as Reply));
     w.addEventListener('error', (e) => onError(new Error(e.message ?? 'error')));
@@ -153,7 +187,10 @@ export class ParallelTrainer {
   }
 
   private failAll(err: Error): void {
-    for (const [id, p] of this.pending) { this.pending.delete(id); p.reject(err); }
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.reject(err);
+    }
     void this.free();
   }
 
@@ -162,7 +199,12 @@ export class ParallelTrainer {
     if (this.closed) return Promise.reject(new Error('parallel trainer: used after free()'));
     const id = this.nextId++;
     return new Promise<Reply[]>((resolve, reject) => {
-      const entry = { left: this.ports.length, replies: new Array<Reply>(this.ports.length), reject, resolve: () => {} };
+      const entry = {
+        left: this.ports.length,
+        replies: new Array<Reply>(this.ports.length),
+        reject,
+        resolve: () => {},
+      };
       entry.resolve = () => resolve(entry.replies);
       this.pending.set(id, entry);
       this.ports.forEach((port, k) => port.post({ ...make(k), id } as Request));
@@ -170,18 +212,26 @@ export class ParallelTrainer {
   }
 
   /** What computes: e.g. "wasm simd128 f32 x 2 workers, 16 chunks". */
-  get backendDescription(): string { return this.description; }
+  get backendDescription(): string {
+    return this.description;
+  }
 
   /** `steps` steps of full-batch (projected) GD; records as Workspace.train. */
   async train(steps: number, eta: number, projection: Projection): Promise<TrainChunk> {
-    if (!Number.isInteger(steps) || steps < 0) throw new ValidationError(`train: steps must be a non-negative integer, got ${steps}`);
-    if (!(eta > 0) || !Number.isFinite(eta)) throw new ValidationError(`train: eta must be a positive number, got ${eta}`);
+    if (!Number.isInteger(steps) || steps < 0)
+      throw new ValidationError(`train: steps must be a non-negative integer, got ${steps}`);
+    if (!(eta > 0) || !Number.isFinite(eta))
+      throw new ValidationError(`train: eta must be a positive number, got ${eta}`);
     this.resetControl();
     const replies = await this.all(() => ({ type: 'train', steps, eta, projection }));
     this.lastChunks = replies.map((r) => r.chunksDone ?? 0);
     this.lastWait = replies.map((r) => r.waitMs ?? 0);
     const lead = replies[0];
-    return { completed: lead.completed ?? 0, losses: lead.losses ?? new Float64Array(0), gradNorms: lead.gradNorms ?? new Float64Array(0) };
+    return {
+      completed: lead.completed ?? 0,
+      losses: lead.losses ?? new Float64Array(0),
+      gradNorms: lead.gradNorms ?? new Float64Array(0),
+    };
   }
 
   /** Loss R(Theta) and the full-batch gradient (read it with gradient()). */
@@ -199,13 +249,19 @@ export class ParallelTrainer {
   }
 
   /** Chunks each worker computed during the last request (how the work was shared). */
-  get chunksPerWorker(): readonly number[] { return this.lastChunks; }
+  get chunksPerWorker(): readonly number[] {
+    return this.lastChunks;
+  }
 
   /** Milliseconds each worker waited at barriers during the last train() (load imbalance + the serial update). */
-  get waitPerWorker(): readonly number[] { return this.lastWait; }
+  get waitPerWorker(): readonly number[] {
+    return this.lastWait;
+  }
 
   /** Number of chunks the samples are cut into. */
-  get chunks(): number { return this.views.chunks; }
+  get chunks(): number {
+    return this.views.chunks;
+  }
 
   /** Copies of the combined gradient from the last lossGrad() or training step. */
   gradient(): { gradW: Float32Array; gradU: Float32Array } {
@@ -225,11 +281,19 @@ export class ParallelTrainer {
     if (this.closed) return;
     this.closed = true;
     await Promise.all(this.ports.map((p) => p.terminate()));
-    for (const [id, p] of this.pending) { this.pending.delete(id); p.reject(new Error('parallel trainer: freed')); }
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.reject(new Error('parallel trainer: freed'));
+    }
   }
-  async [Symbol.asyncDispose](): Promise<void> { await this.free(); }
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.free();
+  }
 }
 
 /** Convenience: a ParallelTrainer for `params` on `data`. */
-export const parallelTrainer = (params: ModelParams, data: Dataset, options?: ParallelOptions): Promise<ParallelTrainer> =>
-  ParallelTrainer.create(params, data, options);
+export const parallelTrainer = (
+  params: ModelParams,
+  data: Dataset,
+  options?: ParallelOptions,
+): Promise<ParallelTrainer> => ParallelTrainer.create(params, data, options);

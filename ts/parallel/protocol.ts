@@ -13,9 +13,18 @@ export interface InitRequest {
   layout: Layout;
   flavor?: WasmFlavor;
 }
-export interface TrainRequest { type: 'train'; steps: number; eta: number; projection: Projection }
-export interface LossGradRequest { type: 'lossGrad' }
-export interface FreeRequest { type: 'free' }
+export interface TrainRequest {
+  type: 'train';
+  steps: number;
+  eta: number;
+  projection: Projection;
+}
+export interface LossGradRequest {
+  type: 'lossGrad';
+}
+export interface FreeRequest {
+  type: 'free';
+}
 export type Request = (InitRequest | TrainRequest | LossGradRequest | FreeRequest) & { id: number };
 
 export interface Reply {

@@ -82,7 +82,13 @@ export class SharedViews {
   /** float64 accumulator of the reduction (allocated once). */
   readonly acc: Float64Array;
 
-  constructor(readonly buffers: SharedBuffers, readonly nw: number, readonly nu: number, readonly layout: Layout, readonly workers: number) {
+  constructor(
+    readonly buffers: SharedBuffers,
+    readonly nw: number,
+    readonly nu: number,
+    readonly layout: Layout,
+    readonly workers: number,
+  ) {
     const p = nw + nu;
     const chunks = layout.starts.length - 1;
     this.W = new Float32Array(buffers.params, 0, nw);
@@ -99,12 +105,15 @@ export class SharedViews {
     this.acc = new Float64Array(p);
   }
 
-  get chunks(): number { return this.slots.length; }
+  get chunks(): number {
+    return this.slots.length;
+  }
 
   /** The samples of chunk c as a Dataset (views into the shared data, no copy). */
   chunk(c: number): { n: number; T: number; d: number; X: Float32Array; Y: Float32Array } {
     const { starts, T, d, per } = this.layout;
-    const a = starts[c], b = starts[c + 1];
+    const a = starts[c],
+      b = starts[c + 1];
     return { n: b - a, T, d, X: this.X.subarray(a * T * d, b * T * d), Y: this.Y.subarray(a * per, b * per) };
   }
 
@@ -145,7 +154,8 @@ export function reduce(v: SharedViews): { loss: number; gradNormSq: number } {
   for (let c = 0; c < C; c++) loss += w[c] * v.losses[c];
   const acc = v.acc.fill(0);
   for (let c = 0; c < C; c++) {
-    const slot = v.slots[c], wc = w[c];
+    const slot = v.slots[c],
+      wc = w[c];
     for (let i = 0; i < p; i++) acc[i] += wc * slot[i];
   }
   let g2 = 0;

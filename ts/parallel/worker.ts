@@ -59,8 +59,14 @@ async function handle(msg: Request): Promise<Omit<Reply, 'id'>> {
       const lead = req.index === 0;
       const losses = new Float64Array(msg.steps);
       const gradNorms = new Float64Array(msg.steps);
-      let completed = 0, chunksDone = 0, waitMs = 0;
-      const wait = () => { const t = performance.now(); v.barrier(); waitMs += performance.now() - t; };
+      let completed = 0,
+        chunksDone = 0,
+        waitMs = 0;
+      const wait = () => {
+        const t = performance.now();
+        v.barrier();
+        waitMs += performance.now() - t;
+      };
       for (let step = 0; step < msg.steps; step++) {
         chunksDone += chunkGradients(s);
         wait();
@@ -118,9 +124,15 @@ if (isNode) {
   const { parentPort } = await import('node:worker_threads');
   if (!parentPort) throw new Error('rnn-gd parallel worker: this file must run as a worker thread');
   const port = parentPort;
-  port.on('message', serve((r) => port.postMessage(r)));
+  port.on(
+    'message',
+    serve((r) => port.postMessage(r)),
+  );
 } else {
-  const scope = globalThis as unknown as { postMessage(m: unknown): void; addEventListener(t: 'message', f: (e: { data: Request }) => void): void };
+  const scope = globalThis as unknown as {
+    postMessage(m: unknown): void;
+    addEventListener(t: 'message', f: (e: { data: Request }) => void): void;
+  };
   const onMessage = serve((r) => scope.postMessage(r));
   scope.addEventListener('message', (e) => void onMessage(e.data));
 }

@@ -81,8 +81,19 @@ export interface BoundsResult {
   mRequired?: number;
   tauRequired?: number;
   inputs: {
-    alpha: number; T: number; m: number; n: number; d: number; delta: number; rho: number;
-    nuW: number; nuU: number; eta: number; tau?: number; eps?: number; wBar0: number;
+    alpha: number;
+    T: number;
+    m: number;
+    n: number;
+    d: number;
+    delta: number;
+    rho: number;
+    nuW: number;
+    nuU: number;
+    eta: number;
+    tau?: number;
+    eps?: number;
+    wBar0: number;
   };
   derived: true;
 }
@@ -90,7 +101,10 @@ export interface BoundsResult {
 /** An invalid input; `field` is the BoundsInput key, so callers (the CLI) can name their own option. */
 export class BoundsInputError extends ValidationError {
   override name = 'BoundsInputError';
-  constructor(readonly field: string, readonly detail: string) {
+  constructor(
+    readonly field: string,
+    readonly detail: string,
+  ) {
     super(`invalid ${field}: ${detail}`);
   }
 }
@@ -125,9 +139,14 @@ export function seriesS(a: number, T: number): number {
 
 /** A value as text for messages, safe for any input (objects without a usable toString included). */
 function show(v: unknown): string {
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === undefined || v === null) return String(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === undefined || v === null)
+    return String(v);
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '...' : v);
-  try { return JSON.stringify(v)?.slice(0, 60) ?? typeof v; } catch { return typeof v; }
+  try {
+    return JSON.stringify(v)?.slice(0, 60) ?? typeof v;
+  } catch {
+    return typeof v;
+  }
 }
 
 function requirePositiveInteger(field: string, v: number): number {
@@ -249,23 +268,53 @@ export function bounds(input: BoundsInput): BoundsResult {
 
   // Each of (optimization) and (approximation + linearization) at most eps/2.
   const required =
-    eps !== undefined
-      ? { mRequired: (2 * (approxNum + linNum)) / eps, tauRequired: (4 * nu2) / (eta * eps) }
-      : {};
+    eps !== undefined ? { mRequired: (2 * (approxNum + linNum)) / eps, tauRequired: (4 * nu2) / (eta * eps) } : {};
 
   const checks: Record<string, number | undefined> = {
-    a0, a, alphaCritical, S_T, L_w, L_u, L_T, beta_T, G, etaMax, ...terms, ...required,
+    a0,
+    a,
+    alphaCritical,
+    S_T,
+    L_w,
+    L_u,
+    L_T,
+    beta_T,
+    G,
+    etaMax,
+    ...terms,
+    ...required,
   };
   for (const [k, v] of Object.entries(checks)) if (v !== undefined) requireFinite(k, v, a, T);
 
   return {
-    activation, sigma0, sigma1, sigma2, a0, a,
+    activation,
+    sigma0,
+    sigma1,
+    sigma2,
+    a0,
+    a,
     regime: regimeOf(a),
-    alphaCritical, S_T, L_w, L_u, L_T, beta_T, G, etaMax,
+    alphaCritical,
+    S_T,
+    L_w,
+    L_u,
+    L_T,
+    beta_T,
+    G,
+    etaMax,
     terms,
     ...required,
     inputs: {
-      alpha, T, m, n, d, delta, rho, nuW, nuU, eta,
+      alpha,
+      T,
+      m,
+      n,
+      d,
+      delta,
+      rho,
+      nuW,
+      nuU,
+      eta,
       ...(tau !== undefined ? { tau } : {}),
       ...(eps !== undefined ? { eps } : {}),
       wBar0,

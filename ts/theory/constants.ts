@@ -69,7 +69,8 @@ export interface SampleNeuron {
 export interface MeasuredConstants extends NeuronConstants {
   /** Where each maximum is attained. */
   argmax: { L_T: SampleNeuron; beta_T: SampleNeuron };
-  hessianMethod: 'exact forward-mode Hessian, spectral norm' | 'power iteration on forward-over-reverse Hessian-vector products';
+  hessianMethod:
+    'exact forward-mode Hessian, spectral norm' | 'power iteration on forward-over-reverse Hessian-vector products';
   /** Number of samples the Hessian was evaluated on. */
   hessianSamples: number;
 }
@@ -123,7 +124,10 @@ export interface ConstantsResult {
    * formulas with L_w, L_u, L_T, beta_T replaced by the measured maxima at the given parameters.
    */
   terms: {
-    rho: number; nuW: number; nuU: number; delta: number;
+    rho: number;
+    nuW: number;
+    nuU: number;
+    delta: number;
     analytic: TermsSet | null;
     measured: TermsSet;
   };
@@ -136,7 +140,8 @@ export interface ConstantsResult {
 /** Spectral norm (largest |eigenvalue|) of a symmetric k x k matrix, by cyclic Jacobi rotations. Destroys A. */
 export function symmetricSpectralNorm(A: Float64Array, k: number): number {
   for (let sweep = 0; sweep < 60; sweep++) {
-    let off = 0, diag = 0;
+    let off = 0,
+      diag = 0;
     for (let p = 0; p < k; p++) {
       diag += A[p * k + p] * A[p * k + p];
       for (let q = p + 1; q < k; q++) off += A[p * k + q] * A[p * k + q];
@@ -146,17 +151,21 @@ export function symmetricSpectralNorm(A: Float64Array, k: number): number {
       for (let q = p + 1; q < k; q++) {
         const apq = A[p * k + q];
         if (apq === 0) continue;
-        const app = A[p * k + p], aqq = A[q * k + q];
+        const app = A[p * k + p],
+          aqq = A[q * k + q];
         const theta = (aqq - app) / (2 * apq);
         const tt = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const cs = 1 / Math.sqrt(tt * tt + 1), sn = tt * cs;
+        const cs = 1 / Math.sqrt(tt * tt + 1),
+          sn = tt * cs;
         for (let r = 0; r < k; r++) {
-          const arp = A[r * k + p], arq = A[r * k + q];
+          const arp = A[r * k + p],
+            arq = A[r * k + q];
           A[r * k + p] = cs * arp - sn * arq;
           A[r * k + q] = sn * arp + cs * arq;
         }
         for (let r = 0; r < k; r++) {
-          const apr = A[p * k + r], aqr = A[q * k + r];
+          const apr = A[p * k + r],
+            aqr = A[q * k + r];
           A[p * k + r] = cs * apr - sn * aqr;
           A[q * k + r] = sn * apr + cs * aqr;
         }
@@ -171,7 +180,10 @@ export function symmetricSpectralNorm(A: Float64Array, k: number): number {
 /** Operator (spectral) norm of a row-major m x m matrix (exact SVD). */
 export function operatorNorm(W: ArrayLike<number>, m: number): number {
   const rows = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, k) => W[i * m + k]));
-  const svd = new SingularValueDecomposition(new Matrix(rows), { computeLeftSingularVectors: false, computeRightSingularVectors: false });
+  const svd = new SingularValueDecomposition(new Matrix(rows), {
+    computeLeftSingularVectors: false,
+    computeRightSingularVectors: false,
+  });
   return Math.max(0, ...svd.diagonal);
 }
 
@@ -179,7 +191,11 @@ export function operatorNorm(W: ArrayLike<number>, m: number): number {
 // Diagonal model: forward-mode first and second derivatives of one neuron.
 
 interface DiagonalNeuronScratch {
-  g: Float64Array; dz: Float64Array; Hh: Float64Array; Hz: Float64Array; Hs: Float64Array;
+  g: Float64Array;
+  dz: Float64Array;
+  Hh: Float64Array;
+  Hz: Float64Array;
+  Hs: Float64Array;
 }
 
 /**
@@ -190,8 +206,17 @@ interface DiagonalNeuronScratch {
  *   g_t = sigma'(z_t) dz_t;  Hh_t = sigma''(z_t) dz_t dz_t^T + sigma'(z_t) Hz_t
  */
 function diagonalNeuron(
-  act: (typeof activations)[ActivationName], alpha: number, w: number, U: ArrayLike<number>, uOff: number,
-  X: ArrayLike<number>, j: number, T: number, d: number, withHessian: boolean, s: DiagonalNeuronScratch,
+  act: (typeof activations)[ActivationName],
+  alpha: number,
+  w: number,
+  U: ArrayLike<number>,
+  uOff: number,
+  X: ArrayLike<number>,
+  j: number,
+  T: number,
+  d: number,
+  withHessian: boolean,
+  s: DiagonalNeuronScratch,
 ): { grad: number; gradW: number; gradU: number; hess: number } {
   const k = 1 + d;
   const { g, dz, Hh, Hz, Hs } = s;
@@ -209,7 +234,10 @@ function diagonalNeuron(
     const s1 = act.df(z);
     if (withHessian) {
       for (let p = 0; p < k * k; p++) Hz[p] = aw * Hh[p];
-      for (let q = 0; q < k; q++) { Hz[q] += alpha * g[q]; Hz[q * k] += alpha * g[q]; }
+      for (let q = 0; q < k; q++) {
+        Hz[q] += alpha * g[q];
+        Hz[q * k] += alpha * g[q];
+      }
       const s2 = act.d2f(z);
       for (let p = 0; p < k; p++) for (let q = 0; q < k; q++) Hh[p * k + q] = s2 * dz[p] * dz[q] + s1 * Hz[p * k + q];
     }
@@ -219,7 +247,10 @@ function diagonalNeuron(
   let gu2 = 0;
   for (let q = 1; q < k; q++) gu2 += g[q] * g[q];
   let hess = 0;
-  if (withHessian) { Hs.set(Hh); hess = symmetricSpectralNorm(Hs, k); }
+  if (withHessian) {
+    Hs.set(Hh);
+    hess = symmetricSpectralNorm(Hs, k);
+  }
   return { grad: Math.sqrt(g[0] * g[0] + gu2), gradW: Math.abs(g[0]), gradU: Math.sqrt(gu2), hess };
 }
 
@@ -227,7 +258,9 @@ function diagonalNeuron(
 // Dense model: forward pass, the backward Jacobian and forward-over-reverse Hessian-vector products.
 
 interface DenseForward {
-  H: Float64Array; S1: Float64Array; S2: Float64Array;
+  H: Float64Array;
+  S1: Float64Array;
+  S2: Float64Array;
 }
 
 function denseForward(params: ModelParams, X: ArrayLike<number>, j: number, T: number): DenseForward {
@@ -235,7 +268,9 @@ function denseForward(params: ModelParams, X: ArrayLike<number>, j: number, T: n
   const { m, d } = spec;
   const act = activations[spec.activation];
   const scale = spec.alpha / Math.sqrt(m);
-  const H = new Float64Array(T * m), S1 = new Float64Array(T * m), S2 = new Float64Array(T * m);
+  const H = new Float64Array(T * m),
+    S1 = new Float64Array(T * m),
+    S2 = new Float64Array(T * m);
   for (let t = 0; t < T; t++) {
     const x0 = (j * T + t) * d;
     const prev = (t - 1) * m;
@@ -259,8 +294,22 @@ function denseForward(params: ModelParams, X: ArrayLike<number>, j: number, T: n
  * Writes the product into out (m+d).
  */
 function denseHvp(
-  params: ModelParams, fw: DenseForward, X: ArrayLike<number>, j: number, T: number, i: number,
-  v: Float64Array, out: Float64Array, scratch: { hd: Float64Array; zd: Float64Array; dh: Float64Array; dhd: Float64Array; dz: Float64Array; dzd: Float64Array },
+  params: ModelParams,
+  fw: DenseForward,
+  X: ArrayLike<number>,
+  j: number,
+  T: number,
+  i: number,
+  v: Float64Array,
+  out: Float64Array,
+  scratch: {
+    hd: Float64Array;
+    zd: Float64Array;
+    dh: Float64Array;
+    dhd: Float64Array;
+    dz: Float64Array;
+    dzd: Float64Array;
+  },
 ): void {
   const { spec, W } = params;
   const { m, d } = spec;
@@ -284,7 +333,8 @@ function denseHvp(
   }
   // Reverse with tangents: dh_{T-1} = e_i, dhd_{T-1} = 0.
   out.fill(0);
-  dh.fill(0); dhd.fill(0);
+  dh.fill(0);
+  dhd.fill(0);
   dh[i] = 1;
   for (let t = T - 1; t >= 0; t--) {
     for (let r = 0; r < m; r++) {
@@ -298,11 +348,16 @@ function denseHvp(
       const prev = (t - 1) * m;
       for (let k = 0; k < m; k++) out[k] += scale * (dzd[i] * H[prev + k] + dz[i] * hd[prev + k]);
       // dh_{t-1} = scale W^T dz;  dhd_{t-1} = scale (W^T dzd + vW dz_i)
-      dh.fill(0); dhd.fill(0);
+      dh.fill(0);
+      dhd.fill(0);
       for (let r = 0; r < m; r++) {
-        const a = scale * dz[r], b = scale * dzd[r];
+        const a = scale * dz[r],
+          b = scale * dzd[r];
         if (a === 0 && b === 0) continue;
-        for (let k = 0; k < m; k++) { dh[k] += W[r * m + k] * a; dhd[k] += W[r * m + k] * b; }
+        for (let k = 0; k < m; k++) {
+          dh[k] += W[r * m + k] * a;
+          dhd[k] += W[r * m + k] * b;
+        }
       }
       for (let k = 0; k < m; k++) dhd[k] += scale * v[k] * dz[i];
     }
@@ -310,7 +365,13 @@ function denseHvp(
 }
 
 /** Exported for tests: the Hessian-vector product of h_{i,T-1}(X_j) w.r.t. neuron i's rows (dense model). */
-export function denseNeuronHvp(params: ModelParams, data: Dataset, j: number, i: number, v: ArrayLike<number>): Float64Array {
+export function denseNeuronHvp(
+  params: ModelParams,
+  data: Dataset,
+  j: number,
+  i: number,
+  v: ArrayLike<number>,
+): Float64Array {
   const { m, d } = params.spec;
   const T = data.T;
   const fw = denseForward(params, data.X, j, T);
@@ -320,8 +381,12 @@ export function denseNeuronHvp(params: ModelParams, data: Dataset, j: number, i:
 }
 
 const denseScratch = (m: number, T: number) => ({
-  hd: new Float64Array(T * m), zd: new Float64Array(T * m), dh: new Float64Array(m), dhd: new Float64Array(m),
-  dz: new Float64Array(m), dzd: new Float64Array(m),
+  hd: new Float64Array(T * m),
+  zd: new Float64Array(T * m),
+  dh: new Float64Array(m),
+  dhd: new Float64Array(m),
+  dz: new Float64Array(m),
+  dzd: new Float64Array(m),
 });
 
 /**
@@ -334,8 +399,11 @@ export function neuronGradient(params: ModelParams, data: Dataset, j: number, i:
   const T = data.T;
   if (spec.recurrence === 'diagonal') {
     const s: DiagonalNeuronScratch = {
-      g: new Float64Array(1 + d), dz: new Float64Array(1 + d), Hh: new Float64Array((1 + d) ** 2),
-      Hz: new Float64Array((1 + d) ** 2), Hs: new Float64Array((1 + d) ** 2),
+      g: new Float64Array(1 + d),
+      dz: new Float64Array(1 + d),
+      Hh: new Float64Array((1 + d) ** 2),
+      Hz: new Float64Array((1 + d) ** 2),
+      Hs: new Float64Array((1 + d) ** 2),
     };
     diagonalNeuron(activations[spec.activation], spec.alpha, params.W[i], params.U, i * d, data.X, j, T, d, false, s);
     return s.g.slice();
@@ -353,7 +421,11 @@ export function diagonalNeuronHessian(params: ModelParams, data: Dataset, j: num
   const d = spec.d;
   const k = 1 + d;
   const s: DiagonalNeuronScratch = {
-    g: new Float64Array(k), dz: new Float64Array(k), Hh: new Float64Array(k * k), Hz: new Float64Array(k * k), Hs: new Float64Array(k * k),
+    g: new Float64Array(k),
+    dz: new Float64Array(k),
+    Hh: new Float64Array(k * k),
+    Hz: new Float64Array(k * k),
+    Hs: new Float64Array(k * k),
   };
   diagonalNeuron(activations[spec.activation], spec.alpha, params.W[i], params.U, i * d, data.X, j, data.T, d, true, s);
   return s.Hh.slice();
@@ -366,7 +438,12 @@ export function diagonalNeuronHessian(params: ModelParams, data: Dataset, j: num
  * when `sens` is given, adds ||B_t U||_F / sqrt(m) into sens (per t).
  */
 function denseBackward(
-  params: ModelParams, fw: DenseForward, X: ArrayLike<number>, j: number, T: number, sens: Float64Array | null,
+  params: ModelParams,
+  fw: DenseForward,
+  X: ArrayLike<number>,
+  j: number,
+  T: number,
+  sens: Float64Array | null,
 ): { grads: Float64Array } {
   const { spec, W, U } = params;
   const { m, d } = spec;
@@ -411,7 +488,9 @@ function denseBackward(
           for (let k = 0; k < m; k++) next[r * m + k] += b * W[c * m + k];
         }
       }
-      const tmp = A; A = next; next = tmp;
+      const tmp = A;
+      A = next;
+      next = tmp;
     }
   }
   return { grads };
@@ -435,7 +514,9 @@ function requireData(params: ModelParams, data: Dataset): void {
  * raw per-t means and maxima. Pure float64 TypeScript.
  */
 export function measureConstants(
-  params: ModelParams, data: Dataset, opts: ConstantsOptions['hessian'] = {},
+  params: ModelParams,
+  data: Dataset,
+  opts: ConstantsOptions['hessian'] = {},
 ): { measured: MeasuredConstants; sensMean: Float64Array; sensMax: Float64Array } {
   requireData(params, data);
   const { spec } = params;
@@ -444,17 +525,23 @@ export function measureConstants(
   const act = activations[spec.activation];
   const dense = spec.recurrence === 'dense';
   const hSamples = Math.min(n, opts.samples ?? (dense ? 8 : n));
-  if (!Number.isInteger(hSamples) || hSamples < 0) throw new ValidationError(`constants: hessian.samples must be an integer >= 0, got ${opts.samples}`);
+  if (!Number.isInteger(hSamples) || hSamples < 0)
+    throw new ValidationError(`constants: hessian.samples must be an integer >= 0, got ${opts.samples}`);
   const iterations = opts.iterations ?? 50;
   const tol = opts.tol ?? 1e-7;
-  const sensMean = new Float64Array(T), sensMax = new Float64Array(T);
+  const sensMean = new Float64Array(T),
+    sensMax = new Float64Array(T);
   const best = { L_w: 0, L_u: 0, L_T: 0, beta_T: 0 };
   const argmax = { L_T: { sample: 0, neuron: 0 }, beta_T: { sample: 0, neuron: 0 } };
 
   if (!dense) {
     const k = 1 + d;
     const s: DiagonalNeuronScratch = {
-      g: new Float64Array(k), dz: new Float64Array(k), Hh: new Float64Array(k * k), Hz: new Float64Array(k * k), Hs: new Float64Array(k * k),
+      g: new Float64Array(k),
+      dz: new Float64Array(k),
+      Hh: new Float64Array(k * k),
+      Hz: new Float64Array(k * k),
+      Hs: new Float64Array(k * k),
     };
     const S1 = new Float64Array(T);
     const sens = new Float64Array(T);
@@ -465,10 +552,17 @@ export function measureConstants(
         const r = diagonalNeuron(act, spec.alpha, w, params.U, i * d, X, j, T, d, j < hSamples, s);
         if (r.gradW > best.L_w) best.L_w = r.gradW;
         if (r.gradU > best.L_u) best.L_u = r.gradU;
-        if (r.grad > best.L_T) { best.L_T = r.grad; argmax.L_T = { sample: j, neuron: i }; }
-        if (r.hess > best.beta_T) { best.beta_T = r.hess; argmax.beta_T = { sample: j, neuron: i }; }
+        if (r.grad > best.L_T) {
+          best.L_T = r.grad;
+          argmax.L_T = { sample: j, neuron: i };
+        }
+        if (r.hess > best.beta_T) {
+          best.beta_T = r.hess;
+          argmax.beta_T = { sample: j, neuron: i };
+        }
         // Sensitivity: d h_{i,T-1}/d x_t = (prod_{s>t} alpha w sigma'(z_s)) sigma'(z_t) u_i.
-        let h = 0, un = 0;
+        let h = 0,
+          un = 0;
         for (let q = 0; q < d; q++) un += params.U[i * d + q] ** 2;
         for (let t = 0; t < T; t++) {
           let inp = 0;
@@ -495,7 +589,8 @@ export function measureConstants(
     const scratch = denseScratch(m, T);
     const rng = makeRng(opts.seed ?? 0, 'constants-hessian');
     const P = m + d;
-    const v = new Float64Array(P), hv = new Float64Array(P);
+    const v = new Float64Array(P),
+      hv = new Float64Array(P);
     for (let j = 0; j < n; j++) {
       const fw = denseForward(params, X, j, T);
       const { grads } = denseBackward(params, fw, X, j, T, sens);
@@ -504,17 +599,24 @@ export function measureConstants(
         if (sens[t] > sensMax[t]) sensMax[t] = sens[t];
       }
       for (let i = 0; i < m; i++) {
-        let gw = 0, gu = 0;
+        let gw = 0,
+          gu = 0;
         for (let k = 0; k < m; k++) gw += grads[i * P + k] ** 2;
         for (let k = 0; k < d; k++) gu += grads[i * P + m + k] ** 2;
         const gn = Math.sqrt(gw + gu);
         if (Math.sqrt(gw) > best.L_w) best.L_w = Math.sqrt(gw);
         if (Math.sqrt(gu) > best.L_u) best.L_u = Math.sqrt(gu);
-        if (gn > best.L_T) { best.L_T = gn; argmax.L_T = { sample: j, neuron: i }; }
+        if (gn > best.L_T) {
+          best.L_T = gn;
+          argmax.L_T = { sample: j, neuron: i };
+        }
         if (j >= hSamples) continue;
         // Power iteration: lambda_k = ||H v_k|| with v_k = H^k v_0 / ||H^k v_0|| (never above ||H||).
         let nv = 0;
-        for (let p = 0; p < P; p++) { v[p] = rng.normal(); nv += v[p] * v[p]; }
+        for (let p = 0; p < P; p++) {
+          v[p] = rng.normal();
+          nv += v[p] * v[p];
+        }
         nv = Math.sqrt(nv);
         for (let p = 0; p < P; p++) v[p] /= nv;
         let lambda = 0;
@@ -529,19 +631,24 @@ export function measureConstants(
           for (let p = 0; p < P; p++) v[p] = hv[p] / nh;
           if (it > 0 && Math.abs(nh - prevLambda) <= tol * nh) break;
         }
-        if (lambda > best.beta_T) { best.beta_T = lambda; argmax.beta_T = { sample: j, neuron: i }; }
+        if (lambda > best.beta_T) {
+          best.beta_T = lambda;
+          argmax.beta_T = { sample: j, neuron: i };
+        }
       }
     }
   }
   return {
     measured: {
-      ...best, argmax,
+      ...best,
+      argmax,
       hessianMethod: dense
         ? 'power iteration on forward-over-reverse Hessian-vector products'
         : 'exact forward-mode Hessian, spectral norm',
       hessianSamples: hSamples,
     },
-    sensMean, sensMax,
+    sensMean,
+    sensMax,
   };
 }
 
@@ -560,7 +667,17 @@ export function wBarOf(params: ModelParams, which: 'W' | 'W0' = 'W'): number {
 /** The bound terms of bounds() with given per-neuron constants (same formulas as bounds.ts). */
 export function termsWithConstants(
   c: NeuronConstants,
-  inp: { m: number; n: number; delta: number; rho: number; nuW: number; nuU: number; eta?: number; tau?: number; eps?: number },
+  inp: {
+    m: number;
+    n: number;
+    delta: number;
+    rho: number;
+    nuW: number;
+    nuU: number;
+    eta?: number;
+    tau?: number;
+    eps?: number;
+  },
 ): TermsSet {
   const nu2 = inp.nuW * inp.nuW + inp.nuU * inp.nuU;
   const nu = Math.sqrt(nu2);
@@ -570,7 +687,8 @@ export function termsWithConstants(
   const approxNum = 16 * G * G * Math.log((2 * inp.n) / inp.delta);
   const linNum = c.beta_T * c.beta_T * (nu2 * nu2 + (inp.rho + nu) ** 4);
   const out: TermsSet = {
-    G, etaMax,
+    G,
+    etaMax,
     ...(inp.tau !== undefined ? { optimization: (2 * nu2) / (eta * inp.tau) } : {}),
     approximation: approxNum / inp.m,
     linearization: linNum / inp.m,
@@ -590,8 +708,12 @@ function fittedRate(x: number[], y: number[]): number | null {
   if (pts.length < 2) return null;
   const mx = pts.reduce((s, [xi]) => s + xi, 0) / pts.length;
   const my = pts.reduce((s, [, yi]) => s + Math.log(yi), 0) / pts.length;
-  let sxy = 0, sxx = 0;
-  for (const [xi, yi] of pts) { sxy += (xi - mx) * (Math.log(yi) - my); sxx += (xi - mx) ** 2; }
+  let sxy = 0,
+    sxx = 0;
+  for (const [xi, yi] of pts) {
+    sxy += (xi - mx) * (Math.log(yi) - my);
+    sxx += (xi - mx) ** 2;
+  }
   return sxx > 0 ? Math.exp(sxy / sxx) : null;
 }
 
@@ -612,14 +734,25 @@ export function constants(params: ModelParams, data: Dataset, opts: ConstantsOpt
     for (let q = 0; q < d; q++) s += Number(data.X[p * d + q]) ** 2;
     maxInputNorm = Math.max(maxInputNorm, Math.sqrt(s));
   }
-  const nuW = opts.nuW ?? 1, nuU = opts.nuU ?? 1;
+  const nuW = opts.nuW ?? 1,
+    nuU = opts.nuU ?? 1;
   const nu = Math.sqrt(nuW * nuW + nuU * nuU);
   const rho = opts.rho ?? nu;
   const delta = opts.delta ?? 0.05;
   const wBar0 = wBarOf(params, 'W0');
   const common = {
-    activation: spec.activation, alpha: spec.alpha, T, m, n, d, delta, nuW, nuU,
-    eta: opts.eta, tau: opts.tau, eps: opts.eps,
+    activation: spec.activation,
+    alpha: spec.alpha,
+    T,
+    m,
+    n,
+    d,
+    delta,
+    nuW,
+    nuU,
+    eta: opts.eta,
+    tau: opts.tau,
+    eps: opts.eps,
   };
   // bounds() needs w_bar0 > 0; w_bar = 0 gives a = 0, the same limit as the smallest positive double.
   const positive = (x: number) => Math.max(x, Number.MIN_VALUE);
@@ -635,13 +768,23 @@ export function constants(params: ModelParams, data: Dataset, opts: ConstantsOpt
     analyticError = (err as Error).message;
   }
   const analytic = atPoint
-    ? { a: atPoint.a, regime: atPoint.regime, S_T: atPoint.S_T, L_w: atPoint.L_w, L_u: atPoint.L_u, L_T: atPoint.L_T, beta_T: atPoint.beta_T }
+    ? {
+        a: atPoint.a,
+        regime: atPoint.regime,
+        S_T: atPoint.S_T,
+        L_w: atPoint.L_w,
+        L_u: atPoint.L_u,
+        L_T: atPoint.L_T,
+        beta_T: atPoint.beta_T,
+      }
     : null;
   const div = (x: number, y: number) => (y > 0 ? x / y : null);
   const ratio = analytic
     ? {
-        L_w: div(measured.L_w, analytic.L_w), L_u: div(measured.L_u, analytic.L_u),
-        L_T: div(measured.L_T, analytic.L_T), beta_T: div(measured.beta_T, analytic.beta_T),
+        L_w: div(measured.L_w, analytic.L_w),
+        L_u: div(measured.L_u, analytic.L_u),
+        L_T: div(measured.L_T, analytic.L_T),
+        beta_T: div(measured.beta_T, analytic.beta_T),
       }
     : null;
 
@@ -653,14 +796,26 @@ export function constants(params: ModelParams, data: Dataset, opts: ConstantsOpt
   const lag = t.map((tt) => T - 1 - tt);
   const mean = Array.from(sensMean);
   const sensitivity: Sensitivity = {
-    t, lag, mean, max: Array.from(sensMax),
-    envelope: lag.map((k) => act.sigma1 * Math.pow(a, k) * uFro / Math.sqrt(m)),
-    fittedDecay: fittedRate(lag.filter((k) => k >= 1), mean.filter((_, tt) => lag[tt] >= 1)),
+    t,
+    lag,
+    mean,
+    max: Array.from(sensMax),
+    envelope: lag.map((k) => (act.sigma1 * Math.pow(a, k) * uFro) / Math.sqrt(m)),
+    fittedDecay: fittedRate(
+      lag.filter((k) => k >= 1),
+      mean.filter((_, tt) => lag[tt] >= 1),
+    ),
   };
 
   const termInputs = { m, n, delta, rho, nuW, nuU, eta: opts.eta, tau: opts.tau, eps: opts.eps };
   return {
-    recurrence: spec.recurrence, activation: spec.activation, alpha: spec.alpha, m, d, n, T,
+    recurrence: spec.recurrence,
+    activation: spec.activation,
+    alpha: spec.alpha,
+    m,
+    d,
+    n,
+    T,
     wBar,
     wBar0,
     wBarDefinition: spec.recurrence === 'diagonal' ? 'max_i |w_i|' : '||W||_2 / sqrt(m) (operator norm; a crude bound)',
@@ -671,10 +826,19 @@ export function constants(params: ModelParams, data: Dataset, opts: ConstantsOpt
     ratio,
     sensitivity,
     terms: {
-      rho, nuW, nuU, delta,
+      rho,
+      nuW,
+      nuU,
+      delta,
       analytic: withRho
-        ? { G: withRho.G, etaMax: withRho.etaMax, ...withRho.terms,
-            ...(withRho.mRequired !== undefined ? { mRequired: withRho.mRequired, tauRequired: withRho.tauRequired } : {}) }
+        ? {
+            G: withRho.G,
+            etaMax: withRho.etaMax,
+            ...withRho.terms,
+            ...(withRho.mRequired !== undefined
+              ? { mRequired: withRho.mRequired, tauRequired: withRho.tauRequired }
+              : {}),
+          }
         : null,
       measured: termsWithConstants(measured, termInputs),
     },

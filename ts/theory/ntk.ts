@@ -34,7 +34,13 @@ export function toMatrix(K: ArrayLike<number>, rows: number, cols = rows): Matri
 }
 
 /** A B^T for row-major A (nA x P) and B (nB x P): nA x nB. */
-export function crossOfRows(A: ArrayLike<number>, nA: number, B: ArrayLike<number>, nB: number, P: number): Float64Array {
+export function crossOfRows(
+  A: ArrayLike<number>,
+  nA: number,
+  B: ArrayLike<number>,
+  nB: number,
+  P: number,
+): Float64Array {
   const out = new Float64Array(nA * nB);
   for (let a = 0; a < nA; a++) {
     for (let b = 0; b < nB; b++) {
@@ -48,7 +54,9 @@ export function crossOfRows(A: ArrayLike<number>, nA: number, B: ArrayLike<numbe
 
 function checkSquare(K: ArrayLike<number>, n: number, what: string): void {
   if (!Number.isInteger(n) || n < 1 || K.length !== n * n) {
-    throw new ValidationError(`${what}: expected an n x n matrix with n = ${n} (${n * n} values), got ${K.length} values`);
+    throw new ValidationError(
+      `${what}: expected an n x n matrix with n = ${n} (${n * n} values), got ${K.length} values`,
+    );
   }
 }
 
@@ -78,7 +86,9 @@ export interface GramStats {
 /** Spectrum summary of a symmetric (Gram) matrix. */
 export function gramStats(K: ArrayLike<number>, n: number): GramStats {
   checkSquare(K, n, 'gramStats');
-  let trace = 0, fro = 0, asym = 0;
+  let trace = 0,
+    fro = 0,
+    asym = 0;
   for (let a = 0; a < n; a++) {
     trace += K[a * n + a];
     for (let b = 0; b < n; b++) {
@@ -87,19 +97,29 @@ export function gramStats(K: ArrayLike<number>, n: number): GramStats {
     }
   }
   const eig = symmetricEigenvalues(K, n);
-  const minEigenvalue = eig[0], maxEigenvalue = eig[n - 1];
+  const minEigenvalue = eig[0],
+    maxEigenvalue = eig[n - 1];
   return {
-    n, minEigenvalue, maxEigenvalue,
+    n,
+    minEigenvalue,
+    maxEigenvalue,
     condition: minEigenvalue > n * Number.EPSILON * maxEigenvalue ? maxEigenvalue / minEigenvalue : null,
-    trace, frobenius: Math.sqrt(fro), asymmetry: asym,
+    trace,
+    frobenius: Math.sqrt(fro),
+    asymmetry: asym,
   };
 }
 
 /** ||K_s - K_0||_F / ||K_0||_F. */
 export function relativeDrift(K0: ArrayLike<number>, Ks: ArrayLike<number>): number {
-  if (K0.length !== Ks.length) throw new ValidationError(`relativeDrift: the matrices have ${K0.length} and ${Ks.length} values`);
-  let num = 0, den = 0;
-  for (let p = 0; p < K0.length; p++) { num += (Ks[p] - K0[p]) ** 2; den += K0[p] ** 2; }
+  if (K0.length !== Ks.length)
+    throw new ValidationError(`relativeDrift: the matrices have ${K0.length} and ${Ks.length} values`);
+  let num = 0,
+    den = 0;
+  for (let p = 0; p < K0.length; p++) {
+    num += (Ks[p] - K0[p]) ** 2;
+    den += K0[p] ** 2;
+  }
   return Math.sqrt(num) / Math.sqrt(den);
 }
 
@@ -111,7 +131,8 @@ export function concatData(parts: readonly Dataset[]): Dataset {
   if (parts.length === 0) throw new ValidationError('concatData: no data sets');
   const { T, d } = parts[0];
   for (const p of parts) {
-    if (p.T !== T || p.d !== d) throw new ValidationError(`concatData: data sets differ in shape (T = ${p.T} vs ${T}, d = ${p.d} vs ${d})`);
+    if (p.T !== T || p.d !== d)
+      throw new ValidationError(`concatData: data sets differ in shape (T = ${p.T} vs ${T}, d = ${p.d} vs ${d})`);
   }
   const n = parts.reduce((s, p) => s + p.n, 0);
   const X = new Float64Array(n * T * d);
@@ -151,11 +172,19 @@ export function ntkDrift(backend: Backend, params: ModelParams, data: Dataset, K
 }
 
 /** The NTK blocks on train and test: K(train, train) (nTr x nTr) and K(test, train) (nTe x nTr), via one Gram on their union. */
-export function ntkBlocks(backend: Backend, params: ModelParams, train: Dataset, test: Dataset): { train: Float64Array; cross: Float64Array } {
+export function ntkBlocks(
+  backend: Backend,
+  params: ModelParams,
+  train: Dataset,
+  test: Dataset,
+): { train: Float64Array; cross: Float64Array } {
   const all = concatData([train, test]);
   const K = backend.kernels.ntkGram(params, all);
-  const N = all.n, a = train.n, b = test.n;
-  const tr = new Float64Array(a * a), cr = new Float64Array(b * a);
+  const N = all.n,
+    a = train.n,
+    b = test.n;
+  const tr = new Float64Array(a * a),
+    cr = new Float64Array(b * a);
   for (let r = 0; r < a; r++) for (let c = 0; c < a; c++) tr[r * a + c] = K[r * N + c];
   for (let r = 0; r < b; r++) for (let c = 0; c < a; c++) cr[r * a + c] = K[(a + r) * N + c];
   return { train: tr, cross: cr };
@@ -171,13 +200,21 @@ export type WLaw = 'uniform' | 'rademacher' | 'normal';
  * w ~ Uniform[-1, 1] (default) | Rademacher | N(0, 1), u ~ N(0, I_d). Own random stream
  * ('theory/mc-kernel'), so the particles are independent of any student or teacher with the same seed.
  */
-export function sampleParticles(M: number, d: number, seed: Seed, law: WLaw = 'uniform'): { w: Float64Array; u: Float64Array } {
-  if (!Number.isInteger(M) || M < 1) throw new ValidationError(`sampleParticles: M must be a positive integer, got ${M}`);
-  if (!Number.isInteger(d) || d < 1) throw new ValidationError(`sampleParticles: d must be a positive integer, got ${d}`);
+export function sampleParticles(
+  M: number,
+  d: number,
+  seed: Seed,
+  law: WLaw = 'uniform',
+): { w: Float64Array; u: Float64Array } {
+  if (!Number.isInteger(M) || M < 1)
+    throw new ValidationError(`sampleParticles: M must be a positive integer, got ${M}`);
+  if (!Number.isInteger(d) || d < 1)
+    throw new ValidationError(`sampleParticles: d must be a positive integer, got ${d}`);
   const rng = makeRng(seed, 'theory/mc-kernel');
   const drawW = { uniform: () => 2 * rng.uniform() - 1, rademacher: rng.rademacher, normal: rng.normal }[law];
   if (!drawW) throw new ValidationError(`sampleParticles: unknown law '${law}' (uniform, rademacher, normal)`);
-  const w = new Float64Array(M), u = new Float64Array(M * d);
+  const w = new Float64Array(M),
+    u = new Float64Array(M * d);
   for (let k = 0; k < M; k++) {
     w[k] = drawW();
     for (let q = 0; q < d; q++) u[k * d + q] = rng.normal();
@@ -198,14 +235,20 @@ function sliceParticles(p: Particles, d: number, from: number, to: number): Part
  * backend.kernels.tangentFeatures in chunks of particles, so memory stays ~ (nA + nB) * chunk * (1+d).
  */
 export function monteCarloKernel(
-  backend: Backend, spec: TangentSpec, particles: Particles, A: Dataset, B?: Dataset, opts: { chunk?: number } = {},
+  backend: Backend,
+  spec: TangentSpec,
+  particles: Particles,
+  A: Dataset,
+  B?: Dataset,
+  opts: { chunk?: number } = {},
 ): Float64Array {
   const M = particles.w.length;
   const d = spec.d;
   const p = 1 + d;
   if (M < 1) throw new ValidationError('monteCarloKernel: no particles');
   const chunk = Math.max(1, opts.chunk ?? Math.max(1, Math.floor(4_000_000 / ((A.n + (B?.n ?? 0)) * p))));
-  const nA = A.n, nB = B ? B.n : A.n;
+  const nA = A.n,
+    nB = B ? B.n : A.n;
   const K = new Float64Array(nA * nB);
   for (let from = 0; from < M; from += chunk) {
     const to = Math.min(M, from + chunk);
@@ -250,10 +293,16 @@ export function defaultRidge(K: ArrayLike<number>, n: number): number {
 }
 
 /** Solves (K + ridge I) c = y for a symmetric PSD K (n x n). */
-export function kernelRidgeFit(K: ArrayLike<number>, n: number, y: ArrayLike<number>, ridge = defaultRidge(K, n)): KernelRidgeFit {
+export function kernelRidgeFit(
+  K: ArrayLike<number>,
+  n: number,
+  y: ArrayLike<number>,
+  ridge = defaultRidge(K, n),
+): KernelRidgeFit {
   checkSquare(K, n, 'kernelRidgeFit');
   if (y.length !== n) throw new ValidationError(`kernelRidgeFit: y has ${y.length} values, expected n = ${n}`);
-  if (!(ridge >= 0) || !Number.isFinite(ridge)) throw new ValidationError(`kernelRidgeFit: ridge must be a finite number >= 0, got ${ridge}`);
+  if (!(ridge >= 0) || !Number.isFinite(ridge))
+    throw new ValidationError(`kernelRidgeFit: ridge must be a finite number >= 0, got ${ridge}`);
   const A = toMatrix(K, n);
   for (let a = 0; a < n; a++) A.set(a, a, A.get(a, a) + ridge);
   const rhs = Matrix.columnVector(Array.from(y));
@@ -262,7 +311,8 @@ export function kernelRidgeFit(K: ArrayLike<number>, n: number, y: ArrayLike<num
     return { coef: Float64Array.from(chol.solve(rhs).getColumn(0)), ridge, method: 'cholesky' };
   }
   const evd = new EigenvalueDecomposition(A, { assumeSymmetric: true });
-  const lam = evd.realEigenvalues, V = evd.eigenvectorMatrix;
+  const lam = evd.realEigenvalues,
+    V = evd.eigenvectorMatrix;
   const top = Math.max(...lam.map(Math.abs));
   const coef = new Float64Array(n);
   for (let k = 0; k < n; k++) {
@@ -279,7 +329,9 @@ export function kernelRidgeFit(K: ArrayLike<number>, n: number, y: ArrayLike<num
 export function kernelRidgePredict(Kcross: ArrayLike<number>, nTest: number, coef: ArrayLike<number>): Float64Array {
   const nTrain = coef.length;
   if (Kcross.length !== nTest * nTrain) {
-    throw new ValidationError(`kernelRidgePredict: cross kernel has ${Kcross.length} values, expected nTest*nTrain = ${nTest}*${nTrain}`);
+    throw new ValidationError(
+      `kernelRidgePredict: cross kernel has ${Kcross.length} values, expected nTest*nTrain = ${nTest}*${nTrain}`,
+    );
   }
   const out = new Float64Array(nTest);
   for (let r = 0; r < nTest; r++) {
@@ -300,9 +352,17 @@ export interface PredictionDistance {
 }
 
 export function predictionDistance(a: ArrayLike<number>, b: ArrayLike<number>): PredictionDistance {
-  if (a.length !== b.length || a.length === 0) throw new ValidationError(`predictionDistance: lengths ${a.length} and ${b.length} must be equal and > 0`);
-  let s = 0, mx = 0, nb = 0;
-  for (let k = 0; k < a.length; k++) { const e = a[k] - b[k]; s += e * e; mx = Math.max(mx, Math.abs(e)); nb += b[k] * b[k]; }
+  if (a.length !== b.length || a.length === 0)
+    throw new ValidationError(`predictionDistance: lengths ${a.length} and ${b.length} must be equal and > 0`);
+  let s = 0,
+    mx = 0,
+    nb = 0;
+  for (let k = 0; k < a.length; k++) {
+    const e = a[k] - b[k];
+    s += e * e;
+    mx = Math.max(mx, Math.abs(e));
+    nb += b[k] * b[k];
+  }
   return { rms: Math.sqrt(s / a.length), max: mx, relative: nb > 0 ? Math.sqrt(s / nb) : null };
 }
 
@@ -328,9 +388,21 @@ export interface KernelBaseline {
 }
 
 /** Kernel ridge regression on `train` (sequence-to-one targets), predicting `test`. */
-export function kernelBaseline(backend: Backend, kernel: BaselineKernel, train: Dataset, test: Dataset, ridge?: number): KernelBaseline {
-  for (const [name, ds] of [['train', train], ['test', test]] as const) {
-    if (ds.Y.length !== ds.n) throw new ValidationError(`kernelBaseline: ${name} data needs one target per sequence (readout final), got ${ds.Y.length} for n = ${ds.n}`);
+export function kernelBaseline(
+  backend: Backend,
+  kernel: BaselineKernel,
+  train: Dataset,
+  test: Dataset,
+  ridge?: number,
+): KernelBaseline {
+  for (const [name, ds] of [
+    ['train', train],
+    ['test', test],
+  ] as const) {
+    if (ds.Y.length !== ds.n)
+      throw new ValidationError(
+        `kernelBaseline: ${name} data needs one target per sequence (readout final), got ${ds.Y.length} for n = ${ds.n}`,
+      );
   }
   let Ktr: Float64Array, Kte: Float64Array;
   if (kernel.kind === 'ntk') {
@@ -343,14 +415,21 @@ export function kernelBaseline(backend: Backend, kernel: BaselineKernel, train: 
   const trainPredictions = kernelRidgePredict(Ktr, train.n, fit.coef);
   const testPredictions = kernelRidgePredict(Kte, test.n, fit.coef);
   return {
-    kernel: kernel.kind, ridge: fit.ridge, method: fit.method, trainPredictions, testPredictions,
-    trainRmse: rmse(trainPredictions, train.Y), testRmse: rmse(testPredictions, test.Y), stats: gramStats(Ktr, train.n),
+    kernel: kernel.kind,
+    ridge: fit.ridge,
+    method: fit.method,
+    trainPredictions,
+    testPredictions,
+    trainRmse: rmse(trainPredictions, train.Y),
+    testRmse: rmse(testPredictions, test.Y),
+    stats: gramStats(Ktr, train.n),
   };
 }
 
 /** Network outputs f(X_j) (readout final) on a backend. */
 export function networkPredictions(backend: Backend, params: ModelParams, data: Dataset): Float64Array {
-  if (params.spec.readout !== 'final') throw new ValidationError(`networkPredictions: readout '${params.spec.readout}' is not supported (use 'final')`);
+  if (params.spec.readout !== 'final')
+    throw new ValidationError(`networkPredictions: readout '${params.spec.readout}' is not supported (use 'final')`);
   const net = backend.network(params);
   try {
     const ws = net.workspace(data.n, data.T);
@@ -377,7 +456,10 @@ export interface NetworkVsKernel {
  * initialization W0, U0 — the linearized, infinite-width-like baseline).
  */
 export function networkVsKernel(
-  backend: Backend, trained: ModelParams, train: Dataset, test: Dataset,
+  backend: Backend,
+  trained: ModelParams,
+  train: Dataset,
+  test: Dataset,
   opts: { kernel?: BaselineKernel; ridge?: number } = {},
 ): NetworkVsKernel {
   const kernel = opts.kernel ?? { kind: 'ntk', params: atInit(trained) };
@@ -387,6 +469,9 @@ export function networkVsKernel(
   return {
     baseline,
     network: { trainRmse: rmse(fTrain, train.Y), testRmse: rmse(fTest, test.Y) },
-    distance: { train: predictionDistance(fTrain, baseline.trainPredictions), test: predictionDistance(fTest, baseline.testPredictions) },
+    distance: {
+      train: predictionDistance(fTrain, baseline.trainPredictions),
+      test: predictionDistance(fTest, baseline.testPredictions),
+    },
   };
 }

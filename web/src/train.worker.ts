@@ -5,8 +5,17 @@
  */
 import * as Comlink from 'comlink';
 import {
-  generateData, getBackend, initialize, loadWasm, operatorNorm, Trainer,
-  type Backend, type Dataset, type MetricRecord, type Network, type Workspace,
+  generateData,
+  getBackend,
+  initialize,
+  loadWasm,
+  operatorNorm,
+  Trainer,
+  type Backend,
+  type Dataset,
+  type MetricRecord,
+  type Network,
+  type Workspace,
 } from 'rnn-gd';
 import type { DemoConfig, DemoWorkerApi, SetupInfo, Update } from './protocol';
 
@@ -49,13 +58,30 @@ const api: DemoWorkerApi = {
     free();
     const t0 = performance.now();
     backend ??= await getBackend('wasm');
-    const g = await generateData({ system: config.system, n: config.n, nTest: config.n, T: config.T }, config.seed, { backend });
+    const g = await generateData({ system: config.system, n: config.n, nTest: config.n, T: config.T }, config.seed, {
+      backend,
+    });
     const test = g.test!;
-    const params = initialize({ recurrence: config.recurrence, activation: 'tanh', readout: 'final', m: config.m, d: g.train.d, alpha: config.alpha }, { seed: config.seed });
+    const params = initialize(
+      {
+        recurrence: config.recurrence,
+        activation: 'tanh',
+        readout: 'final',
+        m: config.m,
+        d: g.train.d,
+        alpha: config.alpha,
+      },
+      { seed: config.seed },
+    );
     const trainer = new Trainer({
-      backend, params, data: g.train, test,
+      backend,
+      params,
+      data: g.train,
+      test,
       train: {
-        eta: config.eta, steps: config.steps, seed: config.seed,
+        eta: config.eta,
+        steps: config.steps,
+        seed: config.seed,
         recordEvery: Math.max(1, Math.round(config.steps / 300)),
         projection: config.rho > 0 ? { kind: 'maxnorm', rho: config.rho } : { kind: 'none' },
       },
@@ -65,23 +91,32 @@ const api: DemoWorkerApi = {
     ws.setData(test);
     run = { config, trainer, test, net, ws, sent: 0 };
     paused = false;
-    const wBar0 = config.recurrence === 'diagonal'
-      ? params.W0.reduce((a, w) => Math.max(a, Math.abs(w)), 0)
-      : operatorNorm(params.W0, config.m, 1 / Math.sqrt(config.m));
+    const wBar0 =
+      config.recurrence === 'diagonal'
+        ? params.W0.reduce((a, w) => Math.max(a, Math.abs(w)), 0)
+        : operatorNorm(params.W0, config.m, 1 / Math.sqrt(config.m));
     const stored = (g.meta.teacher as { storedMap?: { nuW: number; nuU: number } }).storedMap;
     return {
-      backend: backend.description, wasmSource: (await loadWasm()).source, d: g.train.d, wBar0,
-      ...(stored ? { nuW: stored.nuW, nuU: stored.nuU } : {}), setupMs: performance.now() - t0,
+      backend: backend.description,
+      wasmSource: (await loadWasm()).source,
+      d: g.train.d,
+      wBar0,
+      ...(stored ? { nuW: stored.nuW, nuU: stored.nuU } : {}),
+      setupMs: performance.now() - t0,
     };
   },
 
   run(onUpdate): Promise<Update> {
     if (loop) throw new Error('demo worker: already running');
-    loop = trainLoop(onUpdate).finally(() => { loop = null; });
+    loop = trainLoop(onUpdate).finally(() => {
+      loop = null;
+    });
     return loop;
   },
 
-  pause() { paused = true; },
+  pause() {
+    paused = true;
+  },
   async reset() {
     paused = true;
     await loop?.catch(() => {});
@@ -101,9 +136,13 @@ async function trainLoop(onUpdate: (u: Update) => void | Promise<void>): Promise
     const records: MetricRecord[] = t.records.slice(r.sent);
     r.sent = t.records.length;
     const now = performance.now();
-    const status = t.status === 'running' ? (paused ? 'paused' : 'running') : t.status === 'aborted' ? 'paused' : t.status;
+    const status =
+      t.status === 'running' ? (paused ? 'paused' : 'running') : t.status === 'aborted' ? 'paused' : t.status;
     const u: Update = { step: t.step, status, message: t.message, records, stepsPerSecond };
-    if (force || now - lastPred > 250) { u.predictions = predictions(r); lastPred = now; }
+    if (force || now - lastPred > 250) {
+      u.predictions = predictions(r);
+      lastPred = now;
+    }
     return u;
   };
   await onUpdate(update(true));

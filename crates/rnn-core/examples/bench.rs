@@ -16,7 +16,14 @@ fn main() {
     let mut seed = 1u64;
     let (m, d, t_len, n) = (128, 8, 20, 256);
     for rec in [Recurrence::Dense, Recurrence::Diagonal] {
-        let spec = Spec { recurrence: rec, activation: Activation::Tanh, readout: Readout::Final, m, d, alpha: 1.0 };
+        let spec = Spec {
+            recurrence: rec,
+            activation: Activation::Tanh,
+            readout: Readout::Final,
+            m,
+            d,
+            alpha: 1.0,
+        };
         let mut model = Model::new(spec).unwrap();
         fill(&mut model.w, &mut seed, 0.9);
         fill(&mut model.u, &mut seed, 0.5);
@@ -32,7 +39,10 @@ fn main() {
         let ms = t0.elapsed().as_secs_f64() * 1e3 / steps as f64;
         let w_flops = if rec == Recurrence::Dense { m * m } else { m };
         let flops = 6.0 * (n * t_len * (w_flops + m * d)) as f64;
-        println!("{rec:?} m={m} d={d} T={t_len} n={n}: {ms:.2} ms/step, {:.1} GFLOP/s", flops / ms / 1e6);
+        println!(
+            "{rec:?} m={m} d={d} T={t_len} n={n}: {ms:.2} ms/step, {:.1} GFLOP/s",
+            flops / ms / 1e6
+        );
         let nf = 500;
         let mut f = Features::new(&spec, nf, t_len).unwrap();
         fill(f.x_mut(), &mut seed, 0.3);
@@ -50,5 +60,8 @@ fn main() {
     let mut out = vec![0.0f32; nt];
     let t0 = Instant::now();
     teacher.sum(&x, nt, t_len, &mut out).unwrap();
-    println!("teacher_sum n={nt} T={t_len} d={d} M={mt}: {:.0} ms", t0.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "teacher_sum n={nt} T={t_len} d={d} M={mt}: {:.0} ms",
+        t0.elapsed().as_secs_f64() * 1e3
+    );
 }

@@ -74,7 +74,9 @@ pub fn sincos4(x: F32x4) -> (F32x4, F32x4) {
     let s = z.mul(splat(-1.951_529_589_1e-4)).add(splat(8.332_160_873_6e-3));
     let s = z.mul(s).add(splat(-1.666_665_461_1e-1));
     let s = r.mul(z).mul(s).add(r);
-    let c = z.mul(splat(2.443_315_711_809_948e-5)).add(splat(-1.388_731_625_493_765e-3));
+    let c = z
+        .mul(splat(2.443_315_711_809_948e-5))
+        .add(splat(-1.388_731_625_493_765e-3));
     let c = z.mul(c).add(splat(4.166_664_568_298_827e-2));
     let c = z.mul(z).mul(c).sub(splat(0.5).mul(z)).add(splat(1.0));
     // Quadrant k = q mod 4 in {0,1,2,3}: sin x = (s, c, -s, -c)[k], cos x = (c, -s, -c, s)[k].

@@ -21,7 +21,12 @@ pub(crate) fn input_projection(spec: &Spec, u: &[f32], rows: usize, xt: &[f32], 
         m,
         d,
         MatA { data: xt, rs: d, ps: 1 },
-        MatB { data: u, ps: 1, cs: d, scale: 1.0 },
+        MatB {
+            data: u,
+            ps: 1,
+            cs: d,
+            scale: 1.0,
+        },
         dz,
         m,
     );
@@ -35,7 +40,12 @@ pub(crate) fn grad_u_product(spec: &Spec, rows: usize, dz: &[f32], xt: &[f32], g
         d,
         rows,
         MatA { data: dz, rs: 1, ps: m },
-        MatB { data: xt, ps: d, cs: 1, scale: 1.0 },
+        MatB {
+            data: xt,
+            ps: d,
+            cs: 1,
+            scale: 1.0,
+        },
         grad_u,
         d,
     );
@@ -55,8 +65,17 @@ pub(crate) fn forward(model: &Model, nb: usize, t_len: usize, xt: &[f32], h: &mu
                 nb,
                 m,
                 m,
-                MatA { data: &h[off - blk..off], rs: m, ps: 1 },
-                MatB { data: &model.w, ps: 1, cs: m, scale: spec.w_scale() },
+                MatA {
+                    data: &h[off - blk..off],
+                    rs: m,
+                    ps: 1,
+                },
+                MatB {
+                    data: &model.w,
+                    ps: 1,
+                    cs: m,
+                    scale: spec.w_scale(),
+                },
                 &mut dz[off..off + blk],
                 m,
             );
@@ -89,8 +108,17 @@ pub(crate) fn backward(
         mul_assign(&mut dz[off..off + blk], &dh[..blk]);
         if t > 0 {
             // dH_{t-1} = seed_{t-1} + dZ_t (s W): B(p = i, c = l) = s W[i*m + l].
-            let a = MatA { data: &dz[off..off + blk], rs: m, ps: 1 };
-            let b = MatB { data: w, ps: m, cs: 1, scale: s };
+            let a = MatA {
+                data: &dz[off..off + blk],
+                rs: m,
+                ps: 1,
+            };
+            let b = MatB {
+                data: w,
+                ps: m,
+                cs: 1,
+                scale: s,
+            };
             if seed.active(t - 1, t_len) {
                 seed.fill(t - 1, t_len, nb, dh);
                 gemm(nb, m, m, a, b, dh, m);
@@ -108,8 +136,17 @@ pub(crate) fn backward(
                 m,
                 m,
                 (t_len - 1) * nb,
-                MatA { data: &dz[blk..t_len * blk], rs: 1, ps: m },
-                MatB { data: &h[..(t_len - 1) * blk], ps: m, cs: 1, scale: s },
+                MatA {
+                    data: &dz[blk..t_len * blk],
+                    rs: 1,
+                    ps: m,
+                },
+                MatB {
+                    data: &h[..(t_len - 1) * blk],
+                    ps: m,
+                    cs: 1,
+                    scale: s,
+                },
                 grad_w,
                 m,
             );

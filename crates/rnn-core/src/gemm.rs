@@ -107,7 +107,11 @@ fn pack_b(b: &MatB, p0: usize, kc: usize, c0: usize, nc: usize, panel: &mut [f32
         for p in 0..kc {
             let dst = &mut panel[p * NR..p * NR + NR];
             for (q, v) in dst.iter_mut().enumerate() {
-                *v = if q < nc { s * b.data[(p0 + p) * b.ps + (c0 + q) * b.cs] } else { 0.0 };
+                *v = if q < nc {
+                    s * b.data[(p0 + p) * b.ps + (c0 + q) * b.cs]
+                } else {
+                    0.0
+                };
             }
         }
     }
@@ -140,8 +144,17 @@ mod tests {
                         m,
                         n,
                         k,
-                        MatA { data: &a, rs: a_rs, ps: a_ps },
-                        MatB { data: &b, ps: b_ps, cs: b_cs, scale },
+                        MatA {
+                            data: &a,
+                            rs: a_rs,
+                            ps: a_ps,
+                        },
+                        MatB {
+                            data: &b,
+                            ps: b_ps,
+                            cs: b_cs,
+                            scale,
+                        },
                         &mut c,
                         n,
                     );
@@ -149,8 +162,7 @@ mod tests {
                         for q in 0..n {
                             let mut s = c0[r * n + q] as f64;
                             for p in 0..k {
-                                s += a[r * a_rs + p * a_ps] as f64
-                                    * (scale * b[p * b_ps + q * b_cs]) as f64;
+                                s += a[r * a_rs + p * a_ps] as f64 * (scale * b[p * b_ps + q * b_cs]) as f64;
                             }
                             let got = c[r * n + q] as f64;
                             assert!(
@@ -173,7 +185,15 @@ mod tests {
             let b: Vec<f32> = (0..k * n).map(|_| lcg(&mut seed)).collect();
             let mut c1 = vec![0.0f32; m * n];
             let mut c2: Vec<f32> = (0..m * n).map(|_| lcg(&mut seed)).collect();
-            let (va, vb) = (MatA { data: &a, rs: k, ps: 1 }, MatB { data: &b, ps: n, cs: 1, scale: 0.5 });
+            let (va, vb) = (
+                MatA { data: &a, rs: k, ps: 1 },
+                MatB {
+                    data: &b,
+                    ps: n,
+                    cs: 1,
+                    scale: 0.5,
+                },
+            );
             gemm(m, n, k, va, vb, &mut c1, n);
             gemm_set(m, n, k, va, vb, &mut c2, n);
             assert!(c1.iter().zip(&c2).all(|(x, y)| x.to_bits() == y.to_bits()));
@@ -193,7 +213,20 @@ mod tests {
             }
         }
         let mut c = vec![0.0f32; m * n];
-        gemm(m, n, k, MatA { data: &a, rs: k, ps: 1 }, MatB { data: &b, ps: n, cs: 1, scale: 1.0 }, &mut c, n);
+        gemm(
+            m,
+            n,
+            k,
+            MatA { data: &a, rs: k, ps: 1 },
+            MatB {
+                data: &b,
+                ps: n,
+                cs: 1,
+                scale: 1.0,
+            },
+            &mut c,
+            n,
+        );
         for r in 0..m {
             for q in 0..n / 2 {
                 assert_eq!(c[r * n + q].to_bits(), c[r * n + q + n / 2].to_bits());

@@ -25,7 +25,12 @@
 //! have more than one call site, which keeps wasm-opt from inlining them): V8 only switches a
 //! wasm function to optimized code at its next call.
 
-#![allow(clippy::needless_range_loop, clippy::excessive_precision, clippy::should_implement_trait, clippy::too_many_arguments)]
+#![allow(
+    clippy::needless_range_loop,
+    clippy::excessive_precision,
+    clippy::should_implement_trait,
+    clippy::too_many_arguments
+)]
 
 pub mod activation;
 mod dense;

@@ -49,17 +49,33 @@ impl Features {
         let (m, d) = (spec.m, spec.d);
         let p = spec.param_len();
         let diag = spec.recurrence == Recurrence::Diagonal;
-        let ws = if diag { None } else { Some(Workspace::new(spec, n_max, t_len)?) };
+        let ws = if diag {
+            None
+        } else {
+            Some(Workspace::new(spec, n_max, t_len)?)
+        };
         Ok(Features {
             spec: *spec,
             n_max,
             t_len,
             n: n_max,
-            x: if diag { vec![0.0; checked_len(&[n_max, t_len, d], "x")?] } else { Vec::new() },
-            tangent: if diag { vec![0.0; checked_len(&[n_max, m, 1 + d], "tangent features")?] } else { Vec::new() },
+            x: if diag {
+                vec![0.0; checked_len(&[n_max, t_len, d], "x")?]
+            } else {
+                Vec::new()
+            },
+            tangent: if diag {
+                vec![0.0; checked_len(&[n_max, m, 1 + d], "tangent features")?]
+            } else {
+                Vec::new()
+            },
             jac: vec![0.0; checked_len(&[n_max, p], "per-sample gradients")?],
             gram: vec![0.0; checked_len(&[n_max, n_max], "gram")?],
-            scratch: if diag { vec![0.0; tangent_scratch_len(m, d)] } else { Vec::new() },
+            scratch: if diag {
+                vec![0.0; tangent_scratch_len(m, d)]
+            } else {
+                Vec::new()
+            },
             ws,
         })
     }
@@ -161,8 +177,14 @@ fn dense_per_sample(model: &Model, ws: &mut Workspace, jac: &mut [f32]) {
     let blk = nb * m;
     dense::forward(model, nb, t_len, &ws.xt, &mut ws.h, &mut ws.dz);
     ws.r[..nb].fill(1.0);
-    let seed = Seed { r: &ws.r[..nb], all: false, c: &model.c };
-    dense::backward(spec, &model.w, nb, t_len, &seed, &ws.xt, &ws.h, &mut ws.dz, &mut ws.dh, None);
+    let seed = Seed {
+        r: &ws.r[..nb],
+        all: false,
+        c: &model.c,
+    };
+    dense::backward(
+        spec, &model.w, nb, t_len, &seed, &ws.xt, &ws.h, &mut ws.dz, &mut ws.dh, None,
+    );
     let s = spec.w_scale();
     for j in 0..nb {
         let row = &mut jac[j * p..(j + 1) * p];
@@ -175,8 +197,17 @@ fn dense_per_sample(model: &Model, ws: &mut Workspace, jac: &mut [f32]) {
                 m,
                 m,
                 t_len - 1,
-                MatA { data: &ws.dz[blk + j * m..], rs: 1, ps: blk },
-                MatB { data: &ws.h[j * m..], ps: blk, cs: 1, scale: s },
+                MatA {
+                    data: &ws.dz[blk + j * m..],
+                    rs: 1,
+                    ps: blk,
+                },
+                MatB {
+                    data: &ws.h[j * m..],
+                    ps: blk,
+                    cs: 1,
+                    scale: s,
+                },
                 rw,
                 m,
             );
@@ -186,8 +217,17 @@ fn dense_per_sample(model: &Model, ws: &mut Workspace, jac: &mut [f32]) {
             m,
             d,
             t_len,
-            MatA { data: &ws.dz[j * m..], rs: 1, ps: blk },
-            MatB { data: &ws.xt[j * d..], ps: nb * d, cs: 1, scale: 1.0 },
+            MatA {
+                data: &ws.dz[j * m..],
+                rs: 1,
+                ps: blk,
+            },
+            MatB {
+                data: &ws.xt[j * d..],
+                ps: nb * d,
+                cs: 1,
+                scale: 1.0,
+            },
             ru,
             d,
         );
@@ -208,8 +248,17 @@ pub fn gram(jac: &[f32], n: usize, p: usize, out: &mut [f32]) {
             r1 - r0,
             r1,
             p,
-            MatA { data: &jac[r0 * p..], rs: p, ps: 1 },
-            MatB { data: jac, ps: 1, cs: p, scale: 1.0 },
+            MatA {
+                data: &jac[r0 * p..],
+                rs: p,
+                ps: 1,
+            },
+            MatB {
+                data: jac,
+                ps: 1,
+                cs: p,
+                scale: 1.0,
+            },
             &mut out[r0 * n..],
             n,
         );

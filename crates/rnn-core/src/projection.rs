@@ -31,16 +31,21 @@ impl Projection {
             0 => Ok(Projection::None),
             1 => Ok(Projection::MaxNorm(check(rho)?)),
             2 => Ok(Projection::L2(check(rho)?)),
-            _ => Err(format!("projection kind must be 0 (none), 1 (maxnorm) or 2 (l2) (got {kind})")),
+            _ => Err(format!(
+                "projection kind must be 0 (none), 1 (maxnorm) or 2 (l2) (got {kind})"
+            )),
         }
     }
 }
 
 fn dist_sq(a: &[f32], a0: &[f32]) -> f64 {
-    a.iter().zip(a0).map(|(&x, &x0)| {
-        let e = x as f64 - x0 as f64;
-        e * e
-    }).sum()
+    a.iter()
+        .zip(a0)
+        .map(|(&x, &x0)| {
+            let e = x as f64 - x0 as f64;
+            e * e
+        })
+        .sum()
 }
 
 fn shrink(a: &mut [f32], a0: &[f32], scale: f64) {

@@ -322,7 +322,10 @@ fn check_kernel_bounds(
 ) {
     assert!((1..=MR).contains(&rows) && (1..=NR).contains(&nc));
     if kc > 0 {
-        assert!((rows - 1) * a_rs + (kc - 1) * a_ps < a_len, "gemm kernel: A out of bounds");
+        assert!(
+            (rows - 1) * a_rs + (kc - 1) * a_ps < a_len,
+            "gemm kernel: A out of bounds"
+        );
     }
     assert!(bp_len >= kc * NR, "gemm kernel: packed B too short");
     assert!((rows - 1) * ldc + nc <= c_len, "gemm kernel: C out of bounds");

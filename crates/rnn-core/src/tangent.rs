@@ -65,10 +65,18 @@ pub fn tangent_features(
         }
     }
     match spec.activation {
-        Activation::Tanh => tangent_loop(x, n, t_len, d, m4, spec.alpha, aw, ut, h, dw, du, out, m, |z| eval4(Activation::Tanh, z)),
-        Activation::Sigmoid => tangent_loop(x, n, t_len, d, m4, spec.alpha, aw, ut, h, dw, du, out, m, |z| eval4(Activation::Sigmoid, z)),
-        Activation::Sin => tangent_loop(x, n, t_len, d, m4, spec.alpha, aw, ut, h, dw, du, out, m, |z| eval4(Activation::Sin, z)),
-        Activation::Relu => tangent_loop(x, n, t_len, d, m4, spec.alpha, aw, ut, h, dw, du, out, m, |z| eval4(Activation::Relu, z)),
+        Activation::Tanh => tangent_loop(x, n, t_len, d, m4, spec.alpha, aw, ut, h, dw, du, out, m, |z| {
+            eval4(Activation::Tanh, z)
+        }),
+        Activation::Sigmoid => tangent_loop(x, n, t_len, d, m4, spec.alpha, aw, ut, h, dw, du, out, m, |z| {
+            eval4(Activation::Sigmoid, z)
+        }),
+        Activation::Sin => tangent_loop(x, n, t_len, d, m4, spec.alpha, aw, ut, h, dw, du, out, m, |z| {
+            eval4(Activation::Sin, z)
+        }),
+        Activation::Relu => tangent_loop(x, n, t_len, d, m4, spec.alpha, aw, ut, h, dw, du, out, m, |z| {
+            eval4(Activation::Relu, z)
+        }),
     }
     Ok(())
 }
@@ -149,7 +157,8 @@ fn tangent_sample(
             dwv.store(dw, i);
             for k in 0..d {
                 let o = k * m4 + i;
-                sp.mul(F32x4::splat(xrow[k]).add(awv.mul(F32x4::load(du, o)))).store(du, o);
+                sp.mul(F32x4::splat(xrow[k]).add(awv.mul(F32x4::load(du, o))))
+                    .store(du, o);
             }
             hn.store(h, i);
             i += 4;
@@ -242,7 +251,14 @@ impl Teacher {
     }
 
     #[inline(always)]
-    fn sum_with(&self, x: &[f32], n: usize, t_len: usize, out: &mut [f32], act: impl Fn(F32x4) -> (F32x4, F32x4) + Copy) {
+    fn sum_with(
+        &self,
+        x: &[f32],
+        n: usize,
+        t_len: usize,
+        out: &mut [f32],
+        act: impl Fn(F32x4) -> (F32x4, F32x4) + Copy,
+    ) {
         let scale = 1.0 / self.count as f64;
         let full = n - n % JB;
         let mut j0 = 0;
@@ -281,7 +297,13 @@ impl Teacher {
     /// the hot loop must be a function that is called many times. It has two call sites, so
     /// that wasm-opt (which inlines every function with a single caller) keeps it separate.
     #[inline(never)]
-    fn block<const J: usize>(&self, x: &[f32], j0: usize, t_len: usize, act: impl Fn(F32x4) -> (F32x4, F32x4)) -> [f64; J] {
+    fn block<const J: usize>(
+        &self,
+        x: &[f32],
+        j0: usize,
+        t_len: usize,
+        act: impl Fn(F32x4) -> (F32x4, F32x4),
+    ) -> [f64; J] {
         let d = self.d;
         let stride = GROUP * (2 + 2 * d);
         let alpha = F32x4::splat(self.alpha);
@@ -309,7 +331,10 @@ impl Teacher {
                             let hv = h[jj][half];
                             let z = F32x4::load(&zb[jj], o).add(aw[half].mul(hv));
                             let (hn, sp) = act(z);
-                            let dz = avw[half].mul(hv).add(aw[half].mul(del[jj][half])).add(F32x4::load(&vb[jj], o));
+                            let dz = avw[half]
+                                .mul(hv)
+                                .add(aw[half].mul(del[jj][half]))
+                                .add(F32x4::load(&vb[jj], o));
                             del[jj][half] = sp.mul(dz);
                             h[jj][half] = hn;
                         }

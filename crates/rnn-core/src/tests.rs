@@ -10,7 +10,10 @@ const ACTS: [Activation; 4] = [Activation::Tanh, Activation::Sigmoid, Activation
 struct Rng(u64);
 impl Rng {
     fn next(&mut self) -> f32 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((self.0 >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
     }
     fn fill(&mut self, v: &mut [f32], scale: f32) {
@@ -21,7 +24,14 @@ impl Rng {
 }
 
 fn spec(rec: Recurrence, act: Activation, readout: Readout, m: usize, d: usize, alpha: f32) -> Spec {
-    Spec { recurrence: rec, activation: act, readout, m, d, alpha }
+    Spec {
+        recurrence: rec,
+        activation: act,
+        readout,
+        m,
+        d,
+        alpha,
+    }
 }
 
 /// A model with random parameters (not symmetric), init = a perturbed copy.
@@ -104,7 +114,10 @@ fn gradient_matches_finite_differences() {
                 let loss = ws.loss_grad(&mut model).unwrap();
                 let (w, u, c) = (to64(&model.w), to64(&model.u), to64(&model.c));
                 let ref_l = ref_loss(&s, &w, &u, &c, &ws.x, &ws.y, n, t_len);
-                assert!((loss - ref_l).abs() <= 1e-5 * (1.0 + ref_l), "{s:?}: loss {loss} vs {ref_l}");
+                assert!(
+                    (loss - ref_l).abs() <= 1e-5 * (1.0 + ref_l),
+                    "{s:?}: loss {loss} vs {ref_l}"
+                );
                 let grads: Vec<f32> = model.grad_w.iter().chain(&model.grad_u).copied().collect();
                 let gmax = grads.iter().fold(0.0f64, |a, &g| a.max(g.abs() as f64));
                 let eps = 1e-5;
@@ -154,8 +167,14 @@ fn gradient_degenerate_shapes() {
                     up[p - w.len()] += eps;
                     um[p - w.len()] -= eps;
                 }
-                let fd = (ref_loss(&s, &wp, &up, &c, &ws.x, &ws.y, n, t_len) - ref_loss(&s, &wm, &um, &c, &ws.x, &ws.y, n, t_len)) / (2.0 * eps);
-                assert!((grads[p] as f64 - fd).abs() <= 1e-5, "{s:?} n={n} T={t_len} param {p}: {} vs {fd}", grads[p]);
+                let fd = (ref_loss(&s, &wp, &up, &c, &ws.x, &ws.y, n, t_len)
+                    - ref_loss(&s, &wm, &um, &c, &ws.x, &ws.y, n, t_len))
+                    / (2.0 * eps);
+                assert!(
+                    (grads[p] as f64 - fd).abs() <= 1e-5,
+                    "{s:?} n={n} T={t_len} param {p}: {} vs {fd}",
+                    grads[p]
+                );
             }
         }
     }
@@ -183,8 +202,14 @@ fn dense_gradient_larger_shape() {
             up[p - w.len()] += eps;
             um[p - w.len()] -= eps;
         }
-        let fd = (ref_loss(&s, &wp, &up, &c, &ws.x, &ws.y, n, t_len) - ref_loss(&s, &wm, &um, &c, &ws.x, &ws.y, n, t_len)) / (2.0 * eps);
-        assert!((grads[p] as f64 - fd).abs() <= 2e-4 * gmax + 1e-6, "param {p}: {} vs {fd}", grads[p]);
+        let fd = (ref_loss(&s, &wp, &up, &c, &ws.x, &ws.y, n, t_len)
+            - ref_loss(&s, &wm, &um, &c, &ws.x, &ws.y, n, t_len))
+            / (2.0 * eps);
+        assert!(
+            (grads[p] as f64 - fd).abs() <= 2e-4 * gmax + 1e-6,
+            "param {p}: {} vs {fd}",
+            grads[p]
+        );
     }
 }
 
@@ -231,7 +256,11 @@ fn projection_properties() {
         let maxd = dist.iter().cloned().fold(0.0, f64::max);
         let sqrt_m = (8f64).sqrt();
         // Identity inside the ball.
-        for proj in [Projection::MaxNorm(maxd * sqrt_m * 1.01), Projection::L2(total * 1.01), Projection::None] {
+        for proj in [
+            Projection::MaxNorm(maxd * sqrt_m * 1.01),
+            Projection::L2(total * 1.01),
+            Projection::None,
+        ] {
             let mut mm = base.clone();
             project(&mut mm, proj);
             assert_eq!(mm.w, base.w);
@@ -284,7 +313,12 @@ fn training_decreases_loss_and_records_metrics() {
         assert_eq!(done, 50);
         assert_eq!(ws.losses[0], l0);
         assert_eq!(ws.grad_norms[0], g0);
-        assert!(ws.losses[49] < 0.8 * ws.losses[0], "{} -> {}", ws.losses[0], ws.losses[49]);
+        assert!(
+            ws.losses[49] < 0.8 * ws.losses[0],
+            "{} -> {}",
+            ws.losses[0],
+            ws.losses[49]
+        );
         let mut dist = vec![0.0; 16];
         neuron_distances(&model, &mut dist);
         assert!(dist.iter().all(|&x| x <= 5.0 / 4.0 * (1.0 + 1e-6)));
@@ -374,7 +408,11 @@ fn tangent_features_match_finite_differences() {
                 let fd = fd_tangent(&s, model.w[i] as f64, &u, feats.x(), j, t_len);
                 for q in 0..4 {
                     let got = feats.tangent[(j * 6 + i) * 4 + q] as f64;
-                    assert!((got - fd[q]).abs() <= 2e-5, "{act:?} j={j} i={i} q={q}: {got} vs {}", fd[q]);
+                    assert!(
+                        (got - fd[q]).abs() <= 2e-5,
+                        "{act:?} j={j} i={i} q={q}: {got} vs {}",
+                        fd[q]
+                    );
                 }
             }
         }
@@ -407,7 +445,11 @@ fn teacher_sum_matches_explicit_features() {
                 }
             }
             want /= mcount as f64;
-            assert!((out[j] as f64 - want).abs() <= 1e-5 * (1.0 + want.abs()), "j={j}: {} vs {want}", out[j]);
+            assert!(
+                (out[j] as f64 - want).abs() <= 1e-5 * (1.0 + want.abs()),
+                "j={j}: {} vs {want}",
+                out[j]
+            );
         }
     }
 }
@@ -436,12 +478,18 @@ fn per_sample_gradients_and_gram() {
                 for j in 0..n {
                     g += (pred[j] as f64 - ws.y[j] as f64) / n as f64 * feats.jac[j * p + q] as f64;
                 }
-                assert!((g - grad[q] as f64).abs() <= 1e-5 * (gmax as f64 + 1e-3), "{s:?} q={q}: {g} vs {}", grad[q]);
+                assert!(
+                    (g - grad[q] as f64).abs() <= 1e-5 * (gmax as f64 + 1e-3),
+                    "{s:?} q={q}: {g} vs {}",
+                    grad[q]
+                );
             }
             // Gram = J J^T, exactly symmetric.
             for j in 0..n {
                 for k in 0..n {
-                    let want: f64 = (0..p).map(|q| feats.jac[j * p + q] as f64 * feats.jac[k * p + q] as f64).sum();
+                    let want: f64 = (0..p)
+                        .map(|q| feats.jac[j * p + q] as f64 * feats.jac[k * p + q] as f64)
+                        .sum();
                     let got = feats.gram[j * n + k];
                     assert!((got as f64 - want).abs() <= 1e-5 * (1.0 + want.abs()));
                     assert_eq!(got.to_bits(), feats.gram[k * n + j].to_bits());
@@ -456,7 +504,15 @@ fn invalid_shapes_are_refused() {
     assert!(Model::new(spec(Recurrence::Dense, Activation::Tanh, Readout::Final, 3, 2, 1.0)).is_err());
     assert!(Model::new(spec(Recurrence::Dense, Activation::Tanh, Readout::Final, 0, 2, 1.0)).is_err());
     assert!(Model::new(spec(Recurrence::Dense, Activation::Tanh, Readout::Final, 4, 0, 1.0)).is_err());
-    assert!(Model::new(spec(Recurrence::Dense, Activation::Tanh, Readout::Final, 4, 2, f32::NAN)).is_err());
+    assert!(Model::new(spec(
+        Recurrence::Dense,
+        Activation::Tanh,
+        Readout::Final,
+        4,
+        2,
+        f32::NAN
+    ))
+    .is_err());
     let s = spec(Recurrence::Dense, Activation::Tanh, Readout::Final, 4, 2, 1.0);
     assert!(Workspace::new(&s, 0, 3).is_err());
     let mut ws = Workspace::new(&s, 4, 3).unwrap();

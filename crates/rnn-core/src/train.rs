@@ -26,7 +26,10 @@ pub fn train(
         return Err(format!("eta must be finite (got {eta})"));
     }
     if steps > ws.losses.len() {
-        return Err(format!("steps = {steps} exceeds the reserved capacity {} (call reserve)", ws.losses.len()));
+        return Err(format!(
+            "steps = {steps} exceeds the reserved capacity {} (call reserve)",
+            ws.losses.len()
+        ));
     }
     if batch > 0 {
         if batch > ws.n_max {
@@ -34,7 +37,10 @@ pub fn train(
         }
         let need = steps * batch;
         if need > ws.batch.len() {
-            return Err(format!("steps * batch = {need} exceeds the reserved batch capacity {}", ws.batch.len()));
+            return Err(format!(
+                "steps * batch = {need} exceeds the reserved batch capacity {}",
+                ws.batch.len()
+            ));
         }
         if let Some(bad) = ws.batch[..need].iter().find(|&&k| k as usize >= ws.n) {
             return Err(format!("batch index {bad} is out of range (n = {})", ws.n));

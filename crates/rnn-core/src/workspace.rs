@@ -182,9 +182,7 @@ impl Workspace {
         let (nb, t_len) = (self.nb, self.t_len);
         match model.spec.recurrence {
             Recurrence::Dense => dense::forward(model, nb, t_len, &self.xt, &mut self.h, &mut self.dz),
-            Recurrence::Diagonal => {
-                diagonal::forward(model, nb, t_len, &self.xt, &mut self.h, &mut self.dz)
-            }
+            Recurrence::Diagonal => diagonal::forward(model, nb, t_len, &self.xt, &mut self.h, &mut self.dz),
         }
         readout::predict(model, nb, t_len, &self.h, &mut self.f);
     }
@@ -196,15 +194,43 @@ impl Workspace {
         let all = model.spec.readout == Readout::All;
         let len = if all { nb * t_len } else { nb };
         let loss = readout::loss_and_residuals(&self.f[..len], &self.yt[..len], &mut self.r[..len]);
-        let seed = readout::Seed { r: &self.r[..len], all, c: &model.c };
-        let Model { ref spec, ref w, ref mut grad_w, ref mut grad_u, .. } = *model;
+        let seed = readout::Seed {
+            r: &self.r[..len],
+            all,
+            c: &model.c,
+        };
+        let Model {
+            ref spec,
+            ref w,
+            ref mut grad_w,
+            ref mut grad_u,
+            ..
+        } = *model;
         let grads = Some((&mut grad_w[..], &mut grad_u[..]));
         match spec.recurrence {
             Recurrence::Dense => dense::backward(
-                spec, w, nb, t_len, &seed, &self.xt, &self.h, &mut self.dz, &mut self.dh, grads,
+                spec,
+                w,
+                nb,
+                t_len,
+                &seed,
+                &self.xt,
+                &self.h,
+                &mut self.dz,
+                &mut self.dh,
+                grads,
             ),
             Recurrence::Diagonal => diagonal::backward(
-                spec, w, nb, t_len, &seed, &self.xt, &self.h, &mut self.dz, &mut self.dh, grads,
+                spec,
+                w,
+                nb,
+                t_len,
+                &seed,
+                &self.xt,
+                &self.h,
+                &mut self.dz,
+                &mut self.dh,
+                grads,
             ),
         }
         loss

@@ -13,7 +13,20 @@ pub fn gemm_bench(m: u32, n: u32, k: u32, reps: u32) -> f64 {
     let b: Vec<f32> = (0..k * n).map(|i| ((i % 13) as f32 - 6.0) * 0.01).collect();
     let mut c = vec![0.0f32; m * n];
     for _ in 0..reps {
-        gemm_set(m, n, k, MatA { data: &a, rs: k, ps: 1 }, MatB { data: &b, ps: n, cs: 1, scale: 1.0 }, &mut c, n);
+        gemm_set(
+            m,
+            n,
+            k,
+            MatA { data: &a, rs: k, ps: 1 },
+            MatB {
+                data: &b,
+                ps: n,
+                cs: 1,
+                scale: 1.0,
+            },
+            &mut c,
+            n,
+        );
     }
     c.iter().map(|&v| v as f64).sum()
 }

@@ -20,7 +20,9 @@ fn recurrence(code: u32) -> Result<Recurrence, JsError> {
     match code {
         0 => Ok(Recurrence::Dense),
         1 => Ok(Recurrence::Diagonal),
-        _ => Err(err(format!("recurrence code must be 0 (dense) or 1 (diagonal) (got {code})"))),
+        _ => Err(err(format!(
+            "recurrence code must be 0 (dense) or 1 (diagonal) (got {code})"
+        ))),
     }
 }
 
@@ -30,7 +32,9 @@ fn activation(code: u32) -> Result<Activation, JsError> {
         1 => Ok(Activation::Sigmoid),
         2 => Ok(Activation::Sin),
         3 => Ok(Activation::Relu),
-        _ => Err(err(format!("activation code must be 0 (tanh), 1 (sigmoid), 2 (sin) or 3 (relu) (got {code})"))),
+        _ => Err(err(format!(
+            "activation code must be 0 (tanh), 1 (sigmoid), 2 (sin) or 3 (relu) (got {code})"
+        ))),
     }
 }
 
@@ -68,7 +72,14 @@ impl Model {
     /// `recurrence`: 0 dense, 1 diagonal; `activation`: 0 tanh, 1 sigmoid, 2 sin, 3 relu;
     /// `readout`: 0 final, 1 all; `m` even >= 2; `d` >= 1; `alpha` finite.
     #[wasm_bindgen(constructor)]
-    pub fn new(recurrence_code: u32, activation_code: u32, readout_code: u32, m: u32, d: u32, alpha: f64) -> Result<Model, JsError> {
+    pub fn new(
+        recurrence_code: u32,
+        activation_code: u32,
+        readout_code: u32,
+        m: u32,
+        d: u32,
+        alpha: f64,
+    ) -> Result<Model, JsError> {
         let spec = Spec {
             recurrence: recurrence(recurrence_code)?,
             activation: activation(activation_code)?,
@@ -77,7 +88,9 @@ impl Model {
             d: d as usize,
             alpha: finite_f32("alpha", alpha)?,
         };
-        Ok(Model { inner: rnn_core::Model::new(spec).map_err(err)? })
+        Ok(Model {
+            inner: rnn_core::Model::new(spec).map_err(err)?,
+        })
     }
     pub fn w_len(&self) -> usize {
         self.inner.w.len()
@@ -135,7 +148,9 @@ pub struct Workspace {
 impl Workspace {
     #[wasm_bindgen(constructor)]
     pub fn new(model: &Model, n_max: u32, t: u32) -> Result<Workspace, JsError> {
-        Ok(Workspace { inner: rnn_core::Workspace::new(&model.inner.spec, n_max as usize, t as usize).map_err(err)? })
+        Ok(Workspace {
+            inner: rnn_core::Workspace::new(&model.inner.spec, n_max as usize, t as usize).map_err(err)?,
+        })
     }
     /// f32 `n_max * t * d`, element `(j*t + s)*d + k`.
     pub fn x_ptr(&self) -> usize {
@@ -189,10 +204,26 @@ impl Workspace {
     /// Runs up to `steps` (projected) GD steps; `batch` 0 = full data. Returns the number of
     /// completed steps (fewer only if a loss, gradient or parameter became non-finite; the
     /// parameters are then those after the last completed step).
-    pub fn train(&mut self, model: &mut Model, steps: u32, eta: f64, proj_kind: u32, rho: f64, batch: u32) -> Result<u32, JsError> {
+    pub fn train(
+        &mut self,
+        model: &mut Model,
+        steps: u32,
+        eta: f64,
+        proj_kind: u32,
+        rho: f64,
+        batch: u32,
+    ) -> Result<u32, JsError> {
         let proj = Projection::from_code(proj_kind, rho).map_err(err)?;
         let eta = finite_f32("eta", eta)?;
-        let done = rnn_core::train(&mut self.inner, &mut model.inner, steps as usize, eta, proj, batch as usize).map_err(err)?;
+        let done = rnn_core::train(
+            &mut self.inner,
+            &mut model.inner,
+            steps as usize,
+            eta,
+            proj,
+            batch as usize,
+        )
+        .map_err(err)?;
         Ok(done as u32)
     }
 }
@@ -209,7 +240,9 @@ impl Features {
     /// (`n_max^2`) and, for the diagonal model, the tangent features (`n_max*m*(1+d)`).
     #[wasm_bindgen(constructor)]
     pub fn new(model: &Model, n_max: u32, t: u32) -> Result<Features, JsError> {
-        Ok(Features { inner: rnn_core::Features::new(&model.inner.spec, n_max as usize, t as usize).map_err(err)? })
+        Ok(Features {
+            inner: rnn_core::Features::new(&model.inner.spec, n_max as usize, t as usize).map_err(err)?,
+        })
     }
     pub fn x_ptr(&mut self) -> usize {
         self.inner.x_mut().as_ptr() as usize
@@ -269,10 +302,26 @@ impl Teacher {
         if n_max < 1 || t_len < 1 {
             return Err(err(format!("n_max and t must be >= 1 (got {n_max}, {t_len})")));
         }
-        let inner = CoreTeacher::new(activation(activation_code)?, d as usize, finite_f32("alpha", alpha)?, count as usize).map_err(err)?;
-        let x_len = n_max.checked_mul(t_len).and_then(|v| v.checked_mul(d as usize)).filter(|&v| v <= 1 << 29);
+        let inner = CoreTeacher::new(
+            activation(activation_code)?,
+            d as usize,
+            finite_f32("alpha", alpha)?,
+            count as usize,
+        )
+        .map_err(err)?;
+        let x_len = n_max
+            .checked_mul(t_len)
+            .and_then(|v| v.checked_mul(d as usize))
+            .filter(|&v| v <= 1 << 29);
         let x_len = x_len.ok_or_else(|| err("teacher x: too large".into()))?;
-        Ok(Teacher { inner, x: vec![0.0; x_len], out: vec![0.0; n_max], n_max, t_len, n: n_max })
+        Ok(Teacher {
+            inner,
+            x: vec![0.0; x_len],
+            out: vec![0.0; n_max],
+            n_max,
+            t_len,
+            n: n_max,
+        })
     }
     pub fn count(&self) -> usize {
         self.inner.count()

@@ -5,22 +5,44 @@ import { parseNumber, printJson, UsageError } from '../run.js';
 
 /** BoundsInput field -> CLI option name, so validation errors name the option the user typed. */
 const OPTION_OF: Record<string, string> = {
-  activation: 'activation', alpha: 'alpha', T: 'T', m: 'm', n: 'n', d: 'd', delta: 'delta',
-  rho: 'rho', nuW: 'nu-w', nuU: 'nu-u', eta: 'eta', tau: 'tau', eps: 'eps', wBar0: 'w-bar0',
+  activation: 'activation',
+  alpha: 'alpha',
+  T: 'T',
+  m: 'm',
+  n: 'n',
+  d: 'd',
+  delta: 'delta',
+  rho: 'rho',
+  nuW: 'nu-w',
+  nuU: 'nu-u',
+  eta: 'eta',
+  tau: 'tau',
+  eps: 'eps',
+  wBar0: 'w-bar0',
 };
 
 interface RawOptions {
   activation: string;
-  alpha: string; T: string; m: string; n: string;
-  d?: string; delta?: string; rho?: string; nuW?: string; nuU?: string;
-  eta?: string; tau?: string; eps?: string; wBar0?: string;
+  alpha: string;
+  T: string;
+  m: string;
+  n: string;
+  d?: string;
+  delta?: string;
+  rho?: string;
+  nuW?: string;
+  nuU?: string;
+  eta?: string;
+  tau?: string;
+  eps?: string;
+  wBar0?: string;
 }
 
 export function registerBounds(program: Command): void {
   program
     .command('bounds')
     .description(
-      'Evaluate the projected-GD bound of MODEL.md section 8 (regimes and growth claims are the paper\'s; ' +
+      "Evaluate the projected-GD bound of MODEL.md section 8 (regimes and growth claims are the paper's; " +
         'every constant is our own derivation, marked "derived": true)',
     )
     .option('--activation <name>', 'activation: tanh | sigmoid | sin (relu is outside the theory)', 'tanh')

@@ -18,9 +18,18 @@ export function constantsCommand(opts: { model: string; data: string } & Constan
 }
 
 interface RawOptions {
-  model: string; data: string;
-  rho?: string; nuW?: string; nuU?: string; delta?: string; eta?: string; tau?: string; eps?: string;
-  hessianSamples?: string; hessianIterations?: string; seed?: string;
+  model: string;
+  data: string;
+  rho?: string;
+  nuW?: string;
+  nuU?: string;
+  delta?: string;
+  eta?: string;
+  tau?: string;
+  eps?: string;
+  hessianSamples?: string;
+  hessianIterations?: string;
+  seed?: string;
 }
 
 function checkOption(name: string, v: number | undefined, ok: (v: number) => boolean, what: string): void {
@@ -36,7 +45,10 @@ export function registerConstants(program: Command): void {
         '(all our own derivation: "derived": true)',
     )
     .requiredOption('--model <file>', 'model file (rnn-gd.model/1 JSON)')
-    .requiredOption('--data <path>', 'data: rnn-gd.data/1 JSON file, a directory with X.npy + Y.npy (or data.json), or X.npy')
+    .requiredOption(
+      '--data <path>',
+      'data: rnn-gd.data/1 JSON file, a directory with X.npy + Y.npy (or data.json), or X.npy',
+    )
     .option('--rho <R>', 'projection radius in the bound terms (default nu); the constants themselves use rho = 0')
     .option('--nu-w <A>', 'transport-map bound nu_w (default 1)')
     .option('--nu-u <B>', 'transport-map bound nu_u (default 1)')
@@ -50,14 +62,22 @@ export function registerConstants(program: Command): void {
     .action((raw: RawOptions) => {
       const num = (name: string, v: string | undefined) => parseNumber(name, v);
       const opts: ConstantsOptions = {
-        rho: num('rho', raw.rho), nuW: num('nu-w', raw.nuW), nuU: num('nu-u', raw.nuU), delta: num('delta', raw.delta),
-        eta: num('eta', raw.eta), tau: num('tau', raw.tau), eps: num('eps', raw.eps),
+        rho: num('rho', raw.rho),
+        nuW: num('nu-w', raw.nuW),
+        nuU: num('nu-u', raw.nuU),
+        delta: num('delta', raw.delta),
+        eta: num('eta', raw.eta),
+        tau: num('tau', raw.tau),
+        eps: num('eps', raw.eps),
         hessian: {
-          samples: num('hessian-samples', raw.hessianSamples), iterations: num('hessian-iterations', raw.hessianIterations),
+          samples: num('hessian-samples', raw.hessianSamples),
+          iterations: num('hessian-iterations', raw.hessianIterations),
           seed: raw.seed,
         },
       };
-      const nonNeg = (v: number) => v >= 0, pos = (v: number) => v > 0, posInt = (v: number) => Number.isInteger(v) && v >= 1;
+      const nonNeg = (v: number) => v >= 0,
+        pos = (v: number) => v > 0,
+        posInt = (v: number) => Number.isInteger(v) && v >= 1;
       checkOption('rho', opts.rho, nonNeg, 'a number >= 0');
       checkOption('nu-w', opts.nuW, nonNeg, 'a number >= 0');
       checkOption('nu-u', opts.nuU, nonNeg, 'a number >= 0');

@@ -4,7 +4,14 @@
  * `rnn-gd data show DIR`: shapes, statistics per split and small text plots of a few sequences.
  */
 import { Command } from 'commander';
-import { generateData, parseDataConfig, SYSTEMS, systemOptionKeys, type DataConfig, type SystemName } from '../../data/generate.js';
+import {
+  generateData,
+  parseDataConfig,
+  SYSTEMS,
+  systemOptionKeys,
+  type DataConfig,
+  type SystemName,
+} from '../../data/generate.js';
 import { readGenerated, writeGenerated } from '../../data/files.js';
 import { datasetStats, describeDataset } from '../../data/summary.js';
 import { readJsonFile } from '../../io/model-file.js';
@@ -20,29 +27,113 @@ const FLAGS: { key: string; flag: string; kind: FlagKind; arg?: string; help: st
   { key: 'T', flag: 'T', kind: 'int', arg: 'T', help: 'sequence length (default 10)' },
   { key: 'd', flag: 'd', kind: 'int', arg: 'D', help: 'input dimension (default 4; narma10: 1)' },
   { key: 'readout', flag: 'readout', kind: 'string', arg: 'R', help: 'final | all (default final)' },
-  { key: 'noise', flag: 'noise', kind: 'number', arg: 'SIGMA', help: 'label noise sigma, in normalized units (default 0)' },
-  { key: 'normalize', flag: 'normalize', kind: 'string', arg: 'MODE', help: 'standard | scale | none (default standard; transport, dense-teacher: scale)' },
-  { key: 'map', flag: 'map', kind: 'string', arg: 'KIND', help: 'transport: linear | input | memory | mix (default mix)' },
+  {
+    key: 'noise',
+    flag: 'noise',
+    kind: 'number',
+    arg: 'SIGMA',
+    help: 'label noise sigma, in normalized units (default 0)',
+  },
+  {
+    key: 'normalize',
+    flag: 'normalize',
+    kind: 'string',
+    arg: 'MODE',
+    help: 'standard | scale | none (default standard; transport, dense-teacher: scale)',
+  },
+  {
+    key: 'map',
+    flag: 'map',
+    kind: 'string',
+    arg: 'KIND',
+    help: 'transport: linear | input | memory | mix (default mix)',
+  },
   { key: 'M', flag: 'M', kind: 'int', arg: 'M', help: 'transport: teacher particles (default 10000)' },
-  { key: 'activation', flag: 'activation', kind: 'string', arg: 'NAME', help: 'transport, dense-teacher, teacher-rnn: tanh | sigmoid | sin | relu (default tanh)' },
-  { key: 'alpha', flag: 'alpha', kind: 'number', arg: 'A', help: 'transport, dense-teacher (default 0.5), teacher-rnn (default 0.9)' },
-  { key: 'wInit', flag: 'w-init', kind: 'string', arg: 'LAW', help: 'transport, teacher-rnn: law of w: uniform | rademacher | normal (default uniform)' },
+  {
+    key: 'activation',
+    flag: 'activation',
+    kind: 'string',
+    arg: 'NAME',
+    help: 'transport, dense-teacher, teacher-rnn: tanh | sigmoid | sin | relu (default tanh)',
+  },
+  {
+    key: 'alpha',
+    flag: 'alpha',
+    kind: 'number',
+    arg: 'A',
+    help: 'transport, dense-teacher (default 0.5), teacher-rnn (default 0.9)',
+  },
+  {
+    key: 'wInit',
+    flag: 'w-init',
+    kind: 'string',
+    arg: 'LAW',
+    help: 'transport, teacher-rnn: law of w: uniform | rademacher | normal (default uniform)',
+  },
   { key: 'nuW', flag: 'nu-w', kind: 'number', arg: 'A', help: 'transport: bound nu_w of v_w (default 1)' },
   { key: 'nuU', flag: 'nu-u', kind: 'number', arg: 'B', help: 'transport: bound nu_u of v_u (default 1)' },
   { key: 'kappa', flag: 'kappa', kind: 'number', arg: 'K', help: 'transport: frequency kappa > 0 (default 1)' },
-  { key: 'beta', flag: 'beta', kind: 'list', arg: 'V', help: 'transport, linear-filter: direction, d comma-separated numbers (default: seeded random unit vector)' },
-  { key: 'gamma', flag: 'gamma', kind: 'list', arg: 'V', help: 'transport: direction inside the nonlinearity (default: seeded random unit vector)' },
-  { key: 'memoryFn', flag: 'memory-fn', kind: 'string', arg: 'F', help: 'transport: tanh (odd, default) | cos (even: f = 0 for odd sigma)' },
+  {
+    key: 'beta',
+    flag: 'beta',
+    kind: 'list',
+    arg: 'V',
+    help: 'transport, linear-filter: direction, d comma-separated numbers (default: seeded random unit vector)',
+  },
+  {
+    key: 'gamma',
+    flag: 'gamma',
+    kind: 'list',
+    arg: 'V',
+    help: 'transport: direction inside the nonlinearity (default: seeded random unit vector)',
+  },
+  {
+    key: 'memoryFn',
+    flag: 'memory-fn',
+    kind: 'string',
+    arg: 'F',
+    help: 'transport: tanh (odd, default) | cos (even: f = 0 for odd sigma)',
+  },
   { key: 'antithetic', flag: 'antithetic', kind: 'bool', help: 'transport: draw particles in pairs (w, u), (w, -u)' },
-  { key: 'seParticles', flag: 'se-particles', kind: 'int', arg: 'K', help: 'transport: particles for the Monte-Carlo error estimate, 0 to skip (default 1024)' },
+  {
+    key: 'seParticles',
+    flag: 'se-particles',
+    kind: 'int',
+    arg: 'K',
+    help: 'transport: particles for the Monte-Carlo error estimate, 0 to skip (default 1024)',
+  },
   { key: 'backend', flag: 'backend', kind: 'string', arg: 'NAME', help: 'transport: wasm | ts (default wasm)' },
-  { key: 'mTeacher', flag: 'm-teacher', kind: 'int', arg: 'M', help: 'dense-teacher (default 128), teacher-rnn (default 32): teacher width (even)' },
+  {
+    key: 'mTeacher',
+    flag: 'm-teacher',
+    kind: 'int',
+    arg: 'M',
+    help: 'dense-teacher (default 128), teacher-rnn (default 32): teacher width (even)',
+  },
   { key: 'nu', flag: 'nu', kind: 'number', arg: 'NU', help: 'dense-teacher: ||V|| (default 1)' },
-  { key: 'anchors', flag: 'anchors', kind: 'int', arg: 'L', help: 'dense-teacher: anchor sequences spanning V (default 8)' },
+  {
+    key: 'anchors',
+    flag: 'anchors',
+    kind: 'int',
+    arg: 'L',
+    help: 'dense-teacher: anchor sequences spanning V (default 8)',
+  },
   { key: 'r', flag: 'r', kind: 'number', arg: 'R', help: 'linear-filter: decay r, |r| <= 1 (default 0.8)' },
   { key: 'k', flag: 'k', kind: 'int', arg: 'K', help: 'delay: memory length k < T (default 3)' },
-  { key: 'coordinate', flag: 'coordinate', kind: 'int', arg: 'Q', help: 'delay, narma10: input coordinate (default 0)' },
-  { key: 'recurrence', flag: 'recurrence', kind: 'string', arg: 'R', help: 'teacher-rnn: diagonal | dense (default diagonal)' },
+  {
+    key: 'coordinate',
+    flag: 'coordinate',
+    kind: 'int',
+    arg: 'Q',
+    help: 'delay, narma10: input coordinate (default 0)',
+  },
+  {
+    key: 'recurrence',
+    flag: 'recurrence',
+    kind: 'string',
+    arg: 'R',
+    help: 'teacher-rnn: diagonal | dense (default diagonal)',
+  },
 ];
 const FLAG_OF: Record<string, string> = Object.fromEntries(FLAGS.map((f) => [f.key, f.flag]));
 FLAG_OF['inputs'] = 'inputs';
@@ -65,7 +156,11 @@ export interface DataGenerateFlags {
 /** Rewrites "field 'k'" in validation messages into "option --k (field 'k')". */
 function nameOptions(err: unknown): never {
   if (err instanceof ValidationError) {
-    throw new UsageError(err.message.replace(/field '([^']+)'/g, (all, key: string) => (FLAG_OF[key] ? `option --${FLAG_OF[key]} (field '${key}')` : all)));
+    throw new UsageError(
+      err.message.replace(/field '([^']+)'/g, (all, key: string) =>
+        FLAG_OF[key] ? `option --${FLAG_OF[key]} (field '${key}')` : all,
+      ),
+    );
   }
   throw err;
 }
@@ -75,7 +170,8 @@ const seedValue = (raw: string): string | number => (/^-?\d+$/.test(raw.trim()) 
 /** The data config from flags and an optional JSON config file (flags win); validated, errors name the option. */
 export function dataConfigFromFlags(flags: DataGenerateFlags): DataConfig {
   const base = (flags.config ? readJsonFile(flags.config, 'data config') : {}) as Record<string, unknown>;
-  if (base === null || typeof base !== 'object' || Array.isArray(base)) throw new UsageError(`data config ${flags.config}: expected a JSON object`);
+  if (base === null || typeof base !== 'object' || Array.isArray(base))
+    throw new UsageError(`data config ${flags.config}: expected a JSON object`);
   const system = (flags.system ?? base.system) as string | undefined;
   if (system === undefined) throw new UsageError(`option --system is required; choose one of ${SYSTEMS.join(', ')}`);
   if (!(SYSTEMS as readonly string[]).includes(system)) {
@@ -88,18 +184,32 @@ export function dataConfigFromFlags(flags: DataGenerateFlags): DataConfig {
     if (raw === undefined || raw === false) continue;
     if (!allowed.has(f.key)) {
       const own = FLAGS.filter((g) => allowed.has(g.key)).map((g) => `--${g.flag}`);
-      throw new UsageError(`option --${f.flag} does not apply to --system ${system}; its options: ${own.join(', ')} (and --seed, --inputs, --input-corr, --input-scale)`);
+      throw new UsageError(
+        `option --${f.flag} does not apply to --system ${system}; its options: ${own.join(', ')} (and --seed, --inputs, --input-corr, --input-scale)`,
+      );
     }
     switch (f.kind) {
-      case 'int': case 'number': config[f.key] = parseNumber(f.flag, raw as string); break;
-      case 'string': config[f.key] = raw; break;
-      case 'bool': config[f.key] = true; break;
+      case 'int':
+      case 'number':
+        config[f.key] = parseNumber(f.flag, raw as string);
+        break;
+      case 'string':
+        config[f.key] = raw;
+        break;
+      case 'bool':
+        config[f.key] = true;
+        break;
       case 'list':
-        config[f.key] = String(raw).split(',').map((s, i) => {
-          const v = Number(s);
-          if (s.trim() === '' || !Number.isFinite(v)) throw new UsageError(`option --${f.flag}: entry ${i} '${s}' is not a finite number (give comma-separated numbers)`);
-          return v;
-        });
+        config[f.key] = String(raw)
+          .split(',')
+          .map((s, i) => {
+            const v = Number(s);
+            if (s.trim() === '' || !Number.isFinite(v))
+              throw new UsageError(
+                `option --${f.flag}: entry ${i} '${s}' is not a finite number (give comma-separated numbers)`,
+              );
+            return v;
+          });
         break;
     }
   }
@@ -107,17 +217,20 @@ export function dataConfigFromFlags(flags: DataGenerateFlags): DataConfig {
   if (flags.inputs !== undefined || flags.inputCorr !== undefined || flags.inputScale !== undefined) {
     const prev = (base.inputs ?? {}) as Record<string, unknown>;
     const kind = flags.inputs ?? (prev.kind as string | undefined) ?? (system === 'narma10' ? 'uniform' : 'gaussian');
-    if (!['gaussian', 'ar1', 'uniform'].includes(kind)) throw new UsageError(`option --inputs: unknown input law '${kind}'; choose gaussian, ar1 or uniform`);
+    if (!['gaussian', 'ar1', 'uniform'].includes(kind))
+      throw new UsageError(`option --inputs: unknown input law '${kind}'; choose gaussian, ar1 or uniform`);
     const inputs: Record<string, unknown> = kind === (prev.kind ?? kind) ? { ...prev, kind } : { kind };
     if (flags.inputCorr !== undefined) {
-      if (kind !== 'ar1') throw new UsageError(`option --input-corr applies to --inputs ar1 only (the inputs are '${kind}')`);
+      if (kind !== 'ar1')
+        throw new UsageError(`option --input-corr applies to --inputs ar1 only (the inputs are '${kind}')`);
       inputs.r = parseNumber('input-corr', flags.inputCorr);
     }
     if (flags.inputScale !== undefined) {
       if (kind === 'uniform') throw new UsageError(`option --input-scale applies to --inputs gaussian or ar1 only`);
       inputs.scale = parseNumber('input-scale', flags.inputScale);
     }
-    if (kind === 'ar1' && inputs.r === undefined) throw new UsageError('option --inputs ar1 needs --input-corr R (the correlation, |R| < 1)');
+    if (kind === 'ar1' && inputs.r === undefined)
+      throw new UsageError('option --inputs ar1 needs --input-corr R (the correlation, |R| < 1)');
     config.inputs = inputs;
   }
   try {
@@ -128,11 +241,15 @@ export function dataConfigFromFlags(flags: DataGenerateFlags): DataConfig {
 }
 
 export function registerData(program: Command): void {
-  const data = program.command('data').description('Generate and inspect data sets (dynamical systems and the transport-map function class)');
+  const data = program
+    .command('data')
+    .description('Generate and inspect data sets (dynamical systems and the transport-map function class)');
 
   const gen = data
     .command('generate')
-    .description(`Generate train and test sets for a system (${SYSTEMS.join(' | ')}) and write JSON + .npy + meta.json into --out`)
+    .description(
+      `Generate train and test sets for a system (${SYSTEMS.join(' | ')}) and write JSON + .npy + meta.json into --out`,
+    )
     .option('--system <name>', `the system: ${SYSTEMS.join(' | ')}`)
     .requiredOption('--out <dir>', 'output directory (train/, test/, meta.json)')
     .option('--config <file>', 'JSON data config (fields as in generateData; options given here win)')
@@ -145,10 +262,14 @@ export function registerData(program: Command): void {
     .option('--dtype <t>', 'dtype of the .npy files: float64 | float32 (default float64)', 'float64')
     .option('--quiet', 'no progress message on stderr', false)
     .action(async (opts: DataGenerateFlags & { out: string; dtype: string; quiet: boolean }) => {
-      if (opts.dtype !== 'float64' && opts.dtype !== 'float32') throw new UsageError(`option --dtype: expected float64 or float32, got '${opts.dtype}'`);
+      if (opts.dtype !== 'float64' && opts.dtype !== 'float32')
+        throw new UsageError(`option --dtype: expected float64 or float32, got '${opts.dtype}'`);
       const config = dataConfigFromFlags(opts);
       const started = Date.now();
-      if (!opts.quiet) process.stderr.write(`rnn-gd data: generating '${config.system}' (n = ${config.n}, nTest = ${config.nTest}, T = ${config.T}, d = ${config.d}, seed ${config.seed}) ...\n`);
+      if (!opts.quiet)
+        process.stderr.write(
+          `rnn-gd data: generating '${config.system}' (n = ${config.n}, nTest = ${config.nTest}, T = ${config.T}, d = ${config.d}, seed ${config.seed}) ...\n`,
+        );
       let generated;
       try {
         generated = await generateData(config);
@@ -159,8 +280,16 @@ export function registerData(program: Command): void {
       if (!opts.quiet) process.stderr.write(`rnn-gd data: done in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
       const m = generated.meta;
       printJson({
-        out: opts.out, system: m.system, seed: m.seed, readout: m.readout, n: m.n, T: m.T, d: m.d,
-        normalization: m.normalization, ...(m.teacher.mcError ? { mcError: m.teacher.mcError } : {}), files,
+        out: opts.out,
+        system: m.system,
+        seed: m.seed,
+        readout: m.readout,
+        n: m.n,
+        T: m.T,
+        d: m.d,
+        normalization: m.normalization,
+        ...(m.teacher.mcError ? { mcError: m.teacher.mcError } : {}),
+        files,
       });
     });
 
@@ -172,20 +301,30 @@ export function registerData(program: Command): void {
     .option('--json', 'print the statistics as JSON instead', false)
     .action((dir: string, opts: { sequences: string; json: boolean }) => {
       const k = parseNumber('sequences', opts.sequences)!;
-      if (!Number.isInteger(k) || k < 0) throw new UsageError(`option --sequences: expected a non-negative integer, got '${opts.sequences}'`);
+      if (!Number.isInteger(k) || k < 0)
+        throw new UsageError(`option --sequences: expected a non-negative integer, got '${opts.sequences}'`);
       const loaded = readGenerated(dir);
       if (opts.json) {
-        printJson({ meta: loaded.meta, train: datasetStats(loaded.train), test: loaded.test ? datasetStats(loaded.test) : null });
+        printJson({
+          meta: loaded.meta,
+          train: datasetStats(loaded.train),
+          test: loaded.test ? datasetStats(loaded.test) : null,
+        });
         return;
       }
       const lines: string[] = [];
       const meta = loaded.meta;
       if (meta && meta.format === 'rnn-gd.data-meta/1') {
-        lines.push(`${dir}: system '${meta.system}', seed ${JSON.stringify(meta.seed)}, rnn-gd ${meta.generator?.version}`);
+        lines.push(
+          `${dir}: system '${meta.system}', seed ${JSON.stringify(meta.seed)}, rnn-gd ${meta.generator?.version}`,
+        );
         const norm = meta.normalization;
-        lines.push(`  normalization ${norm.mode}: y' = (y - ${norm.offset}) / ${norm.scale}; label noise sigma ${meta.config.noise}`);
+        lines.push(
+          `  normalization ${norm.mode}: y' = (y - ${norm.offset}) / ${norm.scale}; label noise sigma ${meta.config.noise}`,
+        );
         const mc = meta.teacher?.mcError as { rms: number; relative: number | null } | undefined;
-        if (mc) lines.push(`  Monte-Carlo standard error of the targets: rms ${mc.rms.toExponential(3)} (normalized units)`);
+        if (mc)
+          lines.push(`  Monte-Carlo standard error of the targets: rms ${mc.rms.toExponential(3)} (normalized units)`);
       } else {
         lines.push(`${dir}: (no generator meta)`);
       }

@@ -17,8 +17,11 @@ import { verdictTable } from './report.js';
 export const DEMO = { experiments: ['E1', 'E2'], size: 'quick' as const };
 
 export function registerDemo(program: Command): void {
-  program.command('demo')
-    .description('the main job: quick E1 (m against n) and E2 (memory cutoff) on worker threads, with reports and a verdict table')
+  program
+    .command('demo')
+    .description(
+      'the main job: quick E1 (m against n) and E2 (memory cutoff) on worker threads, with reports and a verdict table',
+    )
     .option('--out <dir>', 'output directory', 'rnn-gd-demo')
     .option('--workers <n>', 'worker threads (default: available cores)')
     .option('--backend <name>', 'wasm (default) or ts')
@@ -34,18 +37,32 @@ export function registerDemo(program: Command): void {
         const dir = join(out, id);
         let resume = false;
         if (!flags.fresh && existsSync(join(dir, 'sweep.json'))) {
-          try { resume = readManifest(dir).size === DEMO.size; } catch (err) { if (!(err instanceof CheckpointError)) throw err; }
+          try {
+            resume = readManifest(dir).size === DEMO.size;
+          } catch (err) {
+            if (!(err instanceof CheckpointError)) throw err;
+          }
         }
         const progress = progressReporter(`demo ${id}`, flags.quiet);
         const interrupt = interruptController(() => progress.stop());
         try {
           const r = await runExperiment({
-            experiment: id, size: DEMO.size, out: dir, workers, backend, resume, force: !resume, signal: interrupt.signal,
-            onStart: (info) => progress.start(info.todo), onProgress: (p) => progress.update(p),
+            experiment: id,
+            size: DEMO.size,
+            out: dir,
+            workers,
+            backend,
+            resume,
+            force: !resume,
+            signal: interrupt.signal,
+            onStart: (info) => progress.start(info.todo),
+            onProgress: (p) => progress.update(p),
           });
           progress.stop();
           if (r.status === 'aborted') {
-            process.stderr.write(`rnn-gd demo: stopped; ${r.done} points of ${id} finished this time. Run the demo again to continue.\n`);
+            process.stderr.write(
+              `rnn-gd demo: stopped; ${r.done} points of ${id} finished this time. Run the demo again to continue.\n`,
+            );
             process.exitCode = 130;
             return;
           }
@@ -56,7 +73,9 @@ export function registerDemo(program: Command): void {
         }
       }
       writeFileAtomic(join(out, 'README.md'), indexMarkdown(reports, 'rnn-gd demo: E1 and E2 (quick)'));
-      process.stdout.write(`\nrnn-gd demo finished in ${Math.round((Date.now() - started) / 1000)} s. Reports: ${join(out, 'README.md')}\n\n`);
+      process.stdout.write(
+        `\nrnn-gd demo finished in ${Math.round((Date.now() - started) / 1000)} s. Reports: ${join(out, 'README.md')}\n\n`,
+      );
       process.stdout.write(verdictTable(reports));
       for (const r of reports) process.stdout.write(`\n${r.experiment}: ${r.reason}\n`);
     });

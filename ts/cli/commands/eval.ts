@@ -50,7 +50,11 @@ export async function evaluate(params: ModelParams, data: Dataset, opts: EvalOpt
   try {
     // A workspace of bounded size: the whole data set when it fits (exactly the backend's result),
     // else consecutive chunks of rows, so memory does not grow with n.
-    const chunked = new ChunkedData(net, data, rowsForBudget(params.spec, data.n, data.T, opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET));
+    const chunked = new ChunkedData(
+      net,
+      data,
+      rowsForBudget(params.spec, data.n, data.T, opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET),
+    );
     try {
       const { loss, predictions } = chunked.forward({ predictions: true });
       const result: EvalResult = { predictions: Array.from(predictions!), loss };
@@ -76,14 +80,25 @@ function checkFiniteResult(r: EvalResult, backend: string): void {
         `(parameters or inputs too large${backend.includes('f32') ? ' for float32; try --backend ts' : ''})`,
     );
   };
-  r.predictions.forEach((v, i) => { if (!Number.isFinite(v)) bad('prediction', i); });
+  r.predictions.forEach((v, i) => {
+    if (!Number.isFinite(v)) bad('prediction', i);
+  });
   if (!Number.isFinite(r.loss)) bad('loss');
-  r.grad?.W.forEach((v, i) => { if (!Number.isFinite(v)) bad("gradient field 'W'", i); });
-  r.grad?.U.forEach((v, i) => { if (!Number.isFinite(v)) bad("gradient field 'U'", i); });
+  r.grad?.W.forEach((v, i) => {
+    if (!Number.isFinite(v)) bad("gradient field 'W'", i);
+  });
+  r.grad?.U.forEach((v, i) => {
+    if (!Number.isFinite(v)) bad("gradient field 'U'", i);
+  });
 }
 
 /** The `eval` command on files: reads the model and the data, then `evaluate`. */
-export async function evalCommand(opts: { model: string; data: string; grad?: boolean; backend?: string }): Promise<EvalResult> {
+export async function evalCommand(opts: {
+  model: string;
+  data: string;
+  grad?: boolean;
+  backend?: string;
+}): Promise<EvalResult> {
   const params = readModelFile(opts.model);
   const data = readData(opts.data);
   checkCompatible(params.spec, data, `model ${opts.model}`, `data ${opts.data}`);
@@ -95,7 +110,10 @@ export function registerEval(program: Command): void {
     .command('eval')
     .description('Print the predictions, the loss R and (with --grad) the gradient of a model on a data set, as JSON')
     .requiredOption('--model <file>', 'model file (rnn-gd.model/1 JSON)')
-    .requiredOption('--data <path>', 'data: rnn-gd.data/1 JSON file, a directory with X.npy + Y.npy (or data.json), or X.npy')
+    .requiredOption(
+      '--data <path>',
+      'data: rnn-gd.data/1 JSON file, a directory with X.npy + Y.npy (or data.json), or X.npy',
+    )
     .option('--grad', 'also print the gradient with respect to W and U', false)
     .option('--backend <name>', 'wasm | ts', 'wasm')
     .action(async (opts: { model: string; data: string; grad: boolean; backend: string }) => {

@@ -28,29 +28,53 @@ export function parseBackend(raw: string | undefined): 'wasm' | 'ts' {
 export function parseCount(name: string, raw: string | undefined, min: number): number | undefined {
   const v = parseNumber(name, raw);
   if (v === undefined) return undefined;
-  if (!Number.isInteger(v) || v < min) throw new UsageError(`option --${name}: expected an integer >= ${min}, got '${raw}'`);
+  if (!Number.isInteger(v) || v < min)
+    throw new UsageError(`option --${name}: expected an integer >= ${min}, got '${raw}'`);
   return v;
 }
 
-const seconds = (ms: number | null) => (ms === null ? '?' : ms < 60_000 ? `${Math.round(ms / 1000)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`);
+const seconds = (ms: number | null) =>
+  ms === null
+    ? '?'
+    : ms < 60_000
+      ? `${Math.round(ms / 1000)}s`
+      : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
 
 /** A progress display on stderr: a bar on a TTY, a line every few points otherwise (quiet: nothing). */
 export function progressReporter(label: string, quiet: boolean | undefined) {
   if (quiet) return { start() {}, update(_p: SweepProgress) {}, stop() {} };
   if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar({
-      format: `${label} [{bar}] {value}/{total} points | failed {failed} | running {running} | {elapsed} elapsed | ETA {etaText}`,
-      stream: process.stderr, hideCursor: true,
-    }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      {
+        format: `${label} [{bar}] {value}/{total} points | failed {failed} | running {running} | {elapsed} elapsed | ETA {etaText}`,
+        stream: process.stderr,
+        hideCursor: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
     return {
-      start(total: number) { bar.start(total, 0, { failed: 0, running: 0, etaText: '?', elapsed: '0s' }); },
-      update(p: SweepProgress) { bar.setTotal(p.total); bar.update(p.done, { failed: p.failed, running: p.running, etaText: seconds(p.etaMs), elapsed: seconds(p.elapsedMs) }); },
-      stop() { bar.stop(); },
+      start(total: number) {
+        bar.start(total, 0, { failed: 0, running: 0, etaText: '?', elapsed: '0s' });
+      },
+      update(p: SweepProgress) {
+        bar.setTotal(p.total);
+        bar.update(p.done, {
+          failed: p.failed,
+          running: p.running,
+          etaText: seconds(p.etaMs),
+          elapsed: seconds(p.elapsedMs),
+        });
+      },
+      stop() {
+        bar.stop();
+      },
     };
   }
   let lastLine = 0;
   return {
-    start(total: number) { process.stderr.write(`${label}: ${total} points to run\n`); },
+    start(total: number) {
+      process.stderr.write(`${label}: ${total} points to run\n`);
+    },
     update(p: SweepProgress) {
       if (!p.last) return;
       const t = Date.now();
@@ -72,12 +96,20 @@ export function interruptController(onFirst?: () => void) {
       process.exit(130);
     }
     onFirst?.();
-    process.stderr.write('\nrnn-gd: stopping — finishing the checkpoint; running points are left for --resume (Ctrl-C again to exit now)\n');
+    process.stderr.write(
+      '\nrnn-gd: stopping — finishing the checkpoint; running points are left for --resume (Ctrl-C again to exit now)\n',
+    );
     controller.abort();
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
-  return { signal: controller.signal, dispose() { process.off('SIGINT', handler); process.off('SIGTERM', handler); } };
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
 }
 
 export function runSummary(r: RunExperimentResult) {
@@ -93,34 +125,54 @@ export function runSummary(r: RunExperimentResult) {
     elapsedSeconds: Math.round(r.elapsedMs / 100) / 10,
     out: r.dir,
     ...(r.report ? { report: r.report.reportPath, verdict: r.report.verdict, reason: r.report.reason } : {}),
-    ...(r.status === 'aborted' ? { resume: `rnn-gd experiment run ${r.manifest.experiment} --size ${r.manifest.size} --out ${r.dir} --resume${r.manifest.shard ? ` --shard ${formatShard(r.manifest.shard)}` : ''}` } : {}),
+    ...(r.status === 'aborted'
+      ? {
+          resume: `rnn-gd experiment run ${r.manifest.experiment} --size ${r.manifest.size} --out ${r.dir} --resume${r.manifest.shard ? ` --shard ${formatShard(r.manifest.shard)}` : ''}`,
+        }
+      : {}),
   };
 }
 
 interface RunFlags {
-  size?: string; workers?: string; out: string; resume?: boolean; force?: boolean; retryFailed?: boolean;
-  shard?: string; seeds?: string; backend?: string; quiet?: boolean; report?: boolean; limit?: string;
+  size?: string;
+  workers?: string;
+  out: string;
+  resume?: boolean;
+  force?: boolean;
+  retryFailed?: boolean;
+  shard?: string;
+  seeds?: string;
+  backend?: string;
+  quiet?: boolean;
+  report?: boolean;
+  limit?: string;
 }
 
 export function registerExperiment(program: Command): void {
-  const cmd = program.command('experiment').description('the paper\'s claims as sweeps: list, points, run');
+  const cmd = program.command('experiment').description("the paper's claims as sweeps: list, points, run");
 
-  cmd.command('list')
+  cmd
+    .command('list')
     .description('list the experiments with their claims and sweep sizes')
     .option('--json', 'print JSON')
     .action((flags: { json?: boolean }) => {
       const rows = EXPERIMENTS.map((e) => ({
-        id: e.id, title: e.title, claim: e.claim,
+        id: e.id,
+        title: e.title,
+        claim: e.claim,
         points: { quick: planSweep(e, 'quick').length, full: planSweep(e, 'full').length },
         seeds: e.defaultSeeds,
       }));
       if (flags.json) return printJson(rows);
       for (const r of rows) {
-        process.stdout.write(`${r.id}  ${r.title}\n    ${r.claim}\n    quick: ${r.points.quick} points (${r.seeds.quick} seeds), full: ${r.points.full} points (${r.seeds.full} seeds)\n`);
+        process.stdout.write(
+          `${r.id}  ${r.title}\n    ${r.claim}\n    quick: ${r.points.quick} points (${r.seeds.quick} seeds), full: ${r.points.full} points (${r.seeds.full} seeds)\n`,
+        );
       }
     });
 
-  cmd.command('points <id>')
+  cmd
+    .command('points <id>')
     .description('print the point configs of a sweep as JSON lines (index, id, config)')
     .option('--size <size>', 'quick (default) or full')
     .option('--seeds <s>', 'seeds per configuration')
@@ -133,12 +185,13 @@ export function registerExperiment(program: Command): void {
       }
     });
 
-  cmd.command('run <id>')
+  cmd
+    .command('run <id>')
     .description('run an experiment sweep into --out (checkpointed; resumable; shardable), then write its report')
     .requiredOption('--out <dir>', 'output directory (sweep.json, points.jsonl, summary.csv, report.md, plots)')
     .option('--size <size>', 'quick (default; minutes on 2 cores) or full')
     .option('--workers <n>', 'worker threads (default: available cores; 0 = run in this thread)')
-    .option('--seeds <s>', 'seeds per configuration (default: the experiment\'s)')
+    .option('--seeds <s>', "seeds per configuration (default: the experiment's)")
     .option('--resume', 'continue the sweep in --out: skip points already there')
     .option('--force', 'start over even if --out holds points')
     .option('--retry-failed', 'with --resume: run failed points again')
@@ -151,23 +204,34 @@ export function registerExperiment(program: Command): void {
       const exp = getExperiment(id);
       const size = parseSize(flags.size);
       let shard = null;
-      try { shard = flags.shard ? parseShard(flags.shard) : null; } catch (err) { throw new UsageError(`option --shard: ${(err as Error).message}`); }
+      try {
+        shard = flags.shard ? parseShard(flags.shard) : null;
+      } catch (err) {
+        throw new UsageError(`option --shard: ${(err as Error).message}`);
+      }
       const progress = progressReporter(`${exp.id} ${size}${shard ? ` shard ${formatShard(shard)}` : ''}`, flags.quiet);
       const interrupt = interruptController(() => progress.stop());
       try {
         const result = await runExperiment({
-          experiment: exp.id, size, out: flags.out, shard,
+          experiment: exp.id,
+          size,
+          out: flags.out,
+          shard,
           seeds: parseCount('seeds', flags.seeds, 1),
           workers: parseCount('workers', flags.workers, 0),
           backend: parseBackend(flags.backend),
-          resume: flags.resume, force: flags.force, retryFailed: flags.retryFailed,
+          resume: flags.resume,
+          force: flags.force,
+          retryFailed: flags.retryFailed,
           limit: parseCount('limit', flags.limit, 1),
           report: flags.report,
           signal: interrupt.signal,
           onStart: (info) => {
             if (!flags.quiet) {
-              process.stderr.write(`${exp.id}: ${info.total} points in this share, ${info.skipped} already done${info.repaired ? ' (a cut last line was dropped)' : ''}; ` +
-                `${info.workers === 0 ? 'in-process' : `${info.workers} workers`}, backend ${info.backend}\n`);
+              process.stderr.write(
+                `${exp.id}: ${info.total} points in this share, ${info.skipped} already done${info.repaired ? ' (a cut last line was dropped)' : ''}; ` +
+                  `${info.workers === 0 ? 'in-process' : `${info.workers} workers`}, backend ${info.backend}\n`,
+              );
             }
             progress.start(info.todo);
           },

@@ -9,8 +9,15 @@ import { readData } from '../../io/data-file.js';
 import { readModelFile } from '../../io/model-file.js';
 import { writeNpy } from '../../io/npy.js';
 import {
-  atInit, empiricalNtk, networkVsKernel, ntkDrift, sampleParticles, type BaselineKernel, type GramStats,
-  type PredictionDistance, type WLaw,
+  atInit,
+  empiricalNtk,
+  networkVsKernel,
+  ntkDrift,
+  sampleParticles,
+  type BaselineKernel,
+  type GramStats,
+  type PredictionDistance,
+  type WLaw,
 } from '../../theory/ntk.js';
 import type { ModelParams } from '../../types.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
@@ -54,19 +61,25 @@ export interface NtkCommandResult extends GramStats {
   };
 }
 
-const sameArray = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (v: number, k: number) => v === b[k]);
+const sameArray = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  a.length === b.length && Array.prototype.every.call(a, (v: number, k: number) => v === b[k]);
 
 export async function ntkCommand(opts: NtkCommandOptions): Promise<NtkCommandResult> {
   const params: ModelParams = readModelFile(opts.model);
   const data = readData(opts.data);
   checkCompatible(params.spec, data, `model ${opts.model}`, `data ${opts.data}`);
   if (params.spec.readout !== 'final') {
-    throw new UsageError(`model ${opts.model}: readout '${params.spec.readout}' is not supported; the NTK Gram matrix is defined for readout 'final'`);
+    throw new UsageError(
+      `model ${opts.model}: readout '${params.spec.readout}' is not supported; the NTK Gram matrix is defined for readout 'final'`,
+    );
   }
   const kernelName = opts.kernel ?? 'ntk0';
-  if (!['ntk0', 'ntk', 'mc'].includes(kernelName)) throw new UsageError(`option --kernel: expected ntk0, ntk or mc, got '${kernelName}'`);
+  if (!['ntk0', 'ntk', 'mc'].includes(kernelName))
+    throw new UsageError(`option --kernel: expected ntk0, ntk or mc, got '${kernelName}'`);
   if (kernelName === 'mc' && params.spec.recurrence !== 'diagonal') {
-    throw new UsageError(`option --kernel mc: the Monte-Carlo infinite-width kernel is defined for the diagonal recurrence only`);
+    throw new UsageError(
+      `option --kernel mc: the Monte-Carlo infinite-width kernel is defined for the diagonal recurrence only`,
+    );
   }
   const backend = await getBackend(opts.backend ?? 'wasm');
   const { K, stats } = empiricalNtk(backend, params, data);
@@ -74,7 +87,10 @@ export async function ntkCommand(opts: NtkCommandOptions): Promise<NtkCommandRes
   const result: NtkCommandResult = {
     ...stats,
     backend: backend.description,
-    recurrence: params.spec.recurrence, m: params.spec.m, d: params.spec.d, T: data.T,
+    recurrence: params.spec.recurrence,
+    m: params.spec.m,
+    d: params.spec.d,
+    T: data.T,
     drift: atInitialization ? 0 : ntkDrift(backend, params, data, K),
   };
   if (opts.out) {
@@ -84,24 +100,33 @@ export async function ntkCommand(opts: NtkCommandOptions): Promise<NtkCommandRes
   if (opts.test) {
     const test = readData(opts.test);
     checkCompatible(params.spec, test, `model ${opts.model}`, `test data ${opts.test}`);
-    if (test.T !== data.T) throw new UsageError(`test data ${opts.test}: T = ${test.T} but the training data has T = ${data.T}`);
+    if (test.T !== data.T)
+      throw new UsageError(`test data ${opts.test}: T = ${test.T} but the training data has T = ${data.T}`);
     let kernel: BaselineKernel;
     if (kernelName === 'mc') {
       const M = opts.particles ?? 4096;
-      if (!Number.isInteger(M) || M < 1) throw new UsageError(`option --particles: expected a positive integer, got ${M}`);
+      if (!Number.isInteger(M) || M < 1)
+        throw new UsageError(`option --particles: expected a positive integer, got ${M}`);
       const law = (opts.wLaw ?? 'uniform') as WLaw;
-      if (!['uniform', 'rademacher', 'normal'].includes(law)) throw new UsageError(`option --w-law: expected uniform, rademacher or normal, got '${law}'`);
+      if (!['uniform', 'rademacher', 'normal'].includes(law))
+        throw new UsageError(`option --w-law: expected uniform, rademacher or normal, got '${law}'`);
       const { activation, alpha, d } = params.spec;
       kernel = { kind: 'mc', spec: { activation, alpha, d }, particles: sampleParticles(M, d, opts.seed ?? 0, law) };
     } else {
       kernel = { kind: 'ntk', params: kernelName === 'ntk0' ? atInit(params) : params };
     }
-    if (opts.ridge !== undefined && !(opts.ridge >= 0)) throw new UsageError(`option --ridge: expected a number >= 0, got ${opts.ridge}`);
+    if (opts.ridge !== undefined && !(opts.ridge >= 0))
+      throw new UsageError(`option --ridge: expected a number >= 0, got ${opts.ridge}`);
     const cmp = networkVsKernel(backend, params, data, test, { kernel, ridge: opts.ridge });
     result.baseline = {
-      kernel: kernelName, ridge: cmp.baseline.ridge, method: cmp.baseline.method, nTest: test.n,
-      kernelTrainRmse: cmp.baseline.trainRmse, kernelTestRmse: cmp.baseline.testRmse,
-      networkTrainRmse: cmp.network.trainRmse, networkTestRmse: cmp.network.testRmse,
+      kernel: kernelName,
+      ridge: cmp.baseline.ridge,
+      method: cmp.baseline.method,
+      nTest: test.n,
+      kernelTrainRmse: cmp.baseline.trainRmse,
+      kernelTestRmse: cmp.baseline.testRmse,
+      networkTrainRmse: cmp.network.trainRmse,
+      networkTestRmse: cmp.network.testRmse,
       distance: cmp.distance,
     };
   }
@@ -117,22 +142,52 @@ export function registerNtk(program: Command): void {
         '--test adds the kernel ridge baseline and its distance to the network',
     )
     .requiredOption('--model <file>', 'model file (rnn-gd.model/1 JSON)')
-    .requiredOption('--data <path>', 'data: rnn-gd.data/1 JSON file, a directory with X.npy + Y.npy (or data.json), or X.npy')
+    .requiredOption(
+      '--data <path>',
+      'data: rnn-gd.data/1 JSON file, a directory with X.npy + Y.npy (or data.json), or X.npy',
+    )
     .option('--out <file>', 'write the n x n Gram matrix as float64 .npy')
     .option('--backend <name>', 'wasm | ts', 'wasm')
     .option('--test <path>', 'held-out data for the kernel ridge baseline')
-    .option('--kernel <name>', 'baseline kernel: ntk0 (NTK at the initialization) | ntk (at the given parameters) | mc (Monte-Carlo infinite-width, diagonal)', 'ntk0')
+    .option(
+      '--kernel <name>',
+      'baseline kernel: ntk0 (NTK at the initialization) | ntk (at the given parameters) | mc (Monte-Carlo infinite-width, diagonal)',
+      'ntk0',
+    )
     .option('--ridge <R>', 'ridge of the kernel regression (default 1e-10 * trace(K) / n)')
     .option('--particles <M>', 'particles of the Monte-Carlo kernel (default 4096)')
     .option('--seed <S>', 'seed of the Monte-Carlo particles (default 0)')
-    .option('--w-law <law>', 'law of the particles\' w: uniform | rademacher | normal', 'uniform')
-    .action(async (raw: { model: string; data: string; out?: string; backend: string; test?: string; kernel: string; ridge?: string; particles?: string; seed?: string; wLaw: string }) => {
-      if (raw.backend !== 'wasm' && raw.backend !== 'ts') {
-        throw new UsageError(`option --backend: expected 'wasm' or 'ts', got '${raw.backend}'`);
-      }
-      printJson(await ntkCommand({
-        model: raw.model, data: raw.data, out: raw.out, backend: raw.backend, test: raw.test, kernel: raw.kernel,
-        ridge: parseNumber('ridge', raw.ridge), particles: parseNumber('particles', raw.particles), seed: raw.seed, wLaw: raw.wLaw,
-      }));
-    });
+    .option('--w-law <law>', "law of the particles' w: uniform | rademacher | normal", 'uniform')
+    .action(
+      async (raw: {
+        model: string;
+        data: string;
+        out?: string;
+        backend: string;
+        test?: string;
+        kernel: string;
+        ridge?: string;
+        particles?: string;
+        seed?: string;
+        wLaw: string;
+      }) => {
+        if (raw.backend !== 'wasm' && raw.backend !== 'ts') {
+          throw new UsageError(`option --backend: expected 'wasm' or 'ts', got '${raw.backend}'`);
+        }
+        printJson(
+          await ntkCommand({
+            model: raw.model,
+            data: raw.data,
+            out: raw.out,
+            backend: raw.backend,
+            test: raw.test,
+            kernel: raw.kernel,
+            ridge: parseNumber('ridge', raw.ridge),
+            particles: parseNumber('particles', raw.particles),
+            seed: raw.seed,
+            wLaw: raw.wLaw,
+          }),
+        );
+      },
+    );
 }

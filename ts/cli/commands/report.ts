@@ -13,18 +13,30 @@ export function verdictTable(reports: WrittenReport[]): string {
 }
 
 export function registerReport(program: Command): void {
-  program.command('report <dir>')
-    .description('write summary.csv, plots (SVG + vega-lite), report.json and report.md for a sweep directory (or each one inside DIR)')
+  program
+    .command('report <dir>')
+    .description(
+      'write summary.csv, plots (SVG + vega-lite), report.json and report.md for a sweep directory (or each one inside DIR)',
+    )
     .option('--no-svg', 'skip SVG rendering (vega-lite specs are still written)')
     .option('--json', 'print the results as JSON')
     .action(async (dir: string, flags: { svg?: boolean; json?: boolean }) => {
       if (!existsSync(dir)) throw new UsageError(`report: ${dir} does not exist`);
       const dirs = findSweepDirs(dir);
-      if (!dirs.length) throw new UsageError(`report: ${dir} holds no sweep (no sweep.json in it or in its subdirectories)`);
+      if (!dirs.length)
+        throw new UsageError(`report: ${dir} holds no sweep (no sweep.json in it or in its subdirectories)`);
       const reports: WrittenReport[] = [];
       for (const d of dirs) reports.push(await writeReport(d, { svg: flags.svg }));
       if (dirs.length > 1 || dirs[0] !== dir) writeFileAtomic(join(dir, 'README.md'), indexMarkdown(reports));
-      if (flags.json) printJson(reports.map((r) => ({ experiment: r.experiment, verdict: r.verdict, reason: r.reason, report: r.reportPath })));
+      if (flags.json)
+        printJson(
+          reports.map((r) => ({
+            experiment: r.experiment,
+            verdict: r.verdict,
+            reason: r.reason,
+            report: r.reportPath,
+          })),
+        );
       else process.stdout.write(verdictTable(reports));
     });
 }

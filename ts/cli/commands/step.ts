@@ -28,10 +28,15 @@ export interface StepResult {
 
 function checkStepOptions(opts: StepOptions): Projection {
   // At most the largest float32 (the wasm core's precision), as in train configs.
-  if (!(opts.lr > 0 && opts.lr <= FLOAT32_MAX)) throw new UsageError(`option --lr: must be a finite number > 0 (at most ${FLOAT32_MAX.toPrecision(5)}), got ${opts.lr}`);
+  if (!(opts.lr > 0 && opts.lr <= FLOAT32_MAX))
+    throw new UsageError(
+      `option --lr: must be a finite number > 0 (at most ${FLOAT32_MAX.toPrecision(5)}), got ${opts.lr}`,
+    );
   if (opts.project === undefined) return { kind: 'none' };
   if (!(opts.project > 0 && opts.project <= FLOAT32_MAX)) {
-    throw new UsageError(`option --project: must be a finite number > 0 (at most ${FLOAT32_MAX.toPrecision(5)}), got ${opts.project}`);
+    throw new UsageError(
+      `option --project: must be a finite number > 0 (at most ${FLOAT32_MAX.toPrecision(5)}), got ${opts.project}`,
+    );
   }
   return { kind: 'maxnorm', rho: opts.project };
 }
@@ -40,7 +45,11 @@ function checkStepOptions(opts: StepOptions): Projection {
  * One step Theta <- P(Theta - lr * grad R(Theta)) on the full data set, where P projects onto
  * { max_i ||theta_i - theta_i(0)|| <= rho / sqrt(m) } when `project` = rho is given (MODEL.md section 6).
  */
-export async function stepModel(params: ModelParams & { meta?: Record<string, unknown> }, data: Dataset, opts: StepOptions): Promise<StepResult> {
+export async function stepModel(
+  params: ModelParams & { meta?: Record<string, unknown> },
+  data: Dataset,
+  opts: StepOptions,
+): Promise<StepResult> {
   const projection = checkStepOptions(opts);
   checkCompatible(params.spec, data);
   const backend = await getBackend(opts.backend ?? 'wasm');
@@ -74,7 +83,9 @@ export async function stepModel(params: ModelParams & { meta?: Record<string, un
 }
 
 /** The `step` command on files: reads model and data, steps, writes `out` atomically. */
-export async function stepCommand(opts: StepOptions & { model: string; data: string; out: string }): Promise<{ out: string; loss: number; gradNorm: number }> {
+export async function stepCommand(
+  opts: StepOptions & { model: string; data: string; out: string },
+): Promise<{ out: string; loss: number; gradNorm: number }> {
   checkStepOptions(opts);
   const params = readModelFile(opts.model);
   const data = readData(opts.data);
@@ -89,24 +100,29 @@ export function registerStep(program: Command): void {
     .command('step')
     .description('Take one full-batch gradient step (projected when --project is given) and write the new model file')
     .requiredOption('--model <file>', 'model file (rnn-gd.model/1 JSON)')
-    .requiredOption('--data <path>', 'data: rnn-gd.data/1 JSON file, a directory with X.npy + Y.npy (or data.json), or X.npy')
+    .requiredOption(
+      '--data <path>',
+      'data: rnn-gd.data/1 JSON file, a directory with X.npy + Y.npy (or data.json), or X.npy',
+    )
     .requiredOption('--lr <eta>', 'step size eta > 0')
     .option('--project <rho>', 'project onto the max-norm ball of radius rho around W0/U0 (per neuron: rho/sqrt(m))')
     .option('--backend <name>', 'wasm | ts', 'wasm')
     .requiredOption('--out <file>', 'where to write the new model file')
-    .action(async (opts: { model: string; data: string; lr: string; project?: string; backend: string; out: string }) => {
-      if (opts.backend !== 'wasm' && opts.backend !== 'ts') {
-        throw new UsageError(`option --backend: expected 'wasm' or 'ts', got '${opts.backend}'`);
-      }
-      const summary = await stepCommand({
-        model: opts.model,
-        data: opts.data,
-        out: opts.out,
-        backend: opts.backend,
-        lr: parseNumber('lr', opts.lr)!,
-        project: parseNumber('project', opts.project),
-      });
-      // The model goes to --out; stdout gets a short JSON summary (loss and gradient norm before the step).
-      printJson(summary);
-    });
+    .action(
+      async (opts: { model: string; data: string; lr: string; project?: string; backend: string; out: string }) => {
+        if (opts.backend !== 'wasm' && opts.backend !== 'ts') {
+          throw new UsageError(`option --backend: expected 'wasm' or 'ts', got '${opts.backend}'`);
+        }
+        const summary = await stepCommand({
+          model: opts.model,
+          data: opts.data,
+          out: opts.out,
+          backend: opts.backend,
+          lr: parseNumber('lr', opts.lr)!,
+          project: parseNumber('project', opts.project),
+        });
+        // The model goes to --out; stdout gets a short JSON summary (loss and gradient norm before the step).
+        printJson(summary);
+      },
+    );
 }

@@ -29,24 +29,47 @@ import { parseWith } from '../../validate.js';
 import type { Dataset, ModelParams } from '../../types.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
 
-export const trainConfigSchema = z.object({
-  model: modelSpecSchema.partial({ d: true }),
-  init: initSchema.optional(),
-  train: trainSchema,
-  /** Path of a data file or directory (JSON or .npy), or a generator config {system, ...} (docs/data.md). */
-  data: z.union([z.string().min(1), z.looseObject({ system: z.string() })]),
-  /** Optional held-out data (path). */
-  test: z.string().min(1).optional(),
-  backend: z.enum(['wasm', 'ts']).default('wasm'),
-}).strict();
+export const trainConfigSchema = z
+  .object({
+    model: modelSpecSchema.partial({ d: true }),
+    init: initSchema.optional(),
+    train: trainSchema,
+    /** Path of a data file or directory (JSON or .npy), or a generator config {system, ...} (docs/data.md). */
+    data: z.union([z.string().min(1), z.looseObject({ system: z.string() })]),
+    /** Optional held-out data (path). */
+    test: z.string().min(1).optional(),
+    backend: z.enum(['wasm', 'ts']).default('wasm'),
+  })
+  .strict();
 export type TrainConfig = z.output<typeof trainConfigSchema>;
 
 interface TrainFlags {
-  config?: string; data?: string; test?: string; out: string; backend?: string;
-  recurrence?: string; activation?: string; readout?: string; m?: string; alpha?: string;
-  seed?: string; wInit?: string; eta?: string; steps?: string; project?: string; l2?: string;
-  batch?: string; recordEvery?: string; checkpointEvery?: string; quiet?: boolean;
-  system?: string; n?: string; T?: string; d?: string; dataSeed?: string; resume?: boolean;
+  config?: string;
+  data?: string;
+  test?: string;
+  out: string;
+  backend?: string;
+  recurrence?: string;
+  activation?: string;
+  readout?: string;
+  m?: string;
+  alpha?: string;
+  seed?: string;
+  wInit?: string;
+  eta?: string;
+  steps?: string;
+  project?: string;
+  l2?: string;
+  batch?: string;
+  recordEvery?: string;
+  checkpointEvery?: string;
+  quiet?: boolean;
+  system?: string;
+  n?: string;
+  T?: string;
+  d?: string;
+  dataSeed?: string;
+  resume?: boolean;
 }
 
 const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -57,7 +80,8 @@ const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object'
  */
 export function trainConfigFromFlags(f: TrainFlags, savedBase?: Record<string, any>): TrainConfig {
   const base = savedBase ?? (f.config ? readJsonFile(f.config, 'train config') : {});
-  if (!isObject(base)) throw new UsageError(`train config ${f.config}: expected a JSON object {model, init, train, data, test, backend}`);
+  if (!isObject(base))
+    throw new UsageError(`train config ${f.config}: expected a JSON object {model, init, train, data, test, backend}`);
   const num = (name: string, v: string | undefined) => parseNumber(name, v);
   const model = { ...(base.model ?? {}) };
   for (const key of ['recurrence', 'activation', 'readout'] as const) if (f[key] !== undefined) model[key] = f[key];
@@ -72,11 +96,13 @@ export function trainConfigFromFlags(f: TrainFlags, savedBase?: Record<string, a
   if (f.batch !== undefined) train.batchSize = num('batch', f.batch);
   if (f.recordEvery !== undefined) train.recordEvery = num('record-every', f.recordEvery);
   if (f.seed !== undefined) train.seed = f.seed;
-  if (f.project !== undefined && f.l2 !== undefined) throw new UsageError('options --project and --l2 exclude each other: choose one projection');
+  if (f.project !== undefined && f.l2 !== undefined)
+    throw new UsageError('options --project and --l2 exclude each other: choose one projection');
   if (f.project !== undefined) train.projection = { kind: 'maxnorm', rho: num('project', f.project) };
   if (f.l2 !== undefined) train.projection = { kind: 'l2', rho: num('l2', f.l2) };
   const config: Record<string, unknown> = { ...base, model, init, train };
-  if (f.data !== undefined && f.system !== undefined) throw new UsageError('options --data and --system exclude each other: read data from a file or generate it');
+  if (f.data !== undefined && f.system !== undefined)
+    throw new UsageError('options --data and --system exclude each other: read data from a file or generate it');
   if (f.data !== undefined) config.data = f.data;
   if (f.system !== undefined) {
     const gen: Record<string, unknown> = { system: f.system };
@@ -121,36 +147,59 @@ function firstDifference(a: unknown, b: unknown, path = ''): string | null {
  */
 export function resumeConfig(f: TrainFlags): TrainConfig {
   const runPath = join(f.out, 'run.json');
-  if (!existsSync(runPath)) throw new UsageError(`option --resume: ${runPath} not found: there is no run to resume in --out ${f.out}`);
+  if (!existsSync(runPath))
+    throw new UsageError(`option --resume: ${runPath} not found: there is no run to resume in --out ${f.out}`);
   const run = readJsonFile(runPath, 'run file');
-  if (!isObject(run) || !isObject(run.config)) throw new UsageError(`run file ${runPath}: field 'config' is missing; cannot resume`);
+  if (!isObject(run) || !isObject(run.config))
+    throw new UsageError(`run file ${runPath}: field 'config' is missing; cannot resume`);
   if (run.status === 'diverged') {
-    throw new UsageError(`option --resume: the run in ${f.out} diverged (${run.message ?? 'non-finite loss'}); resuming would repeat it: start a new run with a smaller --eta`);
+    throw new UsageError(
+      `option --resume: the run in ${f.out} diverged (${run.message ?? 'non-finite loss'}); resuming would repeat it: start a new run with a smaller --eta`,
+    );
   }
   const saved = parseWith(trainConfigSchema, run.config, `run file ${runPath}: field 'config'`);
   const merged = trainConfigFromFlags({ ...f, config: undefined }, structuredClone(run.config));
   const strip = (c: TrainConfig) => ({ ...c, train: { ...c.train, steps: 0 } });
   const diff = firstDifference(strip(saved), strip(merged));
   if (diff !== null) {
-    throw new UsageError(`option --resume: '${diff}' differs from the run in ${f.out} (only --steps may change when resuming; start a new run in another --out to change it)`);
+    throw new UsageError(
+      `option --resume: '${diff}' differs from the run in ${f.out} (only --steps may change when resuming; start a new run in another --out to change it)`,
+    );
   }
   return merged;
 }
 
 /** Reads the checkpoint of a run: Theta(step) with W0/U0, the step, the loss sum and the metric lines before the step. */
-export function readCheckpoint(out: string, expected: ModelParams): { params: ModelParams; resume: TrainerResume & { records: MetricRecord[] } } {
+export function readCheckpoint(
+  out: string,
+  expected: ModelParams,
+): { params: ModelParams; resume: TrainerResume & { records: MetricRecord[] } } {
   const modelPath = join(out, 'model.json');
-  if (!existsSync(modelPath)) throw new UsageError(`option --resume: ${modelPath} not found: the run has no checkpoint yet; start it again without --resume`);
+  if (!existsSync(modelPath))
+    throw new UsageError(
+      `option --resume: ${modelPath} not found: the run has no checkpoint yet; start it again without --resume`,
+    );
   const model = readModelFile(modelPath);
   for (const k of ['recurrence', 'activation', 'readout', 'm', 'd', 'alpha'] as const) {
     if (model.spec[k] !== expected.spec[k]) {
-      throw new UsageError(`option --resume: ${modelPath} field '${k}' is ${model.spec[k]} but the run's config gives ${expected.spec[k]}`);
+      throw new UsageError(
+        `option --resume: ${modelPath} field '${k}' is ${model.spec[k]} but the run's config gives ${expected.spec[k]}`,
+      );
     }
   }
   const meta = model.meta ?? {};
-  const step = meta.step, lossSum = meta.lossSum;
-  if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0 || typeof lossSum !== 'number' || !Number.isFinite(lossSum)) {
-    throw new UsageError(`option --resume: ${modelPath} has no checkpoint state (meta.step, meta.lossSum); it was not written by rnn-gd train`);
+  const step = meta.step,
+    lossSum = meta.lossSum;
+  if (
+    typeof step !== 'number' ||
+    !Number.isSafeInteger(step) ||
+    step < 0 ||
+    typeof lossSum !== 'number' ||
+    !Number.isFinite(lossSum)
+  ) {
+    throw new UsageError(
+      `option --resume: ${modelPath} has no checkpoint state (meta.step, meta.lossSum); it was not written by rnn-gd train`,
+    );
   }
   const records: MetricRecord[] = [];
   const jsonl = join(out, 'metrics.jsonl');
@@ -159,7 +208,9 @@ export function readCheckpoint(out: string, expected: ModelParams): { params: Mo
     for (let i = 0; i < lines.length; i++) {
       if (lines[i].trim() === '') continue;
       let rec: unknown;
-      try { rec = JSON.parse(lines[i]); } catch {
+      try {
+        rec = JSON.parse(lines[i]);
+      } catch {
         if (i >= lines.length - 2) break; // a torn last line (killed mid-write): dropped
         throw new UsageError(`option --resume: ${jsonl} line ${i + 1} is not valid JSON`);
       }
@@ -186,13 +237,18 @@ export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
   const readout = dataReadout(data);
   if (test && config.test) {
     // Held-out data may have another length T (the recurrence runs for any T), not another d or readout.
-    if (test.d !== data.d) throw new UsageError(`test data ${config.test}: d = ${test.d} but the training data has d = ${data.d}`);
+    if (test.d !== data.d)
+      throw new UsageError(`test data ${config.test}: d = ${test.d} but the training data has d = ${data.d}`);
     if (dataReadout(test) !== readout) {
-      throw new UsageError(`test data ${config.test}: targets are for readout '${dataReadout(test)}' but the training data's are for readout '${readout}'`);
+      throw new UsageError(
+        `test data ${config.test}: targets are for readout '${dataReadout(test)}' but the training data's are for readout '${readout}'`,
+      );
     }
   }
   if (config.model.readout !== undefined && config.model.readout !== readout) {
-    throw new UsageError(`data ${dataName}: targets are for readout '${readout}' but the model asks for readout '${config.model.readout}'`);
+    throw new UsageError(
+      `data ${dataName}: targets are for readout '${readout}' but the model asks for readout '${config.model.readout}'`,
+    );
   }
   if (config.model.d !== undefined && config.model.d !== data.d) {
     throw new UsageError(`data ${dataName}: d = ${data.d} but the model config says d = ${config.model.d}`);
@@ -209,16 +265,28 @@ export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
   const jsonl = join(opts.out, 'metrics.jsonl');
   const info = runInfo(backend);
   const writeRun = (extra: Record<string, unknown>) =>
-    writeFileAtomic(join(opts.out, 'run.json'), JSON.stringify({ config, run: info, data: data.meta ?? null, ...extra }, null, 2) + '\n');
+    writeFileAtomic(
+      join(opts.out, 'run.json'),
+      JSON.stringify({ config, run: info, data: data.meta ?? null, ...extra }, null, 2) + '\n',
+    );
 
   const trainer = new Trainer({ backend, params, data, test, train: config.train, resume });
-  const bar = !opts.quiet && process.stderr.isTTY
-    ? new cliProgress.SingleBar({ format: 'train [{bar}] {percentage}% | step {value}/{total} | risk {risk} | ETA {eta_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic)
-    : null;
+  const bar =
+    !opts.quiet && process.stderr.isTTY
+      ? new cliProgress.SingleBar(
+          {
+            format: 'train [{bar}] {percentage}% | step {value}/{total} | risk {risk} | ETA {eta_formatted}',
+            stream: process.stderr,
+          },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
   let written = trainer.records.length;
-  const saveModel = () => writeModelFile(join(opts.out, 'model.json'), {
-    ...trainer.params(), meta: { ...trainer.state(), run: info },
-  });
+  const saveModel = () =>
+    writeModelFile(join(opts.out, 'model.json'), {
+      ...trainer.params(),
+      meta: { ...trainer.state(), run: info },
+    });
   try {
     // The metric lines of the checkpoint (resume) or none, then a checkpoint at the start step:
     // from here on a kill at any moment leaves loadable files.
@@ -229,20 +297,27 @@ export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
     const result = await trainer.run({
       signal: opts.signal,
       onProgress: (record) => {
-        for (; written < trainer.records.length; written++) appendFileSync(jsonl, metricsJsonLine(trainer.records[written]));
+        for (; written < trainer.records.length; written++)
+          appendFileSync(jsonl, metricsJsonLine(trainer.records[written]));
         if (trainer.records.length % checkpointEvery === 0) saveModel();
         bar?.update(record.step, { risk: record.risk.toExponential(3) });
       },
     });
-    for (; written < trainer.records.length; written++) appendFileSync(jsonl, metricsJsonLine(trainer.records[written]));
+    for (; written < trainer.records.length; written++)
+      appendFileSync(jsonl, metricsJsonLine(trainer.records[written]));
     bar?.update(trainer.step);
     bar?.stop();
     saveModel();
     writeFileAtomic(join(opts.out, 'metrics.csv'), metricsCsv(result.records));
     const last = result.records[result.records.length - 1];
     const summary = {
-      status: result.status, message: result.message, steps: result.steps,
-      finalRisk: last?.risk, finalTestRisk: last?.testRisk, avgRisk: last?.avgRisk, rhoEff: last?.rhoEff,
+      status: result.status,
+      message: result.message,
+      steps: result.steps,
+      finalRisk: last?.risk,
+      finalTestRisk: last?.testRisk,
+      avgRisk: last?.avgRisk,
+      rhoEff: last?.rhoEff,
       out: opts.out,
       ...(resume ? { resumedFrom: resume.step } : {}),
     };
@@ -250,7 +325,11 @@ export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
     return summary;
   } catch (err) {
     // Keep what was written; say in run.json that the run failed and why.
-    try { writeRun({ status: 'failed', message: (err as Error).message, steps: trainer.step }); } catch { /* the error below matters more */ }
+    try {
+      writeRun({ status: 'failed', message: (err as Error).message, steps: trainer.step });
+    } catch {
+      /* the error below matters more */
+    }
     throw err;
   } finally {
     bar?.stop();
@@ -259,11 +338,17 @@ export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
 }
 
 export function registerTrain(program: Command): void {
-  program.command('train')
-    .description('train a model with (projected) gradient descent; writes model.json, metrics.csv/jsonl and run.json into --out')
+  program
+    .command('train')
+    .description(
+      'train a model with (projected) gradient descent; writes model.json, metrics.csv/jsonl and run.json into --out',
+    )
     .option('--config <file>', 'JSON config {model, init, train, data, test, backend}; flags override it')
     .option('--data <path>', 'training data (rnn-gd.data/1 JSON, a directory, or X.npy with Y.npy beside it)')
-    .option('--system <name>', 'generate the data instead: transport, dense-teacher, linear-filter, delay, narma10, teacher-rnn (its test split becomes the test data)')
+    .option(
+      '--system <name>',
+      'generate the data instead: transport, dense-teacher, linear-filter, delay, narma10, teacher-rnn (its test split becomes the test data)',
+    )
     .option('--n <n>', 'generated data: training sequences (default 512)')
     .option('--T <T>', 'generated data: sequence length (default 10)')
     .option('--d <d>', 'generated data: input dimension (default 4)')
@@ -285,18 +370,27 @@ export function registerTrain(program: Command): void {
     .option('--batch <b>', 'mini-batch size (default 0: full-batch GD)')
     .option('--record-every <k>', 'record metrics every k steps (default 10)')
     .option('--checkpoint-every <r>', 'rewrite model.json every r records (default 20)')
-    .option('--resume', 'continue the run in --out from its last checkpoint (exact: parameters, step, loss sum, mini-batch order); only --steps may change')
+    .option(
+      '--resume',
+      'continue the run in --out from its last checkpoint (exact: parameters, step, loss sum, mini-batch order); only --steps may change',
+    )
     .option('--quiet', 'no progress bar')
     .action(async (flags: TrainFlags) => {
       const config = flags.resume ? resumeConfig(flags) : trainConfigFromFlags(flags);
       const controller = new AbortController();
       let signal: NodeJS.Signals | null = null;
-      const stop = (sig: NodeJS.Signals) => { signal ??= sig; controller.abort(); };
+      const stop = (sig: NodeJS.Signals) => {
+        signal ??= sig;
+        controller.abort();
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
         const summary = await trainCommand(config, {
-          out: flags.out, quiet: flags.quiet, signal: controller.signal, resume: flags.resume,
+          out: flags.out,
+          quiet: flags.quiet,
+          signal: controller.signal,
+          resume: flags.resume,
           checkpointEvery: parseNumber('checkpoint-every', flags.checkpointEvery),
         });
         printJson(summary);

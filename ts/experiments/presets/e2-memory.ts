@@ -12,46 +12,67 @@ const EPS = 0.01;
 const M_REF = 32;
 const GRID = {
   quick: { alphas: [0.5, 1, 1.5, 2], Ts: [2, 4, 8, 16, 32], ms: [2, 4, 8, 16, 32, 64], n: 128, steps: 2000 },
-  full: { alphas: [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2], Ts: [2, 4, 8, 16, 32, 64], ms: [2, 4, 8, 16, 32, 64, 128], n: 256, steps: 5000 },
+  full: {
+    alphas: [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2],
+    Ts: [2, 4, 8, 16, 32, 64],
+    ms: [2, 4, 8, 16, 32, 64, 128],
+    n: 256,
+    steps: 5000,
+  },
 } as const;
 
 export const E2: Experiment = {
   id: 'E2',
   title: 'Memory cutoff: alpha against T',
-  claim: 'Below the cutoff (memory factor a = alpha sigma_1 w_bar < 1, i.e. alpha < 1/sigma_1 for w_bar = 1) the width and iterations needed are flat or polynomial in the sequence length T; above it they grow exponentially in T (exploding gradients). [paper]',
+  claim:
+    'Below the cutoff (memory factor a = alpha sigma_1 w_bar < 1, i.e. alpha < 1/sigma_1 for w_bar = 1) the width and iterations needed are flat or polynomial in the sequence length T; above it they grow exponentially in T (exploding gradients). [paper]',
   defaultSeeds: { quick: 2, full: 3 },
   setting(size: Size) {
     const g = GRID[size];
-    return `Diagonal RNN (tanh, sigma_1 = 1, so the cutoff is alpha = 1), w_i(0) ~ Uniform[-1, 1] (w_bar ~ 1), full-batch GD with eta = 1 for up to ${g.steps} steps (stopping at eps). ` +
+    return (
+      `Diagonal RNN (tanh, sigma_1 = 1, so the cutoff is alpha = 1), w_i(0) ~ Uniform[-1, 1] (w_bar ~ 1), full-batch GD with eta = 1 for up to ${g.steps} steps (stopping at eps). ` +
       `Targets: the transport-map teacher of the class with the same alpha and T (map 'mix'), n = ${g.n}, d = 2, RMS 1. ` +
       `alpha in {${g.alphas.join(', ')}}, T in {${g.Ts.join(', ')}}, m in {${g.ms.join(', ')}}; eps = ${EPS} relative. ` +
-      `The measured constants (largest gradient and Hessian norm of h_{T-1} per neuron, over the training data, at init) are read at m = ${M_REF}.`;
+      `The measured constants (largest gradient and Hessian norm of h_{T-1} per neuron, over the training data, at init) are read at m = ${M_REF}.`
+    );
   },
   configs(size: Size): PointTemplate[] {
     const g = GRID[size];
     const out: PointTemplate[] = [];
-    for (const alpha of g.alphas) for (const T of g.Ts) for (const m of g.ms) {
-      out.push({
-        params: { alpha, T, m },
-        model: diagonal(m, alpha),
-        data: transportData({ n: g.n, T, d: 2, alpha }),
-        train: { eta: 1, steps: g.steps, recordEvery: 10 },
-        measure: { eps: EPS, stopAtEps: true, constants: m === M_REF, curvePoints: 20 },
-      });
-    }
+    for (const alpha of g.alphas)
+      for (const T of g.Ts)
+        for (const m of g.ms) {
+          out.push({
+            params: { alpha, T, m },
+            model: diagonal(m, alpha),
+            data: transportData({ n: g.n, T, d: 2, alpha }),
+            train: { eta: 1, steps: g.steps, recordEvery: 10 },
+            measure: { eps: EPS, stopAtEps: true, constants: m === M_REF, curvePoints: 20 },
+          });
+        }
     return out;
   },
   analyze(results: PointResult[]) {
-    const s = cutoffSummary(results, { eps: EPS, mRef: M_REF, prefix: 'E2', seriesKey: 'alpha', activation: 'tanh', alphaOf: (v) => v });
+    const s = cutoffSummary(results, {
+      eps: EPS,
+      mRef: M_REF,
+      prefix: 'E2',
+      seriesKey: 'alpha',
+      activation: 'tanh',
+      alphaOf: (v) => v,
+    });
     return {
       ...cutoffVerdict(s, 'growth in T of the iterations and width needed'),
-      measured: `For each alpha and T: the measured gradient constant L_T = max ||d h_{i,T-1}/d theta_i|| and Hessian constant beta_T (spectral norm) over neurons and training sequences at init (m = ${M_REF}); ` +
+      measured:
+        `For each alpha and T: the measured gradient constant L_T = max ||d h_{i,T-1}/d theta_i|| and Hessian constant beta_T (spectral norm) over neurons and training sequences at init (m = ${M_REF}); ` +
         `GD iterations to reach eps at m = ${M_REF} (a run that does not reach counts as the step budget); and m* (smallest width reaching eps). Growth in T is classified as flat (max/min < 2), exponential (log value fits T better than log T) or polynomial; ` +
         `"not reached" marks a blow-up (eps reached at small T but not at large T within the budget). The verdict asks: below the cutoff no exponential growth and no blow-up; above it exponential growth or a blow-up of the iterations or the width.`,
-      fits: s.fits, tables: s.tables, plots: s.plots,
+      fits: s.fits,
+      tables: s.tables,
+      plots: s.plots,
       notes: [
         'The regime uses w_bar = 1 (the bound of Uniform[-1, 1] init); the measured max |w_i(0)| is slightly below 1.',
-        'tanh saturates: where a > 1 the hidden states grow until sigma\' shrinks, which can cap the measured growth; that is reported as measured.',
+        "tanh saturates: where a > 1 the hidden states grow until sigma' shrinks, which can cap the measured growth; that is reported as measured.",
         'Iterations to eps are censored at the step budget (a run that does not reach is left out of the steps curve and counted in the table).',
       ],
     };

@@ -19,27 +19,31 @@ const GRID = {
 export const E3: Experiment = {
   id: 'E3',
   title: 'GD against projected GD over rho',
-  claim: 'Projected gradient descent onto Omega(rho, m) = {max_i ||theta_i - theta_i(0)|| <= rho/sqrt(m)} with rho >= nu keeps the effective radius rho_s <= rho and the memory factor bounded, and reaches a risk at least as good as plain GD (the paper derives better guarantees for the projected algorithm). [paper; the exact set is our convention]',
+  claim:
+    'Projected gradient descent onto Omega(rho, m) = {max_i ||theta_i - theta_i(0)|| <= rho/sqrt(m)} with rho >= nu keeps the effective radius rho_s <= rho and the memory factor bounded, and reaches a risk at least as good as plain GD (the paper derives better guarantees for the projected algorithm). [paper; the exact set is our convention]',
   defaultSeeds: { quick: 3, full: 5 },
   setting(size: Size) {
     const g = GRID[size];
-    return `Diagonal RNN (tanh, alpha = ${g.alpha}: the critical memory factor, where w drifting above 1 makes the memory long), T = ${g.T}, d = 2. ` +
+    return (
+      `Diagonal RNN (tanh, alpha = ${g.alpha}: the critical memory factor, where w drifting above 1 makes the memory long), T = ${g.T}, d = 2. ` +
       `Targets: class teacher (map 'mix', same alpha), n = ${g.n} train, ${g.nTest} test, RMS 1; nu = the radius of the stored (normalized) targets' transport map. ` +
-      `Full-batch GD, eta = 1, ${g.steps} steps; projection radius rho in {0.5 nu, nu, 2 nu, none}; m in {${g.ms.join(', ')}}.`;
+      `Full-batch GD, eta = 1, ${g.steps} steps; projection radius rho in {0.5 nu, nu, 2 nu, none}; m in {${g.ms.join(', ')}}.`
+    );
   },
   configs(size: Size): PointTemplate[] {
     const g = GRID[size];
     const out: PointTemplate[] = [];
-    for (const m of g.ms) for (const rho of RHOS) {
-      out.push({
-        params: { m, rho },
-        model: diagonal(m, g.alpha),
-        data: transportData({ n: g.n, nTest: g.nTest, T: g.T, d: 2, alpha: g.alpha }),
-        train: { eta: 1, steps: g.steps, recordEvery: 10 },
-        ...(rho === 'inf' ? {} : { rhoOverNu: Number(rho) }),
-        measure: { curvePoints: 40 },
-      });
-    }
+    for (const m of g.ms)
+      for (const rho of RHOS) {
+        out.push({
+          params: { m, rho },
+          model: diagonal(m, g.alpha),
+          data: transportData({ n: g.n, nTest: g.nTest, T: g.T, d: 2, alpha: g.alpha }),
+          train: { eta: 1, steps: g.steps, recordEvery: 10 },
+          ...(rho === 'inf' ? {} : { rhoOverNu: Number(rho) }),
+          measure: { curvePoints: 40 },
+        });
+      }
     return out;
   },
   analyze(results: PointResult[]): Analysis {
@@ -49,7 +53,9 @@ export const E3: Experiment = {
     const at = (m: number, rho: string) => (r: PointResult) => num(r, 'm') === m && String(r.params.rho) === rho;
     const rows: (string | number | null)[][] = [];
     const checks: string[] = [];
-    let pass = 0, total = 0, radiusOk = true;
+    let pass = 0,
+      total = 0,
+      radiusOk = true;
     for (const m of ms) {
       const gd = summarizeWhere(ok, at(m, 'inf'), 'bestRisk');
       for (const rho of rhos) {
@@ -60,38 +66,132 @@ export const E3: Experiment = {
         const radius = summarizeWhere(ok, sel, 'rho');
         const mem = summarizeWhere(ok, sel, 'memoryFactorMax');
         const bnd = summarizeWhere(ok, sel, 'boundaryFraction');
-        rows.push([m, rho === 'inf' ? 'none (GD)' : `${rho} nu`, radius.mean, pm(best), pm(test), pm(rhoMax), pm(mem), pm(bnd)]);
+        rows.push([
+          m,
+          rho === 'inf' ? 'none (GD)' : `${rho} nu`,
+          radius.mean,
+          pm(best),
+          pm(test),
+          pm(rhoMax),
+          pm(mem),
+          pm(bnd),
+        ]);
         // Per run: rho_s <= rho up to float32 rounding of the parameters (the wasm core stores float32).
-        if (rho !== 'inf' && ok.filter(sel).some((r) => (r.metrics?.rhoEffMax ?? 0) > (r.metrics?.rho ?? Infinity) * (1 + 1e-3))) radiusOk = false;
+        if (
+          rho !== 'inf' &&
+          ok.filter(sel).some((r) => (r.metrics?.rhoEffMax ?? 0) > (r.metrics?.rho ?? Infinity) * (1 + 1e-3))
+        )
+          radiusOk = false;
         if ((rho === '1' || rho === '2') && best.mean !== null && gd.mean !== null) {
           total++;
           const good = best.mean <= 1.5 * gd.mean + 0.001;
           if (good) pass++;
-          checks.push(`m = ${m}, rho = ${rho} nu: best risk ${fmt(best.mean)} against GD ${fmt(gd.mean)}${good ? '' : ' (worse)'}`);
+          checks.push(
+            `m = ${m}, rho = ${rho} nu: best risk ${fmt(best.mean)} against GD ${fmt(gd.mean)}${good ? '' : ' (worse)'}`,
+          );
         }
       }
     }
     let verdict: Analysis['verdict'];
     let reason: string;
-    if (total === 0) { verdict = 'inconclusive'; reason = 'no projected run with rho >= nu finished.'; }
-    else if (pass === total && radiusOk) { verdict = 'matches'; reason = `With rho >= nu projected GD reaches a training risk within 1.5x of plain GD (+0.001, i.e. 0.2% of R(Theta(0))) in all ${total} settings, and rho_s never exceeds rho: ${checks.join('; ')}.`; }
-    else if (!radiusOk) { verdict = 'does not match'; reason = `rho_s exceeded rho in some run: the projection did not hold (${checks.join('; ')}).`; }
-    else if (pass >= total / 2) { verdict = 'inconclusive'; reason = `${pass} of ${total} settings with rho >= nu reach GD's risk: ${checks.join('; ')}.`; }
-    else { verdict = 'does not match'; reason = `Projected GD with rho >= nu is clearly worse than GD in ${total - pass} of ${total} settings: ${checks.join('; ')}.`; }
+    if (total === 0) {
+      verdict = 'inconclusive';
+      reason = 'no projected run with rho >= nu finished.';
+    } else if (pass === total && radiusOk) {
+      verdict = 'matches';
+      reason = `With rho >= nu projected GD reaches a training risk within 1.5x of plain GD (+0.001, i.e. 0.2% of R(Theta(0))) in all ${total} settings, and rho_s never exceeds rho: ${checks.join('; ')}.`;
+    } else if (!radiusOk) {
+      verdict = 'does not match';
+      reason = `rho_s exceeded rho in some run: the projection did not hold (${checks.join('; ')}).`;
+    } else if (pass >= total / 2) {
+      verdict = 'inconclusive';
+      reason = `${pass} of ${total} settings with rho >= nu reach GD's risk: ${checks.join('; ')}.`;
+    } else {
+      verdict = 'does not match';
+      reason = `Projected GD with rho >= nu is clearly worse than GD in ${total - pass} of ${total} settings: ${checks.join('; ')}.`;
+    }
 
-    const curves = ok.flatMap((r) => (r.curve ?? []).filter((c) => c.step > 0).map((c) => ({
-      step: c.step, risk: c.risk, rhoEff: c.rhoEff, memoryFactor: c.memoryFactor,
-      series: `m=${r.params.m}, rho=${r.params.rho === 'inf' ? 'none' : `${r.params.rho}nu`}`, seed: r.seed,
-    }))).filter((c) => c.seed === 0);
+    const curves = ok
+      .flatMap((r) =>
+        (r.curve ?? [])
+          .filter((c) => c.step > 0)
+          .map((c) => ({
+            step: c.step,
+            risk: c.risk,
+            rhoEff: c.rhoEff,
+            memoryFactor: c.memoryFactor,
+            series: `m=${r.params.m}, rho=${r.params.rho === 'inf' ? 'none' : `${r.params.rho}nu`}`,
+            seed: r.seed,
+          })),
+      )
+      .filter((c) => c.seed === 0);
     return {
-      verdict, reason,
-      measured: 'Per (m, rho): best training risk, final test risk, the largest effective radius rho_s = sqrt(m) max_i ||theta_i(s) - theta_i(0)|| over the run, the largest memory factor a_s = alpha sigma_1 max_i |w_i(s)|, and the fraction of neurons on the boundary at the end (mean ± std over seeds). Curves of seed 0.',
+      verdict,
+      reason,
+      measured:
+        'Per (m, rho): best training risk, final test risk, the largest effective radius rho_s = sqrt(m) max_i ||theta_i(s) - theta_i(0)|| over the run, the largest memory factor a_s = alpha sigma_1 max_i |w_i(s)|, and the fraction of neurons on the boundary at the end (mean ± std over seeds). Curves of seed 0.',
       fits: [],
-      tables: [{ title: 'by width and radius', columns: ['m', 'rho', 'rho value', 'best train risk', 'final test risk', 'max rho_s', 'max memory factor', 'on boundary'], rows }],
+      tables: [
+        {
+          title: 'by width and radius',
+          columns: [
+            'm',
+            'rho',
+            'rho value',
+            'best train risk',
+            'final test risk',
+            'max rho_s',
+            'max memory factor',
+            'on boundary',
+          ],
+          rows,
+        },
+      ],
       plots: [
-        { name: 'E3-risk', title: 'training risk curves', spec: lineChart({ title: 'E3: training risk, GD and projected GD (seed 0)', data: curves, x: 'step', y: 'risk', color: 'series', xLog: true, yLog: true, xTitle: 'step', yTitle: 'training risk' }) },
-        { name: 'E3-rho', title: 'effective radius rho_s', spec: lineChart({ title: 'E3: effective radius rho_s (seed 0)', data: curves, x: 'step', y: 'rhoEff', color: 'series', xLog: true, xTitle: 'step', yTitle: 'rho_s' }) },
-        { name: 'E3-memory', title: 'memory factor a_s', spec: lineChart({ title: 'E3: memory factor a_s (seed 0)', data: curves, x: 'step', y: 'memoryFactor', color: 'series', xLog: true, xTitle: 'step', yTitle: 'a_s', rules: [{ y: 1, label: 'a = 1' }] }) },
+        {
+          name: 'E3-risk',
+          title: 'training risk curves',
+          spec: lineChart({
+            title: 'E3: training risk, GD and projected GD (seed 0)',
+            data: curves,
+            x: 'step',
+            y: 'risk',
+            color: 'series',
+            xLog: true,
+            yLog: true,
+            xTitle: 'step',
+            yTitle: 'training risk',
+          }),
+        },
+        {
+          name: 'E3-rho',
+          title: 'effective radius rho_s',
+          spec: lineChart({
+            title: 'E3: effective radius rho_s (seed 0)',
+            data: curves,
+            x: 'step',
+            y: 'rhoEff',
+            color: 'series',
+            xLog: true,
+            xTitle: 'step',
+            yTitle: 'rho_s',
+          }),
+        },
+        {
+          name: 'E3-memory',
+          title: 'memory factor a_s',
+          spec: lineChart({
+            title: 'E3: memory factor a_s (seed 0)',
+            data: curves,
+            x: 'step',
+            y: 'memoryFactor',
+            color: 'series',
+            xLog: true,
+            xTitle: 'step',
+            yTitle: 'a_s',
+            rules: [{ y: 1, label: 'a = 1' }],
+          }),
+        },
       ],
       notes: [
         'rho = 0.5 nu is below the class radius: the oracle theta_bar lies outside the ball, so a higher risk there is expected, not a failure of the claim.',
@@ -100,4 +200,3 @@ export const E3: Experiment = {
     };
   },
 };
-

@@ -17,25 +17,29 @@ const GRID = {
 export const E6: Experiment = {
   id: 'E6',
   title: 'Approximation floor: risk of the oracle theta_bar against log(n)/m',
-  claim: 'The class target is approximated by the width-m network at theta_bar (inside Omega(nu, m)) with error of order log(n)/m: the random-features term 16 G^2 log(2n/delta)/m. [paper: the log n term; derived: the constants]',
+  claim:
+    'The class target is approximated by the width-m network at theta_bar (inside Omega(nu, m)) with error of order log(n)/m: the random-features term 16 G^2 log(2n/delta)/m. [paper: the log n term; derived: the constants]',
   defaultSeeds: { quick: 3, full: 5 },
   setting(size: Size) {
     const g = GRID[size];
-    return `Diagonal RNN (tanh, alpha = 0.5), T = ${g.T}, d = 2; class teacher (map 'mix', M = 8192 particles, independent of the student), RMS 1. No training: theta_bar from each student's own init. ` +
-      `n in {${g.ns.join(', ')}}, m in {${g.ms.join(', ')}}. Oracle risk = R of the linearized network at theta_bar (the floor of the analysis); also R of the network itself at theta_bar.`;
+    return (
+      `Diagonal RNN (tanh, alpha = 0.5), T = ${g.T}, d = 2; class teacher (map 'mix', M = 8192 particles, independent of the student), RMS 1. No training: theta_bar from each student's own init. ` +
+      `n in {${g.ns.join(', ')}}, m in {${g.ms.join(', ')}}. Oracle risk = R of the linearized network at theta_bar (the floor of the analysis); also R of the network itself at theta_bar.`
+    );
   },
   configs(size: Size): PointTemplate[] {
     const g = GRID[size];
     const out: PointTemplate[] = [];
-    for (const n of g.ns) for (const m of g.ms) {
-      out.push({
-        params: { n, m },
-        model: diagonal(m, 0.5),
-        data: transportData({ n, T: g.T, d: 2, alpha: 0.5, M: 8192 }),
-        train: { eta: 1, steps: 1 },
-        measure: { train: false, oracle: true },
-      });
-    }
+    for (const n of g.ns)
+      for (const m of g.ms) {
+        out.push({
+          params: { n, m },
+          model: diagonal(m, 0.5),
+          data: transportData({ n, T: g.T, d: 2, alpha: 0.5, M: 8192 }),
+          train: { eta: 1, steps: 1 },
+          measure: { train: false, oracle: true },
+        });
+      }
     return out;
   },
   analyze(results: PointResult[]): Analysis {
@@ -44,8 +48,17 @@ export const E6: Experiment = {
     const ms = distinct(ok, 'm');
     const mFits = ns.map((n) => {
       const sel = ok.filter((r) => num(r, 'n') === n);
-      const pts = ms.map((m) => ({ m, v: summarizeWhere(sel, (r) => num(r, 'm') === m, 'oracleRisk').mean ?? Number.NaN }));
-      return { n, fit: powerFit(pts.map((p) => p.m), pts.map((p) => p.v)) };
+      const pts = ms.map((m) => ({
+        m,
+        v: summarizeWhere(sel, (r) => num(r, 'm') === m, 'oracleRisk').mean ?? Number.NaN,
+      }));
+      return {
+        n,
+        fit: powerFit(
+          pts.map((p) => p.m),
+          pts.map((p) => p.v),
+        ),
+      };
     });
     const all = ok.filter((r) => metric(r, 'oracleRisk') !== null);
     const x = all.map((r) => Math.log(num(r, 'n')) / num(r, 'm'));
@@ -54,47 +67,137 @@ export const E6: Experiment = {
     const slopes = mFits.filter((f) => f.fit).map((f) => f.fit!.p);
     let verdict: Analysis['verdict'];
     let reason: string;
-    if (!slopes.length || !lf) { verdict = 'inconclusive'; reason = 'no oracle risks to fit.'; }
-    else {
+    if (!slopes.length || !lf) {
+      verdict = 'inconclusive';
+      reason = 'no oracle risks to fit.';
+    } else {
       const desc = `oracle risk ~ m^p with p = ${mFits.map((f) => `${fmt(f.fit?.p)} (n = ${f.n})`).join(', ')}; against log(n)/m: slope ${fmt(lf.slope)}, intercept ${fmt(lf.intercept)}, R² ${fmt(lf.r2)}`;
       const inRange = slopes.every((p) => p <= -0.7 && p >= -1.3);
       // Growth in n at fixed m, against the log(n) factor of the bound.
-      const nLo = ns[0], nHi = ns[ns.length - 1];
-      const ratios = ms.map((m) => {
-        const at = (n: number) => summarizeWhere(ok, (r) => num(r, 'n') === n && num(r, 'm') === m, 'oracleRisk').mean;
-        const a = at(nLo), b = at(nHi);
-        return a && b ? b / a : null;
-      }).filter((x): x is number => x !== null);
+      const nLo = ns[0],
+        nHi = ns[ns.length - 1];
+      const ratios = ms
+        .map((m) => {
+          const at = (n: number) =>
+            summarizeWhere(ok, (r) => num(r, 'n') === n && num(r, 'm') === m, 'oracleRisk').mean;
+          const a = at(nLo),
+            b = at(nHi);
+          return a && b ? b / a : null;
+        })
+        .filter((x): x is number => x !== null);
       const nGrowth = ratios.length ? Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length) : null;
       const logAllowance = Math.log(nHi) / Math.log(nLo);
-      const nDesc = nGrowth === null ? '' : `; from n = ${nLo} to ${nHi} the floor changes by x${fmt(nGrowth)} at fixed m (geometric mean over m; the log n factor allows x${fmt(logAllowance)})`;
+      const nDesc =
+        nGrowth === null
+          ? ''
+          : `; from n = ${nLo} to ${nHi} the floor changes by x${fmt(nGrowth)} at fixed m (geometric mean over m; the log n factor allows x${fmt(logAllowance)})`;
       if (inRange && nGrowth !== null && nGrowth <= 1.5 * logAllowance) {
         verdict = 'matches';
-        reason = `The floor falls like 1/m and grows no faster than log n: ${desc}${nDesc}. ` +
-          ((lf.r2 ?? 0) < 0.7 ? 'It hardly depends on n at all, so log(n)/m is an upper envelope here rather than a description (the log n of the bound comes from a union bound over samples).' : 'log(n)/m describes it well.');
+        reason =
+          `The floor falls like 1/m and grows no faster than log n: ${desc}${nDesc}. ` +
+          ((lf.r2 ?? 0) < 0.7
+            ? 'It hardly depends on n at all, so log(n)/m is an upper envelope here rather than a description (the log n of the bound comes from a union bound over samples).'
+            : 'log(n)/m describes it well.');
+      } else if (inRange && nGrowth !== null) {
+        verdict = 'does not match';
+        reason = `The floor falls like 1/m but grows faster than log n: ${desc}${nDesc}.`;
+      } else if (slopes.some((p) => p > -0.5)) {
+        verdict = 'does not match';
+        reason = `The floor does not fall like 1/m: ${desc}${nDesc}.`;
+      } else {
+        verdict = 'inconclusive';
+        reason = `${desc}${nDesc}`;
       }
-      else if (inRange && nGrowth !== null) { verdict = 'does not match'; reason = `The floor falls like 1/m but grows faster than log n: ${desc}${nDesc}.`; }
-      else if (slopes.some((p) => p > -0.5)) { verdict = 'does not match'; reason = `The floor does not fall like 1/m: ${desc}${nDesc}.`; }
-      else { verdict = 'inconclusive'; reason = `${desc}${nDesc}`; }
     }
-    const data = ok.map((r) => ({ x: Math.log(num(r, 'n')) / num(r, 'm'), oracleRisk: metric(r, 'oracleRisk'), nonlinear: metric(r, 'oracleRiskNonlinear'), n: num(r, 'n'), m: num(r, 'm') }))
+    const data = ok
+      .map((r) => ({
+        x: Math.log(num(r, 'n')) / num(r, 'm'),
+        oracleRisk: metric(r, 'oracleRisk'),
+        nonlinear: metric(r, 'oracleRiskNonlinear'),
+        n: num(r, 'n'),
+        m: num(r, 'm'),
+      }))
       .filter((d) => d.oracleRisk !== null && d.oracleRisk > 0);
     return {
-      verdict, reason,
-      measured: 'Per (n, m, seed): the risk of the linearized network at theta_bar on the n training sequences (the approximation floor), and of the network itself at theta_bar. Power fits in m per n; a linear fit of the floor against log(n)/m over all points.',
+      verdict,
+      reason,
+      measured:
+        'Per (n, m, seed): the risk of the linearized network at theta_bar on the n training sequences (the approximation floor), and of the network itself at theta_bar. Power fits in m per n; a linear fit of the floor against log(n)/m over all points.',
       fits: [
-        ...mFits.filter((f) => f.fit).map((f) => ({ name: `n = ${f.n}`, formula: 'floor = c m^p', params: { c: f.fit!.c, p: f.fit!.p, pSE: f.fit!.pSE }, r2: f.fit!.r2Log, n: f.fit!.n, note: 'R² on log axes' })),
-        ...(lf ? [{ name: 'log(n)/m', formula: 'floor = a + b log(n)/m', params: { a: lf.intercept, b: lf.slope }, r2: lf.r2, n: lf.n }] : []),
+        ...mFits
+          .filter((f) => f.fit)
+          .map((f) => ({
+            name: `n = ${f.n}`,
+            formula: 'floor = c m^p',
+            params: { c: f.fit!.c, p: f.fit!.p, pSE: f.fit!.pSE },
+            r2: f.fit!.r2Log,
+            n: f.fit!.n,
+            note: 'R² on log axes',
+          })),
+        ...(lf
+          ? [
+              {
+                name: 'log(n)/m',
+                formula: 'floor = a + b log(n)/m',
+                params: { a: lf.intercept, b: lf.slope },
+                r2: lf.r2,
+                n: lf.n,
+              },
+            ]
+          : []),
       ],
-      tables: [{ title: 'oracle risk (linearized) / network at theta_bar, mean ± std over seeds', columns: ['n \\ m', ...ms.map(String)], rows: ns.map((n) => [n, ...ms.map((m) => {
-        const sel = (r: PointResult) => num(r, 'n') === n && num(r, 'm') === m;
-        return `${pm(summarizeWhere(ok, sel, 'oracleRisk'))} / ${pm(summarizeWhere(ok, sel, 'oracleRiskNonlinear'))}`;
-      })]) }],
+      tables: [
+        {
+          title: 'oracle risk (linearized) / network at theta_bar, mean ± std over seeds',
+          columns: ['n \\ m', ...ms.map(String)],
+          rows: ns.map((n) => [
+            n,
+            ...ms.map((m) => {
+              const sel = (r: PointResult) => num(r, 'n') === n && num(r, 'm') === m;
+              return `${pm(summarizeWhere(ok, sel, 'oracleRisk'))} / ${pm(summarizeWhere(ok, sel, 'oracleRiskNonlinear'))}`;
+            }),
+          ]),
+        },
+      ],
       plots: [
-        { name: 'E6-floor', title: 'oracle risk against log(n)/m', spec: lineChart({ title: 'E6: approximation floor against log(n)/m', data, x: 'x', y: 'oracleRisk', color: 'n', colorType: 'ordinal', xLog: true, yLog: true, pointsOnly: true, xTitle: 'log(n) / m', yTitle: 'risk at theta_bar (linearized)' }) },
-        { name: 'E6-nonlinear', title: 'network risk at theta_bar against m', spec: lineChart({ title: 'E6: risk of the network at theta_bar', data: data.filter((d) => d.nonlinear !== null && d.nonlinear > 0), x: 'm', y: 'nonlinear', color: 'n', colorType: 'ordinal', xLog: true, yLog: true, pointsOnly: true, xTitle: 'width m', yTitle: 'risk at theta_bar' }) },
+        {
+          name: 'E6-floor',
+          title: 'oracle risk against log(n)/m',
+          spec: lineChart({
+            title: 'E6: approximation floor against log(n)/m',
+            data,
+            x: 'x',
+            y: 'oracleRisk',
+            color: 'n',
+            colorType: 'ordinal',
+            xLog: true,
+            yLog: true,
+            pointsOnly: true,
+            xTitle: 'log(n) / m',
+            yTitle: 'risk at theta_bar (linearized)',
+          }),
+        },
+        {
+          name: 'E6-nonlinear',
+          title: 'network risk at theta_bar against m',
+          spec: lineChart({
+            title: 'E6: risk of the network at theta_bar',
+            data: data.filter((d) => d.nonlinear !== null && d.nonlinear > 0),
+            x: 'm',
+            y: 'nonlinear',
+            color: 'n',
+            colorType: 'ordinal',
+            xLog: true,
+            yLog: true,
+            pointsOnly: true,
+            xTitle: 'width m',
+            yTitle: 'risk at theta_bar',
+          }),
+        },
       ],
-      notes: ['The targets are a finite-particle (M = 8192) Monte-Carlo estimate of the class function; their own Monte-Carlo error sets a floor under the oracle risk at very large m.'],
+      notes: [
+        'The targets are a finite-particle (M = 8192) Monte-Carlo estimate of the class function; their own Monte-Carlo error sets a floor under the oracle risk at very large m.',
+      ],
     };
   },
 };

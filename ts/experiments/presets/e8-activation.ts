@@ -22,46 +22,68 @@ const critical = (act: (typeof ACTS)[number]) => 1 / activations[act].sigma1;
 export const E8: Experiment = {
   id: 'E8',
   title: 'Activation: tanh against sigmoid, cutoff at alpha = 1/sigma_1',
-  claim: 'The memory cutoff sits at alpha = 1/sigma_1 (w_bar = 1): alpha = 1 for tanh, alpha = 4 for sigmoid. Below it the iterations needed are flat or polynomial in T, above it they grow exponentially. [paper]',
+  claim:
+    'The memory cutoff sits at alpha = 1/sigma_1 (w_bar = 1): alpha = 1 for tanh, alpha = 4 for sigmoid. Below it the iterations needed are flat or polynomial in T, above it they grow exponentially. [paper]',
   defaultSeeds: { quick: 2, full: 3 },
   setting(size: Size) {
     const g = GRID[size];
-    return `Diagonal RNN, m = ${M_REF}, activation tanh or sigmoid, alpha = ratio / sigma_1 with ratio in {${g.ratios.join(', ')}} (tanh: alpha = ratio; sigmoid: alpha = 4 ratio). ` +
-      `Targets: the class teacher with the same activation, alpha and T (map 'mix'), n = ${g.n}, d = 2, RMS 1. T in {${g.Ts.join(', ')}}. GD, eta = 1, up to ${g.steps} steps, eps = ${EPS}.`;
+    return (
+      `Diagonal RNN, m = ${M_REF}, activation tanh or sigmoid, alpha = ratio / sigma_1 with ratio in {${g.ratios.join(', ')}} (tanh: alpha = ratio; sigmoid: alpha = 4 ratio). ` +
+      `Targets: the class teacher with the same activation, alpha and T (map 'mix'), n = ${g.n}, d = 2, RMS 1. T in {${g.Ts.join(', ')}}. GD, eta = 1, up to ${g.steps} steps, eps = ${EPS}.`
+    );
   },
   configs(size: Size): PointTemplate[] {
     const g = GRID[size];
     const out: PointTemplate[] = [];
-    for (const act of ACTS) for (const ratio of g.ratios) for (const T of g.Ts) {
-      const alpha = ratio * critical(act);
-      out.push({
-        params: { activation: act, ratio, T, m: M_REF },
-        model: diagonal(M_REF, alpha, act),
-        data: transportData({ n: g.n, T, d: 2, alpha, activation: act }),
-        train: { eta: 1, steps: g.steps, recordEvery: 10 },
-        measure: { eps: EPS, stopAtEps: true, constants: true, curvePoints: 20 },
-      });
-    }
+    for (const act of ACTS)
+      for (const ratio of g.ratios)
+        for (const T of g.Ts) {
+          const alpha = ratio * critical(act);
+          out.push({
+            params: { activation: act, ratio, T, m: M_REF },
+            model: diagonal(M_REF, alpha, act),
+            data: transportData({ n: g.n, T, d: 2, alpha, activation: act }),
+            train: { eta: 1, steps: g.steps, recordEvery: 10 },
+            measure: { eps: EPS, stopAtEps: true, constants: true, curvePoints: 20 },
+          });
+        }
     return out;
   },
   analyze(results: PointResult[]): Analysis {
     const parts = ACTS.map((act) => ({
       act,
-      s: cutoffSummary(results.filter((r) => r.params.activation === act), {
-        eps: EPS, mRef: M_REF, prefix: `E8-${act}`, seriesKey: 'ratio', activation: act, alphaOf: (v) => v * critical(act),
-      }),
+      s: cutoffSummary(
+        results.filter((r) => r.params.activation === act),
+        {
+          eps: EPS,
+          mRef: M_REF,
+          prefix: `E8-${act}`,
+          seriesKey: 'ratio',
+          activation: act,
+          alphaOf: (v) => v * critical(act),
+        },
+      ),
     }));
-    const verdicts = parts.map((p) => ({ act: p.act, ...cutoffVerdict(p.s, `${p.act} (cutoff alpha = ${critical(p.act)})`) }));
-    const all = verdicts.every((v) => v.verdict === 'matches') ? 'matches'
-      : verdicts.some((v) => v.verdict === 'does not match') && verdicts.every((v) => v.verdict !== 'matches') ? 'does not match' : 'inconclusive';
+    const verdicts = parts.map((p) => ({
+      act: p.act,
+      ...cutoffVerdict(p.s, `${p.act} (cutoff alpha = ${critical(p.act)})`),
+    }));
+    const all = verdicts.every((v) => v.verdict === 'matches')
+      ? 'matches'
+      : verdicts.some((v) => v.verdict === 'does not match') && verdicts.every((v) => v.verdict !== 'matches')
+        ? 'does not match'
+        : 'inconclusive';
     return {
       verdict: all,
       reason: verdicts.map((v) => `${v.act}: ${v.verdict} — ${v.reason}`).join(' '),
-      measured: 'Per activation, alpha relative to 1/sigma_1 and T (m = 32 only, so m* is not measured): GD steps to eps (censored at the budget), measured gradient and Hessian constants of h_{T-1} at init; growth in T classified as in E2.',
+      measured:
+        'Per activation, alpha relative to 1/sigma_1 and T (m = 32 only, so m* is not measured): GD steps to eps (censored at the budget), measured gradient and Hessian constants of h_{T-1} at init; growth in T classified as in E2.',
       fits: parts.flatMap((p) => p.s.fits.map((f) => ({ ...f, name: `${p.act}: ${f.name}` }))),
       tables: parts.flatMap((p) => p.s.tables.map((t) => ({ ...t, title: `${p.act}: ${t.title}` }))),
       plots: parts.flatMap((p) => p.s.plots.filter((pl) => !pl.name.endsWith('mstar'))),
-      notes: ['sigmoid is not odd: sigma(0) = 1/2, so the hidden states carry an offset; the class teacher uses the same activation.'],
+      notes: [
+        'sigmoid is not odd: sigma(0) = 1/2, so the hidden states carry an offset; the class teacher uses the same activation.',
+      ],
     };
   },
 };

@@ -11,7 +11,10 @@ const PROJECTION = { kind: 'maxnorm', rho: 1 } as const;
 
 function benchParams(): ModelParams {
   const c = DENSE_CASE;
-  const p = initialize({ recurrence: c.recurrence, activation: 'tanh', readout: 'final', m: c.m, d: c.d, alpha: 1 }, { seed: `bench-${c.name}` });
+  const p = initialize(
+    { recurrence: c.recurrence, activation: 'tanh', readout: 'final', m: c.m, d: c.d, alpha: 1 },
+    { seed: `bench-${c.name}` },
+  );
   const rng = makeRng(`bench-${c.name}`, 'perturb');
   for (let i = 0; i < p.W.length; i++) p.W[i] = Math.fround(p.W[i] + 0.3 * rng.normal());
   for (let i = 0; i < p.U.length; i++) p.U[i] = Math.fround(p.U[i] + 0.3 * rng.normal());
@@ -39,7 +42,11 @@ export interface StepTiming {
   gflops: number;
 }
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const h = s.length >> 1; return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+};
 
 /** Times `reps` single steps after `warmup` steps (each sample one ws.train(1) call). */
 export function timeDenseStep(backend: Backend, opts: { warmup?: number; reps?: number } = {}): StepTiming {

@@ -12,7 +12,13 @@ const api = {
     await ready;
     const wasm = await loadWasm();
     const backend = await getBackend('wasm');
-    return { simd: simdSupported(), flavor: wasm.flavor, source: wasm.source, backend: backend.description, userAgent: navigator.userAgent };
+    return {
+      simd: simdSupported(),
+      flavor: wasm.flavor,
+      source: wasm.source,
+      backend: backend.description,
+      userAgent: navigator.userAgent,
+    };
   },
   async parity(flavor?: WasmFlavor) {
     await ready;
@@ -30,6 +36,11 @@ document.getElementById('run')!.addEventListener('click', async () => {
   const out = document.getElementById('out')!;
   out.textContent = 'running…';
   const cases = await api.parity();
-  out.textContent = cases.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}  max rel ${Math.max(c.relPredictions, c.relLoss, c.relGradW, c.relGradU).toExponential(2)}`).join('\n');
+  out.textContent = cases
+    .map(
+      (c) =>
+        `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}  max rel ${Math.max(c.relPredictions, c.relLoss, c.relGradW, c.relGradU).toExponential(2)}`,
+    )
+    .join('\n');
 });
 document.body.dataset.ready = 'true';

@@ -4,7 +4,18 @@
  * recurrence x activation x readout, plus a 50-step projected GD trajectory. Same checks and
  * tolerances as test/core/backends.test.ts.
  */
-import { ACTIVATIONS, generateInputs, initialize, makeRng, tsBackend, type Backend, type Dataset, type ModelParams, type Readout, type Recurrence } from 'rnn-gd';
+import {
+  ACTIVATIONS,
+  generateInputs,
+  initialize,
+  makeRng,
+  tsBackend,
+  type Backend,
+  type Dataset,
+  type ModelParams,
+  type Readout,
+  type Recurrence,
+} from 'rnn-gd';
 
 export interface ParityCase {
   name: string;
@@ -18,8 +29,12 @@ export interface ParityCase {
 export const PARITY_TOLERANCE = 1e-4;
 
 export function relError(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-12): number {
-  let num = 0, den = floor;
-  for (let i = 0; i < b.length; i++) { num = Math.max(num, Math.abs(a[i] - b[i])); den = Math.max(den, Math.abs(b[i])); }
+  let num = 0,
+    den = floor;
+  for (let i = 0; i < b.length; i++) {
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
+  }
   return num / den;
 }
 
@@ -63,7 +78,8 @@ export function runParity(wasm: Backend): ParityCase[] {
       for (const readout of ['final', 'all'] as const) {
         const p = perturbed(recurrence, activation, readout);
         const data = randomData(7, 9, 3, readout, recurrence + activation);
-        const a = evaluate(wasm, p, data), b = evaluate(reference, p, data);
+        const a = evaluate(wasm, p, data),
+          b = evaluate(reference, p, data);
         const c = {
           name: `${recurrence} ${activation} ${readout}`,
           relPredictions: relError(a.predictions, b.predictions),
@@ -76,7 +92,10 @@ export function runParity(wasm: Backend): ParityCase[] {
     }
   }
   // 50 steps of projected GD (dense, max-norm): the trajectories stay together.
-  const p = initialize({ recurrence: 'dense', activation: 'tanh', readout: 'final', m: 16, d: 4, alpha: 0.7 }, { seed: 3 });
+  const p = initialize(
+    { recurrence: 'dense', activation: 'tanh', readout: 'final', m: 16, d: 4, alpha: 0.7 },
+    { seed: 3 },
+  );
   const data = randomData(32, 10, 4, 'final', 'traj');
   const traj = (b: Backend) => {
     const net = b.network(p);
@@ -85,10 +104,22 @@ export function runParity(wasm: Backend): ParityCase[] {
       ws.setData(data);
       const chunk = ws.train(50, 0.5, { kind: 'maxnorm', rho: 1 });
       return { losses: chunk.losses, W: Float64Array.from(net.read('W')) };
-    } finally { ws.free(); net.free(); }
+    } finally {
+      ws.free();
+      net.free();
+    }
   };
-  const a = traj(wasm), b = traj(reference);
-  const relLoss = relError(a.losses, b.losses), relW = relError(a.W, b.W);
-  out.push({ name: 'dense tanh final: 50 projected GD steps', relPredictions: 0, relLoss, relGradW: relW, relGradU: 0, ok: Math.max(relLoss, relW) <= PARITY_TOLERANCE });
+  const a = traj(wasm),
+    b = traj(reference);
+  const relLoss = relError(a.losses, b.losses),
+    relW = relError(a.W, b.W);
+  out.push({
+    name: 'dense tanh final: 50 projected GD steps',
+    relPredictions: 0,
+    relLoss,
+    relGradW: relW,
+    relGradU: 0,
+    ok: Math.max(relLoss, relW) <= PARITY_TOLERANCE,
+  });
   return out;
 }
