@@ -16,6 +16,7 @@ import {
   truncateSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { CheckpointError } from '../errors.js';
 import { writeFileAtomic } from '../io/npy.js';
 import type { BackendName } from '../backend/types.js';
 import { PACKAGE_VERSION } from '../version.js';
@@ -43,9 +44,7 @@ export interface SweepManifest {
   mergedFrom?: string[];
 }
 
-export class CheckpointError extends Error {
-  override name = 'CheckpointError';
-}
+export { CheckpointError };
 
 export function newManifest(m: Omit<SweepManifest, 'format' | 'package' | 'createdAt'>): SweepManifest {
   return {
