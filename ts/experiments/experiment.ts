@@ -2,6 +2,7 @@
  * What an experiment is: a preset (size -> list of point configs) and an analysis (results ->
  * fits, tables, plots and an honest verdict). Each experiment E1..E8 lives in its own module.
  */
+import { ValidationError } from '../errors.js';
 import type { ModelSpecInput, TrainOptionsInput } from '../config.js';
 import type { MeasureOptions, ParamValue, PointConfig, PointResult, Size } from './types.js';
 
@@ -86,7 +87,8 @@ export const paramKey = (params: Record<string, ParamValue>): string =>
 /** Crosses templates with seeds; the order (configs outer, seeds inner) fixes the point indices. */
 export function expandPoints(exp: Experiment, size: Size, opts: PresetOptions = {}): PointConfig[] {
   const seeds = opts.seeds ?? exp.defaultSeeds[size];
-  if (!Number.isInteger(seeds) || seeds < 1) throw new RangeError(`seeds must be a positive integer, got ${seeds}`);
+  if (!Number.isInteger(seeds) || seeds < 1)
+    throw new ValidationError(`seeds must be a positive integer, got ${seeds}`);
   const out: PointConfig[] = [];
   for (const t of exp.configs(size)) {
     const group = `${exp.id}/${paramKey(t.params)}`;

@@ -5,6 +5,7 @@
  * same records in IndexedDB and downloads them in these formats.
  */
 import type { BackendName } from '../backend/types.js';
+import { CheckpointError } from '../errors.js';
 import { PACKAGE_VERSION } from '../version.js';
 import type { Shard } from './plan.js';
 import type { PointResult, Size } from './types.js';
@@ -30,9 +31,7 @@ export interface SweepManifest {
   mergedFrom?: string[];
 }
 
-export class CheckpointError extends Error {
-  override name = 'CheckpointError';
-}
+export { CheckpointError };
 
 export function newManifest(m: Omit<SweepManifest, 'format' | 'package' | 'createdAt'>): SweepManifest {
   return {
