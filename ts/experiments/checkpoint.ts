@@ -16,44 +16,28 @@ import {
   truncateSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { CheckpointError } from '../errors.js';
 import { writeFileAtomic } from '../io/npy.js';
-import type { BackendName } from '../backend/types.js';
-import { PACKAGE_VERSION } from '../version.js';
+import {
+  CheckpointError,
+  MANIFEST_FILE,
+  parseManifestText,
+  parsePointsText,
+  POINTS_FILE,
+  type ParsedPoints,
+  type SweepManifest,
+} from './sweep-format.js';
 import type { Shard } from './plan.js';
-import type { PointResult, Size } from './types.js';
+import type { PointResult } from './types.js';
 
-export const MANIFEST_FILE = 'sweep.json';
-export const POINTS_FILE = 'points.jsonl';
-
-export interface SweepManifest {
-  format: 'rnn-gd.sweep/1';
-  experiment: string;
-  title: string;
-  size: Size;
-  seeds: number;
-  /** Points of the whole sweep (all shards). */
-  totalPoints: number;
-  /** Identifies the full point list: resume and merge check it. */
-  fingerprint: string;
-  shard: Shard | null;
-  backend: BackendName;
-  package: { name: 'rnn-gd'; version: string };
-  createdAt: string;
-  /** Set by merge: the directories it joined. */
-  mergedFrom?: string[];
-}
-
-export { CheckpointError };
-
-export function newManifest(m: Omit<SweepManifest, 'format' | 'package' | 'createdAt'>): SweepManifest {
-  return {
-    format: 'rnn-gd.sweep/1',
-    ...m,
-    package: { name: 'rnn-gd', version: PACKAGE_VERSION },
-    createdAt: new Date().toISOString(),
-  };
-}
+export {
+  CheckpointError,
+  MANIFEST_FILE,
+  newManifest,
+  parseManifestText,
+  parsePointsText,
+  POINTS_FILE,
+  type SweepManifest,
+} from './sweep-format.js';
 
 export function readManifest(dir: string): SweepManifest {
   const path = join(dir, MANIFEST_FILE);
@@ -61,46 +45,13 @@ export function readManifest(dir: string): SweepManifest {
     throw new CheckpointError(
       `${dir}: no ${MANIFEST_FILE} (not a sweep directory: run 'rnn-gd experiment run' into it first)`,
     );
-  let m: SweepManifest;
-  try {
-    m = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new CheckpointError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
-  if (m?.format !== 'rnn-gd.sweep/1')
-    throw new CheckpointError(`${path}: field 'format' must be 'rnn-gd.sweep/1', got ${JSON.stringify(m?.format)}`);
-  return m;
+  return parseManifestText(readFileSync(path, 'utf8'), path);
 }
 
 /** Results in a points file: one per id (the last line of an id wins), in point-index order. A cut last line is ignored. */
-export function readPointsFile(path: string): { results: PointResult[]; cutTail: boolean; lines: number } {
+export function readPointsFile(path: string): ParsedPoints {
   if (!existsSync(path)) return { results: [], cutTail: false, lines: 0 };
-  const text = readFileSync(path, 'utf8');
-  const lines = text.split('\n');
-  const complete = text.endsWith('\n') || text === '';
-  const byId = new Map<string, PointResult>();
-  let count = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.trim() === '') continue;
-    const isLast = i === lines.length - 1;
-    let r: PointResult;
-    try {
-      r = JSON.parse(line);
-    } catch (err) {
-      if (isLast && !complete) continue; // cut by a kill mid-write
-      throw new CheckpointError(`${path}: line ${i + 1} is not valid JSON (${(err as Error).message})`);
-    }
-    if (r?.format !== 'rnn-gd.point/1' || typeof r.id !== 'string' || typeof r.index !== 'number') {
-      throw new CheckpointError(
-        `${path}: line ${i + 1} is not a point result (format 'rnn-gd.point/1' with id and index)`,
-      );
-    }
-    byId.set(r.id, r);
-    count++;
-  }
-  const results = [...byId.values()].sort((a, b) => a.index - b.index);
-  return { results, cutTail: !complete, lines: count };
+  return parsePointsText(readFileSync(path, 'utf8'), path);
 }
 
 export function readPoints(dir: string): PointResult[] {
