@@ -6,72 +6,39 @@
  */
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
-import type { BackendName } from '../backend/types.js';
-import { CheckpointError } from '../errors.js';
-import { appendLines, ensureDir, lockDirectory, pathExists, writeFileAtomic, type DirectoryLock } from '../io/fs.js';
-import { readJsonFile } from '../io/model-file.js';
-import { readJsonLines, repairJsonLines } from '../io/jsonl.js';
-import { parseWith } from '../validate.js';
-import { PACKAGE_VERSION } from '../version.js';
+import {
+  appendLines,
+  ensureDir,
+  lockDirectory,
+  pathExists,
+  readFileBounded,
+  writeFileAtomic,
+  type DirectoryLock,
+} from '../io/fs.js';
+import { MAX_JSONL_BYTES, repairJsonLines } from '../io/jsonl-file.js';
+import { MAX_JSON_BYTES } from '../io/model-file.js';
+import {
+  CheckpointError,
+  MANIFEST_FILE,
+  parseManifestText,
+  parsePointsText,
+  POINTS_FILE,
+  pointsText,
+  type ParsedPoints,
+  type SweepManifest,
+} from './sweep-format.js';
 import type { Shard } from './plan.js';
-import { SIZES, type PointResult, type Size } from './types.js';
+import type { PointResult } from './types.js';
 
-export const MANIFEST_FILE = 'sweep.json';
-export const POINTS_FILE = 'points.jsonl';
-
-export interface SweepManifest {
-  format: 'rnn-gd.sweep/1';
-  experiment: string;
-  title: string;
-  size: Size;
-  seeds: number;
-  /** Points of the whole sweep (all shards). */
-  totalPoints: number;
-  /** Identifies the full point list: resume and merge check it. */
-  fingerprint: string;
-  shard: Shard | null;
-  backend: BackendName;
-  package: { name: 'rnn-gd'; version: string };
-  createdAt: string;
-  /** Set by merge: the directories it joined. */
-  mergedFrom?: string[];
-}
-
-export { CheckpointError };
-
-export function newManifest(m: Omit<SweepManifest, 'format' | 'package' | 'createdAt'>): SweepManifest {
-  return {
-    format: 'rnn-gd.sweep/1',
-    ...m,
-    package: { name: 'rnn-gd', version: PACKAGE_VERSION },
-    createdAt: new Date().toISOString(),
-  };
-}
-
-const count = () => z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
-
-/** The manifest as read: every field checked, so nothing downstream prints NaN or Infinity. */
-const manifestSchema = z
-  .object({
-    format: z.literal('rnn-gd.sweep/1'),
-    experiment: z.string().min(1),
-    title: z.string(),
-    size: z.enum(SIZES as unknown as [Size, ...Size[]]),
-    seeds: count(),
-    totalPoints: count(),
-    fingerprint: z.string().min(1),
-    shard: z
-      .object({ k: count(), N: count() })
-      .strict()
-      .refine((s) => s.k <= s.N, { message: 'needs 1 <= k <= N' })
-      .nullable(),
-    backend: z.enum(['wasm', 'ts']),
-    package: z.object({ name: z.literal('rnn-gd'), version: z.string() }).strict(),
-    createdAt: z.string(),
-    mergedFrom: z.array(z.string()).optional(),
-  })
-  .strict();
+export {
+  CheckpointError,
+  MANIFEST_FILE,
+  newManifest,
+  parseManifestText,
+  parsePointsText,
+  POINTS_FILE,
+  type SweepManifest,
+} from './sweep-format.js';
 
 export function readManifest(dir: string): SweepManifest {
   const path = join(dir, MANIFEST_FILE);
@@ -79,34 +46,16 @@ export function readManifest(dir: string): SweepManifest {
     throw new CheckpointError(
       `${dir}: no ${MANIFEST_FILE} (not a sweep directory: run 'rnn-gd experiment run' into it first)`,
     );
-  const json = readJsonFile(path, 'sweep manifest');
-  const format = (json as { format?: unknown } | null)?.format;
-  if (format !== 'rnn-gd.sweep/1')
-    throw new CheckpointError(`${path}: field 'format' must be 'rnn-gd.sweep/1', got ${JSON.stringify(format)}`);
-  return parseWith(manifestSchema, json, `sweep manifest ${path}`) as SweepManifest;
+  return parseManifestText(
+    readFileBounded(path, 'sweep manifest', MAX_JSON_BYTES).toString('utf8'),
+    `sweep manifest ${path}`,
+  );
 }
 
 /** Results in a points file: one per id (the last line of an id wins), in point-index order. A torn last line is ignored. */
-export function readPointsFile(path: string): { results: PointResult[]; cutTail: boolean; lines: number } {
-  const { lines, tornTail } = readJsonLines(path, 'points file');
-  const byId = new Map<string, PointResult>();
-  for (const { line, value } of lines) {
-    const r = value as PointResult;
-    if (
-      r?.format !== 'rnn-gd.point/1' ||
-      typeof r.id !== 'string' ||
-      !Number.isSafeInteger(r.index) ||
-      r.index < 0 ||
-      typeof r.status !== 'string'
-    ) {
-      throw new CheckpointError(
-        `${path}: line ${line} is not a point result (format 'rnn-gd.point/1' with id, index and status)`,
-      );
-    }
-    byId.set(r.id, r);
-  }
-  const results = [...byId.values()].sort((a, b) => a.index - b.index);
-  return { results, cutTail: tornTail, lines: lines.length };
+export function readPointsFile(path: string): ParsedPoints {
+  if (!pathExists(path)) return { results: [], cutTail: false, lines: 0 };
+  return parsePointsText(readFileBounded(path, 'points file', MAX_JSONL_BYTES), `points file ${path}`);
 }
 
 export function readPoints(dir: string): PointResult[] {
@@ -211,7 +160,7 @@ function openLocked(dir: string, manifest: SweepManifest, opts: OpenOptions, loc
     },
     compact() {
       const { results } = readPointsFile(path);
-      writeFileAtomic(path, results.map((r) => JSON.stringify(r) + '\n').join(''));
+      writeFileAtomic(path, pointsText(results));
     },
     close() {
       lock.release();
