@@ -37,6 +37,8 @@ export interface SweepManifest {
   fingerprint: string;
   shard: Shard | null;
   backend: BackendName;
+  /** The experiment's width search was on (absent in sweeps written before it existed: false). */
+  search?: boolean;
   package: { name: 'rnn-gd'; version: string };
   createdAt: string;
   /** Set by merge: the directories it joined. */

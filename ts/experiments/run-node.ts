@@ -16,11 +16,11 @@ import {
   POINTS_FILE,
   type SweepManifest,
 } from './checkpoint.js';
-import { inShard, planSweep, sweepFingerprint, type Shard } from './plan.js';
+import { planSweep, selectShard, sweepFingerprint, type Shard } from './plan.js';
 import { InProcessExecutor, type PointExecutor } from './pool.js';
 import { createNodePool, nodeDefaultWorkers } from './pool-node.js';
 import { getExperiment } from './registry.js';
-import { writeReport, type WrittenReport } from './report.js';
+import { shareCounts, writeReport, type WrittenReport } from './report.js';
 import { runSweep, type SweepOutcome, type SweepProgress } from './sweep.js';
 import type { PointResult, Size } from './types.js';
 
@@ -50,7 +50,12 @@ export interface RunExperimentOptions {
   }) => void;
   /** Write the report when the sweep completes (default true). */
   report?: boolean;
-  /** Only the first `limit` points of the plan (after sharding); for smoke tests. */
+  /**
+   * Run every point of the grid where the experiment searches the width (default false). Implied
+   * by `limit`.
+   */
+  grid?: boolean;
+  /** Only the first `limit` points of the plan (after sharding), as a grid; for smoke tests. */
   limit?: number;
   /** Override the worker entry (tests). */
   workerUrl?: URL;
@@ -69,7 +74,8 @@ export interface RunExperimentResult extends SweepOutcome {
 export async function runExperiment(o: RunExperimentOptions): Promise<RunExperimentResult> {
   const exp = getExperiment(o.experiment);
   const backend: BackendName = o.backend ?? 'wasm';
-  let points = planSweep(exp, o.size, { seeds: o.seeds });
+  const grid = o.grid === true || o.limit !== undefined;
+  let points = planSweep(exp, o.size, { seeds: o.seeds, grid });
   if (o.mapPoints) points = o.mapPoints(points);
   const seeds = o.seeds ?? exp.defaultSeeds[o.size];
   const manifest = newManifest({
@@ -81,11 +87,13 @@ export async function runExperiment(o: RunExperimentOptions): Promise<RunExperim
     fingerprint: sweepFingerprint(points),
     shard: o.shard ?? null,
     backend,
+    search: points.some((p) => p.search),
   });
   const dir = resolve(o.out);
   const ckpt = openCheckpoint(dir, manifest, { resume: o.resume, force: o.force, retryFailed: o.retryFailed });
-  let share = points.filter((p) => inShard(p.index, o.shard));
+  let share = selectShard(points, o.shard);
   if (o.limit !== undefined) share = share.slice(0, o.limit);
+  const shareIds = new Set(share.map((p) => p.id));
   const todo = share.filter((p) => !ckpt.done.has(p.id));
   const skipped = share.length - todo.length;
 
@@ -107,6 +115,7 @@ export async function runExperiment(o: RunExperimentOptions): Promise<RunExperim
     });
     outcome = await runSweep({
       points: todo,
+      finished: [...ckpt.done.values()].filter((r) => shareIds.has(r.id)),
       executor,
       skipped,
       signal: o.signal,
@@ -182,5 +191,6 @@ export async function mergeSweeps(
   writeFileAtomic(join(outDir, POINTS_FILE), results.map((r) => JSON.stringify(r) + '\n').join(''));
   writeFileAtomic(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   const report = opts.report === false ? null : await writeReport(outDir);
-  return { out: outDir, points: results.length, missing: first.totalPoints - results.length, duplicates, report };
+  const missing = shareCounts(manifest, results).missing;
+  return { out: outDir, points: results.length, missing, duplicates, report };
 }
