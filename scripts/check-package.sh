@@ -23,7 +23,7 @@ trap 'rm -rf "$TMP"' EXIT
 TGZ=$(npm pack --silent --pack-destination "$TMP" | tail -1)
 log "packed $TGZ ($(du -k "$TMP/$TGZ" | cut -f1) KiB)"
 LIST=$(tar -tzf "$TMP/$TGZ")
-for f in dist/index.js dist/index.d.ts dist/node.js dist/node.d.ts dist/wasm-file.js dist/cli/main.js \
+for f in dist/index.js dist/index.d.ts dist/node.js dist/node.d.ts dist/wasm-file.js dist/cli/main.js dist/theory/index.js \
          dist/bundle/index.js dist/bundle/wasm-file.js \
          dist/wasm-pkg/simd/rnn_wasm_bg.wasm dist/wasm-pkg/scalar/rnn_wasm_bg.wasm \
          dist/wasm-pkg/simd/rnn_wasm_inline.js dist/wasm-pkg/scalar/rnn_wasm_inline.js; do
@@ -75,12 +75,25 @@ node --input-type=module -e "
     if (w.flavor !== 'simd') process.exit(1);
   }"
 
+log "rnn-gd/theory: empirical NTK and bounds from the installed package"
+node --input-type=module -e "
+  import { tsBackend, initialize } from 'rnn-gd';
+  import { bounds, empiricalNtk, kernelAlignment } from 'rnn-gd/theory';
+  const params = initialize({ recurrence: 'diagonal', activation: 'tanh', m: 8, d: 2, alpha: 0.5 }, { seed: 1 });
+  const X = Float64Array.from({ length: 3 * 4 * 2 }, (_, k) => 0.3 * Math.sin(k + 1));
+  const { K, stats } = empiricalNtk(tsBackend(), params, { n: 3, T: 4, d: 2, X, Y: new Float64Array(3) });
+  const a = kernelAlignment(K, 3, [1, -1, 0.5]);
+  console.log(JSON.stringify({ regime: bounds({ alpha: 0.5, T: 4, m: 8, n: 3 }).regime, min: stats.minEigenvalue, a }));
+  if (!(stats.minEigenvalue > 0) || !(Math.abs(a) <= 1)) process.exit(1);"
+
 log "TypeScript consumer (moduleResolution nodenext and bundler)"
 cat > consumer.ts <<'TS'
 import { bounds, generateData, readModelFile, Trainer, type MetricRecord } from 'rnn-gd';
 import { wasmFileSource } from 'rnn-gd/wasm-file';
+import { empiricalNtk, type GramStats } from 'rnn-gd/theory';
+const g: GramStats | undefined = undefined;
 const r: MetricRecord | undefined = undefined;
-export const used = [bounds, generateData, readModelFile, Trainer, wasmFileSource, r];
+export const used = [bounds, generateData, readModelFile, Trainer, wasmFileSource, r, empiricalNtk, g];
 TS
 cat > browser-consumer.ts <<'TS'
 import { bounds, setWasmSource, simdSupported } from 'rnn-gd';

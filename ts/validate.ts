@@ -1,10 +1,9 @@
 /** Boundary validation: zod schemas turned into errors that name the offending field. */
 import { z } from 'zod';
+import { ValidationError } from './errors.js';
 
-/** Raised for any invalid config, file or argument; the message names the field and what is wrong. */
-export class ValidationError extends Error {
-  override name = 'ValidationError';
-}
+/** Raised for any invalid config, file or argument (one family with every user error: ./errors.ts). */
+export { ValidationError };
 
 /** Parses `value` with `schema`, or throws a ValidationError listing every bad field under `where`. */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {

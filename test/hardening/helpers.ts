@@ -132,21 +132,9 @@ export function runCliAsync(
  * captured; process.exitCode is read and restored.
  */
 export async function runCliInProcess(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const { Command } = await import('commander');
   const { runCli: run } = await import('../../ts/cli/run.js');
-  const registrations = await Promise.all([
-    import('../../ts/cli/commands/bounds.js').then((m) => m.registerBounds),
-    import('../../ts/cli/commands/constants.js').then((m) => m.registerConstants),
-    import('../../ts/cli/commands/data.js').then((m) => m.registerData),
-    import('../../ts/cli/commands/eval.js').then((m) => m.registerEval),
-    import('../../ts/cli/commands/ntk.js').then((m) => m.registerNtk),
-    import('../../ts/cli/commands/step.js').then((m) => m.registerStep),
-    import('../../ts/cli/commands/train.js').then((m) => m.registerTrain),
-  ]);
-  // exitOverride before the commands are added, so that subcommands inherit it: commander then throws
-  // instead of calling process.exit(1) (the binary exits with the same code either way).
-  const program = new Command('rnn-gd').showHelpAfterError().exitOverride();
-  for (const register of registrations) register(program);
+  const { createProgram } = await import('../../ts/cli/program.js');
+  const program = createProgram();
   let stdout = '',
     stderr = '';
   const out = process.stdout.write,

@@ -16,7 +16,7 @@ const built = existsSync('dist/index.js') && existsSync('dist/wasm-pkg/simd/rnn_
 
 describe.skipIf(!built)('entries of the built package', () => {
   it('the browser entries import no node:* module (static or dynamic)', async () => {
-    for (const entry of ['dist/index.js', 'dist/wasm-file.js']) {
+    for (const entry of ['dist/index.js', 'dist/wasm-file.js', 'dist/theory/index.js']) {
       const result = await build({
         entryPoints: [entry],
         bundle: true,
@@ -51,6 +51,19 @@ describe.skipIf(!built)('entries of the built package', () => {
       ])
         .toString()
         .trim();
+    const theoryProbe = () =>
+      execFileSync(process.execPath, [
+        '--input-type=module',
+        '-e',
+        `
+      const t = await import(${JSON.stringify(new URL('../../dist/theory/index.js', import.meta.url).href)});
+      const names = ['bounds', 'constants', 'empiricalNtk', 'kernelBaseline', 'monteCarloKernel', 'kernelAlignment'];
+      console.log(JSON.stringify({ regime: t.bounds({ alpha: 0.5, T: 4, m: 8, n: 8 }).regime,
+        functions: names.every((k) => typeof t[k] === 'function') }));
+    `,
+      ])
+        .toString()
+        .trim();
     expect(JSON.parse(probe('dist/node.js'))).toEqual({
       description: 'wasm simd128 f32',
       source: 'file',
@@ -67,6 +80,7 @@ describe.skipIf(!built)('entries of the built package', () => {
       files: 'undefined',
     });
     expect(JSON.parse(probe('dist/bundle/index.js'))).toMatchObject({ source: 'inline' });
+    expect(JSON.parse(theoryProbe())).toEqual({ regime: 'short', functions: true });
     expect(JSON.parse(probe('dist/bundle/wasm-file.js'))).toMatchObject({ source: 'file' });
   });
 });

@@ -1,33 +1,6 @@
 #!/usr/bin/env node
-/** rnn-gd command line: each command lives in ts/cli/commands/<name>.ts and registers itself here. */
-import { Command } from 'commander';
+/** rnn-gd command line (the commands are registered in ./program.ts). */
+import { createProgram } from './program.js';
 import { runCli } from './run.js';
-import { registerBounds } from './commands/bounds.js';
-import { registerConstants } from './commands/constants.js';
-import { registerData } from './commands/data.js';
-import { registerDemo } from './commands/demo.js';
-import { registerEval } from './commands/eval.js';
-import { registerExperiment } from './commands/experiment.js';
-import { registerMerge } from './commands/merge.js';
-import { registerNtk } from './commands/ntk.js';
-import { registerReport } from './commands/report.js';
-import { registerStep } from './commands/step.js';
-import { registerTrain } from './commands/train.js';
 
-const program = new Command('rnn-gd')
-  .description('Train RNNs with (projected) gradient descent as in Cayci & Eryilmaz, and test the theory.')
-  .showHelpAfterError();
-
-registerBounds(program);
-registerConstants(program);
-registerData(program);
-registerDemo(program);
-registerEval(program);
-registerExperiment(program);
-registerMerge(program);
-registerNtk(program);
-registerReport(program);
-registerStep(program);
-registerTrain(program);
-
-await runCli(program, process.argv);
+await runCli(createProgram(), process.argv);

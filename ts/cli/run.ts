@@ -1,24 +1,34 @@
 /** Shared CLI plumbing: errors go to stderr with a non-zero exit code, JSON goes to stdout. */
 import type { Command } from 'commander';
-import { ValidationError } from '../validate.js';
+import { isEnvironmentError, UsageError, UserError, fileSystemError } from '../errors.js';
 
-/** An error whose message is meant for the user as it is (no stack trace). */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
+export { parseNumber } from './options.js';
+
+/** Exit codes: 2 for every user or environment error, 70 for internal errors (bugs). */
+export const EXIT_USER = 2;
+export const EXIT_INTERNAL = 70;
 
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
 
-/** Parses a numeric option, naming the option when the value is not a finite number. */
-export function parseNumber(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value)) {
-    throw new UsageError(`option --${name}: expected a finite number, got '${raw}'`);
+/** The message and exit code the CLI gives for an error that ended a command. */
+export function describeFailure(err: unknown): { exitCode: number; text: string } {
+  const e = err as { message?: string; path?: string; syscall?: string } | null;
+  if (err instanceof UserError) return { exitCode: EXIT_USER, text: `rnn-gd: ${err.message}\n` };
+  if (isEnvironmentError(err)) {
+    // A system error that escaped wrapping: still the environment's, and it names its path.
+    const text = fileSystemError(err, e?.syscall ?? 'access', e?.path ?? '(unknown path)').message;
+    return { exitCode: EXIT_USER, text: `rnn-gd: ${text}\n` };
   }
-  return value;
+  return {
+    exitCode: EXIT_INTERNAL,
+    text:
+      `rnn-gd: internal error: ${e?.message ?? String(err)}\n` +
+      `(this input was not caught by validation: please report it with the command line)\n` +
+      (process.env.RNN_GD_DEBUG ? `${(err as Error)?.stack ?? ''}\n` : ''),
+  };
 }
 
 export async function runCli(program: Command, argv: string[]): Promise<void> {
@@ -26,24 +36,14 @@ export async function runCli(program: Command, argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    const e = err as { code?: string; exitCode?: number; message?: string };
+    const e = err as { code?: string; exitCode?: number };
     if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
-      // commander already printed its message (or help); keep its exit code.
-      process.exitCode = e.exitCode ?? 1;
+      // commander already printed its message (or help); help and --version exit 0, usage errors 2.
+      process.exitCode = e.exitCode === 0 ? 0 : EXIT_USER;
       return;
     }
-    // Validation and usage errors are the user's to fix: their message says what and where. Anything
-    // else escaped the validation at the boundary: say so, with the stack for a bug report.
-    const clear = err instanceof UsageError || err instanceof ValidationError;
-    if (clear) {
-      process.stderr.write(`rnn-gd: ${e.message ?? String(err)}\n`);
-    } else {
-      process.stderr.write(
-        `rnn-gd: internal error: ${e.message ?? String(err)}\n` +
-          `(this input was not caught by validation: please report it with the command line)\n` +
-          (process.env.RNN_GD_DEBUG ? `${(err as Error)?.stack ?? ''}\n` : ''),
-      );
-    }
-    process.exitCode = clear ? 2 : 70;
+    const { exitCode, text } = describeFailure(err);
+    process.stderr.write(text);
+    process.exitCode = exitCode;
   }
 }

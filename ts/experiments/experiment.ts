@@ -2,6 +2,7 @@
  * What an experiment is: a preset (size -> list of point configs) and an analysis (results ->
  * fits, tables, plots and an honest verdict). Each experiment E1..E8 lives in its own module.
  */
+import { ValidationError } from '../errors.js';
 import type { ModelSpecInput, TrainOptionsInput } from '../config.js';
 import type { MeasureOptions, ParamValue, PointConfig, PointResult, Size } from './types.js';
 
@@ -91,14 +92,26 @@ export const paramKey = (params: Record<string, ParamValue>): string =>
     .map(([k, v]) => `${k}=${v}`)
     .join('/');
 
+/** The most points one sweep may plan. */
+export const MAX_SWEEP_POINTS = 100_000;
+
 /** Crosses templates with seeds; the order (configs outer, seeds inner) fixes the point indices. */
 export function expandPoints(exp: Experiment, size: Size, opts: PresetOptions = {}): PointConfig[] {
   const seeds = opts.seeds ?? exp.defaultSeeds[size];
-  if (!Number.isInteger(seeds) || seeds < 1) throw new RangeError(`seeds must be a positive integer, got ${seeds}`);
+  if (!Number.isInteger(seeds) || seeds < 1)
+    throw new ValidationError(`seeds must be a positive integer, got ${seeds}`);
+  const configs = exp.configs(size);
+  // Checked before any point is built: the plan lives in memory (and each point is a training run).
+  if (configs.length * seeds > MAX_SWEEP_POINTS) {
+    throw new ValidationError(
+      `${exp.id} ${size}: ${configs.length} configurations x ${seeds} seeds = ${configs.length * seeds} points, ` +
+        `more than the ${MAX_SWEEP_POINTS} a sweep may have; use fewer --seeds`,
+    );
+  }
   const out: PointConfig[] = [];
   const search = opts.grid ? undefined : exp.search;
   const start = search?.start?.(size);
-  for (const t of exp.configs(size)) {
+  for (const t of configs) {
     const group = `${exp.id}/${paramKey(t.params)}`;
     const rest = search
       ? paramKey(Object.fromEntries(Object.entries(t.params).filter(([k]) => k !== search.param)))

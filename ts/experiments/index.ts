@@ -1,8 +1,8 @@
 /**
  * Experiments API (runtime-agnostic part): presets E1..E8, the point runner, the worker pool
  * (give it a worker factory: pool-node.ts for Node worker_threads, pool-browser.ts for Web
- * Workers), the sweep runner, analysis and vega-lite plots. Node-only file handling (checkpoints,
- * reports, merge) is in ./node.js.
+ * Workers), the sweep runner, analysis, vega-lite plots, the sweep formats as text and the report
+ * builder. Node-only file handling (sweep directories, written reports, merge) is in ./node.js.
  */
 export * from './types.js';
 export type { Experiment, Analysis, Fit, Plot, Table, Verdict, PointTemplate, PresetOptions } from './experiment.js';
@@ -23,5 +23,25 @@ export {
 } from './pool.js';
 export { runSweep, errorResult, type SweepProgress, type SweepOutcome, type SweepRunOptions } from './sweep.js';
 export { lineChart, renderSvg, type VlSpec } from './plots.js';
+export { createBrowserPool, browserWorkerFactory } from './pool-browser.js';
+export {
+  CheckpointError,
+  MANIFEST_FILE,
+  POINTS_FILE,
+  newManifest,
+  parseManifestText,
+  parsePointsText,
+  pointsText,
+  type ParsedPoints,
+  type SweepManifest,
+} from './sweep-format.js';
+export {
+  buildReport,
+  reportFiles,
+  summaryCsv,
+  SUMMARY_METRICS,
+  type BuiltReport,
+  type ReportOptions,
+} from './report-build.js';
 export * as fit from './fit.js';
 export type { WorkerApi, WorkerInit } from './worker-api.js';

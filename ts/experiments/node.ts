@@ -1,18 +1,7 @@
 /** Experiments API, Node part: worker_threads pool, sweep directories (checkpoint, resume, merge) and reports. */
 export * from './index.js';
 export { createNodePool, nodeWorkerFactory, nodeDefaultWorkers, NODE_WORKER_URL } from './pool-node.js';
-export {
-  openCheckpoint,
-  readManifest,
-  readPoints,
-  readPointsFile,
-  newManifest,
-  CheckpointError,
-  MANIFEST_FILE,
-  POINTS_FILE,
-  type SweepManifest,
-  type Checkpoint,
-} from './checkpoint.js';
+export { openCheckpoint, readManifest, readPoints, readPointsFile, type Checkpoint } from './checkpoint.js';
 export {
   runExperiment,
   mergeSweeps,
@@ -20,4 +9,4 @@ export {
   type RunExperimentResult,
   type MergeResult,
 } from './run-node.js';
-export { writeReport, buildReport, summaryCsv, findSweepDirs, indexMarkdown, type WrittenReport } from './report.js';
+export { writeReport, findSweepDirs, indexMarkdown, type WrittenReport } from './report.js';

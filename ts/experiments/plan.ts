@@ -1,4 +1,5 @@
 /** Sweep plans: the indexed point list of an experiment, deterministic shards, and a fingerprint. */
+import { UsageError } from '../errors.js';
 import type { Experiment, PresetOptions } from './experiment.js';
 import { expandPoints } from './experiment.js';
 import type { IndexedPoint, PointConfig, Size } from './types.js';
@@ -12,10 +13,11 @@ export interface Shard {
 /** Parses 'k/N' (1 <= k <= N). */
 export function parseShard(text: string): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  if (!m) throw new RangeError(`shard: expected k/N (e.g. 2/4), got '${text}'`);
+  if (!m) throw new UsageError(`option --shard: expected k/N (e.g. 2/4), got '${text}'`);
   const k = Number(m[1]),
     N = Number(m[2]);
-  if (N < 1 || k < 1 || k > N) throw new RangeError(`shard: need 1 <= k <= N, got ${k}/${N}`);
+  if (!Number.isSafeInteger(N) || N < 1 || k < 1 || k > N)
+    throw new UsageError(`option --shard: need 1 <= k <= N, got ${k}/${N}`);
   return { k, N };
 }
 

@@ -1,4 +1,5 @@
 /** The experiments E1..E8, by id. */
+import { ValidationError } from '../errors.js';
 import type { Experiment } from './experiment.js';
 import { E1 } from './presets/e1-width.js';
 import { E2 } from './presets/e2-memory.js';
@@ -13,6 +14,6 @@ export const EXPERIMENTS: readonly Experiment[] = [E1, E2, E3, E4, E5, E6, E7, E
 
 export function getExperiment(id: string): Experiment {
   const exp = EXPERIMENTS.find((e) => e.id.toLowerCase() === id.toLowerCase());
-  if (!exp) throw new RangeError(`unknown experiment '${id}'; known: ${EXPERIMENTS.map((e) => e.id).join(', ')}`);
+  if (!exp) throw new ValidationError(`unknown experiment '${id}'; known: ${EXPERIMENTS.map((e) => e.id).join(', ')}`);
   return exp;
 }

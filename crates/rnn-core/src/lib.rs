@@ -18,7 +18,8 @@
 //! * `dense`, `diagonal`: the two recurrences' forward and backward passes; `readout`: outputs,
 //!   loss, residuals;
 //! * [`projection`]: max-norm and l2 projections; [`mod@train`]: the GD loop;
-//! * [`tangent`]: tangent features and teacher sums; [`ntk`]: per-sample gradients and Gram.
+//! * [`tangent`]: tangent features and teacher sums; [`ntk`]: per-sample gradients and Gram;
+//! * [`linearize`]: the network linearized at its initialization (a JVP forward, BPTT at Theta0).
 //!
 //! The SIMD128 and scalar wasm builds give bit-identical results (same IEEE operations in the
 //! same order, no FMA, no libm). Hot loops live in functions that are called many times (and
@@ -36,6 +37,7 @@ pub mod activation;
 mod dense;
 mod diagonal;
 pub mod gemm;
+pub mod linearize;
 pub mod model;
 pub mod ntk;
 pub mod projection;
@@ -46,6 +48,7 @@ pub mod train;
 mod vecops;
 pub mod workspace;
 
+pub use linearize::Linearization;
 pub use model::{Activation, Model, Readout, Recurrence, Spec};
 pub use ntk::Features;
 pub use projection::{project, Projection};

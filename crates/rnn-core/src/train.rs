@@ -48,22 +48,58 @@ pub fn train(
     } else {
         ws.gather(None);
     }
-    for s in 0..steps {
+    // The loop borrows the per-step buffers while the closure borrows the rest of the workspace.
+    let (mut losses, mut grad_norms) = (core::mem::take(&mut ws.losses), core::mem::take(&mut ws.grad_norms));
+    let (mut backup_w, mut backup_u) = (core::mem::take(&mut ws.backup_w), core::mem::take(&mut ws.backup_u));
+    let mut buffers = StepBuffers {
+        losses: &mut losses,
+        grad_norms: &mut grad_norms,
+        backup_w: &mut backup_w,
+        backup_u: &mut backup_u,
+    };
+    let done = descend(model, steps, eta, proj, &mut buffers, |s, model| {
         if batch > 0 {
             // Gather reads `ws.batch` while writing other buffers: take the indices out briefly.
             let idx = core::mem::take(&mut ws.batch);
             ws.gather(Some(&idx[s * batch..(s + 1) * batch]));
             ws.batch = idx;
         }
-        let loss = ws.loss_grad_batch(model);
+        ws.loss_grad_batch(model)
+    });
+    (ws.losses, ws.grad_norms, ws.backup_w, ws.backup_u) = (losses, grad_norms, backup_w, backup_u);
+    Ok(done)
+}
+
+/// What a GD loop writes besides the parameters: per-step loss and gradient norm, and room to
+/// undo a step that overflows.
+pub(crate) struct StepBuffers<'a> {
+    pub losses: &'a mut [f64],
+    pub grad_norms: &'a mut [f64],
+    pub backup_w: &'a mut [f32],
+    pub backup_u: &'a mut [f32],
+}
+
+/// The GD loop shared by the network and its linearization: `loss_grad(s, model)` returns the
+/// loss at the current parameters and leaves its gradient in `model.grad_w`/`grad_u`. Stops at
+/// the first non-finite loss, gradient or parameter (undoing that step); returns the steps done.
+pub(crate) fn descend(
+    model: &mut Model,
+    steps: usize,
+    eta: f32,
+    proj: Projection,
+    out: &mut StepBuffers,
+    mut loss_grad: impl FnMut(usize, &mut Model) -> f64,
+) -> usize {
+    for s in 0..steps {
+        let loss = loss_grad(s, model);
         let gnorm = model.grad_norm();
         if !loss.is_finite() || !gnorm.is_finite() {
-            return Ok(s);
+            return s;
         }
-        ws.losses[s] = loss;
-        ws.grad_norms[s] = gnorm;
-        ws.backup_w.copy_from_slice(&model.w);
-        ws.backup_u.copy_from_slice(&model.u);
+        out.losses[s] = loss;
+        out.grad_norms[s] = gnorm;
+        out.backup_w.copy_from_slice(&model.w);
+        out.backup_u.copy_from_slice(&model.u);
         for (p, g) in model.w.iter_mut().zip(&model.grad_w) {
             *p -= eta * g;
         }
@@ -72,10 +108,10 @@ pub fn train(
         }
         project(model, proj);
         if !model.w.iter().chain(&model.u).all(|v| v.is_finite()) {
-            model.w.copy_from_slice(&ws.backup_w);
-            model.u.copy_from_slice(&ws.backup_u);
-            return Ok(s);
+            model.w.copy_from_slice(out.backup_w);
+            model.u.copy_from_slice(out.backup_u);
+            return s;
         }
     }
-    Ok(steps)
+    steps
 }

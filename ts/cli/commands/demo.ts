@@ -9,9 +9,9 @@ import { Command } from 'commander';
 import { CheckpointError, readManifest } from '../../experiments/checkpoint.js';
 import { indexMarkdown, type WrittenReport } from '../../experiments/report.js';
 import { runExperiment } from '../../experiments/run-node.js';
-import { writeFileAtomic } from '../../io/npy.js';
-import { interruptController, parseBackend, parseCount, progressReporter } from './experiment.js';
-import { verdictTable } from './report.js';
+import { interruptController, parseBackendName, parseCount, progressReporter } from '../options.js';
+import { SWEEP_STOPPING, sweepEvent } from './experiment.js';
+import { verdictTable, writeIndex } from './report.js';
 
 /** The embedded default: which experiments, at which size. */
 export const DEMO = { experiments: ['E1', 'E2'], size: 'quick' as const };
@@ -30,7 +30,7 @@ export function registerDemo(program: Command): void {
     .action(async (flags: { out: string; workers?: string; backend?: string; fresh?: boolean; quiet?: boolean }) => {
       const out = resolve(flags.out);
       const workers = parseCount('workers', flags.workers, 0);
-      const backend = parseBackend(flags.backend);
+      const backend = parseBackendName(flags.backend);
       const reports: WrittenReport[] = [];
       const started = Date.now();
       for (const id of DEMO.experiments) {
@@ -43,8 +43,8 @@ export function registerDemo(program: Command): void {
             if (!(err instanceof CheckpointError)) throw err;
           }
         }
-        const progress = progressReporter(`demo ${id}`, flags.quiet);
-        const interrupt = interruptController(() => progress.stop());
+        const progress = progressReporter(`demo ${id}`, { quiet: flags.quiet });
+        const interrupt = interruptController({ onFirst: () => progress.stop(), message: SWEEP_STOPPING });
         try {
           const r = await runExperiment({
             experiment: id,
@@ -56,14 +56,14 @@ export function registerDemo(program: Command): void {
             force: !resume,
             signal: interrupt.signal,
             onStart: (info) => progress.start(info.todo),
-            onProgress: (p) => progress.update(p),
+            onProgress: (p) => progress.update(sweepEvent(p)),
           });
           progress.stop();
           if (r.status === 'aborted') {
             process.stderr.write(
               `rnn-gd demo: stopped; ${r.done} points of ${id} finished this time. Run the demo again to continue.\n`,
             );
-            process.exitCode = 130;
+            process.exitCode = interrupt.exitCode();
             return;
           }
           if (r.report) reports.push(r.report);
@@ -72,9 +72,9 @@ export function registerDemo(program: Command): void {
           interrupt.dispose();
         }
       }
-      writeFileAtomic(join(out, 'README.md'), indexMarkdown(reports, 'rnn-gd demo: E1 and E2 (quick)'));
+      const index = writeIndex(out, indexMarkdown(reports, 'rnn-gd demo: E1 and E2 (quick)'));
       process.stdout.write(
-        `\nrnn-gd demo finished in ${Math.round((Date.now() - started) / 1000)} s. Reports: ${join(out, 'README.md')}\n\n`,
+        `\nrnn-gd demo finished in ${Math.round((Date.now() - started) / 1000)} s. Reports: ${index}\n\n`,
       );
       process.stdout.write(verdictTable(reports));
       for (const r of reports) process.stdout.write(`\n${r.experiment}: ${r.reason}\n`);

@@ -5,13 +5,13 @@
  * a second Ctrl-C exits at once.
  */
 import { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { EXPERIMENTS, getExperiment } from '../../experiments/registry.js';
 import { parseShard, planSweep, formatShard, selectShard } from '../../experiments/plan.js';
 import { runExperiment, type RunExperimentResult } from '../../experiments/run-node.js';
 import { SIZES, type Size } from '../../experiments/types.js';
 import type { SweepProgress } from '../../experiments/sweep.js';
-import { parseNumber, printJson, UsageError } from '../run.js';
+import { interruptController, parseBackendName, parseCount, progressReporter, type ProgressEvent } from '../options.js';
+import { printJson, UsageError } from '../run.js';
 
 export function parseSize(raw: string | undefined): Size {
   const size = (raw ?? 'quick') as Size;
@@ -19,98 +19,19 @@ export function parseSize(raw: string | undefined): Size {
   return size;
 }
 
-export function parseBackend(raw: string | undefined): 'wasm' | 'ts' {
-  const b = raw ?? 'wasm';
-  if (b !== 'wasm' && b !== 'ts') throw new UsageError(`option --backend: expected wasm or ts, got '${raw}'`);
-  return b;
-}
+export const SWEEP_STOPPING =
+  'stopping: finishing the checkpoint; running points are left for --resume (interrupt again to exit now)';
 
-export function parseCount(name: string, raw: string | undefined, min: number): number | undefined {
-  const v = parseNumber(name, raw);
-  if (v === undefined) return undefined;
-  if (!Number.isInteger(v) || v < min)
-    throw new UsageError(`option --${name}: expected an integer >= ${min}, got '${raw}'`);
-  return v;
-}
-
-const seconds = (ms: number | null) =>
-  ms === null
-    ? '?'
-    : ms < 60_000
-      ? `${Math.round(ms / 1000)}s`
-      : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
-
-/** A progress display on stderr: a bar on a TTY, a line every few points otherwise (quiet: nothing). */
-export function progressReporter(label: string, quiet: boolean | undefined) {
-  if (quiet) return { start() {}, update(_p: SweepProgress) {}, stop() {} };
-  if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      {
-        format: `${label} [{bar}] {value}/{total} points | failed {failed} | running {running} | {elapsed} elapsed | ETA {etaText}`,
-        stream: process.stderr,
-        hideCursor: true,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    return {
-      start(total: number) {
-        bar.start(total, 0, { failed: 0, running: 0, etaText: '?', elapsed: '0s' });
-      },
-      update(p: SweepProgress) {
-        bar.setTotal(p.total);
-        bar.update(p.done, {
-          failed: p.failed,
-          running: p.running,
-          etaText: seconds(p.etaMs),
-          elapsed: seconds(p.elapsedMs),
-        });
-      },
-      stop() {
-        bar.stop();
-      },
-    };
-  }
-  let lastLine = 0;
-  return {
-    start(total: number) {
-      process.stderr.write(`${label}: ${total} points to run\n`);
-    },
-    update(p: SweepProgress) {
-      if (!p.last) return;
-      const t = Date.now();
-      if (p.done === p.total || t - lastLine > 2000) {
-        lastLine = t;
-        process.stderr.write(`${label}: ${p.done}/${p.total} points, ${p.failed} failed, ETA ${seconds(p.etaMs)}\n`);
-      }
-    },
-    stop() {},
-  };
-}
-
-/** SIGINT/SIGTERM -> abort (clean stop); a second signal exits at once. */
-export function interruptController(onFirst?: () => void) {
-  const controller = new AbortController();
-  const handler = () => {
-    if (controller.signal.aborted) {
-      process.stderr.write('\nrnn-gd: second interrupt, exiting now (finished points are in the checkpoint)\n');
-      process.exit(130);
-    }
-    onFirst?.();
-    process.stderr.write(
-      '\nrnn-gd: stopping — finishing the checkpoint; running points are left for --resume (Ctrl-C again to exit now)\n',
-    );
-    controller.abort();
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return {
-    signal: controller.signal,
-    dispose() {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    },
-  };
-}
+/** A sweep's progress as a reporter event. */
+export const sweepEvent = (p: SweepProgress): ProgressEvent => ({
+  done: p.done,
+  total: p.total,
+  failed: p.failed,
+  running: p.running,
+  elapsedMs: p.elapsedMs,
+  etaMs: p.etaMs,
+  finished: p.last !== undefined,
+});
 
 export function runSummary(r: RunExperimentResult) {
   return {
@@ -211,14 +132,11 @@ export function registerExperiment(program: Command): void {
     .action(async (id: string, flags: RunFlags) => {
       const exp = getExperiment(id);
       const size = parseSize(flags.size);
-      let shard = null;
-      try {
-        shard = flags.shard ? parseShard(flags.shard) : null;
-      } catch (err) {
-        throw new UsageError(`option --shard: ${(err as Error).message}`);
-      }
-      const progress = progressReporter(`${exp.id} ${size}${shard ? ` shard ${formatShard(shard)}` : ''}`, flags.quiet);
-      const interrupt = interruptController(() => progress.stop());
+      const shard = flags.shard ? parseShard(flags.shard) : null;
+      const progress = progressReporter(`${exp.id} ${size}${shard ? ` shard ${formatShard(shard)}` : ''}`, {
+        quiet: flags.quiet,
+      });
+      const interrupt = interruptController({ onFirst: () => progress.stop(), message: SWEEP_STOPPING });
       try {
         const result = await runExperiment({
           experiment: exp.id,
@@ -227,7 +145,7 @@ export function registerExperiment(program: Command): void {
           shard,
           seeds: parseCount('seeds', flags.seeds, 1),
           workers: parseCount('workers', flags.workers, 0),
-          backend: parseBackend(flags.backend),
+          backend: parseBackendName(flags.backend),
           resume: flags.resume,
           force: flags.force,
           retryFailed: flags.retryFailed,
@@ -244,11 +162,11 @@ export function registerExperiment(program: Command): void {
             }
             progress.start(info.todo);
           },
-          onProgress: (p) => progress.update(p),
+          onProgress: (p) => progress.update(sweepEvent(p)),
         });
         progress.stop();
         printJson(runSummary(result));
-        if (result.status === 'aborted') process.exitCode = 130;
+        if (result.status === 'aborted') process.exitCode = interrupt.exitCode();
       } finally {
         progress.stop();
         interrupt.dispose();

@@ -12,7 +12,6 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { z } from 'zod';
 import { getBackend } from '../../backend/index.js';
 import { initSchema, modelSpecSchema, trainSchema } from '../../config.js';
@@ -27,7 +26,8 @@ import type { MetricRecord } from '../../metrics.js';
 import { runInfo } from '../../version.js';
 import { parseWith } from '../../validate.js';
 import type { Dataset, ModelParams } from '../../types.js';
-import { parseNumber, printJson, UsageError } from '../run.js';
+import { interruptController, parseNumber, progressReporter } from '../options.js';
+import { printJson, UsageError } from '../run.js';
 
 export const trainConfigSchema = z
   .object({
@@ -271,16 +271,8 @@ export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
     );
 
   const trainer = new Trainer({ backend, params, data, test, train: config.train, resume });
-  const bar =
-    !opts.quiet && process.stderr.isTTY
-      ? new cliProgress.SingleBar(
-          {
-            format: 'train [{bar}] {percentage}% | step {value}/{total} | risk {risk} | ETA {eta_formatted}',
-            stream: process.stderr,
-          },
-          cliProgress.Presets.shades_classic,
-        )
-      : null;
+  const progress = progressReporter('train', { quiet: opts.quiet || !process.stderr.isTTY, unit: 'steps' });
+  const started = Date.now();
   let written = trainer.records.length;
   const saveModel = () =>
     writeModelFile(join(opts.out, 'model.json'), {
@@ -293,20 +285,28 @@ export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
     writeFileAtomic(jsonl, (resume?.records ?? []).map(metricsJsonLine).join(''));
     writeRun({ status: 'running', ...(resume ? { resumedFrom: resume.step } : {}) });
     saveModel();
-    bar?.start(config.train.steps, trainer.step, { risk: '-' });
+    progress.start(config.train.steps, trainer.step);
     const result = await trainer.run({
       signal: opts.signal,
       onProgress: (record) => {
         for (; written < trainer.records.length; written++)
           appendFileSync(jsonl, metricsJsonLine(trainer.records[written]));
         if (trainer.records.length % checkpointEvery === 0) saveModel();
-        bar?.update(record.step, { risk: record.risk.toExponential(3) });
+        const elapsedMs = Date.now() - started;
+        const doneHere = record.step - (resume?.step ?? 0);
+        const left = config.train.steps - record.step;
+        progress.update({
+          done: record.step,
+          total: config.train.steps,
+          detail: `risk ${record.risk.toExponential(3)}`,
+          elapsedMs,
+          etaMs: doneHere > 0 ? (elapsedMs / doneHere) * left : null,
+        });
       },
     });
     for (; written < trainer.records.length; written++)
       appendFileSync(jsonl, metricsJsonLine(trainer.records[written]));
-    bar?.update(trainer.step);
-    bar?.stop();
+    progress.stop();
     saveModel();
     writeFileAtomic(join(opts.out, 'metrics.csv'), metricsCsv(result.records));
     const last = result.records[result.records.length - 1];
@@ -332,7 +332,7 @@ export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
     }
     throw err;
   } finally {
-    bar?.stop();
+    progress.stop();
     trainer.free();
   }
 }
@@ -377,19 +377,12 @@ export function registerTrain(program: Command): void {
     .option('--quiet', 'no progress bar')
     .action(async (flags: TrainFlags) => {
       const config = flags.resume ? resumeConfig(flags) : trainConfigFromFlags(flags);
-      const controller = new AbortController();
-      let signal: NodeJS.Signals | null = null;
-      const stop = (sig: NodeJS.Signals) => {
-        signal ??= sig;
-        controller.abort();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const interrupt = interruptController();
       try {
         const summary = await trainCommand(config, {
           out: flags.out,
           quiet: flags.quiet,
-          signal: controller.signal,
+          signal: interrupt.signal,
           resume: flags.resume,
           checkpointEvery: parseNumber('checkpoint-every', flags.checkpointEvery),
         });
@@ -398,10 +391,9 @@ export function registerTrain(program: Command): void {
           process.stderr.write(`rnn-gd: ${summary.message}\n`);
           process.exitCode = 3;
         }
-        if (summary.status === 'aborted') process.exitCode = signal === 'SIGTERM' ? 143 : 130;
+        if (summary.status === 'aborted') process.exitCode = interrupt.exitCode();
       } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        interrupt.dispose();
       }
     });
 }

@@ -1,0 +1,194 @@
+/**
+ * Shared CLI options and long-command plumbing: number/count/backend parsing that names the option,
+ * the one interrupt policy (SIGINT/SIGTERM) for every long command, the worker-count rule and the
+ * progress reporter (a bar on a terminal, a line every few seconds otherwise).
+ */
+import { availableParallelism } from 'node:os';
+import cliProgress from 'cli-progress';
+import type { BackendName } from '../backend/types.js';
+import { UsageError } from '../errors.js';
+
+/** Parses a numeric option, naming the option when the value is not a finite number. */
+export function parseNumber(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) {
+    throw new UsageError(`option --${name}: expected a finite number, got '${raw}'`);
+  }
+  return value;
+}
+
+/** Parses an integer option >= min (and <= max when given). */
+export function parseCount(name: string, raw: string | undefined, min: number, max?: number): number | undefined {
+  const v = parseNumber(name, raw);
+  if (v === undefined) return undefined;
+  if (!Number.isSafeInteger(v) || v < min)
+    throw new UsageError(`option --${name}: expected an integer >= ${min}, got '${raw}'`);
+  if (max !== undefined && v > max) throw new UsageError(`option --${name}: at most ${max} is supported, got '${raw}'`);
+  return v;
+}
+
+export const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'ts'];
+
+/** Parses --backend (default wasm). */
+export function parseBackendName(raw: string | undefined, option = 'backend'): BackendName {
+  const b = (raw ?? 'wasm') as BackendName;
+  if (!BACKEND_NAMES.includes(b))
+    throw new UsageError(`option --${option}: expected ${BACKEND_NAMES.join(' or ')}, got '${raw}'`);
+  return b;
+}
+
+/** The exit code of a command stopped by a signal: 128 + the signal number (SIGINT 130, SIGTERM 143). */
+export const signalExitCode = (sig: NodeJS.Signals | null): number => (sig === 'SIGTERM' ? 143 : 130);
+
+export interface Interrupt {
+  readonly signal: AbortSignal;
+  /** The first signal received, or null. */
+  readonly received: NodeJS.Signals | null;
+  /** 130 after SIGINT, 143 after SIGTERM. */
+  exitCode(): number;
+  dispose(): void;
+}
+
+/**
+ * The interrupt policy of every long command: the first SIGINT or SIGTERM aborts `signal` (the
+ * command stops at its next safe point with everything written); a second one exits at once with
+ * 130 / 143 (what is on disk is consistent: every writer is atomic or appends whole lines).
+ */
+export function interruptController(opts: { onFirst?: () => void; message?: string } = {}): Interrupt {
+  const controller = new AbortController();
+  let received: NodeJS.Signals | null = null;
+  const handler = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      process.stderr.write(`\nrnn-gd: second interrupt (${sig}), exiting now\n`);
+      process.exit(signalExitCode(received));
+    }
+    received = sig;
+    opts.onFirst?.();
+    if (opts.message) process.stderr.write(`\nrnn-gd: ${opts.message}\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    get received() {
+      return received;
+    },
+    exitCode: () => signalExitCode(received),
+    dispose() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+/**
+ * The number of worker threads for `points` independent jobs: the request (default: the cores),
+ * capped at the points; asking for more than the cores works but warns (threads then compete).
+ */
+export function resolveWorkers(
+  requested: number | undefined,
+  points: number,
+  cores = availableParallelism(),
+  warn: (text: string) => void = (t) => process.stderr.write(`rnn-gd: ${t}\n`),
+): number {
+  if (requested === 0) return 0;
+  const want = requested ?? cores;
+  if (requested !== undefined && requested > cores)
+    warn(`--workers ${requested} is more than the ${cores} cores of this machine; the threads will compete for them`);
+  return Math.max(1, Math.min(want, points));
+}
+
+/** Milliseconds as '42s' or '3m07s' ('?' when unknown). */
+export const formatDuration = (ms: number | null | undefined): string =>
+  ms === null || ms === undefined || !Number.isFinite(ms)
+    ? '?'
+    : ms < 60_000
+      ? `${Math.round(ms / 1000)}s`
+      : `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+
+/** One progress event: `done` of `total` units, with optional counts and an estimate. */
+export interface ProgressEvent {
+  done: number;
+  total: number;
+  failed?: number;
+  running?: number;
+  elapsedMs?: number;
+  etaMs?: number | null;
+  /** Short text shown after the counts ('risk 1.2e-3'). */
+  detail?: string;
+  /** False for events that only change the running count (not shown off a terminal). */
+  finished?: boolean;
+}
+
+export interface ProgressReporter {
+  start(total: number, done?: number): void;
+  update(p: ProgressEvent): void;
+  stop(): void;
+}
+
+/**
+ * A progress display on stderr for a long command: a bar on a terminal, otherwise one line every
+ * few seconds (and at the end); `quiet`: nothing. `unit` names what is counted ('points', 'steps').
+ */
+export function progressReporter(label: string, opts: { quiet?: boolean; unit?: string } = {}): ProgressReporter {
+  const unit = opts.unit ?? 'points';
+  if (opts.quiet) return { start() {}, update() {}, stop() {} };
+  const counts = (p: ProgressEvent) =>
+    [
+      p.failed !== undefined ? `${p.failed} failed` : null,
+      p.running !== undefined ? `${p.running} running` : null,
+      p.detail ?? null,
+    ]
+      .filter(Boolean)
+      .join(' | ');
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        format: `${label} [{bar}] {value}/{total} ${unit} | {counts} | {elapsedText} elapsed | ETA {etaText}`,
+        stream: process.stderr,
+        hideCursor: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let active = false;
+    return {
+      start(total, done = 0) {
+        active = true;
+        bar.start(total, done, { counts: '', etaText: '?', elapsedText: '0s' });
+      },
+      update(p) {
+        if (!active) return;
+        bar.setTotal(p.total);
+        bar.update(p.done, {
+          counts: counts(p),
+          etaText: formatDuration(p.etaMs),
+          elapsedText: formatDuration(p.elapsedMs),
+        });
+      },
+      stop() {
+        if (active) bar.stop();
+        active = false;
+      },
+    };
+  }
+  let lastLine = 0;
+  return {
+    start(total) {
+      process.stderr.write(`${label}: ${total} ${unit} to run\n`);
+    },
+    update(p) {
+      if (p.finished === false) return;
+      const t = Date.now();
+      if (p.done === p.total || t - lastLine > 2000) {
+        lastLine = t;
+        const c = counts(p);
+        process.stderr.write(
+          `${label}: ${p.done}/${p.total} ${unit}${c ? `, ${c}` : ''}, ETA ${formatDuration(p.etaMs)}\n`,
+        );
+      }
+    },
+    stop() {},
+  };
+}

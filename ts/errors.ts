@@ -1,0 +1,103 @@
+/**
+ * The package's one error taxonomy.
+ *
+ * UserError is the family of everything the user or the machine's environment has to fix: a bad
+ * config, file, option or output target, a busy directory, a full disk, a read-only file system. Its
+ * message names the file, field or option and says what is wrong; the CLI prints it as it is and
+ * exits 2. Anything outside the family is an internal error (a bug): the CLI says so and exits 70.
+ */
+
+/** Base of every error the user (or the environment) has to fix. */
+export class UserError extends Error {
+  override name = 'UserError';
+}
+
+/** An invalid config, file or argument; the message names the field and what is wrong. */
+export class ValidationError extends UserError {
+  override name = 'ValidationError';
+}
+
+/** A command line that cannot run as given (conflicting or malformed options). */
+export class UsageError extends UserError {
+  override name = 'UsageError';
+}
+
+/** A sweep or run directory that cannot be opened, resumed or merged as asked. */
+export class CheckpointError extends UserError {
+  override name = 'CheckpointError';
+}
+
+/** An output directory another live process is writing. */
+export class BusyError extends UserError {
+  override name = 'BusyError';
+}
+
+/** A file-system operation the environment refused (disk full, read-only, permissions, ...). */
+export class FileSystemError extends UserError {
+  override name = 'FileSystemError';
+  constructor(
+    message: string,
+    readonly path: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+const ERRNO_TEXT: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a component of the path is not a directory',
+  EISDIR: 'it is a directory',
+  EEXIST: 'it already exists',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'the name is too long',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  EIO: 'input/output error',
+  ENXIO: 'no such device or address (a FIFO without a reader?)',
+  EBUSY: 'the device or resource is busy',
+  ETXTBSY: 'the file is busy',
+  EXDEV: 'the paths are on different file systems',
+  EFBIG: 'the file is too large',
+  EINVAL: 'the operation is not supported on this file',
+};
+
+/** The errno code of a Node system error, if it is one ('ENOSPC', ...). */
+export function errnoCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? code : undefined;
+}
+
+/** True for system errors the environment causes (a full disk, permissions, ...), not bugs. */
+export function isEnvironmentError(err: unknown): boolean {
+  const code = errnoCode(err);
+  return code !== undefined && code in ERRNO_TEXT;
+}
+
+/**
+ * Turns a Node file-system error into a FileSystemError that names the path and the action:
+ * "cannot write runs/a/model.json: no space left on the device (ENOSPC)", or with `what`
+ * "model file m.json: cannot read: no such file or directory (ENOENT)". UserErrors pass through.
+ */
+export function fileSystemError(err: unknown, action: string, path: string, what?: string): UserError {
+  if (err instanceof UserError) return err;
+  const text = systemErrorText(err);
+  const message = what ? `${what} ${path}: cannot ${action}: ${text}` : `cannot ${action} ${path}: ${text}`;
+  return new FileSystemError(message, path, errnoCode(err));
+}
+
+/** 'no space left on the device (ENOSPC)', or the error's own message. */
+export function systemErrorText(err: unknown): string {
+  const code = errnoCode(err);
+  return code && ERRNO_TEXT[code] ? `${ERRNO_TEXT[code]} (${code})` : ((err as Error)?.message ?? String(err));
+}
+
+/** True for every error of the user's family, and for environment errors that escaped wrapping. */
+export function isUserError(err: unknown): boolean {
+  return err instanceof UserError || isEnvironmentError(err);
+}

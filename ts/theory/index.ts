@@ -1,0 +1,70 @@
+/**
+ * `rnn-gd/theory`: the kernel-regime toolkit for recurrent networks (runtime-agnostic, no `node:*`).
+ *
+ * - the bound calculator (MODEL.md section 8; every constant is our derivation, `derived: true`);
+ * - measured gradient/Hessian constants and the memory-decay curve on given parameters and data;
+ * - the empirical NTK (Gram matrix, spectrum, drift), the Monte-Carlo infinite-width kernel of the
+ *   diagonal model, kernel ridge regression as a baseline and its comparison with a trained network.
+ *
+ * Every function that runs the network takes a backend (`getBackend('wasm')` or `tsBackend()` from
+ * the root entry), so the same call works in Node, workers and pages. See docs/theory.md.
+ */
+export {
+  bounds,
+  memoryFactor,
+  regimeOf,
+  seriesS,
+  BoundsInputError,
+  BoundsRangeError,
+  CRITICAL_TOLERANCE,
+  type BoundsInput,
+  type BoundsResult,
+  type BoundsTerms,
+  type Regime,
+} from './bounds.js';
+export {
+  constants,
+  measureConstants,
+  termsWithConstants,
+  wBarOf,
+  neuronGradient,
+  diagonalNeuronHessian,
+  denseNeuronHvp,
+  symmetricSpectralNorm,
+  type ConstantsOptions,
+  type ConstantsResult,
+  type MeasuredConstants,
+  type NeuronConstants,
+  type SampleNeuron,
+  type Sensitivity,
+  type TermsSet,
+} from './constants.js';
+export {
+  empiricalNtk,
+  ntkDrift,
+  ntkBlocks,
+  gramStats,
+  symmetricEigenvalues,
+  relativeDrift,
+  concatData,
+  atInit,
+  sampleParticles,
+  monteCarloKernel,
+  kernelBaseline,
+  kernelRidgeFit,
+  kernelRidgePredict,
+  defaultRidge,
+  networkPredictions,
+  networkVsKernel,
+  predictionDistance,
+  type EmpiricalNtk,
+  type GramStats,
+  type WLaw,
+  type BaselineKernel,
+  type KernelBaseline,
+  type KernelRidgeFit,
+  type NetworkVsKernel,
+  type PredictionDistance,
+} from './ntk.js';
+export { kernelAlignment, centeredKernelAlignment, centerKernel } from './alignment.js';
+export type { Particles, TangentSpec } from '../backend/types.js';
