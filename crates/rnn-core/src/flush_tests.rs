@@ -8,19 +8,8 @@
 
 use crate::flush::{count_subnormal, with_threshold, FLUSH_BELOW};
 use crate::model::{Activation, Model, Readout, Recurrence, Spec};
+use crate::tests::Rng;
 use crate::{Features, Teacher, Workspace};
-
-struct Rng(u64);
-impl Rng {
-    /// Uniform in [-1, 1).
-    fn next(&mut self) -> f32 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-    }
-}
 
 #[derive(Clone, Copy)]
 enum WInit {
