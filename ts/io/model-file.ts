@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { ModelParams } from '../types.js';
 import { ValidationError } from '../validate.js';
-import { modelToJson, parseJsonText, parseModelFile, stringifyTopLevel, type ModelFile } from './model-json.js';
+import { modelFileText, parseJsonText, parseModelFile, type ModelFile } from './model-json.js';
 import { writeFileAtomic } from './npy.js';
 
 export * from './model-json.js';
@@ -38,5 +38,5 @@ export function readModelFile(path: string): ModelFile {
 
 /** Writes the model file atomically (`path.tmp-<pid>`, then rename). */
 export function writeModelFile(path: string, params: ModelParams & { meta?: Record<string, unknown> }): void {
-  writeFileAtomic(path, stringifyTopLevel(modelToJson(params) as unknown as Record<string, unknown>));
+  writeFileAtomic(path, modelFileText(params));
 }

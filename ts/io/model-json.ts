@@ -227,3 +227,7 @@ export function modelToJson(params: ModelParams & { meta?: Record<string, unknow
   parseModelFile(json, 'model to write');
   return json;
 }
+
+/** The text of a model file exactly as `writeModelFile` (and `rnn-gd train`) writes it. */
+export const modelFileText = (params: ModelParams & { meta?: Record<string, unknown> }): string =>
+  stringifyTopLevel(modelToJson(params) as unknown as Record<string, unknown>);
