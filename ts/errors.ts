@@ -81,13 +81,20 @@ export function isEnvironmentError(err: unknown): boolean {
 
 /**
  * Turns a Node file-system error into a FileSystemError that names the path and the action:
- * "cannot write runs/a/model.json: no space left on the device (ENOSPC)". UserErrors pass through.
+ * "cannot write runs/a/model.json: no space left on the device (ENOSPC)", or with `what`
+ * "model file m.json: cannot read: no such file or directory (ENOENT)". UserErrors pass through.
  */
-export function fileSystemError(err: unknown, action: string, path: string): UserError {
+export function fileSystemError(err: unknown, action: string, path: string, what?: string): UserError {
   if (err instanceof UserError) return err;
+  const text = systemErrorText(err);
+  const message = what ? `${what} ${path}: cannot ${action}: ${text}` : `cannot ${action} ${path}: ${text}`;
+  return new FileSystemError(message, path, errnoCode(err));
+}
+
+/** 'no space left on the device (ENOSPC)', or the error's own message. */
+export function systemErrorText(err: unknown): string {
   const code = errnoCode(err);
-  const text = code && ERRNO_TEXT[code] ? `${ERRNO_TEXT[code]} (${code})` : ((err as Error)?.message ?? String(err));
-  return new FileSystemError(`cannot ${action} ${path}: ${text}`, path, code);
+  return code && ERRNO_TEXT[code] ? `${ERRNO_TEXT[code]} (${code})` : ((err as Error)?.message ?? String(err));
 }
 
 /** True for every error of the user's family, and for environment errors that escaped wrapping. */

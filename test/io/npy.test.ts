@@ -144,7 +144,7 @@ describe('bad .npy files', () => {
     ).toThrow(/structured/);
     expect(() =>
       parseNpy(rawNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (-1,), }", new Uint8Array(8)), 'b.npy'),
-    ).toThrow(/bad dimension '-1'/);
+    ).toThrow(/bad dimension/);
     const v9 = good.slice();
     v9[6] = 9;
     expect(() => parseNpy(v9, 'v.npy')).toThrow(/unsupported \.npy format version 9\.0/);

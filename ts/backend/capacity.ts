@@ -116,6 +116,26 @@ export function workspaceBytes(
   return F32 * (2 * x + 4 * y + 2 * h + nMax * m + wl + m * d) + F64 * y + 2 * F64 * steps + U32 * indices;
 }
 
+/**
+ * Bytes of a Linearization (linearize.rs Linearization::new): a workspace, a copy of the model at
+ * Theta0, sigma'(z) and tangent states at Theta0 (n T m each), f(Theta0) (f64) and V (P).
+ */
+export function linearizationBytes(
+  spec: ModelSpec,
+  nMax: number,
+  T: number,
+  reserve: { steps?: number; indices?: number } = {},
+): number {
+  const wl = spec.recurrence === 'dense' ? spec.m * spec.m : spec.m;
+  const y = nMax * (spec.readout === 'all' ? T : 1);
+  return (
+    workspaceBytes(spec, nMax, T, reserve) +
+    modelBytes(spec) +
+    F32 * (2 * nMax * T * spec.m + wl + spec.m * spec.d) +
+    F64 * y
+  );
+}
+
 /** Bytes of a Features object (ntk.rs Features::new): diagonal x, tangent features, scratch; jacobian, Gram; dense: a workspace. */
 export function featuresBytes(spec: ModelSpec, nMax: number, T: number): number {
   const { m, d } = spec;
@@ -231,10 +251,11 @@ export function checkWorkspace(
   nMax: number,
   T: number,
   reserve?: { steps?: number; indices?: number },
+  linearized = false,
 ): void {
   checkCapacity({
-    what: `workspace for n = ${nMax} sequences of length T = ${T} (${shapeText(spec)})`,
-    bytes: workspaceBytes(spec, nMax, T, reserve),
+    what: `${linearized ? 'linearized-model workspace' : 'workspace'} for n = ${nMax} sequences of length T = ${T} (${shapeText(spec)})`,
+    bytes: (linearized ? linearizationBytes : workspaceBytes)(spec, nMax, T, reserve),
     suggestion: WORKSPACE_SUGGESTION,
     sizes: { n: nMax, T },
     largest: largestBuffer(spec, nMax, T),

@@ -120,3 +120,39 @@ export function backwardSequence(
     }
   }
 }
+
+/**
+ * Forward-mode pass along the direction V = (VW, VU) after forwardSequence(W0, U0) on the same
+ * sequence (s.H, s.Dz at Theta0): Hdot[t*m+i] = <d h_{i,t} / d Theta, V>, by
+ * dz_t = scale (VW h_{t-1} + W0 dh_{t-1}) + VU x_t, dh_t = sigma'(z_t) dz_t (MODEL.md section 10).
+ */
+export function tangentSequence(
+  spec: ModelSpec,
+  W0: FloatArray,
+  VW: FloatArray,
+  VU: FloatArray,
+  X: FloatArray,
+  j: number,
+  T: number,
+  s: SequenceScratch,
+  Hdot: Float64Array,
+): void {
+  const { m, d } = spec;
+  const dense = spec.recurrence === 'dense';
+  const scale = recurrentScale(spec);
+  const { H, Dz } = s;
+  for (let t = 0; t < T; t++) {
+    const x0 = (j * T + t) * d;
+    const prev = (t - 1) * m;
+    for (let i = 0; i < m; i++) {
+      let rec = 0;
+      if (t > 0) {
+        if (dense) for (let k = 0; k < m; k++) rec += VW[i * m + k] * H[prev + k] + W0[i * m + k] * Hdot[prev + k];
+        else rec = VW[i] * H[prev + i] + W0[i] * Hdot[prev + i];
+      }
+      let inp = 0;
+      for (let k = 0; k < d; k++) inp += VU[i * d + k] * X[x0 + k];
+      Hdot[t * m + i] = Dz[t * m + i] * (scale * rec + inp);
+    }
+  }
+}

@@ -14,13 +14,14 @@ import {
   type Projection,
 } from '../types.js';
 import { ValidationError } from '../validate.js';
-import type { Backend, Network, ParamName, TrainChunk, Workspace } from './types.js';
+import type { Backend, Network, NetworkOptions, ParamName, TrainChunk, Workspace } from './types.js';
 import { checkDataShape } from './shape.js';
 import {
   backwardSequence,
   forwardSequence,
   readoutAt,
   sequenceScratch,
+  tangentSequence,
   type SequenceScratch,
 } from './reference-rnn.js';
 import { formatBytes, WORKSPACE_SUGGESTION } from './capacity.js';
@@ -36,7 +37,7 @@ export function tsBackend(options: { dtype?: Dtype } = {}): Backend {
   const backend: Backend = {
     name: 'ts',
     description: `ts ${dtype}`,
-    network: (params) => new TsNetwork(backend, Arr, params),
+    network: (params, opts) => new TsNetwork(backend, Arr, params, opts),
     kernels: { ...tangentKernels, ...ntkKernels },
   };
   return backend;
@@ -45,13 +46,16 @@ export function tsBackend(options: { dtype?: Dtype } = {}): Backend {
 class TsNetwork implements Network {
   readonly spec: ModelSpec;
   readonly arrays: Record<ParamName, FloatArray>;
+  readonly linearized: boolean;
 
   constructor(
     readonly backend: Backend,
     readonly Arr: ArrayCtor,
     params: ModelParams,
+    opts: NetworkOptions = {},
   ) {
     this.spec = params.spec;
+    this.linearized = opts.linearized ?? false;
     const nw = wLength(this.spec);
     const nu = uLength(this.spec);
     this.arrays = {
@@ -114,6 +118,10 @@ class TsWorkspace implements Workspace {
   private X: FloatArray;
   private Y: FloatArray;
   private readonly scratch: SequenceScratch;
+  /** Linearized network: the tangent states along V = Theta - Theta0 and V itself (set per pass). */
+  private readonly hdot: Float64Array;
+  private VW: FloatArray | null = null;
+  private VU: FloatArray | null = null;
 
   constructor(
     private readonly net: TsNetwork,
@@ -137,6 +145,15 @@ class TsWorkspace implements Workspace {
       );
     }
     this.scratch = sequenceScratch(m, T);
+    this.hdot = new Float64Array(net.linearized ? T * m : 0);
+  }
+
+  /** Linearized network: V = Theta - Theta0 for the pass that starts. */
+  private startPass(): void {
+    if (!this.net.linearized) return;
+    const a = this.net.arrays;
+    this.VW = a.W.map((w, k) => w - a.W0[k]);
+    this.VU = a.U.map((u, k) => u - a.U0[k]);
   }
 
   setData(data: Dataset): void {
@@ -146,20 +163,29 @@ class TsWorkspace implements Workspace {
     this.n = data.n;
   }
 
-  /** Runs sequence j forward and writes its outputs (every t for readout all, else the last) into out. */
+  /**
+   * Runs sequence j forward and writes its outputs (every t for readout all, else the last) into out.
+   * Linearized: the forward pass at Theta0 (left in the scratch for BPTT at Theta0), then the
+   * tangent pass along V; out = f(Theta0) + <grad f(Theta0), V>.
+   */
   private outputs(j: number, out: Float64Array, offset: number): void {
-    const { spec, arrays } = this.net;
-    forwardSequence(spec, arrays.W, arrays.U, this.X, j, this.T, this.scratch);
+    const { spec, arrays, linearized } = this.net;
+    const [W, U] = linearized ? [arrays.W0, arrays.U0] : [arrays.W, arrays.U];
+    forwardSequence(spec, W, U, this.X, j, this.T, this.scratch);
+    if (linearized) tangentSequence(spec, W, this.VW!, this.VU!, this.X, j, this.T, this.scratch, this.hdot);
+    const at = (t: number) =>
+      readoutAt(spec, arrays.c, this.scratch.H, t) + (linearized ? readoutAt(spec, arrays.c, this.hdot, t) : 0);
     if (spec.readout === 'all') {
-      for (let t = 0; t < this.T; t++) out[offset + t] = readoutAt(spec, arrays.c, this.scratch.H, t);
+      for (let t = 0; t < this.T; t++) out[offset + t] = at(t);
     } else {
-      out[offset] = readoutAt(spec, arrays.c, this.scratch.H, this.T - 1);
+      out[offset] = at(this.T - 1);
     }
   }
 
   forward(): { loss: number; predictions: Float64Array } {
     const per = this.net.spec.readout === 'all' ? this.T : 1;
     const predictions = new Float64Array(this.n * per);
+    this.startPass();
     let sum = 0;
     for (let j = 0; j < this.n; j++) {
       this.outputs(j, predictions, j * per);
@@ -184,6 +210,9 @@ class TsWorkspace implements Workspace {
     const f = new Float64Array(per);
     const norm = count * per;
     const outScale = 1 / Math.sqrt(m);
+    // The linearization's gradient is BPTT at Theta0 (where outputs() left the states).
+    const Wb = this.net.linearized ? arrays.W0 : arrays.W;
+    this.startPass();
     let sum = 0;
     for (let b = 0; b < count; b++) {
       const j = rows ? rows[b] : b;
@@ -197,7 +226,7 @@ class TsWorkspace implements Workspace {
         const r = (res / norm) * outScale;
         for (let i = 0; i < m; i++) dh[i] += r * c[i];
       };
-      backwardSequence(spec, arrays.W, this.X, j, T, this.scratch, seed, accW, accU);
+      backwardSequence(spec, Wb, this.X, j, T, this.scratch, seed, accW, accU);
     }
     arrays.gradW.set(accW);
     arrays.gradU.set(accU);
@@ -214,6 +243,8 @@ class TsWorkspace implements Workspace {
     projection: Projection,
     batch?: { size: number; indices: Uint32Array },
   ): TrainChunk {
+    if (batch && this.net.linearized)
+      throw new ValidationError('train: the linearized network trains by full-batch gradient descent only (no batch)');
     const a = this.net.arrays;
     const losses = new Float64Array(steps);
     const gradNorms = new Float64Array(steps);

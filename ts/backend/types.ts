@@ -8,10 +8,19 @@ export interface Backend {
   readonly name: BackendName;
   /** Precision and features, recorded with every result (e.g. "wasm simd128 f32", "ts float64"). */
   readonly description: string;
-  /** Places a model's parameters on this backend. */
-  network(params: ModelParams): Network;
+  /**
+   * Places a model's parameters on this backend. With `linearized`, the network is the model's
+   * linearization at its initialization, f_lin(X; Theta) = f(X; Theta0) + <grad f(X; Theta0), Theta - Theta0>
+   * (MODEL.md section 10): its workspaces' outputs, loss, gradient and GD are those of f_lin.
+   */
+  network(params: ModelParams, opts?: NetworkOptions): Network;
   /** Tangent-feature kernels (MODEL.md sections 9-10). */
   readonly kernels: Kernels;
+}
+
+export interface NetworkOptions {
+  /** The linearization around (W0, U0) instead of the network (full-batch GD only). Default false. */
+  linearized?: boolean;
 }
 
 /** A population of diagonal neurons theta_k = (w_k, u_k): a student's neurons or teacher particles. */
@@ -50,6 +59,8 @@ export interface TangentSpec {
 export interface Network extends Disposable {
   readonly spec: ModelSpec;
   readonly backend: Backend;
+  /** True for the linearization at (W0, U0) (see Backend.network). */
+  readonly linearized: boolean;
   /** A copy of one parameter array (default), or a live view when `view` is true. Views die with free(). */
   read(name: ParamName, opts?: { view?: boolean }): FloatArray;
   write(name: ParamName, values: ArrayLike<number>): void;

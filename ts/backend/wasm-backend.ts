@@ -14,7 +14,14 @@ import {
 } from '../types.js';
 import { parseModelSpec } from '../config.js';
 import { FLOAT32_MAX, ValidationError } from '../validate.js';
-import { checkModel, checkWorkspace, modelBytes, trackAllocation, workspaceBytes } from './capacity.js';
+import {
+  checkModel,
+  checkWorkspace,
+  linearizationBytes,
+  modelBytes,
+  trackAllocation,
+  workspaceBytes,
+} from './capacity.js';
 import { checkDataShape } from './shape.js';
 import { call } from './wasm-errors.js';
 export { UseAfterFreeError, WasmCrashError } from './wasm-errors.js';
@@ -25,6 +32,7 @@ import {
   projectionRadius,
   type Backend,
   type Network,
+  type NetworkOptions,
   type ParamName,
   type TrainChunk,
   type Workspace,
@@ -37,7 +45,7 @@ export async function wasmBackend(flavor?: WasmFlavor): Promise<Backend> {
   const backend: Backend = {
     name: 'wasm',
     description: `wasm ${wasm.flavor === 'simd' ? 'simd128' : wasm.flavor === 'relaxed' ? 'relaxed-simd' : 'scalar'} f32`,
-    network: (params) => new WasmNetwork(backend, wasm, params),
+    network: (params, opts) => new WasmNetwork(backend, wasm, params, opts),
     kernels: wasmKernels(wasm),
   };
   return backend;
@@ -64,7 +72,7 @@ const PIECE_STEPS = 4096;
 const PIECE_INDICES = 1 << 16;
 
 type RawModel = InstanceType<LoadedWasm['pkg']['Model']>;
-type RawWorkspace = InstanceType<LoadedWasm['pkg']['Workspace']>;
+type RawWorkspace = InstanceType<LoadedWasm['pkg']['Workspace']> | InstanceType<LoadedWasm['pkg']['Linearization']>;
 
 /** A typed-array view into wasm memory that is rebuilt if the memory grew (growth detaches old buffers). */
 function view<T extends Float32Array | Float64Array | Uint32Array>(
@@ -81,14 +89,17 @@ class WasmNetwork implements Network {
   raw: RawModel | null = null;
   private readonly lengths: Record<ParamName, number>;
   private release: () => void = () => {};
+  readonly linearized: boolean;
 
   constructor(
     readonly backend: Backend,
     readonly wasm: LoadedWasm,
     params: ModelParams,
+    opts: NetworkOptions = {},
   ) {
     // Validate before anything reaches wasm: sizes that would wrap as u32, values that are not float32.
     this.spec = parseModelSpec(params?.spec, 'network spec');
+    this.linearized = opts.linearized ?? false;
     const s = this.spec;
     const nw = wLength(s),
       nu = uLength(s);
@@ -209,16 +220,18 @@ class WasmWorkspace implements Workspace {
     const model = net.model();
     // Refused before allocation: running out of wasm memory inside Rust would abort the module.
     // With the per-step outputs and batch indices train() reserves (at most one piece).
-    const reserve = { steps: PIECE_STEPS, indices: Math.max(nMax, PIECE_INDICES) };
-    checkWorkspace(net.spec, nMax, T, reserve);
+    const reserve = { steps: PIECE_STEPS, indices: net.linearized ? 0 : Math.max(nMax, PIECE_INDICES) };
+    checkWorkspace(net.spec, nMax, T, reserve, net.linearized);
     this.release = trackAllocation(
       net.wasm.memory,
-      workspaceBytes(net.spec, nMax, T, reserve),
-      `workspace for n = ${nMax} sequences of length T = ${T}`,
+      (net.linearized ? linearizationBytes : workspaceBytes)(net.spec, nMax, T, reserve),
+      `${net.linearized ? 'linearized-model workspace' : 'workspace'} for n = ${nMax} sequences of length T = ${T}`,
       this,
     );
     try {
-      this.raw = call('new Workspace', () => new net.wasm.pkg.Workspace(model, nMax, T));
+      // The linearization has the workspace's methods (same pointers, passes and train contract).
+      const Raw = net.linearized ? net.wasm.pkg.Linearization : net.wasm.pkg.Workspace;
+      this.raw = call(`new ${Raw.name}`, () => new Raw(model, nMax, T));
     } catch (err) {
       this.release();
       throw err;
@@ -278,6 +291,8 @@ class WasmWorkspace implements Workspace {
     if (!(rho >= 0 && rho <= FLOAT32_MAX))
       throw new ValidationError(`train: projection radius rho must be a finite number >= 0, got ${rho}`);
     const size = batch?.size ?? 0;
+    if (batch && this.net.linearized)
+      throw new ValidationError('train: the linearized network trains by full-batch gradient descent only (no batch)');
     if (batch) {
       if (!Number.isSafeInteger(size) || size < 1 || size > this.n) {
         throw new ValidationError(`train: batch size must be an integer in [1, n = ${this.n}], got ${size}`);

@@ -4,25 +4,26 @@
  * cut by a kill, and skips every point already there. When a share completes, the file is
  * rewritten in point-index order (atomically), so a merged sharded sweep equals an unsharded one.
  */
-import {
-  appendFileSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  closeSync,
-  fsyncSync,
-  readFileSync,
-  statSync,
-  truncateSync,
-} from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../io/npy.js';
+import {
+  appendLines,
+  ensureDir,
+  lockDirectory,
+  pathExists,
+  readFileBounded,
+  writeFileAtomic,
+  type DirectoryLock,
+} from '../io/fs.js';
+import { MAX_JSONL_BYTES, repairJsonLines } from '../io/jsonl-file.js';
+import { MAX_JSON_BYTES } from '../io/model-file.js';
 import {
   CheckpointError,
   MANIFEST_FILE,
   parseManifestText,
   parsePointsText,
   POINTS_FILE,
+  pointsText,
   type ParsedPoints,
   type SweepManifest,
 } from './sweep-format.js';
@@ -41,31 +42,24 @@ export {
 
 export function readManifest(dir: string): SweepManifest {
   const path = join(dir, MANIFEST_FILE);
-  if (!existsSync(path))
+  if (!pathExists(path))
     throw new CheckpointError(
       `${dir}: no ${MANIFEST_FILE} (not a sweep directory: run 'rnn-gd experiment run' into it first)`,
     );
-  return parseManifestText(readFileSync(path, 'utf8'), path);
+  return parseManifestText(
+    readFileBounded(path, 'sweep manifest', MAX_JSON_BYTES).toString('utf8'),
+    `sweep manifest ${path}`,
+  );
 }
 
-/** Results in a points file: one per id (the last line of an id wins), in point-index order. A cut last line is ignored. */
+/** Results in a points file: one per id (the last line of an id wins), in point-index order. A torn last line is ignored. */
 export function readPointsFile(path: string): ParsedPoints {
-  if (!existsSync(path)) return { results: [], cutTail: false, lines: 0 };
-  return parsePointsText(readFileSync(path, 'utf8'), path);
+  if (!pathExists(path)) return { results: [], cutTail: false, lines: 0 };
+  return parsePointsText(readFileBounded(path, 'points file', MAX_JSONL_BYTES), `points file ${path}`);
 }
 
 export function readPoints(dir: string): PointResult[] {
   return readPointsFile(join(dir, POINTS_FILE)).results;
-}
-
-/** Drops a last line cut by a kill (everything after the last newline). */
-function repairTail(path: string): boolean {
-  if (!existsSync(path)) return false;
-  const buf = readFileSync(path);
-  if (buf.length === 0 || buf[buf.length - 1] === 0x0a) return false;
-  const lastNl = buf.lastIndexOf(0x0a);
-  truncateSync(path, lastNl + 1);
-  return true;
 }
 
 export interface OpenOptions {
@@ -87,20 +81,43 @@ export interface Checkpoint {
   append(result: PointResult): void;
   /** Rewrites the file with one line per point, in index order. */
   compact(): void;
+  /** Releases the directory's write lock. */
+  close(): void;
 }
 
 const sameShard = (a: Shard | null, b: Shard | null) => (a?.k ?? 0) === (b?.k ?? 0) && (a?.N ?? 0) === (b?.N ?? 0);
 
-/** Opens (or creates) a sweep directory for writing. */
+/**
+ * Opens (or creates) a sweep directory for writing, holding its lock until close(). Never loses
+ * results: points already there are kept unless `force`; `resume` continues only the same sweep
+ * (same experiment, point list, shard and backend), and refuses a directory whose points have no
+ * manifest to check them against.
+ */
 export function openCheckpoint(dir: string, manifest: SweepManifest, opts: OpenOptions = {}): Checkpoint {
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
+  const lock: DirectoryLock = lockDirectory(dir, `experiment run ${manifest.experiment}`);
+  try {
+    return openLocked(dir, manifest, opts, lock);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+function openLocked(dir: string, manifest: SweepManifest, opts: OpenOptions, lock: DirectoryLock): Checkpoint {
   const path = join(dir, POINTS_FILE);
   const manifestPath = join(dir, MANIFEST_FILE);
-  const hasPoints = existsSync(path) && statSync(path).size > 0;
+  const hasPoints = (lstatSync(path, { throwIfNoEntry: false })?.size ?? 0) > 0;
   let done = new Map<string, PointResult>();
   let repaired = false;
   let effective = manifest;
-  if (opts.resume && existsSync(manifestPath)) {
+  if (opts.resume && !pathExists(manifestPath) && hasPoints && !opts.force) {
+    throw new CheckpointError(
+      `${dir}: cannot resume: it holds points (${POINTS_FILE}) but no ${MANIFEST_FILE} to check them against; ` +
+        `restore ${MANIFEST_FILE}, or use --force to start over (the points are then overwritten)`,
+    );
+  }
+  if (opts.resume && pathExists(manifestPath)) {
     const old = readManifest(dir);
     const why =
       old.experiment !== manifest.experiment
@@ -116,13 +133,13 @@ export function openCheckpoint(dir: string, manifest: SweepManifest, opts: OpenO
       throw new CheckpointError(
         `${dir}: cannot resume: the sweep there has ${why}. Use the same options, or a new --out.`,
       );
-    repaired = repairTail(path);
+    repaired = repairJsonLines(path, 'points file');
     for (const r of readPointsFile(path).results) {
       if (opts.retryFailed && r.status === 'error') continue;
       done.set(r.id, r);
     }
     effective = old;
-  } else if (hasPoints && !opts.force && !opts.resume) {
+  } else if (hasPoints && !opts.force) {
     throw new CheckpointError(
       `${dir} already holds points (${POINTS_FILE}); use --resume to continue that sweep or --force to start over`,
     );
@@ -138,18 +155,15 @@ export function openCheckpoint(dir: string, manifest: SweepManifest, opts: OpenO
     done,
     repaired,
     append(result) {
-      appendFileSync(path, JSON.stringify(result) + '\n');
+      // One durable line per finished point: a power loss cannot lose a completed point.
+      appendLines(path, JSON.stringify(result) + '\n');
     },
     compact() {
       const { results } = readPointsFile(path);
-      writeFileAtomic(path, results.map((r) => JSON.stringify(r) + '\n').join(''));
-      try {
-        const fd = openSync(path, 'r');
-        fsyncSync(fd);
-        closeSync(fd);
-      } catch {
-        /* best effort */
-      }
+      writeFileAtomic(path, pointsText(results));
+    },
+    close() {
+      lock.release();
     },
   };
 }

@@ -2,24 +2,26 @@
  * Running experiments from Node: plan -> shard -> checkpoint (resume) -> executor (worker pool or
  * in-process) -> sweep -> report. Also `mergeSweeps`, which joins shard directories.
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BackendName } from '../backend/types.js';
-import { writeFileAtomic } from '../io/npy.js';
+import { CheckpointError } from '../errors.js';
+import { lockDirectory, pathExists, writeFileAtomic } from '../io/fs.js';
+import { resolveWorkers } from '../cli/options.js';
 import {
-  CheckpointError,
   newManifest,
   openCheckpoint,
   readManifest,
   readPoints,
   MANIFEST_FILE,
   POINTS_FILE,
+  type Checkpoint,
   type SweepManifest,
 } from './checkpoint.js';
-import { inShard, planSweep, sweepFingerprint, type Shard } from './plan.js';
+import { planSweep, selectShard, sweepFingerprint, type Shard } from './plan.js';
 import { InProcessExecutor, type PointExecutor } from './pool.js';
-import { createNodePool, nodeDefaultWorkers } from './pool-node.js';
+import { createNodePool } from './pool-node.js';
 import { getExperiment } from './registry.js';
+import { shareCounts } from './report-build.js';
 import { writeReport, type WrittenReport } from './report.js';
 import { runSweep, type SweepOutcome, type SweepProgress } from './sweep.js';
 import type { PointResult, Size } from './types.js';
@@ -50,7 +52,12 @@ export interface RunExperimentOptions {
   }) => void;
   /** Write the report when the sweep completes (default true). */
   report?: boolean;
-  /** Only the first `limit` points of the plan (after sharding); for smoke tests. */
+  /**
+   * Run every point of the grid where the experiment searches the width (default false). Implied
+   * by `limit`.
+   */
+  grid?: boolean;
+  /** Only the first `limit` points of the plan (after sharding), as a grid; for smoke tests. */
   limit?: number;
   /** Override the worker entry (tests). */
   workerUrl?: URL;
@@ -69,7 +76,8 @@ export interface RunExperimentResult extends SweepOutcome {
 export async function runExperiment(o: RunExperimentOptions): Promise<RunExperimentResult> {
   const exp = getExperiment(o.experiment);
   const backend: BackendName = o.backend ?? 'wasm';
-  let points = planSweep(exp, o.size, { seeds: o.seeds });
+  const grid = o.grid === true || o.limit !== undefined;
+  let points = planSweep(exp, o.size, { seeds: o.seeds, grid });
   if (o.mapPoints) points = o.mapPoints(points);
   const seeds = o.seeds ?? exp.defaultSeeds[o.size];
   const manifest = newManifest({
@@ -81,15 +89,31 @@ export async function runExperiment(o: RunExperimentOptions): Promise<RunExperim
     fingerprint: sweepFingerprint(points),
     shard: o.shard ?? null,
     backend,
+    search: points.some((p) => p.search),
   });
   const dir = resolve(o.out);
   const ckpt = openCheckpoint(dir, manifest, { resume: o.resume, force: o.force, retryFailed: o.retryFailed });
-  let share = points.filter((p) => inShard(p.index, o.shard));
+  try {
+    return await runOpened(o, ckpt, points, backend);
+  } finally {
+    ckpt.close();
+  }
+}
+
+async function runOpened(
+  o: RunExperimentOptions,
+  ckpt: Checkpoint,
+  points: ReturnType<typeof planSweep>,
+  backend: BackendName,
+): Promise<RunExperimentResult> {
+  const dir = ckpt.dir;
+  let share = selectShard(points, o.shard);
   if (o.limit !== undefined) share = share.slice(0, o.limit);
+  const shareIds = new Set(share.map((p) => p.id));
   const todo = share.filter((p) => !ckpt.done.has(p.id));
   const skipped = share.length - todo.length;
 
-  const workers = Math.min(o.workers ?? nodeDefaultWorkers(), Math.max(1, todo.length));
+  const workers = resolveWorkers(o.workers, todo.length);
   const executor: PointExecutor =
     o.workers === 0
       ? new InProcessExecutor(backend)
@@ -107,6 +131,7 @@ export async function runExperiment(o: RunExperimentOptions): Promise<RunExperim
     });
     outcome = await runSweep({
       points: todo,
+      finished: [...ckpt.done.values()].filter((r) => shareIds.has(r.id)),
       executor,
       skipped,
       signal: o.signal,
@@ -153,8 +178,30 @@ export async function mergeSweeps(
       );
     }
   });
+  const backends = [...new Set(manifests.map((m) => m.backend))];
+  if (backends.length > 1) {
+    throw new CheckpointError(
+      `merge: the inputs ran on different backends (${manifests.map((m, i) => `${dirs[i]}: ${m.backend}`).join(', ')}); ` +
+        `their results differ in rounding, so they are not parts of one sweep: run every shard with the same --backend`,
+    );
+  }
   const outDir = resolve(out);
-  if (existsSync(join(outDir, POINTS_FILE)) && !opts.force && !dirs.map((d) => resolve(d)).includes(outDir)) {
+  const lock = lockDirectory(outDir, 'merge');
+  try {
+    return await mergeLocked(outDir, dirs, manifests, opts);
+  } finally {
+    lock.release();
+  }
+}
+
+async function mergeLocked(
+  outDir: string,
+  dirs: string[],
+  manifests: SweepManifest[],
+  opts: { report?: boolean; force?: boolean },
+): Promise<MergeResult> {
+  const first = manifests[0];
+  if (pathExists(join(outDir, POINTS_FILE)) && !opts.force && !dirs.map((d) => resolve(d)).includes(outDir)) {
     throw new CheckpointError(`merge: ${outDir} already holds points; use --force to overwrite`);
   }
   const byId = new Map<string, PointResult>();
@@ -170,17 +217,16 @@ export async function mergeSweeps(
     }
   }
   const results = [...byId.values()].sort((a, b) => a.index - b.index);
-  mkdirSync(outDir, { recursive: true });
-  const backends = [...new Set(manifests.map((m) => m.backend))];
   const manifest: SweepManifest = {
     ...first,
     shard: null,
-    backend: backends[0],
+    backend: first.backend,
     createdAt: new Date().toISOString(),
     mergedFrom: dirs.map((d) => resolve(d)),
   };
   writeFileAtomic(join(outDir, POINTS_FILE), results.map((r) => JSON.stringify(r) + '\n').join(''));
   writeFileAtomic(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   const report = opts.report === false ? null : await writeReport(outDir);
-  return { out: outDir, points: results.length, missing: first.totalPoints - results.length, duplicates, report };
+  const missing = shareCounts(manifest, results).missing;
+  return { out: outDir, points: results.length, missing, duplicates, report };
 }

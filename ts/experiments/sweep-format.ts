@@ -4,11 +4,15 @@
  * Reading and writing sweep directories is in ./checkpoint.ts (Node); the browser lab keeps the
  * same records in IndexedDB and downloads them in these formats.
  */
+import { z } from 'zod';
 import type { BackendName } from '../backend/types.js';
 import { CheckpointError } from '../errors.js';
+import { parseJsonText } from '../io/json.js';
+import { parseJsonLines } from '../io/jsonl.js';
+import { parseWith } from '../validate.js';
 import { PACKAGE_VERSION } from '../version.js';
 import type { Shard } from './plan.js';
-import type { PointResult, Size } from './types.js';
+import { SIZES, type PointResult, type Size } from './types.js';
 
 export const MANIFEST_FILE = 'sweep.json';
 export const POINTS_FILE = 'points.jsonl';
@@ -25,6 +29,8 @@ export interface SweepManifest {
   fingerprint: string;
   shard: Shard | null;
   backend: BackendName;
+  /** The experiment's width search was on (absent in sweeps written before it existed: false). */
+  search?: boolean;
   package: { name: 'rnn-gd'; version: string };
   createdAt: string;
   /** Set by merge: the directories it joined. */
@@ -42,55 +48,70 @@ export function newManifest(m: Omit<SweepManifest, 'format' | 'package' | 'creat
   };
 }
 
-/** A manifest from its JSON text; `where` names the file in errors. */
+const count = () => z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+/** The manifest as read: every field checked, so nothing downstream prints NaN or Infinity. */
+const manifestSchema = z
+  .object({
+    format: z.literal('rnn-gd.sweep/1'),
+    experiment: z.string().min(1),
+    title: z.string(),
+    size: z.enum(SIZES as unknown as [Size, ...Size[]]),
+    seeds: count(),
+    totalPoints: count(),
+    fingerprint: z.string().min(1),
+    shard: z
+      .object({ k: count(), N: count() })
+      .strict()
+      .refine((s) => s.k <= s.N, { message: 'needs 1 <= k <= N' })
+      .nullable(),
+    backend: z.enum(['wasm', 'ts']),
+    search: z.boolean().optional(),
+    package: z.object({ name: z.literal('rnn-gd'), version: z.string() }).strict(),
+    createdAt: z.string(),
+    mergedFrom: z.array(z.string()).optional(),
+  })
+  .strict();
+
+/** A manifest from its JSON text, every field validated; `where` names the file in errors. */
 export function parseManifestText(text: string, where: string): SweepManifest {
-  let m: SweepManifest;
-  try {
-    m = JSON.parse(text);
-  } catch (err) {
-    throw new CheckpointError(`${where}: not valid JSON (${(err as Error).message})`);
-  }
-  if (m?.format !== 'rnn-gd.sweep/1')
-    throw new CheckpointError(`${where}: field 'format' must be 'rnn-gd.sweep/1', got ${JSON.stringify(m?.format)}`);
-  return m;
+  const json = parseJsonText(text, where);
+  const format = (json as { format?: unknown } | null)?.format;
+  if (format !== 'rnn-gd.sweep/1')
+    throw new CheckpointError(`${where}: field 'format' must be 'rnn-gd.sweep/1', got ${JSON.stringify(format)}`);
+  return parseWith(manifestSchema, json, where) as SweepManifest;
 }
 
 export interface ParsedPoints {
   /** One result per id (the last line of an id wins), in point-index order. */
   results: PointResult[];
-  /** The text did not end with a newline: its last line was cut (a kill mid-write) and is ignored. */
+  /** The last line had no newline: it was cut (a kill mid-write) and is ignored. */
   cutTail: boolean;
   /** Result lines read (duplicates included). */
   lines: number;
 }
 
-/** The results of a points file's text; `where` names the file in errors. */
-export function parsePointsText(text: string, where: string): ParsedPoints {
-  const lines = text.split('\n');
-  const complete = text.endsWith('\n') || text === '';
+/** The results of a points file (bytes or text, by the JSON Lines rule of io/jsonl.ts); `where` names the file. */
+export function parsePointsText(data: string | Uint8Array, where: string): ParsedPoints {
+  const { lines, tornTail } = parseJsonLines(data, where);
   const byId = new Map<string, PointResult>();
-  let count = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.trim() === '') continue;
-    const isLast = i === lines.length - 1;
-    let r: PointResult;
-    try {
-      r = JSON.parse(line);
-    } catch (err) {
-      if (isLast && !complete) continue; // cut by a kill mid-write
-      throw new CheckpointError(`${where}: line ${i + 1} is not valid JSON (${(err as Error).message})`);
-    }
-    if (r?.format !== 'rnn-gd.point/1' || typeof r.id !== 'string' || typeof r.index !== 'number') {
+  for (const { line, value } of lines) {
+    const r = value as PointResult;
+    if (
+      r?.format !== 'rnn-gd.point/1' ||
+      typeof r.id !== 'string' ||
+      !Number.isSafeInteger(r.index) ||
+      r.index < 0 ||
+      typeof r.status !== 'string'
+    ) {
       throw new CheckpointError(
-        `${where}: line ${i + 1} is not a point result (format 'rnn-gd.point/1' with id and index)`,
+        `${where}: line ${line} is not a point result (format 'rnn-gd.point/1' with id, index and status)`,
       );
     }
     byId.set(r.id, r);
-    count++;
   }
   const results = [...byId.values()].sort((a, b) => a.index - b.index);
-  return { results, cutTail: !complete, lines: count };
+  return { results, cutTail: tornTail, lines: lines.length };
 }
 
 /** A points file's text: one result per line, in the order given. */

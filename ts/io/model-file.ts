@@ -3,32 +3,23 @@
  * (parseModelFile, modelToJson and the validation helpers) is universal and lives in
  * ./model-json.ts; it is re-exported here.
  */
-import { readFileSync, statSync } from 'node:fs';
 import type { ModelParams } from '../types.js';
-import { ValidationError } from '../validate.js';
+import { readTextFile, writeFileAtomic } from './fs.js';
 import { modelFileText, parseJsonText, parseModelFile, type ModelFile } from './model-json.js';
-import { writeFileAtomic } from './npy.js';
 
 export * from './model-json.js';
 
 /** JSON files larger than this are refused (parsing them could exhaust the JavaScript heap, a fatal crash). */
 export const MAX_JSON_BYTES = 256 * 2 ** 20;
 
+/** Reads and parses a JSON file (a regular file of at most MAX_JSON_BYTES); `what` names it in errors. */
 export function readJsonFile(path: string, what: string): unknown {
-  let text: string;
-  try {
-    const size = statSync(path).size;
-    if (size > MAX_JSON_BYTES) {
-      throw new ValidationError(
-        `${what} ${path}: the file has ${(size / 2 ** 20).toFixed(0)} MiB, more than the ${MAX_JSON_BYTES / 2 ** 20} MiB read as JSON; ` +
-          `store large data sets as .npy (X.npy + Y.npy; \`rnn-gd data generate\` writes both)`,
-      );
-    }
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if (err instanceof ValidationError) throw err;
-    throw new ValidationError(`${what} ${path}: cannot read: ${(err as Error).message}`);
-  }
+  const text = readTextFile(
+    path,
+    what,
+    MAX_JSON_BYTES,
+    'store large data sets as .npy (X.npy + Y.npy; `rnn-gd data generate` writes both)',
+  );
   return parseJsonText(text, `${what} ${path}`);
 }
 

@@ -9,6 +9,9 @@
 import { parseModelSpec } from '../config.js';
 import { uLength, wLength, type ModelParams, type ModelSpec } from '../types.js';
 import { ValidationError } from '../validate.js';
+import { checkKeys, stringifyTopLevel } from './json.js';
+
+export { checkKeys, parseJsonText, stringifyTopLevel } from './json.js';
 
 export const MODEL_FORMAT = 'rnn-gd.model/1';
 
@@ -62,41 +65,6 @@ const describe = (v: unknown): string => {
   return `a ${typeof v}`;
 };
 
-/** Substitution cost: 0 for equal, 1/2 for look-alikes (case, O/0, l/1), 1 otherwise. */
-const CONFUSABLE = ['o0', 'O0', 'l1', 'I1'];
-function subCost(x: string, y: string): number {
-  if (x === y) return 0;
-  if (x.toLowerCase() === y.toLowerCase() || CONFUSABLE.includes(x + y) || CONFUSABLE.includes(y + x)) return 0.5;
-  return 1;
-}
-
-/** Edit distance with cheap look-alike substitutions (for "did you mean" hints). */
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + subCost(a[i - 1], b[j - 1]));
-      diag = up;
-    }
-  }
-  return prev[b.length];
-}
-
-/** Rejects keys not in `allowed` (typo protection), suggesting the closest allowed key. */
-export function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], where: string): void {
-  for (const key of Object.keys(obj)) {
-    if (allowed.includes(key)) continue;
-    const near = allowed.map((k) => ({ k, dist: editDistance(k, key) })).sort((x, y) => x.dist - y.dist)[0];
-    const hint = near && near.dist <= Math.max(1, Math.floor(key.length / 3)) ? ` (did you mean '${near.k}'?)` : '';
-    throw new ValidationError(
-      `${where}: unknown field '${key}'${hint}; allowed fields: ${allowed.join(', ')} (put free-form information under 'meta')`,
-    );
-  }
-}
-
 /** A required field, or an error naming it. */
 export function required(obj: Record<string, unknown>, key: string, where: string): unknown {
   if (!(key in obj) || obj[key] === undefined) throw new ValidationError(`${where}: field '${key}' is missing`);
@@ -148,26 +116,6 @@ export function numberArray(
     out[i] = x;
   }
   return out;
-}
-
-/** Parses JSON text, naming the file on a syntax error. */
-export function parseJsonText(text: string, where: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new ValidationError(`${where}: invalid JSON: ${(err as Error).message}`);
-  }
-}
-
-/**
- * Serializes an object with one top-level key per line and each value compact (arrays on one
- * line). Numbers are written as JavaScript's shortest round-trip text, so float64 values survive exactly.
- */
-export function stringifyTopLevel(obj: Record<string, unknown>): string {
-  const lines = Object.entries(obj)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
-  return `{\n${lines.join(',\n')}\n}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -51,37 +51,103 @@ function parseDescr(descr: string, where: string): DtypeInfo {
   return { kind: kind as 'f' | 'i', size, little: order !== '>' };
 }
 
-/** Parses the Python-literal header dict, e.g. {'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }. */
+type HeaderValue = string | boolean | number[] | { list: true };
+
+/**
+ * Parses the Python-literal header dict, e.g. {'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), },
+ * strictly: exactly the keys 'descr', 'fortran_order' and 'shape', each once (NumPy's reader refuses
+ * other keys; a duplicate would be read differently by NumPy, whose last one wins), string values
+ * without escapes, True/False, a tuple of non-negative integers. Anything NumPy might read another
+ * way is refused.
+ */
 function parseHeader(header: string, where: string): { descr: string; fortran: boolean; shape: number[] } {
   const text = header.trim();
-  if (!text.startsWith('{') || !text.endsWith('}')) {
-    throw new ValidationError(
-      `${where}: malformed .npy header (not a dict literal): ${JSON.stringify(text.slice(0, 120))}`,
-    );
-  }
-  const descrMatch = /['"]descr['"]\s*:\s*(['"])([^'"]*)\1/.exec(text);
-  if (!descrMatch) {
-    if (/['"]descr['"]\s*:\s*\[/.test(text)) {
+  const bad = (why: string): never => {
+    throw new ValidationError(`${where}: malformed .npy header (${why}): ${JSON.stringify(text.slice(0, 160))}`);
+  };
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && /\s/.test(text[i])) i++;
+  };
+  const expect = (c: string) => {
+    ws();
+    if (text[i] !== c) bad(`expected '${c}' at offset ${i}`);
+    i++;
+  };
+  const str = (): string => {
+    ws();
+    const q = text[i];
+    if (q !== "'" && q !== '"') bad(`expected a quoted string at offset ${i}`);
+    const end = text.indexOf(q, i + 1);
+    if (end < 0) bad('unterminated string');
+    const v = text.slice(i + 1, end);
+    if (v.includes('\\')) bad('escapes in strings are not supported');
+    i = end + 1;
+    return v;
+  };
+  const value = (): HeaderValue => {
+    ws();
+    const c = text[i];
+    if (c === "'" || c === '"') return str();
+    if (text.startsWith('True', i)) return ((i += 4), true);
+    if (text.startsWith('False', i)) return ((i += 5), false);
+    if (c === '[') return { list: true };
+    if (c === '(') {
+      i++;
+      const dims: number[] = [];
+      for (;;) {
+        ws();
+        if (text[i] === ')') break;
+        const m = /^(\d+)L?/.exec(text.slice(i, i + 40));
+        if (!m) bad(`bad dimension at offset ${i} in the shape tuple`);
+        const v = Number(m![1]);
+        if (!Number.isSafeInteger(v))
+          throw new ValidationError(`${where}: dimension ${m![1]} in .npy shape is too large`);
+        dims.push(v);
+        i += m![0].length;
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] !== ')') bad(`expected ',' or ')' at offset ${i} in the shape tuple`);
+        else if (dims.length === 1) bad('a one-element shape needs a trailing comma, as in (3,)');
+      }
+      i++;
+      return dims;
+    }
+    return bad(`unsupported value at offset ${i}`);
+  };
+  expect('{');
+  const entries = new Map<string, HeaderValue>();
+  for (;;) {
+    ws();
+    if (text[i] === '}') break;
+    const key = str();
+    if (!['descr', 'fortran_order', 'shape'].includes(key))
+      bad(`unexpected key '${key}'; a .npy header has exactly descr, fortran_order, shape`);
+    if (entries.has(key)) bad(`key '${key}' appears twice`);
+    expect(':');
+    const v = value();
+    if (typeof v === 'object' && 'list' in v) {
       throw new ValidationError(`${where}: structured (record) dtypes are not supported; save a plain float array`);
     }
-    throw new ValidationError(`${where}: .npy header has no 'descr' entry: ${JSON.stringify(text.slice(0, 120))}`);
+    entries.set(key, v);
+    ws();
+    if (text[i] === ',') i++;
+    else if (text[i] !== '}') bad(`expected ',' or '}' at offset ${i}`);
   }
-  const fortranMatch = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text);
-  if (!fortranMatch) throw new ValidationError(`${where}: .npy header has no 'fortran_order' entry`);
-  const shapeMatch = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text);
-  if (!shapeMatch) throw new ValidationError(`${where}: .npy header has no 'shape' tuple`);
-  const parts = shapeMatch[1]
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  const shape = parts.map((p) => {
-    const dim = /^(\d+)L?$/.exec(p);
-    if (!dim) throw new ValidationError(`${where}: bad dimension '${p}' in .npy shape (${shapeMatch[1]})`);
-    const v = Number(dim[1]);
-    if (!Number.isSafeInteger(v)) throw new ValidationError(`${where}: dimension ${p} in .npy shape is too large`);
-    return v;
-  });
-  return { descr: descrMatch[2], fortran: fortranMatch[1] === 'True', shape };
+  i++;
+  ws();
+  if (i !== text.length) bad('text after the closing brace');
+  const descr = entries.get('descr');
+  const fortran = entries.get('fortran_order');
+  const shape = entries.get('shape');
+  if (descr === undefined)
+    throw new ValidationError(`${where}: .npy header has no 'descr' entry: ${JSON.stringify(text.slice(0, 120))}`);
+  if (typeof descr !== 'string') bad("'descr' must be a string");
+  if (fortran === undefined) throw new ValidationError(`${where}: .npy header has no 'fortran_order' entry`);
+  if (typeof fortran !== 'boolean') bad("'fortran_order' must be True or False");
+  if (shape === undefined) throw new ValidationError(`${where}: .npy header has no 'shape' tuple`);
+  if (!Array.isArray(shape)) bad("'shape' must be a tuple of integers");
+  return { descr: descr as string, fortran: fortran as boolean, shape: shape as number[] };
 }
 
 const shapeText = (shape: readonly number[]): string =>

@@ -228,6 +228,86 @@ impl Workspace {
     }
 }
 
+/// The model linearized at its initialization (W0, U0): the same methods as `Workspace`
+/// (predictions, loss, gradient and full-batch GD are those of f_lin; `batch` must be 0).
+#[wasm_bindgen]
+pub struct Linearization {
+    inner: rnn_core::Linearization,
+}
+
+#[wasm_bindgen]
+impl Linearization {
+    #[wasm_bindgen(constructor)]
+    pub fn new(model: &Model, n_max: u32, t: u32) -> Result<Linearization, JsError> {
+        Ok(Linearization {
+            inner: rnn_core::Linearization::new(&model.inner, n_max as usize, t as usize).map_err(err)?,
+        })
+    }
+    /// f32 `n_max * t * d`, element `(j*t + s)*d + k`; call `set_n` after writing.
+    pub fn x_ptr(&self) -> usize {
+        self.inner.workspace().x.as_ptr() as usize
+    }
+    /// f32 `n_max` (readout final) or `n_max * t` (readout all).
+    pub fn y_ptr(&self) -> usize {
+        self.inner.workspace().y.as_ptr() as usize
+    }
+    pub fn pred_ptr(&self) -> usize {
+        self.inner.workspace().pred.as_ptr() as usize
+    }
+    pub fn n_max(&self) -> usize {
+        self.inner.workspace().n_max()
+    }
+    pub fn t(&self) -> usize {
+        self.inner.workspace().t()
+    }
+    pub fn n(&self) -> usize {
+        self.inner.workspace().n()
+    }
+    /// Sets the number of sequences; the pass at the initialization re-runs on the next call.
+    pub fn set_n(&mut self, n: u32) -> Result<(), JsError> {
+        self.inner.set_n(n as usize).map_err(err)
+    }
+    pub fn forward(&mut self, model: &Model) -> Result<f64, JsError> {
+        self.inner.forward(&model.inner).map_err(err)
+    }
+    pub fn loss_grad(&mut self, model: &mut Model) -> Result<f64, JsError> {
+        self.inner.loss_grad(&mut model.inner).map_err(err)
+    }
+    /// Capacity for `steps` per-step outputs (`batch` must be 0).
+    pub fn reserve(&mut self, steps: u32, batch: u32) -> Result<(), JsError> {
+        if batch != 0 {
+            return Err(err("the linearized model has no mini-batches (batch must be 0)".into()));
+        }
+        self.inner.reserve(steps as usize).map_err(err)
+    }
+    pub fn losses_ptr(&self) -> usize {
+        self.inner.workspace().losses.as_ptr() as usize
+    }
+    pub fn grad_norms_ptr(&self) -> usize {
+        self.inner.workspace().grad_norms.as_ptr() as usize
+    }
+    pub fn batch_ptr(&self) -> usize {
+        self.inner.workspace().batch.as_ptr() as usize
+    }
+    pub fn train(
+        &mut self,
+        model: &mut Model,
+        steps: u32,
+        eta: f64,
+        proj_kind: u32,
+        rho: f64,
+        batch: u32,
+    ) -> Result<u32, JsError> {
+        let proj = Projection::from_code(proj_kind, rho).map_err(err)?;
+        let eta = finite_f32("eta", eta)?;
+        let done = self
+            .inner
+            .train(&mut model.inner, steps as usize, eta, proj, batch as usize)
+            .map_err(err)?;
+        Ok(done as u32)
+    }
+}
+
 /// Buffers for tangent features, per-sample gradients and NTK Gram matrices.
 #[wasm_bindgen]
 pub struct Features {

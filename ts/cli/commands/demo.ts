@@ -9,10 +9,9 @@ import { Command } from 'commander';
 import { CheckpointError, readManifest } from '../../experiments/checkpoint.js';
 import { indexMarkdown, type WrittenReport } from '../../experiments/report.js';
 import { runExperiment } from '../../experiments/run-node.js';
-import { writeFileAtomic } from '../../io/npy.js';
 import { interruptController, parseBackendName, parseCount, progressReporter } from '../options.js';
 import { SWEEP_STOPPING, sweepEvent } from './experiment.js';
-import { verdictTable } from './report.js';
+import { verdictTable, writeIndex } from './report.js';
 
 /** The embedded default: which experiments, at which size. */
 export const DEMO = { experiments: ['E1', 'E2'], size: 'quick' as const };
@@ -73,9 +72,9 @@ export function registerDemo(program: Command): void {
           interrupt.dispose();
         }
       }
-      writeFileAtomic(join(out, 'README.md'), indexMarkdown(reports, 'rnn-gd demo: E1 and E2 (quick)'));
+      const index = writeIndex(out, indexMarkdown(reports, 'rnn-gd demo: E1 and E2 (quick)'));
       process.stdout.write(
-        `\nrnn-gd demo finished in ${Math.round((Date.now() - started) / 1000)} s. Reports: ${join(out, 'README.md')}\n\n`,
+        `\nrnn-gd demo finished in ${Math.round((Date.now() - started) / 1000)} s. Reports: ${index}\n\n`,
       );
       process.stdout.write(verdictTable(reports));
       for (const r of reports) process.stdout.write(`\n${r.experiment}: ${r.reason}\n`);

@@ -1,10 +1,30 @@
 /** `rnn-gd report DIR`: (re)writes the report of a sweep directory, or of every sweep directory inside DIR. */
 import { Command } from 'commander';
 import { findSweepDirs, indexMarkdown, writeReport, type WrittenReport } from '../../experiments/report.js';
-import { writeFileAtomic } from '../../io/npy.js';
+import { CheckpointError } from '../../errors.js';
+import { lockDirectory, pathExists, readTextFile, writeFileAtomic } from '../../io/fs.js';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
 import { printJson, UsageError } from '../run.js';
+
+/** First line of every index README rnn-gd writes: only such a file is ever replaced. */
+export const INDEX_MARK = '<!-- written by rnn-gd (report or demo); rewritten each time -->';
+
+/**
+ * Writes DIR/README.md, the index of several reports, unless a README.md that rnn-gd did not
+ * write is there (a user's file is never replaced: the index then goes to rnn-gd-index.md).
+ */
+export function writeIndex(dir: string, markdown: string): string {
+  const readme = join(dir, 'README.md');
+  let path = readme;
+  if (pathExists(readme) && !readTextFile(readme, 'index', 64 * 2 ** 20).startsWith(INDEX_MARK)) {
+    path = join(dir, 'rnn-gd-index.md');
+    if (pathExists(path) && !readTextFile(path, 'index', 64 * 2 ** 20).startsWith(INDEX_MARK))
+      throw new CheckpointError(`${dir}: README.md and rnn-gd-index.md were not written by rnn-gd; not replacing them`);
+    process.stderr.write(`rnn-gd: ${readme} was not written by rnn-gd: kept; the index is in ${path}\n`);
+  }
+  writeFileAtomic(path, `${INDEX_MARK}\n${markdown}`);
+  return path;
+}
 
 /** A small verdict table for terminals. */
 export function verdictTable(reports: WrittenReport[]): string {
@@ -21,13 +41,20 @@ export function registerReport(program: Command): void {
     .option('--no-svg', 'skip SVG rendering (vega-lite specs are still written)')
     .option('--json', 'print the results as JSON')
     .action(async (dir: string, flags: { svg?: boolean; json?: boolean }) => {
-      if (!existsSync(dir)) throw new UsageError(`report: ${dir} does not exist`);
+      if (!pathExists(dir)) throw new UsageError(`report: ${dir} does not exist`);
       const dirs = findSweepDirs(dir);
       if (!dirs.length)
         throw new UsageError(`report: ${dir} holds no sweep (no sweep.json in it or in its subdirectories)`);
       const reports: WrittenReport[] = [];
-      for (const d of dirs) reports.push(await writeReport(d, { svg: flags.svg }));
-      if (dirs.length > 1 || dirs[0] !== dir) writeFileAtomic(join(dir, 'README.md'), indexMarkdown(reports));
+      for (const d of dirs) {
+        const lock = lockDirectory(d, 'report');
+        try {
+          reports.push(await writeReport(d, { svg: flags.svg }));
+        } finally {
+          lock.release();
+        }
+      }
+      if (dirs.length > 1 || dirs[0] !== dir) writeIndex(dir, indexMarkdown(reports));
       if (flags.json)
         printJson(
           reports.map((r) => ({

@@ -127,6 +127,8 @@ export interface TrainRunOptions {
   signal?: AbortSignal;
   /** Continue the run in `out` from its checkpoint (model.json + metrics.jsonl). */
   resume?: boolean;
+  /** Train the linearization at the initialization side by side (metrics lin*; full-batch GD, not with resume). */
+  linearized?: boolean;
 }
 
 /** The first path where two JSON values differ ('train.eta'), or null. */
@@ -270,7 +272,15 @@ export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
       JSON.stringify({ config, run: info, data: data.meta ?? null, ...extra }, null, 2) + '\n',
     );
 
-  const trainer = new Trainer({ backend, params, data, test, train: config.train, resume });
+  const trainer = new Trainer({
+    backend,
+    params,
+    data,
+    test,
+    train: config.train,
+    resume,
+    linearized: opts.linearized,
+  });
   const progress = progressReporter('train', { quiet: opts.quiet || !process.stderr.isTTY, unit: 'steps' });
   const started = Date.now();
   let written = trainer.records.length;
@@ -375,7 +385,11 @@ export function registerTrain(program: Command): void {
       'continue the run in --out from its last checkpoint (exact: parameters, step, loss sum, mini-batch order); only --steps may change',
     )
     .option('--quiet', 'no progress bar')
-    .action(async (flags: TrainFlags) => {
+    .option(
+      '--linearized',
+      'also train the linearization around the initialization by the same GD; metrics gain linRisk, linTestRisk, linGap* (||f - f_lin||)',
+    )
+    .action(async (flags: TrainFlags & { linearized?: boolean }) => {
       const config = flags.resume ? resumeConfig(flags) : trainConfigFromFlags(flags);
       const interrupt = interruptController();
       try {
@@ -384,6 +398,7 @@ export function registerTrain(program: Command): void {
           quiet: flags.quiet,
           signal: interrupt.signal,
           resume: flags.resume,
+          linearized: flags.linearized,
           checkpointEvery: parseNumber('checkpoint-every', flags.checkpointEvery),
         });
         printJson(summary);
