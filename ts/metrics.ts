@@ -26,6 +26,17 @@ export interface MetricRecord {
   testRisk?: number;
   /** wall time since the start of training, ms */
   wallMs: number;
+  /**
+   * With the linearization trained side by side (TrainerInit.linearized): its risk R_lin at its own
+   * parameters after the same steps, and the gap ||f - f_lin|| between the network's and the
+   * linearization's outputs (RMS and max over outputs) on the training and the test data.
+   */
+  linRisk?: number;
+  linTestRisk?: number;
+  linGapRms?: number;
+  linGapMax?: number;
+  linTestGapRms?: number;
+  linTestGapMax?: number;
 }
 
 export type ParamMetrics = Pick<MetricRecord, 'distL2' | 'rhoEff' | 'boundaryFraction' | 'wScale' | 'memoryFactor'>;

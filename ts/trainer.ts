@@ -17,6 +17,7 @@ import { makeRng, permutation, type Rng } from './rng.js';
 import { bounds } from './theory/bounds.js';
 import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from './backend/chunked.js';
 import type { Backend, Network } from './backend/types.js';
+import { predictionDistance } from './theory/ntk.js';
 import type { Dataset, FloatArray, ModelParams } from './types.js';
 import { ValidationError } from './validate.js';
 
@@ -36,6 +37,12 @@ export interface TrainerInit {
   memoryBudget?: number;
   /** Continue a run from a checkpoint: `params` are Theta(step) (with W0/U0 = Theta(0)). */
   resume?: TrainerResume;
+  /**
+   * Also train the network's linearization at Theta(0) (Backend.network with `linearized`) by the
+   * same steps from the same Theta(0), and record linRisk, linTestRisk and the gap ||f - f_lin||
+   * (linGap*) with every record. Full-batch GD only; not with `resume`.
+   */
+  linearized?: boolean;
 }
 
 /**
@@ -92,6 +99,8 @@ export class Trainer implements Disposable {
   /** Parameter metrics of Theta(step) waiting for R(Theta(step)) from the next chunk. */
   private pending: (Omit<MetricRecord, 'risk' | 'gradNorm'> & { fullRisk?: number }) | null = null;
   private started = now();
+  /** The linearization trained side by side (TrainerInit.linearized) and its resident data. */
+  private readonly linear?: { network: Network; train: ChunkedData; test?: ChunkedData; stopped: boolean };
 
   constructor(init: TrainerInit) {
     this.options = parseTrainOptions(init.train);
@@ -111,11 +120,22 @@ export class Trainer implements Disposable {
     const rows = batchSize === 0 ? data.n : rowsForBudget(spec, data.n, data.T, budget, batchSize);
     this.streaming = rows < data.n;
     this.stepsPerCall = this.streaming ? Math.max(1, Math.floor(rows / batchSize)) : Infinity;
+    if (init.linearized && (batchSize > 0 || init.resume)) {
+      throw new ValidationError(
+        `trainer: the linearized model is trained side by side by full-batch GD from Theta(0) only ` +
+          `(${batchSize > 0 ? `batchSize is ${batchSize}; use 0` : 'not when resuming a run'})`,
+      );
+    }
     this.network = init.backend.network(init.params);
     try {
       this.trainData = new ChunkedData(this.network, data, rows);
       if (init.test)
         this.testData = new ChunkedData(this.network, init.test, rowsForBudget(spec, init.test.n, init.test.T, budget));
+      if (init.linearized) {
+        const network = init.backend.network(init.params, { linearized: true });
+        this.linear = { network, train: new ChunkedData(network, data, data.n), stopped: false };
+        if (init.test) this.linear.test = new ChunkedData(network, init.test, init.test.n);
+      }
     } catch (err) {
       this.free();
       throw err;
@@ -194,8 +214,27 @@ export class Trainer implements Disposable {
       ...(this.testData ? { testRisk: this.testData.forward().loss } : {}),
       // SGD steps report mini-batch losses: take the full-data risk here, before the parameters move.
       ...(this.options.batchSize > 0 ? { fullRisk: this.trainData.forward().loss } : {}),
+      ...this.linearMetrics(),
       wallMs: now() - this.started,
     };
+  }
+
+  /** R_lin and ||f - f_lin|| at the current step (nothing without the linearization, or after it diverged). */
+  private linearMetrics(): Partial<MetricRecord> {
+    const lin = this.linear;
+    if (!lin || lin.stopped) return {};
+    const gap = (net: ChunkedData, linear: ChunkedData) => {
+      const f = net.forward({ predictions: true }).predictions!;
+      const l = linear.forward({ predictions: true });
+      return { loss: l.loss, distance: predictionDistance(f, l.predictions!) };
+    };
+    const tr = gap(this.trainData, lin.train);
+    const out: Partial<MetricRecord> = { linRisk: tr.loss, linGapRms: tr.distance.rms, linGapMax: tr.distance.max };
+    if (lin.test && this.testData) {
+      const te = gap(this.testData, lin.test);
+      Object.assign(out, { linTestRisk: te.loss, linTestGapRms: te.distance.rms, linTestGapMax: te.distance.max });
+    }
+    return out;
   }
 
   /** Completes the pending record with R and ||grad R|| at the same parameters. */
@@ -225,6 +264,11 @@ export class Trainer implements Disposable {
         this.finishPending(result.losses[0], result.gradNorms[0]);
       }
       for (let s = 0; s < result.completed; s++) this.lossSum += result.losses[s];
+      if (this.linear && !this.linear.stopped && result.completed > 0) {
+        // The same steps for the linearization; if it diverges, its metrics stop (the network goes on).
+        const lin = this.linear.train.workspace.train(result.completed, eta, projection);
+        if (lin.completed < result.completed) this.linear.stopped = true;
+      }
       this.step += result.completed;
       done += result.completed;
       if (result.completed < chunk) {
@@ -336,6 +380,9 @@ export class Trainer implements Disposable {
 
   /** Releases the network and workspaces (wasm memory); calling it again is harmless. */
   free(): void {
+    this.linear?.test?.free();
+    this.linear?.train.free();
+    this.linear?.network.free();
     this.testData?.free();
     this.trainData?.free();
     this.network?.free();

@@ -129,7 +129,7 @@ describe('rnn-gd ntk', () => {
     writeModelFile(allPath, all);
     writeData(allData, randomData(3, 5, 2, 'all'));
     await expect(ntkCommand({ model: allPath, data: allData, backend: 'ts' })).rejects.toThrow(
-      /readout 'all' is not supported/,
+      /readout 'all' is supported with --predict only/,
     );
   });
 });

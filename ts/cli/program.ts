@@ -6,6 +6,7 @@ import { registerData } from './commands/data.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEval } from './commands/eval.js';
 import { registerExperiment } from './commands/experiment.js';
+import { registerKernel } from './commands/kernel.js';
 import { registerMerge } from './commands/merge.js';
 import { registerNtk } from './commands/ntk.js';
 import { registerReport } from './commands/report.js';
@@ -28,6 +29,7 @@ export function createProgram(): Command {
   registerDemo(program);
   registerEval(program);
   registerExperiment(program);
+  registerKernel(program);
   registerMerge(program);
   registerNtk(program);
   registerReport(program);

@@ -50,6 +50,8 @@ export interface Analysis {
 export interface PresetOptions {
   /** Replicates per configuration (default: the experiment's default for the size). */
   seeds?: number;
+  /** Run every point of the grid even where the experiment searches (default false). */
+  grid?: boolean;
 }
 
 export interface Experiment {
@@ -62,6 +64,12 @@ export interface Experiment {
   defaultSeeds: Record<Size, number>;
   /** The configurations (without seeds) for a size; the sweep crosses them with the seeds. */
   configs(size: Size): PointTemplate[];
+  /**
+   * Search the smallest value of `param` (a width) whose run reaches eps, per configuration without
+   * it and seed, instead of running every value (search.ts). `start`: the value the search begins
+   * with (default: the smallest); it is always run.
+   */
+  search?: { param: string; start?: (size: Size) => ParamValue };
   analyze(results: PointResult[], size: Size): Analysis;
 }
 
@@ -101,8 +109,13 @@ export function expandPoints(exp: Experiment, size: Size, opts: PresetOptions = 
     );
   }
   const out: PointConfig[] = [];
+  const search = opts.grid ? undefined : exp.search;
+  const start = search?.start?.(size);
   for (const t of configs) {
     const group = `${exp.id}/${paramKey(t.params)}`;
+    const rest = search
+      ? paramKey(Object.fromEntries(Object.entries(t.params).filter(([k]) => k !== search.param)))
+      : '';
     for (let s = 0; s < seeds; s++) {
       out.push({
         experiment: exp.id,
@@ -117,6 +130,15 @@ export function expandPoints(exp: Experiment, size: Size, opts: PresetOptions = 
         train: { ...t.train, seed: `${exp.id}/batches/${s}` },
         ...(t.rhoOverNu !== undefined ? { rhoOverNu: t.rhoOverNu } : {}),
         measure: t.measure,
+        ...(search && search.param in t.params
+          ? {
+              search: {
+                unit: `${exp.id}/${rest}/seed=${s}`,
+                param: search.param,
+                start: start !== undefined && t.params[search.param] === start,
+              },
+            }
+          : {}),
       });
     }
   }

@@ -8,8 +8,10 @@ export * from './types.js';
 export type { Experiment, Analysis, Fit, Plot, Table, Verdict, PointTemplate, PresetOptions } from './experiment.js';
 export { expandPoints, paramKey } from './experiment.js';
 export { EXPERIMENTS, getExperiment } from './registry.js';
-export { planSweep, parseShard, formatShard, inShard, sweepFingerprint, type Shard } from './plan.js';
-export { runPoint, type RunPointContext } from './point.js';
+export { planSweep, parseShard, formatShard, inShard, selectShard, sweepFingerprint, type Shard } from './plan.js';
+export { runPoint, plateauStop, type RunPointContext } from './point.js';
+export { replaySearch, searchUnits, completeness, type SearchState, type SearchUnit } from './search.js';
+export { estimateRemainingMs, type EtaChain, type EtaInput } from './eta.js';
 export {
   WorkerPool,
   InProcessExecutor,

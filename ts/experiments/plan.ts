@@ -27,6 +27,18 @@ export const formatShard = (s: Shard | null | undefined): string => (s ? `${s.k}
 export const inShard = (index: number, shard: Shard | null | undefined): boolean =>
   !shard || index % shard.N === shard.k - 1;
 
+/**
+ * The points of shard k of N. Plain points go round-robin by index; the points of one width search
+ * stay together (they depend on each other), its units round-robin in order of first appearance.
+ */
+export function selectShard<P extends IndexedPoint>(points: readonly P[], shard: Shard | null | undefined): P[] {
+  if (!shard) return [...points];
+  const unitOrdinal = new Map<string, number>();
+  for (const p of points)
+    if (p.search && !unitOrdinal.has(p.search.unit)) unitOrdinal.set(p.search.unit, unitOrdinal.size);
+  return points.filter((p) => inShard(p.search ? unitOrdinal.get(p.search.unit)! : p.index, shard));
+}
+
 export function planSweep(exp: Experiment, size: Size, opts: PresetOptions = {}): IndexedPoint[] {
   return expandPoints(exp, size, opts).map((p, index) => ({ ...p, index }));
 }

@@ -54,6 +54,42 @@ export function curveIndices(steps: readonly number[], count: number): number[] 
   return [...keep].sort((a, b) => a - b);
 }
 
+/** A run is judged by the plateau rule from this step on (and from a tenth of its budget). */
+export const PLATEAU_MIN_STEPS = 100;
+/** The projected best risk must miss the target by this factor before a run is stopped. */
+export const PLATEAU_MARGIN = 2;
+
+/**
+ * The plateau rule [our derivation]: can a run still reach `target` within `budget` steps? At step
+ * s (after max(PLATEAU_MIN_STEPS, budget / 10) steps) take the average decay rate of the best risk
+ * b over the last half of the run, r = (ln b(s/2) - ln b(s)) / (s/2), and project
+ * ln b(budget) ~ ln b(s) - r (budget - s). For gradient descent on the linearized model (a
+ * quadratic risk, a step size below 2 / lambda_max) the risk is a sum of decaying exponentials
+ * c_k q_k^(2s) in s, whose logarithm is convex: the rate only falls, so the projection is a lower
+ * bound on the risk at the end, and a run whose projection stays above the target cannot reach it.
+ * For the network itself it is a heuristic, with a margin: stop when the projection misses the
+ * target by more than PLATEAU_MARGIN. `steps` and `best` are the records so far (best risk up to
+ * each record, non-increasing).
+ */
+export function plateauStop(
+  steps: readonly number[],
+  best: readonly number[],
+  budget: number,
+  target: number,
+): boolean {
+  const L = steps.length;
+  if (L < 2) return false;
+  const s = steps[L - 1];
+  if (s < Math.max(PLATEAU_MIN_STEPS, budget / 10) || s >= budget) return false;
+  let j = L - 1;
+  while (j > 0 && steps[j] > s / 2) j--;
+  const span = s - steps[j];
+  if (span <= 0 || !(best[L - 1] > 0) || !(best[j] > 0)) return false;
+  const rate = (Math.log(best[j]) - Math.log(best[L - 1])) / span;
+  const projected = Math.log(best[L - 1]) - Math.max(0, rate) * (budget - s);
+  return projected > Math.log(target * PLATEAU_MARGIN);
+}
+
 function summarize(
   records: readonly MetricRecord[],
   eps: number | undefined,
@@ -177,24 +213,37 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
     const trainer = new Trainer({ backend, params, data: gen.train, test: gen.test ?? undefined, train });
     try {
       let risk0: number | null = null;
-      let hitEps = false;
+      let hitEps = false,
+        plateau = false;
+      const budget = Number(train.steps) || 0;
+      const recSteps: number[] = [],
+        recBest: number[] = [];
       const result = await trainer.run({
         signal: controller.signal,
         onProgress: (rec) => {
           risk0 ??= trainer.records[0]?.risk ?? rec.risk;
-          if (measure.stopAtEps && measure.eps !== undefined && rec.risk <= measure.eps * risk0) {
+          if (measure.eps === undefined) return;
+          if (measure.stopAtEps && rec.risk <= measure.eps * risk0) {
             hitEps = true;
+            controller.abort();
+            return;
+          }
+          if (!measure.plateau) return;
+          recSteps.push(rec.step);
+          recBest.push(Math.min(rec.risk, recBest[recBest.length - 1] ?? Infinity));
+          if (plateauStop(recSteps, recBest, budget, measure.eps * risk0)) {
+            plateau = true;
             controller.abort();
           }
         },
       });
-      if (result.status === 'aborted' && (external || !hitEps)) return null;
+      if (result.status === 'aborted' && (external || !(hitEps || plateau))) return null;
       if (result.status === 'diverged') {
         status = 'diverged';
         error = { kind: 'diverged', message: result.message ?? 'diverged' };
       }
       const records = result.records;
-      const stopped = result.status === 'diverged' ? 'diverged' : hitEps ? 'eps' : 'steps';
+      const stopped = result.status === 'diverged' ? 'diverged' : hitEps ? 'eps' : plateau ? 'plateau' : 'steps';
       metrics = summarize(records, measure.eps, result.steps, stopped, rho);
       const keep = curveIndices(
         records.map((r) => r.step),

@@ -8,10 +8,41 @@ import { mdTable } from './common.js';
 import type { Analysis } from './experiment.js';
 import { fmt, groupResults, summary } from './fit.js';
 import { renderSvg } from './plots.js';
-import { formatShard } from './plan.js';
+import { formatShard, planSweep, selectShard } from './plan.js';
+import { completeness } from './search.js';
 import { getExperiment } from './registry.js';
 import { POINTS_FILE, type SweepManifest } from './sweep-format.js';
 import type { PointMetrics, PointResult } from './types.js';
+
+/**
+ * How much of a sweep's share is done. A grid share is complete when every planned point is
+ * there; a searched share when every width search has its answer (most grid points never run).
+ * `missing`: the points still needed (for a search, at least one per unfinished unit).
+ */
+export function shareCounts(
+  manifest: SweepManifest,
+  results: readonly PointResult[],
+): { planned: number; missing: number; complete: boolean; units: number; unfinishedUnits: number } {
+  const planned = manifest.shard
+    ? Math.ceil((manifest.totalPoints - (manifest.shard.k - 1)) / manifest.shard.N)
+    : manifest.totalPoints;
+  if (!manifest.search) {
+    const missing = Math.max(0, planned - results.length);
+    return { planned, missing, complete: missing === 0, units: 0, unfinishedUnits: 0 };
+  }
+  const points = selectShard(
+    planSweep(getExperiment(manifest.experiment), manifest.size, { seeds: manifest.seeds }),
+    manifest.shard,
+  );
+  const c = completeness(points, results);
+  return {
+    planned: points.length,
+    missing: c.plainLeft + c.unfinishedUnits,
+    complete: c.complete,
+    units: c.units,
+    unfinishedUnits: c.unfinishedUnits,
+  };
+}
 
 /** Metrics summarized in the CSV (columns appear when at least one point has the value). */
 export const SUMMARY_METRICS: (keyof PointMetrics)[] = [
@@ -132,10 +163,9 @@ export async function buildReport(
     }
     plots.push({ ...p, svg, ...(error ? { error } : {}) });
   }
+  const share = shareCounts(manifest, sorted);
   const counts = {
-    planned: manifest.shard
-      ? Math.ceil((manifest.totalPoints - (manifest.shard.k - 1)) / manifest.shard.N)
-      : manifest.totalPoints,
+    planned: share.planned,
     finished: sorted.length,
     ok: sorted.filter((r) => r.status === 'ok').length,
     diverged: sorted.filter((r) => r.status === 'diverged').length,
@@ -149,7 +179,12 @@ export async function buildReport(
   const md: string[] = [];
   md.push(`# ${exp.id} — ${exp.title}`, '');
   md.push(`**Verdict: ${analysis.verdict}.** ${analysis.reason}`, '');
-  if (counts.finished < counts.planned)
+  if (manifest.search && !share.complete)
+    md.push(
+      `> Partial results: ${share.unfinishedUnits} of ${share.units} width searches${manifest.shard ? ` of shard ${formatShard(manifest.shard)}` : ''} are not finished; the verdict covers the finished points only.`,
+      '',
+    );
+  else if (!manifest.search && counts.finished < counts.planned)
     md.push(
       `> Partial results: ${counts.finished} of ${counts.planned} points${manifest.shard ? ` of shard ${formatShard(manifest.shard)}` : ''} are finished; the verdict covers those only.`,
       '',
@@ -160,7 +195,10 @@ export async function buildReport(
     '',
     exp.setting(manifest.size),
     '',
-    `Size \`${manifest.size}\`, ${manifest.seeds} seed(s) per configuration, ${manifest.totalPoints} points in the sweep.`,
+    `Size \`${manifest.size}\`, ${manifest.seeds} seed(s) per configuration, ${manifest.totalPoints} points in the sweep` +
+      (manifest.search
+        ? `; the width needed is searched (galloping, then bisection on "reaches eps"), so ${counts.finished} of them were trained.`
+        : '.'),
     '',
   );
   md.push('## What was measured', '', analysis.measured || '–', '');

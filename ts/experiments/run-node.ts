@@ -17,10 +17,11 @@ import {
   type Checkpoint,
   type SweepManifest,
 } from './checkpoint.js';
-import { inShard, planSweep, sweepFingerprint, type Shard } from './plan.js';
+import { planSweep, selectShard, sweepFingerprint, type Shard } from './plan.js';
 import { InProcessExecutor, type PointExecutor } from './pool.js';
 import { createNodePool } from './pool-node.js';
 import { getExperiment } from './registry.js';
+import { shareCounts } from './report-build.js';
 import { writeReport, type WrittenReport } from './report.js';
 import { runSweep, type SweepOutcome, type SweepProgress } from './sweep.js';
 import type { PointResult, Size } from './types.js';
@@ -51,7 +52,12 @@ export interface RunExperimentOptions {
   }) => void;
   /** Write the report when the sweep completes (default true). */
   report?: boolean;
-  /** Only the first `limit` points of the plan (after sharding); for smoke tests. */
+  /**
+   * Run every point of the grid where the experiment searches the width (default false). Implied
+   * by `limit`.
+   */
+  grid?: boolean;
+  /** Only the first `limit` points of the plan (after sharding), as a grid; for smoke tests. */
   limit?: number;
   /** Override the worker entry (tests). */
   workerUrl?: URL;
@@ -70,7 +76,8 @@ export interface RunExperimentResult extends SweepOutcome {
 export async function runExperiment(o: RunExperimentOptions): Promise<RunExperimentResult> {
   const exp = getExperiment(o.experiment);
   const backend: BackendName = o.backend ?? 'wasm';
-  let points = planSweep(exp, o.size, { seeds: o.seeds });
+  const grid = o.grid === true || o.limit !== undefined;
+  let points = planSweep(exp, o.size, { seeds: o.seeds, grid });
   if (o.mapPoints) points = o.mapPoints(points);
   const seeds = o.seeds ?? exp.defaultSeeds[o.size];
   const manifest = newManifest({
@@ -82,6 +89,7 @@ export async function runExperiment(o: RunExperimentOptions): Promise<RunExperim
     fingerprint: sweepFingerprint(points),
     shard: o.shard ?? null,
     backend,
+    search: points.some((p) => p.search),
   });
   const dir = resolve(o.out);
   const ckpt = openCheckpoint(dir, manifest, { resume: o.resume, force: o.force, retryFailed: o.retryFailed });
@@ -99,8 +107,9 @@ async function runOpened(
   backend: BackendName,
 ): Promise<RunExperimentResult> {
   const dir = ckpt.dir;
-  let share = points.filter((p) => inShard(p.index, o.shard));
+  let share = selectShard(points, o.shard);
   if (o.limit !== undefined) share = share.slice(0, o.limit);
+  const shareIds = new Set(share.map((p) => p.id));
   const todo = share.filter((p) => !ckpt.done.has(p.id));
   const skipped = share.length - todo.length;
 
@@ -122,6 +131,7 @@ async function runOpened(
     });
     outcome = await runSweep({
       points: todo,
+      finished: [...ckpt.done.values()].filter((r) => shareIds.has(r.id)),
       executor,
       skipped,
       signal: o.signal,
@@ -217,5 +227,6 @@ async function mergeLocked(
   writeFileAtomic(join(outDir, POINTS_FILE), results.map((r) => JSON.stringify(r) + '\n').join(''));
   writeFileAtomic(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   const report = opts.report === false ? null : await writeReport(outDir);
-  return { out: outDir, points: results.length, missing: first.totalPoints - results.length, duplicates, report };
+  const missing = shareCounts(manifest, results).missing;
+  return { out: outDir, points: results.length, missing, duplicates, report };
 }

@@ -29,6 +29,8 @@ export interface SweepManifest {
   fingerprint: string;
   shard: Shard | null;
   backend: BackendName;
+  /** The experiment's width search was on (absent in sweeps written before it existed: false). */
+  search?: boolean;
   package: { name: 'rnn-gd'; version: string };
   createdAt: string;
   /** Set by merge: the directories it joined. */
@@ -64,6 +66,7 @@ const manifestSchema = z
       .refine((s) => s.k <= s.N, { message: 'needs 1 <= k <= N' })
       .nullable(),
     backend: z.enum(['wasm', 'ts']),
+    search: z.boolean().optional(),
     package: z.object({ name: z.literal('rnn-gd'), version: z.string() }).strict(),
     createdAt: z.string(),
     mergedFrom: z.array(z.string()).optional(),

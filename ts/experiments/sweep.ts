@@ -5,13 +5,19 @@
  * points are kept). Runtime-agnostic: the executor decides between workers and the current thread.
  */
 import { PACKAGE_VERSION } from '../version.js';
-import { canonicalJson } from './plan.js';
+import { estimateRemainingMs } from './eta.js';
 import { WorkerCrashError, type PointExecutor } from './pool.js';
+import { dataKey, estimateCost, WorkQueue } from './queue.js';
 import { runtimeName, stripIndex } from './util.js';
 import type { IndexedPoint, PointResult } from './types.js';
 
+export { estimateCost, scheduleOrder } from './queue.js';
+
 export interface SweepProgress {
-  /** Points of this run (after resume and shard selection). */
+  /**
+   * Points of this run (after resume and shard selection): those finished and running, plus the
+   * points still expected (exact for a grid; for a search, the probes it is expected to need).
+   */
   total: number;
   /** Finished in this run (ok, diverged or error). */
   done: number;
@@ -20,7 +26,7 @@ export interface SweepProgress {
   /** Points found finished in the checkpoint (not counted in total). */
   skipped: number;
   elapsedMs: number;
-  /** Estimated time to finish (null until a point has finished). */
+  /** Estimated time to finish (null until a point has finished): see eta.ts. */
   etaMs: number | null;
   /** The result that caused this event, if any. */
   last?: PointResult;
@@ -28,6 +34,8 @@ export interface SweepProgress {
 
 export interface SweepRunOptions {
   points: readonly IndexedPoint[];
+  /** Results already finished (a resume): the width searches among `points` replay them. */
+  finished?: readonly PointResult[];
   executor: PointExecutor;
   /** Called once per finished point, in completion order; awaited before the next one is handed over. */
   onResult: (result: PointResult) => void | Promise<void>;
@@ -42,23 +50,12 @@ export interface SweepOutcome {
   status: 'completed' | 'aborted';
   done: number;
   failed: number;
-  /** Points not finished (aborted runs): a resume runs them. */
+  /** Points not finished (aborted runs): a resume runs them (of a search, at most these). */
   remaining: IndexedPoint[];
   elapsedMs: number;
 }
 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
-
-const dataKeys = new WeakMap<IndexedPoint, string>();
-/** Points with the same data config and seed share their data set (cached per worker). */
-function dataKey(point: IndexedPoint): string {
-  let k = dataKeys.get(point);
-  if (k === undefined) {
-    k = `${JSON.stringify(point.dataSeed)}|${canonicalJson(point.data)}`;
-    dataKeys.set(point, k);
-  }
-  return k;
-}
 
 /** The result recorded for a point that threw or whose worker died. */
 export function errorResult(point: IndexedPoint, err: unknown, backend: string): PointResult {
@@ -83,59 +80,29 @@ export function errorResult(point: IndexedPoint, err: unknown, backend: string):
   };
 }
 
-/** A rough cost of a point (sequences x steps x width x time steps), for scheduling only. */
-export function estimateCost(point: IndexedPoint): number {
-  const n = Number(point.data.n) || 1,
-    T = Number(point.data.T) || 1,
-    m = Number(point.model.m) || 1;
-  const steps = point.measure?.train === false ? 1 : Number(point.train.steps) || 1;
-  return n * T * (m + 8) * steps + n * T * 2048; // + data generation (teacher particles)
-}
-
-/**
- * The order points are handed out: data groups (points sharing data) by decreasing total cost,
- * points inside a group by index. Big groups first keeps workers busy to the end.
- */
-export function scheduleOrder(points: readonly IndexedPoint[]): IndexedPoint[] {
-  const groupCost = new Map<string, number>();
-  const first = new Map<string, number>();
-  for (const p of points) {
-    const k = dataKey(p);
-    groupCost.set(k, (groupCost.get(k) ?? 0) + estimateCost(p));
-    if (!first.has(k)) first.set(k, p.index);
-  }
-  return [...points].sort((a, b) => {
-    const ka = dataKey(a),
-      kb = dataKey(b);
-    if (ka !== kb) return groupCost.get(kb)! - groupCost.get(ka)! || first.get(ka)! - first.get(kb)!;
-    return a.index - b.index;
-  });
-}
-
 export async function runSweep(opts: SweepRunOptions): Promise<SweepOutcome> {
   const { executor, signal } = opts;
-  const queue = scheduleOrder(opts.points);
-  const total = queue.length;
-  const remaining: IndexedPoint[] = [];
+  const queue = new WorkQueue(opts.points, opts.finished);
+  const cancelled: IndexedPoint[] = [];
+  const calibration: { estimate: number; wallMs: number }[] = [];
   const started = now();
   let done = 0,
-    failed = 0,
-    running = 0;
+    failed = 0;
   let aborted = signal?.aborted ?? false;
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
   let resultChain: Promise<void> = Promise.resolve();
 
   const progress = (last?: PointResult) => {
-    const elapsedMs = now() - started;
-    const left = total - done;
+    const t = now();
+    const outlook = queue.outlook(t);
     opts.onProgress?.({
-      total,
+      total: done + queue.running + outlook.points,
       done,
       failed,
-      running,
+      running: queue.running,
       skipped: opts.skipped ?? 0,
-      elapsedMs,
-      etaMs: done > 0 ? (elapsedMs / done) * left : null,
+      elapsedMs: t - started,
+      etaMs: estimateRemainingMs({ chains: outlook.chains, finished: calibration, lanes: executor.size }),
       ...(last ? { last } : {}),
     });
   };
@@ -151,15 +118,16 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepOutcome> {
   signal?.addEventListener('abort', onAbort, { once: true });
   if (aborted) onAbort();
 
-  const finish = (result: PointResult) => {
+  const finish = (point: IndexedPoint, result: PointResult) => {
     done++;
     if (result.status === 'error') failed++;
+    else calibration.push({ estimate: estimateCost(point), wallMs: result.timing.wallMs });
+    queue.complete(point, result);
     resultChain = resultChain.then(() => opts.onResult(result));
     return resultChain.then(() => progress(result));
   };
 
   const runOne = async (point: IndexedPoint, lane: number): Promise<void> => {
-    running++;
     let result: PointResult | null = null;
     let error: unknown = null;
     try {
@@ -167,43 +135,40 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepOutcome> {
     } catch (err) {
       error = err;
     }
-    running--;
-    if (result) return finish(result);
-    if (error !== null && !aborted) return finish(errorResult(point, error, executor.backendDescription));
-    remaining.push(point); // cancelled (or lost to the abort): left for a resume
+    if (result) return finish(point, result);
+    if (error !== null && !aborted) return finish(point, errorResult(point, error, executor.backendDescription));
+    queue.complete(point, null);
+    cancelled.push(point); // cancelled (or lost to the abort): left for a resume
   };
 
   try {
     progress();
-    // One lane per executor slot. A free lane takes the first queued point that shares its last
+    // One lane per executor slot. A free lane takes the first ready point that shares its last
     // data set (the worker has it cached), else the first point whose data no other lane is
-    // working on, else the first point: every data set is generated about once per sweep.
+    // working on, else the first point: every data set is generated about once per sweep. With
+    // nothing ready while searches wait for a running probe, the lane waits for the next result.
     const lastKey: (string | null)[] = Array.from({ length: executor.size }, () => null);
     const take = (lane: number): IndexedPoint | undefined => {
-      if (queue.length === 0) return undefined;
-      let at = lastKey[lane] === null ? -1 : queue.findIndex((p) => dataKey(p) === lastKey[lane]);
-      if (at < 0) {
-        const busy = new Set(lastKey.filter((k, l) => l !== lane && k !== null));
-        at = queue.findIndex((p) => !busy.has(dataKey(p)));
-      }
-      if (at < 0) at = 0;
-      const [point] = queue.splice(at, 1);
-      lastKey[lane] = dataKey(point);
+      const busy = new Set(lastKey.filter((k, l) => l !== lane && k !== null) as string[]);
+      const point = queue.take(lastKey[lane], busy, now());
+      if (point) lastKey[lane] = dataKey(point);
       return point;
     };
     const lane = async (l: number) => {
-      for (let point = aborted ? undefined : take(l); point; point = aborted ? undefined : take(l)) {
-        await runOne(point, l);
+      while (!aborted) {
+        const point = take(l);
+        if (point) await runOne(point, l);
+        else if (queue.running > 0) await queue.changed();
+        else break;
       }
     };
-    await Promise.all(Array.from({ length: Math.min(executor.size, Math.max(1, queue.length)) }, (_, l) => lane(l)));
+    await Promise.all(Array.from({ length: Math.max(1, executor.size) }, (_, l) => lane(l)));
     await resultChain;
   } finally {
     signal?.removeEventListener('abort', onAbort);
     if (graceTimer) clearTimeout(graceTimer);
   }
-  remaining.push(...queue);
-  remaining.sort((a, b) => a.index - b.index);
+  const remaining = [...new Set([...cancelled, ...queue.leftover()])].sort((a, b) => a.index - b.index);
   return {
     status: aborted && remaining.length > 0 ? 'aborted' : 'completed',
     done,

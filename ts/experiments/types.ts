@@ -26,6 +26,11 @@ export interface MeasureOptions {
   oracle?: boolean;
   /** Stop training once the risk reaches eps * R(Theta(0)) (saves time when only the crossing matters). */
   stopAtEps?: boolean;
+  /**
+   * Stop training once the run provably (for linearized GD) cannot reach eps within its step
+   * budget: see `plateauStop` in point.ts. Saves the budget of runs below the width needed.
+   */
+  plateau?: boolean;
   /** Keep about this many records of the training curve in the result (default 40). */
   curvePoints?: number;
 }
@@ -61,6 +66,12 @@ export interface PointConfig {
    */
   rhoOverNu?: number;
   measure: MeasureOptions;
+  /**
+   * Set when the sweep searches this point's parameter `param` (the width) instead of running the
+   * whole grid: points with the same `unit` form one search (see search.ts); `start` marks the
+   * grid value the search starts from.
+   */
+  search?: { unit: string; param: string; start: boolean };
   fault?: FaultOptions;
 }
 
@@ -95,8 +106,8 @@ export interface PointMetrics {
   gradNorm0: number;
   boundaryFraction: number | null;
   steps: number;
-  /** Why training ended: all steps done, stopped at eps (stopAtEps), or diverged. */
-  stopped: 'steps' | 'eps' | 'diverged' | 'init-only';
+  /** Why training ended: all steps done, stopped at eps (stopAtEps), cannot reach eps (plateau), or diverged. */
+  stopped: 'steps' | 'eps' | 'plateau' | 'diverged' | 'init-only';
   /** The max-norm radius used (null: no projection). */
   rho: number | null;
   /** Relative kernel drift ||K_end - K_0||_F / ||K_0||_F. */

@@ -13,6 +13,12 @@ export const METRIC_COLUMNS: readonly (keyof MetricRecord)[] = [
   'wScale',
   'memoryFactor',
   'wallMs',
+  'linRisk',
+  'linTestRisk',
+  'linGapRms',
+  'linGapMax',
+  'linTestGapRms',
+  'linTestGapMax',
 ];
 
 const cell = (v: unknown): string => (v === undefined || v === null ? '' : String(v));

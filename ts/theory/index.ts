@@ -4,7 +4,10 @@
  * - the bound calculator (MODEL.md section 8; every constant is our derivation, `derived: true`);
  * - measured gradient/Hessian constants and the memory-decay curve on given parameters and data;
  * - the empirical NTK (Gram matrix, spectrum, drift), the Monte-Carlo infinite-width kernel of the
- *   diagonal model, kernel ridge regression as a baseline and its comparison with a trained network.
+ *   diagonal model, kernel ridge regression as a baseline and its comparison with a trained network;
+ * - the kernel regime: closed-form GD predictions of the linearized network (KernelRegime), the
+ *   infinite-width NTK and NNGP with Monte-Carlo standard errors, kernel alignment. The linearized
+ *   network itself is `backend.network(params, { linearized: true })` (root entry).
  *
  * Every function that runs the network takes a backend (`getBackend('wasm')` or `tsBackend()` from
  * the root entry), so the same call works in Node, workers and pages. See docs/theory.md.
@@ -67,4 +70,26 @@ export {
   type PredictionDistance,
 } from './ntk.js';
 export { kernelAlignment, centeredKernelAlignment, centerKernel } from './alignment.js';
+export {
+  KernelRegime,
+  kernelRegime,
+  outputKernels,
+  outputGradients,
+  type KernelRegimeInput,
+  type KernelRegimePoint,
+} from './kernel-regime.js';
+export {
+  infiniteWidthKernel,
+  monteCarloNngp,
+  finalStates,
+  haltonParticles,
+  normalQuantile,
+  widthConvergence,
+  type KernelEstimate,
+  type KernelKind,
+  type Sampling,
+  type InfiniteWidthOptions,
+  type WidthConvergence,
+} from './infinite-width.js';
+export { SymmetricEigen } from './eigen.js';
 export type { Particles, TangentSpec } from '../backend/types.js';

@@ -22,6 +22,7 @@ import type { Backend, Particles, TangentSpec } from '../backend/types.js';
 import { makeRng, type Seed } from '../rng.js';
 import type { Dataset, ModelParams } from '../types.js';
 import { ValidationError } from '../validate.js';
+import { SymmetricEigen } from './eigen.js';
 
 // ---------------------------------------------------------------------------------------------
 // Matrices
@@ -60,11 +61,10 @@ function checkSquare(K: ArrayLike<number>, n: number, what: string): void {
   }
 }
 
-/** Eigenvalues of a symmetric n x n matrix, ascending (ml-matrix, symmetric QL). */
+/** Eigenvalues of a symmetric n x n matrix (its lower triangle), ascending (Householder + QL, eigen.ts). */
 export function symmetricEigenvalues(K: ArrayLike<number>, n: number): Float64Array {
   checkSquare(K, n, 'symmetricEigenvalues');
-  const eig = new EigenvalueDecomposition(toMatrix(K, n), { assumeSymmetric: true }).realEigenvalues;
-  return Float64Array.from(eig).sort();
+  return Float64Array.from(new SymmetricEigen(K, n).values).sort();
 }
 
 export interface GramStats {

@@ -22,6 +22,8 @@ export interface EvalOptions {
   backend?: string;
   /** Bytes of the evaluation workspace before the data is evaluated in chunks (default 256 MiB). */
   memoryBudget?: number;
+  /** Evaluate the linearization around the model's W0, U0 instead of the network (MODEL.md section 10). */
+  linearized?: boolean;
 }
 
 /**
@@ -46,15 +48,13 @@ export function checkCompatible(spec: ModelSpec, data: Dataset, modelWhere = 'mo
 export async function evaluate(params: ModelParams, data: Dataset, opts: EvalOptions = {}): Promise<EvalResult> {
   checkCompatible(params.spec, data);
   const backend = await getBackend(opts.backend ?? 'wasm');
-  const net = backend.network(params);
+  const net = backend.network(params, { linearized: opts.linearized });
   try {
     // A workspace of bounded size: the whole data set when it fits (exactly the backend's result),
-    // else consecutive chunks of rows, so memory does not grow with n.
-    const chunked = new ChunkedData(
-      net,
-      data,
-      rowsForBudget(params.spec, data.n, data.T, opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET),
-    );
+    // else consecutive chunks of rows, so memory does not grow with n. (The linearization holds
+    // about twice a workspace's states: half the budget.)
+    const budget = (opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET) / (opts.linearized ? 2 : 1);
+    const chunked = new ChunkedData(net, data, rowsForBudget(params.spec, data.n, data.T, budget));
     try {
       const { loss, predictions } = chunked.forward({ predictions: true });
       const result: EvalResult = { predictions: Array.from(predictions!), loss };
@@ -98,11 +98,12 @@ export async function evalCommand(opts: {
   data: string;
   grad?: boolean;
   backend?: string;
+  linearized?: boolean;
 }): Promise<EvalResult> {
   const params = readModelFile(opts.model);
   const data = readData(opts.data);
   checkCompatible(params.spec, data, `model ${opts.model}`, `data ${opts.data}`);
-  return evaluate(params, data, { grad: opts.grad, backend: opts.backend });
+  return evaluate(params, data, { grad: opts.grad, backend: opts.backend, linearized: opts.linearized });
 }
 
 export function registerEval(program: Command): void {
@@ -116,7 +117,8 @@ export function registerEval(program: Command): void {
     )
     .option('--grad', 'also print the gradient with respect to W and U', false)
     .option('--backend <name>', 'wasm | ts', 'wasm')
-    .action(async (opts: { model: string; data: string; grad: boolean; backend: string }) => {
+    .option('--linearized', "evaluate the model's linearization around its initialization W0, U0 instead", false)
+    .action(async (opts: { model: string; data: string; grad: boolean; backend: string; linearized: boolean }) => {
       if (opts.backend !== 'wasm' && opts.backend !== 'ts') {
         throw new UsageError(`option --backend: expected 'wasm' or 'ts', got '${opts.backend}'`);
       }

@@ -6,7 +6,7 @@
  */
 import { Command } from 'commander';
 import { EXPERIMENTS, getExperiment } from '../../experiments/registry.js';
-import { parseShard, planSweep, formatShard } from '../../experiments/plan.js';
+import { parseShard, planSweep, formatShard, selectShard } from '../../experiments/plan.js';
 import { runExperiment, type RunExperimentResult } from '../../experiments/run-node.js';
 import { SIZES, type Size } from '../../experiments/types.js';
 import type { SweepProgress } from '../../experiments/sweep.js';
@@ -67,6 +67,7 @@ interface RunFlags {
   quiet?: boolean;
   report?: boolean;
   limit?: string;
+  grid?: boolean;
 }
 
 export function registerExperiment(program: Command): void {
@@ -98,12 +99,15 @@ export function registerExperiment(program: Command): void {
     .option('--size <size>', 'quick (default) or full')
     .option('--seeds <s>', 'seeds per configuration')
     .option('--shard <k/N>', 'only shard k of N')
-    .action((id: string, flags: { size?: string; seeds?: string; shard?: string }) => {
+    .option('--grid', 'every width of the grid, where the experiment searches the width needed')
+    .action((id: string, flags: { size?: string; seeds?: string; shard?: string; grid?: boolean }) => {
       const exp = getExperiment(id);
       const shard = flags.shard ? parseShard(flags.shard) : null;
-      for (const p of planSweep(exp, parseSize(flags.size), { seeds: parseCount('seeds', flags.seeds, 1) })) {
-        if (!shard || p.index % shard.N === shard.k - 1) process.stdout.write(JSON.stringify(p) + '\n');
-      }
+      const plan = planSweep(exp, parseSize(flags.size), {
+        seeds: parseCount('seeds', flags.seeds, 1),
+        grid: flags.grid,
+      });
+      for (const p of selectShard(plan, shard)) process.stdout.write(JSON.stringify(p) + '\n');
     });
 
   cmd
@@ -116,9 +120,13 @@ export function registerExperiment(program: Command): void {
     .option('--resume', 'continue the sweep in --out: skip points already there')
     .option('--force', 'start over even if --out holds points')
     .option('--retry-failed', 'with --resume: run failed points again')
-    .option('--shard <k/N>', 'run only shard k of N (points whose index % N == k-1); join shards with `rnn-gd merge`')
+    .option(
+      '--shard <k/N>',
+      'run only shard k of N (points whose index % N == k-1; a width search stays in one shard); join shards with `rnn-gd merge`',
+    )
+    .option('--grid', 'train every width of the grid instead of searching the width needed (E1, E2, E7)')
     .option('--backend <name>', 'wasm (default) or ts')
-    .option('--limit <n>', 'run only the first n points of the share (smoke tests)')
+    .option('--limit <n>', 'run only the first n points of the share, as a grid (smoke tests)')
     .option('--no-report', 'do not write the report at the end')
     .option('--quiet', 'no progress display')
     .action(async (id: string, flags: RunFlags) => {
@@ -142,6 +150,7 @@ export function registerExperiment(program: Command): void {
           force: flags.force,
           retryFailed: flags.retryFailed,
           limit: parseCount('limit', flags.limit, 1),
+          grid: flags.grid,
           report: flags.report,
           signal: interrupt.signal,
           onStart: (info) => {

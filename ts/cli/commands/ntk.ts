@@ -18,7 +18,9 @@ import {
   type GramStats,
   type PredictionDistance,
   type WLaw,
+  gramStats,
 } from '../../theory/ntk.js';
+import { kernelRegime } from '../../theory/kernel-regime.js';
 import type { ModelParams } from '../../types.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
 import { checkCompatible } from './eval.js';
@@ -36,6 +38,23 @@ export interface NtkCommandOptions {
   particles?: number;
   seed?: string;
   wLaw?: string;
+  /** Closed-form kernel-regime predictions of GD from the initialization with this step size and steps. */
+  predict?: { eta: number; steps: number };
+}
+
+/** The closed-form prediction after `steps` GD steps from the model's initialization (derived). */
+export interface NtkPrediction {
+  eta: number;
+  steps: number;
+  /** f_s on the training outputs (n, or n*T for readout all, index j*T + t). */
+  trainPredictions: number[];
+  risk: number;
+  testPredictions?: number[];
+  testRisk?: number;
+  /** The predicted risk curve at 11 evenly spaced steps from 0 to `steps`. */
+  curve: { step: number; risk: number; testRisk?: number }[];
+  /** The closed form f_s = y + (I - eta K0/N)^s (f_0 - y) is exact for the linearized network (our derivation, docs/theory.md). */
+  derived: true;
 }
 
 export interface NtkCommandResult extends GramStats {
@@ -59,6 +78,7 @@ export interface NtkCommandResult extends GramStats {
     networkTestRmse: number;
     distance: { train: PredictionDistance; test: PredictionDistance };
   };
+  predict?: NtkPrediction;
 }
 
 const sameArray = (a: ArrayLike<number>, b: ArrayLike<number>) =>
@@ -68,11 +88,13 @@ export async function ntkCommand(opts: NtkCommandOptions): Promise<NtkCommandRes
   const params: ModelParams = readModelFile(opts.model);
   const data = readData(opts.data);
   checkCompatible(params.spec, data, `model ${opts.model}`, `data ${opts.data}`);
-  if (params.spec.readout !== 'final') {
+  if (params.spec.readout !== 'final' && !opts.predict) {
     throw new UsageError(
-      `model ${opts.model}: readout '${params.spec.readout}' is not supported; the NTK Gram matrix is defined for readout 'final'`,
+      `model ${opts.model}: readout '${params.spec.readout}' is supported with --predict only (the nT x nT kernel); ` +
+        `the NTK spectrum and baseline are defined for readout 'final'`,
     );
   }
+  if (opts.predict) return predictCommand(params, data, opts, opts.predict);
   const kernelName = opts.kernel ?? 'ntk0';
   if (!['ntk0', 'ntk', 'mc'].includes(kernelName))
     throw new UsageError(`option --kernel: expected ntk0, ntk or mc, got '${kernelName}'`);
@@ -133,6 +155,50 @@ export async function ntkCommand(opts: NtkCommandOptions): Promise<NtkCommandRes
   return result;
 }
 
+/** `ntk --predict`: the closed-form kernel-regime trajectory (any readout), with the spectrum of K0. */
+async function predictCommand(
+  params: ModelParams,
+  data: ReturnType<typeof readData>,
+  opts: NtkCommandOptions,
+  { eta, steps }: { eta: number; steps: number },
+): Promise<NtkCommandResult> {
+  if (!(eta > 0) || !Number.isFinite(eta)) throw new UsageError(`option --eta: expected a number > 0, got ${eta}`);
+  if (!Number.isSafeInteger(steps) || steps < 0)
+    throw new UsageError(`option --steps: expected an integer >= 0, got ${steps}`);
+  const backend = await getBackend(opts.backend ?? 'wasm');
+  let test: ReturnType<typeof readData> | undefined;
+  if (opts.test) {
+    test = readData(opts.test);
+    checkCompatible(params.spec, test, `model ${opts.model}`, `test data ${opts.test}`);
+    if (test.T !== data.T)
+      throw new UsageError(`test data ${opts.test}: T = ${test.T} but the training data has T = ${data.T}`);
+  }
+  const regime = kernelRegime(backend, params, data, eta, test);
+  const stats = gramStats(regime.kernel, regime.N);
+  const at = Array.from({ length: 11 }, (_, k) => Math.round((k * steps) / 10));
+  const curve = regime.riskCurve([...new Set(at)]);
+  const last = curve[curve.length - 1];
+  const predict: NtkPrediction = {
+    eta,
+    steps,
+    trainPredictions: Array.from(regime.trainPredictions(steps)),
+    risk: last.risk,
+    ...(test ? { testPredictions: Array.from(regime.testPredictions(steps)), testRisk: last.testRisk } : {}),
+    curve,
+    derived: true,
+  };
+  return {
+    ...stats,
+    backend: backend.description,
+    recurrence: params.spec.recurrence,
+    m: params.spec.m,
+    d: params.spec.d,
+    T: data.T,
+    drift: 0,
+    predict,
+  };
+}
+
 export function registerNtk(program: Command): void {
   program
     .command('ntk')
@@ -158,6 +224,12 @@ export function registerNtk(program: Command): void {
     .option('--particles <M>', 'particles of the Monte-Carlo kernel (default 4096)')
     .option('--seed <S>', 'seed of the Monte-Carlo particles (default 0)')
     .option('--w-law <law>', "law of the particles' w: uniform | rademacher | normal", 'uniform')
+    .option(
+      '--predict',
+      'closed-form kernel-regime predictions of GD from the initialization (K0 at W0, U0; any readout): needs --eta and --steps',
+    )
+    .option('--eta <E>', 'step size of the predicted GD (with --predict)')
+    .option('--steps <S>', 'steps of the predicted GD (with --predict)')
     .action(
       async (raw: {
         model: string;
@@ -170,10 +242,17 @@ export function registerNtk(program: Command): void {
         particles?: string;
         seed?: string;
         wLaw: string;
+        predict?: boolean;
+        eta?: string;
+        steps?: string;
       }) => {
         if (raw.backend !== 'wasm' && raw.backend !== 'ts') {
           throw new UsageError(`option --backend: expected 'wasm' or 'ts', got '${raw.backend}'`);
         }
+        if (raw.predict && (raw.eta === undefined || raw.steps === undefined))
+          throw new UsageError('option --predict needs --eta E and --steps S');
+        if (!raw.predict && (raw.eta !== undefined || raw.steps !== undefined))
+          throw new UsageError('options --eta and --steps belong to --predict');
         printJson(
           await ntkCommand({
             model: raw.model,
@@ -186,6 +265,9 @@ export function registerNtk(program: Command): void {
             particles: parseNumber('particles', raw.particles),
             seed: raw.seed,
             wLaw: raw.wLaw,
+            ...(raw.predict
+              ? { predict: { eta: parseNumber('eta', raw.eta)!, steps: parseNumber('steps', raw.steps)! } }
+              : {}),
           }),
         );
       },

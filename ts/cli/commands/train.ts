@@ -134,6 +134,8 @@ export interface TrainRunOptions {
   resume?: boolean;
   /** Replace a run already in `out` (otherwise refused). */
   force?: boolean;
+  /** Train the linearization at the initialization side by side (metrics lin*; full-batch GD, not with resume). */
+  linearized?: boolean;
 }
 
 /** The first path where two JSON values differ ('train.eta'), or null. */
@@ -255,7 +257,15 @@ async function trainInto(
   const writeRun = (extra: Record<string, unknown>) =>
     dir.writeRun({ config, run: info, data: { ...(data.meta ?? {}), fingerprint }, ...extra });
 
-  const trainer = new Trainer({ backend, params, data, test, train: config.train, resume });
+  const trainer = new Trainer({
+    backend,
+    params,
+    data,
+    test,
+    train: config.train,
+    resume,
+    linearized: opts.linearized,
+  });
   const progress = progressReporter('train', { quiet: opts.quiet || !process.stderr.isTTY, unit: 'steps' });
   const started = Date.now();
   const checkpointEvery = opts.checkpointEvery ?? 20;
@@ -360,7 +370,11 @@ export function registerTrain(program: Command): void {
     )
     .option('--force', 'replace a run already in --out (its files are overwritten)')
     .option('--quiet', 'no progress bar')
-    .action(async (flags: TrainFlags) => {
+    .option(
+      '--linearized',
+      'also train the linearization around the initialization by the same GD; metrics gain linRisk, linTestRisk, linGap* (||f - f_lin||)',
+    )
+    .action(async (flags: TrainFlags & { linearized?: boolean }) => {
       const config = flags.resume ? resumeConfig(flags) : trainConfigFromFlags(flags);
       const interrupt = interruptController();
       try {
@@ -370,6 +384,7 @@ export function registerTrain(program: Command): void {
           signal: interrupt.signal,
           resume: flags.resume,
           force: flags.force,
+          linearized: flags.linearized,
           checkpointEvery: parseNumber('checkpoint-every', flags.checkpointEvery),
         });
         printJson(summary);

@@ -46,6 +46,7 @@ export const E1: Experiment = {
       `eps = ${EPS} relative: a run reaches when its best training risk <= ${EPS} * R(Theta(0)) (training stops there).`
     );
   },
+  search: { param: 'm' },
   configs(size: Size): PointTemplate[] {
     const g = GRID[size];
     const out: PointTemplate[] = [];
@@ -56,7 +57,7 @@ export const E1: Experiment = {
           model: diagonal(m, ALPHA),
           data: transportData({ n, T: g.T, d: g.d, alpha: ALPHA }),
           train: { eta: ETA, steps: g.steps, recordEvery: 10 },
-          measure: { eps: EPS, stopAtEps: true, curvePoints: 20 },
+          measure: { eps: EPS, stopAtEps: true, plateau: true, curvePoints: 20 },
         });
       }
     }

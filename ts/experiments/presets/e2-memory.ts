@@ -36,6 +36,7 @@ export const E2: Experiment = {
       `The measured constants (largest gradient and Hessian norm of h_{T-1} per neuron, over the training data, at init) are read at m = ${M_REF}.`
     );
   },
+  search: { param: 'm', start: () => M_REF },
   configs(size: Size): PointTemplate[] {
     const g = GRID[size];
     const out: PointTemplate[] = [];
@@ -47,7 +48,7 @@ export const E2: Experiment = {
             model: diagonal(m, alpha),
             data: transportData({ n: g.n, T, d: 2, alpha }),
             train: { eta: 1, steps: g.steps, recordEvery: 10 },
-            measure: { eps: EPS, stopAtEps: true, constants: m === M_REF, curvePoints: 20 },
+            measure: { eps: EPS, stopAtEps: true, plateau: true, constants: m === M_REF, curvePoints: 20 },
           });
         }
     return out;

@@ -25,6 +25,7 @@ export const E7: Experiment = {
     const g = GRID[size];
     return `Diagonal RNN (tanh, alpha = 0.5), T = ${g.T}; class teacher (map 'mix') in dimension d, inputs N(0, I_d) projected onto the unit ball, n = ${g.n}, RMS 1. GD, eta = 1, up to ${g.steps} steps, eps = ${EPS}. d in {${g.ds.join(', ')}}, m in {${g.ms.join(', ')}}.`;
   },
+  search: { param: 'm', start: () => M_REF },
   configs(size: Size): PointTemplate[] {
     const g = GRID[size];
     const out: PointTemplate[] = [];
@@ -35,7 +36,7 @@ export const E7: Experiment = {
           model: diagonal(m, 0.5),
           data: transportData({ n: g.n, T: g.T, d, alpha: 0.5 }),
           train: { eta: 1, steps: g.steps, recordEvery: 10 },
-          measure: { eps: EPS, stopAtEps: true, constants: m === M_REF, curvePoints: 20 },
+          measure: { eps: EPS, stopAtEps: true, plateau: true, constants: m === M_REF, curvePoints: 20 },
         });
       }
     return out;

@@ -44,7 +44,7 @@ export const E8: Experiment = {
             model: diagonal(M_REF, alpha, act),
             data: transportData({ n: g.n, T, d: 2, alpha, activation: act }),
             train: { eta: 1, steps: g.steps, recordEvery: 10 },
-            measure: { eps: EPS, stopAtEps: true, constants: true, curvePoints: 20 },
+            measure: { eps: EPS, stopAtEps: true, plateau: true, constants: true, curvePoints: 20 },
           });
         }
     return out;

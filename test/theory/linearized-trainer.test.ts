@@ -1,0 +1,47 @@
+/** The trainer's side-by-side linearization (TrainerInit.linearized): records, exactness at step 0, width. */
+import { describe, expect, it } from 'vitest';
+import { getBackend } from '../../ts/backend/index.js';
+import { generateData } from '../../ts/data/index.js';
+import { initialize } from '../../ts/init.js';
+import { Trainer } from '../../ts/trainer.js';
+
+async function run(m: number, steps: number, extra: { batchSize?: number } = {}) {
+  const backend = await getBackend('wasm');
+  const { train, test } = await generateData({ system: 'transport', n: 48, nTest: 16, T: 6, d: 3, seed: 4 });
+  const params = initialize({ recurrence: 'diagonal', activation: 'tanh', m, d: 3, alpha: 0.6 }, { seed: 2 });
+  using trainer = new Trainer({
+    backend,
+    params,
+    data: train,
+    test: test ?? undefined,
+    linearized: true,
+    train: { eta: 1, steps, recordEvery: 10, projection: { kind: 'maxnorm', rho: 4 }, ...extra },
+  });
+  return (await trainer.run()).records;
+}
+
+describe('Trainer with the linearization side by side', () => {
+  it('records both risks and the gap; at step 0 the two models are the same function', async () => {
+    const records = await run(32, 40);
+    expect(records.map((r) => r.step)).toEqual([0, 10, 20, 30, 40]);
+    const [first, last] = [records[0], records.at(-1)!];
+    expect(first.linGapRms).toBe(0);
+    expect(first.linGapMax).toBe(0);
+    expect(first.linTestGapMax).toBe(0);
+    expect(first.linRisk).toBe(first.risk);
+    expect(first.linTestRisk).toBe(first.testRisk);
+    expect(last.linRisk!).toBeLessThan(first.linRisk!);
+    expect(last.linGapRms!).toBeGreaterThan(0);
+    expect(last.linGapMax!).toBeGreaterThanOrEqual(last.linGapRms!);
+  });
+
+  it('the gap shrinks as the width grows (kernel regime)', async () => {
+    const gaps = [];
+    for (const m of [16, 256]) gaps.push((await run(m, 60)).at(-1)!.linGapRms!);
+    expect(gaps[1]).toBeLessThan(0.5 * gaps[0]);
+  });
+
+  it('refuses mini-batch SGD', async () => {
+    await expect(run(16, 10, { batchSize: 8 })).rejects.toThrow(/full-batch GD/);
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * `rnn-gd kernel`: the infinite-width NTK or NNGP of the diagonal model on a data set, by Monte
+ * Carlo with standard errors (ts/theory/infinite-width.ts); for the NTK also how the empirical NTK
+ * at initialization approaches it as the width m grows.
+ */
+import { Command } from 'commander';
+import { ACTIVATIONS, type ActivationName } from '../../activations.js';
+import { getBackend } from '../../backend/index.js';
+import { initialize } from '../../init.js';
+import { readData } from '../../io/data-file.js';
+import { writeNpy } from '../../io/npy.js';
+import { infiniteWidthKernel, widthConvergence, type KernelKind, type Sampling } from '../../theory/infinite-width.js';
+import { gramStats, type GramStats, type WLaw } from '../../theory/ntk.js';
+import { parseNumber, printJson, UsageError } from '../run.js';
+
+export interface KernelCommandResult {
+  kind: KernelKind;
+  sampling: Sampling;
+  activation: string;
+  alpha: number;
+  n: number;
+  T: number;
+  d: number;
+  M: number;
+  groups: number;
+  /** Root mean square standard error over the entries, relative to the kernel's RMS entry. */
+  relativeError: number;
+  stats: GramStats;
+  /** NTK only: ||K_m - K_inf||_F / ||K_inf||_F for the empirical NTK at a seeded initialization of each width. */
+  widths?: { m: number; relativeDistance: number }[];
+  out?: string;
+}
+
+export interface KernelCommandOptions {
+  data: string;
+  kind: string;
+  activation: string;
+  alpha: number;
+  particles: number;
+  groups: number;
+  sampling: string;
+  seed: string;
+  wLaw: string;
+  widths?: number[];
+  backend: string;
+  out?: string;
+}
+
+export async function kernelCommand(o: KernelCommandOptions): Promise<KernelCommandResult> {
+  if (o.kind !== 'ntk' && o.kind !== 'nngp')
+    throw new UsageError(`option --kind: expected ntk or nngp, got '${o.kind}'`);
+  if (!(ACTIVATIONS as readonly string[]).includes(o.activation))
+    throw new UsageError(`option --activation: expected one of ${ACTIVATIONS.join(', ')}, got '${o.activation}'`);
+  if (o.sampling !== 'iid' && o.sampling !== 'halton')
+    throw new UsageError(`option --sampling: expected iid or halton, got '${o.sampling}'`);
+  if (!['uniform', 'rademacher', 'normal'].includes(o.wLaw))
+    throw new UsageError(`option --w-law: expected uniform, rademacher or normal, got '${o.wLaw}'`);
+  if (!Number.isSafeInteger(o.groups) || o.groups < 2)
+    throw new UsageError(`option --groups: expected an integer >= 2, got ${o.groups}`);
+  if (!Number.isSafeInteger(o.particles) || o.particles < o.groups)
+    throw new UsageError(`option --particles: expected an integer >= --groups (${o.groups}), got ${o.particles}`);
+  for (const m of o.widths ?? [])
+    if (!Number.isSafeInteger(m) || m < 2 || m % 2)
+      throw new UsageError(`option --widths: expected even widths >= 2, got ${m}`);
+  if (o.widths && o.kind !== 'ntk') throw new UsageError('option --widths: the width comparison is for --kind ntk');
+  const data = readData(o.data);
+  const spec = { activation: o.activation as ActivationName, alpha: o.alpha, d: data.d };
+  const backend = await getBackend(o.backend);
+  const est = infiniteWidthKernel(backend, spec, data, {
+    kind: o.kind,
+    M: o.particles,
+    groups: o.groups,
+    sampling: o.sampling,
+    seed: o.seed,
+    law: o.wLaw as WLaw,
+  });
+  const result: KernelCommandResult = {
+    kind: est.kind,
+    sampling: est.sampling,
+    activation: o.activation,
+    alpha: o.alpha,
+    n: data.n,
+    T: data.T,
+    d: data.d,
+    M: est.M,
+    groups: est.groups,
+    relativeError: est.relativeError,
+    stats: gramStats(est.K, data.n),
+  };
+  if (o.widths) {
+    const init = (m: number) =>
+      initialize(
+        { recurrence: 'diagonal', activation: spec.activation, m, d: data.d, alpha: o.alpha },
+        { seed: o.seed, w: o.wLaw as WLaw },
+      );
+    result.widths = widthConvergence(backend, init, o.widths, data, est.K);
+  }
+  if (o.out) {
+    writeNpy(o.out, est.K, [data.n, data.n], '<f8');
+    result.out = o.out;
+  }
+  return result;
+}
+
+export function registerKernel(program: Command): void {
+  program
+    .command('kernel')
+    .description(
+      'Infinite-width kernel of the diagonal model on a data set by Monte Carlo with standard errors: ' +
+        "the NTK E<phi_T(X), phi_T(X')> or the NNGP E[h_{T-1}(X) h_{T-1}(X')]; --widths compares the empirical NTK",
+    )
+    .requiredOption('--data <path>', 'data: rnn-gd.data/1 JSON file, a directory with X.npy (+ Y.npy), or X.npy')
+    .requiredOption('--alpha <alpha>', 'recurrent scale alpha')
+    .option('--kind <kind>', 'ntk | nngp', 'ntk')
+    .option('--activation <name>', 'tanh | sigmoid | sin | relu', 'tanh')
+    .option('--particles <M>', 'Monte-Carlo particles in all', '4096')
+    .option('--groups <R>', 'independent replicate groups for the standard errors', '16')
+    .option('--sampling <s>', 'iid | halton (randomized quasi-Monte Carlo)', 'iid')
+    .option('--seed <S>', 'seed of the particles (and of the initializations for --widths)', '0')
+    .option('--w-law <law>', 'law of w: uniform | rademacher | normal', 'uniform')
+    .option('--widths <list>', 'comma-separated even widths m: distance of the empirical NTK at initialization (ntk)')
+    .option('--backend <name>', 'wasm | ts', 'wasm')
+    .option('--out <file>', 'write the n x n kernel as float64 .npy')
+    .action(async (raw: Record<string, string | undefined>) => {
+      if (raw.backend !== 'wasm' && raw.backend !== 'ts')
+        throw new UsageError(`option --backend: expected 'wasm' or 'ts', got '${raw.backend}'`);
+      printJson(
+        await kernelCommand({
+          data: raw.data!,
+          kind: raw.kind!,
+          activation: raw.activation!,
+          alpha: parseNumber('alpha', raw.alpha)!,
+          particles: parseNumber('particles', raw.particles)!,
+          groups: parseNumber('groups', raw.groups)!,
+          sampling: raw.sampling!,
+          seed: raw.seed!,
+          wLaw: raw.wLaw!,
+          widths: raw.widths?.split(',').map((w) => parseNumber('widths', w)!),
+          backend: raw.backend,
+          out: raw.out,
+        }),
+      );
+    });
+}
