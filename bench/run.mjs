@@ -129,6 +129,7 @@ async function add(c, backend, make) {
 
 for (const c of CASES) {
   for (const b of ALL_BACKENDS) {
+    if (c.backends && !c.backends.includes(b)) continue;
     if (b === 'wasm-relaxed') {
       // The opt-in relaxed-SIMD build, in a child process with --experimental-wasm-relaxed-simd.
       if (c.kind === 'step' && c.recurrence === 'dense') await add(c, b, () => relaxedRunner(c));
@@ -262,6 +263,17 @@ function pairedSpeedup(caseName, a, b) {
   const ratios = ea.rounds.flatMap((ra) => eb.rounds.filter((rb) => rb.round === ra.round).map((rb) => rb.ms / ra.ms));
   return ratios.length ? median(ratios) : null;
 }
+/** Median over the rounds where both ran of the cost per n*T*m element of case b over case a (wasm-simd). */
+function pairedCostRatio(caseA, caseB) {
+  const ea = entries.find((e) => e.c.name === caseA && e.backend === 'wasm-simd');
+  const eb = entries.find((e) => e.c.name === caseB && e.backend === 'wasm-simd');
+  if (!ea || !eb) return null;
+  const per = (e, ms) => ms / (e.c.n * e.c.T * e.c.m);
+  const ratios = ea.rounds.flatMap((ra) =>
+    eb.rounds.filter((rb) => rb.round === ra.round).map((rb) => per(eb, rb.ms) / per(ea, ra.ms)),
+  );
+  return ratios.length ? median(ratios) : null;
+}
 /** Median over rounds of wasm-simd's GFLOP/s divided by the peak measured just before it. */
 function peakFraction(caseName) {
   const e = entries.find((x) => x.c.name === caseName && x.backend === 'wasm-simd');
@@ -362,7 +374,7 @@ if (opt.python && !opt['no-python']) {
 checks.sort((a, b) => caseOrder(a.case) - caseOrder(b.case));
 const durationS = (performance.now() - t0) / 1000;
 machine.loadAverage = { start: loadStart, end: os.loadavg().map((x) => +x.toFixed(2)) };
-const tg = targets(results, { pairedSpeedup, peakFraction });
+const tg = targets(results, { pairedSpeedup, peakFraction, pairedCostRatio });
 const report = { machine, results, targets: tg, checks, memory, notes, durationS };
 mkdirSync(opt.out, { recursive: true });
 writeFileSync(path.join(opt.out, 'latest.json'), JSON.stringify(report, null, 2) + '\n');

@@ -21,6 +21,21 @@ export const CASES = [
   { name: 'dense-256', kind: 'step', recurrence: 'dense', m: 256, d: 8, T: 50, n: 512 },
   { name: 'diag-512', kind: 'step', recurrence: 'diagonal', m: 512, d: 8, T: 50, n: 512 },
   { name: 'ntk-512', kind: 'gram', recurrence: 'diagonal', m: 1024, d: 8, T: 20, n: 512 },
+  // The experiments' regime (diagonal, alpha = 0.5, w ~ U[-1, 1] as initialized, long T), where
+  // BPTT adjoints decay into the subnormal range without the kernels' flush, beside the same case
+  // at T = 10: the cost per n*T*m element should not grow with T. rnn-gd's wasm builds only.
+  ...[10, 50].map((T) => ({
+    name: `diag-regime-T${T}`,
+    kind: 'step',
+    recurrence: 'diagonal',
+    m: 512,
+    d: 8,
+    T,
+    n: 64,
+    alpha: 0.5,
+    perturbW: false,
+    backends: ['wasm-simd', 'wasm-scalar'],
+  })),
 ].map((c) => ({ ...c, flops: c.kind === 'gram' ? gramFlops(c) : stepFlops(c) }));
 
 /** The data-parallel case (issue 7, "many cores for one run"). */
@@ -43,16 +58,17 @@ export const ALPHA = 1;
 /**
  * Parameters: the symmetric initialization, then a small seeded perturbation so that f != 0 (at the
  * symmetric init the loss is mean(y^2)/2 for any model, which would make the loss check vacuous).
- * The perturbed point is also Theta(0) for the projection. Values are rounded to float32 so every
+ * The perturbed point is also Theta(0) for the projection. Cases with `perturbW: false` keep the
+ * initialized recurrent weights (w ~ U[-1, 1]) and perturb U only. Values are rounded to float32 so every
  * backend (float32 or float64) starts from exactly the same numbers.
  */
 export function benchParams(c) {
   const p = initialize(
-    { recurrence: c.recurrence, activation: 'tanh', readout: 'final', m: c.m, d: c.d, alpha: ALPHA },
+    { recurrence: c.recurrence, activation: 'tanh', readout: 'final', m: c.m, d: c.d, alpha: c.alpha ?? ALPHA },
     { seed: `bench-${c.name}` },
   );
   const rng = makeRng(`bench-${c.name}`, 'perturb');
-  for (let i = 0; i < p.W.length; i++) p.W[i] = Math.fround(p.W[i] + 0.3 * rng.normal());
+  if (c.perturbW !== false) for (let i = 0; i < p.W.length; i++) p.W[i] = Math.fround(p.W[i] + 0.3 * rng.normal());
   for (let i = 0; i < p.U.length; i++) p.U[i] = Math.fround(p.U[i] + 0.3 * rng.normal());
   p.W0 = p.W.slice();
   p.U0 = p.U.slice();

@@ -21,6 +21,14 @@ export const sequenceScratch = (m: number, T: number): SequenceScratch => ({
   dz: new Float64Array(m),
 });
 
+/**
+ * The float32 flush-to-zero threshold of decaying recursions, 2^-80: BPTT adjoints with
+ * |dz| below it are set to 0, as in the Rust core (`crates/rnn-core/src/flush.rs`, where the
+ * bound on what that changes is derived; docs/performance.md). The float32 ts path applies it for
+ * parity with wasm; the float64 reference does not flush.
+ */
+export const FLUSH_BELOW = 2 ** -80;
+
 /** alpha/sqrt(m) for the dense recurrence, alpha for the diagonal one. */
 export const recurrentScale = (spec: ModelSpec): number =>
   spec.recurrence === 'dense' ? spec.alpha / Math.sqrt(spec.m) : spec.alpha;
@@ -74,7 +82,8 @@ export function readoutAt(spec: ModelSpec, c: FloatArray, H: Float64Array, t: nu
 /**
  * BPTT for sequence j after forwardSequence: for t = T-1..0, `seed(t, dh)` adds the direct
  * dL/dh_t into dh, then dz_t = dh * sigma'(z_t), gW += scale dz_t h_{t-1}^T, gU += dz_t x_t^T,
- * dh_{t-1} = scale W^T dz_t (MODEL.md section 5). Accumulates into gW, gU.
+ * dh_{t-1} = scale W^T dz_t (MODEL.md section 5). Accumulates into gW, gU. With `flushBelow`
+ * > 0, every dz_t with |dz_t| below it is set to 0 (the float32 path: see FLUSH_BELOW).
  */
 export function backwardSequence(
   spec: ModelSpec,
@@ -86,6 +95,7 @@ export function backwardSequence(
   seed: (t: number, dh: Float64Array) => void,
   gW: Float64Array,
   gU: Float64Array,
+  flushBelow = 0,
 ): void {
   const { m, d } = spec;
   const dense = spec.recurrence === 'dense';
@@ -95,6 +105,7 @@ export function backwardSequence(
   for (let t = T - 1; t >= 0; t--) {
     seed(t, dh);
     for (let i = 0; i < m; i++) dz[i] = dh[i] * Dz[t * m + i];
+    if (flushBelow > 0) for (let i = 0; i < m; i++) if (Math.abs(dz[i]) < flushBelow) dz[i] = 0;
     const x0 = (j * T + t) * d;
     for (let i = 0; i < m; i++) {
       const g = dz[i];

@@ -18,6 +18,7 @@ import type { Backend, Network, NetworkOptions, ParamName, TrainChunk, Workspace
 import { checkDataShape } from './shape.js';
 import {
   backwardSequence,
+  FLUSH_BELOW,
   forwardSequence,
   readoutAt,
   sequenceScratch,
@@ -118,6 +119,8 @@ class TsWorkspace implements Workspace {
   private X: FloatArray;
   private Y: FloatArray;
   private readonly scratch: SequenceScratch;
+  /** float32 storage flushes decaying adjoints like the wasm core (parity); float64 does not. */
+  private readonly flushBelow: number;
   /** Linearized network: the tangent states along V = Theta - Theta0 and V itself (set per pass). */
   private readonly hdot: Float64Array;
   private VW: FloatArray | null = null;
@@ -145,6 +148,7 @@ class TsWorkspace implements Workspace {
       );
     }
     this.scratch = sequenceScratch(m, T);
+    this.flushBelow = net.Arr === Float32Array ? FLUSH_BELOW : 0;
     this.hdot = new Float64Array(net.linearized ? T * m : 0);
   }
 
@@ -226,7 +230,7 @@ class TsWorkspace implements Workspace {
         const r = (res / norm) * outScale;
         for (let i = 0; i < m; i++) dh[i] += r * c[i];
       };
-      backwardSequence(spec, Wb, this.X, j, T, this.scratch, seed, accW, accU);
+      backwardSequence(spec, Wb, this.X, j, T, this.scratch, seed, accW, accU, this.flushBelow);
     }
     arrays.gradW.set(accW);
     arrays.gradU.set(accU);

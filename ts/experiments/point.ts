@@ -10,6 +10,7 @@
 import type { Backend } from '../backend/types.js';
 import { initialize } from '../init.js';
 import type { MetricRecord } from '../metrics.js';
+import { kernelRegime } from '../theory/kernel-regime.js';
 import { Trainer } from '../trainer.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { kernelDrift, makeData, mapRadius, measuredConstants, ntkGram, ntkMinEigenvalue, oracle } from './deps.js';
@@ -210,7 +211,14 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
     };
     if (signal?.aborted) return null;
     signal?.addEventListener('abort', onAbort, { once: true });
-    const trainer = new Trainer({ backend, params, data: gen.train, test: gen.test ?? undefined, train });
+    const trainer = new Trainer({
+      backend,
+      params,
+      data: gen.train,
+      test: gen.test ?? undefined,
+      train,
+      linearized: measure.linearized,
+    });
     try {
       let risk0: number | null = null;
       let hitEps = false,
@@ -260,8 +268,24 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
           distL2: r.distL2,
           memoryFactor: r.memoryFactor,
           gradNorm: r.gradNorm,
+          ...(r.linRisk !== undefined ? { linRisk: r.linRisk } : {}),
         };
       });
+      if (measure.linearized) {
+        const last = records[records.length - 1];
+        extra.linGapRms = last?.linGapRms ?? null;
+        extra.linGapMax = last?.linGapMax ?? null;
+        extra.linTestGapRms = last?.linTestGapRms ?? null;
+        extra.linRisk = last?.linRisk ?? null;
+        // The closed form is plain GD: beside a projected run it is the prediction while the ball is not hit.
+        const eta = trainer.options.eta;
+        const predicted = kernelRegime(backend, params, gen.train, eta).riskCurve([
+          ...curve.map((c) => c.step),
+          last?.step ?? 0,
+        ]);
+        curve.forEach((c, k) => (c.kernelRisk = predicted[k].risk));
+        extra.kernelRisk = last ? predicted[predicted.length - 1].risk : null;
+      }
       if (K0) {
         const Ks = ntkGram(backend, trainer.params(), gen.train);
         extra.ntkDrift = kernelDrift(K0, Ks);

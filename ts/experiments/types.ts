@@ -33,6 +33,11 @@ export interface MeasureOptions {
   plateau?: boolean;
   /** Keep about this many records of the training curve in the result (default 40). */
   curvePoints?: number;
+  /**
+   * Train the linearization at Theta(0) side by side (metrics lin*, curve linRisk) and put the
+   * closed-form kernel-regime risk (plain GD with K0; curve kernelRisk) beside the measured curve.
+   */
+  linearized?: boolean;
 }
 
 /** Deliberate failures, for testing the sweep's crash handling only. */
@@ -123,6 +128,13 @@ export interface PointMetrics {
   oracleRiskNonlinear?: number | null;
   /** Transport-map radius nu of the teacher, when known. */
   nu?: number | null;
+  /** measure.linearized: ||f - f_lin|| after training (RMS and max over the training outputs; test RMS). */
+  linGapRms?: number | null;
+  linGapMax?: number | null;
+  linTestGapRms?: number | null;
+  /** Final risk of the linearized network, and the closed-form kernel-regime risk at the same step. */
+  linRisk?: number | null;
+  kernelRisk?: number | null;
 }
 
 /** One record of the downsampled training curve. */
@@ -135,6 +147,9 @@ export interface CurvePoint {
   distL2: number;
   memoryFactor: number;
   gradNorm: number;
+  /** measure.linearized: the linearized network's risk and the closed-form prediction at this step. */
+  linRisk?: number;
+  kernelRisk?: number;
 }
 
 /** What produced a result (no dates: results of the same point must compare equal). */

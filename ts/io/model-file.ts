@@ -18,7 +18,7 @@ export function readJsonFile(path: string, what: string): unknown {
     path,
     what,
     MAX_JSON_BYTES,
-    'store large data sets as .npy (X.npy + Y.npy; `rnn-gd data generate` writes both)',
+    'read as JSON; store large data sets as .npy (X.npy + Y.npy; `rnn-gd data generate` writes both)',
   );
   return parseJsonText(text, `${what} ${path}`);
 }

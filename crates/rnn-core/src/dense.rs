@@ -5,13 +5,14 @@
 //!
 //! Backward: `dZ_t = dH_t * sigma'(Z_t)` (in place), `dH_{t-1} = seed_{t-1} + dZ_t (s W)`
 //! (one GEMM per t); then `dW = s sum_t dZ_t^T H_{t-1}` and `dU = sum_t dZ_t^T X_t`, each one
-//! GEMM whose reduction index runs over all `(t, j)`.
+//! GEMM whose reduction index runs over all `(t, j)`. `dZ_t` is flushed to zero below
+//! [`crate::flush::FLUSH_BELOW`] (it decays geometrically when `alpha ||W|| sigma'` < 1).
 
 use crate::activation;
+use crate::flush::mul_assign_flush;
 use crate::gemm::{gemm, gemm_set, MatA, MatB};
 use crate::model::{Model, Spec};
 use crate::readout::Seed;
-use crate::vecops::mul_assign;
 
 /// `dz[t][j][i] = sum_k xt[t][j][k] u[i][k]` for all (t, j): the input projection of a batch.
 pub(crate) fn input_projection(spec: &Spec, u: &[f32], rows: usize, xt: &[f32], dz: &mut [f32]) {
@@ -105,7 +106,7 @@ pub(crate) fn backward(
     seed.fill(t_len - 1, t_len, nb, dh);
     for t in (0..t_len).rev() {
         let off = t * blk;
-        mul_assign(&mut dz[off..off + blk], &dh[..blk]);
+        mul_assign_flush(&mut dz[off..off + blk], &dh[..blk]);
         if t > 0 {
             // dH_{t-1} = seed_{t-1} + dZ_t (s W): B(p = i, c = l) = s W[i*m + l].
             let a = MatA {

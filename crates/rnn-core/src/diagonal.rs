@@ -4,9 +4,11 @@
 //! GEMM (shared with the dense model); the recurrence is elementwise, SIMD over neurons.
 //! Backward: `dz = dh * sigma'(z)`, `grad_w_i = alpha sum_{t,j} dz h_{t-1}`,
 //! `dh_{t-1} = seed_{t-1} + alpha w_i dz`, and `dU` is one GEMM (as in the dense model).
+//! `dz` is flushed to zero below [`crate::flush::FLUSH_BELOW`] (it decays geometrically).
 
 use crate::activation;
 use crate::dense::{grad_u_product, input_projection};
+use crate::flush::{flush1, flush4, mul_assign_flush, threshold};
 use crate::model::{Model, Spec};
 use crate::readout::Seed;
 use crate::simd::F32x4;
@@ -62,6 +64,8 @@ pub(crate) fn backward(
     let blk = nb * m;
     let alpha = spec.alpha;
     let alpha4 = F32x4::splat(alpha);
+    let tau = threshold();
+    let tau4 = F32x4::splat(tau);
     if let Some((gw, _)) = grads.as_mut() {
         gw.fill(0.0);
     }
@@ -69,7 +73,7 @@ pub(crate) fn backward(
     for t in (0..t_len).rev() {
         let off = t * blk;
         if t == 0 {
-            crate::vecops::mul_assign(&mut dz[..blk], &dh[..blk]);
+            mul_assign_flush(&mut dz[..blk], &dh[..blk]);
             break;
         }
         // dh now becomes dL/dh_{t-1}: start from its readout seed, add alpha w dz_t below.
@@ -79,7 +83,7 @@ pub(crate) fn backward(
             let dhj = &mut dh[j * m..(j + 1) * m];
             let mut i = 0;
             while i < m4 {
-                let dzv = F32x4::load(dhj, i).mul(F32x4::load(zc, i));
+                let dzv = flush4(F32x4::load(dhj, i).mul(F32x4::load(zc, i)), tau4);
                 dzv.store(zc, i);
                 if let Some((gw, _)) = grads.as_mut() {
                     F32x4::load(gw, i).add(dzv.mul(F32x4::load(hp, i))).store(gw, i);
@@ -88,7 +92,7 @@ pub(crate) fn backward(
                 i += 4;
             }
             for i in m4..m {
-                let dzv = dhj[i] * zc[i];
+                let dzv = flush1(dhj[i] * zc[i], tau);
                 zc[i] = dzv;
                 if let Some((gw, _)) = grads.as_mut() {
                     gw[i] += dzv * hp[i];

@@ -12,6 +12,7 @@
 //! * [`simd`]: the only `unsafe` code, a 4-lane vector type and the GEMM microkernel, SIMD128
 //!   on wasm32 with `+simd128`, lane-by-lane elsewhere (bit-identical results);
 //! * [`gemm`]: blocked `C += A * (s B)` (and `C = A * (s B)`) over strided views;
+//! * [`flush`]: flush-to-zero of decaying recursions (no subnormal stalls on any CPU);
 //! * [`activation`]: fused `sigma`/`sigma'` (rational tanh, polynomial sincos), identical in
 //!   every build;
 //! * [`model`]: spec and parameters; [`workspace`]: per-shape buffers and passes;
@@ -36,6 +37,7 @@
 pub mod activation;
 mod dense;
 mod diagonal;
+pub mod flush;
 pub mod gemm;
 pub mod linearize;
 pub mod model;
@@ -56,5 +58,7 @@ pub use tangent::Teacher;
 pub use train::train;
 pub use workspace::Workspace;
 
+#[cfg(test)]
+mod flush_tests;
 #[cfg(test)]
 mod tests;

@@ -13,10 +13,15 @@
 //! `delta_t = sigma'(z_t) (alpha v_w h_{t-1} + alpha w delta_{t-1} + <v_u, x_t>)` per particle,
 //! SIMD over 4 particles and interleaving several samples for instruction-level parallelism.
 //!
+//! The tangents are flushed to zero below [`crate::flush::FLUSH_BELOW`] like the BPTT adjoints:
+//! their source terms keep them away from zero in the usual regimes, but a neuron whose
+//! `sigma'` collapses would otherwise decay them into the subnormal range.
+//!
 //! Both use the operation order of the batched forward pass (`z = sum_k x_k u_k` in increasing
 //! k, then `+ (alpha w) h`), so their `h` equal the training forward's bit for bit.
 
 use crate::activation::eval4;
+use crate::flush::{flush4, threshold};
 use crate::model::{Activation, Model, Recurrence};
 use crate::simd::{kernel, F32x4};
 use crate::workspace::checked_len;
@@ -138,6 +143,7 @@ fn tangent_sample(
     act: impl Fn(F32x4) -> (F32x4, F32x4),
 ) {
     let alpha4 = F32x4::splat(alpha);
+    let tau = F32x4::splat(threshold());
     h.fill(0.0);
     dw.fill(0.0);
     du.fill(0.0);
@@ -153,12 +159,11 @@ fn tangent_sample(
             let hv = F32x4::load(h, i);
             let z = z.add(awv.mul(hv));
             let (hn, sp) = act(z);
-            let dwv = sp.mul(alpha4.mul(hv).add(awv.mul(F32x4::load(dw, i))));
+            let dwv = flush4(sp.mul(alpha4.mul(hv).add(awv.mul(F32x4::load(dw, i)))), tau);
             dwv.store(dw, i);
             for k in 0..d {
                 let o = k * m4 + i;
-                sp.mul(F32x4::splat(xrow[k]).add(awv.mul(F32x4::load(du, o))))
-                    .store(du, o);
+                flush4(sp.mul(F32x4::splat(xrow[k]).add(awv.mul(F32x4::load(du, o)))), tau).store(du, o);
             }
             hn.store(h, i);
             i += 4;
@@ -307,6 +312,7 @@ impl Teacher {
         let d = self.d;
         let stride = GROUP * (2 + 2 * d);
         let alpha = F32x4::splat(self.alpha);
+        let tau = F32x4::splat(threshold());
         let mut acc = [0.0f64; J];
         let mut zb = [[0.0f32; TC * GROUP]; J];
         let mut vb = [[0.0f32; TC * GROUP]; J];
@@ -335,7 +341,7 @@ impl Teacher {
                                 .mul(hv)
                                 .add(aw[half].mul(del[jj][half]))
                                 .add(F32x4::load(&vb[jj], o));
-                            del[jj][half] = sp.mul(dz);
+                            del[jj][half] = flush4(sp.mul(dz), tau);
                             h[jj][half] = hn;
                         }
                     }

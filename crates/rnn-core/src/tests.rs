@@ -6,10 +6,10 @@ use crate::{train, Features, Teacher, Workspace};
 
 const ACTS: [Activation; 4] = [Activation::Tanh, Activation::Sigmoid, Activation::Sin, Activation::Relu];
 
-/// Deterministic uniform numbers in [-1, 1).
-struct Rng(u64);
+/// Deterministic uniform numbers in [-1, 1) (shared by the crate's test modules).
+pub(crate) struct Rng(pub(crate) u64);
 impl Rng {
-    fn next(&mut self) -> f32 {
+    pub(crate) fn next(&mut self) -> f32 {
         self.0 = self
             .0
             .wrapping_mul(6364136223846793005)
