@@ -78,7 +78,14 @@ export {
 } from './theory/bounds.js';
 export * from './data/index.js';
 // Formats as JSON/bytes (universal); reading and writing files is in the Node entry (ts/node.ts).
-export { parseModelFile, modelToJson, MODEL_FORMAT, type ModelFile, type ModelFileJson } from './io/model-json.js';
+export {
+  parseModelFile,
+  modelToJson,
+  modelFileText,
+  MODEL_FORMAT,
+  type ModelFile,
+  type ModelFileJson,
+} from './io/model-json.js';
 export { parseDataFile, dataToJson, checkDataset, DATA_FORMAT, type DataFileJson } from './io/data-json.js';
 export { parseNpy, encodeNpy, type NpyArray, type NpyDtype } from './io/npy-codec.js';
 export { metricsCsv } from './io/metrics-file.js';

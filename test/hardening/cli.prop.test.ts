@@ -292,7 +292,7 @@ describe.skipIf(!cliBuilt)('every CLI command against malformed input', () => {
             '--data',
             d,
             '--out',
-            P('run-bad'),
+            P(`run-bad-${d.split('/').pop()}`), // one --out per case: train never replaces a run
             '--recurrence',
             'diagonal',
             '--m',

@@ -100,11 +100,15 @@ export function widthNeeded(results: readonly PointResult[], eps: number, select
   };
 }
 
+/** A pipe inside a cell (norms like ||Theta||) would end the cell: GFM reads a backslashed pipe as a literal one. */
+const mdCell = (c: string | number | null): string =>
+  (typeof c === 'number' ? fmt(c) : (c ?? '–')).replace(/\\?\|/g, '\\|');
+
 export const mdTable = (columns: string[], rows: (string | number | null)[][]): string =>
   [
-    `| ${columns.join(' | ')} |`,
+    `| ${columns.map(mdCell).join(' | ')} |`,
     `|${columns.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.map((c) => (typeof c === 'number' ? fmt(c) : (c ?? '–'))).join(' | ')} |`),
+    ...rows.map((r) => `| ${r.map(mdCell).join(' | ')} |`),
   ].join('\n');
 
 /**

@@ -167,6 +167,7 @@ export interface WriteOptions {
  */
 export function writeFileAtomic(path: string, contents: Uint8Array | string, opts: WriteOptions = {}): void {
   const durable = opts.durable ?? true;
+  ensureDir(dirname(path));
   const target = resolveOutputTarget(path);
   const bytes = toBytes(contents);
   const shown = target.path === path ? path : `${path} (-> ${target.path})`;
@@ -251,9 +252,10 @@ const kindOf = (st: Stats): string =>
 
 /**
  * Reads a regular file of at most `maxBytes`. FIFOs, devices, sockets and directories are refused
- * without blocking; the size is checked before reading. `what` names the file in errors ('model file').
+ * without blocking; the size is checked before reading. `what` names the file in errors ('model file'),
+ * `limit` completes "more than the N MiB ..." ('read as JSON; store large data as .npy').
  */
-export function readFileBounded(path: string, what: string, maxBytes: number, hint = ''): Buffer {
+export function readFileBounded(path: string, what: string, maxBytes: number, limit = 'that are read'): Buffer {
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
@@ -266,7 +268,7 @@ export function readFileBounded(path: string, what: string, maxBytes: number, hi
     if (!st.isFile()) throw new ValidationError(`${what} ${path}: ${kindOf(st)}, not a regular file; give a file path`);
     if (st.size > maxBytes) {
       throw new ValidationError(
-        `${what} ${path}: the file has ${(st.size / MiB).toFixed(0)} MiB, more than the ${(maxBytes / MiB).toFixed(0)} MiB read${hint ? `; ${hint}` : ''}`,
+        `${what} ${path}: the file has ${(st.size / MiB).toFixed(0)} MiB, more than the ${(maxBytes / MiB).toFixed(0)} MiB ${limit}`,
       );
     }
     // Read what stat said, and stop at the cap even if the file grows meanwhile.
@@ -296,8 +298,8 @@ export function readFileBounded(path: string, what: string, maxBytes: number, hi
 export const pathExists = (path: string): boolean => lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 
 /** Reads a whole regular file as UTF-8 text (bounded, see readFileBounded). */
-export function readTextFile(path: string, what: string, maxBytes: number, hint = ''): string {
-  return readFileBounded(path, what, maxBytes, hint).toString('utf8');
+export function readTextFile(path: string, what: string, maxBytes: number, limit?: string): string {
+  return readFileBounded(path, what, maxBytes, limit).toString('utf8');
 }
 
 // ---------------------------------------------------------------------------------------------

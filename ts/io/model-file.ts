@@ -5,7 +5,7 @@
  */
 import type { ModelParams } from '../types.js';
 import { readTextFile, writeFileAtomic } from './fs.js';
-import { modelToJson, parseJsonText, parseModelFile, stringifyTopLevel, type ModelFile } from './model-json.js';
+import { modelFileText, parseJsonText, parseModelFile, type ModelFile } from './model-json.js';
 
 export * from './model-json.js';
 
@@ -18,7 +18,7 @@ export function readJsonFile(path: string, what: string): unknown {
     path,
     what,
     MAX_JSON_BYTES,
-    'store large data sets as .npy (X.npy + Y.npy; `rnn-gd data generate` writes both)',
+    'read as JSON; store large data sets as .npy (X.npy + Y.npy; `rnn-gd data generate` writes both)',
   );
   return parseJsonText(text, `${what} ${path}`);
 }
@@ -29,5 +29,5 @@ export function readModelFile(path: string): ModelFile {
 
 /** Writes the model file atomically (`path.tmp-<pid>`, then rename). */
 export function writeModelFile(path: string, params: ModelParams & { meta?: Record<string, unknown> }): void {
-  writeFileAtomic(path, stringifyTopLevel(modelToJson(params) as unknown as Record<string, unknown>));
+  writeFileAtomic(path, modelFileText(params));
 }

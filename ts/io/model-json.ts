@@ -9,7 +9,7 @@
 import { parseModelSpec } from '../config.js';
 import { uLength, wLength, type ModelParams, type ModelSpec } from '../types.js';
 import { ValidationError } from '../validate.js';
-import { checkKeys } from './json.js';
+import { checkKeys, stringifyTopLevel } from './json.js';
 
 export { checkKeys, parseJsonText, stringifyTopLevel } from './json.js';
 
@@ -175,3 +175,7 @@ export function modelToJson(params: ModelParams & { meta?: Record<string, unknow
   parseModelFile(json, 'model to write');
   return json;
 }
+
+/** The text of a model file exactly as `writeModelFile` (and `rnn-gd train`) writes it. */
+export const modelFileText = (params: ModelParams & { meta?: Record<string, unknown> }): string =>
+  stringifyTopLevel(modelToJson(params) as unknown as Record<string, unknown>);

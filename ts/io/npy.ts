@@ -13,7 +13,12 @@ export { ensureDir, writeFileAtomic } from './fs.js';
 export function readNpy(path: string): NpyArray {
   // A .npy file is read whole: more than the memory cap could never be trained on anyway.
   const cap = getMemoryCap();
-  const bytes = readFileBounded(path, '.npy file', cap, 'raise the memory cap (RNN_GD_MEMORY_CAP) or use less data');
+  const bytes = readFileBounded(
+    path,
+    '.npy file',
+    cap,
+    'of the memory cap (raise it with RNN_GD_MEMORY_CAP, or use less data)',
+  );
   return parseNpy(bytes, path);
 }
 

@@ -1,5 +1,6 @@
 /**
- * Hand-rolled SVG charts for the demo (line charts with a log or linear y axis, a scatter plot).
+ * Hand-rolled SVG charts for the training view (line charts with a log or linear y axis, a scatter
+ * plot; several runs overlaid in their own colours).
  * No plotting library: four small charts redrawn a few times a second need ~200 lines, while
  * vega-embed would add about a megabyte of JavaScript to the page (docs/browser.md).
  */
@@ -12,6 +13,9 @@ export interface Series {
   className: string;
   /** draw dots instead of a line */
   dots?: boolean;
+  /** stroke colour (overlaid runs); otherwise the class's */
+  color?: string;
+  dashed?: boolean;
 }
 
 export interface Rule {
@@ -32,6 +36,8 @@ export interface ChartSpec {
   yInclude?: number[];
   /** same range on both axes, with the diagonal y = x (predictions against targets) */
   square?: boolean;
+  /** legend entries instead of one per series (overlaid runs are named outside the chart) */
+  legend?: { name: string; className: string; dashed?: boolean }[];
 }
 
 const M = { top: 28, right: 14, bottom: 42, left: 58 };
@@ -78,6 +84,12 @@ export const formatNumber = (v: number): string => {
   if (a >= 1e4 || a < 1e-3) return v.toExponential(0).replace('e+', 'e');
   return Number(v.toPrecision(3)).toString();
 };
+
+const DASH = { 'stroke-dasharray': '6 4' };
+const look = (s: Series): Record<string, string> => ({
+  ...(s.color ? { style: `stroke: ${s.color}` } : {}),
+  ...(s.dashed ? DASH : {}),
+});
 
 /** Redraws `svg` with the chart (its <title>/<desc> children stay); `width`: its on-screen width in CSS px. */
 export function drawChart(svg: SVGSVGElement, spec: ChartSpec, width = svg.getBoundingClientRect().width): void {
@@ -177,10 +189,10 @@ export function drawChart(svg: SVGSVGElement, spec: ChartSpec, width = svg.getBo
     if (valid.length === 0) continue;
     if (s.dots) {
       const d = valid.map(([x, y]) => `M${sx(x).toFixed(1)},${sy(y).toFixed(1)}h0`).join('');
-      plot.append(el('path', { d, class: `dots ${s.className}`, 'data-series': s.name }));
+      plot.append(el('path', { d, class: `dots ${s.className}`, 'data-series': s.name, ...look(s) }));
     } else {
       const d = valid.map(([x, y], i) => `${i ? 'L' : 'M'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join('');
-      plot.append(el('path', { d, class: `line ${s.className}`, 'data-series': s.name }));
+      plot.append(el('path', { d, class: `line ${s.className}`, 'data-series': s.name, ...look(s) }));
     }
   }
   svg.append(plot);
@@ -188,12 +200,15 @@ export function drawChart(svg: SVGSVGElement, spec: ChartSpec, width = svg.getBo
   // Legend (series and rules), one row above the plot area.
   const legend = el('g', { class: 'legend' });
   const items = [
-    ...spec.series.map((s) => ({
-      name: s.name,
-      cls: s.dots ? `dots ${s.className}` : `line ${s.className}`,
-      dot: !!s.dots,
-    })),
-    ...(spec.rules ?? []).map((r) => ({ name: r.label, cls: `rule ${r.className}`, dot: false })),
+    ...(spec.legend
+      ? spec.legend.map((l) => ({ name: l.name, cls: `line ${l.className}`, dot: false, dashed: l.dashed }))
+      : spec.series.map((s) => ({
+          name: s.name,
+          cls: s.dots ? `dots ${s.className}` : `line ${s.className}`,
+          dot: !!s.dots,
+          dashed: s.dashed,
+        }))),
+    ...(spec.rules ?? []).map((r) => ({ name: r.label, cls: `rule ${r.className}`, dot: false, dashed: false })),
   ];
   let x = M.left;
   const y = 14;
@@ -201,7 +216,7 @@ export function drawChart(svg: SVGSVGElement, spec: ChartSpec, width = svg.getBo
     legend.append(
       it.dot
         ? el('path', { d: `M${x + 9},${y - 4}h0`, class: it.cls })
-        : el('line', { x1: x, x2: x + 18, y1: y - 4, y2: y - 4, class: it.cls }),
+        : el('line', { x1: x, x2: x + 18, y1: y - 4, y2: y - 4, class: it.cls, ...(it.dashed ? DASH : {}) }),
     );
     legend.append(el('text', { x: x + 24, y }, it.name));
     x += 24 + 6.5 * it.name.length + 16;

@@ -1,19 +1,16 @@
 /** What the page and its training worker exchange (through comlink). */
-import type { MetricRecord, SystemName } from 'rnn-gd';
+import type { MetricRecord } from 'rnn-gd';
 
-export interface DemoConfig {
-  system: SystemName;
-  recurrence: 'dense' | 'diagonal';
-  m: number;
-  alpha: number;
-  T: number;
-  eta: number;
-  /** max-norm projection radius; 0 = no projection */
-  rho: number;
-  steps: number;
-  /** training sequences (the test set has the same size) */
-  n: number;
-  /** one seed for the data, the initialization and the training */
+/**
+ * One run's whole setting, as the form builds it from the package's schemas: the data config
+ * (generateData), the model spec (initialize; d comes from the data), the init options and the
+ * train options. One seed drives the data, the initialization and the batch order.
+ */
+export interface RunConfig {
+  data: Record<string, unknown> & { system: string };
+  model: Record<string, unknown>;
+  init: Record<string, unknown>;
+  train: Record<string, unknown> & { steps: number };
   seed: number;
 }
 
@@ -41,10 +38,12 @@ export interface Update {
 }
 
 export interface DemoWorkerApi {
-  setup(config: DemoConfig): Promise<SetupInfo>;
+  setup(config: RunConfig): Promise<SetupInfo>;
   /** Trains until pause(), completion or divergence; calls onUpdate as it goes. */
   run(onUpdate: (u: Update) => void | Promise<void>): Promise<Update>;
   pause(): void;
+  /** The current parameters as the CLI's model.json (with W0/U0 and the trainer's state in meta). */
+  modelJson(): string;
   /** Stops a running loop (waits for it) and frees the run. */
   reset(): Promise<void>;
 }

@@ -9,18 +9,21 @@ import {
   getBackend,
   initialize,
   loadWasm,
+  modelFileText,
   operatorNorm,
+  runInfo,
   Trainer,
   type Backend,
   type Dataset,
   type MetricRecord,
   type Network,
+  type TrainerInit,
   type Workspace,
 } from 'rnn-gd';
-import type { DemoConfig, DemoWorkerApi, SetupInfo, Update } from './protocol';
+import type { DemoWorkerApi, RunConfig, SetupInfo, Update } from './protocol';
 
 interface Run {
-  config: DemoConfig;
+  config: RunConfig;
   trainer: Trainer;
   test: Dataset;
   /** a second network on the test set, for predictions */
@@ -34,6 +37,13 @@ let run: Run | null = null;
 let paused = false;
 /** The running loop, if any: reset() waits for it before freeing. */
 let loop: Promise<Update> | null = null;
+
+/** The first k sequences of a data set. */
+function firstRows(ds: Dataset, k: number): Dataset {
+  if (ds.n <= k) return ds;
+  const perY = ds.Y.length / ds.n;
+  return { ...ds, n: k, X: ds.X.slice(0, k * ds.T * ds.d), Y: ds.Y.slice(0, k * perY) };
+}
 
 const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -54,47 +64,38 @@ function free(): void {
 }
 
 const api: DemoWorkerApi = {
-  async setup(config: DemoConfig): Promise<SetupInfo> {
+  async setup(config: RunConfig): Promise<SetupInfo> {
     free();
     const t0 = performance.now();
     backend ??= await getBackend('wasm');
-    const g = await generateData({ system: config.system, n: config.n, nTest: config.n, T: config.T }, config.seed, {
+    const readout = (config.model.readout as 'final' | 'all' | undefined) ?? 'final';
+    const g = await generateData({ ...config.data, readout } as Parameters<typeof generateData>[0], config.seed, {
       backend,
     });
-    const test = g.test!;
-    const params = initialize(
-      {
-        recurrence: config.recurrence,
-        activation: 'tanh',
-        readout: 'final',
-        m: config.m,
-        d: g.train.d,
-        alpha: config.alpha,
-      },
-      { seed: config.seed },
-    );
+    if (!g.test) throw new Error('the page needs a test set: set Test sequences to at least 1');
+    const test = g.test;
+    const params = initialize({ ...config.model, readout, d: g.train.d } as Parameters<typeof initialize>[0], {
+      ...config.init,
+      seed: config.seed,
+    });
     const trainer = new Trainer({
       backend,
       params,
       data: g.train,
       test,
-      train: {
-        eta: config.eta,
-        steps: config.steps,
-        seed: config.seed,
-        recordEvery: Math.max(1, Math.round(config.steps / 300)),
-        projection: config.rho > 0 ? { kind: 'maxnorm', rho: config.rho } : { kind: 'none' },
-      },
+      train: { ...config.train, seed: config.seed } as TrainerInit['train'],
     });
+    // Predictions are shown for the first 200 test sequences: their workspace stays small.
+    const shown = firstRows(test, 200);
     const net = backend.network(params);
-    const ws = net.workspace(test.n, test.T);
-    ws.setData(test);
-    run = { config, trainer, test, net, ws, sent: 0 };
+    const ws = net.workspace(shown.n, shown.T);
+    ws.setData(shown);
+    run = { config, trainer, test: shown, net, ws, sent: 0 };
     paused = false;
     const wBar0 =
-      config.recurrence === 'diagonal'
+      params.spec.recurrence === 'diagonal'
         ? params.W0.reduce((a, w) => Math.max(a, Math.abs(w)), 0)
-        : operatorNorm(params.W0, config.m, 1 / Math.sqrt(config.m));
+        : operatorNorm(params.W0, params.spec.m, 1 / Math.sqrt(params.spec.m));
     const stored = (g.meta.teacher as { storedMap?: { nuW: number; nuU: number } }).storedMap;
     return {
       backend: backend.description,
@@ -116,6 +117,10 @@ const api: DemoWorkerApi = {
 
   pause() {
     paused = true;
+  },
+  modelJson() {
+    if (!run || !backend) throw new Error('demo worker: no run');
+    return modelFileText({ ...run.trainer.params(), meta: { ...run.trainer.state(), run: runInfo(backend) } });
   },
   async reset() {
     paused = true;

@@ -9,8 +9,7 @@
  * written; a SIGKILL leaves the last checkpoint. `--resume` continues from it exactly (parameters,
  * step counter, running loss sum, mini-batch order), dropping metric lines after the checkpoint.
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { getBackend } from '../../backend/index.js';
@@ -18,14 +17,15 @@ import { initSchema, modelSpecSchema, trainSchema } from '../../config.js';
 import { initialize } from '../../init.js';
 import { readData, dataReadout } from '../../io/data-file.js';
 import { generateData } from '../../data/generate.js';
-import { readJsonFile, readModelFile, writeModelFile } from '../../io/model-file.js';
-import { metricsCsv, metricsJsonLine } from '../../io/metrics-file.js';
-import { ensureDir, writeFileAtomic } from '../../io/npy.js';
+import { readJsonFile } from '../../io/model-file.js';
+import { dataFingerprint, openRunDirectory, readCheckpoint, readRunFile } from '../../io/run-dir.js';
 import { Trainer, type TrainerResume } from '../../trainer.js';
 import type { MetricRecord } from '../../metrics.js';
+import type { RunDirectory } from '../../io/run-dir.js';
+import type { ModelParams } from '../../types.js';
 import { runInfo } from '../../version.js';
 import { parseWith } from '../../validate.js';
-import type { Dataset, ModelParams } from '../../types.js';
+import type { Dataset } from '../../types.js';
 import { interruptController, parseNumber, progressReporter } from '../options.js';
 import { printJson, UsageError } from '../run.js';
 
@@ -70,6 +70,7 @@ interface TrainFlags {
   d?: string;
   dataSeed?: string;
   resume?: boolean;
+  force?: boolean;
 }
 
 const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -117,6 +118,10 @@ export function trainConfigFromFlags(f: TrainFlags, savedBase?: Record<string, a
   }
   if (f.test !== undefined) config.test = f.test;
   if (f.backend !== undefined) config.backend = f.backend;
+  // Data paths are recorded absolute, so a resume from another directory reads the same files.
+  const abs = (p: unknown) => (typeof p === 'string' && !isAbsolute(p) ? resolve(p) : p);
+  config.data = abs(config.data);
+  if (config.test !== undefined) config.test = abs(config.test);
   return parseWith(trainConfigSchema, config, f.config ? `train config ${f.config}` : 'train options');
 }
 
@@ -127,6 +132,8 @@ export interface TrainRunOptions {
   signal?: AbortSignal;
   /** Continue the run in `out` from its checkpoint (model.json + metrics.jsonl). */
   resume?: boolean;
+  /** Replace a run already in `out` (otherwise refused). */
+  force?: boolean;
   /** Train the linearization at the initialization side by side (metrics lin*; full-batch GD, not with resume). */
   linearized?: boolean;
 }
@@ -148,18 +155,19 @@ function firstDifference(a: unknown, b: unknown, path = ''): string | null {
  * checkpointing/progress options) may differ, so the continuation is the same run.
  */
 export function resumeConfig(f: TrainFlags): TrainConfig {
-  const runPath = join(f.out, 'run.json');
-  if (!existsSync(runPath))
-    throw new UsageError(`option --resume: ${runPath} not found: there is no run to resume in --out ${f.out}`);
-  const run = readJsonFile(runPath, 'run file');
-  if (!isObject(run) || !isObject(run.config))
-    throw new UsageError(`run file ${runPath}: field 'config' is missing; cannot resume`);
+  if (f.config !== undefined)
+    throw new UsageError(
+      `options --config and --resume exclude each other: a resumed run keeps the config in ${f.out}/run.json (only --steps may change)`,
+    );
+  if (f.force) throw new UsageError('options --force and --resume exclude each other: continue the run, or replace it');
+  const run = readRunFile(f.out);
   if (run.status === 'diverged') {
     throw new UsageError(
       `option --resume: the run in ${f.out} diverged (${run.message ?? 'non-finite loss'}); resuming would repeat it: start a new run with a smaller --eta`,
     );
   }
-  const saved = parseWith(trainConfigSchema, run.config, `run file ${runPath}: field 'config'`);
+  const where = `run file ${f.out}/run.json: field 'config'`;
+  const saved = parseWith(trainConfigSchema, run.config, where);
   const merged = trainConfigFromFlags({ ...f, config: undefined }, structuredClone(run.config));
   const strip = (c: TrainConfig) => ({ ...c, train: { ...c.train, steps: 0 } });
   const diff = firstDifference(strip(saved), strip(merged));
@@ -169,58 +177,6 @@ export function resumeConfig(f: TrainFlags): TrainConfig {
     );
   }
   return merged;
-}
-
-/** Reads the checkpoint of a run: Theta(step) with W0/U0, the step, the loss sum and the metric lines before the step. */
-export function readCheckpoint(
-  out: string,
-  expected: ModelParams,
-): { params: ModelParams; resume: TrainerResume & { records: MetricRecord[] } } {
-  const modelPath = join(out, 'model.json');
-  if (!existsSync(modelPath))
-    throw new UsageError(
-      `option --resume: ${modelPath} not found: the run has no checkpoint yet; start it again without --resume`,
-    );
-  const model = readModelFile(modelPath);
-  for (const k of ['recurrence', 'activation', 'readout', 'm', 'd', 'alpha'] as const) {
-    if (model.spec[k] !== expected.spec[k]) {
-      throw new UsageError(
-        `option --resume: ${modelPath} field '${k}' is ${model.spec[k]} but the run's config gives ${expected.spec[k]}`,
-      );
-    }
-  }
-  const meta = model.meta ?? {};
-  const step = meta.step,
-    lossSum = meta.lossSum;
-  if (
-    typeof step !== 'number' ||
-    !Number.isSafeInteger(step) ||
-    step < 0 ||
-    typeof lossSum !== 'number' ||
-    !Number.isFinite(lossSum)
-  ) {
-    throw new UsageError(
-      `option --resume: ${modelPath} has no checkpoint state (meta.step, meta.lossSum); it was not written by rnn-gd train`,
-    );
-  }
-  const records: MetricRecord[] = [];
-  const jsonl = join(out, 'metrics.jsonl');
-  if (existsSync(jsonl)) {
-    const lines = readFileSync(jsonl, 'utf8').split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      if (lines[i].trim() === '') continue;
-      let rec: unknown;
-      try {
-        rec = JSON.parse(lines[i]);
-      } catch {
-        if (i >= lines.length - 2) break; // a torn last line (killed mid-write): dropped
-        throw new UsageError(`option --resume: ${jsonl} line ${i + 1} is not valid JSON`);
-      }
-      if (isObject(rec) && typeof rec.step === 'number' && rec.step < step) records.push(rec as MetricRecord);
-    }
-  }
-  const wallMs = typeof meta.wallMs === 'number' && Number.isFinite(meta.wallMs) ? meta.wallMs : 0;
-  return { params: model, resume: { step, lossSum, wallMs, records } };
 }
 
 /** Runs a training config, writing results into `out` as they come; returns the run summary. */
@@ -260,17 +216,46 @@ export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
   if (!Number.isSafeInteger(checkpointEvery) || checkpointEvery < 1) {
     throw new UsageError(`option --checkpoint-every: expected a positive integer, got ${checkpointEvery}`);
   }
-  let resume: (TrainerResume & { records: MetricRecord[] }) | undefined;
-  if (opts.resume) ({ params, resume } = readCheckpoint(opts.out, params));
+  // The run's data, held-out data included: a resume must see the same values.
+  const fingerprint = dataFingerprint(data) + (test ? `+${dataFingerprint(test)}` : '');
+  const dir = openRunDirectory(opts.out, { resume: opts.resume, force: opts.force });
+  try {
+    let resume: TrainerResume | undefined;
+    if (opts.resume) {
+      const recorded = readRunFile(opts.out).data?.fingerprint;
+      if (recorded !== fingerprint) {
+        throw new UsageError(
+          `option --resume: the data ${dataName} is not the data the run in ${opts.out} started with ` +
+            `(fingerprint ${recorded ?? 'not recorded'}, now ${fingerprint}): resume with the same data, or start a new run`,
+        );
+      }
+      ({ params, resume } = readCheckpoint(
+        opts.out,
+        params,
+        config.train.steps,
+        config.backend === 'wasm' ? 'float32' : 'float64',
+      ));
+    }
+    return await trainInto(dir, config, params, data, test, fingerprint, resume, opts);
+  } finally {
+    dir.close();
+  }
+}
+
+async function trainInto(
+  dir: RunDirectory,
+  config: TrainConfig,
+  params: ModelParams,
+  data: Dataset,
+  test: Dataset | undefined,
+  fingerprint: string,
+  resume: (TrainerResume & { records?: MetricRecord[] }) | undefined,
+  opts: TrainRunOptions,
+) {
   const backend = await getBackend(config.backend);
-  ensureDir(opts.out);
-  const jsonl = join(opts.out, 'metrics.jsonl');
   const info = runInfo(backend);
   const writeRun = (extra: Record<string, unknown>) =>
-    writeFileAtomic(
-      join(opts.out, 'run.json'),
-      JSON.stringify({ config, run: info, data: data.meta ?? null, ...extra }, null, 2) + '\n',
-    );
+    dir.writeRun({ config, run: info, data: { ...(data.meta ?? {}), fingerprint }, ...extra });
 
   const trainer = new Trainer({
     backend,
@@ -283,24 +268,24 @@ export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
   });
   const progress = progressReporter('train', { quiet: opts.quiet || !process.stderr.isTTY, unit: 'steps' });
   const started = Date.now();
+  const checkpointEvery = opts.checkpointEvery ?? 20;
   let written = trainer.records.length;
-  const saveModel = () =>
-    writeModelFile(join(opts.out, 'model.json'), {
-      ...trainer.params(),
-      meta: { ...trainer.state(), run: info },
-    });
+  const flushRecords = () => {
+    dir.appendMetrics(trainer.records.slice(written));
+    written = trainer.records.length;
+  };
+  const saveModel = () => dir.saveCheckpoint(trainer.params(), trainer.state(), info);
   try {
     // The metric lines of the checkpoint (resume) or none, then a checkpoint at the start step:
     // from here on a kill at any moment leaves loadable files.
-    writeFileAtomic(jsonl, (resume?.records ?? []).map(metricsJsonLine).join(''));
+    dir.resetMetrics(resume?.records ?? []);
     writeRun({ status: 'running', ...(resume ? { resumedFrom: resume.step } : {}) });
     saveModel();
     progress.start(config.train.steps, trainer.step);
     const result = await trainer.run({
       signal: opts.signal,
       onProgress: (record) => {
-        for (; written < trainer.records.length; written++)
-          appendFileSync(jsonl, metricsJsonLine(trainer.records[written]));
+        flushRecords();
         if (trainer.records.length % checkpointEvery === 0) saveModel();
         const elapsedMs = Date.now() - started;
         const doneHere = record.step - (resume?.step ?? 0);
@@ -314,11 +299,10 @@ export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
         });
       },
     });
-    for (; written < trainer.records.length; written++)
-      appendFileSync(jsonl, metricsJsonLine(trainer.records[written]));
+    flushRecords();
     progress.stop();
     saveModel();
-    writeFileAtomic(join(opts.out, 'metrics.csv'), metricsCsv(result.records));
+    dir.writeCsv(result.records);
     const last = result.records[result.records.length - 1];
     const summary = {
       status: result.status,
@@ -384,6 +368,7 @@ export function registerTrain(program: Command): void {
       '--resume',
       'continue the run in --out from its last checkpoint (exact: parameters, step, loss sum, mini-batch order); only --steps may change',
     )
+    .option('--force', 'replace a run already in --out (its files are overwritten)')
     .option('--quiet', 'no progress bar')
     .option(
       '--linearized',
@@ -398,6 +383,7 @@ export function registerTrain(program: Command): void {
           quiet: flags.quiet,
           signal: interrupt.signal,
           resume: flags.resume,
+          force: flags.force,
           linearized: flags.linearized,
           checkpointEvery: parseNumber('checkpoint-every', flags.checkpointEvery),
         });

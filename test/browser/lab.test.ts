@@ -1,0 +1,237 @@
+/**
+ * The demo page's experiments view in Debian's chromium: E4 (quick) runs on the page's pool of
+ * module Web Workers to its verdict, with the points of `rnn-gd experiment run` in Node; the
+ * downloads are a sweep directory that the package's own readers (and report builder) take back; a
+ * link to a finished sweep shows it from the browser's checkpoint; a reload in the middle of a
+ * sweep loses no finished point and a resume runs each remaining point once; and the view fits
+ * desktop and phone screens. Screenshots go to test/artifacts/.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildReport,
+  readManifest,
+  readPointsFile,
+  runExperiment,
+  summaryCsv,
+  type PointResult,
+} from '../../dist/experiments/node.js';
+import {
+  artifact,
+  haveChromium,
+  haveWebBuild,
+  launch,
+  REPO,
+  serve,
+  watchErrors,
+  type StaticServer,
+} from './helpers.js';
+
+interface LabState {
+  phase: string;
+  key: string;
+  total: number;
+  resumed: number;
+  results: PointResult[];
+  verdict: string | null;
+  reason: string | null;
+  files: string[];
+}
+const lab = (page: Page) =>
+  page.evaluate(() => (window as unknown as { rnnGdDemo: { lab(): LabState } }).rnnGdDemo.lab());
+const waitLab = (page: Page, phase: string, timeout = 120_000) =>
+  page.waitForFunction(
+    (want) => (window as unknown as { rnnGdDemo: { lab(): LabState } }).rnnGdDemo.lab().phase === want,
+    phase,
+    { timeout, polling: 100 },
+  );
+const noSideScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+/** What must agree between two runs of a point: everything but the timing and the runtime's name. */
+const comparable = (r: PointResult) => {
+  const { timing: _t, run, ...rest } = r;
+  return { ...rest, run: { ...run, runtime: '' } };
+};
+
+function expectClose(a: unknown, b: unknown, path = 'spec'): void {
+  if (typeof a === 'number' && typeof b === 'number') {
+    expect(Math.abs(a - b), path).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b)));
+  } else if (a && b && typeof a === 'object' && typeof b === 'object') {
+    expect(Object.keys(a).sort(), path).toEqual(Object.keys(b).sort());
+    for (const k of Object.keys(a)) expectClose((a as never)[k], (b as never)[k], `${path}.${k}`);
+  } else expect(a, path).toEqual(b);
+}
+
+describe.skipIf(!haveChromium || !haveWebBuild)('demo page: experiments view', () => {
+  let server: StaticServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  const E4_URL = () => `${server.url}/index.html#view=lab&exp=E4&size=quick&seeds=1&workers=2`;
+
+  beforeAll(async () => {
+    server = await serve({ '/': `${REPO}web/dist` });
+    browser = await launch();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("lists the package's experiments and runs E4 quick to its verdict, with the Node run's points", async () => {
+    page = await context.newPage();
+    errors = watchErrors(page);
+    await page.goto(E4_URL());
+    expect(await page.locator('#view-lab').isVisible()).toBe(true);
+    const ids = await page
+      .locator('#lab-exp option')
+      .evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+    const { EXPERIMENTS } = await import('../../dist/experiments/node.js');
+    expect(ids).toEqual(EXPERIMENTS.map((e) => e.id));
+    expect(await page.locator('#lab-plan').textContent()).toMatch(/^6 points/);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await waitLab(page, 'done');
+    const s = await lab(page);
+    expect(s.results.length).toBe(6);
+    expect(s.verdict).toBe('matches');
+    // The report renders like report.md: the verdict with its reason, fit and table rows, the plot.
+    expect(await page.locator('#lab-verdict').textContent()).toContain(`E4: matches. ${s.reason}`);
+    expect(await page.locator('#lab-report h1').textContent()).toMatch(/^E4 — /);
+    expect(await page.locator('#lab-report table').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('#lab-report table').nth(1).locator('tbody tr').count()).toBe(6); // by width
+    expect(await page.locator('#lab-report [data-plot="E4-lazy"] svg path').count()).toBeGreaterThan(3);
+    expect(s.files).toEqual([
+      'sweep.json',
+      'points.jsonl',
+      'summary.csv',
+      'E4-lazy.vl.json',
+      'E4-lazy.svg',
+      'report.json',
+      'report.md',
+    ]);
+
+    // The same sweep in Node: the same points, bit for bit (only timing and the runtime's name differ).
+    const out = mkdtempSync(join(tmpdir(), 'rnn-gd-lab-node-'));
+    const node = await runExperiment({ experiment: 'E4', size: 'quick', seeds: 1, workers: 1, out, report: true });
+    expect(node.status).toBe('completed');
+    const nodePoints = readPointsFile(join(out, 'points.jsonl')).results;
+    expect(s.results.map(comparable)).toEqual(nodePoints.map(comparable));
+    expect(s.reason).toBe(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).reason);
+    await page.screenshot({ path: artifact('lab-desktop.png'), fullPage: true });
+    expect(await noSideScroll(page)).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it("downloads a sweep directory in the package's formats that its readers take back", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-lab-dl-'));
+    const texts: Record<string, string> = {};
+    for (const name of ['sweep.json', 'points.jsonl', 'summary.csv', 'report.md', 'E4-lazy.svg', 'E4-lazy.vl.json']) {
+      const [dl] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator(`#lab-files [data-file="${name}"]`).click(),
+      ]);
+      expect(dl.suggestedFilename()).toBe(name);
+      await dl.saveAs(join(dir, name));
+      texts[name] = readFileSync(join(dir, name), 'utf8');
+    }
+    const s = await lab(page);
+    const manifest = readManifest(dir);
+    expect(manifest).toMatchObject({
+      format: 'rnn-gd.sweep/1',
+      experiment: 'E4',
+      size: 'quick',
+      seeds: 1,
+      totalPoints: 6,
+    });
+    const { results, cutTail } = readPointsFile(join(dir, 'points.jsonl'));
+    expect(cutTail).toBe(false);
+    expect(results).toEqual(s.results);
+    // The report files are those the package builds from these points (as `rnn-gd report` would write).
+    const built = await buildReport(manifest, results);
+    expect(texts['summary.csv']).toBe(summaryCsv(results));
+    expect(texts['report.md']).toBe(built.markdown);
+    // The spec's fitted curve is sampled with Math.exp/Math.pow, whose last bit differs between
+    // Chromium's V8 and Node's: equal up to rounding (the points themselves are equal bit for bit).
+    expectClose(JSON.parse(texts['E4-lazy.vl.json']), JSON.parse(JSON.stringify(built.plots[0].spec)));
+    expect(texts['E4-lazy.svg']).toMatch(/^<svg[\s\S]*<\/svg>$/);
+    expect(texts['E4-lazy.svg']).toContain('E4: laziness against width');
+  });
+
+  it('a link to a finished sweep shows it from the checkpoint without running a point', async () => {
+    const before = (await lab(page)).results;
+    const p = await context.newPage();
+    const errs = watchErrors(p);
+    await p.goto(E4_URL());
+    await waitLab(p, 'done', 20_000);
+    const s = await lab(p);
+    expect(s.resumed).toBe(6);
+    expect(s.verdict).toBe('matches');
+    expect(s.results).toEqual(before);
+    expect(errs).toEqual([]);
+    await p.close();
+  });
+
+  it('a reload in the middle of a sweep loses no finished point, and the resume runs each remaining point once', async () => {
+    const p = await context.newPage();
+    const errs = watchErrors(p);
+    await p.goto(`${server.url}/index.html#view=lab&exp=E4&size=quick&seeds=3&workers=2`);
+    expect(await p.locator('#lab-plan').textContent()).toMatch(/^18 points/);
+    await p.getByRole('button', { name: 'Run', exact: true }).click();
+    await p.waitForFunction(
+      () => (window as unknown as { rnnGdDemo: { lab(): LabState } }).rnnGdDemo.lab().results.length >= 4,
+      null,
+      { timeout: 120_000, polling: 20 },
+    );
+    const saved = (await lab(p)).results;
+    await p.reload();
+    expect(saved.length).toBeLessThan(18);
+    // The page offers the unfinished sweep.
+    await expect.poll(() => p.locator('#lab-offer').isVisible()).toBe(true);
+    const offer = await p.locator('#lab-offer').textContent();
+    const m = /(\d+) of 18 points finished/.exec(offer ?? '');
+    expect(m, offer ?? '').not.toBeNull();
+    const kept = Number(m![1]);
+    expect(kept).toBeGreaterThanOrEqual(saved.length); // points that finished while the reload began count too
+    await p.screenshot({ path: artifact('lab-resume-offer.png'), fullPage: true });
+    const resumedAt = new Date().toISOString();
+    await p.getByRole('button', { name: 'Resume', exact: true }).click();
+    await waitLab(p, 'done');
+    const s = await lab(p);
+    expect(s.resumed).toBe(kept);
+    expect(s.results.length).toBe(18);
+    expect(new Set(s.results.map((r) => r.id)).size).toBe(18);
+    expect(s.results.map((r) => r.index)).toEqual([...Array(18).keys()]);
+    // Every point finished before the reload is kept as it was (not run again) ...
+    const byId = new Map(s.results.map((r) => [r.id, r]));
+    for (const r of saved) expect(byId.get(r.id)).toEqual(r);
+    // ... and exactly the others ran after the resume.
+    expect(s.results.filter((r) => r.timing.finishedAt > resumedAt).length).toBe(18 - kept);
+    expect(s.verdict).not.toBeNull();
+    expect(errs).toEqual([]);
+    await p.close();
+  });
+
+  it('fits a phone screen (390 × 844) with its report', async () => {
+    const phone = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
+    const errs = watchErrors(phone);
+    await phone.goto(`${server.url}/index.html#view=lab&exp=E4&size=quick&seeds=1&workers=1`);
+    await phone.getByRole('button', { name: 'Run', exact: true }).click();
+    await waitLab(phone, 'done');
+    expect((await lab(phone)).verdict).toBe('matches');
+    expect(await noSideScroll(phone)).toBe(true);
+    await phone.screenshot({ path: artifact('lab-phone.png'), fullPage: true });
+    expect(errs).toEqual([]);
+    await phone.close();
+  });
+});
