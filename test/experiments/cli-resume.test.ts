@@ -140,6 +140,7 @@ describe('rnn-gd experiment run (CLI)', () => {
       'E6',
       'E7',
       'E8',
+      'E9',
     ]);
   });
 });
