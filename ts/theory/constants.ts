@@ -26,7 +26,7 @@
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { activations, type ActivationName } from '../activations.js';
 import { makeRng, type Seed } from '../rng.js';
-import { uLength, wLength, type Dataset, type ModelParams, type Recurrence } from '../types.js';
+import { recurrentScale, uLength, wLength, type Dataset, type ModelParams, type Recurrence } from '../types.js';
 import { ValidationError } from '../validate.js';
 import { bounds, type BoundsResult, type BoundsTerms, type Regime } from './bounds.js';
 
@@ -267,7 +267,7 @@ function denseForward(params: ModelParams, X: ArrayLike<number>, j: number, T: n
   const { spec, W, U } = params;
   const { m, d } = spec;
   const act = activations[spec.activation];
-  const scale = spec.alpha / Math.sqrt(m);
+  const scale = recurrentScale(spec);
   const H = new Float64Array(T * m),
     S1 = new Float64Array(T * m),
     S2 = new Float64Array(T * m);
@@ -313,7 +313,7 @@ function denseHvp(
 ): void {
   const { spec, W } = params;
   const { m, d } = spec;
-  const scale = spec.alpha / Math.sqrt(m);
+  const scale = recurrentScale(spec);
   const { H, S1, S2 } = fw;
   const { hd, zd, dh, dhd, dz, dzd } = scratch;
   // Tangent forward: zd_t = scale (W hd_{t-1} + e_i <vW, h_{t-1}>) + e_i <vU, x_t>;  hd_t = sigma'(z_t) zd_t.
@@ -447,7 +447,7 @@ function denseBackward(
 ): { grads: Float64Array } {
   const { spec, W, U } = params;
   const { m, d } = spec;
-  const scale = spec.alpha / Math.sqrt(m);
+  const scale = recurrentScale(spec);
   const { H, S1 } = fw;
   const grads = new Float64Array(m * (m + d));
   // A = d h_{T-1} / d h_t (m x m, row-major); B = A diag(S1_t).

@@ -5,14 +5,16 @@
  */
 import * as Comlink from 'comlink';
 import {
+  Trainer,
   generateData,
   getBackend,
   initialize,
   loadWasm,
   modelFileText,
   operatorNorm,
+  readoutOf,
   runInfo,
-  Trainer,
+  targetsPerSequence,
   type Backend,
   type Dataset,
   type MetricRecord,
@@ -41,7 +43,7 @@ let loop: Promise<Update> | null = null;
 /** The first k sequences of a data set. */
 function firstRows(ds: Dataset, k: number): Dataset {
   if (ds.n <= k) return ds;
-  const perY = ds.Y.length / ds.n;
+  const perY = targetsPerSequence(readoutOf(ds), ds.T);
   return { ...ds, n: k, X: ds.X.slice(0, k * ds.T * ds.d), Y: ds.Y.slice(0, k * perY) };
 }
 
