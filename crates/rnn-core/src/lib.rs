@@ -20,7 +20,8 @@
 //!   loss, residuals;
 //! * [`projection`]: max-norm and l2 projections; [`mod@train`]: the GD loop;
 //! * [`tangent`]: tangent features and teacher sums; [`ntk`]: per-sample gradients and Gram;
-//! * [`linearize`]: the network linearized at its initialization (a JVP forward, BPTT at Theta0).
+//! * [`linearize`]: the network linearized at its initialization (a JVP forward, BPTT at Theta0);
+//! * [`tridiagonal`]: float64 Householder tridiagonalization (the closed-form kernel regime's eigensolver).
 //!
 //! The SIMD128 and scalar wasm builds give bit-identical results (same IEEE operations in the
 //! same order, no FMA, no libm). Hot loops live in functions that are called many times (and
@@ -47,6 +48,7 @@ mod readout;
 pub mod simd;
 pub mod tangent;
 pub mod train;
+pub mod tridiagonal;
 mod vecops;
 pub mod workspace;
 
