@@ -23,7 +23,7 @@
  * operator norm ||W||_2 / sqrt(m) (dense, a crude bound) and rho = 0, i.e. the worst case at these
  * parameters; with ||x_t|| <= 1 the measured values can never exceed it (tests check this).
  */
-import { Matrix, SingularValueDecomposition } from 'ml-matrix';
+import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { activations, type ActivationName } from '../activations.js';
 import { makeRng, type Seed } from '../rng.js';
 import { uLength, wLength, type Dataset, type ModelParams, type Recurrence } from '../types.js';
@@ -662,6 +662,27 @@ export function wBarOf(params: ModelParams, which: 'W' | 'W0' = 'W'): number {
     return b;
   }
   return operatorNorm(W, spec.m) / Math.sqrt(spec.m);
+}
+
+/**
+ * Spectral radius of the recurrent matrix at the given parameters, scaled as the recurrence uses
+ * it: max_i |w_i| (diagonal: the same as w_bar) or rho(W / sqrt(m)) = max |eigenvalue| (dense).
+ * [our derivation] It is the growth rate per step of ||(W/sqrt(m))^k|| as k grows (Gelfand's
+ * formula), so it is what sets the exponential rate in T of the backpropagated gradients in the
+ * linear regime; the operator norm that w_bar uses only bounds it. For the dense symmetric init
+ * (rows i and i + m/2 equal, N(0, 1) entries) the nonzero eigenvalues of W/sqrt(m) are those of a
+ * Ginibre matrix of size m/2 scaled to radius 1 (circular law), while ||W/sqrt(m)||_2 -> 1 + sqrt(2).
+ */
+export function recurrentRadius(params: ModelParams, which: 'W' | 'W0' = 'W'): number {
+  const { spec } = params;
+  if (spec.recurrence === 'diagonal') return wBarOf(params, which);
+  const W = params[which];
+  const m = spec.m;
+  const rows = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, k) => W[i * m + k]));
+  const e = new EigenvalueDecomposition(new Matrix(rows));
+  let r = 0;
+  for (let k = 0; k < m; k++) r = Math.max(r, Math.hypot(e.realEigenvalues[k], e.imaginaryEigenvalues[k]));
+  return r / Math.sqrt(m);
 }
 
 /** The bound terms of bounds() with given per-neuron constants (same formulas as bounds.ts). */
