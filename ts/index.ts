@@ -64,10 +64,9 @@ export {
   DEFAULT_MEMORY_CAP,
 } from './backend/capacity.js';
 export { ChunkedData, rowsForBudget, DEFAULT_MEMORY_BUDGET } from './backend/chunked.js';
-export { paramMetrics, operatorNorm, type MetricRecord } from './metrics.js';
+export { paramMetrics, wBar, type MetricRecord } from './metrics.js';
 export {
   bounds,
-  memoryFactor,
   regimeOf,
   seriesS,
   BoundsInputError,

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { getExperiment, planSweep } from '../../dist/experiments/index.js';
 import { runPoint } from '../../dist/experiments/point.js';
-import { recurrentRadius, operatorNorm } from '../../dist/theory/constants.js';
+import { recurrentRadius, wBar } from '../../dist/metrics.js';
 import { initialize } from '../../dist/init.js';
 import { tsBackend } from '../../dist/backend/ts-backend.js';
 
@@ -51,8 +51,8 @@ describe('dense variants', () => {
         { recurrence: 'dense', activation: 'tanh', readout: 'final', m, d: 2, alpha: 1 },
         { seed: s },
       );
-      radii.push(recurrentRadius(p));
-      norms.push(operatorNorm(p.W, m) / Math.sqrt(m));
+      radii.push(recurrentRadius(p.spec, p.W));
+      norms.push(wBar(p.spec, p.W, { exact: true }));
     }
     for (const r of radii) (expect(r).toBeGreaterThan(0.85), expect(r).toBeLessThan(1.2));
     for (const n of norms) (expect(n).toBeGreaterThan(2.15), expect(n).toBeLessThan(2.7));
@@ -61,7 +61,7 @@ describe('dense variants', () => {
       { recurrence: 'diagonal', activation: 'tanh', readout: 'final', m: 8, d: 2, alpha: 1 },
       { seed: 0 },
     );
-    expect(recurrentRadius(d)).toBe(Math.max(...Array.from(d.W, Math.abs)));
+    expect(recurrentRadius(d.spec, d.W)).toBe(Math.max(...Array.from(d.W, Math.abs)));
   });
 
   it('a dense point with constants records the spectral radius and the measured memory decay', async () => {

@@ -5,6 +5,7 @@
  */
 import { project } from '../projection.js';
 import {
+  targetsPerSequence,
   uLength,
   wLength,
   type Dataset,
@@ -136,7 +137,7 @@ class TsWorkspace implements Workspace {
     if (!Number.isInteger(T) || T < 1) throw new ValidationError(`workspace: T must be a positive integer, got ${T}`);
     const { m, d, readout } = net.spec;
     const xLen = nMax * T * d,
-      yLen = nMax * (readout === 'all' ? T : 1);
+      yLen = nMax * targetsPerSequence(readout, T);
     try {
       this.X = new net.Arr(xLen);
       this.Y = new net.Arr(yLen);
@@ -187,7 +188,7 @@ class TsWorkspace implements Workspace {
   }
 
   forward(): { loss: number; predictions: Float64Array } {
-    const per = this.net.spec.readout === 'all' ? this.T : 1;
+    const per = targetsPerSequence(this.net.spec.readout, this.T);
     const predictions = new Float64Array(this.n * per);
     this.startPass();
     let sum = 0;
@@ -206,7 +207,7 @@ class TsWorkspace implements Workspace {
     const { spec, arrays } = this.net;
     const { m } = spec;
     const T = this.T;
-    const per = spec.readout === 'all' ? T : 1;
+    const per = targetsPerSequence(spec.readout, T);
     const c = arrays.c;
     // Accumulate in float64 even for float32 storage, then store once.
     const accW = new Float64Array(arrays.gradW.length);

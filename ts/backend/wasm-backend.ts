@@ -4,6 +4,7 @@
  * Every object has free() / [Symbol.dispose]; wasm-bindgen's FinalizationRegistry is the safety net.
  */
 import {
+  targetsPerSequence,
   uLength,
   wLength,
   type Dataset,
@@ -264,7 +265,7 @@ class WasmWorkspace implements Workspace {
     const ws = this.ws();
     const model = this.net.model();
     const loss = call('forward', () => ws.forward(model));
-    const per = this.net.spec.readout === 'all' ? this.T : 1;
+    const per = targetsPerSequence(this.net.spec.readout, this.T);
     const predictions = Float64Array.from(view(this.net.wasm.memory, Float32Array, ws.pred_ptr(), this.n * per));
     return { loss, predictions };
   }

@@ -11,7 +11,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Dataset, FloatArray } from '../types.js';
+import { readoutOf, type Dataset, type FloatArray } from '../types.js';
 import { ValidationError } from '../validate.js';
 import { checkDataset, dataToJson, parseDataFile } from './data-json.js';
 import { readJsonFile, stringifyTopLevel } from './model-file.js';
@@ -114,7 +114,7 @@ export function writeData(path: string, ds: Dataset, opts: WriteDataOptions = {}
   }
   const dtypeOf = (a: FloatArray): NpyDtype => opts.dtype ?? (a instanceof Float32Array ? '<f4' : '<f8');
   writeNpy(xPath, ds.X, [ds.n, ds.T, ds.d], dtypeOf(ds.X));
-  writeNpy(yPath, ds.Y, ds.Y.length === ds.n ? [ds.n] : [ds.n, ds.T], dtypeOf(ds.Y));
+  writeNpy(yPath, ds.Y, readoutOf(ds) === 'final' ? [ds.n] : [ds.n, ds.T], dtypeOf(ds.Y));
   written.push(xPath, yPath);
   return written;
 }

@@ -54,9 +54,6 @@ export function checkDataset(ds: Dataset, where = 'data'): void {
   }
 }
 
-/** The readout a data set's targets are for: Y of length n*T (T > 1) means 'all'. */
-export const dataReadout = (ds: Dataset): 'final' | 'all' => (ds.Y.length === ds.n ? 'final' : 'all');
-
 /** Validates a parsed data file and returns the data set (X, Y as Float64Array). */
 export function parseDataFile(json: unknown, where = 'data file'): Dataset {
   if (!isPlainObject(json)) throw new ValidationError(`${where}: expected a JSON object`);

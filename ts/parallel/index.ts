@@ -18,7 +18,15 @@
  * Node: worker_threads, no flags. Browsers: module Workers; SharedArrayBuffer needs a
  * cross-origin-isolated page (COOP: same-origin, COEP: require-corp).
  */
-import { uLength, wLength, type Dataset, type ModelParams, type ModelSpec, type Projection } from '../types.js';
+import {
+  targetsPerSequence,
+  uLength,
+  wLength,
+  type Dataset,
+  type ModelParams,
+  type ModelSpec,
+  type Projection,
+} from '../types.js';
 import type { TrainChunk } from '../backend/types.js';
 import type { WasmFlavor } from '../backend/wasm-loader.js';
 import { checkDataShape } from '../backend/shape.js';
@@ -95,7 +103,7 @@ export class ParallelTrainer {
     const size = options.chunkSize ?? defaultChunkSize(data.n);
     if (!Number.isInteger(size) || size < 1)
       throw new ValidationError(`parallel: chunkSize must be a positive integer, got ${options.chunkSize}`);
-    const per = spec.readout === 'all' ? data.T : 1;
+    const per = targetsPerSequence(spec.readout, data.T);
     const layout: Layout = {
       n: data.n,
       T: data.T,

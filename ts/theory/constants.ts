@@ -23,12 +23,21 @@
  * operator norm ||W||_2 / sqrt(m) (dense, a crude bound) and rho = 0, i.e. the worst case at these
  * parameters; with ||x_t|| <= 1 the measured values can never exceed it (tests check this).
  */
-import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { activations, type ActivationName } from '../activations.js';
 import { makeRng, type Seed } from '../rng.js';
-import { uLength, wLength, type Dataset, type ModelParams, type Recurrence } from '../types.js';
+import {
+  memoryFactor,
+  recurrentScale,
+  uLength,
+  wLength,
+  type Dataset,
+  type ModelParams,
+  type Recurrence,
+} from '../types.js';
 import { ValidationError } from '../validate.js';
 import { bounds, type BoundsResult, type BoundsTerms, type Regime } from './bounds.js';
+import { symmetricSpectralNormJacobi } from '../linalg.js';
+import { wBar } from '../metrics.js';
 
 export interface ConstantsOptions {
   /** Projection radius used in the bound terms (not in the constants); default nu. */
@@ -135,59 +144,6 @@ export interface ConstantsResult {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Small dense linear algebra
-
-/** Spectral norm (largest |eigenvalue|) of a symmetric k x k matrix, by cyclic Jacobi rotations. Destroys A. */
-export function symmetricSpectralNorm(A: Float64Array, k: number): number {
-  for (let sweep = 0; sweep < 60; sweep++) {
-    let off = 0,
-      diag = 0;
-    for (let p = 0; p < k; p++) {
-      diag += A[p * k + p] * A[p * k + p];
-      for (let q = p + 1; q < k; q++) off += A[p * k + q] * A[p * k + q];
-    }
-    if (off <= 1e-30 * diag || off === 0) break;
-    for (let p = 0; p < k; p++) {
-      for (let q = p + 1; q < k; q++) {
-        const apq = A[p * k + q];
-        if (apq === 0) continue;
-        const app = A[p * k + p],
-          aqq = A[q * k + q];
-        const theta = (aqq - app) / (2 * apq);
-        const tt = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const cs = 1 / Math.sqrt(tt * tt + 1),
-          sn = tt * cs;
-        for (let r = 0; r < k; r++) {
-          const arp = A[r * k + p],
-            arq = A[r * k + q];
-          A[r * k + p] = cs * arp - sn * arq;
-          A[r * k + q] = sn * arp + cs * arq;
-        }
-        for (let r = 0; r < k; r++) {
-          const apr = A[p * k + r],
-            aqr = A[q * k + r];
-          A[p * k + r] = cs * apr - sn * aqr;
-          A[q * k + r] = sn * apr + cs * aqr;
-        }
-      }
-    }
-  }
-  let best = 0;
-  for (let p = 0; p < k; p++) best = Math.max(best, Math.abs(A[p * k + p]));
-  return best;
-}
-
-/** Operator (spectral) norm of a row-major m x m matrix (exact SVD). */
-export function operatorNorm(W: ArrayLike<number>, m: number): number {
-  const rows = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, k) => W[i * m + k]));
-  const svd = new SingularValueDecomposition(new Matrix(rows), {
-    computeLeftSingularVectors: false,
-    computeRightSingularVectors: false,
-  });
-  return Math.max(0, ...svd.diagonal);
-}
-
-// ---------------------------------------------------------------------------------------------
 // Diagonal model: forward-mode first and second derivatives of one neuron.
 
 interface DiagonalNeuronScratch {
@@ -249,7 +205,7 @@ function diagonalNeuron(
   let hess = 0;
   if (withHessian) {
     Hs.set(Hh);
-    hess = symmetricSpectralNorm(Hs, k);
+    hess = symmetricSpectralNormJacobi(Hs, k);
   }
   return { grad: Math.sqrt(g[0] * g[0] + gu2), gradW: Math.abs(g[0]), gradU: Math.sqrt(gu2), hess };
 }
@@ -267,7 +223,7 @@ function denseForward(params: ModelParams, X: ArrayLike<number>, j: number, T: n
   const { spec, W, U } = params;
   const { m, d } = spec;
   const act = activations[spec.activation];
-  const scale = spec.alpha / Math.sqrt(m);
+  const scale = recurrentScale(spec);
   const H = new Float64Array(T * m),
     S1 = new Float64Array(T * m),
     S2 = new Float64Array(T * m);
@@ -313,7 +269,7 @@ function denseHvp(
 ): void {
   const { spec, W } = params;
   const { m, d } = spec;
-  const scale = spec.alpha / Math.sqrt(m);
+  const scale = recurrentScale(spec);
   const { H, S1, S2 } = fw;
   const { hd, zd, dh, dhd, dz, dzd } = scratch;
   // Tangent forward: zd_t = scale (W hd_{t-1} + e_i <vW, h_{t-1}>) + e_i <vU, x_t>;  hd_t = sigma'(z_t) zd_t.
@@ -447,7 +403,7 @@ function denseBackward(
 ): { grads: Float64Array } {
   const { spec, W, U } = params;
   const { m, d } = spec;
-  const scale = spec.alpha / Math.sqrt(m);
+  const scale = recurrentScale(spec);
   const { H, S1 } = fw;
   const grads = new Float64Array(m * (m + d));
   // A = d h_{T-1} / d h_t (m x m, row-major); B = A diag(S1_t).
@@ -652,39 +608,6 @@ export function measureConstants(
   };
 }
 
-/** max_i |w_i| (diagonal) or ||W||_2 / sqrt(m) (dense): the w_bar that the analytic side uses. */
-export function wBarOf(params: ModelParams, which: 'W' | 'W0' = 'W'): number {
-  const { spec } = params;
-  const W = params[which];
-  if (spec.recurrence === 'diagonal') {
-    let b = 0;
-    for (let i = 0; i < W.length; i++) b = Math.max(b, Math.abs(W[i]));
-    return b;
-  }
-  return operatorNorm(W, spec.m) / Math.sqrt(spec.m);
-}
-
-/**
- * Spectral radius of the recurrent matrix at the given parameters, scaled as the recurrence uses
- * it: max_i |w_i| (diagonal: the same as w_bar) or rho(W / sqrt(m)) = max |eigenvalue| (dense).
- * [our derivation] It is the growth rate per step of ||(W/sqrt(m))^k|| as k grows (Gelfand's
- * formula), so it is what sets the exponential rate in T of the backpropagated gradients in the
- * linear regime; the operator norm that w_bar uses only bounds it. For the dense symmetric init
- * (rows i and i + m/2 equal, N(0, 1) entries) the nonzero eigenvalues of W/sqrt(m) are those of a
- * Ginibre matrix of size m/2 scaled to radius 1 (circular law), while ||W/sqrt(m)||_2 -> 1 + sqrt(2).
- */
-export function recurrentRadius(params: ModelParams, which: 'W' | 'W0' = 'W'): number {
-  const { spec } = params;
-  if (spec.recurrence === 'diagonal') return wBarOf(params, which);
-  const W = params[which];
-  const m = spec.m;
-  const rows = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, k) => W[i * m + k]));
-  const e = new EigenvalueDecomposition(new Matrix(rows));
-  let r = 0;
-  for (let k = 0; k < m; k++) r = Math.max(r, Math.hypot(e.realEigenvalues[k], e.imaginaryEigenvalues[k]));
-  return r / Math.sqrt(m);
-}
-
 /** The bound terms of bounds() with given per-neuron constants (same formulas as bounds.ts). */
 export function termsWithConstants(
   c: NeuronConstants,
@@ -748,7 +671,7 @@ export function constants(params: ModelParams, data: Dataset, opts: ConstantsOpt
   const { n, T } = data;
   const { measured, sensMean, sensMax } = measureConstants(params, data, opts.hessian);
   const act = activations[spec.activation];
-  const wBar = wBarOf(params);
+  const wBarNow = wBar(params.spec, params.W, { exact: true });
   let maxInputNorm = 0;
   for (let p = 0; p < n * T; p++) {
     let s = 0;
@@ -760,7 +683,7 @@ export function constants(params: ModelParams, data: Dataset, opts: ConstantsOpt
   const nu = Math.sqrt(nuW * nuW + nuU * nuU);
   const rho = opts.rho ?? nu;
   const delta = opts.delta ?? 0.05;
-  const wBar0 = wBarOf(params, 'W0');
+  const wBar0 = wBar(params.spec, params.W0, { exact: true });
   const common = {
     activation: spec.activation,
     alpha: spec.alpha,
@@ -782,7 +705,7 @@ export function constants(params: ModelParams, data: Dataset, opts: ConstantsOpt
   let analyticError: string | undefined;
   try {
     // The constants: the worst case at these parameters (rho = 0 around them).
-    atPoint = bounds({ ...common, wBar0: positive(wBar), rho: 0 });
+    atPoint = bounds({ ...common, wBar0: positive(wBarNow), rho: 0 });
     // The terms: the a-priori bound of this run, the ball of radius rho around the initialization W0.
     withRho = bounds({ ...common, wBar0: positive(wBar0), rho });
   } catch (err) {
@@ -812,7 +735,7 @@ export function constants(params: ModelParams, data: Dataset, opts: ConstantsOpt
   let uFro = 0;
   for (let p = 0; p < params.U.length; p++) uFro += params.U[p] * params.U[p];
   uFro = Math.sqrt(uFro);
-  const a = spec.alpha * act.sigma1 * wBar;
+  const a = memoryFactor(spec.alpha, act.sigma1, wBarNow);
   const t = Array.from({ length: T }, (_, k) => k);
   const lag = t.map((tt) => T - 1 - tt);
   const mean = Array.from(sensMean);
@@ -837,7 +760,7 @@ export function constants(params: ModelParams, data: Dataset, opts: ConstantsOpt
     d,
     n,
     T,
-    wBar,
+    wBar: wBarNow,
     wBar0,
     wBarDefinition: spec.recurrence === 'diagonal' ? 'max_i |w_i|' : '||W||_2 / sqrt(m) (operator norm; a crude bound)',
     maxInputNorm,

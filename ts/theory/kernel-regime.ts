@@ -22,13 +22,12 @@ import type { Backend } from '../backend/types.js';
 import { backwardSequence, forwardSequence, sequenceScratch } from '../backend/reference-rnn.js';
 import { gramOfRows } from '../backend/ts-ntk.js';
 import { checkDataShape } from '../backend/shape.js';
-import { uLength, wLength, type Dataset, type ModelParams } from '../types.js';
+import { targetsPerSequence, uLength, wLength, type Dataset, type ModelParams } from '../types.js';
 import { ValidationError } from '../validate.js';
 import { SymmetricEigen } from './eigen.js';
 import { atInit, crossOfRows, ntkBlocks } from './ntk.js';
 
-/** Outputs per sequence: 1 (readout final) or T (readout all). */
-const perSequence = (params: ModelParams, data: Dataset) => (params.spec.readout === 'all' ? data.T : 1);
+const perSequence = (params: ModelParams, data: Dataset) => targetsPerSequence(params.spec.readout, data.T);
 
 /**
  * Gradients of every output with respect to (W, U) (float64 reference): rows j*T + t for readout

@@ -22,6 +22,14 @@
 //! * [`tangent`]: tangent features and teacher sums; [`ntk`]: per-sample gradients and Gram;
 //! * [`linearize`]: the network linearized at its initialization (a JVP forward, BPTT at Theta0).
 //!
+//! Glossary (the same letters in the TypeScript package, `ts/types.ts`):
+//!
+//! * `m` width (neurons, even), `d` input dimension, `t_len` (T) sequence length;
+//! * `n` sequences in a data set, `n_max` the capacity of a workspace;
+//! * `P` = [`Spec::param_len`] = len(w) + len(u), the trained parameters (c is fixed);
+//! * "targets per sequence" = [`Readout::targets_per_sequence`]: T (all) or 1 (final);
+//! * [`Spec::w_scale`]: the factor the recurrence multiplies W by (`recurrentScale` in TS).
+//!
 //! The SIMD128 and scalar wasm builds give bit-identical results (same IEEE operations in the
 //! same order, no FMA, no libm). Hot loops live in functions that are called many times (and
 //! have more than one call site, which keeps wasm-opt from inlining them): V8 only switches a

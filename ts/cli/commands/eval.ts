@@ -4,7 +4,7 @@ import { getBackend } from '../../backend/index.js';
 import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from '../../backend/chunked.js';
 import { readData } from '../../io/data-file.js';
 import { readModelFile } from '../../io/model-file.js';
-import { targetsPerSequence, type Dataset, type ModelParams, type ModelSpec } from '../../types.js';
+import { readoutOf, targetsPerSequence, type Dataset, type ModelParams, type ModelSpec } from '../../types.js';
 import { printJson, UsageError } from '../run.js';
 
 export interface EvalResult {
@@ -36,9 +36,8 @@ export function checkCompatible(spec: ModelSpec, data: Dataset, modelWhere = 'mo
   }
   const expected = data.n * targetsPerSequence(spec.readout, data.T);
   if (data.Y.length !== expected) {
-    const dataReadout = data.Y.length === data.n ? 'final' : 'all';
     throw new UsageError(
-      `${dataWhere}: Y has ${data.Y.length} values (targets for readout '${dataReadout}') but ${modelWhere} has readout ` +
+      `${dataWhere}: Y has ${data.Y.length} values (targets for readout '${readoutOf(data)}') but ${modelWhere} has readout ` +
         `'${spec.readout}', which needs ${expected} (${spec.readout === 'all' ? `n*T = ${data.n}*${data.T}` : `n = ${data.n}`})`,
     );
   }
