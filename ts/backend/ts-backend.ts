@@ -29,6 +29,7 @@ import {
 import { formatBytes, WORKSPACE_SUGGESTION } from './capacity.js';
 import { tangentKernels } from './ts-tangent.js';
 import { ntkKernels } from './ts-ntk.js';
+import { tridiagonalKernels } from './ts-tridiagonal.js';
 
 export type Dtype = 'float32' | 'float64';
 type ArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -40,7 +41,7 @@ export function tsBackend(options: { dtype?: Dtype } = {}): Backend {
     name: 'ts',
     description: `ts ${dtype}`,
     network: (params, opts) => new TsNetwork(backend, Arr, params, opts),
-    kernels: { ...tangentKernels, ...ntkKernels },
+    kernels: { ...tangentKernels, ...ntkKernels, ...tridiagonalKernels },
   };
   return backend;
 }
