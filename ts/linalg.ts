@@ -1,9 +1,9 @@
 /**
  * Small dense linear algebra on row-major float64 arrays, one name per algorithm: spectral norms by
- * power iteration, by exact SVD and (symmetric matrices) by Jacobi rotations. The symmetric
+ * power iteration, by exact SVD and (symmetric matrices) by Jacobi rotations; the spectral radius. The symmetric
  * eigensolver with eigenvectors is theory/eigen.ts.
  */
-import { Matrix, SingularValueDecomposition } from 'ml-matrix';
+import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
 
 /**
  * Spectral norm (largest singular value) of a row-major m x m matrix by `iterations` steps of power
@@ -44,6 +44,15 @@ export function spectralNormExact(W: ArrayLike<number>, m: number): number {
     computeRightSingularVectors: false,
   });
   return Math.max(0, ...svd.diagonal);
+}
+
+/** Spectral radius (largest |eigenvalue|, complex eigenvalues included) of a row-major m x m matrix (ml-matrix's eigendecomposition, O(m^3)). */
+export function spectralRadius(A: ArrayLike<number>, m: number): number {
+  const rows = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, k) => A[i * m + k]));
+  const e = new EigenvalueDecomposition(new Matrix(rows));
+  let r = 0;
+  for (let k = 0; k < m; k++) r = Math.max(r, Math.hypot(e.realEigenvalues[k], e.imaginaryEigenvalues[k]));
+  return r;
 }
 
 /** Spectral norm (largest |eigenvalue|) of a symmetric k x k matrix, by cyclic Jacobi rotations. Destroys A. */

@@ -1,6 +1,6 @@
 /** Parameter-space metrics of MODEL.md section 7, computed identically for every backend. */
 import { activations } from './activations.js';
-import { spectralNormExact, spectralNormPower } from './linalg.js';
+import { spectralNormExact, spectralNormPower, spectralRadius } from './linalg.js';
 import { neuronDistancesSq } from './projection.js';
 import { memoryFactor, type FloatArray, type ModelSpec, type Projection } from './types.js';
 
@@ -59,6 +59,19 @@ export function wBar(
   }
   const norm = opts.exact ? spectralNormExact(W, spec.m) : spectralNormPower(W, spec.m);
   return norm / Math.sqrt(spec.m);
+}
+
+/**
+ * Spectral radius of the recurrent matrix as the recurrence scales it: max_i |w_i| (diagonal, the
+ * same as w_bar) or rho(W / sqrt(m)) (dense). [our derivation] It is the growth rate per step of
+ * ||(W/sqrt(m))^k|| as k grows (Gelfand's formula), so it sets the exponential rate in T of the
+ * backpropagated gradients in the linear regime; the operator norm in w_bar only bounds it. For
+ * the dense symmetric init (rows i and i + m/2 equal, N(0, 1) entries) the nonzero eigenvalues of
+ * W/sqrt(m) are those of a Ginibre matrix of size m/2 scaled to radius 1 (circular law), while
+ * ||W/sqrt(m)||_2 -> 1 + sqrt(2).
+ */
+export function recurrentRadius(spec: Pick<ModelSpec, 'recurrence' | 'm'>, W: ArrayLike<number>): number {
+  return spec.recurrence === 'diagonal' ? wBar(spec, W) : spectralRadius(W, spec.m) / Math.sqrt(spec.m);
 }
 
 export function paramMetrics(
