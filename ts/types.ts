@@ -76,3 +76,5 @@ export const readoutOf = (data: Pick<Dataset, 'n' | 'Y'>): Readout => (data.Y.le
 /** The factor the recurrence multiplies W by: alpha/sqrt(m) (dense), alpha (diagonal). */
 export const recurrentScale = (spec: Pick<ModelSpec, 'recurrence' | 'm' | 'alpha'>): number =>
   spec.recurrence === 'dense' ? spec.alpha / Math.sqrt(spec.m) : spec.alpha;
+/** Memory factor a = alpha * sigma_1 * w_bar: the gain of one step back through the recurrence. */
+export const memoryFactor = (alpha: number, sigma1: number, wBar: number): number => alpha * sigma1 * wBar;

@@ -7,6 +7,7 @@ import type { Backend } from '../backend/types.js';
 import { generateData, type GeneratedData } from '../data/generate.js';
 import { approximationFloor, mapRadius } from '../data/transport.js';
 import { constants as measureTheoryConstants } from '../theory/constants.js';
+import { recurrentRadius } from '../metrics.js';
 import { gramStats, relativeDrift } from '../theory/ntk.js';
 import { readoutOf, targetsPerSequence, type Dataset, type ModelParams } from '../types.js';
 import type { Seed } from '../rng.js';
@@ -79,12 +80,19 @@ export interface ConstantsMeasure {
   hessConst: number;
   /** exp(slope) of the memory-decay curve (a measured memory factor), or null. */
   fittedDecay: number | null;
+  /** Spectral radius of the recurrent matrix as the recurrence scales it (see recurrentRadius). */
+  radius: number;
 }
 
 /** The measured constants of the theory on (at most `samples` sequences of) the data. */
 export function measuredConstants(params: ModelParams, data: Dataset, samples = 64): ConstantsMeasure {
   const r = measureTheoryConstants(params, headOf(data, samples));
-  return { gradConst: r.measured.L_T, hessConst: r.measured.beta_T, fittedDecay: r.sensitivity.fittedDecay };
+  return {
+    gradConst: r.measured.L_T,
+    hessConst: r.measured.beta_T,
+    fittedDecay: r.sensitivity.fittedDecay,
+    radius: recurrentRadius(params.spec, params.W),
+  };
 }
 
 /** Empirical NTK Gram matrix (n x n) on the data at the given parameters. */

@@ -11,10 +11,10 @@ import {
   initialize,
   loadWasm,
   modelFileText,
-  operatorNorm,
   readoutOf,
   runInfo,
   targetsPerSequence,
+  wBar,
   type Backend,
   type Dataset,
   type MetricRecord,
@@ -94,10 +94,7 @@ const api: DemoWorkerApi = {
     ws.setData(shown);
     run = { config, trainer, test: shown, net, ws, sent: 0 };
     paused = false;
-    const wBar0 =
-      params.spec.recurrence === 'diagonal'
-        ? params.W0.reduce((a, w) => Math.max(a, Math.abs(w)), 0)
-        : operatorNorm(params.W0, params.spec.m, 1 / Math.sqrt(params.spec.m));
+    const wBar0 = wBar(params.spec, params.W0);
     const stored = (g.meta.teacher as { storedMap?: { nuW: number; nuU: number } }).storedMap;
     return {
       backend: backend.description,

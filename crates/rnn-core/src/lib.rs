@@ -20,7 +20,8 @@
 //!   loss, residuals;
 //! * [`projection`]: max-norm and l2 projections; [`mod@train`]: the GD loop;
 //! * [`tangent`]: tangent features and teacher sums; [`ntk`]: per-sample gradients and Gram;
-//! * [`linearize`]: the network linearized at its initialization (a JVP forward, BPTT at Theta0).
+//! * [`linearize`]: the network linearized at its initialization (a JVP forward, BPTT at Theta0);
+//! * [`tridiagonal`]: float64 Householder tridiagonalization (the closed-form kernel regime's eigensolver).
 //!
 //! Glossary (the same letters in the TypeScript package, `ts/types.ts`):
 //!
@@ -55,6 +56,7 @@ mod readout;
 pub mod simd;
 pub mod tangent;
 pub mod train;
+pub mod tridiagonal;
 mod vecops;
 pub mod workspace;
 
