@@ -85,7 +85,7 @@ const closed = [];
 for (let r = 0; r < Math.min(reps, 3); r++) {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const regime = new KernelRegime({ K, y, f0: new Float64Array(n), eta: 1 });
+  const regime = new KernelRegime({ K, y, f0: new Float64Array(n), eta: 1, backend });
   const tEig = performance.now();
   regime.riskCurve(Array.from({ length: 100 }, (_, s) => 10 * s));
   regime.trainPredictions(1000);

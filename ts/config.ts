@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ACTIVATIONS } from './activations.js';
 import { float32, FLOAT32_MIN_NORMAL, parseWith, positiveInt, ValidationError } from './validate.js';
-import type { ModelSpec, Projection } from './types.js';
+import { paramCount, type ModelSpec, type Projection } from './types.js';
 
 /**
  * Size limits of a model (those of the Rust core, which stores sizes as 32-bit integers): larger
@@ -79,7 +79,7 @@ export type TrainOptionsInput = z.input<typeof trainSchema>;
 
 export function parseModelSpec(value: unknown, where = 'model config'): ModelSpec {
   const spec = parseWith(modelSpecSchema, value, where);
-  const params = (spec.recurrence === 'dense' ? spec.m * spec.m : spec.m) + spec.m * spec.d;
+  const params = paramCount(spec);
   if (params > MODEL_LIMITS.params) {
     throw new ValidationError(
       `${where}: field 'm': the model would have ${params} parameters (len(W) + len(U) with m = ${spec.m}, d = ${spec.d}), ` +

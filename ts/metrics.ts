@@ -1,7 +1,8 @@
 /** Parameter-space metrics of MODEL.md section 7, computed identically for every backend. */
 import { activations } from './activations.js';
+import { spectralNormExact, spectralNormPower, spectralRadius } from './linalg.js';
 import { neuronDistancesSq } from './projection.js';
-import type { FloatArray, ModelSpec, Projection } from './types.js';
+import { memoryFactor, type FloatArray, type ModelSpec, type Projection } from './types.js';
 
 export interface MetricRecord {
   /** Number of steps taken: the record describes Theta(step). */
@@ -41,32 +42,36 @@ export interface MetricRecord {
 
 export type ParamMetrics = Pick<MetricRecord, 'distL2' | 'rhoEff' | 'boundaryFraction' | 'wScale' | 'memoryFactor'>;
 
-/** Largest singular value of an m x m row-major matrix times `scale`, by power iteration on A^T A. */
-export function operatorNorm(A: FloatArray, m: number, scale = 1, iterations = 50): number {
-  let v = new Float64Array(m);
-  for (let i = 0; i < m; i++) v[i] = 1 + ((i * 7919) % 13) / 13; // fixed start: deterministic
-  let sigma = 0;
-  const Av = new Float64Array(m);
-  for (let it = 0; it < iterations; it++) {
-    for (let i = 0; i < m; i++) {
-      let s = 0;
-      for (let k = 0; k < m; k++) s += A[i * m + k] * v[k];
-      Av[i] = s;
-    }
-    const w = new Float64Array(m);
-    for (let i = 0; i < m; i++) {
-      const a = Av[i];
-      for (let k = 0; k < m; k++) w[k] += A[i * m + k] * a;
-    }
-    let norm = 0;
-    for (let k = 0; k < m; k++) norm += w[k] * w[k];
-    norm = Math.sqrt(norm);
-    if (norm === 0) return 0;
-    sigma = Math.sqrt(norm);
-    for (let k = 0; k < m; k++) w[k] /= norm;
-    v = w;
+/**
+ * w_bar, the scale of W that the bounds use: max_i |w_i| (diagonal) or ||W||_2 / sqrt(m) (dense).
+ * The dense norm is by power iteration (cheap enough for every record) unless `exact` asks for the
+ * SVD, which the measured-constants report uses.
+ */
+export function wBar(
+  spec: Pick<ModelSpec, 'recurrence' | 'm'>,
+  W: ArrayLike<number>,
+  opts: { exact?: boolean } = {},
+): number {
+  if (spec.recurrence === 'diagonal') {
+    let b = 0;
+    for (let i = 0; i < spec.m; i++) b = Math.max(b, Math.abs(W[i]));
+    return b;
   }
-  return sigma * Math.abs(scale);
+  const norm = opts.exact ? spectralNormExact(W, spec.m) : spectralNormPower(W, spec.m);
+  return norm / Math.sqrt(spec.m);
+}
+
+/**
+ * Spectral radius of the recurrent matrix as the recurrence scales it: max_i |w_i| (diagonal, the
+ * same as w_bar) or rho(W / sqrt(m)) (dense). [our derivation] It is the growth rate per step of
+ * ||(W/sqrt(m))^k|| as k grows (Gelfand's formula), so it sets the exponential rate in T of the
+ * backpropagated gradients in the linear regime; the operator norm in w_bar only bounds it. For
+ * the dense symmetric init (rows i and i + m/2 equal, N(0, 1) entries) the nonzero eigenvalues of
+ * W/sqrt(m) are those of a Ginibre matrix of size m/2 scaled to radius 1 (circular law), while
+ * ||W/sqrt(m)||_2 -> 1 + sqrt(2).
+ */
+export function recurrentRadius(spec: Pick<ModelSpec, 'recurrence' | 'm'>, W: ArrayLike<number>): number {
+  return spec.recurrence === 'diagonal' ? wBar(spec, W) : spectralRadius(W, spec.m) / Math.sqrt(spec.m);
 }
 
 export function paramMetrics(
@@ -92,17 +97,12 @@ export function paramMetrics(
     for (let i = 0; i < m; i++) if (Math.sqrt(dist2[i]) >= radius * (1 - 1e-4)) on++;
     boundaryFraction = on / m;
   }
-  let wScale = 0;
-  if (spec.recurrence === 'diagonal') {
-    for (let i = 0; i < m; i++) wScale = Math.max(wScale, Math.abs(W[i]));
-  } else {
-    wScale = operatorNorm(W, m, 1 / Math.sqrt(m));
-  }
+  const wScale = wBar(spec, W);
   return {
     distL2: Math.sqrt(total),
     rhoEff: Math.sqrt(m) * Math.sqrt(maxD2),
     boundaryFraction,
     wScale,
-    memoryFactor: spec.alpha * activations[spec.activation].sigma1 * wScale,
+    memoryFactor: memoryFactor(spec.alpha, activations[spec.activation].sigma1, wScale),
   };
 }

@@ -18,7 +18,7 @@ import { bounds } from './theory/bounds.js';
 import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from './backend/chunked.js';
 import type { Backend, Network } from './backend/types.js';
 import { predictionDistance } from './theory/ntk.js';
-import type { Dataset, FloatArray, ModelParams } from './types.js';
+import { paramCount, readoutOf, targetsPerSequence, type Dataset, type FloatArray, type ModelParams } from './types.js';
 import { ValidationError } from './validate.js';
 
 export type TrainStatus = 'running' | 'completed' | 'diverged' | 'aborted';
@@ -292,7 +292,7 @@ export class Trainer implements Disposable {
     // Stage rows indices[0..steps*b) consecutively: step s then reads staged rows s*b..(s+1)*b, the
     // same sequences in the same order as the resident indices, so every step is bit-identical.
     const { T, d } = this.data;
-    const per = this.data.Y.length === this.data.n ? 1 : T;
+    const per = targetsPerSequence(readoutOf(this.data), T);
     const rowsX = T * d;
     const X = stage(this.data.X, indices, rowsX);
     const Y = stage(this.data.Y, indices, per);
@@ -350,9 +350,7 @@ export class Trainer implements Disposable {
   async run(opts: RunOptions = {}): Promise<TrainResult> {
     // Yield to the event loop (abort signals, progress, worker messages) at least every record, and
     // about every 2^28 multiply-adds, so that a huge recordEvery cannot make a run deaf to Ctrl-C.
-    const { m, d } = this.spec;
-    const params = (this.spec.recurrence === 'dense' ? m * m : m) + m * d;
-    const perStep = (this.options.batchSize || this.data.n) * this.data.T * params;
+    const perStep = (this.options.batchSize || this.data.n) * this.data.T * paramCount(this.spec);
     const chunk = Math.max(1, Math.min(this.options.recordEvery, Math.floor(2 ** 28 / perStep)));
     while (this.status === 'running') {
       if (opts.signal?.aborted) {

@@ -1,4 +1,18 @@
-/** Core value types shared by every room of the package (MODEL.md sections 1-2, FORMATS.md). */
+/**
+ * Core value types and the shape vocabulary shared by every room of the package (MODEL.md sections
+ * 1-2, FORMATS.md). The helpers below mirror `Spec` in crates/rnn-core/src/model.rs; no other file
+ * re-derives these quantities.
+ *
+ * Glossary (the same letters everywhere, in TS and in rnn-core):
+ *   m      width (number of hidden neurons, even)
+ *   d      input dimension
+ *   T      sequence length
+ *   n      number of sequences in a data set; nMax the capacity of a workspace
+ *   P      parameter count, len(W) + len(U) (c is fixed, never trained)
+ *   per    targets per sequence: T for readout 'all', 1 for readout 'final'
+ *   alpha  recurrent scale factor; the recurrence multiplies W by recurrentScale(spec)
+ *   wBar   the scale of W that the bounds use (max |w_i| diagonal, ||W||_2 / sqrt(m) dense)
+ */
 import type { ActivationName } from './activations.js';
 
 export type Recurrence = 'dense' | 'diagonal';
@@ -48,7 +62,19 @@ export interface Dataset {
 /** Projection after every step (MODEL.md section 6). */
 export type Projection = { kind: 'none' } | { kind: 'maxnorm'; rho: number } | { kind: 'l2'; rho: number };
 
-export const wLength = (spec: ModelSpec): number => (spec.recurrence === 'dense' ? spec.m * spec.m : spec.m);
-export const uLength = (spec: ModelSpec): number => spec.m * spec.d;
-/** Number of targets per sequence for a readout. */
+/** len(W): m*m (dense) or m (diagonal). */
+export const wLength = (spec: Pick<ModelSpec, 'recurrence' | 'm'>): number =>
+  spec.recurrence === 'dense' ? spec.m * spec.m : spec.m;
+/** len(U) = m*d. */
+export const uLength = (spec: Pick<ModelSpec, 'm' | 'd'>): number => spec.m * spec.d;
+/** P = len(W) + len(U), the number of trained parameters. */
+export const paramCount = (spec: Pick<ModelSpec, 'recurrence' | 'm' | 'd'>): number => wLength(spec) + uLength(spec);
+/** Number of targets per sequence for a readout: T ('all') or 1 ('final'). */
 export const targetsPerSequence = (readout: Readout, T: number): number => (readout === 'all' ? T : 1);
+/** The readout a data set's targets are for, read off Y's length (n values: 'final', n*T: 'all'). */
+export const readoutOf = (data: Pick<Dataset, 'n' | 'Y'>): Readout => (data.Y.length === data.n ? 'final' : 'all');
+/** The factor the recurrence multiplies W by: alpha/sqrt(m) (dense), alpha (diagonal). */
+export const recurrentScale = (spec: Pick<ModelSpec, 'recurrence' | 'm' | 'alpha'>): number =>
+  spec.recurrence === 'dense' ? spec.alpha / Math.sqrt(spec.m) : spec.alpha;
+/** Memory factor a = alpha * sigma_1 * w_bar: the gain of one step back through the recurrence. */
+export const memoryFactor = (alpha: number, sigma1: number, wBar: number): number => alpha * sigma1 * wBar;

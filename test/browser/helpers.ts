@@ -16,7 +16,7 @@ export const CHROMIUM = process.env.RNN_GD_CHROMIUM ?? '/usr/bin/chromium';
 export const haveChromium = existsSync(CHROMIUM);
 export const haveWebBuild = existsSync(join(REPO, 'web', 'dist', 'index.html'));
 
-const MIME: Record<string, string> = {
+export const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
@@ -33,8 +33,14 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves `mounts` (URL prefix -> directory) on 127.0.0.1, with the right MIME types (application/wasm). */
-export async function serve(mounts: Record<string, string>): Promise<StaticServer> {
+/**
+ * Serves `mounts` (URL prefix -> directory) on 127.0.0.1, with the right MIME types
+ * (application/wasm) and any extra response `headers` (CORS, say).
+ */
+export async function serve(
+  mounts: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<StaticServer> {
   const entries = Object.entries(mounts).sort((a, b) => b[0].length - a[0].length);
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -57,6 +63,7 @@ export async function serve(mounts: Record<string, string>): Promise<StaticServe
     res.writeHead(200, {
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',
       'cache-control': 'no-store',
+      ...headers,
     });
     createReadStream(file).pipe(res);
   });

@@ -141,6 +141,9 @@ describe('rnn-gd experiment run (CLI)', () => {
       'E7',
       'E8',
       'E9',
+      'E1-dense',
+      'E2-dense',
+      'E4-dense',
     ]);
   });
 });

@@ -11,12 +11,12 @@ import { registerBounds } from '../../ts/cli/commands/bounds.js';
 import {
   bounds,
   BoundsInputError,
-  memoryFactor,
   regimeOf,
   seriesS,
   type BoundsInput,
   type BoundsResult,
 } from '../../ts/theory/bounds.js';
+import { memoryFactor } from '../../ts/types.js';
 
 const SIGMA = {
   tanh: [1, 1, 4 / (3 * Math.sqrt(3))],

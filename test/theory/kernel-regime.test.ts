@@ -7,6 +7,7 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { getBackend } from '../../ts/backend/index.js';
+import { wasmBackend } from '../../ts/backend/wasm-backend.js';
 import { generateData } from '../../ts/data/index.js';
 import { initialize } from '../../ts/init.js';
 import { SymmetricEigen } from '../../ts/theory/eigen.js';
@@ -55,6 +56,42 @@ describe('SymmetricEigen', () => {
   it('refuses non-finite and mis-sized matrices', () => {
     expect(() => new SymmetricEigen([1, 2, 3], 2)).toThrow(/expected n\*n = 4/);
     expect(() => new SymmetricEigen([1, NaN, NaN, 1], 2)).toThrow(/not finite/);
+  });
+});
+
+describe('tridiagonalization kernels', () => {
+  it('the wasm builds (simd, scalar) and the ts reference give bit-identical reflectors and T', async () => {
+    const builds = [await wasmBackend('simd'), await wasmBackend('scalar')];
+    for (const n of [1, 2, 3, 4, 5, 8, 17, 64, 129]) {
+      const K = symmetric(n, 3 * n);
+      const ref = f64.kernels.tridiagonalize(K, n);
+      for (const b of builds) {
+        const got = b.kernels.tridiagonalize(K, n);
+        for (const f of ['d', 'e', 'reflectors', 'tau'] as const)
+          expect(Array.from(got[f]), `${b.description} ${f} n=${n}`).toEqual(Array.from(ref[f]));
+      }
+    }
+  });
+
+  it('a zero column below the subdiagonal needs no reflection (tau 0, zero reflector row)', async () => {
+    const n = 6;
+    const K = symmetric(n, 1);
+    for (let i = 2; i < n; i++) K[i * n] = K[i] = 0; // column 0 already tridiagonal
+    for (const b of [f64, await wasmBackend('simd')]) {
+      const t = b.kernels.tridiagonalize(K, n);
+      expect(t.tau[0]).toBe(0);
+      expect(Array.from(t.reflectors.subarray(0, n))).toEqual(new Array(n).fill(0));
+      expect(t.d[0]).toBe(K[0]);
+      expect(t.e[0]).toBe(K[n]);
+    }
+    const E = new SymmetricEigen(K, n, (await wasmBackend('simd')).kernels);
+    const ref = new SymmetricEigen(K, n);
+    expect(Array.from(E.values)).toEqual(Array.from(ref.values));
+  });
+
+  it('the wasm kernel refuses a matrix of the wrong size with a message naming it', async () => {
+    const b = await wasmBackend('simd');
+    expect(() => b.kernels.tridiagonalize(new Float64Array(5), 2)).toThrow(/tridiagonalize: expected an n x n matrix/);
   });
 });
 

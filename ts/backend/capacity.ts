@@ -9,7 +9,7 @@
  * RNN_GD_MEMORY_CAP, e.g. "3GiB", up to the 4 GiB limit) it is refused with a CapacityError giving
  * the bytes needed and what to change.
  */
-import type { ModelSpec } from '../types.js';
+import { paramCount, targetsPerSequence, type ModelSpec } from '../types.js';
 import { ValidationError } from '../validate.js';
 
 export const GiB = 2 ** 30;
@@ -89,9 +89,7 @@ const F32 = 4,
 
 /** Bytes of a Model: w, w0, grad_w, u, u0, grad_u and c (f32). */
 export function modelBytes(spec: ModelSpec): number {
-  const wl = spec.recurrence === 'dense' ? spec.m * spec.m : spec.m;
-  const ul = spec.m * spec.d;
-  return F32 * (3 * wl + 3 * ul + spec.m);
+  return F32 * (3 * paramCount(spec) + spec.m);
 }
 
 /**
@@ -106,14 +104,13 @@ export function workspaceBytes(
   reserve: { steps?: number; indices?: number } = {},
 ): number {
   const { m, d } = spec;
-  const per = spec.readout === 'all' ? T : 1;
+  const per = targetsPerSequence(spec.readout, T);
   const x = nMax * T * d,
     y = nMax * per,
     h = nMax * T * m;
-  const wl = spec.recurrence === 'dense' ? m * m : m;
   const steps = reserve.steps ?? 0,
     indices = reserve.indices ?? 0;
-  return F32 * (2 * x + 4 * y + 2 * h + nMax * m + wl + m * d) + F64 * y + 2 * F64 * steps + U32 * indices;
+  return F32 * (2 * x + 4 * y + 2 * h + nMax * m + paramCount(spec)) + F64 * y + 2 * F64 * steps + U32 * indices;
 }
 
 /**
@@ -126,12 +123,11 @@ export function linearizationBytes(
   T: number,
   reserve: { steps?: number; indices?: number } = {},
 ): number {
-  const wl = spec.recurrence === 'dense' ? spec.m * spec.m : spec.m;
-  const y = nMax * (spec.readout === 'all' ? T : 1);
+  const y = nMax * targetsPerSequence(spec.readout, T);
   return (
     workspaceBytes(spec, nMax, T, reserve) +
     modelBytes(spec) +
-    F32 * (2 * nMax * T * spec.m + wl + spec.m * spec.d) +
+    F32 * (2 * nMax * T * spec.m + paramCount(spec)) +
     F64 * y
   );
 }
@@ -139,7 +135,7 @@ export function linearizationBytes(
 /** Bytes of a Features object (ntk.rs Features::new): diagonal x, tangent features, scratch; jacobian, Gram; dense: a workspace. */
 export function featuresBytes(spec: ModelSpec, nMax: number, T: number): number {
   const { m, d } = spec;
-  const P = (spec.recurrence === 'dense' ? m * m : m) + m * d;
+  const P = paramCount(spec);
   const common = F32 * (nMax * P + nMax * nMax);
   if (spec.recurrence === 'dense') return common + workspaceBytes(spec, nMax, T);
   return common + F32 * (nMax * T * d + nMax * m * (1 + d) + (4 + 2 * d) * Math.ceil(m / 4) * 4);
@@ -152,7 +148,7 @@ export function teacherBytes(d: number, count: number, nMax: number, T: number):
 
 /** Largest single buffer (elements) of a workspace or features object, for the core's 2^29 limit. */
 function largestBuffer(spec: ModelSpec, nMax: number, T: number): number {
-  return Math.max(nMax * T * Math.max(spec.m, spec.d), nMax * (spec.readout === 'all' ? T : 1));
+  return Math.max(nMax * T * Math.max(spec.m, spec.d), nMax * targetsPerSequence(spec.readout, T));
 }
 
 export interface CapacityRequest {
@@ -281,11 +277,7 @@ export function checkFeatures(spec: ModelSpec, n: number, T: number, what: strin
     suggestion:
       'The Gram matrix needs n^2 and the per-sample gradients n*P floats: use fewer sequences n (a subsample) or a smaller model.',
     sizes: { n, T },
-    largest: Math.max(
-      largestBuffer(spec, n, T),
-      n * n,
-      n * ((spec.recurrence === 'dense' ? spec.m * spec.m : spec.m) + spec.m * spec.d),
-    ),
+    largest: Math.max(largestBuffer(spec, n, T), n * n, n * paramCount(spec)),
   });
 }
 

@@ -7,7 +7,7 @@
  * chunk losses (each accumulated in float64) and gradients (float32 on wasm) are combined in
  * float64, so the last bits can differ from a single call; the results stay deterministic.
  */
-import type { Dataset, ModelSpec } from '../types.js';
+import { readoutOf, targetsPerSequence, type Dataset, type ModelSpec } from '../types.js';
 import { ValidationError } from '../validate.js';
 import { MiB, workspaceBytes } from './capacity.js';
 import type { Network, Workspace } from './types.js';
@@ -27,7 +27,7 @@ export function rowsForBudget(spec: ModelSpec, n: number, T: number, budget: num
 /** Rows [from, from + count) of a data set, as views (no copy). */
 export function sliceRows(data: Dataset, from: number, count: number): Dataset {
   const { T, d } = data;
-  const per = data.Y.length === data.n ? 1 : T;
+  const per = targetsPerSequence(readoutOf(data), T);
   return {
     n: count,
     T,
@@ -86,7 +86,7 @@ export class ChunkedData implements Disposable {
   /** R(Theta) on the full data set; with `predictions`, also the outputs (n or n*T values). */
   forward(opts: { predictions?: boolean } = {}): { loss: number; predictions?: Float64Array } {
     const n = this.data.n;
-    const per = this.data.Y.length === n ? 1 : this.data.T;
+    const per = targetsPerSequence(readoutOf(this.data), this.data.T);
     const predictions = opts.predictions ? new Float64Array(n * per) : undefined;
     let loss = 0;
     for (const { from, count } of this.chunks()) {

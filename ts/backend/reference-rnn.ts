@@ -4,7 +4,7 @@
  * (loss gradients) and the reference NTK (gradients of f) are both built on it.
  */
 import { activations } from '../activations.js';
-import type { FloatArray, ModelSpec } from '../types.js';
+import { recurrentScale, type FloatArray, type ModelSpec } from '../types.js';
 
 /** Scratch for one sequence of length T: states and derivatives (T x m), and the backward vectors. */
 export interface SequenceScratch {
@@ -28,10 +28,6 @@ export const sequenceScratch = (m: number, T: number): SequenceScratch => ({
  * parity with wasm; the float64 reference does not flush.
  */
 export const FLUSH_BELOW = 2 ** -80;
-
-/** alpha/sqrt(m) for the dense recurrence, alpha for the diagonal one. */
-export const recurrentScale = (spec: ModelSpec): number =>
-  spec.recurrence === 'dense' ? spec.alpha / Math.sqrt(spec.m) : spec.alpha;
 
 /** Forward pass of sequence j of X (sample-major, length T): fills s.H[t*m+i] = h_{i,t}, s.Dz = sigma'(z). */
 export function forwardSequence(

@@ -5,6 +5,7 @@
  */
 import { project } from '../projection.js';
 import {
+  targetsPerSequence,
   uLength,
   wLength,
   type Dataset,
@@ -15,7 +16,6 @@ import {
 } from '../types.js';
 import { ValidationError } from '../validate.js';
 import type { Backend, Network, NetworkOptions, ParamName, TrainChunk, Workspace } from './types.js';
-import { checkDataShape } from './shape.js';
 import {
   backwardSequence,
   FLUSH_BELOW,
@@ -28,6 +28,8 @@ import {
 import { formatBytes, WORKSPACE_SUGGESTION } from './capacity.js';
 import { tangentKernels } from './ts-tangent.js';
 import { ntkKernels } from './ts-ntk.js';
+import { checkFitsWorkspace } from '../dataset.js';
+import { tridiagonalKernels } from './ts-tridiagonal.js';
 
 export type Dtype = 'float32' | 'float64';
 type ArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -39,7 +41,7 @@ export function tsBackend(options: { dtype?: Dtype } = {}): Backend {
     name: 'ts',
     description: `ts ${dtype}`,
     network: (params, opts) => new TsNetwork(backend, Arr, params, opts),
-    kernels: { ...tangentKernels, ...ntkKernels },
+    kernels: { ...tangentKernels, ...ntkKernels, ...tridiagonalKernels },
   };
   return backend;
 }
@@ -136,7 +138,7 @@ class TsWorkspace implements Workspace {
     if (!Number.isInteger(T) || T < 1) throw new ValidationError(`workspace: T must be a positive integer, got ${T}`);
     const { m, d, readout } = net.spec;
     const xLen = nMax * T * d,
-      yLen = nMax * (readout === 'all' ? T : 1);
+      yLen = nMax * targetsPerSequence(readout, T);
     try {
       this.X = new net.Arr(xLen);
       this.Y = new net.Arr(yLen);
@@ -161,7 +163,7 @@ class TsWorkspace implements Workspace {
   }
 
   setData(data: Dataset): void {
-    checkDataShape(this.net.spec, data, this.nMax, this.T);
+    checkFitsWorkspace(this.net.spec, data, this.nMax, this.T);
     this.X.set(data.X);
     this.Y.set(data.Y);
     this.n = data.n;
@@ -187,7 +189,7 @@ class TsWorkspace implements Workspace {
   }
 
   forward(): { loss: number; predictions: Float64Array } {
-    const per = this.net.spec.readout === 'all' ? this.T : 1;
+    const per = targetsPerSequence(this.net.spec.readout, this.T);
     const predictions = new Float64Array(this.n * per);
     this.startPass();
     let sum = 0;
@@ -206,7 +208,7 @@ class TsWorkspace implements Workspace {
     const { spec, arrays } = this.net;
     const { m } = spec;
     const T = this.T;
-    const per = spec.readout === 'all' ? T : 1;
+    const per = targetsPerSequence(spec.readout, T);
     const c = arrays.c;
     // Accumulate in float64 even for float32 storage, then store once.
     const accW = new Float64Array(arrays.gradW.length);

@@ -46,6 +46,23 @@ export interface Kernels {
   perSampleGradients(params: ModelParams, data: Dataset): Float64Array;
   /** Empirical NTK Gram matrix K_jk = <grad f(X_j), grad f(X_k)> (readout final), n*n row-major. */
   ntkGram(params: ModelParams, data: Dataset): Float64Array;
+  /**
+   * Householder tridiagonalization (float64, bit-identical on both backends) of the row-major n x n
+   * symmetric K, only its lower triangle read: the costly first step of SymmetricEigen.
+   */
+  tridiagonalize(K: ArrayLike<number>, n: number): Tridiagonal;
+}
+
+/** K = H T H^T: T tridiagonal, H = H_0 ... H_{n-3} with H_k = I - tau_k v_k v_k^T. */
+export interface Tridiagonal {
+  /** Diagonal of T (n values). */
+  d: Float64Array;
+  /** Subdiagonal of T: e[k] couples k and k+1; e[n-1] = 0. */
+  e: Float64Array;
+  /** Row k holds v_k (entries k+1..n-1, v_k[k+1] = 1); a zero row when tau_k = 0 (no reflection). */
+  reflectors: Float64Array;
+  /** The n reflector coefficients tau_k. */
+  tau: Float64Array;
 }
 
 /** What the diagonal tangent features depend on besides the neurons. */

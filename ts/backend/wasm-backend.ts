@@ -4,6 +4,7 @@
  * Every object has free() / [Symbol.dispose]; wasm-bindgen's FinalizationRegistry is the safety net.
  */
 import {
+  targetsPerSequence,
   uLength,
   wLength,
   type Dataset,
@@ -22,7 +23,6 @@ import {
   trackAllocation,
   workspaceBytes,
 } from './capacity.js';
-import { checkDataShape } from './shape.js';
 import { call } from './wasm-errors.js';
 export { UseAfterFreeError, WasmCrashError } from './wasm-errors.js';
 import { UseAfterFreeError } from './wasm-errors.js';
@@ -39,6 +39,7 @@ import {
 } from './types.js';
 import { loadWasm, type LoadedWasm, type WasmFlavor } from './wasm-loader.js';
 import { ACTIVATION, READOUT, RECURRENCE } from './wasm-codes.js';
+import { checkFitsWorkspace } from '../dataset.js';
 
 export async function wasmBackend(flavor?: WasmFlavor): Promise<Backend> {
   const wasm = await loadWasm(flavor);
@@ -245,7 +246,7 @@ class WasmWorkspace implements Workspace {
 
   setData(data: Dataset): void {
     const { spec, wasm } = this.net;
-    checkDataShape(spec, data, this.nMax, this.T);
+    checkFitsWorkspace(spec, data, this.nMax, this.T);
     checkFloat32(data.X, "data: field 'X'");
     checkFloat32(data.Y, "data: field 'Y'");
     const ws = this.ws();
@@ -264,7 +265,7 @@ class WasmWorkspace implements Workspace {
     const ws = this.ws();
     const model = this.net.model();
     const loss = call('forward', () => ws.forward(model));
-    const per = this.net.spec.readout === 'all' ? this.T : 1;
+    const per = targetsPerSequence(this.net.spec.readout, this.T);
     const predictions = Float64Array.from(view(this.net.wasm.memory, Float32Array, ws.pred_ptr(), this.n * per));
     return { loss, predictions };
   }

@@ -3,6 +3,7 @@ import { uLength, wLength, type Dataset, type ModelParams } from '../types.js';
 import { MODEL_LIMITS } from '../config.js';
 import { FLOAT32_MAX, ValidationError } from '../validate.js';
 import {
+  checkCapacity,
   checkFeatures,
   checkModel,
   checkTeacher,
@@ -13,7 +14,9 @@ import {
 } from './capacity.js';
 import { checkTangentArgs } from './ts-tangent.js';
 import { checkGradientInputs } from './ts-ntk.js';
-import type { Kernels, Particles, TangentSpec } from './types.js';
+import type { Kernels, Particles, TangentSpec, Tridiagonal } from './types.js';
+
+const TRIDIAGONAL_SUGGESTION = 'Use the ts backend (its kernels use JavaScript memory) or fewer outputs.';
 import type { LoadedWasm } from './wasm-loader.js';
 import { ACTIVATION, READOUT, RECURRENCE } from './wasm-codes.js';
 import { call } from './wasm-errors.js';
@@ -169,6 +172,27 @@ export function wasmKernels(wasm: LoadedWasm): Kernels {
             return Float64Array.from(f32(wasm, feats.jacobian_ptr(), data.n * model.param_len()));
           });
         });
+      });
+    },
+
+    tridiagonalize(K: ArrayLike<number>, n: number): Tridiagonal {
+      if (!Number.isSafeInteger(n) || n < 1 || K.length !== n * n)
+        throw new ValidationError(
+          `tridiagonalize: expected an n x n matrix with n >= 1, got ${K.length} values for n = ${n}`,
+        );
+      // The binding copies K and the reflectors into wasm memory for the call (2 n^2 float64 values).
+      const bytes = 8 * (2 * n * n + 3 * n);
+      checkCapacity({ what: `tridiagonalize (n = ${n})`, bytes, suggestion: TRIDIAGONAL_SUGGESTION });
+      return tracked(bytes, 'tridiagonalize', () => {
+        const A = Float64Array.from(K);
+        const out = {
+          d: new Float64Array(n),
+          e: new Float64Array(n),
+          reflectors: new Float64Array(n * n),
+          tau: new Float64Array(n),
+        };
+        pkg.tridiagonalize(A, n, out.d, out.e, out.reflectors, out.tau);
+        return out;
       });
     },
 

@@ -15,7 +15,7 @@ import { ACTIVATIONS } from '../activations.js';
 import { tsBackend } from '../backend/ts-backend.js';
 import { initialize } from '../init.js';
 import { makeRng, type Seed } from '../rng.js';
-import type { Dataset, ModelParams, Readout } from '../types.js';
+import { targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../types.js';
 import { finite, positiveInt, ValidationError } from '../validate.js';
 import { wDrawer } from './transport.js';
 
@@ -74,14 +74,12 @@ interface Inputs {
   X: ArrayLike<number>;
 }
 
-const perSeq = (readout: Readout, T: number) => (readout === 'all' ? T : 1);
-
 /** y_t = sum_{k=0}^{t} r^k <beta, x_{t-k}> (beta used as given). */
 export function linearFilter(data: Inputs, readout: Readout, r: number, beta: ArrayLike<number>): Float64Array {
   const { n, T, d, X } = data;
   if (beta.length !== d)
     throw new ValidationError(`linear-filter: field 'beta' has ${beta.length} values, expected d = ${d}`);
-  const per = perSeq(readout, T);
+  const per = targetsPerSequence(readout, T);
   const out = new Float64Array(n * per);
   for (let j = 0; j < n; j++) {
     let y = 0;
@@ -106,7 +104,7 @@ export function delayRecall(data: Inputs, readout: Readout, k: number, coordinat
       `delay: field 'coordinate' must be an integer in [0, d-1] = [0, ${d - 1}], got ${coordinate}`,
     );
   }
-  const per = perSeq(readout, T);
+  const per = targetsPerSequence(readout, T);
   const out = new Float64Array(n * per);
   for (let j = 0; j < n; j++) {
     if (readout === 'final') out[j] = X[(j * T + T - 1 - k) * d + coordinate];
@@ -123,7 +121,7 @@ export function narma10(data: Inputs, readout: Readout, coordinate = 0): Float64
       `narma10: field 'coordinate' must be an integer in [0, d-1] = [0, ${d - 1}], got ${coordinate}`,
     );
   }
-  const per = perSeq(readout, T);
+  const per = targetsPerSequence(readout, T);
   const out = new Float64Array(n * per);
   const s = new Float64Array(T + 1); // s[t] = s_t, s[0] = s_0 = 0
   const u = new Float64Array(T);
@@ -177,7 +175,7 @@ export function rnnOutputs(params: ModelParams, data: Inputs, readout: Readout):
     T: data.T,
     d: data.d,
     X: Float64Array.from(data.X),
-    Y: new Float64Array(data.n * perSeq(readout, data.T)),
+    Y: new Float64Array(data.n * targetsPerSequence(readout, data.T)),
   };
   ws.setData(ds);
   return ws.forward().predictions;

@@ -28,9 +28,10 @@ import { ACTIVATIONS, activations } from '../activations.js';
 import { tsBackend } from '../backend/ts-backend.js';
 import { initialize } from '../init.js';
 import { makeRng, type Seed } from '../rng.js';
-import type { Dataset, ModelParams, Readout } from '../types.js';
+import { recurrentScale, targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../types.js';
 import { finite, positiveInt, ValidationError } from '../validate.js';
 import { generateInputs, type InputLaw } from './inputs.js';
+import { checkFits } from '../dataset.js';
 
 export const denseTeacherOptionsSchema = z
   .object({
@@ -135,9 +136,7 @@ export function denseJvp(
   const { m, d, alpha } = params.spec;
   if (params.spec.recurrence !== 'dense')
     throw new ValidationError(`denseJvp: needs a dense model, got '${params.spec.recurrence}'`);
-  if (data.d !== d) throw new ValidationError(`denseJvp: data has d = ${data.d} but the teacher has d = ${d}`);
-  if (data.X.length !== data.n * data.T * d)
-    throw new ValidationError(`denseJvp: data.X has ${data.X.length} values, expected n*T*d = ${data.n * data.T * d}`);
+  checkFits({ d }, data, { data: 'denseJvp: data', model: 'the teacher' });
   if (VW.length !== m * m || VU.length !== m * d)
     throw new ValidationError(
       `denseJvp: V has ${VW.length} + ${VU.length} values, expected m*m + m*d = ${m * m} + ${m * d}`,
@@ -147,9 +146,9 @@ export function denseJvp(
   const W = params.W,
     U = params.U,
     c = params.c;
-  const s = alpha / Math.sqrt(m);
+  const s = recurrentScale(params.spec);
   const outScale = 1 / Math.sqrt(m);
-  const per = readout === 'all' ? T : 1;
+  const per = targetsPerSequence(readout, T);
   const out = new Float64Array(n * per);
   let h = new Float64Array(m),
     g = new Float64Array(m);
@@ -186,7 +185,7 @@ export function denseJvp(
       if (readout === 'all' || t === T - 1) {
         let f = 0;
         for (let i = 0; i < m; i++) f += c[i] * g[i];
-        out[j * per + (readout === 'all' ? t : 0)] = f * outScale;
+        out[j * per + (per === 1 ? 0 : t)] = f * outScale;
       }
     }
   }

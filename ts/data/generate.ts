@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { getBackend } from '../backend/index.js';
 import type { Backend } from '../backend/types.js';
 import { makeRng, type Seed } from '../rng.js';
-import type { Dataset, ModelParams, Readout } from '../types.js';
+import { targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../types.js';
 import { finite, FLOAT32_MAX, parseWith, positiveInt, ValidationError } from '../validate.js';
 import { MODEL_LIMITS } from '../config.js';
 import { PACKAGE_VERSION } from '../version.js';
@@ -302,7 +302,7 @@ export async function generateData(
   const { n, nTest, T, d, readout } = config;
   const s = config.seed;
   const N = n + nTest;
-  const per = readout === 'all' ? T : 1;
+  const per = targetsPerSequence(readout, T);
   const X = generateInputs(config.inputs, N, T, d, makeRng(s, 'data/inputs'));
   const all: Dataset = { n: N, T, d, X, Y: new Float64Array(N * per) };
 

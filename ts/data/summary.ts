@@ -1,5 +1,5 @@
 /** Summaries of a data set for people: shape, statistics and small text plots (`rnn-gd data show`). */
-import type { Dataset } from '../types.js';
+import { readoutOf, type Dataset } from '../types.js';
 
 export interface Moments {
   mean: number;
@@ -50,7 +50,7 @@ export function datasetStats(ds: Dataset): DatasetStats {
     n,
     T,
     d,
-    readout: ds.Y.length === n ? 'final' : 'all',
+    readout: readoutOf(ds),
     X: { ...moments(ds.X), meanNorm: sumNorm / (n * T), maxNorm },
     Y: moments(ds.Y),
   };

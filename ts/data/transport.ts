@@ -35,9 +35,10 @@ import { ACTIVATIONS } from '../activations.js';
 import { tsBackend } from '../backend/ts-backend.js';
 import type { Backend, Particles, TangentSpec } from '../backend/types.js';
 import { makeRng, type Rng, type Seed } from '../rng.js';
-import type { Dataset, ModelParams, Readout } from '../types.js';
+import { readoutOf, targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../types.js';
 import { finite, positiveInt, ValidationError } from '../validate.js';
 import { randomUnitVector } from './inputs.js';
+import { checkFits } from '../dataset.js';
 
 export const MAP_KINDS = ['linear', 'input', 'memory', 'mix'] as const;
 export type MapKind = (typeof MAP_KINDS)[number];
@@ -344,7 +345,7 @@ function initOutputs(params: ModelParams, data: Dataset, readout: Readout): Floa
   const spec = { ...params.spec, readout };
   const net = tsBackend({ dtype: 'float64' }).network({ ...params, spec, W: params.W0, U: params.U0 });
   const ws = net.workspace(data.n, data.T);
-  ws.setData({ ...data, Y: new Float64Array(data.n * (readout === 'all' ? data.T : 1)) });
+  ws.setData({ ...data, Y: new Float64Array(data.n * targetsPerSequence(readout, data.T)) });
   return ws.forward().predictions;
 }
 
@@ -360,8 +361,7 @@ export function linearizedPredictions(
 ): Float64Array {
   checkDiagonalStudent(params, 'linearizedPredictions');
   const { m, d, activation, alpha } = params.spec;
-  if (data.d !== d)
-    throw new ValidationError(`linearizedPredictions: data has d = ${data.d} but the model has d = ${d}`);
+  checkFits({ d }, data, { data: 'linearizedPredictions: data' });
   const p = 1 + d;
   const v = new Float64Array(m * p);
   const s = Math.sqrt(m); // teacherSum divides by M = m: sqrt(m) c_i / m = c_i / sqrt(m)
@@ -395,7 +395,7 @@ export function approximationFloor(
   opts: { backend: Backend; normalization?: Normalization },
 ): { risk: number; predictions: Float64Array; params: ModelParams } {
   checkDiagonalStudent(student, 'approximationFloor');
-  const readout: Readout = data.Y.length === data.n ? 'final' : 'all';
+  const readout = readoutOf(data);
   if (data.Y.length !== data.n && data.Y.length !== data.n * data.T) {
     throw new ValidationError(
       `approximationFloor: data.Y has ${data.Y.length} values, expected n = ${data.n} or n*T = ${data.n * data.T}`,

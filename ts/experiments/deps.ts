@@ -7,8 +7,9 @@ import type { Backend } from '../backend/types.js';
 import { generateData, type GeneratedData } from '../data/generate.js';
 import { approximationFloor, mapRadius } from '../data/transport.js';
 import { constants as measureTheoryConstants } from '../theory/constants.js';
+import { recurrentRadius } from '../metrics.js';
 import { gramStats, relativeDrift } from '../theory/ntk.js';
-import type { Dataset, ModelParams } from '../types.js';
+import { readoutOf, targetsPerSequence, type Dataset, type ModelParams } from '../types.js';
 import type { Seed } from '../rng.js';
 import { canonicalJson } from './plan.js';
 
@@ -41,7 +42,7 @@ export function makeData(config: Record<string, unknown>, seed: Seed, backend: B
 /** A subset of the first `n` sequences (for the costlier measurements). */
 export function headOf(data: Dataset, n: number): Dataset {
   if (n >= data.n) return data;
-  const per = data.Y.length / data.n;
+  const per = targetsPerSequence(readoutOf(data), data.T);
   return { n, T: data.T, d: data.d, X: data.X.slice(0, n * data.T * data.d), Y: data.Y.slice(0, n * per) };
 }
 
@@ -79,12 +80,19 @@ export interface ConstantsMeasure {
   hessConst: number;
   /** exp(slope) of the memory-decay curve (a measured memory factor), or null. */
   fittedDecay: number | null;
+  /** Spectral radius of the recurrent matrix as the recurrence scales it (see recurrentRadius). */
+  radius: number;
 }
 
 /** The measured constants of the theory on (at most `samples` sequences of) the data. */
 export function measuredConstants(params: ModelParams, data: Dataset, samples = 64): ConstantsMeasure {
   const r = measureTheoryConstants(params, headOf(data, samples));
-  return { gradConst: r.measured.L_T, hessConst: r.measured.beta_T, fittedDecay: r.sensitivity.fittedDecay };
+  return {
+    gradConst: r.measured.L_T,
+    hessConst: r.measured.beta_T,
+    fittedDecay: r.sensitivity.fittedDecay,
+    radius: recurrentRadius(params.spec, params.W),
+  };
 }
 
 /** Empirical NTK Gram matrix (n x n) on the data at the given parameters. */

@@ -154,6 +154,8 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
     const c = measuredConstants(params, gen.train);
     extra.gradConst = c.gradConst;
     extra.hessConst = c.hessConst;
+    extra.memoryDecay = c.fittedDecay;
+    extra.radius0 = c.radius;
   }
   let K0: Float64Array | null = null;
   if (measure.ntk) {

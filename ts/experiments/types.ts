@@ -121,6 +121,10 @@ export interface PointMetrics {
   /** Measured constants: largest ||grad_theta h_{T-1}|| and Hessian norm over neurons and data. */
   gradConst?: number | null;
   hessConst?: number | null;
+  /** Measured memory factor at init: per-step decay of the input sensitivity ||d h_{T-1} / d x_t|| (fitted over the lag). */
+  memoryDecay?: number | null;
+  /** Spectral radius of the recurrent matrix at init: max_i |w_i(0)| (diagonal) or rho(W(0)/sqrt(m)) (dense). */
+  radius0?: number | null;
   /** Risk of the linearized network at the oracle parameters theta_bar (the approximation floor). */
   oracleRisk?: number | null;
   oracleRel?: number | null;

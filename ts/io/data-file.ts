@@ -6,14 +6,15 @@
  *          float32 or float64, C order. A data set is a directory holding X.npy and Y.npy, or the
  *          path of `<prefix>X.npy` with `<prefix>Y.npy` beside it.
  *
- * The JSON codec (parseDataFile, dataToJson, checkDataset) is universal and lives in ./data-json.ts;
+ * The JSON codec (parseDataFile, dataToJson) is universal and lives in ./data-json.ts;
  * it is re-exported here.
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Dataset, FloatArray } from '../types.js';
+import { readoutOf, type Dataset, type FloatArray } from '../types.js';
 import { ValidationError } from '../validate.js';
-import { checkDataset, dataToJson, parseDataFile } from './data-json.js';
+import { checkDataset } from '../dataset.js';
+import { dataToJson, parseDataFile } from './data-json.js';
 import { readJsonFile, stringifyTopLevel } from './model-file.js';
 import { readNpy, writeFileAtomic, writeNpy, type NpyDtype } from './npy.js';
 
@@ -114,7 +115,7 @@ export function writeData(path: string, ds: Dataset, opts: WriteDataOptions = {}
   }
   const dtypeOf = (a: FloatArray): NpyDtype => opts.dtype ?? (a instanceof Float32Array ? '<f4' : '<f8');
   writeNpy(xPath, ds.X, [ds.n, ds.T, ds.d], dtypeOf(ds.X));
-  writeNpy(yPath, ds.Y, ds.Y.length === ds.n ? [ds.n] : [ds.n, ds.T], dtypeOf(ds.Y));
+  writeNpy(yPath, ds.Y, readoutOf(ds) === 'final' ? [ds.n] : [ds.n, ds.T], dtypeOf(ds.Y));
   written.push(xPath, yPath);
   return written;
 }

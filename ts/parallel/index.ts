@@ -18,13 +18,21 @@
  * Node: worker_threads, no flags. Browsers: module Workers; SharedArrayBuffer needs a
  * cross-origin-isolated page (COOP: same-origin, COEP: require-corp).
  */
-import { uLength, wLength, type Dataset, type ModelParams, type ModelSpec, type Projection } from '../types.js';
+import {
+  targetsPerSequence,
+  uLength,
+  wLength,
+  type Dataset,
+  type ModelParams,
+  type ModelSpec,
+  type Projection,
+} from '../types.js';
 import type { TrainChunk } from '../backend/types.js';
 import type { WasmFlavor } from '../backend/wasm-loader.js';
-import { checkDataShape } from '../backend/shape.js';
 import { ValidationError } from '../validate.js';
 import { CTRL, SharedViews, allocateShared, chunkStarts, defaultChunkSize, type Layout } from './shared.js';
 import type { Reply, Request } from './protocol.js';
+import { checkFits } from '../dataset.js';
 
 export { chunkStarts, defaultChunkSize } from './shared.js';
 
@@ -88,14 +96,14 @@ export class ParallelTrainer {
   static async create(params: ModelParams, data: Dataset, options: ParallelOptions = {}): Promise<ParallelTrainer> {
     sharedMemoryCheck();
     const spec = params.spec;
-    checkDataShape(spec, data, data.n, data.T);
+    checkFits(spec, data);
     const K = options.workers ?? (await defaultWorkers());
     if (!Number.isInteger(K) || K < 1)
       throw new ValidationError(`parallel: workers must be a positive integer, got ${options.workers}`);
     const size = options.chunkSize ?? defaultChunkSize(data.n);
     if (!Number.isInteger(size) || size < 1)
       throw new ValidationError(`parallel: chunkSize must be a positive integer, got ${options.chunkSize}`);
-    const per = spec.readout === 'all' ? data.T : 1;
+    const per = targetsPerSequence(spec.readout, data.T);
     const layout: Layout = {
       n: data.n,
       T: data.T,

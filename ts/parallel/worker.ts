@@ -10,6 +10,7 @@ import { wasmBackend } from '../backend/wasm-backend.js';
 import type { Network, Workspace } from '../backend/types.js';
 import { CTRL, SharedViews, reduce, update } from './shared.js';
 import type { InitRequest, Reply, Request } from './protocol.js';
+import { uLength, wLength } from '../types.js';
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
@@ -43,8 +44,7 @@ async function handle(msg: Request): Promise<Omit<Reply, 'id'>> {
     case 'init': {
       const backend = await wasmBackend(msg.flavor);
       const { spec, layout } = msg;
-      const nw = spec.recurrence === 'dense' ? spec.m * spec.m : spec.m;
-      const v = new SharedViews(msg.buffers, nw, spec.m * spec.d, layout, msg.workers);
+      const v = new SharedViews(msg.buffers, wLength(spec), uLength(spec), layout, msg.workers);
       const f64 = (a: Float32Array) => Float64Array.from(a);
       const net = backend.network({ spec, W: f64(v.W), U: f64(v.U), c: msg.c, W0: f64(v.W0), U0: f64(v.U0) });
       let size = 0;

@@ -18,6 +18,7 @@
  */
 import { ACTIVATIONS, activations, type ActivationName } from '../activations.js';
 import { ValidationError } from '../validate.js';
+import { memoryFactor } from '../types.js';
 
 /** |a - 1| at or below this counts as the critical regime. */
 export const CRITICAL_TOLERANCE = 1e-9;
@@ -107,11 +108,6 @@ export class BoundsInputError extends ValidationError {
   ) {
     super(`invalid ${field}: ${detail}`);
   }
-}
-
-/** Memory factor a = alpha * sigma_1 * w_bar: the gain of one step back through the recurrence. */
-export function memoryFactor(alpha: number, sigma1: number, wBar: number): number {
-  return alpha * sigma1 * wBar;
 }
 
 /** Regime of a memory factor (critical within CRITICAL_TOLERANCE of 1). */

@@ -23,12 +23,22 @@
  * operator norm ||W||_2 / sqrt(m) (dense, a crude bound) and rho = 0, i.e. the worst case at these
  * parameters; with ||x_t|| <= 1 the measured values can never exceed it (tests check this).
  */
-import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { activations, type ActivationName } from '../activations.js';
 import { makeRng, type Seed } from '../rng.js';
-import { uLength, wLength, type Dataset, type ModelParams, type Recurrence } from '../types.js';
+import {
+  memoryFactor,
+  recurrentScale,
+  uLength,
+  wLength,
+  type Dataset,
+  type ModelParams,
+  type Recurrence,
+} from '../types.js';
 import { ValidationError } from '../validate.js';
 import { bounds, type BoundsResult, type BoundsTerms, type Regime } from './bounds.js';
+import { symmetricSpectralNormJacobi } from '../linalg.js';
+import { wBar } from '../metrics.js';
+import { checkFits } from '../dataset.js';
 
 export interface ConstantsOptions {
   /** Projection radius used in the bound terms (not in the constants); default nu. */
@@ -135,59 +145,6 @@ export interface ConstantsResult {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Small dense linear algebra
-
-/** Spectral norm (largest |eigenvalue|) of a symmetric k x k matrix, by cyclic Jacobi rotations. Destroys A. */
-export function symmetricSpectralNorm(A: Float64Array, k: number): number {
-  for (let sweep = 0; sweep < 60; sweep++) {
-    let off = 0,
-      diag = 0;
-    for (let p = 0; p < k; p++) {
-      diag += A[p * k + p] * A[p * k + p];
-      for (let q = p + 1; q < k; q++) off += A[p * k + q] * A[p * k + q];
-    }
-    if (off <= 1e-30 * diag || off === 0) break;
-    for (let p = 0; p < k; p++) {
-      for (let q = p + 1; q < k; q++) {
-        const apq = A[p * k + q];
-        if (apq === 0) continue;
-        const app = A[p * k + p],
-          aqq = A[q * k + q];
-        const theta = (aqq - app) / (2 * apq);
-        const tt = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const cs = 1 / Math.sqrt(tt * tt + 1),
-          sn = tt * cs;
-        for (let r = 0; r < k; r++) {
-          const arp = A[r * k + p],
-            arq = A[r * k + q];
-          A[r * k + p] = cs * arp - sn * arq;
-          A[r * k + q] = sn * arp + cs * arq;
-        }
-        for (let r = 0; r < k; r++) {
-          const apr = A[p * k + r],
-            aqr = A[q * k + r];
-          A[p * k + r] = cs * apr - sn * aqr;
-          A[q * k + r] = sn * apr + cs * aqr;
-        }
-      }
-    }
-  }
-  let best = 0;
-  for (let p = 0; p < k; p++) best = Math.max(best, Math.abs(A[p * k + p]));
-  return best;
-}
-
-/** Operator (spectral) norm of a row-major m x m matrix (exact SVD). */
-export function operatorNorm(W: ArrayLike<number>, m: number): number {
-  const rows = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, k) => W[i * m + k]));
-  const svd = new SingularValueDecomposition(new Matrix(rows), {
-    computeLeftSingularVectors: false,
-    computeRightSingularVectors: false,
-  });
-  return Math.max(0, ...svd.diagonal);
-}
-
-// ---------------------------------------------------------------------------------------------
 // Diagonal model: forward-mode first and second derivatives of one neuron.
 
 interface DiagonalNeuronScratch {
@@ -249,7 +206,7 @@ function diagonalNeuron(
   let hess = 0;
   if (withHessian) {
     Hs.set(Hh);
-    hess = symmetricSpectralNorm(Hs, k);
+    hess = symmetricSpectralNormJacobi(Hs, k);
   }
   return { grad: Math.sqrt(g[0] * g[0] + gu2), gradW: Math.abs(g[0]), gradU: Math.sqrt(gu2), hess };
 }
@@ -267,7 +224,7 @@ function denseForward(params: ModelParams, X: ArrayLike<number>, j: number, T: n
   const { spec, W, U } = params;
   const { m, d } = spec;
   const act = activations[spec.activation];
-  const scale = spec.alpha / Math.sqrt(m);
+  const scale = recurrentScale(spec);
   const H = new Float64Array(T * m),
     S1 = new Float64Array(T * m),
     S2 = new Float64Array(T * m);
@@ -313,7 +270,7 @@ function denseHvp(
 ): void {
   const { spec, W } = params;
   const { m, d } = spec;
-  const scale = spec.alpha / Math.sqrt(m);
+  const scale = recurrentScale(spec);
   const { H, S1, S2 } = fw;
   const { hd, zd, dh, dhd, dz, dzd } = scratch;
   // Tangent forward: zd_t = scale (W hd_{t-1} + e_i <vW, h_{t-1}>) + e_i <vU, x_t>;  hd_t = sigma'(z_t) zd_t.
@@ -447,7 +404,7 @@ function denseBackward(
 ): { grads: Float64Array } {
   const { spec, W, U } = params;
   const { m, d } = spec;
-  const scale = spec.alpha / Math.sqrt(m);
+  const scale = recurrentScale(spec);
   const { H, S1 } = fw;
   const grads = new Float64Array(m * (m + d));
   // A = d h_{T-1} / d h_t (m x m, row-major); B = A diag(S1_t).
@@ -500,10 +457,7 @@ function denseBackward(
 
 function requireData(params: ModelParams, data: Dataset): void {
   const { spec } = params;
-  if (data.d !== spec.d) throw new ValidationError(`constants: data has d = ${data.d} but the model has d = ${spec.d}`);
-  if (data.X.length !== data.n * data.T * data.d) {
-    throw new ValidationError(`constants: X has ${data.X.length} values, expected n*T*d = ${data.n * data.T * data.d}`);
-  }
+  checkFits({ d: spec.d }, data, { data: 'constants: data' });
   if (params.W.length !== wLength(spec) || params.U.length !== uLength(spec)) {
     throw new ValidationError(`constants: parameter arrays do not match the model spec (m = ${spec.m}, d = ${spec.d})`);
   }
@@ -652,18 +606,6 @@ export function measureConstants(
   };
 }
 
-/** max_i |w_i| (diagonal) or ||W||_2 / sqrt(m) (dense): the w_bar that the analytic side uses. */
-export function wBarOf(params: ModelParams, which: 'W' | 'W0' = 'W'): number {
-  const { spec } = params;
-  const W = params[which];
-  if (spec.recurrence === 'diagonal') {
-    let b = 0;
-    for (let i = 0; i < W.length; i++) b = Math.max(b, Math.abs(W[i]));
-    return b;
-  }
-  return operatorNorm(W, spec.m) / Math.sqrt(spec.m);
-}
-
 /** The bound terms of bounds() with given per-neuron constants (same formulas as bounds.ts). */
 export function termsWithConstants(
   c: NeuronConstants,
@@ -727,7 +669,7 @@ export function constants(params: ModelParams, data: Dataset, opts: ConstantsOpt
   const { n, T } = data;
   const { measured, sensMean, sensMax } = measureConstants(params, data, opts.hessian);
   const act = activations[spec.activation];
-  const wBar = wBarOf(params);
+  const wBarNow = wBar(params.spec, params.W, { exact: true });
   let maxInputNorm = 0;
   for (let p = 0; p < n * T; p++) {
     let s = 0;
@@ -739,7 +681,7 @@ export function constants(params: ModelParams, data: Dataset, opts: ConstantsOpt
   const nu = Math.sqrt(nuW * nuW + nuU * nuU);
   const rho = opts.rho ?? nu;
   const delta = opts.delta ?? 0.05;
-  const wBar0 = wBarOf(params, 'W0');
+  const wBar0 = wBar(params.spec, params.W0, { exact: true });
   const common = {
     activation: spec.activation,
     alpha: spec.alpha,
@@ -761,7 +703,7 @@ export function constants(params: ModelParams, data: Dataset, opts: ConstantsOpt
   let analyticError: string | undefined;
   try {
     // The constants: the worst case at these parameters (rho = 0 around them).
-    atPoint = bounds({ ...common, wBar0: positive(wBar), rho: 0 });
+    atPoint = bounds({ ...common, wBar0: positive(wBarNow), rho: 0 });
     // The terms: the a-priori bound of this run, the ball of radius rho around the initialization W0.
     withRho = bounds({ ...common, wBar0: positive(wBar0), rho });
   } catch (err) {
@@ -791,7 +733,7 @@ export function constants(params: ModelParams, data: Dataset, opts: ConstantsOpt
   let uFro = 0;
   for (let p = 0; p < params.U.length; p++) uFro += params.U[p] * params.U[p];
   uFro = Math.sqrt(uFro);
-  const a = spec.alpha * act.sigma1 * wBar;
+  const a = memoryFactor(spec.alpha, act.sigma1, wBarNow);
   const t = Array.from({ length: T }, (_, k) => k);
   const lag = t.map((tt) => T - 1 - tt);
   const mean = Array.from(sensMean);
@@ -816,7 +758,7 @@ export function constants(params: ModelParams, data: Dataset, opts: ConstantsOpt
     d,
     n,
     T,
-    wBar,
+    wBar: wBarNow,
     wBar0,
     wBarDefinition: spec.recurrence === 'diagonal' ? 'max_i |w_i|' : '||W||_2 / sqrt(m) (operator norm; a crude bound)',
     maxInputNorm,

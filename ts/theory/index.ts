@@ -12,9 +12,10 @@
  * Every function that runs the network takes a backend (`getBackend('wasm')` or `tsBackend()` from
  * the root entry), so the same call works in Node, workers and pages. See docs/theory.md.
  */
+export { memoryFactor } from '../types.js';
+export { wBar } from '../metrics.js';
 export {
   bounds,
-  memoryFactor,
   regimeOf,
   seriesS,
   BoundsInputError,
@@ -29,11 +30,9 @@ export {
   constants,
   measureConstants,
   termsWithConstants,
-  wBarOf,
   neuronGradient,
   diagonalNeuronHessian,
   denseNeuronHvp,
-  symmetricSpectralNorm,
   type ConstantsOptions,
   type ConstantsResult,
   type MeasuredConstants,

@@ -21,14 +21,13 @@
 import type { Backend } from '../backend/types.js';
 import { backwardSequence, forwardSequence, sequenceScratch } from '../backend/reference-rnn.js';
 import { gramOfRows } from '../backend/ts-ntk.js';
-import { checkDataShape } from '../backend/shape.js';
-import { uLength, wLength, type Dataset, type ModelParams } from '../types.js';
+import { targetsPerSequence, uLength, wLength, type Dataset, type ModelParams } from '../types.js';
 import { ValidationError } from '../validate.js';
 import { SymmetricEigen } from './eigen.js';
 import { atInit, crossOfRows, ntkBlocks } from './ntk.js';
+import { checkFits } from '../dataset.js';
 
-/** Outputs per sequence: 1 (readout final) or T (readout all). */
-const perSequence = (params: ModelParams, data: Dataset) => (params.spec.readout === 'all' ? data.T : 1);
+const perSequence = (params: ModelParams, data: Dataset) => targetsPerSequence(params.spec.readout, data.T);
 
 /**
  * Gradients of every output with respect to (W, U) (float64 reference): rows j*T + t for readout
@@ -36,7 +35,7 @@ const perSequence = (params: ModelParams, data: Dataset) => (params.spec.readout
  */
 export function outputGradients(params: ModelParams, data: Dataset): Float64Array {
   const { spec, W, U, c } = params;
-  checkDataShape(spec, data, data.n, data.T);
+  checkFits(spec, data);
   const { m } = spec;
   const { n, T, X } = data;
   const nw = wLength(spec),
@@ -94,6 +93,8 @@ export interface KernelRegimeInput {
   eta: number;
   /** Held-out outputs: K0(test, train) (Nte x N), targets and outputs at Theta0. */
   test?: { cross: ArrayLike<number>; y: ArrayLike<number>; f0: ArrayLike<number> };
+  /** The backend whose kernels run the eigendecomposition's tridiagonalization (default: the ts reference). */
+  backend?: Pick<Backend, 'kernels'>;
 }
 
 export interface KernelRegimePoint {
@@ -131,7 +132,7 @@ export class KernelRegime {
     }
     this.N = N;
     this.input = input;
-    this.eigen = new SymmetricEigen(input.K, N);
+    this.eigen = new SymmetricEigen(input.K, N, input.backend?.kernels);
     this.z = this.eigen.applyQt(Float64Array.from(input.f0, (f, k) => f - input.y[k]));
   }
 
@@ -226,6 +227,7 @@ export function kernelRegime(
     y: train.Y,
     f0: outputs(train),
     eta,
+    backend,
     ...(test ? { test: { cross: blocks.cross!, y: test.Y, f0: outputs(test) } } : {}),
   });
 }

@@ -20,7 +20,7 @@
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { Backend, Particles, TangentSpec } from '../backend/types.js';
 import { makeRng, type Seed } from '../rng.js';
-import type { Dataset, ModelParams } from '../types.js';
+import { readoutOf, type Dataset, type ModelParams } from '../types.js';
 import { ValidationError } from '../validate.js';
 import { SymmetricEigen } from './eigen.js';
 
@@ -434,7 +434,7 @@ export function networkPredictions(backend: Backend, params: ModelParams, data: 
   try {
     const ws = net.workspace(data.n, data.T);
     try {
-      ws.setData(data.Y.length === data.n ? data : { ...data, Y: new Float64Array(data.n) });
+      ws.setData(readoutOf(data) === 'final' ? data : { ...data, Y: new Float64Array(data.n) });
       return ws.forward().predictions;
     } finally {
       ws.free();

@@ -5,14 +5,16 @@
  */
 import * as Comlink from 'comlink';
 import {
+  Trainer,
   generateData,
   getBackend,
   initialize,
   loadWasm,
   modelFileText,
-  operatorNorm,
+  readoutOf,
   runInfo,
-  Trainer,
+  targetsPerSequence,
+  wBar,
   type Backend,
   type Dataset,
   type MetricRecord,
@@ -41,7 +43,7 @@ let loop: Promise<Update> | null = null;
 /** The first k sequences of a data set. */
 function firstRows(ds: Dataset, k: number): Dataset {
   if (ds.n <= k) return ds;
-  const perY = ds.Y.length / ds.n;
+  const perY = targetsPerSequence(readoutOf(ds), ds.T);
   return { ...ds, n: k, X: ds.X.slice(0, k * ds.T * ds.d), Y: ds.Y.slice(0, k * perY) };
 }
 
@@ -92,10 +94,7 @@ const api: DemoWorkerApi = {
     ws.setData(shown);
     run = { config, trainer, test: shown, net, ws, sent: 0 };
     paused = false;
-    const wBar0 =
-      params.spec.recurrence === 'diagonal'
-        ? params.W0.reduce((a, w) => Math.max(a, Math.abs(w)), 0)
-        : operatorNorm(params.W0, params.spec.m, 1 / Math.sqrt(params.spec.m));
+    const wBar0 = wBar(params.spec, params.W0);
     const stored = (g.meta.teacher as { storedMap?: { nuW: number; nuU: number } }).storedMap;
     return {
       backend: backend.description,

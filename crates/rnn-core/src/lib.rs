@@ -20,7 +20,16 @@
 //!   loss, residuals;
 //! * [`projection`]: max-norm and l2 projections; [`mod@train`]: the GD loop;
 //! * [`tangent`]: tangent features and teacher sums; [`ntk`]: per-sample gradients and Gram;
-//! * [`linearize`]: the network linearized at its initialization (a JVP forward, BPTT at Theta0).
+//! * [`linearize`]: the network linearized at its initialization (a JVP forward, BPTT at Theta0);
+//! * [`tridiagonal`]: float64 Householder tridiagonalization (the closed-form kernel regime's eigensolver).
+//!
+//! Glossary (the same letters in the TypeScript package, `ts/types.ts`):
+//!
+//! * `m` width (neurons, even), `d` input dimension, `t_len` (T) sequence length;
+//! * `n` sequences in a data set, `n_max` the capacity of a workspace;
+//! * `P` = [`Spec::param_len`] = len(w) + len(u), the trained parameters (c is fixed);
+//! * "targets per sequence" = [`Readout::targets_per_sequence`]: T (all) or 1 (final);
+//! * [`Spec::w_scale`]: the factor the recurrence multiplies W by (`recurrentScale` in TS).
 //!
 //! The SIMD128 and scalar wasm builds give bit-identical results (same IEEE operations in the
 //! same order, no FMA, no libm). Hot loops live in functions that are called many times (and
@@ -47,6 +56,7 @@ mod readout;
 pub mod simd;
 pub mod tangent;
 pub mod train;
+pub mod tridiagonal;
 mod vecops;
 pub mod workspace;
 

@@ -39,6 +39,16 @@ pub enum Readout {
     All,
 }
 
+impl Readout {
+    /// Targets per sequence of length `t_len`: `t_len` (all) or 1 (final).
+    pub fn targets_per_sequence(self, t_len: usize) -> usize {
+        match self {
+            Readout::All => t_len,
+            Readout::Final => 1,
+        }
+    }
+}
+
 /// Shape and hyper-parameters of a model.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Spec {

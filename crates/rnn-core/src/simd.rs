@@ -1,4 +1,5 @@
-//! The only module with `unsafe`: a 4-lane f32 vector type and the GEMM microkernel.
+//! The only module with `unsafe`: a 4-lane f32 vector type, a 2-lane f64 vector type (for the
+//! float64 linear algebra of [`crate::tridiagonal`]) and the GEMM microkernel.
 //!
 //! Two implementations are selected at compile time:
 //!
@@ -19,7 +20,7 @@
 //! Comparisons follow the wasm `pmin`/`pmax` convention (`pmin(a, b) = if b < a { b } else { a }`),
 //! so a NaN in the first operand propagates: the non-finite guard of the trainer relies on it.
 
-pub use imp::F32x4;
+pub use imp::{F32x4, F64x2};
 
 /// Number of rows of the GEMM microkernel.
 pub const MR: usize = 4;
@@ -113,6 +114,47 @@ mod imp {
         #[inline(always)]
         pub fn select_lt(a: Self, b: Self, x: Self, y: Self) -> Self {
             F32x4(v128_bitselect(x.0, y.0, f32x4_lt(a.0, b.0)))
+        }
+    }
+
+    /// Two f64 lanes in one SIMD128 register.
+    #[derive(Clone, Copy, Debug)]
+    pub struct F64x2(v128);
+
+    impl F64x2 {
+        #[inline(always)]
+        pub fn splat(x: f64) -> Self {
+            F64x2(f64x2_splat(x))
+        }
+        #[inline(always)]
+        pub fn to_array(self) -> [f64; 2] {
+            [f64x2_extract_lane::<0>(self.0), f64x2_extract_lane::<1>(self.0)]
+        }
+        /// Loads `s[i..i + 2]` (bounds-checked).
+        #[inline(always)]
+        pub fn load(s: &[f64], i: usize) -> Self {
+            let s = &s[i..i + 2];
+            // SAFETY: the slice above has exactly 2 elements; v128_load allows unaligned reads.
+            F64x2(unsafe { v128_load(s.as_ptr() as *const v128) })
+        }
+        /// Stores into `s[i..i + 2]` (bounds-checked).
+        #[inline(always)]
+        pub fn store(self, s: &mut [f64], i: usize) {
+            let s = &mut s[i..i + 2];
+            // SAFETY: the slice above has exactly 2 elements; v128_store allows unaligned writes.
+            unsafe { v128_store(s.as_mut_ptr() as *mut v128, self.0) }
+        }
+        #[inline(always)]
+        pub fn add(self, o: Self) -> Self {
+            F64x2(f64x2_add(self.0, o.0))
+        }
+        #[inline(always)]
+        pub fn sub(self, o: Self) -> Self {
+            F64x2(f64x2_sub(self.0, o.0))
+        }
+        #[inline(always)]
+        pub fn mul(self, o: Self) -> Self {
+            F64x2(f64x2_mul(self.0, o.0))
         }
     }
 
@@ -269,6 +311,41 @@ mod imp {
                 }
             }
             F32x4(r)
+        }
+    }
+
+    /// Two f64 lanes, computed one lane at a time (same IEEE operations as the SIMD build).
+    #[derive(Clone, Copy, Debug)]
+    pub struct F64x2([f64; 2]);
+
+    impl F64x2 {
+        #[inline(always)]
+        pub fn splat(x: f64) -> Self {
+            F64x2([x; 2])
+        }
+        #[inline(always)]
+        pub fn to_array(self) -> [f64; 2] {
+            self.0
+        }
+        #[inline(always)]
+        pub fn load(s: &[f64], i: usize) -> Self {
+            F64x2([s[i], s[i + 1]])
+        }
+        #[inline(always)]
+        pub fn store(self, s: &mut [f64], i: usize) {
+            s[i..i + 2].copy_from_slice(&self.0);
+        }
+        #[inline(always)]
+        pub fn add(self, o: Self) -> Self {
+            F64x2([self.0[0] + o.0[0], self.0[1] + o.0[1]])
+        }
+        #[inline(always)]
+        pub fn sub(self, o: Self) -> Self {
+            F64x2([self.0[0] - o.0[0], self.0[1] - o.0[1]])
+        }
+        #[inline(always)]
+        pub fn mul(self, o: Self) -> Self {
+            F64x2([self.0[0] * o.0[0], self.0[1] * o.0[1]])
         }
     }
 

@@ -78,7 +78,7 @@ impl Workspace {
             return Err(format!("t must be >= 1 (got {t_len})"));
         }
         let (m, d) = (spec.m, spec.d);
-        let per_y = if spec.readout == Readout::All { t_len } else { 1 };
+        let per_y = spec.readout.targets_per_sequence(t_len);
         let x_len = checked_len(&[n_max, t_len, d], "x")?;
         let y_len = checked_len(&[n_max, per_y], "y")?;
         let h_len = checked_len(&[n_max, t_len, m], "hidden states")?;

@@ -444,3 +444,33 @@ impl Teacher {
         self.inner.sum(&self.x, self.n, self.t_len, &mut self.out).map_err(err)
     }
 }
+
+/// Householder tridiagonalization of the row-major `n x n` symmetric float64 matrix `a` (lower
+/// triangle read, overwritten): `d`, `e`, `tau` (n values) and the reflectors `v` (n*n) are
+/// written; see `rnn_core::tridiagonal`.
+#[wasm_bindgen]
+pub fn tridiagonalize(
+    a: &mut [f64],
+    n: usize,
+    d: &mut [f64],
+    e: &mut [f64],
+    v: &mut [f64],
+    tau: &mut [f64],
+) -> Result<(), JsError> {
+    let nn = n
+        .checked_mul(n)
+        .ok_or_else(|| err(format!("tridiagonalize: n = {n} is too large")))?;
+    if n == 0 || a.len() != nn || v.len() != nn || d.len() != n || e.len() != n || tau.len() != n {
+        return Err(err(format!(
+            "tridiagonalize: expected a and v of n*n values and d, e, tau of n values for n = {n} >= 1 \
+             (got {}, {}, {}, {}, {})",
+            a.len(),
+            v.len(),
+            d.len(),
+            e.len(),
+            tau.len()
+        )));
+    }
+    rnn_core::tridiagonal::tridiagonalize(a, n, d, e, v, tau);
+    Ok(())
+}

@@ -4,8 +4,9 @@ import { getBackend } from '../../backend/index.js';
 import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from '../../backend/chunked.js';
 import { readData } from '../../io/data-file.js';
 import { readModelFile } from '../../io/model-file.js';
-import { targetsPerSequence, type Dataset, type ModelParams, type ModelSpec } from '../../types.js';
+import { readoutOf, targetsPerSequence, type Dataset, type ModelParams, type ModelSpec } from '../../types.js';
 import { printJson, UsageError } from '../run.js';
+import { checkFits } from '../../dataset.js';
 
 export interface EvalResult {
   /** n values (readout final) or n*T values, index j*T + t (readout all). */
@@ -26,27 +27,9 @@ export interface EvalOptions {
   linearized?: boolean;
 }
 
-/**
- * Checks that a data set fits a model: same d, and Y sized for the model's readout
- * (n values for 'final', n*T for 'all'). The messages name both sources.
- */
-export function checkCompatible(spec: ModelSpec, data: Dataset, modelWhere = 'model', dataWhere = 'data'): void {
-  if (data.d !== spec.d) {
-    throw new UsageError(`${dataWhere}: inputs have d = ${data.d} but ${modelWhere} has d = ${spec.d}`);
-  }
-  const expected = data.n * targetsPerSequence(spec.readout, data.T);
-  if (data.Y.length !== expected) {
-    const dataReadout = data.Y.length === data.n ? 'final' : 'all';
-    throw new UsageError(
-      `${dataWhere}: Y has ${data.Y.length} values (targets for readout '${dataReadout}') but ${modelWhere} has readout ` +
-        `'${spec.readout}', which needs ${expected} (${spec.readout === 'all' ? `n*T = ${data.n}*${data.T}` : `n = ${data.n}`})`,
-    );
-  }
-}
-
 /** Evaluates `params` on `data` with the chosen backend; frees everything it allocates. */
 export async function evaluate(params: ModelParams, data: Dataset, opts: EvalOptions = {}): Promise<EvalResult> {
-  checkCompatible(params.spec, data);
+  checkFits(params.spec, data);
   const backend = await getBackend(opts.backend ?? 'wasm');
   const net = backend.network(params, { linearized: opts.linearized });
   try {
@@ -102,7 +85,7 @@ export async function evalCommand(opts: {
 }): Promise<EvalResult> {
   const params = readModelFile(opts.model);
   const data = readData(opts.data);
-  checkCompatible(params.spec, data, `model ${opts.model}`, `data ${opts.data}`);
+  checkFits(params.spec, data, { model: `model ${opts.model}`, data: `data ${opts.data}` });
   return evaluate(params, data, { grad: opts.grad, backend: opts.backend, linearized: opts.linearized });
 }
 

@@ -23,7 +23,7 @@ import {
 import { kernelRegime } from '../../theory/kernel-regime.js';
 import type { ModelParams } from '../../types.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
-import { checkCompatible } from './eval.js';
+import { checkFits } from '../../dataset.js';
 
 export interface NtkCommandOptions {
   model: string;
@@ -87,7 +87,7 @@ const sameArray = (a: ArrayLike<number>, b: ArrayLike<number>) =>
 export async function ntkCommand(opts: NtkCommandOptions): Promise<NtkCommandResult> {
   const params: ModelParams = readModelFile(opts.model);
   const data = readData(opts.data);
-  checkCompatible(params.spec, data, `model ${opts.model}`, `data ${opts.data}`);
+  checkFits(params.spec, data, { model: `model ${opts.model}`, data: `data ${opts.data}` });
   if (params.spec.readout !== 'final' && !opts.predict) {
     throw new UsageError(
       `model ${opts.model}: readout '${params.spec.readout}' is supported with --predict only (the nT x nT kernel); ` +
@@ -121,7 +121,7 @@ export async function ntkCommand(opts: NtkCommandOptions): Promise<NtkCommandRes
   }
   if (opts.test) {
     const test = readData(opts.test);
-    checkCompatible(params.spec, test, `model ${opts.model}`, `test data ${opts.test}`);
+    checkFits(params.spec, test, { model: `model ${opts.model}`, data: `test data ${opts.test}` });
     if (test.T !== data.T)
       throw new UsageError(`test data ${opts.test}: T = ${test.T} but the training data has T = ${data.T}`);
     let kernel: BaselineKernel;
@@ -169,7 +169,7 @@ async function predictCommand(
   let test: ReturnType<typeof readData> | undefined;
   if (opts.test) {
     test = readData(opts.test);
-    checkCompatible(params.spec, test, `model ${opts.model}`, `test data ${opts.test}`);
+    checkFits(params.spec, test, { model: `model ${opts.model}`, data: `test data ${opts.test}` });
     if (test.T !== data.T)
       throw new UsageError(`test data ${opts.test}: T = ${test.T} but the training data has T = ${data.T}`);
   }

@@ -6,7 +6,7 @@ import { readModelFile, writeModelFile, type ModelFile } from '../../io/model-fi
 import type { Dataset, ModelParams, Projection } from '../../types.js';
 import { radiusSchema, stepSizeSchema } from '../../config.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
-import { checkCompatible } from './eval.js';
+import { checkFits } from '../../dataset.js';
 
 export interface StepOptions {
   /** step size eta > 0 */
@@ -48,7 +48,7 @@ export async function stepModel(
   opts: StepOptions,
 ): Promise<StepResult> {
   const projection = checkStepOptions(opts);
-  checkCompatible(params.spec, data);
+  checkFits(params.spec, data);
   const backend = await getBackend(opts.backend ?? 'wasm');
   const net = backend.network(params);
   try {
@@ -86,7 +86,7 @@ export async function stepCommand(
   checkStepOptions(opts);
   const params = readModelFile(opts.model);
   const data = readData(opts.data);
-  checkCompatible(params.spec, data, `model ${opts.model}`, `data ${opts.data}`);
+  checkFits(params.spec, data, { model: `model ${opts.model}`, data: `data ${opts.data}` });
   const result = await stepModel(params, data, opts);
   writeModelFile(opts.out, result.params);
   return { out: opts.out, loss: result.loss, gradNorm: result.gradNorm };

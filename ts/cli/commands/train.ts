@@ -15,14 +15,14 @@ import { z } from 'zod';
 import { getBackend } from '../../backend/index.js';
 import { initSchema, modelSpecSchema, trainSchema } from '../../config.js';
 import { initialize } from '../../init.js';
-import { readData, dataReadout } from '../../io/data-file.js';
+import { readData } from '../../io/data-file.js';
 import { generateData } from '../../data/generate.js';
 import { readJsonFile } from '../../io/model-file.js';
 import { dataFingerprint, openRunDirectory, readCheckpoint, readRunFile } from '../../io/run-dir.js';
 import { Trainer, type TrainerResume } from '../../trainer.js';
 import type { MetricRecord } from '../../metrics.js';
 import type { RunDirectory } from '../../io/run-dir.js';
-import type { ModelParams } from '../../types.js';
+import { readoutOf, type ModelParams } from '../../types.js';
 import { runInfo } from '../../version.js';
 import { parseWith } from '../../validate.js';
 import type { Dataset } from '../../types.js';
@@ -193,14 +193,14 @@ export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
   }
   if (config.test) test = readData(config.test);
   const dataName = typeof config.data === 'string' ? config.data : `system '${config.data.system}'`;
-  const readout = dataReadout(data);
+  const readout = readoutOf(data);
   if (test && config.test) {
     // Held-out data may have another length T (the recurrence runs for any T), not another d or readout.
     if (test.d !== data.d)
       throw new UsageError(`test data ${config.test}: d = ${test.d} but the training data has d = ${data.d}`);
-    if (dataReadout(test) !== readout) {
+    if (readoutOf(test) !== readout) {
       throw new UsageError(
-        `test data ${config.test}: targets are for readout '${dataReadout(test)}' but the training data's are for readout '${readout}'`,
+        `test data ${config.test}: targets are for readout '${readoutOf(test)}' but the training data's are for readout '${readout}'`,
       );
     }
   }

@@ -33,6 +33,9 @@ export interface CutoffSummary {
     value: number;
     alpha: number;
     a: number;
+    /** measured at init at m = mRef (mean over T and seeds): the recurrent spectral radius, the memory decay per step */
+    radius: number | null;
+    decay: number | null;
     regime: string;
     grad: ReturnType<typeof growthShape>;
     hess: ReturnType<typeof growthShape>;
@@ -49,12 +52,25 @@ export interface CutoffSummary {
 /** w_bar at init is max_i |w_i(0)| with w ~ Uniform[-1, 1]: close to 1. */
 export const W_BAR = 1;
 
+/**
+ * The recurrent scale in a = alpha sigma_1 * scale that places the cutoff, by recurrence.
+ * Diagonal: w_bar = max_i |w_i(0)| -> 1 [paper]. Dense [our derivation]: the spectral radius
+ * rho(W(0)/sqrt(m)), the growth rate per step of the backpropagated gradient in the linear regime,
+ * -> 1 by the circular law; not the operator norm of MODEL.md section 8 (-> 1 + sqrt(2) for the
+ * symmetric init), which bounds one step but overstates the rate over many.
+ */
+export function memoryScale(results: readonly PointResult[]): { value: number; symbol: string } {
+  const dense = results.some((r) => r.config.model.recurrence === 'dense');
+  return dense ? { value: 1, symbol: 'rho(W(0)/sqrt m)' } : { value: W_BAR, symbol: 'w_bar' };
+}
+
 export function cutoffSummary(results: PointResult[], o: CutoffOptions): CutoffSummary {
   const ok = okResults(results);
   const values = distinct(ok, o.seriesKey);
   const Ts = distinct(ok, 'T');
   const ms = distinct(ok, 'm');
   const sigma1 = activations[o.activation].sigma1;
+  const scale = memoryScale(ok);
   const rows: CutoffSummary['rows'] = [];
   const table: (string | number | null)[][] = [];
   const constData: Record<string, unknown>[] = [];
@@ -62,7 +78,7 @@ export function cutoffSummary(results: PointResult[], o: CutoffOptions): CutoffS
   const mData: Record<string, unknown>[] = [];
   for (const v of values) {
     const alpha = o.alphaOf(v);
-    const a = alpha * sigma1 * W_BAR;
+    const a = alpha * sigma1 * scale.value;
     const regime = Math.abs(a - 1) < 1e-9 ? 'critical' : a < 1 ? 'short' : 'long';
     const grad: number[] = [],
       hess: number[] = [],
@@ -110,6 +126,9 @@ export function cutoffSummary(results: PointResult[], o: CutoffOptions): CutoffS
         });
       if (w.geoMean !== null && w.reachedSeeds === w.seeds) mData.push({ T, series: label, mstar: w.geoMean });
     }
+    const atRef = ok.filter((r) => num(r, o.seriesKey) === v && num(r, 'm') === o.mRef);
+    const radius = summary(atRef.map((r) => metric(r, 'radius0'))).mean;
+    const decay = summary(atRef.map((r) => metric(r, 'memoryDecay'))).mean;
     const blowup = (flags: boolean[]) => flags.length > 0 && flags[0] && flags.some((f) => !f);
     const gs = growthShape(Ts, grad);
     const hs = growthShape(Ts, hess);
@@ -125,7 +144,21 @@ export function cutoffSummary(results: PointResult[], o: CutoffOptions): CutoffS
         : regime === 'short'
           ? ss.shape !== 'exponential' && mss.shape !== 'exponential' && !stepsBlowup && !mBlowup
           : ss.shape === 'exponential' || mss.shape === 'exponential' || stepsBlowup || mBlowup;
-    rows.push({ value: v, alpha, a, regime, grad: gs, hess: hs, steps: ss, mstar: mss, stepsBlowup, mBlowup, agrees });
+    rows.push({
+      value: v,
+      alpha,
+      a,
+      radius,
+      decay,
+      regime,
+      grad: gs,
+      hess: hs,
+      steps: ss,
+      mstar: mss,
+      stepsBlowup,
+      mBlowup,
+      agrees,
+    });
   }
   const fits: Fit[] = rows.flatMap((r) => [
     {
@@ -232,7 +265,9 @@ export function cutoffSummary(results: PointResult[], o: CutoffOptions): CutoffS
         title: 'growth in T',
         columns: [
           o.seriesKey,
-          'a = alpha sigma_1 w_bar',
+          `a = alpha sigma_1 ${scale.symbol}`,
+          `${scale.symbol} measured`,
+          'memory decay measured',
           'regime',
           'steps to eps',
           'm*',
@@ -243,6 +278,8 @@ export function cutoffSummary(results: PointResult[], o: CutoffOptions): CutoffS
         rows: rows.map((r) => [
           String(r.value),
           r.a,
+          r.radius,
+          r.decay,
           r.regime,
           `${r.steps.shape}${r.stepsBlowup ? ' + not reached' : ''}`,
           `${r.mstar.shape}${r.mBlowup ? ' + not reached' : ''}`,

@@ -6,7 +6,7 @@
 import type { Experiment, PointTemplate } from '../experiment.js';
 import { diagonal, transportData } from '../common.js';
 import type { PointResult, Size } from '../types.js';
-import { cutoffSummary, cutoffVerdict } from './cutoff.js';
+import { cutoffSummary, cutoffVerdict, memoryScale } from './cutoff.js';
 
 const EPS = 0.01;
 const M_REF = 32;
@@ -72,7 +72,9 @@ export const E2: Experiment = {
       tables: s.tables,
       plots: s.plots,
       notes: [
-        'The regime uses w_bar = 1 (the bound of Uniform[-1, 1] init); the measured max |w_i(0)| is slightly below 1.',
+        memoryScale(results).symbol === 'w_bar'
+          ? 'The regime uses w_bar = 1 (the bound of Uniform[-1, 1] init); the measured max |w_i(0)| is slightly below 1.'
+          : 'The regime uses rho(W(0)/sqrt m) = 1 (the circular-law limit); the measured radius at m = 32 is in the growth table.',
         "tanh saturates: where a > 1 the hidden states grow until sigma' shrinks, which can cap the measured growth; that is reported as measured.",
         'Iterations to eps are censored at the step budget (a run that does not reach is left out of the steps curve and counted in the table).',
       ],

@@ -9,6 +9,7 @@ import {
   generateInputs,
   initialize,
   makeRng,
+  targetsPerSequence,
   tsBackend,
   type Backend,
   type Dataset,
@@ -43,7 +44,7 @@ const f32 = (a: ArrayLike<number>) => Float64Array.from(Float32Array.from(a as A
 function randomData(n: number, T: number, d: number, readout: Readout, seed: string): Dataset {
   const rng = makeRng(seed, 'test-data');
   const X = generateInputs({ kind: 'gaussian', scale: 1 }, n, T, d, rng);
-  const Y = new Float64Array(n * (readout === 'all' ? T : 1));
+  const Y = new Float64Array(n * targetsPerSequence(readout, T));
   for (let i = 0; i < Y.length; i++) Y[i] = 0.5 * rng.normal();
   return { n, T, d, X: f32(X), Y: f32(Y) };
 }
