@@ -4,7 +4,7 @@ import { getBackend, type BackendName } from '../../backend/index.js';
 import { readData } from '../../io/data-file.js';
 import { readModelFile, writeModelFile, type ModelFile } from '../../io/model-file.js';
 import type { Dataset, ModelParams, Projection } from '../../types.js';
-import { FLOAT32_MAX } from '../../validate.js';
+import { radiusSchema, stepSizeSchema } from '../../config.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
 import { checkFits } from '../../dataset.js';
 import { parseBackendOption } from '../options.js';
@@ -28,17 +28,14 @@ export interface StepResult {
 }
 
 function checkStepOptions(opts: StepOptions): Projection {
-  // At most the largest float32 (the wasm core's precision), as in train configs.
-  if (!(opts.lr > 0 && opts.lr <= FLOAT32_MAX))
-    throw new UsageError(
-      `option --lr: must be a finite number > 0 (at most ${FLOAT32_MAX.toPrecision(5)}), got ${opts.lr}`,
-    );
+  // The same rules as train configs (a normal float32 step size, a float32-finite radius).
+  const check = (option: string, schema: typeof stepSizeSchema, value: number) => {
+    const r = schema.safeParse(value);
+    if (!r.success) throw new UsageError(`option --${option}: ${r.error.issues[0].message}, got ${value}`);
+  };
+  check('lr', stepSizeSchema, opts.lr);
   if (opts.project === undefined) return { kind: 'none' };
-  if (!(opts.project > 0 && opts.project <= FLOAT32_MAX)) {
-    throw new UsageError(
-      `option --project: must be a finite number > 0 (at most ${FLOAT32_MAX.toPrecision(5)}), got ${opts.project}`,
-    );
-  }
+  check('project', radiusSchema, opts.project);
   return { kind: 'maxnorm', rho: opts.project };
 }
 

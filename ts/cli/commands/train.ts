@@ -31,7 +31,8 @@ import { printJson, UsageError } from '../run.js';
 
 export const trainConfigSchema = z
   .object({
-    model: modelSpecSchema.partial({ d: true }),
+    /** d and the readout default from the data (a readout given must match the data's targets). */
+    model: modelSpecSchema.partial({ d: true }).extend({ readout: modelSpecSchema.shape.readout.unwrap().optional() }),
     init: initSchema.optional(),
     train: trainSchema,
     /** Path of a data file or directory (JSON or .npy), or a generator config {system, ...} (docs/data.md). */
