@@ -85,7 +85,8 @@ export {
   type ModelFile,
   type ModelFileJson,
 } from './io/model-json.js';
-export { parseDataFile, dataToJson, checkDataset, DATA_FORMAT, type DataFileJson } from './io/data-json.js';
+export { parseDataFile, dataToJson, DATA_FORMAT, type DataFileJson } from './io/data-json.js';
+export { checkDataset, checkFits, type FitSources } from './dataset.js';
 export { parseNpy, encodeNpy, type NpyArray, type NpyDtype } from './io/npy-codec.js';
 export { metricsCsv } from './io/metrics-file.js';
 export { runInfo, PACKAGE_VERSION, type RunInfo } from './version.js';

@@ -211,7 +211,7 @@ describe.each(BACKENDS)('%s backend', (name) => {
     expect(() => net.write('W', new Float64Array(3))).toThrow(/expected 64/);
     using ws = net.workspace(4, 5);
     expect(() => ws.setData({ n: 4, T: 5, d: 2, X: new Float64Array(39), Y: new Float64Array(4) })).toThrow(
-      /X has 39 values/,
+      /field 'X' has 39 entries/,
     );
     expect(() => ws.setData({ n: 5, T: 5, d: 2, X: new Float64Array(50), Y: new Float64Array(5) })).toThrow(/n = 5/);
     expect(

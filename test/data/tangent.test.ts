@@ -118,13 +118,15 @@ describe('teacherSum (ts float64)', () => {
     expect(() => tangentKernels.tangentFeatures(spec, { w: P.w, u: P.u.slice(1) }, data)).toThrow(
       /particles\.u has 5 values, expected M\*d/,
     );
-    expect(() => tangentKernels.tangentFeatures({ ...spec, d: 3 }, P, data)).toThrow(/data has d = 2 but spec\.d = 3/);
+    expect(() => tangentKernels.tangentFeatures({ ...spec, d: 3 }, P, data)).toThrow(
+      /inputs have d = 2 but spec has d = 3/,
+    );
     expect(() => tangentKernels.tangentFeatures(spec, { w: [], u: [] }, data)).toThrow(ValidationError);
     expect(() => tangentKernels.tangentFeatures({ ...spec, activation: 'cube' as never }, P, data)).toThrow(
       /spec\.activation/,
     );
     expect(() => tangentKernels.tangentFeatures(spec, P, { ...data, X: data.X.slice(1) })).toThrow(
-      /data\.X has 11 values/,
+      /field 'X' has 11 entries/,
     );
   });
 });

@@ -16,7 +16,6 @@ import {
 } from '../types.js';
 import { ValidationError } from '../validate.js';
 import type { Backend, Network, NetworkOptions, ParamName, TrainChunk, Workspace } from './types.js';
-import { checkDataShape } from './shape.js';
 import {
   backwardSequence,
   FLUSH_BELOW,
@@ -29,6 +28,7 @@ import {
 import { formatBytes, WORKSPACE_SUGGESTION } from './capacity.js';
 import { tangentKernels } from './ts-tangent.js';
 import { ntkKernels } from './ts-ntk.js';
+import { checkFitsWorkspace } from '../dataset.js';
 import { tridiagonalKernels } from './ts-tridiagonal.js';
 
 export type Dtype = 'float32' | 'float64';
@@ -163,7 +163,7 @@ class TsWorkspace implements Workspace {
   }
 
   setData(data: Dataset): void {
-    checkDataShape(this.net.spec, data, this.nMax, this.T);
+    checkFitsWorkspace(this.net.spec, data, this.nMax, this.T);
     this.X.set(data.X);
     this.Y.set(data.Y);
     this.n = data.n;

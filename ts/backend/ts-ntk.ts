@@ -13,6 +13,7 @@ import { ValidationError } from '../validate.js';
 import { parseModelSpec } from '../config.js';
 import { checkCapacity } from './capacity.js';
 import type { Kernels } from './types.js';
+import { checkFits } from '../dataset.js';
 
 /**
  * The inputs of per-sample gradients and the Gram matrix, checked the same way for every backend:
@@ -21,20 +22,13 @@ import type { Kernels } from './types.js';
 export function checkGradientInputs(what: string, params: ModelParams, data: Dataset): void {
   parseModelSpec(params?.spec, `${what}: model spec`);
   const { spec } = params;
-  for (const f of ['n', 'T'] as const) {
-    if (!Number.isSafeInteger(data[f]) || data[f] < 1)
-      throw new ValidationError(`${what}: data.${f} must be a positive integer, got ${data[f]}`);
-  }
   if (spec.readout !== 'final') {
     throw new ValidationError(
       `${what}: readout '${spec.readout}' is not supported; per-sample gradients and the NTK Gram matrix are ` +
         `defined for the sequence-to-one output (readout 'final')`,
     );
   }
-  if (data.d !== spec.d) throw new ValidationError(`${what}: data has d = ${data.d} but the model has d = ${spec.d}`);
-  if (data.X.length !== data.n * data.T * data.d) {
-    throw new ValidationError(`${what}: X has ${data.X.length} values, expected n*T*d = ${data.n * data.T * data.d}`);
-  }
+  checkFits({ d: spec.d }, data, { data: `${what}: data` });
   const lengths = { W: wLength(spec), U: uLength(spec), c: spec.m };
   for (const [name, len] of Object.entries(lengths)) {
     const arr = params[name as 'W' | 'U' | 'c'];

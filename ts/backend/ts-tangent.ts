@@ -16,6 +16,7 @@ import { activations, ACTIVATIONS } from '../activations.js';
 import type { Dataset } from '../types.js';
 import { ValidationError } from '../validate.js';
 import type { Kernels, Particles, TangentSpec } from './types.js';
+import { checkFits } from '../dataset.js';
 
 /** Checks the arguments of the tangent kernels; returns the particle count M. Messages name the argument. */
 export function checkTangentArgs(
@@ -34,16 +35,7 @@ export function checkTangentArgs(
     throw new ValidationError(`${where}: spec.alpha must be a finite number, got ${spec.alpha}`);
   const d = spec.d;
   if (!Number.isInteger(d) || d < 1) throw new ValidationError(`${where}: spec.d must be a positive integer, got ${d}`);
-  if (data.d !== d) throw new ValidationError(`${where}: data has d = ${data.d} but spec.d = ${d}`);
-  for (const f of ['n', 'T'] as const) {
-    if (!Number.isInteger(data[f]) || data[f] < 1)
-      throw new ValidationError(`${where}: data.${f} must be a positive integer, got ${data[f]}`);
-  }
-  if (data.X.length !== data.n * data.T * d) {
-    throw new ValidationError(
-      `${where}: data.X has ${data.X.length} values, expected n*T*d = ${data.n}*${data.T}*${d} = ${data.n * data.T * d}`,
-    );
-  }
+  checkFits({ d }, data, { data: `${where}: data`, model: 'spec' });
   const M = particles.w.length;
   if (M < 1) throw new ValidationError(`${where}: particles.w is empty (need at least one particle)`);
   if (particles.u.length !== M * d) {

@@ -23,7 +23,6 @@ import {
   trackAllocation,
   workspaceBytes,
 } from './capacity.js';
-import { checkDataShape } from './shape.js';
 import { call } from './wasm-errors.js';
 export { UseAfterFreeError, WasmCrashError } from './wasm-errors.js';
 import { UseAfterFreeError } from './wasm-errors.js';
@@ -40,6 +39,7 @@ import {
 } from './types.js';
 import { loadWasm, type LoadedWasm, type WasmFlavor } from './wasm-loader.js';
 import { ACTIVATION, READOUT, RECURRENCE } from './wasm-codes.js';
+import { checkFitsWorkspace } from '../dataset.js';
 
 export async function wasmBackend(flavor?: WasmFlavor): Promise<Backend> {
   const wasm = await loadWasm(flavor);
@@ -246,7 +246,7 @@ class WasmWorkspace implements Workspace {
 
   setData(data: Dataset): void {
     const { spec, wasm } = this.net;
-    checkDataShape(spec, data, this.nMax, this.T);
+    checkFitsWorkspace(spec, data, this.nMax, this.T);
     checkFloat32(data.X, "data: field 'X'");
     checkFloat32(data.Y, "data: field 'Y'");
     const ws = this.ws();

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import type { BackendName } from '../backend/types.js';
 import { UsageError } from '../errors.js';
+import { parseBackendName } from '../backend/index.js';
 
 /** Parses a numeric option, naming the option when the value is not a finite number. */
 export function parseNumber(name: string, raw: string | undefined): number | undefined {
@@ -28,15 +29,9 @@ export function parseCount(name: string, raw: string | undefined, min: number, m
   return v;
 }
 
-export const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'ts'];
-
 /** Parses --backend (default wasm). */
-export function parseBackendName(raw: string | undefined, option = 'backend'): BackendName {
-  const b = (raw ?? 'wasm') as BackendName;
-  if (!BACKEND_NAMES.includes(b))
-    throw new UsageError(`option --${option}: expected ${BACKEND_NAMES.join(' or ')}, got '${raw}'`);
-  return b;
-}
+export const parseBackendOption = (raw: string | undefined, option = 'backend'): BackendName =>
+  parseBackendName(raw, `option --${option}`);
 
 /** The exit code of a command stopped by a signal: 128 + the signal number (SIGINT 130, SIGTERM 143). */
 export const signalExitCode = (sig: NodeJS.Signals | null): number => (sig === 'SIGTERM' ? 143 : 130);

@@ -31,6 +31,7 @@ import { makeRng, type Seed } from '../rng.js';
 import { recurrentScale, targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../types.js';
 import { finite, positiveInt, ValidationError } from '../validate.js';
 import { generateInputs, type InputLaw } from './inputs.js';
+import { checkFits } from '../dataset.js';
 
 export const denseTeacherOptionsSchema = z
   .object({
@@ -135,9 +136,7 @@ export function denseJvp(
   const { m, d, alpha } = params.spec;
   if (params.spec.recurrence !== 'dense')
     throw new ValidationError(`denseJvp: needs a dense model, got '${params.spec.recurrence}'`);
-  if (data.d !== d) throw new ValidationError(`denseJvp: data has d = ${data.d} but the teacher has d = ${d}`);
-  if (data.X.length !== data.n * data.T * d)
-    throw new ValidationError(`denseJvp: data.X has ${data.X.length} values, expected n*T*d = ${data.n * data.T * d}`);
+  checkFits({ d }, data, { data: 'denseJvp: data', model: 'the teacher' });
   if (VW.length !== m * m || VU.length !== m * d)
     throw new ValidationError(
       `denseJvp: V has ${VW.length} + ${VU.length} values, expected m*m + m*d = ${m * m} + ${m * d}`,

@@ -38,6 +38,7 @@ import { makeRng, type Rng, type Seed } from '../rng.js';
 import { readoutOf, targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../types.js';
 import { finite, positiveInt, ValidationError } from '../validate.js';
 import { randomUnitVector } from './inputs.js';
+import { checkFits } from '../dataset.js';
 
 export const MAP_KINDS = ['linear', 'input', 'memory', 'mix'] as const;
 export type MapKind = (typeof MAP_KINDS)[number];
@@ -360,8 +361,7 @@ export function linearizedPredictions(
 ): Float64Array {
   checkDiagonalStudent(params, 'linearizedPredictions');
   const { m, d, activation, alpha } = params.spec;
-  if (data.d !== d)
-    throw new ValidationError(`linearizedPredictions: data has d = ${data.d} but the model has d = ${d}`);
+  checkFits({ d }, data, { data: 'linearizedPredictions: data' });
   const p = 1 + d;
   const v = new Float64Array(m * p);
   const s = Math.sqrt(m); // teacherSum divides by M = m: sqrt(m) c_i / m = c_i / sqrt(m)

@@ -6,14 +6,15 @@
  *          float32 or float64, C order. A data set is a directory holding X.npy and Y.npy, or the
  *          path of `<prefix>X.npy` with `<prefix>Y.npy` beside it.
  *
- * The JSON codec (parseDataFile, dataToJson, checkDataset) is universal and lives in ./data-json.ts;
+ * The JSON codec (parseDataFile, dataToJson) is universal and lives in ./data-json.ts;
  * it is re-exported here.
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { readoutOf, type Dataset, type FloatArray } from '../types.js';
 import { ValidationError } from '../validate.js';
-import { checkDataset, dataToJson, parseDataFile } from './data-json.js';
+import { checkDataset } from '../dataset.js';
+import { dataToJson, parseDataFile } from './data-json.js';
 import { readJsonFile, stringifyTopLevel } from './model-file.js';
 import { readNpy, writeFileAtomic, writeNpy, type NpyDtype } from './npy.js';
 

@@ -29,10 +29,10 @@ import {
 } from '../types.js';
 import type { TrainChunk } from '../backend/types.js';
 import type { WasmFlavor } from '../backend/wasm-loader.js';
-import { checkDataShape } from '../backend/shape.js';
 import { ValidationError } from '../validate.js';
 import { CTRL, SharedViews, allocateShared, chunkStarts, defaultChunkSize, type Layout } from './shared.js';
 import type { Reply, Request } from './protocol.js';
+import { checkFits } from '../dataset.js';
 
 export { chunkStarts, defaultChunkSize } from './shared.js';
 
@@ -96,7 +96,7 @@ export class ParallelTrainer {
   static async create(params: ModelParams, data: Dataset, options: ParallelOptions = {}): Promise<ParallelTrainer> {
     sharedMemoryCheck();
     const spec = params.spec;
-    checkDataShape(spec, data, data.n, data.T);
+    checkFits(spec, data);
     const K = options.workers ?? (await defaultWorkers());
     if (!Number.isInteger(K) || K < 1)
       throw new ValidationError(`parallel: workers must be a positive integer, got ${options.workers}`);

@@ -38,6 +38,7 @@ import { ValidationError } from '../validate.js';
 import { bounds, type BoundsResult, type BoundsTerms, type Regime } from './bounds.js';
 import { symmetricSpectralNormJacobi } from '../linalg.js';
 import { wBar } from '../metrics.js';
+import { checkFits } from '../dataset.js';
 
 export interface ConstantsOptions {
   /** Projection radius used in the bound terms (not in the constants); default nu. */
@@ -456,10 +457,7 @@ function denseBackward(
 
 function requireData(params: ModelParams, data: Dataset): void {
   const { spec } = params;
-  if (data.d !== spec.d) throw new ValidationError(`constants: data has d = ${data.d} but the model has d = ${spec.d}`);
-  if (data.X.length !== data.n * data.T * data.d) {
-    throw new ValidationError(`constants: X has ${data.X.length} values, expected n*T*d = ${data.n * data.T * data.d}`);
-  }
+  checkFits({ d: spec.d }, data, { data: 'constants: data' });
   if (params.W.length !== wLength(spec) || params.U.length !== uLength(spec)) {
     throw new ValidationError(`constants: parameter arrays do not match the model spec (m = ${spec.m}, d = ${spec.d})`);
   }

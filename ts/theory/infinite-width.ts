@@ -18,6 +18,7 @@ import { makeRng, type Seed } from '../rng.js';
 import type { Dataset, ModelParams } from '../types.js';
 import { ValidationError } from '../validate.js';
 import { crossOfRows, monteCarloKernel, relativeDrift, sampleParticles, type WLaw } from './ntk.js';
+import { checkFits } from '../dataset.js';
 
 export type KernelKind = 'ntk' | 'nngp';
 export type Sampling = 'iid' | 'halton';
@@ -106,7 +107,7 @@ export function finalStates(spec: TangentSpec, particles: Particles, data: Datas
   const M = particles.w.length,
     { d, alpha } = spec,
     { n, T, X } = data;
-  if (data.d !== d) throw new ValidationError(`finalStates: data has d = ${data.d} but spec.d = ${d}`);
+  checkFits({ d }, data, { data: 'finalStates: data', model: 'spec' });
   const act = activations[spec.activation];
   const out = new Float64Array(n * M);
   for (let k = 0; k < M; k++) {

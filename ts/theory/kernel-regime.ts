@@ -21,11 +21,11 @@
 import type { Backend } from '../backend/types.js';
 import { backwardSequence, forwardSequence, sequenceScratch } from '../backend/reference-rnn.js';
 import { gramOfRows } from '../backend/ts-ntk.js';
-import { checkDataShape } from '../backend/shape.js';
 import { targetsPerSequence, uLength, wLength, type Dataset, type ModelParams } from '../types.js';
 import { ValidationError } from '../validate.js';
 import { SymmetricEigen } from './eigen.js';
 import { atInit, crossOfRows, ntkBlocks } from './ntk.js';
+import { checkFits } from '../dataset.js';
 
 const perSequence = (params: ModelParams, data: Dataset) => targetsPerSequence(params.spec.readout, data.T);
 
@@ -35,7 +35,7 @@ const perSequence = (params: ModelParams, data: Dataset) => targetsPerSequence(p
  */
 export function outputGradients(params: ModelParams, data: Dataset): Float64Array {
   const { spec, W, U, c } = params;
-  checkDataShape(spec, data, data.n, data.T);
+  checkFits(spec, data);
   const { m } = spec;
   const { n, T, X } = data;
   const nw = wLength(spec),

@@ -45,7 +45,7 @@ type Phase = 'idle' | 'running' | 'stopping' | 'done';
 
 const cores = () => Math.max(1, navigator.hardwareConcurrency || 1);
 
-export function createLabView(): { show(): void; state: () => unknown } {
+export function createLabView(): { show(): void; followLink(hash: URLSearchParams): void; state: () => unknown } {
   const expSel = $<HTMLSelectElement>('lab-exp');
   const sizeSel = $<HTMLSelectElement>('lab-size');
   const seedsIn = $<HTMLInputElement>('lab-seeds');
@@ -63,13 +63,17 @@ export function createLabView(): { show(): void; state: () => unknown } {
   for (const s of SIZES) sizeSel.append(new Option(s, s));
   workersIn.max = String(cores());
 
-  const hash = readHash();
-  const hashExp = hash.get('exp');
-  if (hashExp && EXPERIMENTS.some((e) => e.id === hashExp)) expSel.value = hashExp;
-  const hashSize = hash.get('size');
-  if (hashSize && (SIZES as readonly string[]).includes(hashSize)) sizeSel.value = hashSize;
-  seedsIn.value = hash.get('seeds') ?? String(getExperiment(expSel.value).defaultSeeds[sizeSel.value as Size]);
-  workersIn.value = hash.get('workers') ?? String(Math.min(2, cores()));
+  /** Fills the setting from the URL: each key the URL names, the default for the others. */
+  function applySetting(hash: URLSearchParams): void {
+    const exp = hash.get('exp');
+    const found = exp ? EXPERIMENTS.find((e) => e.id.toLowerCase() === exp.toLowerCase()) : undefined;
+    expSel.value = found?.id ?? EXPERIMENTS[0].id;
+    const size = hash.get('size');
+    sizeSel.value = size && (SIZES as readonly string[]).includes(size) ? size : SIZES[0];
+    seedsIn.value = hash.get('seeds') ?? String(getExperiment(expSel.value).defaultSeeds[sizeSel.value as Size]);
+    workersIn.value = hash.get('workers') ?? String(Math.min(2, cores()));
+  }
+  applySetting(readHash());
 
   let phase: Phase = 'idle';
   let manifest: SweepManifest | null = null;
@@ -89,6 +93,11 @@ export function createLabView(): { show(): void; state: () => unknown } {
     workers: Number(workersIn.value),
   });
 
+  function writeSetting(): void {
+    const s = setting();
+    writeHash(LAB_KEYS, { exp: s.exp, size: s.size, seeds: String(s.seeds), workers: String(s.workers) });
+  }
+
   function setPhase(p: Phase): void {
     phase = p;
     const busy = p === 'running' || p === 'stopping';
@@ -96,6 +105,11 @@ export function createLabView(): { show(): void; state: () => unknown } {
     stopBtn.disabled = p !== 'running';
     for (const el of [expSel, sizeSel, seedsIn, workersIn]) el.disabled = busy;
     document.body.dataset.labPhase = p;
+    if (!busy && pendingLink) {
+      const link = pendingLink;
+      pendingLink = null;
+      followLink(link);
+    }
   }
 
   const showError = (msg: string | null) => {
@@ -153,10 +167,9 @@ export function createLabView(): { show(): void; state: () => unknown } {
   }
 
   async function renderReport(): Promise<void> {
-    if (!manifest) return;
     const m = manifest;
     const snapshot = [...results];
-    if (snapshot.length === 0) {
+    if (!m || snapshot.length === 0) {
       built = null;
       reportEl.replaceChildren();
       verdictEl.hidden = true;
@@ -269,8 +282,7 @@ export function createLabView(): { show(): void; state: () => unknown } {
       showError(`Seeds and workers: positive integers (workers at most ${cores()}, this machine's cores)`);
       return;
     }
-    const s = setting();
-    writeHash(LAB_KEYS, { exp: s.exp, size: s.size, seeds: String(s.seeds), workers: String(s.workers) });
+    writeSetting();
     let p: ReturnType<typeof plan>;
     try {
       p = plan();
@@ -300,7 +312,7 @@ export function createLabView(): { show(): void; state: () => unknown } {
     controller = new AbortController();
     setPhase('running');
     renderStatus();
-    const pool = createBrowserPool({ size: Math.min(s.workers, todo.length), backend: 'wasm' });
+    const pool = createBrowserPool({ size: Math.min(p.s.workers, todo.length), backend: 'wasm' });
     const mine = manifest;
     try {
       await pool.start();
@@ -385,32 +397,51 @@ export function createLabView(): { show(): void; state: () => unknown } {
       offerEl.append(text, resume, discard);
       return;
     }
-    // A link to a finished sweep shows it from the checkpoint (nothing is run again).
-    if (readHash().get('view') === 'lab' && phase === 'idle' && !manifest) {
-      let p: ReturnType<typeof plan>;
-      try {
-        p = plan();
-      } catch {
-        return;
-      }
-      const stored = sweeps.find((s) => s.key === p.key && s.status === 'completed');
-      if (stored) {
-        manifest = stored.manifest;
-        key = stored.key;
-        results = await getPoints(stored.key);
-        total = p.points.length;
-        resumed = results.length;
-        await scheduleReport(true);
-        setPhase('done');
-        renderStatus();
-      }
+    await showLinkedSweep(sweeps);
+  }
+
+  /** A link to a finished sweep shows it from the checkpoint (nothing is run again). */
+  async function showLinkedSweep(sweeps: StoredSweep[]): Promise<void> {
+    if (readHash().get('view') !== 'lab' || phase === 'running' || phase === 'stopping') return;
+    let p: ReturnType<typeof plan>;
+    try {
+      p = plan();
+    } catch {
+      return;
     }
+    if (p.key === key && manifest) return; // already shown
+    const stored = sweeps.find((s) => s.key === p.key && s.status === 'completed');
+    manifest = stored?.manifest ?? null;
+    key = stored?.key ?? '';
+    results = stored ? await getPoints(stored.key) : [];
+    total = stored ? p.points.length : 0;
+    resumed = results.length;
+    progress = null;
+    await scheduleReport(true);
+    setPhase(stored ? 'done' : 'idle');
+    renderStatus();
+  }
+
+  /**
+   * A link opened in this tab (only the hash changed, so the page did not reload): the setting
+   * takes it, and a finished sweep of that setting is shown; during a sweep, once it has stopped.
+   */
+  let pendingLink: URLSearchParams | null = null;
+  function followLink(hash: URLSearchParams): void {
+    if (phase === 'running' || phase === 'stopping') {
+      pendingLink = hash;
+      return;
+    }
+    applySetting(hash);
+    writeSetting();
+    describe();
+    showError(null);
+    void listSweeps().then(showLinkedSweep, () => undefined);
   }
 
   const onSettingChange = () => {
     if (phase === 'running' || phase === 'stopping') return;
-    const s = setting();
-    writeHash(LAB_KEYS, { exp: s.exp, size: s.size, seeds: String(s.seeds), workers: String(s.workers) });
+    writeSetting();
     describe();
   };
   expSel.addEventListener('change', () => {
@@ -423,11 +454,14 @@ export function createLabView(): { show(): void; state: () => unknown } {
   runBtn.addEventListener('click', () => void run());
   stopBtn.addEventListener('click', stop);
   setPhase('idle');
+  // The URL holds the whole setting from the start, so a link copied at once reproduces this sweep.
+  writeSetting();
   describe();
   renderStatus();
   void offer();
 
   return {
+    followLink,
     show: () => {
       /* the report is rendered as points arrive */
     },

@@ -1,7 +1,8 @@
 /**
  * The demo page: two views on one page, the training view (one network, runs overlaid) and the
  * experiments view (the package's experiments as sweeps on Web Workers). The URL hash holds the
- * view and the whole setting of both, so a link reproduces a run or a sweep.
+ * view and the whole setting of both, so a link reproduces a run or a sweep, also when it is
+ * opened in a tab that already shows the page.
  */
 import { PACKAGE_VERSION } from 'rnn-gd';
 import { readHash, writeHash } from './hash';
@@ -27,9 +28,34 @@ function showView(v: View): void {
   (v === 'train' ? train : lab).show();
 }
 
+const viewOf = (hash: URLSearchParams): View => {
+  const v = hash.get('view');
+  return (VIEWS as readonly string[]).includes(v ?? '') ? (v as View) : 'train';
+};
+
 for (const name of VIEWS) document.getElementById(`tab-${name}`)!.addEventListener('click', () => showView(name));
-const initial = readHash().get('view');
-showView((VIEWS as readonly string[]).includes(initial ?? '') ? (initial as View) : 'train');
+showView(viewOf(readHash()));
+
+// A link pasted into this tab changes only the hash (no reload): both views take its setting.
+window.addEventListener('hashchange', () => {
+  const hash = readHash();
+  train.followLink(hash);
+  lab.followLink(hash);
+  showView(viewOf(hash));
+});
+
+// "Copy link": the address of this page with the whole setting of both views.
+const copyBtn = document.getElementById('copy-link') as HTMLButtonElement;
+const copyStatus = document.getElementById('copy-status')!;
+copyBtn.addEventListener('click', async () => {
+  try {
+    await navigator.clipboard.writeText(location.href);
+    copyStatus.textContent = 'Link copied: it opens this setting (and this view).';
+  } catch {
+    // No clipboard (an insecure origin, a refused permission): the address bar holds the same link.
+    copyStatus.textContent = 'The browser refused the clipboard: copy the address bar, which holds the setting.';
+  }
+});
 
 // For the browser tests (test/browser): the page's state, read-only.
 Object.assign(window, { rnnGdDemo: { train: train.state, lab: lab.state } });

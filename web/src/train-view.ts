@@ -137,7 +137,7 @@ export interface RunView {
 
 const PALETTE = ['#1f5fbf', '#c2410c', '#15803d', '#7c3aed', '#b45309', '#0e7490', '#be185d', '#4b5563'];
 
-export function createTrainView(): { show(): void; state: () => unknown } {
+export function createTrainView(): { show(): void; followLink(hash: URLSearchParams): void; state: () => unknown } {
   const form = $<HTMLFormElement>('config');
   const startBtn = $<HTMLButtonElement>('start');
   const pauseBtn = $<HTMLButtonElement>('pause');
@@ -169,12 +169,21 @@ export function createTrainView(): { show(): void; state: () => unknown } {
   newWorker();
 
   const values = (): FormValues => Object.fromEntries([...inputs].map(([k, el]) => [k, el.value]));
+  /** The system whose defaults the data fields hold (a system change replaces those still at them). */
+  let lastSystem = PAGE_DEFAULTS.system;
   buildForm();
+
+  /** Fills the form from the URL: each key the URL names, the default for the others. */
+  function applySetting(hash: URLSearchParams): void {
+    const system = hash.get('system') ?? PAGE_DEFAULTS.system;
+    for (const f of FIELDS) inputs.get(f.key)!.value = hash.get(f.key) ?? initialValue(f, system);
+    inputs.get(SEED_KEY)!.value = hash.get(SEED_KEY) ?? PAGE_DEFAULTS.seed;
+    lastSystem = systemOf(values());
+    updateVisibility();
+  }
 
   function buildForm(): void {
     const host = $('fields');
-    const hash = readHash();
-    const system = hash.get('system') ?? PAGE_DEFAULTS.system;
     for (const [group, title] of SECTIONS) {
       const set = document.createElement('fieldset');
       set.className = 'group';
@@ -210,7 +219,6 @@ export function createTrainView(): { show(): void; state: () => unknown } {
         }
         input.id = idOf(f.key);
         input.name = f.key;
-        input.value = hash.get(f.key) ?? initialValue(f, system);
         inputs.set(f.key, input);
         wrappers.set(f.key, wrap);
         wrap.append(label, input);
@@ -226,13 +234,11 @@ export function createTrainView(): { show(): void; state: () => unknown } {
       host.append(set);
     }
     const seed = $<HTMLInputElement>('f-seed');
-    seed.value = hash.get(SEED_KEY) ?? PAGE_DEFAULTS.seed;
     inputs.set(SEED_KEY, seed);
     $('new-seed').addEventListener('click', () => {
       seed.value = String(crypto.getRandomValues(new Uint32Array(1))[0]);
       onFormChange();
     });
-    let lastSystem = system;
     $<HTMLSelectElement>('f-system').addEventListener('change', () => {
       // Fields still at the old system's default take the new system's default.
       const next = systemOf(values());
@@ -243,7 +249,7 @@ export function createTrainView(): { show(): void; state: () => unknown } {
       }
       lastSystem = next;
     });
-    updateVisibility();
+    applySetting(readHash());
   }
 
   function updateVisibility(): void {
@@ -316,6 +322,26 @@ export function createTrainView(): { show(): void; state: () => unknown } {
     ))
       el.disabled = busy;
     document.body.dataset.phase = p;
+    if (!busy && pendingLink) {
+      const link = pendingLink;
+      pendingLink = null;
+      followLink(link);
+    }
+  }
+
+  /**
+   * A link opened in this tab (only the hash changed, so the page did not reload): the form takes
+   * its setting; during a run or a set-up, as soon as that ends.
+   */
+  let pendingLink: URLSearchParams | null = null;
+  function followLink(hash: URLSearchParams): void {
+    if (phase === 'running' || phase === 'setup') {
+      pendingLink = hash;
+      return;
+    }
+    applySetting(hash);
+    writeHash(TRAIN_KEYS, values());
+    renderBound();
   }
 
   function showError(msg: string | null): void {
@@ -655,9 +681,12 @@ export function createTrainView(): { show(): void; state: () => unknown } {
   });
 
   setPhase('idle');
+  // The URL holds the whole setting from the start, so a link copied at once reproduces this run.
+  writeHash(TRAIN_KEYS, values());
   new ResizeObserver(() => scheduleRender()).observe($('train-charts'));
   return {
     show: () => scheduleRender(),
+    followLink,
     state: () => ({
       phase,
       runs: runs.map((r) => ({ id: r.id, status: r.status, config: r.config, records: r.records, info: r.info })),

@@ -7,13 +7,13 @@ import { readData } from '../../io/data-file.js';
 import { readModelFile } from '../../io/model-file.js';
 import { constants, type ConstantsOptions, type ConstantsResult } from '../../theory/constants.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
-import { checkCompatible } from './eval.js';
+import { checkFits } from '../../dataset.js';
 
 export function constantsCommand(opts: { model: string; data: string } & ConstantsOptions): ConstantsResult {
   const { model, data: dataPath, ...rest } = opts;
   const params = readModelFile(model);
   const data = readData(dataPath);
-  checkCompatible(params.spec, data, `model ${model}`, `data ${dataPath}`);
+  checkFits(params.spec, data, { model: `model ${model}`, data: `data ${dataPath}` });
   return constants(params, data, rest);
 }
 

@@ -1,11 +1,13 @@
 /** `rnn-gd eval`: predictions, loss and (optionally) the gradient of a model on a data set (FORMATS.md). */
 import { Command } from 'commander';
-import { getBackend } from '../../backend/index.js';
+import { getBackend, type BackendName } from '../../backend/index.js';
 import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from '../../backend/chunked.js';
 import { readData } from '../../io/data-file.js';
 import { readModelFile } from '../../io/model-file.js';
 import { readoutOf, targetsPerSequence, type Dataset, type ModelParams, type ModelSpec } from '../../types.js';
 import { printJson, UsageError } from '../run.js';
+import { checkFits } from '../../dataset.js';
+import { parseBackendOption } from '../options.js';
 
 export interface EvalResult {
   /** n values (readout final) or n*T values, index j*T + t (readout all). */
@@ -19,33 +21,16 @@ export interface EvalResult {
 export interface EvalOptions {
   grad?: boolean;
   /** 'wasm' (default) or 'ts'. */
-  backend?: string;
+  backend?: BackendName;
   /** Bytes of the evaluation workspace before the data is evaluated in chunks (default 256 MiB). */
   memoryBudget?: number;
   /** Evaluate the linearization around the model's W0, U0 instead of the network (MODEL.md section 10). */
   linearized?: boolean;
 }
 
-/**
- * Checks that a data set fits a model: same d, and Y sized for the model's readout
- * (n values for 'final', n*T for 'all'). The messages name both sources.
- */
-export function checkCompatible(spec: ModelSpec, data: Dataset, modelWhere = 'model', dataWhere = 'data'): void {
-  if (data.d !== spec.d) {
-    throw new UsageError(`${dataWhere}: inputs have d = ${data.d} but ${modelWhere} has d = ${spec.d}`);
-  }
-  const expected = data.n * targetsPerSequence(spec.readout, data.T);
-  if (data.Y.length !== expected) {
-    throw new UsageError(
-      `${dataWhere}: Y has ${data.Y.length} values (targets for readout '${readoutOf(data)}') but ${modelWhere} has readout ` +
-        `'${spec.readout}', which needs ${expected} (${spec.readout === 'all' ? `n*T = ${data.n}*${data.T}` : `n = ${data.n}`})`,
-    );
-  }
-}
-
 /** Evaluates `params` on `data` with the chosen backend; frees everything it allocates. */
 export async function evaluate(params: ModelParams, data: Dataset, opts: EvalOptions = {}): Promise<EvalResult> {
-  checkCompatible(params.spec, data);
+  checkFits(params.spec, data);
   const backend = await getBackend(opts.backend ?? 'wasm');
   const net = backend.network(params, { linearized: opts.linearized });
   try {
@@ -96,12 +81,12 @@ export async function evalCommand(opts: {
   model: string;
   data: string;
   grad?: boolean;
-  backend?: string;
+  backend?: BackendName;
   linearized?: boolean;
 }): Promise<EvalResult> {
   const params = readModelFile(opts.model);
   const data = readData(opts.data);
-  checkCompatible(params.spec, data, `model ${opts.model}`, `data ${opts.data}`);
+  checkFits(params.spec, data, { model: `model ${opts.model}`, data: `data ${opts.data}` });
   return evaluate(params, data, { grad: opts.grad, backend: opts.backend, linearized: opts.linearized });
 }
 
@@ -118,9 +103,6 @@ export function registerEval(program: Command): void {
     .option('--backend <name>', 'wasm | ts', 'wasm')
     .option('--linearized', "evaluate the model's linearization around its initialization W0, U0 instead", false)
     .action(async (opts: { model: string; data: string; grad: boolean; backend: string; linearized: boolean }) => {
-      if (opts.backend !== 'wasm' && opts.backend !== 'ts') {
-        throw new UsageError(`option --backend: expected 'wasm' or 'ts', got '${opts.backend}'`);
-      }
-      printJson(await evalCommand(opts));
+      printJson(await evalCommand({ ...opts, backend: parseBackendOption(opts.backend) }));
     });
 }

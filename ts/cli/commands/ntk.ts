@@ -4,7 +4,7 @@
  * with --test, the kernel ridge baseline against the network.
  */
 import { Command } from 'commander';
-import { getBackend } from '../../backend/index.js';
+import { getBackend, type BackendName } from '../../backend/index.js';
 import { readData } from '../../io/data-file.js';
 import { readModelFile } from '../../io/model-file.js';
 import { writeNpy } from '../../io/npy.js';
@@ -23,13 +23,14 @@ import {
 import { kernelRegime } from '../../theory/kernel-regime.js';
 import type { ModelParams } from '../../types.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
-import { checkCompatible } from './eval.js';
+import { checkFits } from '../../dataset.js';
+import { parseBackendOption } from '../options.js';
 
 export interface NtkCommandOptions {
   model: string;
   data: string;
   out?: string;
-  backend?: string;
+  backend?: BackendName;
   /** Held-out data: adds the kernel ridge baseline and its distance to the network. */
   test?: string;
   /** Baseline kernel: 'ntk0' (NTK at W0, U0; default), 'ntk' (at W, U), 'mc' (Monte-Carlo, diagonal only). */
@@ -87,7 +88,7 @@ const sameArray = (a: ArrayLike<number>, b: ArrayLike<number>) =>
 export async function ntkCommand(opts: NtkCommandOptions): Promise<NtkCommandResult> {
   const params: ModelParams = readModelFile(opts.model);
   const data = readData(opts.data);
-  checkCompatible(params.spec, data, `model ${opts.model}`, `data ${opts.data}`);
+  checkFits(params.spec, data, { model: `model ${opts.model}`, data: `data ${opts.data}` });
   if (params.spec.readout !== 'final' && !opts.predict) {
     throw new UsageError(
       `model ${opts.model}: readout '${params.spec.readout}' is supported with --predict only (the nT x nT kernel); ` +
@@ -121,7 +122,7 @@ export async function ntkCommand(opts: NtkCommandOptions): Promise<NtkCommandRes
   }
   if (opts.test) {
     const test = readData(opts.test);
-    checkCompatible(params.spec, test, `model ${opts.model}`, `test data ${opts.test}`);
+    checkFits(params.spec, test, { model: `model ${opts.model}`, data: `test data ${opts.test}` });
     if (test.T !== data.T)
       throw new UsageError(`test data ${opts.test}: T = ${test.T} but the training data has T = ${data.T}`);
     let kernel: BaselineKernel;
@@ -169,7 +170,7 @@ async function predictCommand(
   let test: ReturnType<typeof readData> | undefined;
   if (opts.test) {
     test = readData(opts.test);
-    checkCompatible(params.spec, test, `model ${opts.model}`, `test data ${opts.test}`);
+    checkFits(params.spec, test, { model: `model ${opts.model}`, data: `test data ${opts.test}` });
     if (test.T !== data.T)
       throw new UsageError(`test data ${opts.test}: T = ${test.T} but the training data has T = ${data.T}`);
   }
@@ -246,9 +247,7 @@ export function registerNtk(program: Command): void {
         eta?: string;
         steps?: string;
       }) => {
-        if (raw.backend !== 'wasm' && raw.backend !== 'ts') {
-          throw new UsageError(`option --backend: expected 'wasm' or 'ts', got '${raw.backend}'`);
-        }
+        const backend = parseBackendOption(raw.backend);
         if (raw.predict && (raw.eta === undefined || raw.steps === undefined))
           throw new UsageError('option --predict needs --eta E and --steps S');
         if (!raw.predict && (raw.eta !== undefined || raw.steps !== undefined))
@@ -258,7 +257,7 @@ export function registerNtk(program: Command): void {
             model: raw.model,
             data: raw.data,
             out: raw.out,
-            backend: raw.backend,
+            backend,
             test: raw.test,
             kernel: raw.kernel,
             ridge: parseNumber('ridge', raw.ridge),
