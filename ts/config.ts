@@ -1,7 +1,7 @@
 /** Model and training configurations: types, defaults and validation (MODEL.md sections 2-6). */
 import { z } from 'zod';
 import { ACTIVATIONS } from './activations.js';
-import { float32, parseWith, positiveInt, ValidationError } from './validate.js';
+import { float32, FLOAT32_MIN_NORMAL, parseWith, positiveInt, ValidationError } from './validate.js';
 import { paramCount, type ModelSpec, type Projection } from './types.js';
 
 /**
@@ -37,16 +37,25 @@ export const initSchema = z
   })
   .strict();
 
+/** A step size eta: > 0 and a normal float32 (the wasm core's precision), so it is neither Infinity nor 0 there. */
+export const stepSizeSchema = float32()
+  .refine((e) => e > 0, 'must be > 0')
+  .refine((e) => !(e > 0) || e >= FLOAT32_MIN_NORMAL, {
+    message: `must be >= ${FLOAT32_MIN_NORMAL.toPrecision(5)} (the smallest normal float32): a smaller step size is 0 or subnormal in the wasm core's float32 and the run would learn nothing`,
+  });
+/** A projection radius rho > 0 (float32-finite). */
+export const radiusSchema = float32().refine((r) => r > 0, 'must be > 0');
+
 export const projectionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }).strict(),
-  z.object({ kind: z.literal('maxnorm'), rho: float32().refine((r) => r > 0, 'must be > 0') }).strict(),
-  z.object({ kind: z.literal('l2'), rho: float32().refine((r) => r > 0, 'must be > 0') }).strict(),
+  z.object({ kind: z.literal('maxnorm'), rho: radiusSchema }).strict(),
+  z.object({ kind: z.literal('l2'), rho: radiusSchema }).strict(),
 ]);
 
 export const trainSchema = z
   .object({
     /** step size eta (the wasm core computes in float32: eta <= 3.4e38) */
-    eta: float32().refine((e) => e > 0, 'must be > 0'),
+    eta: stepSizeSchema,
     steps: positiveInt(),
     projection: projectionSchema.default({ kind: 'none' }),
     /** 0 = full-batch gradient descent (the paper's algorithm); b > 0 = mini-batch SGD with b samples. */

@@ -32,6 +32,8 @@ export const positiveInt = () =>
 
 /** Largest finite float32: the wasm core stores parameters, data and step sizes as float32. */
 export const FLOAT32_MAX = 3.4028234663852886e38;
+/** Smallest normal float32 (2^-126): below it a float32 is subnormal or 0. */
+export const FLOAT32_MIN_NORMAL = 2 ** -126;
 /** A finite number that stays finite in float32 (|x| <= 3.4e38). */
 export const float32 = () =>
   finite().refine((x) => Math.abs(x) <= FLOAT32_MAX, {

@@ -5,7 +5,9 @@
  *   ar1       a_0 = xi_0,  a_t = r a_{t-1} + sqrt(1 - r^2) xi_t,  x_t = P(scale * a_t)
  *   uniform   x_t = P(xi_t),  xi_t ~ Uniform[-1, 1]^d i.i.d.  (d = 1: exactly Uniform[-1, 1])
  *
- * P is the projection onto the unit ball (x -> x / max(1, ||x||)). AR(1) runs on the unprojected
+ * P is the projection onto the unit ball (x -> x / max(1, ||x||), a vector outside landing on the sphere
+ * of radius 1 - 2^-23): ||x_t|| <= 1 holds exactly for the stored float64 values and for their float32
+ * roundings (see projectUnitBall). AR(1) runs on the unprojected
  * latent a_t, a stationary Gaussian process with N(0, I_d) marginals, and projects each output.
  * Draw order: sequence by sequence, time by time, coordinate by coordinate, from the given stream.
  */
@@ -34,13 +36,46 @@ export const inputLawSchema = z.discriminatedUnion('kind', [
 export type InputLaw = z.output<typeof inputLawSchema>;
 export type InputLawInput = z.input<typeof inputLawSchema>;
 
-/** Projects x[off .. off+d) onto the unit ball in place. */
+/** float32 copies of one vector (rounded by the typed-array store, as the wasm core receives them). */
+let rounded = new Float32Array(16);
+
+/** True when x[off .. off+d) has a sum of squares > 1 as float64 or after rounding to float32. */
+function outsideUnitBall(x: Float64Array, off: number, d: number): boolean {
+  if (rounded.length < d) rounded = new Float32Array(d);
+  let s64 = 0,
+    s32 = 0;
+  for (let q = 0; q < d; q++) {
+    const v = x[off + q];
+    rounded[q] = v;
+    const r = rounded[q];
+    s64 += v * v;
+    s32 += r * r;
+  }
+  return s64 > 1 || s32 > 1;
+}
+
+/** Radius of the sphere outside vectors are projected onto: 1 - 2^-23, so that ||x|| <= 1 in float64 and float32. */
+export const PROJECTION_RADIUS = 1 - 2 ** -23;
+
+/**
+ * Projects x[off .. off+d) onto the unit ball in place, so that ||x|| <= 1 holds exactly for the
+ * stored values: the sum of squares in float64 is <= 1, both of the float64 values and of their
+ * float32 roundings (what the wasm core computes with). A vector outside goes to the sphere of
+ * radius 1 - 2^-23: far enough inside that float32 rounding (at most 2^-24 per coordinate) cannot
+ * push it out, and that engines whose Math functions differ in the last bit still agree on every
+ * float32 input (a radius of exactly 1 would make "<= 1" a coin toss in the last bit). A vector
+ * inside whose float32 rounding is not (norm within 2^-23 of 1) is shrunk by a margin that doubles
+ * from float32's half ulp until it is.
+ */
 export function projectUnitBall(x: Float64Array, off: number, d: number): void {
+  if (!outsideUnitBall(x, off, d)) return;
   let s = 0;
   for (let q = 0; q < d; q++) s += x[off + q] * x[off + q];
-  if (s > 1) {
-    const inv = 1 / Math.sqrt(s);
-    for (let q = 0; q < d; q++) x[off + q] *= inv;
+  let factor = s > 1 ? PROJECTION_RADIUS / Math.sqrt(s) : 1 - 2 ** -24;
+  for (let margin = 2 ** -24; ; margin *= 2) {
+    for (let q = 0; q < d; q++) x[off + q] *= factor;
+    if (!outsideUnitBall(x, off, d)) return;
+    factor = margin >= 1 ? 0 : 1 - margin;
   }
 }
 

@@ -1,7 +1,7 @@
 //! Cross-module tests against a small float64 reference implementation written here.
 
 use crate::model::{Activation, Model, Readout, Recurrence, Spec};
-use crate::projection::{neuron_distances, project, Projection};
+use crate::projection::{neuron_dist_sq, neuron_distances, project, Projection};
 use crate::{train, Features, Teacher, Workspace};
 
 const ACTS: [Activation; 4] = [Activation::Tanh, Activation::Sigmoid, Activation::Sin, Activation::Relu];
@@ -296,6 +296,44 @@ fn projection_properties() {
         assert_eq!(mm.w, base.w0);
         assert_eq!(mm.u, base.u0);
     }
+}
+
+/// The radius the metrics record (sqrt(m) * max_i ||theta_i - theta_i0||, or ||Theta - Theta0||) is
+/// <= rho exactly after projecting, for many models and radii (f32 rounding must not leave it outside).
+#[test]
+fn projection_lands_exactly_inside_the_ball() {
+    let mut rng = Rng(77);
+    let mut shrunk = 0;
+    for trial in 0..400 {
+        let rec = if trial % 2 == 0 {
+            Recurrence::Dense
+        } else {
+            Recurrence::Diagonal
+        };
+        let m = [2, 4, 8, 16, 34][trial % 5];
+        let s = spec(rec, Activation::Tanh, Readout::Final, m, 1 + trial % 3, 1.0);
+        let base = random_model(s, &mut rng);
+        let sqrt_m = (m as f64).sqrt();
+        let before = (0..m).map(|i| neuron_dist_sq(&base, i)).fold(0.0, |a, b| a + b).sqrt();
+        for rho in [4.0, 0.1, 1.0 / 3.0, 1e-3, 0.7 + trial as f64 * 1e-3] {
+            let mut mm = base.clone();
+            project(&mut mm, Projection::MaxNorm(rho));
+            let max_d2 = (0..m).map(|i| neuron_dist_sq(&mm, i)).fold(0.0, f64::max);
+            assert!(
+                sqrt_m * max_d2.sqrt() <= rho,
+                "maxnorm rho {rho}: {}",
+                sqrt_m * max_d2.sqrt()
+            );
+            let mut mm = base.clone();
+            project(&mut mm, Projection::L2(rho));
+            let total = (0..m).map(|i| neuron_dist_sq(&mm, i)).fold(0.0, |a, b| a + b).sqrt();
+            assert!(total <= rho, "l2 rho {rho}: {total}");
+            // f32 quantizes the offsets (to ~1e-5 of rho = 1e-3 near parameters of size 1).
+            shrunk += (before > rho && total < rho * (1.0 - 1e-4)) as usize;
+        }
+    }
+    // The extra shrink is a few ulps: the result stays on the boundary.
+    assert_eq!(shrunk, 0, "{shrunk} l2 projections ended well inside the ball");
 }
 
 #[test]

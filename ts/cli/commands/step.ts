@@ -1,12 +1,13 @@
 /** `rnn-gd step`: one (projected) full-batch gradient step, written as a new model file (FORMATS.md). */
 import { Command } from 'commander';
-import { getBackend } from '../../backend/index.js';
+import { getBackend, type BackendName } from '../../backend/index.js';
 import { readData } from '../../io/data-file.js';
 import { readModelFile, writeModelFile, type ModelFile } from '../../io/model-file.js';
 import type { Dataset, ModelParams, Projection } from '../../types.js';
-import { FLOAT32_MAX } from '../../validate.js';
+import { radiusSchema, stepSizeSchema } from '../../config.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
 import { checkFits } from '../../dataset.js';
+import { parseBackendOption } from '../options.js';
 
 export interface StepOptions {
   /** step size eta > 0 */
@@ -14,7 +15,7 @@ export interface StepOptions {
   /** radius rho > 0 of the max-norm ball around (W0, U0); no projection when absent */
   project?: number;
   /** 'wasm' (default) or 'ts' */
-  backend?: string;
+  backend?: BackendName;
 }
 
 export interface StepResult {
@@ -27,17 +28,14 @@ export interface StepResult {
 }
 
 function checkStepOptions(opts: StepOptions): Projection {
-  // At most the largest float32 (the wasm core's precision), as in train configs.
-  if (!(opts.lr > 0 && opts.lr <= FLOAT32_MAX))
-    throw new UsageError(
-      `option --lr: must be a finite number > 0 (at most ${FLOAT32_MAX.toPrecision(5)}), got ${opts.lr}`,
-    );
+  // The same rules as train configs (a normal float32 step size, a float32-finite radius).
+  const check = (option: string, schema: typeof stepSizeSchema, value: number) => {
+    const r = schema.safeParse(value);
+    if (!r.success) throw new UsageError(`option --${option}: ${r.error.issues[0].message}, got ${value}`);
+  };
+  check('lr', stepSizeSchema, opts.lr);
   if (opts.project === undefined) return { kind: 'none' };
-  if (!(opts.project > 0 && opts.project <= FLOAT32_MAX)) {
-    throw new UsageError(
-      `option --project: must be a finite number > 0 (at most ${FLOAT32_MAX.toPrecision(5)}), got ${opts.project}`,
-    );
-  }
+  check('project', radiusSchema, opts.project);
   return { kind: 'maxnorm', rho: opts.project };
 }
 
@@ -110,14 +108,12 @@ export function registerStep(program: Command): void {
     .requiredOption('--out <file>', 'where to write the new model file')
     .action(
       async (opts: { model: string; data: string; lr: string; project?: string; backend: string; out: string }) => {
-        if (opts.backend !== 'wasm' && opts.backend !== 'ts') {
-          throw new UsageError(`option --backend: expected 'wasm' or 'ts', got '${opts.backend}'`);
-        }
+        const backend = parseBackendOption(opts.backend);
         const summary = await stepCommand({
           model: opts.model,
           data: opts.data,
           out: opts.out,
-          backend: opts.backend,
+          backend,
           lr: parseNumber('lr', opts.lr)!,
           project: parseNumber('project', opts.project),
         });

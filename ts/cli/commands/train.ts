@@ -12,7 +12,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { getBackend } from '../../backend/index.js';
+import { BACKEND_NAMES, getBackend } from '../../backend/index.js';
 import { initSchema, modelSpecSchema, trainSchema } from '../../config.js';
 import { initialize } from '../../init.js';
 import { readData } from '../../io/data-file.js';
@@ -31,14 +31,15 @@ import { printJson, UsageError } from '../run.js';
 
 export const trainConfigSchema = z
   .object({
-    model: modelSpecSchema.partial({ d: true }),
+    /** d and the readout default from the data (a readout given must match the data's targets). */
+    model: modelSpecSchema.partial({ d: true }).extend({ readout: modelSpecSchema.shape.readout.unwrap().optional() }),
     init: initSchema.optional(),
     train: trainSchema,
     /** Path of a data file or directory (JSON or .npy), or a generator config {system, ...} (docs/data.md). */
     data: z.union([z.string().min(1), z.looseObject({ system: z.string() })]),
     /** Optional held-out data (path). */
     test: z.string().min(1).optional(),
-    backend: z.enum(['wasm', 'ts']).default('wasm'),
+    backend: z.enum(BACKEND_NAMES).default('wasm'),
   })
   .strict();
 export type TrainConfig = z.output<typeof trainConfigSchema>;
