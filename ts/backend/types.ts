@@ -1,7 +1,9 @@
 /** The one interface both backends (wasm, ts) implement; the trainer and everything above use only this. */
 import type { Dataset, FloatArray, ModelParams, ModelSpec, Projection } from '../types.js';
 
-export type BackendName = 'wasm' | 'ts';
+/** The backends by name: 'wasm' (the Rust SIMD core, float32) and 'ts' (the TypeScript reference). */
+export const BACKEND_NAMES = ['wasm', 'ts'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
 export type ParamName = 'W' | 'U' | 'W0' | 'U0' | 'c' | 'gradW' | 'gradU';
 
 export interface Backend {

@@ -13,8 +13,8 @@
  * -> split. meta records the full config, the seed, the package version and the normalization.
  */
 import { z } from 'zod';
-import { getBackend } from '../backend/index.js';
-import type { Backend } from '../backend/types.js';
+import { BACKEND_NAMES, getBackend } from '../backend/index.js';
+import type { Backend, BackendName } from '../backend/types.js';
 import { makeRng, type Seed } from '../rng.js';
 import { targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../types.js';
 import { throwIfInterrupted } from '../errors.js';
@@ -95,7 +95,7 @@ export const dataConfigSchema = z.discriminatedUnion('system', [
       ...commonFields({ normalize: 'scale' }),
       ...transportOptionsSchema.shape,
       /** backend whose kernels evaluate the teacher */
-      backend: z.enum(['wasm', 'ts']).default('wasm'),
+      backend: z.enum(BACKEND_NAMES).default('wasm'),
     })
     .strict(),
   z
@@ -272,7 +272,7 @@ export interface GenerateOptions {
 
 const arr = (a: ArrayLike<number>) => Array.from(a);
 
-async function loadBackend(name: 'wasm' | 'ts'): Promise<Backend> {
+async function loadBackend(name: BackendName): Promise<Backend> {
   try {
     return await getBackend(name);
   } catch (err) {

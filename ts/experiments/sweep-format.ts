@@ -13,6 +13,7 @@ import { parseWith } from '../validate.js';
 import { PACKAGE_VERSION } from '../version.js';
 import type { Shard } from './plan.js';
 import { SIZES, type PointResult, type Size } from './types.js';
+import { BACKEND_NAMES } from '../backend/index.js';
 
 export const MANIFEST_FILE = 'sweep.json';
 export const POINTS_FILE = 'points.jsonl';
@@ -65,7 +66,7 @@ const manifestSchema = z
       .strict()
       .refine((s) => s.k <= s.N, { message: 'needs 1 <= k <= N' })
       .nullable(),
-    backend: z.enum(['wasm', 'ts']),
+    backend: z.enum(BACKEND_NAMES),
     search: z.boolean().optional(),
     package: z.object({ name: z.literal('rnn-gd'), version: z.string() }).strict(),
     createdAt: z.string(),

@@ -9,7 +9,7 @@ import { Command } from 'commander';
 import { CheckpointError, readManifest } from '../../experiments/checkpoint.js';
 import { indexMarkdown, type WrittenReport } from '../../experiments/report.js';
 import { runExperiment } from '../../experiments/run-node.js';
-import { interruptController, parseBackendName, parseCount, progressReporter } from '../options.js';
+import { interruptController, parseBackendOption, parseCount, progressReporter } from '../options.js';
 import { SWEEP_STOPPING, sweepEvent } from './experiment.js';
 import { verdictTable, writeIndex } from './report.js';
 
@@ -30,7 +30,7 @@ export function registerDemo(program: Command): void {
     .action(async (flags: { out: string; workers?: string; backend?: string; fresh?: boolean; quiet?: boolean }) => {
       const out = resolve(flags.out);
       const workers = parseCount('workers', flags.workers, 0);
-      const backend = parseBackendName(flags.backend);
+      const backend = parseBackendOption(flags.backend);
       const reports: WrittenReport[] = [];
       const started = Date.now();
       for (const id of DEMO.experiments) {
@@ -72,7 +72,7 @@ export function registerDemo(program: Command): void {
           interrupt.dispose();
         }
       }
-      const index = writeIndex(out, indexMarkdown(reports, 'rnn-gd demo: E1 and E2 (quick)'));
+      const index = writeIndex(out, indexMarkdown(reports, out, 'rnn-gd demo: E1 and E2 (quick)'));
       process.stdout.write(
         `\nrnn-gd demo finished in ${Math.round((Date.now() - started) / 1000)} s. Reports: ${index}\n\n`,
       );

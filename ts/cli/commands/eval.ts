@@ -1,12 +1,13 @@
 /** `rnn-gd eval`: predictions, loss and (optionally) the gradient of a model on a data set (FORMATS.md). */
 import { Command } from 'commander';
-import { getBackend } from '../../backend/index.js';
+import { getBackend, type BackendName } from '../../backend/index.js';
 import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from '../../backend/chunked.js';
 import { readData } from '../../io/data-file.js';
 import { readModelFile } from '../../io/model-file.js';
 import { readoutOf, targetsPerSequence, type Dataset, type ModelParams, type ModelSpec } from '../../types.js';
 import { printJson, UsageError } from '../run.js';
 import { checkFits } from '../../dataset.js';
+import { parseBackendOption } from '../options.js';
 
 export interface EvalResult {
   /** n values (readout final) or n*T values, index j*T + t (readout all). */
@@ -20,7 +21,7 @@ export interface EvalResult {
 export interface EvalOptions {
   grad?: boolean;
   /** 'wasm' (default) or 'ts'. */
-  backend?: string;
+  backend?: BackendName;
   /** Bytes of the evaluation workspace before the data is evaluated in chunks (default 256 MiB). */
   memoryBudget?: number;
   /** Evaluate the linearization around the model's W0, U0 instead of the network (MODEL.md section 10). */
@@ -80,7 +81,7 @@ export async function evalCommand(opts: {
   model: string;
   data: string;
   grad?: boolean;
-  backend?: string;
+  backend?: BackendName;
   linearized?: boolean;
 }): Promise<EvalResult> {
   const params = readModelFile(opts.model);
@@ -102,9 +103,6 @@ export function registerEval(program: Command): void {
     .option('--backend <name>', 'wasm | ts', 'wasm')
     .option('--linearized', "evaluate the model's linearization around its initialization W0, U0 instead", false)
     .action(async (opts: { model: string; data: string; grad: boolean; backend: string; linearized: boolean }) => {
-      if (opts.backend !== 'wasm' && opts.backend !== 'ts') {
-        throw new UsageError(`option --backend: expected 'wasm' or 'ts', got '${opts.backend}'`);
-      }
-      printJson(await evalCommand(opts));
+      printJson(await evalCommand({ ...opts, backend: parseBackendOption(opts.backend) }));
     });
 }

@@ -10,7 +10,13 @@ import { parseShard, planSweep, formatShard, selectShard } from '../../experimen
 import { runExperiment, type RunExperimentResult } from '../../experiments/run-node.js';
 import { SIZES, type Size } from '../../experiments/types.js';
 import type { SweepProgress } from '../../experiments/sweep.js';
-import { interruptController, parseBackendName, parseCount, progressReporter, type ProgressEvent } from '../options.js';
+import {
+  interruptController,
+  parseBackendOption,
+  parseCount,
+  progressReporter,
+  type ProgressEvent,
+} from '../options.js';
 import { printJson, UsageError } from '../run.js';
 
 export function parseSize(raw: string | undefined): Size {
@@ -145,7 +151,7 @@ export function registerExperiment(program: Command): void {
           shard,
           seeds: parseCount('seeds', flags.seeds, 1),
           workers: parseCount('workers', flags.workers, 0),
-          backend: parseBackendName(flags.backend),
+          backend: parseBackendOption(flags.backend),
           resume: flags.resume,
           force: flags.force,
           retryFailed: flags.retryFailed,

@@ -5,13 +5,14 @@
  */
 import { Command } from 'commander';
 import { ACTIVATIONS, type ActivationName } from '../../activations.js';
-import { getBackend } from '../../backend/index.js';
+import { getBackend, type BackendName } from '../../backend/index.js';
 import { initialize } from '../../init.js';
 import { readData } from '../../io/data-file.js';
 import { writeNpy } from '../../io/npy.js';
 import { infiniteWidthKernel, widthConvergence, type KernelKind, type Sampling } from '../../theory/infinite-width.js';
 import { gramStats, type GramStats, type WLaw } from '../../theory/ntk.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
+import { parseBackendOption } from '../options.js';
 
 export interface KernelCommandResult {
   kind: KernelKind;
@@ -42,7 +43,7 @@ export interface KernelCommandOptions {
   seed: string;
   wLaw: string;
   widths?: number[];
-  backend: string;
+  backend: BackendName;
   out?: string;
 }
 
@@ -122,8 +123,7 @@ export function registerKernel(program: Command): void {
     .option('--backend <name>', 'wasm | ts', 'wasm')
     .option('--out <file>', 'write the n x n kernel as float64 .npy')
     .action(async (raw: Record<string, string | undefined>) => {
-      if (raw.backend !== 'wasm' && raw.backend !== 'ts')
-        throw new UsageError(`option --backend: expected 'wasm' or 'ts', got '${raw.backend}'`);
+      const backend = parseBackendOption(raw.backend);
       printJson(
         await kernelCommand({
           data: raw.data!,
@@ -136,7 +136,7 @@ export function registerKernel(program: Command): void {
           seed: raw.seed!,
           wLaw: raw.wLaw!,
           widths: raw.widths?.split(',').map((w) => parseNumber('widths', w)!),
-          backend: raw.backend,
+          backend,
           out: raw.out,
         }),
       );

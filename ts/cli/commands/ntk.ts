@@ -4,7 +4,7 @@
  * with --test, the kernel ridge baseline against the network.
  */
 import { Command } from 'commander';
-import { getBackend } from '../../backend/index.js';
+import { getBackend, type BackendName } from '../../backend/index.js';
 import { readData } from '../../io/data-file.js';
 import { readModelFile } from '../../io/model-file.js';
 import { writeNpy } from '../../io/npy.js';
@@ -24,12 +24,13 @@ import { kernelRegime } from '../../theory/kernel-regime.js';
 import type { ModelParams } from '../../types.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
 import { checkFits } from '../../dataset.js';
+import { parseBackendOption } from '../options.js';
 
 export interface NtkCommandOptions {
   model: string;
   data: string;
   out?: string;
-  backend?: string;
+  backend?: BackendName;
   /** Held-out data: adds the kernel ridge baseline and its distance to the network. */
   test?: string;
   /** Baseline kernel: 'ntk0' (NTK at W0, U0; default), 'ntk' (at W, U), 'mc' (Monte-Carlo, diagonal only). */
@@ -246,9 +247,7 @@ export function registerNtk(program: Command): void {
         eta?: string;
         steps?: string;
       }) => {
-        if (raw.backend !== 'wasm' && raw.backend !== 'ts') {
-          throw new UsageError(`option --backend: expected 'wasm' or 'ts', got '${raw.backend}'`);
-        }
+        const backend = parseBackendOption(raw.backend);
         if (raw.predict && (raw.eta === undefined || raw.steps === undefined))
           throw new UsageError('option --predict needs --eta E and --steps S');
         if (!raw.predict && (raw.eta !== undefined || raw.steps !== undefined))
@@ -258,7 +257,7 @@ export function registerNtk(program: Command): void {
             model: raw.model,
             data: raw.data,
             out: raw.out,
-            backend: raw.backend,
+            backend,
             test: raw.test,
             kernel: raw.kernel,
             ridge: parseNumber('ridge', raw.ridge),

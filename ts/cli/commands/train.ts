@@ -12,7 +12,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { getBackend } from '../../backend/index.js';
+import { BACKEND_NAMES, getBackend } from '../../backend/index.js';
 import { initSchema, modelSpecSchema, parseModelSpec, trainSchema } from '../../config.js';
 import { initialize } from '../../init.js';
 import { readData } from '../../io/data-file.js';
@@ -39,7 +39,7 @@ export const trainConfigSchema = z
     data: z.union([z.string().min(1), z.looseObject({ system: z.string() })]),
     /** Optional held-out data (path). */
     test: z.string().min(1).optional(),
-    backend: z.enum(['wasm', 'ts']).default('wasm'),
+    backend: z.enum(BACKEND_NAMES).default('wasm'),
   })
   .strict();
 export type TrainConfig = z.output<typeof trainConfigSchema>;
