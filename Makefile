@@ -8,7 +8,7 @@ TS_SOURCES := $(shell find ts -name '*.ts' -not -path 'ts/wasm-pkg/*')
 WASM_OPT_FLAGS := -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: setup wasm build lint format test test-rust test-ts test-browser check-package web web-build demo bench clean
+.PHONY: setup wasm build lint format test test-rust test-ts test-browser test-slurm check-package web web-build demo bench clean
 
 # Toolchain + npm dependencies (scripts/setup-toolchain.sh follows shared/TOOLCHAIN.md).
 .toolchain: scripts/setup-toolchain.sh package-lock.json crates/rnn-wasm/Cargo.toml
@@ -64,6 +64,9 @@ web-build: build
 test-browser: web-build
 	bash scripts/setup-browser.sh
 	$(NODE_BIN)/vitest run --config vitest.browser.config.ts
+# A one-node Slurm cluster in a temporary directory running docs/jobs/slurm-*.sbatch (installs Debian's slurm and munge when missing).
+test-slurm: build
+	bash scripts/test-slurm.sh
 check-package: build
 	bash scripts/check-package.sh
 # Formatting: prettier (TypeScript/JavaScript) and rustfmt, checked first by `make test`; `make format` applies them.
@@ -74,7 +77,7 @@ lint: .toolchain
 format: .toolchain
 	$(NODE_BIN)/prettier --write --log-level warn $(PRETTIER_FILES)
 	cargo fmt
-test: lint test-rust test-ts test-browser check-package
+test: lint test-rust test-ts test-browser test-slurm check-package
 
 # The main job: a quick experiment with an embedded default configuration.
 demo: build

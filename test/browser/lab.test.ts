@@ -6,8 +6,8 @@
  * sweep loses no finished point and a resume runs each remaining point once; and the view fits
  * desktop and phone screens. Screenshots go to test/artifacts/.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,10 +118,26 @@ describe.skipIf(!haveChromium || !haveWebBuild)('demo page: experiments view', (
 
     // The same sweep in Node: the same points, bit for bit (only timing and the runtime's name differ).
     const out = mkdtempSync(join(tmpdir(), 'rnn-gd-lab-node-'));
-    const node = await runExperiment({ experiment: 'E4', size: 'quick', seeds: 1, workers: 1, out, report: true });
+    // Two workers on both sides, so that the per-point times below compare like with like.
+    const node = await runExperiment({ experiment: 'E4', size: 'quick', seeds: 1, workers: 2, out, report: true });
     expect(node.status).toBe('completed');
     const nodePoints = readPointsFile(join(out, 'points.jsonl')).results;
     expect(s.results.map(comparable)).toEqual(nodePoints.map(comparable));
+    // Speed in the page (docs/browser.md): the points' own wall times, summed, page against Node.
+    const sum = (rs: PointResult[]) => rs.reduce((a, r) => a + r.timing.wallMs, 0);
+    const speed = {
+      experiment: 'E4 quick, 6 points, 2 workers each',
+      pageMs: sum(s.results),
+      nodeMs: sum(nodePoints),
+      ratio: sum(s.results) / sum(nodePoints),
+      userAgent: await page.evaluate(() => navigator.userAgent),
+      node: process.version,
+      loadavg: loadavg(),
+    };
+    console.log(
+      `[lab speed] ${speed.experiment}: page Σ ${(speed.pageMs / 1000).toFixed(2)} s, Node Σ ${(speed.nodeMs / 1000).toFixed(2)} s, page/Node ${speed.ratio.toFixed(2)} (load ${speed.loadavg.map((x) => x.toFixed(1)).join(' ')})`,
+    );
+    writeFileSync(artifact('lab-speed.json'), JSON.stringify(speed, null, 2) + '\n');
     expect(s.reason).toBe(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).reason);
     await page.screenshot({ path: artifact('lab-desktop.png'), fullPage: true });
     expect(await noSideScroll(page)).toBe(true);
@@ -216,6 +232,54 @@ describe.skipIf(!haveChromium || !haveWebBuild)('demo page: experiments view', (
     expect(errs).toEqual([]);
     await p.close();
   });
+
+  it("the dense presets of the registry are offered, and E4-dense runs in the page with the Node run's points", async () => {
+    const { EXPERIMENTS, getExperiment } = await import('../../dist/experiments/node.js');
+    const dense = EXPERIMENTS.filter((e) => e.id.endsWith('-dense')).map((e) => e.id);
+    expect(dense).toEqual(expect.arrayContaining(['E1-dense', 'E2-dense', 'E4-dense']));
+    const p = await context.newPage();
+    const errs = watchErrors(p);
+    await p.goto(`${server.url}/index.html#view=lab&exp=E4&size=quick&seeds=1&workers=2`);
+    for (const id of dense) {
+      // Chosen in the page: its claim, its default seeds and its plan, as the registry has them.
+      await p.getByLabel('Experiment', { exact: true }).selectOption(id);
+      const e = getExperiment(id);
+      expect(await p.locator('#lab-claim').textContent()).toBe(e.claim);
+      expect(await p.getByLabel('Seeds', { exact: true }).inputValue()).toBe(String(e.defaultSeeds.quick));
+      const n = e.configs('quick').length;
+      expect(await p.locator('#lab-plan').textContent()).toBe(
+        `${n * e.defaultSeeds.quick} points (${n} configurations × ${e.defaultSeeds.quick} seed(s)).`,
+      );
+      expect(new URLSearchParams(new URL(p.url()).hash.slice(1)).get('exp')).toBe(id);
+    }
+    await p.goto(`${server.url}/index.html#view=lab&exp=E4-dense&size=quick&seeds=1&workers=2`);
+    await p.reload();
+    await p.getByRole('button', { name: 'Run', exact: true }).click();
+    const out = mkdtempSync(join(tmpdir(), 'rnn-gd-lab-dense-'));
+    const [node] = await Promise.all([
+      runExperiment({ experiment: 'E4-dense', size: 'quick', seeds: 1, workers: 1, out, report: true }),
+      waitLab(p, 'done', 240_000),
+    ]);
+    expect(node.status).toBe('completed');
+    const s = await lab(p);
+    expect(s.results.length).toBe(getExperiment('E4-dense').configs('quick').length);
+    // The metrics, curves and configs are equal bit for bit. The dense teacher's recorded data
+    // summary (its normalization scale and max-norm radius, float64 sums over the teacher's
+    // weights) differs in the last bit between Chromium's V8 and Node's (not traced; Math.tanh and
+    // Math.exp need not round alike in two V8 versions); the float32 data the network trains on
+    // are the same, or the metrics would differ too.
+    const nodePoints = readPointsFile(join(out, 'points.jsonl')).results;
+    const withoutData = (r: PointResult) => {
+      const { data: _d, ...rest } = comparable(r);
+      return rest;
+    };
+    expect(s.results.map(withoutData)).toEqual(nodePoints.map(withoutData));
+    s.results.forEach((r, i) => expectClose(r.data, nodePoints[i].data, `${r.id}.data`));
+    expect(s.reason).toBe(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).reason);
+    expect(await p.locator('#lab-verdict').textContent()).toContain(`E4-dense: ${s.verdict}.`);
+    expect(errs).toEqual([]);
+    await p.close();
+  }, 300_000);
 
   it('fits a phone screen (390 × 844) with its report', async () => {
     const phone = await browser.newPage({

@@ -292,6 +292,40 @@ describe.skipIf(!cliBuilt)('built CLI (dist/cli/main.js)', () => {
     expect(Object.keys(noGrad)).toEqual(['predictions', 'loss']);
   });
 
+  it('step takes the step size as --eta, with --lr an alias; --version prints the package version', () => {
+    const p = model('diagonal', 'final');
+    writeModelFile(join(dir, 'c-eta.json'), p);
+    writeData(join(dir, 'c-eta-d.json'), data(3, 4, 2, 'final'));
+    const args = (flag: string[], out: string) => [
+      'step',
+      '--model',
+      join(dir, 'c-eta.json'),
+      '--data',
+      join(dir, 'c-eta-d.json'),
+      ...flag,
+      '--backend',
+      'ts',
+      '--out',
+      join(dir, out),
+    ];
+    const viaEta = run(...args(['--eta', '0.1'], 'eta.json'));
+    const viaLr = run(...args(['--lr', '0.1'], 'lr.json'));
+    expect(viaEta.status, viaEta.stderr).toBe(0);
+    expect(viaLr.status, viaLr.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'eta.json'), 'utf8')).toBe(readFileSync(join(dir, 'lr.json'), 'utf8'));
+    const both = run(...args(['--eta', '0.1', '--lr', '0.1'], 'both.json'));
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/--eta and --lr are the same step size/);
+    const none = run(...args([], 'none.json'));
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/required option '--eta <eta>'/);
+    const v = run('--version');
+    expect(v.status).toBe(0);
+    expect(v.stdout.trim()).toBe(
+      JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version,
+    );
+  });
+
   it('step writes --out; errors go to stderr with a non-zero exit code', () => {
     const p = model('diagonal', 'final');
     writeModelFile(join(dir, 'c-s.json'), p);

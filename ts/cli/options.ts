@@ -61,7 +61,7 @@ export function interruptController(opts: { onFirst?: () => void; message?: stri
     received = sig;
     opts.onFirst?.();
     if (opts.message) process.stderr.write(`\nrnn-gd: ${opts.message}\n`);
-    controller.abort();
+    controller.abort(sig);
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
@@ -95,13 +95,19 @@ export function resolveWorkers(
   return Math.max(1, Math.min(want, points));
 }
 
-/** Milliseconds as '42s' or '3m07s' ('?' when unknown). */
-export const formatDuration = (ms: number | null | undefined): string =>
-  ms === null || ms === undefined || !Number.isFinite(ms)
-    ? '?'
-    : ms < 60_000
-      ? `${Math.round(ms / 1000)}s`
-      : `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+/** Milliseconds as '42s', '3m07s' or '2h05m' ('?' when unknown). */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '?';
+  const s = Math.round(Math.max(0, ms) / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** Off a terminal: a progress line each time this many more percent are done ... */
+export const PROGRESS_STEP_PERCENT = 5;
+/** ... and at least this often while the work runs (a cluster log shows where a long run is). */
+export const PROGRESS_EVERY_MS = 60_000;
 
 /** One progress event: `done` of `total` units, with optional counts and an estimate. */
 export interface ProgressEvent {
@@ -124,8 +130,9 @@ export interface ProgressReporter {
 }
 
 /**
- * A progress display on stderr for a long command: a bar on a terminal, otherwise one line every
- * few seconds (and at the end); `quiet`: nothing. `unit` names what is counted ('points', 'steps').
+ * A progress display on stderr for a long command: a bar on a terminal, otherwise plain lines (one
+ * per few percent or per minute, with the ETA, and at the end); `quiet`: nothing. `unit` names what
+ * is counted ('points', 'steps').
  */
 export function progressReporter(label: string, opts: { quiet?: boolean; unit?: string } = {}): ProgressReporter {
   const unit = opts.unit ?? 'points';
@@ -168,22 +175,45 @@ export function progressReporter(label: string, opts: { quiet?: boolean; unit?: 
       },
     };
   }
+  // Off a terminal (a Slurm or pod log): plain lines, one per PROGRESS_STEP_PERCENT of the work or
+  // per PROGRESS_EVERY_MS, whichever comes first, each with the ETA; a timer keeps the per-minute
+  // lines coming while long points run.
   let lastLine = 0;
+  let lastStep = 0;
+  let last: (ProgressEvent & { at: number }) | null = null;
+  let timer: ReturnType<typeof setInterval> | null = null;
+  const line = (p: ProgressEvent, sinceMs = 0) => {
+    lastLine = Date.now();
+    const c = counts(p);
+    const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 100;
+    const eta = p.etaMs === null || p.etaMs === undefined ? p.etaMs : Math.max(0, p.etaMs - sinceMs);
+    process.stderr.write(
+      `${label}: ${p.done}/${p.total} ${unit} (${pct}%)${c ? `, ${c}` : ''}, ` +
+        `elapsed ${formatDuration((p.elapsedMs ?? 0) + sinceMs)}, ETA ${p.done >= p.total ? '0s' : formatDuration(eta)}\n`,
+    );
+  };
   return {
-    start(total) {
+    start(total, done = 0) {
       process.stderr.write(`${label}: ${total} ${unit} to run\n`);
+      lastLine = Date.now();
+      lastStep = total > 0 ? Math.floor((100 * done) / total / PROGRESS_STEP_PERCENT) : 0;
+      timer ??= setInterval(() => {
+        if (last && Date.now() - lastLine >= PROGRESS_EVERY_MS) line(last, Date.now() - last.at);
+      }, PROGRESS_EVERY_MS / 4);
+      timer.unref?.();
     },
     update(p) {
+      last = { ...p, at: Date.now() };
       if (p.finished === false) return;
-      const t = Date.now();
-      if (p.done === p.total || t - lastLine > 2000) {
-        lastLine = t;
-        const c = counts(p);
-        process.stderr.write(
-          `${label}: ${p.done}/${p.total} ${unit}${c ? `, ${c}` : ''}, ETA ${formatDuration(p.etaMs)}\n`,
-        );
+      const step = p.total > 0 ? Math.floor((100 * p.done) / p.total / PROGRESS_STEP_PERCENT) : 0;
+      if (p.done >= p.total || step > lastStep || Date.now() - lastLine >= PROGRESS_EVERY_MS) {
+        lastStep = step;
+        line(p);
       }
     },
-    stop() {},
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
   };
 }

@@ -12,6 +12,7 @@ import { registerNtk } from './commands/ntk.js';
 import { registerReport } from './commands/report.js';
 import { registerStep } from './commands/step.js';
 import { registerTrain } from './commands/train.js';
+import { PACKAGE_VERSION } from '../version.js';
 
 /**
  * Every command of the CLI. exitOverride comes before the commands are added so that they inherit
@@ -20,6 +21,7 @@ import { registerTrain } from './commands/train.js';
 export function createProgram(): Command {
   const program = new Command('rnn-gd')
     .description('Train RNNs with (projected) gradient descent as in Cayci & Eryilmaz, and test the theory.')
+    .version(PACKAGE_VERSION, '-V, --version', 'print the package version')
     .showHelpAfterError()
     .exitOverride();
 

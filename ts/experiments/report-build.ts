@@ -178,6 +178,12 @@ export async function buildReport(
 
   const md: string[] = [];
   md.push(`# ${exp.id} — ${exp.title}`, '');
+  if (manifest.shard)
+    md.push(
+      `> **Partial: shard ${formatShard(manifest.shard)}.** This report covers only the points of shard ${formatShard(manifest.shard)} ` +
+        `(point index % ${manifest.shard.N} = ${manifest.shard.k - 1}); the verdict below is that share's. Join the shards with \`rnn-gd merge\` for the sweep's verdict.`,
+      '',
+    );
   md.push(`**Verdict: ${analysis.verdict}.** ${analysis.reason}`, '');
   if (manifest.search && !share.complete)
     md.push(
@@ -265,6 +271,8 @@ export async function buildReport(
     title: exp.title,
     claim: exp.claim,
     size: manifest.size,
+    /** null for a whole sweep; 'k/N' when the report covers one shard only */
+    partial: manifest.shard ? `shard ${formatShard(manifest.shard)}` : null,
     verdict: analysis.verdict,
     reason: analysis.reason,
     fits: analysis.fits,

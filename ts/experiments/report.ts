@@ -3,7 +3,7 @@
  * NAME.vl.json and NAME.svg per plot, report.json, report.md); and an index of several verdicts.
  */
 import { readdirSync, existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '../io/npy.js';
 import { MANIFEST_FILE, readManifest, readPoints } from './checkpoint.js';
 import { mdTable } from './common.js';
@@ -58,19 +58,21 @@ export function findSweepDirs(dir: string): string[] {
     .sort();
 }
 
-/** A short index of several experiments' verdicts (markdown), e.g. for the demo. */
-export function indexMarkdown(reports: WrittenReport[], title = 'rnn-gd experiments'): string {
+/**
+ * A short index of several experiments' verdicts (markdown), e.g. for the demo, written into
+ * `indexDir`: each link is the report's path relative to it, whatever the directories are called.
+ */
+export function indexMarkdown(reports: WrittenReport[], indexDir: string, title = 'rnn-gd experiments'): string {
+  const link = (r: WrittenReport) => {
+    const rel = relative(indexDir, r.reportPath).split(sep).join('/');
+    return `[${rel}](${rel.split('/').map(encodeURIComponent).join('/')})`;
+  };
   return [
     `# ${title}`,
     '',
     mdTable(
       ['experiment', 'verdict', 'reason', 'report'],
-      reports.map((r) => [
-        r.experiment,
-        `**${r.verdict}**`,
-        r.reason.replace(/\|/g, '/'),
-        `[report](${r.experiment}/report.md)`,
-      ]),
+      reports.map((r) => [r.experiment, `**${r.verdict}**`, r.reason.replace(/\|/g, '/'), link(r)]),
     ),
     '',
   ].join('\n');

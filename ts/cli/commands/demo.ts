@@ -72,7 +72,7 @@ export function registerDemo(program: Command): void {
           interrupt.dispose();
         }
       }
-      const index = writeIndex(out, indexMarkdown(reports, 'rnn-gd demo: E1 and E2 (quick)'));
+      const index = writeIndex(out, indexMarkdown(reports, out, 'rnn-gd demo: E1 and E2 (quick)'));
       process.stdout.write(
         `\nrnn-gd demo finished in ${Math.round((Date.now() - started) / 1000)} s. Reports: ${index}\n\n`,
       );

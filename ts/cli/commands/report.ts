@@ -29,7 +29,8 @@ export function writeIndex(dir: string, markdown: string): string {
 /** A small verdict table for terminals. */
 export function verdictTable(reports: WrittenReport[]): string {
   const w = Math.max(...reports.map((r) => r.verdict.length), 7);
-  return reports.map((r) => `  ${r.experiment.padEnd(4)} ${r.verdict.padEnd(w)}  ${r.reportPath}`).join('\n') + '\n';
+  const wi = Math.max(...reports.map((r) => r.experiment.length), 4);
+  return reports.map((r) => `  ${r.experiment.padEnd(wi)} ${r.verdict.padEnd(w)}  ${r.reportPath}`).join('\n') + '\n';
 }
 
 export function registerReport(program: Command): void {
@@ -54,7 +55,7 @@ export function registerReport(program: Command): void {
           lock.release();
         }
       }
-      if (dirs.length > 1 || dirs[0] !== dir) writeIndex(dir, indexMarkdown(reports));
+      if (dirs.length > 1 || dirs[0] !== dir) writeIndex(dir, indexMarkdown(reports, dir));
       if (flags.json)
         printJson(
           reports.map((r) => ({

@@ -1,5 +1,5 @@
 /** `rnn-gd step`: one (projected) full-batch gradient step, written as a new model file (FORMATS.md). */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { getBackend, type BackendName } from '../../backend/index.js';
 import { readData } from '../../io/data-file.js';
 import { readModelFile, writeModelFile, type ModelFile } from '../../io/model-file.js';
@@ -102,19 +102,32 @@ export function registerStep(program: Command): void {
       '--data <path>',
       'data: rnn-gd.data/1 JSON file, a directory with X.npy + Y.npy (or data.json), or X.npy',
     )
-    .requiredOption('--lr <eta>', 'step size eta > 0')
+    .option('--eta <eta>', 'step size eta > 0 (required)')
+    .addOption(new Option('--lr <eta>', 'the same as --eta (an alias)').hideHelp())
     .option('--project <rho>', 'project onto the max-norm ball of radius rho around W0/U0 (per neuron: rho/sqrt(m))')
     .option('--backend <name>', 'wasm | ts', 'wasm')
     .requiredOption('--out <file>', 'where to write the new model file')
     .action(
-      async (opts: { model: string; data: string; lr: string; project?: string; backend: string; out: string }) => {
+      async (opts: {
+        model: string;
+        data: string;
+        eta?: string;
+        lr?: string;
+        project?: string;
+        backend: string;
+        out: string;
+      }) => {
+        if (opts.eta !== undefined && opts.lr !== undefined)
+          throw new UsageError('options --eta and --lr are the same step size (--lr is an alias): give one');
+        const [etaFlag, etaRaw] = opts.lr !== undefined ? ['lr', opts.lr] : ['eta', opts.eta];
+        if (etaRaw === undefined) throw new UsageError("required option '--eta <eta>' not specified");
         const backend = parseBackendOption(opts.backend);
         const summary = await stepCommand({
           model: opts.model,
           data: opts.data,
           out: opts.out,
           backend,
-          lr: parseNumber('lr', opts.lr)!,
+          lr: parseNumber(etaFlag, etaRaw)!,
           project: parseNumber('project', opts.project),
         });
         // The model goes to --out; stdout gets a short JSON summary (loss and gradient norm before the step).
