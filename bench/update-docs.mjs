@@ -15,7 +15,9 @@ const info = json.machine.cpuInfo;
 const key = info
   ? `${info.vendor}-family${info.family}-model${info.modelNumber}`.replace(/[^A-Za-z0-9-]+/g, '')
   : 'unknown-cpu';
-const title = info ? `${info.model} (${info.vendor}, family ${info.family} model ${info.modelNumber})` : json.machine.cpu;
+const title = info
+  ? `${info.model} (${info.vendor}, family ${info.family} model ${info.modelNumber})`
+  : json.machine.cpu;
 for (const ext of ['json', 'md']) copyFileSync(new URL(`latest.${ext}`, results), new URL(`${key}.${ext}`, results));
 
 const doc = new URL('../docs/performance.md', import.meta.url);

@@ -281,7 +281,10 @@ export interface KernelRidgeFit {
   /** Coefficients c = (K + ridge I)^{-1} y. */
   coef: Float64Array;
   ridge: number;
-  /** 'cholesky', or 'eigen' (pseudo-inverse of K + ridge I over eigenvalues > 1e-12 * max) when Cholesky fails. */
+  /**
+   * 'cholesky', or 'eigen' (pseudo-inverse of K + ridge I over eigenvalues > 1e-12 * max) when
+   * Cholesky fails or meets a pivot below that scale (a singular K whose rounding let Cholesky pass).
+   */
   method: 'cholesky' | 'eigen';
 }
 
@@ -307,7 +310,7 @@ export function kernelRidgeFit(
   for (let a = 0; a < n; a++) A.set(a, a, A.get(a, a) + ridge);
   const rhs = Matrix.columnVector(Array.from(y));
   const chol = new CholeskyDecomposition(A);
-  if (chol.isPositiveDefinite()) {
+  if (chol.isPositiveDefinite() && !numericallySingular(chol.lowerTriangularMatrix, A, n)) {
     return { coef: Float64Array.from(chol.solve(rhs).getColumn(0)), ridge, method: 'cholesky' };
   }
   const evd = new EigenvalueDecomposition(A, { assumeSymmetric: true });
@@ -323,6 +326,17 @@ export function kernelRidgeFit(
     for (let r = 0; r < n; r++) coef[r] += V.get(r, k) * proj;
   }
   return { coef, ridge, method: 'eigen' };
+}
+
+/**
+ * A pivot L_ii^2 <= 1e-12 * max_i A_ii: A is singular at float64 precision (e.g. two equal
+ * sequences) even when rounding let the factorization finish; its solve would amplify noise.
+ */
+function numericallySingular(L: Matrix, A: Matrix, n: number): boolean {
+  let top = 0;
+  for (let i = 0; i < n; i++) top = Math.max(top, Math.abs(A.get(i, i)));
+  for (let i = 0; i < n; i++) if (!(L.get(i, i) ** 2 > 1e-12 * top)) return true;
+  return false;
 }
 
 /** Predictions K_cross c for a (nTest x nTrain) cross kernel. */
