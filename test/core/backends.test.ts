@@ -5,6 +5,7 @@ import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { initialize } from '../../ts/init.js';
 import { neuronDistancesSq } from '../../ts/projection.js';
 import { Trainer } from '../../ts/trainer.js';
+import { ValidationError } from '../../ts/errors.js';
 import type { ModelParams, Projection, Readout, Recurrence } from '../../ts/types.js';
 import { BACKENDS, backend, randomData, relError } from '../helpers.js';
 
@@ -217,5 +218,39 @@ describe.each(BACKENDS)('%s backend', (name) => {
     expect(
       () => new Trainer({ backend: b, params: p, data: randomData(4, 5, 2, 'final'), train: { eta: -1, steps: 3 } }),
     ).toThrow(/field 'eta'/);
+  });
+
+  it('refuses what the contract refuses, with the same message on every backend', async () => {
+    const b = await backend(name);
+    const p = initialize({ recurrence: 'diagonal', activation: 'tanh', m: 4, d: 2, alpha: 0.5 });
+    const refused = (params: ModelParams, re: RegExp) => {
+      expect(() => b.network(params)).toThrow(ValidationError);
+      expect(() => b.network(params)).toThrow(re);
+    };
+    const W0 = p.W0.slice();
+    W0[2] = NaN;
+    refused({ ...p, W0 }, /parameter 'W0': entry 2 is NaN/);
+    refused({ ...p, W: new Float64Array(5) }, /parameter 'W' has 5 values, expected 4/);
+    refused(
+      { ...p, c: Float64Array.of(1, -1, 0.5, 1) },
+      /parameter 'c' entry 2 is 0.5; output signs must be \+1 or -1/,
+    );
+    using net = b.network(p);
+    expect(() => net.write('c', Float64Array.of(1, 1, 2, 1))).toThrow(/output signs must be \+1 or -1/);
+    using ws = net.workspace(3, 2);
+    expect(() => ws.forward()).toThrow(/no data loaded/);
+    expect(() => ws.train(1, 0.1, { kind: 'none' })).toThrow(/no data loaded/);
+    const Y = new Float64Array(3);
+    Y[1] = Infinity;
+    expect(() => ws.setData({ n: 3, T: 2, d: 2, X: new Float64Array(12), Y })).toThrow(
+      /field 'Y': entry 1 is Infinity/,
+    );
+    ws.setData(randomData(3, 2, 2, 'final'));
+    expect(() => ws.train(-1, 0.1, { kind: 'none' })).toThrow(/steps must be an integer >= 0/);
+    expect(() => ws.train(1, NaN, { kind: 'none' })).toThrow(/eta must be a finite/);
+    expect(() => ws.train(1, 0.1, { kind: 'maxnorm', rho: -1 })).toThrow(/rho must be a finite number >= 0/);
+    expect(() => ws.train(1, 0.1, { kind: 'none' }, { size: 2, indices: Uint32Array.of(0, 3) })).toThrow(
+      /batch index 3 \(entry 1\) is out of range/,
+    );
   });
 });

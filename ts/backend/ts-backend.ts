@@ -30,6 +30,7 @@ import { tangentKernels } from './ts-tangent.js';
 import { ntkKernels } from './ts-ntk.js';
 import { checkFitsWorkspace } from '../dataset.js';
 import { tridiagonalKernels } from './ts-tridiagonal.js';
+import { checkFinite, checkNetworkParams, checkParam, checkTrainArgs } from './checks.js';
 
 export type Dtype = 'float32' | 'float64';
 type ArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -57,7 +58,7 @@ class TsNetwork implements Network {
     params: ModelParams,
     opts: NetworkOptions = {},
   ) {
-    this.spec = params.spec;
+    this.spec = checkNetworkParams(params, Arr === Float32Array);
     this.linearized = opts.linearized ?? false;
     const nw = wLength(this.spec);
     const nu = uLength(this.spec);
@@ -78,9 +79,7 @@ class TsNetwork implements Network {
 
   write(name: ParamName, values: ArrayLike<number>): void {
     const target = this.arrays[name];
-    if (values.length !== target.length) {
-      throw new ValidationError(`write '${name}': got ${values.length} values, expected ${target.length}`);
-    }
+    checkParam(name, values, target.length, this.Arr === Float32Array, 'write');
     target.set(values);
   }
 
@@ -164,6 +163,9 @@ class TsWorkspace implements Workspace {
 
   setData(data: Dataset): void {
     checkFitsWorkspace(this.net.spec, data, this.nMax, this.T);
+    const float32 = this.net.Arr === Float32Array;
+    checkFinite(data.X, "data: field 'X'", float32);
+    checkFinite(data.Y, "data: field 'Y'", float32);
     this.X.set(data.X);
     this.Y.set(data.Y);
     this.n = data.n;
@@ -189,6 +191,7 @@ class TsWorkspace implements Workspace {
   }
 
   forward(): { loss: number; predictions: Float64Array } {
+    this.requireData();
     const per = targetsPerSequence(this.net.spec.readout, this.T);
     const predictions = new Float64Array(this.n * per);
     this.startPass();
@@ -240,7 +243,12 @@ class TsWorkspace implements Workspace {
   }
 
   lossGrad(): number {
+    this.requireData();
     return this.lossGradRows(null, this.n);
+  }
+
+  private requireData(): void {
+    if (this.n === 0) throw new ValidationError('workspace: no data loaded; call setData() first');
   }
 
   train(
@@ -249,8 +257,7 @@ class TsWorkspace implements Workspace {
     projection: Projection,
     batch?: { size: number; indices: Uint32Array },
   ): TrainChunk {
-    if (batch && this.net.linearized)
-      throw new ValidationError('train: the linearized network trains by full-batch gradient descent only (no batch)');
+    checkTrainArgs(this.n, steps, eta, projection, batch, this.net.linearized);
     const a = this.net.arrays;
     const losses = new Float64Array(steps);
     const gradNorms = new Float64Array(steps);

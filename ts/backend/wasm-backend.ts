@@ -40,6 +40,7 @@ import {
 import { loadWasm, type LoadedWasm, type WasmFlavor } from './wasm-loader.js';
 import { ACTIVATION, READOUT, RECURRENCE } from './wasm-codes.js';
 import { checkFitsWorkspace } from '../dataset.js';
+import { checkFinite, checkNetworkParams, checkParam, checkTrainArgs, paramLengths } from './checks.js';
 
 export async function wasmBackend(flavor?: WasmFlavor): Promise<Backend> {
   const wasm = await loadWasm(flavor);
@@ -50,22 +51,6 @@ export async function wasmBackend(flavor?: WasmFlavor): Promise<Backend> {
     kernels: wasmKernels(wasm),
   };
   return backend;
-}
-
-/**
- * Checks that every value is finite and fits in float32 (the core stores float32: a larger value
- * would silently become Infinity), naming the field and the first bad entry.
- */
-export function checkFloat32(values: ArrayLike<number>, field: string): void {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!(Math.abs(v) <= FLOAT32_MAX)) {
-      throw new ValidationError(
-        `${field}: entry ${i} is ${v}; the wasm backend stores float32 and needs finite values with |x| <= ${FLOAT32_MAX.toPrecision(5)} ` +
-          `(rescale them, or use the ts backend, which computes in float64)`,
-      );
-    }
-  }
 }
 
 /** Steps per wasm call (the per-step outputs and batch indices are reserved for one piece, so memory stays small). */
@@ -99,13 +84,10 @@ class WasmNetwork implements Network {
     opts: NetworkOptions = {},
   ) {
     // Validate before anything reaches wasm: sizes that would wrap as u32, values that are not float32.
-    this.spec = parseModelSpec(params?.spec, 'network spec');
+    this.spec = checkNetworkParams(params, true);
     this.linearized = opts.linearized ?? false;
     const s = this.spec;
-    const nw = wLength(s),
-      nu = uLength(s);
-    this.lengths = { W: nw, W0: nw, gradW: nw, U: nu, U0: nu, gradU: nu, c: s.m };
-    for (const name of ['W', 'U', 'W0', 'U0', 'c'] as const) this.checkValues(name, params[name]);
+    this.lengths = paramLengths(s);
     checkModel(s);
     this.release = trackAllocation(wasm.memory, modelBytes(s), `model (${s.recurrence}, m = ${s.m}, d = ${s.d})`, this);
     try {
@@ -119,17 +101,6 @@ class WasmNetwork implements Network {
       this.free();
       throw err;
     }
-  }
-
-  private checkValues(name: ParamName, values: ArrayLike<number> | undefined): void {
-    if (!values || typeof values.length !== 'number')
-      throw new ValidationError(`network: parameter '${name}' is missing`);
-    if (values.length !== this.lengths[name]) {
-      throw new ValidationError(
-        `network: parameter '${name}' has ${values.length} values, expected ${this.lengths[name]}`,
-      );
-    }
-    checkFloat32(values, `network: parameter '${name}'`);
   }
 
   /** The live raw handle, or a clear error after free(). */
@@ -167,10 +138,7 @@ class WasmNetwork implements Network {
   }
 
   write(name: ParamName, values: ArrayLike<number>): void {
-    if (values.length !== this.lengths[name]) {
-      throw new ValidationError(`write '${name}': got ${values.length} values, expected ${this.lengths[name]}`);
-    }
-    checkFloat32(values, `write '${name}'`);
+    checkParam(name, values, this.lengths[name], true, 'write');
     view(this.wasm.memory, Float32Array, this.pointer(name), this.lengths[name]).set(values);
   }
 
@@ -247,8 +215,8 @@ class WasmWorkspace implements Workspace {
   setData(data: Dataset): void {
     const { spec, wasm } = this.net;
     checkFitsWorkspace(spec, data, this.nMax, this.T);
-    checkFloat32(data.X, "data: field 'X'");
-    checkFloat32(data.Y, "data: field 'Y'");
+    checkFinite(data.X, "data: field 'X'", true);
+    checkFinite(data.Y, "data: field 'Y'", true);
     const ws = this.ws();
     view(wasm.memory, Float32Array, ws.x_ptr(), data.X.length).set(data.X);
     view(wasm.memory, Float32Array, ws.y_ptr(), data.Y.length).set(data.Y);
@@ -257,7 +225,7 @@ class WasmWorkspace implements Workspace {
   }
 
   private requireData(): void {
-    if (this.n === 0) throw new Error('workspace: no data loaded; call setData() first');
+    if (this.n === 0) throw new ValidationError('workspace: no data loaded; call setData() first');
   }
 
   forward(): { loss: number; predictions: Float64Array } {
@@ -283,30 +251,9 @@ class WasmWorkspace implements Workspace {
     projection: Projection,
     batch?: { size: number; indices: Uint32Array },
   ): TrainChunk {
-    this.requireData();
-    if (!Number.isSafeInteger(steps) || steps < 0)
-      throw new ValidationError(`train: steps must be an integer >= 0, got ${steps}`);
-    if (!(Math.abs(eta) <= FLOAT32_MAX))
-      throw new ValidationError(`train: eta must be a finite float32 number, got ${eta}`);
+    checkTrainArgs(this.n, steps, eta, projection, batch, this.net.linearized);
     const rho = projectionRadius(projection);
-    if (!(rho >= 0 && rho <= FLOAT32_MAX))
-      throw new ValidationError(`train: projection radius rho must be a finite number >= 0, got ${rho}`);
     const size = batch?.size ?? 0;
-    if (batch && this.net.linearized)
-      throw new ValidationError('train: the linearized network trains by full-batch gradient descent only (no batch)');
-    if (batch) {
-      if (!Number.isSafeInteger(size) || size < 1 || size > this.n) {
-        throw new ValidationError(`train: batch size must be an integer in [1, n = ${this.n}], got ${size}`);
-      }
-      if (batch.indices.length < steps * size)
-        throw new ValidationError(`train: need ${steps * size} batch indices, got ${batch.indices.length}`);
-      for (let k = 0; k < steps * size; k++) {
-        if (batch.indices[k] >= this.n)
-          throw new ValidationError(
-            `train: batch index ${batch.indices[k]} (entry ${k}) is out of range (n = ${this.n})`,
-          );
-      }
-    }
     const ws = this.ws();
     const model = this.net.model();
     const memory = this.net.wasm.memory;

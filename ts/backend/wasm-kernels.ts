@@ -20,6 +20,7 @@ const TRIDIAGONAL_SUGGESTION = 'Use the ts backend (its kernels use JavaScript m
 import type { LoadedWasm } from './wasm-loader.js';
 import { ACTIVATION, READOUT, RECURRENCE } from './wasm-codes.js';
 import { call } from './wasm-errors.js';
+import { checkFinite } from './checks.js';
 
 type Raw = { free(): void };
 /** Runs `body` with freshly made wasm objects and frees them on every exit path. */
@@ -33,22 +34,11 @@ function withFreed<T>(objects: Raw[], body: () => T): T {
 
 const f32 = (w: LoadedWasm, ptr: number, len: number) => new Float32Array(w.memory.buffer, ptr, len);
 
-/** Finite and within float32 (the core's storage), naming the argument and the entry. */
-function checkFloat32(values: ArrayLike<number>, what: string): void {
-  for (let i = 0; i < values.length; i++) {
-    if (!(Math.abs(values[i]) <= FLOAT32_MAX)) {
-      throw new ValidationError(
-        `${what}: entry ${i} is ${values[i]}; the wasm kernels need finite float32 values (|x| <= ${FLOAT32_MAX.toPrecision(5)}); use the ts backend for larger ones`,
-      );
-    }
-  }
-}
-
 function checkFinalReadout(what: string, params: ModelParams, data: Dataset): void {
   checkGradientInputs(what, params, data);
   const s = params.spec;
-  for (const name of ['W', 'U', 'c'] as const) checkFloat32(params[name], `${what}: parameter '${name}'`);
-  checkFloat32(data.X, `${what}: data field 'X'`);
+  for (const name of ['W', 'U', 'c'] as const) checkFinite(params[name], `${what}: parameter '${name}'`, true);
+  checkFinite(data.X, `${what}: data field 'X'`, true);
   checkModel(s);
   checkFeatures(s, data.n, data.T, what);
 }
@@ -64,10 +54,10 @@ function checkTangentWasm(
 ): void {
   if (!(Math.abs(spec.alpha) <= FLOAT32_MAX))
     throw new ValidationError(`${what}: spec.alpha must fit in float32, got ${spec.alpha}`);
-  checkFloat32(particles.w, `${what}: particles.w`);
-  checkFloat32(particles.u, `${what}: particles.u`);
-  if (v) checkFloat32(v, `${what}: v`);
-  checkFloat32(data.X, `${what}: data field 'X'`);
+  checkFinite(particles.w, `${what}: particles.w`, true);
+  checkFinite(particles.u, `${what}: particles.u`, true);
+  if (v) checkFinite(v, `${what}: v`, true);
+  checkFinite(data.X, `${what}: data field 'X'`, true);
   if (spec.d > MODEL_LIMITS.d)
     throw new ValidationError(`${what}: spec.d = ${spec.d} exceeds the limit ${MODEL_LIMITS.d}`);
 }
