@@ -44,6 +44,25 @@ export class FileSystemError extends UserError {
   }
 }
 
+/**
+ * Work stopped by an interrupt (Ctrl-C, SIGTERM, an aborted AbortSignal) before it produced anything
+ * to keep. Not a failure: the CLI exits 130 (SIGINT) or 143 (SIGTERM) with the message.
+ */
+export class InterruptedError extends Error {
+  override name = 'InterruptedError';
+  /** The signal's name when the abort reason was one ('SIGINT', 'SIGTERM'). */
+  readonly signalName?: string;
+  constructor(message: string, reason?: unknown) {
+    super(message);
+    if (reason === 'SIGINT' || reason === 'SIGTERM') this.signalName = reason;
+  }
+}
+
+/** Throws an InterruptedError saying what was stopped when `signal` is aborted. */
+export function throwIfInterrupted(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted) throw new InterruptedError(`interrupted while ${what}`, signal.reason);
+}
+
 const ERRNO_TEXT: Record<string, string> = {
   ENOSPC: 'no space left on the device',
   EDQUOT: 'disk quota exceeded',

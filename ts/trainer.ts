@@ -17,8 +17,17 @@ import { makeRng, permutation, type Rng } from './rng.js';
 import { bounds } from './theory/bounds.js';
 import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from './backend/chunked.js';
 import type { Backend, Network } from './backend/types.js';
+import { checkModel, checkWorkspace } from './backend/capacity.js';
 import { predictionDistance } from './theory/ntk.js';
-import { paramCount, readoutOf, targetsPerSequence, type Dataset, type FloatArray, type ModelParams } from './types.js';
+import {
+  paramCount,
+  readoutOf,
+  targetsPerSequence,
+  type Dataset,
+  type FloatArray,
+  type ModelParams,
+  type ModelSpec,
+} from './types.js';
 import { ValidationError } from './validate.js';
 
 export type TrainStatus = 'running' | 'completed' | 'diverged' | 'aborted';
@@ -76,6 +85,31 @@ export interface TrainResult {
 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
+/** Rows of the training workspace: GD needs every sequence at once; SGD holds at most the budget (or one batch, if larger). */
+const trainingRows = (spec: ModelSpec, n: number, T: number, batchSize: number, budget: number): number =>
+  batchSize === 0 ? n : rowsForBudget(spec, n, T, budget, batchSize);
+
+/**
+ * Refuses (CapacityError, naming the bytes) a wasm training run whose model or workspaces would not
+ * fit, from the shapes alone: the checks the Trainer's allocations make, done before any data
+ * exists, so that a caller who must first generate the data (`train --system`) can fail at once.
+ */
+export function checkTrainingCapacity(
+  spec: ModelSpec,
+  train: { n: number; T: number },
+  test: { n: number; T: number } | undefined,
+  options: { batchSize: number; memoryBudget?: number; linearized?: boolean },
+): void {
+  const budget = options.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
+  checkModel(spec);
+  checkWorkspace(spec, trainingRows(spec, train.n, train.T, options.batchSize, budget), train.T);
+  if (test && test.n > 0) checkWorkspace(spec, rowsForBudget(spec, test.n, test.T, budget), test.T);
+  if (options.linearized) {
+    checkWorkspace(spec, train.n, train.T, undefined, true);
+    if (test && test.n > 0) checkWorkspace(spec, test.n, test.T, undefined, true);
+  }
+}
+
 export class Trainer implements Disposable {
   readonly options: TrainOptions;
   readonly network: Network;
@@ -116,8 +150,7 @@ export class Trainer implements Disposable {
     if (!(budget > 0))
       throw new ValidationError(`trainer: memoryBudget must be a positive number of bytes, got ${budget}`);
     const spec = init.params.spec;
-    // GD needs every sequence at once; SGD holds at most the budget (or one batch, if larger).
-    const rows = batchSize === 0 ? data.n : rowsForBudget(spec, data.n, data.T, budget, batchSize);
+    const rows = trainingRows(spec, data.n, data.T, batchSize, budget);
     this.streaming = rows < data.n;
     this.stepsPerCall = this.streaming ? Math.max(1, Math.floor(rows / batchSize)) : Infinity;
     if (init.linearized && (batchSize > 0 || init.resume)) {

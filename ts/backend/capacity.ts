@@ -179,16 +179,19 @@ export function checkCapacity(req: CapacityRequest): void {
   const limit = getMemoryCap();
   const wasm = (req.memory ?? 'wasm') === 'wasm';
   const tooBigBuffer = wasm && req.largest !== undefined && req.largest > MAX_ELEMS;
-  if (req.bytes > limit || !Number.isFinite(req.bytes) || tooBigBuffer) {
+  const what = `${req.what} needs ${formatBytes(req.bytes)} of ${wasm ? 'wasm' : 'JavaScript'} memory`;
+  if (req.bytes > limit || !Number.isFinite(req.bytes)) {
     const capText =
       wasm && limit >= WASM_MEMORY_LIMIT - HEADROOM
         ? `wasm's memory limit (4 GiB)`
         : `the memory cap of ${formatBytes(limit)} (raise it with setMemoryCap() or RNN_GD_MEMORY_CAP${wasm ? ", up to wasm's 4 GiB limit" : ''})`;
-    const buffer = tooBigBuffer
-      ? ` (one buffer would hold ${req.largest} elements, more than the core's limit of 2^29)`
-      : '';
+    throw new CapacityError(`${what}, more than ${capText}. ${req.suggestion}`, req.bytes, limit);
+  }
+  if (tooBigBuffer) {
+    // Within the cap, but one buffer is longer than the core can index: say that, not "more than the cap".
     throw new CapacityError(
-      `${req.what} needs ${formatBytes(req.bytes)} of ${wasm ? 'wasm' : 'JavaScript'} memory${buffer}, more than ${capText}. ${req.suggestion}`,
+      `${what} (within the memory cap of ${formatBytes(limit)}), but one of its buffers would hold ${req.largest} elements, ` +
+        `more than the core's limit of 2^29 elements per buffer. ${req.suggestion}`,
       req.bytes,
       limit,
     );
@@ -277,7 +280,12 @@ export function checkFeatures(spec: ModelSpec, n: number, T: number, what: strin
     suggestion:
       'The Gram matrix needs n^2 and the per-sample gradients n*P floats: use fewer sequences n (a subsample) or a smaller model.',
     sizes: { n, T },
-    largest: Math.max(largestBuffer(spec, n, T), n * n, n * paramCount(spec)),
+    // Dense features run a workspace (its n*T*m states); diagonal ones hold only x (n*T*d) and tangents (n*m*(1+d)).
+    largest: Math.max(
+      spec.recurrence === 'dense' ? largestBuffer(spec, n, T) : Math.max(n * T * spec.d, n * spec.m * (1 + spec.d)),
+      n * n,
+      n * paramCount(spec),
+    ),
   });
 }
 

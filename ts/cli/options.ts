@@ -61,7 +61,7 @@ export function interruptController(opts: { onFirst?: () => void; message?: stri
     received = sig;
     opts.onFirst?.();
     if (opts.message) process.stderr.write(`\nrnn-gd: ${opts.message}\n`);
-    controller.abort();
+    controller.abort(sig);
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);

@@ -1,6 +1,7 @@
 /** Shared CLI plumbing: errors go to stderr with a non-zero exit code, JSON goes to stdout. */
 import type { Command } from 'commander';
-import { isEnvironmentError, UsageError, UserError, fileSystemError } from '../errors.js';
+import { InterruptedError, isEnvironmentError, UsageError, UserError, fileSystemError } from '../errors.js';
+import { signalExitCode } from './options.js';
 
 export { UsageError };
 export { parseNumber } from './options.js';
@@ -17,6 +18,10 @@ export function printJson(value: unknown): void {
 export function describeFailure(err: unknown): { exitCode: number; text: string } {
   const e = err as { message?: string; path?: string; syscall?: string } | null;
   if (err instanceof UserError) return { exitCode: EXIT_USER, text: `rnn-gd: ${err.message}\n` };
+  if (err instanceof InterruptedError) {
+    const sig = err.signalName === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+    return { exitCode: signalExitCode(sig), text: `rnn-gd: ${err.message}\n` };
+  }
   if (isEnvironmentError(err)) {
     // A system error that escaped wrapping: still the environment's, and it names its path.
     const text = fileSystemError(err, e?.syscall ?? 'access', e?.path ?? '(unknown path)').message;

@@ -17,7 +17,9 @@ import { BACKEND_NAMES, getBackend } from '../backend/index.js';
 import type { Backend, BackendName } from '../backend/types.js';
 import { makeRng, type Seed } from '../rng.js';
 import { targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../types.js';
+import { throwIfInterrupted } from '../errors.js';
 import { finite, FLOAT32_MAX, parseWith, positiveInt, ValidationError } from '../validate.js';
+import { bySequencePieces } from './pieces.js';
 import { MODEL_LIMITS } from '../config.js';
 import { PACKAGE_VERSION } from '../version.js';
 import {
@@ -264,6 +266,8 @@ export interface GeneratedData {
 export interface GenerateOptions {
   /** backend for 'transport' (default: getBackend(config.backend)) */
   backend?: Backend;
+  /** Stops a long generation between pieces of work (an InterruptedError; see ./pieces.ts). */
+  signal?: AbortSignal;
 }
 
 const arr = (a: ArrayLike<number>) => Array.from(a);
@@ -303,8 +307,15 @@ export async function generateData(
   const s = config.seed;
   const N = n + nTest;
   const per = targetsPerSequence(readout, T);
+  const { signal } = opts;
+  const what = `generating the data (system '${config.system}')`;
+  throwIfInterrupted(signal, what);
   const X = generateInputs(config.inputs, N, T, d, makeRng(s, 'data/inputs'));
   const all: Dataset = { n: N, T, d, X, Y: new Float64Array(N * per) };
+  // Operations per sequence of the per-sequence targets (readout all: one pass per prefix for the teacher sums).
+  const prefixes = readout === 'all' ? (T + 1) / 2 : 1;
+  const pieces = (work: number, compute: (part: Dataset) => Float64Array) =>
+    bySequencePieces(all, work, compute, signal, what);
 
   let raw: Float64Array;
   let rawSe: Float64Array | undefined;
@@ -316,9 +327,12 @@ export async function generateData(
     case 'transport': {
       const backend = opts.backend ?? (await loadBackend(config.backend));
       const t = makeClassTeacher(config, d, s);
-      raw = teacherValues(t, all, backend, readout);
+      raw = await pieces(config.M * T * (1 + d) * prefixes, (part) => teacherValues(t, part, backend, readout));
       if (config.seParticles > 0) {
-        rawSe = teacherStdErr(t, all, backend, readout, config.seParticles);
+        const se = Math.min(config.seParticles, config.M);
+        rawSe = await pieces(se * T * (1 + d) * prefixes, (part) =>
+          teacherStdErr(t, part, backend, readout, config.seParticles),
+        );
         seUsed = Math.min(config.seParticles, config.M);
       }
       map = t.map;
@@ -345,7 +359,8 @@ export async function generateData(
     }
     case 'dense-teacher': {
       const t = makeDenseTeacher(config, d, T, config.inputs, s);
-      raw = denseTeacherValues(t, all, readout);
+      const m = config.mTeacher;
+      raw = await pieces((m * m + m * d) * T * 2, (part) => denseTeacherValues(t, part, readout));
       teacherModel = t.params;
       Object.assign(teacher, {
         kind: 'linearized wide dense teacher <grad f(X; Theta_T(0)), V>',
@@ -390,7 +405,11 @@ export async function generateData(
       break;
     case 'teacher-rnn': {
       teacherModel = makeTeacherRnn(config, d, s, readout);
-      raw = rnnOutputs(teacherModel, all, readout);
+      const model = teacherModel;
+      const m = config.mTeacher;
+      raw = await pieces(((config.recurrence === 'dense' ? m * m : m) + m * d) * T, (part) =>
+        rnnOutputs(model, part, readout),
+      );
       Object.assign(teacher, {
         kind: 'random teacher RNN',
         recurrence: config.recurrence,
@@ -405,6 +424,7 @@ export async function generateData(
     }
   }
 
+  throwIfInterrupted(signal, what);
   // Normalization fitted on the training targets.
   const nTrainVals = n * per;
   const st = stats(raw, nTrainVals);

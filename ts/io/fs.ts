@@ -115,6 +115,19 @@ export function syncDirectory(dir: string): void {
   }
 }
 
+/** fsync of a regular file's data (e.g. lines appended without fsync, before a checkpoint that counts on them). */
+export function syncFile(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY);
+    fsyncSync(fd);
+  } catch (err) {
+    if (errnoCode(err) !== 'ENOENT') throw fileSystemError(err, 'sync', path);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 function writeAll(fd: number, bytes: Uint8Array, path: string): void {
   let offset = 0;
   let idle = 0;

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { CheckpointError, UsageError } from '../errors.js';
 import type { MetricRecord } from '../metrics.js';
 import type { Dataset, ModelParams } from '../types.js';
-import { appendLines, lockDirectory, pathExists, writeFileAtomic, type DirectoryLock } from './fs.js';
+import { appendLines, lockDirectory, pathExists, syncFile, writeFileAtomic, type DirectoryLock } from './fs.js';
 import { readJsonLines } from './jsonl-file.js';
 import { metricsCsv, metricsJsonLine } from './metrics-file.js';
 import { readJsonFile, readModelFile, writeModelFile } from './model-file.js';
@@ -104,6 +104,8 @@ export function openRunDirectory(out: string, opts: { resume?: boolean; force?: 
       writeFileAtomic(path(RUN_FILES.metrics), records.map(metricsJsonLine).join(''));
     },
     saveCheckpoint(params, state, run) {
+      // Metric lines are appended without fsync (cheap); the ones the checkpoint covers are made durable with it.
+      syncFile(path(RUN_FILES.metrics));
       writeModelFile(path(RUN_FILES.model), {
         ...params,
         meta: { ...state, run, integrity: integrity(params, state.step, state.lossSum) },

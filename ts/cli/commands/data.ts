@@ -16,6 +16,7 @@ import { readGenerated, writeGenerated } from '../../data/files.js';
 import { datasetStats, describeDataset } from '../../data/summary.js';
 import { readJsonFile } from '../../io/model-file.js';
 import { ValidationError } from '../../validate.js';
+import { interruptController } from '../options.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
 
 type FlagKind = 'int' | 'number' | 'string' | 'list' | 'bool';
@@ -271,10 +272,14 @@ export function registerData(program: Command): void {
           `rnn-gd data: generating '${config.system}' (n = ${config.n}, nTest = ${config.nTest}, T = ${config.T}, d = ${config.d}, seed ${config.seed}) ...\n`,
         );
       let generated;
+      // Ctrl-C / SIGTERM stop the generation between pieces of work (exit 130 / 143; nothing is written).
+      const interrupt = interruptController();
       try {
-        generated = await generateData(config);
+        generated = await generateData(config, undefined, { signal: interrupt.signal });
       } catch (err) {
         nameOptions(err);
+      } finally {
+        interrupt.dispose();
       }
       const files = writeGenerated(opts.out, generated, { dtype: opts.dtype === 'float32' ? '<f4' : '<f8' });
       if (!opts.quiet) process.stderr.write(`rnn-gd data: done in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);

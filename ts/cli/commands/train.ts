@@ -13,13 +13,13 @@ import { isAbsolute, resolve } from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { BACKEND_NAMES, getBackend } from '../../backend/index.js';
-import { initSchema, modelSpecSchema, trainSchema } from '../../config.js';
+import { initSchema, modelSpecSchema, parseModelSpec, trainSchema } from '../../config.js';
 import { initialize } from '../../init.js';
 import { readData } from '../../io/data-file.js';
-import { generateData } from '../../data/generate.js';
+import { generateData, parseDataConfig } from '../../data/generate.js';
 import { readJsonFile } from '../../io/model-file.js';
 import { dataFingerprint, openRunDirectory, readCheckpoint, readRunFile } from '../../io/run-dir.js';
-import { Trainer, type TrainerResume } from '../../trainer.js';
+import { checkTrainingCapacity, Trainer, type TrainerResume } from '../../trainer.js';
 import type { MetricRecord } from '../../metrics.js';
 import type { RunDirectory } from '../../io/run-dir.js';
 import { readoutOf, type ModelParams } from '../../types.js';
@@ -180,18 +180,63 @@ export function resumeConfig(f: TrainFlags): TrainConfig {
   return merged;
 }
 
-/** Runs a training config, writing results into `out` as they come; returns the run summary. */
-export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
+/** The training and held-out data of a config: read from files, or generated (interruptible by `signal`). */
+async function loadTrainingData(
+  config: TrainConfig,
+  signal: AbortSignal | undefined,
+): Promise<{ data: Dataset; test?: Dataset }> {
   let data: Dataset;
   let test: Dataset | undefined;
   if (typeof config.data === 'string') {
     data = readData(config.data);
   } else {
-    const generated = await generateData(config.data);
+    const generated = await generateData(config.data, undefined, { signal });
     data = generated.train;
     test = generated.test ?? undefined;
   }
   if (config.test) test = readData(config.test);
+  return { data, test };
+}
+
+/**
+ * Generated data: the model and workspaces the run will need are checked against the memory cap
+ * from the shapes alone, before the (possibly long) generation, so a run that cannot fit fails at once.
+ */
+function checkGeneratedRunFits(config: TrainConfig, linearized: boolean | undefined): void {
+  if (typeof config.data === 'string' || config.backend !== 'wasm') return;
+  const gen = parseDataConfig(config.data, 'train options: data');
+  const spec = parseModelSpec(
+    { ...config.model, d: config.model.d ?? gen.d, readout: config.model.readout ?? gen.readout },
+    'train options: model',
+  );
+  const test = config.test === undefined ? { n: gen.nTest, T: gen.T } : undefined;
+  checkTrainingCapacity(spec, { n: gen.n, T: gen.T }, test, { batchSize: config.train.batchSize, linearized });
+}
+
+/** Runs a training config, writing results into `out` as they come; returns the run summary. */
+export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
+  const checkpointEvery = opts.checkpointEvery ?? 20;
+  if (!Number.isSafeInteger(checkpointEvery) || checkpointEvery < 1) {
+    throw new UsageError(`option --checkpoint-every: expected a positive integer, got ${checkpointEvery}`);
+  }
+  checkGeneratedRunFits(config, opts.linearized);
+  // The directory first (busy, or an existing run without --resume/--force): refused before any long work.
+  const dir = openRunDirectory(opts.out, { resume: opts.resume, force: opts.force });
+  try {
+    const { data, test } = await loadTrainingData(config, opts.signal);
+    return await trainOn(dir, config, data, test, opts);
+  } finally {
+    dir.close();
+  }
+}
+
+async function trainOn(
+  dir: RunDirectory,
+  config: TrainConfig,
+  data: Dataset,
+  test: Dataset | undefined,
+  opts: TrainRunOptions,
+) {
   const dataName = typeof config.data === 'string' ? config.data : `system '${config.data.system}'`;
   const readout = readoutOf(data);
   if (test && config.test) {
@@ -213,34 +258,25 @@ export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
     throw new UsageError(`data ${dataName}: d = ${data.d} but the model config says d = ${config.model.d}`);
   }
   let params = initialize({ ...config.model, d: data.d, readout }, config.init);
-  const checkpointEvery = opts.checkpointEvery ?? 20;
-  if (!Number.isSafeInteger(checkpointEvery) || checkpointEvery < 1) {
-    throw new UsageError(`option --checkpoint-every: expected a positive integer, got ${checkpointEvery}`);
-  }
   // The run's data, held-out data included: a resume must see the same values.
   const fingerprint = dataFingerprint(data) + (test ? `+${dataFingerprint(test)}` : '');
-  const dir = openRunDirectory(opts.out, { resume: opts.resume, force: opts.force });
-  try {
-    let resume: TrainerResume | undefined;
-    if (opts.resume) {
-      const recorded = readRunFile(opts.out).data?.fingerprint;
-      if (recorded !== fingerprint) {
-        throw new UsageError(
-          `option --resume: the data ${dataName} is not the data the run in ${opts.out} started with ` +
-            `(fingerprint ${recorded ?? 'not recorded'}, now ${fingerprint}): resume with the same data, or start a new run`,
-        );
-      }
-      ({ params, resume } = readCheckpoint(
-        opts.out,
-        params,
-        config.train.steps,
-        config.backend === 'wasm' ? 'float32' : 'float64',
-      ));
+  let resume: TrainerResume | undefined;
+  if (opts.resume) {
+    const recorded = readRunFile(opts.out).data?.fingerprint;
+    if (recorded !== fingerprint) {
+      throw new UsageError(
+        `option --resume: the data ${dataName} is not the data the run in ${opts.out} started with ` +
+          `(fingerprint ${recorded ?? 'not recorded'}, now ${fingerprint}): resume with the same data, or start a new run`,
+      );
     }
-    return await trainInto(dir, config, params, data, test, fingerprint, resume, opts);
-  } finally {
-    dir.close();
+    ({ params, resume } = readCheckpoint(
+      opts.out,
+      params,
+      config.train.steps,
+      config.backend === 'wasm' ? 'float32' : 'float64',
+    ));
   }
+  return trainInto(dir, config, params, data, test, fingerprint, resume, opts);
 }
 
 async function trainInto(
