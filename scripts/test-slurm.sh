@@ -88,7 +88,7 @@ PIDS+=($!)
 
 cat > "$TMP/slurm.conf" << EOF
 ClusterName=rnngdtest
-SlurmctldHost=$HOST
+SlurmctldHost=$HOST(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 SlurmctldPort=$PORT_BASE
@@ -115,7 +115,7 @@ ReturnToService=2
 MinJobAge=600
 SchedulerParameters=defer_batch=0
 MpiDefault=none
-NodeName=$HOST CPUs=$NCPU RealMemory=$MEM_MB State=UNKNOWN
+NodeName=$HOST NodeAddr=127.0.0.1 CPUs=$NCPU RealMemory=$MEM_MB State=UNKNOWN
 PartitionName=test Nodes=$HOST Default=YES MaxTime=INFINITE State=UP
 EOF
 export SLURM_CONF="$TMP/slurm.conf"

@@ -39,19 +39,3 @@ export const float32 = () =>
   finite().refine((x) => Math.abs(x) <= FLOAT32_MAX, {
     message: `must fit in float32 (|x| <= ${FLOAT32_MAX.toPrecision(5)}): the wasm core computes in float32`,
   });
-
-/** Checks that every entry of an array is finite, naming the first bad index. */
-export function assertFiniteArray(values: ArrayLike<number>, field: string): void {
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) {
-      throw new ValidationError(`field '${field}': entry ${i} is ${values[i]}; every value must be a finite number`);
-    }
-  }
-}
-
-/** Checks an array length against what the shape requires. */
-export function assertLength(values: ArrayLike<number>, expected: number, field: string, shape: string): void {
-  if (values.length !== expected) {
-    throw new ValidationError(`field '${field}': has ${values.length} values, expected ${expected} (${shape})`);
-  }
-}

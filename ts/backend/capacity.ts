@@ -21,7 +21,7 @@ export const DEFAULT_MEMORY_CAP = 2 * GiB;
 /** Headroom kept below the 4 GiB limit for everything else living in wasm memory. */
 const HEADROOM = 64 * MiB;
 /** The Rust core refuses buffers above 2^29 elements (workspace.rs MAX_ELEMS). */
-export const MAX_ELEMS = 2 ** 29;
+const MAX_ELEMS = 2 ** 29;
 /** The wasm API takes sizes as u32. */
 const U32_MAX = 2 ** 32 - 1;
 

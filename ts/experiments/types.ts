@@ -184,9 +184,3 @@ export interface PointResult {
   /** Timing and placement: differs between runs of the same point (compare results without it). */
   timing: { wallMs: number; finishedAt: string; worker?: number };
 }
-
-/** The result fields that are the same whenever the same point runs on the same backend and build. */
-export function stableResult(r: PointResult): Omit<PointResult, 'timing'> {
-  const { timing: _timing, ...rest } = r;
-  return rest;
-}
