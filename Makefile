@@ -54,6 +54,7 @@ test-rust: .toolchain
 	cargo test -p rnn-core --release -q
 test-ts: build
 	bash scripts/setup-browser.sh
+	bash scripts/setup-python.sh >/dev/null
 	$(NODE_BIN)/vitest run
 # Browser: the demo page (Vite, web/), tests in Debian's chromium, and the packed tarball's checks.
 web: build

@@ -8,10 +8,10 @@ import { dataToJson, parseDataFile, readData, writeData } from '../../ts/io/data
 import { writeNpy } from '../../ts/io/npy.js';
 import type { Dataset } from '../../ts/types.js';
 import { ValidationError } from '../../ts/validate.js';
+import { PYTHON, requireNumpy } from '../python.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-data-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
 
 function sample(
   n: number,
@@ -132,11 +132,12 @@ describe('NumPy data sets', () => {
     expect(() => readData(join(dir, 'notjson.json'))).toThrow(/invalid JSON/);
   });
 
-  it.skipIf(!hasNumpy)('reads a data set that NumPy wrote', () => {
+  it('reads a data set that NumPy wrote', () => {
+    requireNumpy();
     const p = join(dir, 'from-numpy');
     mkdirSync(p, { recursive: true });
     const r = spawnSync(
-      'python3',
+      PYTHON,
       [
         '-c',
         `

@@ -1,21 +1,21 @@
 /**
  * docs/formats.md: the Python checker in the page must agree with `rnn-gd eval` (ts backend) on
  * files written by rnn-gd, for both recurrences and readouts and for JSON and .npy data.
- * Runs only when python3 with numpy is installed.
+ * Needs the NumPy venv of scripts/setup-python.sh (make test makes it).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import { evalCommand } from '../../ts/cli/commands/eval.js';
 import { initialize } from '../../ts/init.js';
 import { writeData } from '../../ts/io/data-file.js';
 import { writeModelFile } from '../../ts/io/model-file.js';
 import type { Dataset } from '../../ts/types.js';
+import { PYTHON, requireNumpy } from '../python.js';
 
-const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
 const page = readFileSync(fileURLToPath(new URL('../../docs/formats.md', import.meta.url)), 'utf8');
 /** The python block that follows the marker comment. */
 const snippet = /<!-- The block below is run by[^\n]*-->\s*```python\n([\s\S]*?)```/.exec(page)?.[1];
@@ -26,7 +26,8 @@ describe('docs/formats.md', () => {
     expect(snippet).toContain('def predict');
   });
 
-  describe.skipIf(!hasNumpy)('the Python checker agrees with rnn-gd eval', () => {
+  describe('the Python checker agrees with rnn-gd eval', () => {
+    beforeAll(requireNumpy);
     const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-docs-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     const script = join(dir, 'check_rnn_gd.py');
@@ -61,7 +62,7 @@ describe('docs/formats.md', () => {
       writeModelFile(modelPath, p);
       const dataPath = kind === 'json' ? join(dir, `${tag}-data.json`) : join(dir, `${tag}-npy`);
       writeData(dataPath, ds);
-      const r = spawnSync('python3', [script, modelPath, dataPath], { encoding: 'utf8' });
+      const r = spawnSync(PYTHON, [script, modelPath, dataPath], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
       const py = JSON.parse(r.stdout) as { predictions: number[]; loss: number };
       const ours = await evalCommand({ model: modelPath, data: dataPath, backend: 'ts' });

@@ -3,16 +3,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import { encodeNpy, parseNpy, readNpy, writeNpy } from '../../ts/io/npy.js';
 import { ValidationError } from '../../ts/validate.js';
+import { PYTHON, requireNumpy } from '../python.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-npy-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
 const python = (code: string) => {
-  const r = spawnSync('python3', ['-c', code], { encoding: 'utf8' });
+  const r = spawnSync(PYTHON, ['-c', code], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
   return r.stdout;
 };
@@ -156,7 +156,8 @@ describe('bad .npy files', () => {
   });
 });
 
-describe.skipIf(!hasNumpy)('interoperability with NumPy', () => {
+describe('interoperability with NumPy', () => {
+  beforeAll(requireNumpy);
   it('reads what NumPy writes (f4, f8, 1-D, 3-D, Fortran refused)', () => {
     python(`
 import numpy as np
