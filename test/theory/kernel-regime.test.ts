@@ -89,9 +89,12 @@ describe('tridiagonalization kernels', () => {
     expect(Array.from(E.values)).toEqual(Array.from(ref.values));
   });
 
-  it('the wasm kernel refuses a matrix of the wrong size with a message naming it', async () => {
+  it('both kernels refuse a matrix of the wrong size with a message naming it', async () => {
     const b = await wasmBackend('simd');
     expect(() => b.kernels.tridiagonalize(new Float64Array(5), 2)).toThrow(/tridiagonalize: expected an n x n matrix/);
+    expect(() => f64.kernels.tridiagonalize(new Float64Array(5), 2)).toThrow(
+      /tridiagonalize: expected an n x n matrix/,
+    );
   });
 });
 

@@ -91,3 +91,9 @@ export function checkTrainArgs(
       throw new ValidationError(`train: batch index ${batch.indices[k]} (entry ${k}) is out of range (n = ${n})`);
   }
 }
+
+/** An n x n matrix (n >= 1) for the tridiagonalization kernel, the same check on both backends. */
+export function checkSquareMatrix(K: ArrayLike<number>, n: number, what: string): void {
+  if (!Number.isSafeInteger(n) || n < 1 || K.length !== n * n)
+    throw new ValidationError(`${what}: expected an n x n matrix with n >= 1, got ${K.length} values for n = ${n}`);
+}

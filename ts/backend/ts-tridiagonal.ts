@@ -4,6 +4,7 @@
  * each row sum split into partial sums over even and odd columns as the 2-lane SIMD code does).
  * The first, (4/3) n^3-flop step of SymmetricEigen (ts/theory/eigen.ts).
  */
+import { checkSquareMatrix } from './checks.js';
 import type { Kernels, Tridiagonal } from './types.js';
 
 /**
@@ -14,6 +15,7 @@ import type { Kernels, Tridiagonal } from './types.js';
  * updated first, which gives v_{k+1}): half the memory traffic of doing them one after the other.
  */
 export function tridiagonalize(K: ArrayLike<number>, n: number): Tridiagonal {
+  checkSquareMatrix(K, n, 'tridiagonalize');
   const A = Float64Array.from(K);
   const d = new Float64Array(n),
     e = new Float64Array(n),

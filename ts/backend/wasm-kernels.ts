@@ -20,7 +20,7 @@ const TRIDIAGONAL_SUGGESTION = 'Use the ts backend (its kernels use JavaScript m
 import type { LoadedWasm } from './wasm-loader.js';
 import { ACTIVATION, READOUT, RECURRENCE } from './wasm-codes.js';
 import { call } from './wasm-errors.js';
-import { checkFinite } from './checks.js';
+import { checkFinite, checkSquareMatrix } from './checks.js';
 
 type Raw = { free(): void };
 /** Runs `body` with freshly made wasm objects and frees them on every exit path. */
@@ -166,10 +166,7 @@ export function wasmKernels(wasm: LoadedWasm): Kernels {
     },
 
     tridiagonalize(K: ArrayLike<number>, n: number): Tridiagonal {
-      if (!Number.isSafeInteger(n) || n < 1 || K.length !== n * n)
-        throw new ValidationError(
-          `tridiagonalize: expected an n x n matrix with n >= 1, got ${K.length} values for n = ${n}`,
-        );
+      checkSquareMatrix(K, n, 'tridiagonalize');
       // The binding copies K and the reflectors into wasm memory for the call (2 n^2 float64 values).
       const bytes = 8 * (2 * n * n + 3 * n);
       checkCapacity({ what: `tridiagonalize (n = ${n})`, bytes, suggestion: TRIDIAGONAL_SUGGESTION });
