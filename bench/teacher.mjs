@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Times the transport-map class teacher (MODEL.md section 9): backend.kernels.teacherSum for
+ * Times the transport-map class teacher (docs/spec/model.md section 9): backend.kernels.teacherSum for
  * n = 1000 sequences, T = 20, d = 8, M = 20000 particles (the issue's target: < 2 s in Node with
  * the Rust kernel). Run after `make build` (it imports the compiled files in dist/):
  *

@@ -1,4 +1,4 @@
-/** Activation functions of MODEL.md section 3 with their sup-norm constants. */
+/** Activation functions of docs/spec/model.md section 3 with their sup-norm constants. */
 
 export type ActivationName = 'tanh' | 'sigmoid' | 'sin' | 'relu';
 export const ACTIVATIONS: readonly ActivationName[] = ['tanh', 'sigmoid', 'sin', 'relu'];

@@ -1,4 +1,4 @@
-/** Model and training configurations: types, defaults and validation (MODEL.md sections 2-6). */
+/** Model and training configurations: types, defaults and validation (docs/spec/model.md sections 2-6). */
 import { z } from 'zod';
 import { ACTIVATIONS } from './activations.js';
 import { float32, FLOAT32_MIN_NORMAL, parseWith, positiveInt, ValidationError } from './validate.js';

@@ -1,4 +1,4 @@
-/** Symmetric initialization (MODEL.md section 4): f(X; Theta(0)) = 0 exactly for every X. */
+/** Symmetric initialization (docs/spec/model.md section 4): f(X; Theta(0)) = 0 exactly for every X. */
 import { parseInitOptions, parseModelSpec, type InitOptions } from './config.js';
 import { makeRng } from './rng.js';
 import { uLength, wLength, type ModelParams, type ModelSpec } from './types.js';

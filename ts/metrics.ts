@@ -1,4 +1,4 @@
-/** Parameter-space metrics of MODEL.md section 7, computed identically for every backend. */
+/** Parameter-space metrics of docs/spec/model.md section 7, computed identically for every backend. */
 import { activations } from './activations.js';
 import { spectralNormExact, spectralNormPower, spectralRadius } from './linalg.js';
 import { neuronDistancesSq } from './projection.js';

@@ -1,4 +1,4 @@
-/** Projection onto the max-norm or l2 ball around the initialization (MODEL.md section 6). */
+/** Projection onto the max-norm or l2 ball around the initialization (docs/spec/model.md section 6). */
 import type { FloatArray, ModelSpec, Projection } from './types.js';
 
 /**

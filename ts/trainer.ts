@@ -1,7 +1,7 @@
 /**
  * Training loop: (projected) gradient descent or mini-batch SGD in chunks of steps, so that progress
  * callbacks, AbortSignal cancellation and worker messages stay responsive (a wasm call cannot be
- * interrupted). Records the metrics of MODEL.md section 7 every `recordEvery` steps.
+ * interrupted). Records the metrics of docs/spec/model.md section 7 every `recordEvery` steps.
  *
  * Memory: full-batch GD needs a workspace for all n sequences (refused before allocation when it
  * does not fit: see backend/capacity.ts). Mini-batch SGD never needs more than `memoryBudget`

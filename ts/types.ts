@@ -1,6 +1,6 @@
 /**
- * Core value types and the shape vocabulary shared by every room of the package (MODEL.md sections
- * 1-2, FORMATS.md). The helpers below mirror `Spec` in crates/rnn-core/src/model.rs; no other file
+ * Core value types and the shape vocabulary shared by every room of the package (docs/spec/model.md sections
+ * 1-2, docs/formats.md). The helpers below mirror `Spec` in crates/rnn-core/src/model.rs; no other file
  * re-derives these quantities.
  *
  * Glossary (the same letters everywhere, in TS and in rnn-core):
@@ -59,7 +59,7 @@ export interface Dataset {
   meta?: Record<string, unknown>;
 }
 
-/** Projection after every step (MODEL.md section 6). */
+/** Projection after every step (docs/spec/model.md section 6). */
 export type Projection = { kind: 'none' } | { kind: 'maxnorm'; rho: number } | { kind: 'l2'; rho: number };
 
 /** len(W): m*m (dense) or m (diagonal). */

@@ -50,7 +50,7 @@ export const PARALLEL_CASE = {
 };
 PARALLEL_CASE.flops = stepFlops(PARALLEL_CASE);
 
-/** The step every backend runs: full-batch GD with the max-norm projection (MODEL.md section 6). */
+/** The step every backend runs: full-batch GD with the max-norm projection (docs/spec/model.md section 6). */
 export const ETA = 0.2;
 export const PROJECTION = { kind: 'maxnorm', rho: 1 };
 export const ALPHA = 1;

@@ -1,5 +1,5 @@
 /**
- * TensorFlow.js peers: the same model (MODEL.md section 2, dense or diagonal, tanh, readout final),
+ * TensorFlow.js peers: the same model (docs/spec/model.md section 2, dense or diagonal, tanh, readout final),
  * the same loss (section 5) and the same full-batch projected GD step (section 6), written with
  * tf.variableGrads over a loop unrolled in T (no tf.scan), on the cpu (plain JS) and wasm
  * (XNNPACK, SIMD) backends. Node: tfjs-backend-wasm finds its .wasm files through setWasmPaths,

@@ -1,4 +1,4 @@
-/** One suite over every backend: the numerics contract of MODEL.md sections 2-7. */
+/** One suite over every backend: the numerics contract of docs/spec/model.md sections 2-7. */
 import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS } from '../../ts/activations.js';
 import { tsBackend } from '../../ts/backend/ts-backend.js';

@@ -39,7 +39,7 @@ function model(recurrence: Recurrence, readout: Readout, m = 6, d = 2): ModelPar
   return p;
 }
 
-/** Independent forward pass written straight from MODEL.md sections 2 and 5 (loops, float64). */
+/** Independent forward pass written straight from docs/spec/model.md sections 2 and 5 (loops, float64). */
 function reference(p: ModelParams, ds: Dataset): { predictions: number[]; loss: number } {
   const { m, d, alpha, recurrence, readout } = p.spec;
   const preds: number[] = [];
@@ -266,7 +266,7 @@ describe('stepModel / stepCommand', () => {
 describe.skipIf(!cliBuilt)('built CLI (dist/cli/main.js)', () => {
   const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
 
-  it('eval prints the JSON object of FORMATS.md, equal to evalCommand', async () => {
+  it('eval prints the JSON object of docs/formats.md, equal to evalCommand', async () => {
     const p = model('dense', 'final');
     writeModelFile(join(dir, 'c-m.json'), p);
     writeData(join(dir, 'c-d.json'), data(3, 4, 2, 'final'));

@@ -31,7 +31,7 @@ const bad = (obj: unknown, pattern: RegExp) => {
 
 describe('model file round trip', () => {
   it.each(['dense', 'diagonal'] as const)(
-    '%s: float64 values survive JSON exactly; keys in FORMATS.md order',
+    '%s: float64 values survive JSON exactly; keys in docs/formats.md order',
     (recurrence) => {
       const p = initialize({ recurrence, activation: 'sin', readout: 'all', m: 6, d: 3, alpha: 0.7 }, { seed: 'rt' });
       // Perturb W, U away from W0, U0 with awkward doubles.

@@ -1,6 +1,6 @@
 /**
  * Tests of the (derived) bound calculator: every number is recomputed here independently,
- * with explicit loops instead of closed forms, from the formulas of MODEL.md section 8.
+ * with explicit loops instead of closed forms, from the formulas of docs/spec/model.md section 8.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

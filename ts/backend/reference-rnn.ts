@@ -1,5 +1,5 @@
 /**
- * The reference recursion of MODEL.md sections 2 and 5 for one sequence, in plain loops: the
+ * The reference recursion of docs/spec/model.md sections 2 and 5 for one sequence, in plain loops: the
  * forward pass (h_t and sigma'(z_t)) and BPTT with a caller-supplied seed dL/dh_t. The ts backend
  * (loss gradients) and the reference NTK (gradients of f) are both built on it.
  */
@@ -78,7 +78,7 @@ export function readoutAt(spec: ModelSpec, c: FloatArray, H: Float64Array, t: nu
 /**
  * BPTT for sequence j after forwardSequence: for t = T-1..0, `seed(t, dh)` adds the direct
  * dL/dh_t into dh, then dz_t = dh * sigma'(z_t), gW += scale dz_t h_{t-1}^T, gU += dz_t x_t^T,
- * dh_{t-1} = scale W^T dz_t (MODEL.md section 5). Accumulates into gW, gU. With `flushBelow`
+ * dh_{t-1} = scale W^T dz_t (docs/spec/model.md section 5). Accumulates into gW, gU. With `flushBelow`
  * > 0, every dz_t with |dz_t| below it is set to 0 (the float32 path: see FLUSH_BELOW).
  */
 export function backwardSequence(
@@ -131,7 +131,7 @@ export function backwardSequence(
 /**
  * Forward-mode pass along the direction V = (VW, VU) after forwardSequence(W0, U0) on the same
  * sequence (s.H, s.Dz at Theta0): Hdot[t*m+i] = <d h_{i,t} / d Theta, V>, by
- * dz_t = scale (VW h_{t-1} + W0 dh_{t-1}) + VU x_t, dh_t = sigma'(z_t) dz_t (MODEL.md section 10).
+ * dz_t = scale (VW h_{t-1} + W0 dh_{t-1}) + VU x_t, dh_t = sigma'(z_t) dz_t (docs/spec/model.md section 10).
  */
 export function tangentSequence(
   spec: ModelSpec,

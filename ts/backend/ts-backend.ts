@@ -1,5 +1,5 @@
 /**
- * The pure-TypeScript backend: the readable reference implementation of MODEL.md sections 2-6.
+ * The pure-TypeScript backend: the readable reference implementation of docs/spec/model.md sections 2-6.
  * Generic over the storage type: float64 (for gradient checks) or float32 (what wasm computes in).
  * Arithmetic is in JS doubles; only stored arrays round to the chosen precision.
  */

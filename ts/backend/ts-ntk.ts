@@ -1,6 +1,6 @@
 /**
  * Reference (pure TS, float64) per-sample gradients of the network output and the empirical NTK
- * Gram matrix (MODEL.md section 10). It mirrors the BPTT of ts-backend.ts exactly, with the
+ * Gram matrix (docs/spec/model.md section 10). It mirrors the BPTT of ts-backend.ts exactly, with the
  * backward pass seeded by the readout (df/dh_{T-1} = c/sqrt(m)) instead of the loss residual.
  *
  * Supported: both recurrences (dense, diagonal), every activation, readout 'final' only — the

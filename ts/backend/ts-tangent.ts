@@ -1,6 +1,6 @@
 /**
  * Reference (pure TS, float64) per-neuron tangent features and transport-map teacher sums of the
- * diagonal recurrence (MODEL.md sections 2 and 9), by forward-mode recursion:
+ * diagonal recurrence (docs/spec/model.md sections 2 and 9), by forward-mode recursion:
  *
  *   z_t = alpha*w*h_{t-1} + <u, x_t>,   h_t = sigma(z_t),   h_{-1} = 0
  *   dh_t/dw = sigma'(z_t) * (alpha*h_{t-1} + alpha*w*dh_{t-1}/dw)

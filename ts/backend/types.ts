@@ -13,10 +13,10 @@ export interface Backend {
   /**
    * Places a model's parameters on this backend. With `linearized`, the network is the model's
    * linearization at its initialization, f_lin(X; Theta) = f(X; Theta0) + <grad f(X; Theta0), Theta - Theta0>
-   * (MODEL.md section 10): its workspaces' outputs, loss, gradient and GD are those of f_lin.
+   * (docs/spec/model.md section 10): its workspaces' outputs, loss, gradient and GD are those of f_lin.
    */
   network(params: ModelParams, opts?: NetworkOptions): Network;
-  /** Tangent-feature kernels (MODEL.md sections 9-10). */
+  /** Tangent-feature kernels (docs/spec/model.md sections 9-10). */
   readonly kernels: Kernels;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Classic dynamical systems (MODEL.md section 9, "beside the class"), for readout 'final'
+ * Classic dynamical systems (docs/spec/model.md section 9, "beside the class"), for readout 'final'
  * (Y[j] = the output at t = T-1) and 'all' (Y[j*T + t] = the output at every t). Every system is a
  * pure function of the inputs X (n*T*d, X[(j*T + t)*d + q]) and its options.
  *

@@ -1,5 +1,5 @@
 /**
- * The linearized wide teacher for the dense recurrence (MODEL.md section 9, our construction):
+ * The linearized wide teacher for the dense recurrence (docs/spec/model.md section 9, our construction):
  *
  *   f(X) = <grad_Theta f(X; Theta_T(0)), V> = d/de f(X; Theta_T(0) + e V) at e = 0
  *
@@ -58,7 +58,7 @@ export interface DenseTeacher {
   /** the direction V: W part (m*m) and U part (m*d), same layout as W and U */
   readonly VW: Float64Array;
   readonly VU: Float64Array;
-  /** sqrt(m) * max_i ||V_i||: the max-norm radius of Theta_T(0) + V (Omega(rho, m) of MODEL.md section 6) */
+  /** sqrt(m) * max_i ||V_i||: the max-norm radius of Theta_T(0) + V (Omega(rho, m) of docs/spec/model.md section 6) */
   readonly maxNormRadius: number;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Generated data on disk (FORMATS.md): a directory holding
+ * Generated data on disk (docs/formats.md): a directory holding
  *
  *   meta.json            the generator's meta (system, full config, seed, version, normalization, teacher)
  *   train/data.json      rnn-gd.data/1 (with meta, split 'train') + train/X.npy, train/Y.npy

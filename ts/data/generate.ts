@@ -337,7 +337,7 @@ export async function generateData(
       }
       map = t.map;
       Object.assign(teacher, {
-        kind: 'transport-map teacher (MODEL.md section 9)',
+        kind: 'transport-map teacher (docs/spec/model.md section 9)',
         map: {
           kind: t.map.kind,
           nuW: t.map.nuW,

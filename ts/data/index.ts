@@ -1,4 +1,4 @@
-/** Data generators (MODEL.md sections 1 and 9): inputs, the transport-map class, dense teacher, classic systems. */
+/** Data generators (docs/spec/model.md sections 1 and 9): inputs, the transport-map class, dense teacher, classic systems. */
 export {
   generateData,
   parseDataConfig,

@@ -1,5 +1,5 @@
 /**
- * Input sequences (MODEL.md section 1): n sequences x_0..x_{T-1} in R^d, every x_t in the unit ball.
+ * Input sequences (docs/spec/model.md section 1): n sequences x_0..x_{T-1} in R^d, every x_t in the unit ball.
  *
  *   gaussian  x_t = P(scale * xi_t),  xi_t ~ N(0, I_d) i.i.d.                       (default)
  *   ar1       a_0 = xi_0,  a_t = r a_{t-1} + sqrt(1 - r^2) xi_t,  x_t = P(scale * a_t)

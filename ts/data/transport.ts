@@ -1,5 +1,5 @@
 /**
- * The function class of the diagonal RNN (MODEL.md section 9): transport-map teachers.
+ * The function class of the diagonal RNN (docs/spec/model.md section 9): transport-map teachers.
  *
  * A transport map v(theta) = (v_w, v_u), |v_w| <= nu_w, ||v_u|| <= nu_u, defines
  *
@@ -384,7 +384,7 @@ export interface Normalization {
 }
 
 /**
- * The approximation floor: the risk R (MODEL.md section 5) of the linearized network at the oracle
+ * The approximation floor: the risk R (docs/spec/model.md section 5) of the linearized network at the oracle
  * parameters theta_bar for `map`, on `data`. Give the data's normalization (meta.normalization of
  * generated data) so that the predictions are normalized like the targets were.
  */

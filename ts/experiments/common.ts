@@ -21,7 +21,7 @@ export interface TeacherOptions {
 }
 
 /**
- * A transport-map teacher of the diagonal class (MODEL.md section 9), normalized to unit RMS
+ * A transport-map teacher of the diagonal class (docs/spec/model.md section 9), normalized to unit RMS
  * ('scale' keeps it in the class with nu divided by the scale), so R(Theta(0)) = 1/2.
  */
 export function transportData(o: TeacherOptions): Record<string, unknown> {

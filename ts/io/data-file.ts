@@ -1,5 +1,5 @@
 /**
- * Data sets on disk (FORMATS.md; Node only): the JSON file `rnn-gd.data/1` and NumPy `.npy` pairs.
+ * Data sets on disk (docs/formats.md; Node only): the JSON file `rnn-gd.data/1` and NumPy `.npy` pairs.
  *
  *   JSON:  { "format": "rnn-gd.data/1", "n", "T", "d", "X": [n*T*d], "Y": [n or n*T] }  (+ optional "meta")
  *   NumPy: X.npy shaped (n, T, d) and Y.npy shaped (n,) (readout final) or (n, T) (readout all),

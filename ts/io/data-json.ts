@@ -1,5 +1,5 @@
 /**
- * The data file `rnn-gd.data/1` (FORMATS.md) as JSON: validation (parseDataFile; the shape rules are
+ * The data file `rnn-gd.data/1` (docs/formats.md) as JSON: validation (parseDataFile; the shape rules are
  * checkDataset in ../dataset.ts) and
  * serialization (dataToJson). Universal (browsers and Node); reading and writing files (JSON and
  * NumPy pairs) is in ./data-file.ts (Node).
@@ -41,7 +41,7 @@ export function parseDataFile(json: unknown, where = 'data file'): Dataset {
   return ds;
 }
 
-/** The JSON data file object for `ds` (keys in FORMATS.md order, meta last when present). */
+/** The JSON data file object for `ds` (keys in docs/formats.md order, meta last when present). */
 export function dataToJson(ds: Dataset): DataFileJson {
   checkDataset(ds, 'data to write');
   const json: DataFileJson = {

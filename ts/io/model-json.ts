@@ -1,5 +1,5 @@
 /**
- * The model file `rnn-gd.model/1` (FORMATS.md) as JSON: validation of every field (parseModelFile)
+ * The model file `rnn-gd.model/1` (docs/formats.md) as JSON: validation of every field (parseModelFile)
  * and serialization (modelToJson). Universal (browsers and Node); the file functions
  * (readModelFile, writeModelFile, readJsonFile) are in ./model-file.ts (Node).
  *
@@ -18,7 +18,7 @@ export const MODEL_FORMAT = 'rnn-gd.model/1';
 /** ModelParams as read from a file, with its optional free-form `meta` object. */
 export type ModelFile = ModelParams & { meta?: Record<string, unknown> };
 
-/** The JSON object of a model file, keys in the order of FORMATS.md. */
+/** The JSON object of a model file, keys in the order of docs/formats.md. */
 export interface ModelFileJson {
   format: typeof MODEL_FORMAT;
   recurrence: ModelSpec['recurrence'];
@@ -153,7 +153,7 @@ export function parseModelFile(json: unknown, where = 'model file'): ModelFile {
   return out;
 }
 
-/** The model file object for `params` (keys in FORMATS.md order; W0/U0 always written; meta last if any). */
+/** The model file object for `params` (keys in docs/formats.md order; W0/U0 always written; meta last if any). */
 export function modelToJson(params: ModelParams & { meta?: Record<string, unknown> }): ModelFileJson {
   const { spec } = params;
   const json: ModelFileJson = {

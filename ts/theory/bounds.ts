@@ -1,5 +1,5 @@
 /**
- * Bound calculator for projected gradient descent on the diagonal RNN (MODEL.md section 8).
+ * Bound calculator for projected gradient descent on the diagonal RNN (docs/spec/model.md section 8).
  *
  * What is the paper's (Cayci & Eryilmaz, arXiv 2402.12241) and what is ours:
  *
@@ -13,7 +13,7 @@
  *   statement. The output carries `derived: true` so that nobody quotes it as the paper's.
  *
  * Hypotheses of the bound (not checked here; the formulas are evaluated for what is given):
- * a realizable target in the class of MODEL.md section 9, rho >= nu, eta <= etaMax,
+ * a realizable target in the class of docs/spec/model.md section 9, rho >= nu, eta <= etaMax,
  * ||x_t|| <= 1, and the statement holds with probability >= 1 - delta over the init.
  */
 import { ACTIVATIONS, activations, type ActivationName } from '../activations.js';
@@ -205,7 +205,7 @@ function requireFinite(name: string, v: number, a: number, T: number): void {
   throw new BoundsRangeError(`bounds: ${name} is ${v === 0 ? 'zero (underflow)' : String(v)}: ${why}`);
 }
 
-/** The bound calculator of MODEL.md section 8 (derived constants; see the module comment). */
+/** The bound calculator of docs/spec/model.md section 8 (derived constants; see the module comment). */
 export function bounds(input: BoundsInput): BoundsResult {
   const activation = requireActivation(input.activation ?? 'tanh');
   const { sigma0, sigma1, sigma2 } = activations[activation];

@@ -1,5 +1,5 @@
 /**
- * Measured constants (MODEL.md section 8, last paragraph) [derived]: the Lipschitz and smoothness
+ * Measured constants (docs/spec/model.md section 8, last paragraph) [derived]: the Lipschitz and smoothness
  * constants that the bound calculator (bounds.ts) bounds in the worst case, measured instead on
  * given parameters and data, and the bound terms re-evaluated with them.
  *
@@ -19,7 +19,7 @@
  *                       neurons of the per-neuron input sensitivity): the memory decay curve.
  *
  * For the diagonal model d h_{i,T-1} / d theta_i is exactly the tangent feature phi_T(X; theta_i)
- * of MODEL.md section 9. The analytic side is bounds() with w_bar0 = max_i |w_i| (diagonal) or the
+ * of docs/spec/model.md section 9. The analytic side is bounds() with w_bar0 = max_i |w_i| (diagonal) or the
  * operator norm ||W||_2 / sqrt(m) (dense, a crude bound) and rho = 0, i.e. the worst case at these
  * parameters; with ||x_t|| <= 1 the measured values can never exceed it (tests check this).
  */

@@ -1,7 +1,7 @@
 /**
  * `rnn-gd/theory`: the kernel-regime toolkit for recurrent networks (runtime-agnostic, no `node:*`).
  *
- * - the bound calculator (MODEL.md section 8; every constant is our derivation, `derived: true`);
+ * - the bound calculator (docs/spec/model.md section 8; every constant is our derivation, `derived: true`);
  * - measured gradient/Hessian constants and the memory-decay curve on given parameters and data;
  * - the empirical NTK (Gram matrix, spectrum, drift), the Monte-Carlo infinite-width kernel of the
  *   diagonal model, kernel ridge regression as a baseline and its comparison with a trained network;

@@ -1,5 +1,5 @@
 /**
- * Infinite-width kernels of the diagonal model (MODEL.md sections 9-10), estimated by Monte Carlo
+ * Infinite-width kernels of the diagonal model (docs/spec/model.md sections 9-10), estimated by Monte Carlo
  * over neurons theta = (w, u) ~ P_0, with standard errors:
  *
  *   NTK   K(X, X')    = E_theta < phi_T(X; theta), phi_T(X'; theta) >     (phi_T = d h_{T-1} / d theta)

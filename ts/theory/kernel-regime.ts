@@ -1,5 +1,5 @@
 /**
- * Kernel-regime predictions in closed form (MODEL.md section 10): full-batch GD on the squared loss
+ * Kernel-regime predictions in closed form (docs/spec/model.md section 10): full-batch GD on the squared loss
  * of the linearized network, with K0 the empirical NTK at Theta0 on the N training outputs
  * (N = n for readout final; N = nT for readout all, output (j, t) at row j*T + t).
  *

@@ -1,5 +1,5 @@
 /**
- * The empirical neural tangent kernel and the infinite-width kernel baseline (MODEL.md sections 9-10).
+ * The empirical neural tangent kernel and the infinite-width kernel baseline (docs/spec/model.md sections 9-10).
  *
  * - Empirical NTK: K_m(X_j, X_k) = <grad_Theta f(X_j; Theta), grad_Theta f(X_k; Theta)>, from
  *   `backend.kernels.ntkGram` (wasm: the Rust kernel once it is switched on; ts: float64 reference),
@@ -196,7 +196,7 @@ export function ntkBlocks(
 export type WLaw = 'uniform' | 'rademacher' | 'normal';
 
 /**
- * M i.i.d. particles theta^k = (w_k, u_k) ~ P_0, the initialization law of MODEL.md section 4:
+ * M i.i.d. particles theta^k = (w_k, u_k) ~ P_0, the initialization law of docs/spec/model.md section 4:
  * w ~ Uniform[-1, 1] (default) | Rademacher | N(0, 1), u ~ N(0, I_d). Own random stream
  * ('theory/mc-kernel'), so the particles are independent of any student or teacher with the same seed.
  */

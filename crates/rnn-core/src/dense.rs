@@ -1,4 +1,4 @@
-//! Dense Elman recurrence: batched forward and BPTT (MODEL.md sections 2 and 5).
+//! Dense Elman recurrence: batched forward and BPTT (docs/spec/model.md sections 2 and 5).
 //!
 //! Forward, per t: `Z_t = X_t U^T + H_{t-1} (s W)^T` with `s = alpha/sqrt(m)` (the input
 //! projection for all t is one GEMM), then the fused activation writes `H_t` and `sigma'(Z_t)`.

@@ -1,4 +1,4 @@
-//! Diagonal (IndRNN-type) recurrence: batched forward and BPTT (MODEL.md sections 2 and 5).
+//! Diagonal (IndRNN-type) recurrence: batched forward and BPTT (docs/spec/model.md sections 2 and 5).
 //!
 //! `z_{i,t} = alpha w_i h_{i,t-1} + <u_i, x_t>`. The input projection for all `(t, j)` is one
 //! GEMM (shared with the dense model); the recurrence is elementwise, SIMD over neurons.

@@ -1,4 +1,4 @@
-//! Flush-to-zero of decaying recursions (MODEL.md, "Numerics: flush to zero").
+//! Flush-to-zero of decaying recursions (docs/spec/model.md section 11).
 //!
 //! A BPTT adjoint of a neuron with small `|alpha w sigma'|` decays geometrically and, after a few
 //! dozen steps, falls into the f32 subnormal range (below 2^-126), where every multiply or add

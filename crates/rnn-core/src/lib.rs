@@ -1,6 +1,6 @@
 //! Numerics of rnn-gd: Elman RNNs (dense and diagonal), batched BPTT, projected gradient
 //! descent, per-neuron tangent features, teacher sums and empirical NTK Gram matrices, all in
-//! f32 with f64 loss accumulation (the contract is `spec/MODEL.md`).
+//! f32 with f64 loss accumulation (the contract is `docs/spec/model.md`).
 //!
 //! Data flow: a [`Model`] (parameters, initialization, gradient) and a [`Workspace`] (data and
 //! every BPTT buffer for one shape) are allocated once; [`Workspace::forward`],

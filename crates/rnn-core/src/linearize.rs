@@ -1,4 +1,4 @@
-//! The linearized network around the initialization (MODEL.md section 10):
+//! The linearized network around the initialization (docs/spec/model.md section 10):
 //!
 //! ```text
 //! f_lin(X; Theta) = f(X; Theta0) + < grad_Theta f(X; Theta0), V >,   V = Theta - Theta0

@@ -1,4 +1,4 @@
-//! Model specification and parameter storage (MODEL.md sections 2-4).
+//! Model specification and parameter storage (docs/spec/model.md sections 2-4).
 //!
 //! Layouts (all f32, row-major):
 //!

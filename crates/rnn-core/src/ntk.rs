@@ -1,5 +1,5 @@
 //! Per-sample gradients `J[j] = grad_Theta f(X_j)` and the empirical NTK Gram `K = J J^T`
-//! (MODEL.md section 10), for both recurrences.
+//! (docs/spec/model.md section 10), for both recurrences.
 //!
 //! `f` is the final readout `(1/sqrt m) sum_i c_i h_{i,T-1}` (for a readout-all model this is
 //! its last output). Row j of J has P = len(W) + len(U) entries, `[W part, U part]` in the

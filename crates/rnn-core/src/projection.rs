@@ -1,4 +1,4 @@
-//! Projections onto balls around the initialization (MODEL.md section 6), in closed form.
+//! Projections onto balls around the initialization (docs/spec/model.md section 6), in closed form.
 //!
 //! * `MaxNorm(rho)`: per neuron, `theta_i <- theta_i0 + (theta_i - theta_i0) *
 //!   min(1, (rho/sqrt m) / ||theta_i - theta_i0||)`, with `theta_i` = (row i of W, row i of U)

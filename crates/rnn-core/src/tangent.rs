@@ -1,4 +1,4 @@
-//! Per-neuron tangent features of the diagonal model and the teacher sum (MODEL.md section 9).
+//! Per-neuron tangent features of the diagonal model and the teacher sum (docs/spec/model.md section 9).
 //!
 //! `phi_T(X; theta_i) = d h_{i,T-1} / d theta_i` in R^{1+d} (`q = 0`: the w-component), by
 //! forward-mode differentiation:

@@ -1,4 +1,4 @@
-/** `rnn-gd bounds`: prints the (derived) bound quantities of MODEL.md section 8 as JSON. */
+/** `rnn-gd bounds`: prints the (derived) bound quantities of docs/spec/model.md section 8 as JSON. */
 import { Command } from 'commander';
 import { bounds, BoundsInputError, type BoundsInput } from '../../theory/bounds.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
@@ -42,7 +42,7 @@ export function registerBounds(program: Command): void {
   program
     .command('bounds')
     .description(
-      "Evaluate the projected-GD bound of MODEL.md section 8 (regimes and growth claims are the paper's; " +
+      "Evaluate the projected-GD bound of docs/spec/model.md section 8 (regimes and growth claims are the paper's; " +
         'every constant is our own derivation, marked "derived": true)',
     )
     .option('--activation <name>', 'activation: tanh | sigmoid | sin (relu is outside the theory)', 'tanh')

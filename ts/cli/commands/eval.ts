@@ -1,4 +1,4 @@
-/** `rnn-gd eval`: predictions, loss and (optionally) the gradient of a model on a data set (FORMATS.md). */
+/** `rnn-gd eval`: predictions, loss and (optionally) the gradient of a model on a data set (docs/formats.md). */
 import { Command } from 'commander';
 import { getBackend, type BackendName } from '../../backend/index.js';
 import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from '../../backend/chunked.js';
@@ -12,7 +12,7 @@ import { parseBackendOption } from '../options.js';
 export interface EvalResult {
   /** n values (readout final) or n*T values, index j*T + t (readout all). */
   predictions: number[];
-  /** R(Theta), MODEL.md section 5. */
+  /** R(Theta), docs/spec/model.md section 5. */
   loss: number;
   /** Gradient of R with respect to W and U, same layout as the model file (only when asked). */
   grad?: { W: number[]; U: number[] };
@@ -24,7 +24,7 @@ export interface EvalOptions {
   backend?: BackendName;
   /** Bytes of the evaluation workspace before the data is evaluated in chunks (default 256 MiB). */
   memoryBudget?: number;
-  /** Evaluate the linearization around the model's W0, U0 instead of the network (MODEL.md section 10). */
+  /** Evaluate the linearization around the model's W0, U0 instead of the network (docs/spec/model.md section 10). */
   linearized?: boolean;
 }
 

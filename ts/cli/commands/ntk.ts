@@ -1,5 +1,5 @@
 /**
- * `rnn-gd ntk`: the empirical NTK Gram matrix of a model on a data set (MODEL.md section 10): its
+ * `rnn-gd ntk`: the empirical NTK Gram matrix of a model on a data set (docs/spec/model.md section 10): its
  * spectrum as JSON, optionally the matrix as .npy, the drift from the model's initialization and,
  * with --test, the kernel ridge baseline against the network.
  */

@@ -1,4 +1,4 @@
-/** `rnn-gd step`: one (projected) full-batch gradient step, written as a new model file (FORMATS.md). */
+/** `rnn-gd step`: one (projected) full-batch gradient step, written as a new model file (docs/formats.md). */
 import { Command, Option } from 'commander';
 import { getBackend, type BackendName } from '../../backend/index.js';
 import { readData } from '../../io/data-file.js';
@@ -41,7 +41,7 @@ function checkStepOptions(opts: StepOptions): Projection {
 
 /**
  * One step Theta <- P(Theta - lr * grad R(Theta)) on the full data set, where P projects onto
- * { max_i ||theta_i - theta_i(0)|| <= rho / sqrt(m) } when `project` = rho is given (MODEL.md section 6).
+ * { max_i ||theta_i - theta_i(0)|| <= rho / sqrt(m) } when `project` = rho is given (docs/spec/model.md section 6).
  */
 export async function stepModel(
   params: ModelParams & { meta?: Record<string, unknown> },

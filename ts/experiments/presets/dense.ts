@@ -1,7 +1,7 @@
 /**
  * The dense (Elman) versions of the central claims: E1 (width against samples), E2 (the memory
  * cutoff) and E4 (laziness), with the dense recurrence h_t = sigma((alpha/sqrt(m)) W h_{t-1} + U x_t)
- * and targets from the dense linearized wide teacher (MODEL.md section 9). Same sweeps and
+ * and targets from the dense linearized wide teacher (docs/spec/model.md section 9). Same sweeps and
  * analyses as the diagonal presets (variant.ts), grids cut where a dense step (m^2 per neuron
  * update instead of m) would make them too costly.
  *
@@ -23,7 +23,7 @@ const TEACHER = { mTeacher: 128, anchors: 8 };
 const dense = (t: PointTemplate) => denseTemplate(t, TEACHER);
 const TEACHER_TEXT =
   `the dense linearized wide teacher f(X) = <grad_Theta f(X; Theta_T(0)), V> (width ${TEACHER.mTeacher}, its own init seed, ` +
-  `V a random combination of the tangent features of ${TEACHER.anchors} anchor sequences with ||V|| = nu; MODEL.md section 9, our construction), ` +
+  `V a random combination of the tangent features of ${TEACHER.anchors} anchor sequences with ||V|| = nu; docs/spec/model.md section 9, our construction), ` +
   'with the same alpha and activation as the student, normalized to RMS 1 (so R(Theta(0)) = 1/2)';
 const DENSE_NOTE =
   'Dense variant: the same sweep and analysis as the diagonal experiment with the dense recurrence (W is m x m, symmetric init: rows i and i + m/2 equal, N(0, 1) entries) and the dense linearized teacher; grids are cut to keep the m^2 cost per step affordable.';
@@ -64,7 +64,7 @@ export const E2_DENSE: Experiment = variantOf(E2, {
     return (
       `Dense RNN (tanh, sigma_1 = 1), symmetric init with N(0, 1) entries of W; full-batch GD with eta = ${t.train.eta} for up to ${t.train.steps} steps (stopping at eps). ` +
       `The memory factor [our derivation] is a = alpha sigma_1 rho(W(0)/sqrt m), rho the spectral radius, which tends to 1 (circular law: the nonzero eigenvalues of W(0)/sqrt(m) are those of a Ginibre matrix of size m/2 scaled to radius 1), so the cutoff is alpha = 1. ` +
-      `The operator norm ||W(0)/sqrt m||_2 of MODEL.md section 8 tends to 1 + sqrt(2) ~ 2.41 instead and would put the cutoff at alpha ~ 0.41; it bounds one step of the recursion, but the growth rate over many steps is the spectral radius (Gelfand's formula). ` +
+      `The operator norm ||W(0)/sqrt m||_2 of docs/spec/model.md section 8 tends to 1 + sqrt(2) ~ 2.41 instead and would put the cutoff at alpha ~ 0.41; it bounds one step of the recursion, but the growth rate over many steps is the spectral radius (Gelfand's formula). ` +
       `Targets: ${TEACHER_TEXT}; n = ${t.data.n}, d = ${t.data.d}, T as swept. ` +
       `alpha in {${swept(ts, 'alpha')}}, T in {${swept(ts, 'T')}}, m in {${swept(ts, 'm')}}; eps = ${t.measure.eps} relative. ` +
       'The measured constants, the spectral radius and the measured memory decay (the per-step factor of ||d h_{T-1} / d x_t|| against the lag, at init) are read at m = 32.'

@@ -41,7 +41,7 @@ export function variantOf(base: Experiment, o: VariantOptions): Experiment {
   };
 }
 
-/** The teacher of a dense variant: the dense linearized wide teacher (MODEL.md section 9). */
+/** The teacher of a dense variant: the dense linearized wide teacher (docs/spec/model.md section 9). */
 export interface DenseTeacherChoice {
   /** Teacher width (default 128). */
   mTeacher?: number;
