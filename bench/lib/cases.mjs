@@ -1,5 +1,5 @@
 /**
- * The benchmark cases of issue 7, their effective FLOP counts, and the shared starting point every
+ * The benchmark cases (docs/performance.md), their effective FLOP counts, and the shared starting point every
  * backend trains from (same parameters, same data, same step), so that losses can be compared.
  */
 import { generateInputs, initialize, makeRng } from '../../dist/index.js';
@@ -38,7 +38,7 @@ export const CASES = [
   })),
 ].map((c) => ({ ...c, flops: c.kind === 'gram' ? gramFlops(c) : stepFlops(c) }));
 
-/** The data-parallel case (issue 7, "many cores for one run"). */
+/** The data-parallel case (the performance target "many cores for one run", docs/performance.md). */
 export const PARALLEL_CASE = {
   name: 'dense-256-n4096',
   kind: 'step',

@@ -125,7 +125,7 @@ export function markdown({ machine, results, checks, memory, targets: tg, notes,
     );
   lines.push(
     '',
-    '## Targets (issue 7), ratios from this run',
+    '## Performance targets, ratios from this run',
     '',
     'Each ratio is the median over rounds of the ratio within a round (the entries of one case run back to back, right after a `peak` sample).',
     '',

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Python yardstick for rnn-gd's benchmark (issue 7): the same full-batch projected GD step in
+"""Python yardstick for rnn-gd's benchmark (bench/run.mjs): the same full-batch projected GD step in
 JAX (jit, grad, lax.scan) and PyTorch (eager autograd, CPU), single-threaded and default-threaded.
 
     python bench/python/bench_step.py [--inputs DIR] [--out FILE] [--quick] [--cases a,b]

@@ -1,5 +1,5 @@
 /**
- * Memory (issue 7): wasm memory must not grow inside training (views would detach) nor leak
+ * Memory (a performance target): wasm memory must not grow inside training (views would detach) nor leak
  * across free() + re-create cycles. Measured as the wasm memory's byteLength.
  */
 import { existsSync } from 'node:fs';

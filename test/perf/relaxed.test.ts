@@ -1,5 +1,5 @@
 /**
- * The opt-in relaxed-SIMD build (issue 7): still accurate (loss and gradients within 1e-4 of the
+ * The opt-in relaxed-SIMD build (docs/performance.md): still accurate (loss and gradients within 1e-4 of the
  * float64 reference, run in a child `node --experimental-wasm-relaxed-simd` on dist/), never
  * picked by default, and a clear error when the engine lacks relaxed SIMD (this process: Node 20
  * without the flag).

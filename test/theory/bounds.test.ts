@@ -180,7 +180,7 @@ describe('bounds: hand-computed values in each regime', () => {
     expect(r.alphaCritical).toBe(1);
   });
 
-  it('the short example from the brief, spelled out', () => {
+  it('the short-memory example of docs/theory.md, spelled out', () => {
     const r = bounds({ alpha: 0.5, T: 20, m: 256, n: 1000, tau: 1000, eps: 0.1 });
     const w = 1 + Math.SQRT2 / 16; // w_bar0 + rho/sqrt(m) with rho = nu = sqrt(2)
     expectClose(r.a, 0.5 * w);

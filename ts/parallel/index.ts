@@ -1,5 +1,5 @@
 /**
- * Data-parallel full-batch gradient descent on several cores for ONE run (issue 7).
+ * Data-parallel full-batch gradient descent on several cores for ONE run (the performance target "many cores for one run").
  *
  * The samples are cut into fixed contiguous chunks (by default about 16, see `chunkSize`). K
  * workers each hold a wasm instance with the model and a one-chunk workspace; parameters, the
