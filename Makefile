@@ -10,7 +10,7 @@ WASM_OPT_FLAGS := -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --e
 
 .PHONY: setup wasm build lint format test test-rust test-ts test-browser test-slurm check-package web web-build demo bench clean
 
-# Toolchain + npm dependencies (scripts/setup-toolchain.sh follows shared/TOOLCHAIN.md).
+# Toolchain + npm dependencies (scripts/setup-toolchain.sh; docs/toolchain.md).
 .toolchain: scripts/setup-toolchain.sh package-lock.json crates/rnn-wasm/Cargo.toml
 	bash scripts/setup-toolchain.sh | tail -1 > .toolchain
 setup: .toolchain

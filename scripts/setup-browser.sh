@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Idempotent set-up for the browser tests (shared/TOOLCHAIN.md): Debian's chromium at
+# Idempotent set-up for the browser tests (docs/toolchain.md): Debian's chromium at
 # /usr/bin/chromium, driven by playwright-core (`npx playwright install` cannot download here).
 set -euo pipefail
 CHROMIUM=${RNN_GD_CHROMIUM:-/usr/bin/chromium}

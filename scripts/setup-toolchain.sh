@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent toolchain set-up for building rnn-gd's Rust core to SIMD WebAssembly.
-# Follows shared/TOOLCHAIN.md: prefer a rustup wasm32 target; where rustup cannot reach its
+# Follows docs/toolchain.md: prefer a rustup wasm32 target; where rustup cannot reach its
 # server, use Debian's Rust 1.96 with a wasm32 std built once from Debian's library source.
 # Prints the toolchain PATH prefix to use on its last line ("RUSTC_PATH=<dir>").
 set -euo pipefail

@@ -1,6 +1,6 @@
 /**
  * Browser-test plumbing: a static file server on localhost and Debian's chromium driven by
- * playwright-core (shared/TOOLCHAIN.md: `npx playwright install` cannot download here;
+ * playwright-core (docs/toolchain.md: `npx playwright install` cannot download here;
  * scripts/setup-browser.sh installs /usr/bin/chromium).
  */
 import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
@@ -79,7 +79,7 @@ export async function serve(
   };
 }
 
-/** Headless Debian chromium with the flags of shared/TOOLCHAIN.md (playwright gives it a fresh profile). */
+/** Headless Debian chromium with the flags of docs/toolchain.md (playwright gives it a fresh profile). */
 export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
