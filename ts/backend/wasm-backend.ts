@@ -60,7 +60,7 @@ const PIECE_INDICES = 1 << 16;
 type RawModel = InstanceType<LoadedWasm['pkg']['Model']>;
 type RawWorkspace = InstanceType<LoadedWasm['pkg']['Workspace']> | InstanceType<LoadedWasm['pkg']['Linearization']>;
 
-/** A typed-array view into wasm memory that is rebuilt if the memory grew (growth detaches old buffers). */
+/** A fresh typed-array view into wasm memory, made at every call (memory growth detaches old buffers). */
 function view<T extends Float32Array | Float64Array | Uint32Array>(
   memory: WebAssembly.Memory,
   Ctor: { new (b: ArrayBuffer, o: number, l: number): T },

@@ -2,7 +2,7 @@
  * The empirical neural tangent kernel and the infinite-width kernel baseline (docs/spec/model.md sections 9-10).
  *
  * - Empirical NTK: K_m(X_j, X_k) = <grad_Theta f(X_j; Theta), grad_Theta f(X_k; Theta)>, from
- *   `backend.kernels.ntkGram` (wasm: the Rust kernel once it is switched on; ts: float64 reference),
+ *   `backend.kernels.ntkGram` (wasm: the Rust kernel; ts: float64 reference),
  *   at the initialization or at any parameters; its spectrum (smallest eigenvalue, condition
  *   number) and the relative drift ||K_s - K_0||_F / ||K_0||_F.
  * - Monte-Carlo infinite-width kernel of the diagonal model [paper: the NTK of the transport-map

@@ -14,8 +14,8 @@
 //!
 //! Because each lane of every method performs exactly the same IEEE-754 single-precision
 //! operation in both implementations (`a * b` then `+ c`, never fused), the SIMD and the scalar
-//! builds produce bit-identical results for all code written against `F32x4` (the only
-//! difference is `sin`/`cos`, which come from the platform's libm).
+//! builds produce bit-identical results for all code written against `F32x4`
+//! (`sin`/`cos` included: they are polynomials in `activation.rs`, not the platform's libm).
 //!
 //! Comparisons follow the wasm `pmin`/`pmax` convention (`pmin(a, b) = if b < a { b } else { a }`),
 //! so a NaN in the first operand propagates: the non-finite guard of the trainer relies on it.
