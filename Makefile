@@ -71,10 +71,12 @@ test-slurm: build
 check-package: build
 	bash scripts/check-package.sh
 # Formatting: prettier (TypeScript/JavaScript) and rustfmt, checked first by `make test`; `make format` applies them.
+# lint also type-checks the tests (tsconfig.test.json; bench/ is .mjs, not type-checked).
 PRETTIER_FILES := 'ts/**/*.ts' 'test/**/*.{ts,mjs}' 'bench/**/*.{mjs,ts,js}' 'web/**/*.ts' 'scripts/**/*.mjs' '*.ts'
 lint: .toolchain
 	$(NODE_BIN)/prettier --check --log-level warn $(PRETTIER_FILES)
 	cargo fmt --check
+	$(NODE_BIN)/tsc --noEmit -p tsconfig.test.json
 format: .toolchain
 	$(NODE_BIN)/prettier --write --log-level warn $(PRETTIER_FILES)
 	cargo fmt

@@ -1,11 +1,12 @@
 /** Shared test fixtures: small seeded data sets and the list of backends every suite runs over. */
 import { getBackend, type Backend } from '../ts/backend/index.js';
-import { makeRng } from '../ts/rng.js';
+import type { BackendName } from '../ts/backend/types.js';
+import { makeRng, type Seed } from '../ts/rng.js';
 import { generateInputs } from '../ts/data/inputs.js';
 import type { Dataset, Readout } from '../ts/types.js';
 
 /** n sequences of Gaussian inputs projected onto the unit ball, with Gaussian targets. */
-export function randomData(n: number, T: number, d: number, readout: Readout, seed = 1): Dataset {
+export function randomData(n: number, T: number, d: number, readout: Readout, seed: Seed = 1): Dataset {
   const rng = makeRng(seed, 'test-data');
   const X = generateInputs({ kind: 'gaussian', scale: 1 }, n, T, d, rng);
   const Y = new Float64Array(n * (readout === 'all' ? T : 1));
@@ -14,7 +15,7 @@ export function randomData(n: number, T: number, d: number, readout: Readout, se
 }
 
 export const BACKENDS = ['wasm', 'ts'] as const;
-export const backend = (name: string): Promise<Backend> => getBackend(name);
+export const backend = (name: BackendName): Promise<Backend> => getBackend(name);
 
 /** max_i |a_i - b_i| / max(max_i |b_i|, floor): a scale-aware relative error. */
 export function relError(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-12): number {

@@ -6,7 +6,16 @@
  * conditions). A block fenced as ```ts no-check is exempt; such blocks must stay rare.
  * Needs dist/ (make build).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,7 +110,11 @@ function typeCheck(blocks: Block[], dir: string): Map<Block, string[]> {
 
 /** Broken examples that must be reported: proof that the check can fail. */
 const CANARIES: Block[] = [
-  { file: 'canary', line: 0, code: "import { bounds } from 'rnn-gd';\nconst n: number = bounds({ alpha: 0.5, T: 10, m: 64, n: 100 }).regime;" },
+  {
+    file: 'canary',
+    line: 0,
+    code: "import { bounds } from 'rnn-gd';\nconst n: number = bounds({ alpha: 0.5, T: 10, m: 64, n: 100 }).regime;",
+  },
   { file: 'canary', line: 0, code: "import { noSuchExport } from 'rnn-gd/theory';\nnoSuchExport();" },
   { file: 'canary', line: 0, code: 'export function untyped(x) {\n  return x;\n}' },
 ];

@@ -11,11 +11,15 @@ export const BACKEND = (process.env.RNN_GD_TEST_BACKEND ?? 'wasm') as 'wasm' | '
 
 export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `rnn-gd-${prefix}-`));
 
-export interface Line {
+export interface Line extends StableLine {
+  timing?: unknown;
+}
+
+/** A result line without its timing. (Omit<Line, 'timing'> would lose the named keys to the index signature.) */
+export interface StableLine {
   id: string;
   index: number;
   status: string;
-  timing?: unknown;
   [k: string]: unknown;
 }
 
@@ -27,6 +31,6 @@ export function readLines(path: string): Line[] {
 }
 
 /** Results without their timing (what must be identical between runs of the same points), in index order. */
-export function stable(lines: Line[]): Omit<Line, 'timing'>[] {
+export function stable(lines: Line[]): StableLine[] {
   return [...lines].sort((a, b) => a.index - b.index).map(({ timing: _t, ...rest }) => rest);
 }

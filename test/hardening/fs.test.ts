@@ -233,7 +233,7 @@ describe('every error family has one exit code', () => {
     ['BusyError', (m) => new BusyError(m), EXIT_USER],
     ['FileSystemError', (m) => new FileSystemError(m, '/x', 'ENOSPC'), EXIT_USER],
     ['CapacityError', (m) => new CapacityError(m, 1, 1), EXIT_USER],
-    ['BoundsInputError', (m) => new BoundsInputError(m), EXIT_USER],
+    ['BoundsInputError', (m) => new BoundsInputError('alpha', m), EXIT_USER],
     [
       'a raw errno error',
       (m) => Object.assign(new Error(m), { code: 'EROFS', path: '/ro/x', syscall: 'open' }),

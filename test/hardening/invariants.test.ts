@@ -44,8 +44,9 @@ describe('projection lands inside the ball exactly', () => {
           for (const kind of ['maxnorm', 'l2'] as const) {
             const W0 = Arr.from(params.W0),
               U0 = Arr.from(params.U0);
-            const W = Arr.from(W0, (x) => x + 3 * rng.normal()),
-              U = Arr.from(U0, (x) => x + 3 * rng.normal());
+            // Array.from first: a call on the union of the two constructors cannot take a map function.
+            const W = Arr.from(Array.from(W0, (x) => x + 3 * rng.normal())),
+              U = Arr.from(Array.from(U0, (x) => x + 3 * rng.normal()));
             const p: Projection = { kind, rho };
             const before = recordedRadii(params.spec, neuronDistancesSq(params.spec, W, U, W0, U0))[kind];
             project(params.spec, W, U, W0, U0, p);

@@ -259,6 +259,7 @@ describe('stepModel / stepCommand', () => {
     await expect(stepModel(p, ds, { lr: 0, backend: 'ts' })).rejects.toThrow(/--lr: must be > 0, got 0/);
     await expect(stepModel(p, ds, { lr: Number.NaN, backend: 'ts' })).rejects.toThrow(/--lr/);
     await expect(stepModel(p, ds, { lr: 0.1, project: -1, backend: 'ts' })).rejects.toThrow(/--project: must/);
+    // @ts-expect-error a name outside BackendName is what this checks
     await expect(stepModel(p, ds, { lr: 0.1, backend: 'cuda' })).rejects.toThrow(/unknown backend 'cuda'/);
   });
 });

@@ -17,7 +17,7 @@ import { randomData } from '../helpers.js';
 
 const f64 = tsBackend({ dtype: 'float64' });
 const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) =>
-  Array.prototype.reduce.call(a, (m: number, v: number, k: number) => Math.max(m, Math.abs(v - b[k])), 0) as number;
+  Array.from(a).reduce((m, v, k) => Math.max(m, Math.abs(v - b[k])), 0);
 
 function symmetric(n: number, seed: number): Float64Array {
   const K = new Float64Array(n * n);
