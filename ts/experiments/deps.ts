@@ -4,7 +4,7 @@
  * and the empirical NTK (ts/theory/ntk). The point runner calls only these functions.
  */
 import type { Backend } from '../backend/types.js';
-import { generateData, type GeneratedData } from '../data/generate.js';
+import { generateData, type DataConfigInput, type GeneratedData } from '../data/generate.js';
 import { approximationFloor, mapRadius } from '../data/transport.js';
 import { constants as measureTheoryConstants } from '../theory/constants.js';
 import { recurrentRadius } from '../metrics.js';
@@ -24,7 +24,7 @@ const CACHE_SIZE = 4;
  * The last few data sets are cached per realm (worker): consecutive points of a sweep often share
  * their data (E1: every width of one n). Callers must not modify the returned arrays.
  */
-export function makeData(config: Record<string, unknown>, seed: Seed, backend: Backend): Promise<GeneratedData> {
+export function makeData(config: DataConfigInput, seed: Seed, backend: Backend): Promise<GeneratedData> {
   const key = `${backend.description}|${JSON.stringify(seed)}|${canonicalJson(config)}`;
   let hit = cache.get(key);
   if (hit) {
