@@ -41,7 +41,7 @@ const CASES: Record<string, DataConfigInput> = {
 
 function digest(g: Awaited<ReturnType<typeof generateData>>): string {
   const h = createHash('sha256');
-  const add = (a: Float64Array | null | undefined) =>
+  const add = (a: Float64Array | Float32Array | null | undefined) =>
     h.update(a ? Buffer.from(a.buffer, a.byteOffset, a.byteLength) : 'null');
   add(g.train.X);
   add(g.train.Y);

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/index.js';
-import { generateData, SYSTEMS } from '../../ts/data/generate.js';
+import { generateData, SYSTEMS, type DataConfigInput } from '../../ts/data/generate.js';
 import { assertAllFinite, expectCleanAsync } from './helpers.js';
 
 const nasty = fc.oneof(
@@ -91,7 +91,7 @@ describe('generateData configs', () => {
     await fc.assert(
       fc.asyncProperty(configArb, async (config) => {
         outcomes[
-          await expectCleanAsync(() => generateData(config, undefined, { backend }), {
+          await expectCleanAsync(() => generateData(config as DataConfigInput, undefined, { backend }), {
             names: /field '/,
             check: (g) => {
               const per = g.meta.readout === 'all' ? g.meta.T : 1;
@@ -132,9 +132,11 @@ describe('generateData configs', () => {
     ];
     for (const [config, names] of cases) {
       const t0 = Date.now();
-      expect(await expectCleanAsync(() => generateData(config, undefined, { backend: tsBackend() }), { names })).toBe(
-        'error',
-      );
+      expect(
+        await expectCleanAsync(() => generateData(config as DataConfigInput, undefined, { backend: tsBackend() }), {
+          names,
+        }),
+      ).toBe('error');
       expect(Date.now() - t0).toBeLessThan(2000);
     }
   });
