@@ -5,7 +5,8 @@
  */
 import type { Backend } from '../backend/types.js';
 import { generateData, type DataConfigInput, type GeneratedData } from '../data/generate.js';
-import { approximationFloor, mapRadius } from '../data/transport.js';
+import { mapRadius } from '../data/transport.js';
+import { approximationFloor } from '../theory/oracle.js';
 import { constants as measureTheoryConstants } from '../theory/constants.js';
 import { recurrentRadius } from '../metrics.js';
 import { gramStats, relativeDrift } from '../theory/ntk.js';
