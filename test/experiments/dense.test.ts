@@ -29,7 +29,7 @@ describe('dense variants', () => {
           expect(p.id.startsWith(`${id}/`)).toBe(true);
           expect(p.model.recurrence).toBe('dense');
           expect(p.data.system).toBe('dense-teacher');
-          expect(p.data.alpha).toBe(p.model.alpha);
+          expect((p.data as { alpha?: number }).alpha).toBe(p.model.alpha); // a dense-teacher config (checked above)
           // the same configuration exists in the base sweep
           expect(baseGroups.has(p.group.slice(id.length))).toBe(true);
         }
