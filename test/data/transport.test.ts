@@ -4,12 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { getBackend, tsBackend } from '../../ts/backend/index.js';
 import { initialize } from '../../ts/init.js';
 import { neuronDistancesSq } from '../../ts/projection.js';
+import { approximationFloor, linearizedPredictions, oracleParams } from '../../ts/theory/oracle.js';
 import {
-  approximationFloor,
-  linearizedPredictions,
   makeClassTeacher,
   mapValues,
-  oracleParams,
   teacherStdErr,
   teacherValues,
   transportOptionsSchema,

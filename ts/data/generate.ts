@@ -1,10 +1,9 @@
 /**
  * One entry point for every data generator: `generateData(config, seed?)`.
  *
- * The config is a zod-validated discriminated union on `system`:
- *   transport | dense-teacher | linear-filter | delay | narma10 | teacher-rnn
- * with common fields (n, nTest, T, d, readout, inputs, noise, normalize, seed) and the system's own
- * options. Everything is a pure function of (config, seed) — and, for 'transport', of the backend
+ * The config is a zod-validated discriminated union on `system` (the systems are registered in
+ * ./systems.ts, one module each in ./systems/) with common fields (n, nTest, T, d, readout, inputs,
+ * noise, normalize, seed) and the system's own options. Everything is a pure function of (config, seed) — and, for 'transport', of the backend
  * that evaluates the kernels (recorded in meta; backends agree within their stated tolerance).
  *
  * Pipeline: inputs for n + nTest sequences (stream 'data/inputs', train first, so nTest never
@@ -12,113 +11,41 @@
  * targets -> label noise sigma * N(0, 1) added in normalized units (stream 'data/noise', train first)
  * -> split. meta records the full config, the seed, the package version and the normalization.
  */
-import { z } from 'zod';
-import { BACKEND_NAMES, getBackend } from '../backend/index.js';
+import { getBackend } from '../backend/index.js';
 import type { Backend, BackendName } from '../backend/types.js';
 import { makeRng, type Seed } from '../rng.js';
 import { targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../types.js';
 import { throwIfInterrupted } from '../errors.js';
-import { finite, FLOAT32_MAX, parseWith, positiveInt, ValidationError } from '../validate.js';
+import { FLOAT32_MAX, parseWith, ValidationError } from '../validate.js';
 import { bySequencePieces } from './pieces.js';
-import { MODEL_LIMITS } from '../config.js';
 import { PACKAGE_VERSION } from '../version.js';
+import { generateInputs } from './inputs.js';
+import { MAX_GENERATED_VALUES, type NormalizeMode } from './system.js';
 import {
-  delayOptionsSchema,
-  delayRecall,
-  linearFilter,
-  linearFilterOptionsSchema,
-  makeTeacherRnn,
-  narma10,
-  narmaOptionsSchema,
-  rnnOutputs,
-  teacherRnnOptionsSchema,
-} from './classic.js';
-import { denseTeacherOptionsSchema, denseTeacherValues, makeDenseTeacher } from './dense-teacher.js';
-import { generateInputs, inputLawSchema, randomUnitVector } from './inputs.js';
-import {
-  makeClassTeacher,
-  mapRadius,
-  scaleMap,
-  teacherStdErr,
-  teacherValues,
-  transportOptionsSchema,
-  type Normalization,
-  type TransportMap,
-} from './transport.js';
+  dataConfigSchema,
+  SYSTEMS,
+  systemOf,
+  type DataConfig,
+  type DataConfigInput,
+  type SystemName,
+} from './systems.js';
+import { mapRadius, scaleMap, type Normalization, type TransportMap } from './transport.js';
 
-export const SYSTEMS = ['transport', 'dense-teacher', 'linear-filter', 'delay', 'narma10', 'teacher-rnn'] as const;
-export type SystemName = (typeof SYSTEMS)[number];
-export const NORMALIZATIONS = ['standard', 'scale', 'none'] as const;
-export type NormalizeMode = (typeof NORMALIZATIONS)[number];
-
-const seedSchema = z.union([z.string().min(1), z.number().int()]);
-
-/** Most input values (n + nTest)*T*d one call may generate (2^27 float64 = 1 GiB). */
-export const MAX_GENERATED_VALUES = 2 ** 27;
-/** Most transport-teacher particles. */
-export const MAX_PARTICLES = 2 ** 26;
-/** Most multiply-adds one generation may take (about an hour at 3e8/s). */
-export const MAX_GENERATION_WORK = 2 ** 40;
-
-/** Fields every system has, with their defaults. */
-function commonFields(
-  overrides: { d?: number; inputs?: z.input<typeof inputLawSchema>; normalize?: NormalizeMode } = {},
-) {
-  return {
-    /** seed of every random draw (inputs, noise, teacher) */
-    seed: seedSchema.default(0),
-    /** training sequences */
-    n: positiveInt().default(512),
-    /** test sequences (0: no test set) */
-    nTest: z.number().int('must be an integer').nonnegative('must be >= 0').default(512),
-    /** sequence length */
-    T: positiveInt().default(10),
-    /** input dimension */
-    d: positiveInt().default(overrides.d ?? 4),
-    readout: z.enum(['final', 'all']).default('final'),
-    inputs: inputLawSchema.default(
-      (overrides.inputs ?? { kind: 'gaussian', scale: 1 }) as z.output<typeof inputLawSchema>,
-    ),
-    /** label noise sigma, added after normalization (in units of the normalized targets) */
-    noise: finite()
-      .refine((s) => s >= 0, 'must be >= 0')
-      .default(0),
-    /** standard: (y - mean)/std; scale: y/rms (keeps a class target in the class); none */
-    normalize: z.enum(NORMALIZATIONS).default(overrides.normalize ?? 'standard'),
-  };
-}
-
-export const dataConfigSchema = z.discriminatedUnion('system', [
-  z
-    .object({
-      system: z.literal('transport'),
-      ...commonFields({ normalize: 'scale' }),
-      ...transportOptionsSchema.shape,
-      /** backend whose kernels evaluate the teacher */
-      backend: z.enum(BACKEND_NAMES).default('wasm'),
-    })
-    .strict(),
-  z
-    .object({
-      system: z.literal('dense-teacher'),
-      ...commonFields({ normalize: 'scale' }),
-      ...denseTeacherOptionsSchema.shape,
-    })
-    .strict(),
-  z.object({ system: z.literal('linear-filter'), ...commonFields(), ...linearFilterOptionsSchema.shape }).strict(),
-  z.object({ system: z.literal('delay'), ...commonFields(), ...delayOptionsSchema.shape }).strict(),
-  z
-    .object({
-      system: z.literal('narma10'),
-      ...commonFields({ d: 1, inputs: { kind: 'uniform' } }),
-      ...narmaOptionsSchema.shape,
-    })
-    .strict(),
-  z.object({ system: z.literal('teacher-rnn'), ...commonFields(), ...teacherRnnOptionsSchema.shape }).strict(),
-]);
-
-export type DataConfig = z.output<typeof dataConfigSchema>;
-export type DataConfigInput = z.input<typeof dataConfigSchema>;
+export {
+  dataConfigSchema,
+  SYSTEMS,
+  type DataConfig,
+  type DataConfigInput,
+  type DataConfigInputOf,
+  type SystemName,
+} from './systems.js';
+export {
+  MAX_GENERATED_VALUES,
+  MAX_GENERATION_WORK,
+  MAX_PARTICLES,
+  NORMALIZATIONS,
+  type NormalizeMode,
+} from './system.js';
 
 /** The option names (config keys) a system accepts, for error messages and the CLI. */
 export function systemOptionKeys(system: SystemName): string[] {
@@ -150,83 +77,7 @@ export function parseDataConfig(input: unknown, where = 'data config'): DataConf
   if ('alpha' in config && !(Math.abs(config.alpha) <= FLOAT32_MAX)) {
     throw bad('alpha', `must fit in float32 (|alpha| <= ${FLOAT32_MAX.toPrecision(5)}), got ${config.alpha}`);
   }
-  if (config.system === 'teacher-rnn' || config.system === 'dense-teacher') {
-    const m = config.mTeacher;
-    const dense = config.system === 'dense-teacher' || config.recurrence === 'dense';
-    const params = (dense ? m * m : m) + m * config.d;
-    if (m > MODEL_LIMITS.m || params > MODEL_LIMITS.params) {
-      throw bad(
-        'mTeacher',
-        `${m} gives a teacher with ${params} parameters; the limits are m <= ${MODEL_LIMITS.m} and ${MODEL_LIMITS.params} parameters`,
-      );
-    }
-  }
-  if (config.system === 'dense-teacher' && config.anchors * config.T * config.d > MAX_GENERATED_VALUES) {
-    throw bad(
-      'anchors',
-      `${config.anchors} anchor sequences of ${config.T}*${config.d} values exceed the limit of 2^27 values; use fewer anchors`,
-    );
-  }
-  if (config.system === 'transport' && config.M > MAX_PARTICLES) {
-    throw bad(
-      'M',
-      `${config.M} particles exceed the limit of ${MAX_PARTICLES} (2^26); the Monte-Carlo error already scales like 1/sqrt(M)`,
-    );
-  }
-  // Work: a generation that would run for hours is refused rather than left to look like a hang.
-  const sequences = (config.n + config.nTest) * config.T;
-  if (config.system === 'transport' && config.M * sequences * (1 + config.d) > MAX_GENERATION_WORK) {
-    throw bad(
-      'M',
-      `M * (n + nTest) * T * (1 + d) = ${config.M * sequences * (1 + config.d)} operations exceed the limit of 2^40 ` +
-        `(hours of compute); use fewer particles M or fewer / shorter sequences`,
-    );
-  }
-  if (config.system === 'teacher-rnn' || config.system === 'dense-teacher') {
-    const m = config.mTeacher;
-    const dense = config.system === 'dense-teacher' || config.recurrence === 'dense';
-    const extra = config.system === 'dense-teacher' ? config.anchors * config.T : 0;
-    const work = (dense ? m * m : m) * (sequences + extra);
-    if (work > MAX_GENERATION_WORK) {
-      throw bad(
-        'mTeacher',
-        `the teacher needs about ${work} operations (width ${m} over ${sequences + extra} time steps), more than the limit of 2^40 ` +
-          `(hours of compute); use a smaller mTeacher or fewer / shorter sequences`,
-      );
-    }
-  }
-  switch (config.system) {
-    case 'delay':
-      if (config.k >= config.T)
-        throw bad('k', `must be < T = ${config.T} (the recalled input x_{T-1-k} must exist), got ${config.k}`);
-      if (config.coordinate >= config.d) throw bad('coordinate', `must be < d = ${config.d}, got ${config.coordinate}`);
-      break;
-    case 'narma10':
-      if (config.coordinate >= config.d) throw bad('coordinate', `must be < d = ${config.d}, got ${config.coordinate}`);
-      break;
-    case 'linear-filter':
-      if (config.beta && config.beta.length !== config.d)
-        throw bad('beta', `has ${config.beta.length} values, expected d = ${config.d}`);
-      break;
-    case 'transport':
-      for (const f of ['beta', 'gamma'] as const) {
-        const v = config[f];
-        if (v && v.length !== config.d) throw bad(f, `has ${v.length} values, expected d = ${config.d}`);
-      }
-      if (config.antithetic && config.M % 2 !== 0)
-        throw bad('M', `must be even with antithetic particles, got ${config.M}`);
-      if (config.seParticles > 0) {
-        const group = config.antithetic ? 2 : 1;
-        if (Math.floor(Math.min(config.seParticles, config.M) / group) < 2) {
-          throw bad(
-            'seParticles',
-            `must be 0 (no estimate) or use at least 2 ${group === 2 ? 'antithetic pairs (4 particles)' : 'particles'} ` +
-              `to estimate the Monte-Carlo error; got seParticles = ${config.seParticles} with M = ${config.M}`,
-          );
-        }
-      }
-      break;
-  }
+  systemOf(config.system).check?.(config, bad);
   return config;
 }
 
@@ -270,8 +121,6 @@ export interface GenerateOptions {
   signal?: AbortSignal;
 }
 
-const arr = (a: ArrayLike<number>) => Array.from(a);
-
 async function loadBackend(name: BackendName): Promise<Backend> {
   try {
     return await getBackend(name);
@@ -297,12 +146,11 @@ function stats(y: Float64Array, count: number): { mean: number; std: number; rms
 
 /** Generates train and test sets for `config` (seed: the argument when given, else config.seed). */
 export async function generateData(
-  configInput: unknown,
+  configInput: DataConfigInput,
   seed?: Seed,
   opts: GenerateOptions = {},
 ): Promise<GeneratedData> {
-  const parsed = parseDataConfig(seed === undefined ? configInput : { ...(configInput as object), seed });
-  const config = parsed;
+  const config = parseDataConfig(seed === undefined ? configInput : { ...configInput, seed });
   const { n, nTest, T, d, readout } = config;
   const s = config.seed;
   const N = n + nTest;
@@ -312,117 +160,15 @@ export async function generateData(
   throwIfInterrupted(signal, what);
   const X = generateInputs(config.inputs, N, T, d, makeRng(s, 'data/inputs'));
   const all: Dataset = { n: N, T, d, X, Y: new Float64Array(N * per) };
-  // Operations per sequence of the per-sequence targets (readout all: one pass per prefix for the teacher sums).
-  const prefixes = readout === 'all' ? (T + 1) / 2 : 1;
-  const pieces = (work: number, compute: (part: Dataset) => Float64Array) =>
-    bySequencePieces(all, work, compute, signal, what);
-
-  let raw: Float64Array;
-  let rawSe: Float64Array | undefined;
-  let seUsed = 0;
-  let map: TransportMap | undefined;
-  let teacherModel: ModelParams | undefined;
-  const teacher: Record<string, unknown> = {};
-  switch (config.system) {
-    case 'transport': {
-      const backend = opts.backend ?? (await loadBackend(config.backend));
-      const t = makeClassTeacher(config, d, s);
-      raw = await pieces(config.M * T * (1 + d) * prefixes, (part) => teacherValues(t, part, backend, readout));
-      if (config.seParticles > 0) {
-        const se = Math.min(config.seParticles, config.M);
-        rawSe = await pieces(se * T * (1 + d) * prefixes, (part) =>
-          teacherStdErr(t, part, backend, readout, config.seParticles),
-        );
-        seUsed = Math.min(config.seParticles, config.M);
-      }
-      map = t.map;
-      Object.assign(teacher, {
-        kind: 'transport-map teacher (MODEL.md section 9)',
-        map: {
-          kind: t.map.kind,
-          nuW: t.map.nuW,
-          nuU: t.map.nuU,
-          kappa: t.map.kappa,
-          beta: arr(t.map.beta),
-          gamma: arr(t.map.gamma),
-          memoryFn: t.map.memoryFn,
-        },
-        M: config.M,
-        antithetic: config.antithetic,
-        activation: config.activation,
-        alpha: config.alpha,
-        wInit: config.wInit,
-        particleStream: 'data/teacher-particles',
-        backend: backend.description,
-      });
-      break;
-    }
-    case 'dense-teacher': {
-      const t = makeDenseTeacher(config, d, T, config.inputs, s);
-      const m = config.mTeacher;
-      raw = await pieces((m * m + m * d) * T * 2, (part) => denseTeacherValues(t, part, readout));
-      teacherModel = t.params;
-      Object.assign(teacher, {
-        kind: 'linearized wide dense teacher <grad f(X; Theta_T(0)), V>',
-        mTeacher: config.mTeacher,
-        nu: config.nu,
-        anchors: config.anchors,
-        alpha: config.alpha,
-        activation: config.activation,
-        initSeed: `${s}/dense-teacher`,
-        anchorStream: 'data/dense-teacher-anchors',
-        maxNormRadius: t.maxNormRadius,
-      });
-      break;
-    }
-    case 'linear-filter': {
-      const rng = makeRng(s, 'data/teacher-directions');
-      const drawn = randomUnitVector(d, rng);
-      let beta = drawn;
-      if (config.beta) {
-        const norm = Math.hypot(...config.beta);
-        if (!(norm > 0))
-          throw new ValidationError(
-            `data config: field 'beta' must be a nonzero vector (it is normalized to unit length)`,
-          );
-        beta = Float64Array.from(config.beta, (x) => x / norm);
-      }
-      raw = linearFilter(all, readout, config.r, beta);
-      Object.assign(teacher, { kind: 'linear fading-memory filter', r: config.r, beta: arr(beta) });
-      break;
-    }
-    case 'delay':
-      raw = delayRecall(all, readout, config.k, config.coordinate);
-      Object.assign(teacher, { kind: 'delay recall', k: config.k, coordinate: config.coordinate });
-      break;
-    case 'narma10':
-      raw = narma10(all, readout, config.coordinate);
-      Object.assign(teacher, {
-        kind: 'NARMA-10',
-        coordinate: config.coordinate,
-        input: 'u_t = (1 + x_t[coordinate]) / 4',
-      });
-      break;
-    case 'teacher-rnn': {
-      teacherModel = makeTeacherRnn(config, d, s, readout);
-      const model = teacherModel;
-      const m = config.mTeacher;
-      raw = await pieces(((config.recurrence === 'dense' ? m * m : m) + m * d) * T, (part) =>
-        rnnOutputs(model, part, readout),
-      );
-      Object.assign(teacher, {
-        kind: 'random teacher RNN',
-        recurrence: config.recurrence,
-        activation: config.activation,
-        alpha: config.alpha,
-        mTeacher: config.mTeacher,
-        wInit: config.wInit,
-        initSeed: `${s}/teacher-rnn`,
-        secondHalfStream: 'data/teacher-rnn',
-      });
-      break;
-    }
-  }
+  const targets = await systemOf(config.system).targets(config, {
+    all,
+    seed: s,
+    readout,
+    pieces: (work, compute) => bySequencePieces(all, work, compute, signal, what),
+    backend: (name) => (opts.backend ? Promise.resolve(opts.backend) : loadBackend(name)),
+  });
+  const { raw, teacher, teacherModel } = targets;
+  let map = targets.map;
 
   throwIfInterrupted(signal, what);
   // Normalization fitted on the training targets.
@@ -456,14 +202,14 @@ export async function generateData(
   }
   if (map) map = scaleMap(map, 1 / scale);
   let stdErr: GeneratedData['stdErr'];
-  if (rawSe) {
-    const se = rawSe.map((v) => v / scale);
+  if (targets.stdErr) {
+    const se = targets.stdErr.raw.map((v) => v / scale);
     stdErr = { train: se.slice(0, nTrainVals), test: nTest > 0 ? se.slice(nTrainVals) : null };
     const tr = stats(se, nTrainVals);
     let max = 0;
     for (let k = 0; k < nTrainVals; k++) max = Math.max(max, se[k]);
     teacher.mcError = {
-      estimator: `sample std of per-particle values over the first ${seUsed} particles (pair means when antithetic) / sqrt(M)`,
+      estimator: `sample std of per-particle values over the first ${targets.stdErr.particles} particles (pair means when antithetic) / sqrt(M)`,
       rms: tr.rms,
       max,
       relative: st.std > 0 ? (tr.rms * scale) / st.std : null,

@@ -34,12 +34,10 @@ export {
   mapRadius,
   teacherValues,
   teacherStdErr,
-  oracleParams,
-  linearizedPredictions,
-  approximationFloor,
   prefixData,
   MAP_KINDS,
 } from './transport.js';
+export { oracleParams, linearizedPredictions, approximationFloor } from '../theory/oracle.js';
 export type {
   TransportOptions,
   TransportOptionsInput,

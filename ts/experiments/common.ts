@@ -1,6 +1,7 @@
 /** Shared pieces of the experiment presets: the standard teacher, model specs, result access. */
 import type { ModelSpecInput } from '../config.js';
 import type { ActivationName } from '../activations.js';
+import type { DataConfigInputOf } from '../data/generate.js';
 import { crossing, fmt, mean, std, summary, type Summary } from './fit.js';
 import type { PointMetrics, PointResult } from './types.js';
 
@@ -24,7 +25,7 @@ export interface TeacherOptions {
  * A transport-map teacher of the diagonal class (MODEL.md section 9), normalized to unit RMS
  * ('scale' keeps it in the class with nu divided by the scale), so R(Theta(0)) = 1/2.
  */
-export function transportData(o: TeacherOptions): Record<string, unknown> {
+export function transportData(o: TeacherOptions): DataConfigInputOf<'transport'> {
   return {
     system: 'transport',
     n: o.n,

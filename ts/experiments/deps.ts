@@ -4,8 +4,9 @@
  * and the empirical NTK (ts/theory/ntk). The point runner calls only these functions.
  */
 import type { Backend } from '../backend/types.js';
-import { generateData, type GeneratedData } from '../data/generate.js';
-import { approximationFloor, mapRadius } from '../data/transport.js';
+import { generateData, type DataConfigInput, type GeneratedData } from '../data/generate.js';
+import { mapRadius } from '../data/transport.js';
+import { approximationFloor } from '../theory/oracle.js';
 import { constants as measureTheoryConstants } from '../theory/constants.js';
 import { recurrentRadius } from '../metrics.js';
 import { gramStats, relativeDrift } from '../theory/ntk.js';
@@ -24,7 +25,7 @@ const CACHE_SIZE = 4;
  * The last few data sets are cached per realm (worker): consecutive points of a sweep often share
  * their data (E1: every width of one n). Callers must not modify the returned arrays.
  */
-export function makeData(config: Record<string, unknown>, seed: Seed, backend: Backend): Promise<GeneratedData> {
+export function makeData(config: DataConfigInput, seed: Seed, backend: Backend): Promise<GeneratedData> {
   const key = `${backend.description}|${JSON.stringify(seed)}|${canonicalJson(config)}`;
   let hit = cache.get(key);
   if (hit) {

@@ -2,6 +2,7 @@
  * What an experiment is: a preset (size -> list of point configs) and an analysis (results ->
  * fits, tables, plots and an honest verdict). Each experiment E1..E8 lives in its own module.
  */
+import type { DataConfigInput } from '../data/generate.js';
 import { ValidationError } from '../errors.js';
 import type { ModelSpecInput, TrainOptionsInput } from '../config.js';
 import type { MeasureOptions, ParamValue, PointConfig, PointResult, Size } from './types.js';
@@ -80,7 +81,7 @@ export interface PointTemplate {
   model: Omit<ModelSpecInput, 'd'> & { d?: number };
   initW?: 'uniform' | 'rademacher' | 'normal';
   /** The data generator's config; points with equal data config and seed number share data and teacher. */
-  data: Record<string, unknown>;
+  data: DataConfigInput;
   train: TrainOptionsInput;
   rhoOverNu?: number;
   measure: MeasureOptions;

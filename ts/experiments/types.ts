@@ -5,6 +5,7 @@
  * line in a JSONL checkpoint.
  */
 import type { ModelSpecInput, TrainOptionsInput } from '../config.js';
+import type { DataConfigInput } from '../data/generate.js';
 
 export type Size = 'quick' | 'full';
 export const SIZES: readonly Size[] = ['quick', 'full'];
@@ -62,7 +63,7 @@ export interface PointConfig {
   model: Omit<ModelSpecInput, 'd'> & { d?: number };
   init: { seed: number | string; w?: 'uniform' | 'rademacher' | 'normal' };
   /** Passed to the data generator as it is, with `dataSeed`. */
-  data: Record<string, unknown>;
+  data: DataConfigInput;
   dataSeed: number | string;
   train: TrainOptionsInput;
   /**

@@ -190,7 +190,7 @@ async function loadTrainingData(
   if (typeof config.data === 'string') {
     data = readData(config.data);
   } else {
-    const generated = await generateData(config.data, undefined, { signal });
+    const generated = await generateData(parseDataConfig(config.data), undefined, { signal });
     data = generated.train;
     test = generated.test ?? undefined;
   }

@@ -4,6 +4,7 @@
  * versions of E1, E2 and E4 are built this way, so the claims, the search and the verdict logic
  * stay in one place.
  */
+import type { DataConfigInput } from '../../data/generate.js';
 import type { Analysis, Experiment, PointTemplate } from '../experiment.js';
 import type { PointResult, Size } from '../types.js';
 
@@ -60,7 +61,7 @@ export function denseTemplate(t: PointTemplate, teacher: DenseTeacherChoice = {}
   if (d.system !== 'transport')
     throw new Error(`denseTemplate: expects a transport-map teacher, got system '${String(d.system)}'`);
   if (t.rhoOverNu !== undefined) throw new Error('denseTemplate: rhoOverNu needs a transport-map teacher');
-  const data: Record<string, unknown> = {
+  const data: DataConfigInput = {
     system: 'dense-teacher',
     n: d.n,
     nTest: d.nTest ?? 0,
