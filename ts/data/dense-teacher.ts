@@ -28,7 +28,15 @@ import { ACTIVATIONS, activations } from '../activations.js';
 import { tsBackend } from '../backend/ts-backend.js';
 import { initialize } from '../init.js';
 import { makeRng, type Seed } from '../rng.js';
-import { recurrentScale, targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../types.js';
+import {
+  recurrentScale,
+  targetsPerSequence,
+  uLength,
+  wLength,
+  type Dataset,
+  type ModelParams,
+  type Readout,
+} from '../types.js';
 import { finite, positiveInt, ValidationError } from '../validate.js';
 import { generateInputs, type InputLaw } from './inputs.js';
 import { checkFits } from '../dataset.js';
@@ -137,9 +145,9 @@ export function denseJvp(
   if (params.spec.recurrence !== 'dense')
     throw new ValidationError(`denseJvp: needs a dense model, got '${params.spec.recurrence}'`);
   checkFits({ d }, data, { data: 'denseJvp: data', model: 'the teacher' });
-  if (VW.length !== m * m || VU.length !== m * d)
+  if (VW.length !== wLength(params.spec) || VU.length !== uLength(params.spec))
     throw new ValidationError(
-      `denseJvp: V has ${VW.length} + ${VU.length} values, expected m*m + m*d = ${m * m} + ${m * d}`,
+      `denseJvp: V has ${VW.length} + ${VU.length} values, expected m*m + m*d = ${wLength(params.spec)} + ${uLength(params.spec)}`,
     );
   const act = activations[params.spec.activation];
   const { n, T, X } = data;

@@ -9,7 +9,7 @@
  */
 import { tsBackend } from '../backend/ts-backend.js';
 import type { Backend, Particles, TangentSpec } from '../backend/types.js';
-import { checkFits } from '../dataset.js';
+import { checkDataset, checkFits } from '../dataset.js';
 import { mapValues, perReadout, type Normalization, type TransportMap } from '../data/transport.js';
 import { readoutOf, targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../types.js';
 import { ValidationError } from '../validate.js';
@@ -88,11 +88,7 @@ export function approximationFloor(
 ): { risk: number; predictions: Float64Array; params: ModelParams } {
   checkDiagonalStudent(student, 'approximationFloor');
   const readout = readoutOf(data);
-  if (data.Y.length !== data.n && data.Y.length !== data.n * data.T) {
-    throw new ValidationError(
-      `approximationFloor: data.Y has ${data.Y.length} values, expected n = ${data.n} or n*T = ${data.n * data.T}`,
-    );
-  }
+  checkDataset(data, 'approximationFloor: data');
   const params = oracleParams(student, map);
   const predictions = linearizedPredictions(params, data, opts.backend, readout);
   const { offset, scale } = opts.normalization ?? { offset: 0, scale: 1 };

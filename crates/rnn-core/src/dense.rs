@@ -1,7 +1,7 @@
 //! Dense Elman recurrence: batched forward and BPTT (docs/spec/model.md sections 2 and 5).
 //!
 //! Forward, per t: `Z_t = X_t U^T + H_{t-1} (s W)^T` with `s = alpha/sqrt(m)` (the input
-//! projection for all t is one GEMM), then the fused activation writes `H_t` and `sigma'(Z_t)`.
+//! projection of each t is one GEMM, done just before the recurrence), then the fused activation writes `H_t` and `sigma'(Z_t)`.
 //!
 //! Backward: `dZ_t = dH_t * sigma'(Z_t)` (in place), `dH_{t-1} = seed_{t-1} + dZ_t (s W)`
 //! (one GEMM per t); then `dW = s sum_t dZ_t^T H_{t-1}` and `dU = sum_t dZ_t^T X_t`, each one
@@ -57,9 +57,18 @@ pub(crate) fn forward(model: &Model, nb: usize, t_len: usize, xt: &[f32], h: &mu
     let spec = &model.spec;
     let m = spec.m;
     let blk = nb * m;
-    input_projection(spec, &model.u, t_len * nb, xt, dz);
+    let rows_t = nb * spec.d;
     for t in 0..t_len {
         let off = t * blk;
+        // The input projection one time step at a time, so Z_t is still in cache for the
+        // recurrence and the activation (one GEMM over all t wrote and re-read n T m floats).
+        input_projection(
+            spec,
+            &model.u,
+            nb,
+            &xt[t * rows_t..(t + 1) * rows_t],
+            &mut dz[off..off + blk],
+        );
         if t > 0 {
             // Z_t += H_{t-1} (s W)^T: B(p = l, c = i) = s W[i*m + l].
             gemm(

@@ -1,6 +1,6 @@
 //! Diagonal (IndRNN-type) recurrence: batched forward and BPTT (docs/spec/model.md sections 2 and 5).
 //!
-//! `z_{i,t} = alpha w_i h_{i,t-1} + <u_i, x_t>`. The input projection for all `(t, j)` is one
+//! `z_{i,t} = alpha w_i h_{i,t-1} + <u_i, x_t>`. The input projection of each time step is one
 //! GEMM (shared with the dense model); the recurrence is elementwise, SIMD over neurons.
 //! Backward: `dz = dh * sigma'(z)`, `grad_w_i = alpha sum_{t,j} dz h_{t-1}`,
 //! `dh_{t-1} = seed_{t-1} + alpha w_i dz`, and `dU` is one GEMM (as in the dense model).
@@ -22,9 +22,18 @@ pub(crate) fn forward(model: &Model, nb: usize, t_len: usize, xt: &[f32], h: &mu
     let alpha = spec.alpha;
     let alpha4 = F32x4::splat(alpha);
     let w = &model.w;
-    input_projection(spec, &model.u, t_len * nb, xt, dz);
+    let rows_t = nb * spec.d;
     for t in 0..t_len {
         let off = t * blk;
+        // The input projection one time step at a time, so Z_t is still in cache for the
+        // recurrence and the activation (one GEMM over all t wrote and re-read n T m floats).
+        input_projection(
+            spec,
+            &model.u,
+            nb,
+            &xt[t * rows_t..(t + 1) * rows_t],
+            &mut dz[off..off + blk],
+        );
         if t > 0 {
             let (hp, zc) = (&h[off - blk..off], &mut dz[off..off + blk]);
             for j in 0..nb {

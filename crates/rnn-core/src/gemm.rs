@@ -3,7 +3,8 @@
 //! A is read through `(row stride, p stride)`, so both `A` and `A^T` of a row-major buffer are
 //! expressible; B through `(p stride, column stride)`, so both `B` and `B^T` are too. Panels of
 //! `KC x 8` of B are packed (and scaled) into a stack buffer, then the `4 x 8` register-blocked
-//! microkernel of [`crate::simd`] sweeps all row strips of A against that panel.
+//! microkernel of [`crate::simd`] sweeps all row strips of A against that panel. When the depth
+//! is short (`k < KC`) several panels share the buffer and each row strip runs along all of them.
 //!
 //! Every element of C is summed over p in increasing order, starting from its value on entry,
 //! whatever its position in the blocking (interior or edge). Hence two columns of C computed from
@@ -64,28 +65,45 @@ fn gemm_impl<const ACC: bool>(m: usize, n: usize, k: usize, a: MatA, b: MatB, c:
         let kc = KC.min(k - p0);
         // Only the first depth block may overwrite C; later ones accumulate.
         let acc = ACC || p0 > 0;
+        // Pack as many 8-column panels of this depth block as fit in the buffer (one when kc =
+        // KC; all of B for a short depth such as the input projection's k = d), then let every
+        // row strip run along the whole group: C is written in long runs along each row instead
+        // of 32-byte pieces at a power-of-two stride, which thrashes the cache sets.
+        let group = (KC / kc).max(1);
         let mut c0 = 0;
         while c0 < n {
-            let nc = NR.min(n - c0);
-            pack_b(&b, p0, kc, c0, nc, &mut panel);
+            let c_end = (c0 + group * NR).min(n);
+            let mut q0 = c0;
+            while q0 < c_end {
+                let off = (q0 - c0) / NR * kc * NR;
+                pack_b(&b, p0, kc, q0, NR.min(c_end - q0), &mut panel[off..off + kc * NR]);
+                q0 += NR;
+            }
             let mut r0 = 0;
             while r0 < m {
                 let rows = MR.min(m - r0);
                 let a_sub = &a.data[r0 * a.rs + p0 * a.ps..];
-                let c_sub = &mut c[r0 * ldc + c0..];
-                match (rows, acc) {
-                    (4, true) => kernel::<4, true>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
-                    (3, true) => kernel::<3, true>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
-                    (2, true) => kernel::<2, true>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
-                    (_, true) => kernel::<1, true>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
-                    (4, false) => kernel::<4, false>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
-                    (3, false) => kernel::<3, false>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
-                    (2, false) => kernel::<2, false>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
-                    (_, false) => kernel::<1, false>(kc, a_sub, a.rs, a.ps, &panel, c_sub, ldc, nc),
+                let mut q0 = c0;
+                while q0 < c_end {
+                    let nc = NR.min(c_end - q0);
+                    let off = (q0 - c0) / NR * kc * NR;
+                    let bp = &panel[off..off + kc * NR];
+                    let c_sub = &mut c[r0 * ldc + q0..];
+                    match (rows, acc) {
+                        (4, true) => kernel::<4, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (3, true) => kernel::<3, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (2, true) => kernel::<2, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (_, true) => kernel::<1, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (4, false) => kernel::<4, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (3, false) => kernel::<3, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (2, false) => kernel::<2, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (_, false) => kernel::<1, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                    }
+                    q0 += NR;
                 }
                 r0 += MR;
             }
-            c0 += NR;
+            c0 = c_end;
         }
         p0 += KC;
     }
