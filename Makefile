@@ -77,6 +77,7 @@ lint: .toolchain
 	$(NODE_BIN)/prettier --check --log-level warn $(PRETTIER_FILES)
 	cargo fmt --check
 	$(NODE_BIN)/tsc --noEmit -p tsconfig.test.json
+	node scripts/check-lines.mjs
 format: .toolchain
 	$(NODE_BIN)/prettier --write --log-level warn $(PRETTIER_FILES)
 	cargo fmt
