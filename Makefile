@@ -71,9 +71,10 @@ test-slurm: build
 check-package: build
 	bash scripts/check-package.sh
 # Formatting: prettier (TypeScript/JavaScript) and rustfmt, checked first by `make test`; `make format` applies them.
-# lint also type-checks the tests (tsconfig.test.json; bench/ is .mjs, not type-checked).
+# lint also type-checks the tests (tsconfig.test.json, against the built dist/ and wasm-pkg, hence
+# after build; bench/ is .mjs, not type-checked).
 PRETTIER_FILES := 'ts/**/*.ts' 'test/**/*.{ts,mjs}' 'bench/**/*.{mjs,ts,js}' 'web/**/*.ts' 'scripts/**/*.mjs' '*.ts'
-lint: .toolchain
+lint: build
 	$(NODE_BIN)/prettier --check --log-level warn $(PRETTIER_FILES)
 	cargo fmt --check
 	$(NODE_BIN)/tsc --noEmit -p tsconfig.test.json
