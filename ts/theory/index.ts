@@ -25,22 +25,20 @@ export {
   type BoundsResult,
   type BoundsTerms,
   type Regime,
+  type TermsSet,
 } from './bounds.js';
 export {
   constants,
   measureConstants,
   termsWithConstants,
-  neuronGradient,
-  diagonalNeuronHessian,
-  denseNeuronHvp,
   type ConstantsOptions,
   type ConstantsResult,
   type MeasuredConstants,
   type NeuronConstants,
   type SampleNeuron,
   type Sensitivity,
-  type TermsSet,
 } from './constants.js';
+export { neuronGradient, diagonalNeuronHessian, denseNeuronHvp } from './derivatives.js';
 export {
   empiricalNtk,
   ntkDrift,
