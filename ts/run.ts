@@ -2,12 +2,14 @@
  * One training run from a config and data already loaded: the model's spec (d and the readout from
  * the data), Theta(0), and the Trainer. Its three callers load their data their own way: files
  * (`rnn-gd train`), a generator (the experiment point runner) and a message (the demo's worker), and
- * the point runner measures at Theta(0) before it trains, so the Trainer is made on request.
+ * the point runner measures at Theta(0) before it trains, so the Trainer is made on request. The
+ * Trainer gets the theory's etaMax for its divergence message (the loop itself knows no theory).
  */
 import type { Backend } from './backend/types.js';
 import type { InitOptions, ModelSpecInput, TrainOptionsInput } from './config.js';
 import { ValidationError } from './errors.js';
 import { initialize } from './init.js';
+import { etaMaxHint } from './theory/eta-hint.js';
 import { Trainer, type TrainerResume } from './trainer.js';
 import { readoutOf, type Dataset, type ModelParams, type ModelSpec, type Readout } from './types.js';
 
@@ -95,6 +97,7 @@ export function prepareRun(config: TrainRunConfig, inputs: TrainRunInputs): Prep
         resume: start.from?.resume,
         linearized: start.linearized,
         memoryBudget: start.memoryBudget,
+        divergenceHint: etaMaxHint,
       }),
   };
 }

@@ -19,11 +19,11 @@ import {
   networkVsKernel,
   ntkBlocks,
   ntkDrift,
-  predictionDistance,
   relativeDrift,
   sampleParticles,
   symmetricEigenvalues,
 } from '../../ts/theory/ntk.js';
+import { predictionDistance } from '../../ts/metrics.js';
 import type { ModelParams, Recurrence } from '../../ts/types.js';
 import { randomData, relError } from '../helpers.js';
 

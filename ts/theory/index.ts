@@ -13,7 +13,8 @@
  * the root entry), so the same call works in Node, workers and pages. See docs/theory.md.
  */
 export { memoryFactor } from '../types.js';
-export { wBar } from '../metrics.js';
+export { wBar, predictionDistance, type PredictionDistance } from '../metrics.js';
+export { etaMaxHint } from './eta-hint.js';
 export {
   bounds,
   regimeOf,
@@ -56,7 +57,6 @@ export {
   defaultRidge,
   networkPredictions,
   networkVsKernel,
-  predictionDistance,
   type EmpiricalNtk,
   type GramStats,
   type WLaw,
@@ -64,7 +64,6 @@ export {
   type KernelBaseline,
   type KernelRidgeFit,
   type NetworkVsKernel,
-  type PredictionDistance,
 } from './ntk.js';
 export { kernelAlignment, centeredKernelAlignment, centerKernel } from './alignment.js';
 export {

@@ -20,6 +20,7 @@
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { Backend, Particles, TangentSpec } from '../backend/types.js';
 import { makeRng, type Seed } from '../rng.js';
+import { predictionDistance, type PredictionDistance } from '../metrics.js';
 import { readoutOf, type Dataset, type ModelParams } from '../types.js';
 import { ValidationError } from '../validate.js';
 import { SymmetricEigen } from './eigen.js';
@@ -354,30 +355,6 @@ export function kernelRidgePredict(Kcross: ArrayLike<number>, nTest: number, coe
     out[r] = s;
   }
   return out;
-}
-
-export interface PredictionDistance {
-  /** sqrt(mean (a - b)^2) */
-  rms: number;
-  /** max |a - b| */
-  max: number;
-  /** ||a - b|| / ||b|| (null when b = 0) */
-  relative: number | null;
-}
-
-export function predictionDistance(a: ArrayLike<number>, b: ArrayLike<number>): PredictionDistance {
-  if (a.length !== b.length || a.length === 0)
-    throw new ValidationError(`predictionDistance: lengths ${a.length} and ${b.length} must be equal and > 0`);
-  let s = 0,
-    mx = 0,
-    nb = 0;
-  for (let k = 0; k < a.length; k++) {
-    const e = a[k] - b[k];
-    s += e * e;
-    mx = Math.max(mx, Math.abs(e));
-    nb += b[k] * b[k];
-  }
-  return { rms: Math.sqrt(s / a.length), max: mx, relative: nb > 0 ? Math.sqrt(s / nb) : null };
 }
 
 const rmse = (a: ArrayLike<number>, y: ArrayLike<number>): number => predictionDistance(a, y).rms;
