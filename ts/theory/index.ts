@@ -51,20 +51,22 @@ export {
   atInit,
   sampleParticles,
   monteCarloKernel,
+  type EmpiricalNtk,
+  type GramStats,
+  type WLaw,
+} from './ntk.js';
+export {
   kernelBaseline,
   kernelRidgeFit,
   kernelRidgePredict,
   defaultRidge,
   networkPredictions,
   networkVsKernel,
-  type EmpiricalNtk,
-  type GramStats,
-  type WLaw,
   type BaselineKernel,
   type KernelBaseline,
   type KernelRidgeFit,
   type NetworkVsKernel,
-} from './ntk.js';
+} from './kernel-ridge.js';
 export { kernelAlignment, centeredKernelAlignment, centerKernel } from './alignment.js';
 export {
   KernelRegime,
