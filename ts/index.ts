@@ -46,13 +46,7 @@ export {
   type RunOptions,
   type TrainStatus,
 } from './trainer.js';
-export {
-  prepareRun,
-  type TrainRunConfig,
-  type TrainRunInputs,
-  type TrainerStart,
-  type PreparedRun,
-} from './run.js';
+export { prepareRun, type TrainRunConfig, type TrainRunInputs, type TrainerStart, type PreparedRun } from './run.js';
 // Memory: sizes of wasm objects, the cap checked before allocation, bounded evaluation of large data sets.
 export {
   CapacityError,

@@ -16,12 +16,7 @@ import { makeRng, permutation, type Rng } from './rng.js';
 import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from './backend/chunked.js';
 import type { Backend, Network } from './backend/types.js';
 import { checkModel, checkWorkspace } from './backend/capacity.js';
-import {
-  paramCount,
-  type Dataset,
-  type ModelParams,
-  type ModelSpec,
-} from './types.js';
+import { paramCount, type Dataset, type ModelParams, type ModelSpec } from './types.js';
 import { ValidationError } from './validate.js';
 
 export type TrainStatus = 'running' | 'completed' | 'diverged' | 'aborted';

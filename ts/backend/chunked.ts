@@ -7,7 +7,14 @@
  * chunk losses (each accumulated in float64) and gradients (float32 on wasm) are combined in
  * float64, so the last bits can differ from a single call; the results stay deterministic.
  */
-import { readoutOf, targetsPerSequence, type Dataset, type FloatArray, type ModelSpec, type Projection } from '../types.js';
+import {
+  readoutOf,
+  targetsPerSequence,
+  type Dataset,
+  type FloatArray,
+  type ModelSpec,
+  type Projection,
+} from '../types.js';
 import { ValidationError } from '../validate.js';
 import { MiB, workspaceBytes } from './capacity.js';
 import type { Network, TrainChunk, Workspace } from './types.js';

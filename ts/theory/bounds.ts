@@ -297,7 +297,13 @@ export function bounds(input: BoundsInput): BoundsResult {
   const L_T = sigma1 * ao * S_T;
   const beta_T = ao * S_T * S_T * (sigma2 * ao * S_T + 2 * alpha * sigma1 * sigma1);
   const G = nuW * alpha * sigma0 * sigma1 * seriesS(a0, T - 1) + nuU * sigma1 * seriesS(a0, T);
-  const { etaMax, mRequired, tauRequired, G: _, ...terms } = boundTerms(G, L_T, beta_T, {
+  const {
+    etaMax,
+    mRequired,
+    tauRequired,
+    G: _,
+    ...terms
+  } = boundTerms(G, L_T, beta_T, {
     m,
     n,
     delta,

@@ -25,14 +25,7 @@
  */
 import { activations, type ActivationName } from '../activations.js';
 import { makeRng, type Seed } from '../rng.js';
-import {
-  memoryFactor,
-  uLength,
-  wLength,
-  type Dataset,
-  type ModelParams,
-  type Recurrence,
-} from '../types.js';
+import { memoryFactor, uLength, wLength, type Dataset, type ModelParams, type Recurrence } from '../types.js';
 import { ValidationError } from '../validate.js';
 import { boundTerms, bounds, type BoundsResult, type Regime, type TermInputs, type TermsSet } from './bounds.js';
 import {

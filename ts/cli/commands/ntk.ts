@@ -8,7 +8,15 @@ import { getBackend, type BackendName } from '../../backend/index.js';
 import { readData } from '../../io/data-file.js';
 import { readModelFile } from '../../io/model-file.js';
 import { writeNpy } from '../../io/npy.js';
-import { atInit, empiricalNtk, ntkDrift, sampleParticles, type GramStats, type WLaw, gramStats } from '../../theory/ntk.js';
+import {
+  atInit,
+  empiricalNtk,
+  ntkDrift,
+  sampleParticles,
+  type GramStats,
+  type WLaw,
+  gramStats,
+} from '../../theory/ntk.js';
 import { networkVsKernel, type BaselineKernel } from '../../theory/kernel-ridge.js';
 import { kernelRegime } from '../../theory/kernel-regime.js';
 import type { PredictionDistance } from '../../metrics.js';

@@ -238,7 +238,12 @@ async function trainOn(
           `(fingerprint ${recorded ?? 'not recorded'}, now ${fingerprint}): resume with the same data, or start a new run`,
       );
     }
-    checkpoint = readCheckpoint(opts.out, run.params, config.train.steps, config.backend === 'wasm' ? 'float32' : 'float64');
+    checkpoint = readCheckpoint(
+      opts.out,
+      run.params,
+      config.train.steps,
+      config.backend === 'wasm' ? 'float32' : 'float64',
+    );
   }
   return trainInto(dir, config, run, fingerprint, checkpoint, opts);
 }
