@@ -1,8 +1,9 @@
 /** Model and training configurations: types, defaults and validation (docs/spec/model.md sections 2-6). */
 import { z } from 'zod';
-import { ACTIVATIONS } from './activations.js';
+import { ACTIVATIONS, type ActivationName } from './activations.js';
+import type { Seed } from './rng.js';
 import { float32, FLOAT32_MIN_NORMAL, parseWith, positiveInt, ValidationError } from './validate.js';
-import { paramCount, type ModelSpec, type Projection } from './types.js';
+import { paramCount, type ModelSpec, type Projection, type Readout, type Recurrence } from './types.js';
 import { BACKEND_NAMES } from './backend/types.js';
 
 /**
@@ -73,10 +74,60 @@ export const trainSchema = z
   })
   .strict();
 
-export type ModelSpecInput = z.input<typeof modelSpecSchema>;
+/**
+ * A model config as written by hand or read from JSON (the input of `initialize` and
+ * `parseModelSpec`); fields with defaults are optional. `ModelSpec` is the parsed form.
+ */
+export interface ModelSpecInput {
+  /** 'dense': W is m x m (scaled by alpha/sqrt(m)); 'diagonal': W is m values (scaled by alpha). */
+  recurrence: Recurrence;
+  /** The hidden activation sigma (default 'tanh'). */
+  activation?: ActivationName;
+  /** 'final': one target per sequence, at t = T (default); 'all': a target at every step t = 1..T. */
+  readout?: Readout;
+  /** Width: the number of hidden neurons, even (symmetric initialization pairs i with i + m/2), <= 2^15. */
+  m: number;
+  /** Input dimension (that of the data), <= 2^20. */
+  d: number;
+  /** Recurrent scale factor alpha (finite in float32). */
+  alpha: number;
+}
+
+/** Law of the diagonal recurrent weights w_i(0) (dense W(0) is always N(0, 1)). */
+export type InitLaw = 'uniform' | 'rademacher' | 'normal';
+
+/** Options of the symmetric initialization (the input of `initialize` and `parseInitOptions`). */
+export interface InitOptionsInput {
+  /** Law of the diagonal recurrent weights w_i(0): uniform on [-1, 1] (default), +-1, or N(0, 1). */
+  w?: InitLaw;
+  /** Seed of every random draw of the initialization (default 0). */
+  seed?: Seed;
+}
+
+/** Training options as written by hand or read from JSON (`TrainerInit.train`, `parseTrainOptions`). */
+export interface TrainOptionsInput {
+  /** Step size eta > 0 (a normal float32: the wasm core computes in float32). */
+  eta: number;
+  /** Number of (projected) gradient steps. */
+  steps: number;
+  /** Projection after every step onto a ball of radius rho around Theta(0) (default none). */
+  projection?: Projection;
+  /** 0 = full-batch gradient descent, the paper's algorithm (default); b > 0 = mini-batch SGD with b samples. */
+  batchSize?: number;
+  /** Record metrics every k steps and at the last step (default 10). */
+  recordEvery?: number;
+  /** Seed of the mini-batch order (default 0). */
+  seed?: Seed;
+}
+
 export type InitOptions = z.output<typeof initSchema>;
 export type TrainOptions = z.output<typeof trainSchema> & { projection: Projection };
-export type TrainOptionsInput = z.input<typeof trainSchema>;
+
+// The hand-written input types above must stay what the schemas accept (compile-time check both ways).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+true satisfies Same<ModelSpecInput, z.input<typeof modelSpecSchema>>;
+true satisfies Same<InitOptionsInput, z.input<typeof initSchema>>;
+true satisfies Same<TrainOptionsInput, z.input<typeof trainSchema>>;
 
 export function parseModelSpec(value: unknown, where = 'model config'): ModelSpec {
   const spec = parseWith(modelSpecSchema, value, where);

@@ -19,9 +19,12 @@ export {
   initSchema,
   trainSchema,
   projectionSchema,
+  type ModelSpecInput,
   type TrainOptions,
   type TrainOptionsInput,
   type InitOptions,
+  type InitOptionsInput,
+  type InitLaw,
 } from './config.js';
 export { ValidationError } from './validate.js';
 export { initialize, cloneParams } from './init.js';

@@ -1,5 +1,5 @@
 /** Symmetric initialization (docs/spec/model.md section 4): f(X; Theta(0)) = 0 exactly for every X. */
-import { parseInitOptions, parseModelSpec, type InitOptions } from './config.js';
+import { parseInitOptions, parseModelSpec, type InitOptionsInput, type ModelSpecInput } from './config.js';
 import { makeRng } from './rng.js';
 import { uLength, wLength, type ModelParams, type ModelSpec } from './types.js';
 
@@ -8,8 +8,10 @@ import { uLength, wLength, type ModelParams, type ModelSpec } from './types.js';
  * theta_{i+m/2}(0) = theta_i(0), so the two halves cancel in the readout.
  * Draw order (fixed, so every runtime gives the same numbers): for i = 0..m/2-1, first
  * neuron i's recurrent weights (dense: row i of W, N(0,1); diagonal: w_i by `init.w`), then u_i ~ N(0, I_d).
+ * Both arguments are validated at run time too (JSON files, JS callers): a bad field throws a
+ * ValidationError that names it.
  */
-export function initialize(specInput: unknown, initInput?: Partial<InitOptions>): ModelParams {
+export function initialize(specInput: ModelSpecInput, initInput?: InitOptionsInput): ModelParams {
   const spec: ModelSpec = parseModelSpec(specInput);
   const init = parseInitOptions(initInput);
   const { m, d } = spec;

@@ -6,7 +6,7 @@
  * Trainer gets the theory's etaMax for its divergence message (the loop itself knows no theory).
  */
 import type { Backend } from './backend/types.js';
-import type { InitOptions, ModelSpecInput, TrainOptionsInput } from './config.js';
+import type { InitOptionsInput, ModelSpecInput, TrainOptionsInput } from './config.js';
 import { ValidationError } from './errors.js';
 import { initialize } from './init.js';
 import { etaMaxHint } from './theory/eta-hint.js';
@@ -17,7 +17,7 @@ import { readoutOf, type Dataset, type ModelParams, type ModelSpec, type Readout
 export interface TrainRunConfig {
   /** The architecture; d and the readout default from the data, and given ones must match it. */
   model: Omit<ModelSpecInput, 'd' | 'readout'> & { d?: number; readout?: Readout };
-  init?: Partial<InitOptions>;
+  init?: InitOptionsInput;
   train: TrainOptionsInput;
 }
 

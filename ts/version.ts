@@ -1,5 +1,6 @@
 /** What produced a result: recorded with every saved model, metrics file and experiment point. */
 import type { Backend } from './backend/types.js';
+import { runtimeName } from './runtime.js';
 
 export const PACKAGE_VERSION = '0.1.0';
 
@@ -12,17 +13,11 @@ export interface RunInfo {
 }
 
 export function runInfo(backend: Backend): RunInfo {
-  const runtime =
-    typeof process !== 'undefined' && process.versions?.node
-      ? `node ${process.versions.node}`
-      : typeof navigator !== 'undefined'
-        ? navigator.userAgent
-        : 'unknown';
   return {
     package: 'rnn-gd',
     version: PACKAGE_VERSION,
     backend: backend.description,
-    runtime,
+    runtime: runtimeName(),
     date: new Date().toISOString(),
   };
 }

@@ -201,6 +201,7 @@ describe.each(BACKENDS)('%s backend', (name) => {
       /field 'm'.*even/,
     );
     expect(() => initialize({ recurrence: 'dense', activation: 'tanh', m: 8, d: 0, alpha: 1 })).toThrow(/field 'd'/);
+    // @ts-expect-error a misspelled activation: a type error in TS, and named at run time for JS callers
     expect(() => initialize({ recurrence: 'dense', activation: 'tanhh', m: 8, d: 2, alpha: 1 })).toThrow(
       /field 'activation'/,
     );

@@ -65,7 +65,7 @@ describe('model configs (parseModelSpec, initialize)', () => {
         fc.option(fc.record({ w: nastyValue, seed: nastyValue }, { requiredKeys: [] })),
         (spec, init) => {
           expectClean(() => parseModelSpec(spec), { names: /field '/ });
-          expectClean(() => initialize(spec, (init ?? undefined) as never), {
+          expectClean(() => initialize(spec as never, (init ?? undefined) as never), {
             names: /field '/,
             check: (p) => {
               expect(p.W.length).toBe(wLength(p.spec));

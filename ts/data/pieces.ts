@@ -6,7 +6,7 @@
  * that sequence only, so the pieces give the same bits as one call over all sequences (tested).
  */
 import { throwIfInterrupted } from '../errors.js';
-import type { Dataset } from '../types.js';
+import { readoutOf, targetsPerSequence, type Dataset } from '../types.js';
 
 /** Operations one piece should take at most (about 0.1 s of work). */
 const PIECE_WORK = 2 ** 24;
@@ -18,7 +18,7 @@ export const yieldToEvents = (): Promise<void> =>
 /** The sequences [j0, j1) of `data` (views, no copy). */
 export function sequenceSlice(data: Dataset, j0: number, j1: number): Dataset {
   const { T, d } = data;
-  const per = data.Y.length / data.n;
+  const per = targetsPerSequence(readoutOf(data), T);
   return {
     n: j1 - j0,
     T,

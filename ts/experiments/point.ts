@@ -13,7 +13,8 @@ import { kernelRegime } from '../theory/kernel-regime.js';
 import { prepareRun } from '../run.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { kernelDrift, makeData, mapRadius, measuredConstants, ntkGram, ntkMinEigenvalue, oracle } from './deps.js';
-import { runtimeName, stripIndex } from './util.js';
+import { runtimeName } from '../runtime.js';
+import { stripIndex } from './util.js';
 import type { CurvePoint, IndexedPoint, PointMetrics, PointResult } from './types.js';
 
 export interface RunPointContext {

@@ -8,7 +8,8 @@ import { PACKAGE_VERSION } from '../version.js';
 import { estimateRemainingMs } from './eta.js';
 import { WorkerCrashError, type PointExecutor } from './pool.js';
 import { dataKey, estimateCost, WorkQueue } from './queue.js';
-import { runtimeName, stripIndex } from './util.js';
+import { runtimeName } from '../runtime.js';
+import { stripIndex } from './util.js';
 import type { IndexedPoint, PointResult } from './types.js';
 
 export { estimateCost, scheduleOrder } from './queue.js';

@@ -4,7 +4,8 @@
  * gives a plain JSON result. Both cross worker boundaries by structured clone and live one per
  * line in a JSONL checkpoint.
  */
-import type { ModelSpecInput, TrainOptionsInput } from '../config.js';
+import type { InitOptionsInput, ModelSpecInput, TrainOptionsInput } from '../config.js';
+import type { Seed } from '../rng.js';
 import type { DataConfigInput } from '../data/generate.js';
 
 export type Size = 'quick' | 'full';
@@ -61,7 +62,7 @@ export interface PointConfig {
   seed: number;
   /** The architecture; d defaults to the data's. */
   model: Omit<ModelSpecInput, 'd'> & { d?: number };
-  init: { seed: number | string; w?: 'uniform' | 'rademacher' | 'normal' };
+  init: InitOptionsInput & { seed: Seed };
   /** Passed to the data generator as it is, with `dataSeed`. */
   data: DataConfigInput;
   dataSeed: number | string;

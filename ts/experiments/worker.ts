@@ -5,8 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import { createWorkerApi } from './worker-api.js';
-
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+import { isNode } from '../runtime.js';
 
 if (isNode) {
   const { parentPort } = await import('node:worker_threads');

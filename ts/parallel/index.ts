@@ -33,10 +33,9 @@ import { ValidationError } from '../validate.js';
 import { CTRL, SharedViews, allocateShared, chunkStarts, defaultChunkSize, type Layout } from './shared.js';
 import type { Reply, Request } from './protocol.js';
 import { checkFits } from '../dataset.js';
+import { isNode } from '../runtime.js';
 
 export { chunkStarts, defaultChunkSize } from './shared.js';
-
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 export interface ParallelOptions {
   /** Number of workers (default: the available cores). Results do not depend on it. */

@@ -11,8 +11,7 @@ import type { Network, Workspace } from '../backend/types.js';
 import { CTRL, SharedViews, reduce, update } from './shared.js';
 import type { InitRequest, Reply, Request } from './protocol.js';
 import { uLength, wLength } from '../types.js';
-
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+import { isNode } from '../runtime.js';
 
 interface State {
   req: InitRequest;
