@@ -24,6 +24,7 @@ TGZ=$(npm pack --silent --pack-destination "$TMP" | tail -1)
 log "packed $TGZ ($(du -k "$TMP/$TGZ" | cut -f1) KiB)"
 LIST=$(tar -tzf "$TMP/$TGZ")
 for f in dist/index.js dist/index.d.ts dist/node.js dist/node.d.ts dist/wasm-file.js dist/cli/main.js dist/theory/index.js \
+         dist/data/index.js dist/data/node.js dist/memory.js dist/memory.d.ts \
          dist/bundle/index.js dist/bundle/wasm-file.js \
          dist/wasm-pkg/simd/rnn_wasm_bg.wasm dist/wasm-pkg/scalar/rnn_wasm_bg.wasm \
          dist/wasm-pkg/simd/rnn_wasm_inline.js dist/wasm-pkg/scalar/rnn_wasm_inline.js; do
@@ -49,16 +50,21 @@ node -e "const e = JSON.parse(require('fs').readFileSync('eval.json', 'utf8')); 
 
 log "API example (Node entry)"
 cat > example.mjs <<'JS'
-import { generateData, getBackend, initialize, loadWasm, readModelFile, Trainer, writeModelFile } from 'rnn-gd';
+import { generateData, getBackend, initialize, loadModel, loadWasm, predict, saveModel, Trainer } from 'rnn-gd';
+import { workspaceBytes } from 'rnn-gd/memory';
+import { makeRng, readGenerated } from 'rnn-gd/data';
 
 const backend = await getBackend('wasm');
 const { train, test } = await generateData({ system: 'linear-filter', n: 128, nTest: 64, T: 10 }, 1, { backend });
 const params = initialize({ recurrence: 'diagonal', activation: 'tanh', readout: 'final', m: 64, d: train.d, alpha: 0.8 }, { seed: 1 });
 const trainer = new Trainer({ backend, params, data: train, test, train: { eta: 0.5, steps: 300, recordEvery: 100, projection: { kind: 'maxnorm', rho: 4 } } });
 const { status, records } = await trainer.run();
-writeModelFile('model.json', trainer.params());
+saveModel('model.json', trainer.params(), { note: 'example' });
 trainer.free();
-const back = readModelFile('model.json');
+const back = await loadModel('model.json');
+const y = await predict(back, test, { backend });
+if (y.length !== test.n || back.meta.note !== 'example' || !(workspaceBytes(back.spec, 8, 10) > 0)) process.exit(1);
+if (typeof makeRng !== 'function' || typeof readGenerated !== 'function') process.exit(1);
 const wasm = await loadWasm();
 console.log(JSON.stringify({ status, first: records[0].risk, last: records.at(-1).risk, backend: backend.description, source: wasm.source, m: back.spec.m }));
 if (status !== 'completed' || !(records.at(-1).risk < 0.5 * records[0].risk) || wasm.source !== 'file') process.exit(1);
@@ -88,16 +94,19 @@ node --input-type=module -e "
 
 log "TypeScript consumer (moduleResolution nodenext and bundler)"
 cat > consumer.ts <<'TS'
-import { bounds, generateData, readModelFile, Trainer, type MetricRecord } from 'rnn-gd';
+import { bounds, generateData, loadModel, predict, Trainer, type MetricRecord } from 'rnn-gd';
+import { setMemoryCap } from 'rnn-gd/memory';
+import { makeRng } from 'rnn-gd/data';
 import { wasmFileSource } from 'rnn-gd/wasm-file';
 import { empiricalNtk, type GramStats } from 'rnn-gd/theory';
 const g: GramStats | undefined = undefined;
 const r: MetricRecord | undefined = undefined;
-export const used = [bounds, generateData, readModelFile, Trainer, wasmFileSource, r, empiricalNtk, g];
+export const used = [bounds, generateData, loadModel, predict, Trainer, wasmFileSource, r, empiricalNtk, g, setMemoryCap, makeRng];
 TS
 cat > browser-consumer.ts <<'TS'
-import { bounds, setWasmSource, simdSupported } from 'rnn-gd';
-export const used = [bounds, setWasmSource, simdSupported];
+import { bounds, modelBlob, setWasmSource, simdSupported } from 'rnn-gd';
+import { generateInputs } from 'rnn-gd/data';
+export const used = [bounds, modelBlob, setWasmSource, simdSupported, generateInputs];
 TS
 "$BIN/tsc" --noEmit --strict --module nodenext --moduleResolution nodenext --target es2022 --lib es2022,dom,esnext.disposable --skipLibCheck consumer.ts
 "$BIN/tsc" --noEmit --strict --module esnext --moduleResolution bundler --target es2022 --lib es2022,dom,esnext.disposable --skipLibCheck browser-consumer.ts

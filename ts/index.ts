@@ -2,15 +2,21 @@
  * rnn-gd: gradient descent for recurrent neural networks as in Cayci & Eryilmaz,
  * "Convergence of Gradient Descent for Recurrent Neural Networks: A Nonasymptotic Analysis".
  *
- * Data flow: config -> initialize / data (seeded) -> backend (wasm | ts) -> Trainer -> metrics
- * -> experiment results -> reports and plots.
+ * Data flow: config -> initialize / generateData (seeded) -> backend (wasm | ts) -> Trainer ->
+ * metrics; predict, save and load a model in one call each.
  *
- * This is the universal entry (browsers, workers, Node): it imports no `node:*` module and loads
- * the wasm inlined as base64. Node resolves the package to ts/node.ts instead, which adds the file
- * functions; `rnn-gd/wasm-file` (ts/wasm-file.ts) loads the separate .wasm file by URL.
+ * This is the universal entry (browsers, workers, Node), curated to the API of the README: it
+ * imports no `node:*` module and loads the wasm inlined as base64. Node resolves the package to
+ * ts/node.ts instead, which adds the file functions. The long tail lives in subpath entries:
+ * `rnn-gd/data` (every generator, inputs, teachers, seeded randomness), `rnn-gd/memory` (sizes and
+ * the wasm memory cap), `rnn-gd/theory`, `rnn-gd/experiments`, `rnn-gd/parallel`, and
+ * `rnn-gd/wasm-file` (the wasm loaded from its .wasm file by URL).
  */
-export * from './types.js';
-export { activations, ACTIVATIONS, type Activation, type ActivationName } from './activations.js';
+export type { Recurrence, Readout, FloatArray, ModelSpec, ModelParams, Dataset, Projection } from './types.js';
+export { paramCount, targetsPerSequence, readoutOf } from './types.js';
+export { ACTIVATIONS, type ActivationName } from './activations.js';
+export type { Seed } from './rng.js';
+// Configs: the input types a user writes, their parsers (runtime validation), and the schemas (forms).
 export {
   parseModelSpec,
   parseTrainOptions,
@@ -18,7 +24,6 @@ export {
   modelSpecSchema,
   initSchema,
   trainSchema,
-  projectionSchema,
   type ModelSpecInput,
   type TrainOptions,
   type TrainOptionsInput,
@@ -26,21 +31,32 @@ export {
   type InitOptionsInput,
   type InitLaw,
 } from './config.js';
-export { ValidationError } from './validate.js';
 export { initialize, cloneParams } from './init.js';
-export { makeRng, permutation, type Rng, type Seed } from './rng.js';
-export { project, neuronDistancesSq } from './projection.js';
+export {
+  generateData,
+  parseDataConfig,
+  dataConfigSchema,
+  SYSTEMS,
+  type DataConfig,
+  type DataConfigInput,
+  type DataConfigInputOf,
+  type DataMeta,
+  type GeneratedData,
+  type GenerateOptions,
+  type SystemName,
+} from './data/generate.js';
+export { checkDataset, checkFits, type FitSources } from './dataset.js';
 export {
   getBackend,
   tsBackend,
   type Backend,
   type BackendName,
+  type BackendOptions,
   type Network,
   type Workspace,
   type TrainChunk,
   type ParamName,
 } from './backend/index.js';
-export type { Kernels, Particles, TangentSpec } from './backend/types.js';
 export {
   Trainer,
   type TrainerInit,
@@ -49,37 +65,11 @@ export {
   type RunOptions,
   type TrainStatus,
 } from './trainer.js';
-// Memory: sizes of wasm objects, the cap checked before allocation, bounded evaluation of large data sets.
-export {
-  CapacityError,
-  setMemoryCap,
-  getMemoryCap,
-  workspaceBytes,
-  modelBytes,
-  featuresBytes,
-  teacherBytes,
-  checkModel,
-  checkWorkspace,
-  liveWasmBytes,
-  formatBytes,
-  parseBytes,
-  WASM_MEMORY_LIMIT,
-  DEFAULT_MEMORY_CAP,
-} from './backend/capacity.js';
-export { ChunkedData, rowsForBudget, DEFAULT_MEMORY_BUDGET } from './backend/chunked.js';
+export { predict, type PredictInputs, type PredictOptions } from './predict.js';
 export { paramMetrics, wBar, type MetricRecord } from './metrics.js';
-export {
-  bounds,
-  regimeOf,
-  seriesS,
-  BoundsInputError,
-  type BoundsInput,
-  type BoundsResult,
-  type BoundsTerms,
-  type Regime,
-} from './theory/bounds.js';
-export * from './data/index.js';
-// Formats as JSON/bytes (universal); reading and writing files is in the Node entry (ts/node.ts).
+export { bounds, type BoundsInput, type BoundsResult, type BoundsTerms, type Regime } from './theory/bounds.js';
+// Formats as JSON/bytes (universal); the Node entry (ts/node.ts) adds paths and files.
+export { loadModel, modelBlob, type ModelSource } from './io/model-source.js';
 export {
   parseModelFile,
   modelToJson,
@@ -89,11 +79,18 @@ export {
   type ModelFileJson,
 } from './io/model-json.js';
 export { parseDataFile, dataToJson, DATA_FORMAT, type DataFileJson } from './io/data-json.js';
-export { checkDataset, checkFits, type FitSources } from './dataset.js';
 export { parseNpy, encodeNpy, type NpyArray, type NpyDtype } from './io/npy-codec.js';
 export { metricsCsv } from './io/metrics-file.js';
 export { runInfo, PACKAGE_VERSION, type RunInfo } from './version.js';
-export { wasmBackend, UseAfterFreeError } from './backend/wasm-backend.js';
+// Errors: UserError is the family of everything a caller has to fix (the CLI exits 2 on them).
+export { UserError, ValidationError, UsageError } from './errors.js';
+export { BoundsInputError } from './theory/bounds.js';
+export { CapacityError } from './backend/capacity.js';
+export { UseAfterFreeError } from './backend/wasm-errors.js';
+// The wasm build and where it is loaded from. These stay at the root (not a subpath) because
+// pages set the source before the first getBackend, and the browser bundles (rnn-gd/bundle) hold
+// one loader that a separate entry could not reach.
+export { wasmBackend } from './backend/wasm-backend.js';
 export {
   loadWasm,
   simdSupported,

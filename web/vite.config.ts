@@ -14,7 +14,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^rnn-gd$/, replacement: repo },
-      { find: /^rnn-gd\/experiments$/, replacement: `${repo}dist/experiments/index.js` },
+      { find: /^rnn-gd\/(experiments|data|theory|parallel)$/, replacement: `${repo}dist/$1/index.js` },
       { find: /^rnn-gd\/(.*)$/, replacement: `${repo}dist/$1.js` },
     ],
   },

@@ -2,7 +2,8 @@
  * The benchmark cases (docs/performance.md), their effective FLOP counts, and the shared starting point every
  * backend trains from (same parameters, same data, same step), so that losses can be compared.
  */
-import { generateInputs, initialize, makeRng } from '../../dist/index.js';
+import { initialize } from '../../dist/index.js';
+import { generateInputs, makeRng } from '../../dist/data/index.js';
 
 /** Effective FLOPs of one full-batch GD step (forward + BPTT, multiply-add = 2). */
 export const stepFlops = ({ recurrence, m, d, T, n }) =>

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { metricsCsv, readModelFile, SYSTEMS } from 'rnn-gd';
+import { loadModel, metricsCsv, SYSTEMS } from 'rnn-gd';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   artifact,
@@ -170,7 +170,7 @@ describe('demo page: training view', () => {
       await dl.saveAs(path);
       return path;
     };
-    const model = readModelFile(await save('model.json'));
+    const model = await loadModel(await save('model.json'));
     expect(model.spec).toMatchObject({ recurrence: 'diagonal', activation: 'tanh', readout: 'final', m: 256, d: 4 });
     expect(model.W0.length).toBe(256);
     expect(model.meta).toMatchObject({ step: 900 });

@@ -12,7 +12,7 @@ import { generateData } from '../../ts/data/generate.js';
 import { writeGenerated } from '../../ts/data/files.js';
 import { initialize } from '../../ts/init.js';
 import { writeData } from '../../ts/io/data-file.js';
-import { writeModelFile } from '../../ts/io/model-file.js';
+import { saveModel } from '../../ts/io/model-file.js';
 import { encodeNpy } from '../../ts/io/npy.js';
 import { randomData } from '../helpers.js';
 import { expectCliError, expectCliOk, pool, runCliAsync, runCliInProcess, tmp, type CliResult } from './helpers.js';
@@ -160,12 +160,9 @@ describe('every CLI command against malformed input', () => {
   const datas: string[] = [];
 
   beforeAll(async () => {
-    writeModelFile(P('model.json'), initialize({ recurrence: 'diagonal', m: 6, d: 2, alpha: 0.7 }, { seed: 1 }));
-    writeModelFile(P('dense.json'), initialize({ recurrence: 'dense', m: 6, d: 2, alpha: 0.7 }, { seed: 1 }));
-    writeModelFile(
-      P('all.json'),
-      initialize({ recurrence: 'dense', m: 6, d: 2, alpha: 0.7, readout: 'all' }, { seed: 1 }),
-    );
+    saveModel(P('model.json'), initialize({ recurrence: 'diagonal', m: 6, d: 2, alpha: 0.7 }, { seed: 1 }));
+    saveModel(P('dense.json'), initialize({ recurrence: 'dense', m: 6, d: 2, alpha: 0.7 }, { seed: 1 }));
+    saveModel(P('all.json'), initialize({ recurrence: 'dense', m: 6, d: 2, alpha: 0.7, readout: 'all' }, { seed: 1 }));
     writeData(P('data.json'), randomData(6, 5, 2, 'final', 1));
     writeData(P('test.json'), randomData(4, 5, 2, 'final', 2));
     writeData(P('test-T.json'), randomData(4, 7, 2, 'final', 2));

@@ -33,7 +33,7 @@ import { appendLines, lockDirectory, readFileBounded, writeFileAtomic } from '..
 import { CapacityError } from '../../ts/backend/capacity.js';
 import { BoundsInputError } from '../../ts/theory/bounds.js';
 import { writeData } from '../../ts/io/data-file.js';
-import { writeModelFile } from '../../ts/io/model-file.js';
+import { saveModel } from '../../ts/io/model-file.js';
 import { initialize } from '../../ts/init.js';
 import { randomData } from '../helpers.js';
 import { cliBuilt, expectCliError, ROOT, runCli, tmp } from './helpers.js';
@@ -118,7 +118,7 @@ describe('output targets', () => {
   it.skipIf(!isRoot)('rnn-gd step --out a device node writes through it (the node survives)', () => {
     const dev = P('cli-null');
     execFileSync('mknod', [dev, 'c', '1', '3']);
-    writeModelFile(P('m.json'), initialize({ recurrence: 'diagonal', m: 4, d: 2, alpha: 1 }));
+    saveModel(P('m.json'), initialize({ recurrence: 'diagonal', m: 4, d: 2, alpha: 1 }));
     writeData(P('d.json'), randomData(3, 4, 2, 'final'));
     const r = runCli(['step', '--model', P('m.json'), '--data', P('d.json'), '--lr', '0.1', '--out', dev]);
     expect(r.status, r.stderr).toBe(0);

@@ -156,8 +156,8 @@ describe('step sizes that vanish in float32', () => {
     expectCliError(train, /eta.*smallest normal float32/);
     expect(train.status).toBe(2);
     const model = initialize({ recurrence: 'diagonal', m: 4, d: 2, alpha: 1 });
-    const { writeModelFile } = await import('../../ts/io/model-file.js');
-    writeModelFile(join(dir, 'model.json'), model);
+    const { saveModel } = await import('../../ts/io/model-file.js');
+    saveModel(join(dir, 'model.json'), model);
     const step = await runCliInProcess([
       'step',
       '--model',

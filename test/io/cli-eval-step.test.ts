@@ -13,7 +13,7 @@ import { evalCommand, evaluate } from '../../ts/cli/commands/eval.js';
 import { stepCommand, stepModel } from '../../ts/cli/commands/step.js';
 import { initialize } from '../../ts/init.js';
 import { writeData } from '../../ts/io/data-file.js';
-import { readModelFile, writeModelFile } from '../../ts/io/model-file.js';
+import { readModelFile, saveModel } from '../../ts/io/model-file.js';
 import type { Dataset, ModelParams, Recurrence, Readout } from '../../ts/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-cli-'));
@@ -130,7 +130,7 @@ describe('evaluate / evalCommand', () => {
   it('files: JSON and npy data give the same answer; readout and d mismatches are clear errors', async () => {
     const p = model('diagonal', 'final');
     const mPath = join(dir, 'm.json');
-    writeModelFile(mPath, p);
+    saveModel(mPath, p);
     const ds = data(3, 4, 2, 'final');
     writeData(join(dir, 'd.json'), ds);
     writeData(join(dir, 'd-npy'), ds);
@@ -223,7 +223,7 @@ describe('stepModel / stepCommand', () => {
   it('stepCommand writes the model file (W0/U0 carried over, meta kept) and steps chain', async () => {
     const p = { ...model('diagonal', 'all'), meta: { run: 'chain' } };
     const ds = data(3, 4, 2, 'all');
-    writeModelFile(join(dir, 's0.json'), p);
+    saveModel(join(dir, 's0.json'), p);
     writeData(join(dir, 's-data.json'), ds);
     const r1 = await stepCommand({
       model: join(dir, 's0.json'),
@@ -267,7 +267,7 @@ describe('built CLI (dist/cli/main.js)', () => {
 
   it('eval prints the JSON object of docs/formats.md, equal to evalCommand', async () => {
     const p = model('dense', 'final');
-    writeModelFile(join(dir, 'c-m.json'), p);
+    saveModel(join(dir, 'c-m.json'), p);
     writeData(join(dir, 'c-d.json'), data(3, 4, 2, 'final'));
     const r = run(
       'eval',
@@ -293,7 +293,7 @@ describe('built CLI (dist/cli/main.js)', () => {
 
   it('step takes the step size as --eta, with --lr an alias; --version prints the package version', () => {
     const p = model('diagonal', 'final');
-    writeModelFile(join(dir, 'c-eta.json'), p);
+    saveModel(join(dir, 'c-eta.json'), p);
     writeData(join(dir, 'c-eta-d.json'), data(3, 4, 2, 'final'));
     const args = (flag: string[], out: string) => [
       'step',
@@ -327,7 +327,7 @@ describe('built CLI (dist/cli/main.js)', () => {
 
   it('step writes --out; errors go to stderr with a non-zero exit code', () => {
     const p = model('diagonal', 'final');
-    writeModelFile(join(dir, 'c-s.json'), p);
+    saveModel(join(dir, 'c-s.json'), p);
     writeData(join(dir, 'c-sd.json'), data(3, 4, 2, 'final'));
     const r = run(
       'step',

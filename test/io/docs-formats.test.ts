@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import { evalCommand } from '../../ts/cli/commands/eval.js';
 import { initialize } from '../../ts/init.js';
 import { writeData } from '../../ts/io/data-file.js';
-import { writeModelFile } from '../../ts/io/model-file.js';
+import { saveModel } from '../../ts/io/model-file.js';
 import type { Dataset } from '../../ts/types.js';
 import { PYTHON, requireNumpy } from '../python.js';
 
@@ -59,7 +59,7 @@ describe('docs/formats.md', () => {
       };
       const tag = `${recurrence}-${readout}-${activation}`;
       const modelPath = join(dir, `${tag}.json`);
-      writeModelFile(modelPath, p);
+      saveModel(modelPath, p);
       const dataPath = kind === 'json' ? join(dir, `${tag}-data.json`) : join(dir, `${tag}-npy`);
       writeData(dataPath, ds);
       const r = spawnSync(PYTHON, [script, modelPath, dataPath], { encoding: 'utf8' });

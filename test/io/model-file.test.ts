@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initialize } from '../../ts/init.js';
-import { MODEL_FORMAT, modelToJson, parseModelFile, readModelFile, writeModelFile } from '../../ts/io/model-file.js';
+import { MODEL_FORMAT, modelToJson, parseModelFile, readModelFile, saveModel } from '../../ts/io/model-file.js';
 import { ValidationError } from '../../ts/validate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-model-'));
@@ -54,7 +54,7 @@ describe('model file round trip', () => {
       ]);
       expect(json.format).toBe(MODEL_FORMAT);
       const path = join(dir, `${recurrence}.json`);
-      writeModelFile(path, p);
+      saveModel(path, p);
       expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
       const text = readFileSync(path, 'utf8');
       expect(Object.keys(JSON.parse(text))).toEqual(Object.keys(json));
@@ -88,7 +88,7 @@ describe('model file round trip', () => {
   it('refuses to write an invalid model', () => {
     const p = parseModelFile(base());
     p.U[3] = Number.NaN;
-    expect(() => writeModelFile(join(dir, 'nan.json'), p)).toThrow(/field 'U' entry 3 is not a finite number/);
+    expect(() => saveModel(join(dir, 'nan.json'), p)).toThrow(/field 'U' entry 3 is not a finite number/);
     expect(readdirSync(dir).some((f) => f.startsWith('nan.json'))).toBe(false);
   });
 });

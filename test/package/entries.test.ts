@@ -13,7 +13,13 @@ import { randomData, relError } from '../helpers.js';
 
 describe('entries of the built package', () => {
   it('the browser entries import no node:* module (static or dynamic)', async () => {
-    for (const entry of ['dist/index.js', 'dist/wasm-file.js', 'dist/theory/index.js']) {
+    for (const entry of [
+      'dist/index.js',
+      'dist/wasm-file.js',
+      'dist/theory/index.js',
+      'dist/data/index.js',
+      'dist/memory.js',
+    ]) {
       const result = await build({
         entryPoints: [entry],
         bundle: true,
@@ -43,7 +49,7 @@ describe('entries of the built package', () => {
       const m = await import(${JSON.stringify(new URL(`../../${entry}`, import.meta.url).href)});
       const b = await m.getBackend('wasm');
       const w = await m.loadWasm();
-      console.log(JSON.stringify({ description: b.description, source: w.source, files: typeof m.readModelFile }));
+      console.log(JSON.stringify({ description: b.description, source: w.source, files: typeof m.saveModel }));
     `,
       ])
         .toString()
@@ -57,6 +63,25 @@ describe('entries of the built package', () => {
       const names = ['bounds', 'constants', 'empiricalNtk', 'kernelBaseline', 'monteCarloKernel', 'kernelAlignment'];
       console.log(JSON.stringify({ regime: t.bounds({ alpha: 0.5, T: 4, m: 8, n: 8 }).regime,
         functions: names.every((k) => typeof t[k] === 'function') }));
+    `,
+      ])
+        .toString()
+        .trim();
+    // The subpaths hold the long tail; the root does not (it is curated: see the next test).
+    const subpathProbe = () =>
+      execFileSync(process.execPath, [
+        '--input-type=module',
+        '-e',
+        `
+      const at = (p) => import(new URL('../../' + p, ${JSON.stringify(import.meta.url)}).href);
+      const [data, dataNode, memory, root] = await Promise.all(['dist/data/index.js', 'dist/data/node.js', 'dist/memory.js', 'dist/node.js'].map(at));
+      const has = (m, names) => names.filter((k) => typeof m[k] === 'function');
+      console.log(JSON.stringify({
+        data: has(data, ['generateData', 'generateInputs', 'makeRng', 'makeClassTeacher', 'datasetStats']),
+        dataNode: has(dataNode, ['readGenerated', 'writeGenerated', 'readNpyPair']),
+        memory: has(memory, ['setMemoryCap', 'getMemoryCap', 'workspaceBytes', 'rowsForBudget', 'ChunkedData']),
+        notAtRoot: ['setMemoryCap', 'ChunkedData', 'generateInputs', 'makeRng', 'readGenerated', 'writeFileAtomic'].filter((k) => k in root),
+      }));
     `,
       ])
         .toString()
@@ -78,7 +103,79 @@ describe('entries of the built package', () => {
     });
     expect(JSON.parse(probe('dist/bundle/index.js'))).toMatchObject({ source: 'inline' });
     expect(JSON.parse(theoryProbe())).toEqual({ regime: 'short', functions: true });
+    expect(JSON.parse(subpathProbe())).toEqual({
+      data: ['generateData', 'generateInputs', 'makeRng', 'makeClassTeacher', 'datasetStats'],
+      dataNode: ['readGenerated', 'writeGenerated', 'readNpyPair'],
+      memory: ['setMemoryCap', 'getMemoryCap', 'workspaceBytes', 'rowsForBudget', 'ChunkedData'],
+      notAtRoot: [],
+    });
     expect(JSON.parse(probe('dist/bundle/wasm-file.js'))).toMatchObject({ source: 'file' });
+  });
+});
+
+describe.skipIf(!built)('the root entry is curated', () => {
+  // Adding a name to the root is a decision: put it in this list (and the README), or in a subpath.
+  const ROOT_VALUES = [
+    'ACTIVATIONS',
+    'BoundsInputError',
+    'CapacityError',
+    'DATA_FORMAT',
+    'MODEL_FORMAT',
+    'PACKAGE_VERSION',
+    'SYSTEMS',
+    'Trainer',
+    'UseAfterFreeError',
+    'UsageError',
+    'UserError',
+    'ValidationError',
+    'bounds',
+    'checkDataset',
+    'checkFits',
+    'cloneParams',
+    'dataConfigSchema',
+    'dataToJson',
+    'encodeNpy',
+    'generateData',
+    'getBackend',
+    'initSchema',
+    'initialize',
+    'inlineWasmSource',
+    'loadModel',
+    'loadWasm',
+    'metricsCsv',
+    'modelBlob',
+    'modelFileText',
+    'modelSpecSchema',
+    'modelToJson',
+    'paramCount',
+    'paramMetrics',
+    'parseDataConfig',
+    'parseDataFile',
+    'parseInitOptions',
+    'parseModelFile',
+    'parseModelSpec',
+    'parseNpy',
+    'parseTrainOptions',
+    'predict',
+    'readoutOf',
+    'relaxedSimdSupported',
+    'runInfo',
+    'setWasmSource',
+    'simdSupported',
+    'targetsPerSequence',
+    'trainSchema',
+    'tsBackend',
+    'wBar',
+    'wasmBackend',
+    'wasmSourceName',
+  ];
+  const NODE_ONLY = ['readData', 'readNpy', 'saveModel', 'writeData', 'writeNpy'];
+
+  it('exports exactly the README-level values (Node adds the file functions)', async () => {
+    const universal = await import(new URL('../../dist/index.js', import.meta.url).href);
+    const node = await import(new URL('../../dist/node.js', import.meta.url).href);
+    expect(Object.keys(universal).sort()).toEqual([...ROOT_VALUES].sort());
+    expect(Object.keys(node).sort()).toEqual([...ROOT_VALUES, ...NODE_ONLY].sort());
   });
 });
 

@@ -14,7 +14,7 @@ import { registerNtk } from '../../ts/cli/commands/ntk.js';
 import { trainCommand } from '../../ts/cli/commands/train.js';
 import { initialize } from '../../ts/init.js';
 import { writeData } from '../../ts/io/data-file.js';
-import { writeModelFile } from '../../ts/io/model-file.js';
+import { saveModel } from '../../ts/io/model-file.js';
 import { randomData } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-kernel-cli-'));
@@ -30,7 +30,7 @@ const moved = {
 const train = randomData(8, 5, 2, 'final', 'kr-train');
 const test = randomData(4, 5, 2, 'final', 'kr-test');
 const [modelPath, dataPath, testPath] = ['model.json', 'data.json', 'test.json'].map((f) => join(dir, f));
-writeModelFile(modelPath, moved);
+saveModel(modelPath, moved);
 writeData(dataPath, train);
 writeData(testPath, test);
 

@@ -14,7 +14,7 @@ import { registerConstants } from '../../ts/cli/commands/constants.js';
 import { ntkCommand, registerNtk } from '../../ts/cli/commands/ntk.js';
 import { initialize } from '../../ts/init.js';
 import { writeData } from '../../ts/io/data-file.js';
-import { writeModelFile } from '../../ts/io/model-file.js';
+import { saveModel } from '../../ts/io/model-file.js';
 import { readNpy } from '../../ts/io/npy.js';
 import { constants } from '../../ts/theory/constants.js';
 import { gramStats, relativeDrift } from '../../ts/theory/ntk.js';
@@ -40,8 +40,8 @@ const modelPath = join(dir, 'model.json'),
   initPath = join(dir, 'init.json');
 const dataPath = join(dir, 'data.json'),
   testPath = join(dir, 'test.json');
-writeModelFile(modelPath, moved);
-writeModelFile(initPath, init);
+saveModel(modelPath, moved);
+saveModel(initPath, init);
 writeData(dataPath, train);
 writeData(testPath, test);
 
@@ -116,7 +116,7 @@ describe('rnn-gd ntk', () => {
       { seed: 1 },
     );
     const densePath = join(dir, 'dense.json');
-    writeModelFile(densePath, dense);
+    saveModel(densePath, dense);
     await expect(
       ntkCommand({ model: densePath, data: dataPath, backend: 'ts', test: testPath, kernel: 'mc' }),
     ).rejects.toThrow(/diagonal recurrence only/);
@@ -126,7 +126,7 @@ describe('rnn-gd ntk', () => {
     );
     const allPath = join(dir, 'all.json'),
       allData = join(dir, 'all-data.json');
-    writeModelFile(allPath, all);
+    saveModel(allPath, all);
     writeData(allData, randomData(3, 5, 2, 'all'));
     await expect(ntkCommand({ model: allPath, data: allData, backend: 'ts' })).rejects.toThrow(
       /readout 'all' is supported with --predict only/,

@@ -120,5 +120,4 @@ export interface Workspace extends Disposable {
   free(): void;
 }
 
-export const projectionCode = (p: Projection): number => ({ none: 0, maxnorm: 1, l2: 2 })[p.kind];
 export const projectionRadius = (p: Projection): number => (p.kind === 'none' ? 0 : p.rho);

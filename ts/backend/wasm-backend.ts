@@ -25,7 +25,6 @@ export { UseAfterFreeError, WasmCrashError } from './wasm-errors.js';
 import { UseAfterFreeError } from './wasm-errors.js';
 import { wasmKernels } from './wasm-kernels.js';
 import {
-  projectionCode,
   projectionRadius,
   type Backend,
   type Network,
@@ -35,16 +34,17 @@ import {
   type Workspace,
 } from './types.js';
 import { loadWasm, type LoadedWasm, type WasmFlavor } from './wasm-loader.js';
-import { ACTIVATION, READOUT, RECURRENCE } from './wasm-codes.js';
+import { rawEnums, type RawEnums } from './wasm-enums.js';
 import { checkFitsWorkspace } from '../dataset.js';
 import { checkFinite, checkNetworkParams, checkParam, checkTrainArgs, paramLengths } from './checks.js';
 
 export async function wasmBackend(flavor?: WasmFlavor): Promise<Backend> {
   const wasm = await loadWasm(flavor);
+  const enums = rawEnums(wasm.pkg);
   const backend: Backend = {
     name: 'wasm',
     description: `wasm ${wasm.flavor === 'simd' ? 'simd128' : wasm.flavor === 'relaxed' ? 'relaxed-simd' : 'scalar'} f32`,
-    network: (params, opts) => new WasmNetwork(backend, wasm, params, opts),
+    network: (params, opts) => new WasmNetwork(backend, wasm, enums, params, opts),
     kernels: wasmKernels(wasm),
   };
   return backend;
@@ -54,8 +54,9 @@ export async function wasmBackend(flavor?: WasmFlavor): Promise<Backend> {
 const PIECE_STEPS = 4096;
 const PIECE_INDICES = 1 << 16;
 
-type RawModel = InstanceType<LoadedWasm['pkg']['Model']>;
-type RawWorkspace = InstanceType<LoadedWasm['pkg']['Workspace']> | InstanceType<LoadedWasm['pkg']['Linearization']>;
+type RawModel = InstanceType<LoadedWasm['pkg']['RawModel']>;
+type RawWorkspace =
+  InstanceType<LoadedWasm['pkg']['RawWorkspace']> | InstanceType<LoadedWasm['pkg']['RawLinearization']>;
 
 /** A fresh typed-array view into wasm memory, made at every call (memory growth detaches old buffers). */
 function view<T extends Float32Array | Float64Array | Uint32Array>(
@@ -77,6 +78,7 @@ class WasmNetwork implements Network {
   constructor(
     readonly backend: Backend,
     readonly wasm: LoadedWasm,
+    readonly enums: RawEnums,
     params: ModelParams,
     opts: NetworkOptions = {},
   ) {
@@ -88,11 +90,10 @@ class WasmNetwork implements Network {
     checkModel(s);
     this.release = trackAllocation(wasm.memory, modelBytes(s), `model (${s.recurrence}, m = ${s.m}, d = ${s.d})`, this);
     try {
-      this.raw = call(
-        'new Model',
-        () =>
-          new wasm.pkg.Model(RECURRENCE[s.recurrence], ACTIVATION[s.activation], READOUT[s.readout], s.m, s.d, s.alpha),
-      );
+      const recurrence = enums.recurrence(s.recurrence),
+        activation = enums.activation(s.activation),
+        readout = enums.readout(s.readout);
+      this.raw = call('new RawModel', () => new wasm.pkg.RawModel(recurrence, activation, readout, s.m, s.d, s.alpha));
       for (const name of ['W', 'U', 'W0', 'U0', 'c'] as const) this.write(name, params[name]);
     } catch (err) {
       this.free();
@@ -149,7 +150,8 @@ class WasmNetwork implements Network {
     if (!(rho >= 0 && rho <= FLOAT32_MAX))
       throw new ValidationError(`project: rho must be a finite number >= 0, got ${rho}`);
     const model = this.model();
-    call('project', () => model.project(projectionCode(projection), rho));
+    const kind = this.enums.projection(projection.kind);
+    call('project', () => model.project(kind, rho));
   }
 
   workspace(nMax: number, T: number): Workspace {
@@ -196,7 +198,7 @@ class WasmWorkspace implements Workspace {
     );
     try {
       // The linearization has the workspace's methods (same pointers, passes and train contract).
-      const Raw = net.linearized ? net.wasm.pkg.Linearization : net.wasm.pkg.Workspace;
+      const Raw = net.linearized ? net.wasm.pkg.RawLinearization : net.wasm.pkg.RawWorkspace;
       this.raw = call(`new ${Raw.name}`, () => new Raw(model, nMax, T));
     } catch (err) {
       this.release();
@@ -250,6 +252,7 @@ class WasmWorkspace implements Workspace {
   ): TrainChunk {
     checkTrainArgs(this.n, steps, eta, projection, batch, this.net.linearized);
     const rho = projectionRadius(projection);
+    const kind = this.net.enums.projection(projection.kind);
     const size = batch?.size ?? 0;
     const ws = this.ws();
     const model = this.net.model();
@@ -273,7 +276,7 @@ class WasmWorkspace implements Workspace {
         view(memory, Uint32Array, ws.batch_ptr(), k * size).set(
           batch.indices.subarray(completed * size, (completed + k) * size),
         );
-      const done = call('train', () => ws.train(model, k, eta, projectionCode(projection), rho, size));
+      const done = call('train', () => ws.train(model, k, eta, kind, rho, size));
       losses.set(view(memory, Float64Array, ws.losses_ptr(), done), completed);
       gradNorms.set(view(memory, Float64Array, ws.grad_norms_ptr(), done), completed);
       completed += done;

@@ -1,4 +1,4 @@
-/** The wasm backend's tangent-feature kernels: thin wrappers over rnn-wasm's Features and Teacher classes. */
+/** The wasm backend's tangent-feature kernels: thin wrappers over rnn-wasm's RawFeatures and RawTeacher classes. */
 import { uLength, wLength, type Dataset, type ModelParams } from '../types.js';
 import { MODEL_LIMITS } from '../config.js';
 import { FLOAT32_MAX, ValidationError } from '../validate.js';
@@ -18,7 +18,7 @@ import type { Kernels, Particles, TangentSpec, Tridiagonal } from './types.js';
 
 const TRIDIAGONAL_SUGGESTION = 'Use the ts backend (its kernels use JavaScript memory) or fewer outputs.';
 import type { LoadedWasm } from './wasm-loader.js';
-import { ACTIVATION, READOUT, RECURRENCE } from './wasm-codes.js';
+import { rawEnums } from './wasm-enums.js';
 import { call } from './wasm-errors.js';
 import { checkFinite, checkSquareMatrix } from './checks.js';
 
@@ -64,6 +64,7 @@ function checkTangentWasm(
 
 export function wasmKernels(wasm: LoadedWasm): Kernels {
   const { pkg } = wasm;
+  const enums = rawEnums(pkg);
 
   /** Counts the call's temporary wasm objects as live memory (refused if they would pass 4 GiB) while `body` runs. */
   function tracked<T>(bytes: number, what: string, body: () => T): T {
@@ -78,15 +79,16 @@ export function wasmKernels(wasm: LoadedWasm): Kernels {
   /** A Model on wasm holding the student's parameters. */
   function modelOf(params: ModelParams) {
     const s = params.spec;
-    const model = new pkg.Model(RECURRENCE[s.recurrence], ACTIVATION[s.activation], READOUT.final, s.m, s.d, s.alpha);
+    const [recurrence, activation] = [enums.recurrence(s.recurrence), enums.activation(s.activation)];
+    const model = new pkg.RawModel(recurrence, activation, enums.readout('final'), s.m, s.d, s.alpha);
     f32(wasm, model.w_ptr(), wLength(s)).set(params.W);
     f32(wasm, model.u_ptr(), uLength(s)).set(params.U);
     f32(wasm, model.c_ptr(), s.m).set(params.c);
     return model;
   }
 
-  function features(model: InstanceType<typeof pkg.Model>, data: Dataset) {
-    const feats = new pkg.Features(model, data.n, data.T);
+  function features(model: InstanceType<typeof pkg.RawModel>, data: Dataset) {
+    const feats = new pkg.RawFeatures(model, data.n, data.T);
     f32(wasm, feats.x_ptr(), data.X.length).set(data.X);
     feats.set_n(data.n);
     return feats;
@@ -116,7 +118,15 @@ export function wasmKernels(wasm: LoadedWasm): Kernels {
       checkModel(fspec);
       checkFeatures(fspec, data.n, data.T, 'tangentFeatures');
       return tracked(modelBytes(fspec) + featuresBytes(fspec, data.n, data.T), 'tangentFeatures', () => {
-        const model = new pkg.Model(RECURRENCE.diagonal, ACTIVATION[spec.activation], READOUT.final, m, d, spec.alpha);
+        const activation = enums.activation(spec.activation);
+        const model = new pkg.RawModel(
+          enums.recurrence('diagonal'),
+          activation,
+          enums.readout('final'),
+          m,
+          d,
+          spec.alpha,
+        );
         return withFreed([model], () => {
           f32(wasm, model.w_ptr(), M).set(particles.w);
           f32(wasm, model.u_ptr(), M * d).set(particles.u);
@@ -138,7 +148,8 @@ export function wasmKernels(wasm: LoadedWasm): Kernels {
       checkTangentWasm('teacherSum', spec, M, particles, data, v);
       checkTeacher(spec.d, M, data.n, data.T);
       return tracked(teacherBytes(spec.d, M, data.n, data.T), 'teacherSum', () => {
-        const teacher = new pkg.Teacher(ACTIVATION[spec.activation], spec.d, spec.alpha, M, data.n, data.T);
+        const activation = enums.activation(spec.activation);
+        const teacher = new pkg.RawTeacher(activation, spec.d, spec.alpha, M, data.n, data.T);
         return withFreed([teacher], () => {
           f32(wasm, teacher.w_ptr(), M).set(particles.w);
           f32(wasm, teacher.u_ptr(), M * spec.d).set(particles.u);

@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readData, writeData } from '../io/data-file.js';
-import { readJsonFile, stringifyTopLevel, writeModelFile } from '../io/model-file.js';
+import { readJsonFile, stringifyTopLevel, saveModel } from '../io/model-file.js';
 import { writeFileAtomic, type NpyDtype } from '../io/npy.js';
 import type { Dataset } from '../types.js';
 import { ValidationError } from '../validate.js';
@@ -26,7 +26,7 @@ export function writeGenerated(dir: string, g: GeneratedData, opts: { dtype?: Np
   if (g.test) written.push(...writeData(join(dir, 'test'), g.test, { format: 'both', dtype: opts.dtype }));
   if (g.teacherModel) {
     const path = join(dir, 'teacher.json');
-    writeModelFile(path, { ...g.teacherModel, meta: { role: 'teacher', system: g.meta.system, seed: g.meta.seed } });
+    saveModel(path, { ...g.teacherModel, meta: { role: 'teacher', system: g.meta.system, seed: g.meta.seed } });
     written.push(path);
   }
   const metaPath = join(dir, META_FILE);

@@ -1,4 +1,9 @@
-/** Data generators (docs/spec/model.md sections 1 and 9): inputs, the transport-map class, dense teacher, classic systems. */
+/**
+ * `rnn-gd/data`: the data generators (docs/spec/model.md sections 1 and 9, docs/data.md): inputs,
+ * the transport-map class, the dense teacher, classic systems, summaries, and the seeded random
+ * streams they draw from. The root entry has generateData and its config types; this entry has the
+ * rest. Node adds the generated-data directories (./node.ts).
+ */
 export {
   generateData,
   parseDataConfig,
@@ -10,6 +15,7 @@ export {
 export type {
   DataConfig,
   DataConfigInput,
+  DataConfigInputOf,
   DataMeta,
   GeneratedData,
   GenerateOptions,
@@ -66,3 +72,4 @@ export {
   teacherRnnOptionsSchema,
 } from './classic.js';
 export { datasetStats, describeDataset, sparkline, histogramLine, moments, type DatasetStats } from './summary.js';
+export { makeRng, permutation, type Rng, type Seed } from '../rng.js';

@@ -1,11 +1,13 @@
 /**
- * Model files on disk (Node only): readModelFile, writeModelFile and readJsonFile. The JSON codec
- * (parseModelFile, modelToJson and the validation helpers) is universal and lives in
- * ./model-json.ts; it is re-exported here.
+ * Model files on disk (Node only): saveModel, loadModel (paths, plus the universal sources of
+ * ./model-source.ts), readModelFile and readJsonFile. The JSON codec (parseModelFile, modelToJson
+ * and the validation helpers) is universal and lives in ./model-json.ts; it is re-exported here.
  */
+import { fileURLToPath } from 'node:url';
 import type { ModelParams } from '../types.js';
 import { readTextFile, writeFileAtomic } from './fs.js';
 import { modelFileText, parseJsonText, parseModelFile, type ModelFile } from './model-json.js';
+import { loadModel as loadModelFrom, withMeta, type ModelSource } from './model-source.js';
 
 export * from './model-json.js';
 
@@ -27,7 +29,24 @@ export function readModelFile(path: string): ModelFile {
   return parseModelFile(readJsonFile(path, 'model file'), `model file ${path}`);
 }
 
-/** Writes the model file atomically (`path.tmp-<pid>`, then rename). */
-export function writeModelFile(path: string, params: ModelParams & { meta?: Record<string, unknown> }): void {
-  writeFileAtomic(path, modelFileText(params));
+/**
+ * Writes the model file (rnn-gd.model/1, docs/formats.md) atomically (`path.tmp-<pid>`, then
+ * rename), with `meta` (when given) in place of the model's own; the parameters are validated first.
+ */
+export function saveModel(
+  path: string,
+  params: ModelParams & { meta?: Record<string, unknown> },
+  meta?: Record<string, unknown>,
+): void {
+  writeFileAtomic(path, modelFileText(withMeta(params, meta)));
+}
+
+/**
+ * Reads a model file: a path or `file:` URL (read from disk), or any source of the universal
+ * `loadModel` (a Blob, a fetch Response, an http(s) URL object). Every field is validated.
+ */
+export async function loadModel(source: ModelSource): Promise<ModelFile> {
+  if (typeof source === 'string') return readModelFile(source);
+  if (source instanceof URL && source.protocol === 'file:') return readModelFile(fileURLToPath(source));
+  return loadModelFrom(source);
 }

@@ -1,7 +1,7 @@
 /**
  * The model file `rnn-gd.model/1` (docs/formats.md) as JSON: validation of every field (parseModelFile)
  * and serialization (modelToJson). Universal (browsers and Node); the file functions
- * (readModelFile, writeModelFile, readJsonFile) are in ./model-file.ts (Node).
+ * (readModelFile, saveModel, readJsonFile) are in ./model-file.ts (Node).
  *
  *   { "format": "rnn-gd.model/1", "recurrence", "activation", "readout", "m", "d", "alpha",
  *     "W", "U", "c", "W0", "U0" }        (+ an optional free-form "meta" object)
@@ -176,6 +176,6 @@ export function modelToJson(params: ModelParams & { meta?: Record<string, unknow
   return json;
 }
 
-/** The text of a model file exactly as `writeModelFile` (and `rnn-gd train`) writes it. */
+/** The text of a model file exactly as `saveModel` (and `rnn-gd train`) writes it. */
 export const modelFileText = (params: ModelParams & { meta?: Record<string, unknown> }): string =>
   stringifyTopLevel(modelToJson(params) as unknown as Record<string, unknown>);

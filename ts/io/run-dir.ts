@@ -19,7 +19,7 @@ import type { Dataset, ModelParams } from '../types.js';
 import { appendLines, lockDirectory, pathExists, syncFile, writeFileAtomic, type DirectoryLock } from './fs.js';
 import { readJsonLines } from './jsonl-file.js';
 import { metricsCsv, metricsJsonLine } from './metrics-file.js';
-import { readJsonFile, readModelFile, writeModelFile } from './model-file.js';
+import { readJsonFile, readModelFile, saveModel } from './model-file.js';
 
 export const RUN_FILES = {
   model: 'model.json',
@@ -106,7 +106,7 @@ export function openRunDirectory(out: string, opts: { resume?: boolean; force?: 
     saveCheckpoint(params, state, run) {
       // Metric lines are appended without fsync (cheap); the ones the checkpoint covers are made durable with it.
       syncFile(path(RUN_FILES.metrics));
-      writeModelFile(path(RUN_FILES.model), {
+      saveModel(path(RUN_FILES.model), {
         ...params,
         meta: { ...state, run, integrity: integrity(params, state.step, state.lossSum) },
       });

@@ -91,4 +91,4 @@ export {
   type WidthConvergence,
 } from './infinite-width.js';
 export { SymmetricEigen } from './eigen.js';
-export type { Particles, TangentSpec } from '../backend/types.js';
+export type { Kernels, Particles, TangentSpec } from '../backend/types.js';

@@ -8,20 +8,17 @@
 import * as Comlink from 'comlink';
 import {
   dataConfigSchema,
-  formatBytes,
-  getMemoryCap,
   initSchema,
   metricsCsv,
-  modelBytes,
   modelSpecSchema,
   parseDataConfig,
   parseModelSpec,
   parseTrainOptions,
   trainSchema,
-  workspaceBytes,
   type MetricRecord,
   type ModelSpec,
 } from 'rnn-gd';
+import { formatBytes, getMemoryCap, modelBytes, workspaceBytes } from 'rnn-gd/memory';
 import { renderBoundPanel } from './bound-panel';
 import { downloadButton } from './downloads';
 import { readHash, writeHash } from './hash';

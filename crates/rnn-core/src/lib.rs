@@ -64,7 +64,7 @@ pub use linearize::Linearization;
 pub use model::{Activation, Model, Readout, Recurrence, Spec};
 pub use ntk::Features;
 pub use projection::{project, Projection};
-pub use tangent::Teacher;
+pub use tangent::{Teacher, TeacherWorkspace};
 pub use train::train;
 pub use workspace::Workspace;
 

@@ -18,27 +18,6 @@ pub enum Projection {
     L2(f64),
 }
 
-impl Projection {
-    /// Decodes the wasm code (0 none, 1 max-norm, 2 l2) and validates `rho` (finite, >= 0).
-    pub fn from_code(kind: u32, rho: f64) -> Result<Projection, String> {
-        let check = |rho: f64| {
-            if rho.is_finite() && rho >= 0.0 {
-                Ok(rho)
-            } else {
-                Err(format!("projection radius rho must be finite and >= 0 (got {rho})"))
-            }
-        };
-        match kind {
-            0 => Ok(Projection::None),
-            1 => Ok(Projection::MaxNorm(check(rho)?)),
-            2 => Ok(Projection::L2(check(rho)?)),
-            _ => Err(format!(
-                "projection kind must be 0 (none), 1 (maxnorm) or 2 (l2) (got {kind})"
-            )),
-        }
-    }
-}
-
 /// Slices `(w part, u part)` of neuron i's parameters: ranges into `w` and `u`.
 fn neuron_ranges(model: &Model, i: usize) -> (core::ops::Range<usize>, core::ops::Range<usize>) {
     let (m, d) = (model.spec.m, model.spec.d);

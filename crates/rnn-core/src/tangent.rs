@@ -185,6 +185,58 @@ pub struct Teacher {
     packed: Vec<f32>,
 }
 
+/// A [`Teacher`] with inputs for up to `n_max` sequences of length `T` and its outputs: the
+/// buffers of one teacher-sum call, allocated once (as [`crate::Workspace`] is for training).
+pub struct TeacherWorkspace {
+    pub teacher: Teacher,
+    /// Inputs, `n_max * T * d`, sample-major.
+    pub x: Vec<f32>,
+    /// `out[j]` for the first `n` sequences after [`TeacherWorkspace::sum`], `n_max` values.
+    pub out: Vec<f32>,
+    n_max: usize,
+    t_len: usize,
+    n: usize,
+}
+
+impl TeacherWorkspace {
+    /// Allocates the inputs and outputs of `teacher` for up to `n_max` sequences of length `t_len`.
+    pub fn new(teacher: Teacher, n_max: usize, t_len: usize) -> Result<TeacherWorkspace, String> {
+        if n_max < 1 || t_len < 1 {
+            return Err(format!("n_max and t must be >= 1 (got {n_max}, {t_len})"));
+        }
+        let x_len = checked_len(&[n_max, t_len, teacher.d], "teacher x")?;
+        Ok(TeacherWorkspace {
+            teacher,
+            x: vec![0.0; x_len],
+            out: vec![0.0; n_max],
+            n_max,
+            t_len,
+            n: n_max,
+        })
+    }
+    pub fn n_max(&self) -> usize {
+        self.n_max
+    }
+    pub fn t(&self) -> usize {
+        self.t_len
+    }
+    pub fn n(&self) -> usize {
+        self.n
+    }
+    /// Sets the number of valid sequences in `x` (1..=n_max).
+    pub fn set_n(&mut self, n: usize) -> Result<(), String> {
+        if n < 1 || n > self.n_max {
+            return Err(format!("n must be in 1..={} (got {n})", self.n_max));
+        }
+        self.n = n;
+        Ok(())
+    }
+    /// [`Teacher::sum`] of the first `n` sequences of `x` into `out`.
+    pub fn sum(&mut self) -> Result<(), String> {
+        self.teacher.sum(&self.x, self.n, self.t_len, &mut self.out)
+    }
+}
+
 /// Samples interleaved per particle group in [`Teacher::sum`] (independent dependency chains).
 const JB: usize = 4;
 /// Particles per group: the width of the GEMM microkernel (two 4-lane vectors).

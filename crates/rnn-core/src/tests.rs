@@ -2,7 +2,7 @@
 
 use crate::model::{Activation, Model, Readout, Recurrence, Spec};
 use crate::projection::{neuron_dist_sq, neuron_distances, project, Projection};
-use crate::{train, Features, Teacher, Workspace};
+use crate::{train, Features, Teacher, TeacherWorkspace, Workspace};
 
 const ACTS: [Activation; 4] = [Activation::Tanh, Activation::Sigmoid, Activation::Sin, Activation::Relu];
 
@@ -490,6 +490,29 @@ fn teacher_sum_matches_explicit_features() {
             );
         }
     }
+}
+
+#[test]
+fn teacher_workspace_sums_its_own_inputs() {
+    let mut rng = Rng(29);
+    let (d, count, n_max, t_len) = (2, 9, 5, 4);
+    let mut teacher = Teacher::new(Activation::Sigmoid, d, 0.7, count).unwrap();
+    rng.fill(&mut teacher.w, 1.0);
+    rng.fill(&mut teacher.u, 1.0);
+    rng.fill(&mut teacher.v, 1.0);
+    let mut direct = Teacher::new(Activation::Sigmoid, d, 0.7, count).unwrap();
+    (direct.w, direct.u, direct.v) = (teacher.w.clone(), teacher.u.clone(), teacher.v.clone());
+    let mut tw = TeacherWorkspace::new(teacher, n_max, t_len).unwrap();
+    assert_eq!((tw.x.len(), tw.out.len(), tw.n()), (n_max * t_len * d, n_max, n_max));
+    rng.fill(&mut tw.x, 1.0);
+    tw.set_n(3).unwrap();
+    tw.sum().unwrap();
+    let mut want = vec![0.0f32; 3];
+    direct.sum(&tw.x, 3, t_len, &mut want).unwrap();
+    assert_eq!(&tw.out[..3], &want[..]);
+    assert!(tw.set_n(0).is_err() && tw.set_n(n_max + 1).is_err());
+    let t = Teacher::new(Activation::Tanh, d, 1.0, 1).unwrap();
+    assert!(TeacherWorkspace::new(t, 1 << 20, 1 << 10).is_err_and(|e| e.contains("teacher x")));
 }
 
 #[test]

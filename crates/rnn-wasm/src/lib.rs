@@ -9,41 +9,109 @@
 mod bench;
 
 use rnn_core::model::{Activation, Readout, Recurrence, Spec};
-use rnn_core::{Projection, Teacher as CoreTeacher};
+use rnn_core::{Projection, Teacher, TeacherWorkspace};
+use wasm_bindgen::convert::TryFromJsValue;
 use wasm_bindgen::prelude::*;
 
 fn err(msg: String) -> JsError {
     JsError::new(&msg)
 }
 
-fn recurrence(code: u32) -> Result<Recurrence, JsError> {
-    match code {
-        0 => Ok(Recurrence::Dense),
-        1 => Ok(Recurrence::Diagonal),
-        _ => Err(err(format!(
-            "recurrence code must be 0 (dense) or 1 (diagonal) (got {code})"
-        ))),
+// The boundary enums: wasm-bindgen generates a frozen JS object and a TS `enum` for each (the
+// codes' only definition; ts/backend/wasm-enums.ts maps the package's names onto them). The
+// methods take them as JS values typed as the enum and convert them with `member`: a parameter of
+// the enum type itself would refuse a bad value by throwing from inside the call, which skips the
+// epilogue and leaks wasm stack on every refusal (the module crashes after some thousands).
+
+/// The member of `E` that `value` is, or an error naming `field`.
+fn member<E: TryFromJsValue>(field: &str, value: &JsValue) -> Result<E, JsError> {
+    E::try_from_js_value_ref(value).ok_or_else(|| {
+        let name = std::any::type_name::<E>().rsplit("::").next().unwrap_or("enum");
+        let got = value.as_f64().map_or_else(|| format!("{value:?}"), |v| v.to_string());
+        err(format!("{field} must be a member of {name} (got {got})"))
+    })
+}
+
+/// Hidden-to-hidden structure ([`Recurrence`]).
+#[wasm_bindgen]
+#[derive(Clone, Copy)]
+pub enum RawRecurrence {
+    Dense = 0,
+    Diagonal = 1,
+}
+
+impl From<RawRecurrence> for Recurrence {
+    fn from(raw: RawRecurrence) -> Self {
+        match raw {
+            RawRecurrence::Dense => Recurrence::Dense,
+            RawRecurrence::Diagonal => Recurrence::Diagonal,
+        }
     }
 }
 
-fn activation(code: u32) -> Result<Activation, JsError> {
-    match code {
-        0 => Ok(Activation::Tanh),
-        1 => Ok(Activation::Sigmoid),
-        2 => Ok(Activation::Sin),
-        3 => Ok(Activation::Relu),
-        _ => Err(err(format!(
-            "activation code must be 0 (tanh), 1 (sigmoid), 2 (sin) or 3 (relu) (got {code})"
-        ))),
+/// Elementwise nonlinearity ([`Activation`]).
+#[wasm_bindgen]
+#[derive(Clone, Copy)]
+pub enum RawActivation {
+    Tanh = 0,
+    Sigmoid = 1,
+    Sin = 2,
+    Relu = 3,
+}
+
+impl From<RawActivation> for Activation {
+    fn from(raw: RawActivation) -> Self {
+        match raw {
+            RawActivation::Tanh => Activation::Tanh,
+            RawActivation::Sigmoid => Activation::Sigmoid,
+            RawActivation::Sin => Activation::Sin,
+            RawActivation::Relu => Activation::Relu,
+        }
     }
 }
 
-fn readout(code: u32) -> Result<Readout, JsError> {
-    match code {
-        0 => Ok(Readout::Final),
-        1 => Ok(Readout::All),
-        _ => Err(err(format!("readout code must be 0 (final) or 1 (all) (got {code})"))),
+/// Which time steps are read out ([`Readout`]).
+#[wasm_bindgen]
+#[derive(Clone, Copy)]
+pub enum RawReadout {
+    Final = 0,
+    All = 1,
+}
+
+impl From<RawReadout> for Readout {
+    fn from(raw: RawReadout) -> Self {
+        match raw {
+            RawReadout::Final => Readout::Final,
+            RawReadout::All => Readout::All,
+        }
     }
+}
+
+/// The projection after each step ([`Projection`], whose radius crosses the boundary beside it).
+#[wasm_bindgen]
+#[derive(Clone, Copy)]
+pub enum RawProjection {
+    None = 0,
+    /// Per neuron, radius `rho / sqrt(m)`.
+    MaxNorm = 1,
+    /// The whole vector, radius `rho`.
+    L2 = 2,
+}
+
+/// The core's projection of `kind` (a [`RawProjection`]) with radius `rho` (finite and >= 0;
+/// ignored for `None`).
+fn projection(kind: &JsValue, rho: f64) -> Result<Projection, JsError> {
+    let kind: RawProjection = member("projection kind", kind)?;
+    if !matches!(kind, RawProjection::None) && !(rho.is_finite() && rho >= 0.0) {
+        return Err(err(format!(
+            "projection radius rho must be finite and >= 0 (got {rho})"
+        )));
+    }
+    Ok(match kind {
+        RawProjection::None => Projection::None,
+        RawProjection::MaxNorm => Projection::MaxNorm(rho),
+        RawProjection::L2 => Projection::L2(rho),
+    })
 }
 
 fn finite_f32(name: &str, v: f64) -> Result<f32, JsError> {
@@ -63,32 +131,31 @@ pub fn simd_enabled() -> bool {
 
 /// Parameters `W, U`, initialization `W0, U0`, output signs `c` and the gradient.
 #[wasm_bindgen]
-pub struct Model {
+pub struct RawModel {
     inner: rnn_core::Model,
 }
 
 #[wasm_bindgen]
-impl Model {
-    /// `recurrence`: 0 dense, 1 diagonal; `activation`: 0 tanh, 1 sigmoid, 2 sin, 3 relu;
-    /// `readout`: 0 final, 1 all; `m` even >= 2; `d` >= 1; `alpha` finite.
+impl RawModel {
+    /// `m` even >= 2; `d` >= 1; `alpha` finite.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        recurrence_code: u32,
-        activation_code: u32,
-        readout_code: u32,
+        #[wasm_bindgen(unchecked_param_type = "RawRecurrence")] recurrence: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RawActivation")] activation: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RawReadout")] readout: JsValue,
         m: u32,
         d: u32,
         alpha: f64,
-    ) -> Result<Model, JsError> {
+    ) -> Result<RawModel, JsError> {
         let spec = Spec {
-            recurrence: recurrence(recurrence_code)?,
-            activation: activation(activation_code)?,
-            readout: readout(readout_code)?,
+            recurrence: member::<RawRecurrence>("recurrence", &recurrence)?.into(),
+            activation: member::<RawActivation>("activation", &activation)?.into(),
+            readout: member::<RawReadout>("readout", &readout)?.into(),
             m: m as usize,
             d: d as usize,
             alpha: finite_f32("alpha", alpha)?,
         };
-        Ok(Model {
+        Ok(RawModel {
             inner: rnn_core::Model::new(spec).map_err(err)?,
         })
     }
@@ -129,26 +196,28 @@ impl Model {
     pub fn grad_u_ptr(&self) -> usize {
         self.inner.grad_u.as_ptr() as usize
     }
-    /// Projects the parameters: `kind` 0 none, 1 max-norm (per neuron, radius rho/sqrt m),
-    /// 2 l2 (whole vector, radius rho); `rho` finite and >= 0.
-    pub fn project(&mut self, kind: u32, rho: f64) -> Result<(), JsError> {
-        let p = Projection::from_code(kind, rho).map_err(err)?;
-        rnn_core::project(&mut self.inner, p);
+    /// Projects the parameters onto the ball of radius `rho` (finite and >= 0) around W0, U0.
+    pub fn project(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "RawProjection")] kind: JsValue,
+        rho: f64,
+    ) -> Result<(), JsError> {
+        rnn_core::project(&mut self.inner, projection(&kind, rho)?);
         Ok(())
     }
 }
 
 /// Data and every BPTT buffer for one model shape and up to `n_max` sequences of length `t`.
 #[wasm_bindgen]
-pub struct Workspace {
+pub struct RawWorkspace {
     inner: rnn_core::Workspace,
 }
 
 #[wasm_bindgen]
-impl Workspace {
+impl RawWorkspace {
     #[wasm_bindgen(constructor)]
-    pub fn new(model: &Model, n_max: u32, t: u32) -> Result<Workspace, JsError> {
-        Ok(Workspace {
+    pub fn new(model: &RawModel, n_max: u32, t: u32) -> Result<RawWorkspace, JsError> {
+        Ok(RawWorkspace {
             inner: rnn_core::Workspace::new(&model.inner.spec, n_max as usize, t as usize).map_err(err)?,
         })
     }
@@ -177,11 +246,11 @@ impl Workspace {
         self.inner.set_n(n as usize).map_err(err)
     }
     /// Predictions of the first n sequences into pred; returns the loss (f64).
-    pub fn forward(&mut self, model: &Model) -> Result<f64, JsError> {
+    pub fn forward(&mut self, model: &RawModel) -> Result<f64, JsError> {
         self.inner.forward(&model.inner).map_err(err)
     }
     /// Loss (f64) and the full-data gradient into the model's grad buffers.
-    pub fn loss_grad(&mut self, model: &mut Model) -> Result<f64, JsError> {
+    pub fn loss_grad(&mut self, model: &mut RawModel) -> Result<f64, JsError> {
         self.inner.loss_grad(&mut model.inner).map_err(err)
     }
     /// Capacity for `steps` per-step outputs and `steps * batch` batch indices (may grow memory;
@@ -206,14 +275,14 @@ impl Workspace {
     /// parameters are then those after the last completed step).
     pub fn train(
         &mut self,
-        model: &mut Model,
+        model: &mut RawModel,
         steps: u32,
         eta: f64,
-        proj_kind: u32,
+        #[wasm_bindgen(unchecked_param_type = "RawProjection")] proj_kind: JsValue,
         rho: f64,
         batch: u32,
     ) -> Result<u32, JsError> {
-        let proj = Projection::from_code(proj_kind, rho).map_err(err)?;
+        let proj = projection(&proj_kind, rho)?;
         let eta = finite_f32("eta", eta)?;
         let done = rnn_core::train(
             &mut self.inner,
@@ -231,15 +300,15 @@ impl Workspace {
 /// The model linearized at its initialization (W0, U0): the same methods as `Workspace`
 /// (predictions, loss, gradient and full-batch GD are those of f_lin; `batch` must be 0).
 #[wasm_bindgen]
-pub struct Linearization {
+pub struct RawLinearization {
     inner: rnn_core::Linearization,
 }
 
 #[wasm_bindgen]
-impl Linearization {
+impl RawLinearization {
     #[wasm_bindgen(constructor)]
-    pub fn new(model: &Model, n_max: u32, t: u32) -> Result<Linearization, JsError> {
-        Ok(Linearization {
+    pub fn new(model: &RawModel, n_max: u32, t: u32) -> Result<RawLinearization, JsError> {
+        Ok(RawLinearization {
             inner: rnn_core::Linearization::new(&model.inner, n_max as usize, t as usize).map_err(err)?,
         })
     }
@@ -267,10 +336,10 @@ impl Linearization {
     pub fn set_n(&mut self, n: u32) -> Result<(), JsError> {
         self.inner.set_n(n as usize).map_err(err)
     }
-    pub fn forward(&mut self, model: &Model) -> Result<f64, JsError> {
+    pub fn forward(&mut self, model: &RawModel) -> Result<f64, JsError> {
         self.inner.forward(&model.inner).map_err(err)
     }
-    pub fn loss_grad(&mut self, model: &mut Model) -> Result<f64, JsError> {
+    pub fn loss_grad(&mut self, model: &mut RawModel) -> Result<f64, JsError> {
         self.inner.loss_grad(&mut model.inner).map_err(err)
     }
     /// Capacity for `steps` per-step outputs (`batch` must be 0).
@@ -291,14 +360,14 @@ impl Linearization {
     }
     pub fn train(
         &mut self,
-        model: &mut Model,
+        model: &mut RawModel,
         steps: u32,
         eta: f64,
-        proj_kind: u32,
+        #[wasm_bindgen(unchecked_param_type = "RawProjection")] proj_kind: JsValue,
         rho: f64,
         batch: u32,
     ) -> Result<u32, JsError> {
-        let proj = Projection::from_code(proj_kind, rho).map_err(err)?;
+        let proj = projection(&proj_kind, rho)?;
         let eta = finite_f32("eta", eta)?;
         let done = self
             .inner
@@ -310,17 +379,17 @@ impl Linearization {
 
 /// Buffers for tangent features, per-sample gradients and NTK Gram matrices.
 #[wasm_bindgen]
-pub struct Features {
+pub struct RawFeatures {
     inner: rnn_core::Features,
 }
 
 #[wasm_bindgen]
-impl Features {
+impl RawFeatures {
     /// Allocates x (`n_max*t*d`), the per-sample gradients (`n_max*P`), the Gram matrix
     /// (`n_max^2`) and, for the diagonal model, the tangent features (`n_max*m*(1+d)`).
     #[wasm_bindgen(constructor)]
-    pub fn new(model: &Model, n_max: u32, t: u32) -> Result<Features, JsError> {
-        Ok(Features {
+    pub fn new(model: &RawModel, n_max: u32, t: u32) -> Result<RawFeatures, JsError> {
+        Ok(RawFeatures {
             inner: rnn_core::Features::new(&model.inner.spec, n_max as usize, t as usize).map_err(err)?,
         })
     }
@@ -351,97 +420,81 @@ impl Features {
     pub fn gram_ptr(&self) -> usize {
         self.inner.gram.as_ptr() as usize
     }
-    pub fn tangent_features(&mut self, model: &Model) -> Result<(), JsError> {
+    pub fn tangent_features(&mut self, model: &RawModel) -> Result<(), JsError> {
         self.inner.tangent_features(&model.inner).map_err(err)
     }
-    pub fn per_sample_gradients(&mut self, model: &Model) -> Result<(), JsError> {
+    pub fn per_sample_gradients(&mut self, model: &RawModel) -> Result<(), JsError> {
         self.inner.per_sample_gradients(&model.inner).map_err(err)
     }
-    pub fn ntk_gram(&mut self, model: &Model) -> Result<(), JsError> {
+    pub fn ntk_gram(&mut self, model: &RawModel) -> Result<(), JsError> {
         self.inner.ntk_gram(&model.inner).map_err(err)
     }
 }
 
-/// Teacher particles of the diagonal function class and the fused teacher sum.
+/// Teacher particles of the diagonal function class, their inputs and the fused teacher sum.
 #[wasm_bindgen]
-pub struct Teacher {
-    inner: CoreTeacher,
-    x: Vec<f32>,
-    out: Vec<f32>,
-    n_max: usize,
-    t_len: usize,
-    n: usize,
+pub struct RawTeacher {
+    inner: TeacherWorkspace,
 }
 
 #[wasm_bindgen]
-impl Teacher {
+impl RawTeacher {
     /// `count` particles of input dimension `d`; inputs for up to `n_max` sequences of length t.
     #[wasm_bindgen(constructor)]
-    pub fn new(activation_code: u32, d: u32, alpha: f64, count: u32, n_max: u32, t: u32) -> Result<Teacher, JsError> {
-        let (n_max, t_len) = (n_max as usize, t as usize);
-        if n_max < 1 || t_len < 1 {
-            return Err(err(format!("n_max and t must be >= 1 (got {n_max}, {t_len})")));
-        }
-        let inner = CoreTeacher::new(
-            activation(activation_code)?,
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "RawActivation")] activation: JsValue,
+        d: u32,
+        alpha: f64,
+        count: u32,
+        n_max: u32,
+        t: u32,
+    ) -> Result<RawTeacher, JsError> {
+        let teacher = Teacher::new(
+            member::<RawActivation>("activation", &activation)?.into(),
             d as usize,
             finite_f32("alpha", alpha)?,
             count as usize,
         )
         .map_err(err)?;
-        let x_len = n_max
-            .checked_mul(t_len)
-            .and_then(|v| v.checked_mul(d as usize))
-            .filter(|&v| v <= 1 << 29);
-        let x_len = x_len.ok_or_else(|| err("teacher x: too large".into()))?;
-        Ok(Teacher {
-            inner,
-            x: vec![0.0; x_len],
-            out: vec![0.0; n_max],
-            n_max,
-            t_len,
-            n: n_max,
+        Ok(RawTeacher {
+            inner: TeacherWorkspace::new(teacher, n_max as usize, t as usize).map_err(err)?,
         })
     }
     pub fn count(&self) -> usize {
-        self.inner.count()
+        self.inner.teacher.count()
     }
     /// f32 `count`.
     pub fn w_ptr(&self) -> usize {
-        self.inner.w.as_ptr() as usize
+        self.inner.teacher.w.as_ptr() as usize
     }
     /// f32 `count * d`, element `k*d + q`.
     pub fn u_ptr(&self) -> usize {
-        self.inner.u.as_ptr() as usize
+        self.inner.teacher.u.as_ptr() as usize
     }
     /// f32 `count * (1+d)`, element `k*(1+d) + q` (q = 0: v_w).
     pub fn v_ptr(&self) -> usize {
-        self.inner.v.as_ptr() as usize
+        self.inner.teacher.v.as_ptr() as usize
     }
     /// f32 `n_max * t * d`, sample-major.
     pub fn x_ptr(&self) -> usize {
-        self.x.as_ptr() as usize
+        self.inner.x.as_ptr() as usize
     }
     /// f32 `n_max`: `out[j] = (1/M) sum_k <v_k, phi_T(X_j; theta^k)>` after `sum`.
     pub fn out_ptr(&self) -> usize {
-        self.out.as_ptr() as usize
+        self.inner.out.as_ptr() as usize
     }
     pub fn n_max(&self) -> usize {
-        self.n_max
+        self.inner.n_max()
     }
     pub fn t(&self) -> usize {
-        self.t_len
+        self.inner.t()
     }
     pub fn set_n(&mut self, n: u32) -> Result<(), JsError> {
-        if n < 1 || n as usize > self.n_max {
-            return Err(err(format!("n must be in 1..={} (got {n})", self.n_max)));
-        }
-        self.n = n as usize;
-        Ok(())
+        self.inner.set_n(n as usize).map_err(err)
     }
     /// Computes `out[j]` for the first n sequences of x.
     pub fn sum(&mut self) -> Result<(), JsError> {
-        self.inner.sum(&self.x, self.n, self.t_len, &mut self.out).map_err(err)
+        self.inner.sum().map_err(err)
     }
 }
 

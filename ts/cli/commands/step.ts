@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { getBackend, type BackendName } from '../../backend/index.js';
 import { readData } from '../../io/data-file.js';
-import { readModelFile, writeModelFile, type ModelFile } from '../../io/model-file.js';
+import { readModelFile, saveModel, type ModelFile } from '../../io/model-file.js';
 import type { Dataset, ModelParams, Projection } from '../../types.js';
 import { radiusSchema, stepSizeSchema } from '../../config.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
@@ -89,7 +89,7 @@ export async function stepCommand(
   const data = readData(opts.data);
   checkFits(params.spec, data, { model: `model ${opts.model}`, data: `data ${opts.data}` });
   const result = await stepModel(params, data, opts);
-  writeModelFile(opts.out, result.params);
+  saveModel(opts.out, result.params);
   return { out: opts.out, loss: result.loss, gradNorm: result.gradNorm };
 }
 

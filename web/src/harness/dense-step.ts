@@ -3,7 +3,8 @@
  * n = 256, one full-batch projected GD step (eta 0.2, max-norm rho 1). Parameters and data follow
  * bench/lib/cases.mjs exactly (same seeds, same recipe), so page, Node and bench time the same work.
  */
-import { generateInputs, initialize, makeRng, type Backend, type Dataset, type ModelParams } from 'rnn-gd';
+import { initialize, type Backend, type Dataset, type ModelParams } from 'rnn-gd';
+import { generateInputs, makeRng } from 'rnn-gd/data';
 
 export const DENSE_CASE = { name: 'dense-128', recurrence: 'dense', m: 128, d: 8, T: 20, n: 256 } as const;
 const ETA = 0.2;

@@ -4,11 +4,10 @@
  * recurrence x activation x readout, plus a 50-step projected GD trajectory. Same checks and
  * tolerances as test/core/backends.test.ts.
  */
+import { generateInputs, makeRng } from 'rnn-gd/data';
 import {
   ACTIVATIONS,
-  generateInputs,
   initialize,
-  makeRng,
   targetsPerSequence,
   tsBackend,
   type Backend,

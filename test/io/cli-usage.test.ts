@@ -1,0 +1,74 @@
+/**
+ * Usage errors of the CLI (commander's): a mistyped flag or command exits 2 with the "did you mean"
+ * suggestion on the first line of stderr and one line pointing at the command's help, for every
+ * command of the tree (in process), and the same through the built binary.
+ */
+import type { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { createProgram } from '../../ts/cli/program.js';
+import { runCli, runCliInProcess } from '../hardening/helpers.js';
+
+/** Every command that runs something, with its path of names under the root ('data generate'). */
+function leaves(cmd: Command, path: string[] = []): { path: string[]; cmd: Command }[] {
+  if (cmd.commands.length === 0) return [{ path, cmd }];
+  return cmd.commands.flatMap((c) => leaves(c, [...path, c.name()]));
+}
+
+/** Its first long option other than --help, mistyped by doubling the last letter (edit distance 1). */
+function typo(cmd: Command): { flag: string; mistyped: string } | undefined {
+  const flag = cmd.options.map((o) => o.long).find((l) => l !== undefined && l !== '--help' && !l.startsWith('--no-'));
+  return flag === undefined ? undefined : { flag, mistyped: flag + flag.at(-1) };
+}
+
+function expectConcise(stderr: string, status: number | null, suggestion: string, command: string): void {
+  const lines = stderr.trimEnd().split('\n');
+  expect(status, stderr).toBe(2);
+  expect(lines[0], stderr).toMatch(new RegExp(`^rnn-gd: .*\\(did you mean ${suggestion}\\?\\)$`));
+  expect(lines.slice(1), stderr).toEqual([`see 'rnn-gd${command ? ` ${command}` : ''} --help'`]);
+}
+
+describe('CLI usage errors', () => {
+  const commands = leaves(createProgram());
+
+  it('covers every command', () => {
+    expect(commands.map((c) => c.path.join(' '))).toEqual(
+      expect.arrayContaining(['train', 'eval', 'step', 'data generate', 'experiment run', 'bounds']),
+    );
+  });
+
+  it.each(commands.map((c) => [c.path.join(' '), c] as const))(
+    '%s: a mistyped flag gives "did you mean" first, then the help hint',
+    async (name, { path, cmd }) => {
+      const t = typo(cmd);
+      expect(t, `${name} has a long option`).toBeDefined();
+      const r = await runCliInProcess([...path, t!.mistyped]);
+      expect(r.stderr, name).toContain(`unknown option '${t!.mistyped}'`);
+      expectConcise(r.stderr, r.status, t!.flag, name);
+    },
+  );
+
+  it('an unknown command (top level and under a group) suggests the right one', async () => {
+    const top = await runCliInProcess(['trian']);
+    expectConcise(top.stderr, top.status, 'train', '');
+    const r = await runCliInProcess(['data', 'generat']);
+    expectConcise(r.stderr, r.status, 'generate', 'data');
+  });
+
+  it('a mistyped required option gets its suggestion, not "required option not specified"', async () => {
+    const r = await runCliInProcess(['eval', '--modle', 'm.json', '--data', 'd.json']);
+    expectConcise(r.stderr, r.status, '--model', 'eval');
+  });
+
+  it('a missing required option names it in one line, then the hint', async () => {
+    const r = await runCliInProcess(['eval', '--data', 'd.json']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("rnn-gd: required option '--model <file>' not specified\nsee 'rnn-gd eval --help'\n");
+  });
+
+  it('the built binary behaves the same (spawned dist/cli/main.js)', () => {
+    const r = runCli(['train', '--etaa', '1']);
+    expectConcise(r.stderr, r.status, '--eta', 'train');
+    const c = runCli(['experimnt', 'run', 'E1']);
+    expectConcise(c.stderr, c.status, 'experiment', '');
+  });
+});

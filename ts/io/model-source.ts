@@ -1,0 +1,69 @@
+/**
+ * Loading and saving a model in one call, universal (browsers, workers, Node; no `node:*` import):
+ * a model file from a Blob or File, a fetch Response or a URL, and a model as a Blob to download.
+ * The Node entry adds paths (./model-file.ts).
+ */
+import type { ModelParams } from '../types.js';
+import { UserError, ValidationError } from '../errors.js';
+import { modelFileText, parseJsonText, parseModelFile, type ModelFile } from './model-json.js';
+
+/** Where a model file comes from: its bytes (Blob, File), a fetch Response, or a URL to fetch. */
+export type ModelSource = Blob | Response | URL | string;
+
+/** Model files larger than this are refused (parsing them could exhaust the JavaScript heap). */
+const MAX_MODEL_BYTES = 256 * 2 ** 20;
+
+/**
+ * Reads a model file (rnn-gd.model/1, docs/formats.md) from a Blob or File (e.g. an `<input
+ * type="file">`), a fetch Response, or a URL (fetched; a string is a URL here, a path in the Node
+ * entry). Every field is validated: a bad one throws a ValidationError that names it.
+ */
+export async function loadModel(source: ModelSource): Promise<ModelFile> {
+  const { text, where } = await sourceText(source);
+  return parseModelFile(parseJsonText(text, where), where);
+}
+
+/** A Blob of the model file (the text `rnn-gd train` writes), e.g. for a download link; `meta` is stored with it. */
+export function modelBlob(params: ModelParams, meta?: Record<string, unknown>): Blob {
+  return new Blob([modelFileText(withMeta(params, meta))], { type: 'application/json' });
+}
+
+/** The parameters with `meta` (when given) in place of the model's own. */
+export const withMeta = (params: ModelParams, meta?: Record<string, unknown>): ModelFile =>
+  meta === undefined ? params : { ...params, meta };
+
+async function sourceText(source: ModelSource): Promise<{ text: string; where: string }> {
+  if (typeof Blob !== 'undefined' && source instanceof Blob) {
+    const name = (source as { name?: unknown }).name;
+    const where = typeof name === 'string' ? `model file ${name}` : 'model blob';
+    return { text: await boundedText(source, where), where };
+  }
+  if (typeof source === 'string' || source instanceof URL) {
+    const where = `model file ${String(source)}`;
+    let response: Response;
+    try {
+      response = await fetch(source);
+    } catch (err) {
+      throw new UserError(`${where}: could not fetch it: ${(err as Error).message}`);
+    }
+    return fromResponse(response, where);
+  }
+  if (typeof Response !== 'undefined' && source instanceof Response) return fromResponse(source, 'model response');
+  throw new ValidationError(`loadModel: expected a Blob, File, Response or URL, got ${describeSource(source)}`);
+}
+
+async function fromResponse(response: Response, where: string): Promise<{ text: string; where: string }> {
+  const at = response.url ? `model file ${response.url}` : where;
+  if (!response.ok) throw new ValidationError(`${at}: HTTP ${response.status} ${response.statusText}`.trim());
+  return { text: await boundedText(await response.blob(), at), where: at };
+}
+
+async function boundedText(blob: Blob, where: string): Promise<string> {
+  if (blob.size > MAX_MODEL_BYTES) {
+    throw new ValidationError(`${where}: ${blob.size} bytes, more than the ${MAX_MODEL_BYTES} a model file may have`);
+  }
+  return blob.text();
+}
+
+const describeSource = (v: unknown): string =>
+  v === null ? 'null' : typeof v === 'object' ? (v.constructor?.name ?? 'an object') : typeof v;

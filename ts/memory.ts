@@ -1,0 +1,22 @@
+/**
+ * `rnn-gd/memory`: what the wasm objects cost, the memory cap checked before every allocation
+ * (docs/robustness.md), and bounded evaluation of large data sets in row blocks. Training and
+ * `predict` already use these; a caller needs them to size a run up front or to raise the cap.
+ */
+export {
+  CapacityError,
+  setMemoryCap,
+  getMemoryCap,
+  workspaceBytes,
+  modelBytes,
+  featuresBytes,
+  teacherBytes,
+  checkModel,
+  checkWorkspace,
+  liveWasmBytes,
+  formatBytes,
+  parseBytes,
+  WASM_MEMORY_LIMIT,
+  DEFAULT_MEMORY_CAP,
+} from './backend/capacity.js';
+export { ChunkedData, rowsForBudget, DEFAULT_MEMORY_BUDGET } from './backend/chunked.js';
