@@ -14,7 +14,7 @@ import { readModelFile } from '../../ts/io/model-file.js';
 import { etaMaxHint } from '../../ts/theory/eta-hint.js';
 import { Trainer } from '../../ts/trainer.js';
 import { randomData } from '../helpers.js';
-import { assertAllFinite, cliBuilt, runCli, tmp } from './helpers.js';
+import { assertAllFinite, runCli, tmp } from './helpers.js';
 
 const BACKENDS: [string, () => Promise<Backend>][] = [
   ['wasm simd', () => wasmBackend('simd')],
@@ -107,7 +107,7 @@ describe('divergence on every backend', () => {
   });
 });
 
-describe.skipIf(!cliBuilt)('rnn-gd train on divergence', () => {
+describe('rnn-gd train on divergence', () => {
   for (const backend of ['wasm', 'ts']) {
     it(`${backend}: exit code 3, message on stderr, model.json = last finite parameters, metrics kept`, () => {
       const dir = tmp();
