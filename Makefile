@@ -74,9 +74,14 @@ check-package: build
 # lint also type-checks the tests (tsconfig.test.json, against the built dist/ and wasm-pkg, hence
 # after build; bench/ is .mjs, not type-checked).
 PRETTIER_FILES := 'ts/**/*.ts' 'test/**/*.{ts,mjs}' 'bench/**/*.{mjs,ts,js}' 'web/**/*.ts' 'scripts/**/*.mjs' '*.ts'
+# clippy with warnings as errors, natively (all targets: tests and examples too) and for wasm32 with
+# SIMD128 (the cfg'd kernels of simd.rs), with the toolchain's cargo (.toolchain; clippy comes with it).
+CLIPPY := export PATH="$$(sed 's/^RUSTC_PATH=//' .toolchain):$$HOME/.cargo/bin:$$PATH"; cargo clippy -q --workspace
 lint: build
 	$(NODE_BIN)/prettier --check --log-level warn $(PRETTIER_FILES)
 	cargo fmt --check
+	$(CLIPPY) --all-targets -- -D warnings
+	$(CLIPPY) --lib --target wasm32-unknown-unknown --config 'target.wasm32-unknown-unknown.rustflags=["-C","target-feature=+simd128"]' -- -D warnings
 	$(NODE_BIN)/tsc --noEmit -p tsconfig.test.json
 	node scripts/check-lines.mjs
 format: .toolchain

@@ -26,13 +26,19 @@ if [ -z "${RNN_GD_SYSTEM_RUST:-}" ] && command -v rustup >/dev/null 2>&1; then
   fi
 fi
 
-# 2. Debian's Rust with a locally built wasm32 std.
+# clippy (`make lint`) for that toolchain: rustup's component.
+if [ -n "$RUST_BIN" ] && [ ! -x "$RUST_BIN/cargo-clippy" ]; then
+  log "adding rustup's clippy component"
+  timeout 120 rustup component add clippy >&2 || log "cannot add clippy: make lint will fail until it is installed"
+fi
+
+# 2. Debian's Rust with a locally built wasm32 std (and Debian's clippy of the same version).
 if [ -z "$RUST_BIN" ]; then
-  if ! /usr/bin/rustc --version 2>/dev/null | grep -q '^rustc 1\.9[6-9]' || [ ! -x /usr/bin/rust-lld ] || [ ! -d /usr/src/rustc-1.96.0/library ]; then
-    log "installing Debian's Rust 1.96, its library source and lld-22"
+  if ! /usr/bin/rustc --version 2>/dev/null | grep -q '^rustc 1\.9[6-9]' || [ ! -x /usr/bin/rust-lld ] || [ ! -d /usr/src/rustc-1.96.0/library ] || [ ! -x /usr/bin/cargo-clippy ]; then
+    log "installing Debian's Rust 1.96, its library source, clippy and lld-22"
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi
     $SUDO apt-get update -q >&2
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q rustc-web cargo-web rust-web-src rust-web-llvm lld-22 >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q rustc-web cargo-web rust-web-src rust-web-llvm rust-web-clippy lld-22 >&2
   fi
   if ! has_wasm_std /usr/bin/rustc; then
     log "building the wasm32 standard library from Debian's source (about 30 s)"

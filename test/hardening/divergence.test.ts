@@ -13,7 +13,7 @@ import { writeData } from '../../ts/io/data-file.js';
 import { readModelFile } from '../../ts/io/model-file.js';
 import { Trainer } from '../../ts/trainer.js';
 import { randomData } from '../helpers.js';
-import { assertAllFinite, cliBuilt, runCli, tmp } from './helpers.js';
+import { assertAllFinite, runCli, tmp } from './helpers.js';
 
 const BACKENDS: [string, () => Promise<Backend>][] = [
   ['wasm simd', () => wasmBackend('simd')],
@@ -95,7 +95,7 @@ describe('divergence on every backend', () => {
   });
 });
 
-describe.skipIf(!cliBuilt)('rnn-gd train on divergence', () => {
+describe('rnn-gd train on divergence', () => {
   for (const backend of ['wasm', 'ts']) {
     it(`${backend}: exit code 3, message on stderr, model.json = last finite parameters, metrics kept`, () => {
       const dir = tmp();

@@ -55,7 +55,6 @@ pub(crate) fn forward(model: &Model, nb: usize, t_len: usize, xt: &[f32], h: &mu
 
 /// Backward pass. On entry `dz` holds `sigma'(z)`; on exit `dZ_t`. When `grads` is given,
 /// writes `(grad_w, grad_u)`.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn backward(
     spec: &Spec,
     w: &[f32],

@@ -384,7 +384,6 @@ mod imp {
 }
 
 /// Asserts that every access of `kernel` is in bounds (cheap: once per kernel call).
-#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn check_kernel_bounds(
     rows: usize,
@@ -413,7 +412,6 @@ fn check_kernel_bounds(
 /// Summation is in increasing `p`, starting from the value in C (or +0), with a separate
 /// rounding for each multiply and each add (no FMA), in both builds (the opt-in relaxed-SIMD
 /// build uses `f32x4.relaxed_madd` here: fused on CPUs with FMA, so not bit-identical).
-#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 pub fn kernel<const R: usize, const ACC: bool>(
     kc: usize,

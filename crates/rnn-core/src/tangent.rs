@@ -86,7 +86,6 @@ pub fn tangent_features(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn tangent_loop(
     x: &[f32],
@@ -127,7 +126,6 @@ fn tangent_loop(
 
 /// Forward-mode pass of one sequence `xj` (`T x d`) for all neurons (SIMD over neurons).
 /// Never inlined so that V8 optimizes it after a few calls (see `Teacher::block`).
-#[allow(clippy::too_many_arguments)]
 #[inline(never)]
 fn tangent_sample(
     xj: &[f32],

@@ -101,16 +101,16 @@ pub enum RawProjection {
 /// The core's projection of `kind` (a [`RawProjection`]) with radius `rho` (finite and >= 0;
 /// ignored for `None`).
 fn projection(kind: &JsValue, rho: f64) -> Result<Projection, JsError> {
-    let kind: RawProjection = member("projection kind", kind)?;
-    if !matches!(kind, RawProjection::None) && !(rho.is_finite() && rho >= 0.0) {
-        return Err(err(format!(
+    let radius = || match rho.is_finite() && rho >= 0.0 {
+        true => Ok(rho),
+        false => Err(err(format!(
             "projection radius rho must be finite and >= 0 (got {rho})"
-        )));
-    }
-    Ok(match kind {
+        ))),
+    };
+    Ok(match member("projection kind", kind)? {
         RawProjection::None => Projection::None,
-        RawProjection::MaxNorm => Projection::MaxNorm(rho),
-        RawProjection::L2 => Projection::L2(rho),
+        RawProjection::MaxNorm => Projection::MaxNorm(radius()?),
+        RawProjection::L2 => Projection::L2(radius()?),
     })
 }
 
