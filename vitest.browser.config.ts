@@ -14,6 +14,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: ['test/browser/prerequisites.ts'],
     // One browser at a time: the timing and responsiveness checks want the machine's cores.
     fileParallelism: false,
   },

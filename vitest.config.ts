@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     setupFiles: ['test/fast-check-seed.ts'],
+    // Fails the run when a build artifact or chromium is missing (no test skips for it).
+    globalSetup: ['test/prerequisites.ts'],
   },
 });

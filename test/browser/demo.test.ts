@@ -14,8 +14,6 @@ import { loadModel, metricsCsv, SYSTEMS } from 'rnn-gd';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   artifact,
-  haveChromium,
-  haveWebBuild,
   launch,
   measureResponsiveness,
   percentile,
@@ -71,7 +69,7 @@ const hash = (c: Record<string, string | number>) =>
   '#' + new URLSearchParams(Object.entries(c).map(([k, v]) => [k, String(v)])).toString();
 const noSideScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
-describe.skipIf(!haveChromium || !haveWebBuild)('demo page: training view', () => {
+describe('demo page: training view', () => {
   let server: StaticServer;
   let browser: Browser;
   let page: Page;

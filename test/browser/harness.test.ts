@@ -10,17 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timeDenseStep, type StepTiming } from '../../web/src/harness/dense-step.js';
 import type { ParityCase } from '../../web/src/harness/parity.js';
-import {
-  artifact,
-  haveChromium,
-  haveWebBuild,
-  launch,
-  measureResponsiveness,
-  REPO,
-  serve,
-  watchErrors,
-  type StaticServer,
-} from './helpers.js';
+import { artifact, launch, measureResponsiveness, REPO, serve, watchErrors, type StaticServer } from './helpers.js';
 
 interface Harness {
   info(): Promise<{ simd: boolean; flavor: string; source: string; backend: string; userAgent: string }>;
@@ -35,7 +25,7 @@ declare global {
 
 const TIMING = { warmup: 5, reps: 25 };
 
-describe.skipIf(!haveChromium || !haveWebBuild)('core in the browser (harness page)', () => {
+describe('core in the browser (harness page)', () => {
   let server: StaticServer;
   let browser: Browser;
 

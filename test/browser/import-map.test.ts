@@ -13,13 +13,12 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, launch, MIME, REPO, serve, watchErrors, type StaticServer } from './helpers.js';
+import { launch, MIME, REPO, serve, watchErrors, type StaticServer } from './helpers.js';
 
 const EXAMPLE = join(REPO, 'docs', 'examples', 'import-map.html');
 const VERSION = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version as string;
 const JSDELIVR = `https://cdn.jsdelivr.net/npm/rnn-gd@${VERSION}/`;
 const UNPKG = `https://unpkg.com/rnn-gd@${VERSION}/`;
-const haveBundle = existsSync(join(REPO, 'dist', 'bundle', 'index.js'));
 
 interface Result {
   status: string;
@@ -29,7 +28,7 @@ interface Result {
   message?: string;
 }
 
-describe.skipIf(!haveChromium || !haveBundle)('docs/examples/import-map.html', () => {
+describe('docs/examples/import-map.html', () => {
   let server: StaticServer;
   /** The packed files on another origin (localhost, not 127.0.0.1), with and without CORS headers. */
   let cors: StaticServer;

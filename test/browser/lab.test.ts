@@ -19,16 +19,7 @@ import {
   summaryCsv,
   type PointResult,
 } from '../../dist/experiments/node.js';
-import {
-  artifact,
-  haveChromium,
-  haveWebBuild,
-  launch,
-  REPO,
-  serve,
-  watchErrors,
-  type StaticServer,
-} from './helpers.js';
+import { artifact, launch, REPO, serve, watchErrors, type StaticServer } from './helpers.js';
 
 interface LabState {
   phase: string;
@@ -65,7 +56,7 @@ function expectClose(a: unknown, b: unknown, path = 'spec'): void {
   } else expect(a, path).toEqual(b);
 }
 
-describe.skipIf(!haveChromium || !haveWebBuild)('demo page: experiments view', () => {
+describe('demo page: experiments view', () => {
   let server: StaticServer;
   let browser: Browser;
   let context: BrowserContext;

@@ -7,7 +7,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, haveWebBuild, launch, REPO, serve, watchErrors, type StaticServer } from './helpers.js';
+import { launch, REPO, serve, watchErrors, type StaticServer } from './helpers.js';
 
 interface Demo {
   train(): {
@@ -37,7 +37,7 @@ const comparable = (r: { timing: unknown; run: object }) => {
   return { ...rest, run: { ...run, runtime: '' } };
 };
 
-describe.skipIf(!haveChromium || !haveWebBuild)('demo page: a link reproduces a run or a sweep', () => {
+describe('demo page: a link reproduces a run or a sweep', () => {
   let server: StaticServer;
   let browser: Browser;
   const contexts: BrowserContext[] = [];

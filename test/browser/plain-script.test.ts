@@ -4,13 +4,10 @@
  * served as a page would serve node_modules/rnn-gd.
  */
 import type { Browser } from 'playwright-core';
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, launch, REPO, serve, watchErrors, type StaticServer } from './helpers.js';
+import { launch, REPO, serve, watchErrors, type StaticServer } from './helpers.js';
 
-const haveBundle = existsSync(`${REPO}dist/bundle/index.js`);
-
-describe.skipIf(!haveChromium || !haveBundle)('plain <script type="module">', () => {
+describe('plain <script type="module">', () => {
   let server: StaticServer;
   let browser: Browser;
 

@@ -4,14 +4,14 @@
  * own wasm instance. The results equal those of the Node worker_threads pool, point for point.
  * Skipped when chromium is not installed (scripts/setup-browser.sh installs it for make test-browser).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, readLines, stable, tempDir } from './helpers.js';
 
 const CHROMIUM = process.env.RNN_GD_CHROMIUM ?? '/usr/bin/chromium';
 
-describe.skipIf(!existsSync(CHROMIUM))('worker pool in a browser (Web Workers)', () => {
+describe('worker pool in a browser (Web Workers)', () => {
   it("runs a tiny sweep on 2 Web Workers with the Node pool's results", async () => {
     const { build } = await import('vite');
     const { chromium } = await import('playwright-core');

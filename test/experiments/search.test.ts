@@ -125,7 +125,14 @@ describe('estimateRemainingMs', () => {
 
 describe('E1 quick: searched against the full grid (1 seed)', () => {
   it('trains exactly the replayed probes, equal to the grid points, with the grid m* where the grid is monotone; shards, abort/resume and merge agree', async () => {
-    const base = { experiment: 'E1', size: 'quick' as const, seeds: 1, backend: BACKEND, workers: 2, report: false };
+    const base = {
+      experiment: 'E1' as const,
+      size: 'quick' as const,
+      seeds: 1,
+      backend: BACKEND,
+      workers: 2,
+      report: false,
+    };
     const gridDir = tempDir('grid');
     await runExperiment({ ...base, out: gridDir, grid: true });
     const grid = readPoints(gridDir);

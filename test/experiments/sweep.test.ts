@@ -60,7 +60,7 @@ describe('a tiny sweep on 2 workers', () => {
 
 describe('shards', () => {
   it('merge to exactly the unsharded result', async () => {
-    const base = { experiment: 'E4', size: 'quick' as const, seeds: 1, backend: BACKEND, report: false };
+    const base = { experiment: 'E4' as const, size: 'quick' as const, seeds: 1, backend: BACKEND, report: false };
     const whole = tempDir('whole');
     await runExperiment({ ...base, out: whole, workers: 2 });
     const parts = [1, 2, 3].map(() => tempDir('shard'));
@@ -136,7 +136,7 @@ describe('abort', () => {
     const out = tempDir('abort');
     const controller = new AbortController();
     const base = {
-      experiment: 'E1',
+      experiment: 'E1' as const,
       size: 'quick' as const,
       seeds: 1,
       limit: 16,

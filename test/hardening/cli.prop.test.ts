@@ -15,16 +15,7 @@ import { writeData } from '../../ts/io/data-file.js';
 import { saveModel } from '../../ts/io/model-file.js';
 import { encodeNpy } from '../../ts/io/npy.js';
 import { randomData } from '../helpers.js';
-import {
-  cliBuilt,
-  expectCliError,
-  expectCliOk,
-  pool,
-  runCliAsync,
-  runCliInProcess,
-  tmp,
-  type CliResult,
-} from './helpers.js';
+import { expectCliError, expectCliOk, pool, runCliAsync, runCliInProcess, tmp, type CliResult } from './helpers.js';
 
 const dir = tmp('rnn-gd-cli-');
 const P = (name: string) => join(dir, name);
@@ -164,7 +155,7 @@ function badNpy(): [string, Record<string, Uint8Array | null>][] {
   ];
 }
 
-describe.skipIf(!cliBuilt)('every CLI command against malformed input', () => {
+describe('every CLI command against malformed input', () => {
   const models: string[] = [];
   const datas: string[] = [];
 

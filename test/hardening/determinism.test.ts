@@ -14,7 +14,7 @@ import type { MetricRecord } from '../../ts/metrics.js';
 import { Trainer } from '../../ts/trainer.js';
 import type { Readout } from '../../ts/types.js';
 import { randomData } from '../helpers.js';
-import { cliBuilt, runCli, tmp } from './helpers.js';
+import { runCli, tmp } from './helpers.js';
 
 const strip = (records: MetricRecord[]) => records.map(({ wallMs: _w, ...r }) => r);
 
@@ -126,7 +126,7 @@ describe('same seed, same bits', () => {
   });
 });
 
-describe.skipIf(!cliBuilt)('across processes', () => {
+describe('across processes', () => {
   it('two `rnn-gd train` runs with the same flags write the same model and metrics (up to wall time)', () => {
     const dir = tmp();
     const run = (out: string) =>

@@ -29,7 +29,8 @@ import {
   UserError,
   ValidationError,
 } from '../../ts/errors.js';
-import { appendLines, lockDirectory, readFileBounded, writeFileAtomic } from '../../ts/io/fs.js';
+import { appendLines, readFileBounded, writeFileAtomic } from '../../ts/io/fs.js';
+import { lockDirectory } from '../../ts/io/lock.js';
 import { CapacityError } from '../../ts/backend/capacity.js';
 import { BoundsInputError } from '../../ts/theory/bounds.js';
 import { writeData } from '../../ts/io/data-file.js';
@@ -115,7 +116,7 @@ describe('output targets', () => {
     expect(() => writeFileAtomic(P('loop-a'), 'x')).toThrow(/loop-a.*too many levels of symbolic links/);
   });
 
-  it.skipIf(!cliBuilt || !isRoot)('rnn-gd step --out a device node writes through it (the node survives)', () => {
+  it.skipIf(!isRoot)('rnn-gd step --out a device node writes through it (the node survives)', () => {
     const dev = P('cli-null');
     execFileSync('mknod', [dev, 'c', '1', '3']);
     saveModel(P('m.json'), initialize({ recurrence: 'diagonal', m: 4, d: 2, alpha: 1 }));
@@ -140,7 +141,7 @@ describe('readers', () => {
     }
   });
 
-  it.skipIf(!cliBuilt)('the CLI refuses a FIFO as --model and as X.npy, exit 2, promptly', () => {
+  it('the CLI refuses a FIFO as --model and as X.npy, exit 2, promptly', () => {
     const fifo = P('cli-fifo.json');
     execFileSync('mkfifo', [fifo]);
     const npyDir = P('npy-fifo');
@@ -189,40 +190,37 @@ describe('a read-only file system and a full disk', () => {
 });
 
 describe('directory locks', () => {
-  it.skipIf(!cliBuilt)(
-    'a lock held by another live process is refused (BusyError naming it); a dead holder is taken over',
-    async () => {
-      const out = P('locked');
-      const holder = spawn(
-        process.execPath,
-        [
-          '--input-type=module',
-          '-e',
-          `import { lockDirectory } from ${JSON.stringify(join(ROOT, 'dist/io/fs.js'))};
+  it('a lock held by another live process is refused (BusyError naming it); a dead holder is taken over', async () => {
+    const out = P('locked');
+    const holder = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { lockDirectory } from ${JSON.stringify(join(ROOT, 'dist/io/lock.js'))};
          lockDirectory(${JSON.stringify(out)}, 'holder'); console.log('held'); setTimeout(() => {}, 60000);`,
-        ],
-        { stdio: ['ignore', 'pipe', 'inherit'] },
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve) => holder.stdout.on('data', () => resolve()));
+    try {
+      expect(() => lockDirectory(out, 'test')).toThrow(BusyError);
+      expect(() => lockDirectory(out, 'test')).toThrow(
+        new RegExp(`in use by another rnn-gd process \\(holder, pid ${holder.pid}`),
       );
-      await new Promise<void>((resolve) => holder.stdout.on('data', () => resolve()));
-      try {
-        expect(() => lockDirectory(out, 'test')).toThrow(BusyError);
-        expect(() => lockDirectory(out, 'test')).toThrow(
-          new RegExp(`in use by another rnn-gd process \\(holder, pid ${holder.pid}`),
-        );
-        if (cliBuilt) {
-          const r = runCli(['experiment', 'run', 'E1', '--out', out]);
-          expectCliError(r, /in use by another rnn-gd process/);
-          expect(r.status).toBe(2);
-        }
-      } finally {
-        holder.kill('SIGKILL');
-        await new Promise((r) => holder.on('close', r));
+      if (cliBuilt) {
+        const r = runCli(['experiment', 'run', 'E1', '--out', out]);
+        expectCliError(r, /in use by another rnn-gd process/);
+        expect(r.status).toBe(2);
       }
-      // The holder died without releasing: the lock is stale and is taken over.
-      const lock = lockDirectory(out, 'test');
-      lock.release();
-    },
-  );
+    } finally {
+      holder.kill('SIGKILL');
+      await new Promise((r) => holder.on('close', r));
+    }
+    // The holder died without releasing: the lock is stale and is taken over.
+    const lock = lockDirectory(out, 'test');
+    lock.release();
+  });
 });
 
 describe('every error family has one exit code', () => {
@@ -289,7 +287,7 @@ describe('every error family has one exit code', () => {
     ['report', ['report', '@missing']],
     ['merge', ['merge', '@out', '@missing']],
   ];
-  it.skipIf(!cliBuilt).each(commands)('%s: a missing input is exit 2 naming the path (built CLI)', (_name, args) => {
+  it.each(commands)('%s: a missing input is exit 2 naming the path (built CLI)', (_name, args) => {
     const missing = P('does-not-exist');
     const r = runCli(args.map((a) => (a === '@missing' ? missing : a === '@out' ? P(`out-${_name}`) : a)));
     expectCliError(r, /does-not-exist/);

@@ -14,7 +14,7 @@ import { InterruptedError } from '../../ts/errors.js';
 import { generateData, parseDataConfig } from '../../ts/data/generate.js';
 import { makeTeacherRnn, rnnOutputs } from '../../ts/data/classic.js';
 import { makeClassTeacher, teacherValues } from '../../ts/data/transport.js';
-import { CLI, cliBuilt, expectCliError, runCli, tmp } from './helpers.js';
+import { CLI, expectCliError, runCli, tmp } from './helpers.js';
 
 const slowTrain = (out: string) => [
   'train',
@@ -70,7 +70,7 @@ function interruptAfter(args: string[], sig: NodeJS.Signals, afterMs: number) {
   });
 }
 
-describe.skipIf(!cliBuilt)('interrupting data generation (built CLI)', () => {
+describe('interrupting data generation (built CLI)', () => {
   it.each([
     ['train --system', 'SIGINT', 130, slowTrain],
     ['train --system', 'SIGTERM', 143, slowTrain],

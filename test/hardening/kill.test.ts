@@ -12,7 +12,7 @@ import { writeData } from '../../ts/io/data-file.js';
 import { readModelFile } from '../../ts/io/model-file.js';
 import { makeRng } from '../../ts/rng.js';
 import { randomData } from '../helpers.js';
-import { CLI, cliBuilt, runCli, tmp } from './helpers.js';
+import { CLI, runCli, tmp } from './helpers.js';
 
 const dir = tmp('rnn-gd-kill-');
 const dataPath = join(dir, 'data.json');
@@ -116,7 +116,7 @@ function checkIntact(out: string): {
 
 const withoutWall = (text: string) => text.replace(/"wallMs":[0-9.e+-]+/g, '');
 
-describe.skipIf(!cliBuilt)('rnn-gd train killed at random moments', () => {
+describe('rnn-gd train killed at random moments', () => {
   let reference: { W: number[]; U: number[]; metrics: string };
 
   beforeAll(() => {

@@ -3,9 +3,9 @@
  * and the built CLI (dist/) when it has been built with these commands.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/index.js';
@@ -19,11 +19,9 @@ import type { Dataset, ModelParams, Recurrence, Readout } from '../../ts/types.j
 const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const hasWasm = existsSync(fileURLToPath(new URL('../../ts/wasm-pkg/simd', import.meta.url)));
 // RNN_GD_CLI may point at another build of cli/main.js (e.g. a scratch outDir).
 const cli = process.env.RNN_GD_CLI ?? fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 // Only when dist/ was built with these commands (the tests never build anything themselves).
-const cliBuilt = existsSync(cli) && existsSync(join(dirname(cli), 'commands', 'step.js'));
 
 function data(n: number, T: number, d: number, readout: Readout): Dataset {
   const X = Float64Array.from({ length: n * T * d }, (_, i) => 0.6 * Math.sin(1.3 * i + 0.2));
@@ -149,7 +147,7 @@ describe('evaluate / evalCommand', () => {
     );
   });
 
-  it.skipIf(!hasWasm)('wasm backend agrees with ts to float32 accuracy', async () => {
+  it('wasm backend agrees with ts to float32 accuracy', async () => {
     const p = model('dense', 'all');
     const ds = data(4, 5, 2, 'all');
     const w = await evaluate(p, ds, { backend: 'wasm', grad: true });
@@ -264,7 +262,7 @@ describe('stepModel / stepCommand', () => {
   });
 });
 
-describe.skipIf(!cliBuilt)('built CLI (dist/cli/main.js)', () => {
+describe('built CLI (dist/cli/main.js)', () => {
   const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
 
   it('eval prints the JSON object of docs/formats.md, equal to evalCommand', async () => {

@@ -2,13 +2,11 @@
  * Memory (a performance target): wasm memory must not grow inside training (views would detach) nor leak
  * across free() + re-create cycles. Measured as the wasm memory's byteLength.
  */
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { initialize } from '../../ts/init.js';
 import type { Projection } from '../../ts/types.js';
 import { randomData } from '../helpers.js';
 
-const built = existsSync('ts/wasm-pkg/simd/rnn_wasm.js') && existsSync('ts/wasm-pkg/scalar/rnn_wasm.js');
 const load = async () => {
   const { wasmBackend } = await import('../../ts/backend/wasm-backend.js');
   const { loadWasm } = await import('../../ts/backend/wasm-loader.js');
@@ -18,7 +16,7 @@ const load = async () => {
 };
 const projection: Projection = { kind: 'maxnorm', rho: 2 };
 
-describe.skipIf(!built)('wasm memory', () => {
+describe('wasm memory', () => {
   for (const recurrence of ['dense', 'diagonal'] as const) {
     it(`${recurrence}: no growth across 1000 training steps after the first chunk`, async () => {
       const { backend, bytes } = await load();

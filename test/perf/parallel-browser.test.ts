@@ -15,8 +15,6 @@ import { initialize } from '../../ts/init.js';
 import { randomData } from '../helpers.js';
 
 const CHROMIUM = process.env.RNN_GD_CHROMIUM ?? '/usr/bin/chromium';
-const ready =
-  existsSync(CHROMIUM) && existsSync('dist/parallel/worker.js') && existsSync('dist/wasm-pkg/simd/rnn_wasm_bg.wasm');
 const MIME: Record<string, string> = {
   '.html': 'text/html',
   '.js': 'text/javascript',
@@ -51,7 +49,7 @@ export async function scenario(ParallelTrainer, p, d) {
 }
 `;
 
-describe.skipIf(!ready)('parallel training in a cross-origin-isolated page', () => {
+describe('parallel training in a cross-origin-isolated page', () => {
   let dir = '';
   let url = '';
   let close = async () => {};

@@ -3,13 +3,11 @@
  * the combined gradient equals the single-instance gradient up to float32 rounding (bit for bit
  * with one chunk), and results are bit-identical whatever the timing and the number of workers.
  */
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { initialize } from '../../ts/init.js';
 import type { Dataset, ModelParams, Projection } from '../../ts/types.js';
 import { randomData, relError } from '../helpers.js';
 
-const built = existsSync('dist/parallel/worker.js') && existsSync('dist/wasm-pkg/simd/rnn_wasm_bg.wasm');
 type Parallel = typeof import('../../ts/parallel/index.js');
 const parallel = () => import('../../dist/parallel/index.js' as string) as Promise<Parallel>;
 const single = async () =>
@@ -33,7 +31,7 @@ function setup(recurrence: 'dense' | 'diagonal', n: number): { params: ModelPara
   return { params, data };
 }
 
-describe.skipIf(!built)('parallel data-parallel training', () => {
+describe('parallel data-parallel training', () => {
   it('chunks cover the samples in order', async () => {
     const { chunkStarts, defaultChunkSize } = await parallel();
     expect(chunkStarts(10, 4)).toEqual([0, 4, 8, 10]);

@@ -8,9 +8,7 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
-const built = existsSync('dist/wasm-pkg/relaxed/rnn_wasm_bg.wasm') && existsSync('ts/wasm-pkg/relaxed/rnn_wasm.js');
-
-describe.skipIf(!built)('relaxed-SIMD build (opt-in)', () => {
+describe('relaxed-SIMD build (opt-in)', () => {
   it('matches the float64 reference within 1e-4 and is never the default', () => {
     const r = spawnSync(
       process.execPath,

@@ -3,8 +3,6 @@
  * against central finite differences of the reference forward pass, K = J J^T, symmetric PSD,
  * and agreement of the wasm backend's kernels with the ts ones (skipped without the wasm build).
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Matrix, EigenvalueDecomposition } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../ts/backend/index.js';
@@ -127,12 +125,7 @@ describe('NTK Gram matrix', () => {
   });
 });
 
-// The loader imports both builds statically, so both must be there.
-const haveWasm = ['simd', 'scalar'].every((f) =>
-  existsSync(fileURLToPath(new URL(`../../ts/wasm-pkg/${f}/rnn_wasm.js`, import.meta.url))),
-);
-
-describe.skipIf(!haveWasm)('wasm backend kernels agree with the ts reference', () => {
+describe('wasm backend kernels agree with the ts reference', () => {
   for (const recurrence of ['dense', 'diagonal'] as const) {
     it(`${recurrence}: Gram and per-sample gradients`, async () => {
       const wasm = await getBackend('wasm');

@@ -11,10 +11,15 @@ import {
   type ModelSpecInput,
   type TrainOptionsInput,
 } from '../../ts/index.js';
+import type { RunExperimentOptions } from '../../ts/experiments/run-node.js';
 
 export const spec: ModelSpecInput = { recurrence: 'diagonal', m: 8, d: 2, alpha: 0.5 };
 export const init: InitOptionsInput = { w: 'rademacher', seed: 'a' };
 export const train: TrainOptionsInput = { eta: 0.1, steps: 10, projection: { kind: 'maxnorm', rho: 2 } };
+
+export const run: RunExperimentOptions = { experiment: 'e4-dense', size: 'quick', out: 'sweep' };
+// @ts-expect-error an unknown experiment id
+export const noSuchExperiment: RunExperimentOptions = { experiment: 'E10', size: 'quick', out: 'sweep' };
 
 export async function misspelled(): Promise<void> {
   initialize(spec, init);

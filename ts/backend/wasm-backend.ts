@@ -5,15 +5,12 @@
  */
 import {
   targetsPerSequence,
-  uLength,
-  wLength,
   type Dataset,
   type FloatArray,
   type ModelParams,
   type ModelSpec,
   type Projection,
 } from '../types.js';
-import { parseModelSpec } from '../config.js';
 import { FLOAT32_MAX, ValidationError } from '../validate.js';
 import { checkModel, checkWorkspace, trackAllocation, type CoreSizes } from './capacity.js';
 import { call } from './wasm-errors.js';

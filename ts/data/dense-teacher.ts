@@ -141,7 +141,7 @@ export function denseJvp(
   data: Dataset,
   readout: Readout,
 ): Float64Array {
-  const { m, d, alpha } = params.spec;
+  const { m, d } = params.spec;
   if (params.spec.recurrence !== 'dense')
     throw new ValidationError(`denseJvp: needs a dense model, got '${params.spec.recurrence}'`);
   checkFits({ d }, data, { data: 'denseJvp: data', model: 'the teacher' });

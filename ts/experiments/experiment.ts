@@ -5,7 +5,7 @@
 import type { DataConfigInput } from '../data/generate.js';
 import { ValidationError } from '../errors.js';
 import type { ModelSpecInput, TrainOptionsInput } from '../config.js';
-import type { MeasureOptions, ParamValue, PointConfig, PointResult, Size } from './types.js';
+import type { ExperimentId, MeasureOptions, ParamValue, PointConfig, PointResult, Size } from './types.js';
 
 export type Verdict = 'matches' | 'does not match' | 'inconclusive';
 
@@ -56,7 +56,7 @@ export interface PresetOptions {
 }
 
 export interface Experiment {
-  id: string;
+  id: ExperimentId;
   title: string;
   /** The paper's claim under test (quoted from the paper's statements; [derived] where it is ours). */
   claim: string;

@@ -5,7 +5,8 @@
 import { join, resolve } from 'node:path';
 import type { BackendName } from '../backend/types.js';
 import { CheckpointError } from '../errors.js';
-import { lockDirectory, pathExists, writeFileAtomic } from '../io/fs.js';
+import { pathExists, writeFileAtomic } from '../io/fs.js';
+import { lockDirectory } from '../io/lock.js';
 import { resolveWorkers } from '../cli/options.js';
 import {
   newManifest,
@@ -24,10 +25,11 @@ import { getExperiment } from './registry.js';
 import { shareCounts } from './report-build.js';
 import { writeReport, type WrittenReport } from './report.js';
 import { runSweep, type SweepOutcome, type SweepProgress } from './sweep.js';
-import type { PointResult, Size } from './types.js';
+import type { ExperimentId, PointResult, Size } from './types.js';
 
 export interface RunExperimentOptions {
-  experiment: string;
+  /** Which experiment: 'E1'...'E9', 'E1-dense', 'E2-dense', 'E4-dense' (or in lower case). */
+  experiment: ExperimentId | Lowercase<ExperimentId>;
   size: Size;
   out: string;
   /** Replicates per configuration (default: the experiment's default for the size). */

@@ -9,12 +9,13 @@ import { Command } from 'commander';
 import { CheckpointError, readManifest } from '../../experiments/checkpoint.js';
 import { indexMarkdown, type WrittenReport } from '../../experiments/report.js';
 import { runExperiment } from '../../experiments/run-node.js';
+import type { ExperimentId } from '../../experiments/types.js';
 import { interruptController, parseBackendOption, parseCount, progressReporter } from '../options.js';
 import { SWEEP_STOPPING, sweepEvent } from './experiment.js';
 import { verdictTable, writeIndex } from './report.js';
 
 /** The embedded default: which experiments, at which size. */
-export const DEMO = { experiments: ['E1', 'E2'], size: 'quick' as const };
+export const DEMO = { experiments: ['E1', 'E2'] satisfies ExperimentId[], size: 'quick' as const };
 
 export function registerDemo(program: Command): void {
   program

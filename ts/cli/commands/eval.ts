@@ -4,7 +4,7 @@ import { getBackend, type BackendName } from '../../backend/index.js';
 import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from '../../backend/chunked.js';
 import { readData } from '../../io/data-file.js';
 import { readModelFile } from '../../io/model-file.js';
-import { readoutOf, targetsPerSequence, type Dataset, type ModelParams, type ModelSpec } from '../../types.js';
+import type { Dataset, ModelParams } from '../../types.js';
 import { printJson, UsageError } from '../run.js';
 import { checkFits } from '../../dataset.js';
 import { parseBackendOption } from '../options.js';

@@ -6,10 +6,10 @@
  */
 import type { DataConfigInput } from '../../data/generate.js';
 import type { Analysis, Experiment, PointTemplate } from '../experiment.js';
-import type { PointResult, Size } from '../types.js';
+import type { ExperimentId, PointResult, Size } from '../types.js';
 
 export interface VariantOptions {
-  id: string;
+  id: ExperimentId;
   title: string;
   claim: string;
   setting(size: Size): string;
