@@ -6,19 +6,10 @@ import { join } from 'node:path';
 
 const BUDGET = 400;
 /**
- * Files over the budget today, each held at its present size until it is split along its jobs:
- * the ceiling may only come down (a ratchet). theory/constants.ts: derivatives, the measurement
- * loop and the report; theory/ntk.ts: the Gram statistics and the kernel baseline; trainer.ts: the
- * loop and the streamed-SGD staging; io/fs.ts: atomic writes and the run-directory locks; cli/commands/train.ts: flags, resume policy
- * and the run directory.
+ * Files allowed over the budget, each held at its size until it is split along its jobs: a
+ * ceiling may only come down (a ratchet). None today.
  */
-const CEILINGS = {
-  'ts/theory/constants.ts': 789,
-  'ts/theory/ntk.ts': 491,
-  'ts/trainer.ts': 435,
-  'ts/io/fs.ts': 412,
-  'ts/cli/commands/train.ts': 437,
-};
+const CEILINGS = {};
 const ROOT = 'ts';
 const GENERATED = join(ROOT, 'wasm-pkg');
 

@@ -4,6 +4,7 @@ import { ACTIVATIONS, type ActivationName } from './activations.js';
 import type { Seed } from './rng.js';
 import { float32, FLOAT32_MIN_NORMAL, parseWith, positiveInt, ValidationError } from './validate.js';
 import { paramCount, type ModelSpec, type Projection, type Readout, type Recurrence } from './types.js';
+import { BACKEND_NAMES } from './backend/types.js';
 
 /**
  * Size limits of a model (those of the Rust core, which stores sizes as 32-bit integers): larger
@@ -143,3 +144,23 @@ export const parseInitOptions = (value: unknown, where = 'init options'): InitOp
   parseWith(initSchema, value ?? {}, where);
 export const parseTrainOptions = (value: unknown, where = 'train options'): TrainOptions =>
   parseWith(trainSchema, value, where) as TrainOptions;
+
+/**
+ * A training run as `rnn-gd train --config` reads it: the model (d and the readout default from
+ * the data; given ones must match it), init and train options, the data (a path, or a generator
+ * config) and the backend. `prepareRun` (ts/run.ts) takes its model, init and train parts.
+ */
+export const trainConfigSchema = z
+  .object({
+    /** d and the readout default from the data (a readout given must match the data's targets). */
+    model: modelSpecSchema.partial({ d: true }).extend({ readout: modelSpecSchema.shape.readout.unwrap().optional() }),
+    init: initSchema.optional(),
+    train: trainSchema,
+    /** Path of a data file or directory (JSON or .npy), or a generator config {system, ...} (docs/data.md). */
+    data: z.union([z.string().min(1), z.looseObject({ system: z.string() })]),
+    /** Optional held-out data (path). */
+    test: z.string().min(1).optional(),
+    backend: z.enum(BACKEND_NAMES).default('wasm'),
+  })
+  .strict();
+export type TrainConfig = z.output<typeof trainConfigSchema>;

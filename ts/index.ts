@@ -65,6 +65,7 @@ export {
   type RunOptions,
   type TrainStatus,
 } from './trainer.js';
+export { prepareRun, type TrainRunConfig, type TrainRunInputs, type TrainerStart, type PreparedRun } from './run.js';
 export { predict, type PredictInputs, type PredictOptions } from './predict.js';
 export { paramMetrics, wBar, type MetricRecord } from './metrics.js';
 export { bounds, type BoundsInput, type BoundsResult, type BoundsTerms, type Regime } from './theory/bounds.js';

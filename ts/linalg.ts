@@ -1,9 +1,11 @@
 /**
  * Small dense linear algebra on row-major float64 arrays, one name per algorithm: spectral norms by
- * power iteration, by exact SVD and (symmetric matrices) by Jacobi rotations; the spectral radius. The symmetric
+ * power iteration, by exact SVD and (symmetric matrices) by Jacobi rotations; the spectral radius;
+ * A B^T of row-major arrays, their ml-matrix form and the square-shape check. The symmetric
  * eigensolver with eigenvectors is theory/eigen.ts.
  */
 import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
+import { ValidationError } from './errors.js';
 
 /**
  * Spectral norm (largest singular value) of a row-major m x m matrix by `iterations` steps of power
@@ -93,4 +95,39 @@ export function symmetricSpectralNormJacobi(A: Float64Array, k: number): number 
   let best = 0;
   for (let p = 0; p < k; p++) best = Math.max(best, Math.abs(A[p * k + p]));
   return best;
+}
+
+/** Rows of a row-major n x n Float64Array as a Matrix. */
+export function toMatrix(K: ArrayLike<number>, rows: number, cols = rows): Matrix {
+  const M = new Matrix(rows, cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) M.set(r, c, K[r * cols + c]);
+  return M;
+}
+
+/** A B^T for row-major A (nA x P) and B (nB x P): nA x nB. */
+export function crossOfRows(
+  A: ArrayLike<number>,
+  nA: number,
+  B: ArrayLike<number>,
+  nB: number,
+  P: number,
+): Float64Array {
+  const out = new Float64Array(nA * nB);
+  for (let a = 0; a < nA; a++) {
+    for (let b = 0; b < nB; b++) {
+      let s = 0;
+      for (let p = 0; p < P; p++) s += A[a * P + p] * B[b * P + p];
+      out[a * nB + b] = s;
+    }
+  }
+  return out;
+}
+
+/** Throws unless K holds an n x n matrix (n a positive integer); `what` names the caller. */
+export function checkSquare(K: ArrayLike<number>, n: number, what: string): void {
+  if (!Number.isInteger(n) || n < 1 || K.length !== n * n) {
+    throw new ValidationError(
+      `${what}: expected an n x n matrix with n = ${n} (${n * n} values), got ${K.length} values`,
+    );
+  }
 }

@@ -3,6 +3,7 @@ import { activations } from './activations.js';
 import { spectralNormExact, spectralNormPower, spectralRadius } from './linalg.js';
 import { neuronDistancesSq } from './projection.js';
 import { memoryFactor, type FloatArray, type ModelSpec, type Projection } from './types.js';
+import { ValidationError } from './errors.js';
 
 export interface MetricRecord {
   /** Number of steps taken: the record describes Theta(step). */
@@ -105,4 +106,29 @@ export function paramMetrics(
     wScale,
     memoryFactor: memoryFactor(spec.alpha, activations[spec.activation].sigma1, wScale),
   };
+}
+
+export interface PredictionDistance {
+  /** sqrt(mean (a - b)^2) */
+  rms: number;
+  /** max |a - b| */
+  max: number;
+  /** ||a - b|| / ||b|| (null when b = 0) */
+  relative: number | null;
+}
+
+/** How far apart two prediction vectors are (a network and its linearization, or a kernel baseline). */
+export function predictionDistance(a: ArrayLike<number>, b: ArrayLike<number>): PredictionDistance {
+  if (a.length !== b.length || a.length === 0)
+    throw new ValidationError(`predictionDistance: lengths ${a.length} and ${b.length} must be equal and > 0`);
+  let s = 0,
+    mx = 0,
+    nb = 0;
+  for (let k = 0; k < a.length; k++) {
+    const e = a[k] - b[k];
+    s += e * e;
+    mx = Math.max(mx, Math.abs(e));
+    nb += b[k] * b[k];
+  }
+  return { rms: Math.sqrt(s / a.length), max: mx, relative: nb > 0 ? Math.sqrt(s / nb) : null };
 }

@@ -10,24 +10,13 @@
  * full-data risks are computed in chunks. The steps are bit-identical either way (each step sees
  * the same rows in the same order); only the recorded full-data risk may differ in its last bits.
  */
-import { activations } from './activations.js';
 import { parseTrainOptions, type TrainOptions, type TrainOptionsInput } from './config.js';
-import { paramMetrics, type MetricRecord } from './metrics.js';
+import { paramMetrics, predictionDistance, type MetricRecord } from './metrics.js';
 import { makeRng, permutation, type Rng } from './rng.js';
-import { bounds } from './theory/bounds.js';
 import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from './backend/chunked.js';
 import type { Backend, Network } from './backend/types.js';
 import { checkModel, checkWorkspace } from './backend/capacity.js';
-import { predictionDistance } from './theory/ntk.js';
-import {
-  paramCount,
-  readoutOf,
-  targetsPerSequence,
-  type Dataset,
-  type FloatArray,
-  type ModelParams,
-  type ModelSpec,
-} from './types.js';
+import { paramCount, type Dataset, type ModelParams, type ModelSpec } from './types.js';
 import { ValidationError } from './validate.js';
 
 export type TrainStatus = 'running' | 'completed' | 'diverged' | 'aborted';
@@ -52,7 +41,15 @@ export interface TrainerInit {
    * (linGap*) with every record. Full-batch GD only; not with `resume`.
    */
   linearized?: boolean;
+  /**
+   * Words appended to the divergence message (after the last finite risk, e.g. '; the theory's
+   * etaMax for this setting is ...': theory/eta-hint.ts `etaMaxHint`, which prepareRun passes).
+   */
+  divergenceHint?: DivergenceHint;
 }
+
+/** The setting of a diverged run, for a hint on what to change. */
+export type DivergenceHint = (setting: { spec: ModelSpec; n: number; T: number; eta: number }) => string;
 
 /**
  * Where a run stopped (saved with every checkpoint). Resuming is exact: the same parameters, the
@@ -135,6 +132,7 @@ export class Trainer implements Disposable {
   private started = now();
   /** The linearization trained side by side (TrainerInit.linearized) and its resident data. */
   private readonly linear?: { network: Network; train: ChunkedData; test?: ChunkedData; stopped: boolean };
+  private readonly divergenceHint?: DivergenceHint;
 
   constructor(init: TrainerInit) {
     this.options = parseTrainOptions(init.train);
@@ -174,6 +172,7 @@ export class Trainer implements Disposable {
       throw err;
     }
     this.batchRng = makeRng(this.options.seed, 'batches');
+    this.divergenceHint = init.divergenceHint;
     if (init.resume) this.resumeFrom(init.resume);
   }
 
@@ -292,14 +291,15 @@ export class Trainer implements Disposable {
       if (this.step % recordEvery === 0 && !this.pending) this.capturePending();
       const chunk = Math.min(recordEvery - (this.step % recordEvery), k - done, this.stepsPerCall);
       const pendingStep = this.pending?.step;
-      const result = batchSize > 0 ? this.sgdChunk(chunk) : this.trainData.workspace.train(chunk, eta, projection);
+      const batch = batchSize > 0 ? { size: batchSize, indices: this.nextBatchIndices(chunk) } : undefined;
+      const result = this.trainData.train(chunk, eta, projection, batch);
       if (pendingStep === this.step && result.completed > 0) {
         this.finishPending(result.losses[0], result.gradNorms[0]);
       }
       for (let s = 0; s < result.completed; s++) this.lossSum += result.losses[s];
       if (this.linear && !this.linear.stopped && result.completed > 0) {
         // The same steps for the linearization; if it diverges, its metrics stop (the network goes on).
-        const lin = this.linear.train.workspace.train(result.completed, eta, projection);
+        const lin = this.linear.train.train(result.completed, eta, projection);
         if (lin.completed < result.completed) this.linear.stopped = true;
       }
       this.step += result.completed;
@@ -314,26 +314,6 @@ export class Trainer implements Disposable {
       this.status = 'completed';
     }
     return done;
-  }
-
-  /** `steps` mini-batch steps: indices into the resident data, or the batches' rows staged in order. */
-  private sgdChunk(steps: number) {
-    const { eta, projection, batchSize } = this.options;
-    const indices = this.nextBatchIndices(steps);
-    const ws = this.trainData.workspace;
-    if (!this.streaming) return ws.train(steps, eta, projection, { size: batchSize, indices });
-    // Stage rows indices[0..steps*b) consecutively: step s then reads staged rows s*b..(s+1)*b, the
-    // same sequences in the same order as the resident indices, so every step is bit-identical.
-    const { T, d } = this.data;
-    const per = targetsPerSequence(readoutOf(this.data), T);
-    const rowsX = T * d;
-    const X = stage(this.data.X, indices, rowsX);
-    const Y = stage(this.data.Y, indices, per);
-    ws.setData({ n: indices.length, T, d, X, Y });
-    this.trainData.invalidate();
-    const identity = new Uint32Array(indices.length);
-    for (let k = 0; k < identity.length; k++) identity[k] = k;
-    return ws.train(steps, eta, projection, { size: batchSize, indices: identity });
   }
 
   private lastFiniteRisk(): number {
@@ -352,30 +332,14 @@ export class Trainer implements Disposable {
 
   private diverged(lastRisk: number): void {
     this.status = 'diverged';
-    let hint = '';
-    const act = activations[this.spec.activation];
-    if (act.smooth) {
-      try {
-        const b = bounds({
-          activation: this.spec.activation,
-          alpha: Math.abs(this.spec.alpha),
-          T: this.data.T,
-          m: this.spec.m,
-          n: this.data.n,
-        });
-        hint = `; the theory's etaMax for this setting is ${b.etaMax.toPrecision(4)} (our derived constant, conservative)`;
-      } catch {
-        hint = "; the theory's etaMax cannot be evaluated in float64 here (long-memory regime): try a much smaller eta";
-      }
-    } else {
-      hint = `; the theory gives no etaMax for '${this.spec.activation}' (outside its smooth activations): try a smaller eta`;
-    }
+    const { eta } = this.options;
+    const hint = this.divergenceHint?.({ spec: this.spec, n: this.data.n, T: this.data.T, eta }) ?? '';
     const last = Number.isFinite(lastRisk)
       ? `last finite risk ${lastRisk}`
       : 'no finite risk at all (the loss is not finite at the initialization: check the scale of the data and parameters)';
     this.message =
       `training diverged at step ${this.step}: the loss or gradient became NaN/Infinity ` +
-      `(eta = ${this.options.eta}); ${last}${hint}. The parameters are the last finite ones.`;
+      `(eta = ${eta}); ${last}${hint}. The parameters are the last finite ones.`;
     this.pending = null;
   }
 
@@ -421,15 +385,4 @@ export class Trainer implements Disposable {
   [Symbol.dispose](): void {
     this.free();
   }
-}
-
-/** Copies rows `indices` (each `width` values) of `src` consecutively into a new array of the same type. */
-function stage(src: FloatArray, indices: Uint32Array, width: number): FloatArray {
-  const out =
-    src instanceof Float32Array ? new Float32Array(indices.length * width) : new Float64Array(indices.length * width);
-  for (let k = 0; k < indices.length; k++) {
-    const j = indices[k];
-    out.set(src.subarray(j * width, (j + 1) * width), k * width);
-  }
-  return out;
 }

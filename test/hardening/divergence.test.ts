@@ -11,6 +11,7 @@ import { wasmBackend } from '../../ts/backend/wasm-backend.js';
 import { initialize } from '../../ts/init.js';
 import { writeData } from '../../ts/io/data-file.js';
 import { readModelFile } from '../../ts/io/model-file.js';
+import { etaMaxHint } from '../../ts/theory/eta-hint.js';
 import { Trainer } from '../../ts/trainer.js';
 import { randomData } from '../helpers.js';
 import { assertAllFinite, runCli, tmp } from './helpers.js';
@@ -47,6 +48,7 @@ describe('divergence on every backend', () => {
           data,
           test: randomData(7, 6, 3, 'final', 5),
           train: { eta: c.eta, steps: 300, recordEvery: 1, batchSize: c.batchSize },
+          divergenceHint: etaMaxHint,
         });
         try {
           const res = await trainer.run();
@@ -79,6 +81,16 @@ describe('divergence on every backend', () => {
       });
     }
   }
+
+  it('without a divergenceHint the message names no etaMax (the trainer itself knows no theory)', async () => {
+    const params = initialize({ recurrence: 'diagonal', m: 8, d: 3, alpha: 1.5, activation: 'sin' }, { seed: 1 });
+    const data = randomData(20, 6, 3, 'final', 4);
+    for (let k = 0; k < data.X.length; k++) data.X[k] *= 3;
+    using trainer = new Trainer({ backend: tsBackend(), params, data, train: { eta: 1e30, steps: 300 } });
+    const res = await trainer.run();
+    expect(res.status).toBe('diverged');
+    expect(res.message).toMatch(/last finite risk [0-9.e+-]+\. The parameters are the last finite ones\.$/);
+  });
 
   it('a loss that is not finite at the initialization: diverged at step 0 with a clear message', async () => {
     const backend = await wasmBackend();

@@ -29,7 +29,8 @@ import {
   UserError,
   ValidationError,
 } from '../../ts/errors.js';
-import { appendLines, lockDirectory, readFileBounded, writeFileAtomic } from '../../ts/io/fs.js';
+import { appendLines, readFileBounded, writeFileAtomic } from '../../ts/io/fs.js';
+import { lockDirectory } from '../../ts/io/lock.js';
 import { CapacityError } from '../../ts/backend/capacity.js';
 import { BoundsInputError } from '../../ts/theory/bounds.js';
 import { writeData } from '../../ts/io/data-file.js';
@@ -196,7 +197,7 @@ describe('directory locks', () => {
       [
         '--input-type=module',
         '-e',
-        `import { lockDirectory } from ${JSON.stringify(join(ROOT, 'dist/io/fs.js'))};
+        `import { lockDirectory } from ${JSON.stringify(join(ROOT, 'dist/io/lock.js'))};
          lockDirectory(${JSON.stringify(out)}, 'holder'); console.log('held'); setTimeout(() => {}, 60000);`,
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },

@@ -179,6 +179,7 @@ describe('the root entry is curated', () => {
     'parseNpy',
     'parseTrainOptions',
     'predict',
+    'prepareRun',
     'readoutOf',
     'relaxedSimdSupported',
     'runInfo',

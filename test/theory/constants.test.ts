@@ -1,5 +1,5 @@
 /**
- * Measured constants (ts/theory/constants.ts): per-neuron gradients and Hessians against finite
+ * Measured constants (ts/theory/constants.ts, ts/theory/derivatives.ts): per-neuron gradients and Hessians against finite
  * differences, the memory-decay curve against finite differences in the inputs, and the [derived]
  * analytic bounds of bounds.ts (w_bar0 = max|w_i|, rho = 0) never below the measured values.
  */
@@ -8,14 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { activations, type ActivationName } from '../../ts/activations.js';
 import { initialize } from '../../ts/init.js';
 import { makeRng } from '../../ts/rng.js';
-import {
-  constants,
-  denseNeuronHvp,
-  diagonalNeuronHessian,
-  measureConstants,
-  neuronGradient,
-  termsWithConstants,
-} from '../../ts/theory/constants.js';
+import { constants, measureConstants, termsWithConstants } from '../../ts/theory/constants.js';
+import { denseNeuronHvp, diagonalNeuronHessian, neuronGradient } from '../../ts/theory/derivatives.js';
 import { bounds } from '../../ts/theory/bounds.js';
 import { symmetricSpectralNormJacobi } from '../../ts/linalg.js';
 import { wBar } from '../../ts/metrics.js';

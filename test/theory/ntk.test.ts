@@ -1,5 +1,5 @@
 /**
- * The NTK toolkit (ts/theory/ntk.ts): spectrum statistics, drift, the Monte-Carlo infinite-width
+ * The NTK toolkit (ts/theory/ntk.ts, kernel-ridge.ts): spectrum statistics, drift, the Monte-Carlo infinite-width
  * kernel (exactness against the empirical NTK of the diagonal model, ~1/sqrt(M) convergence),
  * kernel ridge regression and the network-vs-kernel comparison.
  */
@@ -12,18 +12,15 @@ import {
   concatData,
   empiricalNtk,
   gramStats,
-  kernelBaseline,
-  kernelRidgeFit,
-  kernelRidgePredict,
   monteCarloKernel,
-  networkVsKernel,
   ntkBlocks,
   ntkDrift,
-  predictionDistance,
   relativeDrift,
   sampleParticles,
   symmetricEigenvalues,
 } from '../../ts/theory/ntk.js';
+import { kernelBaseline, kernelRidgeFit, kernelRidgePredict, networkVsKernel } from '../../ts/theory/kernel-ridge.js';
+import { predictionDistance } from '../../ts/metrics.js';
 import type { ModelParams, Recurrence } from '../../ts/types.js';
 import { randomData, relError } from '../helpers.js';
 

@@ -7,10 +7,17 @@
  * chunk losses (each accumulated in float64) and gradients (float32 on wasm) are combined in
  * float64, so the last bits can differ from a single call; the results stay deterministic.
  */
-import { readoutOf, targetsPerSequence, type Dataset, type ModelSpec } from '../types.js';
+import {
+  readoutOf,
+  targetsPerSequence,
+  type Dataset,
+  type FloatArray,
+  type ModelSpec,
+  type Projection,
+} from '../types.js';
 import { ValidationError } from '../validate.js';
 import { MiB, workspaceBytes } from './capacity.js';
-import type { Network, Workspace } from './types.js';
+import type { Network, TrainChunk, Workspace } from './types.js';
 
 /** Default bytes of a training / evaluation workspace before the data is streamed in chunks. */
 export const DEFAULT_MEMORY_BUDGET = 256 * MiB;
@@ -37,13 +44,27 @@ export function sliceRows(data: Dataset, from: number, count: number): Dataset {
   };
 }
 
-/** Full-data forward passes and gradients of `data` through a workspace of at most `rows` sequences. */
+/** Copies rows `indices` (each `width` values) of `src` consecutively into a new array of the same type. */
+function gatherRows(src: FloatArray, indices: Uint32Array, width: number): FloatArray {
+  const out =
+    src instanceof Float32Array ? new Float32Array(indices.length * width) : new Float64Array(indices.length * width);
+  for (let k = 0; k < indices.length; k++) {
+    const j = indices[k];
+    out.set(src.subarray(j * width, (j + 1) * width), k * width);
+  }
+  return out;
+}
+
+/**
+ * Full-data forward passes and gradients of `data` through a workspace of at most `rows` sequences,
+ * and training steps on it (full-batch GD when resident, mini-batch SGD either way).
+ */
 export class ChunkedData implements Disposable {
-  readonly workspace: Workspace;
+  private readonly workspace: Workspace;
   readonly rows: number;
   /** True when the workspace holds the whole data set (then every call is the backend's own). */
   readonly resident: boolean;
-  /** Set to false after the workspace was used for something else (e.g. staged mini-batches). */
+  /** False after the workspace held staged mini-batches instead (a resident data set is then reloaded). */
   private loaded = false;
 
   constructor(
@@ -65,9 +86,37 @@ export class ChunkedData implements Disposable {
     this.loaded = true;
   }
 
-  /** Marks the workspace as holding other rows (the next full-data call reloads). */
-  invalidate(): void {
+  /**
+   * `steps` (projected) gradient steps from the network's parameters: full-batch GD (resident data
+   * only), or with `batch` mini-batch SGD on the rows `batch.indices` (steps * size of them, step s
+   * taking rows s*size..(s+1)*size). Streamed, those rows are staged consecutively in the workspace:
+   * the same sequences in the same order as resident indices, so every step is bit-identical;
+   * the workspace must then hold them (indices.length <= rows).
+   */
+  train(
+    steps: number,
+    eta: number,
+    projection: Projection,
+    batch?: { size: number; indices: Uint32Array },
+  ): TrainChunk {
+    if (this.resident) {
+      if (!this.loaded) this.load();
+      return this.workspace.train(steps, eta, projection, batch);
+    }
+    if (!batch)
+      throw new ValidationError(
+        `chunked data: full-batch GD needs all ${this.data.n} sequences in the workspace (it holds ${this.rows})`,
+      );
+    const { indices } = batch;
+    const { T, d } = this.data;
+    const per = targetsPerSequence(readoutOf(this.data), T);
+    const X = gatherRows(this.data.X, indices, T * d);
+    const Y = gatherRows(this.data.Y, indices, per);
+    this.workspace.setData({ n: indices.length, T, d, X, Y });
     this.loaded = false;
+    const identity = new Uint32Array(indices.length);
+    for (let k = 0; k < identity.length; k++) identity[k] = k;
+    return this.workspace.train(steps, eta, projection, { size: batch.size, indices: identity });
   }
 
   private *chunks(): Generator<{ from: number; count: number }> {

@@ -29,7 +29,10 @@ export const sequenceScratch = (m: number, T: number): SequenceScratch => ({
  */
 export const FLUSH_BELOW = 2 ** -80;
 
-/** Forward pass of sequence j of X (sample-major, length T): fills s.H[t*m+i] = h_{i,t}, s.Dz = sigma'(z). */
+/**
+ * Forward pass of sequence j of X (sample-major, length T): fills s.H[t*m+i] = h_{i,t}, s.Dz = sigma'(z)
+ * and, when given, D2z = sigma''(z) (the second-order derivatives of theory/derivatives.ts).
+ */
 export function forwardSequence(
   spec: ModelSpec,
   W: FloatArray,
@@ -38,6 +41,7 @@ export function forwardSequence(
   j: number,
   T: number,
   s: SequenceScratch,
+  D2z?: Float64Array,
 ): void {
   const { m, d } = spec;
   const act = activations[spec.activation];
@@ -58,6 +62,7 @@ export function forwardSequence(
       const z = scale * rec + inp;
       H[t * m + i] = act.f(z);
       Dz[t * m + i] = act.df(z);
+      if (D2z) D2z[t * m + i] = act.d2f(z);
     }
   }
 }

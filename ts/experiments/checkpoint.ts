@@ -6,15 +6,8 @@
  */
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  appendLines,
-  ensureDir,
-  lockDirectory,
-  pathExists,
-  readFileBounded,
-  writeFileAtomic,
-  type DirectoryLock,
-} from '../io/fs.js';
+import { appendLines, ensureDir, pathExists, readFileBounded, writeFileAtomic } from '../io/fs.js';
+import { lockDirectory, type DirectoryLock } from '../io/lock.js';
 import { MAX_JSONL_BYTES, repairJsonLines } from '../io/jsonl-file.js';
 import { MAX_JSON_BYTES } from '../io/model-file.js';
 import {

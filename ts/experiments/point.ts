@@ -3,15 +3,14 @@
  * result (minus `timing`) depends only on the point and the backend build, so a resumed or sharded
  * sweep reproduces an uninterrupted one bit for bit.
  *
- * Steps: data (generator config + seed) -> Theta(0) (init seed) -> optional measurements at init
+ * Steps: data (generator config + seed) -> Theta(0) (init seed, prepareRun) -> optional measurements at init
  * (oracle theta_bar, constants, NTK) -> (projected) gradient descent with the Trainer -> summary
  * metrics, a downsampled curve, the NTK drift. Every number is plain JSON (non-finite -> null).
  */
 import type { Backend } from '../backend/types.js';
-import { initialize } from '../init.js';
 import type { MetricRecord } from '../metrics.js';
 import { kernelRegime } from '../theory/kernel-regime.js';
-import { Trainer } from '../trainer.js';
+import { prepareRun } from '../run.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { kernelDrift, makeData, mapRadius, measuredConstants, ntkGram, ntkMinEigenvalue, oracle } from './deps.js';
 import { runtimeName } from '../runtime.js';
@@ -142,7 +141,12 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
   if (point.fault?.kind === 'throw') throw new Error(`fault injected by the point config (${point.id})`);
   const measure = point.measure ?? {};
   const gen = await makeData(point.data, point.dataSeed, backend);
-  const params = initialize({ ...point.model, d: gen.train.d, readout: gen.meta.readout }, point.init);
+  // The point's data decide d and the readout (a preset's model leaves them to it).
+  const run = prepareRun(
+    { model: { ...point.model, d: gen.train.d, readout: gen.meta.readout }, init: point.init, train: point.train },
+    { data: gen.train, test: gen.test ?? undefined, backend },
+  );
+  const { params } = run;
   const extra: Partial<PointMetrics> = {};
   if (gen.map) extra.nu = mapRadius(gen.map);
 
@@ -214,14 +218,7 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
     };
     if (signal?.aborted) return null;
     signal?.addEventListener('abort', onAbort, { once: true });
-    const trainer = new Trainer({
-      backend,
-      params,
-      data: gen.train,
-      test: gen.test ?? undefined,
-      train,
-      linearized: measure.linearized,
-    });
+    const trainer = run.trainer({ train, linearized: measure.linearized });
     try {
       let risk0: number | null = null;
       let hitEps = false,

@@ -5,7 +5,8 @@
 import { join, resolve } from 'node:path';
 import type { BackendName } from '../backend/types.js';
 import { CheckpointError } from '../errors.js';
-import { lockDirectory, pathExists, writeFileAtomic } from '../io/fs.js';
+import { pathExists, writeFileAtomic } from '../io/fs.js';
+import { lockDirectory } from '../io/lock.js';
 import { resolveWorkers } from '../cli/options.js';
 import {
   newManifest,

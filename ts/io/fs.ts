@@ -14,7 +14,7 @@
  *   exhaust memory).
  * - Directories (ensureDir): created one level at a time, so no path can loop (Node's recursive
  *   mkdir spins forever under /proc).
- * - Output directories (lockDirectory): one writer at a time; a second live process is refused.
+ * - Output directories: one writer at a time (./lock.ts).
  *
  * Every failure is a UserError (./errors.ts) that names the path.
  */
@@ -27,7 +27,6 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
-  readFileSync,
   readlinkSync,
   readSync,
   renameSync,
@@ -36,9 +35,8 @@ import {
   writeSync,
   type Stats,
 } from 'node:fs';
-import { hostname } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { BusyError, errnoCode, fileSystemError, ValidationError } from '../errors.js';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { errnoCode, fileSystemError, ValidationError } from '../errors.js';
 
 const MiB = 2 ** 20;
 
@@ -128,7 +126,8 @@ export function syncFile(path: string): void {
   }
 }
 
-function writeAll(fd: number, bytes: Uint8Array, path: string): void {
+/** Writes all of `bytes` at fd's position (waiting out a slow FIFO reader, at most 60 s idle). */
+export function writeAll(fd: number, bytes: Uint8Array): void {
   let offset = 0;
   let idle = 0;
   while (offset < bytes.length) {
@@ -144,7 +143,6 @@ function writeAll(fd: number, bytes: Uint8Array, path: string): void {
     idle = 0;
     offset += n;
   }
-  void path;
 }
 
 const toBytes = (contents: Uint8Array | string): Uint8Array =>
@@ -161,7 +159,7 @@ function writeThrough(target: OutputTarget, bytes: Uint8Array, shown: string): v
     throw fileSystemError(err, 'write', shown);
   }
   try {
-    writeAll(fd, bytes, shown);
+    writeAll(fd, bytes);
   } catch (err) {
     throw fileSystemError(err, 'write', shown);
   } finally {
@@ -198,7 +196,7 @@ export function writeFileAtomic(path: string, contents: Uint8Array | string, opt
       constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_EXCL,
       target.mode ?? 0o666,
     );
-    writeAll(fd, bytes, tmp);
+    writeAll(fd, bytes);
     if (durable) fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -234,7 +232,7 @@ export function appendLines(path: string, text: string, opts: WriteOptions = {})
     const st = fstatSync(fd);
     if (!st.isFile()) throw new ValidationError(`cannot append to ${path}: not a regular file`);
     before = st.size;
-    writeAll(fd, bytes, path);
+    writeAll(fd, bytes);
     if (opts.durable ?? true) fsyncSync(fd);
   } catch (err) {
     if (before >= 0) {
@@ -313,100 +311,4 @@ export const pathExists = (path: string): boolean => lstatSync(path, { throwIfNo
 /** Reads a whole regular file as UTF-8 text (bounded, see readFileBounded). */
 export function readTextFile(path: string, what: string, maxBytes: number, limit?: string): string {
   return readFileBounded(path, what, maxBytes, limit).toString('utf8');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Output-directory locks.
-
-export const LOCK_FILE = '.rnn-gd.lock';
-
-interface LockInfo {
-  pid: number;
-  host: string;
-  command: string;
-  startedAt: string;
-}
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return errnoCode(err) === 'EPERM';
-  }
-};
-
-export interface DirectoryLock {
-  readonly dir: string;
-  release(): void;
-}
-
-const held = new Map<string, DirectoryLock>();
-
-/**
- * Takes the write lock of an output directory (creating it): the file `.rnn-gd.lock` with this
- * process's pid and host, created exclusively. A lock held by a live process is refused (BusyError,
- * naming the holder); one left by a dead process on this host (a kill -9) is taken over. The lock is
- * released by release() or when the process exits.
- */
-export function lockDirectory(dir: string, command: string): DirectoryLock {
-  const key = resolve(dir);
-  const existing = held.get(key);
-  if (existing) return existing;
-  ensureDir(dir);
-  const path = join(dir, LOCK_FILE);
-  const me: LockInfo = { pid: process.pid, host: hostname(), command, startedAt: new Date().toISOString() };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    let fd: number;
-    try {
-      fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
-    } catch (err) {
-      if (errnoCode(err) !== 'EEXIST') throw fileSystemError(err, 'lock', dir);
-      let other: Partial<LockInfo> = {};
-      try {
-        other = JSON.parse(readFileSync(path, 'utf8'));
-      } catch {
-        /* being written right now, or damaged: judged by its age below */
-      }
-      const sameHost = other.host === me.host;
-      if (typeof other.pid === 'number' && sameHost && !isAlive(other.pid)) {
-        unlinkSync(path); // left by a killed process
-        continue;
-      }
-      if (typeof other.pid !== 'number') {
-        const age = Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-        if (age > 10_000) {
-          unlinkSync(path);
-          continue;
-        }
-      }
-      throw new BusyError(
-        `${dir} is in use by another rnn-gd process (${other.command ?? 'unknown command'}, pid ${other.pid ?? '?'} on ${other.host ?? '?'}, since ${other.startedAt ?? '?'}): ` +
-          `wait for it to finish or use another output directory` +
-          (sameHost ? '' : `; if no such process runs any more, delete ${path}`),
-      );
-    }
-    try {
-      writeAll(fd, Buffer.from(JSON.stringify(me) + '\n'), path);
-    } finally {
-      closeSync(fd);
-    }
-    const release = () => {
-      if (!held.delete(key)) return;
-      process.off('exit', release);
-      try {
-        const now = JSON.parse(readFileSync(path, 'utf8')) as LockInfo;
-        if (now.pid === me.pid && now.host === me.host) unlinkSync(path);
-      } catch {
-        /* already gone */
-      }
-    };
-    process.on('exit', release);
-    const lock = { dir, release };
-    held.set(key, lock);
-    return lock;
-  }
-  throw new BusyError(
-    `${dir}: cannot take the lock ${path} (it keeps reappearing); is another rnn-gd process starting?`,
-  );
 }

@@ -205,6 +205,55 @@ function requireFinite(name: string, v: number, a: number, T: number): void {
   throw new BoundsRangeError(`bounds: ${name} is ${v === 0 ? 'zero (underflow)' : String(v)}: ${why}`);
 }
 
+/** What the bound terms need besides the constants (the inputs of bounds() of the same names). */
+export interface TermInputs {
+  m: number;
+  n: number;
+  delta: number;
+  rho: number;
+  nuW: number;
+  nuU: number;
+  eta?: number;
+  tau?: number;
+  eps?: number;
+}
+
+/** The bound terms with their G, etaMax and (given eps) the required m and tau. */
+export interface TermsSet extends BoundsTerms {
+  G: number;
+  etaMax: number;
+  mRequired?: number;
+  tauRequired?: number;
+}
+
+/**
+ * The bound terms of docs/spec/model.md section 8 from G, L_T and beta_T: the one place the formulas
+ * live, used by bounds() (analytic constants) and theory/constants.ts (measured ones).
+ */
+export function boundTerms(G: number, L_T: number, beta_T: number, inp: TermInputs): TermsSet {
+  const nu2 = inp.nuW * inp.nuW + inp.nuU * inp.nuU; // nu^2 = nu_w^2 + nu_u^2
+  const nu = Math.sqrt(nu2);
+  const etaMax = 1 / (4 * L_T * L_T);
+  const eta = inp.eta ?? etaMax;
+  const approxNum = 16 * G * G * Math.log((2 * inp.n) / inp.delta); // random features: the log n term
+  const linNum = beta_T * beta_T * (nu2 * nu2 + (inp.rho + nu) ** 4); // linearization error
+  const out: TermsSet = {
+    G,
+    etaMax,
+    ...(inp.tau !== undefined ? { optimization: (2 * nu2) / (eta * inp.tau) } : {}),
+    approximation: approxNum / inp.m,
+    linearization: linNum / inp.m,
+    total: 0,
+  };
+  out.total = (out.optimization ?? 0) + out.approximation + out.linearization;
+  // Each of (optimization) and (approximation + linearization) at most eps/2.
+  if (inp.eps !== undefined) {
+    out.mRequired = (2 * (approxNum + linNum)) / inp.eps;
+    out.tauRequired = (4 * nu2) / (eta * inp.eps);
+  }
+  return out;
+}
+
 /** The bound calculator of docs/spec/model.md section 8 (derived constants; see the module comment). */
 export function bounds(input: BoundsInput): BoundsResult {
   const activation = requireActivation(input.activation ?? 'tanh');
@@ -248,23 +297,25 @@ export function bounds(input: BoundsInput): BoundsResult {
   const L_T = sigma1 * ao * S_T;
   const beta_T = ao * S_T * S_T * (sigma2 * ao * S_T + 2 * alpha * sigma1 * sigma1);
   const G = nuW * alpha * sigma0 * sigma1 * seriesS(a0, T - 1) + nuU * sigma1 * seriesS(a0, T);
-  const etaMax = 1 / (4 * L_T * L_T);
+  const {
+    etaMax,
+    mRequired,
+    tauRequired,
+    G: _,
+    ...terms
+  } = boundTerms(G, L_T, beta_T, {
+    m,
+    n,
+    delta,
+    rho,
+    nuW,
+    nuU,
+    eta: etaIn,
+    tau,
+    eps,
+  });
   const eta = etaIn ?? etaMax;
-
-  const logTerm = Math.log((2 * n) / delta);
-  const approxNum = 16 * G * G * logTerm; // random features: the log n term
-  const linNum = beta_T * beta_T * (nu2 * nu2 + (rho + nu) ** 4); // linearization error
-  const terms: BoundsTerms = {
-    ...(tau !== undefined ? { optimization: (2 * nu2) / (eta * tau) } : {}),
-    approximation: approxNum / m,
-    linearization: linNum / m,
-    total: 0,
-  };
-  terms.total = (terms.optimization ?? 0) + terms.approximation + terms.linearization;
-
-  // Each of (optimization) and (approximation + linearization) at most eps/2.
-  const required =
-    eps !== undefined ? { mRequired: (2 * (approxNum + linNum)) / eps, tauRequired: (4 * nu2) / (eta * eps) } : {};
+  const required = eps !== undefined ? { mRequired, tauRequired } : {};
 
   const checks: Record<string, number | undefined> = {
     a0,

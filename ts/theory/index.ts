@@ -13,7 +13,8 @@
  * the root entry), so the same call works in Node, workers and pages. See docs/theory.md.
  */
 export { memoryFactor } from '../types.js';
-export { wBar } from '../metrics.js';
+export { wBar, predictionDistance, type PredictionDistance } from '../metrics.js';
+export { etaMaxHint } from './eta-hint.js';
 export {
   bounds,
   regimeOf,
@@ -25,22 +26,20 @@ export {
   type BoundsResult,
   type BoundsTerms,
   type Regime,
+  type TermsSet,
 } from './bounds.js';
 export {
   constants,
   measureConstants,
   termsWithConstants,
-  neuronGradient,
-  diagonalNeuronHessian,
-  denseNeuronHvp,
   type ConstantsOptions,
   type ConstantsResult,
   type MeasuredConstants,
   type NeuronConstants,
   type SampleNeuron,
   type Sensitivity,
-  type TermsSet,
 } from './constants.js';
+export { neuronGradient, diagonalNeuronHessian, denseNeuronHvp } from './derivatives.js';
 export {
   empiricalNtk,
   ntkDrift,
@@ -52,22 +51,22 @@ export {
   atInit,
   sampleParticles,
   monteCarloKernel,
+  type EmpiricalNtk,
+  type GramStats,
+  type WLaw,
+} from './ntk.js';
+export {
   kernelBaseline,
   kernelRidgeFit,
   kernelRidgePredict,
   defaultRidge,
   networkPredictions,
   networkVsKernel,
-  predictionDistance,
-  type EmpiricalNtk,
-  type GramStats,
-  type WLaw,
   type BaselineKernel,
   type KernelBaseline,
   type KernelRidgeFit,
   type NetworkVsKernel,
-  type PredictionDistance,
-} from './ntk.js';
+} from './kernel-ridge.js';
 export { kernelAlignment, centeredKernelAlignment, centerKernel } from './alignment.js';
 export {
   KernelRegime,

@@ -17,7 +17,8 @@ import type { Backend, Particles, TangentSpec } from '../backend/types.js';
 import { makeRng, type Seed } from '../rng.js';
 import type { Dataset, ModelParams } from '../types.js';
 import { ValidationError } from '../validate.js';
-import { crossOfRows, monteCarloKernel, relativeDrift, sampleParticles, type WLaw } from './ntk.js';
+import { crossOfRows } from '../linalg.js';
+import { monteCarloKernel, relativeDrift, sampleParticles, type WLaw } from './ntk.js';
 import { checkFits } from '../dataset.js';
 
 export type KernelKind = 'ntk' | 'nngp';

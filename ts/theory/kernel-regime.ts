@@ -24,7 +24,8 @@ import { gramOfRows } from '../backend/ts-ntk.js';
 import { targetsPerSequence, uLength, wLength, type Dataset, type ModelParams } from '../types.js';
 import { ValidationError } from '../validate.js';
 import { SymmetricEigen } from './eigen.js';
-import { atInit, crossOfRows, ntkBlocks } from './ntk.js';
+import { crossOfRows } from '../linalg.js';
+import { atInit, ntkBlocks } from './ntk.js';
 import { checkFits } from '../dataset.js';
 
 const perSequence = (params: ModelParams, data: Dataset) => targetsPerSequence(params.spec.readout, data.T);

@@ -5,12 +5,11 @@
  */
 import * as Comlink from 'comlink';
 import {
-  Trainer,
   generateData,
   getBackend,
-  initialize,
   loadWasm,
   modelFileText,
+  prepareRun,
   readoutOf,
   runInfo,
   targetsPerSequence,
@@ -19,7 +18,8 @@ import {
   type Dataset,
   type MetricRecord,
   type Network,
-  type TrainerInit,
+  type Trainer,
+  type TrainRunConfig,
   type Workspace,
 } from 'rnn-gd';
 import type { DemoWorkerApi, RunConfig, SetupInfo, Update } from './protocol';
@@ -76,17 +76,16 @@ const api: DemoWorkerApi = {
     });
     if (!g.test) throw new Error('the page needs a test set: set Test sequences to at least 1');
     const test = g.test;
-    const params = initialize({ ...config.model, readout, d: g.train.d } as Parameters<typeof initialize>[0], {
-      ...config.init,
-      seed: config.seed,
-    });
-    const trainer = new Trainer({
-      backend,
-      params,
-      data: g.train,
-      test,
-      train: { ...config.train, seed: config.seed } as TrainerInit['train'],
-    });
+    const prepared = prepareRun(
+      {
+        model: { ...config.model, readout } as TrainRunConfig['model'],
+        init: { ...config.init, seed: config.seed },
+        train: { ...config.train, seed: config.seed } as TrainRunConfig['train'],
+      },
+      { data: g.train, test, backend },
+    );
+    const { params } = prepared;
+    const trainer = prepared.trainer();
     // Predictions are shown for the first 200 test sequences: their workspace stays small.
     const shown = firstRows(test, 200);
     const net = backend.network(params);

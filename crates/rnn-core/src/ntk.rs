@@ -97,6 +97,17 @@ impl Features {
             None => &self.x,
         }
     }
+    /// Bytes of every buffer (tests of [`crate::sizes`]).
+    #[cfg(test)]
+    pub(crate) fn allocated_bytes(&self) -> u64 {
+        use crate::sizes::bytes_of;
+        let own = [&self.x, &self.tangent, &self.jac, &self.gram, &self.scratch]
+            .iter()
+            .map(|v| bytes_of(v))
+            .sum::<u64>();
+        own + self.ws.as_ref().map_or(0, Workspace::allocated_bytes)
+    }
+
     pub fn x_mut(&mut self) -> &mut [f32] {
         match &mut self.ws {
             Some(ws) => &mut ws.x,

@@ -146,6 +146,21 @@ impl Workspace {
         Ok(())
     }
 
+    /// Bytes of every buffer (tests of [`crate::sizes`]).
+    #[cfg(test)]
+    pub(crate) fn allocated_bytes(&self) -> u64 {
+        use crate::sizes::bytes_of;
+        let f32s = [
+            &self.x, &self.y, &self.pred, &self.xt, &self.yt, &self.r, &self.h, &self.dz, &self.dh,
+        ];
+        let f32s: u64 = f32s
+            .iter()
+            .chain(&[&self.backup_w, &self.backup_u])
+            .map(|v| bytes_of(v))
+            .sum();
+        f32s + bytes_of(&self.f) + bytes_of(&self.losses) + bytes_of(&self.grad_norms) + bytes_of(&self.batch)
+    }
+
     /// Checks that `model` has the shape this workspace was built for.
     pub(crate) fn check_model(&self, model: &Model) -> Result<(), String> {
         let (a, b) = (&self.spec, &model.spec);

@@ -11,16 +11,15 @@ import { writeNpy } from '../../io/npy.js';
 import {
   atInit,
   empiricalNtk,
-  networkVsKernel,
   ntkDrift,
   sampleParticles,
-  type BaselineKernel,
   type GramStats,
-  type PredictionDistance,
   type WLaw,
   gramStats,
 } from '../../theory/ntk.js';
+import { networkVsKernel, type BaselineKernel } from '../../theory/kernel-ridge.js';
 import { kernelRegime } from '../../theory/kernel-regime.js';
+import type { PredictionDistance } from '../../metrics.js';
 import type { ModelParams } from '../../types.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
 import { checkFits } from '../../dataset.js';

@@ -2,7 +2,8 @@
 import { Command } from 'commander';
 import { findSweepDirs, indexMarkdown, writeReport, type WrittenReport } from '../../experiments/report.js';
 import { CheckpointError } from '../../errors.js';
-import { lockDirectory, pathExists, readTextFile, writeFileAtomic } from '../../io/fs.js';
+import { pathExists, readTextFile, writeFileAtomic } from '../../io/fs.js';
+import { lockDirectory } from '../../io/lock.js';
 import { join } from 'node:path';
 import { printJson, UsageError } from '../run.js';
 

@@ -11,38 +11,20 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { Command } from 'commander';
-import { z } from 'zod';
-import { BACKEND_NAMES, getBackend } from '../../backend/index.js';
-import { initSchema, modelSpecSchema, parseModelSpec, trainSchema } from '../../config.js';
-import { initialize } from '../../init.js';
+import { getBackend } from '../../backend/index.js';
+import { parseModelSpec, trainConfigSchema, type TrainConfig } from '../../config.js';
 import { readData } from '../../io/data-file.js';
 import { generateData, parseDataConfig } from '../../data/generate.js';
 import { readJsonFile } from '../../io/model-file.js';
-import { dataFingerprint, openRunDirectory, readCheckpoint, readRunFile } from '../../io/run-dir.js';
-import { checkTrainingCapacity, Trainer, type TrainerResume } from '../../trainer.js';
-import type { MetricRecord } from '../../metrics.js';
+import { dataFingerprint, openRunDirectory, readCheckpoint, readRunFile, type Checkpoint } from '../../io/run-dir.js';
+import { checkTrainingCapacity } from '../../trainer.js';
+import { prepareRun, type PreparedRun } from '../../run.js';
 import type { RunDirectory } from '../../io/run-dir.js';
-import { readoutOf, type ModelParams } from '../../types.js';
 import { runInfo } from '../../version.js';
 import { parseWith } from '../../validate.js';
 import type { Dataset } from '../../types.js';
 import { interruptController, parseNumber, progressReporter } from '../options.js';
 import { printJson, UsageError } from '../run.js';
-
-export const trainConfigSchema = z
-  .object({
-    /** d and the readout default from the data (a readout given must match the data's targets). */
-    model: modelSpecSchema.partial({ d: true }).extend({ readout: modelSpecSchema.shape.readout.unwrap().optional() }),
-    init: initSchema.optional(),
-    train: trainSchema,
-    /** Path of a data file or directory (JSON or .npy), or a generator config {system, ...} (docs/data.md). */
-    data: z.union([z.string().min(1), z.looseObject({ system: z.string() })]),
-    /** Optional held-out data (path). */
-    test: z.string().min(1).optional(),
-    backend: z.enum(BACKEND_NAMES).default('wasm'),
-  })
-  .strict();
-export type TrainConfig = z.output<typeof trainConfigSchema>;
 
 interface TrainFlags {
   config?: string;
@@ -238,29 +220,16 @@ async function trainOn(
   opts: TrainRunOptions,
 ) {
   const dataName = typeof config.data === 'string' ? config.data : `system '${config.data.system}'`;
-  const readout = readoutOf(data);
-  if (test && config.test) {
-    // Held-out data may have another length T (the recurrence runs for any T), not another d or readout.
-    if (test.d !== data.d)
-      throw new UsageError(`test data ${config.test}: d = ${test.d} but the training data has d = ${data.d}`);
-    if (readoutOf(test) !== readout) {
-      throw new UsageError(
-        `test data ${config.test}: targets are for readout '${readoutOf(test)}' but the training data's are for readout '${readout}'`,
-      );
-    }
-  }
-  if (config.model.readout !== undefined && config.model.readout !== readout) {
-    throw new UsageError(
-      `data ${dataName}: targets are for readout '${readout}' but the model asks for readout '${config.model.readout}'`,
-    );
-  }
-  if (config.model.d !== undefined && config.model.d !== data.d) {
-    throw new UsageError(`data ${dataName}: d = ${data.d} but the model config says d = ${config.model.d}`);
-  }
-  let params = initialize({ ...config.model, d: data.d, readout }, config.init);
+  const backend = await getBackend(config.backend);
+  const run = prepareRun(config, {
+    data,
+    test,
+    backend,
+    names: { data: `data ${dataName}`, test: config.test ? `test data ${config.test}` : `test data of ${dataName}` },
+  });
   // The run's data, held-out data included: a resume must see the same values.
   const fingerprint = dataFingerprint(data) + (test ? `+${dataFingerprint(test)}` : '');
-  let resume: TrainerResume | undefined;
+  let checkpoint: Checkpoint | undefined;
   if (opts.resume) {
     const recorded = readRunFile(opts.out).data?.fingerprint;
     if (recorded !== fingerprint) {
@@ -269,40 +238,31 @@ async function trainOn(
           `(fingerprint ${recorded ?? 'not recorded'}, now ${fingerprint}): resume with the same data, or start a new run`,
       );
     }
-    ({ params, resume } = readCheckpoint(
+    checkpoint = readCheckpoint(
       opts.out,
-      params,
+      run.params,
       config.train.steps,
       config.backend === 'wasm' ? 'float32' : 'float64',
-    ));
+    );
   }
-  return trainInto(dir, config, params, data, test, fingerprint, resume, opts);
+  return trainInto(dir, config, run, fingerprint, checkpoint, opts);
 }
 
 async function trainInto(
   dir: RunDirectory,
   config: TrainConfig,
-  params: ModelParams,
-  data: Dataset,
-  test: Dataset | undefined,
+  run: PreparedRun,
   fingerprint: string,
-  resume: (TrainerResume & { records?: MetricRecord[] }) | undefined,
+  checkpoint: Checkpoint | undefined,
   opts: TrainRunOptions,
 ) {
-  const backend = await getBackend(config.backend);
-  const info = runInfo(backend);
+  const info = runInfo(run.backend);
+  const resume = checkpoint?.resume;
   const writeRun = (extra: Record<string, unknown>) =>
-    dir.writeRun({ config, run: info, data: { ...(data.meta ?? {}), fingerprint }, ...extra });
+    dir.writeRun({ config, run: info, data: { ...(run.data.meta ?? {}), fingerprint }, ...extra });
 
-  const trainer = new Trainer({
-    backend,
-    params,
-    data,
-    test,
-    train: config.train,
-    resume,
-    linearized: opts.linearized,
-  });
+  const trainer = run.trainer({ from: checkpoint, linearized: opts.linearized });
+
   const progress = progressReporter('train', { quiet: opts.quiet || !process.stderr.isTTY, unit: 'steps' });
   const started = Date.now();
   const checkpointEvery = opts.checkpointEvery ?? 20;
