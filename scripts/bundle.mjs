@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Self-contained browser bundles for pages without a bundler (a plain <script type="module">, a
- * CDN): dist/bundle/index.js (wasm inlined) and dist/bundle/wasm-file.js (wasm by URL), with the
+ * CDN): dist/bundle/index.js (wasm inlined) and dist/bundle/wasm-file.js (wasm by URL), plus
+ * dist/bundle/memory.js and dist/bundle/data.js (the rnn-gd/memory and rnn-gd/data subpaths), with the
  * dependencies (zod, seedrandom, ...) included. Code splitting keeps each inlined wasm flavor in its
  * own chunk, loaded only when needed. dist/bundle sits at the same depth as dist/backend, so the
  * wasm-file chunk's `new URL('../wasm-pkg/...', import.meta.url)` still points at dist/wasm-pkg.
@@ -13,7 +14,13 @@ import { build } from 'esbuild';
 const outdir = 'dist/bundle';
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
-  entryPoints: { index: 'dist/index.js', 'wasm-file': 'dist/wasm-file.js' },
+  // memory and data share the index bundle's chunks (one loader, one memory cap) through code splitting.
+  entryPoints: {
+    index: 'dist/index.js',
+    'wasm-file': 'dist/wasm-file.js',
+    memory: 'dist/memory.js',
+    data: 'dist/data/index.js',
+  },
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -35,6 +42,8 @@ if (nodeImports.length) {
 }
 writeFileSync(`${outdir}/index.d.ts`, "export * from '../index.js';\n");
 writeFileSync(`${outdir}/wasm-file.d.ts`, "export * from '../wasm-file.js';\n");
+writeFileSync(`${outdir}/memory.d.ts`, "export * from '../memory.js';\n");
+writeFileSync(`${outdir}/data.d.ts`, "export * from '../data/index.js';\n");
 const sizes = Object.entries(result.metafile.outputs)
   .filter(([p]) => p.endsWith('.js'))
   .map(([p, o]) => `${p.slice(outdir.length + 1)} ${(o.bytes / 1024).toFixed(0)} KiB`);

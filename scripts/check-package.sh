@@ -25,7 +25,7 @@ log "packed $TGZ ($(du -k "$TMP/$TGZ" | cut -f1) KiB)"
 LIST=$(tar -tzf "$TMP/$TGZ")
 for f in dist/index.js dist/index.d.ts dist/node.js dist/node.d.ts dist/wasm-file.js dist/cli/main.js dist/theory/index.js \
          dist/data/index.js dist/data/node.js dist/memory.js dist/memory.d.ts \
-         dist/bundle/index.js dist/bundle/wasm-file.js \
+         dist/bundle/index.js dist/bundle/wasm-file.js dist/bundle/memory.js dist/bundle/data.js \
          dist/wasm-pkg/simd/rnn_wasm_bg.wasm dist/wasm-pkg/scalar/rnn_wasm_bg.wasm \
          dist/wasm-pkg/simd/rnn_wasm_inline.js dist/wasm-pkg/scalar/rnn_wasm_inline.js; do
   grep -qx "package/$f" <<<"$LIST" || { log "the tarball lacks $f"; exit 1; }

@@ -111,6 +111,28 @@ describe('entries of the built package', () => {
     });
     expect(JSON.parse(probe('dist/bundle/wasm-file.js'))).toMatchObject({ source: 'file' });
   });
+
+  it('rnn-gd/bundle/memory sets the cap that rnn-gd/bundle checks (one shared chunk)', () => {
+    const out = execFileSync(process.execPath, [
+      '--input-type=module',
+      '-e',
+      `
+      const at = (p) => import(new URL('../../' + p, ${JSON.stringify(import.meta.url)}).href);
+      const [memory, bundle, data] = await Promise.all(['dist/bundle/memory.js', 'dist/bundle/index.js', 'dist/bundle/data.js'].map(at));
+      const params = bundle.initialize({ recurrence: 'dense', m: 64, d: 2, alpha: 1 });
+      const backend = await bundle.getBackend('wasm');
+      memory.setMemoryCap(memory.modelBytes(params.spec) - 1);
+      let refused = '';
+      try { backend.network(params).free(); } catch (e) { refused = e.name; }
+      memory.setMemoryCap(null);
+      backend.network(params).free();
+      console.log(JSON.stringify({ refused, rng: typeof data.makeRng('s').normal() }));
+    `,
+    ])
+      .toString()
+      .trim();
+    expect(JSON.parse(out)).toEqual({ refused: 'CapacityError', rng: 'number' });
+  });
 });
 
 describe('the root entry is curated', () => {

@@ -1,7 +1,10 @@
 /**
- * Memory capacity: how many bytes the Rust core allocates for a shape (mirroring
- * crates/rnn-core/src/{model,workspace,ntk,tangent}.rs and crates/rnn-wasm/src/lib.rs), and the check
- * that refuses an allocation BEFORE it happens when it would not fit.
+ * Memory capacity: how many bytes the Rust core allocates for a shape, and the check that refuses
+ * an allocation BEFORE it happens when it would not fit. The wasm backend asks the loaded module
+ * (the core's own sizes, crates/rnn-core/src/sizes.rs, through ./wasm-sizes.ts). The formulas here
+ * serve the checks made where no module is loaded (the trainer's checks before it builds anything,
+ * rowsForBudget, the exported workspaceBytes & co., which are synchronous);
+ * test/core/wasm-sizes.test.ts pins them to the core's.
  *
  * wasm32 memory is at most 4 GiB, never shrinks, and running out of it inside Rust aborts the
  * module (`RuntimeError: unreachable`) and leaves it unusable. So every wasm object is sized here
@@ -87,6 +90,21 @@ const F32 = 4,
   F64 = 8,
   U32 = 4;
 
+/** What a workspace's `reserve` adds: `steps` per-step outputs and `indices` batch indices. */
+export interface Reserve {
+  steps?: number;
+  indices?: number;
+}
+
+/** Bytes of each of the core's objects for a shape (sizes.rs). */
+export interface CoreSizes {
+  model(spec: ModelSpec): number;
+  workspace(spec: ModelSpec, nMax: number, T: number, reserve?: Reserve): number;
+  linearization(spec: ModelSpec, nMax: number, T: number, reserve?: Reserve): number;
+  features(spec: ModelSpec, nMax: number, T: number): number;
+  teacher(d: number, count: number, nMax: number, T: number): number;
+}
+
 /** Bytes of a Model: w, w0, grad_w, u, u0, grad_u and c (f32). */
 export function modelBytes(spec: ModelSpec): number {
   return F32 * (3 * paramCount(spec) + spec.m);
@@ -97,12 +115,7 @@ export function modelBytes(spec: ModelSpec): number {
  * x, xt (n T d), y, pred, yt, r (f32) and f (f64) of n or n T, h, dz (n T m), dh (n m), the
  * parameter backups; plus what `reserve` adds: `steps` losses and gradient norms (f64) and `indices` batch indices (u32).
  */
-export function workspaceBytes(
-  spec: ModelSpec,
-  nMax: number,
-  T: number,
-  reserve: { steps?: number; indices?: number } = {},
-): number {
+export function workspaceBytes(spec: ModelSpec, nMax: number, T: number, reserve: Reserve = {}): number {
   const { m, d } = spec;
   const per = targetsPerSequence(spec.readout, T);
   const x = nMax * T * d,
@@ -117,12 +130,7 @@ export function workspaceBytes(
  * Bytes of a Linearization (linearize.rs Linearization::new): a workspace, a copy of the model at
  * Theta0, sigma'(z) and tangent states at Theta0 (n T m each), f(Theta0) (f64) and V (P).
  */
-export function linearizationBytes(
-  spec: ModelSpec,
-  nMax: number,
-  T: number,
-  reserve: { steps?: number; indices?: number } = {},
-): number {
+export function linearizationBytes(spec: ModelSpec, nMax: number, T: number, reserve: Reserve = {}): number {
   const y = nMax * targetsPerSequence(spec.readout, T);
   return (
     workspaceBytes(spec, nMax, T, reserve) +
@@ -141,10 +149,19 @@ export function featuresBytes(spec: ModelSpec, nMax: number, T: number): number 
   return common + F32 * (nMax * T * d + nMax * m * (1 + d) + (4 + 2 * d) * Math.ceil(m / 4) * 4);
 }
 
-/** Bytes of a Teacher (tangent.rs Teacher::new + rnn-wasm's x and out): particles w, u, v, packed groups of 8; inputs. */
+/** Bytes of a Teacher (tangent.rs Teacher::new + TeacherWorkspace::new): particles w, u, v, packed groups of 8; inputs, outputs. */
 export function teacherBytes(d: number, count: number, nMax: number, T: number): number {
   return F32 * (count + count * d + count * (1 + d) + Math.ceil(count / 8) * 8 * (2 + 2 * d) + nMax * T * d + nMax);
 }
+
+/** The formulas above, for checks made where no wasm module is loaded. */
+export const formulaSizes: CoreSizes = {
+  model: modelBytes,
+  workspace: workspaceBytes,
+  linearization: linearizationBytes,
+  features: featuresBytes,
+  teacher: teacherBytes,
+};
 
 /** Largest single buffer (elements) of a workspace or features object, for the core's 2^29 limit. */
 function largestBuffer(spec: ModelSpec, nMax: number, T: number): number {
@@ -244,17 +261,18 @@ export const WORKSPACE_SUGGESTION =
   'Use mini-batches (train option batchSize / --batch: SGD memory depends on the batch size, not on n), ' +
   'a smaller T, or fewer sequences n per workspace.';
 
-/** Refuses a workspace that would not fit, naming the bytes needed. */
+/** Refuses a workspace that would not fit, naming the bytes needed (`sizes`: the wasm backend passes the core's). */
 export function checkWorkspace(
   spec: ModelSpec,
   nMax: number,
   T: number,
-  reserve?: { steps?: number; indices?: number },
+  reserve?: Reserve,
   linearized = false,
+  sizes: CoreSizes = formulaSizes,
 ): void {
   checkCapacity({
     what: `${linearized ? 'linearized-model workspace' : 'workspace'} for n = ${nMax} sequences of length T = ${T} (${shapeText(spec)})`,
-    bytes: (linearized ? linearizationBytes : workspaceBytes)(spec, nMax, T, reserve),
+    bytes: (linearized ? sizes.linearization : sizes.workspace)(spec, nMax, T, reserve),
     suggestion: WORKSPACE_SUGGESTION,
     sizes: { n: nMax, T },
     largest: largestBuffer(spec, nMax, T),
@@ -262,10 +280,10 @@ export function checkWorkspace(
 }
 
 /** Refuses a model whose parameters would not fit. */
-export function checkModel(spec: ModelSpec): void {
+export function checkModel(spec: ModelSpec, sizes: CoreSizes = formulaSizes): void {
   checkCapacity({
     what: `model (${shapeText(spec)})`,
-    bytes: modelBytes(spec),
+    bytes: sizes.model(spec),
     suggestion:
       'Use a smaller width m (the dense recurrence stores m*m weights three times) or the diagonal recurrence.',
     sizes: { m: spec.m, d: spec.d },
@@ -273,10 +291,16 @@ export function checkModel(spec: ModelSpec): void {
 }
 
 /** Refuses per-sample gradient / NTK buffers that would not fit. */
-export function checkFeatures(spec: ModelSpec, n: number, T: number, what: string): void {
+export function checkFeatures(
+  spec: ModelSpec,
+  n: number,
+  T: number,
+  what: string,
+  sizes: CoreSizes = formulaSizes,
+): void {
   checkCapacity({
     what: `${what} for n = ${n} sequences of length T = ${T} (${shapeText(spec)})`,
-    bytes: featuresBytes(spec, n, T),
+    bytes: sizes.features(spec, n, T),
     suggestion:
       'The Gram matrix needs n^2 and the per-sample gradients n*P floats: use fewer sequences n (a subsample) or a smaller model.',
     sizes: { n, T },
@@ -290,10 +314,10 @@ export function checkFeatures(spec: ModelSpec, n: number, T: number, what: strin
 }
 
 /** Refuses a teacher (particles + inputs) that would not fit. */
-export function checkTeacher(d: number, count: number, n: number, T: number): void {
+export function checkTeacher(d: number, count: number, n: number, T: number, sizes: CoreSizes = formulaSizes): void {
   checkCapacity({
     what: `teacher sum with M = ${count} particles over n = ${n} sequences of length T = ${T} (d = ${d})`,
-    bytes: teacherBytes(d, count, n, T),
+    bytes: sizes.teacher(d, count, n, T),
     suggestion: 'Use fewer particles M or evaluate the sequences in smaller groups.',
     sizes: { M: count, n, T, d },
     largest: Math.max(n * T * d, count * (1 + d)),

@@ -12,14 +12,7 @@ import {
   type Projection,
 } from '../types.js';
 import { FLOAT32_MAX, ValidationError } from '../validate.js';
-import {
-  checkModel,
-  checkWorkspace,
-  linearizationBytes,
-  modelBytes,
-  trackAllocation,
-  workspaceBytes,
-} from './capacity.js';
+import { checkModel, checkWorkspace, trackAllocation, type CoreSizes } from './capacity.js';
 import { call } from './wasm-errors.js';
 export { UseAfterFreeError, WasmCrashError } from './wasm-errors.js';
 import { UseAfterFreeError } from './wasm-errors.js';
@@ -35,17 +28,19 @@ import {
 } from './types.js';
 import { loadWasm, type LoadedWasm, type WasmFlavor } from './wasm-loader.js';
 import { rawEnums, type RawEnums } from './wasm-enums.js';
+import { wasmSizes } from './wasm-sizes.js';
 import { checkFitsWorkspace } from '../dataset.js';
 import { checkFinite, checkNetworkParams, checkParam, checkTrainArgs, paramLengths } from './checks.js';
 
 export async function wasmBackend(flavor?: WasmFlavor): Promise<Backend> {
   const wasm = await loadWasm(flavor);
   const enums = rawEnums(wasm.pkg);
+  const sizes = wasmSizes(wasm.pkg, enums);
   const backend: Backend = {
     name: 'wasm',
     description: `wasm ${wasm.flavor === 'simd' ? 'simd128' : wasm.flavor === 'relaxed' ? 'relaxed-simd' : 'scalar'} f32`,
-    network: (params, opts) => new WasmNetwork(backend, wasm, enums, params, opts),
-    kernels: wasmKernels(wasm),
+    network: (params, opts) => new WasmNetwork(backend, wasm, enums, sizes, params, opts),
+    kernels: wasmKernels(wasm, enums, sizes),
   };
   return backend;
 }
@@ -79,6 +74,7 @@ class WasmNetwork implements Network {
     readonly backend: Backend,
     readonly wasm: LoadedWasm,
     readonly enums: RawEnums,
+    readonly sizes: CoreSizes,
     params: ModelParams,
     opts: NetworkOptions = {},
   ) {
@@ -87,8 +83,13 @@ class WasmNetwork implements Network {
     this.linearized = opts.linearized ?? false;
     const s = this.spec;
     this.lengths = paramLengths(s);
-    checkModel(s);
-    this.release = trackAllocation(wasm.memory, modelBytes(s), `model (${s.recurrence}, m = ${s.m}, d = ${s.d})`, this);
+    checkModel(s, sizes);
+    this.release = trackAllocation(
+      wasm.memory,
+      sizes.model(s),
+      `model (${s.recurrence}, m = ${s.m}, d = ${s.d})`,
+      this,
+    );
     try {
       const recurrence = enums.recurrence(s.recurrence),
         activation = enums.activation(s.activation),
@@ -189,10 +190,11 @@ class WasmWorkspace implements Workspace {
     // Refused before allocation: running out of wasm memory inside Rust would abort the module.
     // With the per-step outputs and batch indices train() reserves (at most one piece).
     const reserve = { steps: PIECE_STEPS, indices: net.linearized ? 0 : Math.max(nMax, PIECE_INDICES) };
-    checkWorkspace(net.spec, nMax, T, reserve, net.linearized);
+    const { sizes } = net;
+    checkWorkspace(net.spec, nMax, T, reserve, net.linearized, sizes);
     this.release = trackAllocation(
       net.wasm.memory,
-      (net.linearized ? linearizationBytes : workspaceBytes)(net.spec, nMax, T, reserve),
+      (net.linearized ? sizes.linearization : sizes.workspace)(net.spec, nMax, T, reserve),
       `${net.linearized ? 'linearized-model workspace' : 'workspace'} for n = ${nMax} sequences of length T = ${T}`,
       this,
     );

@@ -2,23 +2,14 @@
 import { uLength, wLength, type Dataset, type ModelParams } from '../types.js';
 import { MODEL_LIMITS } from '../config.js';
 import { FLOAT32_MAX, ValidationError } from '../validate.js';
-import {
-  checkCapacity,
-  checkFeatures,
-  checkModel,
-  checkTeacher,
-  featuresBytes,
-  modelBytes,
-  teacherBytes,
-  trackAllocation,
-} from './capacity.js';
+import { checkCapacity, checkFeatures, checkModel, checkTeacher, trackAllocation, type CoreSizes } from './capacity.js';
 import { checkTangentArgs } from './ts-tangent.js';
 import { checkGradientInputs } from './ts-ntk.js';
 import type { Kernels, Particles, TangentSpec, Tridiagonal } from './types.js';
 
 const TRIDIAGONAL_SUGGESTION = 'Use the ts backend (its kernels use JavaScript memory) or fewer outputs.';
 import type { LoadedWasm } from './wasm-loader.js';
-import { rawEnums } from './wasm-enums.js';
+import type { RawEnums } from './wasm-enums.js';
 import { call } from './wasm-errors.js';
 import { checkFinite, checkSquareMatrix } from './checks.js';
 
@@ -34,13 +25,13 @@ function withFreed<T>(objects: Raw[], body: () => T): T {
 
 const f32 = (w: LoadedWasm, ptr: number, len: number) => new Float32Array(w.memory.buffer, ptr, len);
 
-function checkFinalReadout(what: string, params: ModelParams, data: Dataset): void {
+function checkFinalReadout(what: string, params: ModelParams, data: Dataset, sizes: CoreSizes): void {
   checkGradientInputs(what, params, data);
   const s = params.spec;
   for (const name of ['W', 'U', 'c'] as const) checkFinite(params[name], `${what}: parameter '${name}'`, true);
   checkFinite(data.X, `${what}: data field 'X'`, true);
-  checkModel(s);
-  checkFeatures(s, data.n, data.T, what);
+  checkModel(s, sizes);
+  checkFeatures(s, data.n, data.T, what, sizes);
 }
 
 /** Float32 range and sizes of the tangent kernels' inputs (after checkTangentArgs). */
@@ -62,9 +53,8 @@ function checkTangentWasm(
     throw new ValidationError(`${what}: spec.d = ${spec.d} exceeds the limit ${MODEL_LIMITS.d}`);
 }
 
-export function wasmKernels(wasm: LoadedWasm): Kernels {
+export function wasmKernels(wasm: LoadedWasm, enums: RawEnums, sizes: CoreSizes): Kernels {
   const { pkg } = wasm;
-  const enums = rawEnums(pkg);
 
   /** Counts the call's temporary wasm objects as live memory (refused if they would pass 4 GiB) while `body` runs. */
   function tracked<T>(bytes: number, what: string, body: () => T): T {
@@ -115,9 +105,9 @@ export function wasmKernels(wasm: LoadedWasm): Kernels {
         d,
         alpha: spec.alpha,
       };
-      checkModel(fspec);
-      checkFeatures(fspec, data.n, data.T, 'tangentFeatures');
-      return tracked(modelBytes(fspec) + featuresBytes(fspec, data.n, data.T), 'tangentFeatures', () => {
+      checkModel(fspec, sizes);
+      checkFeatures(fspec, data.n, data.T, 'tangentFeatures', sizes);
+      return tracked(sizes.model(fspec) + sizes.features(fspec, data.n, data.T), 'tangentFeatures', () => {
         const activation = enums.activation(spec.activation);
         const model = new pkg.RawModel(
           enums.recurrence('diagonal'),
@@ -146,8 +136,8 @@ export function wasmKernels(wasm: LoadedWasm): Kernels {
     teacherSum(spec: TangentSpec, particles: Particles, v: ArrayLike<number>, data: Dataset): Float64Array {
       const M = checkTangentArgs('teacherSum', spec, particles, data, v);
       checkTangentWasm('teacherSum', spec, M, particles, data, v);
-      checkTeacher(spec.d, M, data.n, data.T);
-      return tracked(teacherBytes(spec.d, M, data.n, data.T), 'teacherSum', () => {
+      checkTeacher(spec.d, M, data.n, data.T, sizes);
+      return tracked(sizes.teacher(spec.d, M, data.n, data.T), 'teacherSum', () => {
         const activation = enums.activation(spec.activation);
         const teacher = new pkg.RawTeacher(activation, spec.d, spec.alpha, M, data.n, data.T);
         return withFreed([teacher], () => {
@@ -163,17 +153,21 @@ export function wasmKernels(wasm: LoadedWasm): Kernels {
     },
 
     perSampleGradients(params: ModelParams, data: Dataset): Float64Array {
-      checkFinalReadout('perSampleGradients', params, data);
-      return tracked(modelBytes(params.spec) + featuresBytes(params.spec, data.n, data.T), 'perSampleGradients', () => {
-        const model = modelOf(params);
-        return withFreed([model], () => {
-          const feats = features(model, data);
-          return withFreed([feats], () => {
-            feats.per_sample_gradients(model);
-            return Float64Array.from(f32(wasm, feats.jacobian_ptr(), data.n * model.param_len()));
+      checkFinalReadout('perSampleGradients', params, data, sizes);
+      return tracked(
+        sizes.model(params.spec) + sizes.features(params.spec, data.n, data.T),
+        'perSampleGradients',
+        () => {
+          const model = modelOf(params);
+          return withFreed([model], () => {
+            const feats = features(model, data);
+            return withFreed([feats], () => {
+              feats.per_sample_gradients(model);
+              return Float64Array.from(f32(wasm, feats.jacobian_ptr(), data.n * model.param_len()));
+            });
           });
-        });
-      });
+        },
+      );
     },
 
     tridiagonalize(K: ArrayLike<number>, n: number): Tridiagonal {
@@ -195,8 +189,8 @@ export function wasmKernels(wasm: LoadedWasm): Kernels {
     },
 
     ntkGram(params: ModelParams, data: Dataset): Float64Array {
-      checkFinalReadout('ntkGram', params, data);
-      return tracked(modelBytes(params.spec) + featuresBytes(params.spec, data.n, data.T), 'ntkGram', () => {
+      checkFinalReadout('ntkGram', params, data, sizes);
+      return tracked(sizes.model(params.spec) + sizes.features(params.spec, data.n, data.T), 'ntkGram', () => {
         const model = modelOf(params);
         return withFreed([model], () => {
           const feats = features(model, data);

@@ -21,7 +21,8 @@
 //! * [`projection`]: max-norm and l2 projections; [`mod@train`]: the GD loop;
 //! * [`tangent`]: tangent features and teacher sums; [`ntk`]: per-sample gradients and Gram;
 //! * [`linearize`]: the network linearized at its initialization (a JVP forward, BPTT at Theta0);
-//! * [`tridiagonal`]: float64 Householder tridiagonalization (the closed-form kernel regime's eigensolver).
+//! * [`tridiagonal`]: float64 Householder tridiagonalization (the closed-form kernel regime's eigensolver);
+//! * [`sizes`]: the bytes each of these objects allocates, for checks before allocating.
 //!
 //! Glossary (the same letters in the TypeScript package, `ts/types.ts`):
 //!
@@ -54,6 +55,7 @@ pub mod ntk;
 pub mod projection;
 mod readout;
 pub mod simd;
+pub mod sizes;
 pub mod tangent;
 pub mod train;
 pub mod tridiagonal;

@@ -65,6 +65,17 @@ impl Linearization {
         })
     }
 
+    /// Bytes of every buffer (tests of [`crate::sizes`]).
+    #[cfg(test)]
+    pub(crate) fn allocated_bytes(&self) -> u64 {
+        use crate::sizes::bytes_of;
+        let own = [&self.sp0, &self.tan, &self.vw, &self.vu]
+            .iter()
+            .map(|v| bytes_of(v))
+            .sum::<u64>();
+        self.ws.allocated_bytes() + self.base.allocated_bytes() + own + bytes_of(&self.f0)
+    }
+
     /// Data, predictions and per-step outputs (read-only: the passes are this object's).
     pub fn workspace(&self) -> &Workspace {
         &self.ws

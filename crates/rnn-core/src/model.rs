@@ -139,6 +139,24 @@ impl Model {
         })
     }
 
+    /// Bytes of every buffer (tests of [`crate::sizes`]).
+    #[cfg(test)]
+    pub(crate) fn allocated_bytes(&self) -> u64 {
+        use crate::sizes::bytes_of;
+        [
+            &self.w,
+            &self.u,
+            &self.w0,
+            &self.u0,
+            &self.c,
+            &self.grad_w,
+            &self.grad_u,
+        ]
+        .iter()
+        .map(|v| bytes_of(v))
+        .sum()
+    }
+
     /// Euclidean norm of the gradient, accumulated in f64.
     pub fn grad_norm(&self) -> f64 {
         (sum_sq(&self.grad_w) + sum_sq(&self.grad_u)).sqrt()

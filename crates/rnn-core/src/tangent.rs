@@ -229,6 +229,17 @@ impl TeacherWorkspace {
         self.n = n;
         Ok(())
     }
+    /// Bytes of every buffer (tests of [`crate::sizes`]).
+    #[cfg(test)]
+    pub(crate) fn allocated_bytes(&self) -> u64 {
+        use crate::sizes::bytes_of;
+        let t = &self.teacher;
+        [&t.w, &t.u, &t.v, &t.packed, &self.x, &self.out]
+            .iter()
+            .map(|v| bytes_of(v))
+            .sum()
+    }
+
     /// [`Teacher::sum`] of the first `n` sequences of `x` into `out`.
     pub fn sum(&mut self) -> Result<(), String> {
         self.teacher.sum(&self.x, self.n, self.t_len, &mut self.out)
