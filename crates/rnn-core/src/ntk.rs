@@ -170,6 +170,26 @@ impl Features {
     }
 
     /// Per-sample gradients into `jac`, then `gram[j*n + k] = <J_j, J_k>` for j, k < n.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use rnn_core::{Activation, Features, Model, Readout, Recurrence, Spec};
+    ///
+    /// let (recurrence, activation, readout) = (Recurrence::Dense, Activation::Tanh, Readout::Final);
+    /// let spec = Spec { recurrence, activation, readout, m: 4, d: 2, alpha: 0.5 };
+    /// let mut model = Model::new(spec).unwrap();
+    /// model.u.copy_from_slice(&[0.3, -0.1, 0.2, 0.4, -0.5, 0.1, 0.05, -0.2]);
+    /// let (n, t) = (3, 4);
+    /// let mut feats = Features::new(&spec, n, t).unwrap();
+    /// for (i, x) in feats.x_mut().iter_mut().enumerate() {
+    ///     *x = (i as f32 * 0.37).sin();
+    /// }
+    /// feats.ntk_gram(&model).unwrap();
+    /// let k = |j: usize, l: usize| feats.gram[j * n + l];
+    /// assert!((0..n).all(|j| k(j, j) > 0.0)); // squared gradient norms
+    /// assert!((0..n).all(|j| (0..n).all(|l| k(j, l) == k(l, j)))); // exactly symmetric
+    /// ```
     pub fn ntk_gram(&mut self, model: &Model) -> Result<(), String> {
         self.per_sample_gradients(model)?;
         gram(&self.jac, self.n, model.spec.param_len(), &mut self.gram);

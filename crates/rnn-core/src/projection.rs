@@ -93,6 +93,22 @@ fn shrink_into(model: &mut Model, rho: f64, radius: impl Fn(&Model) -> f64, shri
 /// Applies `proj` to the model's parameters in place. Afterwards the radius the metrics record,
 /// `sqrt(m) * max_i ||theta_i - theta_i0||` (max-norm) or `||Theta - Theta0||` (l2), is `<= rho`
 /// exactly, computed in f64 from the stored f32 values.
+///
+/// # Example
+///
+/// ```
+/// use rnn_core::{project, Activation, Model, Projection, Readout, Recurrence, Spec};
+///
+/// let (recurrence, activation, readout) = (Recurrence::Diagonal, Activation::Tanh, Readout::Final);
+/// let spec = Spec { recurrence, activation, readout, m: 2, d: 1, alpha: 1.0 };
+/// let mut model = Model::new(spec).unwrap(); // Theta0 = 0
+/// model.w.copy_from_slice(&[3.0, 0.0]);
+/// model.u.copy_from_slice(&[4.0, 0.0]);
+/// project(&mut model, Projection::L2(1.0)); // ||Theta - Theta0|| = 5 shrinks to 1
+/// let norm = (model.w[0] as f64).hypot(model.u[0] as f64);
+/// assert!(norm <= 1.0 && norm > 1.0 - 1e-6);
+/// assert!((model.w[0] / model.u[0] - 0.75).abs() < 1e-6); // along the same direction
+/// ```
 pub fn project(model: &mut Model, proj: Projection) {
     match proj {
         Projection::None => {}

@@ -13,6 +13,25 @@ use crate::workspace::Workspace;
 /// Stops early, leaving the parameters at their last finite values, if a loss, a gradient or
 /// an updated parameter is non-finite; returns the number of completed (applied) steps.
 /// Nothing is allocated.
+///
+/// # Example
+///
+/// ```
+/// use rnn_core::{train, Activation, Model, Projection, Readout, Recurrence, Spec, Workspace};
+///
+/// let (recurrence, activation, readout) = (Recurrence::Diagonal, Activation::Tanh, Readout::Final);
+/// let spec = Spec { recurrence, activation, readout, m: 4, d: 1, alpha: 0.5 };
+/// let mut model = Model::new(spec).unwrap();
+/// model.u.copy_from_slice(&[0.5, -0.25, 0.75, -0.5]);
+/// model.u0.copy_from_slice(&model.u);
+/// let mut ws = Workspace::new(&spec, 2, 3).unwrap();
+/// ws.x.copy_from_slice(&[0.1, 0.2, 0.3, -0.3, -0.2, -0.1]);
+/// ws.y.copy_from_slice(&[0.5, -0.5]);
+/// ws.reserve(50, 0).unwrap(); // capacity for 50 per-step losses and gradient norms
+/// let done = train(&mut ws, &mut model, 50, 0.5, Projection::MaxNorm(1.0), 0).unwrap();
+/// assert_eq!(done, 50);
+/// assert!(ws.losses[49] < ws.losses[0]);
+/// ```
 pub fn train(
     ws: &mut Workspace,
     model: &mut Model,

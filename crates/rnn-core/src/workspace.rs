@@ -69,6 +69,22 @@ pub(crate) fn checked_len(factors: &[usize], what: &str) -> Result<usize, String
 
 impl Workspace {
     /// Allocates every buffer for up to `n_max` sequences of length `t_len`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use rnn_core::{Activation, Model, Readout, Recurrence, Spec, Workspace};
+    ///
+    /// let (recurrence, activation, readout) = (Recurrence::Dense, Activation::Tanh, Readout::Final);
+    /// let spec = Spec { recurrence, activation, readout, m: 4, d: 2, alpha: 0.5 };
+    /// let model = Model::new(spec).unwrap(); // all parameters 0, so f = 0
+    /// let mut ws = Workspace::new(&spec, 3, 5).unwrap();
+    /// assert_eq!((ws.x.len(), ws.y.len()), (3 * 5 * 2, 3));
+    /// ws.x.fill(0.1);
+    /// ws.y.fill(1.0);
+    /// assert_eq!(ws.forward(&model).unwrap(), 0.5); // 1/(2n) sum (0 - 1)^2
+    /// assert!(Workspace::new(&spec, 0, 5).is_err());
+    /// ```
     pub fn new(spec: &Spec, n_max: usize, t_len: usize) -> Result<Workspace, String> {
         spec.validate()?;
         if n_max < 1 {
