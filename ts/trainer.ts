@@ -188,18 +188,7 @@ export class Trainer implements Disposable {
     for (const rec of r.records ?? []) if (rec.step < r.step) this.records.push(rec);
     this.started = now() - (r.wallMs ?? 0);
     const { batchSize } = this.options;
-    if (batchSize > 0) {
-      let skip = r.step * batchSize;
-      while (skip > 0) {
-        if (this.orderPos >= this.order.length) {
-          this.order = permutation(this.data.n, this.batchRng);
-          this.orderPos = 0;
-        }
-        const take = Math.min(skip, this.order.length - this.orderPos);
-        this.orderPos += take;
-        skip -= take;
-      }
-    }
+    if (batchSize > 0) this.drawOrder(r.step * batchSize);
   }
 
   /** What a checkpoint needs to resume exactly (see TrainerResume). */
@@ -221,17 +210,26 @@ export class Trainer implements Disposable {
     return this.network.params();
   }
 
-  private nextBatchIndices(steps: number): Uint32Array {
-    const size = this.options.batchSize;
-    const n = this.data.n;
-    const out = new Uint32Array(steps * size);
-    for (let k = 0; k < out.length; k++) {
+  /**
+   * The next `count` sample indices of the mini-batch order (a fresh permutation of 0..n-1 each
+   * epoch), copied into `out` when given (a resume only skips them).
+   */
+  private drawOrder(count: number, out?: Uint32Array): void {
+    for (let k = 0; k < count;) {
       if (this.orderPos >= this.order.length) {
-        this.order = permutation(n, this.batchRng);
+        this.order = permutation(this.data.n, this.batchRng);
         this.orderPos = 0;
       }
-      out[k] = this.order[this.orderPos++];
+      const take = Math.min(count - k, this.order.length - this.orderPos);
+      out?.set(this.order.subarray(this.orderPos, this.orderPos + take), k);
+      this.orderPos += take;
+      k += take;
     }
+  }
+
+  private nextBatchIndices(steps: number): Uint32Array {
+    const out = new Uint32Array(steps * this.options.batchSize);
+    this.drawOrder(out.length, out);
     return out;
   }
 

@@ -18,12 +18,12 @@ import { generateData, parseDataConfig } from '../../data/generate.js';
 import { readJsonFile } from '../../io/model-file.js';
 import { dataFingerprint, openRunDirectory, readCheckpoint, readRunFile, type Checkpoint } from '../../io/run-dir.js';
 import { checkTrainingCapacity } from '../../trainer.js';
-import { prepareRun, type PreparedRun } from '../../run.js';
+import { prepareRun } from '../../run.js';
 import type { RunDirectory } from '../../io/run-dir.js';
-import { runInfo } from '../../version.js';
 import { parseWith } from '../../validate.js';
 import type { Dataset } from '../../types.js';
-import { interruptController, parseNumber, progressReporter } from '../options.js';
+import { interruptController, parseNumber } from '../options.js';
+import { trainIntoDirectory, type TrainRunOptions } from '../train-session.js';
 import { printJson, UsageError } from '../run.js';
 
 interface TrainFlags {
@@ -106,19 +106,6 @@ export function trainConfigFromFlags(f: TrainFlags, savedBase?: Record<string, a
   config.data = abs(config.data);
   if (config.test !== undefined) config.test = abs(config.test);
   return parseWith(trainConfigSchema, config, f.config ? `train config ${f.config}` : 'train options');
-}
-
-export interface TrainRunOptions {
-  out: string;
-  quiet?: boolean;
-  checkpointEvery?: number;
-  signal?: AbortSignal;
-  /** Continue the run in `out` from its checkpoint (model.json + metrics.jsonl). */
-  resume?: boolean;
-  /** Replace a run already in `out` (otherwise refused). */
-  force?: boolean;
-  /** Train the linearization at the initialization side by side (metrics lin*; full-batch GD, not with resume). */
-  linearized?: boolean;
 }
 
 /** The first path where two JSON values differ ('train.eta'), or null. */
@@ -245,87 +232,7 @@ async function trainOn(
       config.backend === 'wasm' ? 'float32' : 'float64',
     );
   }
-  return trainInto(dir, config, run, fingerprint, checkpoint, opts);
-}
-
-async function trainInto(
-  dir: RunDirectory,
-  config: TrainConfig,
-  run: PreparedRun,
-  fingerprint: string,
-  checkpoint: Checkpoint | undefined,
-  opts: TrainRunOptions,
-) {
-  const info = runInfo(run.backend);
-  const resume = checkpoint?.resume;
-  const writeRun = (extra: Record<string, unknown>) =>
-    dir.writeRun({ config, run: info, data: { ...(run.data.meta ?? {}), fingerprint }, ...extra });
-
-  const trainer = run.trainer({ from: checkpoint, linearized: opts.linearized });
-
-  const progress = progressReporter('train', { quiet: opts.quiet || !process.stderr.isTTY, unit: 'steps' });
-  const started = Date.now();
-  const checkpointEvery = opts.checkpointEvery ?? 20;
-  let written = trainer.records.length;
-  const flushRecords = () => {
-    dir.appendMetrics(trainer.records.slice(written));
-    written = trainer.records.length;
-  };
-  const saveModel = () => dir.saveCheckpoint(trainer.params(), trainer.state(), info);
-  try {
-    // The metric lines of the checkpoint (resume) or none, then a checkpoint at the start step:
-    // from here on a kill at any moment leaves loadable files.
-    dir.resetMetrics(resume?.records ?? []);
-    writeRun({ status: 'running', ...(resume ? { resumedFrom: resume.step } : {}) });
-    saveModel();
-    progress.start(config.train.steps, trainer.step);
-    const result = await trainer.run({
-      signal: opts.signal,
-      onProgress: (record) => {
-        flushRecords();
-        if (trainer.records.length % checkpointEvery === 0) saveModel();
-        const elapsedMs = Date.now() - started;
-        const doneHere = record.step - (resume?.step ?? 0);
-        const left = config.train.steps - record.step;
-        progress.update({
-          done: record.step,
-          total: config.train.steps,
-          detail: `risk ${record.risk.toExponential(3)}`,
-          elapsedMs,
-          etaMs: doneHere > 0 ? (elapsedMs / doneHere) * left : null,
-        });
-      },
-    });
-    flushRecords();
-    progress.stop();
-    saveModel();
-    dir.writeCsv(result.records);
-    const last = result.records[result.records.length - 1];
-    const summary = {
-      status: result.status,
-      message: result.message,
-      steps: result.steps,
-      finalRisk: last?.risk,
-      finalTestRisk: last?.testRisk,
-      avgRisk: last?.avgRisk,
-      rhoEff: last?.rhoEff,
-      out: opts.out,
-      ...(resume ? { resumedFrom: resume.step } : {}),
-    };
-    writeRun(summary);
-    return summary;
-  } catch (err) {
-    // Keep what was written; say in run.json that the run failed and why.
-    try {
-      writeRun({ status: 'failed', message: (err as Error).message, steps: trainer.step });
-    } catch {
-      /* the error below matters more */
-    }
-    throw err;
-  } finally {
-    progress.stop();
-    trainer.free();
-  }
+  return trainIntoDirectory(dir, config, run, fingerprint, checkpoint, opts);
 }
 
 export function registerTrain(program: Command): void {
