@@ -65,6 +65,21 @@ describe('CLI usage errors', () => {
     expect(r.stderr).toBe("rnn-gd: required option '--model <file>' not specified\nsee 'rnn-gd eval --help'\n");
   });
 
+  it('one name per concept: --w-init for the law of w(0) everywhere, --w-law a hidden alias', async () => {
+    const args = ['kernel', '--data', 'none.json', '--alpha', '1'];
+    const alias = await runCliInProcess([...args, '--w-law', 'cauchy']);
+    expect(alias.status).toBe(2);
+    expect(alias.stderr).toBe("rnn-gd: option --w-init: expected uniform, rademacher or normal, got 'cauchy'\n");
+    const both = await runCliInProcess([...args, '--w-init', 'normal', '--w-law', 'normal']);
+    expect(both.status).toBe(2);
+    expect(both.stderr.split('\n')[0]).toMatch(/option '--w-law <law>' cannot be used with option '--w-init <law>'/);
+    for (const cmd of ['kernel', 'ntk', 'train']) {
+      const help = (await runCliInProcess([cmd, '--help'])).stdout;
+      expect(help, cmd).toContain('--w-init <law>');
+      expect(help, cmd).not.toContain('--w-law');
+    }
+  });
+
   it('the built binary behaves the same (spawned dist/cli/main.js)', () => {
     const r = runCli(['train', '--etaa', '1']);
     expectConcise(r.stderr, r.status, '--eta', 'train');

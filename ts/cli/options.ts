@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
+import { Option } from 'commander';
 import type { BackendName } from '../backend/types.js';
 import { UsageError } from '../errors.js';
 import { parseBackendName } from '../backend/index.js';
@@ -217,3 +218,11 @@ export function progressReporter(label: string, opts: { quiet?: boolean; unit?: 
     },
   };
 }
+
+/**
+ * `--w-law <law>`, the older name of `--w-init <law>` (the law of the diagonal w_i(0), as `rnn-gd
+ * train` names it): a hidden alias, refused together with --w-init. Read the value with `wInitOf`.
+ */
+export const wLawAlias = (): Option =>
+  new Option('--w-law <law>', 'the same as --w-init (an alias)').hideHelp().conflicts('wInit');
+export const wInitOf = (raw: { wInit?: string; wLaw?: string }): string | undefined => raw.wLaw ?? raw.wInit;

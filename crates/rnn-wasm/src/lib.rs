@@ -1,117 +1,23 @@
-//! wasm-bindgen bindings over `rnn-core`: handle classes and raw byte offsets for zero-copy
-//! typed-array views. Nothing numeric lives here; see `API.md` for the contract.
+//! wasm-bindgen bindings over `rnn-core`: handle classes (`Raw*`) and raw byte offsets for
+//! zero-copy typed-array views; the boundary enums in [`enums`], the objects' sizes in [`sizes`].
+//! Nothing numeric and no state of its own lives here; see `API.md` for the contract.
 //!
-//! Memory only grows in constructors and in `Workspace::reserve`; pointers returned by the
+//! Memory only grows in constructors and in `RawWorkspace::reserve`; pointers returned by the
 //! `*_ptr` methods stay valid until the object is freed (or, for the per-step outputs and batch
 //! indices, until the next `reserve`). Views must still be re-created if any *other* object's
 //! construction grew the memory (the `ArrayBuffer` of `memory.buffer` is then replaced).
 
 mod bench;
+mod enums;
+mod sizes;
 
-use rnn_core::model::{Activation, Readout, Recurrence, Spec};
-use rnn_core::{sizes, Projection, Teacher, TeacherWorkspace};
-use wasm_bindgen::convert::TryFromJsValue;
+use enums::{member, projection, RawActivation, RawReadout, RawRecurrence};
+use rnn_core::model::Spec;
+use rnn_core::{Teacher, TeacherWorkspace};
 use wasm_bindgen::prelude::*;
 
 fn err(msg: String) -> JsError {
     JsError::new(&msg)
-}
-
-// The boundary enums: wasm-bindgen generates a frozen JS object and a TS `enum` for each (the
-// codes' only definition; ts/backend/wasm-enums.ts maps the package's names onto them). The
-// methods take them as JS values typed as the enum and convert them with `member`: a parameter of
-// the enum type itself would refuse a bad value by throwing from inside the call, which skips the
-// epilogue and leaks wasm stack on every refusal (the module crashes after some thousands).
-
-/// The member of `E` that `value` is, or an error naming `field`.
-fn member<E: TryFromJsValue>(field: &str, value: &JsValue) -> Result<E, JsError> {
-    E::try_from_js_value_ref(value).ok_or_else(|| {
-        let name = std::any::type_name::<E>().rsplit("::").next().unwrap_or("enum");
-        let got = value.as_f64().map_or_else(|| format!("{value:?}"), |v| v.to_string());
-        err(format!("{field} must be a member of {name} (got {got})"))
-    })
-}
-
-/// Hidden-to-hidden structure ([`Recurrence`]).
-#[wasm_bindgen]
-#[derive(Clone, Copy)]
-pub enum RawRecurrence {
-    Dense = 0,
-    Diagonal = 1,
-}
-
-impl From<RawRecurrence> for Recurrence {
-    fn from(raw: RawRecurrence) -> Self {
-        match raw {
-            RawRecurrence::Dense => Recurrence::Dense,
-            RawRecurrence::Diagonal => Recurrence::Diagonal,
-        }
-    }
-}
-
-/// Elementwise nonlinearity ([`Activation`]).
-#[wasm_bindgen]
-#[derive(Clone, Copy)]
-pub enum RawActivation {
-    Tanh = 0,
-    Sigmoid = 1,
-    Sin = 2,
-    Relu = 3,
-}
-
-impl From<RawActivation> for Activation {
-    fn from(raw: RawActivation) -> Self {
-        match raw {
-            RawActivation::Tanh => Activation::Tanh,
-            RawActivation::Sigmoid => Activation::Sigmoid,
-            RawActivation::Sin => Activation::Sin,
-            RawActivation::Relu => Activation::Relu,
-        }
-    }
-}
-
-/// Which time steps are read out ([`Readout`]).
-#[wasm_bindgen]
-#[derive(Clone, Copy)]
-pub enum RawReadout {
-    Final = 0,
-    All = 1,
-}
-
-impl From<RawReadout> for Readout {
-    fn from(raw: RawReadout) -> Self {
-        match raw {
-            RawReadout::Final => Readout::Final,
-            RawReadout::All => Readout::All,
-        }
-    }
-}
-
-/// The projection after each step ([`Projection`], whose radius crosses the boundary beside it).
-#[wasm_bindgen]
-#[derive(Clone, Copy)]
-pub enum RawProjection {
-    None = 0,
-    /// Per neuron, radius `rho / sqrt(m)`.
-    MaxNorm = 1,
-    /// The whole vector, radius `rho`.
-    L2 = 2,
-}
-
-/// The core's projection of `kind` (a [`RawProjection`]) with radius `rho` (finite and >= 0;
-/// ignored for `None`).
-fn projection(kind: &JsValue, rho: f64) -> Result<Projection, JsError> {
-    let radius = || match rho.is_finite() && rho >= 0.0 {
-        true => Ok(rho),
-        false => Err(err(format!(
-            "projection radius rho must be finite and >= 0 (got {rho})"
-        ))),
-    };
-    Ok(match member("projection kind", kind)? {
-        RawProjection::None => Projection::None,
-        RawProjection::MaxNorm => Projection::MaxNorm(radius()?),
-        RawProjection::L2 => Projection::L2(radius()?),
-    })
 }
 
 fn finite_f32(name: &str, v: f64) -> Result<f32, JsError> {
@@ -496,86 +402,6 @@ impl RawTeacher {
     pub fn sum(&mut self) -> Result<(), JsError> {
         self.inner.sum().map_err(err)
     }
-}
-
-// Sizes: the bytes each class allocates (`rnn_core::sizes`), asked before constructing it so that
-// an allocation that would not fit is refused instead of aborting the module. f64: exact below 2^53.
-
-/// The spec of a shape (sizes depend on neither the activation nor alpha).
-fn shape(recurrence: &JsValue, readout: &JsValue, m: u32, d: u32) -> Result<Spec, JsError> {
-    Ok(Spec {
-        recurrence: member::<RawRecurrence>("recurrence", recurrence)?.into(),
-        activation: Activation::Tanh,
-        readout: member::<RawReadout>("readout", readout)?.into(),
-        m: m as usize,
-        d: d as usize,
-        alpha: 1.0,
-    })
-}
-
-/// Bytes of `new RawModel(recurrence, _, readout, m, d, _)`.
-#[wasm_bindgen]
-pub fn model_bytes(
-    #[wasm_bindgen(unchecked_param_type = "RawRecurrence")] recurrence: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "RawReadout")] readout: JsValue,
-    m: u32,
-    d: u32,
-) -> Result<f64, JsError> {
-    Ok(sizes::model_bytes(&shape(&recurrence, &readout, m, d)?) as f64)
-}
-
-/// Bytes of `new RawWorkspace(model, n_max, t)` for a model of this shape.
-#[wasm_bindgen]
-pub fn workspace_bytes(
-    #[wasm_bindgen(unchecked_param_type = "RawRecurrence")] recurrence: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "RawReadout")] readout: JsValue,
-    m: u32,
-    d: u32,
-    n_max: u32,
-    t: u32,
-) -> Result<f64, JsError> {
-    let spec = shape(&recurrence, &readout, m, d)?;
-    Ok(sizes::workspace_bytes(&spec, n_max as usize, t as usize) as f64)
-}
-
-/// Bytes a workspace's `reserve(steps, batch)` adds, with `indices = steps * batch`.
-#[wasm_bindgen]
-pub fn reserve_bytes(steps: u32, indices: u32) -> f64 {
-    sizes::reserve_bytes(steps as usize, indices as usize) as f64
-}
-
-/// Bytes of `new RawLinearization(model, n_max, t)` for a model of this shape.
-#[wasm_bindgen]
-pub fn linearization_bytes(
-    #[wasm_bindgen(unchecked_param_type = "RawRecurrence")] recurrence: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "RawReadout")] readout: JsValue,
-    m: u32,
-    d: u32,
-    n_max: u32,
-    t: u32,
-) -> Result<f64, JsError> {
-    let spec = shape(&recurrence, &readout, m, d)?;
-    Ok(sizes::linearization_bytes(&spec, n_max as usize, t as usize) as f64)
-}
-
-/// Bytes of `new RawFeatures(model, n_max, t)` for a model of this shape.
-#[wasm_bindgen]
-pub fn features_bytes(
-    #[wasm_bindgen(unchecked_param_type = "RawRecurrence")] recurrence: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "RawReadout")] readout: JsValue,
-    m: u32,
-    d: u32,
-    n_max: u32,
-    t: u32,
-) -> Result<f64, JsError> {
-    let spec = shape(&recurrence, &readout, m, d)?;
-    Ok(sizes::features_bytes(&spec, n_max as usize, t as usize) as f64)
-}
-
-/// Bytes of `new RawTeacher(_, d, _, count, n_max, t)`.
-#[wasm_bindgen]
-pub fn teacher_bytes(d: u32, count: u32, n_max: u32, t: u32) -> f64 {
-    sizes::teacher_bytes(d as usize, count as usize, n_max as usize, t as usize) as f64
 }
 
 /// Householder tridiagonalization of the row-major `n x n` symmetric float64 matrix `a` (lower

@@ -12,7 +12,7 @@ import { writeNpy } from '../../io/npy.js';
 import { infiniteWidthKernel, widthConvergence, type KernelKind, type Sampling } from '../../theory/infinite-width.js';
 import { gramStats, type GramStats, type WLaw } from '../../theory/ntk.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
-import { parseBackendOption } from '../options.js';
+import { parseBackendOption, wInitOf, wLawAlias } from '../options.js';
 
 export interface KernelCommandResult {
   kind: KernelKind;
@@ -55,7 +55,7 @@ export async function kernelCommand(o: KernelCommandOptions): Promise<KernelComm
   if (o.sampling !== 'iid' && o.sampling !== 'halton')
     throw new UsageError(`option --sampling: expected iid or halton, got '${o.sampling}'`);
   if (!['uniform', 'rademacher', 'normal'].includes(o.wLaw))
-    throw new UsageError(`option --w-law: expected uniform, rademacher or normal, got '${o.wLaw}'`);
+    throw new UsageError(`option --w-init: expected uniform, rademacher or normal, got '${o.wLaw}'`);
   if (!Number.isSafeInteger(o.groups) || o.groups < 2)
     throw new UsageError(`option --groups: expected an integer >= 2, got ${o.groups}`);
   if (!Number.isSafeInteger(o.particles) || o.particles < o.groups)
@@ -118,7 +118,8 @@ export function registerKernel(program: Command): void {
     .option('--groups <R>', 'independent replicate groups for the standard errors', '16')
     .option('--sampling <s>', 'iid | halton (randomized quasi-Monte Carlo)', 'iid')
     .option('--seed <S>', 'seed of the particles (and of the initializations for --widths)', '0')
-    .option('--w-law <law>', 'law of w: uniform | rademacher | normal', 'uniform')
+    .option('--w-init <law>', 'law of w: uniform | rademacher | normal', 'uniform')
+    .addOption(wLawAlias())
     .option('--widths <list>', 'comma-separated even widths m: distance of the empirical NTK at initialization (ntk)')
     .option('--backend <name>', 'wasm | ts', 'wasm')
     .option('--out <file>', 'write the n x n kernel as float64 .npy')
@@ -134,7 +135,7 @@ export function registerKernel(program: Command): void {
           groups: parseNumber('groups', raw.groups)!,
           sampling: raw.sampling!,
           seed: raw.seed!,
-          wLaw: raw.wLaw!,
+          wLaw: wInitOf(raw)!,
           widths: raw.widths?.split(',').map((w) => parseNumber('widths', w)!),
           backend,
           out: raw.out,

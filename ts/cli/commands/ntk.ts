@@ -23,7 +23,7 @@ import type { PredictionDistance } from '../../metrics.js';
 import type { ModelParams } from '../../types.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
 import { checkFits } from '../../dataset.js';
-import { parseBackendOption } from '../options.js';
+import { parseBackendOption, wInitOf, wLawAlias } from '../options.js';
 
 export interface NtkCommandOptions {
   model: string;
@@ -131,7 +131,7 @@ export async function ntkCommand(opts: NtkCommandOptions): Promise<NtkCommandRes
         throw new UsageError(`option --particles: expected a positive integer, got ${M}`);
       const law = (opts.wLaw ?? 'uniform') as WLaw;
       if (!['uniform', 'rademacher', 'normal'].includes(law))
-        throw new UsageError(`option --w-law: expected uniform, rademacher or normal, got '${law}'`);
+        throw new UsageError(`option --w-init: expected uniform, rademacher or normal, got '${law}'`);
       const { activation, alpha, d } = params.spec;
       kernel = { kind: 'mc', spec: { activation, alpha, d }, particles: sampleParticles(M, d, opts.seed ?? 0, law) };
     } else {
@@ -223,7 +223,8 @@ export function registerNtk(program: Command): void {
     .option('--ridge <R>', 'ridge of the kernel regression (default 1e-10 * trace(K) / n)')
     .option('--particles <M>', 'particles of the Monte-Carlo kernel (default 4096)')
     .option('--seed <S>', 'seed of the Monte-Carlo particles (default 0)')
-    .option('--w-law <law>', "law of the particles' w: uniform | rademacher | normal", 'uniform')
+    .option('--w-init <law>', "law of the particles' w: uniform | rademacher | normal", 'uniform')
+    .addOption(wLawAlias())
     .option(
       '--predict',
       'closed-form kernel-regime predictions of GD from the initialization (K0 at W0, U0; any readout): needs --eta and --steps',
@@ -241,7 +242,8 @@ export function registerNtk(program: Command): void {
         ridge?: string;
         particles?: string;
         seed?: string;
-        wLaw: string;
+        wInit?: string;
+        wLaw?: string;
         predict?: boolean;
         eta?: string;
         steps?: string;
@@ -262,7 +264,7 @@ export function registerNtk(program: Command): void {
             ridge: parseNumber('ridge', raw.ridge),
             particles: parseNumber('particles', raw.particles),
             seed: raw.seed,
-            wLaw: raw.wLaw,
+            wLaw: wInitOf(raw),
             ...(raw.predict
               ? { predict: { eta: parseNumber('eta', raw.eta)!, steps: parseNumber('steps', raw.steps)! } }
               : {}),
