@@ -29,14 +29,7 @@ import { forwardSequence, sequenceScratch, tangentSequence } from '../backend/re
 import { tsBackend } from '../backend/ts-backend.js';
 import { initialize } from '../init.js';
 import { makeRng, type Seed } from '../rng.js';
-import {
-  targetsPerSequence,
-  uLength,
-  wLength,
-  type Dataset,
-  type ModelParams,
-  type Readout,
-} from '../types.js';
+import { targetsPerSequence, uLength, wLength, type Dataset, type ModelParams, type Readout } from '../types.js';
 import { finite, positiveInt, ValidationError } from '../validate.js';
 import { generateInputs, type InputLaw } from './inputs.js';
 import { checkFits } from '../dataset.js';
