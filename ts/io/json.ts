@@ -10,6 +10,9 @@ import { ValidationError } from '../errors.js';
  */
 export const MAX_JSON_DEPTH = 64;
 
+/** JSON texts larger than this are refused (parsing them could exhaust the JavaScript heap, a fatal crash). */
+export const MAX_JSON_BYTES = 256 * 2 ** 20;
+
 /** The nesting depth of JSON text, counted outside strings (stops early past `limit`). */
 function nestingDepth(text: string, limit: number): number {
   let depth = 0,

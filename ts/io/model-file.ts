@@ -6,13 +6,13 @@
 import { fileURLToPath } from 'node:url';
 import type { ModelParams } from '../types.js';
 import { readTextFile, writeFileAtomic } from './fs.js';
+import { MAX_JSON_BYTES } from './json.js';
 import { modelFileText, parseJsonText, parseModelFile, type ModelFile } from './model-json.js';
 import { loadModel as loadModelFrom, withMeta, type ModelSource } from './model-source.js';
 
 export * from './model-json.js';
 
-/** JSON files larger than this are refused (parsing them could exhaust the JavaScript heap, a fatal crash). */
-export const MAX_JSON_BYTES = 256 * 2 ** 20;
+export { MAX_JSON_BYTES } from './json.js';
 
 /** Reads and parses a JSON file (a regular file of at most MAX_JSON_BYTES); `what` names it in errors. */
 export function readJsonFile(path: string, what: string): unknown {

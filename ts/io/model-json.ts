@@ -1,7 +1,8 @@
 /**
  * The model file `rnn-gd.model/1` (docs/formats.md) as JSON: validation of every field (parseModelFile)
  * and serialization (modelToJson). Universal (browsers and Node); the file functions
- * (readModelFile, saveModel, readJsonFile) are in ./model-file.ts (Node).
+ * (saveModel, loadModel, readModelFile, readJsonFile) are in ./model-file.ts (Node); loadModel from a
+ * Blob, Response or URL and modelBlob are in ./model-source.ts (universal).
  *
  *   { "format": "rnn-gd.model/1", "recurrence", "activation", "readout", "m", "d", "alpha",
  *     "W", "U", "c", "W0", "U0" }        (+ an optional free-form "meta" object)

@@ -5,13 +5,11 @@
  */
 import type { ModelParams } from '../types.js';
 import { UserError, ValidationError } from '../errors.js';
+import { MAX_JSON_BYTES } from './json.js';
 import { modelFileText, parseJsonText, parseModelFile, type ModelFile } from './model-json.js';
 
 /** Where a model file comes from: its bytes (Blob, File), a fetch Response, or a URL to fetch. */
 export type ModelSource = Blob | Response | URL | string;
-
-/** Model files larger than this are refused (parsing them could exhaust the JavaScript heap). */
-const MAX_MODEL_BYTES = 256 * 2 ** 20;
 
 /**
  * Reads a model file (rnn-gd.model/1, docs/formats.md) from a Blob or File (e.g. an `<input
@@ -59,8 +57,8 @@ async function fromResponse(response: Response, where: string): Promise<{ text: 
 }
 
 async function boundedText(blob: Blob, where: string): Promise<string> {
-  if (blob.size > MAX_MODEL_BYTES) {
-    throw new ValidationError(`${where}: ${blob.size} bytes, more than the ${MAX_MODEL_BYTES} a model file may have`);
+  if (blob.size > MAX_JSON_BYTES) {
+    throw new ValidationError(`${where}: ${blob.size} bytes, more than the ${MAX_JSON_BYTES} a JSON file may have`);
   }
   return blob.text();
 }
