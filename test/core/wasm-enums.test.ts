@@ -69,6 +69,8 @@ describe('wasm boundary enums', () => {
     );
     const model = new pkg.RawModel(pkg.RawRecurrence.Diagonal, tanh, final, 4, 2, 1);
     expect(() => model.project(3 as RawProjection, 1)).toThrow(/^projection kind must be a member of RawProjection/);
+    expect(() => model.project(pkg.RawProjection.L2, -1)).toThrow(/^projection radius rho must be finite and >= 0/);
+    expect(() => model.project(pkg.RawProjection.None, Number.NaN)).not.toThrow(); // no radius to check
     model.free();
     const spec = { recurrence: 'dense', activation: 'tanh', readout: 'final', m: 8, d: 2, alpha: 0.5 } as const;
     const params = initialize(spec, { seed: 3 });

@@ -90,11 +90,14 @@ pub enum RawProjection {
 /// The core's projection of `kind` (a [`RawProjection`]) with radius `rho` (finite and >= 0;
 /// ignored for `None`).
 pub(crate) fn projection(kind: &JsValue, rho: f64) -> Result<Projection, JsError> {
-    let radius = || match rho.is_finite() && rho >= 0.0 {
-        true => Ok(rho),
-        false => Err(err(format!(
-            "projection radius rho must be finite and >= 0 (got {rho})"
-        ))),
+    let radius = || {
+        if rho.is_finite() && rho >= 0.0 {
+            Ok(rho)
+        } else {
+            Err(err(format!(
+                "projection radius rho must be finite and >= 0 (got {rho})"
+            )))
+        }
     };
     Ok(match member("projection kind", kind)? {
         RawProjection::None => Projection::None,
