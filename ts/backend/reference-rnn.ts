@@ -141,8 +141,8 @@ export function backwardSequence(
 export function tangentSequence(
   spec: ModelSpec,
   W0: FloatArray,
-  VW: FloatArray,
-  VU: FloatArray,
+  VW: ArrayLike<number>,
+  VU: ArrayLike<number>,
   X: FloatArray,
   j: number,
   T: number,

@@ -24,19 +24,12 @@
  *   f_t  = (1/sqrt(m)) sum_i c_i dh_{i,t}          (readout final: t = T-1 only)
  */
 import { z } from 'zod';
-import { ACTIVATIONS, activations } from '../activations.js';
+import { ACTIVATIONS } from '../activations.js';
+import { forwardSequence, sequenceScratch, tangentSequence } from '../backend/reference-rnn.js';
 import { tsBackend } from '../backend/ts-backend.js';
 import { initialize } from '../init.js';
 import { makeRng, type Seed } from '../rng.js';
-import {
-  recurrentScale,
-  targetsPerSequence,
-  uLength,
-  wLength,
-  type Dataset,
-  type ModelParams,
-  type Readout,
-} from '../types.js';
+import { targetsPerSequence, uLength, wLength, type Dataset, type ModelParams, type Readout } from '../types.js';
 import { finite, positiveInt, ValidationError } from '../validate.js';
 import { generateInputs, type InputLaw } from './inputs.js';
 import { checkFits } from '../dataset.js';
@@ -149,52 +142,20 @@ export function denseJvp(
     throw new ValidationError(
       `denseJvp: V has ${VW.length} + ${VU.length} values, expected m*m + m*d = ${wLength(params.spec)} + ${uLength(params.spec)}`,
     );
-  const act = activations[params.spec.activation];
   const { n, T, X } = data;
-  const W = params.W,
-    U = params.U,
-    c = params.c;
-  const s = recurrentScale(params.spec);
-  const outScale = 1 / Math.sqrt(m);
   const per = targetsPerSequence(readout, T);
   const out = new Float64Array(n * per);
-  let h = new Float64Array(m),
-    g = new Float64Array(m);
-  let hn = new Float64Array(m),
-    gn = new Float64Array(m);
+  const outScale = 1 / Math.sqrt(m);
+  // The reference recursion and its forward-mode pass along V: Hdot[t*m+i] = <d h_{i,t}/d Theta, V>.
+  const s = sequenceScratch(m, T);
+  const Hdot = new Float64Array(T * m);
   for (let j = 0; j < n; j++) {
-    h.fill(0);
-    g.fill(0);
-    for (let t = 0; t < T; t++) {
-      const x0 = (j * T + t) * d;
-      for (let i = 0; i < m; i++) {
-        let rec = 0,
-          drec = 0;
-        if (t > 0) {
-          const r = i * m;
-          for (let k = 0; k < m; k++) {
-            rec += W[r + k] * h[k];
-            drec += VW[r + k] * h[k] + W[r + k] * g[k];
-          }
-        }
-        let inp = 0,
-          dinp = 0;
-        for (let q = 0; q < d; q++) {
-          const x = X[x0 + q];
-          inp += U[i * d + q] * x;
-          dinp += VU[i * d + q] * x;
-        }
-        const z = s * rec + inp;
-        hn[i] = act.f(z);
-        gn[i] = act.df(z) * (s * drec + dinp);
-      }
-      [h, hn] = [hn, h];
-      [g, gn] = [gn, g];
-      if (readout === 'all' || t === T - 1) {
-        let f = 0;
-        for (let i = 0; i < m; i++) f += c[i] * g[i];
-        out[j * per + (per === 1 ? 0 : t)] = f * outScale;
-      }
+    forwardSequence(params.spec, params.W, params.U, X, j, T, s);
+    tangentSequence(params.spec, params.W, VW, VU, X, j, T, s, Hdot);
+    for (let t = per === 1 ? T - 1 : 0; t < T; t++) {
+      let f = 0;
+      for (let i = 0; i < m; i++) f += params.c[i] * Hdot[t * m + i];
+      out[j * per + (per === 1 ? 0 : t)] = f * outScale;
     }
   }
   return out;
