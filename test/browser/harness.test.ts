@@ -16,6 +16,7 @@ interface Harness {
   info(): Promise<{ simd: boolean; flavor: string; source: string; backend: string; userAgent: string }>;
   parity(flavor?: 'simd' | 'scalar'): Promise<ParityCase[]>;
   denseStep(opts?: { warmup?: number; reps?: number }): Promise<StepTiming>;
+  modelRoundTrip(): Promise<{ outputs: number; moved: boolean; same: boolean; meta: unknown[] }>;
 }
 declare global {
   interface Window {
@@ -69,6 +70,18 @@ describe('core in the browser (harness page)', () => {
     await page.getByRole('button', { name: 'Run the parity suite here' }).click();
     await expect.poll(() => page.locator('#out').textContent()).toMatch(/^ok {3}dense tanh final/);
     expect(await page.locator('#out').textContent()).not.toContain('FAIL');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('predict, modelBlob and loadModel (Blob, Response, blob: URL) in the page', async () => {
+    const { page, errors } = await open();
+    expect(await page.evaluate(() => window.rnnGdHarness.modelRoundTrip())).toEqual({
+      outputs: 5 * 4,
+      moved: true,
+      same: true,
+      meta: ['page', 'page', 'page'],
+    });
     expect(errors).toEqual([]);
     await page.close();
   });

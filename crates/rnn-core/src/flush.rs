@@ -20,27 +20,28 @@ use crate::simd::F32x4;
 /// Values of a decaying recursion with `|v|` below this are set to 0 (2^-80 ~ 8.27e-25).
 pub const FLUSH_BELOW: f32 = f32::from_bits((127 - 80) << 23);
 
-#[cfg(test)]
+#[cfg(any(test, feature = "flush-switch"))]
 thread_local! {
-    /// Tests switch the flush off (threshold 0) to compare against the unflushed recursions.
+    /// Tests (and the `flush-switch` feature, for the subnormal_cost example) switch the flush off
+    /// (threshold 0) to compare against the unflushed recursions. Release builds have a constant.
     static TEST_THRESHOLD: std::cell::Cell<f32> = const { std::cell::Cell::new(FLUSH_BELOW) };
 }
 
 /// The threshold in force: [`FLUSH_BELOW`] (tests can set another per thread).
 #[inline(always)]
 pub fn threshold() -> f32 {
-    #[cfg(test)]
+    #[cfg(any(test, feature = "flush-switch"))]
     {
         TEST_THRESHOLD.with(|t| t.get())
     }
-    #[cfg(not(test))]
+    #[cfg(not(any(test, feature = "flush-switch")))]
     {
         FLUSH_BELOW
     }
 }
 
 /// Runs `f` with the flush threshold set to `tau` on this thread (0: no flush), then restores it.
-#[cfg(test)]
+#[cfg(any(test, feature = "flush-switch"))]
 pub fn with_threshold<R>(tau: f32, f: impl FnOnce() -> R) -> R {
     let old = TEST_THRESHOLD.with(|t| t.replace(tau));
     let r = f();

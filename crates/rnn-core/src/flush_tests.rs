@@ -2,23 +2,16 @@
 //! unflushed BPTT adjoints reach subnormal values; the flushed kernels leave none, and their
 //! gradients agree with the unflushed ones within f32 rounding. Also the forward tangents.
 //!
-//! `cargo test -p rnn-core --release -- --ignored --nocapture subnormal_cost` measures the cost
-//! per element with and without the flush on the machine at hand (native code with the x86
-//! FTZ/DAZ bits off, as Rust leaves them).
+//! The cost per element with and without the flush is a measurement, not a test:
+//! `cargo run --release -p rnn-core --features flush-switch --example subnormal_cost`.
 
 use crate::flush::{count_subnormal, with_threshold, FLUSH_BELOW};
 use crate::model::{Activation, Model, Readout, Recurrence, Spec};
 use crate::tests::Rng;
 use crate::{Features, Teacher, Workspace};
 
-#[derive(Clone, Copy)]
-enum WInit {
-    Uniform,
-    Rademacher,
-}
-
 /// The experiments' model: symmetric halves are not needed here, only the recursions' values.
-fn model(rec: Recurrence, m: usize, d: usize, alpha: f32, w_init: WInit, rng: &mut Rng) -> Model {
+fn model(rec: Recurrence, m: usize, d: usize, alpha: f32, rng: &mut Rng) -> Model {
     let spec = Spec {
         recurrence: rec,
         activation: Activation::Tanh,
@@ -29,11 +22,7 @@ fn model(rec: Recurrence, m: usize, d: usize, alpha: f32, w_init: WInit, rng: &m
     };
     let mut model = Model::new(spec).unwrap();
     for v in model.w.iter_mut() {
-        let r = rng.next();
-        *v = match w_init {
-            WInit::Uniform => r,
-            WInit::Rademacher => r.signum(),
-        };
+        *v = rng.next();
     }
     for v in model.u.iter_mut() {
         *v = rng.next();
@@ -85,7 +74,7 @@ fn diagonal_adjoints_reach_subnormals_unflushed_and_none_flushed() {
     let mut rng = Rng(7);
     let (m, d, n) = (64, 8, 16);
     for t_len in [10, 50] {
-        let mut model = model(Recurrence::Diagonal, m, d, 0.5, WInit::Uniform, &mut rng);
+        let mut model = model(Recurrence::Diagonal, m, d, 0.5, &mut rng);
         let mut ws = workspace(&model, n, t_len, &mut rng);
         let (l0, g0, dz0) = run(&mut model, &mut ws, 0.0);
         let (l1, g1, dz1) = run(&mut model, &mut ws, FLUSH_BELOW);
@@ -114,7 +103,7 @@ fn dense_adjoints_have_no_subnormals_flushed() {
     let mut rng = Rng(11);
     let (m, d, n, t_len) = (32, 4, 8, 60);
     // A weak recurrence (alpha = 0.2): the adjoints decay by about 0.2 sigma' per step.
-    let mut model = model(Recurrence::Dense, m, d, 0.2, WInit::Uniform, &mut rng);
+    let mut model = model(Recurrence::Dense, m, d, 0.2, &mut rng);
     let mut ws = workspace(&model, n, t_len, &mut rng);
     let (l0, g0, dz0) = run(&mut model, &mut ws, 0.0);
     let (l1, g1, dz1) = run(&mut model, &mut ws, FLUSH_BELOW);
@@ -134,7 +123,7 @@ fn dense_adjoints_have_no_subnormals_flushed() {
 fn tangent_features_and_teacher_sums_agree_flushed_and_unflushed() {
     let mut rng = Rng(5);
     let (m, d, n, t_len) = (16, 3, 6, 50);
-    let model = model(Recurrence::Diagonal, m, d, 0.5, WInit::Uniform, &mut rng);
+    let model = model(Recurrence::Diagonal, m, d, 0.5, &mut rng);
     let mut feats = Features::new(&model.spec, n, t_len).unwrap();
     for v in feats.x_mut().iter_mut() {
         *v = rng.next() * 0.5;
@@ -166,49 +155,4 @@ fn tangent_features_and_teacher_sums_agree_flushed_and_unflushed() {
     };
     let (a, b) = (sum(0.0), sum(FLUSH_BELOW));
     assert_agree(&b, &a, 1);
-}
-
-/// Nanoseconds per n*T*m element of one loss_grad, best of `reps`.
-fn ns_per_element(model: &mut Model, ws: &mut Workspace, tau: f32, reps: usize) -> f64 {
-    let (n, t_len, m) = (ws.n(), ws.t(), model.spec.m);
-    with_threshold(tau, || {
-        ws.loss_grad(model).unwrap();
-        let mut best = f64::INFINITY;
-        for _ in 0..reps {
-            let t0 = std::time::Instant::now();
-            ws.loss_grad(model).unwrap();
-            best = best.min(t0.elapsed().as_secs_f64());
-        }
-        best * 1e9 / (n * t_len * m) as f64
-    })
-}
-
-#[test]
-#[ignore = "a measurement: run with --ignored --nocapture (release)"]
-fn subnormal_cost() {
-    let mut rng = Rng(3);
-    let (m, d, n) = (512, 8, 64);
-    println!("diagonal, m = {m}, d = {d}, n = {n}: ns per n*T*m element of one loss_grad (native, FTZ/DAZ off)");
-    println!("| setting | subnormal adjoints unflushed | ns/element unflushed | flushed | ratio |");
-    println!("|---|---|---|---|---|");
-    for (alpha, t_len, w_init, label) in [
-        (0.5, 10, WInit::Uniform, "alpha = 0.5, T = 10"),
-        (0.5, 50, WInit::Uniform, "alpha = 0.5, T = 50"),
-        (1.0, 50, WInit::Uniform, "alpha = 1, T = 50"),
-        (2.0, 50, WInit::Uniform, "alpha = 2, T = 50"),
-        (1.0, 50, WInit::Rademacher, "alpha = 1, T = 50, w Rademacher"),
-    ] {
-        let mut model = model(Recurrence::Diagonal, m, d, alpha, w_init, &mut rng);
-        let mut ws = workspace(&model, n, t_len, &mut rng);
-        let (_, _, dz) = run(&mut model, &mut ws, 0.0);
-        let len = n * t_len * m;
-        let frac = count_subnormal(&dz[..len]) as f64 / len as f64;
-        let off = ns_per_element(&mut model, &mut ws, 0.0, 20);
-        let on = ns_per_element(&mut model, &mut ws, FLUSH_BELOW, 20);
-        println!(
-            "| {label} | {:.1}% | {off:.2} | {on:.2} | {:.2} |",
-            100.0 * frac,
-            off / on
-        );
-    }
 }

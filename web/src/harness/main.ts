@@ -1,5 +1,15 @@
 /** The browser-test harness page: exposes the parity suite and the step timing to the tests. */
-import { getBackend, loadWasm, simdSupported, wasmBackend, type WasmFlavor } from 'rnn-gd';
+import {
+  getBackend,
+  initialize,
+  loadModel,
+  loadWasm,
+  modelBlob,
+  predict,
+  simdSupported,
+  wasmBackend,
+  type WasmFlavor,
+} from 'rnn-gd';
 import { timeDenseStep } from './dense-step';
 import { runParity } from './parity';
 
@@ -27,6 +37,28 @@ const api = {
   async denseStep(opts: { warmup?: number; reps?: number } = {}) {
     await ready;
     return timeDenseStep(await getBackend('wasm'), opts);
+  },
+  /** predict, then the model through modelBlob and back by loadModel from a Blob, a Response and a blob: URL. */
+  async modelRoundTrip() {
+    await ready;
+    const params = initialize({ recurrence: 'diagonal', readout: 'all', m: 16, d: 2, alpha: 0.7 }, { seed: 'page' });
+    for (let i = 0; i < params.U.length; i++) params.U[i] += 0.3 * Math.sin(i + 1);
+    const X = Float64Array.from({ length: 5 * 4 * 2 }, (_, i) => Math.cos(0.7 * i));
+    const y = await predict(params, { X, T: 4 });
+    const blob = modelBlob(params, { from: 'page' });
+    const url = URL.createObjectURL(blob);
+    try {
+      const loaded = [await loadModel(blob), await loadModel(new Response(blob)), await loadModel(url)];
+      const again = await Promise.all(loaded.map((m) => predict(m, { X, T: 4 })));
+      return {
+        outputs: y.length,
+        moved: y.some((v) => v !== 0),
+        same: again.every((a) => a.every((v, i) => v === y[i])),
+        meta: loaded.map((m) => m.meta?.from),
+      };
+    } finally {
+      URL.revokeObjectURL(url);
+    }
   },
 };
 
