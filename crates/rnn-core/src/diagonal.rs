@@ -7,10 +7,10 @@
 //! `dz` is flushed to zero below [`crate::flush::FLUSH_BELOW`] (it decays geometrically).
 
 use crate::activation;
-use crate::dense::{grad_u_product, input_projection};
 use crate::flush::{flush1, flush4, mul_assign_flush, threshold};
 use crate::model::{Model, Spec};
 use crate::readout::Seed;
+use crate::recurrence::{grad_u_product, input_projection};
 use crate::simd::F32x4;
 
 /// Forward pass of `nb` sequences: fills `h` (`T x nb x m`) and `dz` with `sigma'(z)`.

@@ -16,8 +16,8 @@
 //! * [`activation`]: fused `sigma`/`sigma'` (rational tanh, polynomial sincos), identical in
 //!   every build;
 //! * [`model`]: spec and parameters; [`workspace`]: per-shape buffers and passes;
-//! * `dense`, `diagonal`: the two recurrences' forward and backward passes; `readout`: outputs,
-//!   loss, residuals;
+//! * `dense`, `diagonal`: the two recurrences' forward and backward passes; `recurrence`: the
+//!   input projection and dU they share; `readout`: outputs, loss, residuals;
 //! * [`projection`]: max-norm and l2 projections; [`mod@train`]: the GD loop;
 //! * [`tangent`]: tangent features and teacher sums; [`ntk`]: per-sample gradients and Gram;
 //! * [`linearize`]: the network linearized at its initialization (a JVP forward, BPTT at Theta0);
@@ -54,6 +54,7 @@ pub mod model;
 pub mod ntk;
 pub mod projection;
 mod readout;
+mod recurrence;
 pub mod simd;
 pub mod sizes;
 pub mod tangent;

@@ -27,7 +27,7 @@ use crate::simd::F32x4;
 use crate::train::{descend, StepBuffers};
 use crate::vecops::mul_assign;
 use crate::workspace::Workspace;
-use crate::{dense, diagonal, readout, Projection};
+use crate::{dense, diagonal, readout, recurrence, Projection};
 
 /// Buffers of the linearization of one model shape around its initialization.
 pub struct Linearization {
@@ -137,7 +137,7 @@ impl Linearization {
         let tan = &mut self.tan[..t_len * blk];
         let (h, sp0) = (&self.ws.h[..t_len * blk], &self.sp0[..t_len * blk]);
         // V_U x_t for every (t, j): the input projection with U replaced by V_U.
-        dense::input_projection(&spec, &self.vu, t_len * nb, &self.ws.xt, tan);
+        recurrence::input_projection(&spec, &self.vu, t_len * nb, &self.ws.xt, tan);
         match spec.recurrence {
             Recurrence::Dense => dense_tangent(&spec, &self.base.w, &self.vw, nb, t_len, h, sp0, tan),
             Recurrence::Diagonal => diagonal_tangent(&spec, &self.base.w, &self.vw, nb, t_len, h, sp0, tan),
