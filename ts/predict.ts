@@ -2,7 +2,7 @@
  * Predictions in one call: places the model on a backend, runs the forward pass over the inputs in
  * row blocks that fit the memory budget, and frees everything it allocated (universal).
  */
-import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from './backend/chunked.js';
+import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from './chunked.js';
 import { getBackend, type Backend, type BackendName } from './backend/index.js';
 import { checkDataset, checkFits } from './dataset.js';
 import { ValidationError } from './errors.js';

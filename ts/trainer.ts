@@ -13,7 +13,7 @@
 import { parseTrainOptions, type TrainOptions, type TrainOptionsInput } from './config.js';
 import { paramMetrics, predictionDistance, type MetricRecord } from './metrics.js';
 import { makeRng, permutation, type Rng } from './rng.js';
-import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from './backend/chunked.js';
+import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from './chunked.js';
 import type { Backend, Network } from './backend/types.js';
 import { checkModel, checkWorkspace } from './backend/capacity.js';
 import { paramCount, type Dataset, type ModelParams, type ModelSpec } from './types.js';

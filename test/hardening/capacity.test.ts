@@ -20,7 +20,7 @@ import {
   trackAllocation,
   workspaceBytes,
 } from '../../ts/backend/capacity.js';
-import { ChunkedData } from '../../ts/backend/chunked.js';
+import { ChunkedData } from '../../ts/chunked.js';
 import { wasmBackend } from '../../ts/backend/wasm-backend.js';
 import { loadWasm } from '../../ts/backend/wasm-loader.js';
 import { evaluate } from '../../ts/cli/commands/eval.js';

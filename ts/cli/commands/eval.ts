@@ -1,7 +1,7 @@
 /** `rnn-gd eval`: predictions, loss and (optionally) the gradient of a model on a data set (docs/formats.md). */
 import { Command } from 'commander';
 import { getBackend, type BackendName } from '../../backend/index.js';
-import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from '../../backend/chunked.js';
+import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from '../../chunked.js';
 import { readData } from '../../io/data-file.js';
 import { readModelFile } from '../../io/model-file.js';
 import type { Dataset, ModelParams } from '../../types.js';

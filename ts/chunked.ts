@@ -1,7 +1,9 @@
 /**
  * Data sets of any size on a bounded workspace: a workspace of at most `rows` sequences that either
  * holds the whole data set (resident, when it fits the memory budget) or is fed consecutive chunks
- * of rows. Full-data risks and gradients are then sums over chunks, weighted by their size.
+ * of rows. Full-data risks and gradients are then sums over chunks, weighted by their size, and
+ * mini-batches are staged into it in order. A client of the backend interface (the Trainer's, eval's
+ * and predict's), so it sits beside them, not in backend/.
  *
  * Numerics: a resident data set gives exactly the backend's single-call results. Chunked, the
  * chunk losses (each accumulated in float64) and gradients (float32 on wasm) are combined in
@@ -14,10 +16,10 @@ import {
   type FloatArray,
   type ModelSpec,
   type Projection,
-} from '../types.js';
-import { ValidationError } from '../validate.js';
-import { MiB, workspaceBytes } from './capacity.js';
-import type { Network, TrainChunk, Workspace } from './types.js';
+} from './types.js';
+import { ValidationError } from './validate.js';
+import { MiB, workspaceBytes } from './backend/capacity.js';
+import type { Network, TrainChunk, Workspace } from './backend/types.js';
 
 /** Default bytes of a training / evaluation workspace before the data is streamed in chunks. */
 export const DEFAULT_MEMORY_BUDGET = 256 * MiB;
