@@ -72,18 +72,19 @@ check-package: build
 	bash scripts/check-package.sh
 # Formatting: prettier (TypeScript/JavaScript) and rustfmt, checked first by `make test`; `make format` applies them.
 # lint also type-checks the tests (tsconfig.test.json, against the built dist/ and wasm-pkg, hence
-# after build; bench/ is .mjs, not type-checked).
+# after build; bench/ is .mjs, not type-checked), the line budget and no dead exports.
 PRETTIER_FILES := 'ts/**/*.ts' 'test/**/*.{ts,mjs}' 'bench/**/*.{mjs,ts,js}' 'web/**/*.ts' 'scripts/**/*.mjs' '*.ts'
-# clippy with warnings as errors, natively (all targets: tests and examples too) and for wasm32 with
+# clippy with warnings as errors, natively (all targets and features: tests and examples too) and for wasm32 with
 # SIMD128 (the cfg'd kernels of simd.rs), with the toolchain's cargo (.toolchain; clippy comes with it).
 CLIPPY := export PATH="$$(sed 's/^RUSTC_PATH=//' .toolchain):$$HOME/.cargo/bin:$$PATH"; cargo clippy -q --workspace
 lint: build
 	$(NODE_BIN)/prettier --check --log-level warn $(PRETTIER_FILES)
 	cargo fmt --check
-	$(CLIPPY) --all-targets -- -D warnings
+	$(CLIPPY) --all-targets --all-features -- -D warnings
 	$(CLIPPY) --lib --target wasm32-unknown-unknown --config 'target.wasm32-unknown-unknown.rustflags=["-C","target-feature=+simd128"]' -- -D warnings
 	$(NODE_BIN)/tsc --noEmit -p tsconfig.test.json
 	node scripts/check-lines.mjs
+	node scripts/check-exports.mjs
 format: .toolchain
 	$(NODE_BIN)/prettier --write --log-level warn $(PRETTIER_FILES)
 	cargo fmt

@@ -34,7 +34,7 @@ export function rowsForBudget(spec: ModelSpec, n: number, T: number, budget: num
 }
 
 /** Rows [from, from + count) of a data set, as views (no copy). */
-export function sliceRows(data: Dataset, from: number, count: number): Dataset {
+function sliceRows(data: Dataset, from: number, count: number): Dataset {
   const { T, d } = data;
   const per = targetsPerSequence(readoutOf(data), T);
   return {

@@ -48,7 +48,7 @@ export const stepSizeSchema = float32()
 /** A projection radius rho > 0 (float32-finite). */
 export const radiusSchema = float32().refine((r) => r > 0, 'must be > 0');
 
-export const projectionSchema = z.discriminatedUnion('kind', [
+const projectionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }).strict(),
   z.object({ kind: z.literal('maxnorm'), rho: radiusSchema }).strict(),
   z.object({ kind: z.literal('l2'), rho: radiusSchema }).strict(),

@@ -111,12 +111,7 @@ export function fileSystemError(err: unknown, action: string, path: string, what
 }
 
 /** 'no space left on the device (ENOSPC)', or the error's own message. */
-export function systemErrorText(err: unknown): string {
+function systemErrorText(err: unknown): string {
   const code = errnoCode(err);
   return code && ERRNO_TEXT[code] ? `${ERRNO_TEXT[code]} (${code})` : ((err as Error)?.message ?? String(err));
-}
-
-/** True for every error of the user's family, and for environment errors that escaped wrapping. */
-export function isUserError(err: unknown): boolean {
-  return err instanceof UserError || isEnvironmentError(err);
 }

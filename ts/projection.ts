@@ -6,7 +6,7 @@ import type { FloatArray, ModelSpec, Projection } from './types.js';
  * one float64 sum over the W part, then the U part. The Rust core's projection sums in the same
  * order, so the radius it enforces and the one the metrics record are the same number.
  */
-export function neuronDistanceSq(
+function neuronDistanceSq(
   spec: ModelSpec,
   W: FloatArray,
   U: FloatArray,

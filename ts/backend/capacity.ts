@@ -130,7 +130,7 @@ export function workspaceBytes(spec: ModelSpec, nMax: number, T: number, reserve
  * Bytes of a Linearization (linearize.rs Linearization::new): a workspace, a copy of the model at
  * Theta0, sigma'(z) and tangent states at Theta0 (n T m each), f(Theta0) (f64) and V (P).
  */
-export function linearizationBytes(spec: ModelSpec, nMax: number, T: number, reserve: Reserve = {}): number {
+function linearizationBytes(spec: ModelSpec, nMax: number, T: number, reserve: Reserve = {}): number {
   const y = nMax * targetsPerSequence(spec.readout, T);
   return (
     workspaceBytes(spec, nMax, T, reserve) +

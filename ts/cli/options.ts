@@ -106,7 +106,7 @@ export function formatDuration(ms: number | null | undefined): string {
 }
 
 /** Off a terminal: a progress line each time this many more percent are done ... */
-export const PROGRESS_STEP_PERCENT = 5;
+const PROGRESS_STEP_PERCENT = 5;
 /** ... and at least this often while the work runs (a cluster log shows where a long run is). */
 export const PROGRESS_EVERY_MS = 60_000;
 

@@ -74,7 +74,7 @@ function commandPath(cmd: Command): string {
 }
 
 /** "error: unknown option '--etta'\n(Did you mean --eta?)" -> "rnn-gd: unknown option '--etta' (did you mean --eta?)" + the help hint. */
-export function usageErrorText(message: string, command: string): string {
+function usageErrorText(message: string, command: string): string {
   const lines = message
     .trim()
     .replace(/^error: /, '')

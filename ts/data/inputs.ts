@@ -55,7 +55,7 @@ function outsideUnitBall(x: Float64Array, off: number, d: number): boolean {
 }
 
 /** Radius of the sphere outside vectors are projected onto: 1 - 2^-23, so that ||x|| <= 1 in float64 and float32. */
-export const PROJECTION_RADIUS = 1 - 2 ** -23;
+const PROJECTION_RADIUS = 1 - 2 ** -23;
 
 /**
  * Projects x[off .. off+d) onto the unit ball in place, so that ||x|| <= 1 holds exactly for the

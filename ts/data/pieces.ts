@@ -12,11 +12,11 @@ import { readoutOf, targetsPerSequence, type Dataset } from '../types.js';
 const PIECE_WORK = 2 ** 24;
 
 /** Lets pending events (signals, messages) run. */
-export const yieldToEvents = (): Promise<void> =>
+const yieldToEvents = (): Promise<void> =>
   new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 /** The sequences [j0, j1) of `data` (views, no copy). */
-export function sequenceSlice(data: Dataset, j0: number, j1: number): Dataset {
+function sequenceSlice(data: Dataset, j0: number, j1: number): Dataset {
   const { T, d } = data;
   const per = targetsPerSequence(readoutOf(data), T);
   return {

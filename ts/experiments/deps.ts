@@ -41,7 +41,7 @@ export function makeData(config: DataConfigInput, seed: Seed, backend: Backend):
 }
 
 /** A subset of the first `n` sequences (for the costlier measurements). */
-export function headOf(data: Dataset, n: number): Dataset {
+function headOf(data: Dataset, n: number): Dataset {
   if (n >= data.n) return data;
   const per = targetsPerSequence(readoutOf(data), data.T);
   return { n, T: data.T, d: data.d, X: data.X.slice(0, n * data.T * data.d), Y: data.Y.slice(0, n * per) };

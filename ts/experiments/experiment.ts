@@ -94,7 +94,7 @@ export const paramKey = (params: Record<string, ParamValue>): string =>
     .join('/');
 
 /** The most points one sweep may plan. */
-export const MAX_SWEEP_POINTS = 100_000;
+const MAX_SWEEP_POINTS = 100_000;
 
 /** Crosses templates with seeds; the order (configs outer, seeds inner) fixes the point indices. */
 export function expandPoints(exp: Experiment, size: Size, opts: PresetOptions = {}): PointConfig[] {

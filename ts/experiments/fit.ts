@@ -12,7 +12,7 @@ export function std(xs: readonly number[]): number {
   return Math.sqrt(xs.reduce((s, x) => s + (x - mu) ** 2, 0) / (xs.length - 1));
 }
 
-export const finiteOnly = (xs: readonly (number | null | undefined)[]): number[] =>
+const finiteOnly = (xs: readonly (number | null | undefined)[]): number[] =>
   xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
 
 export interface Summary {

@@ -58,7 +58,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** FNV-1a (64-bit, as two 32-bit halves) of a string: a compact fingerprint (not cryptographic). */
-export function fnv1a64(text: string): string {
+function fnv1a64(text: string): string {
   let h1 = 0x811c9dc5,
     h2 = 0xcbf29ce4;
   for (let i = 0; i < text.length; i++) {

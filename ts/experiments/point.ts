@@ -27,7 +27,7 @@ export interface RunPointContext {
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /** Plain JSON: non-finite numbers become null, typed arrays become arrays. */
-export const jsonSafe = <T>(value: T): T =>
+const jsonSafe = <T>(value: T): T =>
   JSON.parse(
     JSON.stringify(value, (_k, v) =>
       typeof v === 'number' && !Number.isFinite(v)
@@ -56,9 +56,9 @@ export function curveIndices(steps: readonly number[], count: number): number[] 
 }
 
 /** A run is judged by the plateau rule from this step on (and from a tenth of its budget). */
-export const PLATEAU_MIN_STEPS = 100;
+const PLATEAU_MIN_STEPS = 100;
 /** The projected best risk must miss the target by this factor before a run is stopped. */
-export const PLATEAU_MARGIN = 2;
+const PLATEAU_MARGIN = 2;
 
 /**
  * The plateau rule [our derivation]: can a run still reach `target` within `budget` steps? At step

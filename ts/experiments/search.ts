@@ -54,7 +54,7 @@ export function replaySearch(count: number, start: number, outcome: (i: number) 
 }
 
 /** The search outcome of a finished point: reached eps (an error or a divergence counts as not). */
-export const reachedEps = (r: PointResult): boolean => r.status === 'ok' && r.metrics?.reached === true;
+const reachedEps = (r: PointResult): boolean => r.status === 'ok' && r.metrics?.reached === true;
 
 /** One search unit: its points sorted by the searched parameter, and where the search starts. */
 export interface SearchUnit {

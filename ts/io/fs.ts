@@ -70,7 +70,7 @@ interface OutputTarget {
 }
 
 /** Follows symlinks (up to 40, as the kernel does), keeping a dangling link's target name. */
-export function resolveOutputTarget(path: string): OutputTarget {
+function resolveOutputTarget(path: string): OutputTarget {
   let current = path;
   for (let hops = 0; hops <= 40; hops++) {
     let st: Stats;
@@ -100,7 +100,7 @@ export function resolveOutputTarget(path: string): OutputTarget {
 }
 
 /** fsync of a directory, so a rename or a new file in it survives a power loss. */
-export function syncDirectory(dir: string): void {
+function syncDirectory(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);

@@ -8,7 +8,7 @@ import { ValidationError } from '../errors.js';
  * Deepest nesting any rnn-gd file has is 4; 64 leaves room for free-form `meta`, and keeps every
  * recursive walk over a parsed value far from the stack limit.
  */
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 /** JSON texts larger than this are refused (parsing them could exhaust the JavaScript heap, a fatal crash). */
 export const MAX_JSON_BYTES = 256 * 2 ** 20;

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { BusyError, errnoCode, fileSystemError } from '../errors.js';
 import { ensureDir, writeAll } from './fs.js';
 
-export const LOCK_FILE = '.rnn-gd.lock';
+const LOCK_FILE = '.rnn-gd.lock';
 
 interface LockInfo {
   pid: number;

@@ -1,7 +1,7 @@
 /** Metric records as CSV (one row per record) and JSON Lines, for Python (pandas.read_csv) and people. */
 import type { MetricRecord } from '../metrics.js';
 
-export const METRIC_COLUMNS: readonly (keyof MetricRecord)[] = [
+const METRIC_COLUMNS: readonly (keyof MetricRecord)[] = [
   'step',
   'risk',
   'avgRisk',

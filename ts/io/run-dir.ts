@@ -22,7 +22,7 @@ import { readJsonLines } from './jsonl-file.js';
 import { metricsCsv, metricsJsonLine } from './metrics-file.js';
 import { readJsonFile, readModelFile, saveModel } from './model-file.js';
 
-export const RUN_FILES = {
+const RUN_FILES = {
   model: 'model.json',
   metrics: 'metrics.jsonl',
   csv: 'metrics.csv',
@@ -30,7 +30,7 @@ export const RUN_FILES = {
 } as const;
 
 /** 64-bit FNV-1a over the float64 bit patterns of arrays (and numbers), as 16 hex digits. Not cryptographic. */
-export function hashNumbers(parts: readonly (ArrayLike<number> | number)[]): string {
+function hashNumbers(parts: readonly (ArrayLike<number> | number)[]): string {
   let h1 = 0x811c9dc5 | 0,
     h2 = 0xcbf29ce4 | 0;
   const scratch = new Float64Array(1);
@@ -73,7 +73,7 @@ export interface RunDirectory {
 const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The run files already in `out` (any of model.json, metrics.jsonl, run.json). */
-export const existingRunFiles = (out: string): string[] =>
+const existingRunFiles = (out: string): string[] =>
   [RUN_FILES.run, RUN_FILES.model, RUN_FILES.metrics].filter((f) => pathExists(join(out, f)));
 
 /**

@@ -9,7 +9,7 @@ import { constants, type ConstantsOptions, type ConstantsResult } from '../../th
 import { parseNumber, printJson, UsageError } from '../run.js';
 import { checkFits } from '../../dataset.js';
 
-export function constantsCommand(opts: { model: string; data: string } & ConstantsOptions): ConstantsResult {
+function constantsCommand(opts: { model: string; data: string } & ConstantsOptions): ConstantsResult {
   const { model, data: dataPath, ...rest } = opts;
   const params = readModelFile(model);
   const data = readData(dataPath);

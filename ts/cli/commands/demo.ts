@@ -15,7 +15,7 @@ import { SWEEP_STOPPING, sweepEvent } from './experiment.js';
 import { verdictTable, writeIndex } from './report.js';
 
 /** The embedded default: which experiments, at which size. */
-export const DEMO = { experiments: ['E1', 'E2'] satisfies ExperimentId[], size: 'quick' as const };
+const DEMO = { experiments: ['E1', 'E2'] satisfies ExperimentId[], size: 'quick' as const };
 
 export function registerDemo(program: Command): void {
   program

@@ -19,7 +19,7 @@ import {
 } from '../options.js';
 import { printJson, UsageError } from '../run.js';
 
-export function parseSize(raw: string | undefined): Size {
+function parseSize(raw: string | undefined): Size {
   const size = (raw ?? 'quick') as Size;
   if (!SIZES.includes(size)) throw new UsageError(`option --size: expected ${SIZES.join(' or ')}, got '${raw}'`);
   return size;
@@ -39,7 +39,7 @@ export const sweepEvent = (p: SweepProgress): ProgressEvent => ({
   finished: p.last !== undefined,
 });
 
-export function runSummary(r: RunExperimentResult) {
+function runSummary(r: RunExperimentResult) {
   return {
     experiment: r.manifest.experiment,
     size: r.manifest.size,

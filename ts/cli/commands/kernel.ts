@@ -47,7 +47,7 @@ export interface KernelCommandOptions {
   out?: string;
 }
 
-export async function kernelCommand(o: KernelCommandOptions): Promise<KernelCommandResult> {
+async function kernelCommand(o: KernelCommandOptions): Promise<KernelCommandResult> {
   if (o.kind !== 'ntk' && o.kind !== 'nngp')
     throw new UsageError(`option --kind: expected ntk or nngp, got '${o.kind}'`);
   if (!(ACTIVATIONS as readonly string[]).includes(o.activation))

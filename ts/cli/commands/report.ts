@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { printJson, UsageError } from '../run.js';
 
 /** First line of every index README rnn-gd writes: only such a file is ever replaced. */
-export const INDEX_MARK = '<!-- written by rnn-gd (report or demo); rewritten each time -->';
+const INDEX_MARK = '<!-- written by rnn-gd (report or demo); rewritten each time -->';
 
 /**
  * Writes DIR/README.md, the index of several reports, unless a README.md that rnn-gd did not

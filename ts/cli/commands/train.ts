@@ -124,7 +124,7 @@ function firstDifference(a: unknown, b: unknown, path = ''): string | null {
  * The config of a run to resume: run.json's, with the flags applied; only train.steps (and
  * checkpointing/progress options) may differ, so the continuation is the same run.
  */
-export function resumeConfig(f: TrainFlags): TrainConfig {
+function resumeConfig(f: TrainFlags): TrainConfig {
   if (f.config !== undefined)
     throw new UsageError(
       `options --config and --resume exclude each other: a resumed run keeps the config in ${f.out}/run.json (only --steps may change)`,

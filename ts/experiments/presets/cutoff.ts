@@ -50,7 +50,7 @@ export interface CutoffSummary {
 }
 
 /** w_bar at init is max_i |w_i(0)| with w ~ Uniform[-1, 1]: close to 1. */
-export const W_BAR = 1;
+const W_BAR = 1;
 
 /**
  * The recurrent scale in a = alpha sigma_1 * scale that places the cutoff, by recurrence.

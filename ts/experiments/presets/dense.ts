@@ -30,7 +30,7 @@ const DENSE_NOTE =
 
 const E1_LIMITS = { quick: { n: 2048, m: 64 }, full: { n: 8192, m: 256 } } as const;
 
-export const E1_DENSE: Experiment = variantOf(E1, {
+const E1_DENSE: Experiment = variantOf(E1, {
   id: 'E1-dense',
   title: 'Dense RNN: width against samples m*(n)',
   claim:
@@ -51,7 +51,7 @@ export const E1_DENSE: Experiment = variantOf(E1, {
 
 const E2_M_MAX = 64;
 
-export const E2_DENSE: Experiment = variantOf(E2, {
+const E2_DENSE: Experiment = variantOf(E2, {
   id: 'E2-dense',
   title: 'Dense RNN: memory cutoff, alpha against T',
   claim:
@@ -78,7 +78,7 @@ export const E2_DENSE: Experiment = variantOf(E2, {
 
 const E4_M_MAX = { quick: 256, full: 512 } as const;
 
-export const E4_DENSE: Experiment = variantOf(E4, {
+const E4_DENSE: Experiment = variantOf(E4, {
   id: 'E4-dense',
   title: 'Dense RNN: laziness, parameter movement and kernel drift against m',
   claim:

@@ -14,7 +14,7 @@ const GRID = {
 } as const;
 
 /** Slope of log avgRisk against log tau over tau >= 10 while avgRisk > 3 * (final risk): the optimization phase. */
-export function rateSlope(r: PointResult) {
+function rateSlope(r: PointResult) {
   const curve = (r.curve ?? []).filter((c) => c.step >= 10 && c.avgRisk > 0);
   const floor = r.metrics?.finalRisk ?? 0;
   const phase = curve.filter((c) => c.avgRisk > 3 * floor);
