@@ -22,11 +22,15 @@ import { ValidationError } from './validate.js';
 export type TrainStatus = 'running' | 'completed' | 'diverged' | 'aborted';
 
 export interface TrainerInit {
+  /** Where the steps run: `await getBackend('wasm' | 'ts')`. */
   backend: Backend;
+  /** Theta(0) from `initialize` (or Theta(step) with `resume`); the current ones are `trainer.params()`. */
   params: ModelParams;
+  /** Training data with the model's d and readout (checked by checkFits). */
   data: Dataset;
   /** Held-out data for the test risk. */
   test?: Dataset;
+  /** Step size, steps, projection, mini-batch and record interval (validated by parseTrainOptions). */
   train: TrainOptionsInput;
   /**
    * Bytes the training (and test) workspace may take before the data is streamed in chunks

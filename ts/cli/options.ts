@@ -30,6 +30,9 @@ export function parseCount(name: string, raw: string | undefined, min: number, m
   return v;
 }
 
+/** The --backend option of every command: one wording, parsed by parseBackendOption. */
+export const backendOption = (): Option => new Option('--backend <name>', 'wasm (default) or ts');
+
 /** Parses --backend (default wasm). */
 export const parseBackendOption = (raw: string | undefined, option = 'backend'): BackendName =>
   parseBackendName(raw, `option --${option}`);

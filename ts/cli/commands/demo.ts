@@ -10,7 +10,7 @@ import { CheckpointError, readManifest } from '../../experiments/checkpoint.js';
 import { indexMarkdown, type WrittenReport } from '../../experiments/report.js';
 import { runExperiment } from '../../experiments/run-node.js';
 import type { ExperimentId } from '../../experiments/types.js';
-import { interruptController, parseBackendOption, parseCount, progressReporter } from '../options.js';
+import { interruptController, parseBackendOption, parseCount, progressReporter, backendOption } from '../options.js';
 import { SWEEP_STOPPING, sweepEvent } from './experiment.js';
 import { verdictTable, writeIndex } from './report.js';
 
@@ -25,7 +25,7 @@ export function registerDemo(program: Command): void {
     )
     .option('--out <dir>', 'output directory', 'rnn-gd-demo')
     .option('--workers <n>', 'worker threads (default: available cores)')
-    .option('--backend <name>', 'wasm (default) or ts')
+    .addOption(backendOption())
     .option('--fresh', 'start over instead of continuing an earlier demo in --out')
     .option('--quiet', 'no progress display')
     .action(async (flags: { out: string; workers?: string; backend?: string; fresh?: boolean; quiet?: boolean }) => {

@@ -7,7 +7,7 @@ import { readModelFile } from '../../io/model-file.js';
 import type { Dataset, ModelParams } from '../../types.js';
 import { printJson, UsageError } from '../run.js';
 import { checkFits } from '../../dataset.js';
-import { parseBackendOption } from '../options.js';
+import { parseBackendOption, backendOption } from '../options.js';
 
 export interface EvalResult {
   /** n values (readout final) or n*T values, index j*T + t (readout all). */
@@ -100,7 +100,7 @@ export function registerEval(program: Command): void {
       'data: rnn-gd.data/1 JSON file, a directory with X.npy + Y.npy (or data.json), or X.npy',
     )
     .option('--grad', 'also print the gradient with respect to W and U', false)
-    .option('--backend <name>', 'wasm | ts', 'wasm')
+    .addOption(backendOption())
     .option('--linearized', "evaluate the model's linearization around its initialization W0, U0 instead", false)
     .action(async (opts: { model: string; data: string; grad: boolean; backend: string; linearized: boolean }) => {
       printJson(await evalCommand({ ...opts, backend: parseBackendOption(opts.backend) }));

@@ -16,6 +16,7 @@ import {
   parseCount,
   progressReporter,
   type ProgressEvent,
+  backendOption,
 } from '../options.js';
 import { printJson, UsageError } from '../run.js';
 
@@ -131,7 +132,7 @@ export function registerExperiment(program: Command): void {
       'run only shard k of N (points whose index % N == k-1; a width search stays in one shard); join shards with `rnn-gd merge`',
     )
     .option('--grid', 'train every width of the grid instead of searching the width needed (E1, E2, E7)')
-    .option('--backend <name>', 'wasm (default) or ts')
+    .addOption(backendOption())
     .option('--limit <n>', 'run only the first n points of the share, as a grid (smoke tests)')
     .option('--no-report', 'do not write the report at the end')
     .option('--quiet', 'no progress display')

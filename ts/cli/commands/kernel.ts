@@ -12,7 +12,7 @@ import { writeNpy } from '../../io/npy.js';
 import { infiniteWidthKernel, widthConvergence, type KernelKind, type Sampling } from '../../theory/infinite-width.js';
 import { gramStats, type GramStats, type WLaw } from '../../theory/ntk.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
-import { parseBackendOption, wInitOf, wLawAlias } from '../options.js';
+import { parseBackendOption, wInitOf, wLawAlias, backendOption } from '../options.js';
 
 export interface KernelCommandResult {
   kind: KernelKind;
@@ -121,7 +121,7 @@ export function registerKernel(program: Command): void {
     .option('--w-init <law>', 'law of w: uniform | rademacher | normal', 'uniform')
     .addOption(wLawAlias())
     .option('--widths <list>', 'comma-separated even widths m: distance of the empirical NTK at initialization (ntk)')
-    .option('--backend <name>', 'wasm | ts', 'wasm')
+    .addOption(backendOption())
     .option('--out <file>', 'write the n x n kernel as float64 .npy')
     .action(async (raw: Record<string, string | undefined>) => {
       const backend = parseBackendOption(raw.backend);

@@ -23,7 +23,7 @@ import type { PredictionDistance } from '../../metrics.js';
 import type { ModelParams } from '../../types.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
 import { checkFits } from '../../dataset.js';
-import { parseBackendOption, wInitOf, wLawAlias } from '../options.js';
+import { parseBackendOption, wInitOf, wLawAlias, backendOption } from '../options.js';
 
 export interface NtkCommandOptions {
   model: string;
@@ -213,7 +213,7 @@ export function registerNtk(program: Command): void {
       'data: rnn-gd.data/1 JSON file, a directory with X.npy + Y.npy (or data.json), or X.npy',
     )
     .option('--out <file>', 'write the n x n Gram matrix as float64 .npy')
-    .option('--backend <name>', 'wasm | ts', 'wasm')
+    .addOption(backendOption())
     .option('--test <path>', 'held-out data for the kernel ridge baseline')
     .option(
       '--kernel <name>',

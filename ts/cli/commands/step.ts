@@ -7,7 +7,7 @@ import type { Dataset, ModelParams, Projection } from '../../types.js';
 import { radiusSchema, stepSizeSchema } from '../../config.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
 import { checkFits } from '../../dataset.js';
-import { parseBackendOption } from '../options.js';
+import { parseBackendOption, backendOption } from '../options.js';
 
 export interface StepOptions {
   /** step size eta > 0 */
@@ -105,7 +105,7 @@ export function registerStep(program: Command): void {
     .option('--eta <eta>', 'step size eta > 0 (required)')
     .addOption(new Option('--lr <eta>', 'the same as --eta (an alias)').hideHelp())
     .option('--project <rho>', 'project onto the max-norm ball of radius rho around W0/U0 (per neuron: rho/sqrt(m))')
-    .option('--backend <name>', 'wasm | ts', 'wasm')
+    .addOption(backendOption())
     .requiredOption('--out <file>', 'where to write the new model file')
     .action(
       async (opts: {

@@ -22,7 +22,7 @@ import { prepareRun } from '../../run.js';
 import type { RunDirectory } from '../../io/run-dir.js';
 import { parseWith } from '../../validate.js';
 import type { Dataset } from '../../types.js';
-import { interruptController, parseNumber } from '../options.js';
+import { interruptController, parseNumber, backendOption } from '../options.js';
 import { trainIntoDirectory, type TrainRunOptions } from '../train-session.js';
 import { printJson, UsageError } from '../run.js';
 
@@ -253,7 +253,7 @@ export function registerTrain(program: Command): void {
     .option('--data-seed <seed>', 'generated data: seed (default 0)')
     .option('--test <path>', 'held-out data for the test risk')
     .requiredOption('--out <dir>', 'output directory')
-    .option('--backend <name>', 'wasm (default) or ts')
+    .addOption(backendOption())
     .option('--recurrence <name>', 'dense or diagonal')
     .option('--activation <name>', 'tanh (default), sigmoid, sin or relu')
     .option('--readout <name>', 'final or all (default: from the data)')
