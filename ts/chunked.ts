@@ -19,7 +19,7 @@ import {
 } from './types.js';
 import { ValidationError } from './validate.js';
 import { MiB, workspaceBytes } from './backend/capacity.js';
-import type { Network, TrainChunk, Workspace } from './backend/types.js';
+import type { Network, TrainSteps, Workspace } from './backend/types.js';
 
 /** Default bytes of a training / evaluation workspace before the data is streamed in chunks. */
 export const DEFAULT_MEMORY_BUDGET = 256 * MiB;
@@ -100,7 +100,7 @@ export class ChunkedData implements Disposable {
     eta: number,
     projection: Projection,
     batch?: { size: number; indices: Uint32Array },
-  ): TrainChunk {
+  ): TrainSteps {
     if (this.resident) {
       if (!this.loaded) this.load();
       return this.workspace.train(steps, eta, projection, batch);

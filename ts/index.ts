@@ -54,7 +54,7 @@ export {
   type BackendOptions,
   type Network,
   type Workspace,
-  type TrainChunk,
+  type TrainSteps,
   type ParamName,
 } from './backend/index.js';
 export {

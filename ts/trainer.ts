@@ -1,5 +1,5 @@
 /**
- * Training loop: (projected) gradient descent or mini-batch SGD in chunks of steps, so that progress
+ * Training loop: (projected) gradient descent or mini-batch SGD in calls of a few steps, so that progress
  * callbacks, AbortSignal cancellation and worker messages stay responsive (a wasm call cannot be
  * interrupted). Records the metrics of docs/spec/model.md section 7 every `recordEvery` steps.
  *
@@ -131,7 +131,7 @@ export class Trainer implements Disposable {
   private order: Uint32Array = new Uint32Array(0);
   private orderPos = 0;
   private lossSum = 0;
-  /** Parameter metrics of Theta(step) waiting for R(Theta(step)) from the next chunk. */
+  /** Parameter metrics of Theta(step) waiting for R(Theta(step)) from the next call. */
   private pending: (Omit<MetricRecord, 'risk' | 'gradNorm'> & { fullRisk?: number }) | null = null;
   private started = now();
   /** The linearization trained side by side (TrainerInit.linearized) and its resident data. */
@@ -291,10 +291,10 @@ export class Trainer implements Disposable {
     let done = 0;
     while (done < k) {
       if (this.step % recordEvery === 0 && !this.pending) this.capturePending();
-      const chunk = Math.min(recordEvery - (this.step % recordEvery), k - done, this.stepsPerCall);
+      const steps = Math.min(recordEvery - (this.step % recordEvery), k - done, this.stepsPerCall);
       const pendingStep = this.pending?.step;
-      const batch = batchSize > 0 ? { size: batchSize, indices: this.nextBatchIndices(chunk) } : undefined;
-      const result = this.trainData.train(chunk, eta, projection, batch);
+      const batch = batchSize > 0 ? { size: batchSize, indices: this.nextBatchIndices(steps) } : undefined;
+      const result = this.trainData.train(steps, eta, projection, batch);
       if (pendingStep === this.step && result.completed > 0) {
         this.finishPending(result.losses[0], result.gradNorms[0]);
       }
@@ -306,7 +306,7 @@ export class Trainer implements Disposable {
       }
       this.step += result.completed;
       done += result.completed;
-      if (result.completed < chunk) {
+      if (result.completed < steps) {
         this.diverged(result.completed > 0 ? result.losses[result.completed - 1] : this.lastFiniteRisk());
         break;
       }
@@ -345,12 +345,12 @@ export class Trainer implements Disposable {
     this.pending = null;
   }
 
-  /** Runs to the configured number of steps in chunks, yielding to the event loop between chunks. */
+  /** Runs to the configured number of steps in calls of a few steps, yielding to the event loop between calls. */
   async run(opts: RunOptions = {}): Promise<TrainResult> {
     // Yield to the event loop (abort signals, progress, worker messages) at least every record, and
     // about every 2^28 multiply-adds, so that a huge recordEvery cannot make a run deaf to Ctrl-C.
     const perStep = (this.options.batchSize || this.data.n) * this.data.T * paramCount(this.spec);
-    const chunk = Math.max(1, Math.min(this.options.recordEvery, Math.floor(2 ** 28 / perStep)));
+    const stepsBetweenYields = Math.max(1, Math.min(this.options.recordEvery, Math.floor(2 ** 28 / perStep)));
     while (this.status === 'running') {
       if (opts.signal?.aborted) {
         this.status = 'aborted';
@@ -359,7 +359,7 @@ export class Trainer implements Disposable {
         break;
       }
       const before = this.records.length;
-      this.runSteps(chunk);
+      this.runSteps(stepsBetweenYields);
       for (let k = before; k < this.records.length; k++) opts.onProgress?.(this.records[k], this);
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
     }

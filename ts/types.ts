@@ -12,6 +12,8 @@
  *   per    targets per sequence: T for readout 'all', 1 for readout 'final'
  *   alpha  recurrent scale factor; the recurrence multiplies W by recurrentScale(spec)
  *   wBar   the scale of W that the bounds use (max |w_i| diagonal, ||W||_2 / sqrt(m) dense)
+ *   chunk  a contiguous block of sequences (rows) worked on as a unit: ChunkedData's row blocks,
+ *          the data-parallel trainer's chunkSize; steps run in calls of a few (TrainSteps), never "chunks"
  */
 import type { ActivationName } from './activations.js';
 

@@ -4,7 +4,7 @@ import { BACKEND_NAMES, type Backend, type BackendName } from './types.js';
 import { ValidationError } from '../validate.js';
 
 export { BACKEND_NAMES } from './types.js';
-export type { Backend, BackendName, Network, Workspace, TrainChunk, ParamName } from './types.js';
+export type { Backend, BackendName, Network, Workspace, TrainSteps, ParamName } from './types.js';
 export { tsBackend } from './ts-backend.js';
 
 export interface BackendOptions {

@@ -15,7 +15,7 @@ import {
   type Projection,
 } from '../types.js';
 import { ValidationError } from '../validate.js';
-import type { Backend, Network, NetworkOptions, ParamName, TrainChunk, Workspace } from './types.js';
+import type { Backend, Network, NetworkOptions, ParamName, TrainSteps, Workspace } from './types.js';
 import {
   backwardSequence,
   FLUSH_BELOW,
@@ -256,7 +256,7 @@ class TsWorkspace implements Workspace {
     eta: number,
     projection: Projection,
     batch?: { size: number; indices: Uint32Array },
-  ): TrainChunk {
+  ): TrainSteps {
     checkTrainArgs(this.n, steps, eta, projection, batch, this.net.linearized);
     const a = this.net.arrays;
     const losses = new Float64Array(steps);

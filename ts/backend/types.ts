@@ -92,7 +92,8 @@ export interface Network extends Disposable {
   free(): void;
 }
 
-export interface TrainChunk {
+/** What one `train(steps, ...)` call did: its steps' losses and gradient norms. */
+export interface TrainSteps {
   /** Steps completed; fewer than asked only when the loss or gradient became non-finite. */
   completed: number;
   /** R(Theta(s)) before each completed step (on the mini-batch for SGD). */
@@ -116,7 +117,7 @@ export interface Workspace extends Disposable {
    * Runs `steps` steps of (projected) gradient descent in one call. With `batch`, step s uses the
    * sample indices batch.indices[s*size .. (s+1)*size) (mini-batch SGD).
    */
-  train(steps: number, eta: number, projection: Projection, batch?: { size: number; indices: Uint32Array }): TrainChunk;
+  train(steps: number, eta: number, projection: Projection, batch?: { size: number; indices: Uint32Array }): TrainSteps;
   free(): void;
 }
 

@@ -23,7 +23,7 @@ import {
   type Network,
   type NetworkOptions,
   type ParamName,
-  type TrainChunk,
+  type TrainSteps,
   type Workspace,
 } from './types.js';
 import { loadWasm, type LoadedWasm, type WasmFlavor } from './wasm-loader.js';
@@ -251,7 +251,7 @@ class WasmWorkspace implements Workspace {
     eta: number,
     projection: Projection,
     batch?: { size: number; indices: Uint32Array },
-  ): TrainChunk {
+  ): TrainSteps {
     checkTrainArgs(this.n, steps, eta, projection, batch, this.net.linearized);
     const rho = projectionRadius(projection);
     const kind = this.net.enums.projection(projection.kind);

@@ -27,7 +27,7 @@ import {
   type ModelSpec,
   type Projection,
 } from '../types.js';
-import type { TrainChunk } from '../backend/types.js';
+import type { TrainSteps } from '../backend/types.js';
 import type { WasmFlavor } from '../backend/wasm-loader.js';
 import { ValidationError } from '../validate.js';
 import { CTRL, SharedViews, allocateShared, chunkStarts, defaultChunkSize, type Layout } from './shared.js';
@@ -224,7 +224,7 @@ export class ParallelTrainer {
   }
 
   /** `steps` steps of full-batch (projected) GD; records as Workspace.train. */
-  async train(steps: number, eta: number, projection: Projection): Promise<TrainChunk> {
+  async train(steps: number, eta: number, projection: Projection): Promise<TrainSteps> {
     if (!Number.isInteger(steps) || steps < 0)
       throw new ValidationError(`train: steps must be a non-negative integer, got ${steps}`);
     if (!(eta > 0) || !Number.isFinite(eta))
