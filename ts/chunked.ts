@@ -20,6 +20,7 @@ import {
 import { ValidationError } from './validate.js';
 import { MiB, workspaceBytes } from './backend/capacity.js';
 import type { Network, TrainSteps, Workspace } from './backend/types.js';
+import { sliceRows } from './dataset.js';
 
 /** Default bytes of a training / evaluation workspace before the data is streamed in chunks. */
 export const DEFAULT_MEMORY_BUDGET = 256 * MiB;
@@ -31,19 +32,6 @@ export function rowsForBudget(spec: ModelSpec, n: number, T: number, budget: num
   const fixed = workspaceBytes(spec, 1, T) - perRow;
   const rows = Math.floor((budget - fixed) / perRow);
   return Math.min(n, Math.max(min, rows));
-}
-
-/** Rows [from, from + count) of a data set, as views (no copy). */
-function sliceRows(data: Dataset, from: number, count: number): Dataset {
-  const { T, d } = data;
-  const per = targetsPerSequence(readoutOf(data), T);
-  return {
-    n: count,
-    T,
-    d,
-    X: data.X.subarray(from * T * d, (from + count) * T * d),
-    Y: data.Y.subarray(from * per, (from + count) * per),
-  };
 }
 
 /** Copies rows `indices` (each `width` values) of `src` consecutively into a new array of the same type. */

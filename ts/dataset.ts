@@ -86,3 +86,16 @@ export function checkFitsWorkspace(spec: ModelSpec, data: Dataset, nMax: number,
   }
   checkFits(spec, data);
 }
+
+/** Sequences [from, from + count) of a data set, as views (no copy). */
+export function sliceRows(data: Dataset, from: number, count: number): Dataset {
+  const { T, d } = data;
+  const per = targetsPerSequence(readoutOf(data), T);
+  return {
+    n: count,
+    T,
+    d,
+    X: data.X.subarray(from * T * d, (from + count) * T * d),
+    Y: data.Y.subarray(from * per, (from + count) * per),
+  };
+}

@@ -6,7 +6,8 @@
  * that sequence only, so the pieces give the same bits as one call over all sequences (tested).
  */
 import { throwIfInterrupted } from '../errors.js';
-import { readoutOf, targetsPerSequence, type Dataset } from '../types.js';
+import type { Dataset } from '../types.js';
+import { sliceRows } from '../dataset.js';
 
 /** Operations one piece should take at most (about 0.1 s of work). */
 const PIECE_WORK = 2 ** 24;
@@ -14,19 +15,6 @@ const PIECE_WORK = 2 ** 24;
 /** Lets pending events (signals, messages) run. */
 const yieldToEvents = (): Promise<void> =>
   new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
-
-/** The sequences [j0, j1) of `data` (views, no copy). */
-function sequenceSlice(data: Dataset, j0: number, j1: number): Dataset {
-  const { T, d } = data;
-  const per = targetsPerSequence(readoutOf(data), T);
-  return {
-    n: j1 - j0,
-    T,
-    d,
-    X: data.X.subarray(j0 * T * d, j1 * T * d),
-    Y: data.Y.subarray(j0 * per, j1 * per),
-  };
-}
 
 /**
  * `compute` over pieces of `data`'s sequences, concatenated (it must return the same number of
@@ -50,7 +38,7 @@ export async function bySequencePieces(
   for (let j0 = 0; j0 < data.n; j0 += rows) {
     throwIfInterrupted(signal, what);
     const j1 = Math.min(data.n, j0 + rows);
-    const values = compute(sequenceSlice(data, j0, j1));
+    const values = compute(sliceRows(data, j0, j1 - j0));
     if (!out) {
       per = values.length / (j1 - j0);
       out = new Float64Array(data.n * per);

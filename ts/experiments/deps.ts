@@ -10,9 +10,10 @@ import { approximationFloor } from '../theory/oracle.js';
 import { constants as measureTheoryConstants } from '../theory/constants.js';
 import { recurrentRadius } from '../metrics.js';
 import { gramStats, relativeDrift } from '../theory/ntk.js';
-import { readoutOf, targetsPerSequence, type Dataset, type ModelParams } from '../types.js';
+import type { Dataset, ModelParams } from '../types.js';
 import type { Seed } from '../rng.js';
 import { canonicalJson } from './plan.js';
+import { sliceRows } from '../dataset.js';
 
 export type { GeneratedData };
 export { mapRadius };
@@ -38,13 +39,6 @@ export function makeData(config: DataConfigInput, seed: Seed, backend: Backend):
   hit.catch(() => cache.delete(key));
   while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return hit;
-}
-
-/** A subset of the first `n` sequences (for the costlier measurements). */
-function headOf(data: Dataset, n: number): Dataset {
-  if (n >= data.n) return data;
-  const per = targetsPerSequence(readoutOf(data), data.T);
-  return { n, T: data.T, d: data.d, X: data.X.slice(0, n * data.T * data.d), Y: data.Y.slice(0, n * per) };
 }
 
 export interface OracleMeasure {
@@ -87,7 +81,7 @@ export interface ConstantsMeasure {
 
 /** The measured constants of the theory on (at most `samples` sequences of) the data. */
 export function measuredConstants(params: ModelParams, data: Dataset, samples = 64): ConstantsMeasure {
-  const r = measureTheoryConstants(params, headOf(data, samples));
+  const r = measureTheoryConstants(params, sliceRows(data, 0, Math.min(samples, data.n)));
   return {
     gradConst: r.measured.L_T,
     hessConst: r.measured.beta_T,
