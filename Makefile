@@ -71,8 +71,9 @@ test-slurm: build
 check-package: build
 	bash scripts/check-package.sh
 # Formatting: prettier (TypeScript/JavaScript) and rustfmt, checked first by `make test`; `make format` applies them.
-# lint also type-checks the tests (tsconfig.test.json, against the built dist/ and wasm-pkg, hence
-# after build; bench/ is .mjs, not type-checked), the line budget and no dead exports.
+# lint also type-checks the tests (tsconfig.test.json) and the bench scripts from their JSDoc
+# (tsconfig.bench.json), both against the built dist/ and wasm-pkg, hence after build; then the
+# line budget and no dead exports.
 PRETTIER_FILES := 'ts/**/*.ts' 'test/**/*.{ts,mjs}' 'bench/**/*.{mjs,ts,js}' 'web/**/*.ts' 'scripts/**/*.mjs' '*.ts'
 # clippy with warnings as errors, natively (all targets and features: tests and examples too) and for wasm32 with
 # SIMD128 (the cfg'd kernels of simd.rs), with the toolchain's cargo (.toolchain; clippy comes with it).
@@ -83,6 +84,7 @@ lint: build
 	$(CLIPPY) --all-targets --all-features -- -D warnings
 	$(CLIPPY) --lib --target wasm32-unknown-unknown --config 'target.wasm32-unknown-unknown.rustflags=["-C","target-feature=+simd128"]' -- -D warnings
 	$(NODE_BIN)/tsc --noEmit -p tsconfig.test.json
+	$(NODE_BIN)/tsc --noEmit -p tsconfig.bench.json
 	node scripts/check-lines.mjs
 	node scripts/check-exports.mjs
 format: .toolchain

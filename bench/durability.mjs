@@ -14,6 +14,10 @@ const dir = mkdtempSync(process.argv[2] ?? join(tmpdir(), 'rnn-gd-durability-'))
 const body = JSON.stringify({ W: Array.from({ length: 4096 }, (_, i) => Math.sin(i)) });
 const line = JSON.stringify({ step: 1, risk: 0.123456789, avgRisk: 0.2, rhoEff: 1.5, distL2: 2.5 }) + '\n';
 const N = 200;
+/**
+ * @param {string} label
+ * @param {() => void} f
+ */
 const time = (label, f) => {
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < N; i++) f();

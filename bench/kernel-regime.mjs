@@ -27,17 +27,19 @@ const { values } = parseArgs({
     n: { type: 'string', default: '1024' },
   },
 });
-const [reps, steps, n] = ['reps', 'steps', 'n'].map((k) => {
+const [reps, steps, n] = /** @type {const} */ (['reps', 'steps', 'n']).map((k) => {
   const v = Number(values[k]);
   if (!Number.isInteger(v) || v < 1) throw new Error(`--${k}: expected a positive integer, got '${values[k]}'`);
   return v;
 });
+/** @param {number[]} xs */
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const backend = await getBackend('wasm');
 const step = [];
 for (const name of ['dense-128', 'diag-512']) {
   const c = CASES.find((x) => x.name === name);
+  if (!c) throw new Error(`bench/lib/cases.mjs has no case ${name}`);
   const params = benchParams(c);
   const data = benchData(c);
   const nets = [false, true].map((linearized) => {
@@ -47,6 +49,7 @@ for (const name of ['dense-128', 'diag-512']) {
     ws.train(1, ETA, PROJECTION); // warm-up (and the linearization's pass at Theta0)
     return { net, ws };
   });
+  /** @type {[number[], number[]]} network, linearized */
   const times = [[], []];
   for (let r = 0; r < reps; r++)
     for (const k of r % 2 ? [1, 0] : [0, 1]) {

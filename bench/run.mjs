@@ -26,6 +26,28 @@ import { peakRunner, PEAK_CASE } from './lib/peak.mjs';
 import { parallelRunner } from './lib/parallel.mjs';
 import { relaxedRunner } from './lib/relaxed.mjs';
 
+/** @typedef {import('./lib/cases.mjs').BenchCase} BenchCase */
+/** @typedef {import('./lib/peak.mjs').PeakCase} PeakCase */
+/** @typedef {import('./lib/rnn-gd.mjs').Runner} Runner */
+/** @typedef {import('./lib/report.mjs').Result} Result */
+/** @typedef {import('./lib/report.mjs').Check} Check */
+/**
+ * One (case, backend) being timed: its runner, the time and CPU time per step of each sample, the
+ * rounds it ran in, the time spent on it, steps per sample (k), repetitions, and the checked losses.
+ * @typedef {object} Entry
+ * @property {BenchCase | PeakCase} c
+ * @property {string} backend
+ * @property {Runner} runner
+ * @property {number[]} samples
+ * @property {number[]} cpu
+ * @property {{ round: number, ms: number, peakMs: number | null }[]} rounds
+ * @property {number} spent
+ * @property {number} k
+ * @property {number} reps
+ * @property {number | null} loss0 loss at Theta0 (null for kinds without a loss)
+ * @property {number | null} loss1 loss after the first step
+ */
+
 const { values: opt } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -55,9 +77,12 @@ const WARM_MS = opt.quick ? 150 : 500;
 const LOSS_TOL = 1e-3;
 
 const ALL_BACKENDS = ['wasm-simd', 'wasm-relaxed', 'wasm-scalar', 'ts', 'ts-f32', 'tfjs-wasm', 'tfjs-cpu'];
-const wantCase = (name) => !opt.cases || opt.cases.split(',').includes(name);
-const wantBackend = (name) => !opt.backends || opt.backends.split(',').includes(name);
-/** Entries not run at all, with the reason (shown in the notes). */
+const wantCase = (/** @type {string} */ name) => !opt.cases || opt.cases.split(',').includes(name);
+const wantBackend = (/** @type {string} */ name) => !opt.backends || opt.backends.split(',').includes(name);
+/**
+ * Entries not run at all, with the reason (shown in the notes).
+ * @type {Record<string, string>}
+ */
 const SKIPS = {
   'dense-256/ts-f32': 'ts-f32 not run on dense-256 (same code as ts, float32 storage; time budget)',
   'diag-512/ts-f32': 'ts-f32 not run on diag-512 (same code as ts, float32 storage; time budget)',
@@ -66,18 +91,22 @@ const SKIPS = {
 
 const t0 = performance.now();
 const loadStart = os.loadavg().map((x) => +x.toFixed(2));
+/** @param {...unknown} a */
 const log = (...a) => console.error(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s]`, ...a);
+/** @param {number[]} xs */
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const h = s.length >> 1;
   return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 };
+/** @type {string[]} */
 const notes = [];
 
 // ---- machine ----------------------------------------------------------------------------------
 const features = wasmFeatures();
-const builds = ['simd', 'scalar', 'relaxed'].filter(wasmBuilt);
+const builds = /** @type {const} */ (['simd', 'scalar', 'relaxed']).filter(wasmBuilt);
 const { TFJS_VERSION, tfjsRunner, tfWasmFeatures } = await import('./lib/tfjs.mjs');
+/** @type {import('./lib/report.mjs').Machine} */
 const machine = machineInfo({
   wasmFeatures: features,
   rnnGdWasmBuilds: builds,
@@ -94,8 +123,9 @@ if (!builds.includes('simd'))
   );
 
 // ---- memory (before anything else lives in the wasm instances) ---------------------------------
+/** @type {import('./lib/report.mjs').MemoryRow[]} */
 const memory = [];
-for (const flavor of ['simd', 'scalar']) {
+for (const flavor of /** @type {const} */ (['simd', 'scalar'])) {
   const mod = await wasmModule(flavor);
   if (mod && wantBackend(`wasm-${flavor}`))
     memory.push(
@@ -108,7 +138,13 @@ for (const flavor of ['simd', 'scalar']) {
 }
 
 // ---- entries -------------------------------------------------------------------------------------
+/** @type {Entry[]} */
 const entries = [];
+/**
+ * @param {BenchCase | PeakCase} c
+ * @param {string} backend
+ * @param {() => Promise<Runner | null>} make
+ */
 async function add(c, backend, make) {
   if (!wantCase(c.name) || !wantBackend(backend.replace(/-parallel-\d+$/, ''))) return;
   const skip = SKIPS[`${c.name}/${backend}`];
@@ -120,11 +156,24 @@ async function add(c, backend, make) {
   try {
     runner = await make();
   } catch (err) {
-    notes.push(`${c.name} / ${backend}: could not start (${err.message.split('\n')[0]})`);
+    const message = err instanceof Error ? err.message : String(err);
+    notes.push(`${c.name} / ${backend}: could not start (${message.split('\n')[0]})`);
     return;
   }
   if (!runner) return;
-  entries.push({ c, backend, runner, samples: [], cpu: [], rounds: [], spent: 0, k: 1, reps: REPS });
+  entries.push({
+    c,
+    backend,
+    runner,
+    samples: [],
+    cpu: [],
+    rounds: [],
+    spent: 0,
+    k: 1,
+    reps: REPS,
+    loss0: null,
+    loss1: null,
+  });
 }
 
 for (const c of CASES) {
@@ -135,7 +184,7 @@ for (const c of CASES) {
       if (c.kind === 'step' && c.recurrence === 'dense') await add(c, b, () => relaxedRunner(c));
     } else if (b.startsWith('tfjs')) {
       if (c.kind !== 'step') continue;
-      await add(c, b, () => tfjsRunner(b.slice(5), c));
+      await add(c, b, () => tfjsRunner(b === 'tfjs-wasm' ? 'wasm' : 'cpu', c));
     } else {
       await add(c, b, () => rnnRunner(b, c));
     }
@@ -146,6 +195,7 @@ if (c_ok(PARALLEL_CASE) && !opt['no-parallel']) {
   await add(PARALLEL_CASE, 'wasm-simd-parallel-2', () => parallelRunner(PARALLEL_CASE, 2));
 }
 await add(PEAK_CASE, 'peak', () => peakRunner());
+/** @param {BenchCase} c */
 function c_ok(c) {
   return wantCase(c.name);
 }
@@ -159,6 +209,7 @@ if (CASES.some((c) => c.kind === 'gram' && wantCase(c.name))) {
 // Every runner starts from the same Theta0 on the same data: loss(Theta0), one step (the first
 // warm-up step), loss(Theta1). All are compared with the float64 ts reference (or, where ts does
 // not run, with wasm-simd).
+/** @type {Check[]} */
 const checks = [];
 for (const e of entries) {
   const { runner } = e;
@@ -191,7 +242,9 @@ for (const e of entries.filter((x) => x.c.kind === 'step')) {
     entries.find((x) => x.c === e.c && x.backend === 'ts') ??
     entries.find((x) => x.c === e.c && x.backend === 'wasm-simd');
   if (!ref || ref === e) continue;
-  const rel = (a, b) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-30);
+  // Step runners' losses are numbers; Number() only satisfies the type (as the arithmetic would coerce).
+  /** @type {(a: number | null, b: number | null) => number} */
+  const rel = (a, b) => Math.abs(Number(a) - Number(b)) / Math.max(Math.abs(Number(b)), 1e-30);
   const rel0 = rel(e.loss0, ref.loss0),
     rel1 = rel(e.loss1, ref.loss1);
   const ok = rel0 <= LOSS_TOL && rel1 <= LOSS_TOL;
@@ -219,7 +272,7 @@ for (const e of entries.filter((x) => x.c.kind === 'step' && x.backend === 'ts')
   });
 }
 
-const caseOrder = (name) => [...CASES, PARALLEL_CASE].findIndex((c) => c.name === name);
+const caseOrder = (/** @type {string} */ name) => [...CASES, PARALLEL_CASE].findIndex((c) => c.name === name);
 checks.sort((a, b) => caseOrder(a.case) - caseOrder(b.case));
 
 // ---- interleaved timed rounds --------------------------------------------------------------------
@@ -229,6 +282,11 @@ checks.sort((a, b) => caseOrder(a.case) - caseOrder(b.case));
 // rounds is reported.
 const peakEntry = entries.find((e) => e.backend === 'peak');
 const groups = [...new Set(entries.filter((e) => e !== peakEntry).map((e) => e.c))];
+/**
+ * @param {Entry} e
+ * @param {number} round
+ * @param {number | null} peakMs the peak sample's time in this round
+ */
 async function sample(e, round, peakMs) {
   if (e.runner.activate) await e.runner.activate();
   const u = process.cpuUsage();
@@ -255,7 +313,10 @@ for (let round = 0; round < REPS; round++) {
     for (const e of [...members.slice(shift), ...members.slice(0, shift)]) await sample(e, round, peakMs);
   }
 }
-/** Median over the rounds where both ran of (time of b) / (time of a): how many times a is faster. */
+/**
+ * Median over the rounds where both ran of (time of b) / (time of a): how many times a is faster.
+ * @type {import('./lib/report.mjs').PairedSpeedup}
+ */
 function pairedSpeedup(caseName, a, b) {
   const ea = entries.find((e) => e.c.name === caseName && e.backend === a);
   const eb = entries.find((e) => e.c.name === caseName && e.backend === b);
@@ -263,28 +324,40 @@ function pairedSpeedup(caseName, a, b) {
   const ratios = ea.rounds.flatMap((ra) => eb.rounds.filter((rb) => rb.round === ra.round).map((rb) => rb.ms / ra.ms));
   return ratios.length ? median(ratios) : null;
 }
-/** Median over the rounds where both ran of the cost per n*T*m element of case b over case a (wasm-simd). */
+/**
+ * Median over the rounds where both ran of the cost per n*T*m element of case b over case a (wasm-simd).
+ * @param {string} caseA
+ * @param {string} caseB
+ */
 function pairedCostRatio(caseA, caseB) {
   const ea = entries.find((e) => e.c.name === caseA && e.backend === 'wasm-simd');
   const eb = entries.find((e) => e.c.name === caseB && e.backend === 'wasm-simd');
   if (!ea || !eb) return null;
-  const per = (e, ms) => ms / (e.c.n * e.c.T * e.c.m);
+  const [ca, cb] = [ea.c, eb.c];
+  if (ca.kind === 'peak' || cb.kind === 'peak') return null;
+  /** @type {(c: BenchCase, ms: number) => number} */
+  const per = (c, ms) => ms / (c.n * c.T * c.m);
   const ratios = ea.rounds.flatMap((ra) =>
-    eb.rounds.filter((rb) => rb.round === ra.round).map((rb) => per(eb, rb.ms) / per(ea, ra.ms)),
+    eb.rounds.filter((rb) => rb.round === ra.round).map((rb) => per(cb, rb.ms) / per(ca, ra.ms)),
   );
   return ratios.length ? median(ratios) : null;
 }
-/** Median over rounds of wasm-simd's GFLOP/s divided by the peak measured just before it. */
+/**
+ * Median over rounds of wasm-simd's GFLOP/s divided by the peak measured just before it.
+ * @param {string} caseName
+ */
 function peakFraction(caseName) {
   const e = entries.find((x) => x.c.name === caseName && x.backend === 'wasm-simd');
   if (!e || !peakEntry) return null;
-  const ratios = e.rounds.filter((r) => r.peakMs).map((r) => e.c.flops / r.ms / (peakEntry.c.flops / r.peakMs));
+  const peakFlops = peakEntry.c.flops;
+  const ratios = e.rounds.flatMap((r) => (r.peakMs ? [e.c.flops / r.ms / (peakFlops / r.peakMs)] : []));
   return ratios.length ? median(ratios) : null;
 }
 
 // ---- results -------------------------------------------------------------------------------------
 const results = entries.map((e) => {
   const ms = median(e.samples);
+  /** @type {Result} */
   const r = {
     case: e.c.name,
     backend: e.backend,
@@ -297,7 +370,7 @@ const results = entries.map((e) => {
   if (e === peakEntry) r.bestGflops = e.c.flops / (Math.min(...e.samples) * 1e6);
   if (e.samples.length < REPS) r.note = `${e.samples.length} rep${e.samples.length > 1 ? 's' : ''} (time budget)`;
   if (e.c.kind === 'gram') r.note = [r.note, 'per Gram matrix'].filter(Boolean).join('; ');
-  if (e.backend === 'peak') r.note = e.c.note;
+  if (e.c.kind === 'peak') r.note = e.c.note;
   return r;
 });
 for (const r of results.filter((x) => x.backend.includes('-parallel-'))) {
@@ -319,7 +392,11 @@ for (const r of results.filter((x) => x.backend === 'wasm-relaxed')) {
 for (const e of entries) await e.runner.free();
 
 // ---- python yardstick (same run, after the JS entries) -------------------------------------------
-let python = null;
+/**
+ * bench/python/bench_step.py's output (python-latest.json).
+ * @typedef {{ machine: { python: string, versions: Record<string, string> }, results: Result[], notes?: string[],
+ *   checks?: { case: string, backend: string, loss0: number, loss1: number }[] }} PythonReport
+ */
 if (opt.python && !opt['no-python']) {
   log(`python yardstick: ${opt.python} bench/python/bench_step.py`);
   const out = path.join(opt.out, 'python-latest.json');
@@ -330,7 +407,7 @@ if (opt.python && !opt['no-python']) {
     mkdirSync(dir, { recursive: true });
     const p = benchParams(c),
       data = benchData(c);
-    const f32 = (a) => Float32Array.from(a);
+    const f32 = (/** @type {ArrayLike<number>} */ a) => Float32Array.from(a);
     writeFileSync(path.join(dir, 'W.npy'), encodeNpy(f32(p.W), c.recurrence === 'dense' ? [c.m, c.m] : [c.m]));
     writeFileSync(path.join(dir, 'U.npy'), encodeNpy(f32(p.U), [c.m, c.d]));
     writeFileSync(path.join(dir, 'c.npy'), encodeNpy(f32(p.c), [c.m]));
@@ -341,7 +418,8 @@ if (opt.python && !opt['no-python']) {
   const r = spawnSync(opt.python, args, { stdio: ['ignore', 'ignore', 'inherit'], timeout: 20 * 60_000 });
   rmSync(inputs, { recursive: true, force: true });
   if (r.status === 0 && existsSync(out)) {
-    python = JSON.parse(readFileSync(out, 'utf8'));
+    /** @type {PythonReport} */
+    const python = JSON.parse(readFileSync(out, 'utf8'));
     results.push(
       ...python.results.map((x) => ({ ...x, note: [x.note, 'python, same run'].filter(Boolean).join('; ') })),
     );
@@ -352,7 +430,7 @@ if (opt.python && !opt['no-python']) {
     );
     for (const x of python.checks ?? []) {
       const ref = checks.find((k) => k.case === x.case && k.backend === 'ts (reference)');
-      if (!ref) continue;
+      if (!ref || ref.loss0 == null || ref.loss1 == null) continue; // (the reference rows have both)
       const rel0 = Math.abs(x.loss0 - ref.loss0) / Math.abs(ref.loss0),
         rel1 = Math.abs(x.loss1 - ref.loss1) / Math.abs(ref.loss1);
       checks.push({

@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadavg, availableParallelism } from 'node:os';
-import { readPoints, runExperiment } from '../dist/experiments/node.js';
+import { SIZES, readPoints, runExperiment } from '../dist/experiments/node.js';
+import { parseBackendName } from '../dist/backend/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,15 +27,20 @@ const { values } = parseArgs({
   },
 });
 
+const size = /** @type {import('../dist/experiments/types.js').Size} */ (values.size);
+if (!SIZES.includes(size)) throw new Error(`--size: expected ${SIZES.join(' or ')}, got '${values.size}'`);
+
+/** @param {number} workers */
 async function once(workers) {
   const out = mkdtempSync(join(tmpdir(), `rnn-gd-bench-${workers}w-`));
   try {
     const t0 = performance.now();
     const r = await runExperiment({
-      experiment: values.experiment,
-      size: values.size,
+      // runExperiment validates the id (a clear error names an unknown one).
+      experiment: /** @type {import('../dist/experiments/types.js').ExperimentId} */ (values.experiment),
+      size,
       seeds: Number(values.seeds),
-      backend: values.backend,
+      backend: parseBackendName(values.backend, '--backend'),
       workers,
       out,
       report: false,
@@ -60,10 +66,16 @@ async function once(workers) {
   }
 }
 
+/** @typedef {Awaited<ReturnType<typeof once>>} Run */
 const many = Number(values.workers);
-const best = (a, b) => (!a || b.seconds < a.seconds ? b : a);
-let one, multi;
-for (let r = 0; r < Number(values.repeat); r++) {
+const repeat = Number(values.repeat);
+if (!Number.isInteger(repeat) || repeat < 1)
+  throw new Error(`--repeat: expected a positive integer, got '${values.repeat}'`);
+/** @type {(a: Run, b: Run) => Run} */
+const best = (a, b) => (b.seconds < a.seconds ? b : a);
+let one = await once(1),
+  multi = await once(many);
+for (let r = 1; r < repeat; r++) {
   one = best(one, await once(1));
   multi = best(multi, await once(many));
 }
@@ -77,7 +89,7 @@ const result = {
   size: values.size,
   seeds: Number(values.seeds),
   backend: values.backend,
-  repeat: Number(values.repeat),
+  repeat,
   cores: availableParallelism(),
   runs: [one, multi].map((r) => ({
     ...r,

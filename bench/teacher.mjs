@@ -10,7 +10,7 @@
  * Falls back to the ts backend, saying so, when the wasm build cannot be loaded.
  */
 import { parseArgs } from 'node:util';
-import { getBackend } from '../dist/backend/index.js';
+import { getBackend, parseBackendName } from '../dist/backend/index.js';
 import { generateInputs } from '../dist/data/inputs.js';
 import { makeClassTeacher, teacherValues, transportOptionsSchema } from '../dist/data/transport.js';
 import { makeRng } from '../dist/rng.js';
@@ -26,20 +26,22 @@ const { values } = parseArgs({
     map: { type: 'string', default: 'mix' },
   },
 });
+/** @param {'n' | 'T' | 'd' | 'M' | 'reps'} name */
 const int = (name) => {
   const v = Number(values[name]);
   if (!Number.isInteger(v) || v < 1) throw new Error(`--${name}: expected a positive integer, got '${values[name]}'`);
   return v;
 };
-const [n, T, d, M, reps] = ['n', 'T', 'd', 'M', 'reps'].map(int);
+const [n, T, d, M, reps] = /** @type {const} */ (['n', 'T', 'd', 'M', 'reps']).map(int);
+const backendName = parseBackendName(values.backend, '--backend');
 
 let backend;
 let note;
 try {
-  backend = await getBackend(values.backend);
+  backend = await getBackend(backendName);
 } catch (err) {
-  if (values.backend !== 'wasm') throw err;
-  note = `wasm backend unavailable (${err.message.split('\n')[0]}); timed the ts backend instead`;
+  if (backendName !== 'wasm') throw err;
+  note = `wasm backend unavailable (${String(err instanceof Error ? err.message : err).split('\n')[0]}); timed the ts backend instead`;
   backend = await getBackend('ts');
 }
 

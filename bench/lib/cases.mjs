@@ -5,7 +5,28 @@
 import { initialize } from '../../dist/index.js';
 import { generateInputs, makeRng } from '../../dist/data/index.js';
 
-/** Effective FLOPs of one full-batch GD step (forward + BPTT, multiply-add = 2). */
+/** @typedef {import('../../dist/index.js').Projection} Projection */
+/**
+ * A case's shape, before its FLOP count is attached.
+ * @typedef {object} CaseShape
+ * @property {string} name
+ * @property {'step' | 'gram'} kind
+ * @property {import('../../dist/index.js').Recurrence} recurrence
+ * @property {number} m
+ * @property {number} d
+ * @property {number} T
+ * @property {number} n
+ * @property {number} [alpha] default ALPHA
+ * @property {boolean} [perturbW] false: keep the initialized recurrent weights
+ * @property {string[]} [backends] only these backends (default: all)
+ */
+/** A benchmark case: its shape and the effective FLOPs of one step (of one Gram matrix for kind gram). */
+/** @typedef {CaseShape & { flops: number }} BenchCase */
+
+/**
+ * Effective FLOPs of one full-batch GD step (forward + BPTT, multiply-add = 2).
+ * @param {CaseShape} c
+ */
 export const stepFlops = ({ recurrence, m, d, T, n }) =>
   recurrence === 'dense' ? 6 * n * T * (m * m + m * d) : 6 * n * T * m * (d + 1);
 
@@ -13,11 +34,15 @@ export const stepFlops = ({ recurrence, m, d, T, n }) =>
  * FLOPs of one empirical NTK Gram matrix (diagonal, readout final): the per-sample gradients
  * (one forward + BPTT pass per sample, counted like a diagonal step) plus the n x n Gram product
  * of the n x P Jacobian, P = m (1 + d). Our convention for case ntk-512 (the issue gives none).
+ * @param {CaseShape} c
  */
 export const gramFlops = ({ m, d, T, n }) => 6 * n * T * m * (d + 1) + 2 * n * n * m * (d + 1);
 
-/** Every case: `kind` step = full-batch GD steps; gram = one NTK Gram matrix per "step". */
-export const CASES = [
+/**
+ * Every case: `kind` step = full-batch GD steps; gram = one NTK Gram matrix per "step".
+ * @type {BenchCase[]}
+ */
+export const CASES = /** @type {CaseShape[]} */ ([
   { name: 'dense-128', kind: 'step', recurrence: 'dense', m: 128, d: 8, T: 20, n: 256 },
   { name: 'dense-256', kind: 'step', recurrence: 'dense', m: 256, d: 8, T: 50, n: 512 },
   { name: 'diag-512', kind: 'step', recurrence: 'diagonal', m: 512, d: 8, T: 50, n: 512 },
@@ -37,22 +62,19 @@ export const CASES = [
     perturbW: false,
     backends: ['wasm-simd', 'wasm-scalar'],
   })),
-].map((c) => ({ ...c, flops: c.kind === 'gram' ? gramFlops(c) : stepFlops(c) }));
+]).map((c) => ({ ...c, flops: c.kind === 'gram' ? gramFlops(c) : stepFlops(c) }));
 
-/** The data-parallel case (the performance target "many cores for one run", docs/performance.md). */
-export const PARALLEL_CASE = {
-  name: 'dense-256-n4096',
-  kind: 'step',
-  recurrence: 'dense',
-  m: 256,
-  d: 8,
-  T: 50,
-  n: 4096,
-};
-PARALLEL_CASE.flops = stepFlops(PARALLEL_CASE);
+/** @type {CaseShape} */
+const PARALLEL_SHAPE = { name: 'dense-256-n4096', kind: 'step', recurrence: 'dense', m: 256, d: 8, T: 50, n: 4096 };
+/**
+ * The data-parallel case (the performance target "many cores for one run", docs/performance.md).
+ * @type {BenchCase}
+ */
+export const PARALLEL_CASE = { ...PARALLEL_SHAPE, flops: stepFlops(PARALLEL_SHAPE) };
 
 /** The step every backend runs: full-batch GD with the max-norm projection (docs/spec/model.md section 6). */
 export const ETA = 0.2;
+/** @type {Projection & { rho: number }} */
 export const PROJECTION = { kind: 'maxnorm', rho: 1 };
 export const ALPHA = 1;
 
@@ -62,6 +84,7 @@ export const ALPHA = 1;
  * The perturbed point is also Theta(0) for the projection. Cases with `perturbW: false` keep the
  * initialized recurrent weights (w ~ U[-1, 1]) and perturb U only. Values are rounded to float32 so every
  * backend (float32 or float64) starts from exactly the same numbers.
+ * @param {BenchCase} c
  */
 export function benchParams(c) {
   const p = initialize(
@@ -76,7 +99,10 @@ export function benchParams(c) {
   return p;
 }
 
-/** Inputs x_t ~ N(0, I_d) projected onto the unit ball, targets y ~ N(0, 1/4); float32 values. */
+/**
+ * Inputs x_t ~ N(0, I_d) projected onto the unit ball, targets y ~ N(0, 1/4); float32 values.
+ * @param {BenchCase} c
+ */
 export function benchData(c, n = c.n) {
   const { T, d } = c;
   const rng = makeRng(`bench-${c.name}`, 'data');

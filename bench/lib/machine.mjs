@@ -1,4 +1,5 @@
 /** What this engine's WebAssembly supports (feature probes as in wasm-feature-detect). */
+/** @param {number[]} bytes a wasm module */
 const probe = (bytes) => {
   try {
     return WebAssembly.validate(new Uint8Array(bytes));

@@ -6,8 +6,14 @@
 import { benchData, benchParams } from './cases.mjs';
 import { rnnBackend } from './rnn-gd.mjs';
 
+/**
+ * @param {import('../../dist/backend/wasm-loader.js').LoadedWasm} mod the instance `backendName` runs in
+ * @param {string} backendName
+ * @param {import('./cases.mjs').BenchCase[]} cases
+ */
 export async function measureMemory(mod, backendName, cases) {
   const backend = await rnnBackend(backendName);
+  if (!backend) throw new Error(`measureMemory: backend ${backendName} is not built`);
   const bytes = () => mod.memory.buffer.byteLength;
   const live = [];
   const out = [];

@@ -6,6 +6,11 @@ import { wasmBuilt } from './rnn-gd.mjs';
 const INDEX = new URL('../../dist/parallel/index.js', import.meta.url);
 export const parallelBuilt = () => existsSync(INDEX) && wasmBuilt('simd');
 
+/**
+ * @param {import('./cases.mjs').BenchCase} c
+ * @param {number} workers
+ * @returns {Promise<import('./rnn-gd.mjs').Runner | null>}
+ */
 export async function parallelRunner(c, workers) {
   if (!parallelBuilt()) return null;
   const { ParallelTrainer } = await import(INDEX.href);
@@ -13,7 +18,6 @@ export async function parallelRunner(c, workers) {
   const data = benchData(c);
   const trainer = await ParallelTrainer.create(params, data, { workers, flavor: 'simd' });
   return {
-    trainer,
     async loss() {
       return trainer.lossGrad();
     },

@@ -9,6 +9,11 @@ import { wasmModule } from './rnn-gd.mjs';
 const M = 512,
   N = 256,
   K = 256;
+/**
+ * The pseudo-case of the `peak` entry: one GEMM per "step".
+ * @typedef {{ name: 'peak', kind: 'peak', flops: number, note: string }} PeakCase
+ */
+/** @type {PeakCase} */
 export const PEAK_CASE = {
   name: 'peak',
   kind: 'peak',
@@ -16,6 +21,7 @@ export const PEAK_CASE = {
   note: `rnn-core GEMM ${M}×${K} · ${K}×${N} (SIMD128), ms per product`,
 };
 
+/** @returns {Promise<import('./rnn-gd.mjs').Runner | null>} */
 export async function peakRunner() {
   const mod = await wasmModule('simd');
   if (!mod || typeof mod.pkg.gemm_bench !== 'function') return null;

@@ -2,31 +2,44 @@
 import { wasmBackend } from '../../dist/backend/wasm-backend.js';
 import { benchData, benchParams, ETA, PROJECTION } from './cases.mjs';
 
+/** @typedef {import('./relaxed.mjs').Command} Command */
+/** @typedef {import('./relaxed.mjs').Reply} Reply */
+
+if (!process.send) throw new Error('relaxed-child.mjs runs as the fork of bench/lib/relaxed.mjs (no IPC channel)');
+/** @type {(reply: Reply) => boolean} */
+const send = process.send.bind(process);
+/** @type {import('./cases.mjs').BenchCase} */
 const c = JSON.parse(process.argv[2]);
-let net = null,
-  ws = null;
-process.on('message', async (m) => {
+/** @type {import('../../dist/index.js').Network | null} */
+let net = null;
+/** @type {import('../../dist/index.js').Workspace | null} */
+let ws = null;
+const workspace = () => {
+  if (!ws) throw new Error(`wasm-relaxed ${c.name}: no workspace before 'ready'`);
+  return ws;
+};
+process.on('message', async (/** @type {Command} */ m) => {
   try {
     if (m.cmd === 'ready') {
       const backend = await wasmBackend('relaxed');
       net = backend.network(benchParams(c));
       ws = net.workspace(c.n, c.T);
       ws.setData(benchData(c));
-      process.send({ value: backend.description });
+      send({ value: backend.description });
     } else if (m.cmd === 'loss') {
-      process.send({ value: ws.forward().loss });
+      send({ value: workspace().forward().loss });
     } else if (m.cmd === 'step') {
       const u = process.cpuUsage();
-      const r = ws.train(m.k, ETA, PROJECTION);
+      const r = workspace().train(m.k, ETA, PROJECTION);
       const cpu = process.cpuUsage(u);
       if (r.completed !== m.k) throw new Error(`wasm-relaxed ${c.name}: stopped after ${r.completed}/${m.k} steps`);
-      process.send({ value: r.losses[m.k - 1], cpuMs: (cpu.user + cpu.system) / 1000 });
+      send({ value: r.losses[m.k - 1], cpuMs: (cpu.user + cpu.system) / 1000 });
     } else if (m.cmd === 'free') {
-      ws.free();
-      net.free();
-      process.send({ value: null });
+      workspace().free();
+      net?.free();
+      send({ value: null });
     }
   } catch (err) {
-    process.send({ error: err.message });
+    send({ error: err instanceof Error ? err.message : String(err) });
   }
 });

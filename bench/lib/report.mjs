@@ -3,6 +3,33 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
 /**
+ * One row of the results table (latest.json `results`; the Python yardstick's rows have the first five).
+ * @typedef {object} Result
+ * @property {string} case
+ * @property {string} backend
+ * @property {number | null} msPerStep
+ * @property {number | null} [gflops]
+ * @property {number} [reps]
+ * @property {number} [stepsPerRep]
+ * @property {number | null} [cpuMsPerStep]
+ * @property {number} [bestGflops] the peak entry's best sample
+ * @property {string} [note]
+ */
+/**
+ * One loss comparison with the reference (latest.json `checks`).
+ * @typedef {{ case: string, backend: string, reference?: string, loss0: number | null, loss1: number | null,
+ *   rel0: number, rel1: number, ok: boolean }} Check
+ */
+/** @typedef {{ target: string, threshold: number, at?: 'most', value: number | null, status: string }} Target */
+/** @typedef {{ case: string, backend: string, bytes: number }} MemoryRow */
+/**
+ * The run's description (latest.json `machine`): machineInfo() with what run.mjs adds.
+ * @typedef {ReturnType<typeof machineInfo> & { wasmFeatures: Record<string, boolean>, date: string,
+ *   loadAverage?: { start: number[], end: number[] } }} Machine
+ */
+/** @typedef {(caseName: string, a: string, b: string) => number | null} PairedSpeedup */
+
+/**
  * CPU vendor, model and feature flags from /proc/cpuinfo (Linux; null elsewhere): speed can
  * differ by CPU kind (subnormal handling, vector width), so every result records them.
  */
@@ -14,7 +41,8 @@ export function cpuInfo() {
     return null;
   }
   const first = text.split(/\n\s*\n/)[0];
-  const field = (name) => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(first)?.[1]?.trim() ?? null;
+  const field = (/** @type {string} */ name) =>
+    new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(first)?.[1]?.trim() ?? null;
   return {
     vendor: field('vendor_id'),
     model: field('model name'),
@@ -25,7 +53,12 @@ export function cpuInfo() {
   };
 }
 
-export function machineInfo(extra = {}) {
+/**
+ * This machine (CPU, cores, Node) and `extra`.
+ * @template {object} E
+ * @param {E} extra
+ */
+export function machineInfo(extra) {
   const cpus = os.cpus();
   return {
     cpu: cpus[0]?.model?.trim() ?? 'unknown',
@@ -38,15 +71,34 @@ export function machineInfo(extra = {}) {
   };
 }
 
-const get = (results, c, b) => results.find((r) => r.case === c && r.backend === b && r.msPerStep != null);
+/**
+ * The row of case c and backend b, if it has a time.
+ * @param {Result[]} results
+ * @param {string} c
+ * @param {string} b
+ */
+const get = (results, c, b) =>
+  /** @type {(Result & { msPerStep: number }) | undefined} */ (
+    results.find((r) => r.case === c && r.backend === b && r.msPerStep != null)
+  );
 
 /**
  * The issue's targets with PASS / MISS (n/a when a side is missing). Ratios are paired per round
  * (entries of one case run back to back, right after a peak sample) and the median over rounds
  * is taken, so slow drifts in background load cancel; see bench/run.mjs.
+ * @param {Result[]} results
+ * @param {{ pairedSpeedup: PairedSpeedup, peakFraction: (caseName: string) => number | null,
+ *   pairedCostRatio?: (caseA: string, caseB: string) => number | null }} ratios
  */
 export function targets(results, { pairedSpeedup, peakFraction, pairedCostRatio }) {
+  /** @type {Target[]} */
   const out = [];
+  /**
+   * @param {string} name
+   * @param {number} threshold
+   * @param {number | null} value
+   * @param {'least' | 'most'} [at]
+   */
   const add = (name, threshold, value, at = 'least') =>
     out.push({
       target: name,
@@ -80,6 +132,7 @@ export function targets(results, { pairedSpeedup, peakFraction, pairedCostRatio 
   return out;
 }
 
+/** @param {number | null | undefined} ms */
 const fmtMs = (ms) =>
   ms == null
     ? '—'
@@ -88,9 +141,16 @@ const fmtMs = (ms) =>
       : ms >= 10
         ? `${ms.toFixed(1)} ms`
         : `${ms.toFixed(2)} ms`;
+/** @param {number | null | undefined} g */
 const fmtG = (g) => (g == null ? '—' : g >= 10 ? g.toFixed(1) : g.toFixed(2));
+/** @param {number | null | undefined} x */
 const fmtX = (x) => (x == null ? '—' : x >= 10 ? `${x.toFixed(0)}×` : `${x.toFixed(2)}×`);
 
+/**
+ * The report as markdown (latest.md): tables of results, targets, checks and memory, then the notes.
+ * @param {{ machine: Machine, results: Result[], checks?: Check[], memory?: MemoryRow[], targets: Target[],
+ *   notes?: string[], durationS: number }} report
+ */
 export function markdown({ machine, results, checks, memory, targets: tg, notes, durationS }) {
   const lines = [];
   lines.push(`# rnn-gd benchmark`, '');

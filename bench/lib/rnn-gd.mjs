@@ -3,11 +3,29 @@ import { existsSync } from 'node:fs';
 import { tsBackend } from '../../dist/index.js';
 import { benchData, benchParams, ETA, PROJECTION } from './cases.mjs';
 
+/** @typedef {import('./cases.mjs').BenchCase} BenchCase */
+/** @typedef {import('../../dist/backend/wasm-loader.js').WasmFlavor} WasmFlavor */
+/**
+ * What run.mjs times: step(k) runs k steps and returns the last loss (or a checksum); loss() is the
+ * loss at the current parameters (null for kinds without one); activate() before each use.
+ * @typedef {object} Runner
+ * @property {() => number | null | Promise<number | null>} loss
+ * @property {(k: number) => number | Promise<number>} step
+ * @property {() => void | Promise<void>} free
+ * @property {() => Promise<void>} [activate]
+ * @property {number | null} [lastCpuMs] CPU time of the last step(k) when not this process's
+ */
+
 const DIST = new URL('../../dist/', import.meta.url);
+/** @param {WasmFlavor} flavor */
 export const wasmBuilt = (flavor) => existsSync(new URL(`wasm-pkg/${flavor}/rnn_wasm_bg.wasm`, DIST));
 
+/** @type {Map<string, Promise<import('../../dist/index.js').Backend | null>>} */
 const backends = new Map();
-/** The Backend object behind a bench backend name (cached; null when the wasm build is absent). */
+/**
+ * The Backend object behind a bench backend name (cached; null when the wasm build is absent).
+ * @param {string} name
+ */
 export async function rnnBackend(name) {
   if (!backends.has(name)) {
     backends.set(
@@ -20,7 +38,7 @@ export async function rnnBackend(name) {
             return tsBackend({ dtype: 'float32' });
           case 'wasm-simd':
           case 'wasm-scalar': {
-            const flavor = name.slice(5);
+            const flavor = name === 'wasm-simd' ? 'simd' : 'scalar';
             if (!wasmBuilt(flavor)) return null;
             const { wasmBackend } = await import('../../dist/backend/wasm-backend.js');
             return wasmBackend(flavor);
@@ -34,14 +52,22 @@ export async function rnnBackend(name) {
   return backends.get(name);
 }
 
-/** The loaded wasm module of a flavor (memory, raw exports), or null. */
+/**
+ * The loaded wasm module of a flavor (memory, raw exports), or null.
+ * @param {WasmFlavor} flavor
+ */
 export async function wasmModule(flavor) {
   if (!wasmBuilt(flavor)) return null;
   const { loadWasm } = await import('../../dist/backend/wasm-loader.js');
   return loadWasm(flavor);
 }
 
-/** A runner trains the case's model from benchParams on benchData; step(k) runs k GD steps. */
+/**
+ * A runner trains the case's model from benchParams on benchData; step(k) runs k GD steps.
+ * @param {string} name
+ * @param {BenchCase} c
+ * @returns {Promise<Runner | null>}
+ */
 export async function rnnRunner(name, c) {
   const backend = await rnnBackend(name);
   if (!backend) return null;

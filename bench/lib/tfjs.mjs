@@ -13,6 +13,9 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { ALPHA, ETA, PROJECTION, benchData, benchParams } from './cases.mjs';
 
+/** @typedef {import('./cases.mjs').BenchCase} BenchCase */
+/** @typedef {'cpu' | 'wasm'} TfBackend */
+
 const require = createRequire(import.meta.url);
 setWasmPaths(path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep);
 
@@ -20,7 +23,10 @@ export const TFJS_VERSION = tf.version.tfjs;
 // Production mode, as one benchmarks: no debug checks (and no tfjs-node advertisement on stderr).
 tf.env().set('PROD', true);
 
-/** Makes `which` ('cpu' | 'wasm') the active tfjs backend. */
+/**
+ * Makes `which` the active tfjs backend.
+ * @param {TfBackend} which
+ */
 export async function useTfBackend(which) {
   if (tf.getBackend() !== which && !(await tf.setBackend(which)))
     throw new Error(`tfjs backend ${which} failed to initialize`);
@@ -35,6 +41,11 @@ export async function tfWasmFeatures() {
 
 let serial = 0;
 
+/**
+ * @param {TfBackend} which
+ * @param {BenchCase} c
+ * @returns {Promise<import('./rnn-gd.mjs').Runner | null>}
+ */
 export async function tfjsRunner(which, c) {
   if (c.kind !== 'step') return null;
   await useTfBackend(which);
@@ -57,14 +68,16 @@ export async function tfjsRunner(which, c) {
 
   const lossFn = () => {
     const Ws = tf.mul(W, scale);
+    /** @type {tf.Tensor | null} */
     let h = null;
     for (let t = 0; t < T; t++) {
       let z = tf.matMul(xs[t], U, false, true); // U x_t
       if (h) z = tf.add(z, dense ? tf.matMul(h, Ws, false, true) : tf.mul(h, Ws)); // (alpha/sqrt m) W h_{t-1}
       h = tf.tanh(z);
     }
-    const f = tf.mul(tf.reshape(tf.matMul(h, cvec), [n]), 1 / Math.sqrt(m));
-    return tf.div(tf.sum(tf.square(tf.sub(f, y))), 2 * n);
+    // T >= 1, so h is set. The loss is a scalar, as tf.variableGrads needs.
+    const f = tf.mul(tf.reshape(tf.matMul(/** @type {tf.Tensor} */ (h), cvec), [n]), 1 / Math.sqrt(m));
+    return /** @type {tf.Scalar} */ (tf.div(tf.sum(tf.square(tf.sub(f, y))), 2 * n));
   };
 
   const step = () =>
