@@ -5,6 +5,8 @@
  * config, file, option or output target, a busy directory, a full disk, a read-only file system. Its
  * message names the file, field or option and says what is wrong; the CLI prints it as it is and
  * exits 2. Anything outside the family is an internal error (a bug): the CLI says so and exits 70.
+ * Every error class of the package is defined here (the domain ones too: capacity, bounds, wasm,
+ * workers), so `instanceof` checks and the exit-code mapping have one place to look.
  */
 
 /** Base of every error the user (or the environment) has to fix. */
@@ -42,6 +44,51 @@ export class FileSystemError extends UserError {
   ) {
     super(message);
   }
+}
+
+/** Refused because the memory needed exceeds the cap (or wasm's limit): backend/capacity.ts. */
+export class CapacityError extends ValidationError {
+  override name = 'CapacityError';
+  constructor(
+    message: string,
+    readonly bytesNeeded: number,
+    readonly cap: number,
+  ) {
+    super(message);
+  }
+}
+
+/** An invalid input of the bound calculator (theory/bounds.ts); `field` is the BoundsInput key, so callers (the CLI) can name their own option. */
+export class BoundsInputError extends ValidationError {
+  override name = 'BoundsInputError';
+  constructor(
+    readonly field: string,
+    readonly detail: string,
+  ) {
+    super(`invalid ${field}: ${detail}`);
+  }
+}
+
+/** A computed quantity left the float64 range: the inputs are valid but too extreme to evaluate. */
+export class BoundsRangeError extends ValidationError {
+  override name = 'BoundsRangeError';
+}
+
+// Outside the user family (the CLI calls them internal errors, exit 70).
+
+/** Raised when a freed network or workspace is used again (free() itself may be called any number of times). */
+export class UseAfterFreeError extends Error {
+  override name = 'UseAfterFreeError';
+}
+
+/** The wasm core trapped (e.g. `RuntimeError: unreachable`): a bug, since inputs are validated before every call. */
+export class WasmCrashError extends Error {
+  override name = 'WasmCrashError';
+}
+
+/** The worker died while running a point (not a regular exception of the point). */
+export class WorkerCrashError extends Error {
+  override name = 'WorkerCrashError';
 }
 
 /**

@@ -85,9 +85,7 @@ export { metricsCsv } from './io/metrics-file.js';
 export { runInfo, PACKAGE_VERSION, type RunInfo } from './version.js';
 // Errors: UserError is the family of everything a caller has to fix (the CLI exits 2 on them).
 export { UserError, ValidationError, UsageError } from './errors.js';
-export { BoundsInputError } from './theory/bounds.js';
-export { CapacityError } from './backend/capacity.js';
-export { UseAfterFreeError } from './backend/wasm-errors.js';
+export { BoundsInputError, CapacityError, UseAfterFreeError } from './errors.js';
 // The wasm build and where it is loaded from. These stay at the root (not a subpath) because
 // pages set the source before the first getBackend, and the browser bundles (rnn-gd/bundle) hold
 // one loader that a separate entry could not reach.

@@ -3,8 +3,8 @@
  * (docs/robustness.md), and bounded evaluation of large data sets in row blocks. Training and
  * `predict` already use these; a caller needs them to size a run up front or to raise the cap.
  */
+export { CapacityError } from './errors.js';
 export {
-  CapacityError,
   setMemoryCap,
   getMemoryCap,
   workspaceBytes,

@@ -10,7 +10,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readJsonFile } from '../../ts/io/model-file.js';
 import { getBackend } from '../../ts/backend/index.js';
 import {
-  CapacityError,
   featuresBytes,
   GiB,
   liveWasmBytes,
@@ -28,6 +27,7 @@ import { initialize } from '../../ts/init.js';
 import { Trainer } from '../../ts/trainer.js';
 import type { ModelParams, Readout } from '../../ts/types.js';
 import { randomData } from '../helpers.js';
+import { CapacityError } from '../../ts/errors.js';
 
 afterEach(() => setMemoryCap(null));
 

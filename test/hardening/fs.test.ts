@@ -31,8 +31,7 @@ import {
 } from '../../ts/errors.js';
 import { appendLines, readFileBounded, writeFileAtomic } from '../../ts/io/fs.js';
 import { lockDirectory } from '../../ts/io/lock.js';
-import { CapacityError } from '../../ts/backend/capacity.js';
-import { BoundsInputError } from '../../ts/theory/bounds.js';
+import { BoundsInputError, CapacityError } from '../../ts/errors.js';
 import { writeData } from '../../ts/io/data-file.js';
 import { saveModel } from '../../ts/io/model-file.js';
 import { initialize } from '../../ts/init.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
 import { UsageError } from '../../ts/cli/run.js';
-import { BoundsInputError } from '../../ts/theory/bounds.js';
+import { BoundsInputError } from '../../ts/errors.js';
 import { ValidationError } from '../../ts/validate.js';
 
 export const ROOT = resolve(__dirname, '../..');

@@ -7,15 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerBounds } from '../../ts/cli/commands/bounds.js';
-import {
-  bounds,
-  BoundsInputError,
-  regimeOf,
-  seriesS,
-  type BoundsInput,
-  type BoundsResult,
-} from '../../ts/theory/bounds.js';
+import { bounds, regimeOf, seriesS, type BoundsInput, type BoundsResult } from '../../ts/theory/bounds.js';
 import { memoryFactor } from '../../ts/types.js';
+import { BoundsInputError } from '../../ts/errors.js';
 
 const SIGMA = {
   tanh: [1, 1, 4 / (3 * Math.sqrt(3))],

@@ -13,7 +13,7 @@
  * the bytes needed and what to change.
  */
 import { paramCount, targetsPerSequence, type ModelSpec } from '../types.js';
-import { ValidationError } from '../validate.js';
+import { CapacityError, ValidationError } from '../errors.js';
 
 export const GiB = 2 ** 30;
 export const MiB = 2 ** 20;
@@ -27,18 +27,6 @@ const HEADROOM = 64 * MiB;
 const MAX_ELEMS = 2 ** 29;
 /** The wasm API takes sizes as u32. */
 const U32_MAX = 2 ** 32 - 1;
-
-/** Refused because the memory needed exceeds the cap (or wasm's limit). */
-export class CapacityError extends ValidationError {
-  override name = 'CapacityError';
-  constructor(
-    message: string,
-    readonly bytesNeeded: number,
-    readonly cap: number,
-  ) {
-    super(message);
-  }
-}
 
 /** "1.50 GiB", "320.0 MiB", "12.0 KiB". */
 export function formatBytes(bytes: number): string {

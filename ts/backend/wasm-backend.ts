@@ -14,8 +14,7 @@ import {
 import { FLOAT32_MAX, ValidationError } from '../validate.js';
 import { checkModel, checkWorkspace, trackAllocation, type CoreSizes } from './capacity.js';
 import { call } from './wasm-errors.js';
-export { UseAfterFreeError, WasmCrashError } from './wasm-errors.js';
-import { UseAfterFreeError } from './wasm-errors.js';
+import { UseAfterFreeError } from '../errors.js';
 import { wasmKernels } from './wasm-kernels.js';
 import {
   projectionRadius,

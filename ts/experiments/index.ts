@@ -12,10 +12,10 @@ export { planSweep, parseShard, formatShard, inShard, selectShard, sweepFingerpr
 export { runPoint, plateauStop, type RunPointContext } from './point.js';
 export { replaySearch, searchUnits, completeness, type SearchState, type SearchUnit } from './search.js';
 export { estimateRemainingMs, type EtaChain, type EtaInput } from './eta.js';
+export { WorkerCrashError } from '../errors.js';
 export {
   WorkerPool,
   InProcessExecutor,
-  WorkerCrashError,
   defaultWorkerCount,
   type PointExecutor,
   type WorkerFactory,

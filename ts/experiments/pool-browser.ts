@@ -4,8 +4,9 @@
  */
 import * as Comlink from 'comlink';
 import type { BackendName } from '../backend/types.js';
-import { WorkerCrashError, WorkerPool, defaultWorkerCount, type WorkerFactory, type WorkerHandle } from './pool.js';
+import { WorkerPool, defaultWorkerCount, type WorkerFactory, type WorkerHandle } from './pool.js';
 import type { WorkerApi } from './worker-api.js';
+import { WorkerCrashError } from '../errors.js';
 
 export function browserWorkerFactory(url?: URL): WorkerFactory {
   return (slot: number): WorkerHandle => {

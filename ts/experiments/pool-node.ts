@@ -4,8 +4,9 @@ import { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { BackendName } from '../backend/types.js';
-import { WorkerCrashError, WorkerPool, type WorkerFactory, type WorkerHandle } from './pool.js';
+import { WorkerPool, type WorkerFactory, type WorkerHandle } from './pool.js';
 import type { WorkerApi } from './worker-api.js';
+import { WorkerCrashError } from '../errors.js';
 
 /** The compiled worker entry beside this module (dist/experiments/worker.js). */
 export const NODE_WORKER_URL = new URL('./worker.js', import.meta.url);

@@ -13,6 +13,7 @@ import type { Backend } from '../backend/types.js';
 import { runPoint } from './point.js';
 import type { IndexedPoint, PointResult } from './types.js';
 import type { WorkerApi } from './worker-api.js';
+import { WorkerCrashError } from '../errors.js';
 
 /** Runs points; at most `size` at a time. */
 export interface PointExecutor {
@@ -28,11 +29,6 @@ export interface PointExecutor {
   cancel(): void;
   /** Ends all workers (running points are lost). */
   close(): Promise<void>;
-}
-
-/** The worker died while running a point (not a regular exception of the point). */
-export class WorkerCrashError extends Error {
-  override name = 'WorkerCrashError';
 }
 
 /** A started worker as a pool sees it: its comlink proxy, a crash notification and a way to end it. */

@@ -6,11 +6,12 @@
  */
 import { PACKAGE_VERSION } from '../version.js';
 import { estimateRemainingMs } from './eta.js';
-import { WorkerCrashError, type PointExecutor } from './pool.js';
+import { type PointExecutor } from './pool.js';
 import { dataKey, estimateCost, WorkQueue } from './queue.js';
 import { runtimeName } from '../runtime.js';
 import { stripIndex } from './util.js';
 import type { IndexedPoint, PointResult } from './types.js';
+import { WorkerCrashError } from '../errors.js';
 
 export { estimateCost, scheduleOrder } from './queue.js';
 

@@ -17,7 +17,7 @@
  * ||x_t|| <= 1, and the statement holds with probability >= 1 - delta over the init.
  */
 import { ACTIVATIONS, activations, type ActivationName } from '../activations.js';
-import { ValidationError } from '../validate.js';
+import { BoundsInputError, BoundsRangeError } from '../errors.js';
 import { memoryFactor } from '../types.js';
 
 /** |a - 1| at or below this counts as the critical regime. */
@@ -99,17 +99,6 @@ export interface BoundsResult {
   derived: true;
 }
 
-/** An invalid input; `field` is the BoundsInput key, so callers (the CLI) can name their own option. */
-export class BoundsInputError extends ValidationError {
-  override name = 'BoundsInputError';
-  constructor(
-    readonly field: string,
-    readonly detail: string,
-  ) {
-    super(`invalid ${field}: ${detail}`);
-  }
-}
-
 /** Regime of a memory factor (critical within CRITICAL_TOLERANCE of 1). */
 export function regimeOf(a: number): Regime {
   if (Math.abs(a - 1) <= CRITICAL_TOLERANCE) return 'critical';
@@ -180,11 +169,6 @@ function requireActivation(name: unknown): ActivationName {
     );
   }
   return act.name;
-}
-
-/** A computed quantity left the float64 range: the inputs are valid but too extreme to evaluate. */
-export class BoundsRangeError extends ValidationError {
-  override name = 'BoundsRangeError';
 }
 
 /** Throws when a computed quantity is not finite (or etaMax underflowed), saying why and what to change. */

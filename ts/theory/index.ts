@@ -19,8 +19,6 @@ export {
   bounds,
   regimeOf,
   seriesS,
-  BoundsInputError,
-  BoundsRangeError,
   CRITICAL_TOLERANCE,
   type BoundsInput,
   type BoundsResult,
@@ -28,6 +26,7 @@ export {
   type Regime,
   type TermsSet,
 } from './bounds.js';
+export { BoundsInputError, BoundsRangeError } from '../errors.js';
 export {
   constants,
   measureConstants,

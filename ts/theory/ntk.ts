@@ -17,7 +17,7 @@
 import type { Backend, Particles, TangentSpec } from '../backend/types.js';
 import { makeRng, type Seed } from '../rng.js';
 import { checkSquare, crossOfRows } from '../linalg.js';
-import type { Dataset, ModelParams } from '../types.js';
+import { readoutOf, type Dataset, type ModelParams } from '../types.js';
 import { ValidationError } from '../validate.js';
 import { SymmetricEigen } from './eigen.js';
 
@@ -100,7 +100,7 @@ export function concatData(parts: readonly Dataset[]): Dataset {
   let j = 0;
   for (const p of parts) {
     X.set(p.X, j * T * d);
-    if (p.Y.length === p.n) Y.set(p.Y, j);
+    if (readoutOf(p) === 'final') Y.set(p.Y, j);
     j += p.n;
   }
   return { n, T, d, X, Y };

@@ -1,7 +1,8 @@
 /** `rnn-gd bounds`: prints the (derived) bound quantities of docs/spec/model.md section 8 as JSON. */
 import { Command } from 'commander';
-import { bounds, BoundsInputError, type BoundsInput } from '../../theory/bounds.js';
+import { bounds, type BoundsInput } from '../../theory/bounds.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
+import { BoundsInputError } from '../../errors.js';
 
 /** BoundsInput field -> CLI option name, so validation errors name the option the user typed. */
 const OPTION_OF: Record<string, string> = {
