@@ -53,9 +53,18 @@ export async function predict(
     throw new ValidationError(`predict: memoryBudget must be a positive number of bytes, got ${budget}`);
   const backend =
     typeof opts.backend === 'object' && opts.backend !== null ? opts.backend : await getBackend(opts.backend);
-  using net = backend.network(params);
-  using chunked = new ChunkedData(net, data, rowsForBudget(spec, data.n, data.T, budget));
-  return chunked.forward({ predictions: true }).predictions!;
+  // try/finally, not `using`: engines without Symbol.dispose (Safari) must work too.
+  const net = backend.network(params);
+  try {
+    const chunked = new ChunkedData(net, data, rowsForBudget(spec, data.n, data.T, budget));
+    try {
+      return chunked.forward({ predictions: true }).predictions!;
+    } finally {
+      chunked.free();
+    }
+  } finally {
+    net.free();
+  }
 }
 
 /** The inputs as a data set the workspace takes (Y zeros: the loss is not used), checked against the model. */

@@ -3,6 +3,8 @@
  * loads the wasm from its own source, and the scalar build takes over when SIMD is missing.
  */
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
@@ -249,5 +251,16 @@ describe('scalar fallback', () => {
       expect(relError(a.gW, b.gW)).toBeLessThanOrEqual(1e-4);
       expect(relError(a.gU, b.gU)).toBeLessThanOrEqual(1e-4);
     }
+  });
+});
+
+describe('the built package runs without Symbol.dispose', () => {
+  // Safari has no Symbol.dispose: TypeScript's `using` compiles to a helper that throws there, so the
+  // package frees with try/finally and only offers [Symbol.dispose] as an extra.
+  it('no compiled file uses the `using` helper', () => {
+    const files = readdirSync('dist', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+    expect(files.length).toBeGreaterThan(50);
+    const offenders = files.filter((f) => readFileSync(join('dist', f), 'utf8').includes('__addDisposableResource'));
+    expect(offenders).toEqual([]);
   });
 });

@@ -218,10 +218,19 @@ export function kernelRegime(
   const init = atInit(params);
   const blocks = outputKernels(backend, init, train, test);
   const outputs = (data: Dataset) => {
-    using net = backend.network(init);
-    using ws = net.workspace(data.n, data.T);
-    ws.setData(data);
-    return ws.forward().predictions;
+    // try/finally, not `using`: engines without Symbol.dispose (Safari) must work too.
+    const net = backend.network(init);
+    try {
+      const ws = net.workspace(data.n, data.T);
+      try {
+        ws.setData(data);
+        return ws.forward().predictions;
+      } finally {
+        ws.free();
+      }
+    } finally {
+      net.free();
+    }
   };
   return new KernelRegime({
     K: blocks.train,
