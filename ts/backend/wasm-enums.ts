@@ -1,7 +1,7 @@
 /**
  * The package's names (ModelSpec's 'dense', 'tanh', ...; Projection's kind) as rnn-wasm's boundary
  * enums RawRecurrence, RawActivation, RawReadout and RawProjection. The codes are defined once, in
- * crates/rnn-wasm/src/lib.rs; wasm-bindgen generates the objects read here (from the loaded module's
+ * crates/rnn-wasm/src/enums.rs; wasm-bindgen generates the objects read here (from the loaded module's
  * glue) and their TypeScript types. A name maps to the member whose name, lowercased, equals it
  * ('maxnorm' -> MaxNorm), and the types below fail to compile when the two lists differ.
  */
