@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ACTIVATIONS, type ActivationName } from './activations.js';
 import type { Seed } from './rng.js';
 import { float32, FLOAT32_MIN_NORMAL, parseWith, positiveInt, ValidationError } from './validate.js';
-import { paramCount, type ModelSpec, type Projection, type Readout, type Recurrence } from './types.js';
+import { paramCount, type ModelSpec, type Projection, type Readout, type Recurrence, type SameType } from './types.js';
 import { BACKEND_NAMES } from './backend/types.js';
 
 /**
@@ -124,10 +124,9 @@ export type InitOptions = z.output<typeof initSchema>;
 export type TrainOptions = z.output<typeof trainSchema> & { projection: Projection };
 
 // The hand-written input types above must stay what the schemas accept (compile-time check both ways).
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-true satisfies Same<ModelSpecInput, z.input<typeof modelSpecSchema>>;
-true satisfies Same<InitOptionsInput, z.input<typeof initSchema>>;
-true satisfies Same<TrainOptionsInput, z.input<typeof trainSchema>>;
+true satisfies SameType<ModelSpecInput, z.input<typeof modelSpecSchema>>;
+true satisfies SameType<InitOptionsInput, z.input<typeof initSchema>>;
+true satisfies SameType<TrainOptionsInput, z.input<typeof trainSchema>>;
 
 export function parseModelSpec(value: unknown, where = 'model config'): ModelSpec {
   const spec = parseWith(modelSpecSchema, value, where);

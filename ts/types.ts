@@ -21,6 +21,9 @@ export type Recurrence = 'dense' | 'diagonal';
 export type Readout = 'final' | 'all';
 export type FloatArray = Float32Array | Float64Array;
 
+/** true when A and B are the same type (for compile-time checks that two definitions agree). */
+export type SameType<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
 /** The architecture: everything but the parameter values. */
 export interface ModelSpec {
   readonly recurrence: Recurrence;

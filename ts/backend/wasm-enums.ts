@@ -5,7 +5,7 @@
  * glue) and their TypeScript types. A name maps to the member whose name, lowercased, equals it
  * ('maxnorm' -> MaxNorm), and the types below fail to compile when the two lists differ.
  */
-import type { ModelSpec, Projection } from '../types.js';
+import type { ModelSpec, Projection, SameType } from '../types.js';
 import { ValidationError } from '../errors.js';
 import type { RawActivation, RawProjection, RawReadout, RawRecurrence } from '../wasm-pkg/simd/rnn_wasm.js';
 import type { WasmPkg } from './wasm-loader.js';
@@ -14,15 +14,13 @@ import type { WasmPkg } from './wasm-loader.js';
 type EnumObject = Readonly<Record<string, string | number>>;
 /** The lowercased member names of a generated enum. */
 type Names<E> = Lowercase<Extract<keyof E, string>>;
-/** true when A and B are the same union. */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 // Compile-time: the package's names and the Rust variants are the same lists.
 const sameNames: [
-  Same<Names<typeof RawRecurrence>, ModelSpec['recurrence']>,
-  Same<Names<typeof RawActivation>, ModelSpec['activation']>,
-  Same<Names<typeof RawReadout>, ModelSpec['readout']>,
-  Same<Names<typeof RawProjection>, Projection['kind']>,
+  SameType<Names<typeof RawRecurrence>, ModelSpec['recurrence']>,
+  SameType<Names<typeof RawActivation>, ModelSpec['activation']>,
+  SameType<Names<typeof RawReadout>, ModelSpec['readout']>,
+  SameType<Names<typeof RawProjection>, Projection['kind']>,
 ] = [true, true, true, true];
 void sameNames;
 
