@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { appendLines, ensureDir, pathExists, readFileBounded, writeFileAtomic } from '../io/fs.js';
 import { lockDirectory, type DirectoryLock } from '../io/lock.js';
 import { MAX_JSONL_BYTES, repairJsonLines } from '../io/jsonl-file.js';
-import { MAX_JSON_BYTES } from '../io/model-file.js';
+import { MAX_JSON_BYTES } from '../io/json.js';
 import {
   CheckpointError,
   MANIFEST_FILE,

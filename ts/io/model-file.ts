@@ -12,8 +12,6 @@ import { loadModel as loadModelFrom, withMeta, type ModelSource } from './model-
 
 export * from './model-json.js';
 
-export { MAX_JSON_BYTES } from './json.js';
-
 /** Reads and parses a JSON file (a regular file of at most MAX_JSON_BYTES); `what` names it in errors. */
 export function readJsonFile(path: string, what: string): unknown {
   const text = readTextFile(
