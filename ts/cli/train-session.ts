@@ -50,19 +50,19 @@ export async function trainIntoDirectory(
     dir.appendMetrics(trainer.records.slice(written));
     written = trainer.records.length;
   };
-  const saveModel = () => dir.saveCheckpoint(trainer.params(), trainer.state(), info);
+  const checkpointNow = () => dir.saveCheckpoint(trainer.params(), trainer.state(), info);
   try {
     // The metric lines of the checkpoint (resume) or none, then a checkpoint at the start step:
     // from here on a kill at any moment leaves loadable files.
     dir.resetMetrics(resume?.records ?? []);
     writeRun({ status: 'running', ...(resume ? { resumedFrom: resume.step } : {}) });
-    saveModel();
+    checkpointNow();
     progress.start(config.train.steps, trainer.step);
     const result = await trainer.run({
       signal: opts.signal,
       onProgress: (record) => {
         flushRecords();
-        if (trainer.records.length % checkpointEvery === 0) saveModel();
+        if (trainer.records.length % checkpointEvery === 0) checkpointNow();
         const elapsedMs = Date.now() - started;
         const doneHere = record.step - (resume?.step ?? 0);
         const left = config.train.steps - record.step;
@@ -77,7 +77,7 @@ export async function trainIntoDirectory(
     });
     flushRecords();
     progress.stop();
-    saveModel();
+    checkpointNow();
     dir.writeCsv(result.records);
     const last = result.records[result.records.length - 1];
     const summary = {
