@@ -211,7 +211,7 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
   }
   const trained = measure.train !== false;
   const c = choice === undefined ? null : theoryFactor(choice);
-  if (trained && c !== null) gradConst ??= measuredGradConst(params, gen.train);
+  if (trained && c !== null) gradConst = extra.gradConst ??= measuredGradConst(params, gen.train);
   let K0: Float64Array | null = null;
   if (measure.ntk) {
     K0 = ntkGram(backend, params, gen.train);
@@ -293,7 +293,7 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
       extra.paramMove = paramMove(outcome.params);
     }
   }
-  if (gradConst !== null && metrics.eta != null) extra.etaLT2 = metrics.eta * gradConst * gradConst;
+  if (trained) extra.etaLT2 = gradConst !== null && metrics.eta != null ? metrics.eta * gradConst * gradConst : null;
   if (extra.oracleRisk != null) extra.oracleRel = extra.oracleRisk / metrics.risk0;
 
   const result: PointResult = {
