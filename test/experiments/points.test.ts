@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { runPoint } from '../../dist/experiments/point.js';
 import { expandPoints, getExperiment, planSweep, type IndexedPoint } from '../../dist/experiments/index.js';
 import { getBackend } from '../../dist/index.js';
-import { BACKEND } from './helpers.js';
+import { join } from 'node:path';
+import { runExperiment } from '../../dist/experiments/node.js';
+import { runCliInProcess } from '../hardening/helpers.js';
+import { BACKEND, readLines, tempDir } from './helpers.js';
 import { bestOfGrid, type GridRun } from '../../dist/experiments/step-size.js';
 
 const backend = await getBackend(BACKEND);
@@ -148,5 +151,55 @@ describe('a linearization that diverges', () => {
     const calm = (await run({ ...point, train: { ...point.train, eta: 0.5, steps: 40 } })).metrics!;
     expect(calm.linStatus).toBe('ok');
     expect(calm.linDivergedAt).toBeNull();
+  });
+});
+
+describe('the eta option of a sweep', () => {
+  it('runs E2 with the theory step size; a resume needs the same choice', async () => {
+    const out = tempDir('eta');
+    const base = {
+      experiment: 'E2',
+      size: 'quick',
+      seeds: 1,
+      limit: 2,
+      workers: 0,
+      backend: BACKEND,
+      out,
+      report: false,
+    } as const;
+    const r = await runExperiment({ ...base, eta: 'theory' });
+    expect(r.status).toBe('completed');
+    const lines = readLines(join(out, 'points.jsonl')) as unknown as { metrics: Record<string, unknown> }[];
+    expect(lines).toHaveLength(2);
+    for (const l of lines) {
+      expect(l.metrics.etaRule).toBe('theory: eta = 0.25 / L_T^2, L_T measured at Theta(0)');
+      expect(l.metrics.etaLT2).toBeCloseTo(0.25, 12);
+    }
+    await expect(runExperiment({ ...base, resume: true, eta: 1 })).rejects.toThrow(/different point list/);
+    const again = await runExperiment({ ...base, resume: true, eta: 'theory' });
+    expect(again.skipped).toBe(2);
+  });
+
+  it('rnn-gd experiment points --eta: a grid, theory:C, and exit 2 for a bad choice or an experiment without one', async () => {
+    const r = await runCliInProcess(['experiment', 'points', 'E8', '--eta', 'grid:0.1,0.3,1']);
+    expect(r.status, r.stderr).toBe(0);
+    const pts = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(pts.length).toBeGreaterThan(10);
+    expect(pts.every((p) => JSON.stringify(p.eta) === '{"grid":[0.1,0.3,1]}')).toBe(true);
+    const t = await runCliInProcess(['experiment', 'points', 'E2-dense', '--eta', 'theory:0.5']);
+    expect(JSON.parse(t.stdout.split('\n')[0]).eta).toEqual({ theory: 0.5 });
+    for (const [args, message] of [
+      [['E1', '--eta', 'theory'], /E1: option eta: this experiment keeps its own step size/],
+      [['E2', '--eta', 'grid:0.1,x'], /option --eta: expected a number, 'theory'/],
+      [['E2', '--eta', 'theory:0'], /E2: option eta: expected/],
+      [['E2', '--eta', '-1'], /E2: option eta: expected/],
+    ] as const) {
+      const bad = await runCliInProcess(['experiment', 'points', ...args]);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(message);
+    }
   });
 });
