@@ -116,6 +116,27 @@ describe('rnn-gd train --kernel-every', () => {
     expect(Number(row0[header.indexOf('ntkAlignment')])).toBeCloseTo(1, 12);
     expect(Number(row0[header.indexOf('ntkEig1')])).toBe(lines[0].ntkTopEigs[0]);
   });
+  it('a resumed run measures what an uninterrupted one does (same subsample, K0 from the checkpoint W0/U0)', async () => {
+    const [whole, part] = [
+      mkdtempSync(join(tmpdir(), 'rnn-gd-kernel-')),
+      mkdtempSync(join(tmpdir(), 'rnn-gd-kernel-')),
+    ];
+    const ts = ['--backend', 'ts', '--kernel-every', '20'];
+    expect((await runCliInProcess(args(whole, ts))).status).toBe(0);
+    const first = args(part, ts).map((a) => (a === '60' ? '40' : a)); // --steps 40
+    expect((await runCliInProcess(first)).status).toBe(0);
+    const resumed = await runCliInProcess([...args(part, ts), '--resume']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    const kernel = (out: string) =>
+      readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .filter((l) => 'ntkDrift' in l)
+        .map(({ step, ntkDrift, ntkAlignment, ntkTopEigs }) => ({ step, ntkDrift, ntkAlignment, ntkTopEigs }));
+    expect(kernel(part)).toEqual(kernel(whole));
+  });
+
   it.each([
     [['--kernel-every', '15'], /--kernel-every: 15 is not a multiple of the record interval 10/],
     [['--kernel-every', '0'], /--kernel-every: expected an integer >= 1/],

@@ -92,6 +92,8 @@ export async function trainIntoDirectory(
       finalTestRisk: last?.testRisk,
       avgRisk: last?.avgRisk,
       rhoEff: last?.rhoEff,
+      // The linearization side by side may diverge while the network goes on: say so, with where.
+      ...(linearized ? { linearization: trainer.linearStatus() } : {}),
       out: opts.out,
       ...(resume ? { resumedFrom: resume.step } : {}),
     };
