@@ -10,6 +10,7 @@ import { expandPoints, getExperiment, planSweep, type IndexedPoint } from '../..
 import { getBackend } from '../../dist/index.js';
 import { join } from 'node:path';
 import { runExperiment } from '../../dist/experiments/node.js';
+import { estimateCost } from '../../dist/experiments/queue.js';
 import { runCliInProcess } from '../hardening/helpers.js';
 import { BACKEND, readLines, tempDir } from './helpers.js';
 import { bestOfGrid, type GridRun } from '../../dist/experiments/step-size.js';
@@ -84,6 +85,14 @@ describe('step sizes', () => {
     expect(bestOfGrid([g(1, 'eps', 40, 0.009), g(0.5, 'eps', 40, 0.008), g(2, 'eps', 50, 0.001)])).toBe(1);
     expect(bestOfGrid([g(2, 'eps', 40, 0.008), g(0.5, 'eps', 40, 0.008)])).toBe(1);
     expect(bestOfGrid([g(2, 'diverged', null, null), g(0.5, 'diverged', null, null)])).toBe(1);
+  });
+
+  it('a grid point is costed (for the scheduler and the ETA) as one training run per step size', () => {
+    const p = e2Point();
+    // The training part: the cost of 400 steps less that of 200.
+    const training = (q: IndexedPoint) => estimateCost(q) - estimateCost({ ...q, train: { ...q.train, steps: 200 } });
+    expect(training({ ...p, eta: { grid: [0.1, 0.3, 1] } })).toBe(3 * training(p));
+    expect(estimateCost({ ...p, eta: 'theory' })).toBe(estimateCost(p));
   });
 
   it('refuses a bad choice (naming the field) and an eta option for an experiment that keeps its own', () => {

@@ -29,7 +29,7 @@ import {
 import { runtimeName } from '../runtime.js';
 import { stripIndex } from './util.js';
 import { trainRun, type TrainOutcome } from './point-train.js';
-import { bestOfGrid, checkEtaChoice, etaRule, theoryEta, theoryFactor, type GridRun } from './step-size.js';
+import { bestOfGrid, checkEtaChoice, etaRule, etasToRun, theoryFactor, type GridRun } from './step-size.js';
 import type { CurvePoint, IndexedPoint, PointMetrics, PointResult } from './types.js';
 
 export interface RunPointContext {
@@ -210,8 +210,9 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
     extra.radius0 = c.radius;
   }
   const trained = measure.train !== false;
-  const c = choice === undefined ? null : theoryFactor(choice);
-  if (trained && c !== null) gradConst = extra.gradConst ??= measuredGradConst(params, gen.train);
+  // The theory's step size needs the measured L_T (without the Hessian when constants are not asked for).
+  if (trained && choice !== undefined && theoryFactor(choice) !== null)
+    gradConst = extra.gradConst ??= measuredGradConst(params, gen.train);
   let K0: Float64Array | null = null;
   if (measure.ntk) {
     K0 = ntkGram(backend, params, gen.train);
@@ -237,16 +238,8 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
       rho = point.rhoOverNu * mapRadius(gen.map);
       train = { ...train, projection: { kind: 'maxnorm', rho } };
     }
-    const etas =
-      choice === undefined
-        ? [undefined]
-        : typeof choice === 'number'
-          ? [choice]
-          : c !== null
-            ? [theoryEta(c, gradConst!)]
-            : (choice as { grid: number[] }).grid;
     const outcomes: TrainOutcome[] = [];
-    for (const eta of etas) {
+    for (const eta of etasToRun(choice, gradConst)) {
       const outcome = await trainRun(run, eta === undefined ? train : { ...train, eta }, measure, signal);
       if (!outcome) return null;
       outcomes.push(outcome);

@@ -46,10 +46,22 @@ export const theoryFactor = (choice: EtaChoice): number | null =>
   choice === 'theory' ? THEORY_ETA_FACTOR : typeof choice === 'object' && 'theory' in choice ? choice.theory : null;
 
 /** eta = c / L_T^2 (refused when the measured L_T is 0 or not finite: no condition to follow). */
-export function theoryEta(c: number, gradConst: number): number {
+function theoryEta(c: number, gradConst: number): number {
   if (!(gradConst > 0 && Number.isFinite(gradConst)))
     throw new ValidationError(`eta 'theory': the measured L_T is ${gradConst}; the condition needs L_T > 0`);
   return c / (gradConst * gradConst);
+}
+
+/**
+ * The step sizes to train with: [undefined] (train.eta) without a choice, one value for a number
+ * or a theory choice (`gradConst`, the measured L_T, must then be given), every value of a grid.
+ */
+export function etasToRun(choice: EtaChoice | undefined, gradConst: number | null): (number | undefined)[] {
+  if (choice === undefined) return [undefined];
+  if (typeof choice === 'number') return [choice];
+  const c = theoryFactor(choice);
+  if (c !== null) return [theoryEta(c, gradConst ?? Number.NaN)];
+  return [...(choice as { grid: number[] }).grid];
 }
 
 /** What metrics.etaRule says for a choice. */
