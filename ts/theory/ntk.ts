@@ -20,6 +20,7 @@ import { checkSquare, crossOfRows } from '../linalg.js';
 import { readoutOf, type Dataset, type ModelParams } from '../types.js';
 import { ValidationError } from '../validate.js';
 import { SymmetricEigen } from './eigen.js';
+import { checkFloat64Arrays } from '../backend/capacity.js';
 
 /** Eigenvalues of a symmetric n x n matrix (its lower triangle), ascending (Householder + QL, eigen.ts). */
 export function symmetricEigenvalues(K: ArrayLike<number>, n: number): Float64Array {
@@ -170,6 +171,7 @@ export function sampleParticles(
     throw new ValidationError(`sampleParticles: M must be a positive integer, got ${M}`);
   if (!Number.isInteger(d) || d < 1)
     throw new ValidationError(`sampleParticles: d must be a positive integer, got ${d}`);
+  checkFloat64Arrays(`sampleParticles: M = ${M} particles of dimension 1 + d = ${1 + d}`, M * (1 + d));
   const rng = makeRng(seed, 'theory/mc-kernel');
   const drawW = { uniform: () => 2 * rng.uniform() - 1, rademacher: rng.rademacher, normal: rng.normal }[law];
   if (!drawW) throw new ValidationError(`sampleParticles: unknown law '${law}' (uniform, rademacher, normal)`);
@@ -206,6 +208,7 @@ export function monteCarloKernel(
   const d = spec.d;
   const p = 1 + d;
   if (M < 1) throw new ValidationError('monteCarloKernel: no particles');
+  checkFloat64Arrays(`monteCarloKernel on ${A.n} x ${B?.n ?? A.n} sequences`, A.n * (B?.n ?? A.n));
   const chunk = Math.max(1, opts.chunk ?? Math.max(1, Math.floor(4_000_000 / ((A.n + (B?.n ?? 0)) * p))));
   const nA = A.n,
     nB = B ? B.n : A.n;
