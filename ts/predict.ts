@@ -58,13 +58,38 @@ export async function predict(
   try {
     const chunked = new ChunkedData(net, data, rowsForBudget(spec, data.n, data.T, budget));
     try {
-      return chunked.forward({ predictions: true }).predictions!;
+      return checkFiniteOutputs(
+        chunked.forward({ predictions: true }).predictions!,
+        'prediction',
+        backend.description,
+        'predict',
+      );
     } finally {
       chunked.free();
     }
   } finally {
     net.free();
   }
+}
+
+/**
+ * Refuses a non-finite model output (NaN or Infinity: the outputs overflowed), naming the entry and
+ * the likely cause; `eval` and `predict` share it, so neither returns or prints a NaN.
+ */
+export function checkFiniteOutputs<A extends ArrayLike<number>>(
+  values: A,
+  what: string,
+  backend: string,
+  where: string,
+): A {
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i])) continue;
+    throw new ValidationError(
+      `${where}: the ${what}${values.length > 1 ? ` (entry ${i})` : ''} is not finite (${values[i]}) on backend '${backend}': ` +
+        `the model's outputs overflow on this data (parameters or inputs too large${backend.includes('f32') ? ' for float32; try the ts backend (float64)' : ''})`,
+    );
+  }
+  return values;
 }
 
 /** The inputs as a data set the workspace takes (Y zeros: the loss is not used), checked against the model. */
