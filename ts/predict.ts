@@ -6,6 +6,7 @@ import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from './chunked.js'
 import { getBackend, type Backend, type BackendName } from './backend/index.js';
 import { checkDataset, checkFits } from './dataset.js';
 import { ValidationError } from './errors.js';
+import { backendArg, numbersArg, optionalObjectArg, paramsArg } from './api-args.js';
 import { targetsPerSequence, type Dataset, type FloatArray, type ModelParams } from './types.js';
 
 /** Inputs to predict for: n sequences of length T in R^d, X[(j*T + t)*d + k] (d is the model's). */
@@ -46,6 +47,9 @@ export async function predict(
   inputs: PredictInputs | Dataset,
   opts: PredictOptions = {},
 ): Promise<Float64Array> {
+  paramsArg(params, 'predict');
+  optionalObjectArg(opts, 'predict', 'options');
+  if (typeof opts.backend === 'object' || typeof opts.backend === 'function') backendArg(opts.backend, 'predict');
   const { spec } = params;
   const data = predictionData(params, inputs);
   const budget = opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
@@ -97,6 +101,7 @@ function predictionData(params: ModelParams, inputs: PredictInputs | Dataset): D
   const { spec } = params;
   if (typeof inputs !== 'object' || inputs === null || inputs.X === undefined)
     throw new ValidationError(`predict: inputs must be an object with fields 'X' and 'T'`);
+  numbersArg(inputs.X, 'predict inputs', 'X');
   const X: FloatArray = ArrayBuffer.isView(inputs.X) ? inputs.X : Float64Array.from(inputs.X);
   const d = inputs.d ?? spec.d;
   const T = inputs.T;

@@ -18,6 +18,7 @@ import type { Backend, Network } from './backend/types.js';
 import { checkModel, checkWorkspace } from './backend/capacity.js';
 import { paramCount, type Dataset, type ModelParams, type ModelSpec } from './types.js';
 import { ValidationError } from './validate.js';
+import { callbackArg, optionalObjectArg, signalArg, trainerInitArg } from './api-args.js';
 
 export type TrainStatus = 'running' | 'completed' | 'diverged' | 'aborted';
 
@@ -139,6 +140,7 @@ export class Trainer implements Disposable {
   private readonly divergenceHint?: DivergenceHint;
 
   constructor(init: TrainerInit) {
+    trainerInitArg(init);
     this.options = parseTrainOptions(init.train);
     const { data } = init;
     this.data = data;
@@ -347,6 +349,9 @@ export class Trainer implements Disposable {
 
   /** Runs to the configured number of steps in calls of a few steps, yielding to the event loop between calls. */
   async run(opts: RunOptions = {}): Promise<TrainResult> {
+    optionalObjectArg(opts, 'Trainer.run', 'options');
+    callbackArg(opts.onProgress, 'Trainer.run', 'onProgress');
+    signalArg(opts.signal, 'Trainer.run');
     // Yield to the event loop (abort signals, progress, worker messages) at least every record, and
     // about every 2^28 multiply-adds, so that a huge recordEvery cannot make a run deaf to Ctrl-C.
     const perStep = (this.options.batchSize || this.data.n) * this.data.T * paramCount(this.spec);

@@ -35,6 +35,7 @@ import type { Reply, Request } from './protocol.js';
 import { checkFits } from '../dataset.js';
 import { isNode } from '../runtime.js';
 import { workerCount } from '../workers.js';
+import { datasetArg, optionalObjectArg, paramsArg } from '../api-args.js';
 
 export { chunkStarts, defaultChunkSize } from './shared.js';
 
@@ -95,6 +96,9 @@ export class ParallelTrainer {
   /** Starts the workers and shares the parameters and the data with them. */
   static async create(params: ModelParams, data: Dataset, options: ParallelOptions = {}): Promise<ParallelTrainer> {
     sharedMemoryCheck();
+    paramsArg(params, 'parallelTrainer');
+    datasetArg(data, 'parallelTrainer', 'data');
+    optionalObjectArg(options, 'parallelTrainer', 'options');
     const spec = params.spec;
     checkFits(spec, data);
     const requested = options.workers;
