@@ -30,7 +30,7 @@ function psd(lambda: number[], v1: number[], v2: number[]): Float64Array {
       return row.map((x, k) => x - (2 * dot * v[k]) / nv);
     });
   };
-  let Q = Array.from({ length: N }, (_, i) => Array.from({ length: N }, (_, j) => (i === j ? 1 : 0)));
+  let Q: number[][] = Array.from({ length: N }, (_, i) => Array.from({ length: N }, (_, j) => (i === j ? 1 : 0)));
   Q = reflect(reflect(Q, v1), v2);
   const K = new Float64Array(N * N);
   for (let a = 0; a < N; a++)
