@@ -73,8 +73,8 @@ describe('exact float64 round trips, -0 included', () => {
       fc.asyncProperty(fc.array(float64, { minLength: 12, maxLength: 12 }), async (v) => {
         const p = {
           ...params,
-          W: v.slice(0, 4),
-          W0: v.slice(4, 8),
+          W: Float64Array.from(v.slice(0, 4)),
+          W0: Float64Array.from(v.slice(4, 8)),
           U: params.U.map((_, k) => v[k % 12]),
           U0: params.U0.map((_, k) => v[(k + 5) % 12]),
         };
@@ -102,7 +102,7 @@ describe('exact float64 round trips, -0 included', () => {
 
   it('-0 in W is written as -0 in the file', () => {
     const path = join(dir, 'negzero.json');
-    saveModel(path, { ...params, W: [-0, 0.5, -0, 1] });
+    saveModel(path, { ...params, W: Float64Array.from([-0, 0.5, -0, 1]) });
     expect(readFileSync(path, 'utf8')).toMatch(/"W": \[-0,0\.5,-0,1\]/);
   });
 });
