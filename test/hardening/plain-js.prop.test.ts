@@ -14,6 +14,8 @@ import { parallelTrainer } from '../../ts/parallel/index.js';
 import { predict } from '../../ts/predict.js';
 import { Trainer } from '../../ts/trainer.js';
 import { workerCount } from '../../ts/workers.js';
+import { poolSize } from '../../ts/experiments/pool.js';
+import { createNodePool } from '../../ts/experiments/pool-node.js';
 import { randomData } from '../helpers.js';
 
 const backend = tsBackend();
@@ -114,6 +116,18 @@ describe('one worker rule (ts/workers.ts)', () => {
     expect(warnings.at(-1)).toMatch(/more than the 2 cores/);
     expect(workerCount(undefined, 100, 6)).toBe(6);
     expect(workerCount(undefined, 0, 6)).toBe(1);
+  });
+
+  it('worker pools (createNodePool, createBrowserPool) follow it: size 1000 gives 4 per core; a bad size is a ValidationError', async () => {
+    expect(poolSize(1000, 2)).toBe(8);
+    expect(poolSize(undefined, 3)).toBe(3);
+    expect(() => poolSize(0.5, 2)).toThrow(/worker pool: size must be a positive integer, got 0.5/);
+    const pool = createNodePool({ size: 1000, backend: 'ts' });
+    try {
+      expect(pool.size).toBe(4 * availableParallelism());
+    } finally {
+      await pool.close();
+    }
   });
 
   it('parallelTrainer({ workers: 1000 }) starts at most the chunks and 4 per core, in seconds', async () => {
