@@ -13,7 +13,7 @@ import { writeNpy } from '../../ts/io/npy.js';
 import { haltonParticles, infiniteWidthKernel, monteCarloNngp } from '../../ts/theory/infinite-width.js';
 import { kernelBaseline } from '../../ts/theory/kernel-ridge.js';
 import { kernelRegime } from '../../ts/theory/kernel-regime.js';
-import { monteCarloKernel, sampleParticles } from '../../ts/theory/ntk.js';
+import { empiricalNtk, monteCarloKernel, ntkBlocks, sampleParticles } from '../../ts/theory/ntk.js';
 import type { Dataset } from '../../ts/types.js';
 import { expectCliError, runCli, tmp } from './helpers.js';
 
@@ -65,6 +65,8 @@ describe('kernel paths refuse what cannot fit, before allocating', () => {
       /kernel baseline on n = 30000 training/,
     );
     refused(() => kernelRegime(ts, params, inputs(3e4), 0.1), /kernel regime on N = 30000 training/);
+    refused(() => empiricalNtk(ts, params, inputs(3e4)), /the empirical NTK on n = 30000 sequences/);
+    refused(() => ntkBlocks(ts, params, inputs(3e4), inputs(10)), /the NTK on 30000 training and 10 test sequences/);
   });
 
   it('within the cap they still run (the check is not a blanket refusal)', () => {

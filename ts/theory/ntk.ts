@@ -121,6 +121,8 @@ export interface EmpiricalNtk {
 
 /** The empirical NTK Gram matrix on `data` at `params` and its spectrum. */
 export function empiricalNtk(backend: Backend, params: ModelParams, data: Dataset): EmpiricalNtk {
+  // K in float64 and the spectrum's tridiagonalization (n^2 each), and K(W0, U0) for the drift beside them.
+  checkFloat64Arrays(`the empirical NTK on n = ${data.n} sequences`, 3 * data.n * data.n);
   const K = backend.kernels.ntkGram(params, data);
   return { K, stats: gramStats(K, data.n) };
 }
@@ -139,10 +141,11 @@ export function ntkBlocks(
   train: Dataset,
   test: Dataset,
 ): { train: Float64Array; cross: Float64Array } {
+  const N = train.n + test.n;
+  checkFloat64Arrays(`the NTK on ${train.n} training and ${test.n} test sequences`, N * N + train.n * N);
   const all = concatData([train, test]);
   const K = backend.kernels.ntkGram(params, all);
-  const N = all.n,
-    a = train.n,
+  const a = train.n,
     b = test.n;
   const tr = new Float64Array(a * a),
     cr = new Float64Array(b * a);
