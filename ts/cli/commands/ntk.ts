@@ -228,9 +228,10 @@ export function registerNtk(program: Command): void {
   program
     .command('ntk')
     .description(
-      'Empirical NTK Gram matrix K_jk = <grad f(X_j), grad f(X_k)> of a model (readout final) on a data set: ' +
-        'spectrum, condition number and drift from the initialization as JSON; --out saves K as .npy; ' +
-        '--test adds the kernel ridge baseline and its distance to the network',
+      'Empirical NTK Gram matrix K_jk = <grad f(X_j), grad f(X_k)> of a model (readout final) on a data set, at its ' +
+        'current parameters W, U (kernelAt): spectrum, condition number and drift from the initialization as JSON; ' +
+        '--out saves K as .npy; --test adds the kernel ridge baseline and its distance to the network; --predict: ' +
+        'closed-form kernel-regime GD from --from init|current (docs/formats.md)',
     )
     .requiredOption('--model <file>', 'model file (rnn-gd.model/1 JSON)')
     .requiredOption(
