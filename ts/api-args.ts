@@ -21,7 +21,7 @@ const fail = (where: string, field: string, expected: string, v: unknown): never
 };
 
 /** An object (not null, not an array); `field` '(arguments)' for the whole argument. */
-function objectArg(v: unknown, where: string, field: string): Record<string, unknown> {
+export function objectArg(v: unknown, where: string, field: string): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(where, field, 'an object', v);
   return v as Record<string, unknown>;
 }
@@ -54,6 +54,11 @@ export function paramsArg(v: unknown, where: string, field = 'params'): void {
 export function numbersArg(v: unknown, where: string, field: string): void {
   if (!Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView)))
     fail(where, field, 'an array (or typed array) of numbers', v);
+}
+
+/** An array (of objects, say: each entry is checked by the caller). */
+export function arrayArg(v: unknown, where: string, field: string): void {
+  if (!Array.isArray(v)) fail(where, field, 'an array', v);
 }
 
 /** A data set: an object with n, T, d and the arrays X and Y (values checked by checkDataset). */

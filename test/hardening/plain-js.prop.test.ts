@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { ValidationError } from '../../ts/errors.js';
-import { initialize } from '../../ts/init.js';
+import { cloneParams, initialize } from '../../ts/init.js';
 import { parallelTrainer } from '../../ts/parallel/index.js';
 import { predict } from '../../ts/predict.js';
 import { Trainer } from '../../ts/trainer.js';
@@ -17,6 +17,17 @@ import { workerCount } from '../../ts/workers.js';
 import { poolSize } from '../../ts/experiments/pool.js';
 import { createNodePool } from '../../ts/experiments/pool-node.js';
 import { randomData } from '../helpers.js';
+import { checkDataset } from '../../ts/dataset.js';
+
+import { encodeNpy } from '../../ts/io/npy-codec.js';
+import { metricsCsv } from '../../ts/io/metrics-file.js';
+import { modelToJson } from '../../ts/io/model-json.js';
+import { paramMetrics, wBar } from '../../ts/metrics.js';
+import { prepareRun } from '../../ts/run.js';
+import { bounds } from '../../ts/theory/bounds.js';
+import { constants } from '../../ts/theory/constants.js';
+import { infiniteWidthKernel } from '../../ts/theory/infinite-width.js';
+import { KernelRegime, kernelRegime } from '../../ts/theory/kernel-regime.js';
 
 const backend = tsBackend();
 const params = initialize({ recurrence: 'diagonal', m: 4, d: 2, alpha: 0.5 }, { seed: 1 });
@@ -67,6 +78,23 @@ const cases: [string, fc.Arbitrary<unknown>, (v: unknown) => unknown][] = [
   ['data', notObject, (v) => parallelTrainer(params, v as never)],
   ['options', present(notObject), (v) => parallelTrainer(params, data, v as never)],
   ['options', present(notObject), (v) => tsBackend(v as never)],
+  ['input', notObject, (v) => bounds(v as never)],
+  ['params', notObject, (v) => modelToJson(v as never)],
+  ['params', notObject, (v) => cloneParams(v as never)],
+  ['spec', notObject, (v) => paramMetrics(v as never, params.W, params.U, params.W0, params.U0, { kind: 'none' })],
+  ['W', notArray, (v) => wBar(params.spec, v as never)],
+  ['config', notObject, (v) => prepareRun(v as never, { data, backend })],
+  ['inputs.backend', fc.anything(), (v) => prepareRun({} as never, { data, backend: v as never })],
+  ['data', notObject, (v) => checkDataset(v as never)],
+  ['X', notArray, (v) => checkDataset({ ...data, X: v as never })],
+  ['data', notArray, (v) => encodeNpy(v as never, [1])],
+  ['records', fc.anything().filter((v) => !Array.isArray(v)), (v) => metricsCsv(v as never)],
+  ['params', notObject, (v) => constants(v as never, data)],
+  ['input', notObject, (v) => new KernelRegime(v as never)],
+  ['K', notArray, (v) => new KernelRegime({ K: v as never, y: [1], f0: [0], eta: 1 })],
+  ['params', notObject, (v) => kernelRegime(backend, v as never, data, 0.1)],
+  ['train', notObject, (v) => kernelRegime(backend, params, v as never, 0.1)],
+  ['spec', notObject, (v) => infiniteWidthKernel(backend, v as never, data, { kind: 'ntk', M: 32 })],
 ];
 
 describe('plain JavaScript: wrong types are ValidationErrors naming the field, at the call', () => {

@@ -11,6 +11,7 @@ import { parseModelSpec } from '../config.js';
 import { uLength, wLength, type ModelParams, type ModelSpec } from '../types.js';
 import { ValidationError } from '../validate.js';
 import { checkJsonDepth, checkKeys, stringifyTopLevel } from './json.js';
+import { paramsArg } from '../api-args.js';
 
 export { checkKeys, parseJsonText, stringifyTopLevel } from './json.js';
 
@@ -170,6 +171,7 @@ export function parseModelFile(json: unknown, where = 'model file'): ModelFile {
 
 /** The model file object for `params` (keys in docs/formats.md order; W0/U0 always written; meta last if any). */
 export function modelToJson(params: ModelParams & { meta?: Record<string, unknown> }): ModelFileJson {
+  paramsArg(params, 'model to write');
   const { spec } = params;
   const json: ModelFileJson = {
     format: MODEL_FORMAT,

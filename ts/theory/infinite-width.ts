@@ -21,6 +21,7 @@ import { crossOfRows } from '../linalg.js';
 import { monteCarloKernel, relativeDrift, sampleParticles, type WLaw } from './ntk.js';
 import { checkFits } from '../dataset.js';
 import { checkFloat64Arrays } from '../backend/capacity.js';
+import { objectArg } from '../api-args.js';
 
 export type KernelKind = 'ntk' | 'nngp';
 export type Sampling = 'iid' | 'halton';
@@ -163,6 +164,8 @@ export function infiniteWidthKernel(
   opts: InfiniteWidthOptions,
   B?: Dataset,
 ): KernelEstimate {
+  objectArg(spec, 'infiniteWidthKernel', 'spec');
+  objectArg(opts, 'infiniteWidthKernel', 'options');
   const groups = opts.groups ?? 16;
   if (!Number.isSafeInteger(groups) || groups < 2)
     throw new ValidationError(`infiniteWidthKernel: groups must be an integer >= 2, got ${groups}`);

@@ -37,6 +37,7 @@ import { crossOfRows } from '../linalg.js';
 import { atInit, ntkBlocks } from './ntk.js';
 import { checkFits } from '../dataset.js';
 import { checkFloat64Arrays } from '../backend/capacity.js';
+import { datasetArg, numbersArg, objectArg, paramsArg } from '../api-args.js';
 
 const perSequence = (params: ModelParams, data: Dataset) => targetsPerSequence(params.spec.readout, data.T);
 
@@ -120,11 +121,7 @@ export interface KernelRoundoff {
 const MACHINE_EPSILON = { float32: 2 ** -23, float64: 2 ** -52 } as const;
 
 /** The round-off tolerance of a kernel's eigenvalues: sqrt(L) eps trace(K) (module comment). */
-function kernelTolerance(
-  K: ArrayLike<number>,
-  N: number,
-  roundoff: KernelRoundoff = { precision: 'float64' },
-): number {
+function kernelTolerance(K: ArrayLike<number>, N: number, roundoff: KernelRoundoff = { precision: 'float64' }): number {
   const eps = MACHINE_EPSILON[roundoff.precision];
   if (eps === undefined)
     throw new ValidationError(
@@ -185,6 +182,8 @@ export class KernelRegime {
   }
 
   constructor(input: KernelRegimeInput) {
+    objectArg(input, 'kernelRegime', 'input');
+    for (const f of ['K', 'y', 'f0'] as const) numbersArg(input[f], 'kernelRegime', f);
     const N = input.y.length;
     if (N < 1) throw new ValidationError('kernelRegime: no training outputs');
     if (input.f0.length !== N)
@@ -337,6 +336,9 @@ export function kernelRegime(
   test?: Dataset,
   opts: { from?: KernelRegimeStart } = {},
 ): KernelRegime {
+  paramsArg(params, 'kernelRegime');
+  datasetArg(train, 'kernelRegime', 'train');
+  if (test !== undefined) datasetArg(test, 'kernelRegime', 'test');
   const from = opts.from ?? 'init';
   if (from !== 'init' && from !== 'current')
     throw new ValidationError(`kernelRegime: from must be 'init' or 'current', got '${String(from)}'`);
