@@ -33,7 +33,8 @@ export interface PredictOptions {
 /**
  * The model's outputs f(X_j; Theta) for every input sequence: n values (readout 'final'), or n*T
  * values with index j*T + t (readout 'all'). A `Dataset` works as it is (its Y is ignored).
- * Throws a ValidationError naming the field when the inputs do not fit the model.
+ * Throws a ValidationError naming the field when the inputs do not fit the model, and naming the
+ * entry when an output is not finite (the model overflows on these inputs; NaN is never returned).
  *
  * ```ts
  * import { initialize, predict } from 'rnn-gd';
