@@ -221,7 +221,9 @@ export class KernelRegime {
         throw new ValidationError(
           `kernelRegime: K is not positive semidefinite: eigenvalue ${lam} is below minus its round-off tolerance ${tol} ` +
             `(${input.roundoff?.precision ?? 'float64'}); a kernel (Gram) matrix has no negative eigenvalues` +
-            (input.roundoff?.precision === 'float32' ? '; compute it in float64 (backend ts)' : ''),
+            (input.roundoff?.precision === 'float32'
+              ? '; compute it in float64 (backend ts)'
+              : "; if K was computed in float32 (the wasm backend's Gram), say so: roundoff: { precision: 'float32', terms: P }"),
         );
       if (Math.abs(lam) <= tol) return (clamped++, 0);
       lambdaMax = Math.max(lambdaMax, lam);
