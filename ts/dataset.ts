@@ -5,6 +5,7 @@
  */
 import { ValidationError } from './errors.js';
 import { readoutOf, targetsPerSequence, type Dataset, type FloatArray, type ModelSpec } from './types.js';
+import { numbersArg, objectArg } from './api-args.js';
 
 /** Where the two sides of a fit check come from, for the messages ("model m.json", "test data t.json"). */
 export interface FitSources {
@@ -22,6 +23,9 @@ function positiveInteger(value: unknown, field: string, where: string): void {
 
 /** The inputs alone: n, T, d positive integers and X with n*T*d values. */
 export function checkInputs(data: Pick<Dataset, 'n' | 'T' | 'd' | 'X'>, where = 'data'): void {
+  // The shape first, for callers in plain JavaScript (null, a number for X): ts/api-args.ts.
+  objectArg(data, where, 'data');
+  numbersArg(data.X, where, 'X');
   for (const f of ['n', 'T', 'd'] as const) positiveInteger(data[f], f, where);
   const { n, T, d } = data;
   if (data.X.length !== n * T * d) {

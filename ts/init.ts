@@ -2,6 +2,7 @@
 import { parseInitOptions, parseModelSpec, type InitOptionsInput, type ModelSpecInput } from './config.js';
 import { makeRng } from './rng.js';
 import { uLength, wLength, type ModelParams, type ModelSpec } from './types.js';
+import { paramsArg } from './api-args.js';
 
 /**
  * Draws Theta(0) for `spec` from one seed. For i < m/2: c_i = +1, c_{i+m/2} = -1 and
@@ -39,5 +40,6 @@ export function initialize(specInput: ModelSpecInput, initInput?: InitOptionsInp
 
 /** A deep copy of parameters (the arrays are never shared). */
 export function cloneParams(p: ModelParams): ModelParams {
+  paramsArg(p, 'cloneParams');
   return { spec: p.spec, W: p.W.slice(), U: p.U.slice(), c: p.c.slice(), W0: p.W0.slice(), U0: p.U0.slice() };
 }

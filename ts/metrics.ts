@@ -4,6 +4,7 @@ import { spectralNormExact, spectralNormPower, spectralRadius } from './linalg.j
 import { neuronDistancesSq } from './projection.js';
 import { memoryFactor, type FloatArray, type ModelSpec, type Projection } from './types.js';
 import { ValidationError } from './errors.js';
+import { numbersArg, objectArg } from './api-args.js';
 
 export interface MetricRecord {
   /** Number of steps taken: the record describes Theta(step). */
@@ -62,6 +63,8 @@ export function wBar(
   W: ArrayLike<number>,
   opts: { exact?: boolean } = {},
 ): number {
+  objectArg(spec, 'wBar', 'spec');
+  numbersArg(W, 'wBar', 'W');
   if (spec.recurrence === 'diagonal') {
     let b = 0;
     for (let i = 0; i < spec.m; i++) b = Math.max(b, Math.abs(W[i]));
@@ -92,6 +95,8 @@ export function paramMetrics(
   U0: FloatArray,
   projection: Projection,
 ): ParamMetrics {
+  objectArg(spec, 'paramMetrics', 'spec');
+  for (const [f, v] of Object.entries({ W, U, W0, U0 })) numbersArg(v, 'paramMetrics', f);
   const { m } = spec;
   const dist2 = neuronDistancesSq(spec, W, U, W0, U0);
   let total = 0,

@@ -6,6 +6,7 @@ import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from './chunked.js'
 import { getBackend, type Backend, type BackendName } from './backend/index.js';
 import { checkDataset, checkFits } from './dataset.js';
 import { ValidationError } from './errors.js';
+import { backendArg, numbersArg, optionalObjectArg, paramsArg } from './api-args.js';
 import { targetsPerSequence, type Dataset, type FloatArray, type ModelParams } from './types.js';
 
 /** Inputs to predict for: n sequences of length T in R^d, X[(j*T + t)*d + k] (d is the model's). */
@@ -32,7 +33,8 @@ export interface PredictOptions {
 /**
  * The model's outputs f(X_j; Theta) for every input sequence: n values (readout 'final'), or n*T
  * values with index j*T + t (readout 'all'). A `Dataset` works as it is (its Y is ignored).
- * Throws a ValidationError naming the field when the inputs do not fit the model.
+ * Throws a ValidationError naming the field when the inputs do not fit the model, and naming the
+ * entry when an output is not finite (the model overflows on these inputs; NaN is never returned).
  *
  * ```ts
  * import { initialize, predict } from 'rnn-gd';
@@ -46,6 +48,9 @@ export async function predict(
   inputs: PredictInputs | Dataset,
   opts: PredictOptions = {},
 ): Promise<Float64Array> {
+  paramsArg(params, 'predict');
+  optionalObjectArg(opts, 'predict', 'options');
+  if (typeof opts.backend === 'object' || typeof opts.backend === 'function') backendArg(opts.backend, 'predict');
   const { spec } = params;
   const data = predictionData(params, inputs);
   const budget = opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
@@ -58,7 +63,12 @@ export async function predict(
   try {
     const chunked = new ChunkedData(net, data, rowsForBudget(spec, data.n, data.T, budget));
     try {
-      return chunked.forward({ predictions: true }).predictions!;
+      return checkFiniteOutputs(
+        chunked.forward({ predictions: true }).predictions!,
+        'prediction',
+        backend.description,
+        'predict',
+      );
     } finally {
       chunked.free();
     }
@@ -67,11 +77,32 @@ export async function predict(
   }
 }
 
+/**
+ * Refuses a non-finite model output (NaN or Infinity: the outputs overflowed), naming the entry and
+ * the likely cause; `eval` and `predict` share it, so neither returns or prints a NaN.
+ */
+export function checkFiniteOutputs<A extends ArrayLike<number>>(
+  values: A,
+  what: string,
+  backend: string,
+  where: string,
+): A {
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i])) continue;
+    throw new ValidationError(
+      `${where}: the ${what}${values.length > 1 ? ` (entry ${i})` : ''} is not finite (${values[i]}) on backend '${backend}': ` +
+        `the model's outputs overflow on this data (parameters or inputs too large${backend.includes('f32') ? ' for float32; try the ts backend (float64)' : ''})`,
+    );
+  }
+  return values;
+}
+
 /** The inputs as a data set the workspace takes (Y zeros: the loss is not used), checked against the model. */
 function predictionData(params: ModelParams, inputs: PredictInputs | Dataset): Dataset {
   const { spec } = params;
   if (typeof inputs !== 'object' || inputs === null || inputs.X === undefined)
     throw new ValidationError(`predict: inputs must be an object with fields 'X' and 'T'`);
+  numbersArg(inputs.X, 'predict inputs', 'X');
   const X: FloatArray = ArrayBuffer.isView(inputs.X) ? inputs.X : Float64Array.from(inputs.X);
   const d = inputs.d ?? spec.d;
   const T = inputs.T;

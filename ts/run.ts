@@ -12,6 +12,7 @@ import { initialize } from './init.js';
 import { etaMaxHint } from './theory/eta-hint.js';
 import { Trainer, type TrainerResume } from './trainer.js';
 import { readoutOf, type Dataset, type ModelParams, type ModelSpec, type Readout } from './types.js';
+import { backendArg, objectArg } from './api-args.js';
 
 /** A run's model, init and train options (the config file's fields of these names). */
 export interface TrainRunConfig {
@@ -61,6 +62,9 @@ export interface PreparedRun {
  * for the Trainer. Throws a ValidationError that names the data set and the field.
  */
 export function prepareRun(config: TrainRunConfig, inputs: TrainRunInputs): PreparedRun {
+  objectArg(config, 'prepareRun', 'config');
+  objectArg(inputs, 'prepareRun', 'inputs');
+  backendArg(inputs.backend, 'prepareRun', 'inputs.backend');
   const { data, test, backend } = inputs;
   const dataName = inputs.names?.data ?? 'data';
   const testName = inputs.names?.test ?? 'test data';

@@ -18,6 +18,11 @@ import type { Backend, Network } from './backend/types.js';
 import { paramCount, type Dataset, type ModelParams, type ModelSpec } from './types.js';
 import { ValidationError } from './validate.js';
 import { kernelSchedule, type KernelSchedule } from './theory/kernel-track.js';
+import { runOptionsArg, trainerInitArg } from './api-args.js';
+
+/** The linearization trained side by side with its data; where it diverged (step, last finite loss). */
+type SideLinear = { network: Network; train: ChunkedData; test?: ChunkedData; stopped: boolean } & DivergedAt;
+type DivergedAt = { divergedAt?: number; lastRisk?: number };
 
 export type TrainStatus = 'running' | 'completed' | 'diverged' | 'aborted';
 
@@ -117,19 +122,12 @@ export class Trainer implements Disposable {
   private pending: (Omit<MetricRecord, 'risk' | 'gradNorm'> & { fullRisk?: number }) | null = null;
   private started = now();
   /** The linearization trained side by side (TrainerInit.linearized) and its resident data. */
-  private readonly linear?: {
-    network: Network;
-    train: ChunkedData;
-    test?: ChunkedData;
-    stopped: boolean;
-    /** Where it diverged: the step whose loss was not finite, and the last finite loss before it. */
-    divergedAt?: number;
-    lastRisk?: number;
-  };
+  private readonly linear?: SideLinear;
   private readonly divergenceHint?: DivergenceHint;
   private readonly kernel?: KernelSchedule;
 
   constructor(init: TrainerInit) {
+    trainerInitArg(init);
     this.options = parseTrainOptions(init.train);
     const { data } = init;
     this.data = data;
@@ -357,6 +355,7 @@ export class Trainer implements Disposable {
 
   /** Runs to the configured number of steps in calls of a few steps, yielding to the event loop between calls. */
   async run(opts: RunOptions = {}): Promise<TrainResult> {
+    runOptionsArg(opts);
     // Yield to the event loop (abort signals, progress, worker messages) at least every record, and
     // about every 2^28 multiply-adds, so that a huge recordEvery cannot make a run deaf to Ctrl-C.
     const perStep = (this.options.batchSize || this.data.n) * this.data.T * paramCount(this.spec);

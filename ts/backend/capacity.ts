@@ -311,3 +311,15 @@ export function checkTeacher(d: number, count: number, n: number, T: number, siz
     largest: Math.max(n * T * d, count * (1 + d)),
   });
 }
+
+const KERNEL_SUGGESTION =
+  'A kernel on n points holds n^2 float64 values (and Monte-Carlo work M*(1+d) per particle set): ' +
+  'use fewer sequences n (a subsample), fewer particles M, or a smaller model.';
+
+/**
+ * Refuses JavaScript float64 arrays that would not fit under the cap (kernel matrices, their
+ * eigendecompositions, features, particles), before any is allocated; `values` counts them all.
+ */
+export function checkFloat64Arrays(what: string, values: number, suggestion = KERNEL_SUGGESTION): void {
+  checkCapacity({ what, bytes: 8 * values, suggestion, memory: 'JavaScript' });
+}

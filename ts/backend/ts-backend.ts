@@ -30,13 +30,17 @@ import { tangentKernels } from './ts-tangent.js';
 import { ntkKernels } from './ts-ntk.js';
 import { checkFitsWorkspace } from '../dataset.js';
 import { tridiagonalKernels } from './ts-tridiagonal.js';
+import { optionalObjectArg } from '../api-args.js';
 import { checkFinite, checkNetworkParams, checkParam, checkTrainArgs } from './checks.js';
 
 export type Dtype = 'float32' | 'float64';
 type ArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor;
 
 export function tsBackend(options: { dtype?: Dtype } = {}): Backend {
+  optionalObjectArg(options, 'tsBackend', 'options');
   const dtype = options.dtype ?? 'float64';
+  if (dtype !== 'float32' && dtype !== 'float64')
+    throw new ValidationError(`tsBackend: field 'dtype' must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
   const Arr: ArrayCtor = dtype === 'float64' ? Float64Array : Float32Array;
   const backend: Backend = {
     name: 'ts',

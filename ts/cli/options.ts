@@ -9,6 +9,7 @@ import { Option } from 'commander';
 import type { BackendName } from '../backend/types.js';
 import { UsageError } from '../errors.js';
 import { parseBackendName } from '../backend/index.js';
+import { workerCount } from '../workers.js';
 
 /** Parses a numeric option, naming the option when the value is not a finite number. */
 export function parseNumber(name: string, raw: string | undefined): number | undefined {
@@ -82,21 +83,15 @@ export function interruptController(opts: { onFirst?: () => void; message?: stri
   };
 }
 
-/**
- * The number of worker threads for `points` independent jobs: the request (default: the cores),
- * capped at the points; asking for more than the cores works but warns (threads then compete).
- */
+/** The number of worker threads for `points` independent jobs (ts/workers.ts); 0 = in-process. */
 export function resolveWorkers(
   requested: number | undefined,
   points: number,
   cores = availableParallelism(),
-  warn: (text: string) => void = (t) => process.stderr.write(`rnn-gd: ${t}\n`),
+  warn: (text: string) => void = (t) => process.stderr.write(`rnn-gd: --${t}\n`),
 ): number {
   if (requested === 0) return 0;
-  const want = requested ?? cores;
-  if (requested !== undefined && requested > cores)
-    warn(`--workers ${requested} is more than the ${cores} cores of this machine; the threads will compete for them`);
-  return Math.max(1, Math.min(want, points));
+  return workerCount(requested, points, cores, warn);
 }
 
 /** Milliseconds as '42s', '3m07s' or '2h05m' ('?' when unknown). */

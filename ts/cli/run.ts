@@ -1,6 +1,13 @@
 /** Shared CLI plumbing: errors go to stderr with a non-zero exit code, JSON goes to stdout. */
 import type { Command } from 'commander';
-import { InterruptedError, isEnvironmentError, UsageError, UserError, fileSystemError } from '../errors.js';
+import {
+  InterruptedError,
+  isEnvironmentError,
+  UsageError,
+  UserError,
+  ValidationError,
+  fileSystemError,
+} from '../errors.js';
 import { signalExitCode } from './options.js';
 
 export { UsageError };
@@ -10,8 +17,39 @@ export { parseNumber } from './options.js';
 export const EXIT_USER = 2;
 export const EXIT_INTERNAL = 70;
 
+/**
+ * Every command's one JSON output. A NaN or +-Infinity anywhere in it is refused (a ValidationError,
+ * exit 2, naming the field) before anything is printed: JSON would print it as `null`, a number
+ * silently lost. `null` itself (a quantity that is undefined by design, e.g. a condition number) is kept.
+ */
 export function printJson(value: unknown): void {
+  const bad = nonFiniteField(value, '');
+  if (bad)
+    throw new ValidationError(
+      `the result's field '${bad.path || '(root)'}' is ${bad.value}, not a finite number: the inputs or options are ` +
+        `too extreme for this computation (values overflowed float64, or a quantity is undefined for these inputs); nothing was printed`,
+    );
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** The first NaN or +-Infinity in a JSON-bound value (numbers, typed arrays, arrays, plain objects), with its path. */
+function nonFiniteField(value: unknown, path: string): { path: string; value: number } | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : { path, value };
+  if (value === null || typeof value !== 'object') return null;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const arr = value as unknown as ArrayLike<number>;
+    for (let k = 0; k < arr.length; k++) if (!Number.isFinite(arr[k])) return { path: `${path}[${k}]`, value: arr[k] };
+    return null;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return null;
+  const entries = Array.isArray(value)
+    ? value.map((v, k) => [`[${k}]`, v] as const)
+    : Object.entries(value).map(([k, v]) => [path ? `.${k}` : k, v] as const);
+  for (const [key, v] of entries) {
+    const found = nonFiniteField(v, path + key);
+    if (found) return found;
+  }
+  return null;
 }
 
 /** The message and exit code the CLI gives for an error that ended a command. */

@@ -4,7 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import type { BackendName } from '../backend/types.js';
-import { WorkerPool, defaultWorkerCount, type WorkerFactory, type WorkerHandle } from './pool.js';
+import { WorkerPool, defaultWorkerCount, poolSize, type WorkerFactory, type WorkerHandle } from './pool.js';
 import type { WorkerApi } from './worker-api.js';
 import { WorkerCrashError } from '../errors.js';
 
@@ -36,7 +36,7 @@ export function browserWorkerFactory(url?: URL): WorkerFactory {
 
 export function createBrowserPool(options: { size?: number; backend: BackendName; workerUrl?: URL }): WorkerPool {
   return new WorkerPool({
-    size: options.size ?? defaultWorkerCount(),
+    size: poolSize(options.size, defaultWorkerCount()),
     backend: options.backend,
     factory: browserWorkerFactory(options.workerUrl),
   });

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { BackendName } from '../backend/types.js';
-import { WorkerPool, type WorkerFactory, type WorkerHandle } from './pool.js';
+import { WorkerPool, poolSize, type WorkerFactory, type WorkerHandle } from './pool.js';
 import type { WorkerApi } from './worker-api.js';
 import { WorkerCrashError } from '../errors.js';
 
@@ -44,7 +44,8 @@ export const nodeDefaultWorkers = (): number => Math.max(1, availableParallelism
 
 export function createNodePool(options: { size?: number; backend: BackendName; workerUrl?: URL }): WorkerPool {
   return new WorkerPool({
-    size: options.size ?? nodeDefaultWorkers(),
+    // The one worker rule (ts/workers.ts): at most 4 per core (the sweep caps at its points).
+    size: poolSize(options.size, nodeDefaultWorkers()),
     backend: options.backend,
     factory: nodeWorkerFactory(options.workerUrl),
   });

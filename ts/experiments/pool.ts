@@ -13,7 +13,8 @@ import type { Backend } from '../backend/types.js';
 import { runPoint } from './point.js';
 import type { IndexedPoint, PointResult } from './types.js';
 import type { WorkerApi } from './worker-api.js';
-import { WorkerCrashError } from '../errors.js';
+import { ValidationError, WorkerCrashError } from '../errors.js';
+import { workerCount } from '../workers.js';
 
 /** Runs points; at most `size` at a time. */
 export interface PointExecutor {
@@ -201,6 +202,13 @@ export class InProcessExecutor implements PointExecutor {
   async close(): Promise<void> {
     this.cancel();
   }
+}
+
+/** A pool's size from a request (default: the cores): a positive integer, capped by the one worker rule (ts/workers.ts). */
+export function poolSize(requested: number | undefined, cores: number): number {
+  if (requested !== undefined && (!Number.isSafeInteger(requested) || requested < 1))
+    throw new ValidationError(`worker pool: size must be a positive integer, got ${requested}`);
+  return workerCount(requested, Infinity, cores);
 }
 
 /** Number of workers to use by default: the available cores (at least 1). */

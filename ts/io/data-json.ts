@@ -8,7 +8,7 @@
  */
 import type { Dataset } from '../types.js';
 import { ValidationError } from '../validate.js';
-import { checkFormat, checkKeys, isPlainObject, numberArray, required } from './model-json.js';
+import { checkFormat, checkKeys, isPlainObject, metaField, numberArray, required } from './model-json.js';
 import { checkDataset } from '../dataset.js';
 
 export const DATA_FORMAT = 'rnn-gd.data/1';
@@ -34,10 +34,8 @@ export function parseDataFile(json: unknown, where = 'data file'): Dataset {
   const Y = numberArray(required(json, 'Y', where), 'Y', where);
   const ds: Dataset = { n, T, d, X, Y };
   checkDataset(ds, where, { finite: false }); // numberArray refused non-finite entries
-  if (json.meta !== undefined) {
-    if (!isPlainObject(json.meta)) throw new ValidationError(`${where}: field 'meta' must be an object`);
-    ds.meta = json.meta;
-  }
+  const meta = metaField(json, where);
+  if (meta !== undefined) ds.meta = meta;
   return ds;
 }
 
@@ -52,6 +50,6 @@ export function dataToJson(ds: Dataset): DataFileJson {
     X: Array.from(ds.X),
     Y: Array.from(ds.Y),
   };
-  if (ds.meta !== undefined) json.meta = ds.meta;
+  if (ds.meta !== undefined) json.meta = metaField({ meta: ds.meta }, 'data to write');
   return json;
 }

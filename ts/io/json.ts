@@ -32,6 +32,28 @@ function nestingDepth(text: string, limit: number): number {
   return max;
 }
 
+/**
+ * The same limit on a value about to be written (or parsed from an object, not text): a writer must
+ * refuse what its reader would refuse. `outer` levels already enclose it (1 for a file's field).
+ * A cycle counts as too deep.
+ */
+export function checkJsonDepth(value: unknown, where: string, outer = 0): void {
+  const depth = (v: unknown, level: number): number => {
+    if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v)) return level;
+    if (level + 1 > MAX_JSON_DEPTH) return level + 1;
+    let max = level + 1;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      max = Math.max(max, depth(child, level + 1));
+      if (max > MAX_JSON_DEPTH) break;
+    }
+    return max;
+  };
+  if (depth(value, outer) > MAX_JSON_DEPTH)
+    throw new ValidationError(
+      `${where}: nested more than ${MAX_JSON_DEPTH} levels deep (or circular); rnn-gd files are at most ${MAX_JSON_DEPTH} levels deep`,
+    );
+}
+
 /** Parses JSON text, naming the file on a syntax error or nesting deeper than MAX_JSON_DEPTH. */
 export function parseJsonText(text: string, where: string): unknown {
   if (nestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
@@ -50,9 +72,15 @@ export function parseJsonText(text: string, where: string): unknown {
 export function stringifyTopLevel(obj: Record<string, unknown>): string {
   const lines = Object.entries(obj)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+    .map(([k, v]) => `  ${JSON.stringify(k)}: ${isNumberArray(v) ? numbersText(v) : JSON.stringify(v)}`);
   return `{\n${lines.join(',\n')}\n}\n`;
 }
+
+const isNumberArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
+
+/** A number array as JSON, keeping -0 as `-0` (JSON.stringify writes 0; JSON.parse reads `-0` back as -0). */
+const numbersText = (v: number[]): string =>
+  `[${v.map((x) => (Object.is(x, -0) ? '-0' : JSON.stringify(x))).join(',')}]`;
 
 /** Substitution cost: 0 for equal, 1/2 for look-alikes (case, O/0, l/1), 1 otherwise. */
 const CONFUSABLE = ['o0', 'O0', 'l1', 'I1'];

@@ -1,5 +1,6 @@
 /** Metric records as CSV (one row per record) and JSON Lines, for Python (pandas.read_csv) and people. */
 import type { MetricRecord } from '../metrics.js';
+import { arrayArg, objectArg } from '../api-args.js';
 
 const METRIC_COLUMNS: readonly (keyof MetricRecord)[] = [
   'step',
@@ -27,6 +28,8 @@ const cell = (v: unknown): string => (v === undefined || v === null ? '' : Strin
 
 /** The records as CSV; the NTK's top eigenvalues (ntkTopEigs) become the columns ntkEig1, ntkEig2, ... */
 export function metricsCsv(records: readonly MetricRecord[]): string {
+  arrayArg(records, 'metricsCsv', 'records');
+  records.forEach((r, k) => objectArg(r, 'metricsCsv', `records[${k}]`));
   const eigs = Math.max(0, ...records.map((r) => r.ntkTopEigs?.length ?? 0));
   const eigColumns = Array.from({ length: eigs }, (_, k) => `ntkEig${k + 1}`);
   const lines = [[...METRIC_COLUMNS, ...eigColumns].join(',')];

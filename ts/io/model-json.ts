@@ -10,7 +10,8 @@
 import { parseModelSpec } from '../config.js';
 import { uLength, wLength, type ModelParams, type ModelSpec } from '../types.js';
 import { ValidationError } from '../validate.js';
-import { checkKeys, stringifyTopLevel } from './json.js';
+import { checkJsonDepth, checkKeys, stringifyTopLevel } from './json.js';
+import { paramsArg } from '../api-args.js';
 
 export { checkKeys, parseJsonText, stringifyTopLevel } from './json.js';
 
@@ -66,15 +67,30 @@ const describe = (v: unknown): string => {
   return `a ${typeof v}`;
 };
 
+/** A field of the object itself (never one inherited through its prototype), or undefined. */
+export const own = (obj: Record<string, unknown>, key: string): unknown =>
+  Object.hasOwn(obj, key) ? obj[key] : undefined;
+
 /** A required field, or an error naming it. */
 export function required(obj: Record<string, unknown>, key: string, where: string): unknown {
-  if (!(key in obj) || obj[key] === undefined) throw new ValidationError(`${where}: field '${key}' is missing`);
-  return obj[key];
+  const value = own(obj, key);
+  if (value === undefined) throw new ValidationError(`${where}: field '${key}' is missing`);
+  return value;
+}
+
+/** The optional free-form `meta` field of a model or data file: a plain object within the nesting limit. */
+export function metaField(obj: Record<string, unknown>, where: string): Record<string, unknown> | undefined {
+  const meta = own(obj, 'meta');
+  if (meta === undefined) return undefined;
+  if (!isPlainObject(meta))
+    throw new ValidationError(`${where}: field 'meta' must be an object, got ${describe(meta)}`);
+  checkJsonDepth(meta, `${where}: field 'meta'`, 1);
+  return meta;
 }
 
 /** Checks the `format` field: exactly `expected`, with helpful messages for other rnn-gd formats. */
 export function checkFormat(obj: Record<string, unknown>, expected: string, where: string): void {
-  const format = obj.format;
+  const format = own(obj, 'format');
   if (format === undefined) throw new ValidationError(`${where}: field 'format' is missing; expected '${expected}'`);
   if (format === expected) return;
   const kind = expected.split('/')[0];
@@ -143,19 +159,19 @@ export function parseModelFile(json: unknown, where = 'model file'): ModelFile {
       throw new ValidationError(`${where}: field 'c' entry ${i} is ${c[i]}; output signs must be +1 or -1`);
     }
   }
-  const W0 = json.W0 === undefined ? W.slice() : numberArray(json.W0, 'W0', where, wSpec);
-  const U0 = json.U0 === undefined ? U.slice() : numberArray(json.U0, 'U0', where, uSpec);
+  const W0raw = own(json, 'W0'),
+    U0raw = own(json, 'U0');
+  const W0 = W0raw === undefined ? W.slice() : numberArray(W0raw, 'W0', where, wSpec);
+  const U0 = U0raw === undefined ? U.slice() : numberArray(U0raw, 'U0', where, uSpec);
   const out: ModelFile = { spec, W, U, c, W0, U0 };
-  if (json.meta !== undefined) {
-    if (!isPlainObject(json.meta))
-      throw new ValidationError(`${where}: field 'meta' must be an object, got ${describe(json.meta)}`);
-    out.meta = json.meta;
-  }
+  const meta = metaField(json, where);
+  if (meta !== undefined) out.meta = meta;
   return out;
 }
 
 /** The model file object for `params` (keys in docs/formats.md order; W0/U0 always written; meta last if any). */
 export function modelToJson(params: ModelParams & { meta?: Record<string, unknown> }): ModelFileJson {
+  paramsArg(params, 'model to write');
   const { spec } = params;
   const json: ModelFileJson = {
     format: MODEL_FORMAT,

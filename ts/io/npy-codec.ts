@@ -9,6 +9,7 @@
  * Universal (browsers and Node): no file system here; readNpy/writeNpy are in ./npy.ts (Node).
  */
 import { ValidationError } from '../validate.js';
+import { numbersArg } from '../api-args.js';
 
 /** The dtypes this writer produces (and the reader returns after conversion). */
 export type NpyDtype = '<f4' | '<f8';
@@ -235,6 +236,8 @@ export function parseNpy(bytes: Uint8Array, where = '.npy file'): NpyArray {
  * Float64Array) unless `dtype` is given. The shape's product must equal data.length.
  */
 export function encodeNpy(data: ArrayLike<number>, shape: readonly number[], dtype?: NpyDtype): Uint8Array {
+  numbersArg(data, 'encodeNpy', 'data');
+  numbersArg(shape, 'encodeNpy', 'shape');
   const dt: NpyDtype = dtype ?? (data instanceof Float32Array ? '<f4' : '<f8');
   for (const dim of shape) {
     if (!Number.isSafeInteger(dim) || dim < 0)

@@ -34,11 +34,13 @@ import { CTRL, SharedViews, allocateShared, chunkStarts, defaultChunkSize, type 
 import type { Reply, Request } from './protocol.js';
 import { checkFits } from '../dataset.js';
 import { isNode } from '../runtime.js';
+import { workerCount } from '../workers.js';
+import { datasetArg, optionalObjectArg, paramsArg } from '../api-args.js';
 
 export { chunkStarts, defaultChunkSize } from './shared.js';
 
 export interface ParallelOptions {
-  /** Number of workers (default: the available cores). Results do not depend on it. */
+  /** Number of workers (default: the available cores; at most the chunks and 4 per core, ts/workers.ts: `trainer.workers` says how many started). Results do not depend on it. */
   workers?: number;
   /**
    * Samples per chunk (default: about n/16, at least 32). The unit of work a worker claims and
@@ -94,14 +96,20 @@ export class ParallelTrainer {
   /** Starts the workers and shares the parameters and the data with them. */
   static async create(params: ModelParams, data: Dataset, options: ParallelOptions = {}): Promise<ParallelTrainer> {
     sharedMemoryCheck();
+    paramsArg(params, 'parallelTrainer');
+    datasetArg(data, 'parallelTrainer', 'data');
+    optionalObjectArg(options, 'parallelTrainer', 'options');
     const spec = params.spec;
     checkFits(spec, data);
-    const K = options.workers ?? (await defaultWorkers());
-    if (!Number.isInteger(K) || K < 1)
-      throw new ValidationError(`parallel: workers must be a positive integer, got ${options.workers}`);
+    const requested = options.workers;
+    if (requested !== undefined && (!Number.isSafeInteger(requested) || requested < 1))
+      throw new ValidationError(`parallel: workers must be a positive integer, got ${requested}`);
     const size = options.chunkSize ?? defaultChunkSize(data.n);
-    if (!Number.isInteger(size) || size < 1)
+    if (!Number.isSafeInteger(size) || size < 1)
       throw new ValidationError(`parallel: chunkSize must be a positive integer, got ${options.chunkSize}`);
+    const chunks = chunkStarts(data.n, Math.min(size, data.n)).length - 1;
+    // The one worker rule (ts/workers.ts): at most the chunks and 4 per core.
+    const K = workerCount(requested, chunks, await defaultWorkers());
     const per = targetsPerSequence(spec.readout, data.T);
     const layout: Layout = {
       n: data.n,

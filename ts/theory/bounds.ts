@@ -19,6 +19,7 @@
 import { ACTIVATIONS, activations, type ActivationName } from '../activations.js';
 import { BoundsInputError, BoundsRangeError } from '../errors.js';
 import { memoryFactor } from '../types.js';
+import { objectArg } from '../api-args.js';
 
 /** |a - 1| at or below this counts as the critical regime. */
 export const CRITICAL_TOLERANCE = 1e-9;
@@ -240,6 +241,7 @@ export function boundTerms(G: number, L_T: number, beta_T: number, inp: TermInpu
 
 /** The bound calculator of docs/spec/model.md section 8 (derived constants; see the module comment). */
 export function bounds(input: BoundsInput): BoundsResult {
+  objectArg(input, 'bounds', 'input');
   const activation = requireActivation(input.activation ?? 'tanh');
   const { sigma0, sigma1, sigma2 } = activations[activation];
   const alpha = requireNonNegative('alpha', input.alpha);

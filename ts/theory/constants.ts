@@ -40,6 +40,7 @@ import {
 } from './derivatives.js';
 import { wBar } from '../metrics.js';
 import { checkFits } from '../dataset.js';
+import { datasetArg, optionalObjectArg, paramsArg } from '../api-args.js';
 
 export interface ConstantsOptions {
   /** Projection radius used in the bound terms (not in the constants); default nu. */
@@ -263,6 +264,9 @@ function fittedRate(x: number[], y: number[]): number | null {
  * both (see the module comment for every definition). Everything here is [derived].
  */
 export function constants(params: ModelParams, data: Dataset, opts: ConstantsOptions = {}): ConstantsResult {
+  paramsArg(params, 'constants');
+  datasetArg(data, 'constants', 'data');
+  optionalObjectArg(opts, 'constants', 'options');
   const { spec } = params;
   const { m, d } = spec;
   const { n, T } = data;

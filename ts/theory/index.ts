@@ -82,6 +82,8 @@ export {
   outputGradients,
   type KernelRegimeInput,
   type KernelRegimePoint,
+  type KernelRegimeStart,
+  type KernelRoundoff,
 } from './kernel-regime.js';
 export {
   infiniteWidthKernel,

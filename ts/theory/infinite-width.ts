@@ -20,6 +20,8 @@ import { ValidationError } from '../validate.js';
 import { crossOfRows } from '../linalg.js';
 import { monteCarloKernel, relativeDrift, sampleParticles, type WLaw } from './ntk.js';
 import { checkFits } from '../dataset.js';
+import { checkFloat64Arrays } from '../backend/capacity.js';
+import { objectArg } from '../api-args.js';
 
 export type KernelKind = 'ntk' | 'nngp';
 export type Sampling = 'iid' | 'halton';
@@ -88,6 +90,7 @@ export function normalQuantile(p: number): number {
 export function haltonParticles(count: number, d: number, seed: Seed, law: WLaw = 'uniform'): Particles {
   if (d + 1 > PRIMES.length)
     throw new ValidationError(`haltonParticles: d = ${d} is too large (at most ${PRIMES.length - 1})`);
+  checkFloat64Arrays(`haltonParticles: ${count} particles of dimension 1 + d = ${1 + d}`, count * (1 + d));
   const rng = makeRng(seed, 'theory/halton-shift');
   const shift = Array.from({ length: d + 1 }, () => rng.uniform());
   const w = new Float64Array(count),
@@ -131,6 +134,10 @@ export function finalStates(spec: TangentSpec, particles: Particles, data: Datas
 export function monteCarloNngp(spec: TangentSpec, particles: Particles, A: Dataset, B?: Dataset): Float64Array {
   const M = particles.w.length;
   if (M < 1) throw new ValidationError('monteCarloNngp: no particles');
+  checkFloat64Arrays(
+    `monteCarloNngp on ${A.n} x ${B?.n ?? A.n} sequences with ${M} particles`,
+    (A.n + (B?.n ?? 0)) * M + A.n * (B?.n ?? A.n),
+  );
   const HA = finalStates(spec, particles, A);
   const HB = B ? finalStates(spec, particles, B) : HA;
   const K = crossOfRows(HA, A.n, HB, B ? B.n : A.n, M);
@@ -157,6 +164,8 @@ export function infiniteWidthKernel(
   opts: InfiniteWidthOptions,
   B?: Dataset,
 ): KernelEstimate {
+  objectArg(spec, 'infiniteWidthKernel', 'spec');
+  objectArg(opts, 'infiniteWidthKernel', 'options');
   const groups = opts.groups ?? 16;
   if (!Number.isSafeInteger(groups) || groups < 2)
     throw new ValidationError(`infiniteWidthKernel: groups must be an integer >= 2, got ${groups}`);
@@ -170,6 +179,7 @@ export function infiniteWidthKernel(
     throw new ValidationError(`infiniteWidthKernel: sampling must be 'iid' or 'halton', got '${sampling}'`);
   const seed = opts.seed ?? 0;
   const size = A.n * (B ? B.n : A.n);
+  checkKernelEstimate(opts.kind, A.n, B?.n, per, spec.d);
   const sum = new Float64Array(size),
     sq = new Float64Array(size);
   for (let g = 0; g < groups; g++) {
@@ -194,6 +204,19 @@ export function infiniteWidthKernel(
     k2 += K[k] ** 2;
   }
   return { kind: opts.kind, sampling, M: per * groups, groups, K, stderr, relativeError: Math.sqrt(e2 / k2) };
+}
+
+/**
+ * Refuses an estimate whose arrays would not fit, before any is allocated: five nA x nB matrices
+ * (sums, squares, mean, standard errors, a group's kernel), one group's particles and, for the
+ * NNGP, their final states on every sequence (the NTK's features go in bounded chunks).
+ */
+function checkKernelEstimate(kind: KernelKind, nA: number, nB: number | undefined, per: number, d: number): void {
+  const states = kind === 'nngp' ? (nA + (nB ?? 0)) * per : 0;
+  checkFloat64Arrays(
+    `infinite-width ${kind} on ${nA} x ${nB ?? nA} sequences with ${per} particles per group`,
+    5 * nA * (nB ?? nA) + per * (1 + d) + states,
+  );
 }
 
 export interface WidthConvergence {

@@ -17,6 +17,15 @@
  * training risk R_s = |(1 - eta lambda/N)^s . Q^T (f_0 - y)|^2 / (2N) costs O(N) per s and the
  * predictions O(N^2) per s. Exact for the linearized network under plain GD; with a projection it
  * holds while the projection is inactive.
+ *
+ * Round-off: a kernel computed in floating point is PSD only up to its round-off, and one eigenvalue
+ * slightly below zero makes (1 - eta lambda/N)^s grow without bound. So eigenvalues with |lambda| <= tol
+ * are taken as 0 (and counted), K is refused when an eigenvalue is below -tol or K is asymmetric by more
+ * than tol, and eta is refused above 2N/lambda_max (where the linearized GD diverges). [our estimate]
+ * tol = sqrt(L) eps trace(K), K's entries being sums of L products in a precision with machine epsilon
+ * eps: each entry's error is then about sqrt(L) eps sqrt(K_aa K_bb), so ||dK||_F <= sqrt(L) eps trace(K).
+ * Measured on the wasm float32 Gram against the float64 one (8 shapes, m = 64..32768, N = 20..300):
+ * the eigenvalues moved by at most 0.094 tol (docs/robustness.md).
  */
 import type { Backend } from '../backend/types.js';
 import { backwardSequence, forwardSequence, sequenceScratch } from '../backend/reference-rnn.js';
@@ -27,6 +36,8 @@ import { SymmetricEigen } from './eigen.js';
 import { crossOfRows } from '../linalg.js';
 import { atInit, ntkBlocks } from './ntk.js';
 import { checkFits } from '../dataset.js';
+import { checkFloat64Arrays } from '../backend/capacity.js';
+import { datasetArg, numbersArg, objectArg, paramsArg } from '../api-args.js';
 
 const perSequence = (params: ModelParams, data: Dataset) => targetsPerSequence(params.spec.readout, data.T);
 
@@ -96,6 +107,49 @@ export interface KernelRegimeInput {
   test?: { cross: ArrayLike<number>; y: ArrayLike<number>; f0: ArrayLike<number> };
   /** The backend whose kernels run the eigendecomposition's tridiagonalization (default: the ts reference). */
   backend?: Pick<Backend, 'kernels'>;
+  /** How K was computed, for its round-off tolerance (see the module comment; default float64 with L = 1). */
+  roundoff?: KernelRoundoff;
+}
+
+/** The precision K's entries were computed in and the length L of the sums they are. */
+export interface KernelRoundoff {
+  precision: 'float32' | 'float64';
+  /** L: products summed per entry (P = len(W) + len(U) for a Gram of gradients); default 1. */
+  terms?: number;
+}
+
+const MACHINE_EPSILON = { float32: 2 ** -23, float64: 2 ** -52 } as const;
+
+/** The round-off tolerance of a kernel's eigenvalues: sqrt(L) eps trace(K) (module comment). */
+function kernelTolerance(K: ArrayLike<number>, N: number, roundoff: KernelRoundoff = { precision: 'float64' }): number {
+  const eps = MACHINE_EPSILON[roundoff.precision];
+  if (eps === undefined)
+    throw new ValidationError(
+      `kernelRegime: roundoff.precision must be 'float32' or 'float64', got '${roundoff.precision}'`,
+    );
+  const terms = roundoff.terms ?? 1;
+  if (!(terms >= 1) || !Number.isFinite(terms))
+    throw new ValidationError(`kernelRegime: roundoff.terms must be a finite number >= 1, got ${terms}`);
+  let trace = 0;
+  for (let a = 0; a < N; a++) trace += Math.abs(K[a * N + a]);
+  return Math.sqrt(terms) * eps * trace;
+}
+
+/** Refuses a non-finite value of a result (an overflow), naming it. */
+function finiteResult<T extends ArrayLike<number>>(values: T, what: string): T {
+  for (let k = 0; k < values.length; k++)
+    if (!Number.isFinite(values[k]))
+      throw new ValidationError(
+        `kernelRegime: the ${what}${values.length > 1 ? ` (entry ${k})` : ''} overflows (${values[k]}): the targets, outputs or step count are too large for float64`,
+      );
+  return values;
+}
+
+/** Refuses a non-finite entry of an input array, naming it. */
+function finiteInput(values: ArrayLike<number>, what: string): void {
+  for (let k = 0; k < values.length; k++)
+    if (!Number.isFinite(values[k]))
+      throw new ValidationError(`kernelRegime: ${what} entry ${k} is not a finite number`);
 }
 
 export interface KernelRegimePoint {
@@ -110,6 +164,16 @@ export interface KernelRegimePoint {
 export class KernelRegime {
   readonly N: number;
   readonly eigen: SymmetricEigen;
+  /** The eigenvalues used: eigen.values with those within the round-off tolerance of 0 set to 0. */
+  readonly eigenvalues: Float64Array;
+  /** The round-off tolerance on the eigenvalues (module comment). */
+  readonly tolerance: number;
+  /** The precision K was computed in (its round-off). */
+  readonly precision: 'float32' | 'float64';
+  /** How many eigenvalues were within the tolerance of 0 and taken as 0. */
+  readonly clampedEigenvalues: number;
+  /** 2N / lambda_max: the largest step size for which the linearized GD does not diverge (Infinity for K = 0). */
+  readonly etaMax: number;
   private readonly z: Float64Array;
   private readonly input: KernelRegimeInput;
   /** K0 on the training outputs (as given). */
@@ -118,6 +182,8 @@ export class KernelRegime {
   }
 
   constructor(input: KernelRegimeInput) {
+    objectArg(input, 'kernelRegime', 'input');
+    for (const f of ['K', 'y', 'f0'] as const) numbersArg(input[f], 'kernelRegime', f);
     const N = input.y.length;
     if (N < 1) throw new ValidationError('kernelRegime: no training outputs');
     if (input.f0.length !== N)
@@ -131,10 +197,59 @@ export class KernelRegime {
           `kernelRegime: test needs f0 of ${Nte} values and a cross kernel of ${Nte}*${N} values, got ${input.test.f0.length} and ${input.test.cross.length}`,
         );
     }
+    finiteInput(input.y, 'y');
+    finiteInput(input.f0, 'f0');
+    if (input.test) {
+      finiteInput(input.test.y, 'test.y');
+      finiteInput(input.test.f0, 'test.f0');
+      finiteInput(input.test.cross, 'test.cross');
+    }
     this.N = N;
     this.input = input;
+    if (input.K.length !== N * N)
+      throw new ValidationError(
+        `kernelRegime: K has ${input.K.length} values, expected N*N = ${N * N} (N = ${N} targets)`,
+      );
     this.eigen = new SymmetricEigen(input.K, N, input.backend?.kernels);
+    this.precision = input.roundoff?.precision ?? 'float64';
+    const tol = (this.tolerance = kernelTolerance(input.K, N, input.roundoff));
+    this.checkSymmetric(tol);
+    let clamped = 0,
+      lambdaMax = 0;
+    this.eigenvalues = this.eigen.values.map((lam) => {
+      if (lam < -tol)
+        throw new ValidationError(
+          `kernelRegime: K is not positive semidefinite: eigenvalue ${lam} is below minus its round-off tolerance ${tol} ` +
+            `(${input.roundoff?.precision ?? 'float64'}); a kernel (Gram) matrix has no negative eigenvalues` +
+            (input.roundoff?.precision === 'float32'
+              ? '; compute it in float64 (backend ts)'
+              : "; if K was computed in float32 (the wasm backend's Gram), say so: roundoff: { precision: 'float32', terms: P }"),
+        );
+      if (Math.abs(lam) <= tol) return (clamped++, 0);
+      lambdaMax = Math.max(lambdaMax, lam);
+      return lam;
+    });
+    this.clampedEigenvalues = clamped;
+    this.etaMax = lambdaMax > 0 ? (2 * N) / lambdaMax : Infinity;
+    if (input.eta > this.etaMax)
+      throw new ValidationError(
+        `kernelRegime: eta = ${input.eta} is above 2N/lambda_max = ${this.etaMax} (N = ${N}, lambda_max = ${lambdaMax}): ` +
+          `GD on the linearized network diverges there (|1 - eta lambda_max/N| > 1); use eta <= ${this.etaMax}`,
+      );
     this.z = this.eigen.applyQt(Float64Array.from(input.f0, (f, k) => f - input.y[k]));
+  }
+
+  /** Refuses K with |K_ab - K_ba| > tol (the eigensolver reads only the lower triangle). */
+  private checkSymmetric(tol: number): void {
+    const { K } = this.input;
+    const N = this.N;
+    for (let a = 0; a < N; a++)
+      for (let b = 0; b < a; b++)
+        if (Math.abs(K[a * N + b] - K[b * N + a]) > tol)
+          throw new ValidationError(
+            `kernelRegime: K is not symmetric: K[${a}][${b}] = ${K[a * N + b]} but K[${b}][${a}] = ${K[b * N + a]} ` +
+              `(difference above the round-off tolerance ${tol}); a kernel (Gram) matrix is symmetric`,
+          );
   }
 
   private checkStep(s: number): void {
@@ -145,7 +260,7 @@ export class KernelRegime {
   /** (1 - eta lambda / N)^s per eigenvalue. */
   private decay(s: number): Float64Array {
     const { eta } = this.input;
-    return this.eigen.values.map((lam) => Math.pow(1 - (eta * lam) / this.N, s));
+    return this.eigenvalues.map((lam) => Math.pow(1 - (eta * lam) / this.N, s));
   }
 
   /** f_s on the training outputs. */
@@ -153,7 +268,10 @@ export class KernelRegime {
     this.checkStep(s);
     const dz = this.decay(s).map((g, k) => g * this.z[k]);
     const r = this.eigen.applyQ(dz);
-    return r.map((v, k) => v + this.input.y[k]);
+    return finiteResult(
+      r.map((v, k) => v + this.input.y[k]),
+      'training prediction',
+    );
   }
 
   /** f_s on the held-out outputs (needs `test`). */
@@ -163,7 +281,7 @@ export class KernelRegime {
     if (!test) throw new ValidationError('kernelRegime: no test data was given');
     const { eta } = this.input;
     const N = this.N;
-    const coef = this.eigen.values.map((lam, k) => {
+    const coef = this.eigenvalues.map((lam, k) => {
       const x = (eta * lam) / N;
       // (1 - (1 - x)^s) / lambda, accurate for small x (-> s eta / N).
       const g =
@@ -182,7 +300,7 @@ export class KernelRegime {
       for (let c = 0; c < N; c++) acc += test.cross[r * N + c] * v[c];
       out[r] = test.f0[r] - acc;
     }
-    return out;
+    return finiteResult(out, 'test prediction');
   }
 
   /** R_s (and the held-out risk) at each step: the predicted risk curve. */
@@ -192,21 +310,25 @@ export class KernelRegime {
       const dec = this.decay(s);
       let sq = 0;
       for (let k = 0; k < this.N; k++) sq += (dec[k] * this.z[k]) ** 2;
-      const point: KernelRegimePoint = { step: s, risk: sq / (2 * this.N) };
+      const point: KernelRegimePoint = { step: s, risk: finiteResult([sq / (2 * this.N)], 'training risk')[0] };
       if (this.input.test) {
         const f = this.testPredictions(s);
         let e = 0;
         f.forEach((v, k) => (e += (v - this.input.test!.y[k]) ** 2));
-        point.testRisk = e / (2 * f.length);
+        point.testRisk = finiteResult([e / (2 * f.length)], 'test risk')[0];
       }
       return point;
     });
   }
 }
 
+/** Where the closed form starts: the model's initialization (W0, U0) or its current parameters (W, U). */
+export type KernelRegimeStart = 'init' | 'current';
+
 /**
- * The closed form for a model: K0 = the NTK at the model's initialization (W0, U0) on train (and
- * test), f0 = the network at (W0, U0), y = the targets, then `new KernelRegime`.
+ * The closed form for a model: K = the NTK at the starting point (default the initialization W0, U0)
+ * on train (and test), f0 = the network there, y = the targets, then `new KernelRegime` with the
+ * round-off of the kernel's precision (float32 for the wasm backend's Gram, readout final).
  */
 export function kernelRegime(
   backend: Backend,
@@ -214,8 +336,26 @@ export function kernelRegime(
   train: Dataset,
   eta: number,
   test?: Dataset,
+  opts: { from?: KernelRegimeStart } = {},
 ): KernelRegime {
-  const init = atInit(params);
+  paramsArg(params, 'kernelRegime');
+  datasetArg(train, 'kernelRegime', 'train');
+  if (test !== undefined) datasetArg(test, 'kernelRegime', 'test');
+  const from = opts.from ?? 'init';
+  if (from !== 'init' && from !== 'current')
+    throw new ValidationError(`kernelRegime: from must be 'init' or 'current', got '${String(from)}'`);
+  const init = from === 'init' ? atInit(params) : params;
+  checkFits(params.spec, train);
+  if (test) checkFits(params.spec, test);
+  const per = perSequence(params, train);
+  const N = train.n * per,
+    Nte = (test?.n ?? 0) * per,
+    P = wLength(params.spec) + uLength(params.spec);
+  // K and its eigendecomposition (N^2 each), the Gram of train and test together, per-output gradients (readout all).
+  checkFloat64Arrays(
+    `the kernel regime on N = ${N} training and ${Nte} test outputs`,
+    2 * N * N + (N + Nte) ** 2 + (per > 1 ? (N + Nte) * P : 0),
+  );
   const blocks = outputKernels(backend, init, train, test);
   const outputs = (data: Dataset) => {
     // try/finally, not `using`: engines without Symbol.dispose (Safari) must work too.
@@ -238,6 +378,10 @@ export function kernelRegime(
     f0: outputs(train),
     eta,
     backend,
+    roundoff: {
+      precision: params.spec.readout === 'final' && backend.name === 'wasm' ? 'float32' : 'float64',
+      terms: P,
+    },
     ...(test ? { test: { cross: blocks.cross!, y: test.Y, f0: outputs(test) } } : {}),
   });
 }

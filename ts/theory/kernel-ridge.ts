@@ -11,6 +11,7 @@ import { checkSquare, toMatrix } from '../linalg.js';
 import { predictionDistance, type PredictionDistance } from '../metrics.js';
 import { readoutOf, type Dataset, type ModelParams } from '../types.js';
 import { ValidationError } from '../validate.js';
+import { checkFloat64Arrays } from '../backend/capacity.js';
 import { atInit, gramStats, monteCarloKernel, ntkBlocks, type GramStats } from './ntk.js';
 
 export interface KernelRidgeFit {
@@ -42,6 +43,14 @@ export function kernelRidgeFit(
   if (y.length !== n) throw new ValidationError(`kernelRidgeFit: y has ${y.length} values, expected n = ${n}`);
   if (!(ridge >= 0) || !Number.isFinite(ridge))
     throw new ValidationError(`kernelRidgeFit: ridge must be a finite number >= 0, got ${ridge}`);
+  let trace = 0;
+  for (let a = 0; a < n; a++) trace += Math.abs(K[a * n + a]);
+  // Beyond trace / eps, K + ridge I rounds to ridge I: the fit would ignore the kernel and predict 0.
+  if (ridge * Number.EPSILON > trace)
+    throw new ValidationError(
+      `kernelRidgeFit: ridge = ${ridge} swamps the kernel (trace ${trace}): K + ridge I rounds to ridge I in float64 ` +
+        `and the regression would predict 0; use a ridge below trace(K) / 2^-52 = ${trace / Number.EPSILON}`,
+    );
   const A = toMatrix(K, n);
   for (let a = 0; a < n; a++) A.set(a, a, A.get(a, a) + ridge);
   const rhs = Matrix.columnVector(Array.from(y));
@@ -130,6 +139,11 @@ export function kernelBaseline(
         `kernelBaseline: ${name} data needs one target per sequence (readout final), got ${ds.Y.length} for n = ${ds.n}`,
       );
   }
+  // Ktr, Kte and the solver's copies (ml-matrix: the matrix, its factor or eigenvectors, the spectrum's).
+  checkFloat64Arrays(
+    `the kernel baseline on n = ${train.n} training and ${test.n} test sequences`,
+    4 * train.n * train.n + (train.n + test.n) ** 2,
+  );
   let Ktr: Float64Array, Kte: Float64Array;
   if (kernel.kind === 'ntk') {
     ({ train: Ktr, cross: Kte } = ntkBlocks(backend, kernel.params, train, test));

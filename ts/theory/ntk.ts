@@ -20,6 +20,7 @@ import { checkSquare, crossOfRows } from '../linalg.js';
 import { readoutOf, type Dataset, type ModelParams } from '../types.js';
 import { ValidationError } from '../validate.js';
 import { SymmetricEigen } from './eigen.js';
+import { checkFloat64Arrays } from '../backend/capacity.js';
 
 /** Eigenvalues of a symmetric n x n matrix (its lower triangle), ascending (Householder + QL, eigen.ts). */
 export function symmetricEigenvalues(K: ArrayLike<number>, n: number): Float64Array {
@@ -120,6 +121,8 @@ export interface EmpiricalNtk {
 
 /** The empirical NTK Gram matrix on `data` at `params` and its spectrum. */
 export function empiricalNtk(backend: Backend, params: ModelParams, data: Dataset): EmpiricalNtk {
+  // K in float64 and the spectrum's tridiagonalization (n^2 each), and K(W0, U0) for the drift beside them.
+  checkFloat64Arrays(`the empirical NTK on n = ${data.n} sequences`, 3 * data.n * data.n);
   const K = backend.kernels.ntkGram(params, data);
   return { K, stats: gramStats(K, data.n) };
 }
@@ -138,10 +141,11 @@ export function ntkBlocks(
   train: Dataset,
   test: Dataset,
 ): { train: Float64Array; cross: Float64Array } {
+  const N = train.n + test.n;
+  checkFloat64Arrays(`the NTK on ${train.n} training and ${test.n} test sequences`, N * N + train.n * N);
   const all = concatData([train, test]);
   const K = backend.kernels.ntkGram(params, all);
-  const N = all.n,
-    a = train.n,
+  const a = train.n,
     b = test.n;
   const tr = new Float64Array(a * a),
     cr = new Float64Array(b * a);
@@ -170,6 +174,7 @@ export function sampleParticles(
     throw new ValidationError(`sampleParticles: M must be a positive integer, got ${M}`);
   if (!Number.isInteger(d) || d < 1)
     throw new ValidationError(`sampleParticles: d must be a positive integer, got ${d}`);
+  checkFloat64Arrays(`sampleParticles: M = ${M} particles of dimension 1 + d = ${1 + d}`, M * (1 + d));
   const rng = makeRng(seed, 'theory/mc-kernel');
   const drawW = { uniform: () => 2 * rng.uniform() - 1, rademacher: rng.rademacher, normal: rng.normal }[law];
   if (!drawW) throw new ValidationError(`sampleParticles: unknown law '${law}' (uniform, rademacher, normal)`);
@@ -206,6 +211,7 @@ export function monteCarloKernel(
   const d = spec.d;
   const p = 1 + d;
   if (M < 1) throw new ValidationError('monteCarloKernel: no particles');
+  checkFloat64Arrays(`monteCarloKernel on ${A.n} x ${B?.n ?? A.n} sequences`, A.n * (B?.n ?? A.n));
   const chunk = Math.max(1, opts.chunk ?? Math.max(1, Math.floor(4_000_000 / ((A.n + (B?.n ?? 0)) * p))));
   const nA = A.n,
     nB = B ? B.n : A.n;

@@ -5,8 +5,9 @@ import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from '../../chunked
 import { readData } from '../../io/data-file.js';
 import { readModelFile } from '../../io/model-file.js';
 import type { Dataset, ModelParams } from '../../types.js';
-import { printJson, UsageError } from '../run.js';
+import { printJson } from '../run.js';
 import { checkFits } from '../../dataset.js';
+import { checkFiniteOutputs } from '../../predict.js';
 import { parseBackendOption, backendOption } from '../options.js';
 
 export interface EvalResult {
@@ -58,22 +59,12 @@ export async function evaluate(params: ModelParams, data: Dataset, opts: EvalOpt
 
 /** A non-finite output is an error, never printed as a number (JSON would even turn NaN into null). */
 function checkFiniteResult(r: EvalResult, backend: string): void {
-  const bad = (what: string, i?: number) => {
-    throw new UsageError(
-      `eval: the ${what}${i === undefined ? '' : ` (entry ${i})`} is not finite on backend '${backend}': the model's outputs overflow on this data ` +
-        `(parameters or inputs too large${backend.includes('f32') ? ' for float32; try --backend ts' : ''})`,
-    );
-  };
-  r.predictions.forEach((v, i) => {
-    if (!Number.isFinite(v)) bad('prediction', i);
-  });
-  if (!Number.isFinite(r.loss)) bad('loss');
-  r.grad?.W.forEach((v, i) => {
-    if (!Number.isFinite(v)) bad("gradient field 'W'", i);
-  });
-  r.grad?.U.forEach((v, i) => {
-    if (!Number.isFinite(v)) bad("gradient field 'U'", i);
-  });
+  checkFiniteOutputs(r.predictions, 'prediction', backend, 'eval');
+  checkFiniteOutputs([r.loss], 'loss', backend, 'eval');
+  if (r.grad) {
+    checkFiniteOutputs(r.grad.W, "gradient field 'W'", backend, 'eval');
+    checkFiniteOutputs(r.grad.U, "gradient field 'U'", backend, 'eval');
+  }
 }
 
 /** The `eval` command on files: reads the model and the data, then `evaluate`. */

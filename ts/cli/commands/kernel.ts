@@ -75,6 +75,11 @@ async function kernelCommand(o: KernelCommandOptions): Promise<KernelCommandResu
     seed: o.seed,
     law: o.wLaw as WLaw,
   });
+  if (est.K.every((v) => v === 0))
+    throw new UsageError(
+      `kernel: the estimated ${o.kind} is 0 on every pair of sequences of ${o.data}, so its relative error is undefined: ` +
+        `all-zero inputs keep every state at 0 (odd activations), and a huge --alpha (${o.alpha}) saturates every neuron (zero gradients)`,
+    );
   const result: KernelCommandResult = {
     kind: est.kind,
     sampling: est.sampling,

@@ -18,7 +18,7 @@ import {
   gramStats,
 } from '../../theory/ntk.js';
 import { networkVsKernel, type BaselineKernel } from '../../theory/kernel-ridge.js';
-import { kernelRegime } from '../../theory/kernel-regime.js';
+import { kernelRegime, type KernelRegimeStart } from '../../theory/kernel-regime.js';
 import type { PredictionDistance } from '../../metrics.js';
 import type { ModelParams } from '../../types.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
@@ -38,14 +38,24 @@ export interface NtkCommandOptions {
   particles?: number;
   seed?: string;
   wLaw?: string;
-  /** Closed-form kernel-regime predictions of GD from the initialization with this step size and steps. */
-  predict?: { eta: number; steps: number };
+  /** Closed-form kernel-regime predictions of GD with this step size and steps, from `from` (default 'init'). */
+  predict?: { eta: number; steps: number; from?: KernelRegimeStart };
 }
 
-/** The closed-form prediction after `steps` GD steps from the model's initialization (derived). */
+/** The closed-form prediction after `steps` GD steps from `from` (derived). */
 export interface NtkPrediction {
   eta: number;
   steps: number;
+  /** The starting point: 'init' (W0, U0; the default) or 'current' (the model's W, U). */
+  from: KernelRegimeStart;
+  /** 2N / lambda_max: the step sizes above it are refused (the linearized GD diverges). */
+  etaMax: number | null;
+  /** The precision the kernel was computed in (float32: the wasm Gram, readout final). */
+  precision: 'float32' | 'float64';
+  /** Eigenvalues with |lambda| <= this were taken as 0 (round-off: sqrt(P) eps trace(K), our estimate). */
+  eigenvalueTolerance: number;
+  /** How many eigenvalues were taken as 0. */
+  clampedEigenvalues: number;
   /** f_s on the training outputs (n, or n*T for readout all, index j*T + t). */
   trainPredictions: number[];
   risk: number;
@@ -58,14 +68,16 @@ export interface NtkPrediction {
 }
 
 export interface NtkCommandResult extends GramStats {
+  /** The parameters K and the statistics above were computed at: 'current' (the model's W, U) or 'init' (its W0, U0). */
+  kernelAt: KernelRegimeStart;
   backend: string;
   recurrence: string;
   m: number;
   d: number;
   T: number;
-  /** ||K(W, U) - K(W0, U0)||_F / ||K(W0, U0)||_F (0 when the model is at its initialization). */
-  drift: number;
-  /** Where the Gram matrix was written (float64 .npy, shape [n, n]). */
+  /** ||K(W, U) - K(W0, U0)||_F / ||K(W0, U0)||_F (0 when the model is at its initialization; absent with --predict). */
+  drift?: number;
+  /** Where the Gram matrix was written (float64 .npy, shape [N, N]: N = n, or n*T with --predict and readout all). */
   out?: string;
   baseline?: {
     kernel: string;
@@ -107,6 +119,7 @@ export async function ntkCommand(opts: NtkCommandOptions): Promise<NtkCommandRes
   const { K, stats } = empiricalNtk(backend, params, data);
   const atInitialization = sameArray(params.W, params.W0) && sameArray(params.U, params.U0);
   const result: NtkCommandResult = {
+    kernelAt: 'current',
     ...stats,
     backend: backend.description,
     recurrence: params.spec.recurrence,
@@ -160,8 +173,10 @@ async function predictCommand(
   params: ModelParams,
   data: ReturnType<typeof readData>,
   opts: NtkCommandOptions,
-  { eta, steps }: { eta: number; steps: number },
+  { eta, steps, from = 'init' }: NonNullable<NtkCommandOptions['predict']>,
 ): Promise<NtkCommandResult> {
+  if (from !== 'init' && from !== 'current')
+    throw new UsageError(`option --from: expected init or current, got '${String(from)}'`);
   if (!(eta > 0) || !Number.isFinite(eta)) throw new UsageError(`option --eta: expected a number > 0, got ${eta}`);
   if (!Number.isSafeInteger(steps) || steps < 0)
     throw new UsageError(`option --steps: expected an integer >= 0, got ${steps}`);
@@ -173,7 +188,7 @@ async function predictCommand(
     if (test.T !== data.T)
       throw new UsageError(`test data ${opts.test}: T = ${test.T} but the training data has T = ${data.T}`);
   }
-  const regime = kernelRegime(backend, params, data, eta, test);
+  const regime = kernelRegime(backend, params, data, eta, test, { from });
   const stats = gramStats(regime.kernel, regime.N);
   const at = Array.from({ length: 11 }, (_, k) => Math.round((k * steps) / 10));
   const curve = regime.riskCurve([...new Set(at)]);
@@ -181,38 +196,49 @@ async function predictCommand(
   const predict: NtkPrediction = {
     eta,
     steps,
+    from,
+    etaMax: Number.isFinite(regime.etaMax) ? regime.etaMax : null,
+    precision: regime.precision,
+    eigenvalueTolerance: regime.tolerance,
+    clampedEigenvalues: regime.clampedEigenvalues,
     trainPredictions: Array.from(regime.trainPredictions(steps)),
     risk: last.risk,
     ...(test ? { testPredictions: Array.from(regime.testPredictions(steps)), testRisk: last.testRisk } : {}),
     curve,
     derived: true,
   };
-  return {
+  const result: NtkCommandResult = {
+    kernelAt: from,
     ...stats,
     backend: backend.description,
     recurrence: params.spec.recurrence,
     m: params.spec.m,
     d: params.spec.d,
     T: data.T,
-    drift: 0,
     predict,
   };
+  if (opts.out) {
+    writeNpy(opts.out, regime.kernel, [regime.N, regime.N], '<f8');
+    result.out = opts.out;
+  }
+  return result;
 }
 
 export function registerNtk(program: Command): void {
   program
     .command('ntk')
     .description(
-      'Empirical NTK Gram matrix K_jk = <grad f(X_j), grad f(X_k)> of a model (readout final) on a data set: ' +
-        'spectrum, condition number and drift from the initialization as JSON; --out saves K as .npy; ' +
-        '--test adds the kernel ridge baseline and its distance to the network',
+      'Empirical NTK Gram matrix K_jk = <grad f(X_j), grad f(X_k)> of a model (readout final) on a data set, at its ' +
+        'current parameters W, U (kernelAt): spectrum, condition number and drift from the initialization as JSON; ' +
+        '--out saves K as .npy; --test adds the kernel ridge baseline and its distance to the network; --predict: ' +
+        'closed-form kernel-regime GD from --from init|current (docs/formats.md)',
     )
     .requiredOption('--model <file>', 'model file (rnn-gd.model/1 JSON)')
     .requiredOption(
       '--data <path>',
       'data: rnn-gd.data/1 JSON file, a directory with X.npy + Y.npy (or data.json), or X.npy',
     )
-    .option('--out <file>', 'write the n x n Gram matrix as float64 .npy')
+    .option('--out <file>', 'write the Gram matrix as float64 .npy (n x n; with --predict the kernel it used, N x N)')
     .addOption(backendOption())
     .option('--test <path>', 'held-out data for the kernel ridge baseline')
     .option(
@@ -227,7 +253,11 @@ export function registerNtk(program: Command): void {
     .addOption(wLawAlias())
     .option(
       '--predict',
-      'closed-form kernel-regime predictions of GD from the initialization (K0 at W0, U0; any readout): needs --eta and --steps',
+      'closed-form kernel-regime predictions of GD (any readout) from --from: needs --eta and --steps',
+    )
+    .option(
+      '--from <start>',
+      "starting point of --predict: init (the initialization W0, U0: K0 and f at W0, U0) | current (the model's W, U)",
     )
     .option('--eta <E>', 'step size of the predicted GD (with --predict)')
     .option('--steps <S>', 'steps of the predicted GD (with --predict)')
@@ -245,14 +275,15 @@ export function registerNtk(program: Command): void {
         wInit?: string;
         wLaw?: string;
         predict?: boolean;
+        from?: string;
         eta?: string;
         steps?: string;
       }) => {
         const backend = parseBackendOption(raw.backend);
         if (raw.predict && (raw.eta === undefined || raw.steps === undefined))
           throw new UsageError('option --predict needs --eta E and --steps S');
-        if (!raw.predict && (raw.eta !== undefined || raw.steps !== undefined))
-          throw new UsageError('options --eta and --steps belong to --predict');
+        if (!raw.predict && (raw.eta !== undefined || raw.steps !== undefined || raw.from !== undefined))
+          throw new UsageError('options --eta, --steps and --from belong to --predict');
         printJson(
           await ntkCommand({
             model: raw.model,
@@ -266,7 +297,13 @@ export function registerNtk(program: Command): void {
             seed: raw.seed,
             wLaw: wInitOf(raw),
             ...(raw.predict
-              ? { predict: { eta: parseNumber('eta', raw.eta)!, steps: parseNumber('steps', raw.steps)! } }
+              ? {
+                  predict: {
+                    eta: parseNumber('eta', raw.eta)!,
+                    steps: parseNumber('steps', raw.steps)!,
+                    from: (raw.from ?? 'init') as KernelRegimeStart,
+                  },
+                }
               : {}),
           }),
         );
