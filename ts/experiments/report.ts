@@ -7,6 +7,7 @@ import { join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '../io/npy.js';
 import { MANIFEST_FILE, readManifest, readPoints } from './checkpoint.js';
 import { mdTable } from './common.js';
+import { mdText } from './markdown.js';
 import type { Analysis } from './experiment.js';
 import { buildReport, reportFiles, type ReportOptions } from './report-build.js';
 
@@ -65,14 +66,20 @@ export function findSweepDirs(dir: string): string[] {
 export function indexMarkdown(reports: WrittenReport[], indexDir: string, title = 'rnn-gd experiments'): string {
   const link = (r: WrittenReport) => {
     const rel = relative(indexDir, r.reportPath).split(sep).join('/');
-    return `[${rel}](${rel.split('/').map(encodeURIComponent).join('/')})`;
+    // encodeURIComponent leaves ( ) ! ' * unencoded: a ')' would end the link's destination.
+    const href = rel
+      .split('/')
+      .map((part) =>
+        encodeURIComponent(part).replace(/[()!'*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+      );
+    return `[${mdText(rel)}](${href.join('/')})`;
   };
   return [
     `# ${title}`,
     '',
     mdTable(
       ['experiment', 'verdict', 'reason', 'report'],
-      reports.map((r) => [r.experiment, `**${r.verdict}**`, r.reason.replace(/\|/g, '/'), link(r)]),
+      reports.map((r) => [mdText(r.experiment), `**${mdText(r.verdict)}**`, r.reason.replace(/\|/g, '/'), link(r)]),
     ),
     '',
   ].join('\n');
