@@ -5,7 +5,8 @@
 import { readdirSync, existsSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '../io/npy.js';
-import { MANIFEST_FILE, readManifest, readPoints } from './checkpoint.js';
+import { withInputs } from '../io/inputs.js';
+import { MANIFEST_FILE, POINTS_FILE, readManifest, readPoints } from './checkpoint.js';
 import { mdTable } from './common.js';
 import { mdText } from './markdown.js';
 import type { Analysis } from './experiment.js';
@@ -35,10 +36,14 @@ export async function writeReport(dir: string, opts: ReportOptions = {}): Promis
   const results = readPoints(dir);
   const built = await buildReport(manifest, results, opts);
   const files: string[] = [];
-  for (const f of reportFiles(built)) {
-    writeFileAtomic(join(dir, f.name), f.text);
-    files.push(f.name);
-  }
+  // A report file that is (a link to) the sweep's own files is refused, never written through.
+  const inputs = [MANIFEST_FILE, POINTS_FILE].map((f) => ({ option: 'sweep file', path: join(dir, f) }));
+  withInputs(inputs, () => {
+    for (const f of reportFiles(built)) {
+      writeFileAtomic(join(dir, f.name), f.text);
+      files.push(f.name);
+    }
+  });
   return {
     dir,
     experiment: manifest.experiment,

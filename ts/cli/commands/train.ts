@@ -25,6 +25,7 @@ import type { Dataset } from '../../types.js';
 import { interruptController, parseNumber, backendOption } from '../options.js';
 import { trainIntoDirectory, type TrainRunOptions } from '../train-session.js';
 import { printJson, UsageError } from '../run.js';
+import { declareInputs } from '../../io/inputs.js';
 
 interface TrainFlags {
   config?: string;
@@ -279,6 +280,7 @@ export function registerTrain(program: Command): void {
       'also train the linearization around the initialization by the same GD; metrics gain linRisk, linTestRisk, linGap* (||f - f_lin||)',
     )
     .action(async (flags: TrainFlags & { linearized?: boolean }) => {
+      declareInputs(['config', 'data', 'test'].map((k) => ({ option: `--${k}`, path: flags[k as 'data'] })));
       const config = flags.resume ? resumeConfig(flags) : trainConfigFromFlags(flags);
       const interrupt = interruptController();
       try {
