@@ -123,7 +123,7 @@ describe('docs/jobs', () => {
     expect(Object.keys(env)).toEqual(expect.arrayContaining(['EXP', 'SIZE', 'SHARDS', 'WORKERS', 'RESULTS']));
     expect(c.command).toEqual(['/bin/sh', '-c']);
     expect(c.args).toHaveLength(1);
-    expect(c.args[0]).toMatch(/JOB_COMPLETION_INDEX \+ 1/);
+    expect(c.args[0]).toMatch(/K=\$\(\(INDEX \+ 1\)\)/); // INDEX: JOB_COMPLETION_INDEX checked as a decimal integer
     expect(c.args[0]).toMatch(/--resume/);
     expect(Number(c.resources.requests.cpu)).toBe(Number(env.WORKERS));
     // results on the claimed volume, mounted where RESULTS points
