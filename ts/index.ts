@@ -71,6 +71,7 @@ export { paramMetrics, wBar, type MetricRecord } from './metrics.js';
 export { bounds, type BoundsInput, type BoundsResult, type BoundsTerms, type Regime } from './theory/bounds.js';
 // Formats as JSON/bytes (universal); the Node entry (ts/node.ts) adds paths and files.
 export { loadModel, modelBlob, type ModelSource } from './io/model-source.js';
+export type { FetchLimits } from './io/fetch-bounded.js';
 export {
   parseModelFile,
   modelToJson,

@@ -61,6 +61,50 @@ describe('docs/jobs', () => {
     expect(existsSync(join(merged, 'report.md'))).toBe(true);
   });
 
+  it('the job scripts take scheduler variables as decimal integers only: no code from them, 08 is 8', () => {
+    const dir = tempDir('jobs-hostile');
+    const witness = join(dir, 'ran');
+    const slurm = (vars: Record<string, string>) =>
+      spawnSync('bash', [join(ROOT, 'docs/jobs/slurm-array.sbatch')], {
+        encoding: 'utf8',
+        env: env({ RESULTS: dir, RNN_GD: 'echo', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_MAX: '9', ...vars }),
+      });
+    const job = manifests('k8s-indexed-job.yaml').find((d) => d.kind === 'Job')!;
+    const c = job.spec.template.spec.containers[0];
+    const pod = (vars: Record<string, string>) =>
+      spawnSync('/bin/bash', ['-c', c.args[0]], {
+        encoding: 'utf8',
+        env: env({ ...envOf(c), RESULTS: dir, RNN_GD: 'echo', ...vars }),
+      });
+    const hostile = [`HOME[$(touch ${witness})]`, `x[$(touch ${witness})]`, '1+1', '0x1', ' 1', '-1', '', '1e3'];
+    for (const value of hostile) {
+      for (const name of [
+        'SLURM_ARRAY_TASK_ID',
+        'SLURM_ARRAY_TASK_MIN',
+        'SLURM_ARRAY_TASK_MAX',
+        'SLURM_CPUS_PER_TASK',
+      ]) {
+        if (value === '' && name !== 'SLURM_ARRAY_TASK_ID') continue; // empty means the default
+        const r = slurm({ SLURM_ARRAY_TASK_ID: '2', [name]: value });
+        expect(r.status, `${name}=${value}: ${r.stdout}`).not.toBe(0);
+        expect(r.stderr).toContain(name);
+      }
+      const k = pod({ JOB_COMPLETION_INDEX: value });
+      expect(k.status, `JOB_COMPLETION_INDEX=${value}`).toBe(2);
+      expect(k.stderr).toContain('JOB_COMPLETION_INDEX must be a decimal integer');
+    }
+    expect(existsSync(witness)).toBe(false);
+    const octal = slurm({ SLURM_ARRAY_TASK_ID: '08', SLURM_ARRAY_TASK_MAX: '09' });
+    expect(octal.status, octal.stderr).toBe(0);
+    expect(octal.stdout).toMatch(/--shard 8\/9 /);
+    const outside = slurm({ SLURM_ARRAY_TASK_ID: '12' });
+    expect(outside.status).toBe(2);
+    expect(outside.stderr).toMatch(/outside the array 1-9/);
+    const k8 = pod({ JOB_COMPLETION_INDEX: '07', SHARDS: '8' });
+    expect(k8.status, k8.stderr).toBe(0);
+    expect(k8.stdout).toMatch(/--shard 8\/8 /);
+  });
+
   it('the Kubernetes manifests parse and name the fields the docs rely on', () => {
     const docs = manifests('k8s-indexed-job.yaml');
     const pvc = docs.find((d) => d.kind === 'PersistentVolumeClaim')!;
@@ -79,7 +123,7 @@ describe('docs/jobs', () => {
     expect(Object.keys(env)).toEqual(expect.arrayContaining(['EXP', 'SIZE', 'SHARDS', 'WORKERS', 'RESULTS']));
     expect(c.command).toEqual(['/bin/sh', '-c']);
     expect(c.args).toHaveLength(1);
-    expect(c.args[0]).toMatch(/JOB_COMPLETION_INDEX \+ 1/);
+    expect(c.args[0]).toMatch(/K=\$\(\(INDEX \+ 1\)\)/); // INDEX: JOB_COMPLETION_INDEX checked as a decimal integer
     expect(c.args[0]).toMatch(/--resume/);
     expect(Number(c.resources.requests.cpu)).toBe(Number(env.WORKERS));
     // results on the claimed volume, mounted where RESULTS points

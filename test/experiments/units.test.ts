@@ -122,7 +122,7 @@ describe('fits', () => {
 });
 
 describe('checkpoint files', () => {
-  const point = (index: number) => ({
+  const plain = (index: number) => ({
     format: 'rnn-gd.point/1',
     index,
     id: `X/${index}`,
@@ -135,15 +135,22 @@ describe('checkpoint files', () => {
 
   it('ignore a last line cut by a kill and repair it on resume', () => {
     const dir = tempDir('ckpt');
+    // a resume checks the points against the plan: these are E1's first three
+    const plan = planSweep(getExperiment('E1'), 'quick', { seeds: 1 });
+    const point = (index: number) => {
+      const { index: _i, ...config } = plan[index];
+      return { ...plain(index), id: config.id, group: config.group, params: config.params, config };
+    };
     const manifest = newManifest({
       experiment: 'E1',
       title: 't',
       size: 'quick',
       seeds: 1,
-      totalPoints: 3,
-      fingerprint: 'f',
+      totalPoints: plan.length,
+      fingerprint: sweepFingerprint(plan),
       shard: null,
       backend: 'ts',
+      search: plan.some((p) => p.search),
     });
     const c = openCheckpoint(dir, manifest);
     c.append(point(1) as never);
@@ -154,7 +161,7 @@ describe('checkpoint files', () => {
     expect(read.results.map((r) => r.index)).toEqual([0, 1]);
     const again = openCheckpoint(dir, manifest, { resume: true });
     expect(again.repaired).toBe(true);
-    expect([...again.done.keys()].sort()).toEqual(['X/0', 'X/1']);
+    expect([...again.done.keys()].sort()).toEqual([plan[0].id, plan[1].id].sort());
     again.append(point(2) as never);
     again.compact();
     expect(
@@ -177,7 +184,7 @@ describe('checkpoint files', () => {
       shard: null,
       backend: 'ts',
     });
-    openCheckpoint(dir, m).append(point(0) as never);
+    openCheckpoint(dir, m).append(plain(0) as never);
     expect(() => openCheckpoint(dir, m)).toThrow(/--resume/);
     expect(() => openCheckpoint(dir, { ...m, fingerprint: 'g' }, { resume: true })).toThrow(CheckpointError);
     expect(() => openCheckpoint(dir, { ...m, shard: { k: 1, N: 2 } }, { resume: true })).toThrow(/shard/);
@@ -187,7 +194,7 @@ describe('checkpoint files', () => {
   it('reject a corrupt line in the middle', () => {
     const dir = tempDir('ckpt3');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'points.jsonl'), `${JSON.stringify(point(0))}\n{oops\n${JSON.stringify(point(1))}\n`);
+    writeFileSync(join(dir, 'points.jsonl'), `${JSON.stringify(plain(0))}\n{oops\n${JSON.stringify(plain(1))}\n`);
     expect(() => readPointsFile(join(dir, 'points.jsonl'))).toThrow(/line 2/);
   });
 });

@@ -21,6 +21,7 @@ import {
   type SweepManifest,
 } from './sweep-format.js';
 import type { Shard } from './plan.js';
+import { checkPointsAgainstPlan } from './plan-check.js';
 import type { PointResult } from './types.js';
 
 export {
@@ -47,12 +48,31 @@ export function readManifest(dir: string): SweepManifest {
 
 /** Results in a points file: one per id (the last line of an id wins), in point-index order. A torn last line is ignored. */
 export function readPointsFile(path: string): ParsedPoints {
-  if (!pathExists(path)) return { results: [], cutTail: false, lines: 0 };
+  if (!pathExists(path)) return { results: [], cutTail: false, lines: 0, lineOf: new Map() };
   return parsePointsText(readFileBounded(path, 'points file', MAX_JSONL_BYTES), `points file ${path}`);
 }
 
+/** The points of a sweep directory, each checked against the plan of its manifest (./plan-check.ts). */
 export function readPoints(dir: string): PointResult[] {
-  return readPointsFile(join(dir, POINTS_FILE)).results;
+  const path = join(dir, POINTS_FILE);
+  const parsed = readPointsFile(path);
+  checkPointsAgainstPlan(parsed, readManifest(dir), `points file ${path}`);
+  return parsed.results;
+}
+
+/**
+ * The sweep files of a directory that is written must be its own: a symlink there (say to another
+ * sweep's points.jsonl) is refused, never written through.
+ */
+export function refuseLinkedSweepFiles(dir: string): void {
+  for (const name of [POINTS_FILE, MANIFEST_FILE]) {
+    const path = join(dir, name);
+    if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink())
+      throw new CheckpointError(
+        `${path} is a symlink: rnn-gd never writes a sweep through a link (it could be another sweep's file); ` +
+          `replace it with a copy of the file, or use another directory`,
+      );
+  }
 }
 
 export interface OpenOptions {
@@ -90,6 +110,7 @@ export function openCheckpoint(dir: string, manifest: SweepManifest, opts: OpenO
   ensureDir(dir);
   const lock: DirectoryLock = lockDirectory(dir, `experiment run ${manifest.experiment}`);
   try {
+    refuseLinkedSweepFiles(dir);
     return openLocked(dir, manifest, opts, lock);
   } catch (err) {
     lock.release();
@@ -127,7 +148,9 @@ function openLocked(dir: string, manifest: SweepManifest, opts: OpenOptions, loc
         `${dir}: cannot resume: the sweep there has ${why}. Use the same options, or a new --out.`,
       );
     repaired = repairJsonLines(path, 'points file');
-    for (const r of readPointsFile(path).results) {
+    const parsed = readPointsFile(path);
+    checkPointsAgainstPlan(parsed, old, `points file ${path}`);
+    for (const r of parsed.results) {
       if (opts.retryFailed && r.status === 'error') continue;
       done.set(r.id, r);
     }

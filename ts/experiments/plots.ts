@@ -125,11 +125,22 @@ export function samples(a: number, b: number, count = 40, log = false): number[]
   });
 }
 
-/** Renders a vega-lite spec to an SVG string, headless (vega and vega-lite are loaded on first use). */
+/**
+ * Renders a vega-lite spec to an SVG string, headless (vega and vega-lite are loaded on first use).
+ * Expressions are interpreted, not compiled with `new Function`: the lab's Content-Security-Policy
+ * has no 'unsafe-eval'.
+ */
 export async function renderSvg(spec: VlSpec): Promise<string> {
-  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+  const [vega, vl, { expressionInterpreter }] = await Promise.all([
+    import('vega'),
+    import('vega-lite'),
+    import('vega-interpreter'),
+  ]);
   const compiled = vl.compile(spec as never).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  const view = new vega.View(vega.parse(compiled, undefined, { ast: true }), {
+    renderer: 'none',
+    expr: expressionInterpreter,
+  });
   try {
     return await view.toSVG();
   } finally {

@@ -5,6 +5,7 @@
  * (claim, setting, what was measured, fits, verdict with its reason, tables, plots).
  */
 import { mdTable } from './common.js';
+import { mdCode, mdText } from './markdown.js';
 import type { Analysis } from './experiment.js';
 import { fmt, groupResults, summary } from './fit.js';
 import { renderSvg } from './plots.js';
@@ -143,7 +144,7 @@ export async function buildReport(
   } catch (err) {
     analysis = {
       verdict: 'inconclusive',
-      reason: `the analysis failed: ${(err as Error).message}`,
+      reason: `the analysis failed: ${mdText((err as Error).message)}`,
       measured: '',
       fits: [],
       tables: [],
@@ -232,7 +233,7 @@ export async function buildReport(
   for (const p of plots) {
     md.push(`### ${p.title}`, '');
     md.push(
-      p.svg ? `![${p.title}](${p.name}.svg)` : `(SVG not rendered${p.error ? `: ${p.error}` : ''})`,
+      p.svg ? `![${p.title}](${p.name}.svg)` : `(SVG not rendered${p.error ? `: ${mdText(p.error)}` : ''})`,
       '',
       `vega-lite spec: [${p.name}.vl.json](${p.name}.vl.json)`,
       '',
@@ -250,7 +251,7 @@ export async function buildReport(
         ['point', 'status', 'why'],
         failed
           .slice(0, 30)
-          .map((r) => [`\`${r.id}\``, r.status, (r.error?.message ?? '').replace(/\|/g, '/').slice(0, 200)]),
+          .map((r) => [mdCode(r.id), mdText(r.status), mdText((r.error?.message ?? '').slice(0, 200))]),
       ),
       '',
     );
@@ -259,8 +260,8 @@ export async function buildReport(
   if (analysis.notes?.length) md.push('## Notes', '', ...analysis.notes.map((n) => `- ${n}`), '');
   md.push('## Provenance', '');
   md.push(
-    `rnn-gd ${versions.join(', ') || manifest.package.version}; backend ${backends.join(', ') || manifest.backend}; ${runtimes.join(', ') || '–'}; ` +
-      `sweep fingerprint \`${manifest.fingerprint}\`; shard ${formatShard(manifest.shard)}${manifest.mergedFrom ? ` (merged from ${manifest.mergedFrom.length} directories)` : ''}; ` +
+    `rnn-gd ${mdText(versions.join(', ') || manifest.package.version)}; backend ${mdText(backends.join(', ') || manifest.backend)}; ${mdText(runtimes.join(', ') || '–')}; ` +
+      `sweep fingerprint ${mdCode(manifest.fingerprint)}; shard ${formatShard(manifest.shard)}${manifest.mergedFrom ? ` (merged from ${manifest.mergedFrom.length} directories)` : ''}; ` +
       `total compute ${fmt(wall / 1000)} s. Seeds: point seed s gives init seed '${exp.id}/init/s', data seed '${exp.id}/data/s'.`,
     '',
   );

@@ -5,8 +5,10 @@
 import { readdirSync, existsSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '../io/npy.js';
-import { MANIFEST_FILE, readManifest, readPoints } from './checkpoint.js';
+import { withInputs } from '../io/inputs.js';
+import { MANIFEST_FILE, POINTS_FILE, readManifest, readPoints } from './checkpoint.js';
 import { mdTable } from './common.js';
+import { mdText } from './markdown.js';
 import type { Analysis } from './experiment.js';
 import { buildReport, reportFiles, type ReportOptions } from './report-build.js';
 
@@ -34,10 +36,14 @@ export async function writeReport(dir: string, opts: ReportOptions = {}): Promis
   const results = readPoints(dir);
   const built = await buildReport(manifest, results, opts);
   const files: string[] = [];
-  for (const f of reportFiles(built)) {
-    writeFileAtomic(join(dir, f.name), f.text);
-    files.push(f.name);
-  }
+  // A report file that is (a link to) the sweep's own files is refused, never written through.
+  const inputs = [MANIFEST_FILE, POINTS_FILE].map((f) => ({ option: 'sweep file', path: join(dir, f) }));
+  withInputs(inputs, () => {
+    for (const f of reportFiles(built)) {
+      writeFileAtomic(join(dir, f.name), f.text);
+      files.push(f.name);
+    }
+  });
   return {
     dir,
     experiment: manifest.experiment,
@@ -65,14 +71,20 @@ export function findSweepDirs(dir: string): string[] {
 export function indexMarkdown(reports: WrittenReport[], indexDir: string, title = 'rnn-gd experiments'): string {
   const link = (r: WrittenReport) => {
     const rel = relative(indexDir, r.reportPath).split(sep).join('/');
-    return `[${rel}](${rel.split('/').map(encodeURIComponent).join('/')})`;
+    // encodeURIComponent leaves ( ) ! ' * unencoded: a ')' would end the link's destination.
+    const href = rel
+      .split('/')
+      .map((part) =>
+        encodeURIComponent(part).replace(/[()!'*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+      );
+    return `[${mdText(rel)}](${href.join('/')})`;
   };
   return [
     `# ${title}`,
     '',
     mdTable(
       ['experiment', 'verdict', 'reason', 'report'],
-      reports.map((r) => [r.experiment, `**${r.verdict}**`, r.reason.replace(/\|/g, '/'), link(r)]),
+      reports.map((r) => [mdText(r.experiment), `**${mdText(r.verdict)}**`, r.reason.replace(/\|/g, '/'), link(r)]),
     ),
     '',
   ].join('\n');

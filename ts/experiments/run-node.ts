@@ -13,6 +13,7 @@ import {
   openCheckpoint,
   readManifest,
   readPoints,
+  refuseLinkedSweepFiles,
   MANIFEST_FILE,
   POINTS_FILE,
   type Checkpoint,
@@ -209,6 +210,7 @@ async function mergeLocked(
   opts: { report?: boolean; force?: boolean },
 ): Promise<MergeResult> {
   const first = manifests[0];
+  refuseLinkedSweepFiles(outDir);
   if (pathExists(join(outDir, POINTS_FILE)) && !opts.force && !dirs.map((d) => resolve(d)).includes(outDir)) {
     throw new CheckpointError(`merge: ${outDir} already holds points; use --force to overwrite`);
   }

@@ -90,12 +90,15 @@ export interface ParsedPoints {
   cutTail: boolean;
   /** Result lines read (duplicates included). */
   lines: number;
+  /** The line (1-based) each id's result was read from. */
+  lineOf: Map<string, number>;
 }
 
 /** The results of a points file (bytes or text, by the JSON Lines rule of io/jsonl.ts); `where` names the file. */
 export function parsePointsText(data: string | Uint8Array, where: string): ParsedPoints {
   const { lines, tornTail } = parseJsonLines(data, where);
   const byId = new Map<string, PointResult>();
+  const lineOf = new Map<string, number>();
   for (const { line, value } of lines) {
     const r = value as PointResult;
     if (
@@ -110,9 +113,10 @@ export function parsePointsText(data: string | Uint8Array, where: string): Parse
       );
     }
     byId.set(r.id, r);
+    lineOf.set(r.id, line);
   }
   const results = [...byId.values()].sort((a, b) => a.index - b.index);
-  return { results, cutTail: tornTail, lines: lines.length };
+  return { results, cutTail: tornTail, lines: lines.length, lineOf };
 }
 
 /** A points file's text: one result per line, in the order given. */

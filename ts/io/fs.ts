@@ -15,6 +15,7 @@
  * - Directories (ensureDir): created one level at a time, so no path can loop (Node's recursive
  *   mkdir spins forever under /proc).
  * - Output directories: one writer at a time (./lock.ts).
+ * - Inputs: no write replaces a file the command reads (./inputs.ts).
  *
  * Every failure is a UserError (./errors.ts) that names the path.
  */
@@ -37,6 +38,7 @@ import {
 } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { errnoCode, fileSystemError, ValidationError } from '../errors.js';
+import { refuseInputAsOutput } from './inputs.js';
 
 const MiB = 2 ** 20;
 
@@ -178,6 +180,7 @@ export interface WriteOptions {
  */
 export function writeFileAtomic(path: string, contents: Uint8Array | string, opts: WriteOptions = {}): void {
   const durable = opts.durable ?? true;
+  refuseInputAsOutput(path);
   ensureDir(dirname(path));
   const target = resolveOutputTarget(path);
   const bytes = toBytes(contents);
@@ -221,6 +224,7 @@ export function writeFileAtomic(path: string, contents: Uint8Array | string, opt
 export function appendLines(path: string, text: string, opts: WriteOptions = {}): void {
   if (!text.endsWith('\n')) throw new Error(`appendLines: text must end with a newline (${path})`);
   const bytes = Buffer.from(text, 'utf8');
+  refuseInputAsOutput(path);
   let fd: number;
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o666);

@@ -9,6 +9,7 @@ import { readTextFile, writeFileAtomic } from './fs.js';
 import { MAX_JSON_BYTES } from './json.js';
 import { modelFileText, parseJsonText, parseModelFile, type ModelFile } from './model-json.js';
 import { loadModel as loadModelFrom, withMeta, type ModelSource } from './model-source.js';
+import type { FetchLimits } from './fetch-bounded.js';
 
 export * from './model-json.js';
 
@@ -43,8 +44,8 @@ export function saveModel(
  * Reads a model file: a path or `file:` URL (read from disk), or any source of the universal
  * `loadModel` (a Blob, a fetch Response, an http(s) URL object). Every field is validated.
  */
-export async function loadModel(source: ModelSource): Promise<ModelFile> {
+export async function loadModel(source: ModelSource, limits: FetchLimits = {}): Promise<ModelFile> {
   if (typeof source === 'string') return readModelFile(source);
   if (source instanceof URL && source.protocol === 'file:') return readModelFile(fileURLToPath(source));
-  return loadModelFrom(source);
+  return loadModelFrom(source, limits);
 }

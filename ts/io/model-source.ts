@@ -4,8 +4,9 @@
  * The Node entry adds paths (./model-file.ts).
  */
 import type { ModelParams } from '../types.js';
-import { UserError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import { MAX_JSON_BYTES } from './json.js';
+import { fetchTextBounded, responseTextBounded, type FetchLimits } from './fetch-bounded.js';
 import { modelFileText, parseJsonText, parseModelFile, type ModelFile } from './model-json.js';
 
 /** Where a model file comes from: its bytes (Blob, File), a fetch Response, or a URL to fetch. */
@@ -14,10 +15,12 @@ export type ModelSource = Blob | Response | URL | string;
 /**
  * Reads a model file (rnn-gd.model/1, docs/formats.md) from a Blob or File (e.g. an `<input
  * type="file">`), a fetch Response, or a URL (fetched; a string is a URL here, a path in the Node
- * entry). Every field is validated: a bad one throws a ValidationError that names it.
+ * entry). Every field is validated: a bad one throws a ValidationError that names it. A URL is
+ * fetched within `limits`: 60 s by default (`timeoutMs`), 256 MiB after decoding (`maxBytes`,
+ * refused at once by the content-length header), and the caller's `signal`.
  */
-export async function loadModel(source: ModelSource): Promise<ModelFile> {
-  const { text, where } = await sourceText(source);
+export async function loadModel(source: ModelSource, limits: FetchLimits = {}): Promise<ModelFile> {
+  const { text, where } = await sourceText(source, limits);
   return parseModelFile(parseJsonText(text, where), where);
 }
 
@@ -30,7 +33,7 @@ export function modelBlob(params: ModelParams, meta?: Record<string, unknown>): 
 export const withMeta = (params: ModelParams, meta?: Record<string, unknown>): ModelFile =>
   meta === undefined ? params : { ...params, meta };
 
-async function sourceText(source: ModelSource): Promise<{ text: string; where: string }> {
+async function sourceText(source: ModelSource, limits: FetchLimits): Promise<{ text: string; where: string }> {
   if (typeof Blob !== 'undefined' && source instanceof Blob) {
     const name = (source as { name?: unknown }).name;
     const where = typeof name === 'string' ? `model file ${name}` : 'model blob';
@@ -38,22 +41,13 @@ async function sourceText(source: ModelSource): Promise<{ text: string; where: s
   }
   if (typeof source === 'string' || source instanceof URL) {
     const where = `model file ${String(source)}`;
-    let response: Response;
-    try {
-      response = await fetch(source);
-    } catch (err) {
-      throw new UserError(`${where}: could not fetch it: ${(err as Error).message}`);
-    }
-    return fromResponse(response, where);
+    return { text: await fetchTextBounded(source, where, limits, MAX_JSON_BYTES), where };
   }
-  if (typeof Response !== 'undefined' && source instanceof Response) return fromResponse(source, 'model response');
+  if (typeof Response !== 'undefined' && source instanceof Response) {
+    const where = source.url ? `model file ${source.url}` : 'model response';
+    return { text: await responseTextBounded(source, where, limits.maxBytes ?? MAX_JSON_BYTES), where };
+  }
   throw new ValidationError(`loadModel: expected a Blob, File, Response or URL, got ${describeSource(source)}`);
-}
-
-async function fromResponse(response: Response, where: string): Promise<{ text: string; where: string }> {
-  const at = response.url ? `model file ${response.url}` : where;
-  if (!response.ok) throw new ValidationError(`${at}: HTTP ${response.status} ${response.statusText}`.trim());
-  return { text: await boundedText(await response.blob(), at), where: at };
 }
 
 async function boundedText(blob: Blob, where: string): Promise<string> {

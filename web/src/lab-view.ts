@@ -6,7 +6,6 @@
  * package's formats. A reload (or a closed tab) loses no finished point: the page offers to
  * resume, and a resume runs only the points not yet finished.
  */
-import { marked } from 'marked';
 import {
   buildReport,
   createBrowserPool,
@@ -27,6 +26,7 @@ import {
 } from 'rnn-gd/experiments';
 import { download } from './downloads';
 import { readHash, writeHash } from './hash';
+import { markdownFragment, svgFragment } from './safe-html';
 import {
   deleteSweep,
   getPoints,
@@ -184,15 +184,14 @@ export function createLabView(): { show(): void; followLink(hash: URLSearchParam
     const partial = snapshot.length < m.totalPoints ? ` (partial: ${snapshot.length} of ${m.totalPoints} points)` : '';
     verdictEl.textContent = `${m.experiment}: ${b.analysis.verdict}${partial}. ${b.analysis.reason}`;
     // The report as report.md renders, with its plots inline (the same SVGs as the downloads).
-    const html = await marked.parse(b.markdown, { async: true });
-    const doc = new DOMParser().parseFromString(`<div>${html}</div>`, 'text/html');
+    const doc = await markdownFragment(b.markdown);
     for (const img of doc.querySelectorAll('img')) {
       const plot = b.plots.find((p) => img.getAttribute('src') === `${p.name}.svg`);
       if (!plot?.svg) continue;
-      const fig = doc.createElement('div');
+      const fig = document.createElement('div');
       fig.className = 'plot';
       fig.dataset.plot = plot.name;
-      fig.innerHTML = plot.svg;
+      fig.append(svgFragment(plot.svg));
       const svgEl = fig.querySelector('svg');
       if (svgEl) {
         svgEl.setAttribute('role', 'img');
@@ -208,12 +207,12 @@ export function createLabView(): { show(): void; followLink(hash: URLSearchParam
       a.setAttribute('data-file', name);
     }
     for (const t of doc.querySelectorAll('table')) {
-      const wrap = doc.createElement('div');
+      const wrap = document.createElement('div');
       wrap.className = 'table-wrap';
       t.replaceWith(wrap);
       wrap.append(t);
     }
-    reportEl.replaceChildren(...doc.body.firstElementChild!.childNodes);
+    reportEl.replaceChildren(doc);
     renderFiles();
   }
 

@@ -7,6 +7,7 @@
 import { PACKAGE_VERSION } from 'rnn-gd';
 import { readHash, writeHash } from './hash';
 import { createLabView } from './lab-view';
+import { markdownFragment } from './safe-html';
 import { createTrainView } from './train-view';
 
 const VIEWS = ['train', 'lab'] as const;
@@ -58,4 +59,10 @@ copyBtn.addEventListener('click', async () => {
 });
 
 // For the browser tests (test/browser): the page's state, read-only.
-Object.assign(window, { rnnGdDemo: { train: train.state, lab: lab.state } });
+// renderMarkdown: the lab's markdown renderer (raw HTML off, DOMPurify), for the no-script test.
+const renderMarkdown = async (md: string) => {
+  const div = document.createElement('div');
+  div.append(await markdownFragment(md));
+  return div.innerHTML;
+};
+Object.assign(window, { rnnGdDemo: { train: train.state, lab: lab.state, renderMarkdown } });

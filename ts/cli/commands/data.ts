@@ -17,6 +17,7 @@ import { datasetStats, describeDataset } from '../../data/summary.js';
 import { readJsonFile } from '../../io/model-file.js';
 import { ValidationError } from '../../validate.js';
 import { interruptController } from '../options.js';
+import { declareInputs } from '../../io/inputs.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
 
 type FlagKind = 'int' | 'number' | 'string' | 'list' | 'bool';
@@ -265,6 +266,7 @@ export function registerData(program: Command): void {
     .action(async (opts: DataGenerateFlags & { out: string; dtype: string; quiet: boolean }) => {
       if (opts.dtype !== 'float64' && opts.dtype !== 'float32')
         throw new UsageError(`option --dtype: expected float64 or float32, got '${opts.dtype}'`);
+      declareInputs([{ option: '--config', path: opts.config }]);
       const config = dataConfigFromFlags(opts);
       const started = Date.now();
       if (!opts.quiet)

@@ -9,6 +9,7 @@ import { getBackend, type BackendName } from '../../backend/index.js';
 import { initialize } from '../../init.js';
 import { readData } from '../../io/data-file.js';
 import { writeNpy } from '../../io/npy.js';
+import { declareInputs } from '../../io/inputs.js';
 import { infiniteWidthKernel, widthConvergence, type KernelKind, type Sampling } from '../../theory/infinite-width.js';
 import { gramStats, type GramStats, type WLaw } from '../../theory/ntk.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
@@ -129,6 +130,7 @@ export function registerKernel(program: Command): void {
     .addOption(backendOption())
     .option('--out <file>', 'write the n x n kernel as float64 .npy')
     .action(async (raw: Record<string, string | undefined>) => {
+      declareInputs([{ option: '--data', path: raw.data }], [{ option: '--out', path: raw.out }]);
       const backend = parseBackendOption(raw.backend);
       printJson(
         await kernelCommand({

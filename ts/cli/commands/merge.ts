@@ -2,6 +2,9 @@
 import { Command } from 'commander';
 import { mergeSweeps } from '../../experiments/run-node.js';
 import { printJson } from '../run.js';
+import { declareInputs } from '../../io/inputs.js';
+import { MANIFEST_FILE, POINTS_FILE } from '../../experiments/sweep-format.js';
+import { join } from 'node:path';
 
 export function registerMerge(program: Command): void {
   program
@@ -12,6 +15,12 @@ export function registerMerge(program: Command): void {
     .option('--force', 'overwrite OUT if it holds points')
     .option('--no-report', 'do not write the report')
     .action(async (out: string, dirs: string[], flags: { force?: boolean; report?: boolean }) => {
+      const files = (dir: string, option: string) =>
+        [MANIFEST_FILE, POINTS_FILE].map((f) => ({ option, path: join(dir, f) }));
+      declareInputs(
+        dirs.flatMap((d) => files(d, 'DIR')),
+        files(out, 'OUT'),
+      );
       const r = await mergeSweeps(out, dirs, { force: flags.force, report: flags.report });
       printJson({
         out: r.out,

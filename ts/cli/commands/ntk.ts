@@ -8,6 +8,7 @@ import { getBackend, type BackendName } from '../../backend/index.js';
 import { readData } from '../../io/data-file.js';
 import { readModelFile } from '../../io/model-file.js';
 import { writeNpy } from '../../io/npy.js';
+import { declareInputs } from '../../io/inputs.js';
 import {
   atInit,
   empiricalNtk,
@@ -279,6 +280,14 @@ export function registerNtk(program: Command): void {
         eta?: string;
         steps?: string;
       }) => {
+        declareInputs(
+          [
+            { option: '--model', path: raw.model },
+            { option: '--data', path: raw.data },
+            { option: '--test', path: raw.test },
+          ],
+          [{ option: '--out', path: raw.out }],
+        );
         const backend = parseBackendOption(raw.backend);
         if (raw.predict && (raw.eta === undefined || raw.steps === undefined))
           throw new UsageError('option --predict needs --eta E and --steps S');

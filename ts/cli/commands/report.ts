@@ -4,6 +4,8 @@ import { findSweepDirs, indexMarkdown, writeReport, type WrittenReport } from '.
 import { CheckpointError } from '../../errors.js';
 import { pathExists, readTextFile, writeFileAtomic } from '../../io/fs.js';
 import { lockDirectory } from '../../io/lock.js';
+import { declareInputs } from '../../io/inputs.js';
+import { MANIFEST_FILE, POINTS_FILE } from '../../experiments/sweep-format.js';
 import { join } from 'node:path';
 import { printJson, UsageError } from '../run.js';
 
@@ -47,6 +49,9 @@ export function registerReport(program: Command): void {
       const dirs = findSweepDirs(dir);
       if (!dirs.length)
         throw new UsageError(`report: ${dir} holds no sweep (no sweep.json in it or in its subdirectories)`);
+      declareInputs(
+        dirs.flatMap((d) => [MANIFEST_FILE, POINTS_FILE].map((f) => ({ option: 'DIR', path: join(d, f) }))),
+      );
       const reports: WrittenReport[] = [];
       for (const d of dirs) {
         const lock = lockDirectory(d, 'report');

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { getBackend, type BackendName } from '../../backend/index.js';
 import { readData } from '../../io/data-file.js';
 import { readModelFile, saveModel, type ModelFile } from '../../io/model-file.js';
+import { declareInputs } from '../../io/inputs.js';
 import type { Dataset, ModelParams, Projection } from '../../types.js';
 import { radiusSchema, stepSizeSchema } from '../../config.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
@@ -117,6 +118,13 @@ export function registerStep(program: Command): void {
         backend: string;
         out: string;
       }) => {
+        declareInputs(
+          [
+            { option: '--model', path: opts.model },
+            { option: '--data', path: opts.data },
+          ],
+          [{ option: '--out', path: opts.out }],
+        );
         if (opts.eta !== undefined && opts.lr !== undefined)
           throw new UsageError('options --eta and --lr are the same step size (--lr is an alias): give one');
         const [etaFlag, etaRaw] = opts.lr !== undefined ? ['lr', opts.lr] : ['eta', opts.eta];

@@ -25,6 +25,7 @@ import type { Dataset } from '../../types.js';
 import { interruptController, parseCount, parseNumber, backendOption } from '../options.js';
 import { trainIntoDirectory, type TrainRunOptions } from '../train-session.js';
 import { printJson, UsageError } from '../run.js';
+import { declareInputs } from '../../io/inputs.js';
 
 interface TrainFlags {
   config?: string;
@@ -292,6 +293,7 @@ export function registerTrain(program: Command): void {
     )
     .option('--kernel-samples <s>', 'with --kernel-every: training sequences in the subsample (default 32, at least 2)')
     .action(async (flags: TrainFlags & { linearized?: boolean; kernelEvery?: string; kernelSamples?: string }) => {
+      declareInputs(['config', 'data', 'test'].map((k) => ({ option: `--${k}`, path: flags[k as 'data'] })));
       const config = flags.resume ? resumeConfig(flags) : trainConfigFromFlags(flags);
       const interrupt = interruptController();
       try {
