@@ -125,9 +125,25 @@ export function samples(a: number, b: number, count = 40, log = false): number[]
   });
 }
 
-/** Renders a vega-lite spec to an SVG string, headless (vega and vega-lite are loaded on first use). */
+/** How to get SVGs when vega is missing (the report says it where the plot would be). */
+export const PLOTTING_HINT =
+  'vega and vega-lite are optional peer dependencies of rnn-gd, not installed with it: `npm install vega vega-lite` ' +
+  'in your project, then `rnn-gd report DIR` renders the SVGs; the vega-lite spec (.vl.json) is written either way ' +
+  '(it opens in https://vega.github.io/editor)';
+
+/**
+ * Renders a vega-lite spec to an SVG string, headless. vega and vega-lite are optional peer
+ * dependencies (44 MB and ~90 packages the numerics do not need), loaded on first use; when they
+ * are not installed this rejects with PLOTTING_HINT.
+ */
 export async function renderSvg(spec: VlSpec): Promise<string> {
-  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+  let vega: typeof import('vega');
+  let vl: typeof import('vega-lite');
+  try {
+    [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+  } catch (err) {
+    throw new Error(`${PLOTTING_HINT} (${(err as Error).message.split('\n')[0]})`, { cause: err });
+  }
   const compiled = vl.compile(spec as never).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
