@@ -3,8 +3,9 @@
  * module Web Workers to its verdict, with the points of `rnn-gd experiment run` in Node; the
  * downloads are a sweep directory that the package's own readers (and report builder) take back; a
  * link to a finished sweep shows it from the browser's checkpoint; a reload in the middle of a
- * sweep loses no finished point and a resume runs each remaining point once; and the view fits
- * desktop and phone screens. Screenshots go to test/artifacts/.
+ * sweep loses no finished point and a resume runs each remaining point once; the view fits
+ * desktop and phone screens; and a width-searched sweep (E2 quick) trains the CLI's points, is done
+ * when its searches are, and resumes after a reload to exactly them. Screenshots go to test/artifacts/.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

@@ -150,6 +150,12 @@ export function createLabView(): { show(): void; followLink(hash: URLSearchParam
   const storedManifest = (stored: StoredSweep | undefined, sweep: SweepPlan): SweepManifest =>
     stored ? { ...stored.manifest, search: sweep.manifest.search } : sweep.manifest;
 
+  /** What the verdict line adds while the sweep is not done (a finished width search is done). */
+  function partialNote(): string {
+    const c = counts();
+    return c && !c.complete ? ` (partial: ${c.finished} points finished, the sweep is not done)` : '';
+  }
+
   // ---- report ------------------------------------------------------------------------------------
   let reportTimer: ReturnType<typeof setTimeout> | null = null;
   let reportBusy: Promise<void> = Promise.resolve();
@@ -183,8 +189,7 @@ export function createLabView(): { show(): void; followLink(hash: URLSearchParam
     built = b;
     verdictEl.hidden = false;
     verdictEl.className = `verdict ${b.analysis.verdict.replace(/ /g, '-')}`;
-    const c = counts();
-    const partial = c && !c.complete ? ` (partial: ${c.finished} points finished, the sweep is not done)` : '';
+    const partial = partialNote();
     verdictEl.textContent = `${m.experiment}: ${b.analysis.verdict}${partial}. ${b.analysis.reason}`;
     // The report as report.md renders, with its plots inline (the same SVGs as the downloads).
     const html = await marked.parse(b.markdown, { async: true });
