@@ -8,7 +8,7 @@ TS_SOURCES := $(shell find ts -name '*.ts' -not -path 'ts/wasm-pkg/*')
 WASM_OPT_FLAGS := -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: setup wasm build lint format test test-rust test-ts test-browser test-slurm check-package web web-build demo bench clean
+.PHONY: setup wasm build pack lint format test test-rust test-ts test-browser test-slurm check-package web web-build demo bench clean
 
 # Toolchain + npm dependencies (scripts/setup-toolchain.sh; docs/toolchain.md).
 .toolchain: scripts/setup-toolchain.sh package-lock.json crates/rnn-wasm/Cargo.toml
@@ -41,14 +41,18 @@ $(WASM_INLINE) &: $(WASM_PKG)/simd/rnn_wasm_bg.wasm $(WASM_PKG)/scalar/rnn_wasm_
 wasm: $(WASM_PKG)/simd/rnn_wasm_bg.wasm $(WASM_PKG)/scalar/rnn_wasm_bg.wasm $(WASM_INLINE) $(WASM_PKG)/relaxed/rnn_wasm_bg.wasm
 
 # The package: TypeScript compiled to dist/, the wasm packages copied beside it.
-dist/.built: $(TS_SOURCES) $(WASM_PKG)/simd/rnn_wasm_bg.wasm $(WASM_PKG)/scalar/rnn_wasm_bg.wasm $(WASM_INLINE) $(WASM_PKG)/relaxed/rnn_wasm_bg.wasm scripts/bundle.mjs tsconfig.json tsconfig.build.json
+dist/.built: $(TS_SOURCES) $(WASM_PKG)/simd/rnn_wasm_bg.wasm $(WASM_PKG)/scalar/rnn_wasm_bg.wasm $(WASM_INLINE) $(WASM_PKG)/relaxed/rnn_wasm_bg.wasm scripts/bundle.mjs scripts/neutral-dts.mjs tsconfig.json tsconfig.build.json
 	rm -rf dist
 	$(NODE_BIN)/tsc -p tsconfig.build.json
 	mkdir -p dist/wasm-pkg && cp -r $(WASM_PKG)/simd $(WASM_PKG)/scalar $(WASM_PKG)/relaxed dist/wasm-pkg/
+	node scripts/neutral-dts.mjs dist/wasm-pkg
 	node scripts/bundle.mjs
 	chmod +x dist/cli/main.js
 	touch dist/.built
 build: dist/.built
+# The tarball users install from a clone (README, "Install"): rnn-gd-<version>.tgz in this directory.
+pack: build
+	npm pack --silent
 
 test-rust: .toolchain
 	cargo test -p rnn-core --release -q

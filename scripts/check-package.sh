@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# `make check-package`: the package as users get it (docs/browser.md).
+# `make check-package`: the package as users get it (README "Install", docs/browser.md).
 #  1. publint and @arethetypeswrong/cli (ESM-only profile) on the packed package;
-#  2. `npm pack`, then the tarball's contents (built wasm, inline modules, bundles, entries);
-#  3. the tarball installed into an empty directory (its dependencies from the npm registry):
-#     the CLI (`npx rnn-gd bounds`, `data generate`, `train`, `eval`), an API example in Node
-#     (node entry: file functions, .wasm read with fs), the same with rnn-gd/wasm-file and the
-#     universal bundle, a TypeScript consumer type-checked (nodenext and bundler resolution), and
-#     Vite 7 builds of pages that import the installed package.
+#  2. the README's install lines, run as written in an empty directory (the clone is this checkout:
+#     the only line not run literally is `git clone`, replaced by a link), then the tarball's
+#     contents (built wasm, inline modules, bundles, entries, no sources or source maps);
+#  3. the core install's size and package count, against the budget the README states;
+#  4. the README's Quick API example run in that project; the CLI (`npx rnn-gd bounds`, `data
+#     generate`, `train`, `eval`), an API example in Node (node entry: file functions, .wasm read
+#     with fs), the same with rnn-gd/wasm-file and the universal bundle, TypeScript consumers with
+#     the plain recommended tsconfigs, skipLibCheck off (test/package/consumer-browser: Vite's
+#     template, DOM, no @types/node; test/package/consumer-node: `tsc --init` for Node, no DOM),
+#     and Vite 7 builds of pages that import the installed package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -19,25 +23,48 @@ log "arethetypeswrong (ESM-only: node16 from ESM, bundler)"
 "$BIN/attw" --pack . --profile esm-only
 
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-TGZ=$(npm pack --silent --pack-destination "$TMP" | tail -1)
+trap 'rm -rf "$TMP" "$REPO/rnn-gd-$VERSION.tgz"' EXIT
+VERSION=$(node -p "require('./package.json').version")
+TGZ=rnn-gd-$VERSION.tgz
+log "README, Install: its lines in an empty directory"
+node scripts/readme-block.mjs Install sh > "$TMP/install.sh"
+grep -q '^git clone https://github.com/rnn-gd/rnn-gd.git$' "$TMP/install.sh" || { log "README install: the git clone line changed"; exit 1; }
+# No network to GitHub, and this checkout is the clone: a link stands in for the clone.
+sed -i "s|^git clone https://github.com/rnn-gd/rnn-gd.git$|ln -s '$REPO' rnn-gd|" "$TMP/install.sh"
+(cd "$TMP" && bash -euo pipefail install.sh > install.out) || { log "the README's install lines failed"; exit 1; }
+# The last line, `npx rnn-gd bounds ...`, prints the bounds as JSON after the build's and npm's output.
+grep -q '"regime": "short"' "$TMP/install.out" || { log "README install: npx rnn-gd bounds printed no bounds"; exit 1; }
+APP=$TMP/my-project
+mv "$REPO/$TGZ" "$TMP/$TGZ"
 log "packed $TGZ ($(du -k "$TMP/$TGZ" | cut -f1) KiB)"
 LIST=$(tar -tzf "$TMP/$TGZ")
 for f in dist/index.js dist/index.d.ts dist/node.js dist/node.d.ts dist/wasm-file.js dist/cli/main.js dist/theory/index.js \
-         dist/data/index.js dist/data/node.js dist/memory.js dist/memory.d.ts \
+         dist/data/index.js dist/data/node.js dist/memory.js dist/memory.d.ts dist/disposable.d.ts \
          dist/bundle/index.js dist/bundle/wasm-file.js dist/bundle/memory.js dist/bundle/data.js \
          dist/wasm-pkg/simd/rnn_wasm_bg.wasm dist/wasm-pkg/scalar/rnn_wasm_bg.wasm \
          dist/wasm-pkg/simd/rnn_wasm_inline.js dist/wasm-pkg/scalar/rnn_wasm_inline.js; do
   grep -qx "package/$f" <<<"$LIST" || { log "the tarball lacks $f"; exit 1; }
 done
 if grep -q '^package/\(ts\|test\|web\|crates\|bench\)/' <<<"$LIST"; then log "the tarball holds sources or tests"; exit 1; fi
+# The maps point at ts/ sources the tarball does not hold: 3.8 MB of nothing for users.
+if grep -q '\.map$' <<<"$LIST"; then log "the tarball holds source maps"; exit 1; fi
 
-APP=$TMP/app
-mkdir -p "$APP"
 cd "$APP"
-npm init -y >/dev/null
-log "npm install ./$TGZ into an empty directory"
-npm install --no-audit --no-fund --loglevel=error "../$TGZ" >/dev/null
+# The core install (README, "Install"): what `npm install` of the tarball puts in node_modules.
+CORE_MAX_PACKAGES=20          # the target: fewer than 20
+CORE_MAX_KIB=$((13 * 1024))   # 13 MiB (apparent size); zod 4 alone is 6 MiB of it (README, "Install")
+packages=$(node -p "Object.keys(require('./node_modules/.package-lock.json').packages).filter(Boolean).length")
+kib=$(du -sk --apparent-size node_modules | cut -f1)
+log "core install: $packages packages, $((kib / 1024)) MiB ($kib KiB) in node_modules"
+for peer in vega vega-lite; do [ ! -e "node_modules/$peer" ] || { log "$peer is installed with the core (it is an optional peer)"; exit 1; }; done
+if [ "$packages" -ge "$CORE_MAX_PACKAGES" ] || [ "$kib" -gt "$CORE_MAX_KIB" ]; then
+  log "the core install is over its budget (< $CORE_MAX_PACKAGES packages, <= $CORE_MAX_KIB KiB)"; exit 1
+fi
+
+log "README, Quick API example, as example.mjs in that project"
+node "$REPO/scripts/readme-block.mjs" "Quick API example" ts > readme-example.mjs
+node readme-example.mjs > readme-example.out
+grep -q "^completed " readme-example.out || { log "the README example did not complete: $(tail -3 readme-example.out)"; exit 1; }
 
 log "CLI: npx rnn-gd bounds"
 npx --no-install rnn-gd bounds --alpha 0.5 --T 10 --m 256 --n 512 --tau 1000 > bounds.json
@@ -92,24 +119,15 @@ node --input-type=module -e "
   console.log(JSON.stringify({ regime: bounds({ alpha: 0.5, T: 4, m: 8, n: 3 }).regime, min: stats.minEigenvalue, a }));
   if (!(stats.minEigenvalue > 0) || !(Math.abs(a) <= 1)) process.exit(1);"
 
-log "TypeScript consumer (moduleResolution nodenext and bundler)"
-cat > consumer.ts <<'TS'
-import { bounds, generateData, loadModel, predict, Trainer, type MetricRecord } from 'rnn-gd';
-import { setMemoryCap } from 'rnn-gd/memory';
-import { makeRng } from 'rnn-gd/data';
-import { wasmFileSource } from 'rnn-gd/wasm-file';
-import { empiricalNtk, type GramStats } from 'rnn-gd/theory';
-const g: GramStats | undefined = undefined;
-const r: MetricRecord | undefined = undefined;
-export const used = [bounds, generateData, loadModel, predict, Trainer, wasmFileSource, r, empiricalNtk, g, setMemoryCap, makeRng];
-TS
-cat > browser-consumer.ts <<'TS'
-import { bounds, modelBlob, setWasmSource, simdSupported } from 'rnn-gd';
-import { generateInputs } from 'rnn-gd/data';
-export const used = [bounds, modelBlob, setWasmSource, simdSupported, generateInputs];
-TS
-"$BIN/tsc" --noEmit --strict --module nodenext --moduleResolution nodenext --target es2022 --lib es2022,dom,esnext.disposable --skipLibCheck consumer.ts
-"$BIN/tsc" --noEmit --strict --module esnext --moduleResolution bundler --target es2022 --lib es2022,dom,esnext.disposable --skipLibCheck browser-consumer.ts
+log "TypeScript consumers, skipLibCheck off: a page (Vite's tsconfig: DOM, no @types/node), then Node (tsc --init: no DOM)"
+for flavor in browser node; do
+  mkdir -p "ts-$flavor"
+  cp "$REPO/test/package/consumer-$flavor/tsconfig.json" "$REPO/test/package/consumer-$flavor/main.ts" "ts-$flavor/"
+done
+# The page's consumer is compiled before @types/node is in the project: it must not need it.
+"$BIN/tsc" -p ts-browser/tsconfig.json
+npm install --no-audit --no-fund --loglevel=error --save-dev @types/node@20 >/dev/null
+"$BIN/tsc" -p ts-node/tsconfig.json
 log "Vite 7 build of a page that imports the installed package (inline default; rnn-gd/wasm-file)"
 for variant in inline file; do
   mkdir -p "vite-$variant"

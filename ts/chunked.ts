@@ -9,6 +9,7 @@
  * chunk losses (each accumulated in float64) and gradients (float32 on wasm) are combined in
  * float64, so the last bits can differ from a single call; the results stay deterministic.
  */
+import './disposable.js'; // Symbol.dispose and Disposable without consumer libs
 import { readoutOf, targetsPerSequence, type Dataset, type ModelSpec, type Projection } from './types.js';
 import { ValidationError } from './validate.js';
 import { checkModel, checkWorkspace, MiB, workspaceBytes } from './backend/capacity.js';

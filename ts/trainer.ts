@@ -10,6 +10,7 @@
  * full-data risks are computed in chunks. The steps are bit-identical either way (each step sees
  * the same rows in the same order); only the recorded full-data risk may differ in its last bits.
  */
+import './disposable.js'; // Symbol.dispose and Disposable without consumer libs
 import { parseTrainOptions, type TrainOptions, type TrainOptionsInput } from './config.js';
 import { paramMetrics, predictionDistance, type MetricRecord } from './metrics.js';
 import { makeRng, permutation, type Rng } from './rng.js';

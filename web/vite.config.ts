@@ -19,6 +19,24 @@ export default defineConfig({
     ],
   },
   worker: { format: 'es' },
+  // The dev server pre-bundles these at start. Without the list it finds them only when a worker
+  // (comlink and its Node adapter, which the experiments worker imports only under Node; zod,
+  // seedrandom, ml-matrix) or the first report (vega, vega-lite) imports them, and
+  // then reloads the page ("optimized dependencies changed"), which stops a running sweep. They are
+  // what the package's dist/ imports by bare name, reached from this repository (not from
+  // node_modules, so Vite's scan does not see them).
+  optimizeDeps: {
+    include: [
+      'comlink',
+      'comlink/dist/esm/node-adapter.mjs',
+      'zod',
+      'seedrandom',
+      'ml-matrix',
+      'vega',
+      'vega-lite',
+      'marked',
+    ],
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

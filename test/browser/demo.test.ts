@@ -116,7 +116,10 @@ describe('demo page: training view', () => {
     expect(await page.getByRole('status').first().textContent()).toBe('Ready.');
     expect(await page.locator('#f-system option').allTextContents()).toEqual([...SYSTEMS]);
     expect(await page.locator('#f-steps').inputValue()).toBe('900');
-    // A system's own options appear with it (delay: k; not the transport teacher's M), from the schema.
+    // A system's own options appear with it (delay: k; not the transport teacher's M), from the
+    // schema, in the folded teacher details.
+    expect(await page.getByLabel('Teacher particles M', { exact: true }).isVisible()).toBe(false);
+    await page.locator('#data-details > summary').click();
     expect(await page.getByLabel('Teacher particles M', { exact: true }).isVisible()).toBe(true);
     expect(await page.getByLabel('Delay k', { exact: true }).isVisible()).toBe(false);
     await page.getByLabel('System', { exact: true }).selectOption('delay');
@@ -274,7 +277,7 @@ describe('demo page: training view', () => {
     await p.getByLabel('Length T', { exact: true }).fill('2');
     await p.getByRole('button', { name: 'Start run' }).click();
     await expect.poll(() => p.getByRole('alert').textContent()).toMatch(/field 'k'.*must be < T = 2/);
-    expect(await p.getByLabel('Delay k', { exact: true }).isVisible()).toBe(true);
+    expect(await p.getByLabel('Delay k', { exact: true }).isVisible()).toBe(true); // its folded details open
     expect(await p.getByLabel('Length T', { exact: true }).isEnabled()).toBe(true);
     expect(errs).toEqual([]);
     await p.close();

@@ -1,9 +1,10 @@
 /**
  * docs/examples/import-map.html, the import-map recipe for `rnn-gd/bundle`, in Debian's chromium.
- * The page names jsDelivr URLs of the published package; they cannot be fetched here, so the
- * browser's requests to the CDNs are answered from the files of the tarball `npm pack` makes of
- * this repository. The same page also runs from unpkg, with `rnn-gd/bundle/wasm-file` (the `.wasm`
- * fetched from the CDN), self-hosted, and from another origin, which must send CORS headers as the
+ * As written the page is self-hosted: its map points into /node_modules/rnn-gd/, served from the
+ * files of the tarball `npm pack` makes of this repository (the README's install path). With the
+ * jsDelivr and unpkg URLs its comment gives for the published package (not fetchable here: the
+ * browser's requests to the CDNs are answered from the same files), with `rnn-gd/bundle/wasm-file`
+ * (the `.wasm` fetched from the CDN), and from another origin, which must send CORS headers as the
  * CDNs do (Playwright adds them to the answers it fakes, so that part is checked with a real
  * second server); a map that points at the unbundled entry fails as docs/browser.md says.
  */
@@ -19,6 +20,8 @@ const EXAMPLE = join(REPO, 'docs', 'examples', 'import-map.html');
 const VERSION = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version as string;
 const JSDELIVR = `https://cdn.jsdelivr.net/npm/rnn-gd@${VERSION}/`;
 const UNPKG = `https://unpkg.com/rnn-gd@${VERSION}/`;
+const SELF = '/node_modules/rnn-gd/';
+const toCdn = (base: string) => (h: string) => h.replaceAll(`"${SELF}`, `"${base}`);
 
 interface Result {
   status: string;
@@ -102,21 +105,32 @@ describe('docs/examples/import-map.html', () => {
     expect(r.risks![4]).toBeLessThan(0.5 * r.risks![0]);
   }
 
-  it("names this version's bundle files, which are in the packed tarball", () => {
+  it("self-hosted first; the CDN lines of its comment name this version's bundle files, which are in the packed tarball", () => {
     const map = JSON.parse(/<script type="importmap">([\s\S]*?)<\/script>/.exec(html)![1]) as {
       imports: Record<string, string>;
     };
     expect(map.imports).toEqual({
-      'rnn-gd/bundle': `${JSDELIVR}dist/bundle/index.js`,
-      'rnn-gd/bundle/wasm-file': `${JSDELIVR}dist/bundle/wasm-file.js`,
+      'rnn-gd/bundle': `${SELF}dist/bundle/index.js`,
+      'rnn-gd/bundle/wasm-file': `${SELF}dist/bundle/wasm-file.js`,
     });
-    for (const url of Object.values(map.imports)) expect(existsSync(join(pkg, url.slice(JSDELIVR.length)))).toBe(true);
+    for (const url of Object.values(map.imports)) expect(existsSync(join(pkg, url.slice(SELF.length)))).toBe(true);
+    const comment = /<!--([\s\S]*?)-->/.exec(html)![1];
+    expect(comment).toContain('Once rnn-gd is published on npm');
+    for (const url of Object.values(map.imports)) expect(comment).toContain(`"${url.replace(SELF, JSDELIVR)}"`);
     // The map comes before the first module script.
     expect(html.indexOf('type="importmap"')).toBeLessThan(html.indexOf('type="module"'));
   });
 
-  it('as written (jsDelivr): trains a few steps with the inlined wasm, every file from the package', async () => {
-    const { page, errors, requests } = await open((h) => h, [JSDELIVR]);
+  it('as written (self-hosted): trains a few steps with the inlined wasm', async () => {
+    const { page, errors } = await open((h) => h);
+    expectTrained(await result(page), 'inline');
+    expect(await page.getByRole('status').textContent()).toMatch(/^completed: 200 steps on wasm simd128 f32/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('from jsDelivr once published: trains with the inlined wasm, every file from the package', async () => {
+    const { page, errors, requests } = await open(toCdn(JSDELIVR), [JSDELIVR]);
     expectTrained(await result(page), 'inline');
     expect(requests[0]).toBe('dist/bundle/index.js');
     expect(requests.every((r) => r.startsWith('dist/bundle/'))).toBe(true);
@@ -128,7 +142,7 @@ describe('docs/examples/import-map.html', () => {
   });
 
   it('from unpkg, and with rnn-gd/bundle/wasm-file: the .wasm comes from the CDN as application/wasm', async () => {
-    const toUnpkg = (h: string) => h.replaceAll(JSDELIVR, UNPKG);
+    const toUnpkg = toCdn(UNPKG);
     const plain = await open(toUnpkg, [UNPKG]);
     expectTrained(await result(plain.page), 'inline');
     expect(plain.errors).toEqual([]);
@@ -151,34 +165,23 @@ describe('docs/examples/import-map.html', () => {
     await page.close();
   });
 
-  it('self-hosted: the same map with paths into node_modules/rnn-gd', async () => {
-    const { page, errors } = await open((h) => h.replaceAll(JSDELIVR, '/node_modules/rnn-gd/'));
-    expectTrained(await result(page), 'inline');
-    expect(errors).toEqual([]);
-    await page.close();
-  });
-
   it('from another origin: works with Access-Control-Allow-Origin (as the CDNs send it), fails without', async () => {
     const other = (s: StaticServer) => s.url.replace('127.0.0.1', 'localhost') + '/';
     for (const entry of ['rnn-gd/bundle', 'rnn-gd/bundle/wasm-file'] as const) {
-      const edit = (h: string) =>
-        h.replaceAll(JSDELIVR, other(cors)).replace("from 'rnn-gd/bundle';", `from '${entry}';`);
+      const edit = (h: string) => toCdn(other(cors))(h).replace("from 'rnn-gd/bundle';", `from '${entry}';`);
       const { page, errors } = await open(edit);
       expectTrained(await result(page), entry.endsWith('wasm-file') ? 'file' : 'inline');
       expect(errors).toEqual([]);
       await page.close();
     }
-    const { page, errors } = await open((h) => h.replaceAll(JSDELIVR, other(noCors)));
+    const { page, errors } = await open(toCdn(other(noCors)));
     await expect.poll(() => errors.join('\n'), { timeout: 30_000 }).toMatch(/CORS policy/);
     expect(await page.evaluate(() => 'result' in window)).toBe(false);
     await page.close();
   });
 
   it("a map to the unbundled entry (dist/index.js) fails: the browser cannot resolve the package's own imports", async () => {
-    const { page, errors } = await open(
-      (h) => h.replace(`${JSDELIVR}dist/bundle/index.js`, `${JSDELIVR}dist/index.js`),
-      [JSDELIVR],
-    );
+    const { page, errors } = await open((h) => h.replace(`"${SELF}dist/bundle/index.js"`, `"${SELF}dist/index.js"`));
     await expect.poll(() => errors.length, { timeout: 30_000 }).toBeGreaterThan(0);
     expect(errors.join('\n')).toMatch(/Failed to resolve module specifier "[\w@/-]+"/);
     expect(await page.evaluate(() => 'result' in window)).toBe(false);

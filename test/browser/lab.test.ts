@@ -3,9 +3,11 @@
  * module Web Workers to its verdict, with the points of `rnn-gd experiment run` in Node; the
  * downloads are a sweep directory that the package's own readers (and report builder) take back; a
  * link to a finished sweep shows it from the browser's checkpoint; a reload in the middle of a
- * sweep loses no finished point and a resume runs each remaining point once; and the view fits
- * desktop and phone screens. Screenshots go to test/artifacts/.
+ * sweep loses no finished point and a resume runs each remaining point once; the view fits
+ * desktop and phone screens; and a width-searched sweep (E2 quick) trains the CLI's points, is done
+ * when its searches are, and resumes after a reload to exactly them. Screenshots go to test/artifacts/.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +32,7 @@ interface LabState {
   verdict: string | null;
   reason: string | null;
   files: string[];
+  counts: { complete: boolean; planned: number; finished: number; notNeeded: number } | null;
 }
 const lab = (page: Page) =>
   page.evaluate(() => (window as unknown as { rnnGdDemo: { lab(): LabState } }).rnnGdDemo.lab());
@@ -289,4 +292,113 @@ describe('demo page: experiments view', () => {
     expect(errs).toEqual([]);
     await phone.close();
   });
+});
+
+/**
+ * Width-searched sweeps (issue 24): the page runs them through the package's sweep driver, so E2
+ * quick trains the points `rnn-gd experiment run E2 --size quick` trains, is "done" when its
+ * searches are (the grid points they skipped are not needed), Run adds nothing, and a resume after
+ * a reload trains exactly the points the uninterrupted run has that were not saved yet.
+ */
+describe('demo page: a width-searched sweep against `rnn-gd experiment run` (E2 quick)', () => {
+  let server: StaticServer;
+  let browser: Browser;
+  /** The CLI's trained points (ids) and the sweep's planned count. */
+  let cli: { ids: string[]; planned: number };
+  const E2_URL = () => `${server.url}/index.html#view=lab&exp=E2&size=quick&workers=2`;
+  const finishedIds = (s: LabState) => s.results.map((r) => r.id).sort();
+
+  beforeAll(async () => {
+    server = await serve({ '/': `${REPO}web/dist` });
+    browser = await launch();
+    const out = mkdtempSync(join(tmpdir(), 'rnn-gd-lab-e2-'));
+    const r = spawnSync(
+      process.execPath,
+      [
+        `${REPO}dist/cli/main.js`,
+        'experiment',
+        'run',
+        'E2',
+        '--size',
+        'quick',
+        '--workers',
+        '2',
+        '--out',
+        out,
+        '--quiet',
+      ],
+      { encoding: 'utf8', timeout: 600_000 },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as { status: string };
+    expect(summary.status).toBe('completed');
+    cli = {
+      ids: readPointsFile(join(out, 'points.jsonl'))
+        .results.map((p) => p.id)
+        .sort(),
+      planned: readManifest(out).totalPoints,
+    };
+    expect(cli.ids.length).toBeLessThan(cli.planned); // the search skipped grid points
+  }, 660_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('uninterrupted: done with the CLI\'s trained points and "not needed" count; Run then trains nothing', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errs = watchErrors(page);
+    await page.goto(E2_URL());
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await waitLab(page, 'done', 600_000);
+    const s = await lab(page);
+    expect(finishedIds(s)).toEqual(cli.ids);
+    expect(s.counts).toEqual({
+      complete: true,
+      planned: cli.planned,
+      finished: cli.ids.length,
+      notNeeded: cli.planned - cli.ids.length,
+    });
+    const status = await page.locator('#lab-status').textContent();
+    expect(status).toBe(
+      `Done: E2 quick, ${cli.ids.length} points trained, ${cli.planned - cli.ids.length} of the ${cli.planned} not needed (width search)`,
+    );
+    expect(await page.locator('#lab-verdict').textContent()).not.toContain('partial');
+    // Run again: the sweep is done, nothing is trained.
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await waitLab(page, 'done', 30_000);
+    const again = await lab(page);
+    expect(again.results).toEqual(s.results);
+    expect(errs).toEqual([]);
+    await context.close();
+  }, 660_000);
+
+  it("reloaded mid-sweep: the resume trains exactly the CLI's points not saved before the reload", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errs = watchErrors(page);
+    await page.goto(E2_URL());
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.waitForFunction(
+      () => (window as unknown as { rnnGdDemo: { lab(): LabState } }).rnnGdDemo.lab().results.length >= 40,
+      null,
+      { timeout: 300_000, polling: 20 },
+    );
+    await page.reload();
+    await expect.poll(() => page.locator('#lab-offer').isVisible()).toBe(true);
+    const offer = (await page.locator('#lab-offer').textContent()) ?? '';
+    const kept = Number(/(\d+) points finished \(width search/.exec(offer)?.[1]);
+    expect(kept, offer).toBeGreaterThanOrEqual(40);
+    const resumedAt = new Date().toISOString();
+    await page.getByRole('button', { name: 'Resume', exact: true }).click();
+    await waitLab(page, 'done', 600_000);
+    const s = await lab(page);
+    expect(s.resumed).toBe(kept);
+    expect(finishedIds(s)).toEqual(cli.ids);
+    expect(s.results.filter((r) => r.timing.finishedAt > resumedAt).length).toBe(cli.ids.length - kept);
+    expect(s.counts?.complete).toBe(true);
+    expect(errs).toEqual([]);
+    await context.close();
+  }, 660_000);
 });

@@ -1,4 +1,5 @@
 /** The one interface both backends (wasm, ts) implement; the trainer and everything above use only this. */
+import '../disposable.js'; // Symbol.dispose and Disposable without consumer libs
 import type { Dataset, FloatArray, ModelParams, ModelSpec, Projection } from '../types.js';
 
 /** The backends by name: 'wasm' (the Rust SIMD core, float32) and 'ts' (the TypeScript reference). */

@@ -25,7 +25,7 @@ import {
   type TrainSteps,
   type Workspace,
 } from './types.js';
-import { loadWasm, type LoadedWasm, type WasmFlavor } from './wasm-loader.js';
+import { loadWasm, type LoadedWasm, type WasmFlavor, type WasmMemory } from './wasm-loader.js';
 import { rawEnums, type RawEnums } from './wasm-enums.js';
 import { wasmSizes } from './wasm-sizes.js';
 import { checkFitsWorkspace } from '../dataset.js';
@@ -54,7 +54,7 @@ type RawWorkspace =
 
 /** A fresh typed-array view into wasm memory, made at every call (memory growth detaches old buffers). */
 function view<T extends Float32Array | Float64Array | Uint32Array>(
-  memory: WebAssembly.Memory,
+  memory: WasmMemory,
   Ctor: { new (b: ArrayBuffer, o: number, l: number): T },
   ptr: number,
   len: number,

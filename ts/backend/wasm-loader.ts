@@ -19,12 +19,24 @@
  */
 import initSimd, * as simdPkg from '../wasm-pkg/simd/rnn_wasm.js';
 import initScalar, * as scalarPkg from '../wasm-pkg/scalar/rnn_wasm.js';
+import type { InitInput } from '../wasm-pkg/simd/rnn_wasm.js';
 
 export type WasmPkg = typeof simdPkg;
 export type WasmFlavor = 'simd' | 'scalar' | 'relaxed';
 
+/*
+ * The WebAssembly types of the public declarations are written structurally, so the package's .d.ts
+ * files compile without the DOM lib (a Node project); scripts/neutral-dts.mjs does the same to
+ * wasm-bindgen's generated declarations in dist/.
+ */
+/** A compiled `WebAssembly.Module` (opaque). */
+export type CompiledWasm = object;
+/** A `WebAssembly.Memory` as the package reads it (wasm32 memory grows, never shrinks). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
 /** Anything wasm-bindgen's init accepts: bytes, a compiled Module, a URL (fetched), or a Response. */
-export type WasmSource = BufferSource | WebAssembly.Module | URL | Response | Promise<Response>;
+export type WasmSource = ArrayBuffer | ArrayBufferView | CompiledWasm | URL | Response | Promise<Response>;
 /** Gives the wasm for a flavor; `name` describes it in LoadedWasm.source (e.g. 'inline', 'file'). */
 export interface WasmSourceProvider {
   (flavor: WasmFlavor): WasmSource | Promise<WasmSource>;
@@ -33,7 +45,7 @@ export interface WasmSourceProvider {
 
 export interface LoadedWasm {
   readonly pkg: WasmPkg;
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   readonly flavor: WasmFlavor;
   /** Where the bytes came from: 'inline', 'file', 'url' or the provider's own name. */
   readonly source: string;
@@ -147,7 +159,7 @@ export function loadWasm(flavor: WasmFlavor = simdSupported() ? 'simd' : 'scalar
           { cause: err },
         );
       }
-      const output = await init({ module_or_path });
+      const output = await init({ module_or_path: module_or_path as InitInput | Promise<InitInput> });
       const name = flavor === 'relaxed' && source === inlineWasmSource ? 'file' : (source.sourceName ?? 'custom');
       return { pkg, memory: output.memory, flavor, source: name };
     })();

@@ -120,10 +120,13 @@ export interface ProgressEvent {
   detail?: string;
   /** False for events that only change the running count (not shown off a terminal). */
   finished?: boolean;
+  /** `total` is an estimate (a sweep's width searches): shown as '~total'. */
+  estimated?: boolean;
 }
 
 export interface ProgressReporter {
-  start(total: number, done?: number): void;
+  /** `upTo`: `total` is a bound (a width-searched sweep runs fewer points): said so in the first line. */
+  start(total: number, done?: number, upTo?: boolean): void;
   update(p: ProgressEvent): void;
   stop(): void;
 }
@@ -144,10 +147,11 @@ export function progressReporter(label: string, opts: { quiet?: boolean; unit?: 
     ]
       .filter(Boolean)
       .join(' | ');
+  const totalText = (p: ProgressEvent) => `${p.estimated ? '~' : ''}${p.total}`;
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
-        format: `${label} [{bar}] {value}/{total} ${unit} | {counts} | {elapsedText} elapsed | ETA {etaText}`,
+        format: `${label} [{bar}] {value}/{totalText} ${unit} | {counts} | {elapsedText} elapsed | ETA {etaText}`,
         stream: process.stderr,
         hideCursor: true,
       },
@@ -157,12 +161,13 @@ export function progressReporter(label: string, opts: { quiet?: boolean; unit?: 
     return {
       start(total, done = 0) {
         active = true;
-        bar.start(total, done, { counts: '', etaText: '?', elapsedText: '0s' });
+        bar.start(total, done, { counts: '', etaText: '?', elapsedText: '0s', totalText: String(total) });
       },
       update(p) {
         if (!active) return;
         bar.setTotal(p.total);
         bar.update(p.done, {
+          totalText: totalText(p),
           counts: counts(p),
           etaText: formatDuration(p.etaMs),
           elapsedText: formatDuration(p.elapsedMs),
@@ -187,13 +192,17 @@ export function progressReporter(label: string, opts: { quiet?: boolean; unit?: 
     const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 100;
     const eta = p.etaMs === null || p.etaMs === undefined ? p.etaMs : Math.max(0, p.etaMs - sinceMs);
     process.stderr.write(
-      `${label}: ${p.done}/${p.total} ${unit} (${pct}%)${c ? `, ${c}` : ''}, ` +
+      `${label}: ${p.done}/${totalText(p)} ${unit} (${pct}%)${c ? `, ${c}` : ''}, ` +
         `elapsed ${formatDuration((p.elapsedMs ?? 0) + sinceMs)}, ETA ${p.done >= p.total ? '0s' : formatDuration(eta)}\n`,
     );
   };
   return {
-    start(total, done = 0) {
-      process.stderr.write(`${label}: ${total} ${unit} to run\n`);
+    start(total, done = 0, upTo = false) {
+      process.stderr.write(
+        upTo
+          ? `${label}: up to ${total} ${unit} to run (the width searches need fewer; the total below is their estimate)\n`
+          : `${label}: ${total} ${unit} to run\n`,
+      );
       lastLine = Date.now();
       lastStep = total > 0 ? Math.floor((100 * done) / total / PROGRESS_STEP_PERCENT) : 0;
       timer ??= setInterval(() => {

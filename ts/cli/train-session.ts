@@ -3,6 +3,7 @@
  * with everything written as it comes, so a kill at any moment leaves loadable files.
  */
 import type { TrainConfig } from '../config.js';
+import type { MetricRecord } from '../metrics.js';
 import type { Checkpoint, RunDirectory } from '../io/run-dir.js';
 import type { PreparedRun } from '../run.js';
 import { runInfo } from '../version.js';
@@ -96,6 +97,7 @@ export async function trainIntoDirectory(
       ...(linearized ? { linearization: trainer.linearStatus() } : {}),
       out: opts.out,
       ...(resume ? { resumedFrom: resume.step } : {}),
+      ...(opts.linearized ? { linearized: linearizationSummary(result.records) } : {}),
     };
     writeRun(summary);
     return summary;
@@ -111,4 +113,21 @@ export async function trainIntoDirectory(
     progress.stop();
     trainer.free();
   }
+}
+
+/**
+ * What `train --linearized` adds to the summary: the linearization's final risks (it is trained by
+ * the same GD from the same Theta(0)) and the gap ||f - f_lin|| on the training inputs, last and
+ * largest over the records (docs/theory.md, the kernel regime).
+ */
+function linearizationSummary(records: readonly MetricRecord[]) {
+  const last = records[records.length - 1];
+  return {
+    around: 'W0, U0 (the initialization)',
+    finalRisk: last?.linRisk,
+    finalTestRisk: last?.linTestRisk,
+    finalGapRms: last?.linGapRms,
+    finalGapMax: last?.linGapMax,
+    largestGapMax: Math.max(...records.map((r) => r.linGapMax ?? 0)),
+  };
 }

@@ -144,12 +144,22 @@ function stats(y: Float64Array, count: number): { mean: number; std: number; rms
   return { mean, std: Math.sqrt(varPop), rms: Math.sqrt(s2 / count) };
 }
 
-/** Generates train and test sets for `config` (seed: the argument when given, else config.seed). */
+/**
+ * Generates train and test sets for `config`, seeded by config.seed: the documented form is
+ * `generateData({ system, n, ..., seed }, { backend })`, the config as `rnn-gd data generate` and
+ * data files write it.
+ */
+export function generateData(configInput: DataConfigInput, opts?: GenerateOptions): Promise<GeneratedData>;
+/** The earlier form: the seed as an argument, in place of config.seed. */
+export function generateData(configInput: DataConfigInput, seed?: Seed, opts?: GenerateOptions): Promise<GeneratedData>;
 export async function generateData(
   configInput: DataConfigInput,
-  seed?: Seed,
-  opts: GenerateOptions = {},
+  seedOrOpts?: Seed | GenerateOptions,
+  maybeOpts: GenerateOptions = {},
 ): Promise<GeneratedData> {
+  const isOpts = typeof seedOrOpts === 'object' && seedOrOpts !== null;
+  const seed = isOpts ? undefined : seedOrOpts;
+  const opts = isOpts ? seedOrOpts : maybeOpts;
   const config = parseDataConfig(seed === undefined ? configInput : { ...configInput, seed });
   const { n, nTest, T, d, readout } = config;
   const s = config.seed;

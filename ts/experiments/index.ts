@@ -24,6 +24,17 @@ export {
   type WorkerHandle,
 } from './pool.js';
 export { runSweep, errorResult, type SweepProgress, type SweepOutcome, type SweepRunOptions } from './sweep.js';
+export {
+  driveSweep,
+  planExperiment,
+  shareStatus,
+  type DriveOptions,
+  type DriveResult,
+  type ShareStatus,
+  type SweepPlan,
+  type SweepPlanOptions,
+  type SweepStore,
+} from './driver.js';
 export { lineChart, renderSvg, type VlSpec } from './plots.js';
 export { createBrowserPool, browserWorkerFactory } from './pool-browser.js';
 export {

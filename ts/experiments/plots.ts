@@ -125,17 +125,31 @@ export function samples(a: number, b: number, count = 40, log = false): number[]
   });
 }
 
+/** How to get SVGs when vega is missing (the report says it where the plot would be). */
+export const PLOTTING_HINT =
+  'vega, vega-lite and vega-interpreter are optional peer dependencies of rnn-gd, not installed with it: ' +
+  '`npm install vega vega-lite vega-interpreter` in your project, then `rnn-gd report DIR` renders the SVGs; ' +
+  'the vega-lite spec (.vl.json) is written either way (it opens in https://vega.github.io/editor)';
+
 /**
- * Renders a vega-lite spec to an SVG string, headless (vega and vega-lite are loaded on first use).
- * Expressions are interpreted, not compiled with `new Function`: the lab's Content-Security-Policy
- * has no 'unsafe-eval'.
+ * Renders a vega-lite spec to an SVG string, headless. vega and vega-lite are optional peer
+ * dependencies (44 MB and ~90 packages the numerics do not need), loaded on first use; when they
+ * are not installed this rejects with PLOTTING_HINT. Expressions are interpreted (vega-interpreter),
+ * not compiled with `new Function`: the lab's Content-Security-Policy has no 'unsafe-eval'.
  */
 export async function renderSvg(spec: VlSpec): Promise<string> {
-  const [vega, vl, { expressionInterpreter }] = await Promise.all([
-    import('vega'),
-    import('vega-lite'),
-    import('vega-interpreter'),
-  ]);
+  let vega: typeof import('vega');
+  let vl: typeof import('vega-lite');
+  let expressionInterpreter: typeof import('vega-interpreter').expressionInterpreter;
+  try {
+    [vega, vl, { expressionInterpreter }] = await Promise.all([
+      import('vega'),
+      import('vega-lite'),
+      import('vega-interpreter'),
+    ]);
+  } catch (err) {
+    throw new Error(`${PLOTTING_HINT} (${(err as Error).message.split('\n')[0]})`, { cause: err });
+  }
   const compiled = vl.compile(spec as never).spec;
   const view = new vega.View(vega.parse(compiled, undefined, { ast: true }), {
     renderer: 'none',

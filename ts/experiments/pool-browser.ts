@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import type { BackendName } from '../backend/types.js';
 import { WorkerPool, defaultWorkerCount, poolSize, type WorkerFactory, type WorkerHandle } from './pool.js';
+import { releaseRemote } from './remote.js';
 import type { WorkerApi } from './worker-api.js';
 import { WorkerCrashError } from '../errors.js';
 
@@ -24,10 +25,12 @@ export function browserWorkerFactory(url?: URL): WorkerFactory {
       });
     });
     crashed.catch(() => {});
+    const api = Comlink.wrap<WorkerApi>(worker);
     return {
-      api: Comlink.wrap<WorkerApi>(worker),
+      api,
       crashed,
       async terminate() {
+        releaseRemote(api);
         worker.terminate();
       },
     };

@@ -5,6 +5,7 @@ import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { BackendName } from '../backend/types.js';
 import { WorkerPool, poolSize, type WorkerFactory, type WorkerHandle } from './pool.js';
+import { releaseRemote } from './remote.js';
 import type { WorkerApi } from './worker-api.js';
 import { WorkerCrashError } from '../errors.js';
 
@@ -28,10 +29,12 @@ export function nodeWorkerFactory(url: URL = NODE_WORKER_URL): WorkerFactory {
       );
     });
     crashed.catch(() => {});
+    const api = Comlink.wrap<WorkerApi>(nodeEndpoint(worker));
     return {
-      api: Comlink.wrap<WorkerApi>(nodeEndpoint(worker)),
+      api,
       crashed,
       async terminate() {
+        releaseRemote(api);
         terminating = true;
         await worker.terminate();
       },

@@ -6,13 +6,12 @@
  * with a `WorkerCrashError`, and a fresh worker takes its slot for the next point. A point that
  * throws rejects with the error it threw (comlink carries name and message across).
  */
-import * as Comlink from 'comlink';
 import type { BackendName } from '../backend/types.js';
 import { getBackend } from '../backend/index.js';
 import type { Backend } from '../backend/types.js';
 import { runPoint } from './point.js';
 import type { IndexedPoint, PointResult } from './types.js';
-import type { WorkerApi } from './worker-api.js';
+import type { RemoteWorkerApi } from './worker-api.js';
 import { ValidationError, WorkerCrashError } from '../errors.js';
 import { workerCount } from '../workers.js';
 
@@ -32,9 +31,9 @@ export interface PointExecutor {
   close(): Promise<void>;
 }
 
-/** A started worker as a pool sees it: its comlink proxy, a crash notification and a way to end it. */
+/** A started worker as a pool sees it: its proxy, a crash notification and a way to end it (proxy released, worker ended). */
 export interface WorkerHandle {
-  api: Comlink.Remote<WorkerApi>;
+  api: RemoteWorkerApi;
   /** Settles (never resolves normally) with the reason when the worker dies. */
   crashed: Promise<never>;
   terminate(): Promise<void>;
@@ -108,11 +107,6 @@ export class WorkerPool implements PointExecutor {
     slot.handle = null;
     slot.ready = null;
     if (handle) {
-      try {
-        handle.api[Comlink.releaseProxy]();
-      } catch {
-        /* already gone */
-      }
       await handle.terminate().catch(() => {});
     }
   }

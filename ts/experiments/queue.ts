@@ -185,9 +185,10 @@ export class WorkQueue {
   }
 
   /** The remaining work as ETA chains (estimated costs), and about how many points it is. */
-  outlook(now: number): { chains: EtaChain[]; points: number } {
+  outlook(now: number): { chains: EtaChain[]; points: number; searching: boolean } {
     const chains: EtaChain[] = [];
     let points = 0;
+    let searching = false;
     const runningOf = (p: IndexedPoint | null) =>
       p && this.runningSince.has(p)
         ? { estimate: estimateCost(p), elapsedMs: now - this.runningSince.get(p)! }
@@ -205,6 +206,7 @@ export class WorkQueue {
       if (slot.over) continue;
       const s = unitState(slot.unit, this.results);
       if (s.next === null) continue;
+      searching = true;
       const open = slot.unit.grid.slice(s.lo + 1, s.hi);
       const meanCost = open.reduce((a, p) => a + estimateCost(p), 0) / Math.max(1, open.length);
       const probes = Math.max(1, expectedProbes(open.length));
@@ -213,6 +215,6 @@ export class WorkQueue {
       chains.push({ pending: pendingProbes * meanCost, ...(running ? { running } : {}) });
       points += pendingProbes;
     }
-    return { chains, points };
+    return { chains, points, searching };
   }
 }

@@ -9,7 +9,6 @@ import { pathExists, writeFileAtomic } from '../io/fs.js';
 import { lockDirectory } from '../io/lock.js';
 import { resolveWorkers } from '../cli/options.js';
 import {
-  newManifest,
   openCheckpoint,
   readManifest,
   readPoints,
@@ -19,14 +18,14 @@ import {
   type Checkpoint,
   type SweepManifest,
 } from './checkpoint.js';
-import { planSweep, selectShard, sweepFingerprint, type Shard } from './plan.js';
+import { driveSweep, planExperiment, type DriveResult, type SweepPlan } from './driver.js';
+import type { planSweep, Shard } from './plan.js';
+import { InProcessExecutor } from './pool.js';
 import type { EtaChoice } from './step-size.js';
-import { InProcessExecutor, type PointExecutor } from './pool.js';
 import { createNodePool } from './pool-node.js';
-import { getExperiment } from './registry.js';
 import { shareCounts } from './report-build.js';
 import { writeReport, type WrittenReport } from './report.js';
-import { runSweep, type SweepOutcome, type SweepProgress } from './sweep.js';
+import type { SweepProgress } from './sweep.js';
 import type { ExperimentId, PointResult, Size } from './types.js';
 
 export interface RunExperimentOptions {
@@ -75,35 +74,19 @@ export interface RunExperimentOptions {
   graceMs?: number;
 }
 
-export interface RunExperimentResult extends SweepOutcome {
+export interface RunExperimentResult extends DriveResult {
   dir: string;
   manifest: SweepManifest;
-  skipped: number;
   report: WrittenReport | null;
 }
 
 export async function runExperiment(o: RunExperimentOptions): Promise<RunExperimentResult> {
-  const exp = getExperiment(o.experiment);
   const backend: BackendName = o.backend ?? 'wasm';
-  const grid = o.grid === true || o.limit !== undefined;
-  let points = planSweep(exp, o.size, { seeds: o.seeds, grid, eta: o.eta });
-  if (o.mapPoints) points = o.mapPoints(points);
-  const seeds = o.seeds ?? exp.defaultSeeds[o.size];
-  const manifest = newManifest({
-    experiment: exp.id,
-    title: exp.title,
-    size: o.size,
-    seeds,
-    totalPoints: points.length,
-    fingerprint: sweepFingerprint(points),
-    shard: o.shard ?? null,
-    backend,
-    search: points.some((p) => p.search),
-  });
+  const plan = planExperiment({ ...o, backend });
   const dir = resolve(o.out);
-  const ckpt = openCheckpoint(dir, manifest, { resume: o.resume, force: o.force, retryFailed: o.retryFailed });
+  const ckpt = openCheckpoint(dir, plan.manifest, { resume: o.resume, force: o.force, retryFailed: o.retryFailed });
   try {
-    return await runOpened(o, ckpt, points, backend);
+    return await runOpened(o, ckpt, plan, backend);
   } finally {
     ckpt.close();
   }
@@ -112,51 +95,38 @@ export async function runExperiment(o: RunExperimentOptions): Promise<RunExperim
 async function runOpened(
   o: RunExperimentOptions,
   ckpt: Checkpoint,
-  points: ReturnType<typeof planSweep>,
+  plan: SweepPlan,
   backend: BackendName,
 ): Promise<RunExperimentResult> {
-  const dir = ckpt.dir;
-  let share = selectShard(points, o.shard);
-  if (o.limit !== undefined) share = share.slice(0, o.limit);
-  const shareIds = new Set(share.map((p) => p.id));
-  const todo = share.filter((p) => !ckpt.done.has(p.id));
-  const skipped = share.length - todo.length;
-
-  const workers = resolveWorkers(o.workers, todo.length);
-  const executor: PointExecutor =
-    o.workers === 0
-      ? new InProcessExecutor(backend)
-      : createNodePool({ size: workers, backend, workerUrl: o.workerUrl });
-  let outcome: SweepOutcome;
-  try {
-    if (todo.length > 0) await executor.start();
-    o.onStart?.({
-      total: share.length,
-      todo: todo.length,
-      skipped,
-      workers: o.workers === 0 ? 0 : workers,
-      backend: executor.backendDescription || backend,
-      repaired: ckpt.repaired,
-    });
-    outcome = await runSweep({
-      points: todo,
-      finished: [...ckpt.done.values()].filter((r) => shareIds.has(r.id)),
-      executor,
-      skipped,
-      signal: o.signal,
-      onProgress: o.onProgress,
-      graceMs: o.graceMs,
-      onResult: (r) => ckpt.append(r),
-    });
-  } finally {
-    await executor.close();
-  }
+  let workers = 0;
+  const outcome = await driveSweep({
+    plan,
+    store: ckpt,
+    executor: (todo) => {
+      workers = o.workers === 0 ? 0 : resolveWorkers(o.workers, todo);
+      return o.workers === 0
+        ? new InProcessExecutor(backend)
+        : createNodePool({ size: workers, backend, workerUrl: o.workerUrl });
+    },
+    signal: o.signal,
+    onProgress: o.onProgress,
+    graceMs: o.graceMs,
+    onStart: (info) =>
+      o.onStart?.({
+        total: info.total,
+        todo: info.todo,
+        skipped: info.skipped,
+        workers,
+        backend: info.executor?.backendDescription || backend,
+        repaired: ckpt.repaired,
+      }),
+  });
   let report: WrittenReport | null = null;
   if (outcome.status === 'completed') {
     ckpt.compact();
-    if (o.report !== false) report = await writeReport(dir);
+    if (o.report !== false) report = await writeReport(ckpt.dir);
   }
-  return { ...outcome, dir, manifest: ckpt.manifest, skipped, report };
+  return { ...outcome, dir: ckpt.dir, manifest: ckpt.manifest, report };
 }
 
 export interface MergeResult {

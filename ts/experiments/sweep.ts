@@ -24,7 +24,13 @@ export interface SweepProgress {
   /** Finished in this run (ok, diverged or error). */
   done: number;
   failed: number;
+  /** Points running now (after a finish: the lane's next point counts, it has been handed over). */
   running: number;
+  /**
+   * True while width searches are unfinished: `total` counts the probes they are expected to need,
+   * an estimate that moves as their answers come in (a grid's total is exact).
+   */
+  estimated: boolean;
   /** Points found finished in the checkpoint (not counted in total). */
   skipped: number;
   elapsedMs: number;
@@ -102,6 +108,7 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepOutcome> {
       done,
       failed,
       running: queue.running,
+      estimated: outlook.searching,
       skipped: opts.skipped ?? 0,
       elapsedMs: t - started,
       etaMs: estimateRemainingMs({ chains: outlook.chains, finished: calibration, lanes: executor.size }),
@@ -126,10 +133,11 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepOutcome> {
     else calibration.push({ estimate: estimateCost(point), wallMs: result.timing.wallMs });
     queue.complete(point, result);
     resultChain = resultChain.then(() => opts.onResult(result));
-    return resultChain.then(() => progress(result));
+    return resultChain.then(() => result);
   };
 
-  const runOne = async (point: IndexedPoint, lane: number): Promise<void> => {
+  /** Runs a point on a lane: its result once recorded, or null when it was cancelled. */
+  const runOne = async (point: IndexedPoint, lane: number): Promise<PointResult | null> => {
     let result: PointResult | null = null;
     let error: unknown = null;
     try {
@@ -141,6 +149,7 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepOutcome> {
     if (error !== null && !aborted) return finish(point, errorResult(point, error, executor.backendDescription));
     queue.complete(point, null);
     cancelled.push(point); // cancelled (or lost to the abort): left for a resume
+    return null;
   };
 
   try {
@@ -156,13 +165,19 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepOutcome> {
       if (point) lastKey[lane] = dataKey(point);
       return point;
     };
+    // A finished point is reported after its lane has taken the next one, so the running count
+    // of the event is that of the workers (not one short while the lane is between points).
     const lane = async (l: number) => {
+      let finished: PointResult | null = null;
       while (!aborted) {
         const point = take(l);
-        if (point) await runOne(point, l);
+        if (finished) progress(finished);
+        finished = null;
+        if (point) finished = await runOne(point, l);
         else if (queue.running > 0) await queue.changed();
         else break;
       }
+      if (finished) progress(finished);
     };
     await Promise.all(Array.from({ length: Math.max(1, executor.size) }, (_, l) => lane(l)));
     await resultChain;

@@ -26,6 +26,17 @@ export interface WorkerApi {
   cancel(): void;
 }
 
+/**
+ * The worker's API as a pool calls it across the boundary (every call answers with a promise):
+ * comlink's `Remote<WorkerApi>` fits it, and the declarations need no comlink types (those need the
+ * DOM lib, which a Node project does not have).
+ */
+export interface RemoteWorkerApi {
+  init(init: WorkerInit): Promise<string>;
+  run(point: IndexedPoint): Promise<PointResult | null>;
+  cancel(): Promise<void>;
+}
+
 /** The worker-side implementation; `exit` ends the worker (used by the 'exit' fault of tests). */
 export function createWorkerApi(exit: (code: number) => void): WorkerApi {
   let backend: Backend | null = null;

@@ -9,7 +9,7 @@
  * The JSON codec (parseDataFile, dataToJson) is universal and lives in ./data-json.ts;
  * it is re-exported here.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { readoutOf, type Dataset, type FloatArray } from '../types.js';
 import { ValidationError } from '../validate.js';
@@ -62,7 +62,15 @@ export function readData(pathOrDir: string): Dataset {
     if (existsSync(json)) return parseDataFile(readJsonFile(json, 'data file'), `data file ${json}`);
     const x = join(pathOrDir, 'X.npy');
     if (existsSync(x)) return readNpyPair(x, join(pathOrDir, 'Y.npy'));
-    throw new ValidationError(`data ${pathOrDir}: directory holds neither data.json nor X.npy + Y.npy`);
+    // `rnn-gd data generate --out DIR` writes DIR/train and DIR/test: name those instead of a bare refusal.
+    const sets = readdirSync(pathOrDir)
+      .map((name) => join(pathOrDir, name))
+      .filter((p) => isDir(p) && (existsSync(join(p, 'data.json')) || existsSync(join(p, 'X.npy'))))
+      .sort((a, b) => Number(basename(b) === 'train') - Number(basename(a) === 'train') || a.localeCompare(b));
+    throw new ValidationError(
+      `data ${pathOrDir}: directory holds neither data.json nor X.npy + Y.npy` +
+        (sets.length ? `; it holds the data sets ${sets.join(', ')}: give one of them (e.g. --data ${sets[0]})` : ''),
+    );
   }
   if (pathOrDir.endsWith('.npy')) {
     if (!/X\.npy$/.test(basename(pathOrDir))) {

@@ -19,6 +19,9 @@ export interface BoundSetting {
   /** max-norm projection radius (undefined: no max-norm projection) */
   rho?: number;
   info?: SetupInfo | null;
+  /** the data system; for 'transport', the map's ν_w and ν_u from its setting (before set-up reports them) */
+  system: string;
+  transportNu?: { nuW: number; nuU: number };
   /** records of the run shown (the first gives R(Θ(0))) */
   records?: readonly MetricRecord[];
 }
@@ -52,6 +55,13 @@ export function renderBoundPanel(
   const risk0 = first?.risk;
   const scale = risk0 ?? 0.5;
   const eps = scale / 10;
+  // ν_w, ν_u: the transport teacher's (measured at set-up, else its setting); other systems have none.
+  const nu =
+    c.info?.nuW !== undefined
+      ? { nuW: c.info.nuW, nuU: c.info.nuU ?? NaN }
+      : c.system === 'transport'
+        ? c.transportNu
+        : undefined;
   try {
     const b = bounds({
       activation: c.activation,
@@ -64,7 +74,7 @@ export function renderBoundPanel(
       eps,
       ...(c.rho !== undefined ? { rho: c.rho } : {}),
       ...(c.info ? { wBar0: c.info.wBar0 } : {}),
-      ...(c.info?.nuW !== undefined ? { nuW: c.info.nuW, nuU: c.info.nuU } : {}),
+      ...(nu ? { nuW: nu.nuW, nuU: nu.nuU } : {}),
     });
     regime.textContent = `${b.regime} memory`;
     regime.className = `regime ${b.regime}`;
@@ -103,7 +113,7 @@ export function renderBoundPanel(
     );
     note(
       `Every constant here is this project's derivation (docs/theory.md), not the paper's statement; the bound is stated for the diagonal RNN${c.recurrence === 'dense' ? ' and shown with this dense run for reference only' : ''}` +
-        `${c.info?.nuW !== undefined ? `; ν_w = ${formatNumber(c.info.nuW)}, ν_u = ${formatNumber(c.info.nuU ?? NaN)} from the transport teacher` : '; ν_w = ν_u = 1 assumed (the teacher is not a transport map)'}` +
+        `${nu ? `; ν_w = ${formatNumber(nu.nuW)}, ν_u = ${formatNumber(nu.nuU)} from the transport teacher` : `; ν_w = ν_u = 1 assumed (the ${c.system} teacher is not a transport map of the paper's class)`}` +
         `${c.rho !== undefined ? '' : '; ρ = ν without a max-norm projection'}.`,
       'help',
     );

@@ -9,19 +9,21 @@
 import {
   buildReport,
   createBrowserPool,
+  driveSweep,
   EXPERIMENTS,
   getExperiment,
-  newManifest,
+  planExperiment,
   planSweep,
   pointsText,
   reportFiles,
-  runSweep,
-  sweepFingerprint,
+  shareStatus,
   SIZES,
   type BuiltReport,
   type PointResult,
+  type ShareStatus,
   type Size,
   type SweepManifest,
+  type SweepPlan,
   type SweepProgress,
 } from 'rnn-gd/experiments';
 import { download } from './downloads';
@@ -85,6 +87,10 @@ export function createLabView(): { show(): void; followLink(hash: URLSearchParam
   /** Points found in the checkpoint when the run started (not run again). */
   let resumed = 0;
   let total = 0;
+  /** The sweep's plan (its points decide when a width-searched sweep is done). */
+  let planned: SweepPlan | null = null;
+  /** Trained, not needed, complete: what `rnn-gd experiment run` reports for the same points. */
+  const counts = (): ShareStatus | null => (planned ? shareStatus(planned.share, results) : null);
 
   const setting = () => ({
     exp: expSel.value,
@@ -130,22 +136,24 @@ export function createLabView(): { show(): void; followLink(hash: URLSearchParam
     $('lab-plan').textContent = `${count} (${e.configs(s.size).length} configurations × ${s.seeds} seed(s)).`;
   }
 
-  /** The sweep of the current setting: its points, manifest and checkpoint key (no work done). */
+  /**
+   * The sweep of the current setting as `rnn-gd experiment run` plans it (the package's driver):
+   * its points, manifest and checkpoint key (no work done).
+   */
   function plan() {
     const s = setting();
-    const exp = getExperiment(s.exp);
-    const points = planSweep(exp, s.size, { seeds: s.seeds });
-    const m = newManifest({
-      experiment: exp.id,
-      title: exp.title,
-      size: s.size,
-      seeds: s.seeds,
-      totalPoints: points.length,
-      fingerprint: sweepFingerprint(points),
-      shard: null,
-      backend: 'wasm',
-    });
-    return { s, points, manifest: m, key: sweepKey(m) };
+    const sweep = planExperiment({ experiment: s.exp as never, size: s.size, seeds: s.seeds, backend: 'wasm' });
+    return { s, sweep, key: sweepKey(sweep.manifest) };
+  }
+
+  /** The stored manifest of a sweep, with what the plan knows that older pages did not record. */
+  const storedManifest = (stored: StoredSweep | undefined, sweep: SweepPlan): SweepManifest =>
+    stored ? { ...stored.manifest, search: sweep.manifest.search } : sweep.manifest;
+
+  /** What the verdict line adds while the sweep is not done (a finished width search is done). */
+  function partialNote(): string {
+    const c = counts();
+    return c && !c.complete ? ` (partial: ${c.finished} points finished, the sweep is not done)` : '';
   }
 
   // ---- report ------------------------------------------------------------------------------------
@@ -181,7 +189,7 @@ export function createLabView(): { show(): void; followLink(hash: URLSearchParam
     built = b;
     verdictEl.hidden = false;
     verdictEl.className = `verdict ${b.analysis.verdict.replace(/ /g, '-')}`;
-    const partial = snapshot.length < m.totalPoints ? ` (partial: ${snapshot.length} of ${m.totalPoints} points)` : '';
+    const partial = partialNote();
     verdictEl.textContent = `${m.experiment}: ${b.analysis.verdict}${partial}. ${b.analysis.reason}`;
     // The report as report.md renders, with its plots inline (the same SVGs as the downloads).
     const doc = await markdownFragment(b.markdown);
@@ -249,24 +257,36 @@ export function createLabView(): { show(): void; followLink(hash: URLSearchParam
   filesEl.addEventListener('click', fileClick);
   reportEl.addEventListener('click', fileClick);
 
+  /** One line, in the CLI's terms: trained and not needed (a width search), or done of planned. */
   function renderStatus(): void {
-    const done = results.length;
-    if (!manifest) {
+    const c = counts();
+    if (!manifest || !c) {
       statusEl.textContent = 'Ready.';
       return;
     }
     const p = progress;
+    const running = phase === 'running' || phase === 'stopping';
     const eta = p?.etaMs != null && phase === 'running' ? ` · about ${Math.ceil(p.etaMs / 1000)} s left` : '';
     const words =
       phase === 'running'
         ? 'Running'
         : phase === 'stopping'
           ? 'Stopping'
-          : done >= total
+          : c.complete
             ? 'Done'
             : 'Stopped (finished points are saved; Run resumes)';
+    const searched = manifest.search === true;
+    const what = c.complete
+      ? searched
+        ? `${c.finished} points trained, ${c.notNeeded} of the ${c.planned} not needed (width search)`
+        : `${c.finished} of ${c.planned} points finished`
+      : searched && running && p
+        ? `${c.finished} points trained of ${p.estimated ? 'about ' : ''}${resumed + p.total} (width search; at most ${c.planned})`
+        : searched
+          ? `${c.finished} points trained (width search; at most ${c.planned})`
+          : `${c.finished} of ${c.planned} points finished`;
     statusEl.textContent =
-      `${words}: ${manifest.experiment} ${manifest.size}, ${done} of ${total} points finished` +
+      `${words}: ${manifest.experiment} ${manifest.size}, ${what}` +
       (resumed ? ` (${resumed} from the saved checkpoint)` : '') +
       (p && phase === 'running' ? ` · ${p.running} running` : '') +
       (p?.failed ? ` · ${p.failed} failed` : '') +
@@ -290,18 +310,18 @@ export function createLabView(): { show(): void; followLink(hash: URLSearchParam
       return;
     }
     const stored = await getSweep(p.key);
-    manifest = stored?.manifest ?? p.manifest;
+    manifest = storedManifest(stored, p.sweep);
+    planned = p.sweep;
     key = p.key;
-    total = p.points.length;
+    total = p.sweep.share.length;
     results = stored ? await getPoints(p.key) : [];
     resumed = results.length;
     progress = null;
-    const done = new Set(results.map((r) => r.id));
-    const todo = p.points.filter((x) => !done.has(x.id));
     await scheduleReport(true);
-    if (todo.length === 0) {
-      if (stored?.status !== 'completed')
-        await putSweep({ ...stored!, status: 'completed', updatedAt: new Date().toISOString() });
+    if (counts()!.complete) {
+      // Finished (a width search's skipped grid points are not needed): Run has nothing to do.
+      if (stored && stored.status !== 'completed')
+        await putSweep({ ...stored, manifest, status: 'completed', updatedAt: new Date().toISOString() });
       setPhase('done');
       renderStatus();
       return;
@@ -311,37 +331,39 @@ export function createLabView(): { show(): void; followLink(hash: URLSearchParam
     controller = new AbortController();
     setPhase('running');
     renderStatus();
-    const pool = createBrowserPool({ size: Math.min(p.s.workers, todo.length), backend: 'wasm' });
     const mine = manifest;
+    // The package's sweep driver, as `rnn-gd experiment run` uses it, with IndexedDB for the sweep
+    // directory: the same points are trained, a finished width search is done, a resume replays it.
+    const store = {
+      done: new Map(results.map((r) => [r.id, r] as const)),
+      append: async (r: PointResult) => {
+        await putPoint(key, r); // committed before the point counts as finished
+        if (mine !== manifest) return;
+        results.push(r);
+        void scheduleReport();
+      },
+    };
     try {
-      await pool.start();
-      const outcome = await runSweep({
-        points: todo,
-        executor: pool,
+      const outcome = await driveSweep({
+        plan: p.sweep,
+        store,
+        executor: (todo) => createBrowserPool({ size: Math.min(p.s.workers, todo), backend: 'wasm' }),
         signal: controller.signal,
-        skipped: resumed,
         graceMs: 2000,
-        onResult: async (r) => {
-          await putPoint(key, r); // committed before the point counts as finished
-          if (mine !== manifest) return;
-          results.push(r);
-          void scheduleReport();
-        },
         onProgress: (pr) => {
           progress = pr;
           renderStatus();
         },
       });
-      if (outcome.status === 'completed')
+      if (outcome.share.complete && stored?.status !== 'completed')
         await putSweep({ ...record, status: 'completed', updatedAt: new Date().toISOString() });
     } catch (err) {
       showError((err as Error).message);
     } finally {
-      await pool.close();
       controller = null;
     }
     await scheduleReport(true);
-    setPhase(results.length >= total ? 'done' : 'idle');
+    setPhase(counts()?.complete ? 'done' : 'idle');
     renderStatus();
   }
 
@@ -368,10 +390,18 @@ export function createLabView(): { show(): void; followLink(hash: URLSearchParam
     if (u) {
       const count = (await getPoints(u.key)).length;
       const m = u.manifest;
+      const searched = planExperiment({
+        experiment: m.experiment as never,
+        size: m.size,
+        seeds: m.seeds,
+        backend: 'wasm',
+      }).manifest.search;
       offerEl.hidden = false;
       offerEl.replaceChildren();
       const text = document.createElement('p');
-      text.textContent = `An unfinished sweep is saved in this browser: ${m.experiment} (${m.size}, ${m.seeds} seed(s)), ${count} of ${m.totalPoints} points finished. Resume runs only the other ${m.totalPoints - count}.`;
+      text.textContent = searched
+        ? `An unfinished sweep is saved in this browser: ${m.experiment} (${m.size}, ${m.seeds} seed(s)), ${count} points finished (width search: at most ${m.totalPoints} in all). Resume runs only the points its width searches still need.`
+        : `An unfinished sweep is saved in this browser: ${m.experiment} (${m.size}, ${m.seeds} seed(s)), ${count} of ${m.totalPoints} points finished. Resume runs only the other ${m.totalPoints - count}.`;
       const resume = document.createElement('button');
       resume.type = 'button';
       resume.className = 'primary';
@@ -410,10 +440,11 @@ export function createLabView(): { show(): void; followLink(hash: URLSearchParam
     }
     if (p.key === key && manifest) return; // already shown
     const stored = sweeps.find((s) => s.key === p.key && s.status === 'completed');
-    manifest = stored?.manifest ?? null;
+    manifest = stored ? storedManifest(stored, p.sweep) : null;
+    planned = stored ? p.sweep : null;
     key = stored?.key ?? '';
     results = stored ? await getPoints(stored.key) : [];
-    total = stored ? p.points.length : 0;
+    total = stored ? p.sweep.share.length : 0;
     resumed = results.length;
     progress = null;
     await scheduleReport(true);
@@ -469,6 +500,8 @@ export function createLabView(): { show(): void; followLink(hash: URLSearchParam
       key,
       total,
       resumed,
+      /** trained (finished), notNeeded (grid points a finished width search skipped), complete */
+      counts: counts(),
       results: [...results].sort((a, b) => a.index - b.index),
       verdict: built?.analysis.verdict ?? null,
       reason: built?.analysis.reason ?? null,

@@ -22,6 +22,7 @@ import { formatBytes, getMemoryCap, modelBytes, workspaceBytes } from 'rnn-gd/me
 import { renderBoundPanel } from './bound-panel';
 import { downloadButton } from './downloads';
 import { readHash, writeHash } from './hash';
+import { BASIC_DATA_FIELDS, HINTS } from './field-hints';
 import { drawChart, formatNumber, type Series } from './plots';
 import type { DemoWorkerApi, RunConfig, SetupInfo, Update } from './protocol';
 import { configsOf, defaultOf, fieldsOf, isShown, textOf, type FieldDef, type FormValues } from './schema-form';
@@ -189,6 +190,19 @@ export function createTrainView(): { show(): void; followLink(hash: URLSearchPar
       const grid = document.createElement('div');
       grid.className = 'fields';
       set.append(legend, grid);
+      // The teacher's and the inputs' details fold away (one-line hints under each field).
+      let details: HTMLDetailsElement | null = null;
+      let detailsGrid: HTMLElement | null = null;
+      if (group === 'data') {
+        details = document.createElement('details');
+        details.className = 'advanced';
+        details.id = 'data-details';
+        const summary = document.createElement('summary');
+        summary.textContent = 'Teacher and input details (κ, β, γ, memory function, particles, noise…)';
+        detailsGrid = document.createElement('div');
+        detailsGrid.className = 'fields';
+        details.append(summary, detailsGrid);
+      }
       for (const f of FIELDS.filter((x) => x.group === group)) {
         const wrap = document.createElement('div');
         wrap.className = 'field';
@@ -219,8 +233,18 @@ export function createTrainView(): { show(): void; followLink(hash: URLSearchPar
         inputs.set(f.key, input);
         wrappers.set(f.key, wrap);
         wrap.append(label, input);
-        grid.append(wrap);
+        const hint = HINTS[f.key];
+        if (hint) {
+          const small = document.createElement('small');
+          small.className = 'hint';
+          small.id = `${idOf(f.key)}-hint`;
+          small.textContent = hint;
+          input.setAttribute('aria-describedby', small.id);
+          wrap.append(small);
+        }
+        (detailsGrid && !BASIC_DATA_FIELDS.has(f.key) ? detailsGrid : grid).append(wrap);
       }
+      if (details) set.append(details);
       // The one seed, with the training options.
       if (group === 'train') {
         const wrap = document.createElement('div');
@@ -344,6 +368,10 @@ export function createTrainView(): { show(): void; followLink(hash: URLSearchPar
   function showError(msg: string | null): void {
     errorEl.hidden = !msg;
     errorEl.textContent = msg ?? '';
+    // A message that names a folded field unfolds it, so the field it names is on screen.
+    const named = msg ? /field '([\w.]+)'/.exec(msg)?.[1] : undefined;
+    const details = named ? wrappers.get(named)?.closest('details') : null;
+    if (details) details.open = true;
   }
 
   let frameRequested = false;
@@ -372,12 +400,12 @@ export function createTrainView(): { show(): void; followLink(hash: URLSearchPar
     const ids = ['chart-risk', 'chart-rho', 'chart-memory', 'chart-pred'];
     const widths = Object.fromEntries(ids.map((id) => [id, svg(id).getBoundingClientRect().width]));
     const shown = runs.filter((r) => r.visible && r.records.length > 0);
-    const many = shown.length > 1;
     const line = (r: RunView, f: (x: MetricRecord) => number | undefined, dashed = false): Series => ({
       name: label(r),
       points: r.records.map((x) => [x.step, f(x) ?? Number.NaN] as const),
       className: dashed ? 'test' : 'train',
-      ...(many || r.id !== current?.id ? { color: r.color } : {}),
+      // Colour says which run, line style says training or test: never the other way round.
+      color: r.color,
       dashed,
     });
     drawChart(
@@ -388,8 +416,9 @@ export function createTrainView(): { show(): void; followLink(hash: URLSearchPar
         logY: true,
         series: shown.flatMap((r) => [line(r, (x) => x.risk), line(r, (x) => x.testRisk, true)]),
         legend: [
-          { name: 'training risk', className: 'train' },
-          { name: 'test risk (dashed)', className: 'test', dashed: true },
+          { name: 'training (solid)', className: 'key' },
+          { name: 'test (dashed)', className: 'key', dashed: true },
+          { name: 'colour = run', className: 'key-none' },
         ],
       },
       widths['chart-risk'],
@@ -401,7 +430,7 @@ export function createTrainView(): { show(): void; followLink(hash: URLSearchPar
         xLabel: 'step s',
         yLabel: 'ρ_s',
         series: shown.map((r) => line(r, (x) => x.rhoEff)),
-        legend: [{ name: 'ρ_s', className: 'train' }],
+        legend: [{ name: 'ρ_s (colour = run)', className: 'key' }],
         rules: rhos.map((rho) => ({ y: rho, label: `ρ = ${rho}`, className: 'bad' })),
         yInclude: [0],
       },
@@ -413,7 +442,7 @@ export function createTrainView(): { show(): void; followLink(hash: URLSearchPar
         xLabel: 'step s',
         yLabel: 'a_s',
         series: shown.map((r) => line(r, (x) => x.memoryFactor)),
-        legend: [{ name: 'a_s', className: 'train' }],
+        legend: [{ name: 'a_s (colour = run)', className: 'key' }],
         rules: [{ y: 1, label: 'a = 1 (critical)', className: 'bad' }],
         yInclude: [0],
       },
@@ -559,6 +588,8 @@ export function createTrainView(): { show(): void; followLink(hash: URLSearchPar
         rho: rhoOf(c),
         info: same ? current!.info : null,
         records: same ? current!.records : undefined,
+        system: String(c.data.system),
+        transportNu: { nuW: Number(c.data.nuW ?? 1), nuU: Number(c.data.nuU ?? 1) },
       },
     );
   }

@@ -64,6 +64,7 @@ export const sweepEvent = (p: SweepProgress): ProgressEvent => ({
   elapsedMs: p.elapsedMs,
   etaMs: p.etaMs,
   finished: p.last !== undefined,
+  estimated: p.estimated,
 });
 
 function runSummary(r: RunExperimentResult) {
@@ -198,7 +199,7 @@ export function registerExperiment(program: Command): void {
                   `${info.workers === 0 ? 'in-process' : `${info.workers} workers`}, backend ${info.backend}\n`,
               );
             }
-            progress.start(info.todo);
+            progress.start(info.todo, 0, Boolean(exp.search) && !flags.grid && flags.limit === undefined);
           },
           onProgress: (p) => progress.update(sweepEvent(p)),
         });

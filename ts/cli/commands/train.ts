@@ -271,7 +271,10 @@ export function registerTrain(program: Command): void {
     .option('--seed <seed>', 'seed of the initialization and of the mini-batch order')
     .option('--w-init <law>', 'diagonal w_i(0) law: uniform (default), rademacher or normal')
     .option('--eta <eta>', 'step size')
-    .option('--steps <steps>', 'number of steps')
+    .option(
+      '--steps <steps>',
+      'number of steps, counted from step 0: with --resume the total to reach (a run stopped at step 400 and resumed with --steps 1000 trains 600 more)',
+    )
     .option('--project <rho>', 'projected GD onto the max-norm ball of radius rho around the initialization')
     .option('--l2 <rho>', 'projected GD onto the l2 ball of radius rho')
     .option('--batch <b>', 'mini-batch size (default 0: full-batch GD)')
