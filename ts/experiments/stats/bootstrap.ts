@@ -75,3 +75,11 @@ export function clusterBootstrap<C>(
     replicates: reps.length,
   };
 }
+
+/** Median of finite values (NaN for none). */
+export function median(xs: readonly number[]): number {
+  return quantile(
+    [...xs].filter(Number.isFinite).sort((a, b) => a - b),
+    0.5,
+  );
+}

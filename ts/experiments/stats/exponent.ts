@@ -16,7 +16,7 @@ export interface GroupedObs {
 export type Axis = 'log' | 'linear';
 
 /** Slope of ln y on (ln x | x) over the pooled points, within groups when they carry one. */
-export function pooledSlope(points: readonly GroupedObs[], xAxis: Axis = 'log'): number | null {
+function pooledSlope(points: readonly GroupedObs[], xAxis: Axis = 'log'): number | null {
   const pts = points.filter((p) => p.y > 0 && Number.isFinite(p.y) && (xAxis === 'linear' || p.x > 0));
   const tx = (x: number) => (xAxis === 'log' ? Math.log(x) : x);
   const groups = new Map<string, GroupedObs[]>();

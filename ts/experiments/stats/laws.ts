@@ -57,7 +57,7 @@ function fitSaturating(pts: readonly Obs[]): LawFit | null {
 }
 
 /** Least-squares fit of one law (null when the points cannot determine it). */
-export function fitLaw(law: LawName, points: readonly Obs[]): LawFit | null {
+function fitLaw(law: LawName, points: readonly Obs[]): LawFit | null {
   const pts = positive(points);
   if (new Set(pts.map((p) => p.x)).size < (law === 'flat' ? 1 : law === 'saturating' ? 3 : 2)) return null;
   const lnx = pts.map((p) => Math.log(p.x)),
@@ -94,7 +94,7 @@ export function fitLaw(law: LawName, points: readonly Obs[]): LawFit | null {
 }
 
 /** Mean relative squared error of each level predicted by the law fitted to the other levels. */
-export function levelCvError(law: LawName, points: readonly Obs[]): number | null {
+function levelCvError(law: LawName, points: readonly Obs[]): number | null {
   const pts = positive(points);
   const levels = [...new Set(pts.map((p) => p.x))];
   let sum = 0,
