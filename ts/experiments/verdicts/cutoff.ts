@@ -70,7 +70,10 @@ export function judgeSeries(obs: readonly TauObs[], regime: Regime, stream: stri
   if (reachedTs.size < CUTOFF_RULE.MIN_T || !whole.exp?.identified)
     return {
       verdict: 'inconclusive',
-      reason: `eps reached at ${reachedTs.size} T value(s) only (${censored} of ${obs.length} runs censored): at least ${CUTOFF_RULE.MIN_T} are needed to tell growth shapes apart; the censored runs bound tau below but do not measure its growth`,
+      reason:
+        reachedTs.size < CUTOFF_RULE.MIN_T
+          ? `eps reached at ${reachedTs.size} T value(s) only (${censored} of ${obs.length} runs censored): at least ${CUTOFF_RULE.MIN_T} are needed to tell growth shapes apart; the censored runs bound tau below but do not measure its growth`
+          : `the censored regression cannot pin the rate (${censored} of ${obs.length} runs censored; the likelihood keeps rising with the rate): the censored runs bound tau below but do not measure its growth`,
       rate: null,
       expShare: null,
       ...base,
