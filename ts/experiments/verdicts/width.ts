@@ -6,7 +6,7 @@
  */
 import type { Verdict } from '../experiment.js';
 import { fmt, linearFit } from '../fit.js';
-import { clusterBootstrap, type Interval } from '../stats/bootstrap.js';
+import { clusterBootstrap, median, type Interval } from '../stats/bootstrap.js';
 import { slopeCI } from '../stats/exponent.js';
 import type { GridInterval } from '../stats/grid.js';
 import { compareLaws, type LawComparison } from '../stats/laws.js';
@@ -110,7 +110,13 @@ export function judgeWidthInN(units: readonly WidthUnit[]): WidthJudgement {
       : verdict === 'does not match'
         ? `Over ${range}, m* ~ n^p with p = ${formatCI(exponent)}: the whole interval lies above ${WIDTH_RULE.P_POLY}, polynomial growth.`
         : `Over ${range}, m* ~ n^p with p = ${formatCI(exponent)}: the interval straddles ${WIDTH_RULE.P_POLY}, so log and polynomial growth cannot be told apart.`;
-  return { verdict, reason: `${head} ${growth} ${cv}`, exponent, logSlope, comparison, levels };
+  // What the grid can see: growth smaller than one grid step over the range moves no m*.
+  const steps = upper.filter((u) => u.interval.lo !== null).map((u) => u.interval.hi! / u.interval.lo!);
+  const span = Math.log(levels[levels.length - 1] / levels[0]);
+  const resolution = steps.length
+    ? ` The grid step at m* (x${fmt(median(steps), 3)}) hides exponents below ${fmt(Math.log(median(steps)) / span, 2)} over this range.`
+    : '';
+  return { verdict, reason: `${head}${resolution} ${growth} ${cv}`, exponent, logSlope, comparison, levels };
 }
 
 /** E7: m* does not depend on d (exponent within +- D_MARGIN). */
