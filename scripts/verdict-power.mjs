@@ -22,7 +22,7 @@ const E1 = {
 };
 for (const [size, d] of Object.entries(E1))
   for (const p of [0, 0.15, 0.3, 0.4, 0.5, 0.7])
-    row(`E1 ${size}, m* = 2 n^${p}`, run((i) => judgeWidthInN(syntheticWidths((n) => 2 * (n / 32) ** p, d.ns, d.grid, { seeds: d.seeds, sigma: 0.15, seedSigma: 0.1, stream: `E1/${size}/${p}/${i}` })).verdict));
+    row(`E1 ${size}, m* = 6 (n/32)^${p}`, run((i) => judgeWidthInN(syntheticWidths((n) => 6 * (n / 32) ** p, d.ns, d.grid, { seeds: d.seeds, sigma: 0.15, seedSigma: 0.1, stream: `E1/${size}/${p}/${i}` })).verdict));
 
 // E2: tau = 30 e^(r T) on the long side, noise 0.3, censored at the budget.
 const E2 = { quick: { Ts: [2, 4, 8, 16, 32], seeds: 2, budget: 2000 }, full: { Ts: [2, 4, 8, 16, 32, 64], seeds: 3, budget: 5000 } };
