@@ -119,13 +119,13 @@ export const E9: Experiment = {
     const verdict = j.verdict;
     const reason = j.reason + tPart;
 
-    const gapData = rows
-      .filter((r) => r.gap.mean !== null && r.gap.mean > 0)
+    // Seed-level points: one per run of the width sweep.
+    const gapData = width
+      .filter((r) => (metric(r, 'linGapRms') ?? 0) > 0)
       .map((r) => ({
-        m: r.m,
-        gap: r.gap.mean,
-        lo: (r.gap.mean ?? 0) - (r.gap.std ?? 0),
-        hi: (r.gap.mean ?? 0) + (r.gap.std ?? 0),
+        m: num(r, 'm'),
+        gap: metric(r, 'linGapRms'),
+        seed: String(r.seed),
         quantity: '||f - f_lin|| (RMS)',
       }));
     const extra =
@@ -195,9 +195,8 @@ export const E9: Experiment = {
             xLog: true,
             yLog: true,
             xTitle: 'width m',
-            yTitle: 'RMS gap',
-            yLow: 'lo',
-            yHigh: 'hi',
+            yTitle: 'RMS gap (one point per run)',
+            pointsOnly: true,
             extraLayers: extra,
           }),
         },
