@@ -71,6 +71,18 @@ const optional = (r: PointResult, key: string): number | null => {
 /** Relative kernel drift of a run: the point runner's `drift` when present, else E4's `ntkDrift`. */
 export const driftOf = (r: PointResult): number | null => optional(r, 'drift') ?? optional(r, 'ntkDrift');
 
+/**
+ * eta L_T^2 of a run: the point runner's `etaLT2` when present, else eta times the square of the
+ * gradient constant measured at init (`gradConst`, the L_T of docs/spec/model.md section 8).
+ */
+export function etaLT2(r: PointResult): number | null {
+  const direct = optional(r, 'etaLT2');
+  if (direct !== null) return direct;
+  const eta = optional(r, 'eta') ?? Number(r.config?.train?.eta);
+  const L = optional(r, 'gradConst');
+  return L !== null && Number.isFinite(eta) ? eta * L * L : null;
+}
+
 /** Pre-registered: a run is lazy when its relative kernel drift is at most 5%. */
 export const LAZY_DRIFT = 0.05;
 
@@ -80,7 +92,7 @@ export const LAZY_DRIFT = 0.05;
  */
 export function regimeNote(rs: readonly PointResult[], where: string): string {
   const drifts = rs.map(driftOf).filter((x): x is number => x !== null);
-  const etaL = rs.map((r) => optional(r, 'etaLT2')).filter((x): x is number => x !== null);
+  const etaL = rs.map(etaLT2).filter((x): x is number => x !== null);
   const moves = rs.map((r) => optional(r, 'paramMove')).filter((x): x is number => x !== null);
   const parts: string[] = [];
   if (drifts.length) {

@@ -102,3 +102,24 @@ describe('E2 report from synthetic points', () => {
     expect(a.reason).toContain('eps reached at 1 T value(s) only');
   });
 });
+
+describe('run bookkeeping', () => {
+  it('flags a budget under 10x the median steps to eps, and reports the regime (lazy runs, eta L_T^2)', async () => {
+    const { budgetFlag, regimeNote, stepsObservation } = await import('../../../dist/experiments/runs.js');
+    const reached = (steps: number, budget: number) =>
+      point('E2', { alpha: 0.5, T: 4, m: 32 }, 0, { stop: 'eps', steps, bestRel: 0.009 }, budget);
+    expect(budgetFlag([reached(300, 2000), reached(400, 2000)])).toContain('shorter than 10x');
+    expect(budgetFlag([reached(100, 2000), reached(150, 2000)])).toBeNull();
+    const withRegime = [0.02, 0.3].map((drift) => {
+      const r = reached(100, 2000);
+      Object.assign(r.metrics!, { drift, gradConst: 2 });
+      (r.config as unknown as { train: { eta: number } }).train.eta = 1;
+      return r;
+    });
+    const note = regimeNote(withRegime, 'm = 32');
+    expect(note).toContain('1 of 2 runs lazy');
+    expect(note).toContain('eta L_T^2 median 4'); // eta 1 x L_T 2 squared, from the measured constant
+    const diverged = point('E2', { alpha: 2, T: 4, m: 32 }, 0, { stop: 'diverged', steps: 70, bestRel: 0.5 }, 2000);
+    expect(stepsObservation(diverged)).toEqual({ steps: 70, censored: true, text: 'diverged by step 70' });
+  });
+});

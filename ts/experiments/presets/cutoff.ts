@@ -8,7 +8,7 @@ import { distinct, metric, num, okResults, widthUnits } from '../common.js';
 import type { Analysis, Fit, Plot, Table } from '../experiment.js';
 import { fmt, summary } from '../fit.js';
 import { lineChart } from '../plots.js';
-import { budgetFlag, regimeNote, stepsObservation, stopCounts, stopReason } from '../runs.js';
+import { budgetFlag, etaLT2, regimeNote, stepsObservation, stopCounts, stopReason } from '../runs.js';
 import { slopeCI } from '../stats/exponent.js';
 import { formatIntervals } from '../stats/grid.js';
 import { formatCI } from '../stats/rules.js';
@@ -135,9 +135,10 @@ export function cutoffSummary(results: PointResult[], o: CutoffOptions): CutoffS
       radius,
       decay,
       regime,
-      formatCI(judgement.rate ?? { estimate: null, lo: null, hi: null, replicates: 0 }),
+      judgement.rate ? formatCI(judgement.rate) : '–',
       judgement.expShare === null ? '–' : `${fmt(100 * judgement.expShare, 2)}%`,
       `${judgement.censored}/${judgement.total}`,
+      fmt(Math.max(...atRef.map((r) => etaLT2(r) ?? Number.NaN).filter(Number.isFinite))),
       formatCI(gRate),
       formatCI(hRate),
       judgement.verdict ?? '(critical: not judged)',
@@ -240,6 +241,7 @@ export function cutoffSummary(results: PointResult[], o: CutoffOptions): CutoffS
           'steps: rate (censored fit)',
           'exponential better than polynomial',
           'censored runs',
+          'max eta L_T^2 (theory: <= 0.25)',
           'L_T: rate',
           'beta_T: rate',
           'verdict',
