@@ -24,8 +24,10 @@ export interface LineChartOptions {
   yHigh?: string;
   /** Horizontal reference lines: { y, label }. */
   rules?: { y: number; label: string }[];
-  /** Shape field of the points (e.g. reached against censored runs: hollow for the second). */
+  /** Shape field of the points (e.g. reached against censored runs). */
   shape?: string;
+  /** With `shape`: the one value drawn filled; the others are hollow (censored runs bound a value, they do not measure it). */
+  filledValue?: string;
   /** Draw points only (no line). */
   pointsOnly?: boolean;
   /** Extra layers (e.g. a fitted curve) with their own data. */
@@ -59,8 +61,14 @@ export function lineChart(o: LineChartOptions): VlSpec {
   const shape = o.shape
     ? {
         shape: { field: o.shape, type: 'nominal', title: o.shape },
-        // Censored runs are hollow: they bound the value, they do not measure it.
-        fillOpacity: { condition: { test: `datum['${o.shape}'] !== 'reached eps'`, value: 0 }, value: 1 },
+        ...(o.filledValue !== undefined
+          ? {
+              fillOpacity: {
+                condition: { test: `datum[${JSON.stringify(o.shape)}] !== ${JSON.stringify(o.filledValue)}`, value: 0 },
+                value: 1,
+              },
+            }
+          : {}),
       }
     : {};
   layers.push({

@@ -191,7 +191,7 @@ export function cutoffSummary(results: PointResult[], o: CutoffOptions): CutoffS
       stepData,
       'steps',
       'steps (log)',
-      { pointsOnly: true, shape: 'run' },
+      { pointsOnly: true, shape: 'run', filledValue: 'reached eps' },
     ),
     logChart('mstar', `${o.prefix}: m* per seed (bar = grid interval)`, mData, 'mstar', 'first reaching width (log)', {
       pointsOnly: true,
