@@ -59,7 +59,10 @@ export function judgeSeries(obs: readonly TauObs[], regime: Regime, stream: stri
   if (seeds.length < CUTOFF_RULE.MIN_SEEDS || Ts.length < CUTOFF_RULE.MIN_T)
     return {
       verdict: 'inconclusive',
-      reason: `${seeds.length} seeds and ${Ts.length} T values: at least ${CUTOFF_RULE.MIN_SEEDS} and ${CUTOFF_RULE.MIN_T} are needed`,
+      reason:
+        seeds.length < CUTOFF_RULE.MIN_SEEDS
+          ? `${seeds.length} seed(s): at least ${CUTOFF_RULE.MIN_SEEDS} are needed for a seed-bootstrap interval`
+          : `${Ts.length} T values: at least ${CUTOFF_RULE.MIN_T} are needed`,
       rate: null,
       expShare: null,
       ...base,
