@@ -123,3 +123,12 @@ describe('run bookkeeping', () => {
     expect(stepsObservation(diverged)).toEqual({ steps: 70, censored: true, text: 'diverged by step 70' });
   });
 });
+
+describe('numbers in reports', () => {
+  it('prints integers exactly (n = 16384, not 16380) and other values to 4 significant digits', async () => {
+    const { fmt } = await import('../../../dist/experiments/fit.js');
+    expect(fmt(16384)).toBe('16384');
+    expect(fmt(5000)).toBe('5000');
+    expect(fmt(7.98712)).toBe('7.987');
+  });
+});
