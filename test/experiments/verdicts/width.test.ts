@@ -36,10 +36,22 @@ describe('E1: m* against n', () => {
       stream: 'noisy',
     });
     expect(judgeWidthInN(noisy).verdict).toBe('inconclusive');
-    const censored = syntheticWidths((n) => 0.5 * n, NS, GRID, { seeds: 5, sigma: 0.1, stream: 'cens' });
+    // A flat m* at the top of the grid, some seeds beyond it: censored, and the lower bound shows no growth.
+    const censored = syntheticWidths(() => 480, NS, GRID, { seeds: 5, sigma: 0.1, stream: 'cens' });
+    expect(censored.some((x) => x.interval.hi === null)).toBe(true);
     const j = judgeWidthInN(censored);
     expect(j.verdict).toBe('inconclusive');
     expect(j.reason).toContain('no width of the grid reached eps');
+  });
+});
+
+describe('E1: growth that leaves the grid', () => {
+  it('does not match when even the censored lower bound grows faster than n^0.3', () => {
+    const u = syntheticWidths((n) => 0.04 * n, NS, GRID, { seeds: 5, sigma: 0.1, stream: 'cens-fast' });
+    expect(u.some((x) => x.interval.hi === null)).toBe(true);
+    const j = judgeWidthInN(u);
+    expect(j.verdict, j.reason).toBe('does not match');
+    expect(j.reason).toContain('a lower bound');
   });
 });
 

@@ -38,10 +38,15 @@ export interface WidthJudgement {
 
 const seedsOf = (units: readonly WidthUnit[]) => [...new Set(units.map((u) => u.seed))].sort((a, b) => a - b);
 
-/** One cluster per seed of (level, grid m*) points; censored units left out (they are counted before). */
-function clusters(units: readonly WidthUnit[]) {
+/**
+ * One cluster per seed of (level, grid m*) points. Right-censored units (no width reached) are left
+ * out, or with `lowerBound` enter at the largest width tried, which can only lower the exponent.
+ */
+function clusters(units: readonly WidthUnit[], lowerBound = false) {
   return seedsOf(units).map((s) =>
-    units.filter((u) => u.seed === s && u.interval.hi !== null).map((u) => ({ x: u.level, y: u.interval.hi! })),
+    units
+      .filter((u) => u.seed === s && (u.interval.hi !== null || (lowerBound && u.interval.lo !== null)))
+      .map((u) => ({ x: u.level, y: u.interval.hi ?? u.interval.lo! })),
   );
 }
 
@@ -70,6 +75,21 @@ export function judgeWidthInN(units: readonly WidthUnit[]): WidthJudgement {
   const upper = units.filter((u) => u.level >= mid * (1 - 1e-9));
   const levels = [...new Set(upper.map((u) => u.level))].sort((a, b) => a - b);
   const refused = refusal(upper, 'n');
+  const censored = upper.filter((u) => u.interval.hi === null).length;
+  if (refused && censored && seedsOf(upper).length >= WIDTH_RULE.MIN_SEEDS && levels.length >= WIDTH_RULE.MIN_LEVELS) {
+    // Growth so fast that m* leaves the grid: the censored units at the largest width tried give a
+    // lower bound on the exponent, enough to refute "no faster than log n", never to confirm it.
+    const lower = slopeCI(clusters(upper, true), 'E1/exponent-lower-bound');
+    if (boundVerdict(lower, WIDTH_RULE.P_POLY, 'below') === 'does not match')
+      return {
+        verdict: 'does not match',
+        reason: `Over n = ${levels[0]} to ${levels[levels.length - 1]}, m* grows at least like n^p with p = ${formatCI(lower)} (a lower bound: ${censored} (n, seed) units reached no width of the grid and enter at the largest width tried): the whole interval lies above ${WIDTH_RULE.P_POLY}, polynomial growth.`,
+        exponent: lower,
+        logSlope: null,
+        comparison: null,
+        levels,
+      };
+  }
   if (refused)
     return {
       verdict: 'inconclusive',
