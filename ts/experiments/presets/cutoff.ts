@@ -13,7 +13,14 @@ import { slopeCI } from '../stats/exponent.js';
 import { formatIntervals } from '../stats/grid.js';
 import { formatCI } from '../stats/rules.js';
 import type { PointResult } from '../types.js';
-import { judgeCutoff, judgeSeries, type Regime, type SeriesJudgement, type TauObs } from '../verdicts/cutoff.js';
+import {
+  CUTOFF_RULE,
+  judgeCutoff,
+  judgeSeries,
+  type Regime,
+  type SeriesJudgement,
+  type TauObs,
+} from '../verdicts/cutoff.js';
 
 export interface CutoffOptions {
   /** Relative eps of the runs. */
@@ -252,7 +259,11 @@ export function cutoffSummary(results: PointResult[], o: CutoffOptions): CutoffS
     plots,
     rows,
     verdict,
-    notes: [regimeNote(ref, `m = ${o.mRef}`), ...(flag ? [flag] : [])],
+    notes: [
+      `What this test can detect: exponential growth of the iterations whose rate interval clears 0 and beats a polynomial in ${100 * CUTOFF_RULE.PREFER}% of seed resamples, and polynomial growth above the cutoff; with ${new Set(ok.map((r) => r.seed)).size} seeds and ${Ts.length} T values a saturating or slow exponential (rate below ~ln 2 / T range) is not separable from a polynomial, and runs that never reach eps say nothing about the shape. It measures fixed-step GD, not the theorem's tau, where eta L_T^2 > 1/4.`,
+      regimeNote(ref, `m = ${o.mRef}`),
+      ...(flag ? [flag] : []),
+    ],
   };
 }
 

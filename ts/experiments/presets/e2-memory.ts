@@ -78,7 +78,6 @@ export const E2: Experiment = {
           ? 'The regime uses w_bar = 1 (the bound of Uniform[-1, 1] init); the measured max |w_i(0)| is slightly below 1.'
           : 'The regime uses rho(W(0)/sqrt m) = 1 (the circular-law limit); the measured radius at m = 32 is in the growth table.',
         "tanh saturates: where a > 1 the hidden states grow until sigma' shrinks, which can cap the measured growth; that is reported as measured.",
-        "What this test can detect: exponential growth whose rate interval clears 0 and beats a polynomial in 90% of seed resamples; with 3 seeds and 6 geometric T values a saturating or slow exponential (rate below ~ln 2 / T range) is not separable from a polynomial. It measures fixed-step GD (eta = 1), not the theorem's tau, where eta L_T^2 > 1/4.",
         ...s.notes,
       ],
     };
