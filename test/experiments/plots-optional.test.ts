@@ -41,7 +41,8 @@ describe('plots without vega', () => {
       expect(p.svg).toBeNull();
       expect(md).toContain(`vega-lite spec: [${p.name}.vl.json]`);
     }
-    expect(md).toContain(PLOTTING_HINT);
+    const { mdText } = await import('../../dist/experiments/markdown.js');
+    expect(md).toContain(mdText(PLOTTING_HINT)); // escaped like every error text in a report
     expect(reportFiles(built).some((f) => f.name.endsWith('.vl.json'))).toBe(true);
   });
 });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { replaySearch, searchUnits, unitState } from '../../dist/experiments/search.js';
 import { estimateRemainingMs } from '../../dist/experiments/eta.js';
 import { plateauStop } from '../../dist/experiments/point-train.js';
-import { widthNeeded } from '../../dist/experiments/common.js';
+import { widthUnits } from '../../dist/experiments/common.js';
 import { planSweep, getExperiment } from '../../dist/experiments/index.js';
 import { mergeSweeps, runExperiment, readPoints } from '../../dist/experiments/node.js';
 import { BACKEND, readLines, stable, tempDir } from './helpers.js';
@@ -202,9 +202,9 @@ describe('E1 quick: searched against the full grid (1 seed)', () => {
       const reach = col.map((x) => x.metrics!.reached === true);
       if (reach.some((v, i) => i > 0 && reach[i - 1] && !v)) continue;
       compared++;
-      const g = widthNeeded(at(grid), 0.005, () => true);
-      const s = widthNeeded(at(searched), 0.005, () => true);
-      expect(s.perSeed.map((p) => p.cross)).toEqual(g.perSeed.map((p) => p.cross));
+      const g = widthUnits(at(grid), 0.005, () => true);
+      const s = widthUnits(at(searched), 0.005, () => true);
+      expect(s.map((u) => u.interval)).toEqual(g.map((u) => u.interval));
     }
     expect(compared).toBeGreaterThanOrEqual(5);
 

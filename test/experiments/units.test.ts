@@ -1,4 +1,4 @@
-/** Pure pieces of the experiments: shards, fingerprints, fits, crossings, curve sampling, checkpoint repair. */
+/** Pure pieces of the experiments: shards, fingerprints, fits, curve sampling, checkpoint repair. */
 import { appendFileSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,6 @@ import {
 } from '../../dist/experiments/index.js';
 import { readPointsFile, openCheckpoint, newManifest, CheckpointError } from '../../dist/experiments/node.js';
 import { curveIndices } from '../../dist/experiments/point.js';
-import { growthShape } from '../../dist/experiments/common.js';
 import { tempDir } from './helpers.js';
 
 describe('plans and shards', () => {
@@ -72,42 +71,6 @@ describe('fits', () => {
     )!;
     expect(gf.b).toBeCloseTo(4, 12);
     expect(gf.a).toBeCloseTo(1, 12);
-  });
-
-  it('crossing interpolates geometrically between grid widths', () => {
-    const pts = [
-      { x: 2, y: 0.1 },
-      { x: 4, y: 0.04 },
-      { x: 8, y: 0.01 },
-    ];
-    expect(fit.crossing(pts, 0.2)).toEqual({ grid: 2, interpolated: 2 });
-    const c = fit.crossing(pts, 0.02)!;
-    expect(c.grid).toBe(8);
-    expect(c.interpolated).toBeGreaterThan(4);
-    expect(c.interpolated).toBeLessThan(8);
-    expect(fit.crossing(pts, 0.001)).toBeNull();
-  });
-
-  it('classifies growth in T', () => {
-    const T = [2, 4, 8, 16, 32];
-    expect(
-      growthShape(
-        T,
-        T.map(() => 1.3),
-      ).shape,
-    ).toBe('flat');
-    expect(
-      growthShape(
-        T,
-        T.map((t) => t ** 2),
-      ).shape,
-    ).toBe('polynomial');
-    expect(
-      growthShape(
-        T,
-        T.map((t) => 1.3 ** t),
-      ).shape,
-    ).toBe('exponential');
   });
 
   it('keeps the first and last records of a curve and samples log- and linearly', () => {

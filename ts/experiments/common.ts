@@ -2,7 +2,9 @@
 import type { ModelSpecInput } from '../config.js';
 import type { ActivationName } from '../activations.js';
 import type { DataConfigInputOf } from '../data/generate.js';
-import { crossing, fmt, mean, std, summary, type Summary } from './fit.js';
+import { fmt, summary, type Summary } from './fit.js';
+import { reachedEps } from './runs.js';
+import { gridInterval } from './stats/grid.js';
 import type { PointMetrics, PointResult } from './types.js';
 import type { EtaChoice } from './step-size.js';
 
@@ -80,29 +82,20 @@ export function summarizeWhere(
 }
 
 /**
- * m*: per seed, the smallest width whose best training risk reaches eps (relative), interpolated
- * geometrically between grid widths; then mean and spread over seeds.
- * Returns null entries for seeds where no width reaches.
+ * m* per seed as the grid interval it is (stats/grid.ts): (largest failing width below the first
+ * reaching one, first reaching width], with the runs of that seed (e.g. to say how the width just
+ * below m* ended: budget, plateau rule, divergence).
  */
-export function widthNeeded(results: readonly PointResult[], eps: number, select: (r: PointResult) => boolean) {
+export function widthUnits(results: readonly PointResult[], eps: number, select: (r: PointResult) => boolean) {
   const rs = okResults(results).filter(select);
   const seeds = [...new Set(rs.map((r) => r.seed))].sort((a, b) => a - b);
-  const perSeed = seeds.map((s) => {
-    const pts = rs.filter((r) => r.seed === s).map((r) => ({ x: num(r, 'm'), y: metric(r, 'bestRel') ?? Number.NaN }));
-    return { seed: s, cross: crossing(pts, eps) };
+  return seeds.map((seed) => {
+    const runs = rs.filter((r) => r.seed === seed);
+    const interval = gridInterval(runs.map((r) => ({ value: num(r, 'm'), reached: reachedEps(r, eps) })));
+    const below = runs.find((r) => interval.lo !== null && num(r, 'm') === interval.lo) ?? null;
+    const at = runs.find((r) => interval.hi !== null && num(r, 'm') === interval.hi) ?? null;
+    return { seed, interval, below, at };
   });
-  const interp = perSeed.map((p) => p.cross?.interpolated).filter((x): x is number => x !== undefined);
-  const grid = perSeed.map((p) => p.cross?.grid).filter((x): x is number => x !== undefined);
-  return {
-    perSeed,
-    reachedSeeds: interp.length,
-    seeds: seeds.length,
-    mean: interp.length ? mean(interp) : null,
-    std: interp.length ? std(interp) : null,
-    gridMean: grid.length ? mean(grid) : null,
-    /** geometric mean of the interpolated m* (m lives on a log grid) */
-    geoMean: interp.length ? Math.exp(mean(interp.map(Math.log))) : null,
-  };
 }
 
 /** A pipe inside a cell (norms like ||Theta||) would end the cell: GFM reads a backslashed pipe as a literal one. */
@@ -115,44 +108,3 @@ export const mdTable = (columns: string[], rows: (string | number | null)[][]): 
     `|${columns.map(() => '---').join('|')}|`,
     ...rows.map((r) => `| ${r.map(mdCell).join(' | ')} |`),
   ].join('\n');
-
-/**
- * Growth of y against T: 'flat' (max/min ratio < flatRatio), else 'exponential' when log y is
- * better explained by T (rate per step) than by log T, 'polynomial' otherwise.
- */
-export function growthShape(T: number[], y: number[], flatRatio = 2) {
-  const pts = T.map((t, i) => [t, y[i]] as const).filter(([t, v]) => t > 0 && v > 0 && Number.isFinite(v));
-  if (pts.length < 3)
-    return { shape: 'unknown' as const, ratio: null, rate: null, degree: null, r2Exp: null, r2Poly: null };
-  const ys = pts.map((p) => p[1]);
-  const ratio = ys[ys.length - 1] / ys[0];
-  const lin = (xs: number[], vs: number[]) => {
-    const mx = mean(xs),
-      mv = mean(vs);
-    let sxx = 0,
-      sxv = 0,
-      svv = 0;
-    for (let i = 0; i < xs.length; i++) {
-      sxx += (xs[i] - mx) ** 2;
-      sxv += (xs[i] - mx) * (vs[i] - mv);
-      svv += (vs[i] - mv) ** 2;
-    }
-    const slope = sxv / sxx;
-    let sse = 0;
-    for (let i = 0; i < xs.length; i++) sse += (vs[i] - mv - slope * (xs[i] - mx)) ** 2;
-    return { slope, r2: svv > 0 ? 1 - sse / svv : 1 };
-  };
-  const logy = ys.map(Math.log);
-  const e = lin(
-    pts.map((p) => p[0]),
-    logy,
-  );
-  const p = lin(
-    pts.map((q) => Math.log(q[0])),
-    logy,
-  );
-  const maxOverMin = Math.max(...ys) / Math.min(...ys);
-  const shape: 'flat' | 'polynomial' | 'exponential' =
-    maxOverMin < flatRatio ? 'flat' : e.r2 > p.r2 && e.slope > 0 ? 'exponential' : 'polynomial';
-  return { shape, ratio, rate: Math.exp(e.slope), degree: p.slope, r2Exp: e.r2, r2Poly: p.r2 };
-}

@@ -67,6 +67,7 @@ export function planExperiment(o: SweepPlanOptions): SweepPlan {
     shard: o.shard ?? null,
     backend: o.backend,
     search: points.some((p) => p.search),
+    ...(o.eta !== undefined ? { eta: o.eta } : {}),
   });
   return { points, share, manifest };
 }

@@ -1,4 +1,4 @@
-/** Small statistics for the analyses: group summaries, least squares with R^2, power and log fits, crossings. */
+/** Small statistics for the analyses: group summaries, least squares with R^2, power and log fits. (Grid thresholds such as m* are intervals: stats/grid.ts.) */
 import type { PointResult } from './types.js';
 
 export function mean(xs: readonly number[]): number {
@@ -87,7 +87,7 @@ export function linearFit(x: readonly number[], y: readonly number[]): LinearFit
 }
 
 /** R^2 of predictions against observations (1 - SSE/SST), in the observations' own space. */
-export function rSquared(y: readonly number[], yhat: readonly number[]): number | null {
+function rSquared(y: readonly number[], yhat: readonly number[]): number | null {
   const my = mean(y);
   let sse = 0,
     sst = 0;
@@ -152,31 +152,13 @@ export function logFit(x: readonly number[], y: readonly number[]): LogFit | nul
   return f ? { a: f.intercept, b: f.slope, r2: f.r2, bSE: f.slopeSE, n: f.n } : null;
 }
 
-/**
- * The smallest x at which y(x) <= target, interpolating geometrically between the last grid value
- * above the target and the first at or below it (log y against log x). `points` sorted by x.
- * Returns { grid, interpolated }: grid = the first grid value that reaches; null when none does.
- */
-export function crossing(
-  points: readonly { x: number; y: number }[],
-  target: number,
-): { grid: number; interpolated: number } | null {
-  const pts = points.filter((p) => Number.isFinite(p.y)).sort((a, b) => a.x - b.x);
-  const i = pts.findIndex((p) => p.y <= target);
-  if (i < 0) return null;
-  if (i === 0) return { grid: pts[0].x, interpolated: pts[0].x };
-  const a = pts[i - 1],
-    b = pts[i];
-  if (!(a.y > 0 && b.y > 0 && target > 0)) return { grid: b.x, interpolated: b.x };
-  const t = (Math.log(a.y) - Math.log(target)) / (Math.log(a.y) - Math.log(b.y));
-  return { grid: b.x, interpolated: Math.exp(Math.log(a.x) + t * (Math.log(b.x) - Math.log(a.x))) };
-}
-
-/** Formats a number for reports: 4 significant digits, or '–' for missing. */
+/** Formats a number for reports: integers exact, others to 4 significant digits, '–' for missing. */
 export function fmt(x: number | null | undefined, digits = 4): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '–';
   if (x === 0) return '0';
   const a = Math.abs(x);
+  // Integers are exact (n = 16384, not 16380): rounding them invents a different measurement.
+  if (Number.isInteger(x) && a < 1e7) return String(x);
   if (a >= 1e5 || a < 1e-3) return x.toExponential(digits - 1);
   return Number(x.toPrecision(digits)).toString();
 }

@@ -14,7 +14,7 @@ import type { IndexedPoint } from './types.js';
 /** The point list a manifest describes, as this version plans it; refused when its fingerprint differs. */
 function manifestPlan(manifest: SweepManifest, where: string): IndexedPoint[] {
   const exp = getExperiment(manifest.experiment);
-  const plan = planSweep(exp, manifest.size, { seeds: manifest.seeds, grid: !manifest.search });
+  const plan = planSweep(exp, manifest.size, { seeds: manifest.seeds, grid: !manifest.search, eta: manifest.eta });
   const fingerprint = sweepFingerprint(plan);
   if (fingerprint !== manifest.fingerprint)
     throw new CheckpointError(

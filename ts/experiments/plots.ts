@@ -24,6 +24,10 @@ export interface LineChartOptions {
   yHigh?: string;
   /** Horizontal reference lines: { y, label }. */
   rules?: { y: number; label: string }[];
+  /** Shape field of the points (e.g. reached against censored runs). */
+  shape?: string;
+  /** With `shape`: the one value drawn filled; the others are hollow (censored runs bound a value, they do not measure it). */
+  filledValue?: string;
   /** Draw points only (no line). */
   pointsOnly?: boolean;
   /** Extra layers (e.g. a fitted curve) with their own data. */
@@ -35,7 +39,8 @@ export interface LineChartOptions {
 
 export function lineChart(o: LineChartOptions): VlSpec {
   const xScale = o.xLog ? { type: 'log', nice: false, padding: 8 } : { zero: false };
-  const yScale = o.yLog ? { type: 'log', nice: false, padding: 8 } : { zero: false };
+  // A linear y axis starts at zero: a cut axis makes a small change look like steady growth.
+  const yScale = o.yLog ? { type: 'log', nice: false, padding: 8 } : { zero: true };
   const x = { field: o.x, type: 'quantitative', title: o.xTitle ?? o.x, scale: xScale };
   const y = { field: o.y, type: 'quantitative', title: o.yTitle ?? o.y, scale: yScale };
   const color = o.color
@@ -53,9 +58,31 @@ export function lineChart(o: LineChartOptions): VlSpec {
   const enc = { x, y, ...(color ? { color } : {}) };
   const layers: VlSpec[] = [];
   if (!o.pointsOnly) layers.push({ mark: { type: 'line', strokeWidth: 1.5 }, encoding: enc });
+  const shape = o.shape
+    ? {
+        shape: { field: o.shape, type: 'nominal', title: o.shape },
+        ...(o.filledValue !== undefined
+          ? {
+              fillOpacity: {
+                condition: { test: `datum[${JSON.stringify(o.shape)}] !== ${JSON.stringify(o.filledValue)}`, value: 0 },
+                value: 1,
+              },
+            }
+          : {}),
+      }
+    : {};
   layers.push({
     mark: { type: 'point', filled: true, size: 30 },
-    encoding: { ...enc, tooltip: [{ field: o.x }, { field: o.y }, ...(o.color ? [{ field: o.color }] : [])] },
+    encoding: {
+      ...enc,
+      ...shape,
+      tooltip: [
+        { field: o.x },
+        { field: o.y },
+        ...(o.color ? [{ field: o.color }] : []),
+        ...(o.shape ? [{ field: o.shape }] : []),
+      ],
+    },
   });
   if (o.yLow && o.yHigh) {
     layers.push({

@@ -273,12 +273,13 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
       extra.linDivergedAt = lin?.step ?? null;
       extra.linLastFiniteRisk = lin?.lastFiniteRisk ?? null;
       // The closed form is plain GD: beside a projected run it is the prediction while the ball is not hit.
-      const predicted = kernelRegime(backend, params, gen.train, outcome.eta).riskCurve([
-        ...curve.map((p) => p.step),
-        last?.step ?? 0,
-      ]);
-      curve.forEach((p, k) => (p.kernelRisk = predicted[k].risk));
-      extra.kernelRisk = last ? predicted[predicted.length - 1].risk : null;
+      // A diverged linearization has no closed form (kernelRegime refuses eta > 2N/lambda_max): linStatus says it.
+      if (!lin?.diverged) {
+        const steps = [...curve.map((p) => p.step), last?.step ?? 0];
+        const predicted = kernelRegime(backend, params, gen.train, outcome.eta).riskCurve(steps);
+        curve.forEach((p, k) => (p.kernelRisk = predicted[k].risk));
+        extra.kernelRisk = last ? predicted[predicted.length - 1].risk : null;
+      } else extra.kernelRisk = null;
     }
     if (K0) extra.ntkDrift = kernelDrift(K0, ntkGram(backend, outcome.params, gen.train));
     if (tracker) {

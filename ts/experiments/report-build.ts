@@ -9,6 +9,7 @@ import { mdCode, mdText } from './markdown.js';
 import type { Analysis } from './experiment.js';
 import { fmt, groupResults, summary } from './fit.js';
 import { renderSvg } from './plots.js';
+import { stopCounts } from './runs.js';
 import { formatShard, planSweep, selectShard } from './plan.js';
 import { completeness } from './search.js';
 import { getExperiment } from './registry.js';
@@ -244,6 +245,8 @@ export async function buildReport(
     `${counts.finished} finished of ${counts.planned} planned: ${counts.ok} ok, ${counts.diverged} diverged, ${counts.errors} failed. Per-point results: \`${POINTS_FILE}\`; per-configuration summary: \`summary.csv\`.`,
     '',
   );
+  // Censoring is part of the result: how every run ended, counted (per cell in the tables above).
+  md.push(`How the runs ended: ${stopCounts(sorted)}.`, '');
   const failed = sorted.filter((r) => r.status !== 'ok');
   if (failed.length) {
     md.push(
@@ -278,6 +281,8 @@ export async function buildReport(
     reason: analysis.reason,
     fits: analysis.fits,
     counts,
+    /** how the runs ended: reached eps, ran the budget, plateau-stopped, diverged, ... */
+    stopped: stopCounts(sorted),
     backend: backends,
     version: versions,
     fingerprint: manifest.fingerprint,

@@ -12,6 +12,7 @@ import { parseJsonLines } from '../io/jsonl.js';
 import { parseWith } from '../validate.js';
 import { PACKAGE_VERSION } from '../version.js';
 import type { Shard } from './plan.js';
+import { checkEtaChoice, type EtaChoice } from './step-size.js';
 import { SIZES, type PointResult, type Size } from './types.js';
 import { BACKEND_NAMES } from '../backend/index.js';
 
@@ -32,6 +33,8 @@ export interface SweepManifest {
   backend: BackendName;
   /** The experiment's width search was on (absent in sweeps written before it existed: false). */
   search?: boolean;
+  /** The step-size choice given to the experiment (absent: the preset's own), needed to replan the sweep. */
+  eta?: EtaChoice;
   package: { name: 'rnn-gd'; version: string };
   createdAt: string;
   /** Set by merge: the directories it joined. */
@@ -68,6 +71,18 @@ const manifestSchema = z
       .nullable(),
     backend: z.enum(BACKEND_NAMES),
     search: z.boolean().optional(),
+    eta: z
+      .unknown()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return undefined;
+        try {
+          return checkEtaChoice(v, 'eta');
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
     package: z.object({ name: z.literal('rnn-gd'), version: z.string() }).strict(),
     createdAt: z.string(),
     mergedFrom: z.array(z.string()).optional(),

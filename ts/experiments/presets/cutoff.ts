@@ -4,11 +4,23 @@
  * [paper] flat or polynomial below the cutoff, exponential above.
  */
 import { activations, type ActivationName } from '../../activations.js';
-import { distinct, growthShape, metric, num, okResults, widthNeeded } from '../common.js';
+import { distinct, metric, num, okResults, widthUnits } from '../common.js';
 import type { Analysis, Fit, Plot, Table } from '../experiment.js';
 import { fmt, summary } from '../fit.js';
 import { lineChart } from '../plots.js';
+import { budgetFlag, etaLT2, regimeNote, stepsObservation, stopCounts, stopReason } from '../runs.js';
+import { slopeCI } from '../stats/exponent.js';
+import { formatIntervals } from '../stats/grid.js';
+import { formatCI } from '../stats/rules.js';
 import type { PointResult } from '../types.js';
+import {
+  CUTOFF_RULE,
+  judgeCutoff,
+  judgeSeries,
+  type Regime,
+  type SeriesJudgement,
+  type TauObs,
+} from '../verdicts/cutoff.js';
 
 export interface CutoffOptions {
   /** Relative eps of the runs. */
@@ -28,25 +40,11 @@ export interface CutoffSummary {
   fits: Fit[];
   tables: Table[];
   plots: Plot[];
-  /** per series value: regime and growth shapes */
-  rows: {
-    value: number;
-    alpha: number;
-    a: number;
-    /** measured at init at m = mRef (mean over T and seeds): the recurrent spectral radius, the memory decay per step */
-    radius: number | null;
-    decay: number | null;
-    regime: string;
-    grad: ReturnType<typeof growthShape>;
-    hess: ReturnType<typeof growthShape>;
-    steps: ReturnType<typeof growthShape>;
-    mstar: ReturnType<typeof growthShape>;
-    stepsBlowup: boolean;
-    mBlowup: boolean;
-    agrees: boolean | null;
-  }[];
-  agree: number;
-  judged: number;
+  /** per series value: regime and the judgement of its growth in T */
+  rows: { value: number; alpha: number; a: number; regime: Regime; judgement: SeriesJudgement }[];
+  verdict: Pick<Analysis, 'verdict' | 'reason'>;
+  /** Report lines: regime (drift, eta L_T^2), budget flag. */
+  notes: string[];
 }
 
 /** w_bar at init is max_i |w_i(0)| with w ~ Uniform[-1, 1]: close to 1. */
@@ -68,186 +66,165 @@ export function cutoffSummary(results: PointResult[], o: CutoffOptions): CutoffS
   const ok = okResults(results);
   const values = distinct(ok, o.seriesKey);
   const Ts = distinct(ok, 'T');
-  const ms = distinct(ok, 'm');
   const sigma1 = activations[o.activation].sigma1;
   const scale = memoryScale(ok);
   const rows: CutoffSummary['rows'] = [];
   const table: (string | number | null)[][] = [];
+  const growthRows: (string | number | null)[][] = [];
   const constData: Record<string, unknown>[] = [];
   const stepData: Record<string, unknown>[] = [];
   const mData: Record<string, unknown>[] = [];
+  const fits: Fit[] = [];
   for (const v of values) {
     const alpha = o.alphaOf(v);
     const a = alpha * sigma1 * scale.value;
-    const regime = Math.abs(a - 1) < 1e-9 ? 'critical' : a < 1 ? 'short' : 'long';
-    const grad: number[] = [],
-      hess: number[] = [],
-      steps: number[] = [],
-      mstar: number[] = [];
-    const reachedAll: boolean[] = [],
-      mReachedAll: boolean[] = [];
+    const regime: Regime = Math.abs(a - 1) < 1e-9 ? 'critical' : a < 1 ? 'short' : 'long';
+    const label = `${o.seriesKey} = ${v} (${regime})`;
+    const inSeries = ok.filter((r) => num(r, o.seriesKey) === v);
+    const atRef = inSeries.filter((r) => num(r, 'm') === o.mRef);
+    const obs: TauObs[] = [];
     for (const T of Ts) {
-      const at = ok.filter((r) => num(r, o.seriesKey) === v && num(r, 'T') === T);
+      const at = inSeries.filter((r) => num(r, 'T') === T);
       const ref = at.filter((r) => num(r, 'm') === o.mRef);
       const g = summary(ref.map((r) => metric(r, 'gradConst')));
       const h = summary(ref.map((r) => metric(r, 'hessConst')));
-      const budget = Math.max(0, ...ref.map((r) => Number(r.config.train.steps) || 0));
-      // Iterations to eps, censored: a run that does not reach counts as the step budget (a lower bound).
-      const sc = summary(ref.map((r) => (r.metrics?.reached ? metric(r, 'stepsToEps') : budget)));
-      const reached = ref.filter((r) => r.metrics?.reached).length;
-      const w = widthNeeded(at, o.eps, () => true);
-      grad.push(g.mean ?? Number.NaN);
-      hess.push(h.mean ?? Number.NaN);
-      steps.push(sc.mean ?? Number.NaN);
-      reachedAll.push(ref.length > 0 && reached === ref.length);
-      mReachedAll.push(w.seeds > 0 && w.reachedSeeds === w.seeds);
-      // m*, censored at twice the largest width when some seed does not reach.
-      mstar.push(w.reachedSeeds === w.seeds && w.geoMean !== null ? w.geoMean : 2 * Math.max(...ms));
+      const seen = ref.map((r) => ({ r, o: stepsObservation(r) })).filter((x) => x.o !== null);
+      for (const x of seen) {
+        obs.push({ T, seed: x.r.seed, steps: x.o!.steps, censored: x.o!.censored });
+        stepData.push({
+          T,
+          series: label,
+          steps: x.o!.steps,
+          run: x.o!.censored ? `censored: ${stopReason(x.r)}` : 'reached eps',
+        });
+      }
+      const reached = seen.filter((x) => !x.o!.censored).map((x) => x.o!.steps);
+      const units = widthUnits(at, o.eps, () => true);
+      for (const u of units)
+        if (u.interval.hi !== null)
+          mData.push({ T, series: label, mstar: u.interval.hi, lo: u.interval.lo ?? u.interval.hi, hi: u.interval.hi });
+      const censoredText = seen.filter((x) => x.o!.censored).map((x) => x.o!.text);
       table.push([
         String(v),
         regime,
         T,
         g.mean,
         h.mean,
-        reached === ref.length ? sc.mean : `> ${fmt(sc.mean)}`,
-        `${reached}/${ref.length}`,
-        w.reachedSeeds === w.seeds ? w.geoMean : `> ${Math.max(...ms)}`,
-        `${w.reachedSeeds}/${w.seeds}`,
+        [
+          reached.length ? `reached: ${reached.join(', ')}` : '',
+          censoredText.length ? `not reached: ${censoredText.join('; ')}` : '',
+        ]
+          .filter(Boolean)
+          .join(' / ') || '–',
+        stopCounts(ref),
+        formatIntervals(units.map((u) => u.interval)),
       ]);
-      const label = `${o.seriesKey} = ${v} (${regime})`;
       if (g.mean !== null) constData.push({ T, series: label, gradConst: g.mean, hessConst: h.mean });
-      if (sc.mean !== null)
-        stepData.push({
-          T,
-          series: label,
-          steps: sc.mean,
-          lo: (sc.mean ?? 0) - (sc.std ?? 0),
-          hi: (sc.mean ?? 0) + (sc.std ?? 0),
-        });
-      if (w.geoMean !== null && w.reachedSeeds === w.seeds) mData.push({ T, series: label, mstar: w.geoMean });
     }
-    const atRef = ok.filter((r) => num(r, o.seriesKey) === v && num(r, 'm') === o.mRef);
+    const judgement = judgeSeries(obs, regime, `${o.prefix}/${v}`);
+    // The measured constants are not censored: their exponential rate in T with a seed-bootstrap interval.
+    const constRate = (key: 'gradConst' | 'hessConst') =>
+      slopeCI(
+        [...new Set(atRef.map((r) => r.seed))].map((s) =>
+          atRef.filter((r) => r.seed === s).map((r) => ({ x: num(r, 'T'), y: metric(r, key) ?? Number.NaN })),
+        ),
+        `${o.prefix}/${v}/${key}`,
+        'linear',
+      );
+    const gRate = constRate('gradConst'),
+      hRate = constRate('hessConst');
     const radius = summary(atRef.map((r) => metric(r, 'radius0'))).mean;
     const decay = summary(atRef.map((r) => metric(r, 'memoryDecay'))).mean;
-    const blowup = (flags: boolean[]) => flags.length > 0 && flags[0] && flags.some((f) => !f);
-    const gs = growthShape(Ts, grad);
-    const hs = growthShape(Ts, hess);
-    const ss = growthShape(Ts, steps);
-    const mss = growthShape(Ts, mstar);
-    const stepsBlowup = blowup(reachedAll);
-    const mBlowup = blowup(mReachedAll);
-    // The claim on the width and iterations needed: below the cutoff no exponential growth in T;
-    // above it exponential growth (or a blow-up: eps no longer reached within the budget).
-    const agrees =
-      regime === 'critical'
-        ? null
-        : regime === 'short'
-          ? ss.shape !== 'exponential' && mss.shape !== 'exponential' && !stepsBlowup && !mBlowup
-          : ss.shape === 'exponential' || mss.shape === 'exponential' || stepsBlowup || mBlowup;
-    rows.push({
-      value: v,
-      alpha,
+    rows.push({ value: v, alpha, a, regime, judgement });
+    growthRows.push([
+      String(v),
       a,
       radius,
       decay,
       regime,
-      grad: gs,
-      hess: hs,
-      steps: ss,
-      mstar: mss,
-      stepsBlowup,
-      mBlowup,
-      agrees,
+      judgement.rate ? formatCI(judgement.rate) : '–',
+      judgement.expShare === null ? '–' : `${fmt(100 * judgement.expShare, 2)}%`,
+      `${judgement.censored}/${judgement.total}`,
+      fmt(Math.max(...atRef.map((r) => etaLT2(r) ?? Number.NaN).filter(Number.isFinite))),
+      formatCI(gRate),
+      formatCI(hRate),
+      judgement.verdict ?? '(critical: not judged)',
+    ]);
+    fits.push({
+      name: `steps to eps, ${o.seriesKey} = ${v}`,
+      formula: 'ln tau = a + rate T (censored regression)',
+      params: {
+        rate: judgement.rate?.estimate ?? null,
+        rateLo: judgement.rate?.lo ?? null,
+        rateHi: judgement.rate?.hi ?? null,
+        expShare: judgement.expShare,
+      },
+      n: judgement.total,
+      note: judgement.reason,
     });
   }
-  const fits: Fit[] = rows.flatMap((r) => [
-    {
-      name: `steps to eps, ${o.seriesKey} = ${r.value}`,
-      formula: 'log steps(T) against T and log T',
-      params: { ratePerStep: r.steps.rate, degree: r.steps.degree },
-      r2: r.steps.shape === 'exponential' ? r.steps.r2Exp : r.steps.r2Poly,
-      n: Ts.length,
-      note: `shape: ${r.steps.shape}${r.stepsBlowup ? ', eps not reached at large T (censored at the budget)' : ''}`,
-    },
-    {
-      name: `Hessian constant, ${o.seriesKey} = ${r.value}`,
-      formula: 'log beta_T(T) against T and log T',
-      params: { ratePerStep: r.hess.rate, degree: r.hess.degree },
-      r2: r.hess.shape === 'exponential' ? r.hess.r2Exp : r.hess.r2Poly,
-      n: Ts.length,
-      note: `shape: ${r.hess.shape}`,
-    },
-  ]);
+  const verdict = judgeCutoff(
+    rows.map((r) => ({ label: `${o.seriesKey} = ${r.value}`, regime: r.regime, judgement: r.judgement })),
+  );
+  const ref = ok.filter((r) => num(r, 'm') === o.mRef);
+  const flag = budgetFlag(ref);
+  const logChart = (
+    name: string,
+    title: string,
+    data: Record<string, unknown>[],
+    y: string,
+    yTitle: string,
+    extra = {},
+  ) => ({
+    name: `${o.prefix}-${name}`,
+    title,
+    spec: lineChart({
+      title,
+      data,
+      x: 'T',
+      y,
+      color: 'series',
+      xLog: true,
+      yLog: true,
+      xTitle: 'sequence length T (log)',
+      yTitle,
+      ...extra,
+    }),
+  });
   const plots: Plot[] = [
-    {
-      name: `${o.prefix}-steps`,
-      title: 'iterations to reach eps against T',
-      spec: lineChart({
-        title: `${o.prefix}: GD steps to reach eps = ${o.eps} (m = ${o.mRef}; not reached = budget)`,
-        data: stepData,
-        x: 'T',
-        y: 'steps',
-        color: 'series',
-        xLog: true,
-        yLog: true,
-        xTitle: 'sequence length T',
-        yTitle: 'steps to eps',
-        yLow: 'lo',
-        yHigh: 'hi',
-      }),
-    },
-    {
-      name: `${o.prefix}-mstar`,
-      title: 'width needed against T',
-      spec: lineChart({
-        title: `${o.prefix}: width m* to reach eps = ${o.eps}`,
-        data: mData,
-        x: 'T',
-        y: 'mstar',
-        color: 'series',
-        xLog: true,
-        yLog: true,
-        xTitle: 'sequence length T',
-        yTitle: 'm*',
-      }),
-    },
-    {
-      name: `${o.prefix}-grad`,
-      title: 'measured gradient constant against T',
-      spec: lineChart({
-        title: `${o.prefix}: max ||d h_T / d theta_i|| at init (m = ${o.mRef})`,
-        data: constData,
-        x: 'T',
-        y: 'gradConst',
-        color: 'series',
-        xLog: true,
-        yLog: true,
-        xTitle: 'sequence length T',
-        yTitle: 'measured L_T',
-      }),
-    },
-    {
-      name: `${o.prefix}-hess`,
-      title: 'measured Hessian constant against T',
-      spec: lineChart({
-        title: `${o.prefix}: max Hessian norm of h_T at init (m = ${o.mRef})`,
-        data: constData,
-        x: 'T',
-        y: 'hessConst',
-        color: 'series',
-        xLog: true,
-        yLog: true,
-        xTitle: 'sequence length T',
-        yTitle: 'measured beta_T',
-      }),
-    },
+    logChart(
+      'steps',
+      `${o.prefix}: GD steps to eps = ${o.eps} per run (m = ${o.mRef}); hollow shapes = censored at the steps the run made`,
+      stepData,
+      'steps',
+      'steps (log)',
+      { pointsOnly: true, shape: 'run', filledValue: 'reached eps' },
+    ),
+    logChart('mstar', `${o.prefix}: m* per seed (bar = grid interval)`, mData, 'mstar', 'first reaching width (log)', {
+      pointsOnly: true,
+      yLow: 'lo',
+      yHigh: 'hi',
+    }),
+    logChart(
+      'grad',
+      `${o.prefix}: max ||d h_T / d theta_i|| at init (m = ${o.mRef})`,
+      constData,
+      'gradConst',
+      'measured L_T (log)',
+    ),
+    logChart(
+      'hess',
+      `${o.prefix}: max Hessian norm of h_T at init (m = ${o.mRef})`,
+      constData,
+      'hessConst',
+      'measured beta_T (log)',
+    ),
   ];
-  const judged = rows.filter((r) => r.agrees !== null);
   return {
     fits,
     tables: [
       {
-        title: `by ${o.seriesKey} and T (constants and steps at m = ${o.mRef}, mean over seeds)`,
+        title: `by ${o.seriesKey} and T (constants and steps at m = ${o.mRef}; every run listed, censored ones with how they ended)`,
         columns: [
           o.seriesKey,
           'regime',
@@ -255,65 +232,41 @@ export function cutoffSummary(results: PointResult[], o: CutoffOptions): CutoffS
           'L_T measured',
           'beta_T measured',
           'steps to eps',
-          'reached',
-          'm*',
-          'seeds with m*',
+          'how the runs ended',
+          'm* (grid interval x seeds)',
         ],
         rows: table,
       },
       {
-        title: 'growth in T',
+        title: 'growth in T (rates per unit T with 95% seed-bootstrap intervals)',
         columns: [
           o.seriesKey,
           `a = alpha sigma_1 ${scale.symbol}`,
           `${scale.symbol} measured`,
           'memory decay measured',
           'regime',
-          'steps to eps',
-          'm*',
-          'L_T (rate/step, degree)',
-          'beta_T (rate/step, degree)',
-          'agrees with the claim',
+          'steps: rate (censored fit)',
+          'exponential better than polynomial',
+          'censored runs',
+          'max eta L_T^2 (theory: <= 0.25)',
+          'L_T: rate',
+          'beta_T: rate',
+          'verdict',
         ],
-        rows: rows.map((r) => [
-          String(r.value),
-          r.a,
-          r.radius,
-          r.decay,
-          r.regime,
-          `${r.steps.shape}${r.stepsBlowup ? ' + not reached' : ''}`,
-          `${r.mstar.shape}${r.mBlowup ? ' + not reached' : ''}`,
-          `${r.grad.shape} (${fmt(r.grad.rate)}, ${fmt(r.grad.degree)})`,
-          `${r.hess.shape} (${fmt(r.hess.rate)}, ${fmt(r.hess.degree)})`,
-          r.agrees === null ? '(critical: not judged)' : r.agrees ? 'yes' : 'no',
-        ]),
+        rows: growthRows,
       },
     ],
     plots,
     rows,
-    agree: judged.filter((r) => r.agrees).length,
-    judged: judged.length,
+    verdict,
+    notes: [
+      `What this test can detect: exponential growth of the iterations whose rate interval clears 0 and beats a polynomial in ${100 * CUTOFF_RULE.PREFER}% of seed resamples, and polynomial growth above the cutoff; with ${new Set(ok.map((r) => r.seed)).size} seeds and ${Ts.length} T values a saturating or slow exponential (rate below ~ln 2 / T range) is not separable from a polynomial, and runs that never reach eps say nothing about the shape. It measures fixed-step GD, not the theorem's tau, where eta L_T^2 > 1/4.`,
+      regimeNote(ref, `m = ${o.mRef}`),
+      ...(flag ? [flag] : []),
+    ],
   };
 }
 
 export function cutoffVerdict(s: CutoffSummary, what: string): Pick<Analysis, 'verdict' | 'reason'> {
-  if (s.judged < 2)
-    return { verdict: 'inconclusive', reason: `only ${s.judged} non-critical series: too few to judge ${what}.` };
-  const desc = s.rows
-    .map(
-      (r) =>
-        `${r.regime} a = ${fmt(r.a)}: steps ${r.steps.shape}${r.stepsBlowup ? ' then not reached' : ''}, m* ${r.mstar.shape}${r.mBlowup ? ' then not reached' : ''}, beta_T x${fmt(r.hess.ratio)} over the T range`,
-    )
-    .join('; ');
-  if (s.agree === s.judged)
-    return { verdict: 'matches', reason: `${what}: every series is on the claimed side of the cutoff — ${desc}.` };
-  if (s.agree >= s.judged / 2)
-    return {
-      verdict: 'inconclusive',
-      reason: `${what}: ${s.agree} of ${s.judged} series agree with the claim — ${desc}.`,
-    };
-  return {
-    verdict: 'does not match',
-    reason: `${what}: only ${s.agree} of ${s.judged} series agree with the claim — ${desc}.`,
-  };
+  return { verdict: s.verdict.verdict, reason: `${what}: ${s.verdict.reason}` };
 }

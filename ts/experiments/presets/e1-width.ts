@@ -3,12 +3,15 @@
  * earlier analyses needed polynomial over-parameterization.
  *
  * Measured: m*(n) = the smallest width whose best training risk reaches eps (relative to
- * R(Theta(0))), interpolated between grid widths, per seed; fits of m* against log n and n^p.
+ * R(Theta(0))), as the grid interval it is, per seed; its exponent in n with a seed-bootstrap interval.
  */
 import type { Analysis, Experiment, PointTemplate } from '../experiment.js';
-import { diagonal, distinct, metric, num, okResults, summarizeWhere, transportData, widthNeeded } from '../common.js';
-import { fmt, logFit, pm, powerFit, rSquared } from '../fit.js';
-import { curveLayer, lineChart, samples } from '../plots.js';
+import { diagonal, distinct, num, okResults, summarizeWhere, transportData, widthUnits } from '../common.js';
+import { budgetFlag, regimeNote, stopCounts } from '../runs.js';
+import { formatIntervals } from '../stats/grid.js';
+import { judgeWidthInN, WIDTH_RULE, type WidthUnit } from '../verdicts/width.js';
+import { fmt, pm } from '../fit.js';
+import { lineChart } from '../plots.js';
 import type { PointResult, Size } from '../types.js';
 
 const EPS = 0.005;
@@ -63,93 +66,41 @@ export const E1: Experiment = {
     }
     return out;
   },
-  analyze(results: PointResult[], size: Size): Analysis {
+  analyze(results: PointResult[]): Analysis {
     const ok = okResults(results);
     const ns = distinct(ok, 'n');
     const ms = distinct(ok, 'm');
-    const rows = ns.map((n) => ({ n, w: widthNeeded(ok, EPS, (r) => num(r, 'n') === n) }));
-    const reached = rows.filter((r) => r.w.mean !== null && r.w.reachedSeeds === r.w.seeds);
-    const xs = reached.map((r) => r.n);
-    const ys = reached.map((r) => r.w.geoMean!);
-    const lf = logFit(xs, ys);
-    const pf = powerFit(xs, ys);
-    const lfR2 = lf
-      ? rSquared(
-          ys,
-          xs.map((x) => lf.a + lf.b * Math.log(x)),
-        )
-      : null;
-
-    const missing = rows.filter((r) => r.w.reachedSeeds < r.w.seeds).map((r) => r.n);
-    let verdict: Analysis['verdict'];
-    let reason: string;
-    const range = ns.length ? `n from ${ns[0]} to ${ns[ns.length - 1]}` : 'no n';
-    if (reached.length < 3 || !lf || !pf) {
-      verdict = 'inconclusive';
-      reason = `m* is defined for ${reached.length} sample sizes only (every seed must reach eps = ${EPS} within the width grid; missing at n = ${missing.join(', ') || '–'}): too few points to fit.`;
-    } else {
-      const pHi = pf.p + 2 * (pf.pSE ?? 0);
-      const growth = ys[ys.length - 1] / ys[0];
-      const fits = `log fit m* = ${fmt(lf.a)} + ${fmt(lf.b)} log n (R² = ${fmt(lfR2)}), power fit m* = ${fmt(pf.c)} n^${fmt(pf.p)} (p = ${fmt(pf.p)} ± ${fmt(pf.pSE)}, R² = ${fmt(pf.r2)})`;
-      const logBetter = (lfR2 ?? -Infinity) >= (pf.r2 ?? -Infinity) + 0.05;
-      if ((pf.p <= 0.25 && pHi < 0.5) || logBetter) {
-        verdict = 'matches';
-        reason =
-          `Over ${range} (a factor ${fmt(xs[xs.length - 1] / xs[0])}), m* changes by a factor ${fmt(growth)}: ${fits}. ` +
-          (logBetter
-            ? `The log fit describes m* clearly better than a power law (R² ${fmt(lfR2)} against ${fmt(pf.r2)}), as the paper's m ~ log n says.`
-            : `The growth is at most logarithmic (power exponent ${fmt(pf.p)}, 2-SE upper end ${fmt(pHi)} < 0.5), as the paper's m = O(log n) allows; ` +
-              (Math.abs(growth - 1) < 0.25
-                ? 'm* is nearly flat, so the data bound the growth rather than exhibit a log n law.'
-                : `the ${(lfR2 ?? 0) >= (pf.r2 ?? 0) ? 'log' : 'power'} fit describes the points better (higher R²).`));
-      } else if (pf.p > 0.25 && (pf.r2 ?? 0) > (lfR2 ?? 0) + 0.05) {
-        verdict = 'does not match';
-        reason = `m* grows like a power of n over ${range}: ${fits}; the power law fits clearly better than log n.`;
-      } else {
-        verdict = 'inconclusive';
-        reason = `${fits}: over one or two decades of n a log law and a small power cannot be told apart with this spread.`;
-      }
-      if (missing.length)
-        reason += ` (Not every seed reached eps at n = ${missing.join(', ')}; those n are left out of the fits.)`;
-    }
-
-    const mTable = rows.map((r) => [r.n, r.w.geoMean, r.w.std, `${r.w.reachedSeeds}/${r.w.seeds}`]);
+    const byN = ns.map((n) => ({ n, units: widthUnits(ok, EPS, (r) => num(r, 'n') === n) }));
+    const units: WidthUnit[] = byN.flatMap((b) =>
+      b.units.map((u) => ({ level: b.n, seed: u.seed, interval: u.interval })),
+    );
+    const j = judgeWidthInN(units);
+    const upper = byN.filter((b) => j.levels.includes(b.n));
+    const readAt = upper.flatMap((b) => b.units.map((u) => u.at).filter((r): r is PointResult => r !== null));
+    const below = upper.flatMap((b) => b.units.map((u) => u.below).filter((r): r is PointResult => r !== null));
+    const flag = budgetFlag(readAt);
+    const mTable = byN.map((b) => [
+      b.n,
+      formatIntervals(b.units.map((u) => u.interval)),
+      `${b.units.filter((u) => u.interval.hi !== null).length}/${b.units.length}`,
+      stopCounts(b.units.map((u) => u.below).filter((r): r is PointResult => r !== null)),
+    ]);
     const riskRows = ns.map((n) => [
       n,
       ...ms.map((m) => pm(summarizeWhere(ok, (r) => num(r, 'n') === n && num(r, 'm') === m, 'bestRel'))),
     ]);
-    const plotM = rows
-      .filter((r) => r.w.geoMean !== null)
-      .map((r) => ({
-        n: r.n,
-        mstar: r.w.geoMean,
-        lo: Math.max(1e-9, (r.w.mean ?? 0) - (r.w.std ?? 0)),
-        hi: (r.w.mean ?? 0) + (r.w.std ?? 0),
-      }));
-    const extra = [];
-    if (lf && xs.length)
-      extra.push(
-        curveLayer(
-          samples(xs[0], xs[xs.length - 1], 40, true),
-          (x) => lf.a + lf.b * Math.log(x),
-          'n',
-          'mstar',
-          'log fit',
-          '#d62728',
-        ),
-      );
-    if (pf && xs.length)
-      extra.push(
-        curveLayer(
-          samples(xs[0], xs[xs.length - 1], 40, true),
-          (x) => pf.c * x ** pf.p,
-          'n',
-          'mstar',
-          'power fit',
-          '#2ca02c',
-        ),
-      );
-    const riskData = ok.map((r) => ({ n: num(r, 'n'), m: num(r, 'm'), seed: r.seed, bestRel: metric(r, 'bestRel') }));
+    // Seed-level m*: the grid interval of each seed as a bar from its failing to its reaching width.
+    const plotM = byN.flatMap((b) =>
+      b.units
+        .filter((u) => u.interval.hi !== null)
+        .map((u) => ({
+          n: b.n,
+          seed: String(u.seed),
+          mstar: u.interval.hi,
+          lo: u.interval.lo ?? u.interval.hi,
+          hi: u.interval.hi,
+        })),
+    );
     const meanRisk = ns
       .flatMap((n) =>
         ms.map((m) => ({
@@ -159,31 +110,62 @@ export const E1: Experiment = {
         })),
       )
       .filter((v) => v.bestRel !== null);
+    const cmp = j.comparison;
     return {
-      verdict,
-      reason,
+      verdict: j.verdict,
+      reason: j.reason + (flag ? ` ${flag}` : ''),
       measured:
-        `Per (n, seed): the best training risk over the run for each width, relative to R(Theta(0)); m* = the smallest width reaching eps = ${EPS}, interpolated geometrically between grid widths. ` +
-        `m* per n is the geometric mean over seeds (± the standard deviation of the interpolated values). Fits: least squares of m* on log n, and of log m* on log n (power law; R² then computed in linear space for both).`,
+        `Per (n, seed): the runs of the width search, each stopped at eps = ${EPS} (relative to R(Theta(0))), by the plateau rule, by divergence or at the step budget. ` +
+        `m* per seed is the grid interval (largest failing width, first reaching width]: the runs stop at eps, so nothing inside the interval is measured. ` +
+        `Rule (pre-registered): over the upper half of the n range (log scale), the exponent p of the first reaching width in n (pooled least squares on log axes, 95% seed-cluster bootstrap interval, seeds resampled whole) must lie below ${WIDTH_RULE.P_POLY} as a whole for "matches" (no faster than log n), above it for "does not match"; ` +
+        `fewer than ${WIDTH_RULE.MIN_SEEDS} seeds, a width grid that no width reaches, or m* at the grid floor in most units give "inconclusive". Log, power and saturating laws are compared by leave-one-n-out cross-validation.`,
       fits: [
-        ...(lf ? [{ name: 'log', formula: 'm* = a + b log n', params: { a: lf.a, b: lf.b }, r2: lfR2, n: lf.n }] : []),
-        ...(pf
+        ...(j.exponent
           ? [
               {
-                name: 'power',
+                name: 'power exponent (upper n)',
                 formula: 'm* = c n^p',
-                params: { c: pf.c, p: pf.p, pSE: pf.pSE },
-                r2: pf.r2,
-                n: pf.n,
-                note: `R² on log axes ${fmt(pf.r2Log)}`,
+                params: { p: j.exponent.estimate, pLo: j.exponent.lo, pHi: j.exponent.hi },
+                n: j.levels.length,
               },
             ]
           : []),
+        ...(j.logSlope
+          ? [
+              {
+                name: 'log slope (upper n)',
+                formula: 'm* = a + b ln n',
+                params: { b: j.logSlope.estimate, bLo: j.logSlope.lo, bHi: j.logSlope.hi },
+                n: j.levels.length,
+              },
+            ]
+          : []),
+        ...(cmp
+          ? cmp.laws.map((l) => ({
+              name: `${l} (out of sample)`,
+              formula: {
+                flat: 'a',
+                log: 'a + b ln n',
+                power: 'c n^p',
+                saturating: 'mInf - c n^-gamma',
+                exponential: '',
+                polynomial: '',
+              }[l],
+              params: { cvError: cmp.cvError[l], chosenShare: cmp.bestShare[l] },
+              n: ns.length,
+              note: 'leave-one-n-out relative squared error; share of seed resamples choosing it',
+            }))
+          : []),
       ],
       tables: [
-        { title: 'm*(n) (geometric mean over seeds)', columns: ['n', 'm*', 'std', 'seeds reaching'], rows: mTable },
         {
-          title: 'best training risk / R(Theta(0)) (mean ± std over seeds)',
+          title: 'm*(n) as grid intervals per seed, and how the width just below m* ended',
+          columns: ['n', 'm* (grid interval x seeds)', 'seeds reaching', 'runs at the width below m*'],
+          rows: mTable,
+        },
+        {
+          title:
+            'best training risk / R(Theta(0)) (mean ± std over seeds; runs stop at eps, so reaching cells read about eps)',
           columns: ['n \\ m', ...ms.map(String)],
           rows: riskRows,
         },
@@ -191,19 +173,20 @@ export const E1: Experiment = {
       plots: [
         {
           name: 'E1-mstar',
-          title: 'm*(n) with log and power fits',
+          title: 'm*(n) per seed: bars from the last failing to the first reaching width',
           spec: lineChart({
-            title: `E1: width needed to reach eps = ${EPS} (dashed: red log fit, green power fit)`,
+            title: `E1: width needed to reach eps = ${EPS}, per seed (bar = grid interval)`,
             data: plotM,
             x: 'n',
             y: 'mstar',
+            color: 'seed',
             xLog: true,
+            yLog: true,
             xTitle: 'samples n (log)',
-            yTitle: 'm* (width needed)',
+            yTitle: 'm*: first reaching width (log)',
             yLow: 'lo',
             yHigh: 'hi',
             pointsOnly: true,
-            extraLayers: extra,
           }),
         },
         {
@@ -225,8 +208,11 @@ export const E1: Experiment = {
         },
       ],
       notes: [
-        'The paper bounds the width that suffices (an upper bound, m = O(log n) up to the other factors); a flat m*(n) is consistent with it but does not show a log law by itself.',
-        `Raw per-point values are in points.jsonl (${riskData.length} runs).`,
+        `What this test can detect: an exponent interval of ${j.exponent ? `width ${fmt((j.exponent.hi ?? NaN) - (j.exponent.lo ?? NaN), 3)}` : 'no width (not computed)'} over n = ${j.levels.join(', ')}; growth faster than n^${WIDTH_RULE.P_POLY} is refuted only when the whole interval lies above it. Growth smaller than one grid step over the upper range is invisible (m* is a grid value). It cannot see the log n of the bound itself: a flat m* is consistent with O(log n) but does not exhibit it (docs/experiments.md, E1).`,
+        regimeNote(readAt, 'the first reaching widths over the upper n range'),
+        `The widths just below m* over the upper n range: ${stopCounts(below)}.`,
+        'The paper bounds the width that suffices (an upper bound, m = O(log n) up to the other factors).',
+        `Raw per-point values are in points.jsonl (${ok.length} runs).`,
       ],
     };
   },

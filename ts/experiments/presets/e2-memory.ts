@@ -68,8 +68,10 @@ export const E2: Experiment = {
       ...cutoffVerdict(s, 'growth in T of the iterations and width needed'),
       measured:
         `For each alpha and T: the measured gradient constant L_T = max ||d h_{i,T-1}/d theta_i|| and Hessian constant beta_T (spectral norm) over neurons and training sequences at init (m = ${M_REF}); ` +
-        `GD iterations to reach eps at m = ${M_REF} (a run that does not reach counts as the step budget); and m* (smallest width reaching eps). Growth in T is classified as flat (max/min < 2), exponential (log value fits T better than log T) or polynomial; ` +
-        `"not reached" marks a blow-up (eps reached at small T but not at large T within the budget). The verdict asks: below the cutoff no exponential growth and no blow-up; above it exponential growth or a blow-up of the iterations or the width.`,
+        `GD iterations to reach eps at m = ${M_REF} per run: exact when the run reached eps, censored at the steps it made when it stopped first (budget, plateau rule, divergence), never imputed; and m* per seed as a grid interval. ` +
+        `Rule (pre-registered, verdicts/cutoff.ts): per alpha, a censored (Tobit) regression of ln tau on T gives the exponential rate with a 95% seed-cluster bootstrap interval, and the share of resamples in which it fits better than ln tau on ln T. ` +
+        `Exponential growth = rate interval above 0 and exponential better in >= 90% of resamples; no exponential growth = the rate's upper end multiplies tau by < 2 over the T range, or polynomial better in >= 90%. ` +
+        `Below the cutoff "matches" needs no exponential growth, above it exponential growth; eps reached at fewer than 3 T values, or fewer than 3 seeds, is "inconclusive". Runs that never reach (the old "blow-up") are not evidence either way.`,
       fits: s.fits,
       tables: s.tables,
       plots: s.plots,
@@ -78,7 +80,7 @@ export const E2: Experiment = {
           ? 'The regime uses w_bar = 1 (the bound of Uniform[-1, 1] init); the measured max |w_i(0)| is slightly below 1.'
           : 'The regime uses rho(W(0)/sqrt m) = 1 (the circular-law limit); the measured radius at m = 32 is in the growth table.',
         "tanh saturates: where a > 1 the hidden states grow until sigma' shrinks, which can cap the measured growth; that is reported as measured.",
-        'Iterations to eps are censored at the step budget (a run that does not reach is left out of the steps curve and counted in the table).',
+        ...s.notes,
       ],
     };
   },

@@ -2,10 +2,12 @@
  * E4 — laziness. In the regime of the analysis the parameters move O(1) in total
  * (O(1/sqrt(m)) per neuron) and the tangent kernel barely changes, less as m grows.
  */
-import { diagonal, distinct, num, okResults, summarizeWhere, transportData } from '../common.js';
+import { diagonal, distinct, metric, num, okResults, summarizeWhere, transportData } from '../common.js';
+import { driftOf, LAZY_DRIFT } from '../runs.js';
+import { judgeLaziness, LAZY_RULE } from '../verdicts/laziness.js';
 import type { Analysis, Experiment, PointTemplate } from '../experiment.js';
-import { fmt, pm, powerFit } from '../fit.js';
-import { curveLayer, lineChart, samples } from '../plots.js';
+import { fmt, pm } from '../fit.js';
+import { lineChart } from '../plots.js';
 import type { PointResult, Size } from '../types.js';
 
 const GRID = {
@@ -49,107 +51,67 @@ export const E4: Experiment = {
         risk: summarizeWhere(ok, sel, 'finalRel'),
       };
     });
-    const driftFit = powerFit(
-      rows.map((r) => r.m),
-      rows.map((r) => r.drift.mean ?? Number.NaN),
+    const j = judgeLaziness(
+      ok.map((r) => ({ m: num(r, 'm'), seed: r.seed, drift: driftOf(r), movement: metric(r, 'distL2') })),
+      'E4',
     );
-    const distFit = powerFit(
-      rows.map((r) => r.m),
-      rows.map((r) => r.dist.mean ?? Number.NaN),
+    const verdict = j.verdict;
+    const reason = j.reason;
+    // Seed-level points: every run's drift, movement and max rho_s.
+    const data = ok.flatMap((r) =>
+      [
+        { m: num(r, 'm'), value: driftOf(r), quantity: 'kernel drift', seed: r.seed },
+        { m: num(r, 'm'), value: metric(r, 'distL2'), quantity: '||Theta - Theta(0)||', seed: r.seed },
+        { m: num(r, 'm'), value: metric(r, 'rhoEffMax'), quantity: 'max rho_s', seed: r.seed },
+      ].filter((v) => v.value !== null && v.value > 0),
     );
-    let verdict: Analysis['verdict'];
-    let reason: string;
-    if (!driftFit || !distFit || driftFit.n < 3) {
-      verdict = 'inconclusive';
-      reason = 'too few widths with a measured kernel drift to fit.';
-    } else {
-      const driftHi = driftFit.p + 2 * (driftFit.pSE ?? 0);
-      const desc = `kernel drift ~ m^${fmt(driftFit.p)} (± ${fmt(driftFit.pSE)}, R² log ${fmt(driftFit.r2Log)}), ||Theta(s) - Theta(0)|| ~ m^${fmt(distFit.p)} (± ${fmt(distFit.pSE)})`;
-      if (driftFit.p <= -0.25 && driftHi < 0 && Math.abs(distFit.p) <= 0.35) {
-        verdict = 'matches';
-        reason = `The kernel drift falls with the width and the total movement stays O(1): ${desc} (lazy-training scaling would give drift ~ m^-0.5, movement ~ m^0).`;
-      } else if (driftFit.p >= 0) {
-        verdict = 'does not match';
-        reason = `The kernel drift does not fall with the width: ${desc}.`;
-      } else {
-        verdict = 'inconclusive';
-        reason = `${desc}: the drift falls, but not clearly, or the movement is not flat.`;
-      }
-    }
-    const data = rows
-      .flatMap((r) => [
-        {
-          m: r.m,
-          value: r.drift.mean,
-          lo: (r.drift.mean ?? 0) - (r.drift.std ?? 0),
-          hi: (r.drift.mean ?? 0) + (r.drift.std ?? 0),
-          quantity: 'kernel drift',
-        },
-        {
-          m: r.m,
-          value: r.dist.mean,
-          lo: (r.dist.mean ?? 0) - (r.dist.std ?? 0),
-          hi: (r.dist.mean ?? 0) + (r.dist.std ?? 0),
-          quantity: '||Theta - Theta(0)||',
-        },
-        {
-          m: r.m,
-          value: r.rho.mean,
-          lo: (r.rho.mean ?? 0) - (r.rho.std ?? 0),
-          hi: (r.rho.mean ?? 0) + (r.rho.std ?? 0),
-          quantity: 'max rho_s',
-        },
-      ])
-      .filter((v) => v.value !== null && v.value > 0);
-    const extra =
-      driftFit && ms.length
-        ? [
-            curveLayer(
-              samples(ms[0], ms[ms.length - 1], 30, true),
-              (x) => driftFit.c * x ** driftFit.p,
-              'm',
-              'value',
-              'drift fit',
-              '#d62728',
-            ),
-          ]
-        : [];
     return {
       verdict,
       reason,
       measured:
-        'Per width (mean ± std over seeds): the total parameter movement ||Theta(end) - Theta(0)||_2, the largest effective radius rho_s over the run, the relative NTK drift, and the final risk. Power fits on log-log axes.',
+        'Per width (mean ± std over seeds): the total parameter movement ||Theta(end) - Theta(0)||_2, the largest effective radius rho_s over the run, the relative NTK drift, and the final risk. ' +
+        `Rule (pre-registered, verdicts/laziness.ts): exponents in m pooled over seeds on log axes with 95% seed-cluster bootstrap intervals; drift wholly below m^${LAZY_RULE.DRIFT_MAX} and movement wholly below m^${LAZY_RULE.MOVE_MAX} "matches"; either wholly above "does not match"; fewer than ${LAZY_RULE.MIN_SEEDS} seeds "inconclusive".`,
       fits: [
-        ...(driftFit
-          ? [
-              {
-                name: 'kernel drift',
-                formula: 'drift = c m^p',
-                params: { c: driftFit.c, p: driftFit.p, pSE: driftFit.pSE },
-                r2: driftFit.r2Log,
-                n: driftFit.n,
-                note: 'R² on log axes',
-              },
-            ]
-          : []),
-        ...(distFit
-          ? [
-              {
-                name: 'movement',
-                formula: '||Theta - Theta(0)|| = c m^p',
-                params: { c: distFit.c, p: distFit.p, pSE: distFit.pSE },
-                r2: distFit.r2Log,
-                n: distFit.n,
-                note: 'R² on log axes',
-              },
-            ]
-          : []),
+        {
+          name: 'kernel drift',
+          formula: 'drift = c m^p',
+          params: { p: j.drift?.estimate ?? null, pLo: j.drift?.lo ?? null, pHi: j.drift?.hi ?? null },
+          n: ok.length,
+          note: '95% seed-cluster bootstrap interval',
+        },
+        {
+          name: 'movement',
+          formula: '||Theta - Theta(0)|| = c m^p',
+          params: { p: j.movement?.estimate ?? null, pLo: j.movement?.lo ?? null, pHi: j.movement?.hi ?? null },
+          n: ok.length,
+          note: '95% seed-cluster bootstrap interval',
+        },
       ],
       tables: [
         {
           title: 'by width',
-          columns: ['m', '||Theta - Theta(0)||', 'max rho_s', 'kernel drift', 'final risk / R0'],
-          rows: rows.map((r) => [r.m, pm(r.dist), pm(r.rho), pm(r.drift), pm(r.risk)]),
+          columns: [
+            'm',
+            '||Theta - Theta(0)||',
+            'max rho_s',
+            'kernel drift',
+            `lazy runs (drift <= ${LAZY_DRIFT})`,
+            'final risk / R0',
+          ],
+          rows: rows.map((r) => {
+            const d = ok
+              .filter((x) => num(x, 'm') === r.m)
+              .map(driftOf)
+              .filter((x): x is number => x !== null);
+            return [
+              r.m,
+              pm(r.dist),
+              pm(r.rho),
+              pm(r.drift),
+              `${d.filter((x) => x <= LAZY_DRIFT).length}/${d.length}`,
+              pm(r.risk),
+            ];
+          }),
         },
       ],
       plots: [
@@ -157,7 +119,7 @@ export const E4: Experiment = {
           name: 'E4-lazy',
           title: 'movement and kernel drift against m',
           spec: lineChart({
-            title: 'E4: laziness against width',
+            title: 'E4: laziness against width (one point per run)',
             data,
             x: 'm',
             y: 'value',
@@ -165,12 +127,13 @@ export const E4: Experiment = {
             xLog: true,
             yLog: true,
             xTitle: 'width m',
-            yTitle: 'value',
-            yLow: 'lo',
-            yHigh: 'hi',
-            extraLayers: extra,
+            yTitle: 'value (log)',
+            pointsOnly: true,
           }),
         },
+      ],
+      notes: [
+        `What this test can detect: a drift exponent on the wrong side of ${LAZY_RULE.DRIFT_MAX} or a movement exponent above ${LAZY_RULE.MOVE_MAX}, when the seed-bootstrap interval is narrower than the distance to the threshold (here drift ${j.drift?.lo != null ? `${fmt(j.drift.hi! - j.drift.lo, 3)}` : '–'} wide).`,
       ],
     };
   },

@@ -6,6 +6,8 @@
 import { diagonal, distinct, metric, num, okResults, summarizeWhere, transportData } from '../common.js';
 import type { Analysis, Experiment, PointTemplate } from '../experiment.js';
 import { fmt, linearFit, pm, powerFit } from '../fit.js';
+import { FLOOR_RULE, judgeFloor } from '../verdicts/floor.js';
+import { WIDTH_RULE } from '../verdicts/width.js';
 import { lineChart } from '../plots.js';
 import type { PointResult, Size } from '../types.js';
 
@@ -64,51 +66,15 @@ export const E6: Experiment = {
     const x = all.map((r) => Math.log(num(r, 'n')) / num(r, 'm'));
     const y = all.map((r) => metric(r, 'oracleRisk')!);
     const lf = linearFit(x, y);
-    const slopes = mFits.filter((f) => f.fit).map((f) => f.fit!.p);
-    let verdict: Analysis['verdict'];
-    let reason: string;
-    if (!slopes.length || !lf) {
-      verdict = 'inconclusive';
-      reason = 'no oracle risks to fit.';
-    } else {
-      const desc = `oracle risk ~ m^p with p = ${mFits.map((f) => `${fmt(f.fit?.p)} (n = ${f.n})`).join(', ')}; against log(n)/m: slope ${fmt(lf.slope)}, intercept ${fmt(lf.intercept)}, R² ${fmt(lf.r2)}`;
-      const inRange = slopes.every((p) => p <= -0.7 && p >= -1.3);
-      // Growth in n at fixed m, against the log(n) factor of the bound.
-      const nLo = ns[0],
-        nHi = ns[ns.length - 1];
-      const ratios = ms
-        .map((m) => {
-          const at = (n: number) =>
-            summarizeWhere(ok, (r) => num(r, 'n') === n && num(r, 'm') === m, 'oracleRisk').mean;
-          const a = at(nLo),
-            b = at(nHi);
-          return a && b ? b / a : null;
-        })
-        .filter((x): x is number => x !== null);
-      const nGrowth = ratios.length ? Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length) : null;
-      const logAllowance = Math.log(nHi) / Math.log(nLo);
-      const nDesc =
-        nGrowth === null
-          ? ''
-          : `; from n = ${nLo} to ${nHi} the floor changes by x${fmt(nGrowth)} at fixed m (geometric mean over m; the log n factor allows x${fmt(logAllowance)})`;
-      if (inRange && nGrowth !== null && nGrowth <= 1.5 * logAllowance) {
-        verdict = 'matches';
-        reason =
-          `The floor falls like 1/m and grows no faster than log n: ${desc}${nDesc}. ` +
-          ((lf.r2 ?? 0) < 0.7
-            ? 'It hardly depends on n at all, so log(n)/m is an upper envelope here rather than a description (the log n of the bound comes from a union bound over samples).'
-            : 'log(n)/m describes it well.');
-      } else if (inRange && nGrowth !== null) {
-        verdict = 'does not match';
-        reason = `The floor falls like 1/m but grows faster than log n: ${desc}${nDesc}.`;
-      } else if (slopes.some((p) => p > -0.5)) {
-        verdict = 'does not match';
-        reason = `The floor does not fall like 1/m: ${desc}${nDesc}.`;
-      } else {
-        verdict = 'inconclusive';
-        reason = `${desc}${nDesc}`;
-      }
-    }
+    const j = judgeFloor(
+      all.map((r) => ({ n: num(r, 'n'), m: num(r, 'm'), seed: r.seed, oracle: metric(r, 'oracleRisk')! })),
+    );
+    const verdict = j.verdict;
+    const reason =
+      `${j.reason} Per n (means over seeds): ${mFits.map((f) => `m^${fmt(f.fit?.p)} at n = ${f.n}`).join(', ')}; against log(n)/m: slope ${fmt(lf?.slope)}, R² ${fmt(lf?.r2)}` +
+      ((lf?.r2 ?? 0) < 0.7
+        ? ' (the floor hardly depends on n: log(n)/m is an upper envelope here, not a description).'
+        : '.');
     const data = ok
       .map((r) => ({
         x: Math.log(num(r, 'n')) / num(r, 'm'),
@@ -122,7 +88,9 @@ export const E6: Experiment = {
       verdict,
       reason,
       measured:
-        'Per (n, m, seed): the risk of the linearized network at theta_bar on the n training sequences (the approximation floor), and of the network itself at theta_bar. Power fits in m per n; a linear fit of the floor against log(n)/m over all points.',
+        'Per (n, m, seed): the risk of the linearized network at theta_bar on the n training sequences (the approximation floor), and of the network itself at theta_bar. Power fits in m per n; a linear fit of the floor against log(n)/m over all points. ' +
+        `Rule (pre-registered, verdicts/floor.ts): the exponent in m within each n and the exponent in n within each m, pooled over seeds on log axes with 95% seed-cluster bootstrap intervals: m exponent within -1 ± ${FLOOR_RULE.M_MARGIN} and n exponent wholly below ${WIDTH_RULE.P_POLY} (no faster than log n) "matches"; either wholly outside "does not match"; fewer than ${FLOOR_RULE.MIN_SEEDS} seeds "inconclusive". ` +
+        'What it can detect: a floor exponent in m away from -1 by more than the margin, and growth in n faster than n^0.3; it cannot see the log n of the bound (a sup-norm, union-bound term; the mean floor is flat in n).',
       fits: [
         ...mFits
           .filter((f) => f.fit)

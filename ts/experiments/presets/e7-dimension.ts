@@ -2,10 +2,15 @@
  * E7 — the input dimension d. With ||x_t|| <= 1 none of the bound's constants depends on d
  * [derived], so the width and iterations needed should not grow with d.
  */
-import { diagonal, distinct, num, okResults, summarizeWhere, transportData, widthNeeded } from '../common.js';
+import { diagonal, distinct, num, okResults, summarizeWhere, transportData, widthUnits } from '../common.js';
 import type { Analysis, Experiment, PointTemplate } from '../experiment.js';
-import { fmt, pm, powerFit, summary } from '../fit.js';
+import { pm } from '../fit.js';
 import { lineChart } from '../plots.js';
+import { budgetFlag, regimeNote, stepsObservation, stopCounts } from '../runs.js';
+import { slopeCI } from '../stats/exponent.js';
+import { formatIntervals } from '../stats/grid.js';
+import { formatCI } from '../stats/rules.js';
+import { judgeWidthInD, WIDTH_RULE, type WidthUnit } from '../verdicts/width.js';
 import type { PointResult, Size } from '../types.js';
 
 const EPS = 0.05;
@@ -44,140 +49,108 @@ export const E7: Experiment = {
   analyze(results: PointResult[]): Analysis {
     const ok = okResults(results);
     const ds = distinct(ok, 'd');
-    const rows = ds.map((d) => {
-      const sel = (r: PointResult) => num(r, 'd') === d;
-      const ref = (r: PointResult) => sel(r) && num(r, 'm') === M_REF;
-      const nu = summarizeWhere(ok, ref, 'nu');
-      const perNu2 = summary(
+    const seeds = [...new Set(ok.map((r) => r.seed))].sort((a, b) => a - b);
+    const ref = (d: number) => (r: PointResult) => num(r, 'd') === d && num(r, 'm') === M_REF;
+    const byD = ds.map((d) => ({ d, units: widthUnits(ok, EPS, (r) => num(r, 'd') === d) }));
+    const units: WidthUnit[] = byD.flatMap((b) =>
+      b.units.map((u) => ({ level: b.d, seed: u.seed, interval: u.interval })),
+    );
+    const j = judgeWidthInD(units);
+    // Iterations per nu^2 (the bound's tau ~ nu^2 L_T^2 / eps), reached runs at m = M_REF only.
+    const perNu2 = slopeCI(
+      seeds.map((s) =>
         ok
-          .filter(ref)
-          .map((r) =>
-            r.metrics?.stepsToEps != null && r.metrics?.nu ? r.metrics.stepsToEps / r.metrics.nu ** 2 : null,
-          ),
-      );
-      return {
-        d,
-        w: widthNeeded(ok, EPS, sel),
-        steps: summarizeWhere(ok, ref, 'stepsToEps'),
-        grad: summarizeWhere(ok, ref, 'gradConst'),
-        best: summarizeWhere(ok, ref, 'bestRel'),
-        nu,
-        perNu2,
-      };
-    });
-    const mf = powerFit(
-      rows.map((r) => r.d),
-      rows.map((r) => r.w.geoMean ?? Number.NaN),
+          .filter(
+            (r) => r.seed === s && num(r, 'm') === M_REF && r.metrics?.reached && r.metrics.stepsToEps && r.metrics.nu,
+          )
+          .map((r) => ({ x: num(r, 'd'), y: r.metrics!.stepsToEps! / r.metrics!.nu! ** 2 })),
+      ),
+      'E7/steps-per-nu2',
     );
-    const sf = powerFit(
-      rows.map((r) => r.d),
-      rows.map((r) => r.steps.mean ?? Number.NaN),
+    const readAt = byD.flatMap((b) => b.units.map((u) => u.at).filter((r): r is PointResult => r !== null));
+    const flag = budgetFlag(ok.filter((r) => num(r, 'm') === M_REF));
+    const data = byD.flatMap((b) =>
+      b.units
+        .filter((u) => u.interval.hi !== null)
+        .map((u) => ({
+          d: b.d,
+          seed: String(u.seed),
+          mstar: u.interval.hi,
+          lo: u.interval.lo ?? u.interval.hi,
+          hi: u.interval.hi,
+        })),
     );
-    const nf = powerFit(
-      rows.map((r) => r.d),
-      rows.map((r) => r.perNu2.mean ?? Number.NaN),
-    );
-    let verdict: Analysis['verdict'];
-    let reason: string;
-    if (!mf || mf.n < 3) {
-      verdict = 'inconclusive';
-      reason = 'm* is defined for fewer than 3 dimensions.';
-    } else {
-      const desc = `m* ~ d^${fmt(mf.p)} (± ${fmt(mf.pSE)}), steps to eps ~ d^${fmt(sf?.p)} (± ${fmt(sf?.pSE)}), steps / nu^2 ~ d^${fmt(nf?.p)} (± ${fmt(nf?.pSE)}) over d = ${ds[0]}..${ds[ds.length - 1]}`;
-      const widthFlat = Math.abs(mf.p) <= 0.2;
-      const stepsFlat = !sf || Math.abs(sf.p) <= 0.3;
-      const stepsPerNuFlat = !nf || Math.abs(nf.p) <= 0.3;
-      if (widthFlat && stepsFlat) {
-        verdict = 'matches';
-        reason = `Width and iterations needed are nearly independent of d: ${desc}.`;
-      } else if (widthFlat && stepsPerNuFlat) {
-        verdict = 'matches';
-        reason = `The width needed is nearly independent of d; the iterations grow with d, but only as the class radius nu^2 of the normalized target does (the bound's tau ~ nu^2 L_T^2 / eps; the normalization rescales nu with d): ${desc}.`;
-      } else if (mf.p > 0.4) {
-        verdict = 'does not match';
-        reason = `The width needed grows with d: ${desc}.`;
-      } else {
-        verdict = 'inconclusive';
-        reason = `${desc}: the iterations grow with d beyond what nu^2 explains.`;
-      }
-    }
-    const data = rows.flatMap((r) => [
-      ...(r.w.geoMean !== null ? [{ d: r.d, value: r.w.geoMean, quantity: 'm*' }] : []),
-      ...(r.steps.mean !== null ? [{ d: r.d, value: r.steps.mean, quantity: `steps to eps (m = ${M_REF})` }] : []),
-      ...(r.grad.mean !== null ? [{ d: r.d, value: r.grad.mean, quantity: 'measured L_T' }] : []),
-    ]);
     return {
-      verdict,
-      reason,
-      measured: `Per d: m* (smallest width reaching eps = ${EPS}, geometric mean over seeds), GD steps to eps and the measured gradient constant at m = ${M_REF}. Power fits in d.`,
+      verdict: j.verdict,
+      reason: `${j.reason} Iterations / nu^2 at m = ${M_REF} (reached runs): ~ d^${formatCI(perNu2)}.${flag ? ` ${flag}` : ''}`,
+      measured:
+        `Per (d, seed): m* as the grid interval (largest failing width, first reaching width] for eps = ${EPS}; GD steps to eps, nu and the measured gradient constant at m = ${M_REF}. ` +
+        `Rule (pre-registered, verdicts/width.ts): the exponent of the first reaching width in d, with a 95% seed-cluster bootstrap interval, inside ±${WIDTH_RULE.D_MARGIN} for "matches", outside for "does not match"; fewer than ${WIDTH_RULE.MIN_SEEDS} seeds, or m* at the grid floor in most units (a dependence below the smallest width is invisible), give "inconclusive".`,
       fits: [
-        ...(mf
-          ? [{ name: 'm*', formula: 'm* = c d^p', params: { c: mf.c, p: mf.p, pSE: mf.pSE }, r2: mf.r2Log, n: mf.n }]
-          : []),
-        ...(sf
+        ...(j.exponent
           ? [
               {
-                name: 'steps',
-                formula: 'steps = c d^p',
-                params: { c: sf.c, p: sf.p, pSE: sf.pSE },
-                r2: sf.r2Log,
-                n: sf.n,
+                name: 'm*',
+                formula: 'm* = c d^p',
+                params: { p: j.exponent.estimate, pLo: j.exponent.lo, pHi: j.exponent.hi },
+                n: units.length,
               },
             ]
           : []),
-        ...(nf
-          ? [
-              {
-                name: 'steps / nu^2',
-                formula: 'steps / nu^2 = c d^p',
-                params: { c: nf.c, p: nf.p, pSE: nf.pSE },
-                r2: nf.r2Log,
-                n: nf.n,
-              },
-            ]
-          : []),
+        {
+          name: 'steps / nu^2',
+          formula: 'steps / nu^2 = c d^p (reached runs)',
+          params: { p: perNu2.estimate, pLo: perNu2.lo, pHi: perNu2.hi },
+          n: ds.length,
+        },
       ],
       tables: [
         {
           title: 'by input dimension',
           columns: [
             'd',
-            'm*',
+            'm* (grid interval x seeds)',
             `steps to eps (m = ${M_REF})`,
+            `how the m = ${M_REF} runs ended`,
             'nu (normalized target)',
-            'steps / nu^2',
-            `best risk / R0 (m = ${M_REF})`,
             'measured L_T',
-            'seeds with m*',
           ],
-          rows: rows.map((r) => [
-            r.d,
-            r.w.geoMean,
-            pm(r.steps),
-            pm(r.nu),
-            pm(r.perNu2),
-            pm(r.best),
-            pm(r.grad),
-            `${r.w.reachedSeeds}/${r.w.seeds}`,
-          ]),
+          rows: byD.map((b) => {
+            const at = ok.filter(ref(b.d));
+            return [
+              b.d,
+              formatIntervals(b.units.map((u) => u.interval)),
+              at.map((r) => stepsObservation(r)?.text ?? '–').join('; ') || '–',
+              stopCounts(at),
+              pm(summarizeWhere(ok, ref(b.d), 'nu')),
+              pm(summarizeWhere(ok, ref(b.d), 'gradConst')),
+            ];
+          }),
         },
       ],
       plots: [
         {
           name: 'E7-dimension',
-          title: 'width, iterations and gradient constant against d',
+          title: 'm* per seed against d (bar = grid interval)',
           spec: lineChart({
-            title: 'E7: dependence on the input dimension',
+            title: `E7: width needed to reach eps = ${EPS} against the input dimension`,
             data,
             x: 'd',
-            y: 'value',
-            color: 'quantity',
+            y: 'mstar',
+            color: 'seed',
             xLog: true,
             yLog: true,
-            xTitle: 'input dimension d',
-            yTitle: 'value',
+            xTitle: 'input dimension d (log)',
+            yTitle: 'm*: first reaching width (log)',
+            yLow: 'lo',
+            yHigh: 'hi',
+            pointsOnly: true,
           }),
         },
+      ],
+      notes: [
+        `What this test can detect: a power of d outside ±${WIDTH_RULE.D_MARGIN} when the interval is narrow enough; nothing below the smallest grid width (${distinct(ok, 'm')[0] ?? '–'}), where m* is only bounded above. eps = ${EPS} is loose (5% of R0).`,
+        regimeNote(readAt, 'the first reaching widths'),
       ],
     };
   },

@@ -79,11 +79,13 @@ export const E8: Experiment = {
       verdict: all,
       reason: verdicts.map((v) => `${v.act}: ${v.verdict} — ${v.reason}`).join(' '),
       measured:
-        'Per activation, alpha relative to 1/sigma_1 and T (m = 32 only, so m* is not measured): GD steps to eps (censored at the budget), measured gradient and Hessian constants of h_{T-1} at init; growth in T classified as in E2.',
+        'Per activation, alpha relative to 1/sigma_1 and T (m = 32 only, so m* is not measured): GD steps to eps per run (censored at the steps the run made when it stopped before eps: budget, plateau rule or divergence), measured gradient and Hessian constants of h_{T-1} at init; growth in T judged per series by the censored-regression rule of E2 (verdicts/cutoff.ts).',
       fits: parts.flatMap((p) => p.s.fits.map((f) => ({ ...f, name: `${p.act}: ${f.name}` }))),
       tables: parts.flatMap((p) => p.s.tables.map((t) => ({ ...t, title: `${p.act}: ${t.title}` }))),
       plots: parts.flatMap((p) => p.s.plots.filter((pl) => !pl.name.endsWith('mstar'))),
       notes: [
+        ...parts.flatMap((p) => p.s.notes.map((n) => `${p.act}: ${n}`)),
+        'm* is not measured (one width): the m* column lists the reach at m = 32 only.',
         'sigmoid is not odd: sigma(0) = 1/2, so the hidden states carry an offset; the class teacher uses the same activation.',
       ],
     };

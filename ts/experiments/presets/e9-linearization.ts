@@ -5,7 +5,9 @@
  * above it). Both models are trained side by side from the same Theta(0); the closed-form kernel
  * prediction of the risk curve (plain GD with the NTK at Theta(0)) is drawn beside the measured ones.
  */
-import { diagonal, distinct, growthShape, num, okResults, summarizeWhere, transportData } from '../common.js';
+import { diagonal, distinct, metric, num, okResults, summarizeWhere, transportData } from '../common.js';
+import { regimeNote } from '../runs.js';
+import { GAP_RULE, judgeGap } from '../verdicts/linearization.js';
 import type { Analysis, Experiment, PointTemplate } from '../experiment.js';
 import { fmt, pm, powerFit } from '../fit.js';
 import { curveLayer, lineChart, samples } from '../plots.js';
@@ -71,63 +73,59 @@ export const E9: Experiment = {
         kernel: summarizeWhere(width, sel, 'kernelRisk'),
       };
     });
+    const seeds = [...new Set(width.map((r) => r.seed))].sort((a, b) => a - b);
+    const j = judgeGap(
+      width
+        .filter((r) => metric(r, 'linGapRms') !== null && metric(r, 'linGapRms')! > 0)
+        .map((r) => ({ m: num(r, 'm'), seed: r.seed, gap: metric(r, 'linGapRms')! })),
+    );
     const fit = powerFit(
       rows.map((r) => r.m),
       rows.map((r) => r.gap.mean ?? Number.NaN),
     );
     const length = bySweep('length');
     const alphas = distinct(length, 'alpha');
+    // A linearized run whose risk is not finite (or recorded null although measured) diverged: it is counted, not dropped.
+    const linDiverged = (r: PointResult) => r.status === 'diverged' || metric(r, 'linRisk') === null;
     const growth = alphas.map((alpha) => {
-      const Ts = distinct(
-        length.filter((r) => num(r, 'alpha') === alpha),
-        'T',
-      );
-      const gaps = Ts.map(
-        (T) => summarizeWhere(length, (r) => num(r, 'alpha') === alpha && num(r, 'T') === T, 'linGapRms').mean ?? NaN,
-      );
-      const shape = growthShape(Ts, gaps);
-      return { alpha, Ts, gaps, shape: shape.shape, ratio: shape.ratio };
+      const at = length.filter((r) => num(r, 'alpha') === alpha);
+      const Ts = distinct(at, 'T');
+      const cells = Ts.map((T) => {
+        const rs = at.filter((r) => num(r, 'T') === T);
+        const div = rs.filter(linDiverged).length;
+        const gap = summarizeWhere(rs, (r) => !linDiverged(r), 'linGapRms');
+        return {
+          T,
+          gap: gap.mean,
+          text: div
+            ? `${div}/${rs.length} linearized runs diverged${gap.mean !== null ? `; others ${fmt(gap.mean)}` : ''}`
+            : pm(gap),
+        };
+      });
+      const finite = cells.filter((c) => c.gap !== null && c.gap > 0);
+      const ratio = finite.length >= 2 ? finite[finite.length - 1].gap! / finite[0].gap! : null;
+      return {
+        alpha,
+        Ts,
+        cells,
+        ratio,
+        range: finite.length ? `T = ${finite[0].T}..${finite[finite.length - 1].T}` : '–',
+      };
     });
+    const diverged = length.filter(linDiverged).length;
+    const tPart = growth.length
+      ? ` Against T (m = ${GRID[size].mT}; reported, not judged: ${seeds.length} seeds and ${growth[0].Ts.length} T values cannot separate growth shapes): ${growth.map((g) => `alpha = ${g.alpha}: x${fmt(g.ratio, 3)} over ${g.range}`).join(', ')}${diverged ? `; ${diverged} linearized runs diverged (non-finite risk), listed in the table` : ''}.`
+      : '';
+    const verdict = j.verdict;
+    const reason = j.reason + tPart;
 
-    let verdict: Analysis['verdict'];
-    let reason: string;
-    if (!fit || fit.n < 3) {
-      verdict = 'inconclusive';
-      reason = 'too few widths with a measured gap to fit.';
-    } else {
-      const lo = fit.p - 2 * (fit.pSE ?? 0),
-        hi = fit.p + 2 * (fit.pSE ?? 0);
-      const desc = `gap ~ m^${fmt(fit.p)} (± ${fmt(fit.pSE)}, R² log ${fmt(fit.r2Log)}) against the bound's m^-0.5`;
-      const first = growth[0],
-        lastG = growth[growth.length - 1];
-      const tPart =
-        growth.length >= 2 && first.ratio !== null && lastG.ratio !== null
-          ? ` Against T (m = ${GRID[size].mT}): growth ×${fmt(first.ratio, 3)} (${first.shape}) at alpha = ${first.alpha}, ×${fmt(lastG.ratio, 3)} (${lastG.shape}) at alpha = ${lastG.alpha}.`
-          : '';
-      const tOk = growth.length < 2 || (lastG.ratio ?? 0) > (first.ratio ?? Infinity);
-      if (fit.p <= -0.4 && hi < 0 && tOk) {
-        verdict = 'matches';
-        const tight =
-          lo > -0.7
-            ? 'at about the rate of the bound'
-            : 'faster than the rate of the bound (an upper bound: it is not tight here)';
-        reason = `The gap shrinks with the width ${tight}: ${desc}.${tPart}`;
-      } else if (fit.p >= 0 || lo > -0.1) {
-        verdict = 'does not match';
-        reason = `The gap does not shrink with the width: ${desc}.${tPart}`;
-      } else {
-        verdict = 'inconclusive';
-        reason = `${desc}${tOk ? '' : '; the gap does not grow faster above the cutoff than below it'}.${tPart}`;
-      }
-    }
-
-    const gapData = rows
-      .filter((r) => r.gap.mean !== null && r.gap.mean > 0)
+    // Seed-level points: one per run of the width sweep.
+    const gapData = width
+      .filter((r) => (metric(r, 'linGapRms') ?? 0) > 0)
       .map((r) => ({
-        m: r.m,
-        gap: r.gap.mean,
-        lo: (r.gap.mean ?? 0) - (r.gap.std ?? 0),
-        hi: (r.gap.mean ?? 0) + (r.gap.std ?? 0),
+        m: num(r, 'm'),
+        gap: metric(r, 'linGapRms'),
+        seed: String(r.seed),
         quantity: '||f - f_lin|| (RMS)',
       }));
     const extra =
@@ -154,26 +152,24 @@ export const E9: Experiment = {
         ].filter((v) => typeof v.risk === 'number' && v.risk > 0),
       );
     });
-    const lengthData = growth.flatMap((g) =>
-      g.Ts.map((T, k) => ({ T, gap: g.gaps[k], alpha: `alpha = ${g.alpha}` })).filter((v) => v.gap > 0),
-    );
+    const lengthData = length
+      .filter((r) => !linDiverged(r) && (metric(r, 'linGapRms') ?? 0) > 0)
+      .map((r) => ({ T: num(r, 'T'), gap: metric(r, 'linGapRms'), alpha: `alpha = ${num(r, 'alpha')}`, seed: r.seed }));
     return {
       verdict,
       reason,
       measured:
-        'Per width (mean ± std over seeds): the RMS and max over the training outputs of f - f_lin after the last step, the final risks of the network and of its linearization, and the closed-form kernel-regime risk at the same step. Per (alpha, T) at a fixed width: the RMS gap. Power fit of the gap against m on log-log axes.',
-      fits: fit
-        ? [
-            {
-              name: 'linearization gap',
-              formula: 'gap = c m^p',
-              params: { c: fit.c, p: fit.p, pSE: fit.pSE },
-              r2: fit.r2Log,
-              n: fit.n,
-              note: 'the bound gives p <= -0.5; R² on log axes',
-            },
-          ]
-        : [],
+        `Per width (mean ± std over seeds): the RMS and max over the training outputs of f - f_lin after the last step, the final risks of the network and of its linearization, and the closed-form kernel-regime risk at the same step. Per (alpha, T) at a fixed width: the RMS gap, with diverged linearized runs counted. ` +
+        `Rule (pre-registered, verdicts/linearization.ts): the exponent of the gap in m (pooled over seeds on log axes, 95% seed-cluster bootstrap interval) wholly below ${GAP_RULE.RATE} "matches", wholly above "does not match"; fewer than ${GAP_RULE.MIN_SEEDS} seeds "inconclusive".`,
+      fits: [
+        {
+          name: 'linearization gap',
+          formula: 'gap = c m^p',
+          params: { p: j.exponent?.estimate ?? null, pLo: j.exponent?.lo ?? null, pHi: j.exponent?.hi ?? null },
+          n: rows.length,
+          note: 'the bound gives p <= -0.5; 95% seed-cluster bootstrap interval',
+        },
+      ],
       tables: [
         {
           title: 'by width',
@@ -181,9 +177,9 @@ export const E9: Experiment = {
           rows: rows.map((r) => [r.m, pm(r.gap), pm(r.gapMax), pm(r.risk), pm(r.lin), pm(r.kernel)]),
         },
         {
-          title: 'gap against T',
-          columns: ['alpha', ...(growth[0]?.Ts.map((T) => `T = ${T}`) ?? []), 'growth', 'shape'],
-          rows: growth.map((g) => [g.alpha, ...g.gaps.map((v) => (Number.isFinite(v) ? v : null)), g.ratio, g.shape]),
+          title: 'gap against T (diverged linearized runs counted per cell)',
+          columns: ['alpha', ...(growth[0]?.Ts.map((T) => `T = ${T}`) ?? []), 'growth over the finite cells'],
+          rows: growth.map((g) => [g.alpha, ...g.cells.map((c) => c.text), g.ratio]),
         },
       ],
       plots: [
@@ -199,9 +195,8 @@ export const E9: Experiment = {
             xLog: true,
             yLog: true,
             xTitle: 'width m',
-            yTitle: 'RMS gap',
-            yLow: 'lo',
-            yHigh: 'hi',
+            yTitle: 'RMS gap (one point per run)',
+            pointsOnly: true,
             extraLayers: extra,
           }),
         },
@@ -238,6 +233,11 @@ export const E9: Experiment = {
       notes: [
         'The closed form is exact for the linearized network under plain GD (tested to 1e-8 in float64); its distance to the network curve is the kernel-regime error at that width.',
         'The 1/sqrt(m) rate is read off our derived form of the linearization term (docs/theory.md); the paper states the linearization argument, not this constant.',
+        `What this test can detect: a gap exponent whose whole interval lies on one side of ${GAP_RULE.RATE}; with ${seeds.length} seeds the interval is ${j.exponent?.lo != null ? `${fmt(j.exponent.hi! - j.exponent.lo, 3)} wide` : 'not computed'}.`,
+        regimeNote(
+          width.filter((r) => num(r, 'm') === ms[ms.length - 1]),
+          `the largest width (m = ${ms[ms.length - 1]})`,
+        ),
         ...(ok.length < results.length
           ? [`${results.length - ok.length} points did not finish (diverged or failed) and are left out.`]
           : []),

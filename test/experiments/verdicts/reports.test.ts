@@ -1,0 +1,134 @@
+/** Reports from synthetic point results: no budget or grid bound printed as a measured value, stop reasons counted. */
+import { describe, expect, it } from 'vitest';
+import { getExperiment } from '../../../dist/experiments/index.js';
+import type { PointResult } from '../../../dist/experiments/types.js';
+
+type Stop = 'eps' | 'steps' | 'plateau' | 'diverged';
+
+/** A finished point with just what the analyses read. */
+function point(
+  exp: string,
+  params: Record<string, number>,
+  seed: number,
+  m: { stop: Stop; steps: number; stepsToEps?: number; bestRel: number },
+  budget: number,
+): PointResult {
+  const reached = m.stop === 'eps';
+  return {
+    format: 'rnn-gd.point/1',
+    index: 0,
+    id: `${exp}/${Object.entries(params)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('/')}/seed=${seed}`,
+    group: `${exp}/${Object.entries(params)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('/')}`,
+    experiment: exp,
+    params,
+    seed,
+    status: m.stop === 'diverged' ? 'diverged' : 'ok',
+    metrics: {
+      risk0: 0.5,
+      finalRisk: 0.5 * m.bestRel,
+      bestRisk: 0.5 * m.bestRel,
+      bestRel: m.bestRel,
+      finalRel: m.bestRel,
+      finalTestRisk: null,
+      avgRisk: 0.1,
+      stepsToEps: reached ? (m.stepsToEps ?? m.steps) : null,
+      reached,
+      rhoEff: 1,
+      rhoEffMax: 1,
+      distL2: 1,
+      wScale: 1,
+      memoryFactor: 0.5,
+      memoryFactorMax: 0.5,
+      gradNorm0: 1,
+      boundaryFraction: null,
+      steps: m.steps,
+      stopped: m.stop,
+      rho: null,
+      gradConst: 1 + params.T,
+      hessConst: 1,
+    },
+    config: { train: { steps: budget }, model: { recurrence: 'diagonal' } } as unknown as PointResult['config'],
+    run: { package: 'rnn-gd', version: '0', backend: 'ts', runtime: 'node' },
+    timing: { wallMs: 1, finishedAt: '' },
+  };
+}
+
+describe('E1 report from synthetic points', () => {
+  it('prints m* as grid intervals, not interpolated values, and counts how the width below ended', () => {
+    const rs: PointResult[] = [];
+    for (const n of [32, 64, 128, 256, 512, 1024, 2048])
+      for (let s = 0; s < 3; s++) {
+        rs.push(point('E1', { n, m: 6 }, s, { stop: 'plateau', steps: 510, bestRel: 0.009 }, 1000));
+        rs.push(point('E1', { n, m: 8 }, s, { stop: 'eps', steps: 300, bestRel: 0.00499 }, 1000));
+      }
+    const a = getExperiment('E1').analyze(rs, 'quick');
+    const table = a.tables[0];
+    expect(table.rows.every((r) => r[1] === '(6, 8] x3')).toBe(true);
+    expect(table.rows[0][3]).toBe('3 plateau-stopped');
+    expect(a.verdict).toBe('matches');
+    expect(a.reason).toContain('No growth of m* detected');
+    expect(JSON.stringify(a)).not.toMatch(/7\.9\d/);
+  });
+});
+
+describe('E2 report from synthetic points', () => {
+  it('says a plateau-stopped run stopped at 510, never "> budget", and does not count it as a blow-up', () => {
+    const rs: PointResult[] = [];
+    for (const alpha of [0.5, 2])
+      for (const T of [2, 4, 8, 16])
+        for (let s = 0; s < 3; s++) {
+          const long = alpha === 2 && T >= 4;
+          rs.push(
+            point(
+              'E2',
+              { alpha, T, m: 32 },
+              s,
+              long
+                ? { stop: 'plateau', steps: 510, bestRel: 0.3 }
+                : { stop: 'eps', steps: 50 + 10 * s, bestRel: 0.0099 },
+              5000,
+            ),
+          );
+        }
+    const a = getExperiment('E2').analyze(rs, 'quick');
+    const text = JSON.stringify(a.tables);
+    expect(text).toContain('stopped at 510 by the plateau rule');
+    expect(text).not.toContain('> 5000');
+    expect(a.verdict).toBe('inconclusive');
+    expect(a.reason).toContain('eps reached at 1 T value(s) only');
+  });
+});
+
+describe('run bookkeeping', () => {
+  it('flags a budget under 10x the median steps to eps, and reports the regime (lazy runs, eta L_T^2)', async () => {
+    const { budgetFlag, regimeNote, stepsObservation } = await import('../../../dist/experiments/runs.js');
+    const reached = (steps: number, budget: number) =>
+      point('E2', { alpha: 0.5, T: 4, m: 32 }, 0, { stop: 'eps', steps, bestRel: 0.009 }, budget);
+    expect(budgetFlag([reached(300, 2000), reached(400, 2000)])).toContain('shorter than 10x');
+    expect(budgetFlag([reached(100, 2000), reached(150, 2000)])).toBeNull();
+    const withRegime = [0.02, 0.3].map((drift) => {
+      const r = reached(100, 2000);
+      Object.assign(r.metrics!, { drift, gradConst: 2 });
+      (r.config as unknown as { train: { eta: number } }).train.eta = 1;
+      return r;
+    });
+    const note = regimeNote(withRegime, 'm = 32');
+    expect(note).toContain('1 of 2 runs lazy');
+    expect(note).toContain('eta L_T^2 median 4'); // eta 1 x L_T 2 squared, from the measured constant
+    const diverged = point('E2', { alpha: 2, T: 4, m: 32 }, 0, { stop: 'diverged', steps: 70, bestRel: 0.5 }, 2000);
+    expect(stepsObservation(diverged)).toEqual({ steps: 70, censored: true, text: 'diverged by step 70' });
+  });
+});
+
+describe('numbers in reports', () => {
+  it('prints integers exactly (n = 16384, not 16380) and other values to 4 significant digits', async () => {
+    const { fmt } = await import('../../../dist/experiments/fit.js');
+    expect(fmt(16384)).toBe('16384');
+    expect(fmt(5000)).toBe('5000');
+    expect(fmt(7.98712)).toBe('7.987');
+  });
+});

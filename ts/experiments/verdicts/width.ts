@@ -1,0 +1,164 @@
+/**
+ * Verdicts on the width needed, m*, against a level (n in E1 and E1-dense, d in E7). m* is a grid
+ * interval per seed (stats/grid.ts); the rules use its upper end (the first reaching width) and
+ * refuse to judge when the intervals are censored: no width reached (right) or the grid floor
+ * reached (left), where the data bound m* on one side only.
+ */
+import type { Verdict } from '../experiment.js';
+import { fmt, linearFit } from '../fit.js';
+import { clusterBootstrap, median, type Interval } from '../stats/bootstrap.js';
+import { slopeCI } from '../stats/exponent.js';
+import type { GridInterval } from '../stats/grid.js';
+import { compareLaws, type LawComparison } from '../stats/laws.js';
+import { boundVerdict, equivalenceVerdict, formatCI } from '../stats/rules.js';
+
+export interface WidthUnit {
+  /** n (E1) or d (E7) */
+  level: number;
+  seed: number;
+  interval: GridInterval;
+}
+
+/**
+ * Pre-registered. Over n >= 32 a logarithm grows locally like n^(1/ln n) <= n^0.29: an exponent
+ * whose whole interval lies below P_POLY is no faster than log n; one whose interval lies above it
+ * is polynomial growth. D_MARGIN: "no dependence on d" means the exponent in d within +- 0.25.
+ */
+export const WIDTH_RULE = { P_POLY: 0.3, D_MARGIN: 0.25, MIN_SEEDS: 3, MIN_LEVELS: 3, MIN_SPAN: 4 } as const;
+
+export interface WidthJudgement {
+  verdict: Verdict;
+  reason: string;
+  exponent: Interval | null;
+  logSlope: Interval | null;
+  comparison: LawComparison | null;
+  /** The levels the exponent is read over. */
+  levels: number[];
+}
+
+const seedsOf = (units: readonly WidthUnit[]) => [...new Set(units.map((u) => u.seed))].sort((a, b) => a - b);
+
+/**
+ * One cluster per seed of (level, grid m*) points. Right-censored units (no width reached) are left
+ * out, or with `lowerBound` enter at the largest width tried, which can only lower the exponent.
+ */
+function clusters(units: readonly WidthUnit[], lowerBound = false) {
+  return seedsOf(units).map((s) =>
+    units
+      .filter((u) => u.seed === s && (u.interval.hi !== null || (lowerBound && u.interval.lo !== null)))
+      .map((u) => ({ x: u.level, y: u.interval.hi ?? u.interval.lo! })),
+  );
+}
+
+/** Refusals shared by the width rules: too few seeds or levels, censored intervals. */
+function refusal(units: readonly WidthUnit[], name: string): string | null {
+  const seeds = seedsOf(units);
+  const levels = [...new Set(units.map((u) => u.level))].sort((a, b) => a - b);
+  if (seeds.length < WIDTH_RULE.MIN_SEEDS)
+    return `${seeds.length} seed(s): at least ${WIDTH_RULE.MIN_SEEDS} are needed for a seed-bootstrap interval.`;
+  if (levels.length < WIDTH_RULE.MIN_LEVELS || levels[levels.length - 1] / levels[0] < WIDTH_RULE.MIN_SPAN)
+    return `${levels.length} ${name} levels (${levels.join(', ')}): at least ${WIDTH_RULE.MIN_LEVELS} spanning a factor ${WIDTH_RULE.MIN_SPAN} are needed.`;
+  const right = units.filter((u) => u.interval.hi === null);
+  if (right.length)
+    return `no width of the grid reached eps in ${right.length} of ${units.length} (${name}, seed) units (${right.map((u) => `${name} = ${u.level}`).join(', ')}): m* is only bounded below there.`;
+  const left = units.filter((u) => u.interval.lo === null);
+  if (left.length * 2 > units.length)
+    return `m* is the grid's smallest width in ${left.length} of ${units.length} (${name}, seed) units: the data only bound it above, so no dependence on ${name} below that width can be seen.`;
+  return null;
+}
+
+/** E1: m* grows no faster than log n (claim) against polynomially (refutation), over the upper half of the n range. */
+export function judgeWidthInN(units: readonly WidthUnit[]): WidthJudgement {
+  const all = [...new Set(units.map((u) => u.level))].sort((a, b) => a - b);
+  // The upper decades: n at or above the geometric middle of the range.
+  const mid = all.length ? Math.sqrt(all[0] * all[all.length - 1]) : 0;
+  const upper = units.filter((u) => u.level >= mid * (1 - 1e-9));
+  const levels = [...new Set(upper.map((u) => u.level))].sort((a, b) => a - b);
+  const refused = refusal(upper, 'n');
+  const censored = upper.filter((u) => u.interval.hi === null).length;
+  if (refused && censored && seedsOf(upper).length >= WIDTH_RULE.MIN_SEEDS && levels.length >= WIDTH_RULE.MIN_LEVELS) {
+    // Growth so fast that m* leaves the grid: the censored units at the largest width tried give a
+    // lower bound on the exponent, enough to refute "no faster than log n", never to confirm it.
+    const lower = slopeCI(clusters(upper, true), 'E1/exponent-lower-bound');
+    if (boundVerdict(lower, WIDTH_RULE.P_POLY, 'below') === 'does not match')
+      return {
+        verdict: 'does not match',
+        reason: `Over n = ${levels[0]} to ${levels[levels.length - 1]}, m* grows at least like n^p with p = ${formatCI(lower)} (a lower bound: ${censored} (n, seed) units reached no width of the grid and enter at the largest width tried): the whole interval lies above ${WIDTH_RULE.P_POLY}, polynomial growth.`,
+        exponent: lower,
+        logSlope: null,
+        comparison: null,
+        levels,
+      };
+  }
+  if (refused)
+    return {
+      verdict: 'inconclusive',
+      reason: `Over the upper n range (${levels.join(', ')}): ${refused}`,
+      exponent: null,
+      logSlope: null,
+      comparison: null,
+      levels,
+    };
+  const cl = clusters(upper);
+  const exponent = slopeCI(cl, 'E1/exponent');
+  const logSlope = clusterBootstrap(
+    cl,
+    (s) =>
+      linearFit(
+        s.flat().map((p) => Math.log(p.x)),
+        s.flat().map((p) => p.y),
+      )?.slope ?? null,
+    { stream: 'E1/log-slope' },
+  );
+  const comparison = compareLaws(
+    ['log', 'power', 'saturating'],
+    clusters(units.filter((u) => u.interval.hi !== null)),
+    {
+      stream: 'E1/laws',
+    },
+  );
+  const verdict = boundVerdict(exponent, WIDTH_RULE.P_POLY, 'below');
+  const range = `n = ${levels[0]} to ${levels[levels.length - 1]} (a factor ${fmt(levels[levels.length - 1] / levels[0])})`;
+  const growth =
+    logSlope.lo !== null && logSlope.lo > 0
+      ? `m* grows: ${formatCI(logSlope)} widths per e-fold of n.`
+      : `No growth of m* detected over ${range} (log slope ${formatCI(logSlope)} widths per e-fold of n, interval containing 0): consistent with O(log n), but a flat m* does not exhibit a log law.`;
+  const cv = `Out of sample (leave-one-n-out over all n with m*), the best law is ${comparison.best ?? '–'} (chosen in ${fmt(100 * (comparison.bestShare[comparison.best ?? ''] ?? 0), 2)}% of seed resamples; CV relative errors ${comparison.laws.map((l) => `${l} ${fmt(comparison.cvError[l])}`).join(', ')})${comparison.best === 'saturating' ? ': m* saturates, which any target of finite class radius does as training risk approaches population risk' : ''}.`;
+  const head =
+    verdict === 'matches'
+      ? `Over ${range}, m* ~ n^p with p = ${formatCI(exponent)}: the whole interval lies below ${WIDTH_RULE.P_POLY}, so no polynomial growth.`
+      : verdict === 'does not match'
+        ? `Over ${range}, m* ~ n^p with p = ${formatCI(exponent)}: the whole interval lies above ${WIDTH_RULE.P_POLY}, polynomial growth.`
+        : `Over ${range}, m* ~ n^p with p = ${formatCI(exponent)}: the interval straddles ${WIDTH_RULE.P_POLY}, so log and polynomial growth cannot be told apart.`;
+  // What the grid can see: growth smaller than one grid step over the range moves no m*.
+  const steps = upper.filter((u) => u.interval.lo !== null).map((u) => u.interval.hi! / u.interval.lo!);
+  const span = Math.log(levels[levels.length - 1] / levels[0]);
+  const resolution = steps.length
+    ? ` The grid step at m* (x${fmt(median(steps), 3)}) hides exponents below ${fmt(Math.log(median(steps)) / span, 2)} over this range.`
+    : '';
+  return { verdict, reason: `${head}${resolution} ${growth} ${cv}`, exponent, logSlope, comparison, levels };
+}
+
+/** E7: m* does not depend on d (exponent within +- D_MARGIN). */
+export function judgeWidthInD(units: readonly WidthUnit[]): WidthJudgement {
+  const levels = [...new Set(units.map((u) => u.level))].sort((a, b) => a - b);
+  const refused = refusal(units, 'd');
+  if (refused)
+    return { verdict: 'inconclusive', reason: refused, exponent: null, logSlope: null, comparison: null, levels };
+  const exponent = slopeCI(clusters(units), 'E7/exponent');
+  const verdict = equivalenceVerdict(exponent, 0, WIDTH_RULE.D_MARGIN);
+  const what =
+    verdict === 'matches'
+      ? `inside ±${WIDTH_RULE.D_MARGIN}: no dependence on d at this resolution`
+      : verdict === 'does not match'
+        ? `outside ±${WIDTH_RULE.D_MARGIN}: m* depends on d`
+        : `straddling ±${WIDTH_RULE.D_MARGIN}: too wide to tell`;
+  return {
+    verdict,
+    reason: `m* ~ d^p over d = ${levels.join(', ')} with p = ${formatCI(exponent)}, ${what}.`,
+    exponent,
+    logSlope: null,
+    comparison: null,
+    levels,
+  };
+}
