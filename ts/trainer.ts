@@ -16,7 +16,7 @@ import { makeRng, permutation, type Rng } from './rng.js';
 import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from './chunked.js';
 import type { Backend, Network } from './backend/types.js';
 import { checkModel, checkWorkspace } from './backend/capacity.js';
-import { paramCount, type Dataset, type ModelParams, type ModelSpec } from './types.js';
+import { paramCount, type Dataset, type InitScheme, type ModelParams, type ModelSpec } from './types.js';
 import { ValidationError } from './validate.js';
 
 export type TrainStatus = 'running' | 'completed' | 'diverged' | 'aborted';
@@ -137,6 +137,8 @@ export class Trainer implements Disposable {
   /** The linearization trained side by side (TrainerInit.linearized) and its resident data. */
   private readonly linear?: { network: Network; train: ChunkedData; test?: ChunkedData; stopped: boolean };
   private readonly divergenceHint?: DivergenceHint;
+  /** How Theta(0) was drawn (kept in every params() copy, so checkpoints record it). */
+  private readonly initScheme?: InitScheme;
 
   constructor(init: TrainerInit) {
     this.options = parseTrainOptions(init.train);
@@ -162,6 +164,7 @@ export class Trainer implements Disposable {
       );
     }
     this.network = init.backend.network(init.params);
+    this.initScheme = init.params.init;
     try {
       this.trainData = new ChunkedData(this.network, data, rows);
       if (init.test)
@@ -211,7 +214,8 @@ export class Trainer implements Disposable {
 
   /** Float64 copies of the current parameters (and Theta(0)). */
   params(): ModelParams {
-    return this.network.params();
+    const init = this.initScheme;
+    return { ...this.network.params(), ...(init && { init }) };
   }
 
   /**
