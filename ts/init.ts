@@ -12,7 +12,8 @@ const defaultInitScheme = (recurrence: ModelSpec['recurrence']): InitScheme =>
   recurrence === 'dense' ? 'halves' : 'paired';
 
 /**
- * Draws Theta(0) for `spec` from one seed. c_i = +1 for i < m/2 and -1 for i >= m/2 (every scheme).
+ * Draws Theta(0) for `spec` from one seed. c_{i+m/2} = -c_i; c_i = +1 for i < m/2 ('paired', 'iid'),
+ * c_i = (-1)^i for i < m/2 ('halves').
  * - 'halves' (dense default): two independent networks of width m/2. Row i < m/2 of W has
  *   W_ij ~ N(0, 2) for j < m/2 and 0 for j >= m/2; neuron i + m/2 is neuron i shifted by m/2
  *   (W_{i+m/2, j+m/2} = W_ij, zero block elsewhere), u_{i+m/2} = u_i. The variance 2 makes each half
@@ -55,7 +56,12 @@ export function initialize(specInput: ModelSpecInput, initInput?: InitOptionsInp
     else W.copyWithin((i + half) * m, i * m, (i + 1) * m);
     U.copyWithin((i + half) * d, i * d, (i + 1) * d);
   }
-  for (let i = 0; i < m; i++) c[i] = i < half ? 1 : -1;
+  // halves: signs alternate inside each half, so a half's readout has mean zero like the i.i.d. model's
+  // (with c = +1 on a whole half, gradient independence fails for relu and the NTK has another limit).
+  for (let i = 0; i < half; i++) {
+    c[i] = scheme === 'halves' && i % 2 === 1 ? -1 : 1;
+    c[i + half] = -c[i];
+  }
   return { spec, W, U, c, W0: W.slice(), U0: U.slice(), init: scheme };
 }
 

@@ -75,6 +75,8 @@ export {
   type KernelRegimeInput,
   type KernelRegimePoint,
 } from './kernel-regime.js';
+export { exactDenseKernel, type DenseKernelSpec } from './dense-kernel.js';
+export { gaussPair, type GaussPair } from './gauss-pair.js';
 export {
   infiniteWidthKernel,
   monteCarloNngp,
