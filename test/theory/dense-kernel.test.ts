@@ -8,9 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACTIVATIONS, type ActivationName } from '../../ts/activations.js';
 import { initialize } from '../../ts/init.js';
-import { gaussPair } from '../../ts/theory/gauss-pair.js';
+import { gaussPair } from '../../ts/backend/gauss-pair.js';
+import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { exactDenseKernel } from '../../ts/theory/dense-kernel.js';
 import { relativeDrift } from '../../ts/theory/ntk.js';
+import { logLogSlope } from '../../ts/theory/infinite-width.js';
 import type { Dataset, InitScheme, Readout } from '../../ts/types.js';
 import { backend, randomData } from '../helpers.js';
 import { PYTHON, requireNumpy } from '../python.js';
@@ -31,6 +33,7 @@ const nested = (data: Dataset) =>
   );
 
 beforeAll(requireNumpy);
+const reference = tsBackend({ dtype: 'float64' });
 
 describe("Gaussian expectations V_sigma, V_sigma'", () => {
   // Variances up to 10 (a tanh network at alpha = 3 with unit inputs), correlations up to +-1.
@@ -69,7 +72,7 @@ describe('the exact recursion against NumPy', () => {
     const alpha = 1.3;
     const ref = numpy({ activation, alpha, readout, X: nested(data), pairs: [] });
     for (const kind of ['ntk', 'nngp'] as const) {
-      const K = exactDenseKernel({ activation, alpha, readout }, kind, data);
+      const K = exactDenseKernel(reference, { kind, activation, alpha, readout }, data);
       const R = Float64Array.from(ref[kind]!.flat());
       expect(K.length).toBe(R.length);
       expect(relativeDrift(R, K)).toBeLessThan(1e-6);
@@ -79,18 +82,48 @@ describe('the exact recursion against NumPy', () => {
     const A = randomData(2, 3, 2, 'final', 'a'),
       B = randomData(3, 3, 2, 'final', 'b');
     const U: Dataset = { n: 5, T: 3, d: 2, X: Float64Array.from([...A.X, ...B.X]), Y: new Float64Array(5) };
-    const spec = { activation: 'tanh', alpha: 0.9, readout: 'final' } as const;
-    const full = exactDenseKernel(spec, 'ntk', U);
-    const cross = exactDenseKernel(spec, 'ntk', A, B);
+    const spec = { kind: 'ntk', activation: 'tanh', alpha: 0.9, readout: 'final' } as const;
+    const full = exactDenseKernel(reference, spec, U);
+    const cross = exactDenseKernel(reference, spec, A, B);
     for (let a = 0; a < 2; a++)
       for (let b = 0; b < 3; b++) expect(cross[a * 3 + b]).toBeCloseTo(full[a * 5 + 2 + b], 14);
+  });
+});
+
+describe('the Rust core (wasm) agrees with the float64 reference', () => {
+  it.each(ACTIVATIONS)('%s: final and all, NTK and NNGP, A x A and A x B, within 1e-9', async (activation) => {
+    const wasm = await backend('wasm');
+    for (const readout of ['final', 'all'] as const) {
+      const A = randomData(4, 5, 3, readout, 'rust-a'),
+        B = randomData(3, 5, 3, readout, 'rust-b');
+      for (const kind of ['ntk', 'nngp'] as const) {
+        const spec = { kind, activation, alpha: 1.7, readout };
+        expect(relativeDrift(exactDenseKernel(reference, spec, A), exactDenseKernel(wasm, spec, A))).toBeLessThan(1e-9);
+        expect(relativeDrift(exactDenseKernel(reference, spec, A, B), exactDenseKernel(wasm, spec, A, B))).toBeLessThan(
+          1e-9,
+        );
+      }
+    }
+  });
+  it('bad arguments are refused with the field named, on both backends', async () => {
+    const wasm = await backend('wasm');
+    const A = randomData(2, 3, 2, 'final', 'bad');
+    for (const b of [reference, wasm]) {
+      const spec = { kind: 'ntk', activation: 'tanh', alpha: 1, readout: 'final' } as const;
+      expect(() => exactDenseKernel(b, { ...spec, alpha: NaN }, A)).toThrow(/alpha must be finite/);
+      expect(() => exactDenseKernel(b, { ...spec, kind: 'gp' as 'ntk' }, A)).toThrow(/kind must be/);
+      expect(() => exactDenseKernel(b, spec, A, randomData(2, 4, 2, 'final'))).toThrow(/same T/);
+      const X = A.X.slice();
+      X[3] = Infinity;
+      expect(() => exactDenseKernel(b, spec, { ...A, X })).toThrow(/A input 3 is not finite/);
+    }
   });
 });
 
 describe('the empirical NTK at initialization converges to the exact kernel', () => {
   const data = randomData(3, 3, 2, 'final', 'converge');
   const alpha = 0.8;
-  const K = exactDenseKernel({ activation: 'tanh', alpha, readout: 'final' }, 'ntk', data);
+  const K = exactDenseKernel(reference, { kind: 'ntk', activation: 'tanh', alpha, readout: 'final' }, data);
   /** Root-mean-square relative distance over `seeds` initializations of width m. */
   const distance = async (scheme: InitScheme, m: number, seeds: number) => {
     const b = await backend('wasm');
@@ -105,12 +138,7 @@ describe('the empirical NTK at initialization converges to the exact kernel', ()
   it.each(['halves', 'iid'] as const)('%s: like m^(-1/2) (fitted exponent over m = 32, 128, 512)', async (scheme) => {
     const d = [];
     for (const m of widths) d.push(await distance(scheme, m, 8));
-    // Least-squares slope of log d against log m.
-    const x = widths.map(Math.log),
-      y = d.map(Math.log);
-    const mx = x.reduce((a, b) => a + b) / 3,
-      my = y.reduce((a, b) => a + b) / 3;
-    const slope = x.reduce((s, xi, i) => s + (xi - mx) * (y[i] - my), 0) / x.reduce((s, xi) => s + (xi - mx) ** 2, 0);
+    const slope = logLogSlope(widths, d);
     expect(slope).toBeGreaterThan(-0.8);
     expect(slope).toBeLessThan(-0.35);
     expect(d[2]).toBeLessThan(0.12);

@@ -75,8 +75,9 @@ export {
   type KernelRegimeInput,
   type KernelRegimePoint,
 } from './kernel-regime.js';
-export { exactDenseKernel, type DenseKernelSpec } from './dense-kernel.js';
-export { gaussPair, type GaussPair } from './gauss-pair.js';
+export { exactDenseKernel } from './dense-kernel.js';
+export { gaussPair, type GaussPair } from '../backend/gauss-pair.js';
+export type { DenseKernelSpec } from '../backend/types.js';
 export {
   infiniteWidthKernel,
   monteCarloNngp,
@@ -84,6 +85,7 @@ export {
   haltonParticles,
   normalQuantile,
   widthConvergence,
+  logLogSlope,
   type KernelEstimate,
   type KernelKind,
   type Sampling,

@@ -1,6 +1,6 @@
 /**
  * Bivariate Gaussian expectations of an activation, the building blocks of the exact infinite-width
- * kernels of the dense model (ts/theory/dense-kernel.ts):
+ * kernels of the dense model (ts/backend/ts-dense-kernel.ts):
  *
  *   V_sigma (q1, q2, c) = E[sigma(u)  sigma(v) ]     (u, v) ~ N(0, [[q1, c], [c, q2]])
  *   V_sigma'(q1, q2, c) = E[sigma'(u) sigma'(v)]
