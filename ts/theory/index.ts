@@ -76,6 +76,17 @@ export {
   type KernelRegimePoint,
 } from './kernel-regime.js';
 export { exactDenseKernel } from './dense-kernel.js';
+export {
+  meanField,
+  criticalAlpha,
+  inputVariance,
+  lyapunovExponent,
+  memoryReport,
+  type MeanField,
+  type MeasuredMemory,
+  type MemoryReport,
+  type LyapunovOptions,
+} from './memory-factor.js';
 export { gaussPair, type GaussPair } from '../backend/gauss-pair.js';
 export type { DenseKernelSpec } from '../backend/types.js';
 export {
