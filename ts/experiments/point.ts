@@ -7,6 +7,7 @@
  * (oracle theta_bar, constants, NTK) -> (projected) gradient descent with the Trainer -> summary
  * metrics, a downsampled curve, the NTK drift. Every number is plain JSON (non-finite -> null).
  */
+import { lyapunovExponent } from '../theory/memory-factor.js';
 import type { Backend } from '../backend/types.js';
 import type { MetricRecord } from '../metrics.js';
 import { kernelRegime } from '../theory/kernel-regime.js';
@@ -162,6 +163,7 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
     extra.memoryDecay = c.fittedDecay;
     extra.radius0 = c.radius;
   }
+  if (measure.memory) extra.lyapunov0 = gen.train.T >= 2 ? lyapunovExponent(params, gen.train).factor : null;
   let K0: Float64Array | null = null;
   if (measure.ntk) {
     K0 = ntkGram(backend, params, gen.train);

@@ -79,6 +79,7 @@ export { exactDenseKernel } from './dense-kernel.js';
 export {
   meanField,
   criticalAlpha,
+  alphaForFactor,
   inputVariance,
   lyapunovExponent,
   memoryReport,

@@ -56,22 +56,32 @@ export function meanField(activation: ActivationName, alpha: number, qIn: number
   return { qIn, qStar: q, chi, factor: Math.sqrt(chi) };
 }
 
-/** The alpha > 0 where chi(alpha) = 1 (bisection; chi increases with alpha here), or null if none below 1e3. */
-export function criticalAlpha(activation: ActivationName, qIn: number): number | null {
+/**
+ * The alpha > 0 where the mean-field factor sqrt(chi) equals `factor` (bisection: it increases with
+ * alpha for these activations), or null if none below alpha = 1e3. `factor` = 1 is the critical alpha.
+ */
+export function alphaForFactor(activation: ActivationName, factor: number, qIn: number): number | null {
+  if (!(factor > 0) || !Number.isFinite(factor))
+    throw new ValidationError(`alphaForFactor: factor must be finite and > 0, got ${factor}`);
+  const below = (alpha: number) => meanField(activation, alpha, qIn).factor < factor;
   let lo = 0,
     hi = 1;
-  while (meanField(activation, hi, qIn).chi < 1) {
+  while (below(hi)) {
     lo = hi;
     hi *= 2;
     if (hi > 1e3) return null;
   }
   for (let k = 0; k < 60; k++) {
     const mid = 0.5 * (lo + hi);
-    if (meanField(activation, mid, qIn).chi < 1) lo = mid;
+    if (below(mid)) lo = mid;
     else hi = mid;
   }
   return 0.5 * (lo + hi);
 }
+
+/** The alpha where chi = 1 (the mean-field critical alpha), or null if none below 1e3. */
+export const criticalAlpha = (activation: ActivationName, qIn: number): number | null =>
+  alphaForFactor(activation, 1, qIn);
 
 /** E||x_t||^2 over every sequence and step of the data. */
 export function inputVariance(data: Dataset): number {

@@ -1,18 +1,17 @@
 /**
  * The dense (Elman) versions of the central claims: E1 (width against samples), E2 (the memory
- * cutoff) and E4 (laziness), with the dense recurrence h_t = sigma((alpha/sqrt(m)) W h_{t-1} + U x_t)
+ * cutoff, ./e2-dense.ts) and E4 (laziness), with the dense recurrence h_t = sigma((alpha/sqrt(m)) W h_{t-1} + U x_t)
  * and targets from the dense linearized wide teacher (docs/spec/model.md section 9). Same sweeps and
  * analyses as the diagonal presets (variant.ts), grids cut where a dense step (m^2 per neuron
  * update instead of m) would make them too costly.
  *
- * The cutoff of E2-dense [our derivation]: a = alpha sigma_1 rho(W(0)/sqrt(m)) with rho the
- * spectral radius (-> 1 by the circular law for this init), so the diagonal grid alpha in
- * {0.5, 1, 1.5, 2} (quick) already sits around it; see memoryScale in cutoff.ts.
+ * E2-dense is its own experiment (./e2-dense.ts): alpha placed by the mean-field factor, each network
+ * labelled by its measured Lyapunov exponent, a fixed width.
  */
 import type { Experiment, PointTemplate } from '../experiment.js';
 import type { Size } from '../types.js';
 import { E1 } from './e1-width.js';
-import { E2 } from './e2-memory.js';
+import { E2_DENSE } from './e2-dense.js';
 import { E4 } from './e4-laziness.js';
 import { denseTemplate, variantOf } from './variant.js';
 
@@ -47,33 +46,6 @@ const E1_DENSE: Experiment = variantOf(E1, {
     );
   },
   notes: [DENSE_NOTE],
-});
-
-const E2_M_MAX = 64;
-
-const E2_DENSE: Experiment = variantOf(E2, {
-  id: 'E2-dense',
-  title: 'Dense RNN: memory cutoff, alpha against T',
-  claim:
-    'For the dense recurrence, with the memory factor a = alpha sigma_1 rho(W(0)/sqrt m) [ours: the spectral radius in place of w_bar] below 1 the width and iterations needed are flat or polynomial in T; above 1 they grow exponentially in T. [paper: the cutoff; derived: the dense memory factor]',
-  keep: (t) => Number(t.params.m) <= E2_M_MAX,
-  template: dense,
-  setting(size: Size) {
-    const ts = E2_DENSE.configs(size);
-    const t = ts[0];
-    return (
-      `Dense RNN (tanh, sigma_1 = 1), halves init (W(0) block diagonal, N(0, 2) entries); full-batch GD with eta = ${t.train.eta} for up to ${t.train.steps} steps (stopping at eps). ` +
-      `The memory factor [our derivation] is a = alpha sigma_1 rho(W(0)/sqrt m), rho the spectral radius, which tends to 1 (circular law: W(0)/sqrt(m) is two copies of a Ginibre matrix of size m/2 scaled to radius 1), so the cutoff is alpha = 1. ` +
-      `The operator norm ||W(0)/sqrt m||_2 of docs/spec/model.md section 8 tends to 2 instead and would put the cutoff at alpha ~ 0.5; it bounds one step of the recursion, but the growth rate over many steps is the spectral radius (Gelfand's formula). ` +
-      `Targets: ${TEACHER_TEXT}; n = ${t.data.n}, d = ${t.data.d}, T as swept. ` +
-      `alpha in {${swept(ts, 'alpha')}}, T in {${swept(ts, 'T')}}, m in {${swept(ts, 'm')}}; eps = ${t.measure.eps} relative. ` +
-      'The measured constants, the spectral radius and the measured memory decay (the per-step factor of ||d h_{T-1} / d x_t|| against the lag, at init) are read at m = 32.'
-    );
-  },
-  notes: [
-    DENSE_NOTE,
-    "The measured memory decay includes the activation slopes sigma'(z) < sigma_1 at the actual pre-activations, so it is smaller than a; where it exceeds 1 the gradients at init explode with T.",
-  ],
 });
 
 const E4_M_MAX = { quick: 256, full: 512 } as const;
