@@ -37,7 +37,11 @@ const Q_IN = inputVariance({
 });
 
 /** The alpha (3 decimals) whose mean-field factor sqrt(chi) is `factor` for tanh under the input law. */
-const alphaOf = (factor: number): number => Math.round(1000 * alphaForFactor('tanh', factor, Q_IN)!) / 1000;
+const ALPHAS = new Map<number, number>();
+const alphaOf = (factor: number): number => {
+  if (!ALPHAS.has(factor)) ALPHAS.set(factor, Math.round(1000 * alphaForFactor('tanh', factor, Q_IN)!) / 1000);
+  return ALPHAS.get(factor)!;
+};
 
 export const E2_DENSE: Experiment = {
   id: 'E2-dense',
