@@ -3,7 +3,16 @@ import { z } from 'zod';
 import { ACTIVATIONS, type ActivationName } from './activations.js';
 import type { Seed } from './rng.js';
 import { float32, FLOAT32_MIN_NORMAL, parseWith, positiveInt, ValidationError } from './validate.js';
-import { paramCount, type ModelSpec, type Projection, type Readout, type Recurrence, type SameType } from './types.js';
+import {
+  INIT_SCHEMES,
+  paramCount,
+  type ModelSpec,
+  type InitScheme,
+  type Projection,
+  type Readout,
+  type Recurrence,
+  type SameType,
+} from './types.js';
 import { BACKEND_NAMES } from './backend/types.js';
 
 /**
@@ -34,6 +43,8 @@ export const initSchema = z
   .object({
     /** Law of the diagonal recurrent weights w_i(0). */
     w: z.enum(['uniform', 'rademacher', 'normal']).default('uniform'),
+    /** The symmetrization scheme (ts/init.ts); absent: 'halves' (dense), 'paired' (diagonal). */
+    scheme: z.enum(INIT_SCHEMES as unknown as ['halves', 'paired', 'iid']).optional(),
     /** Seed of every random draw of the initialization. */
     seed: z.union([z.string().min(1), z.number().int()]).default(0),
   })
@@ -100,6 +111,12 @@ export type InitLaw = 'uniform' | 'rademacher' | 'normal';
 export interface InitOptionsInput {
   /** Law of the diagonal recurrent weights w_i(0): uniform on [-1, 1] (default), +-1, or N(0, 1). */
   w?: InitLaw;
+  /**
+   * How Theta(0) is symmetrized (docs/spec/model.md section 4): 'halves' (dense default) two independent
+   * networks of width m/2; 'paired' (diagonal default; the dense law of earlier versions) neuron i + m/2
+   * a copy of neuron i; 'iid' every neuron independent, so f(X; Theta(0)) != 0.
+   */
+  scheme?: InitScheme;
   /** Seed of every random draw of the initialization (default 0). */
   seed?: Seed;
 }

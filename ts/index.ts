@@ -12,7 +12,16 @@
  * the wasm memory cap), `rnn-gd/theory`, `rnn-gd/experiments`, `rnn-gd/parallel`, and
  * `rnn-gd/wasm-file` (the wasm loaded from its .wasm file by URL).
  */
-export type { Recurrence, Readout, FloatArray, ModelSpec, ModelParams, Dataset, Projection } from './types.js';
+export type {
+  Recurrence,
+  Readout,
+  FloatArray,
+  ModelSpec,
+  ModelParams,
+  Dataset,
+  Projection,
+  InitScheme,
+} from './types.js';
 export { paramCount, targetsPerSequence, readoutOf } from './types.js';
 export { ACTIVATIONS, type ActivationName } from './activations.js';
 export type { Seed } from './rng.js';

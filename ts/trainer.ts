@@ -16,7 +16,7 @@ import { paramMetrics, predictionDistance, type MetricRecord } from './metrics.j
 import { makeRng, permutation, type Rng } from './rng.js';
 import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget, trainingRows } from './chunked.js';
 import type { Backend, Network } from './backend/types.js';
-import { paramCount, type Dataset, type ModelParams, type ModelSpec } from './types.js';
+import { paramCount, type Dataset, type InitScheme, type ModelParams, type ModelSpec } from './types.js';
 import { ValidationError } from './validate.js';
 import { kernelSchedule, type KernelSchedule } from './theory/kernel-track.js';
 import { runOptionsArg, trainerInitArg } from './api-args.js';
@@ -68,10 +68,7 @@ export interface TrainerInit {
 /** The setting of a diverged run, for a hint on what to change. */
 export type DivergenceHint = (setting: { spec: ModelSpec; n: number; T: number; eta: number }) => string;
 
-/**
- * Where a run stopped (saved with every checkpoint). Resuming is exact: the same parameters, the
- * step counter, the running loss sum, and the mini-batch order fast-forwarded to the step.
- */
+/** Where a run stopped (in every checkpoint). Resuming is exact: parameters, step, loss sum, mini-batch order. */
 export interface TrainerResume {
   /** Steps taken: the parameters are Theta(step). */
   step: number;
@@ -126,6 +123,7 @@ export class Trainer implements Disposable {
   private readonly linear?: SideLinear;
   private readonly divergenceHint?: DivergenceHint;
   private readonly kernel?: KernelSchedule;
+  private readonly initScheme?: InitScheme; // how Theta(0) was drawn: every params() copy (checkpoints) keeps it
 
   constructor(init: TrainerInit) {
     trainerInitArg(init);
@@ -155,6 +153,7 @@ export class Trainer implements Disposable {
       );
     }
     this.network = init.backend.network(init.params);
+    this.initScheme = init.params.init;
     try {
       this.trainData = new ChunkedData(this.network, data, rows);
       if (init.test)
@@ -204,7 +203,7 @@ export class Trainer implements Disposable {
 
   /** Float64 copies of the current parameters (and Theta(0)). */
   params(): ModelParams {
-    return this.network.params();
+    return { ...this.network.params(), ...(this.initScheme && { init: this.initScheme }) };
   }
 
   /**

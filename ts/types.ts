@@ -24,6 +24,14 @@ export type FloatArray = Float32Array | Float64Array;
 /** true when A and B are the same type (for compile-time checks that two definitions agree). */
 export type SameType<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
+/**
+ * How Theta(0) was drawn (docs/spec/model.md section 4): 'halves' two independent half-width networks
+ * (dense default), 'paired' neuron i + m/2 a copy of neuron i (diagonal default; dense before the
+ * 'halves' law), 'iid' every neuron independent (f(Theta(0)) != 0).
+ */
+export type InitScheme = 'halves' | 'paired' | 'iid';
+export const INIT_SCHEMES: readonly InitScheme[] = ['halves', 'paired', 'iid'];
+
 /** The architecture: everything but the parameter values. */
 export interface ModelSpec {
   readonly recurrence: Recurrence;
@@ -48,6 +56,8 @@ export interface ModelParams {
   c: Float64Array;
   W0: Float64Array;
   U0: Float64Array;
+  /** The scheme Theta(0) was drawn by, when known (set by `initialize`, read from model files). */
+  init?: InitScheme;
 }
 
 /**

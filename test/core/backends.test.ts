@@ -76,17 +76,28 @@ describe('wasm (float32) agrees with the float64 reference', () => {
 });
 
 describe.each(BACKENDS)('%s backend', (name) => {
-  it('symmetric initialization gives f(X; Theta(0)) = 0 exactly', async () => {
+  it('symmetric initialization gives f(X; Theta(0)) = 0 exactly (dense: halves and paired; every activation)', async () => {
     const b = await backend(name);
-    for (const recurrence of ['dense', 'diagonal'] as const) {
-      for (const readout of ['final', 'all'] as const) {
-        const p = initialize({ recurrence, activation: 'tanh', readout, m: 10, d: 2, alpha: 1.3 }, { seed: 9 });
-        const data = randomData(5, 6, 2, readout, 'sym');
-        using net = b.network(p);
-        using ws = net.workspace(5, 6);
-        ws.setData(data);
-        const { predictions } = ws.forward();
-        for (const v of predictions) expect(Object.is(v, 0) || Object.is(v, -0)).toBe(true);
+    const cases = [
+      ['dense', 'halves'],
+      ['dense', 'paired'],
+      ['diagonal', 'paired'],
+    ] as const;
+    for (const [recurrence, scheme] of cases) {
+      for (const activation of ACTIVATIONS) {
+        // m/2 = 5 and 20: odd and even half widths (the SIMD lanes split them differently).
+        for (const m of [10, 40]) {
+          for (const readout of ['final', 'all'] as const) {
+            const spec = { recurrence, activation, readout, m, d: 2, alpha: 1.3 };
+            const p = initialize(spec, { seed: 9, scheme });
+            const data = randomData(5, 6, 2, readout, 'sym');
+            using net = b.network(p);
+            using ws = net.workspace(5, 6);
+            ws.setData(data);
+            const { predictions } = ws.forward();
+            for (const v of predictions) expect(Object.is(v, 0) || Object.is(v, -0)).toBe(true);
+          }
+        }
       }
     }
   });

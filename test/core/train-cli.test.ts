@@ -7,6 +7,8 @@ import { trainCommand, trainConfigFromFlags } from '../../ts/cli/commands/train.
 import { readModelFile } from '../../ts/io/model-file.js';
 import { getBackend } from '../../ts/backend/index.js';
 import { generateData } from '../../ts/data/generate.js';
+import { initialize } from '../../ts/init.js';
+import { readCheckpoint } from '../../ts/io/run-dir.js';
 
 describe('rnn-gd train', () => {
   it('trains on a generated system and writes model, metrics and run info', async () => {
@@ -78,5 +80,32 @@ describe('rnn-gd train', () => {
         steps: '3',
       }),
     ).toThrow(/model\.m/);
+  });
+});
+
+describe('rnn-gd train --init', () => {
+  it('records the scheme in model.json; a checkpoint of another scheme is refused on resume with the fix', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'rnn-gd-train-init-'));
+    const flags = { out, system: 'linear-filter', n: '16', T: '4', d: '2', recurrence: 'dense', m: '8' };
+    const config = trainConfigFromFlags({
+      ...flags,
+      alpha: '1',
+      eta: '0.5',
+      steps: '4',
+      backend: 'ts',
+      seed: '3',
+      init: 'paired',
+    });
+    await trainCommand(config, { out, quiet: true });
+    const model = readModelFile(join(out, 'model.json'));
+    expect(model.init).toBe('paired');
+    // Theta(0) as a run of this version without --init (halves) would draw it: not this checkpoint.
+    const halves = initialize({ recurrence: 'dense', m: 8, d: 2, alpha: 1 }, { seed: '3' });
+    expect(() => readCheckpoint(out, halves, 4, 'float64')).toThrow(
+      /initialized by scheme 'paired' but the run's config gives 'halves'.*"scheme": "paired"/,
+    );
+    const paired = initialize({ recurrence: 'dense', m: 8, d: 2, alpha: 1 }, { seed: '3', scheme: 'paired' });
+    expect(readCheckpoint(out, paired, 4, 'float64').params.init).toBe('paired');
+    expect(() => trainConfigFromFlags({ ...flags, alpha: '1', eta: '1', steps: '1', init: 'rows' })).toThrow(/scheme/);
   });
 });

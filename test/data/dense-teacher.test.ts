@@ -16,6 +16,22 @@ function outputs(p: ModelParams, data: ReturnType<typeof randomData>, readout: R
 }
 
 describe('dense linearized teacher', () => {
+  it("is built on the halves init by default (its gradients reach every step), on 'paired' when asked", () => {
+    const make = (init?: 'paired') =>
+      makeDenseTeacher(
+        denseTeacherOptionsSchema.parse({ mTeacher: 8, anchors: 2, ...(init ? { init } : {}) }),
+        2,
+        4,
+        { kind: 'gaussian', scale: 1 },
+        'init-law',
+      );
+    const halves = make().params,
+      paired = make('paired').params;
+    expect(halves.init).toBe('halves');
+    expect(halves.W[4]).toBe(0); // row 0, column m/2: the zero off-diagonal block
+    expect(paired.init).toBe('paired');
+    expect(Array.from(paired.W.subarray(32, 40))).toEqual(Array.from(paired.W.subarray(0, 8)));
+  });
   for (const readout of ['final', 'all'] as const) {
     for (const activation of ['tanh', 'sin'] as const) {
       it(`JVP = d/de f(Theta(0) + e V) (central differences), ${activation}, readout ${readout}`, () => {

@@ -1,8 +1,8 @@
 /**
- * The dense experiment variants: their points are the diagonal experiments' points with the dense
- * recurrence and the dense teacher; the quantity that places the dense cutoff (the spectral radius
- * of W(0)/sqrt(m)) is 1 where the operator norm is 1 + sqrt(2); a dense point with constants
- * records both measured memory quantities.
+ * The dense experiments: E1-dense and E4-dense are the diagonal experiments' points with the dense
+ * recurrence and the dense teacher; E2-dense places alpha by the mean-field factor and labels each
+ * network by e^lambda; the spectral radius of W(0)/sqrt(m) is 1 where the operator norm is 2 (halves)
+ * or 1 + sqrt(2) (paired); a dense point records the measured memory quantities.
  */
 import { describe, expect, it } from 'vitest';
 import { getExperiment, planSweep } from '../../dist/experiments/index.js';
@@ -12,10 +12,9 @@ import { initialize } from '../../dist/init.js';
 import { tsBackend } from '../../dist/backend/ts-backend.js';
 
 describe('dense variants', () => {
-  it('E1-dense, E2-dense and E4-dense are their base sweeps with the dense model and teacher', () => {
+  it('E1-dense and E4-dense are their base sweeps with the dense model and teacher', () => {
     for (const [id, base] of [
       ['E1-dense', 'E1'],
-      ['E2-dense', 'E2'],
       ['E4-dense', 'E4'],
     ] as const) {
       const exp = getExperiment(id);
@@ -39,23 +38,54 @@ describe('dense variants', () => {
     // the cut grids stay within the dense cost limits
     const e1 = planSweep(getExperiment('E1-dense'), 'quick');
     expect(Math.max(...e1.map((p) => Number(p.params.m)))).toBeLessThanOrEqual(64);
-    expect(getExperiment('E2-dense').claim).toMatch(/rho\(W\(0\)\/sqrt m\)/);
   });
 
-  it('the dense init has spectral radius ~1 and operator norm ~1 + sqrt(2) (scaled by 1/sqrt(m))', () => {
-    const m = 128;
-    const radii: number[] = [];
-    const norms: number[] = [];
-    for (let s = 0; s < 3; s++) {
-      const p = initialize(
-        { recurrence: 'dense', activation: 'tanh', readout: 'final', m, d: 2, alpha: 1 },
-        { seed: s },
-      );
-      radii.push(recurrentRadius(p.spec, p.W));
-      norms.push(wBar(p.spec, p.W, { exact: true }));
+  it('E2-dense places alpha by the mean-field factor, fixes the width, runs T to 128 (full) and measures e^lambda', () => {
+    const exp = getExperiment('E2-dense');
+    expect(exp.search).toBeUndefined();
+    for (const size of ['quick', 'full'] as const) {
+      const points = planSweep(exp, size);
+      expect(new Set(points.map((p) => p.params.m)).size).toBe(1);
+      const Ts = points.map((p) => Number(p.params.T));
+      expect(Math.max(...Ts)).toBe(size === 'full' ? 128 : 32);
+      const byFactor = new Map(points.map((p) => [Number(p.params.factor), Number(p.params.alpha)]));
+      const factors = [...byFactor.keys()].sort((a, b) => a - b);
+      expect(factors[0]).toBeLessThan(0.75); // well below 1 ...
+      expect(factors.at(-1)).toBeGreaterThan(1.25); // ... to well above
+      for (const f of factors) {
+        // alpha increases with the factor; the teacher shares it; the halves init (the default) is used
+        expect(byFactor.get(f)).toBeGreaterThan(0);
+        if (f > factors[0]) expect(byFactor.get(f)).toBeGreaterThan(byFactor.get(factors[0])!);
+      }
+      for (const p of points) {
+        expect(p.model.recurrence).toBe('dense');
+        expect(p.data.system).toBe('dense-teacher');
+        expect(p.measure.memory).toBe(true);
+        expect(p.init?.scheme).toBeUndefined();
+      }
     }
-    for (const r of radii) (expect(r).toBeGreaterThan(0.85), expect(r).toBeLessThan(1.2));
-    for (const n of norms) (expect(n).toBeGreaterThan(2.15), expect(n).toBeLessThan(2.7));
+    expect(exp.claim).toMatch(/Lyapunov/);
+    expect(exp.setting('quick')).toMatch(/critical alpha 1\.[5-9]/);
+  });
+
+  it('the dense init has spectral radius ~1 and operator norm ~2 (halves) or ~1 + sqrt(2) (paired), scaled by 1/sqrt(m)', () => {
+    const m = 128;
+    // halves: G/sqrt(m/2) twice (circular law radius 1, norm 2); paired: [G; G]/sqrt(m), norm sqrt(2)(1/sqrt(2) + 1).
+    for (const [scheme, lo, hi] of [
+      ['halves', 1.75, 2.15],
+      ['paired', 2.15, 2.7],
+    ] as const) {
+      for (let s = 0; s < 3; s++) {
+        const p = initialize(
+          { recurrence: 'dense', activation: 'tanh', readout: 'final', m, d: 2, alpha: 1 },
+          { seed: s, scheme },
+        );
+        const r = recurrentRadius(p.spec, p.W);
+        const n = wBar(p.spec, p.W, { exact: true });
+        (expect(r).toBeGreaterThan(0.85), expect(r).toBeLessThan(1.2));
+        (expect(n).toBeGreaterThan(lo), expect(n).toBeLessThan(hi));
+      }
+    }
     // diagonal: the radius is max |w_i|
     const d = initialize(
       { recurrence: 'diagonal', activation: 'tanh', readout: 'final', m: 8, d: 2, alpha: 1 },
@@ -64,14 +94,24 @@ describe('dense variants', () => {
     expect(recurrentRadius(d.spec, d.W)).toBe(Math.max(...Array.from(d.W, Math.abs)));
   });
 
-  it('a dense point with constants records the spectral radius and the measured memory decay', async () => {
+  it('a dense point with constants records the spectral radius and the measured memory decay; with memory, e^lambda', async () => {
     const exp = getExperiment('E2-dense');
-    const point = planSweep(exp, 'quick').find((p) => p.params.m === 32 && p.params.T === 4 && p.params.alpha === 2)!;
-    const r = await runPoint({ ...point, train: { ...point.train, steps: 20 } }, { backend: tsBackend() });
+    const sweep = planSweep(exp, 'quick');
+    const high = sweep.find((p) => p.params.factor === 1.3 && p.params.T === 32)!;
+    const low = sweep.find((p) => p.params.factor === 0.7 && p.params.T === 32)!;
+    const run = (p: typeof high, constants = false) =>
+      runPoint(
+        { ...p, train: { ...p.train, steps: 5 }, measure: { ...p.measure, constants } },
+        { backend: tsBackend() },
+      );
+    const r = await run(high, true);
     expect(r!.status).toBe('ok');
     expect(r!.metrics!.radius0).toBeGreaterThan(0.7);
     expect(r!.metrics!.radius0).toBeLessThan(1.6);
     expect(r!.metrics!.memoryDecay).toBeGreaterThan(0);
     expect(r!.metrics!.gradConst).toBeGreaterThan(0);
+    // m = 32 is finite: e^lambda sits near the mean-field factor, on its side of 1
+    expect(r!.metrics!.lyapunov0).toBeGreaterThan(1);
+    expect((await run(low))!.metrics!.lyapunov0).toBeLessThan(0.9);
   });
 });

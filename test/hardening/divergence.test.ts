@@ -25,8 +25,8 @@ const BACKENDS: [string, () => Promise<Backend>][] = [
 
 /** Configurations that diverge: relu blows up (no etaMax in the theory), sin with a huge eta (smooth: etaMax given). */
 const CASES = [
-  { activation: 'relu', recurrence: 'dense', eta: 10, batchSize: 0, etaMax: false },
-  { activation: 'relu', recurrence: 'dense', eta: 10, batchSize: 5, etaMax: false },
+  { activation: 'relu', recurrence: 'dense', eta: 1000, batchSize: 0, etaMax: false },
+  { activation: 'relu', recurrence: 'dense', eta: 1000, batchSize: 5, etaMax: false },
   { activation: 'sin', recurrence: 'diagonal', eta: 1e30, batchSize: 0, etaMax: true },
   { activation: 'sin', recurrence: 'diagonal', eta: 1e30, batchSize: 4, etaMax: true },
 ] as const;

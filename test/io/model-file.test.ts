@@ -46,6 +46,7 @@ describe('model file round trip', () => {
         'm',
         'd',
         'alpha',
+        'init',
         'W',
         'U',
         'c',

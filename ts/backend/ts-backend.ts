@@ -31,6 +31,7 @@ import { ntkKernels } from './ts-ntk.js';
 import { checkFitsWorkspace } from '../dataset.js';
 import { tridiagonalKernels } from './ts-tridiagonal.js';
 import { optionalObjectArg } from '../api-args.js';
+import { denseKernels } from './ts-dense-kernel.js';
 import { checkFinite, checkNetworkParams, checkParam, checkTrainArgs } from './checks.js';
 
 export type Dtype = 'float32' | 'float64';
@@ -46,7 +47,7 @@ export function tsBackend(options: { dtype?: Dtype } = {}): Backend {
     name: 'ts',
     description: `ts ${dtype}`,
     network: (params, opts) => new TsNetwork(backend, Arr, params, opts),
-    kernels: { ...tangentKernels, ...ntkKernels, ...tridiagonalKernels },
+    kernels: { ...tangentKernels, ...ntkKernels, ...tridiagonalKernels, ...denseKernels },
   };
   return backend;
 }

@@ -54,6 +54,20 @@ export interface Kernels {
    * symmetric K, only its lower triangle read: the costly first step of SymmetricEigen.
    */
   tridiagonalize(K: ArrayLike<number>, n: number): Tridiagonal;
+  /**
+   * The exact infinite-width NTK or NNGP of the dense model on A x B (B = A when omitted), float64
+   * (docs/theory.md; ts/backend/ts-dense-kernel.ts). Readout 'final': nA x nB row-major;
+   * 'all': (nA T) x (nB T), row a*T + t, column b*T + s.
+   */
+  denseKernel(spec: DenseKernelSpec, A: Dataset, B?: Dataset): Float64Array;
+}
+
+/** What the exact dense kernel depends on besides the data. */
+export interface DenseKernelSpec {
+  readonly kind: 'ntk' | 'nngp';
+  readonly activation: ModelSpec['activation'];
+  readonly alpha: number;
+  readonly readout: ModelSpec['readout'];
 }
 
 /** K = H T H^T: T tridiagonal, H = H_0 ... H_{n-3} with H_k = I - tau_k v_k v_k^T. */

@@ -5,7 +5,8 @@ import { FLOAT32_MAX, ValidationError } from '../validate.js';
 import { checkCapacity, checkFeatures, checkModel, checkTeacher, trackAllocation, type CoreSizes } from './capacity.js';
 import { checkTangentArgs } from './ts-tangent.js';
 import { checkGradientInputs } from './ts-ntk.js';
-import type { Kernels, Particles, TangentSpec, Tridiagonal } from './types.js';
+import type { DenseKernelSpec, Kernels, Particles, TangentSpec, Tridiagonal } from './types.js';
+import { checkDenseKernelArgs } from './ts-dense-kernel.js';
 
 const TRIDIAGONAL_SUGGESTION = 'Use the ts backend (its kernels use JavaScript memory) or fewer outputs.';
 import type { LoadedWasm } from './wasm-loader.js';
@@ -168,6 +169,32 @@ export function wasmKernels(wasm: LoadedWasm, enums: RawEnums, sizes: CoreSizes)
           });
         },
       );
+    },
+
+    denseKernel(spec: DenseKernelSpec, A: Dataset, B?: Dataset): Float64Array {
+      const { rows, cols } = checkDenseKernelArgs(spec, A, B);
+      // The binding copies the inputs and the kernel into wasm memory for the call.
+      const bytes = 8 * (A.X.length + (B ? B.X.length : 0) + rows * cols);
+      checkCapacity({ what: `denseKernel (${rows} x ${cols})`, bytes, suggestion: TRIDIAGONAL_SUGGESTION });
+      return tracked(bytes, 'denseKernel', () => {
+        const out = new Float64Array(rows * cols);
+        const [activation, readout] = [enums.activation(spec.activation), enums.readout(spec.readout)];
+        const xb = B ? Float64Array.from(B.X) : new Float64Array(0);
+        pkg.dense_kernel(
+          activation,
+          readout,
+          spec.alpha,
+          spec.kind === 'ntk',
+          Float64Array.from(A.X),
+          A.n,
+          xb,
+          B ? B.n : 0,
+          A.T,
+          A.d,
+          out,
+        );
+        return out;
+      });
     },
 
     tridiagonalize(K: ArrayLike<number>, n: number): Tridiagonal {

@@ -151,7 +151,8 @@ export function makeTeacherRnn(opts: TeacherRnnOptions, d: number, seed: Seed, r
   const m = opts.mTeacher;
   const params = initialize(
     { recurrence: opts.recurrence, activation: opts.activation, readout, m, d, alpha: opts.alpha },
-    { seed: `${seed}/teacher-rnn`, w: opts.wInit },
+    // 'paired', then the second half re-drawn: the teacher of earlier versions, bit for bit.
+    { seed: `${seed}/teacher-rnn`, w: opts.wInit, scheme: 'paired' },
   );
   const rng = makeRng(seed, 'data/teacher-rnn');
   const drawW = wDrawer(opts.wInit, rng);

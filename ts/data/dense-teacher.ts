@@ -3,8 +3,8 @@
  *
  *   f(X) = <grad_Theta f(X; Theta_T(0)), V> = d/de f(X; Theta_T(0) + e V) at e = 0
  *
- * with Theta_T(0) a symmetric dense init of width mTeacher (its own seed: `initialize` with seed
- * "<seed>/dense-teacher") and a bounded random direction V in the span of the teacher's tangent
+ * with Theta_T(0) a dense init of width mTeacher (its own seed: `initialize` with seed
+ * "<seed>/dense-teacher", scheme `init`, default 'halves' so gradients reach every step) and a bounded random direction V in the span of the teacher's tangent
  * features:
  *
  *   V = nu * G / ||G||_2,   G = sum_{l<L} a_l grad_Theta f(Z_l; Theta_T(0)),   a_l ~ N(0, 1)
@@ -29,7 +29,15 @@ import { forwardSequence, sequenceScratch, tangentSequence } from '../backend/re
 import { tsBackend } from '../backend/ts-backend.js';
 import { initialize } from '../init.js';
 import { makeRng, type Seed } from '../rng.js';
-import { targetsPerSequence, uLength, wLength, type Dataset, type ModelParams, type Readout } from '../types.js';
+import {
+  INIT_SCHEMES,
+  targetsPerSequence,
+  uLength,
+  wLength,
+  type Dataset,
+  type ModelParams,
+  type Readout,
+} from '../types.js';
 import { finite, positiveInt, ValidationError } from '../validate.js';
 import { generateInputs, type InputLaw } from './inputs.js';
 import { checkFits } from '../dataset.js';
@@ -48,6 +56,8 @@ export const denseTeacherOptionsSchema = z
       .default(1),
     /** number L of anchor sequences spanning V */
     anchors: positiveInt().default(8),
+    /** the scheme of Theta_T(0) (docs/spec/model.md section 4); 'paired' reproduces data of earlier versions */
+    init: z.enum(INIT_SCHEMES as unknown as ['halves', 'paired', 'iid']).default('halves'),
   })
   .strict();
 
@@ -87,7 +97,7 @@ export function makeDenseTeacher(
   const m = opts.mTeacher;
   const params = initialize(
     { recurrence: 'dense', activation: opts.activation, readout: 'final', m, d, alpha: opts.alpha },
-    { seed: `${seed}/dense-teacher` },
+    { seed: `${seed}/dense-teacher`, scheme: opts.init },
   );
   const rng = makeRng(seed, 'data/dense-teacher-anchors');
   const Z = generateInputs(law, opts.anchors, T, d, rng);

@@ -9,6 +9,7 @@
  * metrics, a downsampled curve, the regime check (kernel drift on a subsample, parameter movement),
  * the NTK drift. Every number is plain JSON (non-finite -> null).
  */
+import { lyapunovExponent } from '../theory/memory-factor.js';
 import type { Backend } from '../backend/types.js';
 import type { MetricRecord } from '../metrics.js';
 import { kernelRegime } from '../theory/kernel-regime.js';
@@ -213,6 +214,7 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
   // The theory's step size needs the measured L_T (without the Hessian when constants are not asked for).
   if (trained && choice !== undefined && theoryFactor(choice) !== null)
     gradConst = extra.gradConst ??= measuredGradConst(params, gen.train);
+  if (measure.memory) extra.lyapunov0 = gen.train.T >= 2 ? lyapunovExponent(params, gen.train).factor : null;
   let K0: Float64Array | null = null;
   if (measure.ntk) {
     K0 = ntkGram(backend, params, gen.train);

@@ -31,6 +31,8 @@ export interface MeasureOptions {
   constants?: boolean;
   /** Risk of the oracle parameters theta_bar (transport-map teachers only) and the approximation floor. */
   oracle?: boolean;
+  /** The measured memory factor at Theta(0): e^lambda, lambda the top Lyapunov exponent of the backward Jacobians on the training data (lyapunov0). */
+  memory?: boolean;
   /** Stop training once the risk reaches eps * R(Theta(0)) (saves time when only the crossing matters). */
   stopAtEps?: boolean;
   /**
@@ -163,6 +165,8 @@ export interface PointMetrics {
   memoryDecay?: number | null;
   /** Spectral radius of the recurrent matrix at init: max_i |w_i(0)| (diagonal) or rho(W(0)/sqrt(m)) (dense). */
   radius0?: number | null;
+  /** measure.memory: e^lambda at Theta(0), lambda the top Lyapunov exponent of the backward Jacobian products (ts/theory/memory-factor.ts). */
+  lyapunov0?: number | null;
   /** Risk of the linearized network at the oracle parameters theta_bar (the approximation floor). */
   oracleRisk?: number | null;
   oracleRel?: number | null;

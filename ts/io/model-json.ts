@@ -5,10 +5,12 @@
  * Blob, Response or URL and modelBlob are in ./model-source.ts (universal).
  *
  *   { "format": "rnn-gd.model/1", "recurrence", "activation", "readout", "m", "d", "alpha",
- *     "W", "U", "c", "W0", "U0" }        (+ an optional free-form "meta" object)
+ *     "init", "W", "U", "c", "W0", "U0" }        (+ an optional free-form "meta" object)
+ * "init" (the initialization scheme) is optional: files of earlier versions have none and were
+ * drawn by 'paired', so that is what a missing field reads as.
  */
 import { parseModelSpec } from '../config.js';
-import { uLength, wLength, type ModelParams, type ModelSpec } from '../types.js';
+import { INIT_SCHEMES, uLength, wLength, type InitScheme, type ModelParams, type ModelSpec } from '../types.js';
 import { ValidationError } from '../validate.js';
 import { checkJsonDepth, checkKeys, stringifyTopLevel } from './json.js';
 import { paramsArg } from '../api-args.js';
@@ -29,6 +31,7 @@ export interface ModelFileJson {
   m: number;
   d: number;
   alpha: number;
+  init?: InitScheme;
   W: number[];
   U: number[];
   c: number[];
@@ -45,6 +48,7 @@ const MODEL_KEYS = [
   'm',
   'd',
   'alpha',
+  'init',
   'W',
   'U',
   'c',
@@ -163,10 +167,24 @@ export function parseModelFile(json: unknown, where = 'model file'): ModelFile {
     U0raw = own(json, 'U0');
   const W0 = W0raw === undefined ? W.slice() : numberArray(W0raw, 'W0', where, wSpec);
   const U0 = U0raw === undefined ? U.slice() : numberArray(U0raw, 'U0', where, uSpec);
-  const out: ModelFile = { spec, W, U, c, W0, U0 };
+  const out: ModelFile = { spec, W, U, c, W0, U0, init: parseInitScheme(own(json, 'init'), spec, where) };
   const meta = metaField(json, where);
   if (meta !== undefined) out.meta = meta;
   return out;
+}
+
+/** The file's "init" field: absent means 'paired' (every file written before the field existed). */
+function parseInitScheme(value: unknown, spec: ModelSpec, where: string): InitScheme {
+  if (value === undefined) return 'paired';
+  if (!INIT_SCHEMES.includes(value as InitScheme))
+    throw new ValidationError(
+      `${where}: field 'init' is ${describe(value)}; expected one of ${INIT_SCHEMES.map((s) => `'${s}'`).join(', ')}`,
+    );
+  if (value === 'halves' && spec.recurrence === 'diagonal')
+    throw new ValidationError(
+      `${where}: field 'init' is 'halves', a dense-model scheme; a diagonal model's is 'paired' or 'iid'`,
+    );
+  return value as InitScheme;
 }
 
 /** The model file object for `params` (keys in docs/formats.md order; W0/U0 always written; meta last if any). */
@@ -181,6 +199,7 @@ export function modelToJson(params: ModelParams & { meta?: Record<string, unknow
     m: spec.m,
     d: spec.d,
     alpha: spec.alpha,
+    ...(params.init && { init: params.init }),
     W: Array.from(params.W),
     U: Array.from(params.U),
     c: Array.from(params.c),

@@ -174,6 +174,11 @@ export function readCheckpoint(
     if (model.spec[k] !== initial.spec[k])
       bad(`has ${k} = ${model.spec[k]} but the run's config gives ${initial.spec[k]}`);
   }
+  if (initial.init && model.init !== initial.init)
+    bad(
+      `was initialized by scheme '${model.init}' but the run's config gives '${initial.init}' ` +
+        `(to resume it, set "init": {"scheme": "${model.init}"} in the config)`,
+    );
   if (!sameValues(model.W0, initial.W0, f32) || !sameValues(model.U0, initial.U0, f32))
     bad("has an initialization W0/U0 that the run's seed does not give");
   if (!sameValues(model.c, initial.c, false)) bad("has output signs c that the run's seed does not give");

@@ -18,6 +18,9 @@
  * - sensitivity(t)    = mean_j ||d h_{T-1}(X_j) / d x_t||_F / sqrt(m)   (root mean square over
  *                       neurons of the per-neuron input sensitivity): the memory decay curve.
  *
+ * - memory: the memory factor as the bound, the mean field (dense) and the measured Lyapunov exponent
+ *   at Theta(0) see it (./memory-factor.ts; labelled there: derived, literature, ours).
+ *
  * For the diagonal model d h_{i,T-1} / d theta_i is exactly the tangent feature phi_T(X; theta_i)
  * of docs/spec/model.md section 9. The analytic side is bounds() with w_bar0 = max_i |w_i| (diagonal) or the
  * operator norm ||W||_2 / sqrt(m) (dense, a crude bound) and rho = 0, i.e. the worst case at these
@@ -41,6 +44,7 @@ import {
 import { wBar } from '../metrics.js';
 import { checkFits } from '../dataset.js';
 import { datasetArg, optionalObjectArg, paramsArg } from '../api-args.js';
+import { memoryReport, type MemoryReport } from './memory-factor.js';
 
 export interface ConstantsOptions {
   /** Projection radius used in the bound terms (not in the constants); default nu. */
@@ -123,6 +127,8 @@ export interface ConstantsResult {
   /** measured / analytic for each constant (null where the analytic value is 0, e.g. L_w at T = 1). */
   ratio: { [K in keyof NeuronConstants]: number | null } | null;
   sensitivity: Sensitivity;
+  /** The memory factor as the bound, the mean field (dense) and the measured Lyapunov exponent see it (memory-factor.ts). */
+  memory: MemoryReport;
   /**
    * The bound terms: `analytic` is bounds() with w_bar0 = wBar0 (the model's initialization) and the
    * given rho, i.e. the a-priori bound for a run from W0 inside the ball; `measured` is the same
@@ -370,6 +376,7 @@ export function constants(params: ModelParams, data: Dataset, opts: ConstantsOpt
     ...(analyticError ? { analyticError } : {}),
     ratio,
     sensitivity,
+    memory: memoryReport(params, data, wBar0, { seed: opts.hessian?.seed }),
     terms: {
       rho,
       nuW,

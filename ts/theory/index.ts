@@ -85,6 +85,21 @@ export {
   type KernelRegimeStart,
   type KernelRoundoff,
 } from './kernel-regime.js';
+export { exactDenseKernel } from './dense-kernel.js';
+export {
+  meanField,
+  criticalAlpha,
+  alphaForFactor,
+  inputVariance,
+  lyapunovExponent,
+  memoryReport,
+  type MeanField,
+  type MeasuredMemory,
+  type MemoryReport,
+  type LyapunovOptions,
+} from './memory-factor.js';
+export { gaussPair, type GaussPair } from '../backend/gauss-pair.js';
+export type { DenseKernelSpec } from '../backend/types.js';
 export {
   infiniteWidthKernel,
   monteCarloNngp,
@@ -92,6 +107,7 @@ export {
   haltonParticles,
   normalQuantile,
   widthConvergence,
+  logLogSlope,
   type KernelEstimate,
   type KernelKind,
   type Sampling,

@@ -238,3 +238,18 @@ export function widthConvergence(
 ): WidthConvergence[] {
   return widths.map((m) => ({ m, relativeDistance: relativeDrift(Kinf, backend.kernels.ntkGram(init(m), data)) }));
 }
+
+/** Least-squares slope of log y against log x. */
+export function logLogSlope(x: readonly number[], y: readonly number[]): number {
+  const lx = x.map(Math.log),
+    ly = y.map(Math.log);
+  const mx = lx.reduce((a, b) => a + b, 0) / lx.length,
+    my = ly.reduce((a, b) => a + b, 0) / ly.length;
+  let sxy = 0,
+    sxx = 0;
+  for (let i = 0; i < lx.length; i++) {
+    sxy += (lx[i] - mx) * (ly[i] - my);
+    sxx += (lx[i] - mx) ** 2;
+  }
+  return sxy / sxx;
+}

@@ -21,6 +21,7 @@
 //! * [`projection`]: max-norm and l2 projections; [`mod@train`]: the GD loop;
 //! * [`tangent`]: tangent features and teacher sums; [`ntk`]: per-sample gradients and Gram;
 //! * [`linearize`]: the network linearized at its initialization (a JVP forward, BPTT at Theta0);
+//! * [`dense_kernel`]: the exact infinite-width NTK/NNGP of the dense model (f64);
 //! * [`tridiagonal`]: float64 Householder tridiagonalization (the closed-form kernel regime's eigensolver);
 //! * [`sizes`]: the bytes each of these objects allocates, for checks before allocating.
 //!
@@ -46,6 +47,7 @@
 
 pub mod activation;
 mod dense;
+pub mod dense_kernel;
 mod diagonal;
 pub mod flush;
 pub mod gemm;

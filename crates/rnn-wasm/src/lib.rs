@@ -433,3 +433,60 @@ pub fn tridiagonalize(
     rnn_core::tridiagonal::tridiagonalize(a, n, d, e, v, tau);
     Ok(())
 }
+
+/// The exact infinite-width NTK (`ntk`) or NNGP of the dense model on A x B into `out`, f64
+/// (`rnn_core::dense_kernel`): `xa` holds `na` sequences of `t x d` values, `xb` `nb` of them, or
+/// is empty for B = A. Readout final: `out` has `na * nb` values; all: `na*t * nb*t`.
+/// (Flat arguments: a boundary function of plain values and slices, no handle object to allocate.)
+#[allow(clippy::too_many_arguments)]
+#[wasm_bindgen]
+pub fn dense_kernel(
+    #[wasm_bindgen(unchecked_param_type = "RawActivation")] activation: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RawReadout")] readout: JsValue,
+    alpha: f64,
+    ntk: bool,
+    xa: &[f64],
+    na: usize,
+    xb: &[f64],
+    nb: usize,
+    t: usize,
+    d: usize,
+    out: &mut [f64],
+) -> Result<(), JsError> {
+    let activation = member::<RawActivation>("activation", &activation)?.into();
+    let all = matches!(
+        rnn_core::Readout::from(member::<RawReadout>("readout", &readout)?),
+        rnn_core::Readout::All
+    );
+    if !alpha.is_finite() {
+        return Err(err(format!("dense_kernel: alpha must be finite (got {alpha})")));
+    }
+    let same = xb.is_empty();
+    let per = if all { t } else { 1 };
+    let rows = na.checked_mul(per);
+    let cols = (if same { na } else { nb }).checked_mul(per);
+    let sizes_ok = t >= 1
+        && d >= 1
+        && na.checked_mul(t).and_then(|v| v.checked_mul(d)) == Some(xa.len())
+        && (same || nb.checked_mul(t).and_then(|v| v.checked_mul(d)) == Some(xb.len()))
+        && rows.zip(cols).and_then(|(r, c)| r.checked_mul(c)) == Some(out.len());
+    if !sizes_ok {
+        return Err(err(format!(
+            "dense_kernel: expected xa of na*t*d, xb of nb*t*d (or empty) and out of the kernel's size \
+             (na = {na}, nb = {nb}, t = {t}, d = {d}; got {}, {}, {})",
+            xa.len(),
+            xb.len(),
+            out.len()
+        )));
+    }
+    let spec = rnn_core::dense_kernel::KernelSpec {
+        activation,
+        alpha,
+        all,
+        ntk,
+    };
+    let a = rnn_core::dense_kernel::Sequences { x: xa, n: na };
+    let b = (!same).then_some(rnn_core::dense_kernel::Sequences { x: xb, n: nb });
+    rnn_core::dense_kernel::dense_kernel(spec, a, b, t, d, out);
+    Ok(())
+}

@@ -41,8 +41,9 @@ export function registerConstants(program: Command): void {
     .command('constants')
     .description(
       'Measured constants of a model on a data set (largest per-neuron ||grad h_{T-1}|| and Hessian norm, the ' +
-        'memory-decay curve ||dh_{T-1}/dx_t||) beside the analytic ones of `bounds`, and the bound terms with both ' +
-        '(all our own derivation: "derived": true)',
+        'memory-decay curve ||dh_{T-1}/dx_t||) beside the analytic ones of `bounds`, the bound terms with both ' +
+        '(our own derivation: "derived": true), and the memory factor as bound, mean field (dense) and measured ' +
+        'Lyapunov exponent at Theta(0), each labelled by its source',
     )
     .requiredOption('--model <file>', 'model file (rnn-gd.model/1 JSON)')
     .requiredOption(

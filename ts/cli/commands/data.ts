@@ -120,6 +120,13 @@ const FLAGS: { key: string; flag: string; kind: FlagKind; arg?: string; help: st
     arg: 'L',
     help: 'dense-teacher: anchor sequences spanning V (default 8)',
   },
+  {
+    key: 'init',
+    flag: 'teacher-init',
+    kind: 'string',
+    arg: 'SCHEME',
+    help: "dense-teacher: scheme of Theta_T(0): halves (default) | paired (earlier versions' teachers) | iid",
+  },
   { key: 'r', flag: 'r', kind: 'number', arg: 'R', help: 'linear-filter: decay r, |r| <= 1 (default 0.8)' },
   { key: 'k', flag: 'k', kind: 'int', arg: 'K', help: 'delay: memory length k < T (default 3)' },
   {

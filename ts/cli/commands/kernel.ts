@@ -14,6 +14,7 @@ import { infiniteWidthKernel, widthConvergence, type KernelKind, type Sampling }
 import { gramStats, type GramStats, type WLaw } from '../../theory/ntk.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
 import { parseBackendOption, wInitOf, wLawAlias, backendOption } from '../options.js';
+import { exactKernelCommand } from './kernel-exact.js';
 
 export interface KernelCommandResult {
   kind: KernelKind;
@@ -113,12 +114,17 @@ export function registerKernel(program: Command): void {
   program
     .command('kernel')
     .description(
-      'Infinite-width kernel of the diagonal model on a data set by Monte Carlo with standard errors: ' +
-        "the NTK E<phi_T(X), phi_T(X')> or the NNGP E[h_{T-1}(X) h_{T-1}(X')]; --widths compares the empirical NTK",
+      'Infinite-width kernel on a data set: of the diagonal model by Monte Carlo with standard errors ' +
+        "(the NTK E<phi_T(X), phi_T(X')> or the NNGP E[h_{T-1}(X) h_{T-1}(X')]), of the dense model exactly " +
+        '(--recurrence dense --exact); --widths compares the empirical NTK',
     )
     .requiredOption('--data <path>', 'data: rnn-gd.data/1 JSON file, a directory with X.npy (+ Y.npy), or X.npy')
     .requiredOption('--alpha <alpha>', 'recurrent scale alpha')
     .option('--kind <kind>', 'ntk | nngp', 'ntk')
+    .option('--recurrence <name>', 'diagonal (Monte Carlo) | dense (needs --exact)', 'diagonal')
+    .option('--exact', 'dense: the exact infinite-width kernel by its (t, s) covariance recursion')
+    .option('--readout <r>', 'dense --exact: final (n x n) | all (nT x nT)', 'final')
+    .option('--init <scheme>', 'dense --widths: the init scheme of the empirical NTKs: halves | iid | paired', 'halves')
     .option('--activation <name>', 'tanh | sigmoid | sin | relu', 'tanh')
     .option('--particles <M>', 'Monte-Carlo particles in all', '4096')
     .option('--groups <R>', 'independent replicate groups for the standard errors', '16')
@@ -132,6 +138,23 @@ export function registerKernel(program: Command): void {
     .action(async (raw: Record<string, string | undefined>) => {
       declareInputs([{ option: '--data', path: raw.data }], [{ option: '--out', path: raw.out }]);
       const backend = parseBackendOption(raw.backend);
+      const widths = raw.widths?.split(',').map((w) => parseNumber('widths', w)!);
+      if (raw.recurrence !== 'dense' && raw.recurrence !== 'diagonal')
+        throw new UsageError(`option --recurrence: expected dense or diagonal, got '${raw.recurrence}'`);
+      if ((raw.recurrence === 'dense') !== Boolean(raw.exact))
+        throw new UsageError(
+          raw.exact
+            ? 'option --exact: the exact recursion is for --recurrence dense (the diagonal kernel is by Monte Carlo)'
+            : 'option --recurrence dense: its infinite-width kernel is computed exactly; add --exact',
+        );
+      if (raw.exact) {
+        const { data, kind, activation, readout, init, seed, out } = raw as Record<string, string>;
+        const alpha = parseNumber('alpha', raw.alpha)!;
+        printJson(
+          await exactKernelCommand({ data, kind, activation, alpha, readout, init, seed, widths, backend, out }),
+        );
+        return;
+      }
       printJson(
         await kernelCommand({
           data: raw.data!,
@@ -143,7 +166,7 @@ export function registerKernel(program: Command): void {
           sampling: raw.sampling!,
           seed: raw.seed!,
           wLaw: wInitOf(raw)!,
-          widths: raw.widths?.split(',').map((w) => parseNumber('widths', w)!),
+          widths,
           backend,
           out: raw.out,
         }),

@@ -70,6 +70,7 @@ export async function stepModel(
         c: params.c.slice(),
         W0: params.W0.slice(),
         U0: params.U0.slice(),
+        ...(params.init && { init: params.init }),
       };
       if (params.meta !== undefined) next.meta = params.meta;
       return { params: next, loss: chunk.losses[0], gradNorm: chunk.gradNorms[0] };

@@ -40,6 +40,7 @@ interface TrainFlags {
   alpha?: string;
   seed?: string;
   wInit?: string;
+  init?: string;
   eta?: string;
   steps?: string;
   project?: string;
@@ -75,6 +76,7 @@ export function trainConfigFromFlags(f: TrainFlags, savedBase?: Record<string, a
   const init = { ...(base.init ?? {}) };
   if (f.seed !== undefined) init.seed = f.seed;
   if (f.wInit !== undefined) init.w = f.wInit;
+  if (f.init !== undefined) init.scheme = f.init;
   const train = { ...(base.train ?? {}) };
   if (f.eta !== undefined) train.eta = num('eta', f.eta);
   if (f.steps !== undefined) train.steps = num('steps', f.steps);
@@ -270,6 +272,11 @@ export function registerTrain(program: Command): void {
     .option('--alpha <alpha>', 'recurrent scale alpha')
     .option('--seed <seed>', 'seed of the initialization and of the mini-batch order')
     .option('--w-init <law>', 'diagonal w_i(0) law: uniform (default), rademacher or normal')
+    .option(
+      '--init <scheme>',
+      'initialization: halves (dense default: two independent half-width networks), paired (diagonal default; ' +
+        'the dense law of earlier versions) or iid (f(Theta(0)) != 0)',
+    )
     .option('--eta <eta>', 'step size')
     .option(
       '--steps <steps>',

@@ -34,6 +34,7 @@ export const denseTeacher = defineSystem({
       anchors: config.anchors,
       alpha: config.alpha,
       activation: config.activation,
+      init: config.init,
       initSeed: `${seed}/dense-teacher`,
       anchorStream: 'data/dense-teacher-anchors',
       maxNormRadius: t.maxNormRadius,

@@ -54,8 +54,8 @@ const W_BAR = 1;
  * The recurrent scale in a = alpha sigma_1 * scale that places the cutoff, by recurrence.
  * Diagonal: w_bar = max_i |w_i(0)| -> 1 [paper]. Dense [our derivation]: the spectral radius
  * rho(W(0)/sqrt(m)), the growth rate per step of the backpropagated gradient in the linear regime,
- * -> 1 by the circular law; not the operator norm of docs/spec/model.md section 8 (-> 1 + sqrt(2) for the
- * symmetric init), which bounds one step but overstates the rate over many.
+ * -> 1 by the circular law; not the operator norm of docs/spec/model.md section 8 (-> 2 for the halves
+ * init, 1 + sqrt(2) for the paired one), which bounds one step but overstates the rate over many.
  */
 export function memoryScale(results: readonly PointResult[]): { value: number; symbol: string } {
   const dense = results.some((r) => r.config.model.recurrence === 'dense');
