@@ -11,10 +11,10 @@
 import { generateInputs } from '../../data/inputs.js';
 import { makeRng } from '../../rng.js';
 import { alphaForFactor, inputVariance, meanField } from '../../theory/memory-factor.js';
-import { distinct, metric, num, okResults, transportData, diagonal } from '../common.js';
+import { distinct, etaOf, metric, num, okResults, transportData, diagonal } from '../common.js';
 import { stepsObservation, stopCounts, stopReason } from '../runs.js';
 import { judgeCutoff, judgeSeries, type Regime, type TauObs } from '../verdicts/cutoff.js';
-import type { Analysis, Experiment, PointTemplate } from '../experiment.js';
+import type { Analysis, Experiment, PointTemplate, PresetOptions } from '../experiment.js';
 import { fmt, summary } from '../fit.js';
 import { lineChart } from '../plots.js';
 import type { PointResult, Size } from '../types.js';
@@ -51,16 +51,17 @@ export const E2_DENSE: Experiment = {
   claim:
     'For the dense recurrence: where the memory factor is below 1 the iterations needed are flat or polynomial in T; above 1 they grow exponentially in T. The factor is the measured top Lyapunov exponent of the backward Jacobian products at Theta(0) (e^lambda) [ours], alpha placed by the mean-field sqrt(chi) [literature]. [paper: the cutoff between the regimes]',
   defaultSeeds: { quick: 2, full: 3 },
+  etaOption: true,
   setting(size: Size) {
     const g = GRID[size];
     return (
-      `Dense RNN (tanh), halves init, fixed width m = ${g.m}; full-batch GD with eta = 1 for up to ${g.steps} steps (stopping at eps = ${EPS} relative). ` +
+      `Dense RNN (tanh), halves init, fixed width m = ${g.m}; full-batch GD with eta = 1 (or --eta) for up to ${g.steps} steps (stopping at eps = ${EPS} relative). ` +
       `Targets: the dense linearized wide teacher (width 128, same alpha), n = ${g.n}, d = ${D}, RMS 1. ` +
       `alpha is placed by the mean-field factor sqrt(chi) in {${g.factors.join(', ')}} (alpha = ${g.factors.map(alphaOf).join(', ')}; q_in = E||x_t||^2 = ${fmt(Q_IN)}, critical alpha ${fmt(alphaOf(1))}); T in {${g.Ts.join(', ')}}. ` +
       'Every point records e^lambda at Theta(0) on its training data.'
     );
   },
-  configs(size: Size): PointTemplate[] {
+  configs(size: Size, opts: PresetOptions = {}): PointTemplate[] {
     const g = GRID[size];
     const out: PointTemplate[] = [];
     for (const factor of g.factors) {
@@ -71,6 +72,7 @@ export const E2_DENSE: Experiment = {
           model: diagonal(g.m, alpha),
           data: transportData({ n: g.n, T, d: D, alpha }),
           train: { eta: 1, steps: g.steps, recordEvery: 10 },
+          ...etaOf(opts.eta),
           measure: { eps: EPS, stopAtEps: true, plateau: true, memory: true, curvePoints: 20 },
         };
         out.push(denseTemplate(base, { mTeacher: 128, anchors: 8 }));
