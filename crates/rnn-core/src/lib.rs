@@ -9,8 +9,9 @@
 //!
 //! Module map (one job each):
 //!
-//! * [`simd`]: the only `unsafe` code, a 4-lane vector type and the GEMM microkernel, SIMD128
-//!   on wasm32 with `+simd128`, lane-by-lane elsewhere (bit-identical results);
+//! * [`simd`]: the `unsafe` code, a 4-lane vector type and the GEMM microkernel, SIMD128
+//!   on wasm32 with `+simd128`, lane-by-lane elsewhere (bit-identical results); `simd_x86`
+//!   (native x86-64 only, the Node addon): the same microkernel with AVX2, chosen at run time;
 //! * [`gemm`]: blocked `C += A * (s B)` (and `C = A * (s B)`) over strided views;
 //! * [`flush`]: flush-to-zero of decaying recursions (no subnormal stalls on any CPU);
 //! * [`activation`]: fused `sigma`/`sigma'` (rational tanh, polynomial sincos), identical in
@@ -56,6 +57,8 @@ pub mod projection;
 mod readout;
 mod recurrence;
 pub mod simd;
+#[cfg(target_arch = "x86_64")]
+pub mod simd_x86;
 pub mod sizes;
 pub mod tangent;
 pub mod train;

@@ -385,7 +385,7 @@ mod imp {
 
 /// Asserts that every access of `kernel` is in bounds (cheap: once per kernel call).
 #[inline(always)]
-fn check_kernel_bounds(
+pub(crate) fn check_kernel_bounds(
     rows: usize,
     kc: usize,
     a_len: usize,
