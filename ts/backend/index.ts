@@ -4,7 +4,7 @@
  * Node native when its addon loads, else wasm; in browsers wasm.
  */
 import { tsBackend, type Dtype } from './ts-backend.js';
-import { BACKEND_NAMES, type Backend, type BackendName } from './types.js';
+import { BACKEND_NAMES, type Backend, type BackendName, type ConcreteBackendName } from './types.js';
 import { ValidationError } from '../validate.js';
 import { isNode } from '../runtime.js';
 
@@ -84,4 +84,9 @@ export async function getBackend(name: BackendName = 'auto', options: BackendOpt
       return wasmBackend();
     }
   }
+}
+
+/** The backend a name stands for here ('auto' resolved by loading it): what a run records and hands its workers. */
+export async function resolveBackendName(name: BackendName = 'auto'): Promise<ConcreteBackendName> {
+  return name === 'auto' ? (await getBackend('auto')).name : name;
 }

@@ -4,6 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import type { BackendName } from '../backend/types.js';
+import { resolveBackendName } from '../backend/index.js';
 import { CheckpointError } from '../errors.js';
 import { pathExists, writeFileAtomic } from '../io/fs.js';
 import { lockDirectory } from '../io/lock.js';
@@ -77,7 +78,8 @@ export interface RunExperimentResult extends SweepOutcome {
 
 export async function runExperiment(o: RunExperimentOptions): Promise<RunExperimentResult> {
   const exp = getExperiment(o.experiment);
-  const backend: BackendName = o.backend ?? 'wasm';
+  // 'auto' (the default) resolved here: the manifest records, and every worker loads, the backend that runs.
+  const backend: BackendName = await resolveBackendName(o.backend);
   const grid = o.grid === true || o.limit !== undefined;
   let points = planSweep(exp, o.size, { seeds: o.seeds, grid });
   if (o.mapPoints) points = o.mapPoints(points);
