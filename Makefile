@@ -107,8 +107,11 @@ test: lint test-rust test-ts test-browser test-slurm check-package
 demo: build
 	node dist/cli/main.js demo
 
+# The peers are part of the benchmark: the Python yardstick (JAX and PyTorch from PyPI, bench/python/.venv)
+# is set up first, or the target fails with the command that does; a missing peer row fails the run.
 bench: build
-	node bench/run.mjs
+	@bash bench/python/setup.sh >/dev/null || { echo "make bench: the Python yardstick is not set up; run: bash bench/python/setup.sh" >&2; exit 1; }
+	node bench/run.mjs --python bench/python/.venv/bin/python
 
 clean:
 	rm -rf dist $(WASM_PKG) target .toolchain

@@ -229,7 +229,7 @@ async function trainOn(
       opts.out,
       run.params,
       config.train.steps,
-      config.backend === 'wasm' ? 'float32' : 'float64',
+      backend.name === 'ts' ? 'float64' : 'float32',
     );
   }
   return trainIntoDirectory(dir, config, run, fingerprint, checkpoint, opts);
