@@ -3,5 +3,6 @@
 const { platform, arch } = process;
 let target = `${platform}-${arch}`;
 if (platform === 'win32') target = `win32-${arch}-msvc`;
-if (platform === 'linux') target = `linux-${arch}-${process.report?.getReport()?.header?.glibcVersionRuntime ? 'gnu' : 'musl'}`;
+if (platform === 'linux')
+  target = `linux-${arch}-${process.report?.getReport()?.header?.glibcVersionRuntime ? 'gnu' : 'musl'}`;
 console.log(target);
