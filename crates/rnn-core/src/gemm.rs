@@ -13,8 +13,11 @@
 
 use crate::simd::{kernel, MR, NR};
 
-/// A `4 x 8` microkernel with the contract of [`crate::simd::kernel`] (bit-identical results).
+/// A `ROWS x 8` microkernel with the contract of [`crate::simd::kernel`] (bit-identical results:
+/// every element of C is summed over p in the same order whatever the block height).
 trait Micro {
+    /// Rows of A per strip (the kernel's largest `R`).
+    const ROWS: usize;
     fn run<const R: usize, const ACC: bool>(
         kc: usize,
         a: &[f32],
@@ -30,6 +33,7 @@ trait Micro {
 /// [`crate::simd::kernel`]: SIMD128 on wasm32, lane by lane elsewhere.
 struct Portable;
 impl Micro for Portable {
+    const ROWS: usize = MR;
     #[inline(always)]
     fn run<const R: usize, const ACC: bool>(
         kc: usize,
@@ -50,6 +54,8 @@ impl Micro for Portable {
 struct Avx2;
 #[cfg(target_arch = "x86_64")]
 impl Micro for Avx2 {
+    /// 8 x 8: eight 8-lane accumulators hide the add latency (4 would leave the adder idle).
+    const ROWS: usize = 8;
     #[inline(always)]
     fn run<const R: usize, const ACC: bool>(
         kc: usize,
@@ -165,7 +171,7 @@ fn gemm_blocked<const ACC: bool, K: Micro>(m: usize, n: usize, k: usize, a: MatA
             }
             let mut r0 = 0;
             while r0 < m {
-                let rows = MR.min(m - r0);
+                let rows = K::ROWS.min(m - r0);
                 let a_sub = &a.data[r0 * a.rs + p0 * a.ps..];
                 let mut q0 = c0;
                 while q0 < c_end {
@@ -174,6 +180,15 @@ fn gemm_blocked<const ACC: bool, K: Micro>(m: usize, n: usize, k: usize, a: MatA
                     let bp = &panel[off..off + kc * NR];
                     let c_sub = &mut c[r0 * ldc + q0..];
                     match (rows, acc) {
+                        // Only for kernels with ROWS = 8 (a constant: folded away for the others).
+                        (8, true) if K::ROWS >= 8 => K::run::<8, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (7, true) if K::ROWS >= 8 => K::run::<7, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (6, true) if K::ROWS >= 8 => K::run::<6, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (5, true) if K::ROWS >= 8 => K::run::<5, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (8, false) if K::ROWS >= 8 => K::run::<8, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (7, false) if K::ROWS >= 8 => K::run::<7, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (6, false) if K::ROWS >= 8 => K::run::<6, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (5, false) if K::ROWS >= 8 => K::run::<5, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
                         (4, true) => K::run::<4, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
                         (3, true) => K::run::<3, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
                         (2, true) => K::run::<2, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
@@ -185,7 +200,7 @@ fn gemm_blocked<const ACC: bool, K: Micro>(m: usize, n: usize, k: usize, a: MatA
                     }
                     q0 += NR;
                 }
-                r0 += MR;
+                r0 += K::ROWS;
             }
             c0 = c_end;
         }

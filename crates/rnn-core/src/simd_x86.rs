@@ -2,7 +2,7 @@
 //! ([`avx2_available`]) from a baseline x86-64 build (never `target-cpu=native`: a binary with
 //! instructions the CPU lacks dies with SIGILL). The wasm builds never compile this module.
 //!
-//! Bit-identical to [`crate::simd::kernel`]: the same `4 x 8` block, one 8-lane `mul` then one
+//! Bit-identical to [`crate::simd::kernel`]: blocks of up to `8 x 8` (eight accumulators), one 8-lane `mul` then one
 //! `add` per step (never fused: `vfmadd` would round once instead of twice), summed over `p` in
 //! increasing order from the value in C (or +0). So the native results equal the wasm ones.
 //! The MXCSR flush/denormal bits are never touched (decaying adjoints are flushed in software,
