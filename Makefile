@@ -8,7 +8,7 @@ TS_SOURCES := $(shell find ts -name '*.ts' -not -path 'ts/wasm-pkg/*')
 WASM_OPT_FLAGS := -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: setup wasm build pack lint format test test-rust test-ts test-browser test-slurm check-package web web-build demo bench clean
+.PHONY: setup wasm native build pack lint format test test-rust test-ts test-browser test-slurm check-package web web-build demo bench clean
 
 # Toolchain + npm dependencies (scripts/setup-toolchain.sh; docs/toolchain.md).
 .toolchain: scripts/setup-toolchain.sh package-lock.json crates/rnn-wasm/Cargo.toml
@@ -40,6 +40,17 @@ $(WASM_INLINE) &: $(WASM_PKG)/simd/rnn_wasm_bg.wasm $(WASM_PKG)/scalar/rnn_wasm_
 	node scripts/inline-wasm.mjs $(WASM_PKG)
 wasm: $(WASM_PKG)/simd/rnn_wasm_bg.wasm $(WASM_PKG)/scalar/rnn_wasm_bg.wasm $(WASM_INLINE) $(WASM_PKG)/relaxed/rnn_wasm_bg.wasm
 
+# The native Node addon (crates/rnn-node, napi-rs) for this machine, into its platform package npm/<target>/
+# (an optional dependency of the package, as lightningcss ships its binaries): a baseline build of the
+# target (no target-cpu=native; the AVX2 kernels are chosen at run time), panics unwinding into JS errors.
+NATIVE_TARGET := $(shell node scripts/native-target.mjs)
+NATIVE_ADDON := npm/$(NATIVE_TARGET)/rnn-gd.$(NATIVE_TARGET).node
+NATIVE_LIB := target/release-node/$(if $(findstring darwin,$(NATIVE_TARGET)),librnn_node.dylib,$(if $(findstring win32,$(NATIVE_TARGET)),rnn_node.dll,librnn_node.so))
+$(NATIVE_ADDON): $(RUST_SOURCES) .toolchain
+	cargo build -q --profile release-node -p rnn-node
+	cp $(NATIVE_LIB) $@
+native: $(NATIVE_ADDON)
+
 # The package: TypeScript compiled to dist/, the wasm packages copied beside it.
 dist/.built: $(TS_SOURCES) $(WASM_PKG)/simd/rnn_wasm_bg.wasm $(WASM_PKG)/scalar/rnn_wasm_bg.wasm $(WASM_INLINE) $(WASM_PKG)/relaxed/rnn_wasm_bg.wasm scripts/bundle.mjs scripts/neutral-dts.mjs tsconfig.json tsconfig.build.json
 	rm -rf dist
@@ -49,7 +60,7 @@ dist/.built: $(TS_SOURCES) $(WASM_PKG)/simd/rnn_wasm_bg.wasm $(WASM_PKG)/scalar/
 	node scripts/bundle.mjs
 	chmod +x dist/cli/main.js
 	touch dist/.built
-build: dist/.built
+build: dist/.built $(NATIVE_ADDON)
 # The tarball users install from a clone (README, "Install"): rnn-gd-<version>.tgz in this directory.
 pack: build
 	npm pack --silent
@@ -100,8 +111,11 @@ test: lint test-rust test-ts test-browser test-slurm check-package
 demo: build
 	node dist/cli/main.js demo
 
+# The peers are part of the benchmark: the Python yardstick (JAX and PyTorch from PyPI, bench/python/.venv)
+# is set up first, or the target fails with the command that does; a missing peer row fails the run.
 bench: build
-	node bench/run.mjs
+	@bash bench/python/setup.sh >/dev/null || { echo "make bench: the Python yardstick is not set up; run: bash bench/python/setup.sh" >&2; exit 1; }
+	node bench/run.mjs --python bench/python/.venv/bin/python
 
 clean:
 	rm -rf dist $(WASM_PKG) target .toolchain

@@ -76,7 +76,7 @@ const SAMPLE_MS = opt.quick ? 150 : 400;
 const WARM_MS = opt.quick ? 150 : 500;
 const LOSS_TOL = 1e-3;
 
-const ALL_BACKENDS = ['wasm-simd', 'wasm-relaxed', 'wasm-scalar', 'ts', 'ts-f32', 'tfjs-wasm', 'tfjs-cpu'];
+const ALL_BACKENDS = ['native', 'wasm-simd', 'wasm-relaxed', 'wasm-scalar', 'ts', 'ts-f32', 'tfjs-wasm', 'tfjs-cpu'];
 const wantCase = (/** @type {string} */ name) => !opt.cases || opt.cases.split(',').includes(name);
 const wantBackend = (/** @type {string} */ name) => !opt.backends || opt.backends.split(',').includes(name);
 /**
@@ -193,6 +193,8 @@ for (const c of CASES) {
 if (c_ok(PARALLEL_CASE) && !opt['no-parallel']) {
   await add(PARALLEL_CASE, 'wasm-simd', () => rnnRunner('wasm-simd', PARALLEL_CASE));
   await add(PARALLEL_CASE, 'wasm-simd-parallel-2', () => parallelRunner(PARALLEL_CASE, 2));
+  await add(PARALLEL_CASE, 'native', () => rnnRunner('native', PARALLEL_CASE));
+  await add(PARALLEL_CASE, 'native-parallel-2', () => parallelRunner(PARALLEL_CASE, 2, 'native'));
 }
 await add(PEAK_CASE, 'peak', () => peakRunner());
 /** @param {BenchCase} c */
@@ -402,7 +404,8 @@ if (opt.python && !opt['no-python']) {
   const out = path.join(opt.out, 'python-latest.json');
   // The exact parameters and data of every case, so Python starts from the same Theta0.
   const inputs = path.join(tmpdir(), `rnn-gd-bench-inputs-${process.pid}`);
-  for (const c of CASES.filter((x) => wantCase(x.name))) {
+  const pythonCases = [...CASES, ...(opt['no-parallel'] ? [] : [PARALLEL_CASE])];
+  for (const c of pythonCases.filter((x) => wantCase(x.name))) {
     const dir = path.join(inputs, c.name);
     mkdirSync(dir, { recursive: true });
     const p = benchParams(c),
@@ -415,6 +418,13 @@ if (opt.python && !opt['no-python']) {
     writeFileSync(path.join(dir, 'Y.npy'), encodeNpy(data.Y, [c.n]));
   }
   const args = [new URL('./python/bench_step.py', import.meta.url).pathname, '--out', out, '--inputs', inputs];
+  args.push(
+    '--cases',
+    pythonCases
+      .map((x) => x.name)
+      .filter(wantCase)
+      .join(','),
+  );
   const r = spawnSync(opt.python, args, { stdio: ['ignore', 'ignore', 'inherit'], timeout: 20 * 60_000 });
   rmSync(inputs, { recursive: true, force: true });
   if (r.status === 0 && existsSync(out)) {
@@ -446,7 +456,14 @@ if (opt.python && !opt['no-python']) {
     }
   } else {
     notes.push(`Python yardstick failed (exit ${r.status}); see the log.`);
+    process.exitCode = 1;
   }
+} else if (!opt['no-python']) {
+  // The peers are part of the benchmark: without them the comparison targets cannot pass.
+  notes.push(
+    'Python yardstick absent: no JAX/PyTorch rows. Set it up with `bash bench/python/setup.sh` (make bench does), or pass --no-python to time rnn-gd alone.',
+  );
+  process.exitCode = 1;
 }
 
 checks.sort((a, b) => caseOrder(a.case) - caseOrder(b.case));
@@ -459,6 +476,13 @@ writeFileSync(path.join(opt.out, 'latest.json'), JSON.stringify(report, null, 2)
 const md = markdown({ machine, results, checks, memory, targets: tg, notes, durationS });
 writeFileSync(path.join(opt.out, 'latest.md'), md);
 console.log(md);
+const missing = tg.filter((t) => t.status === 'MISSING');
+if (missing.length && !opt['no-python']) {
+  console.error(
+    `bench: ${missing.length} target(s) without their peer's row (JAX/PyTorch): ${missing.map((t) => t.target).join('; ')}`,
+  );
+  process.exitCode = 1;
+}
 const mismatches = checks.filter((k) => k.ok === false);
 if (mismatches.length) {
   console.error(

@@ -11,6 +11,10 @@
 #     the plain recommended tsconfigs, skipLibCheck off (test/package/consumer-browser: Vite's
 #     template, DOM, no @types/node; test/package/consumer-node: `tsc --init` for Node, no DOM),
 #     and Vite 7 builds of pages that import the installed package.
+#  5. the native addon: its glibc requirement (scripts/check-native.sh), its platform package packed
+#     and listed as an optional dependency (scripts/optional-deps.mjs); installed without it (npm skips
+#     an optional dependency it cannot get) getBackend('auto') falls back to wasm with one stderr
+#     line, installed with it the CLI and the API run native.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -45,7 +49,18 @@ for f in dist/index.js dist/index.d.ts dist/node.js dist/node.d.ts dist/wasm-fil
          dist/wasm-pkg/simd/rnn_wasm_inline.js dist/wasm-pkg/scalar/rnn_wasm_inline.js; do
   grep -qx "package/$f" <<<"$LIST" || { log "the tarball lacks $f"; exit 1; }
 done
-if grep -q '^package/\(ts\|test\|web\|crates\|bench\)/' <<<"$LIST"; then log "the tarball holds sources or tests"; exit 1; fi
+if grep -q '^package/\(ts\|test\|web\|crates\|bench\|npm\)/' <<<"$LIST"; then log "the tarball holds sources, tests or addons"; exit 1; fi
+
+TARGET=$(node scripts/native-target.mjs)
+log "native addon for $TARGET: glibc requirement"
+bash scripts/check-native.sh "npm/$TARGET/rnn-gd.$TARGET.node"
+log "platform package and optional dependencies"
+mkdir "$TMP/stage"
+tar -xzf "$TMP/$TGZ" -C "$TMP/stage"
+log "  optional: $(node scripts/optional-deps.mjs "$TMP/stage/package/package.json")"
+(cd "$TMP/stage/package" && npm pack --silent --pack-destination "$TMP" >/dev/null)
+NATIVE_TGZ=$(cd "npm/$TARGET" && npm pack --silent --pack-destination "$TMP" | tail -1)
+tar -tzf "$TMP/$NATIVE_TGZ" | grep -qx "package/rnn-gd.$TARGET.node" || { log "$NATIVE_TGZ lacks the addon"; exit 1; }
 # The maps point at ts/ sources the tarball does not hold: 3.8 MB of nothing for users.
 if grep -q '\.map$' <<<"$LIST"; then log "the tarball holds source maps"; exit 1; fi
 
@@ -141,4 +156,31 @@ for variant in inline file; do
   if [ "$variant" = inline ] && { [ "$wasm" != 0 ] || [ "$inline" != 2 ]; }; then log "the inline build should emit no .wasm and two inline chunks"; exit 1; fi
   if [ "$variant" = file ] && [ "$wasm" != 2 ]; then log "the wasm-file build should emit the two .wasm files"; exit 1; fi
 done
+cd "$APP"
+log "native: not installed (npm skipped the optional dependency): auto is wasm, one line on stderr"
+if [ -d "node_modules/rnn-gd-$TARGET" ]; then log "the platform package should not be installed here"; exit 1; fi
+node --input-type=module -e "
+  const m = await import('rnn-gd');
+  const b = await m.getBackend();
+  if (b.description !== 'wasm simd128 f32') throw new Error(b.description);" 2> fallback.txt
+if [ "$(wc -l < fallback.txt)" != 1 ] || ! grep -q "^rnn-gd: native backend unavailable (MODULE_NOT_FOUND: no native addon for $TARGET" fallback.txt; then
+  log "expected one fallback line, got:"; cat fallback.txt >&2; exit 1
+fi
+NATIVE_APP=$TMP/app-native
+mkdir -p "$NATIVE_APP"
+cd "$NATIVE_APP"
+npm init -y >/dev/null
+log "native: npm install ./$TGZ ./$NATIVE_TGZ"
+npm install --no-audit --no-fund --loglevel=error "../$TGZ" "../$NATIVE_TGZ" >/dev/null
+node --input-type=module -e "
+  const m = await import('rnn-gd');
+  const b = await m.getBackend();
+  if (!/^native (avx2|scalar) f32$/.test(b.description)) throw new Error(b.description);
+  console.error('[check-package]   ' + b.description);" 2> native.txt
+cat native.txt >&2
+if [ "$(wc -l < native.txt)" != 1 ]; then log "the native path should print nothing"; exit 1; fi
+npx --no-install rnn-gd data generate --system linear-filter --n 64 --n-test 32 --T 8 --seed 3 --out data >/dev/null
+npx --no-install rnn-gd train --data data/train --test data/test --recurrence diagonal --m 32 --alpha 0.8 --eta 0.5 --steps 100 --out run >/dev/null
+grep -q '"backend": "native' run/run.json || { log "run.json should record the native backend"; exit 1; }
+
 log "ok"

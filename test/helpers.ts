@@ -14,7 +14,7 @@ export function randomData(n: number, T: number, d: number, readout: Readout, se
   return { n, T, d, X, Y };
 }
 
-export const BACKENDS = ['wasm', 'ts'] as const;
+export const BACKENDS = ['wasm', 'native', 'ts'] as const;
 export const backend = (name: BackendName): Promise<Backend> => getBackend(name);
 
 /** max_i |a_i - b_i| / max(max_i |b_i|, floor): a scale-aware relative error. */

@@ -1,10 +1,11 @@
 /**
  * vitest globalSetup of both configs: the suites test the built package (dist/, the three wasm
- * builds, the CLI) and drive Debian's chromium, so a missing artifact fails the whole run at once
+ * builds, the native addon, the CLI) and drive Debian's chromium, so a missing artifact fails the whole run at once
  * with what to run, instead of letting the tests that need it skip. `make test` builds everything
  * first; running a file by hand needs `make build` (and `make web-build` for test/browser).
  */
 import { existsSync } from 'node:fs';
+import { nativeTarget } from '../ts/backend/native-backend.js';
 
 const CHROMIUM = process.env.RNN_GD_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -21,6 +22,8 @@ const COMMON: Array<[string, string]> = [
   ['ts/wasm-pkg/simd/rnn_wasm.js', 'make build'],
   ['ts/wasm-pkg/scalar/rnn_wasm.js', 'make build'],
   ['ts/wasm-pkg/relaxed/rnn_wasm.js', 'make build'],
+  // The native backend is in the parity suites: its addon for this machine (npm/<target>/).
+  [`npm/${nativeTarget()}/rnn-gd.${nativeTarget()}.node`, 'make build (or make native)'],
   [CHROMIUM, 'bash scripts/setup-browser.sh (Debian chromium; or set RNN_GD_CHROMIUM)'],
 ];
 

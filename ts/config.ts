@@ -176,7 +176,7 @@ export const trainConfigSchema = z
     data: z.union([z.string().min(1), z.looseObject({ system: z.string() })]),
     /** Optional held-out data (path). */
     test: z.string().min(1).optional(),
-    backend: z.enum(BACKEND_NAMES).default('wasm'),
+    backend: z.enum(BACKEND_NAMES).default('auto'),
   })
   .strict();
 export type TrainConfig = z.output<typeof trainConfigSchema>;

@@ -21,7 +21,7 @@ export interface PredictInputs {
 }
 
 export interface PredictOptions {
-  /** A backend, or its name (default 'wasm'). */
+  /** A backend, or its name (default 'auto': native in Node when its addon loads, else wasm). */
   backend?: Backend | BackendName;
   /**
    * Bytes the evaluation workspace may take (default 256 MiB): larger inputs are run in row blocks,

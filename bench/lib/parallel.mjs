@@ -1,4 +1,4 @@
-/** Runner for the data-parallel case: ts/parallel (dist/parallel) with K wasm workers. */
+/** Runner for the data-parallel case: ts/parallel (dist/parallel) with K workers, wasm-simd or native. */
 import { existsSync } from 'node:fs';
 import { benchData, benchParams, ETA, PROJECTION } from './cases.mjs';
 import { wasmBuilt } from './rnn-gd.mjs';
@@ -9,14 +9,16 @@ export const parallelBuilt = () => existsSync(INDEX) && wasmBuilt('simd');
 /**
  * @param {import('./cases.mjs').BenchCase} c
  * @param {number} workers
+ * @param {'wasm' | 'native'} [backend]
  * @returns {Promise<import('./rnn-gd.mjs').Runner | null>}
  */
-export async function parallelRunner(c, workers) {
+export async function parallelRunner(c, workers, backend = 'wasm') {
   if (!parallelBuilt()) return null;
   const { ParallelTrainer } = await import(INDEX.href);
   const params = benchParams(c);
   const data = benchData(c);
-  const trainer = await ParallelTrainer.create(params, data, { workers, flavor: 'simd' });
+  const options = backend === 'wasm' ? { flavor: 'simd' } : { backend };
+  const trainer = await ParallelTrainer.create(params, data, { workers, ...options });
   return {
     async loss() {
       return trainer.lossGrad();

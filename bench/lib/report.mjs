@@ -83,7 +83,7 @@ const get = (results, c, b) =>
   );
 
 /**
- * The issue's targets with PASS / MISS (n/a when a side is missing). Ratios are paired per round
+ * The issue's targets with PASS / MISS (MISSING when a Python peer's row is absent, never a pass; n/a when one of rnn-gd's own is). Ratios are paired per round
  * (entries of one case run back to back, right after a peak sample) and the median over rounds
  * is taken, so slow drifts in background load cancel; see bench/run.mjs.
  * @param {Result[]} results
@@ -99,14 +99,38 @@ export function targets(results, { pairedSpeedup, peakFraction, pairedCostRatio 
    * @param {number | null} value
    * @param {'least' | 'most'} [at]
    */
-  const add = (name, threshold, value, at = 'least') =>
+  const add = (name, threshold, value, at = 'least', peer = false) =>
     out.push({
       target: name,
       threshold,
       ...(at === 'most' ? { at } : {}),
       value,
-      status: value == null ? 'n/a' : (at === 'most' ? value <= threshold : value >= threshold) ? 'PASS' : 'MISS',
+      // A peer's missing row is never a pass (nor silently "n/a").
+      status:
+        value == null
+          ? peer
+            ? 'MISSING'
+            : 'n/a'
+          : (at === 'most' ? value <= threshold : value >= threshold)
+            ? 'PASS'
+            : 'MISS',
     });
+  /** Ratio of the medians (the Python peers run in their own process after the JS entries). */
+  const vsPeer = (/** @type {string} */ c, /** @type {string} */ mine, /** @type {string} */ peer) => {
+    const a = get(results, c, mine),
+      b = get(results, c, peer);
+    return a && b ? b.msPerStep / a.msPerStep : null;
+  };
+  for (const c of ['dense-128', 'dense-256', 'diag-512', 'ntk-512']) {
+    add(`${c}: native vs JAX (1 thread)`, 1, vsPeer(c, 'native', 'jax-1t'), 'least', true);
+    add(`${c}: native vs PyTorch (1 thread)`, 1, vsPeer(c, 'native', 'torch-1t'), 'least', true);
+  }
+  for (const c of ['dense-128', 'dense-256'])
+    add(`${c}: native vs wasm-simd`, 2, pairedSpeedup(c, 'native', 'wasm-simd'));
+  const par = 'dense-256-n4096';
+  add(`${par}: native 2 workers vs JAX (all threads)`, 1, vsPeer(par, 'native-parallel-2', 'jax'), 'least', true);
+  add(`${par}: native 2 workers vs PyTorch (all threads)`, 1, vsPeer(par, 'native-parallel-2', 'torch'), 'least', true);
+  add(`${par}: native 2 workers vs 1`, 1.7, pairedSpeedup(par, 'native-parallel-2', 'native'));
   for (const c of ['dense-128', 'dense-256']) {
     add(`${c}: wasm-simd GFLOP/s / peak`, 0.65, peakFraction(c));
     add(`${c}: wasm-simd vs ts`, 10, pairedSpeedup(c, 'wasm-simd', 'ts'));
@@ -117,7 +141,7 @@ export function targets(results, { pairedSpeedup, peakFraction, pairedCostRatio 
   // JAX runs in its own process after the JS entries (not paired): the ratio of the medians.
   const simd = get(results, 'diag-512', 'wasm-simd'),
     jax = get(results, 'diag-512', 'jax-1t');
-  add('diag-512: wasm-simd vs JAX (1 thread)', 1, simd && jax ? jax.msPerStep / simd.msPerStep : null);
+  add('diag-512: wasm-simd vs JAX (1 thread)', 1, simd && jax ? jax.msPerStep / simd.msPerStep : null, 'least', true);
   add(
     'diag-regime: cost per element, T = 50 over T = 10 (wasm-simd)',
     1.5,

@@ -1,4 +1,4 @@
-/** Runners for rnn-gd's own backends: wasm (SIMD128 and scalar builds) and the pure-TS reference. */
+/** Runners for rnn-gd's own backends: the native addon, wasm (SIMD128 and scalar builds) and the pure-TS reference. */
 import { existsSync } from 'node:fs';
 import { tsBackend } from '../../dist/index.js';
 import { benchData, benchParams, ETA, PROJECTION } from './cases.mjs';
@@ -36,6 +36,11 @@ export async function rnnBackend(name) {
             return tsBackend();
           case 'ts-f32':
             return tsBackend({ dtype: 'float32' });
+          case 'native': {
+            // Throws when the addon cannot load: the bench notes it (a missing row is never silent).
+            const { nativeBackend } = await import('../../dist/backend/native-backend.js');
+            return nativeBackend();
+          }
           case 'wasm-simd':
           case 'wasm-scalar': {
             const flavor = name === 'wasm-simd' ? 'simd' : 'scalar';

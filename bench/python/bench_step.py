@@ -28,6 +28,8 @@ CASES = {
     "dense-256": dict(kind="step", recurrence="dense", m=256, d=8, T=50, n=512),
     "diag-512": dict(kind="step", recurrence="diagonal", m=512, d=8, T=50, n=512),
     "ntk-512": dict(kind="gram", recurrence="diagonal", m=1024, d=8, T=20, n=512),
+    # rnn-gd's data-parallel case (2 native workers against all threads here).
+    "dense-256-n4096": dict(kind="step", recurrence="dense", m=256, d=8, T=50, n=4096),
 }
 ETA, RHO, ALPHA = 0.2, 1.0, 1.0
 

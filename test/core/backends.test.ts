@@ -24,12 +24,12 @@ function perturbed(
   return p;
 }
 
-describe('wasm (float32) agrees with the float64 reference', () => {
+describe.each(['wasm', 'native'] as const)('%s (float32) agrees with the float64 reference', (core) => {
   for (const recurrence of ['dense', 'diagonal'] as const) {
     for (const activation of ACTIVATIONS) {
       for (const readout of ['final', 'all'] as const) {
         it(`${recurrence} ${activation} ${readout}: outputs, loss and gradients within 1e-4`, async () => {
-          const wasm = await backend('wasm');
+          const wasm = await backend(core);
           // Round parameters to float32 first so both backends see the same numbers.
           const p = perturbed(recurrence, activation, readout, 12, 3);
           for (const k of ['W', 'U', 'W0', 'U0'] as const) p[k] = Float64Array.from(Float32Array.from(p[k]));
@@ -55,7 +55,7 @@ describe('wasm (float32) agrees with the float64 reference', () => {
   }
 
   it('projected GD trajectories agree over 50 steps (dense, maxnorm)', async () => {
-    const wasm = await backend('wasm');
+    const wasm = await backend(core);
     const p = initialize(
       { recurrence: 'dense', activation: 'tanh', readout: 'final', m: 16, d: 4, alpha: 0.7 },
       { seed: 3 },

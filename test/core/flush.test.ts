@@ -52,17 +52,18 @@ describe('flush to zero of the BPTT adjoints', () => {
     expect(relError(on.gU, off.gU)).toBeLessThanOrEqual(2 ** -24);
   });
 
-  it('wasm and the float32 ts path (both flushed) agree with the float64 reference within 1e-4', async () => {
+  it('wasm, native and the float32 ts path (all flushed) agree with the float64 reference within 1e-4', async () => {
     const { p, data } = regime();
-    const grads = [await backend('wasm'), tsBackend({ dtype: 'float32' }), tsBackend({ dtype: 'float64' })].map((b) => {
+    const backends = [await backend('wasm'), await backend('native'), tsBackend({ dtype: 'float32' })];
+    const grads = [...backends, tsBackend({ dtype: 'float64' })].map((b) => {
       using net = b.network(p);
       using ws = net.workspace(data.n, data.T);
       ws.setData(data);
       ws.lossGrad();
       return [Float64Array.from(net.read('gradW')), Float64Array.from(net.read('gradU'))];
     });
-    const ref = grads[2];
-    for (const g of grads.slice(0, 2)) {
+    const ref = grads[3];
+    for (const g of grads.slice(0, 3)) {
       expect(relError(g[0], ref[0])).toBeLessThanOrEqual(1e-4);
       expect(relError(g[1], ref[1])).toBeLessThanOrEqual(1e-4);
     }

@@ -709,7 +709,7 @@ describe('every CLI command against malformed input', () => {
     expect(r.status).toBe(2);
     expectCliError(
       r,
-      /workspace for n = 6 sequences .* needs [0-9.]+ (KiB|MiB) of wasm memory, more than the memory cap of 1\.0 KiB/,
+      /workspace for n = 6 sequences .* needs [0-9.]+ (KiB|MiB) of (native|wasm) memory, more than the memory cap of 1\.0 KiB/,
     );
     const bad = await runCliAsync(['eval', '--model', P('model.json'), '--data', P('data.json')], {
       env: { RNN_GD_MEMORY_CAP: 'lots' },

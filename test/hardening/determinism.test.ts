@@ -1,12 +1,14 @@
 /**
  * Determinism: the same seed gives bit-identical results across repeated runs, across processes
- * (the CLI), and between the SIMD and scalar wasm builds (same IEEE operations in the same order).
+ * (the CLI), and between the SIMD and scalar wasm builds and the native addon (AVX2 or scalar
+ * kernels): the same IEEE operations in the same order, mul and add never fused.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tsBackend, type Backend } from '../../ts/backend/index.js';
 import { wasmBackend } from '../../ts/backend/wasm-backend.js';
+import { nativeBackend } from '../../ts/backend/native-backend.js';
 import { generateData } from '../../ts/data/generate.js';
 import { initialize } from '../../ts/init.js';
 import { readModelFile } from '../../ts/io/model-file.js';
@@ -63,9 +65,30 @@ async function train(backend: Backend, c: Case, seed = 5) {
   }
 }
 
+/** Backends that must give the same bits: the wasm SIMD128 build against the scalar one and against the native addon. */
+const PAIRS: [string, () => Promise<[Backend, Backend]>][] = [
+  [
+    'the SIMD and scalar wasm builds',
+    async () => {
+      const [simd, scalar] = [await wasmBackend('simd'), await wasmBackend('scalar')];
+      expect(simd.description).toMatch(/simd128/);
+      expect(scalar.description).toMatch(/scalar/);
+      return [simd, scalar];
+    },
+  ],
+  [
+    'the SIMD wasm build and the native addon',
+    async () => {
+      const [simd, native] = [await wasmBackend('simd'), await nativeBackend()];
+      expect(native.description).toMatch(/^native (avx2|scalar) f32$/);
+      return [simd, native];
+    },
+  ],
+];
+
 describe('same seed, same bits', () => {
-  it('repeated runs are bit-identical (wasm and ts); another seed differs', async () => {
-    for (const backend of [await wasmBackend(), tsBackend(), tsBackend({ dtype: 'float32' })]) {
+  it('repeated runs are bit-identical (wasm, native and ts); another seed differs', async () => {
+    for (const backend of [await wasmBackend(), await nativeBackend(), tsBackend(), tsBackend({ dtype: 'float32' })]) {
       for (const c of CASES.slice(0, 6)) {
         const a = await train(backend, c),
           b = await train(backend, c);
@@ -75,21 +98,20 @@ describe('same seed, same bits', () => {
     }
   });
 
-  it('the SIMD and scalar wasm builds agree bit for bit: training (all recurrences x activations x readouts, GD/SGD, projections)', async () => {
-    const simd = await wasmBackend('simd'),
-      scalar = await wasmBackend('scalar');
-    expect(simd.description).toMatch(/simd128/);
-    expect(scalar.description).toMatch(/scalar/);
-    for (const c of CASES) {
-      const a = await train(simd, c),
-        b = await train(scalar, c);
-      expect(b, JSON.stringify(c)).toEqual(a);
-    }
-  });
+  it.each(PAIRS)(
+    '%s agree bit for bit: training (all recurrences x activations x readouts, GD/SGD, projections)',
+    async (_, pair) => {
+      const [simd, scalar] = await pair();
+      for (const c of CASES) {
+        const a = await train(simd, c),
+          b = await train(scalar, c);
+        expect(b, JSON.stringify(c)).toEqual(a);
+      }
+    },
+  );
 
-  it('the SIMD and scalar wasm builds agree bit for bit: kernels', async () => {
-    const simd = await wasmBackend('simd'),
-      scalar = await wasmBackend('scalar');
+  it.each(PAIRS)('%s agree bit for bit: kernels', async (_, pair) => {
+    const [simd, scalar] = await pair();
     const data = randomData(11, 6, 3, 'final', 3);
     const particles = {
       w: Float64Array.from({ length: 13 }, (_, k) => Math.sin(k)),

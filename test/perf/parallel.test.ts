@@ -85,12 +85,15 @@ describe('parallel data-parallel training', () => {
     });
   }
 
-  it('runs with 2 and 3 workers are bit-identical and track single-instance training', async () => {
+  it('runs with 2 and 3 workers are bit-identical, native workers equal wasm ones, and track single-instance training', async () => {
     const { ParallelTrainer } = await parallel();
     const { params, data } = setup('dense', 64);
-    const run = async (workers: number) => {
-      const p = await ParallelTrainer.create(params, data, { workers, chunkSize: 8 });
+    const run = async (workers: number, backend: 'auto' | 'native' | 'wasm' = 'auto') => {
+      const p = await ParallelTrainer.create(params, data, { workers, chunkSize: 8, backend });
       try {
+        expect(p.backendDescription).toMatch(
+          backend === 'wasm' ? /^wasm simd128 f32 x / : /^native (avx2|scalar) f32 x /,
+        );
         const a = await p.train(15, 0.3, projection);
         const b = await p.train(15, 0.3, projection);
         return { losses: [...a.losses, ...b.losses], gradNorms: [...a.gradNorms, ...b.gradNorms], params: p.params() };
@@ -105,6 +108,10 @@ describe('parallel data-parallel training', () => {
     expect(r2.gradNorms).toEqual(r1.gradNorms);
     expect(r2.params.W).toEqual(r1.params.W);
     expect(r2.params.U).toEqual(r1.params.U);
+    // The native addon's workers (the default in Node) and wasm's give the same bits.
+    const w = await run(2, 'wasm');
+    expect(w.losses).toEqual(r1.losses);
+    expect(w.params.W).toEqual(r1.params.W);
 
     const backend = await single();
     using net = backend.network(params);

@@ -84,8 +84,12 @@ export interface Reserve {
   indices?: number;
 }
 
+export type MemoryKind = 'wasm' | 'native' | 'JavaScript';
+
 /** Bytes of each of the core's objects for a shape (sizes.rs). */
 export interface CoreSizes {
+  /** Where the core allocates them (default wasm), for the messages and wasm's 4 GiB limit. */
+  readonly memory?: MemoryKind;
   model(spec: ModelSpec): number;
   workspace(spec: ModelSpec, nMax: number, T: number, reserve?: Reserve): number;
   linearization(spec: ModelSpec, nMax: number, T: number, reserve?: Reserve): number;
@@ -166,8 +170,11 @@ export interface CapacityRequest {
   sizes?: Record<string, number>;
   /** Largest buffer in elements. */
   largest?: number;
-  /** Which memory: wasm (default; 4 GiB limit) or JavaScript (the ts backend's typed arrays: the cap only). */
-  memory?: 'wasm' | 'JavaScript';
+  /**
+   * Which memory: wasm (default; 4 GiB limit), native (the addon's process memory: the cap and the
+   * core's buffer limit) or JavaScript (the ts backend's typed arrays: the cap only).
+   */
+  memory?: MemoryKind;
 }
 
 /** Throws a CapacityError unless `req.bytes` fits under the cap (and wasm's 4 GiB limit). */
@@ -182,9 +189,10 @@ export function checkCapacity(req: CapacityRequest): void {
     }
   }
   const limit = getMemoryCap();
-  const wasm = (req.memory ?? 'wasm') === 'wasm';
-  const tooBigBuffer = wasm && req.largest !== undefined && req.largest > MAX_ELEMS;
-  const what = `${req.what} needs ${formatBytes(req.bytes)} of ${wasm ? 'wasm' : 'JavaScript'} memory`;
+  const kind = req.memory ?? 'wasm';
+  const wasm = kind === 'wasm';
+  const tooBigBuffer = kind !== 'JavaScript' && req.largest !== undefined && req.largest > MAX_ELEMS;
+  const what = `${req.what} needs ${formatBytes(req.bytes)} of ${kind} memory`;
   if (req.bytes > limit || !Number.isFinite(req.bytes)) {
     const capText =
       wasm && limit >= WASM_MEMORY_LIMIT - HEADROOM
@@ -262,6 +270,7 @@ export function checkWorkspace(
     what: `${linearized ? 'linearized-model workspace' : 'workspace'} for n = ${nMax} sequences of length T = ${T} (${shapeText(spec)})`,
     bytes: (linearized ? sizes.linearization : sizes.workspace)(spec, nMax, T, reserve),
     suggestion: WORKSPACE_SUGGESTION,
+    memory: sizes.memory,
     sizes: { n: nMax, T },
     largest: largestBuffer(spec, nMax, T),
   });
@@ -274,6 +283,7 @@ export function checkModel(spec: ModelSpec, sizes: CoreSizes = formulaSizes): vo
     bytes: sizes.model(spec),
     suggestion:
       'Use a smaller width m (the dense recurrence stores m*m weights three times) or the diagonal recurrence.',
+    memory: sizes.memory,
     sizes: { m: spec.m, d: spec.d },
   });
 }
@@ -291,6 +301,7 @@ export function checkFeatures(
     bytes: sizes.features(spec, n, T),
     suggestion:
       'The Gram matrix needs n^2 and the per-sample gradients n*P floats: use fewer sequences n (a subsample) or a smaller model.',
+    memory: sizes.memory,
     sizes: { n, T },
     // Dense features run a workspace (its n*T*m states); diagonal ones hold only x (n*T*d) and tangents (n*m*(1+d)).
     largest: Math.max(
@@ -307,6 +318,7 @@ export function checkTeacher(d: number, count: number, n: number, T: number, siz
     what: `teacher sum with M = ${count} particles over n = ${n} sequences of length T = ${T} (d = ${d})`,
     bytes: sizes.teacher(d, count, n, T),
     suggestion: 'Use fewer particles M or evaluate the sequences in smaller groups.',
+    memory: sizes.memory,
     sizes: { M: count, n, T, d },
     largest: Math.max(n * T * d, count * (1 + d)),
   });

@@ -4,14 +4,16 @@
  * object it makes with these, so capacity.ts's formulas need not mirror the core for it.
  */
 import type { ModelSpec } from '../types.js';
-import type { CoreSizes, Reserve } from './capacity.js';
+import type { CoreSizes, MemoryKind, Reserve } from './capacity.js';
 import type { RawEnums } from './wasm-enums.js';
 import type { WasmPkg } from './wasm-loader.js';
 
-export function wasmSizes(pkg: WasmPkg, enums: RawEnums): CoreSizes {
+/** The sizes of a loaded core (the wasm module or the native addon, which export the same functions). */
+export function wasmSizes(pkg: WasmPkg, enums: RawEnums, memory: MemoryKind = 'wasm'): CoreSizes {
   const shape = (s: ModelSpec) => [enums.recurrence(s.recurrence), enums.readout(s.readout), s.m, s.d] as const;
   const reserve = (r: Reserve = {}) => pkg.reserve_bytes(r.steps ?? 0, r.indices ?? 0);
   return {
+    memory,
     model: (s) => pkg.model_bytes(...shape(s)),
     workspace: (s, nMax, T, r) => pkg.workspace_bytes(...shape(s), nMax, T) + reserve(r),
     linearization: (s, nMax, T, r) => pkg.linearization_bytes(...shape(s), nMax, T) + reserve(r),

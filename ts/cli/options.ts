@@ -32,9 +32,13 @@ export function parseCount(name: string, raw: string | undefined, min: number, m
 }
 
 /** The --backend option of every command: one wording, parsed by parseBackendOption. */
-export const backendOption = (): Option => new Option('--backend <name>', 'wasm (default) or ts');
+export const backendOption = (): Option =>
+  new Option(
+    '--backend <name>',
+    'auto (default: native when its addon loads, else wasm; RNN_GD_BACKEND overrides), native, wasm or ts',
+  );
 
-/** Parses --backend (default wasm). */
+/** Parses --backend (default auto). */
 export const parseBackendOption = (raw: string | undefined, option = 'backend'): BackendName =>
   parseBackendName(raw, `option --${option}`);
 

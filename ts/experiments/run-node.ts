@@ -4,6 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import type { BackendName } from '../backend/types.js';
+import { resolveBackendName } from '../backend/index.js';
 import { CheckpointError } from '../errors.js';
 import { pathExists, writeFileAtomic } from '../io/fs.js';
 import { lockDirectory } from '../io/lock.js';
@@ -81,7 +82,8 @@ export interface RunExperimentResult extends DriveResult {
 }
 
 export async function runExperiment(o: RunExperimentOptions): Promise<RunExperimentResult> {
-  const backend: BackendName = o.backend ?? 'wasm';
+  // 'auto' (the default) resolved here: the manifest records, and every worker loads, the backend that runs.
+  const backend: BackendName = await resolveBackendName(o.backend);
   const plan = planExperiment({ ...o, backend });
   const dir = resolve(o.out);
   const ckpt = openCheckpoint(dir, plan.manifest, { resume: o.resume, force: o.force, retryFailed: o.retryFailed });

@@ -28,6 +28,7 @@ import {
   type Projection,
 } from '../types.js';
 import type { TrainSteps } from '../backend/types.js';
+import { resolveBackendName } from '../backend/index.js';
 import type { WasmFlavor } from '../backend/wasm-loader.js';
 import { ValidationError } from '../validate.js';
 import { CTRL, SharedViews, allocateShared, chunkStarts, defaultChunkSize, type Layout } from './shared.js';
@@ -47,7 +48,12 @@ export interface ParallelOptions {
    * of the fixed-order reduction: results depend on it (at float32 rounding level), not on workers.
    */
   chunkSize?: number;
-  /** wasm build the workers load (default: SIMD when supported). */
+  /**
+   * The workers' backend: 'auto' (default: native in Node when its addon loads, else wasm, as
+   * getBackend('auto') decides in this thread), 'native' or 'wasm'.
+   */
+  backend?: 'auto' | 'native' | 'wasm';
+  /** wasm build the workers load (default: SIMD when supported); implies backend 'wasm'. */
   flavor?: WasmFlavor;
   /** The worker script (default: worker.js beside this module, i.e. dist/parallel/worker.js). */
   workerUrl?: URL;
@@ -130,6 +136,11 @@ export class ParallelTrainer {
     views.Y.set(data.Y);
 
     const url = options.workerUrl ?? new URL('./worker.js', import.meta.url);
+    // Resolved here, once: each worker then loads that backend (and 'auto' says a fallback once, not K times).
+    const choice = options.flavor ? 'wasm' : (options.backend ?? 'auto');
+    const backend = await resolveBackendName(choice);
+    if (backend !== 'native' && backend !== 'wasm')
+      throw new ValidationError(`parallel: backend must be 'auto', 'native' or 'wasm', got '${backend}'`);
     const ports: Port[] = [];
     const trainer = new ParallelTrainer(spec, data.n, K, views, Float64Array.from(params.c), ports);
     try {
@@ -142,6 +153,7 @@ export class ParallelTrainer {
         c: trainer.c,
         buffers,
         layout,
+        backend,
         flavor: options.flavor,
       }));
       trainer.description = `${replies[0].description} x ${K} workers, ${views.chunks} chunks`;

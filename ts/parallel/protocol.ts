@@ -11,6 +11,8 @@ export interface InitRequest {
   c: Float64Array;
   buffers: SharedBuffers;
   layout: Layout;
+  /** The backend every worker loads (resolved by the parent: never 'auto'). */
+  backend: 'native' | 'wasm';
   flavor?: WasmFlavor;
 }
 export interface TrainRequest {

@@ -1,5 +1,5 @@
 /**
- * Worker of a data-parallel run: its own wasm instance holds the model and a workspace for one
+ * Worker of a data-parallel run: its own core instance (native addon or wasm) holds the model and a workspace for one
  * chunk of samples. Every step: copy the shared parameters in; claim chunks one at a time
  * (whichever worker is free takes the next), compute each chunk's loss and mean gradient into
  * that chunk's slot; barrier; worker 0 reduces the slots in fixed chunk order, updates and
@@ -7,6 +7,7 @@
  * or a browser module Worker.
  */
 import { wasmBackend } from '../backend/wasm-backend.js';
+import { getBackend } from '../backend/index.js';
 import type { Network, Workspace } from '../backend/types.js';
 import { CTRL, SharedViews, reduce, update } from './shared.js';
 import type { InitRequest, Reply, Request } from './protocol.js';
@@ -41,7 +42,7 @@ function chunkGradients(s: State): number {
 async function handle(msg: Request): Promise<Omit<Reply, 'id'>> {
   switch (msg.type) {
     case 'init': {
-      const backend = await wasmBackend(msg.flavor);
+      const backend = msg.backend === 'native' ? await getBackend('native') : await wasmBackend(msg.flavor);
       const { spec, layout } = msg;
       const v = new SharedViews(msg.buffers, wLength(spec), uLength(spec), layout, msg.workers);
       const f64 = (a: Float32Array) => Float64Array.from(a);

@@ -122,6 +122,44 @@ pub struct KernelSpec {
     pub ntk: bool,
 }
 
+/// The boundary check both bindings (rnn-wasm, rnn-node) make before `dense_kernel`, with the
+/// message they return: flat arguments as they come from JavaScript (`xb` empty for B = A).
+#[allow(clippy::too_many_arguments)]
+pub fn check_dense_kernel_args(
+    alpha: f64,
+    all: bool,
+    xa: &[f64],
+    na: usize,
+    xb: &[f64],
+    nb: usize,
+    t: usize,
+    d: usize,
+    out_len: usize,
+) -> Result<(), String> {
+    if !alpha.is_finite() {
+        return Err(format!("dense_kernel: alpha must be finite (got {alpha})"));
+    }
+    let same = xb.is_empty();
+    let per = if all { t } else { 1 };
+    let rows = na.checked_mul(per);
+    let cols = (if same { na } else { nb }).checked_mul(per);
+    let sizes_ok = t >= 1
+        && d >= 1
+        && na.checked_mul(t).and_then(|v| v.checked_mul(d)) == Some(xa.len())
+        && (same || nb.checked_mul(t).and_then(|v| v.checked_mul(d)) == Some(xb.len()))
+        && rows.zip(cols).and_then(|(r, c)| r.checked_mul(c)) == Some(out_len);
+    if sizes_ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "dense_kernel: expected xa of na*t*d, xb of nb*t*d (or empty) and out of the kernel's size \
+             (na = {na}, nb = {nb}, t = {t}, d = {d}; got {}, {}, {out_len})",
+            xa.len(),
+            xb.len()
+        ))
+    }
+}
+
 /// The kernel on A x B (`b = None`: A x A, computed on one triangle and mirrored) into `out`:
 /// final `na x nb`, all `(na T) x (nb T)` with row `a*T + t`, column `b*T + s`.
 /// Panics if a buffer has the wrong length.

@@ -13,6 +13,79 @@
 
 use crate::simd::{kernel, MR, NR};
 
+/// A `ROWS x 8` microkernel with the contract of [`crate::simd::kernel`] (bit-identical results:
+/// every element of C is summed over p in the same order whatever the block height).
+trait Micro {
+    /// Rows of A per strip (the kernel's largest `R`).
+    const ROWS: usize;
+    fn run<const R: usize, const ACC: bool>(
+        kc: usize,
+        a: &[f32],
+        a_rs: usize,
+        a_ps: usize,
+        bp: &[f32],
+        c: &mut [f32],
+        ldc: usize,
+        nc: usize,
+    );
+}
+
+/// [`crate::simd::kernel`]: SIMD128 on wasm32, lane by lane elsewhere.
+struct Portable;
+impl Micro for Portable {
+    const ROWS: usize = MR;
+    #[inline(always)]
+    fn run<const R: usize, const ACC: bool>(
+        kc: usize,
+        a: &[f32],
+        a_rs: usize,
+        a_ps: usize,
+        bp: &[f32],
+        c: &mut [f32],
+        ldc: usize,
+        nc: usize,
+    ) {
+        kernel::<R, ACC>(kc, a, a_rs, a_ps, bp, c, ldc, nc)
+    }
+}
+
+/// [`crate::simd_x86::kernel_avx2`]; only ever instantiated inside [`gemm_avx2`].
+#[cfg(target_arch = "x86_64")]
+struct Avx2;
+#[cfg(target_arch = "x86_64")]
+impl Micro for Avx2 {
+    /// 8 x 8: eight 8-lane accumulators hide the add latency (4 would leave the adder idle).
+    const ROWS: usize = 8;
+    #[inline(always)]
+    fn run<const R: usize, const ACC: bool>(
+        kc: usize,
+        a: &[f32],
+        a_rs: usize,
+        a_ps: usize,
+        bp: &[f32],
+        c: &mut [f32],
+        ldc: usize,
+        nc: usize,
+    ) {
+        // SAFETY: Avx2 is used only by gemm_avx2, which runs only after avx2_available().
+        unsafe { crate::simd_x86::kernel_avx2::<R, ACC>(kc, a, a_rs, a_ps, bp, c, ldc, nc) }
+    }
+}
+
+/// Which microkernel this CPU runs: "avx2" (native x86-64 with AVX2), "simd128" (wasm with
+/// SIMD128) or "scalar".
+pub fn kernel_name() -> &'static str {
+    #[cfg(target_arch = "x86_64")]
+    if crate::simd_x86::avx2_available() {
+        return "avx2";
+    }
+    if crate::simd::simd_enabled() {
+        "simd128"
+    } else {
+        "scalar"
+    }
+}
+
 /// Depth of one packed B panel (`KC x 8` floats = 8 KiB on the stack, stays in L1).
 pub const KC: usize = 512;
 
@@ -47,6 +120,23 @@ pub fn gemm_set(m: usize, n: usize, k: usize, a: MatA, b: MatB, c: &mut [f32], l
 }
 
 fn gemm_impl<const ACC: bool>(m: usize, n: usize, k: usize, a: MatA, b: MatB, c: &mut [f32], ldc: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if crate::simd_x86::avx2_available() {
+        // SAFETY: the CPU has AVX2 (checked at run time, cached by std).
+        return unsafe { gemm_avx2::<ACC>(m, n, k, a, b, c, ldc) };
+    }
+    gemm_blocked::<ACC, Portable>(m, n, k, a, b, c, ldc)
+}
+
+/// The blocked product compiled with AVX2 enabled (pack_b and the loops too), 8-lane kernel.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn gemm_avx2<const ACC: bool>(m: usize, n: usize, k: usize, a: MatA, b: MatB, c: &mut [f32], ldc: usize) {
+    gemm_blocked::<ACC, Avx2>(m, n, k, a, b, c, ldc)
+}
+
+#[inline(always)]
+fn gemm_blocked<const ACC: bool, K: Micro>(m: usize, n: usize, k: usize, a: MatA, b: MatB, c: &mut [f32], ldc: usize) {
     if m == 0 || n == 0 {
         return;
     }
@@ -81,7 +171,7 @@ fn gemm_impl<const ACC: bool>(m: usize, n: usize, k: usize, a: MatA, b: MatB, c:
             }
             let mut r0 = 0;
             while r0 < m {
-                let rows = MR.min(m - r0);
+                let rows = K::ROWS.min(m - r0);
                 let a_sub = &a.data[r0 * a.rs + p0 * a.ps..];
                 let mut q0 = c0;
                 while q0 < c_end {
@@ -90,18 +180,27 @@ fn gemm_impl<const ACC: bool>(m: usize, n: usize, k: usize, a: MatA, b: MatB, c:
                     let bp = &panel[off..off + kc * NR];
                     let c_sub = &mut c[r0 * ldc + q0..];
                     match (rows, acc) {
-                        (4, true) => kernel::<4, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (3, true) => kernel::<3, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (2, true) => kernel::<2, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (_, true) => kernel::<1, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (4, false) => kernel::<4, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (3, false) => kernel::<3, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (2, false) => kernel::<2, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (_, false) => kernel::<1, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        // Only for kernels with ROWS = 8 (a constant: folded away for the others).
+                        (8, true) if K::ROWS >= 8 => K::run::<8, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (7, true) if K::ROWS >= 8 => K::run::<7, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (6, true) if K::ROWS >= 8 => K::run::<6, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (5, true) if K::ROWS >= 8 => K::run::<5, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (8, false) if K::ROWS >= 8 => K::run::<8, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (7, false) if K::ROWS >= 8 => K::run::<7, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (6, false) if K::ROWS >= 8 => K::run::<6, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (5, false) if K::ROWS >= 8 => K::run::<5, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (4, true) => K::run::<4, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (3, true) => K::run::<3, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (2, true) => K::run::<2, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (_, true) => K::run::<1, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (4, false) => K::run::<4, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (3, false) => K::run::<3, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (2, false) => K::run::<2, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                        (_, false) => K::run::<1, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
                     }
                     q0 += NR;
                 }
-                r0 += MR;
+                r0 += K::ROWS;
             }
             c0 = c_end;
         }
@@ -215,6 +314,44 @@ mod tests {
             gemm(m, n, k, va, vb, &mut c1, n);
             gemm_set(m, n, k, va, vb, &mut c2, n);
             assert!(c1.iter().zip(&c2).all(|(x, y)| x.to_bits() == y.to_bits()));
+        }
+    }
+
+    /// The AVX2 microkernel (native x86-64) equals the portable one bit for bit, every shape.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn avx2_matches_portable_bit_for_bit() {
+        assert!(crate::simd_x86::avx2_available(), "this test needs a CPU with AVX2");
+        let mut seed = 11u64;
+        for &(m, n, k) in &[(1, 1, 1), (5, 9, 7), (13, 17, 300), (3, 24, 2 * KC + 3), (33, 6, 2)] {
+            let a: Vec<f32> = (0..m * k).map(|_| lcg(&mut seed)).collect();
+            let b: Vec<f32> = (0..k * n).map(|_| lcg(&mut seed) * 1e-3).collect();
+            let c0: Vec<f32> = (0..m * n).map(|_| lcg(&mut seed)).collect();
+            let (va, vb) = (
+                MatA { data: &a, rs: k, ps: 1 },
+                MatB {
+                    data: &b,
+                    ps: n,
+                    cs: 1,
+                    scale: 0.3,
+                },
+            );
+            let (mut c1, mut c2) = (c0.clone(), c0.clone());
+            gemm_blocked::<true, Portable>(m, n, k, va, vb, &mut c1, n);
+            // SAFETY: asserted above that the CPU has AVX2.
+            unsafe { gemm_avx2::<true>(m, n, k, va, vb, &mut c2, n) };
+            assert!(
+                c1.iter().zip(&c2).all(|(x, y)| x.to_bits() == y.to_bits()),
+                "m={m} n={n} k={k}"
+            );
+            let (mut c1, mut c2) = (c0.clone(), c0);
+            gemm_blocked::<false, Portable>(m, n, k, va, vb, &mut c1, n);
+            // SAFETY: as above.
+            unsafe { gemm_avx2::<false>(m, n, k, va, vb, &mut c2, n) };
+            assert!(
+                c1.iter().zip(&c2).all(|(x, y)| x.to_bits() == y.to_bits()),
+                "m={m} n={n} k={k}"
+            );
         }
     }
 

@@ -9,8 +9,9 @@
 //!
 //! Module map (one job each):
 //!
-//! * [`simd`]: the only `unsafe` code, a 4-lane vector type and the GEMM microkernel, SIMD128
-//!   on wasm32 with `+simd128`, lane-by-lane elsewhere (bit-identical results);
+//! * [`simd`]: the `unsafe` code, a 4-lane vector type and the GEMM microkernel, SIMD128
+//!   on wasm32 with `+simd128`, lane-by-lane elsewhere (bit-identical results); `simd_x86`
+//!   (native x86-64 only, the Node addon): the same microkernel with AVX2, chosen at run time;
 //! * [`gemm`]: blocked `C += A * (s B)` (and `C = A * (s B)`) over strided views;
 //! * [`flush`]: flush-to-zero of decaying recursions (no subnormal stalls on any CPU);
 //! * [`activation`]: fused `sigma`/`sigma'` (rational tanh, polynomial sincos), identical in
@@ -36,7 +37,9 @@
 //! The SIMD128 and scalar wasm builds give bit-identical results (same IEEE operations in the
 //! same order, no FMA, no libm). Hot loops live in functions that are called many times (and
 //! have more than one call site, which keeps wasm-opt from inlining them): V8 only switches a
-//! wasm function to optimized code at its next call.
+//! wasm function to optimized code at its next call. Natively (the Node addon, x86-64) the same
+//! code is inlined into entries compiled with AVX2 and chosen at run time (`simd_x86`, `gemm`,
+//! `activation::apply`, `tangent`), with the same IEEE operations: the results stay identical.
 
 #![allow(
     clippy::needless_range_loop,
@@ -58,6 +61,8 @@ pub mod projection;
 mod readout;
 mod recurrence;
 pub mod simd;
+#[cfg(target_arch = "x86_64")]
+pub mod simd_x86;
 pub mod sizes;
 pub mod tangent;
 pub mod train;

@@ -87,6 +87,13 @@ impl Linearization {
         (&mut self.ws.x, &mut self.ws.y)
     }
 
+    /// The outputs of the passes (predictions, per-step losses and gradient norms, batch
+    /// indices), writable for a binding that copies them out (no pass reads them).
+    pub fn outputs_mut(&mut self) -> (&mut [f32], &mut [f64], &mut [f64], &mut [u32]) {
+        let ws = &mut self.ws;
+        (&mut ws.pred, &mut ws.losses, &mut ws.grad_norms, &mut ws.batch)
+    }
+
     /// Sets the number of valid sequences (after writing `ws.x`, `ws.y`); the pass at Theta0 is
     /// re-run by the next call.
     pub fn set_n(&mut self, n: usize) -> Result<(), String> {

@@ -45,6 +45,37 @@ pub fn tangent_features(
     out: &mut [f32],
     scratch: &mut [f32],
 ) -> Result<(), String> {
+    #[cfg(target_arch = "x86_64")]
+    if crate::simd_x86::avx2_available() {
+        // SAFETY: the CPU has AVX2 (checked at run time).
+        return unsafe { tangent_features_avx2(model, x, n, t_len, out, scratch) };
+    }
+    tangent_features_any(model, x, n, t_len, out, scratch)
+}
+
+/// [`tangent_features`] compiled with AVX2 (native x86-64): same operations, never fused.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn tangent_features_avx2(
+    model: &Model,
+    x: &[f32],
+    n: usize,
+    t_len: usize,
+    out: &mut [f32],
+    scratch: &mut [f32],
+) -> Result<(), String> {
+    tangent_features_any(model, x, n, t_len, out, scratch)
+}
+
+#[inline(always)]
+fn tangent_features_any(
+    model: &Model,
+    x: &[f32],
+    n: usize,
+    t_len: usize,
+    out: &mut [f32],
+    scratch: &mut [f32],
+) -> Result<(), String> {
     let spec = &model.spec;
     if spec.recurrence != Recurrence::Diagonal {
         return Err("tangent features are defined for the diagonal recurrence only".into());
@@ -70,18 +101,74 @@ pub fn tangent_features(
         }
     }
     match spec.activation {
-        Activation::Tanh => tangent_loop(x, n, t_len, d, m4, spec.alpha, aw, ut, h, dw, du, out, m, |z| {
-            eval4(Activation::Tanh, z)
-        }),
-        Activation::Sigmoid => tangent_loop(x, n, t_len, d, m4, spec.alpha, aw, ut, h, dw, du, out, m, |z| {
-            eval4(Activation::Sigmoid, z)
-        }),
-        Activation::Sin => tangent_loop(x, n, t_len, d, m4, spec.alpha, aw, ut, h, dw, du, out, m, |z| {
-            eval4(Activation::Sin, z)
-        }),
-        Activation::Relu => tangent_loop(x, n, t_len, d, m4, spec.alpha, aw, ut, h, dw, du, out, m, |z| {
-            eval4(Activation::Relu, z)
-        }),
+        Activation::Tanh => tangent_loop(
+            x,
+            n,
+            t_len,
+            d,
+            m4,
+            spec.alpha,
+            aw,
+            ut,
+            h,
+            dw,
+            du,
+            out,
+            m,
+            #[cfg_attr(target_arch = "x86_64", inline(always))]
+            |z| eval4(Activation::Tanh, z),
+        ),
+        Activation::Sigmoid => tangent_loop(
+            x,
+            n,
+            t_len,
+            d,
+            m4,
+            spec.alpha,
+            aw,
+            ut,
+            h,
+            dw,
+            du,
+            out,
+            m,
+            #[cfg_attr(target_arch = "x86_64", inline(always))]
+            |z| eval4(Activation::Sigmoid, z),
+        ),
+        Activation::Sin => tangent_loop(
+            x,
+            n,
+            t_len,
+            d,
+            m4,
+            spec.alpha,
+            aw,
+            ut,
+            h,
+            dw,
+            du,
+            out,
+            m,
+            #[cfg_attr(target_arch = "x86_64", inline(always))]
+            |z| eval4(Activation::Sin, z),
+        ),
+        Activation::Relu => tangent_loop(
+            x,
+            n,
+            t_len,
+            d,
+            m4,
+            spec.alpha,
+            aw,
+            ut,
+            h,
+            dw,
+            du,
+            out,
+            m,
+            #[cfg_attr(target_arch = "x86_64", inline(always))]
+            |z| eval4(Activation::Relu, z),
+        ),
     }
     Ok(())
 }
@@ -126,7 +213,8 @@ fn tangent_loop(
 
 /// Forward-mode pass of one sequence `xj` (`T x d`) for all neurons (SIMD over neurons).
 /// Never inlined so that V8 optimizes it after a few calls (see `Teacher::block`).
-#[inline(never)]
+#[cfg_attr(not(target_arch = "x86_64"), inline(never))]
+#[cfg_attr(target_arch = "x86_64", inline(always))] // natively: into the AVX2 entry (see tangent_features)
 fn tangent_sample(
     xj: &[f32],
     t_len: usize,
@@ -307,13 +395,59 @@ impl Teacher {
             return Err("t must be >= 1".into());
         }
         self.pack();
-        match self.activation {
-            Activation::Tanh => self.sum_with(x, n, t_len, out, |z| eval4(Activation::Tanh, z)),
-            Activation::Sigmoid => self.sum_with(x, n, t_len, out, |z| eval4(Activation::Sigmoid, z)),
-            Activation::Sin => self.sum_with(x, n, t_len, out, |z| eval4(Activation::Sin, z)),
-            Activation::Relu => self.sum_with(x, n, t_len, out, |z| eval4(Activation::Relu, z)),
+        #[cfg(target_arch = "x86_64")]
+        if crate::simd_x86::avx2_available() {
+            // SAFETY: the CPU has AVX2 (checked at run time).
+            unsafe { self.sum_avx2(x, n, t_len, out) };
+            return Ok(());
         }
+        self.sum_any(x, n, t_len, out);
         Ok(())
+    }
+
+    /// [`Teacher::sum`]'s loops compiled with AVX2 (native x86-64): same operations, never fused.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn sum_avx2(&self, x: &[f32], n: usize, t_len: usize, out: &mut [f32]) {
+        self.sum_any(x, n, t_len, out)
+    }
+
+    #[inline(always)]
+    fn sum_any(&self, x: &[f32], n: usize, t_len: usize, out: &mut [f32]) {
+        match self.activation {
+            Activation::Tanh => self.sum_with(
+                x,
+                n,
+                t_len,
+                out,
+                #[cfg_attr(target_arch = "x86_64", inline(always))]
+                |z| eval4(Activation::Tanh, z),
+            ),
+            Activation::Sigmoid => self.sum_with(
+                x,
+                n,
+                t_len,
+                out,
+                #[cfg_attr(target_arch = "x86_64", inline(always))]
+                |z| eval4(Activation::Sigmoid, z),
+            ),
+            Activation::Sin => self.sum_with(
+                x,
+                n,
+                t_len,
+                out,
+                #[cfg_attr(target_arch = "x86_64", inline(always))]
+                |z| eval4(Activation::Sin, z),
+            ),
+            Activation::Relu => self.sum_with(
+                x,
+                n,
+                t_len,
+                out,
+                #[cfg_attr(target_arch = "x86_64", inline(always))]
+                |z| eval4(Activation::Relu, z),
+            ),
+        }
     }
 
     #[inline(always)]
@@ -362,7 +496,8 @@ impl Teacher {
     /// while and only swaps in optimized code at the next call (no on-stack replacement), so
     /// the hot loop must be a function that is called many times. It has two call sites, so
     /// that wasm-opt (which inlines every function with a single caller) keeps it separate.
-    #[inline(never)]
+    #[cfg_attr(not(target_arch = "x86_64"), inline(never))]
+    #[cfg_attr(target_arch = "x86_64", inline(always))] // natively: into the AVX2 entry (see sum)
     fn block<const J: usize>(
         &self,
         x: &[f32],

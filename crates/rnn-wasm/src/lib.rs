@@ -458,27 +458,8 @@ pub fn dense_kernel(
         rnn_core::Readout::from(member::<RawReadout>("readout", &readout)?),
         rnn_core::Readout::All
     );
-    if !alpha.is_finite() {
-        return Err(err(format!("dense_kernel: alpha must be finite (got {alpha})")));
-    }
+    rnn_core::dense_kernel::check_dense_kernel_args(alpha, all, xa, na, xb, nb, t, d, out.len()).map_err(err)?;
     let same = xb.is_empty();
-    let per = if all { t } else { 1 };
-    let rows = na.checked_mul(per);
-    let cols = (if same { na } else { nb }).checked_mul(per);
-    let sizes_ok = t >= 1
-        && d >= 1
-        && na.checked_mul(t).and_then(|v| v.checked_mul(d)) == Some(xa.len())
-        && (same || nb.checked_mul(t).and_then(|v| v.checked_mul(d)) == Some(xb.len()))
-        && rows.zip(cols).and_then(|(r, c)| r.checked_mul(c)) == Some(out.len());
-    if !sizes_ok {
-        return Err(err(format!(
-            "dense_kernel: expected xa of na*t*d, xb of nb*t*d (or empty) and out of the kernel's size \
-             (na = {na}, nb = {nb}, t = {t}, d = {d}; got {}, {}, {})",
-            xa.len(),
-            xb.len(),
-            out.len()
-        )));
-    }
     let spec = rnn_core::dense_kernel::KernelSpec {
         activation,
         alpha,

@@ -21,7 +21,7 @@ export interface EvalResult {
 
 export interface EvalOptions {
   grad?: boolean;
-  /** 'wasm' (default) or 'ts'. */
+  /** 'auto' (default), 'native', 'wasm' or 'ts'. */
   backend?: BackendName;
   /** Bytes of the evaluation workspace before the data is evaluated in chunks (default 256 MiB). */
   memoryBudget?: number;
@@ -32,7 +32,7 @@ export interface EvalOptions {
 /** Evaluates `params` on `data` with the chosen backend; frees everything it allocates. */
 export async function evaluate(params: ModelParams, data: Dataset, opts: EvalOptions = {}): Promise<EvalResult> {
   checkFits(params.spec, data);
-  const backend = await getBackend(opts.backend ?? 'wasm');
+  const backend = await getBackend(opts.backend);
   const net = backend.network(params, { linearized: opts.linearized });
   try {
     // A workspace of bounded size: the whole data set when it fits (exactly the backend's result),

@@ -116,7 +116,7 @@ export async function ntkCommand(opts: NtkCommandOptions): Promise<NtkCommandRes
       `option --kernel mc: the Monte-Carlo infinite-width kernel is defined for the diagonal recurrence only`,
     );
   }
-  const backend = await getBackend(opts.backend ?? 'wasm');
+  const backend = await getBackend(opts.backend);
   const { K, stats } = empiricalNtk(backend, params, data);
   const atInitialization = sameArray(params.W, params.W0) && sameArray(params.U, params.U0);
   const result: NtkCommandResult = {
@@ -181,7 +181,7 @@ async function predictCommand(
   if (!(eta > 0) || !Number.isFinite(eta)) throw new UsageError(`option --eta: expected a number > 0, got ${eta}`);
   if (!Number.isSafeInteger(steps) || steps < 0)
     throw new UsageError(`option --steps: expected an integer >= 0, got ${steps}`);
-  const backend = await getBackend(opts.backend ?? 'wasm');
+  const backend = await getBackend(opts.backend);
   let test: ReturnType<typeof readData> | undefined;
   if (opts.test) {
     test = readData(opts.test);

@@ -15,7 +15,7 @@ export interface StepOptions {
   lr: number;
   /** radius rho > 0 of the max-norm ball around (W0, U0); no projection when absent */
   project?: number;
-  /** 'wasm' (default) or 'ts' */
+  /** 'auto' (default), 'native', 'wasm' or 'ts' */
   backend?: BackendName;
 }
 
@@ -51,7 +51,7 @@ export async function stepModel(
 ): Promise<StepResult> {
   const projection = checkStepOptions(opts);
   checkFits(params.spec, data);
-  const backend = await getBackend(opts.backend ?? 'wasm');
+  const backend = await getBackend(opts.backend);
   const net = backend.network(params);
   try {
     const ws = net.workspace(data.n, data.T);

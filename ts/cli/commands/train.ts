@@ -175,7 +175,7 @@ async function loadTrainingData(
  * from the shapes alone, before the (possibly long) generation, so a run that cannot fit fails at once.
  */
 function checkGeneratedRunFits(config: TrainConfig, linearized: boolean | undefined): void {
-  if (typeof config.data === 'string' || config.backend !== 'wasm') return;
+  if (typeof config.data === 'string' || config.backend === 'ts') return;
   const gen = parseDataConfig(config.data, 'train options: data');
   const spec = parseModelSpec(
     { ...config.model, d: config.model.d ?? gen.d, readout: config.model.readout ?? gen.readout },
@@ -240,7 +240,7 @@ async function trainOn(
       opts.out,
       run.params,
       config.train.steps,
-      config.backend === 'wasm' ? 'float32' : 'float64',
+      backend.name === 'ts' ? 'float64' : 'float32',
     );
   }
   return trainIntoDirectory(dir, config, run, fingerprint, checkpoint, opts);

@@ -1,21 +1,21 @@
-/** The wasm backend's tangent-feature kernels: thin wrappers over rnn-wasm's RawFeatures and RawTeacher classes. */
-import { uLength, wLength, type Dataset, type ModelParams } from '../types.js';
+/** The Rust-core backends' (wasm, native) tangent-feature kernels: thin wrappers over the RawFeatures and RawTeacher classes. */
+import type { Dataset, ModelParams } from '../types.js';
 import { MODEL_LIMITS } from '../config.js';
 import { FLOAT32_MAX, ValidationError } from '../validate.js';
-import { checkCapacity, checkFeatures, checkModel, checkTeacher, trackAllocation, type CoreSizes } from './capacity.js';
+import { checkCapacity, checkFeatures, checkModel, checkTeacher, type CoreSizes } from './capacity.js';
 import { checkTangentArgs } from './ts-tangent.js';
 import { checkGradientInputs } from './ts-ntk.js';
 import type { DenseKernelSpec, Kernels, Particles, TangentSpec, Tridiagonal } from './types.js';
 import { checkDenseKernelArgs } from './ts-dense-kernel.js';
 
 const TRIDIAGONAL_SUGGESTION = 'Use the ts backend (its kernels use JavaScript memory) or fewer outputs.';
-import type { LoadedWasm } from './wasm-loader.js';
+import type { CoreBinding } from './core-backend.js';
 import type { RawEnums } from './wasm-enums.js';
 import { call } from './wasm-errors.js';
 import { checkFinite, checkSquareMatrix } from './checks.js';
 
 type Raw = { free(): void };
-/** Runs `body` with freshly made wasm objects and frees them on every exit path. */
+/** Runs `body` with freshly made core objects and frees them on every exit path. */
 function withFreed<T>(objects: Raw[], body: () => T): T {
   try {
     return body();
@@ -23,8 +23,6 @@ function withFreed<T>(objects: Raw[], body: () => T): T {
     for (const o of objects.reverse()) o.free();
   }
 }
-
-const f32 = (w: LoadedWasm, ptr: number, len: number) => new Float32Array(w.memory.buffer, ptr, len);
 
 function checkFinalReadout(what: string, params: ModelParams, data: Dataset, sizes: CoreSizes): void {
   checkGradientInputs(what, params, data);
@@ -54,12 +52,14 @@ function checkTangentWasm(
     throw new ValidationError(`${what}: spec.d = ${spec.d} exceeds the limit ${MODEL_LIMITS.d}`);
 }
 
-export function wasmKernels(wasm: LoadedWasm, enums: RawEnums, sizes: CoreSizes): Kernels {
-  const { pkg } = wasm;
+export function coreKernels(core: CoreBinding, enums: RawEnums, sizes: CoreSizes): Kernels {
+  const { pkg, memory } = core;
+  /** `len` float32 values of a buffer as a new Float64Array. */
+  const read = (raw: object, ptr: number, len: number) => Float64Array.from(memory.f32(raw, ptr, len));
 
-  /** Counts the call's temporary wasm objects as live memory (refused if they would pass 4 GiB) while `body` runs. */
+  /** Counts the call's temporary core objects as live memory (wasm: refused past 4 GiB) while `body` runs. */
   function tracked<T>(bytes: number, what: string, body: () => T): T {
-    const release = trackAllocation(wasm.memory, bytes, what);
+    const release = core.track(bytes, what);
     try {
       return call(what, body);
     } finally {
@@ -67,20 +67,20 @@ export function wasmKernels(wasm: LoadedWasm, enums: RawEnums, sizes: CoreSizes)
     }
   }
 
-  /** A Model on wasm holding the student's parameters. */
+  /** A Model in the core holding the student's parameters. */
   function modelOf(params: ModelParams) {
     const s = params.spec;
     const [recurrence, activation] = [enums.recurrence(s.recurrence), enums.activation(s.activation)];
     const model = new pkg.RawModel(recurrence, activation, enums.readout('final'), s.m, s.d, s.alpha);
-    f32(wasm, model.w_ptr(), wLength(s)).set(params.W);
-    f32(wasm, model.u_ptr(), uLength(s)).set(params.U);
-    f32(wasm, model.c_ptr(), s.m).set(params.c);
+    memory.setF32(model, model.w_ptr(), params.W);
+    memory.setF32(model, model.u_ptr(), params.U);
+    memory.setF32(model, model.c_ptr(), params.c);
     return model;
   }
 
   function features(model: InstanceType<typeof pkg.RawModel>, data: Dataset) {
     const feats = new pkg.RawFeatures(model, data.n, data.T);
-    f32(wasm, feats.x_ptr(), data.X.length).set(data.X);
+    memory.setF32(feats, feats.x_ptr(), data.X);
     feats.set_n(data.n);
     return feats;
   }
@@ -91,11 +91,11 @@ export function wasmKernels(wasm: LoadedWasm, enums: RawEnums, sizes: CoreSizes)
       checkTangentWasm('tangentFeatures', spec, M, particles, data);
       const { d } = spec;
       const p = 1 + d;
-      // The wasm Model needs an even width: pad an odd particle count with one zero neuron (dropped below).
+      // The core's Model needs an even width: pad an odd particle count with one zero neuron (dropped below).
       const m = M % 2 === 0 ? M : M + 1;
       if (m > MODEL_LIMITS.m) {
         throw new ValidationError(
-          `tangentFeatures: M = ${M} particles exceed the wasm width limit ${MODEL_LIMITS.m}; compute the features in groups of particles (they are independent)`,
+          `tangentFeatures: M = ${M} particles exceed the core's width limit ${MODEL_LIMITS.m}; compute the features in groups of particles (they are independent)`,
         );
       }
       const fspec = {
@@ -119,12 +119,12 @@ export function wasmKernels(wasm: LoadedWasm, enums: RawEnums, sizes: CoreSizes)
           spec.alpha,
         );
         return withFreed([model], () => {
-          f32(wasm, model.w_ptr(), M).set(particles.w);
-          f32(wasm, model.u_ptr(), M * d).set(particles.u);
+          memory.setF32(model, model.w_ptr(), particles.w);
+          memory.setF32(model, model.u_ptr(), particles.u);
           const feats = features(model, data);
           return withFreed([feats], () => {
             feats.tangent_features(model);
-            const raw = f32(wasm, feats.tangent_ptr(), data.n * m * p);
+            const raw = memory.f32(feats, feats.tangent_ptr(), data.n * m * p);
             if (m === M) return Float64Array.from(raw);
             const out = new Float64Array(data.n * M * p);
             for (let j = 0; j < data.n; j++) out.set(raw.subarray(j * m * p, (j * m + M) * p), j * M * p);
@@ -142,13 +142,13 @@ export function wasmKernels(wasm: LoadedWasm, enums: RawEnums, sizes: CoreSizes)
         const activation = enums.activation(spec.activation);
         const teacher = new pkg.RawTeacher(activation, spec.d, spec.alpha, M, data.n, data.T);
         return withFreed([teacher], () => {
-          f32(wasm, teacher.w_ptr(), M).set(particles.w);
-          f32(wasm, teacher.u_ptr(), M * spec.d).set(particles.u);
-          f32(wasm, teacher.v_ptr(), M * (1 + spec.d)).set(v);
-          f32(wasm, teacher.x_ptr(), data.X.length).set(data.X);
+          memory.setF32(teacher, teacher.w_ptr(), particles.w);
+          memory.setF32(teacher, teacher.u_ptr(), particles.u);
+          memory.setF32(teacher, teacher.v_ptr(), v);
+          memory.setF32(teacher, teacher.x_ptr(), data.X);
           teacher.set_n(data.n);
           teacher.sum();
-          return Float64Array.from(f32(wasm, teacher.out_ptr(), data.n));
+          return read(teacher, teacher.out_ptr(), data.n);
         });
       });
     },
@@ -164,7 +164,7 @@ export function wasmKernels(wasm: LoadedWasm, enums: RawEnums, sizes: CoreSizes)
             const feats = features(model, data);
             return withFreed([feats], () => {
               feats.per_sample_gradients(model);
-              return Float64Array.from(f32(wasm, feats.jacobian_ptr(), data.n * model.param_len()));
+              return read(feats, feats.jacobian_ptr(), data.n * model.param_len());
             });
           });
         },
@@ -199,9 +199,14 @@ export function wasmKernels(wasm: LoadedWasm, enums: RawEnums, sizes: CoreSizes)
 
     tridiagonalize(K: ArrayLike<number>, n: number): Tridiagonal {
       checkSquareMatrix(K, n, 'tridiagonalize');
-      // The binding copies K and the reflectors into wasm memory for the call (2 n^2 float64 values).
+      // The wasm binding copies K and the reflectors into wasm memory for the call (2 n^2 float64 values).
       const bytes = 8 * (2 * n * n + 3 * n);
-      checkCapacity({ what: `tridiagonalize (n = ${n})`, bytes, suggestion: TRIDIAGONAL_SUGGESTION });
+      checkCapacity({
+        what: `tridiagonalize (n = ${n})`,
+        bytes,
+        suggestion: TRIDIAGONAL_SUGGESTION,
+        memory: core.name,
+      });
       return tracked(bytes, 'tridiagonalize', () => {
         const A = Float64Array.from(K);
         const out = {
@@ -223,7 +228,7 @@ export function wasmKernels(wasm: LoadedWasm, enums: RawEnums, sizes: CoreSizes)
           const feats = features(model, data);
           return withFreed([feats], () => {
             feats.ntk_gram(model);
-            return Float64Array.from(f32(wasm, feats.gram_ptr(), data.n * data.n));
+            return read(feats, feats.gram_ptr(), data.n * data.n);
           });
         });
       });
