@@ -90,25 +90,29 @@ describe('the exact recursion against NumPy', () => {
   });
 });
 
-describe('the Rust core (wasm) agrees with the float64 reference', () => {
-  it.each(ACTIVATIONS)('%s: final and all, NTK and NNGP, A x A and A x B, within 1e-9', async (activation) => {
-    const wasm = await backend('wasm');
-    for (const readout of ['final', 'all'] as const) {
-      const A = randomData(4, 5, 3, readout, 'rust-a'),
-        B = randomData(3, 5, 3, readout, 'rust-b');
-      for (const kind of ['ntk', 'nngp'] as const) {
-        const spec = { kind, activation, alpha: 1.7, readout };
-        expect(relativeDrift(exactDenseKernel(reference, spec, A), exactDenseKernel(wasm, spec, A))).toBeLessThan(1e-9);
-        expect(relativeDrift(exactDenseKernel(reference, spec, A, B), exactDenseKernel(wasm, spec, A, B))).toBeLessThan(
-          1e-9,
-        );
+describe('the Rust core (wasm and native) agrees with the float64 reference', () => {
+  it.each(ACTIVATIONS.flatMap((a) => (['wasm', 'native'] as const).map((b) => [a, b] as const)))(
+    '%s on %s: final and all, NTK and NNGP, A x A and A x B, within 1e-9',
+    async (activation, name) => {
+      const wasm = await backend(name);
+      for (const readout of ['final', 'all'] as const) {
+        const A = randomData(4, 5, 3, readout, 'rust-a'),
+          B = randomData(3, 5, 3, readout, 'rust-b');
+        for (const kind of ['ntk', 'nngp'] as const) {
+          const spec = { kind, activation, alpha: 1.7, readout };
+          expect(relativeDrift(exactDenseKernel(reference, spec, A), exactDenseKernel(wasm, spec, A))).toBeLessThan(
+            1e-9,
+          );
+          expect(
+            relativeDrift(exactDenseKernel(reference, spec, A, B), exactDenseKernel(wasm, spec, A, B)),
+          ).toBeLessThan(1e-9);
+        }
       }
-    }
-  });
-  it('bad arguments are refused with the field named, on both backends', async () => {
-    const wasm = await backend('wasm');
+    },
+  );
+  it('bad arguments are refused with the field named, on every backend', async () => {
     const A = randomData(2, 3, 2, 'final', 'bad');
-    for (const b of [reference, wasm]) {
+    for (const b of [reference, await backend('wasm'), await backend('native')]) {
       const spec = { kind: 'ntk', activation: 'tanh', alpha: 1, readout: 'final' } as const;
       expect(() => exactDenseKernel(b, { ...spec, alpha: NaN }, A)).toThrow(/alpha must be finite/);
       expect(() => exactDenseKernel(b, { ...spec, kind: 'gp' as 'ntk' }, A)).toThrow(/kind must be/);

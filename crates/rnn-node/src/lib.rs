@@ -754,7 +754,7 @@ pub fn tridiagonalize(
 /// (`rnn_core::dense_kernel`): `xa` holds `na` sequences of `t x d` values, `xb` `nb` of them, or
 /// is empty for B = A. Readout final: `out` has `na * nb` values; all: `na*t * nb*t`.
 #[allow(clippy::too_many_arguments)]
-#[napi(catch_unwind)]
+#[napi(catch_unwind, js_name = "dense_kernel")]
 pub fn dense_kernel(
     activation_code: u32,
     readout_code: u32,
