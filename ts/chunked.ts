@@ -9,18 +9,11 @@
  * chunk losses (each accumulated in float64) and gradients (float32 on wasm) are combined in
  * float64, so the last bits can differ from a single call; the results stay deterministic.
  */
-import {
-  readoutOf,
-  targetsPerSequence,
-  type Dataset,
-  type FloatArray,
-  type ModelSpec,
-  type Projection,
-} from './types.js';
+import { readoutOf, targetsPerSequence, type Dataset, type ModelSpec, type Projection } from './types.js';
 import { ValidationError } from './validate.js';
-import { MiB, workspaceBytes } from './backend/capacity.js';
+import { checkModel, checkWorkspace, MiB, workspaceBytes } from './backend/capacity.js';
 import type { Network, TrainSteps, Workspace } from './backend/types.js';
-import { sliceRows } from './dataset.js';
+import { gatherRows, sliceRows } from './dataset.js';
 
 /** Default bytes of a training / evaluation workspace before the data is streamed in chunks. */
 export const DEFAULT_MEMORY_BUDGET = 256 * MiB;
@@ -34,15 +27,29 @@ export function rowsForBudget(spec: ModelSpec, n: number, T: number, budget: num
   return Math.min(n, Math.max(min, rows));
 }
 
-/** Copies rows `indices` (each `width` values) of `src` consecutively into a new array of the same type. */
-function gatherRows(src: FloatArray, indices: Uint32Array, width: number): FloatArray {
-  const out =
-    src instanceof Float32Array ? new Float32Array(indices.length * width) : new Float64Array(indices.length * width);
-  for (let k = 0; k < indices.length; k++) {
-    const j = indices[k];
-    out.set(src.subarray(j * width, (j + 1) * width), k * width);
+/** Rows of the training workspace: GD needs every sequence at once; SGD holds at most the budget (or one batch, if larger). */
+export const trainingRows = (spec: ModelSpec, n: number, T: number, batchSize: number, budget: number): number =>
+  batchSize === 0 ? n : rowsForBudget(spec, n, T, budget, batchSize);
+
+/**
+ * Refuses (CapacityError, naming the bytes) a wasm training run whose model or workspaces would not
+ * fit, from the shapes alone: the checks the Trainer's allocations make, done before any data
+ * exists, so that a caller who must first generate the data (`train --system`) can fail at once.
+ */
+export function checkTrainingCapacity(
+  spec: ModelSpec,
+  train: { n: number; T: number },
+  test: { n: number; T: number } | undefined,
+  options: { batchSize: number; memoryBudget?: number; linearized?: boolean },
+): void {
+  const budget = options.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
+  checkModel(spec);
+  checkWorkspace(spec, trainingRows(spec, train.n, train.T, options.batchSize, budget), train.T);
+  if (test && test.n > 0) checkWorkspace(spec, rowsForBudget(spec, test.n, test.T, budget), test.T);
+  if (options.linearized) {
+    checkWorkspace(spec, train.n, train.T, undefined, true);
+    if (test && test.n > 0) checkWorkspace(spec, test.n, test.T, undefined, true);
   }
-  return out;
 }
 
 /**

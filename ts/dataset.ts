@@ -4,7 +4,7 @@
  * the kernels, theory/, data/, io/ and the CLI.
  */
 import { ValidationError } from './errors.js';
-import { readoutOf, targetsPerSequence, type Dataset, type ModelSpec } from './types.js';
+import { readoutOf, targetsPerSequence, type Dataset, type FloatArray, type ModelSpec } from './types.js';
 
 /** Where the two sides of a fit check come from, for the messages ("model m.json", "test data t.json"). */
 export interface FitSources {
@@ -98,4 +98,22 @@ export function sliceRows(data: Dataset, from: number, count: number): Dataset {
     X: data.X.subarray(from * T * d, (from + count) * T * d),
     Y: data.Y.subarray(from * per, (from + count) * per),
   };
+}
+
+/** Copies rows `indices` (each `width` values) of `src` consecutively into a new array of the same type. */
+export function gatherRows(src: FloatArray, indices: ArrayLike<number>, width: number): FloatArray {
+  const out =
+    src instanceof Float32Array ? new Float32Array(indices.length * width) : new Float64Array(indices.length * width);
+  for (let k = 0; k < indices.length; k++) {
+    const j = indices[k];
+    out.set(src.subarray(j * width, (j + 1) * width), k * width);
+  }
+  return out;
+}
+
+/** The sequences `indices` of a data set, in that order (copies). */
+export function selectRows(data: Dataset, indices: ArrayLike<number>): Dataset {
+  const { T, d } = data;
+  const per = targetsPerSequence(readoutOf(data), T);
+  return { n: indices.length, T, d, X: gatherRows(data.X, indices, T * d), Y: gatherRows(data.Y, indices, per) };
 }

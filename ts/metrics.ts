@@ -39,6 +39,15 @@ export interface MetricRecord {
   linGapMax?: number;
   linTestGapRms?: number;
   linTestGapMax?: number;
+  /**
+   * With TrainerInit.kernelEvery, at step 0, every kernelEvery steps and at the last step: the
+   * empirical NTK on a fixed seeded subsample of the training data against K0 = K(Theta(0))
+   * (theory/kernel-track.ts): relative drift ||K - K0||_F / ||K0||_F, centered kernel alignment
+   * with K0, and the largest eigenvalues of K, descending.
+   */
+  ntkDrift?: number;
+  ntkAlignment?: number | null;
+  ntkTopEigs?: number[];
 }
 
 export type ParamMetrics = Pick<MetricRecord, 'distL2' | 'rhoEff' | 'boundaryFraction' | 'wScale' | 'memoryFactor'>;

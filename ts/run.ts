@@ -39,6 +39,9 @@ export interface TrainerStart {
   linearized?: boolean;
   /** TrainerInit.memoryBudget. */
   memoryBudget?: number;
+  /** TrainerInit.kernelEvery and kernelSamples: the NTK along training. */
+  kernelEvery?: number;
+  kernelSamples?: number;
 }
 
 export interface PreparedRun {
@@ -97,6 +100,8 @@ export function prepareRun(config: TrainRunConfig, inputs: TrainRunInputs): Prep
         resume: start.from?.resume,
         linearized: start.linearized,
         memoryBudget: start.memoryBudget,
+        kernelEvery: start.kernelEvery,
+        kernelSamples: start.kernelSamples,
         divergenceHint: etaMaxHint,
       }),
   };

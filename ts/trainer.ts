@@ -13,11 +13,11 @@
 import { parseTrainOptions, type TrainOptions, type TrainOptionsInput } from './config.js';
 import { paramMetrics, predictionDistance, type MetricRecord } from './metrics.js';
 import { makeRng, permutation, type Rng } from './rng.js';
-import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from './chunked.js';
+import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget, trainingRows } from './chunked.js';
 import type { Backend, Network } from './backend/types.js';
-import { checkModel, checkWorkspace } from './backend/capacity.js';
 import { paramCount, type Dataset, type ModelParams, type ModelSpec } from './types.js';
 import { ValidationError } from './validate.js';
+import { kernelSchedule, type KernelSchedule } from './theory/kernel-track.js';
 
 export type TrainStatus = 'running' | 'completed' | 'diverged' | 'aborted';
 
@@ -50,6 +50,13 @@ export interface TrainerInit {
    * etaMax for this setting is ...': theory/eta-hint.ts `etaMaxHint`, which prepareRun passes).
    */
   divergenceHint?: DivergenceHint;
+  /**
+   * Record the empirical NTK every `kernelEvery` steps (a multiple of recordEvery; also at step 0 and
+   * the last step) on `kernelSamples` (default 32) training sequences drawn by the train seed: drift
+   * from K0, centered alignment with K0, top eigenvalues (theory/kernel-track.ts).
+   */
+  kernelEvery?: number;
+  kernelSamples?: number;
 }
 
 /** The setting of a diverged run, for a hint on what to change. */
@@ -86,31 +93,6 @@ export interface TrainResult {
 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
-/** Rows of the training workspace: GD needs every sequence at once; SGD holds at most the budget (or one batch, if larger). */
-const trainingRows = (spec: ModelSpec, n: number, T: number, batchSize: number, budget: number): number =>
-  batchSize === 0 ? n : rowsForBudget(spec, n, T, budget, batchSize);
-
-/**
- * Refuses (CapacityError, naming the bytes) a wasm training run whose model or workspaces would not
- * fit, from the shapes alone: the checks the Trainer's allocations make, done before any data
- * exists, so that a caller who must first generate the data (`train --system`) can fail at once.
- */
-export function checkTrainingCapacity(
-  spec: ModelSpec,
-  train: { n: number; T: number },
-  test: { n: number; T: number } | undefined,
-  options: { batchSize: number; memoryBudget?: number; linearized?: boolean },
-): void {
-  const budget = options.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
-  checkModel(spec);
-  checkWorkspace(spec, trainingRows(spec, train.n, train.T, options.batchSize, budget), train.T);
-  if (test && test.n > 0) checkWorkspace(spec, rowsForBudget(spec, test.n, test.T, budget), test.T);
-  if (options.linearized) {
-    checkWorkspace(spec, train.n, train.T, undefined, true);
-    if (test && test.n > 0) checkWorkspace(spec, test.n, test.T, undefined, true);
-  }
-}
-
 export class Trainer implements Disposable {
   readonly options: TrainOptions;
   readonly network: Network;
@@ -135,8 +117,17 @@ export class Trainer implements Disposable {
   private pending: (Omit<MetricRecord, 'risk' | 'gradNorm'> & { fullRisk?: number }) | null = null;
   private started = now();
   /** The linearization trained side by side (TrainerInit.linearized) and its resident data. */
-  private readonly linear?: { network: Network; train: ChunkedData; test?: ChunkedData; stopped: boolean };
+  private readonly linear?: {
+    network: Network;
+    train: ChunkedData;
+    test?: ChunkedData;
+    stopped: boolean;
+    /** Where it diverged: the step whose loss was not finite, and the last finite loss before it. */
+    divergedAt?: number;
+    lastRisk?: number;
+  };
   private readonly divergenceHint?: DivergenceHint;
+  private readonly kernel?: KernelSchedule;
 
   constructor(init: TrainerInit) {
     this.options = parseTrainOptions(init.train);
@@ -152,6 +143,9 @@ export class Trainer implements Disposable {
     if (!(budget > 0))
       throw new ValidationError(`trainer: memoryBudget must be a positive number of bytes, got ${budget}`);
     const spec = init.params.spec;
+    const { seed, recordEvery } = this.options;
+    const kernel = { every: init.kernelEvery, samples: init.kernelSamples, seed, recordEvery };
+    this.kernel = kernelSchedule(init.backend, init.params, data, kernel);
     const rows = trainingRows(spec, data.n, data.T, batchSize, budget);
     this.streaming = rows < data.n;
     this.stepsPerCall = this.streaming ? Math.max(1, Math.floor(rows / batchSize)) : Infinity;
@@ -249,6 +243,9 @@ export class Trainer implements Disposable {
       // SGD steps report mini-batch losses: take the full-data risk here, before the parameters move.
       ...(this.options.batchSize > 0 ? { fullRisk: this.trainData.forward().loss } : {}),
       ...this.linearMetrics(),
+      ...(this.kernel && (this.step % this.kernel.every === 0 || this.step === this.options.steps)
+        ? this.kernel.tracker.measure(this.network.params())
+        : {}),
       wallMs: now() - this.started,
     };
   }
@@ -302,7 +299,11 @@ export class Trainer implements Disposable {
       if (this.linear && !this.linear.stopped && result.completed > 0) {
         // The same steps for the linearization; if it diverges, its metrics stop (the network goes on).
         const lin = this.linear.train.train(result.completed, eta, projection);
-        if (lin.completed < result.completed) this.linear.stopped = true;
+        if (lin.completed < result.completed) {
+          this.linear.stopped = true;
+          this.linear.divergedAt = this.step + lin.completed;
+          if (lin.completed > 0) this.linear.lastRisk = lin.losses[lin.completed - 1];
+        }
       }
       this.step += result.completed;
       done += result.completed;
@@ -316,6 +317,15 @@ export class Trainer implements Disposable {
       this.status = 'completed';
     }
     return done;
+  }
+
+  /** The linearization (null without it): diverged or not, the step its loss was not finite, its last finite risk. */
+  linearStatus(): { diverged: boolean; step: number | null; lastFiniteRisk: number | null } | null {
+    const lin = this.linear;
+    if (!lin) return null;
+    if (lin.divergedAt === undefined) return { diverged: false, step: null, lastFiniteRisk: null };
+    const recorded = this.records.filter((r) => Number.isFinite(r.linRisk)).map((r) => r.linRisk!);
+    return { diverged: true, step: lin.divergedAt, lastFiniteRisk: lin.lastRisk ?? recorded.at(-1) ?? null };
   }
 
   private lastFiniteRisk(): number {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replaySearch, searchUnits, unitState } from '../../dist/experiments/search.js';
 import { estimateRemainingMs } from '../../dist/experiments/eta.js';
-import { plateauStop } from '../../dist/experiments/point.js';
+import { plateauStop } from '../../dist/experiments/point-train.js';
 import { widthUnits } from '../../dist/experiments/common.js';
 import { planSweep, getExperiment } from '../../dist/experiments/index.js';
 import { mergeSweeps, runExperiment, readPoints } from '../../dist/experiments/node.js';
@@ -47,13 +47,14 @@ describe('replaySearch', () => {
 });
 
 describe('plateauStop', () => {
+  // Records every 10 steps from step 0, as the point runner feeds them (the risk, not its running minimum).
   const run = (risk: (s: number) => number, budget: number, target: number) => {
     const steps: number[] = [],
-      best: number[] = [];
-    for (let s = 10; s <= budget; s += 10) {
+      risks: number[] = [];
+    for (let s = 0; s <= budget; s += 10) {
       steps.push(s);
-      best.push(Math.min(risk(s), best[best.length - 1] ?? Infinity));
-      if (plateauStop(steps, best, budget, target)) return s;
+      risks.push(risk(s));
+      if (plateauStop(steps, risks, budget, target)) return s;
     }
     return null;
   };
@@ -69,8 +70,37 @@ describe('plateauStop', () => {
       }
     }
   });
-  it('stops a flat plateau at a tenth of the budget', () => {
-    expect(run(() => 0.05, 3000, 0.005)).toBe(300);
+  it('stops a flat plateau at half the budget, not before', () => {
+    expect(run(() => 0.05, 3000, 0.005)).toBe(1500);
+  });
+  it('stops a clean exponential decay that cannot reach only from half the budget on', () => {
+    for (const [rate, budget] of [
+      [1e-3, 5000],
+      [2e-4, 3000],
+      [5e-3, 1000],
+    ]) {
+      const risk = (s: number) => 0.5 * Math.exp(-rate * s);
+      const stoppedAt = run(risk, budget, risk(budget) / 10);
+      expect(stoppedAt).toBe(budget / 2); // the first record it may judge
+      expect(run(risk, budget, risk(budget) * 1.0001)).toBeNull(); // reaches at the end: never stopped
+    }
+  });
+  it('never stops an oscillating curve, however far it is from the target', () => {
+    // E2's long-memory runs: the risk goes 0.38 -> 0.36 -> 0.37 -> 0.35 of R0 (science review, E2).
+    const wobbly = (s: number) => 0.36 + 0.02 * Math.sin(s / 37) - 1e-6 * s;
+    const decaying = (s: number) => 0.5 * Math.exp(-1e-4 * s) * (1 + 0.05 * Math.sin(s / 23));
+    for (const risk of [wobbly, decaying]) expect(run(risk, 5000, 1e-6)).toBeNull();
+    // One rise in an otherwise flat curve is enough.
+    expect(run((s) => (s === 400 ? 0.051 : 0.05), 3000, 0.005)).toBeNull();
+  });
+  it('never stops an accelerating (not log-convex) decay', () => {
+    // A slow start, then a faster fall: escaping a plateau. The rate over the last quarter beats the one before it.
+    const risk = (s: number) => 0.5 * Math.exp(-1e-4 * s - 4e-7 * s * s);
+    expect(run(risk, 4000, risk(4000) / 100)).toBeNull();
+  });
+  it('keeps the old behaviour on rounding-level rises (float32 risks)', () => {
+    const risk = (s: number) => 0.05 * (1 + (s % 20 === 0 ? 1e-8 : 0));
+    expect(run(risk, 3000, 0.005)).toBe(1500);
   });
 });
 

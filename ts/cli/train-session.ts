@@ -19,6 +19,9 @@ export interface TrainRunOptions {
   force?: boolean;
   /** Train the linearization at the initialization side by side (metrics lin*; full-batch GD, not with resume). */
   linearized?: boolean;
+  /** Record the NTK every `kernelEvery` steps on `kernelSamples` training sequences (TrainerInit.kernelEvery). */
+  kernelEvery?: number;
+  kernelSamples?: number;
 }
 
 /**
@@ -40,7 +43,8 @@ export async function trainIntoDirectory(
   const writeRun = (extra: Record<string, unknown>) =>
     dir.writeRun({ config, run: info, data: { ...(run.data.meta ?? {}), fingerprint }, ...extra });
 
-  const trainer = run.trainer({ from: checkpoint, linearized: opts.linearized });
+  const { linearized, kernelEvery, kernelSamples } = opts;
+  const trainer = run.trainer({ from: checkpoint, linearized, kernelEvery, kernelSamples });
 
   const progress = progressReporter('train', { quiet: opts.quiet || !process.stderr.isTTY, unit: 'steps' });
   const started = Date.now();
@@ -88,6 +92,8 @@ export async function trainIntoDirectory(
       finalTestRisk: last?.testRisk,
       avgRisk: last?.avgRisk,
       rhoEff: last?.rhoEff,
+      // The linearization side by side may diverge while the network goes on: say so, with where.
+      ...(linearized ? { linearization: trainer.linearStatus() } : {}),
       out: opts.out,
       ...(resume ? { resumedFrom: resume.step } : {}),
     };

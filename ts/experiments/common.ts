@@ -6,6 +6,7 @@ import { fmt, summary, type Summary } from './fit.js';
 import { reachedEps } from './runs.js';
 import { gridInterval } from './stats/grid.js';
 import type { PointMetrics, PointResult } from './types.js';
+import type { EtaChoice } from './step-size.js';
 
 export interface TeacherOptions {
   n: number;
@@ -44,6 +45,9 @@ export function transportData(o: TeacherOptions): DataConfigInputOf<'transport'>
     ...(o.noise ? { noise: o.noise } : {}),
   };
 }
+
+/** A template's step-size fields for a preset's eta option: none (the preset's own train.eta) or PointTemplate.eta. */
+export const etaOf = (eta: EtaChoice | undefined): { eta?: EtaChoice } => (eta === undefined ? {} : { eta });
 
 export function diagonal(m: number, alpha: number, activation: ActivationName = 'tanh'): Omit<ModelSpecInput, 'd'> {
   return { recurrence: 'diagonal', activation, readout: 'final', m, alpha };

@@ -1,15 +1,17 @@
 /**
  * The one door between the experiments and the rest of the package's rooms: data generation
  * (ts/data), the transport-map oracle (ts/data/transport), measured constants (ts/theory/constants)
- * and the empirical NTK (ts/theory/ntk). The point runner calls only these functions.
+ * and the empirical NTK (ts/theory/ntk, ts/theory/kernel-track). The point runner calls only these
+ * functions (and the closed-form kernel regime).
  */
 import type { Backend } from '../backend/types.js';
 import { generateData, type DataConfigInput, type GeneratedData } from '../data/generate.js';
 import { mapRadius } from '../data/transport.js';
 import { approximationFloor } from '../theory/oracle.js';
-import { constants as measureTheoryConstants } from '../theory/constants.js';
+import { constants as measureTheoryConstants, measureConstants } from '../theory/constants.js';
 import { recurrentRadius } from '../metrics.js';
 import { gramStats, relativeDrift } from '../theory/ntk.js';
+import { KernelTracker } from '../theory/kernel-track.js';
 import type { Dataset, ModelParams } from '../types.js';
 import type { Seed } from '../rng.js';
 import { canonicalJson } from './plan.js';
@@ -90,6 +92,11 @@ export function measuredConstants(params: ModelParams, data: Dataset, samples = 
   };
 }
 
+/** The measured L_T alone (no Hessian): what the step size 'theory' needs, on the same sequences as measuredConstants. */
+export function measuredGradConst(params: ModelParams, data: Dataset, samples = 64): number {
+  return measureConstants(params, sliceRows(data, 0, Math.min(samples, data.n)), { samples: 0 }).measured.L_T;
+}
+
 /** Empirical NTK Gram matrix (n x n) on the data at the given parameters. */
 export function ntkGram(backend: Backend, params: ModelParams, data: Dataset): Float64Array {
   return backend.kernels.ntkGram(params, data);
@@ -97,3 +104,10 @@ export function ntkGram(backend: Backend, params: ModelParams, data: Dataset): F
 
 export const ntkMinEigenvalue = (K: Float64Array, n: number): number => gramStats(K, n).minEigenvalue;
 export const kernelDrift = (K0: Float64Array, Ks: Float64Array): number => relativeDrift(K0, Ks);
+
+/**
+ * The regime check's kernel: K(Theta(0)) on a fixed subsample of at most 32 training sequences
+ * drawn by `seed`; `measure(params).ntkDrift` is the relative drift at other parameters.
+ */
+export const regimeKernel = (backend: Backend, params: ModelParams, data: Dataset, seed: Seed): KernelTracker =>
+  new KernelTracker(backend, params, data, { seed });

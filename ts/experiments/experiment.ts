@@ -6,6 +6,7 @@ import type { DataConfigInput } from '../data/generate.js';
 import { ValidationError } from '../errors.js';
 import type { ModelSpecInput, TrainOptionsInput } from '../config.js';
 import type { ExperimentId, MeasureOptions, ParamValue, PointConfig, PointResult, Size } from './types.js';
+import { checkEtaChoice, type EtaChoice } from './step-size.js';
 
 export type Verdict = 'matches' | 'does not match' | 'inconclusive';
 
@@ -53,6 +54,12 @@ export interface PresetOptions {
   seeds?: number;
   /** Run every point of the grid even where the experiment searches (default false). */
   grid?: boolean;
+  /**
+   * The step size, for the experiments that take one (Experiment.etaOption): a number, 'theory'
+   * (c / L_T^2 with L_T measured at Theta(0)) or the best of a grid (step-size.ts). Absent: the
+   * preset's own eta.
+   */
+  eta?: EtaChoice;
 }
 
 export interface Experiment {
@@ -64,7 +71,9 @@ export interface Experiment {
   setting(size: Size): string;
   defaultSeeds: Record<Size, number>;
   /** The configurations (without seeds) for a size; the sweep crosses them with the seeds. */
-  configs(size: Size): PointTemplate[];
+  configs(size: Size, opts?: PresetOptions): PointTemplate[];
+  /** The configurations take PresetOptions.eta (the experiments whose claim is about iterations). */
+  etaOption?: boolean;
   /**
    * Search the smallest value of `param` (a width) whose run reaches eps, per configuration without
    * it and seed, instead of running every value (search.ts). `start`: the value the search begins
@@ -84,6 +93,8 @@ export interface PointTemplate {
   data: DataConfigInput;
   train: TrainOptionsInput;
   rhoOverNu?: number;
+  /** How the step size is chosen (PointConfig.eta); absent: train.eta. */
+  eta?: EtaChoice;
   measure: MeasureOptions;
 }
 
@@ -101,7 +112,12 @@ export function expandPoints(exp: Experiment, size: Size, opts: PresetOptions = 
   const seeds = opts.seeds ?? exp.defaultSeeds[size];
   if (!Number.isInteger(seeds) || seeds < 1)
     throw new ValidationError(`seeds must be a positive integer, got ${seeds}`);
-  const configs = exp.configs(size);
+  if (opts.eta !== undefined) {
+    if (!exp.etaOption)
+      throw new ValidationError(`${exp.id}: option eta: this experiment keeps its own step size (drop the option)`);
+    checkEtaChoice(opts.eta, `${exp.id}: option eta`);
+  }
+  const configs = exp.configs(size, opts);
   // Checked before any point is built: the plan lives in memory (and each point is a training run).
   if (configs.length * seeds > MAX_SWEEP_POINTS) {
     throw new ValidationError(
@@ -130,6 +146,7 @@ export function expandPoints(exp: Experiment, size: Size, opts: PresetOptions = 
         dataSeed: `${exp.id}/data/${s}`,
         train: { ...t.train, seed: `${exp.id}/batches/${s}` },
         ...(t.rhoOverNu !== undefined ? { rhoOverNu: t.rhoOverNu } : {}),
+        ...(t.eta !== undefined ? { eta: t.eta } : {}),
         measure: t.measure,
         ...(search && search.param in t.params
           ? {

@@ -9,7 +9,9 @@ export type { Experiment, Analysis, Fit, Plot, Table, Verdict, PointTemplate, Pr
 export { expandPoints, paramKey } from './experiment.js';
 export { EXPERIMENTS, getExperiment } from './registry.js';
 export { planSweep, parseShard, formatShard, inShard, selectShard, sweepFingerprint, type Shard } from './plan.js';
-export { runPoint, plateauStop, type RunPointContext } from './point.js';
+export { runPoint, type RunPointContext } from './point.js';
+export { plateauStop } from './point-train.js';
+export { THEORY_ETA_FACTOR, type EtaChoice, type GridRun } from './step-size.js';
 export { replaySearch, searchUnits, completeness, type SearchState, type SearchUnit } from './search.js';
 export { estimateRemainingMs, type EtaChain, type EtaInput } from './eta.js';
 export { WorkerCrashError } from '../errors.js';

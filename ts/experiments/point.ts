@@ -4,17 +4,32 @@
  * sweep reproduces an uninterrupted one bit for bit.
  *
  * Steps: data (generator config + seed) -> Theta(0) (init seed, prepareRun) -> optional measurements at init
- * (oracle theta_bar, constants, NTK) -> (projected) gradient descent with the Trainer -> summary
- * metrics, a downsampled curve, the NTK drift. Every number is plain JSON (non-finite -> null).
+ * (oracle theta_bar, constants, NTK) -> the step size (point.eta: fixed, from the theory's condition,
+ * or the best of a grid; step-size.ts) -> (projected) gradient descent (point-train.ts) -> summary
+ * metrics, a downsampled curve, the regime check (kernel drift on a subsample, parameter movement),
+ * the NTK drift. Every number is plain JSON (non-finite -> null).
  */
 import type { Backend } from '../backend/types.js';
 import type { MetricRecord } from '../metrics.js';
 import { kernelRegime } from '../theory/kernel-regime.js';
 import { prepareRun } from '../run.js';
 import { PACKAGE_VERSION } from '../version.js';
-import { kernelDrift, makeData, mapRadius, measuredConstants, ntkGram, ntkMinEigenvalue, oracle } from './deps.js';
+import type { ModelParams } from '../types.js';
+import {
+  kernelDrift,
+  makeData,
+  mapRadius,
+  measuredConstants,
+  measuredGradConst,
+  ntkGram,
+  ntkMinEigenvalue,
+  oracle,
+  regimeKernel,
+} from './deps.js';
 import { runtimeName } from '../runtime.js';
 import { stripIndex } from './util.js';
+import { trainRun, type TrainOutcome } from './point-train.js';
+import { bestOfGrid, checkEtaChoice, etaRule, etasToRun, theoryFactor, type GridRun } from './step-size.js';
 import type { CurvePoint, IndexedPoint, PointMetrics, PointResult } from './types.js';
 
 export interface RunPointContext {
@@ -55,49 +70,9 @@ export function curveIndices(steps: readonly number[], count: number): number[] 
   return [...keep].sort((a, b) => a - b);
 }
 
-/** A run is judged by the plateau rule from this step on (and from a tenth of its budget). */
-const PLATEAU_MIN_STEPS = 100;
-/** The projected best risk must miss the target by this factor before a run is stopped. */
-const PLATEAU_MARGIN = 2;
-
-/**
- * The plateau rule [our derivation]: can a run still reach `target` within `budget` steps? At step
- * s (after max(PLATEAU_MIN_STEPS, budget / 10) steps) take the average decay rate of the best risk
- * b over the last half of the run, r = (ln b(s/2) - ln b(s)) / (s/2), and project
- * ln b(budget) ~ ln b(s) - r (budget - s). For gradient descent on the linearized model (a
- * quadratic risk, a step size below 2 / lambda_max) the risk is a sum of decaying exponentials
- * c_k q_k^(2s) in s, whose logarithm is convex: the rate only falls, so the projection is a lower
- * bound on the risk at the end, and a run whose projection stays above the target cannot reach it.
- * For the network itself it is a heuristic, with a margin: stop when the projection misses the
- * target by more than PLATEAU_MARGIN. `steps` and `best` are the records so far (best risk up to
- * each record, non-increasing).
- */
-export function plateauStop(
-  steps: readonly number[],
-  best: readonly number[],
-  budget: number,
-  target: number,
-): boolean {
-  const L = steps.length;
-  if (L < 2) return false;
-  const s = steps[L - 1];
-  if (s < Math.max(PLATEAU_MIN_STEPS, budget / 10) || s >= budget) return false;
-  let j = L - 1;
-  while (j > 0 && steps[j] > s / 2) j--;
-  const span = s - steps[j];
-  if (span <= 0 || !(best[L - 1] > 0) || !(best[j] > 0)) return false;
-  const rate = (Math.log(best[j]) - Math.log(best[L - 1])) / span;
-  const projected = Math.log(best[L - 1]) - Math.max(0, rate) * (budget - s);
-  return projected > Math.log(target * PLATEAU_MARGIN);
-}
-
-function summarize(
-  records: readonly MetricRecord[],
-  eps: number | undefined,
-  steps: number,
-  stopped: PointMetrics['stopped'],
-  rho: number | null,
-): PointMetrics {
+/** The scalar metrics of a run. */
+function summarize(outcome: TrainOutcome, eps: number | undefined, rho: number | null): PointMetrics {
+  const { records, steps, stopped, eta } = outcome;
   const first = records[0];
   const last = records[records.length - 1];
   let best = Infinity,
@@ -131,7 +106,77 @@ function summarize(
     steps,
     stopped,
     rho,
+    eta,
+    stepsToEpsTimesEta: stepsToEps === null ? null : stepsToEps * eta,
   };
+}
+
+/** The metrics of Theta(0) alone (measure.train false): R0 (f(X; Theta(0)) = 0) and nothing moved. */
+function initOnlyMetrics(Y: ArrayLike<number>): PointMetrics {
+  let r0 = 0;
+  for (let k = 0; k < Y.length; k++) r0 += Y[k] ** 2;
+  r0 /= 2 * Y.length;
+  return {
+    risk0: r0,
+    finalRisk: r0,
+    bestRisk: r0,
+    bestRel: 1,
+    finalRel: 1,
+    finalTestRisk: null,
+    avgRisk: r0,
+    stepsToEps: null,
+    reached: null,
+    rhoEff: 0,
+    rhoEffMax: 0,
+    distL2: 0,
+    wScale: 0,
+    memoryFactor: 0,
+    memoryFactorMax: 0,
+    gradNorm0: Number.NaN,
+    boundaryFraction: null,
+    steps: 0,
+    stopped: 'init-only',
+    rho: null,
+    eta: null,
+  };
+}
+
+/** ||Theta - Theta(0)|| / ||Theta(0)|| over W and U (both are trained). */
+function paramMove(p: ModelParams): number {
+  let num = 0,
+    den = 0;
+  for (const [now, init] of [
+    [p.W, p.W0],
+    [p.U, p.U0],
+  ] as const) {
+    for (let k = 0; k < now.length; k++) {
+      num += (now[k] - init[k]) ** 2;
+      den += init[k] ** 2;
+    }
+  }
+  return Math.sqrt(num / den);
+}
+
+/** The downsampled curve of a run. */
+function curveOf(records: readonly MetricRecord[], count: number): CurvePoint[] {
+  const keep = curveIndices(
+    records.map((r) => r.step),
+    count,
+  );
+  return keep.map((i) => {
+    const r = records[i];
+    return {
+      step: r.step,
+      risk: r.risk,
+      avgRisk: r.avgRisk,
+      ...(r.testRisk !== undefined ? { testRisk: r.testRisk } : {}),
+      rhoEff: r.rhoEff,
+      distL2: r.distL2,
+      memoryFactor: r.memoryFactor,
+      gradNorm: r.gradNorm,
+      ...(r.linRisk !== undefined ? { linRisk: r.linRisk } : {}),
+    };
+  });
 }
 
 /** Runs one point; null when `signal` stopped it before the end. Throws when the point cannot run. */
@@ -140,6 +185,7 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
   const { backend, signal } = ctx;
   if (point.fault?.kind === 'throw') throw new Error(`fault injected by the point config (${point.id})`);
   const measure = point.measure ?? {};
+  const choice = point.eta === undefined ? undefined : checkEtaChoice(point.eta, `point ${point.id}: field 'eta'`);
   const gen = await makeData(point.data, point.dataSeed, backend);
   // The point's data decide d and the readout (a preset's model leaves them to it).
   const run = prepareRun(
@@ -155,51 +201,34 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
     extra.oracleRisk = o?.oracleRisk ?? null;
     extra.oracleRiskNonlinear = o?.oracleRiskNonlinear ?? null;
   }
+  let gradConst: number | null = null;
   if (measure.constants) {
     const c = measuredConstants(params, gen.train);
-    extra.gradConst = c.gradConst;
+    gradConst = extra.gradConst = c.gradConst;
     extra.hessConst = c.hessConst;
     extra.memoryDecay = c.fittedDecay;
     extra.radius0 = c.radius;
   }
+  const trained = measure.train !== false;
+  // The theory's step size needs the measured L_T (without the Hessian when constants are not asked for).
+  if (trained && choice !== undefined && theoryFactor(choice) !== null)
+    gradConst = extra.gradConst ??= measuredGradConst(params, gen.train);
   let K0: Float64Array | null = null;
   if (measure.ntk) {
     K0 = ntkGram(backend, params, gen.train);
     extra.ntkMinEig0 = ntkMinEigenvalue(K0, gen.train.n);
   }
+  // The regime check's subsample is drawn from the data seed: every width of one data set sees the same sequences.
+  const tracker =
+    trained && measure.regime !== false ? regimeKernel(backend, params, gen.train, `${point.dataSeed}/regime`) : null;
   if (signal?.aborted) return null;
 
   let metrics: PointMetrics;
   let curve: CurvePoint[] = [];
   let status: PointResult['status'] = 'ok';
   let error: PointResult['error'];
-  if (measure.train === false) {
-    // Measurements at init only: the risk of Theta(0) is R0 (f(X; Theta(0)) = 0).
-    let r0 = 0;
-    for (let k = 0; k < gen.train.Y.length; k++) r0 += gen.train.Y[k] ** 2;
-    r0 /= 2 * gen.train.Y.length;
-    metrics = {
-      risk0: r0,
-      finalRisk: r0,
-      bestRisk: r0,
-      bestRel: 1,
-      finalRel: 1,
-      finalTestRisk: null,
-      avgRisk: r0,
-      stepsToEps: null,
-      reached: null,
-      rhoEff: 0,
-      rhoEffMax: 0,
-      distL2: 0,
-      wScale: 0,
-      memoryFactor: 0,
-      memoryFactorMax: 0,
-      gradNorm0: Number.NaN,
-      boundaryFraction: null,
-      steps: 0,
-      stopped: 'init-only',
-      rho: null,
-    };
+  if (!trained) {
+    metrics = initOnlyMetrics(gen.train.Y);
   } else {
     let train = point.train;
     let rho: number | null = train.projection && train.projection.kind !== 'none' ? train.projection.rho : null;
@@ -209,92 +238,55 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
       rho = point.rhoOverNu * mapRadius(gen.map);
       train = { ...train, projection: { kind: 'maxnorm', rho } };
     }
-    // Our own stop (at eps) and the caller's abort share one controller; `external` tells them apart.
-    const controller = new AbortController();
-    let external = false;
-    const onAbort = () => {
-      external = true;
-      controller.abort();
-    };
-    if (signal?.aborted) return null;
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const trainer = run.trainer({ train, linearized: measure.linearized });
-    try {
-      let risk0: number | null = null;
-      let hitEps = false,
-        plateau = false;
-      const budget = Number(train.steps) || 0;
-      const recSteps: number[] = [],
-        recBest: number[] = [];
-      const result = await trainer.run({
-        signal: controller.signal,
-        onProgress: (rec) => {
-          risk0 ??= trainer.records[0]?.risk ?? rec.risk;
-          if (measure.eps === undefined) return;
-          if (measure.stopAtEps && rec.risk <= measure.eps * risk0) {
-            hitEps = true;
-            controller.abort();
-            return;
-          }
-          if (!measure.plateau) return;
-          recSteps.push(rec.step);
-          recBest.push(Math.min(rec.risk, recBest[recBest.length - 1] ?? Infinity));
-          if (plateauStop(recSteps, recBest, budget, measure.eps * risk0)) {
-            plateau = true;
-            controller.abort();
-          }
-        },
-      });
-      if (result.status === 'aborted' && (external || !(hitEps || plateau))) return null;
-      if (result.status === 'diverged') {
-        status = 'diverged';
-        error = { kind: 'diverged', message: result.message ?? 'diverged' };
-      }
-      const records = result.records;
-      const stopped = result.status === 'diverged' ? 'diverged' : hitEps ? 'eps' : plateau ? 'plateau' : 'steps';
-      metrics = summarize(records, measure.eps, result.steps, stopped, rho);
-      const keep = curveIndices(
-        records.map((r) => r.step),
-        measure.curvePoints ?? 40,
-      );
-      curve = keep.map((i) => {
-        const r = records[i];
-        return {
-          step: r.step,
-          risk: r.risk,
-          avgRisk: r.avgRisk,
-          ...(r.testRisk !== undefined ? { testRisk: r.testRisk } : {}),
-          rhoEff: r.rhoEff,
-          distL2: r.distL2,
-          memoryFactor: r.memoryFactor,
-          gradNorm: r.gradNorm,
-          ...(r.linRisk !== undefined ? { linRisk: r.linRisk } : {}),
-        };
-      });
-      if (measure.linearized) {
-        const last = records[records.length - 1];
-        extra.linGapRms = last?.linGapRms ?? null;
-        extra.linGapMax = last?.linGapMax ?? null;
-        extra.linTestGapRms = last?.linTestGapRms ?? null;
-        extra.linRisk = last?.linRisk ?? null;
-        // The closed form is plain GD: beside a projected run it is the prediction while the ball is not hit.
-        const eta = trainer.options.eta;
-        const predicted = kernelRegime(backend, params, gen.train, eta).riskCurve([
-          ...curve.map((c) => c.step),
-          last?.step ?? 0,
-        ]);
-        curve.forEach((c, k) => (c.kernelRisk = predicted[k].risk));
-        extra.kernelRisk = last ? predicted[predicted.length - 1].risk : null;
-      }
-      if (K0) {
-        const Ks = ntkGram(backend, trainer.params(), gen.train);
-        extra.ntkDrift = kernelDrift(K0, Ks);
-      }
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      trainer.free();
+    const outcomes: TrainOutcome[] = [];
+    for (const eta of etasToRun(choice, gradConst)) {
+      const outcome = await trainRun(run, eta === undefined ? train : { ...train, eta }, measure, signal);
+      if (!outcome) return null;
+      outcomes.push(outcome);
+    }
+    const runs = outcomes.map((o) => ({ o, m: summarize(o, measure.eps, rho) }));
+    const grid: GridRun[] = runs.map(({ o, m }) => ({
+      eta: o.eta,
+      stopped: m.stopped,
+      stepsToEps: m.stepsToEps,
+      bestRel: m.bestRel,
+    }));
+    const chosen = runs[grid.length > 1 ? bestOfGrid(grid) : 0];
+    const outcome = chosen.o;
+    metrics = chosen.m;
+    metrics.etaRule = etaRule(choice);
+    if (grid.length > 1) metrics.etaGrid = grid;
+    if (outcome.status === 'diverged') {
+      status = 'diverged';
+      error = { kind: 'diverged', message: outcome.message ?? 'diverged' };
+    }
+    const records = outcome.records;
+    curve = curveOf(records, measure.curvePoints ?? 40);
+    if (measure.linearized) {
+      const last = records[records.length - 1];
+      extra.linGapRms = last?.linGapRms ?? null;
+      extra.linGapMax = last?.linGapMax ?? null;
+      extra.linTestGapRms = last?.linTestGapRms ?? null;
+      extra.linRisk = last?.linRisk ?? null;
+      const lin = outcome.linear;
+      extra.linStatus = lin?.diverged ? 'diverged' : 'ok';
+      extra.linDivergedAt = lin?.step ?? null;
+      extra.linLastFiniteRisk = lin?.lastFiniteRisk ?? null;
+      // The closed form is plain GD: beside a projected run it is the prediction while the ball is not hit.
+      const predicted = kernelRegime(backend, params, gen.train, outcome.eta).riskCurve([
+        ...curve.map((p) => p.step),
+        last?.step ?? 0,
+      ]);
+      curve.forEach((p, k) => (p.kernelRisk = predicted[k].risk));
+      extra.kernelRisk = last ? predicted[predicted.length - 1].risk : null;
+    }
+    if (K0) extra.ntkDrift = kernelDrift(K0, ntkGram(backend, outcome.params, gen.train));
+    if (tracker) {
+      extra.drift = tracker.measure(outcome.params).ntkDrift;
+      extra.paramMove = paramMove(outcome.params);
     }
   }
+  if (trained) extra.etaLT2 = gradConst !== null && metrics.eta != null ? metrics.eta * gradConst * gradConst : null;
   if (extra.oracleRisk != null) extra.oracleRel = extra.oracleRisk / metrics.risk0;
 
   const result: PointResult = {

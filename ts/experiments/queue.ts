@@ -25,7 +25,9 @@ export function estimateCost(point: IndexedPoint): number {
     T = Number(point.data.T) || 1,
     m = Number(point.model.m) || 1;
   const steps = point.measure?.train === false ? 1 : Number(point.train.steps) || 1;
-  return n * T * (m + 8) * steps + n * T * 2048; // + data generation (teacher particles)
+  // A grid of step sizes trains once per step size.
+  const runs = typeof point.eta === 'object' && 'grid' in point.eta ? point.eta.grid.length : 1;
+  return n * T * (m + 8) * steps * runs + n * T * 2048; // + data generation (teacher particles)
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   type SweepManifest,
 } from './checkpoint.js';
 import { planSweep, selectShard, sweepFingerprint, type Shard } from './plan.js';
+import type { EtaChoice } from './step-size.js';
 import { InProcessExecutor, type PointExecutor } from './pool.js';
 import { createNodePool } from './pool-node.js';
 import { getExperiment } from './registry.js';
@@ -59,6 +60,11 @@ export interface RunExperimentOptions {
    * by `limit`.
    */
   grid?: boolean;
+  /**
+   * The step size of an experiment that takes one (PresetOptions.eta). It changes the points, so
+   * the sweep's fingerprint: a --resume must give the same choice.
+   */
+  eta?: EtaChoice;
   /** Only the first `limit` points of the plan (after sharding), as a grid; for smoke tests. */
   limit?: number;
   /** Override the worker entry (tests). */
@@ -79,7 +85,7 @@ export async function runExperiment(o: RunExperimentOptions): Promise<RunExperim
   const exp = getExperiment(o.experiment);
   const backend: BackendName = o.backend ?? 'wasm';
   const grid = o.grid === true || o.limit !== undefined;
-  let points = planSweep(exp, o.size, { seeds: o.seeds, grid });
+  let points = planSweep(exp, o.size, { seeds: o.seeds, grid, eta: o.eta });
   if (o.mapPoints) points = o.mapPoints(points);
   const seeds = o.seeds ?? exp.defaultSeeds[o.size];
   const manifest = newManifest({

@@ -7,6 +7,7 @@
 import type { InitOptionsInput, ModelSpecInput, TrainOptionsInput } from '../config.js';
 import type { Seed } from '../rng.js';
 import type { DataConfigInput } from '../data/generate.js';
+import type { EtaChoice, GridRun } from './step-size.js';
 
 /** The experiments' ids (getExperiment and runExperiment also take them in lower case: 'e1'). */
 export type ExperimentId =
@@ -33,8 +34,9 @@ export interface MeasureOptions {
   /** Stop training once the risk reaches eps * R(Theta(0)) (saves time when only the crossing matters). */
   stopAtEps?: boolean;
   /**
-   * Stop training once the run provably (for linearized GD) cannot reach eps within its step
-   * budget: see `plateauStop` in point.ts. Saves the budget of runs below the width needed.
+   * Stop training once the run cannot reach eps within its step budget: see `plateauStop` in
+   * point-train.ts (only monotone, log-convex curves, from half the budget on). Saves the budget of
+   * runs below the width needed.
    */
   plateau?: boolean;
   /** Keep about this many records of the training curve in the result (default 40). */
@@ -44,6 +46,12 @@ export interface MeasureOptions {
    * closed-form kernel-regime risk (plain GD with K0; curve kernelRisk) beside the measured curve.
    */
   linearized?: boolean;
+  /**
+   * The regime check (default true): the NTK's relative drift on a fixed seeded subsample of at
+   * most 32 training sequences (metrics.drift) and the relative parameter movement
+   * ||Theta_end - Theta(0)|| / ||Theta(0)|| (metrics.paramMove). false turns it off (cost).
+   */
+  regime?: boolean;
 }
 
 /** Deliberate failures, for testing the sweep's crash handling only. */
@@ -76,6 +84,11 @@ export interface PointConfig {
    * once the data exist); overrides train.projection. Needs a transport-map teacher.
    */
   rhoOverNu?: number;
+  /**
+   * How the step size is chosen (step-size.ts): a number, 'theory' (c / L_T^2 with L_T measured at
+   * Theta(0)), or the best of a grid; overrides train.eta. Absent: train.eta.
+   */
+  eta?: EtaChoice;
   measure: MeasureOptions;
   /**
    * Set when the sweep searches this point's parameter `param` (the width) instead of running the
@@ -121,6 +134,25 @@ export interface PointMetrics {
   stopped: 'steps' | 'eps' | 'plateau' | 'diverged' | 'init-only';
   /** The max-norm radius used (null: no projection). */
   rho: number | null;
+  /**
+   * The step size used, how it was chosen ('fixed', 'theory: ...', 'grid: ...'), and
+   * eta * L_T^2 with L_T measured at Theta(0) (null when the point measures no constants): the
+   * condition of docs/spec/model.md section 8 is etaLT2 <= 1/4. Absent in points written before.
+   */
+  eta?: number | null;
+  etaRule?: string;
+  etaLT2?: number | null;
+  /** With a grid of step sizes: every run of the grid (the chosen one is `eta`). */
+  etaGrid?: GridRun[];
+  /** stepsToEps * eta: the iterations to eps in units of 1/eta (the gradient-flow time). */
+  stepsToEpsTimesEta?: number | null;
+  /**
+   * The regime check (measure.regime): relative NTK drift ||K(Theta_end) - K(Theta(0))||_F /
+   * ||K(Theta(0))||_F on a fixed seeded subsample of <= 32 training sequences, and the relative
+   * parameter movement ||Theta_end - Theta(0)|| / ||Theta(0)|| (W and U).
+   */
+  drift?: number | null;
+  paramMove?: number | null;
   /** Relative kernel drift ||K_end - K_0||_F / ||K_0||_F. */
   ntkDrift?: number | null;
   ntkMinEig0?: number | null;
@@ -145,6 +177,14 @@ export interface PointMetrics {
   /** Final risk of the linearized network, and the closed-form kernel-regime risk at the same step. */
   linRisk?: number | null;
   kernelRisk?: number | null;
+  /**
+   * measure.linearized: whether the linearization diverged ('diverged': its loss became
+   * non-finite at step linDivergedAt; linLastFiniteRisk is its last finite risk; its other lin*
+   * metrics are then null). The network's own run is judged by `stopped` and the point's status.
+   */
+  linStatus?: 'ok' | 'diverged';
+  linDivergedAt?: number | null;
+  linLastFiniteRisk?: number | null;
 }
 
 /** One record of the downsampled training curve. */

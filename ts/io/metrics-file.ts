@@ -19,13 +19,22 @@ const METRIC_COLUMNS: readonly (keyof MetricRecord)[] = [
   'linGapMax',
   'linTestGapRms',
   'linTestGapMax',
+  'ntkDrift',
+  'ntkAlignment',
 ];
 
 const cell = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 
+/** The records as CSV; the NTK's top eigenvalues (ntkTopEigs) become the columns ntkEig1, ntkEig2, ... */
 export function metricsCsv(records: readonly MetricRecord[]): string {
-  const lines = [METRIC_COLUMNS.join(',')];
-  for (const r of records) lines.push(METRIC_COLUMNS.map((k) => cell(r[k])).join(','));
+  const eigs = Math.max(0, ...records.map((r) => r.ntkTopEigs?.length ?? 0));
+  const eigColumns = Array.from({ length: eigs }, (_, k) => `ntkEig${k + 1}`);
+  const lines = [[...METRIC_COLUMNS, ...eigColumns].join(',')];
+  for (const r of records) {
+    const row = METRIC_COLUMNS.map((k) => cell(r[k]));
+    for (let k = 0; k < eigs; k++) row.push(cell(r.ntkTopEigs?.[k]));
+    lines.push(row.join(','));
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -68,6 +68,14 @@ export {
 } from './kernel-ridge.js';
 export { kernelAlignment, centeredKernelAlignment, centerKernel } from './alignment.js';
 export {
+  KernelTracker,
+  kernelSubsample,
+  KERNEL_SAMPLES,
+  KERNEL_TOP,
+  type KernelSnapshot,
+  type KernelSchedule,
+} from './kernel-track.js';
+export {
   KernelRegime,
   kernelRegime,
   outputKernels,

@@ -19,6 +19,32 @@ import {
   backendOption,
 } from '../options.js';
 import { printJson, UsageError } from '../run.js';
+import type { EtaChoice } from '../../experiments/step-size.js';
+
+/**
+ * --eta: a number, 'theory' (eta = 1/(4 L_T^2) with the measured L_T), 'theory:C' (C / L_T^2) or
+ * 'grid:A,B,...' (the best of these step sizes); see ts/experiments/step-size.ts.
+ */
+function parseEtaOption(raw: string | undefined): EtaChoice | undefined {
+  if (raw === undefined) return undefined;
+  const text = raw.trim();
+  const bad = () =>
+    new UsageError(
+      `option --eta: expected a number, 'theory', 'theory:C' or 'grid:A,B,...' (e.g. grid:0.1,0.3,1), got '${raw}'`,
+    );
+  const num = (t: string) => {
+    const v = Number(t);
+    if (t.trim() === '' || !Number.isFinite(v)) throw bad();
+    return v;
+  };
+  if (text === 'theory') return 'theory';
+  if (text.startsWith('theory:')) return { theory: num(text.slice(7)) };
+  if (text.startsWith('grid:')) return { grid: text.slice(5).split(',').map(num) };
+  return num(text);
+}
+
+const ETA_HELP =
+  "step size of the experiments that take one (E2, E8, E2-dense): a number, 'theory' (1/(4 L_T^2), L_T measured at init), 'theory:C' (C/L_T^2) or 'grid:A,B,...' (the best of these)";
 
 function parseSize(raw: string | undefined): Size {
   const size = (raw ?? 'quick') as Size;
@@ -75,6 +101,7 @@ interface RunFlags {
   report?: boolean;
   limit?: string;
   grid?: boolean;
+  eta?: string;
 }
 
 export function registerExperiment(program: Command): void {
@@ -107,12 +134,14 @@ export function registerExperiment(program: Command): void {
     .option('--seeds <s>', 'seeds per configuration')
     .option('--shard <k/N>', 'only shard k of N')
     .option('--grid', 'every width of the grid, where the experiment searches the width needed')
-    .action((id: string, flags: { size?: string; seeds?: string; shard?: string; grid?: boolean }) => {
+    .option('--eta <choice>', ETA_HELP)
+    .action((id: string, flags: { size?: string; seeds?: string; shard?: string; grid?: boolean; eta?: string }) => {
       const exp = getExperiment(id);
       const shard = flags.shard ? parseShard(flags.shard) : null;
       const plan = planSweep(exp, parseSize(flags.size), {
         seeds: parseCount('seeds', flags.seeds, 1),
         grid: flags.grid,
+        eta: parseEtaOption(flags.eta),
       });
       for (const p of selectShard(plan, shard)) process.stdout.write(JSON.stringify(p) + '\n');
     });
@@ -132,6 +161,7 @@ export function registerExperiment(program: Command): void {
       'run only shard k of N (points whose index % N == k-1; a width search stays in one shard); join shards with `rnn-gd merge`',
     )
     .option('--grid', 'train every width of the grid instead of searching the width needed (E1, E2, E7)')
+    .option('--eta <choice>', `${ETA_HELP}; --resume needs the same --eta`)
     .addOption(backendOption())
     .option('--limit <n>', 'run only the first n points of the share, as a grid (smoke tests)')
     .option('--no-report', 'do not write the report at the end')
@@ -158,6 +188,7 @@ export function registerExperiment(program: Command): void {
           retryFailed: flags.retryFailed,
           limit: parseCount('limit', flags.limit, 1),
           grid: flags.grid,
+          eta: parseEtaOption(flags.eta),
           report: flags.report,
           signal: interrupt.signal,
           onStart: (info) => {

@@ -17,12 +17,12 @@ import { readData } from '../../io/data-file.js';
 import { generateData, parseDataConfig } from '../../data/generate.js';
 import { readJsonFile } from '../../io/model-file.js';
 import { dataFingerprint, openRunDirectory, readCheckpoint, readRunFile, type Checkpoint } from '../../io/run-dir.js';
-import { checkTrainingCapacity } from '../../trainer.js';
+import { checkTrainingCapacity } from '../../chunked.js';
 import { prepareRun } from '../../run.js';
 import type { RunDirectory } from '../../io/run-dir.js';
 import { parseWith } from '../../validate.js';
 import type { Dataset } from '../../types.js';
-import { interruptController, parseNumber, backendOption } from '../options.js';
+import { interruptController, parseCount, parseNumber, backendOption } from '../options.js';
 import { trainIntoDirectory, type TrainRunOptions } from '../train-session.js';
 import { printJson, UsageError } from '../run.js';
 
@@ -189,6 +189,14 @@ export async function trainCommand(config: TrainConfig, opts: TrainRunOptions) {
     throw new UsageError(`option --checkpoint-every: expected a positive integer, got ${checkpointEvery}`);
   }
   checkGeneratedRunFits(config, opts.linearized);
+  const { kernelEvery } = opts;
+  if (opts.kernelSamples !== undefined && kernelEvery === undefined)
+    throw new UsageError('option --kernel-samples: it sizes the subsample of --kernel-every K; give both');
+  if (kernelEvery !== undefined && kernelEvery % config.train.recordEvery !== 0) {
+    throw new UsageError(
+      `option --kernel-every: ${kernelEvery} is not a multiple of the record interval ${config.train.recordEvery} (the kernel is measured at records): use a multiple of --record-every`,
+    );
+  }
   // The directory first (busy, or an existing run without --resume/--force): refused before any long work.
   const dir = openRunDirectory(opts.out, { resume: opts.resume, force: opts.force });
   try {
@@ -278,7 +286,12 @@ export function registerTrain(program: Command): void {
       '--linearized',
       'also train the linearization around the initialization by the same GD; metrics gain linRisk, linTestRisk, linGap* (||f - f_lin||)',
     )
-    .action(async (flags: TrainFlags & { linearized?: boolean }) => {
+    .option(
+      '--kernel-every <k>',
+      'every k steps (a multiple of --record-every) also record the empirical NTK on a fixed subsample of the training data: ntkDrift (from K0), ntkAlignment (centered, with K0), ntkTopEigs',
+    )
+    .option('--kernel-samples <s>', 'with --kernel-every: training sequences in the subsample (default 32, at least 2)')
+    .action(async (flags: TrainFlags & { linearized?: boolean; kernelEvery?: string; kernelSamples?: string }) => {
       const config = flags.resume ? resumeConfig(flags) : trainConfigFromFlags(flags);
       const interrupt = interruptController();
       try {
@@ -289,6 +302,8 @@ export function registerTrain(program: Command): void {
           resume: flags.resume,
           force: flags.force,
           linearized: flags.linearized,
+          kernelEvery: parseCount('kernel-every', flags.kernelEvery, 1),
+          kernelSamples: parseCount('kernel-samples', flags.kernelSamples, 2),
           checkpointEvery: parseNumber('checkpoint-every', flags.checkpointEvery),
         });
         printJson(summary);

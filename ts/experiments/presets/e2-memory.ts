@@ -3,8 +3,8 @@
  * and iterations needed are flat (or polynomial) in T; above 1 they grow exponentially (exploding
  * gradients); the cutoff sits at alpha = 1/sigma_1.
  */
-import type { Experiment, PointTemplate } from '../experiment.js';
-import { diagonal, transportData } from '../common.js';
+import type { Experiment, PointTemplate, PresetOptions } from '../experiment.js';
+import { diagonal, etaOf, transportData } from '../common.js';
 import type { PointResult, Size } from '../types.js';
 import { cutoffSummary, cutoffVerdict, memoryScale } from './cutoff.js';
 
@@ -27,6 +27,7 @@ export const E2: Experiment = {
   claim:
     'Below the cutoff (memory factor a = alpha sigma_1 w_bar < 1, i.e. alpha < 1/sigma_1 for w_bar = 1) the width and iterations needed are flat or polynomial in the sequence length T; above it they grow exponentially in T (exploding gradients). [paper]',
   defaultSeeds: { quick: 2, full: 3 },
+  etaOption: true,
   setting(size: Size) {
     const g = GRID[size];
     return (
@@ -37,7 +38,7 @@ export const E2: Experiment = {
     );
   },
   search: { param: 'm', start: () => M_REF },
-  configs(size: Size): PointTemplate[] {
+  configs(size: Size, opts: PresetOptions = {}): PointTemplate[] {
     const g = GRID[size];
     const out: PointTemplate[] = [];
     for (const alpha of g.alphas)
@@ -48,6 +49,7 @@ export const E2: Experiment = {
             model: diagonal(m, alpha),
             data: transportData({ n: g.n, T, d: 2, alpha }),
             train: { eta: 1, steps: g.steps, recordEvery: 10 },
+            ...etaOf(opts.eta),
             measure: { eps: EPS, stopAtEps: true, plateau: true, constants: m === M_REF, curvePoints: 20 },
           });
         }

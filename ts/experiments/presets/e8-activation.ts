@@ -4,8 +4,8 @@
  * swept relative to each activation's own critical value.
  */
 import { activations } from '../../activations.js';
-import type { Analysis, Experiment, PointTemplate } from '../experiment.js';
-import { diagonal, transportData } from '../common.js';
+import type { Analysis, Experiment, PointTemplate, PresetOptions } from '../experiment.js';
+import { diagonal, etaOf, transportData } from '../common.js';
 import type { PointResult, Size } from '../types.js';
 import { cutoffSummary, cutoffVerdict } from './cutoff.js';
 
@@ -25,6 +25,7 @@ export const E8: Experiment = {
   claim:
     'The memory cutoff sits at alpha = 1/sigma_1 (w_bar = 1): alpha = 1 for tanh, alpha = 4 for sigmoid. Below it the iterations needed are flat or polynomial in T, above it they grow exponentially. [paper]',
   defaultSeeds: { quick: 2, full: 3 },
+  etaOption: true,
   setting(size: Size) {
     const g = GRID[size];
     return (
@@ -32,7 +33,7 @@ export const E8: Experiment = {
       `Targets: the class teacher with the same activation, alpha and T (map 'mix'), n = ${g.n}, d = 2, RMS 1. T in {${g.Ts.join(', ')}}. GD, eta = 1, up to ${g.steps} steps, eps = ${EPS}.`
     );
   },
-  configs(size: Size): PointTemplate[] {
+  configs(size: Size, opts: PresetOptions = {}): PointTemplate[] {
     const g = GRID[size];
     const out: PointTemplate[] = [];
     for (const act of ACTS)
@@ -44,6 +45,7 @@ export const E8: Experiment = {
             model: diagonal(M_REF, alpha, act),
             data: transportData({ n: g.n, T, d: 2, alpha, activation: act }),
             train: { eta: 1, steps: g.steps, recordEvery: 10 },
+            ...etaOf(opts.eta),
             measure: { eps: EPS, stopAtEps: true, plateau: true, constants: true, curvePoints: 20 },
           });
         }

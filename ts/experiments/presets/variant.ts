@@ -29,12 +29,13 @@ export function variantOf(base: Experiment, o: VariantOptions): Experiment {
     claim: o.claim,
     setting: o.setting,
     defaultSeeds: o.defaultSeeds ?? base.defaultSeeds,
-    configs: (size) =>
+    configs: (size, opts) =>
       base
-        .configs(size)
+        .configs(size, opts)
         .filter((t) => o.keep?.(t, size) ?? true)
         .map((t) => o.template(t, size)),
     ...(base.search ? { search: base.search } : {}),
+    ...(base.etaOption ? { etaOption: true } : {}),
     analyze(results: PointResult[], size: Size): Analysis {
       const a = base.analyze(results, size);
       return { ...a, notes: [...(a.notes ?? []), ...(o.notes ?? [])] };
