@@ -11,9 +11,23 @@ import { E7 } from './presets/e7-dimension.js';
 import { E8 } from './presets/e8-activation.js';
 import { E9 } from './presets/e9-linearization.js';
 import { E10 } from './presets/e10-projection-gain.js';
+import { E1_RANDOM } from './presets/e1-random.js';
 import { DENSE_EXPERIMENTS } from './presets/dense.js';
 
-export const EXPERIMENTS: readonly Experiment[] = [E1, E2, E3, E4, E5, E6, E7, E8, E9, E10, ...DENSE_EXPERIMENTS];
+export const EXPERIMENTS: readonly Experiment[] = [
+  E1,
+  E2,
+  E3,
+  E4,
+  E5,
+  E6,
+  E7,
+  E8,
+  E9,
+  E10,
+  E1_RANDOM,
+  ...DENSE_EXPERIMENTS,
+];
 
 export function getExperiment(id: string): Experiment {
   const exp = EXPERIMENTS.find((e) => e.id.toLowerCase() === id.toLowerCase());

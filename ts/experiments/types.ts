@@ -11,7 +11,20 @@ import type { EtaChoice, GridRun } from './step-size.js';
 
 /** The experiments' ids (getExperiment and runExperiment also take them in lower case: 'e1'). */
 export type ExperimentId =
-  'E1' | 'E2' | 'E3' | 'E4' | 'E5' | 'E6' | 'E7' | 'E8' | 'E9' | 'E10' | 'E1-dense' | 'E2-dense' | 'E4-dense';
+  | 'E1'
+  | 'E2'
+  | 'E3'
+  | 'E4'
+  | 'E5'
+  | 'E6'
+  | 'E7'
+  | 'E8'
+  | 'E9'
+  | 'E10'
+  | 'E1-random'
+  | 'E1-dense'
+  | 'E2-dense'
+  | 'E4-dense';
 
 export type Size = 'quick' | 'full';
 export const SIZES: readonly Size[] = ['quick', 'full'];

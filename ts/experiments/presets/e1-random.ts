@@ -1,0 +1,55 @@
+/**
+ * E1-random — the control of claim 1: E1's sweep, search and analysis on random N(0, 1) labels
+ * independent of the inputs (data option labels: 'random'), over the n range a width growing like
+ * n can afford. Its verdict says whether the pipeline can show polynomial growth at all
+ * (verdicts/control.ts).
+ */
+import type { Experiment } from '../experiment.js';
+import type { Size } from '../types.js';
+import { controlLead, controlVerdict } from '../verdicts/control.js';
+import { E1 } from './e1-width.js';
+import { variantOf } from './variant.js';
+
+const N_MAX: Record<Size, number> = { quick: 512, full: 2048 };
+/** Random labels cannot be fitted to E1's eps = 0.005 in any affordable budget: the control asks for 90% of their variance. */
+const EPS = 0.1;
+const STEPS: Record<Size, number> = { quick: 4000, full: 10000 };
+
+const base = variantOf(E1, {
+  id: 'E1-random',
+  title: 'Control of E1: width against samples on random labels',
+  claim:
+    'Control: on labels independent of the inputs the width needed to fit them grows polynomially in n (about n/(d+1) parameters per sample), so the E1 pipeline must show m* ~ n^p with p above 0.3 here; if it cannot, E1 cannot distinguish log n from polynomial growth. [the contrast of the paper with earlier poly(n) analyses; the control is ours]',
+  setting: (size) =>
+    `${E1.setting(size)
+      .replace(/n in \{[^}]*\}/, `n = half of E1's n up to ${N_MAX[size] / 2}`)
+      .replace(/\d+ steps/, `${STEPS[size]} steps`)
+      .replace(
+        /eps = [0-9.]+ relative.*$/,
+        `eps = ${EPS} relative (E1's 0.005 is out of reach on random labels).`,
+      )} Labels: random, N(0, 1) independent of the inputs (data option labels: 'random', stream 'data/random-labels'); the teacher's targets are discarded.`,
+  keep: (t, size) => Number(t.params.n) <= N_MAX[size],
+  // n halved (E1's grid from 16): three n levels in the upper half of the range already at quick size.
+  template: (t, size) => {
+    const n = Number(t.params.n) / 2;
+    return {
+      ...t,
+      params: { ...t.params, n },
+      data: { ...t.data, n, labels: 'random' },
+      train: { ...t.train, steps: STEPS[size] },
+      measure: { ...t.measure, eps: EPS },
+    };
+  },
+  notes: [
+    "Control sweep: the verdict is E1's rule read the other way round (polynomial growth is what random labels must show; verdicts/control.ts).",
+  ],
+});
+
+export const E1_RANDOM: Experiment = {
+  ...base,
+  analyze(results, size) {
+    const a = base.analyze(results, size);
+    const verdict = controlVerdict(a.verdict);
+    return { ...a, verdict, reason: `${controlLead(verdict)} ${a.reason}` };
+  },
+};
