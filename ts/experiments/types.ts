@@ -179,6 +179,8 @@ export interface PointMetrics {
   /** Risk of the linearized network at the oracle parameters theta_bar (the approximation floor). */
   oracleRisk?: number | null;
   oracleRel?: number | null;
+  /** The largest per-sequence loss (1/2)(f_lin(X_j; theta_bar) - y_j)^2 over the training data (sup-norm floor). */
+  oracleLossMax?: number | null;
   /** Risk of the (nonlinear) network at theta_bar. */
   oracleRiskNonlinear?: number | null;
   /** Transport-map radius nu of the teacher, when known. */
