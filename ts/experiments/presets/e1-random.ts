@@ -13,7 +13,9 @@ import { variantOf } from './variant.js';
 const N_MAX: Record<Size, number> = { quick: 512, full: 2048 };
 /** Random labels cannot be fitted to E1's eps = 0.005 in any affordable budget: the control asks for 90% of their variance. */
 const EPS = 0.1;
-const STEPS: Record<Size, number> = { quick: 4000, full: 10000 };
+const STEPS: Record<Size, number> = { quick: 8000, full: 20000 };
+/** Widths beyond E1's grid: fitting n random labels takes m of order n. */
+const EXTRA_MS: Record<Size, number[]> = { quick: [192, 256], full: [768, 1024] };
 
 const base = variantOf(E1, {
   id: 'E1-random',
@@ -27,7 +29,7 @@ const base = variantOf(E1, {
       .replace(
         /eps = [0-9.]+ relative.*$/,
         `eps = ${EPS} relative (E1's 0.005 is out of reach on random labels).`,
-      )} Labels: random, N(0, 1) independent of the inputs (data option labels: 'random', stream 'data/random-labels'); the teacher's targets are discarded.`,
+      )} Widths also ${EXTRA_MS[size].join(', ')}. Labels: random, N(0, 1) independent of the inputs (data option labels: 'random', stream 'data/random-labels'); the teacher's targets are discarded.`,
   keep: (t, size) => Number(t.params.n) <= N_MAX[size],
   // n halved (E1's grid from 16): three n levels in the upper half of the range already at quick size.
   template: (t, size) => {
@@ -47,6 +49,14 @@ const base = variantOf(E1, {
 
 export const E1_RANDOM: Experiment = {
   ...base,
+  configs(size, opts) {
+    const ts = base.configs(size, opts);
+    const top = Math.max(...ts.map((t) => Number(t.params.m)));
+    const wider = ts
+      .filter((t) => Number(t.params.m) === top)
+      .flatMap((t) => EXTRA_MS[size].map((m) => ({ ...t, params: { ...t.params, m }, model: { ...t.model, m } })));
+    return [...ts, ...wider];
+  },
   analyze(results, size) {
     const a = base.analyze(results, size);
     const verdict = controlVerdict(a.verdict);
