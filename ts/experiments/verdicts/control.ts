@@ -37,7 +37,7 @@ function exponent(units: readonly WidthUnit[]): number | null {
   return fit && fit.identified ? fit.b : null;
 }
 
-export function controlLead(verdict: Verdict): string {
+function controlLead(verdict: Verdict): string {
   return verdict === 'matches'
     ? `Control passed: on random labels the pipeline sees m* grow polynomially (exponent interval above ${WIDTH_RULE.P_POLY}), so it can tell polynomial from logarithmic growth.`
     : verdict === 'does not match'
