@@ -68,6 +68,7 @@ export const SUMMARY_METRICS: (keyof PointMetrics)[] = [
   'oracleRisk',
   'oracleRel',
   'oracleRiskNonlinear',
+  'oracleLossMax',
   'nu',
 ];
 
