@@ -16,7 +16,7 @@ const N_MAX: Record<Size, number> = { quick: 512, full: 1024 };
 const EPS = 0.1;
 const STEPS: Record<Size, number> = { quick: 8000, full: 20000 };
 /** Widths beyond E1's grid: fitting n random labels takes m of order n. */
-const EXTRA_MS: Record<Size, number[]> = { quick: [192, 256], full: [384, 512] };
+const EXTRA_MS: Record<Size, number[]> = { quick: [192, 256], full: [384] };
 
 const base = variantOf(E1, {
   id: 'E1-random',
@@ -55,7 +55,11 @@ export const E1_RANDOM: Experiment = {
     const top = Math.max(...ts.map((t) => Number(t.params.m)));
     const wider = ts
       .filter((t) => Number(t.params.m) === top)
-      .flatMap((t) => EXTRA_MS[size].map((m) => ({ ...t, params: { ...t.params, m }, model: { ...t.model, m } })));
+      .flatMap((t) =>
+        EXTRA_MS[size]
+          .filter((m) => !ts.some((u) => Number(u.params.m) === m))
+          .map((m) => ({ ...t, params: { ...t.params, m }, model: { ...t.model, m } })),
+      );
     return [...ts, ...wider];
   },
   analyze(results, size) {
