@@ -31,6 +31,8 @@ const base = variantOf(E1, {
         /eps = [0-9.]+ relative.*$/,
         `eps = ${EPS} relative (E1's 0.005 is out of reach on random labels).`,
       )} Widths also ${EXTRA_MS[size].join(', ')}. Labels: random, N(0, 1) independent of the inputs (data option labels: 'random', stream 'data/random-labels'); the teacher's targets are discarded.`,
+  // 5 full-size seeds, not E1's 10: the widest random-label probes dominate the cost (docs/experiments.md).
+  defaultSeeds: { quick: 3, full: 5 },
   keep: (t, size) => Number(t.params.n) <= N_MAX[size],
   // n halved (E1's grid from 16): three n levels in the upper half of the range already at quick size.
   template: (t, size) => {
