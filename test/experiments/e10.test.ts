@@ -6,6 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { getExperiment, planSweep } from '../../dist/experiments/index.js';
 import type { PointResult } from '../../dist/experiments/types.js';
+import { runPoint } from '../../dist/experiments/point.js';
+import { getBackend } from '../../dist/index.js';
+import { BACKEND } from './helpers.js';
 
 const E10 = getExperiment('E10');
 const NU = 4.5;
@@ -60,6 +63,22 @@ describe('E10: projection gain', () => {
     expect(new Set(seed0.map((p) => `${JSON.stringify(p.data)}|${p.dataSeed}|${p.init.seed}`)).size).toBe(1);
     const eps = [...new Set(points.map((p) => Number(p.params.eps)))];
     expect(Math.max(...eps) / Math.min(...eps)).toBeGreaterThanOrEqual(10);
+  });
+
+  it('trains a projected point inside the ball of radius nu and a GD point without one (small n, short budget)', async () => {
+    const backend = await getBackend(BACKEND);
+    const at = (algo: string) => {
+      const p = planSweep(E10, 'quick').find(
+        (q) => q.params.quantity === 'tau' && q.params.algo === algo && q.params.eps === 0.001 && q.seed === 0,
+      )!;
+      return { ...p, data: { ...p.data, n: 32 }, train: { ...p.train, steps: 300 } };
+    };
+    const pgd = (await runPoint(at('pgd'), { backend }))!.metrics!;
+    const gd = (await runPoint(at('gd'), { backend }))!.metrics!;
+    expect(pgd.rho).toBeCloseTo(pgd.nu!, 6);
+    expect(pgd.rhoEffMax).toBeLessThanOrEqual(pgd.rho! * (1 + 1e-3));
+    expect(gd.rho).toBeNull();
+    expect(gd.nu).toBe(pgd.nu); // same teacher and data: the pair differs only by the projection
   });
 
   it('matches when PGD needs (1/eps)^1 fewer steps and a power fewer widths', () => {
