@@ -141,6 +141,8 @@ describe('rnn-gd experiment run (CLI)', () => {
       'E7',
       'E8',
       'E9',
+      'E10',
+      'E1-random',
       'E1-dense',
       'E2-dense',
       'E4-dense',

@@ -195,6 +195,13 @@ export async function generateData(
   const clean = new Float64Array(raw.length);
   for (let k = 0; k < raw.length; k++) clean[k] = (raw[k] - offset) / scale;
   const Y = clean.slice();
+  // Random labels: N(0, 1) targets independent of the inputs (E1-random's control: nothing to learn,
+  // fitting n of them needs a width growing with n). The system's targets and map are dropped.
+  if (config.labels === 'random') {
+    const rng = makeRng(s, 'data/random-labels');
+    for (let k = 0; k < Y.length; k++) Y[k] = clean[k] = rng.normal();
+    map = undefined;
+  }
   if (config.noise > 0) {
     const rng = makeRng(s, 'data/noise');
     for (let k = 0; k < Y.length; k++) Y[k] += config.noise * rng.normal();
@@ -247,6 +254,7 @@ export async function generateData(
     d,
     normalization: { mode: config.normalize, offset, scale },
     noise: config.noise,
+    labels: config.labels,
     rawTargetStats: { mean: st.mean, std: st.std },
     teacher,
   };

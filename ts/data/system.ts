@@ -49,6 +49,8 @@ export function commonFields(
     noise: finite()
       .refine((s) => s >= 0, 'must be >= 0')
       .default(0),
+    /** system: the system's targets; random: N(0, 1) labels independent of the inputs (a control) */
+    labels: z.enum(['system', 'random']).default('system'),
     /** standard: (y - mean)/std; scale: y/rms (keeps a class target in the class); none */
     normalize: z.enum(NORMALIZATIONS).default(overrides.normalize ?? 'standard'),
   };

@@ -48,6 +48,8 @@ export interface OracleMeasure {
   oracleRisk: number;
   /** Risk of the network itself at theta_bar. */
   oracleRiskNonlinear: number;
+  /** The largest per-sequence loss (1/2)(f_lin - y)^2 at theta_bar: the sup-norm error the bound's union bound over n controls. */
+  oracleLossMax: number;
   /** Radius nu of the stored (normalized) targets' transport map. */
   nu: number;
 }
@@ -61,7 +63,15 @@ export function oracle(student: ModelParams, gen: GeneratedData, backend: Backen
     const ws = net.workspace(gen.train.n, gen.train.T);
     try {
       ws.setData(gen.train);
-      return { oracleRisk: floor.risk, oracleRiskNonlinear: ws.forward().loss, nu: mapRadius(gen.map) };
+      let lossMax = 0;
+      for (let k = 0; k < floor.predictions.length; k++)
+        lossMax = Math.max(lossMax, 0.5 * (floor.predictions[k] - gen.train.Y[k]) ** 2);
+      return {
+        oracleRisk: floor.risk,
+        oracleRiskNonlinear: ws.forward().loss,
+        oracleLossMax: lossMax,
+        nu: mapRadius(gen.map),
+      };
     } finally {
       ws.free();
     }

@@ -201,6 +201,7 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
     const o = oracle(params, gen, backend);
     extra.oracleRisk = o?.oracleRisk ?? null;
     extra.oracleRiskNonlinear = o?.oracleRiskNonlinear ?? null;
+    extra.oracleLossMax = o?.oracleLossMax ?? null;
   }
   let gradConst: number | null = null;
   if (measure.constants) {

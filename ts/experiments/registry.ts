@@ -1,4 +1,4 @@
-/** The experiments E1..E9 and the dense variants, by id. */
+/** The experiments E1..E10 and the dense variants, by id. */
 import { ValidationError } from '../errors.js';
 import type { Experiment } from './experiment.js';
 import { E1 } from './presets/e1-width.js';
@@ -10,9 +10,24 @@ import { E6 } from './presets/e6-floor.js';
 import { E7 } from './presets/e7-dimension.js';
 import { E8 } from './presets/e8-activation.js';
 import { E9 } from './presets/e9-linearization.js';
+import { E10 } from './presets/e10-projection-gain.js';
+import { E1_RANDOM } from './presets/e1-random.js';
 import { DENSE_EXPERIMENTS } from './presets/dense.js';
 
-export const EXPERIMENTS: readonly Experiment[] = [E1, E2, E3, E4, E5, E6, E7, E8, E9, ...DENSE_EXPERIMENTS];
+export const EXPERIMENTS: readonly Experiment[] = [
+  E1,
+  E2,
+  E3,
+  E4,
+  E5,
+  E6,
+  E7,
+  E8,
+  E9,
+  E10,
+  E1_RANDOM,
+  ...DENSE_EXPERIMENTS,
+];
 
 export function getExperiment(id: string): Experiment {
   const exp = EXPERIMENTS.find((e) => e.id.toLowerCase() === id.toLowerCase());

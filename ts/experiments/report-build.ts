@@ -69,6 +69,7 @@ export const SUMMARY_METRICS: (keyof PointMetrics)[] = [
   'oracleRisk',
   'oracleRel',
   'oracleRiskNonlinear',
+  'oracleLossMax',
   'nu',
 ];
 

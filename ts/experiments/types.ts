@@ -11,7 +11,20 @@ import type { EtaChoice, GridRun } from './step-size.js';
 
 /** The experiments' ids (getExperiment and runExperiment also take them in lower case: 'e1'). */
 export type ExperimentId =
-  'E1' | 'E2' | 'E3' | 'E4' | 'E5' | 'E6' | 'E7' | 'E8' | 'E9' | 'E1-dense' | 'E2-dense' | 'E4-dense';
+  | 'E1'
+  | 'E2'
+  | 'E3'
+  | 'E4'
+  | 'E5'
+  | 'E6'
+  | 'E7'
+  | 'E8'
+  | 'E9'
+  | 'E10'
+  | 'E1-random'
+  | 'E1-dense'
+  | 'E2-dense'
+  | 'E4-dense';
 
 export type Size = 'quick' | 'full';
 export const SIZES: readonly Size[] = ['quick', 'full'];
@@ -170,6 +183,8 @@ export interface PointMetrics {
   /** Risk of the linearized network at the oracle parameters theta_bar (the approximation floor). */
   oracleRisk?: number | null;
   oracleRel?: number | null;
+  /** The largest per-sequence loss (1/2)(f_lin(X_j; theta_bar) - y_j)^2 over the training data (sup-norm floor). */
+  oracleLossMax?: number | null;
   /** Risk of the (nonlinear) network at theta_bar. */
   oracleRiskNonlinear?: number | null;
   /** Transport-map radius nu of the teacher, when known. */

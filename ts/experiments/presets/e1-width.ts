@@ -25,8 +25,11 @@ const GRID = {
   },
   full: {
     ns: [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384],
-    ms: [2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 256, 512],
-    steps: 3000,
+    // Ratio about 2^(1/4) (even widths: symmetric init) where the earlier full run put m* (6-8),
+    // and a budget about 10x the median steps to eps at m* (1350): the 6 -> 8 boundary was the
+    // 3000-step budget (issue 28).
+    ms: [2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 64, 96, 128, 256, 512],
+    steps: 15000,
     T: 10,
     d: 4,
   },
@@ -39,7 +42,7 @@ export const E1: Experiment = {
   title: 'Width against samples: m*(n)',
   claim:
     'The width needed to reach a given training risk grows only logarithmically with the number of samples n (m ~ log n), not polynomially. [paper: Remark 2 / main theorem]',
-  defaultSeeds: { quick: 3, full: 5 },
+  defaultSeeds: { quick: 3, full: 10 },
   setting(size: Size) {
     const g = GRID[size];
     return (

@@ -1,0 +1,82 @@
+/**
+ * E1-random — the control of claim 1: E1's sweep, search and analysis on random N(0, 1) labels
+ * independent of the inputs (data option labels: 'random'), over the n range a width growing like
+ * n can afford. Its verdict says whether the pipeline can show polynomial growth at all
+ * (verdicts/control.ts).
+ */
+import type { Experiment } from '../experiment.js';
+import type { Size } from '../types.js';
+import { distinct, num, okResults, widthUnits } from '../common.js';
+import { judgeWidthControl } from '../verdicts/control.js';
+import { E1 } from './e1-width.js';
+import { variantOf } from './variant.js';
+
+const N_MAX: Record<Size, number> = { quick: 512, full: 1024 };
+/** Random labels cannot be fitted to E1's eps = 0.005 in any affordable budget: the control asks for 90% of their variance. */
+const EPS = 0.1;
+const STEPS: Record<Size, number> = { quick: 8000, full: 20000 };
+/** Widths beyond E1's grid: fitting n random labels takes m of order n. */
+const EXTRA_MS: Record<Size, number[]> = { quick: [192, 256], full: [384] };
+
+const base = variantOf(E1, {
+  id: 'E1-random',
+  title: 'Control of E1: width against samples on random labels',
+  claim:
+    'Control: on labels independent of the inputs the width needed to fit them grows polynomially in n (about n/(d+1) parameters per sample), so the E1 pipeline must show m* ~ n^p with p above 0.3 here; if it cannot, E1 cannot distinguish log n from polynomial growth. [the contrast of the paper with earlier poly(n) analyses; the control is ours]',
+  setting: (size) =>
+    `${E1.setting(size)
+      .replace(/n in \{[^}]*\}/, `n = half of E1's n up to ${N_MAX[size] / 2}`)
+      .replace(/\d+ steps/, `${STEPS[size]} steps`)
+      .replace(
+        /eps = [0-9.]+ relative.*$/,
+        `eps = ${EPS} relative (E1's 0.005 is out of reach on random labels).`,
+      )} Widths also ${EXTRA_MS[size].join(', ')}. Labels: random, N(0, 1) independent of the inputs (data option labels: 'random', stream 'data/random-labels'); the teacher's targets are discarded.`,
+  // 5 full-size seeds, not E1's 10: the widest random-label probes dominate the cost (docs/experiments.md).
+  defaultSeeds: { quick: 3, full: 5 },
+  keep: (t, size) => Number(t.params.n) <= N_MAX[size],
+  // n halved (E1's grid from 16): three n levels in the upper half of the range already at quick size.
+  template: (t, size) => {
+    const n = Number(t.params.n) / 2;
+    return {
+      ...t,
+      params: { ...t.params, n },
+      data: { ...t.data, n, labels: 'random' },
+      train: { ...t.train, steps: STEPS[size] },
+      measure: { ...t.measure, eps: EPS },
+    };
+  },
+  notes: [
+    "Control sweep: the verdict is E1's rule read the other way round (polynomial growth is what random labels must show; verdicts/control.ts).",
+  ],
+});
+
+export const E1_RANDOM: Experiment = {
+  ...base,
+  configs(size, opts) {
+    const ts = base.configs(size, opts);
+    const top = Math.max(...ts.map((t) => Number(t.params.m)));
+    const wider = ts
+      .filter((t) => Number(t.params.m) === top)
+      .flatMap((t) =>
+        EXTRA_MS[size]
+          .filter((m) => !ts.some((u) => Number(u.params.m) === m))
+          .map((m) => ({ ...t, params: { ...t.params, m }, model: { ...t.model, m } })),
+      );
+    return [...ts, ...wider];
+  },
+  analyze(results, size) {
+    const a = base.analyze(results, size);
+    const ok = okResults(results);
+    const units = distinct(ok, 'n').flatMap((n) =>
+      widthUnits(ok, EPS, (r) => num(r, 'n') === n).map((u) => ({ level: n, seed: u.seed, interval: u.interval })),
+    );
+    const j = judgeWidthControl(units);
+    return {
+      ...a,
+      verdict: j.verdict,
+      reason: j.reason,
+      measured: `${a.measured} Control rule (verdicts/control.ts, replaces E1's): the exponent p of m* in n over all n by censored regression (a search where no width reached counts as "larger than"), seed bootstrap; whole interval above 0.3 matches (the pipeline sees polynomial growth), below does not match.`,
+      notes: [...(a.notes ?? []), `E1's own rule on these points: ${a.verdict}. ${a.reason}`],
+    };
+  },
+};
