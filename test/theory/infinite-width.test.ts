@@ -90,6 +90,15 @@ describe('Monte-Carlo kernels with standard errors', () => {
     }
   });
 
+  it('an identically zero kernel (all-zero inputs, tanh) has relative error 0, not NaN', () => {
+    const zero = { ...data, X: new Float64Array(data.X.length) };
+    for (const kind of ['ntk', 'nngp'] as const) {
+      const est = infiniteWidthKernel(backend, spec, zero, { kind, M: 64, groups: 16 });
+      expect(est.K.every((v) => v === 0)).toBe(true);
+      expect(est.relativeError).toBe(0);
+    }
+  });
+
   it('refuses bad options', () => {
     expect(() => infiniteWidthKernel(backend, spec, data, { kind: 'ntk', M: 8, groups: 16 })).toThrow(/M must be/);
     expect(() => infiniteWidthKernel(backend, spec, data, { kind: 'x' as 'ntk', M: 64 })).toThrow(/kind/);

@@ -36,7 +36,10 @@ export interface KernelEstimate {
   K: Float64Array;
   /** Standard error of each entry. */
   stderr: Float64Array;
-  /** sqrt(mean stderr^2) / sqrt(mean K^2): the relative size of the Monte-Carlo error. */
+  /**
+   * sqrt(mean stderr^2) / sqrt(mean K^2): the relative size of the Monte-Carlo error; 0 when every
+   * group gives the same kernel (e.g. identically 0 on all-zero inputs), never NaN.
+   */
   relativeError: number;
 }
 
@@ -203,7 +206,15 @@ export function infiniteWidthKernel(
     e2 += stderr[k] ** 2;
     k2 += K[k] ** 2;
   }
-  return { kind: opts.kind, sampling, M: per * groups, groups, K, stderr, relativeError: Math.sqrt(e2 / k2) };
+  return {
+    kind: opts.kind,
+    sampling,
+    M: per * groups,
+    groups,
+    K,
+    stderr,
+    relativeError: e2 === 0 ? 0 : Math.sqrt(e2 / k2),
+  };
 }
 
 /**
