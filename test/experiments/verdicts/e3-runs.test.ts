@@ -31,19 +31,35 @@ const sweep = (projected: (seed: number) => PointResult) =>
 
 describe('E3 from runs', () => {
   it('a ball the runs never reached is not evidence: inconclusive', () => {
-    const a = E3.analyze(sweep((s) => run(s, '1', GD[s] * 1.05, 0.5)));
+    const a = E3.analyze(
+      sweep((s) => run(s, '1', GD[s] * 1.05, 0.5)),
+      'quick',
+    );
     expect(a.verdict).toBe('inconclusive');
     expect(a.reason).toContain('never acted');
   });
   it('the projection acted (neurons on the boundary) and cost 3x GD: does not match', () => {
-    expect(E3.analyze(sweep((s) => run(s, '1', GD[s] * 3, 0.99, 0.2))).verdict).toBe('does not match');
+    expect(
+      E3.analyze(
+        sweep((s) => run(s, '1', GD[s] * 3, 0.99, 0.2)),
+        'quick',
+      ).verdict,
+    ).toBe('does not match');
   });
   it('the projection acted (rho_s reached rho) and cost 5%: matches, each run paired with GD of its own seed', () => {
     // GD's risks differ 100x between seeds: pairing across seeds would give ratios up to 100.
-    expect(E3.analyze(sweep((s) => run(s, '1', GD[s] * 1.05, 1))).verdict).toBe('matches');
+    expect(
+      E3.analyze(
+        sweep((s) => run(s, '1', GD[s] * 1.05, 1)),
+        'quick',
+      ).verdict,
+    ).toBe('matches');
   });
   it('rho_s above rho beyond float32 rounding: does not match', () => {
-    const a = E3.analyze(sweep((s) => run(s, '1', GD[s], s === 0 ? 1.01 : 1, 0.2)));
+    const a = E3.analyze(
+      sweep((s) => run(s, '1', GD[s], s === 0 ? 1.01 : 1, 0.2)),
+      'quick',
+    );
     expect(a.verdict).toBe('does not match');
   });
 });
