@@ -25,7 +25,7 @@ const run = (seed: number, rho: string, risk: number, rhoEffMax: number, boundar
     curve: [],
   }) as unknown as PointResult;
 
-const GD = [1e-4, 1e-3, 1e-2];
+const GD = [1e-4, 1e-3, 1e-2, 3e-3, 3e-4];
 const sweep = (projected: (seed: number) => PointResult) =>
   GD.flatMap((risk, seed) => [run(seed, 'inf', risk, 3), projected(seed)]);
 

@@ -1,6 +1,6 @@
 /** The statistics the verdict rules share: bootstrap, grid intervals, censored regression, law comparison. */
 import { describe, expect, it } from 'vitest';
-import { clusterBootstrap } from '../../../dist/experiments/stats/bootstrap.js';
+import { seedInterval } from '../../../dist/experiments/stats/bootstrap.js';
 import { formatInterval, formatIntervals, gridInterval } from '../../../dist/experiments/stats/grid.js';
 import { logNormalTail, tobitFit } from '../../../dist/experiments/stats/tobit.js';
 import { compareLaws } from '../../../dist/experiments/stats/laws.js';
@@ -15,11 +15,11 @@ describe('seed-cluster bootstrap', () => {
       [2, 2],
     ];
     const mean = (s: readonly number[][]) => s.flat().reduce((a, b) => a + b, 0) / s.flat().length;
-    const a = clusterBootstrap(clusters, mean, { stream: 'x' });
-    expect(clusterBootstrap(clusters, mean, { stream: 'x' })).toEqual(a);
+    const a = seedInterval(clusters, mean, { stream: 'x' });
+    expect(seedInterval(clusters, mean, { stream: 'x' })).toEqual(a);
     expect(a.lo!).toBeLessThan(a.estimate!);
     expect(a.hi!).toBeGreaterThan(a.estimate!);
-    expect(clusterBootstrap([[1, 2]], mean).lo).toBeNull();
+    expect(seedInterval([[1, 2]], mean).lo).toBeNull();
   });
 });
 

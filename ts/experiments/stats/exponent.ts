@@ -1,11 +1,11 @@
 /**
- * Fitted exponents and rates with seed-cluster bootstrap intervals: the slope of ln y on ln x (a
+ * Fitted exponents and rates with seed-level t-intervals (jackknife over seeds): the slope of ln y on ln x (a
  * power law) or of ln y on x (an exponential rate), pooled over the seeds of a resample. An optional
  * group (e.g. the width m when the slope is in n) removes each group's own level first, so the slope
  * is the within-group one.
  */
 import { linearFit } from '../fit.js';
-import { clusterBootstrap, type Interval } from './bootstrap.js';
+import { seedInterval, type Interval } from './bootstrap.js';
 
 export interface GroupedObs {
   x: number;
@@ -34,9 +34,9 @@ function pooledSlope(points: readonly GroupedObs[], xAxis: Axis = 'log'): number
   return linearFit(xs, ys)?.slope ?? null;
 }
 
-/** The slope and its 95% seed-cluster bootstrap interval; clusters = one list of points per seed. */
+/** The slope and its 95% seed-level interval; clusters = one list of points per seed. */
 export function slopeCI(clusters: readonly (readonly GroupedObs[])[], stream: string, xAxis: Axis = 'log'): Interval {
-  return clusterBootstrap(clusters, (sample) => pooledSlope(sample.flat(), xAxis), { stream });
+  return seedInterval(clusters, (sample) => pooledSlope(sample.flat(), xAxis), { stream });
 }
 
 /** Geometric mean of y with its interval (ratios: paired risk ratios, bound ratios). */
@@ -45,5 +45,5 @@ export function geoMeanCI(clusters: readonly (readonly number[])[], stream: stri
     const v = sample.flat().filter((x) => x > 0 && Number.isFinite(x));
     return v.length ? Math.exp(v.reduce((s, x) => s + Math.log(x), 0) / v.length) : null;
   };
-  return clusterBootstrap(clusters, gm, { stream });
+  return seedInterval(clusters, gm, { stream });
 }

@@ -6,7 +6,7 @@
  */
 import type { Verdict } from '../experiment.js';
 import { fmt, linearFit } from '../fit.js';
-import { clusterBootstrap, median, type Interval } from '../stats/bootstrap.js';
+import { seedInterval, median, type Interval } from '../stats/bootstrap.js';
 import { slopeCI } from '../stats/exponent.js';
 import type { GridInterval } from '../stats/grid.js';
 import { compareLaws, type LawComparison } from '../stats/laws.js';
@@ -24,7 +24,7 @@ export interface WidthUnit {
  * whose whole interval lies below P_POLY is no faster than log n; one whose interval lies above it
  * is polynomial growth. D_MARGIN: "no dependence on d" means the exponent in d within +- 0.25.
  */
-export const WIDTH_RULE = { P_POLY: 0.3, D_MARGIN: 0.25, MIN_SEEDS: 3, MIN_LEVELS: 3, MIN_SPAN: 4 } as const;
+export const WIDTH_RULE = { P_POLY: 0.3, D_MARGIN: 0.25, MIN_SEEDS: 5, MIN_LEVELS: 3, MIN_SPAN: 4 } as const;
 
 export interface WidthJudgement {
   verdict: Verdict;
@@ -55,7 +55,7 @@ function refusal(units: readonly WidthUnit[], name: string): string | null {
   const seeds = seedsOf(units);
   const levels = [...new Set(units.map((u) => u.level))].sort((a, b) => a - b);
   if (seeds.length < WIDTH_RULE.MIN_SEEDS)
-    return `${seeds.length} seed(s): at least ${WIDTH_RULE.MIN_SEEDS} are needed for a seed-bootstrap interval.`;
+    return `${seeds.length} seed(s): at least ${WIDTH_RULE.MIN_SEEDS} are needed (a 95% interval from fewer seeds is too wide to decide, and a bootstrap one undercovers: docs/experiments.md).`;
   if (levels.length < WIDTH_RULE.MIN_LEVELS || levels[levels.length - 1] / levels[0] < WIDTH_RULE.MIN_SPAN)
     return `${levels.length} ${name} levels (${levels.join(', ')}): at least ${WIDTH_RULE.MIN_LEVELS} spanning a factor ${WIDTH_RULE.MIN_SPAN} are needed.`;
   const right = units.filter((u) => u.interval.hi === null);
@@ -101,7 +101,7 @@ export function judgeWidthInN(units: readonly WidthUnit[]): WidthJudgement {
     };
   const cl = clusters(upper);
   const exponent = slopeCI(cl, 'E1/exponent');
-  const logSlope = clusterBootstrap(
+  const logSlope = seedInterval(
     cl,
     (s) =>
       linearFit(
