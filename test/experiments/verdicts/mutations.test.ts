@@ -35,14 +35,14 @@ describe('E1 / E7 width rules', () => {
   const DS = [2, 4, 8, 16, 32, 64, 128];
   const G = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256];
 
-  it('E1: one right-censored unit (no width reached) is enough to refuse (not "refuse only when most are")', () => {
+  it('E1: one right-censored unit (no width reached) enters the fit (not dropped): it turns "matches" into "inconclusive"', () => {
     const u = syntheticWidths((n) => 2 + 1.5 * Math.log(n), NS, GRID, noise('one-cens'));
     const top = NS[NS.length - 1];
-    const j = judgeWidthInN(
-      u.map((x) => (x.level === top && x.seed === 0 ? { ...x, interval: { lo: 512, hi: null } } : x)),
-    );
+    const cut = (x: (typeof u)[number]) => x.level === top && x.seed === 0;
+    expect(judgeWidthInN(u.filter((x) => !cut(x))).verdict).toBe('matches');
+    const j = judgeWidthInN(u.map((x) => (cut(x) ? { ...x, interval: { lo: 512, hi: null } } : x)));
     expect(j.verdict, j.reason).toBe('inconclusive');
-    expect(j.reason).toContain('no width of the grid reached eps in 1 of');
+    expect(j.reason).toContain('1 (n, seed) units reached no width of the grid');
   });
 
   it('E7: m* at the grid floor in a majority (not all) of the units is refused', () => {
@@ -54,7 +54,7 @@ describe('E1 / E7 width rules', () => {
   });
 
   it('E7: m* ~ d^0.3 does not match (a margin widened to 0.3 would not reject it)', () => {
-    const j = judgeWidthInD(syntheticWidths((d) => 3 * d ** 0.3, DS, G, noise('d030', 0.05)));
+    const j = judgeWidthInD(syntheticWidths((d) => 3 * d ** 0.3, DS, G, noise('d030', 0.05, 8)));
     expect(j.verdict, j.reason).toBe('does not match');
     expect(j.exponent!.lo!).toBeLessThan(0.3);
   });

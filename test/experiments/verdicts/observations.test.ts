@@ -41,19 +41,24 @@ describe('iterations to eps as observations', () => {
 });
 
 describe('m* per seed from the runs of a width search', () => {
-  it('only runs that reached eps count as reaching: plateau- and budget-stopped widths are failing widths', () => {
+  it('only runs that reached eps count as reaching; a plateau-stopped width does not bound m* below', () => {
     const runs = [
       run(4, 0, 'plateau', 510),
       run(6, 0, 'steps', 5000),
       run(8, 0, 'eps', 900),
       run(4, 1, 'plateau', 600),
       run(6, 1, 'eps', 1200),
+      run(4, 2, 'diverged', 80),
+      run(6, 2, 'plateau', 2600),
+      run(8, 2, 'eps', 1500),
     ];
     const units = widthUnits(runs, 0.005, () => true);
     expect(units.map((u) => u.interval)).toEqual([
       { lo: 6, hi: 8 },
-      { lo: 4, hi: 6 },
+      { lo: null, hi: 6 }, // m* <= 6: the plateau rule forecast 4 to fail, no run showed it
+      { lo: 4, hi: 8 }, // a plateau stop at 6 between a failure at 4 and a success at 8
     ]);
     expect(units[1].below?.metrics?.stopped).toBe('plateau'); // reported with the unit, for the stop counts
+    expect(units[2].below?.metrics?.stopped).toBe('plateau');
   });
 });

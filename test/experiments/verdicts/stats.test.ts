@@ -27,11 +27,21 @@ describe('grid intervals', () => {
   it('reports the grid step, the floor and the censored top', () => {
     const runs = (m: number) => [2, 4, 6, 8, 12].map((v) => ({ value: v, reached: v >= m }));
     expect(formatInterval(gridInterval(runs(7.9)))).toBe('(6, 8]');
-    expect(formatInterval(gridInterval(runs(1)))).toBe('<= 2 (grid floor)');
+    expect(formatInterval(gridInterval(runs(1)))).toBe('<= 2 (no failing width below)');
     expect(formatInterval(gridInterval(runs(100)))).toBe('> 12 (none reached)');
     expect(formatIntervals([gridInterval(runs(7)), gridInterval(runs(8)), gridInterval(runs(5))])).toBe(
       '(6, 8] x2, (4, 6]',
     );
+  });
+  it('a width stopped by the plateau rule (a forecast) leaves the lower end unknown, a budget-stopped one does not', () => {
+    const runs = [
+      { value: 4, reached: false },
+      { value: 6, reached: false, forecast: true },
+      { value: 8, reached: true },
+    ];
+    expect(gridInterval(runs)).toEqual({ lo: 4, hi: 8 });
+    expect(gridInterval(runs.slice(1))).toEqual({ lo: null, hi: 8 });
+    expect(gridInterval([{ value: 6, reached: false, forecast: true }])).toEqual({ lo: null, hi: null });
   });
 });
 
