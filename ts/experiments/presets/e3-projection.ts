@@ -22,7 +22,7 @@ export const E3: Experiment = {
   title: 'GD against projected GD over rho',
   claim:
     'Projected gradient descent onto Omega(rho, m) = {max_i ||theta_i - theta_i(0)|| <= rho/sqrt(m)} with rho >= nu keeps the effective radius rho_s <= rho and the memory factor bounded, and reaches a risk at least as good as plain GD (the paper derives better guarantees for the projected algorithm). [paper; the exact set is our convention]',
-  defaultSeeds: { quick: 3, full: 5 },
+  defaultSeeds: { quick: 5, full: 5 },
   setting(size: Size) {
     const g = GRID[size];
     return (

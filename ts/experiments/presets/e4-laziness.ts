@@ -20,7 +20,7 @@ export const E4: Experiment = {
   title: 'Laziness: parameter movement and kernel drift against m',
   claim:
     'Training stays near the initialization: ||Theta(s) - Theta(0)|| stays O(1) (each neuron moves O(1/sqrt(m)), rho_s bounded) and the empirical NTK drifts less as the width grows, vanishing as m -> infinity. [paper: NTK-regime analysis]',
-  defaultSeeds: { quick: 3, full: 5 },
+  defaultSeeds: { quick: 5, full: 5 },
   setting(size: Size) {
     const g = GRID[size];
     return (

@@ -36,7 +36,7 @@ export const E5: Experiment = {
   title: 'Optimization rate: running-average risk against tau',
   claim:
     'The running-average risk (1/tau) sum_{s<tau} R(Theta(s)) is at most 2 nu^2/(eta tau) plus the approximation and linearization terms: a 1/tau decay (slope -1 on log-log axes) until the floor, with a constant proportional to 1/eta. [paper: rate; derived: the constants]',
-  defaultSeeds: { quick: 3, full: 5 },
+  defaultSeeds: { quick: 5, full: 5 },
   setting(size: Size) {
     const g = GRID[size];
     return `Diagonal RNN (tanh, alpha = 0.5), m = ${g.m}, T = ${g.T}, d = 2; class teacher (map 'mix'), n = ${g.n}, RMS 1. Full-batch GD for ${g.steps} steps with eta in {${g.etas.join(', ')}}; records every 5 steps.`;

@@ -21,7 +21,7 @@ export const E6: Experiment = {
   title: 'Approximation floor: risk of the oracle theta_bar against log(n)/m',
   claim:
     'The class target is approximated by the width-m network at theta_bar (inside Omega(nu, m)) with error of order log(n)/m: the random-features term 16 G^2 log(2n/delta)/m. [paper: the log n term; derived: the constants]',
-  defaultSeeds: { quick: 3, full: 5 },
+  defaultSeeds: { quick: 5, full: 5 },
   setting(size: Size) {
     const g = GRID[size];
     return (

@@ -25,7 +25,7 @@ export const E7: Experiment = {
   title: 'Input dimension d',
   claim:
     "With inputs in the unit ball (||x_t|| <= 1) the bound's constants (L_T, beta_T, G) do not depend on d, so the width and iterations needed to reach a given risk should not grow with d. [derived from the paper's bound; the paper states its results for general d]",
-  defaultSeeds: { quick: 2, full: 3 },
+  defaultSeeds: { quick: 5, full: 5 },
   setting(size: Size) {
     const g = GRID[size];
     return `Diagonal RNN (tanh, alpha = 0.5), T = ${g.T}; class teacher (map 'mix') in dimension d, inputs N(0, I_d) projected onto the unit ball, n = ${g.n}, RMS 1. GD, eta = 1, up to ${g.steps} steps, eps = ${EPS}. d in {${g.ds.join(', ')}}, m in {${g.ms.join(', ')}}.`;

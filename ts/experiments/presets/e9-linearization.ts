@@ -33,7 +33,7 @@ export const E9: Experiment = {
   title: 'Linearization gap: ||f - f_lin|| against m and T',
   claim:
     "The trained network stays close to its linearization at the initialization: the gap ||f - f_lin|| after training shrinks at least like 1/sqrt(m) (the bound's linearization term beta_T^2 (...) / m bounds the squared gap), and grows with T like beta_T: flat below the memory cutoff, fast above it. [paper: the linearization argument; derived: the 1/sqrt(m) rate read off our form of the term]",
-  defaultSeeds: { quick: 2, full: 3 },
+  defaultSeeds: { quick: 5, full: 5 },
   setting(size: Size) {
     const g = GRID[size];
     return (
