@@ -98,3 +98,13 @@ describe('width exponents from grid intervals (interval-censored regression)', (
     expect(j.verdict).not.toBe('matches');
   });
 });
+
+describe('E1: every seed with the same grid interval at every n', () => {
+  it('gives an interval as wide as the grid resolution, not a zero-width one', () => {
+    const u = syntheticWidths(() => 7, NS, GRID, { seeds: 5, sigma: 0, stream: 'same' });
+    const j = judgeWidthInN(u);
+    // (6, 8] at n = 1024 .. 16384: slopes within +-ln(8/6)/ln(16) = +-0.104 pass through every interval.
+    expect(j.exponent!.hi! - j.exponent!.lo!).toBeGreaterThan(0.2);
+    expect(j.verdict).toBe('matches');
+  });
+});

@@ -57,7 +57,25 @@ function exponentCI(units: readonly WidthUnit[], stream: string): Interval {
       .filter((u) => u.seed === s)
       .map((u): IntervalObs => ({ x: Math.log(u.level), lo: u.interval.lo, hi: u.interval.hi })),
   );
-  return seedInterval(perSeed, (sample) => tobitFit(sample.flat())?.b ?? null, { stream });
+  const ci = seedInterval(perSeed, (sample) => tobitFit(sample.flat())?.b ?? null, { stream });
+  // Every unit's interval fits with probability ~1 (log-likelihood ~0): the likelihood is flat over all the
+  // slopes passing through the intervals, and seeds with the same intervals agree on one arbitrary
+  // point of that set (a zero-width interval). Those slopes are known only to the grid's resolution.
+  const whole = tobitFit(perSeed.flat());
+  const r = gridResolution(units);
+  if (whole && whole.logLik > -0.05 && ci.estimate !== null && ci.lo !== null && ci.hi !== null && r !== null)
+    return { ...ci, lo: Math.min(ci.lo, ci.estimate - r), hi: Math.max(ci.hi, ci.estimate + r) };
+  return ci;
+}
+
+/** The grid step at m* over the level range: exponents below ln(step) / ln(level span) move no m* [our derivation]. */
+function gridResolution(units: readonly WidthUnit[]): number | null {
+  const steps = units
+    .filter((u) => u.interval.lo !== null && u.interval.hi !== null)
+    .map((u) => u.interval.hi! / u.interval.lo!);
+  const levels = units.map((u) => u.level);
+  const span = Math.log(Math.max(...levels) / Math.min(...levels));
+  return steps.length && span > 0 ? Math.log(median(steps)) / span : null;
 }
 
 /** Refusals shared by the width rules: too few seeds or levels, censored intervals. */
@@ -124,11 +142,11 @@ export function judgeWidthInN(units: readonly WidthUnit[]): WidthJudgement {
         ? `Over ${range}, m* ~ n^p (interval-censored fit) with p = ${formatCI(exponent)}: the whole interval lies above ${WIDTH_RULE.P_POLY}, polynomial growth.`
         : `Over ${range}, m* ~ n^p (interval-censored fit) with p = ${formatCI(exponent)}: the interval straddles ${WIDTH_RULE.P_POLY}, so log and polynomial growth cannot be told apart.`;
   // What the grid can see: growth smaller than one grid step over the range moves no m*.
-  const steps = upper.filter((u) => u.interval.lo !== null).map((u) => u.interval.hi! / u.interval.lo!);
-  const span = Math.log(levels[levels.length - 1] / levels[0]);
-  const resolution = steps.length
-    ? ` The grid step at m* (x${fmt(median(steps), 3)}) hides exponents below ${fmt(Math.log(median(steps)) / span, 2)} over this range.`
-    : '';
+  const r = gridResolution(upper);
+  const resolution =
+    r !== null
+      ? ` The grid step at m* (x${fmt(Math.exp(r * Math.log(levels[levels.length - 1] / levels[0])), 3)}) hides exponents below ${fmt(r, 2)} over this range.`
+      : '';
   const cens = right
     ? ` ${right} (n, seed) units reached no width of the grid and enter as m* above the largest width tried.`
     : '';
