@@ -116,7 +116,7 @@ export const E3: Experiment = {
       reason,
       measured:
         'Per (m, rho): best training risk, final test risk, the largest effective radius rho_s = sqrt(m) max_i ||theta_i(s) - theta_i(0)|| over the run, the largest memory factor a_s = alpha sigma_1 max_i |w_i(s)|, and the fraction of neurons on the boundary at the end (mean ± std over seeds). Curves of seed 0. ' +
-        `Rule (pre-registered, verdicts/projection.ts): per setting with rho >= nu where the projection acted in some seed, the paired ratio projected / GD best risk (same width and seed), geometric mean with a 95% seed-cluster bootstrap interval; wholly below ${PROJECTION_RULE.MAX_RATIO} in every such setting "matches", wholly above in one "does not match". Settings where the projection never acted are GD and are not counted; rho_s > rho in any run "does not match". No absolute slack.`,
+        `Rule (pre-registered, verdicts/projection.ts): per setting with rho >= nu where the projection acted in some seed, the paired ratio projected / GD best risk (same width and seed), geometric mean with a 95% seed-level t-interval; wholly below ${PROJECTION_RULE.MAX_RATIO} in every such setting "matches", wholly above in one "does not match". Settings where the projection never acted are GD and are not counted; rho_s > rho in any run "does not match". No absolute slack.`,
       fits: [],
       tables: [
         {

@@ -89,7 +89,7 @@ export const E6: Experiment = {
       reason,
       measured:
         'Per (n, m, seed): the risk of the linearized network at theta_bar on the n training sequences (the approximation floor), and of the network itself at theta_bar. Power fits in m per n; a linear fit of the floor against log(n)/m over all points. ' +
-        `Rule (pre-registered, verdicts/floor.ts): the exponent in m within each n and the exponent in n within each m, pooled over seeds on log axes with 95% seed-cluster bootstrap intervals: m exponent within -1 ± ${FLOOR_RULE.M_MARGIN} and n exponent wholly below ${WIDTH_RULE.P_POLY} (no faster than log n) "matches"; either wholly outside "does not match"; fewer than ${FLOOR_RULE.MIN_SEEDS} seeds "inconclusive". ` +
+        `Rule (pre-registered, verdicts/floor.ts): the exponent in m within each n and the exponent in n within each m, pooled over seeds on log axes with 95% seed-level t-intervals: m exponent within -1 ± ${FLOOR_RULE.M_MARGIN} and n exponent wholly below ${WIDTH_RULE.P_POLY} (no faster than log n) "matches"; either wholly outside "does not match"; fewer than ${FLOOR_RULE.MIN_SEEDS} seeds "inconclusive". ` +
         'What it can detect: a floor exponent in m away from -1 by more than the margin, and growth in n faster than n^0.3; it cannot see the log n of the bound (a sup-norm, union-bound term; the mean floor is flat in n).',
       fits: [
         ...mFits

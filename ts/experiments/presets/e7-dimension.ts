@@ -85,7 +85,7 @@ export const E7: Experiment = {
       reason: `${j.reason} Iterations / nu^2 at m = ${M_REF} (reached runs): ~ d^${formatCI(perNu2)}.${flag ? ` ${flag}` : ''}`,
       measured:
         `Per (d, seed): m* as the grid interval (largest failing width, first reaching width] for eps = ${EPS}; GD steps to eps, nu and the measured gradient constant at m = ${M_REF}. ` +
-        `Rule (pre-registered, verdicts/width.ts): the exponent of the first reaching width in d, with a 95% seed-cluster bootstrap interval, inside ±${WIDTH_RULE.D_MARGIN} for "matches", outside for "does not match"; fewer than ${WIDTH_RULE.MIN_SEEDS} seeds, or m* at the grid floor in most units (a dependence below the smallest width is invisible), give "inconclusive".`,
+        `Rule (pre-registered, verdicts/width.ts): the exponent of m* in d (interval-censored regression over the grid intervals, 95% seed-level t-interval), inside ±${WIDTH_RULE.D_MARGIN} for "matches", outside for "does not match"; fewer than ${WIDTH_RULE.MIN_SEEDS} seeds, or m* without a lower bound (grid floor, or only plateau-stopped widths below) in most units (a dependence below the smallest width is invisible), give "inconclusive".`,
       fits: [
         ...(j.exponent
           ? [
