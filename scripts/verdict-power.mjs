@@ -21,7 +21,7 @@ const run = (f) => Array.from({ length: sims }, (_, i) => f(i));
 
 // E1: m* = c n^p seen through the width grid; seed noise sigma 0.15 (per point) and 0.1 (per seed).
 const E1 = {
-  quick: { ns: [32, 64, 128, 256, 512, 1024, 2048], grid: [2, 4, 6, 8, 12, 16, 24, 32, 64, 128], seeds: 3 },
+  quick: { ns: [32, 64, 128, 256, 512, 1024, 2048], grid: [2, 4, 6, 8, 12, 16, 24, 32, 64, 128], seeds: 5 },
   full: {
     ns: [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384],
     grid: [2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 256, 512],
@@ -48,8 +48,8 @@ if (want('E1'))
 
 // E2: tau = 30 e^(r T) on the long side, noise 0.3, censored at the budget.
 const E2 = {
-  quick: { Ts: [2, 4, 8, 16, 32], seeds: 2, budget: 2000 },
-  full: { Ts: [2, 4, 8, 16, 32, 64], seeds: 3, budget: 5000 },
+  quick: { Ts: [2, 4, 8, 16, 32], seeds: 5, budget: 2000 },
+  full: { Ts: [2, 4, 8, 16, 32, 64], seeds: 5, budget: 5000 },
 };
 if (want('E2'))
   for (const [size, d] of Object.entries(E2))
@@ -91,7 +91,7 @@ if (want('E2'))
 // E4: drift ~ m^p, movement flat, noise 0.1.
 if (want('E4'))
   for (const [size, d] of Object.entries({
-    quick: { ms: [8, 16, 32, 64, 128, 256], seeds: 3 },
+    quick: { ms: [8, 16, 32, 64, 128, 256], seeds: 5 },
     full: { ms: [8, 16, 32, 64, 128, 256, 512, 1024], seeds: 5 },
   }))
     for (const p of [-0.5, -0.35, -0.25, -0.15, 0])
@@ -113,8 +113,8 @@ if (want('E4'))
 // E9: gap ~ m^p, noise 0.1.
 if (want('E9'))
   for (const [size, d] of Object.entries({
-    quick: { ms: [16, 32, 64, 128, 256, 512], seeds: 2 },
-    full: { ms: [16, 32, 64, 128, 256, 512, 1024, 2048], seeds: 3 },
+    quick: { ms: [16, 32, 64, 128, 256, 512], seeds: 5 },
+    full: { ms: [16, 32, 64, 128, 256, 512, 1024, 2048], seeds: 5 },
   }))
     for (const p of [-0.8, -0.6, -0.5, -0.4, -0.2])
       row(

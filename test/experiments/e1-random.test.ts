@@ -5,10 +5,10 @@ import type { PointResult } from '../../dist/experiments/types.js';
 
 const CTRL = getExperiment('E1-random');
 
-/** Every point of the quick grid, seeds 0..2, reaching iff m >= law(n). */
+/** Every point of the quick grid, seeds 0..4 (the rules need 5), reaching iff m >= law(n). */
 function results(law: (n: number) => number): PointResult[] {
   return CTRL.configs('quick').flatMap((t) =>
-    [0, 1, 2].map((seed) => {
+    [0, 1, 2, 3, 4].map((seed) => {
       const n = Number(t.params.n);
       const m = Number(t.params.m);
       const reached = m >= law(n) * (1 + 0.05 * seed);

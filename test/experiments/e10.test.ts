@@ -13,14 +13,14 @@ import { BACKEND } from './helpers.js';
 const E10 = getExperiment('E10');
 const NU = 4.5;
 
-/** Every point of the quick grid, seeds 0..2: tau = tauLaw(eps, algo), reached iff m >= mLaw(eps, algo). */
+/** Every point of the quick grid, seeds 0..4 (the rules need 5): tau = tauLaw(eps, algo), reached iff m >= mLaw(eps, algo). */
 function results(
   tauLaw: (eps: number, algo: string) => number,
   mLaw: (eps: number, algo: string) => number,
   acts = true,
 ): PointResult[] {
   return E10.configs('quick').flatMap((t) =>
-    [0, 1, 2].map((seed) => {
+    [0, 1, 2, 3, 4].map((seed) => {
       const p = t.params as { quantity: string; algo: string; eps: number; m?: number };
       const f = 1 + 0.05 * seed;
       const tau = Math.ceil((tauLaw(p.eps, p.algo) * f) / 10) * 10;

@@ -3,7 +3,7 @@ import type { ModelSpecInput } from '../config.js';
 import type { ActivationName } from '../activations.js';
 import type { DataConfigInputOf } from '../data/generate.js';
 import { fmt, summary, type Summary } from './fit.js';
-import { reachedEps } from './runs.js';
+import { reachedEps, stopReason } from './runs.js';
 import { gridInterval } from './stats/grid.js';
 import type { PointMetrics, PointResult } from './types.js';
 import type { EtaChoice } from './step-size.js';
@@ -83,16 +83,20 @@ export function summarizeWhere(
 
 /**
  * m* per seed as the grid interval it is (stats/grid.ts): (largest failing width below the first
- * reaching one, first reaching width], with the runs of that seed (e.g. to say how the width just
- * below m* ended: budget, plateau rule, divergence).
+ * reaching one, first reaching width], with the run at the grid width just below m* (to say how it
+ * ended: budget, plateau rule, divergence).
  */
 export function widthUnits(results: readonly PointResult[], eps: number, select: (r: PointResult) => boolean) {
   const rs = okResults(results).filter(select);
   const seeds = [...new Set(rs.map((r) => r.seed))].sort((a, b) => a - b);
   return seeds.map((seed) => {
     const runs = rs.filter((r) => r.seed === seed);
-    const interval = gridInterval(runs.map((r) => ({ value: num(r, 'm'), reached: reachedEps(r, eps) })));
-    const below = runs.find((r) => interval.lo !== null && num(r, 'm') === interval.lo) ?? null;
+    // A plateau-stopped width was forecast, not seen, to fail: it does not bound m* from below.
+    const interval = gridInterval(
+      runs.map((r) => ({ value: num(r, 'm'), reached: reachedEps(r, eps), forecast: stopReason(r) === 'plateau' })),
+    );
+    const widthBelow = Math.max(...runs.map((r) => num(r, 'm')).filter((m) => interval.hi === null || m < interval.hi));
+    const below = runs.find((r) => num(r, 'm') === widthBelow) ?? null;
     const at = runs.find((r) => interval.hi !== null && num(r, 'm') === interval.hi) ?? null;
     return { seed, interval, below, at };
   });

@@ -48,7 +48,34 @@ describe('memory cutoff', () => {
   });
 
   it('is inconclusive under heavy noise on a slow exponential', () => {
-    const s = series((T) => 50 * Math.exp(0.02 * T), 'long', 'noisy', { sigma: 1, seeds: 3 });
+    const s = series((T) => 50 * Math.exp(0.02 * T), 'long', 'noisy', { sigma: 1, seeds: 5 });
     expect(s.judgement.verdict, s.judgement.reason).toBe('inconclusive');
+  });
+});
+
+describe('memory cutoff: a base of steps plus growth (offset laws, censored likelihood)', () => {
+  const TS2 = [4, 8, 12, 16, 24, 32, 40, 48];
+  it('100 + T^2 is polynomial, not exponential, also with its largest T censored', () => {
+    // A pure-law comparison (no tau0) calls this exponential: ln tau is convex in ln T.
+    const obs = syntheticTaus((T) => 100 + T ** 2, TS2, 2000, { seeds: 5, sigma: 0.1, stream: 'T2' });
+    expect(obs.some((o) => o.censored)).toBe(true);
+    const j = judgeSeries(obs, 'long', 'T2');
+    expect(j.expShare!, j.reason).toBeLessThanOrEqual(1 - CUTOFF_RULE.PREFER);
+    expect(j.verdict, j.reason).toBe('does not match');
+    expect(judgeSeries(obs, 'short', 'T2s').verdict).toBe('matches');
+  });
+  it('100 + 5 e^(0.2 T) is exponential, with its largest T censored', () => {
+    const obs = syntheticTaus((T) => 100 + 5 * Math.exp(0.2 * T), TS2, 20000, {
+      seeds: 5,
+      sigma: 0.1,
+      stream: 'e02',
+    });
+    expect(obs.some((o) => o.censored)).toBe(true);
+    const j = judgeSeries(obs, 'long', 'e02');
+    expect(j.expShare!, j.reason).toBeGreaterThanOrEqual(CUTOFF_RULE.PREFER);
+    expect(j.rate!.lo!).toBeLessThan(0.2);
+    expect(j.rate!.hi!).toBeGreaterThan(0.2);
+    expect(j.verdict, j.reason).toBe('matches');
+    expect(judgeSeries(obs, 'short', 'e02s').verdict).toBe('does not match');
   });
 });

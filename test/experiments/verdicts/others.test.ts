@@ -32,7 +32,7 @@ describe('E3: projected GD against GD', () => {
     const j = judgeProjection(paired(1, false, 'inactive'));
     expect(j.verdict).toBe('inconclusive');
     expect(j.inactive.length).toBe(2);
-    expect(judgeProjection(paired(1.5, true, 'noisy', 0.8, 3)).verdict).toBe('inconclusive');
+    expect(judgeProjection(paired(1.5, true, 'noisy', 0.8, 5)).verdict).toBe('inconclusive');
   });
   it('does not match when rho_s exceeds rho', () => {
     const runs = paired(1, true, 'viol').map((r, i) => ({ ...r, violated: i === 0 }));
@@ -55,7 +55,7 @@ describe('E4: laziness', () => {
   });
   it('is inconclusive with 2 seeds or a noisy drift near m^-0.25', () => {
     expect(judgeLaziness(runs(-0.9, 0, 'two', 0.1, 2), 't').verdict).toBe('inconclusive');
-    expect(judgeLaziness(runs(-0.25, 0, 'near', 0.5, 3), 't').verdict).toBe('inconclusive');
+    expect(judgeLaziness(runs(-0.25, 0, 'near', 0.5, 5), 't').verdict).toBe('inconclusive');
   });
 });
 
@@ -76,7 +76,7 @@ describe('E5: the bound constant and 1/eta', () => {
     expect(judgeRate(runs(0.05, -0.5, 'law')).verdict).toBe('does not match');
   });
   it('is inconclusive with heavy noise on the exponent or 2 seeds', () => {
-    expect(judgeRate(runs(0.05, -0.8, 'noisy', 0.8, 3)).verdict).toBe('inconclusive');
+    expect(judgeRate(runs(0.05, -0.8, 'noisy', 0.8, 5)).verdict).toBe('inconclusive');
     expect(judgeRate(runs(0.05, -1, 'two', 0.1, 2)).verdict).toBe('inconclusive');
   });
 });
@@ -100,13 +100,13 @@ describe('E6: the approximation floor', () => {
   });
   it('is inconclusive with 2 seeds or heavy noise at m^-0.75', () => {
     expect(judgeFloor(runs(-1, 0, 'two', 0.1, 2)).verdict).toBe('inconclusive');
-    expect(judgeFloor(runs(-0.75, 0, 'noisy', 1.5, 3)).verdict).toBe('inconclusive');
+    expect(judgeFloor(runs(-0.75, 0, 'noisy', 1.5, 5)).verdict).toBe('inconclusive');
   });
 });
 
 describe('E9: the linearization gap', () => {
   const MS = [16, 32, 64, 128, 256, 512];
-  const runs = (p: number, stream: string, sigma = 0.1, seeds = 3) =>
+  const runs = (p: number, stream: string, sigma = 0.1, seeds = 5) =>
     syntheticValues((m) => m ** p, MS, noise(stream, sigma, seeds)).map((v) => ({ m: v.x, seed: v.seed, gap: v.y }));
   it('matches m^-1.3', () => expect(judgeGap(runs(-1.3, 'ok')).verdict).toBe('matches'));
   it('does not match m^-0.3 (slower than the bound)', () =>

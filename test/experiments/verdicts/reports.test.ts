@@ -61,14 +61,15 @@ describe('E1 report from synthetic points', () => {
   it('prints m* as grid intervals, not interpolated values, and counts how the width below ended', () => {
     const rs: PointResult[] = [];
     for (const n of [32, 64, 128, 256, 512, 1024, 2048])
-      for (let s = 0; s < 3; s++) {
-        rs.push(point('E1', { n, m: 6 }, s, { stop: 'plateau', steps: 510, bestRel: 0.009 }, 1000));
+      for (let s = 0; s < 5; s++) {
+        rs.push(point('E1', { n, m: 6 }, s, { stop: 'steps', steps: 1000, bestRel: 0.02 }, 1000));
+        rs.push(point('E1', { n, m: 7 }, s, { stop: 'plateau', steps: 510, bestRel: 0.009 }, 1000));
         rs.push(point('E1', { n, m: 8 }, s, { stop: 'eps', steps: 300, bestRel: 0.00499 }, 1000));
       }
     const a = getExperiment('E1').analyze(rs, 'quick');
     const table = a.tables[0];
-    expect(table.rows.every((r) => r[1] === '(6, 8] x3')).toBe(true);
-    expect(table.rows[0][3]).toBe('3 plateau-stopped');
+    expect(table.rows.every((r) => r[1] === '(6, 8] x5')).toBe(true);
+    expect(table.rows[0][3]).toBe('5 plateau-stopped');
     expect(a.verdict).toBe('matches');
     expect(a.reason).toContain('No growth of m* detected');
     expect(JSON.stringify(a)).not.toMatch(/7\.9\d/);
@@ -80,7 +81,7 @@ describe('E2 report from synthetic points', () => {
     const rs: PointResult[] = [];
     for (const alpha of [0.5, 2])
       for (const T of [2, 4, 8, 16])
-        for (let s = 0; s < 3; s++) {
+        for (let s = 0; s < 5; s++) {
           const long = alpha === 2 && T >= 4;
           rs.push(
             point(

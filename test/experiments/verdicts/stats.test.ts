@@ -1,6 +1,6 @@
 /** The statistics the verdict rules share: bootstrap, grid intervals, censored regression, law comparison. */
 import { describe, expect, it } from 'vitest';
-import { clusterBootstrap } from '../../../dist/experiments/stats/bootstrap.js';
+import { seedInterval } from '../../../dist/experiments/stats/bootstrap.js';
 import { formatInterval, formatIntervals, gridInterval } from '../../../dist/experiments/stats/grid.js';
 import { logNormalTail, tobitFit } from '../../../dist/experiments/stats/tobit.js';
 import { compareLaws } from '../../../dist/experiments/stats/laws.js';
@@ -15,11 +15,11 @@ describe('seed-cluster bootstrap', () => {
       [2, 2],
     ];
     const mean = (s: readonly number[][]) => s.flat().reduce((a, b) => a + b, 0) / s.flat().length;
-    const a = clusterBootstrap(clusters, mean, { stream: 'x' });
-    expect(clusterBootstrap(clusters, mean, { stream: 'x' })).toEqual(a);
+    const a = seedInterval(clusters, mean, { stream: 'x' });
+    expect(seedInterval(clusters, mean, { stream: 'x' })).toEqual(a);
     expect(a.lo!).toBeLessThan(a.estimate!);
     expect(a.hi!).toBeGreaterThan(a.estimate!);
-    expect(clusterBootstrap([[1, 2]], mean).lo).toBeNull();
+    expect(seedInterval([[1, 2]], mean).lo).toBeNull();
   });
 });
 
@@ -27,11 +27,21 @@ describe('grid intervals', () => {
   it('reports the grid step, the floor and the censored top', () => {
     const runs = (m: number) => [2, 4, 6, 8, 12].map((v) => ({ value: v, reached: v >= m }));
     expect(formatInterval(gridInterval(runs(7.9)))).toBe('(6, 8]');
-    expect(formatInterval(gridInterval(runs(1)))).toBe('<= 2 (grid floor)');
+    expect(formatInterval(gridInterval(runs(1)))).toBe('<= 2 (no failing width below)');
     expect(formatInterval(gridInterval(runs(100)))).toBe('> 12 (none reached)');
     expect(formatIntervals([gridInterval(runs(7)), gridInterval(runs(8)), gridInterval(runs(5))])).toBe(
       '(6, 8] x2, (4, 6]',
     );
+  });
+  it('a width stopped by the plateau rule (a forecast) leaves the lower end unknown, a budget-stopped one does not', () => {
+    const runs = [
+      { value: 4, reached: false },
+      { value: 6, reached: false, forecast: true },
+      { value: 8, reached: true },
+    ];
+    expect(gridInterval(runs)).toEqual({ lo: 4, hi: 8 });
+    expect(gridInterval(runs.slice(1))).toEqual({ lo: null, hi: 8 });
+    expect(gridInterval([{ value: 6, reached: false, forecast: true }])).toEqual({ lo: null, hi: null });
   });
 });
 

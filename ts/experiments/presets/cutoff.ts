@@ -122,7 +122,7 @@ export function cutoffSummary(results: PointResult[], o: CutoffOptions): CutoffS
       if (g.mean !== null) constData.push({ T, series: label, gradConst: g.mean, hessConst: h.mean });
     }
     const judgement = judgeSeries(obs, regime, `${o.prefix}/${v}`);
-    // The measured constants are not censored: their exponential rate in T with a seed-bootstrap interval.
+    // The measured constants are not censored: their exponential rate in T with a seed-level interval.
     const constRate = (key: 'gradConst' | 'hessConst') =>
       slopeCI(
         [...new Set(atRef.map((r) => r.seed))].map((s) =>
@@ -238,7 +238,7 @@ export function cutoffSummary(results: PointResult[], o: CutoffOptions): CutoffS
         rows: table,
       },
       {
-        title: 'growth in T (rates per unit T with 95% seed-bootstrap intervals)',
+        title: 'growth in T (rates per unit T with 95% seed-level t-intervals)',
         columns: [
           o.seriesKey,
           `a = alpha sigma_1 ${scale.symbol}`,

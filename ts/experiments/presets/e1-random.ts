@@ -32,7 +32,7 @@ const base = variantOf(E1, {
         `eps = ${EPS} relative (E1's 0.005 is out of reach on random labels).`,
       )} Widths also ${EXTRA_MS[size].join(', ')}. Labels: random, N(0, 1) independent of the inputs (data option labels: 'random', stream 'data/random-labels'); the teacher's targets are discarded.`,
   // 5 full-size seeds, not E1's 10: the widest random-label probes dominate the cost (docs/experiments.md).
-  defaultSeeds: { quick: 3, full: 5 },
+  defaultSeeds: { quick: 5, full: 5 },
   keep: (t, size) => Number(t.params.n) <= N_MAX[size],
   // n halved (E1's grid from 16): three n levels in the upper half of the range already at quick size.
   template: (t, size) => {
@@ -75,7 +75,7 @@ export const E1_RANDOM: Experiment = {
       ...a,
       verdict: j.verdict,
       reason: j.reason,
-      measured: `${a.measured} Control rule (verdicts/control.ts, replaces E1's): the exponent p of m* in n over all n by censored regression (a search where no width reached counts as "larger than"), seed bootstrap; whole interval above 0.3 matches (the pipeline sees polynomial growth), below does not match.`,
+      measured: `${a.measured} Control rule (verdicts/control.ts, replaces E1's): the exponent p of m* in n over all n by censored regression (a search where no width reached counts as "larger than"), seed-level t-interval; whole interval above 0.3 matches (the pipeline sees polynomial growth), below does not match.`,
       notes: [...(a.notes ?? []), `E1's own rule on these points: ${a.verdict}. ${a.reason}`],
     };
   },

@@ -3,7 +3,7 @@
  * earlier analyses needed polynomial over-parameterization.
  *
  * Measured: m*(n) = the smallest width whose best training risk reaches eps (relative to
- * R(Theta(0))), as the grid interval it is, per seed; its exponent in n with a seed-bootstrap interval.
+ * R(Theta(0))), as the grid interval it is, per seed; its exponent in n by interval-censored regression with a seed-level interval.
  */
 import type { Analysis, Experiment, PointTemplate } from '../experiment.js';
 import { diagonal, distinct, num, okResults, summarizeWhere, transportData, widthUnits } from '../common.js';
@@ -42,7 +42,7 @@ export const E1: Experiment = {
   title: 'Width against samples: m*(n)',
   claim:
     'The width needed to reach a given training risk grows only logarithmically with the number of samples n (m ~ log n), not polynomially. [paper: Remark 2 / main theorem]',
-  defaultSeeds: { quick: 3, full: 10 },
+  defaultSeeds: { quick: 5, full: 10 },
   setting(size: Size) {
     const g = GRID[size];
     return (
@@ -120,8 +120,8 @@ export const E1: Experiment = {
       measured:
         `Per (n, seed): the runs of the width search, each stopped at eps = ${EPS} (relative to R(Theta(0))), by the plateau rule, by divergence or at the step budget. ` +
         `m* per seed is the grid interval (largest failing width, first reaching width]: the runs stop at eps, so nothing inside the interval is measured. ` +
-        `Rule (pre-registered): over the upper half of the n range (log scale), the exponent p of the first reaching width in n (pooled least squares on log axes, 95% seed-cluster bootstrap interval, seeds resampled whole) must lie below ${WIDTH_RULE.P_POLY} as a whole for "matches" (no faster than log n), above it for "does not match"; ` +
-        `fewer than ${WIDTH_RULE.MIN_SEEDS} seeds, a width grid that no width reaches, or m* at the grid floor in most units give "inconclusive". Log, power and saturating laws are compared by leave-one-n-out cross-validation.`,
+        `Rule (pre-registered): over the upper half of the n range (log scale), the exponent p of m* in n (interval-censored regression of ln m* on ln n over the grid intervals, right-censored above the grid; 95% seed-level t-interval, jackknife over seeds, at least the grid's resolution) must lie below ${WIDTH_RULE.P_POLY} as a whole for "matches" (no faster than log n), above it for "does not match"; ` +
+        `fewer than ${WIDTH_RULE.MIN_SEEDS} seeds, or m* without a lower bound (grid floor, or only plateau-stopped widths below) in most units give "inconclusive". Log, power and saturating laws are compared by leave-one-n-out cross-validation.`,
       fits: [
         ...(j.exponent
           ? [

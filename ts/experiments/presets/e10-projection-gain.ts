@@ -6,7 +6,7 @@
  * where GD drifts (alpha = 1, the critical memory factor, small m, T = 16: E3's GD runs drift to a
  * memory factor 1.15-1.19): tau(eps) at a fixed small width, and m*(eps) by a width search, over
  * eps spanning one and a half (quick) to two (full) decades; their exponents in 1/eps and the gain
- * GD - PGD with seed-bootstrap intervals (verdicts/projection-gain.ts). Beside them the evaluated
+ * GD - PGD with seed-level t-intervals (verdicts/projection-gain.ts). Beside them the evaluated
  * bounds: PGD's a-priori bound (rho = nu) against GD's a-posteriori bound at its measured drift.
  */
 import { bounds } from '../../theory/bounds.js';
@@ -73,7 +73,7 @@ export const E10: Experiment = {
   title: 'Projection gain: tau(eps) and m*(eps), GD against projected GD',
   claim:
     'Projected gradient descent onto the max-norm ball of radius rho = nu improves the number of iterations and the width needed to reach training risk eps by about a factor 1/eps over plain gradient descent. [paper: the projected-GD guarantee; the exponent reading is ours]',
-  defaultSeeds: { quick: 3, full: 8 },
+  defaultSeeds: { quick: 5, full: 8 },
   setting(size: Size) {
     const g = GRID[size];
     return (
@@ -223,7 +223,7 @@ export const E10: Experiment = {
       reason: `Iterations: ${tau.reason} Width: ${mstar.reason}${onlyBounds}`,
       measured:
         `Per (eps, seed): tau = the first recorded step with risk <= eps R(Theta(0)) at m = ${GRID[size].mTau}, and m* = the grid interval of the width search, for GD and for projected GD (rho = nu) on the same init and data. ` +
-        `Rule (pre-registered, verdicts/projection-gain.ts): per quantity, the exponent b of (1/eps)^b for GD and for PGD (censored regression of ln tau or ln m* on ln(1/eps): a run that stopped first, or a search where no width reached, counts as "larger than"), and the gain exponent GD - PGD with a 95% seed-cluster bootstrap interval; ` +
+        `Rule (pre-registered, verdicts/projection-gain.ts): per quantity, the exponent b of (1/eps)^b for GD and for PGD (censored regression of ln tau or ln m* on ln(1/eps): a run that stopped first, or a search where no width reached, counts as "larger than"), and the gain exponent GD - PGD with a 95% seed-level t-interval (jackknife over seeds); ` +
         `the whole interval above ${GAIN_RULE.MIN_GAIN} "matches", below it "does not match", otherwise "inconclusive"; both quantities must match. Pairs whose projected run never acted are GD's run and are not counted.`,
       fits: [],
       tables: [

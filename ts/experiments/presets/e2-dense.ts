@@ -50,7 +50,7 @@ export const E2_DENSE: Experiment = {
   title: 'Dense RNN: memory cutoff, the measured memory factor against T',
   claim:
     'For the dense recurrence: where the memory factor is below 1 the iterations needed are flat or polynomial in T; above 1 they grow exponentially in T. The factor is the measured top Lyapunov exponent of the backward Jacobian products at Theta(0) (e^lambda) [ours], alpha placed by the mean-field sqrt(chi) [literature]. [paper: the cutoff between the regimes]',
-  defaultSeeds: { quick: 2, full: 3 },
+  defaultSeeds: { quick: 5, full: 5 },
   etaOption: true,
   setting(size: Size) {
     const g = GRID[size];

@@ -22,7 +22,7 @@ export const E3: Experiment = {
   title: 'GD against projected GD over rho',
   claim:
     'Projected gradient descent onto Omega(rho, m) = {max_i ||theta_i - theta_i(0)|| <= rho/sqrt(m)} with rho >= nu keeps the effective radius rho_s <= rho and the memory factor bounded, and reaches a risk at least as good as plain GD (the paper derives better guarantees for the projected algorithm). [paper; the exact set is our convention]',
-  defaultSeeds: { quick: 3, full: 5 },
+  defaultSeeds: { quick: 5, full: 5 },
   setting(size: Size) {
     const g = GRID[size];
     return (
@@ -116,7 +116,7 @@ export const E3: Experiment = {
       reason,
       measured:
         'Per (m, rho): best training risk, final test risk, the largest effective radius rho_s = sqrt(m) max_i ||theta_i(s) - theta_i(0)|| over the run, the largest memory factor a_s = alpha sigma_1 max_i |w_i(s)|, and the fraction of neurons on the boundary at the end (mean ± std over seeds). Curves of seed 0. ' +
-        `Rule (pre-registered, verdicts/projection.ts): per setting with rho >= nu where the projection acted in some seed, the paired ratio projected / GD best risk (same width and seed), geometric mean with a 95% seed-cluster bootstrap interval; wholly below ${PROJECTION_RULE.MAX_RATIO} in every such setting "matches", wholly above in one "does not match". Settings where the projection never acted are GD and are not counted; rho_s > rho in any run "does not match". No absolute slack.`,
+        `Rule (pre-registered, verdicts/projection.ts): per setting with rho >= nu where the projection acted in some seed, the paired ratio projected / GD best risk (same width and seed), geometric mean with a 95% seed-level t-interval; wholly below ${PROJECTION_RULE.MAX_RATIO} in every such setting "matches", wholly above in one "does not match". Settings where the projection never acted are GD and are not counted; rho_s > rho in any run "does not match". No absolute slack.`,
       fits: [],
       tables: [
         {

@@ -20,7 +20,7 @@ export const E4: Experiment = {
   title: 'Laziness: parameter movement and kernel drift against m',
   claim:
     'Training stays near the initialization: ||Theta(s) - Theta(0)|| stays O(1) (each neuron moves O(1/sqrt(m)), rho_s bounded) and the empirical NTK drifts less as the width grows, vanishing as m -> infinity. [paper: NTK-regime analysis]',
-  defaultSeeds: { quick: 3, full: 5 },
+  defaultSeeds: { quick: 5, full: 5 },
   setting(size: Size) {
     const g = GRID[size];
     return (
@@ -70,21 +70,21 @@ export const E4: Experiment = {
       reason,
       measured:
         'Per width (mean ± std over seeds): the total parameter movement ||Theta(end) - Theta(0)||_2, the largest effective radius rho_s over the run, the relative NTK drift, and the final risk. ' +
-        `Rule (pre-registered, verdicts/laziness.ts): exponents in m pooled over seeds on log axes with 95% seed-cluster bootstrap intervals; drift wholly below m^${LAZY_RULE.DRIFT_MAX} and movement wholly below m^${LAZY_RULE.MOVE_MAX} "matches"; either wholly above "does not match"; fewer than ${LAZY_RULE.MIN_SEEDS} seeds "inconclusive".`,
+        `Rule (pre-registered, verdicts/laziness.ts): exponents in m pooled over seeds on log axes with 95% seed-level t-intervals; drift wholly below m^${LAZY_RULE.DRIFT_MAX} and movement wholly below m^${LAZY_RULE.MOVE_MAX} "matches"; either wholly above "does not match"; fewer than ${LAZY_RULE.MIN_SEEDS} seeds "inconclusive".`,
       fits: [
         {
           name: 'kernel drift',
           formula: 'drift = c m^p',
           params: { p: j.drift?.estimate ?? null, pLo: j.drift?.lo ?? null, pHi: j.drift?.hi ?? null },
           n: ok.length,
-          note: '95% seed-cluster bootstrap interval',
+          note: '95% seed-level t-interval',
         },
         {
           name: 'movement',
           formula: '||Theta - Theta(0)|| = c m^p',
           params: { p: j.movement?.estimate ?? null, pLo: j.movement?.lo ?? null, pHi: j.movement?.hi ?? null },
           n: ok.length,
-          note: '95% seed-cluster bootstrap interval',
+          note: '95% seed-level t-interval',
         },
       ],
       tables: [
@@ -133,7 +133,7 @@ export const E4: Experiment = {
         },
       ],
       notes: [
-        `What this test can detect: a drift exponent on the wrong side of ${LAZY_RULE.DRIFT_MAX} or a movement exponent above ${LAZY_RULE.MOVE_MAX}, when the seed-bootstrap interval is narrower than the distance to the threshold (here drift ${j.drift?.lo != null ? `${fmt(j.drift.hi! - j.drift.lo, 3)}` : '–'} wide).`,
+        `What this test can detect: a drift exponent on the wrong side of ${LAZY_RULE.DRIFT_MAX} or a movement exponent above ${LAZY_RULE.MOVE_MAX}, when the seed-level interval is narrower than the distance to the threshold (here drift ${j.drift?.lo != null ? `${fmt(j.drift.hi! - j.drift.lo, 3)}` : '–'} wide).`,
       ],
     };
   },

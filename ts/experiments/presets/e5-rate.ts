@@ -36,7 +36,7 @@ export const E5: Experiment = {
   title: 'Optimization rate: running-average risk against tau',
   claim:
     'The running-average risk (1/tau) sum_{s<tau} R(Theta(s)) is at most 2 nu^2/(eta tau) plus the approximation and linearization terms: a 1/tau decay (slope -1 on log-log axes) until the floor, with a constant proportional to 1/eta. [paper: rate; derived: the constants]',
-  defaultSeeds: { quick: 3, full: 5 },
+  defaultSeeds: { quick: 5, full: 5 },
   setting(size: Size) {
     const g = GRID[size];
     return `Diagonal RNN (tanh, alpha = 0.5), m = ${g.m}, T = ${g.T}, d = 2; class teacher (map 'mix'), n = ${g.n}, RMS 1. Full-batch GD for ${g.steps} steps with eta in {${g.etas.join(', ')}}; records every 5 steps.`;
@@ -106,7 +106,7 @@ export const E5: Experiment = {
       reason,
       measured:
         'The running average A(tau) = (1/tau) sum_{s<tau} R(Theta(s)) at log-spaced tau; per run, a least-squares slope of log A on log tau over tau >= 10 while A is above 3x the final risk (descriptive only: for any decreasing risk it lies in [-1, 0]). ' +
-        `Rule (pre-registered, verdicts/rate.ts): at tau = ${TAU_READ}, the bound's ratio eta tau A(tau) / (2 nu^2) per eta (geometric mean, 95% seed-cluster bootstrap interval) wholly below 1 at every eta, and the exponent of A(tau) in eta within -1 ± ${RATE_RULE.ETA_MARGIN}, "matches"; a ratio wholly above 1 or an exponent wholly outside "does not match"; fewer than ${RATE_RULE.MIN_SEEDS} seeds "inconclusive".`,
+        `Rule (pre-registered, verdicts/rate.ts): at tau = ${TAU_READ}, the bound's ratio eta tau A(tau) / (2 nu^2) per eta (geometric mean, 95% seed-level t-interval) wholly below 1 at every eta, and the exponent of A(tau) in eta within -1 ± ${RATE_RULE.ETA_MARGIN}, "matches"; a ratio wholly above 1 or an exponent wholly outside "does not match"; fewer than ${RATE_RULE.MIN_SEEDS} seeds "inconclusive".`,
       fits,
       tables: [
         {

@@ -7,7 +7,7 @@ import { diagonal, distinct, metric, num, okResults, summarizeWhere, transportDa
 import type { Analysis, Experiment, PointTemplate } from '../experiment.js';
 import { fmt, linearFit, pm, powerFit } from '../fit.js';
 import { slopeCI } from '../stats/exponent.js';
-import { clusterBootstrap } from '../stats/bootstrap.js';
+import { seedInterval } from '../stats/bootstrap.js';
 import { formatCI } from '../stats/rules.js';
 import { FLOOR_RULE, judgeFloor } from '../verdicts/floor.js';
 import { WIDTH_RULE } from '../verdicts/width.js';
@@ -24,7 +24,7 @@ export const E6: Experiment = {
   title: 'Approximation floor: risk of the oracle theta_bar against log(n)/m',
   claim:
     'The class target is approximated by the width-m network at theta_bar (inside Omega(nu, m)) with error of order log(n)/m: the random-features term 16 G^2 log(2n/delta)/m. [paper: the log n term; derived: the constants]',
-  defaultSeeds: { quick: 3, full: 5 },
+  defaultSeeds: { quick: 5, full: 5 },
   setting(size: Size) {
     const g = GRID[size];
     return (
@@ -95,7 +95,7 @@ export const E6: Experiment = {
       : null;
     // Growth of the sup/mean ratio per unit ln n (within m): the log n signature.
     const ratioSlope = supPts.length
-      ? clusterBootstrap(
+      ? seedInterval(
           supSeeds,
           (smp) => {
             const pts = smp.flat();
@@ -136,7 +136,7 @@ export const E6: Experiment = {
       reason,
       measured:
         'Per (n, m, seed): the risk of the linearized network at theta_bar on the n training sequences (the approximation floor), and of the network itself at theta_bar. Power fits in m per n; a linear fit of the floor against log(n)/m over all points. ' +
-        `Rule (pre-registered, verdicts/floor.ts): the exponent in m within each n and the exponent in n within each m, pooled over seeds on log axes with 95% seed-cluster bootstrap intervals: m exponent within -1 ± ${FLOOR_RULE.M_MARGIN} and n exponent wholly below ${WIDTH_RULE.P_POLY} (no faster than log n) "matches"; either wholly outside "does not match"; fewer than ${FLOOR_RULE.MIN_SEEDS} seeds "inconclusive". ` +
+        `Rule (pre-registered, verdicts/floor.ts): the exponent in m within each n and the exponent in n within each m, pooled over seeds on log axes with 95% seed-level t-intervals: m exponent within -1 ± ${FLOOR_RULE.M_MARGIN} and n exponent wholly below ${WIDTH_RULE.P_POLY} (no faster than log n) "matches"; either wholly outside "does not match"; fewer than ${FLOOR_RULE.MIN_SEEDS} seeds "inconclusive". ` +
         'What it can detect: a floor exponent in m away from -1 by more than the margin, and growth in n faster than n^0.3; it cannot see the log n of the bound (a sup-norm, union-bound term; the mean floor is flat in n).',
       fits: [
         ...mFits

@@ -33,7 +33,7 @@ export const E7: Experiment = {
   title: 'Input dimension d',
   claim:
     "With inputs in the unit ball (||x_t|| <= 1) the bound's constants (L_T, beta_T, G) do not depend on d, so the width and iterations needed to reach a given risk should not grow with d. [derived from the paper's bound; the paper states its results for general d]",
-  defaultSeeds: { quick: 3, full: 5 },
+  defaultSeeds: { quick: 5, full: 5 },
   setting(size: Size) {
     const g = GRID[size];
     return `Diagonal RNN (tanh, alpha = 0.5), T = ${g.T}; class teacher (map 'mix') in dimension d, inputs N(0, I_d) projected onto the unit ball, n = ${g.n}, RMS 1. GD, eta = 1, up to ${g.steps} steps, eps = ${EPS}. d in {${g.ds.join(', ')}}, m in {${g.ms.join(', ')}}.`;
@@ -93,7 +93,7 @@ export const E7: Experiment = {
       reason: `${j.reason} Iterations / nu^2 at m = ${M_REF} (reached runs): ~ d^${formatCI(perNu2)}.${flag ? ` ${flag}` : ''}`,
       measured:
         `Per (d, seed): m* as the grid interval (largest failing width, first reaching width] for eps = ${EPS}; GD steps to eps, nu and the measured gradient constant at m = ${M_REF}. ` +
-        `Rule (pre-registered, verdicts/width.ts): the exponent of the first reaching width in d, with a 95% seed-cluster bootstrap interval, inside ±${WIDTH_RULE.D_MARGIN} for "matches", outside for "does not match"; fewer than ${WIDTH_RULE.MIN_SEEDS} seeds, or m* at the grid floor in most units (a dependence below the smallest width is invisible), give "inconclusive".`,
+        `Rule (pre-registered, verdicts/width.ts): the exponent of m* in d (interval-censored regression over the grid intervals, 95% seed-level t-interval), inside ±${WIDTH_RULE.D_MARGIN} for "matches", outside for "does not match"; fewer than ${WIDTH_RULE.MIN_SEEDS} seeds, or m* without a lower bound (grid floor, or only plateau-stopped widths below) in most units (a dependence below the smallest width is invisible), give "inconclusive".`,
       fits: [
         ...(j.exponent
           ? [

@@ -24,7 +24,7 @@ export const E8: Experiment = {
   title: 'Activation: tanh against sigmoid, cutoff at alpha = 1/sigma_1',
   claim:
     'The memory cutoff sits at alpha = 1/sigma_1 (w_bar = 1): alpha = 1 for tanh, alpha = 4 for sigmoid. Below it the iterations needed are flat or polynomial in T, above it they grow exponentially. [paper]',
-  defaultSeeds: { quick: 2, full: 3 },
+  defaultSeeds: { quick: 5, full: 5 },
   etaOption: true,
   setting(size: Size) {
     const g = GRID[size];

@@ -33,7 +33,7 @@ export const E9: Experiment = {
   title: 'Linearization gap: ||f - f_lin|| against m and T',
   claim:
     "The trained network stays close to its linearization at the initialization: the gap ||f - f_lin|| after training shrinks at least like 1/sqrt(m) (the bound's linearization term beta_T^2 (...) / m bounds the squared gap), and grows with T like beta_T: flat below the memory cutoff, fast above it. [paper: the linearization argument; derived: the 1/sqrt(m) rate read off our form of the term]",
-  defaultSeeds: { quick: 2, full: 3 },
+  defaultSeeds: { quick: 5, full: 5 },
   setting(size: Size) {
     const g = GRID[size];
     return (
@@ -160,14 +160,14 @@ export const E9: Experiment = {
       reason,
       measured:
         `Per width (mean ± std over seeds): the RMS and max over the training outputs of f - f_lin after the last step, the final risks of the network and of its linearization, and the closed-form kernel-regime risk at the same step. Per (alpha, T) at a fixed width: the RMS gap, with diverged linearized runs counted. ` +
-        `Rule (pre-registered, verdicts/linearization.ts): the exponent of the gap in m (pooled over seeds on log axes, 95% seed-cluster bootstrap interval) wholly below ${GAP_RULE.RATE} "matches", wholly above "does not match"; fewer than ${GAP_RULE.MIN_SEEDS} seeds "inconclusive".`,
+        `Rule (pre-registered, verdicts/linearization.ts): the exponent of the gap in m (pooled over seeds on log axes, 95% seed-level t-interval) wholly below ${GAP_RULE.RATE} "matches", wholly above "does not match"; fewer than ${GAP_RULE.MIN_SEEDS} seeds "inconclusive".`,
       fits: [
         {
           name: 'linearization gap',
           formula: 'gap = c m^p',
           params: { p: j.exponent?.estimate ?? null, pLo: j.exponent?.lo ?? null, pHi: j.exponent?.hi ?? null },
           n: rows.length,
-          note: 'the bound gives p <= -0.5; 95% seed-cluster bootstrap interval',
+          note: 'the bound gives p <= -0.5; 95% seed-level t-interval',
         },
       ],
       tables: [

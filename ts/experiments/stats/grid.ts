@@ -8,10 +8,15 @@ export interface GridRun {
   /** The grid value (a width). */
   value: number;
   reached: boolean;
+  /**
+   * Stopped by the plateau rule: a forecast that the run would not reach within its budget, not a
+   * run that failed to. It does not bound m* from below.
+   */
+  forecast?: boolean;
 }
 
 export interface GridInterval {
-  /** Largest failing grid value below `hi` (null: `hi` is the first value tried, the grid floor). */
+  /** Largest failing grid value below `hi` (null: `hi` is the first value tried, the grid floor, or every width below was only forecast to fail). */
   lo: number | null;
   /** First reaching grid value (null: none reached, right-censored at `lo`). */
   hi: number | null;
@@ -21,15 +26,16 @@ export interface GridInterval {
 export function gridInterval(runs: readonly GridRun[]): GridInterval {
   const sorted = [...runs].sort((a, b) => a.value - b.value);
   const first = sorted.find((r) => r.reached);
-  if (!first) return { lo: sorted.length ? sorted[sorted.length - 1].value : null, hi: null };
-  const below = sorted.filter((r) => r.value < first.value && !r.reached);
+  const failed = sorted.filter((r) => !r.reached && !r.forecast && (!first || r.value < first.value));
+  if (!first) return { lo: failed.length ? failed[failed.length - 1].value : null, hi: null };
+  const below = failed;
   return { lo: below.length ? below[below.length - 1].value : null, hi: first.value };
 }
 
-/** "(6, 8]", "<= 4 (grid floor)", "> 128 (none reached)". */
+/** "(6, 8]", "<= 4 (no failing width below: the grid floor, or plateau-stopped widths)", "> 128 (none reached)". */
 export function formatInterval(g: GridInterval): string {
-  if (g.hi === null) return g.lo === null ? 'not run' : `> ${g.lo} (none reached)`;
-  if (g.lo === null) return `<= ${g.hi} (grid floor)`;
+  if (g.hi === null) return g.lo === null ? 'unknown (none reached, none failed)' : `> ${g.lo} (none reached)`;
+  if (g.lo === null) return `<= ${g.hi} (no failing width below)`;
   return `(${g.lo}, ${g.hi}]`;
 }
 

@@ -31,10 +31,10 @@ export function combine(parts: readonly Verdict[]): Verdict {
   return parts.every((v) => v === 'matches') ? 'matches' : 'inconclusive';
 }
 
-/** "0.93 [0.89, 0.98]" (estimate and 95% interval), or "0.93 [no interval: too few seeds]". */
+/** "0.93 [0.89, 0.98]" (estimate and 95% interval), or "0.93 [no interval: too few seeds, or the fit is undefined without one of them]". */
 export function formatCI(ci: Interval, digits = 3): string {
   const est = fmt(ci.estimate, digits);
   return ci.lo === null || ci.hi === null
-    ? `${est} [no interval: too few seeds]`
+    ? `${est} [no interval: too few seeds, or the fit is undefined without one of them]`
     : `${est} [${fmt(ci.lo, digits)}, ${fmt(ci.hi, digits)}]`;
 }

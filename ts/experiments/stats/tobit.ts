@@ -1,8 +1,10 @@
 /**
- * Censored regression (Tobit, right-censored): ln tau = a + b x + sigma z, z ~ N(0, 1). A run that
- * reached eps gives ln tau exactly; a run that stopped first (the budget, the plateau rule,
- * divergence) only says tau > the steps it ran, and enters through the normal tail probability,
- * never as a value imputed at the budget. Maximum likelihood by Nelder-Mead over (a, b, ln sigma).
+ * Censored regression (Tobit; interval-censored generalization): ln value = mean(x) + sigma z,
+ * z ~ N(0, 1). A run that reached eps gives ln tau exactly; a run that stopped first (the budget,
+ * the plateau rule, divergence) only says tau > the steps it ran, and enters through the normal tail
+ * probability, never as a value imputed at the budget. A grid threshold m* known as (lo, hi] enters
+ * through P(lo < m* <= hi), right-censored above the grid and left-censored at its floor. Maximum
+ * likelihood by Nelder-Mead; the mean is linear (tobitFit) or any model (censoredMle).
  */
 export interface CensoredObs {
   x: number;
@@ -48,15 +50,71 @@ export function logNormalTail(z: number): number {
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
-function logLik(obs: readonly CensoredObs[], a: number, b: number, lnSigma: number): number {
+/**
+ * An observation known to lie in (lo, hi] on the value scale: lo = hi is exact, hi null is
+ * right-censored (only "> lo" is known), lo null is left-censored ("<= hi").
+ */
+export interface IntervalObs {
+  x: number;
+  lo: number | null;
+  hi: number | null;
+}
+
+/** ln P(zlo < Z <= zhi) for a standard normal Z, stable in both tails. */
+function logNormalBetween(zlo: number, zhi: number): number {
+  if (zlo >= 0) return logNormalTail(zlo) + Math.log1p(-Math.exp(logNormalTail(zhi) - logNormalTail(zlo)));
+  if (zhi <= 0) return logNormalTail(-zhi) + Math.log1p(-Math.exp(logNormalTail(-zlo) - logNormalTail(-zhi)));
+  return Math.log(1 - Math.exp(logNormalTail(zhi)) - Math.exp(logNormalTail(-zlo)));
+}
+
+/** Log-likelihood of ln value = mu(x) + sigma z over interval-, left-, right-censored and exact observations. */
+function logLik(obs: readonly IntervalObs[], mu: (x: number) => number, lnSigma: number): number {
   const s = Math.exp(lnSigma);
   let ll = 0;
   for (const o of obs) {
-    const z = (Math.log(o.value) - a - b * o.x) / s;
-    ll += o.censored ? logNormalTail(z) : -0.5 * z * z - LOG_SQRT_2PI - lnSigma;
+    const m = mu(o.x);
+    const zlo = o.lo === null ? -Infinity : (Math.log(o.lo) - m) / s;
+    const zhi = o.hi === null ? Infinity : (Math.log(o.hi) - m) / s;
+    if (o.lo !== null && o.hi !== null && o.lo === o.hi) ll += -0.5 * zlo * zlo - LOG_SQRT_2PI - lnSigma;
+    else if (o.hi === null) ll += logNormalTail(zlo);
+    else if (o.lo === null) ll += logNormalTail(-zhi);
+    else ll += logNormalBetween(zlo, zhi);
   }
   return ll;
 }
+
+export interface CensoredModel {
+  /** Mean of ln value at x under parameters p (sigma excluded). */
+  mean: (x: number, p: readonly number[]) => number;
+  start: number[];
+  step: number[];
+  /** False outside the parameter region searched. */
+  valid?: (p: readonly number[]) => boolean;
+}
+
+/**
+ * Maximum likelihood of a censored log-normal regression: ln value = mean(x; p) + sigma z.
+ * Nelder-Mead over (p, ln sigma) with sigma in [1e-3, 100], restarted twice.
+ */
+export function censoredMle(
+  obs: readonly IntervalObs[],
+  model: CensoredModel,
+  lnSigma0: number,
+): { params: number[]; sigma: number; logLik: number } {
+  const k = model.start.length;
+  const nll = (p: number[]) =>
+    p[k] < Math.log(1e-3) || p[k] > Math.log(100) || (model.valid && !model.valid(p.slice(0, k)))
+      ? Infinity
+      : -logLik(obs, (x) => model.mean(x, p), p[k]);
+  let p = [...model.start, lnSigma0];
+  for (let restart = 0; restart < 2; restart++) p = nelderMead(nll, p, [...model.step, 0.3]);
+  const ll = -nll(p);
+  return { params: p.slice(0, k), sigma: Math.exp(p[k]), logLik: Number.isFinite(ll) ? ll : -Infinity };
+}
+
+/** Right-censored observations (steps to eps, or the steps a stopped run made) as intervals. */
+export const asIntervals = (obs: readonly CensoredObs[]): IntervalObs[] =>
+  obs.map((o) => ({ x: o.x, lo: o.value, hi: o.censored ? null : o.value }));
 
 /** Nelder-Mead minimization (small problems only). */
 function nelderMead(f: (p: number[]) => number, start: number[], step: number[], iters = 600): number[] {
@@ -93,40 +151,57 @@ function nelderMead(f: (p: number[]) => number, start: number[], step: number[],
 }
 
 /**
- * The censored fit of ln tau against x. Null without two distinct x among the uncensored
- * observations (nothing then pins down a slope).
+ * The censored linear fit of ln value against x, over exact, right-, left- or interval-censored
+ * observations. Null unless two distinct x carry finite bounds on both sides between them (nothing
+ * then pins down a slope).
  */
-export function tobitFit(obs: readonly CensoredObs[]): TobitFit | null {
-  const pts = obs.filter((o) => o.value > 0 && Number.isFinite(o.value) && Number.isFinite(o.x));
-  const exact = pts.filter((o) => !o.censored);
-  if (new Set(exact.map((o) => o.x)).size < 2) return null;
+export function tobitFit(input: readonly CensoredObs[] | readonly IntervalObs[]): TobitFit | null {
+  const all: IntervalObs[] =
+    input.length && 'value' in input[0] ? asIntervals(input as CensoredObs[]) : [...(input as IntervalObs[])];
+  const pts = all.filter(
+    (o) =>
+      Number.isFinite(o.x) &&
+      (o.lo === null || o.lo > 0) &&
+      (o.hi === null || o.hi > 0) &&
+      (o.lo !== null || o.hi !== null),
+  );
+  // A point value for the start: exact values, interval midpoints (geometric), one-sided bounds.
+  const mid = (o: IntervalObs) => Math.log(o.lo !== null && o.hi !== null ? Math.sqrt(o.lo * o.hi) : (o.lo ?? o.hi)!);
+  const bounded = pts.filter((o) => o.hi !== null);
+  if (new Set(bounded.map((o) => o.x)).size < 2) return null;
   const xs = pts.map((o) => o.x);
   const span = Math.max(...xs) - Math.min(...xs);
-  const mx = exact.reduce((s, o) => s + o.x, 0) / exact.length;
-  const my = exact.reduce((s, o) => s + Math.log(o.value), 0) / exact.length;
+  const mx = bounded.reduce((s, o) => s + o.x, 0) / bounded.length;
+  const my = bounded.reduce((s, o) => s + mid(o), 0) / bounded.length;
   let sxx = 0,
     sxy = 0;
-  for (const o of exact) {
+  for (const o of bounded) {
     sxx += (o.x - mx) ** 2;
-    sxy += (o.x - mx) * (Math.log(o.value) - my);
+    sxy += (o.x - mx) * (mid(o) - my);
   }
   const b0 = sxy / sxx;
-  const resid = exact.map((o) => Math.log(o.value) - my - b0 * (o.x - mx));
-  const s0 = Math.max(0.05, Math.sqrt(resid.reduce((s, r) => s + r * r, 0) / exact.length));
-  // A slope that multiplies tau by more than e^40 over the x range is not a measurement.
+  const resid = bounded.map((o) => mid(o) - my - b0 * (o.x - mx));
+  const s0 = Math.max(0.05, Math.sqrt(resid.reduce((s, r) => s + r * r, 0) / bounded.length));
+  // A slope that multiplies the value by more than e^40 over the x range is not a measurement.
   const bMax = 40 / Math.max(span, 1e-12);
-  const nll = (p: number[]) =>
-    Math.abs(p[1]) > bMax || p[2] < Math.log(1e-3) || p[2] > Math.log(100) ? Infinity : -logLik(pts, p[0], p[1], p[2]);
-  let p = [my - b0 * mx, b0, Math.log(s0)];
-  for (let restart = 0; restart < 2; restart++) p = nelderMead(nll, p, [0.5, 0.5 / Math.max(span, 1e-12), 0.3]);
-  const ll = -nll(p);
+  const fit = censoredMle(
+    pts,
+    {
+      mean: (x, p) => p[0] + p[1] * x,
+      start: [my - b0 * mx, b0],
+      step: [0.5, 0.5 / Math.max(span, 1e-12)],
+      valid: (p) => Math.abs(p[1]) <= bMax,
+    },
+    Math.log(s0),
+  );
+  const [a, b] = fit.params;
   return {
-    a: p[0],
-    b: p[1],
-    sigma: Math.exp(p[2]),
-    logLik: ll,
+    a,
+    b,
+    sigma: fit.sigma,
+    logLik: fit.logLik,
     n: pts.length,
-    censored: pts.length - exact.length,
-    identified: Number.isFinite(ll) && Math.abs(p[1]) < 0.95 * bMax,
+    censored: pts.filter((o) => o.lo !== o.hi).length,
+    identified: Number.isFinite(fit.logLik) && Math.abs(b) < 0.95 * bMax,
   };
 }

@@ -12,7 +12,7 @@
  */
 import type { Verdict } from '../experiment.js';
 import { fmt } from '../fit.js';
-import { clusterBootstrap, type Interval } from '../stats/bootstrap.js';
+import { seedInterval, type Interval } from '../stats/bootstrap.js';
 import { boundVerdict, formatCI } from '../stats/rules.js';
 import { tobitFit } from '../stats/tobit.js';
 import { WIDTH_RULE, type WidthUnit } from './width.js';
@@ -45,7 +45,7 @@ function controlLead(verdict: Verdict): string {
       : `Control undecided: on random labels the exponent interval straddles ${WIDTH_RULE.P_POLY} or cannot be computed.`;
 }
 
-/** The control's judgement of width units over all n (censored regression, seed bootstrap). */
+/** The control's judgement of width units over all n (censored regression, seed-level t-interval). */
 export function judgeWidthControl(units: readonly WidthUnit[]): ControlJudgement {
   const seeds = [...new Set(units.map((u) => u.seed))].sort((a, b) => a - b);
   const levels = [...new Set(units.map((u) => u.level))].sort((a, b) => a - b);
@@ -57,7 +57,7 @@ export function judgeWidthControl(units: readonly WidthUnit[]): ControlJudgement
       exponent: null,
       censored,
     };
-  const ci = clusterBootstrap(
+  const ci = seedInterval(
     seeds.map((s) => units.filter((u) => u.seed === s)),
     (sample) => exponent(sample.flat()),
     { stream: 'E1-random/exponent', B: 300 },

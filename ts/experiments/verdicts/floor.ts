@@ -1,6 +1,6 @@
 /**
  * E6: the approximation floor (risk of the oracle theta_bar) falls like 1/m and grows at most like
- * log n: exponents in m (within each n) and in n (within each m) with seed-bootstrap intervals.
+ * log n: exponents in m (within each n) and in n (within each m) with seed-level intervals.
  */
 import type { Verdict } from '../experiment.js';
 import { slopeCI } from '../stats/exponent.js';
@@ -16,7 +16,7 @@ export interface FloorRun {
 }
 
 /** Pre-registered: m exponent within -1 +- M_MARGIN; n exponent below WIDTH_RULE.P_POLY (no faster than log n). */
-export const FLOOR_RULE = { M_MARGIN: 0.25, MIN_SEEDS: 3 } as const;
+export const FLOOR_RULE = { M_MARGIN: 0.25, MIN_SEEDS: 5 } as const;
 
 export function judgeFloor(runs: readonly FloorRun[]): {
   verdict: Verdict;

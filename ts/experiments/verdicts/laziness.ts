@@ -1,6 +1,6 @@
 /**
  * E4 / E4-dense: laziness. The kernel drift falls with the width and the total movement stays O(1):
- * exponents of drift and ||Theta - Theta(0)|| in m with seed-bootstrap intervals.
+ * exponents of drift and ||Theta - Theta(0)|| in m with seed-level intervals.
  */
 import type { Verdict } from '../experiment.js';
 import { slopeCI, type GroupedObs } from '../stats/exponent.js';
@@ -18,7 +18,7 @@ export interface LazyRun {
  * Pre-registered: drift falls at least like m^DRIFT_MAX (whole interval below), movement grows at
  * most like m^MOVE_MAX (O(1) up to a slow factor). Lazy-training scaling: drift ~ m^-0.5, movement ~ m^0.
  */
-export const LAZY_RULE = { DRIFT_MAX: -0.25, MOVE_MAX: 0.25, MIN_SEEDS: 3, MIN_WIDTHS: 3 } as const;
+export const LAZY_RULE = { DRIFT_MAX: -0.25, MOVE_MAX: 0.25, MIN_SEEDS: 5, MIN_WIDTHS: 3 } as const;
 
 export function judgeLaziness(
   runs: readonly LazyRun[],

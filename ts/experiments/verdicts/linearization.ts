@@ -1,6 +1,6 @@
 /**
  * E9: the linearization gap ||f - f_lin|| shrinks at least like 1/sqrt(m): its exponent in m with a
- * seed-bootstrap interval, whole interval below -1/2.
+ * seed-level interval, whole interval below -1/2.
  */
 import type { Verdict } from '../experiment.js';
 import { slopeCI } from '../stats/exponent.js';
@@ -14,7 +14,7 @@ export interface GapRun {
 }
 
 /** Pre-registered: the bound's rate, m^-1/2. */
-export const GAP_RULE = { RATE: -0.5, MIN_SEEDS: 3, MIN_WIDTHS: 3 } as const;
+export const GAP_RULE = { RATE: -0.5, MIN_SEEDS: 5, MIN_WIDTHS: 3 } as const;
 
 export function judgeGap(runs: readonly GapRun[]): { verdict: Verdict; reason: string; exponent: Interval | null } {
   const seeds = [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b);

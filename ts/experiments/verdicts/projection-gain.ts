@@ -2,14 +2,14 @@
  * E10 (claim 4): projected GD improves the iterations and the width needed by about a factor 1/eps
  * over plain GD. Measured per seed as the exponents of tau(eps) and m*(eps) in 1/eps, for GD and
  * for projected GD on the same init and data; the claim's content is the gain exponent
- * (GD's exponent minus PGD's), read with a seed-cluster bootstrap interval. Censored observations
+ * (GD's exponent minus PGD's), read with a seed-level t-interval (jackknife over seeds). Censored observations
  * (a run that stopped before eps; a width search where no width reached) enter the censored
  * regression (stats/tobit.ts) as "larger than", never as values. A pair whose projected run never
  * acted (no neuron on the boundary, rho_s below rho) is GD itself: it is reported, not counted.
  */
 import type { Verdict } from '../experiment.js';
 import { fmt, linearFit } from '../fit.js';
-import { clusterBootstrap, type Interval } from '../stats/bootstrap.js';
+import { seedInterval, type Interval } from '../stats/bootstrap.js';
 import { boundVerdict, formatCI } from '../stats/rules.js';
 import { tobitFit } from '../stats/tobit.js';
 
@@ -34,7 +34,7 @@ export interface GainPair {
  * whose whole interval lies above half the claimed exponent "matches", below it "does not match".
  * At least MIN_SEEDS seeds with active pairs at MIN_EPS eps values spanning a factor MIN_SPAN.
  */
-export const GAIN_RULE = { MIN_GAIN: 0.5, MIN_SEEDS: 3, MIN_EPS: 3, MIN_SPAN: 10 } as const;
+export const GAIN_RULE = { MIN_GAIN: 0.5, MIN_SEEDS: 5, MIN_EPS: 3, MIN_SPAN: 10 } as const;
 
 export interface GainJudgement {
   verdict: Verdict;
@@ -90,9 +90,9 @@ export function judgeGain(pairs: readonly GainPair[], quantity: string, stream: 
     return refuse(
       `active pairs at eps = ${epss.join(', ') || 'none'}: at least ${GAIN_RULE.MIN_EPS} values spanning a factor ${GAIN_RULE.MIN_SPAN} are needed.`,
     );
-  const gd = clusterBootstrap(seeds, (s) => exponent(s.flat(), 'gd'), { stream: `${stream}/gd` });
-  const pgd = clusterBootstrap(seeds, (s) => exponent(s.flat(), 'pgd'), { stream: `${stream}/pgd` });
-  const gain = clusterBootstrap(
+  const gd = seedInterval(seeds, (s) => exponent(s.flat(), 'gd'), { stream: `${stream}/gd` });
+  const pgd = seedInterval(seeds, (s) => exponent(s.flat(), 'pgd'), { stream: `${stream}/pgd` });
+  const gain = seedInterval(
     seeds,
     (s) => {
       const a = exponent(s.flat(), 'gd');

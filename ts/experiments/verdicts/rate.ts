@@ -22,7 +22,7 @@ export interface RateRun {
 }
 
 /** Pre-registered: bound ratio eta tau A / (2 nu^2) below 1 (whole interval); A ~ eta^p with p within -1 +- ETA_MARGIN. */
-export const RATE_RULE = { ETA_MARGIN: 0.25, MIN_SEEDS: 3, MIN_ETA_SPAN: 4 } as const;
+export const RATE_RULE = { ETA_MARGIN: 0.25, MIN_SEEDS: 5, MIN_ETA_SPAN: 4 } as const;
 
 export function judgeRate(runs: readonly RateRun[]): {
   verdict: Verdict;
