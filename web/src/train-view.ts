@@ -178,6 +178,12 @@ export function createTrainView(): { show(): void; followLink(hash: URLSearchPar
     inputs.get(SEED_KEY)!.value = hash.get(SEED_KEY) ?? PAGE_DEFAULTS.seed;
     lastSystem = systemOf(values());
     updateVisibility();
+    // A link that sets a folded field unfolds its details, so the setting it carries is on screen.
+    for (const f of FIELDS)
+      if (hash.get(f.key)) {
+        const details = wrappers.get(f.key)?.closest('details');
+        if (details) details.open = true;
+      }
   }
 
   function buildForm(): void {
