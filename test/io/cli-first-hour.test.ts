@@ -11,6 +11,24 @@ import { runCli } from '../hardening/helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'rnn-gd-first-hour-'));
 
+/** A small diagonal training setting the `train` tests share (the flags before their own). */
+const SMALL_TRAIN = [
+  '--system',
+  'linear-filter',
+  '--n',
+  '16',
+  '--T',
+  '4',
+  '--recurrence',
+  'diagonal',
+  '--m',
+  '8',
+  '--alpha',
+  '0.5',
+  '--eta',
+  '0.5',
+];
+
 describe('the CLI for a new user', () => {
   it('`constants --data DIR` on the folder `data generate` wrote suggests DIR/train', () => {
     const cwd = tmp();
@@ -54,28 +72,7 @@ describe('the CLI for a new user', () => {
     const help = runCli(['train', '--help']);
     expect(help.stdout.replace(/\s+/g, ' ')).toContain('counted from step 0: with --resume the total to reach');
     const cwd = tmp();
-    const base = [
-      'train',
-      '--system',
-      'linear-filter',
-      '--n',
-      '16',
-      '--T',
-      '4',
-      '--recurrence',
-      'diagonal',
-      '--m',
-      '8',
-      '--alpha',
-      '0.5',
-      '--eta',
-      '0.5',
-      '--record-every',
-      '5',
-      '--out',
-      'run',
-      '--quiet',
-    ];
+    const base = ['train', ...SMALL_TRAIN, '--record-every', '5', '--out', 'run', '--quiet'];
     expect(runCli([...base, '--steps', '20'], { cwd }).status).toBe(0);
     const resumed = runCli(['train', '--out', 'run', '--resume', '--steps', '30', '--quiet'], { cwd });
     expect(resumed.status, resumed.stderr).toBe(0);
@@ -84,32 +81,7 @@ describe('the CLI for a new user', () => {
 
   it('`train --linearized` prints the linearization beside the network', () => {
     const cwd = tmp();
-    const r = runCli(
-      [
-        'train',
-        '--system',
-        'linear-filter',
-        '--n',
-        '16',
-        '--T',
-        '4',
-        '--recurrence',
-        'diagonal',
-        '--m',
-        '8',
-        '--alpha',
-        '0.5',
-        '--eta',
-        '0.5',
-        '--steps',
-        '20',
-        '--linearized',
-        '--out',
-        'run',
-        '--quiet',
-      ],
-      { cwd },
-    );
+    const r = runCli(['train', ...SMALL_TRAIN, '--steps', '20', '--linearized', '--out', 'run', '--quiet'], { cwd });
     expect(r.status, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout);
     expect(summary.linearized.around).toBe('W0, U0 (the initialization)');
