@@ -8,7 +8,7 @@ set -euo pipefail
 ADDON=${1:?usage: check-native.sh path/to/addon.node}
 MAX=${NATIVE_MAX_GLIBC:-2.34}
 NEED=$(objdump -T "$ADDON" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -Vu | tail -1)
-HAVE=$(ldd --version | head -1 | grep -o '[0-9]\+\.[0-9]\+$')
+HAVE=$(ldd --version | sed -n 1p | grep -o '[0-9]\+\.[0-9]\+$')
 echo "[check-native] $ADDON needs glibc >= $NEED (ceiling $MAX, this machine $HAVE)" >&2
 for limit in "$MAX" "$HAVE"; do
   if [ "$(printf '%s\n%s\n' "$NEED" "$limit" | sort -V | tail -1)" != "$limit" ]; then
