@@ -8,7 +8,7 @@
 use crate::flush::{count_subnormal, with_threshold, FLUSH_BELOW};
 use crate::model::{Activation, Model, Readout, Recurrence, Spec};
 use crate::tests::Rng;
-use crate::{Features, Teacher, Workspace};
+use crate::{Features, Pass, Teacher, Workspace};
 
 /// The experiments' model: symmetric halves are not needed here, only the recursions' values.
 fn model(rec: Recurrence, m: usize, d: usize, alpha: f32, rng: &mut Rng) -> Model {

@@ -3,8 +3,8 @@
 //! f32 with f64 loss accumulation (the contract is `docs/spec/model.md`).
 //!
 //! Data flow: a [`Model`] (parameters, initialization, gradient) and a [`Workspace`] (data and
-//! every BPTT buffer for one shape) are allocated once; [`Workspace::forward`],
-//! [`Workspace::loss_grad`] and [`train()`] then run without allocating. [`Features`] and
+//! every BPTT buffer for one shape) are allocated once; its [`Pass`] methods `forward`,
+//! `loss_grad` and `train` then run without allocating. [`Features`] and
 //! [`Teacher`] own the buffers of the feature/NTK kernels in the same way.
 //!
 //! Module map (one job each):
@@ -19,7 +19,8 @@
 //! * [`model`]: spec and parameters; [`workspace`]: per-shape buffers and passes;
 //! * `dense`, `diagonal`: the two recurrences' forward and backward passes; `recurrence`: the
 //!   input projection and dU they share; `readout`: outputs, loss, residuals;
-//! * [`projection`]: max-norm and l2 projections; [`mod@train`]: the GD loop;
+//! * [`projection`]: max-norm and l2 projections; [`mod@train`]: the [`Pass`] trait (network
+//!   and linearization alike) and the one GD driver;
 //! * [`tangent`]: tangent features and teacher sums; [`ntk`]: per-sample gradients and Gram;
 //! * [`linearize`]: the network linearized at its initialization (a JVP forward, BPTT at Theta0);
 //! * [`dense_kernel`]: the exact infinite-width NTK/NNGP of the dense model (f64);
@@ -75,7 +76,7 @@ pub use model::{Activation, Model, Readout, Recurrence, Spec};
 pub use ntk::Features;
 pub use projection::{project, Projection};
 pub use tangent::{Teacher, TeacherWorkspace};
-pub use train::train;
+pub use train::{Outputs, Pass};
 pub use workspace::Workspace;
 
 #[cfg(test)]

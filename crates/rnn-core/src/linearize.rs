@@ -17,14 +17,14 @@
 //! residuals of f_lin. The pass at Theta0 does not depend on Theta, so it runs once per data set
 //! and initialization ([`Linearization::prepare`]); a step then costs one JVP and one BPTT.
 //!
-//! The methods mirror [`Workspace`]'s (`x`, `y`, `pred`, `set_n`, `forward`, `loss_grad`,
+//! It implements [`Pass`] like [`Workspace`] (`x`, `y`, `pred`, `set_n`, `forward`, `loss_grad`,
 //! `reserve`, `train`), so a linearized model is used exactly like a network. Mini-batch SGD is
 //! not offered: the cached pass covers the full data.
 
 use crate::gemm::{gemm, MatA, MatB};
 use crate::model::{Model, Readout, Recurrence, Spec};
 use crate::simd::F32x4;
-use crate::train::{descend, StepBuffers};
+use crate::train::{self, Descent, Outputs, Pass, NO_MINI_BATCHES};
 use crate::vecops::mul_assign;
 use crate::workspace::Workspace;
 use crate::{dense, diagonal, readout, recurrence, Projection};
@@ -74,31 +74,6 @@ impl Linearization {
             .map(|v| bytes_of(v))
             .sum::<u64>();
         self.ws.allocated_bytes() + self.base.allocated_bytes() + own + bytes_of(&self.f0)
-    }
-
-    /// Data, predictions and per-step outputs (read-only: the passes are this object's).
-    pub fn workspace(&self) -> &Workspace {
-        &self.ws
-    }
-
-    /// Inputs and targets to write (layouts of [`Workspace`]); the pass at Theta0 re-runs next.
-    pub fn data_mut(&mut self) -> (&mut [f32], &mut [f32]) {
-        self.prepared = false;
-        (&mut self.ws.x, &mut self.ws.y)
-    }
-
-    /// The outputs of the passes (predictions, per-step losses and gradient norms, batch
-    /// indices), writable for a binding that copies them out (no pass reads them).
-    pub fn outputs_mut(&mut self) -> (&mut [f32], &mut [f64], &mut [f64], &mut [u32]) {
-        let ws = &mut self.ws;
-        (&mut ws.pred, &mut ws.losses, &mut ws.grad_norms, &mut ws.batch)
-    }
-
-    /// Sets the number of valid sequences (after writing `ws.x`, `ws.y`); the pass at Theta0 is
-    /// re-run by the next call.
-    pub fn set_n(&mut self, n: usize) -> Result<(), String> {
-        self.prepared = false;
-        self.ws.set_n(n)
     }
 
     /// Runs the forward pass at Theta0 = (`model.w0`, `model.u0`) on the first n sequences, unless
@@ -184,10 +159,25 @@ impl Linearization {
         }
         loss
     }
+}
 
-    /// Predictions of f_lin for the first n sequences into `ws.pred` (layout of `y`); returns the
-    /// loss `1/(2n) sum (f_lin - y)^2` (or `1/(2nT)`, readout all), accumulated in f64.
-    pub fn forward(&mut self, model: &Model) -> Result<f64, String> {
+/// The workspace's methods on f_lin: writing the data or `n` marks the pass at Theta0 stale.
+impl Pass for Linearization {
+    fn workspace(&self) -> &Workspace {
+        &self.ws
+    }
+    fn data_mut(&mut self) -> (&mut [f32], &mut [f32]) {
+        self.prepared = false;
+        self.ws.data_mut()
+    }
+    fn outputs_mut(&mut self) -> Outputs<'_> {
+        self.ws.outputs()
+    }
+    fn set_n(&mut self, n: usize) -> Result<(), String> {
+        self.prepared = false;
+        self.ws.set_n(n)
+    }
+    fn forward(&mut self, model: &Model) -> Result<f64, String> {
         self.prepare(model)?;
         self.linear_outputs(model);
         let ws = &mut self.ws;
@@ -206,22 +196,19 @@ impl Linearization {
         }
         Ok(loss)
     }
-
-    /// Loss of f_lin and its full-data gradient into the model's gradient buffers.
-    pub fn loss_grad(&mut self, model: &mut Model) -> Result<f64, String> {
+    fn loss_grad(&mut self, model: &mut Model) -> Result<f64, String> {
         self.prepare(model)?;
         Ok(self.loss_grad_prepared(model))
     }
-
-    /// Sizes the per-step outputs for `steps` steps (as [`Workspace::reserve`]; no batch indices).
-    pub fn reserve(&mut self, steps: usize) -> Result<(), String> {
+    /// Per-step outputs only: `batch` must be 0.
+    fn reserve(&mut self, steps: usize, batch: usize) -> Result<(), String> {
+        if batch != 0 {
+            return Err(NO_MINI_BATCHES.into());
+        }
         self.ws.reserve(steps, 0)
     }
-
-    /// Up to `steps` steps of (projected) full-batch GD on the loss of f_lin, with the same
-    /// contract as [`crate::train()`] (per-step losses and gradient norms in `ws`, early stop at
-    /// the last finite parameters); `batch` must be 0.
-    pub fn train(
+    /// Full-batch GD on the loss of f_lin (`batch` must be 0).
+    fn train(
         &mut self,
         model: &mut Model,
         steps: usize,
@@ -229,34 +216,24 @@ impl Linearization {
         proj: Projection,
         batch: usize,
     ) -> Result<usize, String> {
-        if batch != 0 {
-            return Err("the linearized model trains by full-batch gradient descent only (batch must be 0)".into());
-        }
-        if !eta.is_finite() {
-            return Err(format!("eta must be finite (got {eta})"));
-        }
-        if steps > self.ws.losses.len() {
-            return Err(format!(
-                "steps = {steps} exceeds the reserved capacity {} (call reserve)",
-                self.ws.losses.len()
-            ));
-        }
-        self.prepare(model)?;
-        let ws = &mut self.ws;
-        let (mut losses, mut grad_norms) = (core::mem::take(&mut ws.losses), core::mem::take(&mut ws.grad_norms));
-        let (mut backup_w, mut backup_u) = (core::mem::take(&mut ws.backup_w), core::mem::take(&mut ws.backup_u));
-        let mut buffers = StepBuffers {
-            losses: &mut losses,
-            grad_norms: &mut grad_norms,
-            backup_w: &mut backup_w,
-            backup_u: &mut backup_u,
-        };
-        let done = descend(model, steps, eta, proj, &mut buffers, |_, model| {
-            self.loss_grad_prepared(model)
-        });
-        let ws = &mut self.ws;
-        (ws.losses, ws.grad_norms, ws.backup_w, ws.backup_u) = (losses, grad_norms, backup_w, backup_u);
-        Ok(done)
+        train::train(self, model, steps, eta, proj, batch)
+    }
+}
+
+/// Full-batch steps on the pass at Theta0, prepared once before the first.
+impl Descent for Linearization {
+    const MINI_BATCHES: bool = false;
+    fn ws(&self) -> &Workspace {
+        &self.ws
+    }
+    fn ws_mut(&mut self) -> &mut Workspace {
+        &mut self.ws
+    }
+    fn begin(&mut self, model: &Model, _batch: usize) -> Result<(), String> {
+        self.prepare(model)
+    }
+    fn step_loss_grad(&mut self, model: &mut Model, _s: usize, _batch: usize) -> f64 {
+        self.loss_grad_prepared(model)
     }
 }
 
@@ -523,7 +500,8 @@ mod tests {
     fn train_is_repeated_loss_grad_steps_and_refuses_batches() {
         let (mut model, mut lin, _) = setup(Recurrence::Dense, Activation::Tanh, Readout::Final, 0.2, 9);
         let mut manual = model.clone();
-        lin.reserve(3).unwrap();
+        lin.reserve(3, 0).unwrap();
+        assert!(lin.reserve(3, 2).unwrap_err().contains("full-batch"));
         assert!(lin
             .train(&mut model, 3, 0.5, Projection::None, 2)
             .unwrap_err()

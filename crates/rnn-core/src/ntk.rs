@@ -19,6 +19,7 @@ use crate::gemm::{gemm_set, MatA, MatB};
 use crate::model::{Model, Recurrence, Spec};
 use crate::readout::Seed;
 use crate::tangent::{tangent_features, tangent_scratch_len};
+use crate::train::Pass;
 use crate::workspace::{checked_len, Workspace};
 
 /// Buffers for features, per-sample gradients and Gram matrices of up to `n_max` sequences.

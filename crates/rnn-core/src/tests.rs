@@ -2,7 +2,7 @@
 
 use crate::model::{Activation, Model, Readout, Recurrence, Spec};
 use crate::projection::{neuron_dist_sq, neuron_distances, project, Projection};
-use crate::{train, Features, Teacher, TeacherWorkspace, Workspace};
+use crate::{Features, Pass, Teacher, TeacherWorkspace, Workspace};
 
 const ACTS: [Activation; 4] = [Activation::Tanh, Activation::Sigmoid, Activation::Sin, Activation::Relu];
 
@@ -347,7 +347,7 @@ fn training_decreases_loss_and_records_metrics() {
         let mut probe = model.clone();
         let l0 = ws.loss_grad(&mut probe).unwrap();
         let g0 = probe.grad_norm();
-        let done = train(&mut ws, &mut model, 50, 0.5, Projection::MaxNorm(5.0), 0).unwrap();
+        let done = ws.train(&mut model, 50, 0.5, Projection::MaxNorm(5.0), 0).unwrap();
         assert_eq!(done, 50);
         assert_eq!(ws.losses[0], l0);
         assert_eq!(ws.grad_norms[0], g0);
@@ -380,13 +380,13 @@ fn minibatch_step_uses_the_indexed_samples() {
     }
     let mut probe = model.clone();
     let l = sub.loss_grad(&mut probe).unwrap();
-    let done = train(&mut ws, &mut model, 2, 0.1, Projection::None, 3).unwrap();
+    let done = ws.train(&mut model, 2, 0.1, Projection::None, 3).unwrap();
     assert_eq!(done, 2);
     assert_eq!(ws.losses[0], l);
     assert_eq!(ws.grad_norms[0], probe.grad_norm());
     // Out-of-range indices are refused before any step.
     ws.set_n(5).unwrap();
-    assert!(train(&mut ws, &mut model, 2, 0.1, Projection::None, 3).is_err());
+    assert!(ws.train(&mut model, 2, 0.1, Projection::None, 3).is_err());
 }
 
 #[test]
@@ -397,13 +397,13 @@ fn non_finite_stops_and_keeps_last_finite_params() {
     let mut ws = random_workspace(&model, 6, 4, &mut rng);
     ws.reserve(100, 0).unwrap();
     // Divergent step size: relu has no saturation, so parameters blow up.
-    let done = train(&mut ws, &mut model, 100, 1e12, Projection::None, 0).unwrap();
+    let done = ws.train(&mut model, 100, 1e12, Projection::None, 0).unwrap();
     assert!(done < 100);
     assert!(model.w.iter().chain(&model.u).all(|v| v.is_finite()));
     // A NaN in the data stops before the first step without touching the parameters.
     let before = model.clone();
     ws.x[3] = f32::NAN;
-    assert_eq!(train(&mut ws, &mut model, 5, 0.1, Projection::None, 0).unwrap(), 0);
+    assert_eq!(ws.train(&mut model, 5, 0.1, Projection::None, 0).unwrap(), 0);
     assert_eq!(model.w, before.w);
 }
 
@@ -581,5 +581,5 @@ fn invalid_shapes_are_refused() {
     let other = Model::new(spec(Recurrence::Diagonal, Activation::Tanh, Readout::Final, 4, 2, 1.0)).unwrap();
     assert!(ws.forward(&other).is_err());
     let mut m = Model::new(s).unwrap();
-    assert!(train(&mut ws, &mut m, 1, 0.1, Projection::None, 0).is_err()); // nothing reserved
+    assert!(ws.train(&mut m, 1, 0.1, Projection::None, 0).is_err()); // nothing reserved
 }

@@ -26,7 +26,7 @@ use enums::{activation, projection, readout, recurrence};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use rnn_core::model::Spec;
-use rnn_core::{Teacher, TeacherWorkspace};
+use rnn_core::{Pass, Teacher, TeacherWorkspace};
 
 pub(crate) fn err(msg: impl Into<String>) -> Error {
     Error::new(Status::InvalidArg, msg.into())
@@ -386,15 +386,10 @@ impl RawWorkspace {
     ) -> Result<u32> {
         let proj = projection(proj_kind, rho)?;
         let eta = finite_f32("eta", eta)?;
-        let done = rnn_core::train(
-            self.get_mut()?,
-            model.get_mut()?,
-            steps as usize,
-            eta,
-            proj,
-            batch as usize,
-        )
-        .map_err(err)?;
+        let done = self
+            .get_mut()?
+            .train(model.get_mut()?, steps as usize, eta, proj, batch as usize)
+            .map_err(err)?;
         Ok(done as u32)
     }
 }
@@ -419,10 +414,10 @@ impl RawLinearization {
         Ok(match id {
             X => Buf::F32(lin.data_mut().0),
             Y => Buf::F32(lin.data_mut().1),
-            PRED => Buf::F32(lin.outputs_mut().0),
-            LOSSES => Buf::F64(lin.outputs_mut().1),
-            GRAD_NORMS => Buf::F64(lin.outputs_mut().2),
-            BATCH => Buf::U32(lin.outputs_mut().3),
+            PRED => Buf::F32(lin.outputs_mut().pred),
+            LOSSES => Buf::F64(lin.outputs_mut().losses),
+            GRAD_NORMS => Buf::F64(lin.outputs_mut().grad_norms),
+            BATCH => Buf::U32(lin.outputs_mut().batch),
             _ => return Err(mismatch(id, "known")),
         })
     }
@@ -491,10 +486,7 @@ impl RawLinearization {
     /// Capacity for `steps` per-step outputs (`batch` must be 0).
     #[napi]
     pub fn reserve(&mut self, steps: u32, batch: u32) -> Result<()> {
-        if batch != 0 {
-            return Err(err("the linearized model has no mini-batches (batch must be 0)"));
-        }
-        self.get_mut()?.reserve(steps as usize).map_err(err)
+        self.get_mut()?.reserve(steps as usize, batch as usize).map_err(err)
     }
     #[napi(catch_unwind)]
     pub fn train(

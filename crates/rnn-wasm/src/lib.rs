@@ -13,7 +13,7 @@ mod sizes;
 
 use enums::{member, projection, RawActivation, RawReadout, RawRecurrence};
 use rnn_core::model::Spec;
-use rnn_core::{Teacher, TeacherWorkspace};
+use rnn_core::{Pass, Teacher, TeacherWorkspace};
 use wasm_bindgen::prelude::*;
 
 fn err(msg: String) -> JsError {
@@ -190,15 +190,10 @@ impl RawWorkspace {
     ) -> Result<u32, JsError> {
         let proj = projection(&proj_kind, rho)?;
         let eta = finite_f32("eta", eta)?;
-        let done = rnn_core::train(
-            &mut self.inner,
-            &mut model.inner,
-            steps as usize,
-            eta,
-            proj,
-            batch as usize,
-        )
-        .map_err(err)?;
+        let done = self
+            .inner
+            .train(&mut model.inner, steps as usize, eta, proj, batch as usize)
+            .map_err(err)?;
         Ok(done as u32)
     }
 }
@@ -250,10 +245,7 @@ impl RawLinearization {
     }
     /// Capacity for `steps` per-step outputs (`batch` must be 0).
     pub fn reserve(&mut self, steps: u32, batch: u32) -> Result<(), JsError> {
-        if batch != 0 {
-            return Err(err("the linearized model has no mini-batches (batch must be 0)".into()));
-        }
-        self.inner.reserve(steps as usize).map_err(err)
+        self.inner.reserve(steps as usize, batch as usize).map_err(err)
     }
     pub fn losses_ptr(&self) -> usize {
         self.inner.workspace().losses.as_ptr() as usize
