@@ -12,6 +12,18 @@ use crate::workspace::Workspace;
 pub trait Pass {
     /// Data, predictions and per-step outputs (read-only).
     fn workspace(&self) -> &Workspace;
+    /// Capacity in sequences.
+    fn n_max(&self) -> usize {
+        self.workspace().n_max
+    }
+    /// Sequence length T.
+    fn t(&self) -> usize {
+        self.workspace().t_len
+    }
+    /// Valid sequences in `x`/`y`, set by [`Pass::set_n`].
+    fn n(&self) -> usize {
+        self.workspace().n
+    }
     /// Inputs, `n_max * T * d`, sample-major (element `(j*T + t)*d + k`).
     fn x(&self) -> &[f32] {
         &self.workspace().x

@@ -123,15 +123,6 @@ impl Workspace {
         })
     }
 
-    pub fn n_max(&self) -> usize {
-        self.n_max
-    }
-    pub fn t(&self) -> usize {
-        self.t_len
-    }
-    pub fn n(&self) -> usize {
-        self.n
-    }
     pub fn spec(&self) -> &Spec {
         &self.spec
     }
