@@ -33,7 +33,8 @@
 //! * `n` sequences in a data set, `n_max` the capacity of a workspace;
 //! * `P` = [`Spec::param_len`] = len(w) + len(u), the trained parameters (c is fixed);
 //! * "targets per sequence" = [`Readout::targets_per_sequence`]: T (all) or 1 (final);
-//! * [`Spec::w_scale`]: the factor the recurrence multiplies W by (`recurrentScale` in TS).
+//! * [`Spec::recurrent_scale`]: the factor the recurrence multiplies W by (`recurrentScale` in TS;
+//!   not TS `wScale`, which is w-bar = max_i |w_i| or ||W/sqrt(m)||_2, in `metrics.csv`).
 //!
 //! The SIMD128 and scalar wasm builds give bit-identical results (same IEEE operations in the
 //! same order, no FMA, no libm). Hot loops live in functions that are called many times (and

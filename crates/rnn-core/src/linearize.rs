@@ -250,7 +250,7 @@ fn dense_tangent(
 ) {
     let m = spec.m;
     let blk = nb * m;
-    let s = spec.w_scale();
+    let s = spec.recurrent_scale();
     if t_len > 1 {
         // s V_W h_{t-1} for every t >= 1 in one GEMM over the rows (t, j): B(p = l, c = i) = s V_W[i*m + l].
         gemm(

@@ -217,7 +217,7 @@ fn dense_per_sample(model: &Model, ws: &mut Workspace, jac: &mut [f32]) {
     dense::backward(
         spec, &model.w, nb, t_len, &seed, &ws.xt, &ws.h, &mut ws.dz, &mut ws.dh, None,
     );
-    let s = spec.w_scale();
+    let s = spec.recurrent_scale();
     for j in 0..nb {
         let row = &mut jac[j * p..(j + 1) * p];
         let (rw, ru) = row.split_at_mut(m * m);
