@@ -83,4 +83,6 @@ pub use workspace::Workspace;
 #[cfg(test)]
 mod flush_tests;
 #[cfg(test)]
+mod test_util;
+#[cfg(test)]
 mod tests;

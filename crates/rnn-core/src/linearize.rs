@@ -348,21 +348,8 @@ fn diagonal_tangent_row(alpha: f32, w0: &[f32], vw: &[f32], hp: &[f32], tp: &[f3
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Activation, Spec};
-
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> f32 {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((self.0 >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-        }
-        fn fill(&mut self, v: &mut [f32], scale: f32) {
-            v.iter_mut().for_each(|x| *x = self.next() * scale);
-        }
-    }
+    use crate::model::Activation;
+    use crate::test_util::{spec, Rng};
 
     const ACTS: [Activation; 4] = [Activation::Tanh, Activation::Sigmoid, Activation::Sin, Activation::Relu];
 
@@ -376,14 +363,7 @@ mod tests {
         seed: u64,
     ) -> (Model, Linearization, Workspace) {
         let (m, d, n, t_len) = (6, 3, 5, 7);
-        let spec = Spec {
-            recurrence: rec,
-            activation: act,
-            readout,
-            m,
-            d,
-            alpha: 0.9,
-        };
+        let spec = spec(rec, act, readout, m, d, 0.9);
         let mut rng = Rng(seed);
         let mut model = Model::new(spec).unwrap();
         rng.fill(&mut model.w0, if rec == Recurrence::Dense { 1.0 } else { 0.9 });
