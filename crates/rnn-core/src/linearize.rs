@@ -22,12 +22,12 @@
 //! not offered: the cached pass covers the full data.
 
 use crate::gemm::{gemm, MatA, MatB};
-use crate::model::{Model, Readout, Recurrence, Spec};
+use crate::model::{Model, Recurrence, Spec};
 use crate::simd::F32x4;
 use crate::train::{self, Descent, Outputs, Pass, NO_MINI_BATCHES};
 use crate::vecops::mul_assign;
 use crate::workspace::Workspace;
-use crate::{dense, diagonal, readout, recurrence, Projection};
+use crate::{readout, recurrence, Projection};
 
 /// Buffers of the linearization of one model shape around its initialization.
 pub struct Linearization {
@@ -90,19 +90,10 @@ impl Linearization {
         self.ws.forward_batch(&self.base);
         let len = self.ws.nb * self.ws.t_len * model.spec.m;
         self.sp0[..len].copy_from_slice(&self.ws.dz[..len]);
-        let flen = self.outputs_len();
+        let flen = self.ws.outputs_len();
         self.f0[..flen].copy_from_slice(&self.ws.f[..flen]);
         self.prepared = true;
         Ok(())
-    }
-
-    fn outputs_len(&self) -> usize {
-        let per = if self.ws.spec.readout == Readout::All {
-            self.ws.t_len
-        } else {
-            1
-        };
-        self.ws.nb * per
     }
 
     /// `ws.f = f_lin(X; Theta)` on the prepared batch (one JVP along Theta - Theta0).
@@ -125,7 +116,7 @@ impl Linearization {
             Recurrence::Diagonal => diagonal_tangent(&spec, &self.base.w, &self.vw, nb, t_len, h, sp0, tan),
         }
         readout::predict(&self.base, nb, t_len, tan, &mut self.ws.f);
-        let flen = self.outputs_len();
+        let flen = self.ws.outputs_len();
         for (f, &f0) in self.ws.f[..flen].iter_mut().zip(&self.f0[..flen]) {
             *f += f0;
         }
@@ -136,27 +127,16 @@ impl Linearization {
     fn loss_grad_prepared(&mut self, model: &mut Model) -> f64 {
         self.linear_outputs(model);
         let ws = &mut self.ws;
-        let (nb, t_len) = (ws.nb, ws.t_len);
-        let all = ws.spec.readout == Readout::All;
-        let len = if all { nb * t_len } else { nb };
-        let loss = readout::loss_and_residuals(&ws.f[..len], &ws.yt[..len], &mut ws.r[..len]);
-        let seed = readout::Seed {
-            r: &ws.r[..len],
-            all,
-            c: &self.base.c,
-        };
-        let hl = t_len * nb * ws.spec.m;
+        let loss = ws.batch_loss();
+        let hl = ws.t_len * ws.nb * ws.spec.m;
         ws.dz[..hl].copy_from_slice(&self.sp0[..hl]);
-        let grads = Some((&mut model.grad_w[..], &mut model.grad_u[..]));
-        let (spec, w0) = (&ws.spec, &self.base.w);
-        match spec.recurrence {
-            Recurrence::Dense => {
-                dense::backward(spec, w0, nb, t_len, &seed, &ws.xt, &ws.h, &mut ws.dz, &mut ws.dh, grads)
-            }
-            Recurrence::Diagonal => {
-                diagonal::backward(spec, w0, nb, t_len, &seed, &ws.xt, &ws.h, &mut ws.dz, &mut ws.dh, grads)
-            }
-        }
+        let spec = ws.spec;
+        ws.backward(
+            &spec,
+            &self.base.w,
+            &self.base.c,
+            (&mut model.grad_w, &mut model.grad_u),
+        );
         loss
     }
 }
@@ -180,20 +160,8 @@ impl Pass for Linearization {
     fn forward(&mut self, model: &Model) -> Result<f64, String> {
         self.prepare(model)?;
         self.linear_outputs(model);
-        let ws = &mut self.ws;
-        let (nb, t_len) = (ws.nb, ws.t_len);
-        let all = ws.spec.readout == Readout::All;
-        let len = if all { nb * t_len } else { nb };
-        let loss = readout::loss_and_residuals(&ws.f[..len], &ws.yt[..len], &mut ws.r[..len]);
-        for j in 0..nb {
-            if all {
-                for t in 0..t_len {
-                    ws.pred[j * t_len + t] = ws.f[t * nb + j] as f32;
-                }
-            } else {
-                ws.pred[j] = ws.f[j] as f32;
-            }
-        }
+        let loss = self.ws.batch_loss();
+        self.ws.write_predictions();
         Ok(loss)
     }
     fn loss_grad(&mut self, model: &mut Model) -> Result<f64, String> {
@@ -348,8 +316,9 @@ fn diagonal_tangent_row(alpha: f32, w0: &[f32], vw: &[f32], hp: &[f32], tp: &[f3
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Activation;
+    use crate::model::{Activation, Readout};
     use crate::test_util::{spec, Rng};
+    use crate::Teacher;
 
     const ACTS: [Activation; 4] = [Activation::Tanh, Activation::Sigmoid, Activation::Sin, Activation::Relu];
 
@@ -501,5 +470,56 @@ mod tests {
         assert_eq!(manual.w, model.w);
         assert_eq!(manual.u, model.u);
         assert!(losses[2] < losses[0]);
+    }
+
+    /// The two diagonal forward-mode recursions agree: the teacher sum (tangent.rs, SIMD over
+    /// particles, its own forward) along v equals the linearization's JVP (linearize.rs, over batch
+    /// rows, on the training forward) of the same neurons moved by V = v, with c = 1:
+    /// `(1/M) sum_k <v_k, phi_T(X; theta^k)> = (f_lin(Theta0 + V) - f(Theta0)) / sqrt(M)`.
+    #[test]
+    fn teacher_sum_equals_the_linearizations_diagonal_jvp() {
+        let mut rng = Rng(41);
+        // M = 10: one full particle group of 8 and a padded one.
+        let (m, d, n, t_len, alpha) = (10, 3, 5, 7, 0.9);
+        for act in ACTS {
+            let mut teacher = Teacher::new(act, d, alpha, m).unwrap();
+            rng.fill(&mut teacher.w, 0.9);
+            rng.fill(&mut teacher.u, 0.8);
+            rng.fill(&mut teacher.v, 1.0);
+            let x = rng.vec(n * t_len * d, 0.6);
+            let mut sum = vec![0.0f32; n];
+            teacher.sum(&x, n, t_len, &mut sum).unwrap();
+
+            let mut at0 = Model::new(spec(Recurrence::Diagonal, act, Readout::Final, m, d, alpha)).unwrap();
+            at0.w.copy_from_slice(&teacher.w);
+            at0.u.copy_from_slice(&teacher.u);
+            at0.w0.copy_from_slice(&teacher.w);
+            at0.u0.copy_from_slice(&teacher.u);
+            at0.c.fill(1.0);
+            let mut moved = at0.clone();
+            for i in 0..m {
+                moved.w[i] += teacher.v[i * (1 + d)];
+                for q in 0..d {
+                    moved.u[i * d + q] += teacher.v[i * (1 + d) + 1 + q];
+                }
+            }
+            let mut lin = Linearization::new(&at0, n, t_len).unwrap();
+            lin.data_mut().0.copy_from_slice(&x);
+            let f = |lin: &mut Linearization, model: &Model| {
+                lin.forward(model).unwrap();
+                lin.pred()[..n].iter().map(|&p| p as f64).collect::<Vec<f64>>()
+            };
+            let (f0, f1) = (f(&mut lin, &at0), f(&mut lin, &moved));
+            let size = sum.iter().fold(0.0f64, |a, &s| a.max(s.abs() as f64));
+            assert!(size > 1e-2, "{act:?}: a direction with a visible JVP (got {size})");
+            for j in 0..n {
+                let jvp = (f1[j] - f0[j]) / (m as f64).sqrt();
+                assert!(
+                    (jvp - sum[j] as f64).abs() <= 2e-5 * size,
+                    "{act:?} sample {j}: linearization {jvp} against teacher sum {}",
+                    sum[j]
+                );
+            }
+        }
     }
 }

@@ -3,7 +3,7 @@
 use crate::model::{Activation, Model, Readout, Recurrence, Spec};
 use crate::projection::{neuron_dist_sq, neuron_distances, project, Projection};
 use crate::test_util::{random_model, random_workspace, spec, Rng};
-use crate::{Features, Linearization, Pass, Teacher, TeacherWorkspace, Workspace};
+use crate::{Features, Pass, Teacher, TeacherWorkspace, Workspace};
 
 /// Inputs uniform in [-1, 1), targets in [-0.5, 0.5).
 const DATA: (f32, f32) = (1.0, 0.5);
@@ -536,55 +536,4 @@ fn invalid_shapes_are_refused() {
     assert!(ws.forward(&other).is_err());
     let mut m = Model::new(s).unwrap();
     assert!(ws.train(&mut m, 1, 0.1, Projection::None, 0).is_err()); // nothing reserved
-}
-
-/// The two diagonal forward-mode recursions agree: the teacher sum (tangent.rs, SIMD over
-/// particles, its own forward) along v equals the linearization's JVP (linearize.rs, over batch
-/// rows, on the training forward) of the same neurons moved by V = v, with c = 1:
-/// `(1/M) sum_k <v_k, phi_T(X; theta^k)> = (f_lin(Theta0 + V) - f(Theta0)) / sqrt(M)`.
-#[test]
-fn teacher_sum_equals_the_linearizations_diagonal_jvp() {
-    let mut rng = Rng(41);
-    // M = 10: one full particle group of 8 and a padded one.
-    let (m, d, n, t_len, alpha) = (10, 3, 5, 7, 0.9);
-    for act in ACTS {
-        let mut teacher = Teacher::new(act, d, alpha, m).unwrap();
-        rng.fill(&mut teacher.w, 0.9);
-        rng.fill(&mut teacher.u, 0.8);
-        rng.fill(&mut teacher.v, 1.0);
-        let x = rng.vec(n * t_len * d, 0.6);
-        let mut sum = vec![0.0f32; n];
-        teacher.sum(&x, n, t_len, &mut sum).unwrap();
-
-        let mut at0 = Model::new(spec(Recurrence::Diagonal, act, Readout::Final, m, d, alpha)).unwrap();
-        at0.w.copy_from_slice(&teacher.w);
-        at0.u.copy_from_slice(&teacher.u);
-        at0.w0.copy_from_slice(&teacher.w);
-        at0.u0.copy_from_slice(&teacher.u);
-        at0.c.fill(1.0);
-        let mut moved = at0.clone();
-        for i in 0..m {
-            moved.w[i] += teacher.v[i * (1 + d)];
-            for q in 0..d {
-                moved.u[i * d + q] += teacher.v[i * (1 + d) + 1 + q];
-            }
-        }
-        let mut lin = Linearization::new(&at0, n, t_len).unwrap();
-        lin.data_mut().0.copy_from_slice(&x);
-        let f = |lin: &mut Linearization, model: &Model| {
-            lin.forward(model).unwrap();
-            lin.pred()[..n].iter().map(|&p| p as f64).collect::<Vec<f64>>()
-        };
-        let (f0, f1) = (f(&mut lin, &at0), f(&mut lin, &moved));
-        let size = sum.iter().fold(0.0f64, |a, &s| a.max(s.abs() as f64));
-        assert!(size > 1e-2, "{act:?}: a direction with a visible JVP (got {size})");
-        for j in 0..n {
-            let jvp = (f1[j] - f0[j]) / (m as f64).sqrt();
-            assert!(
-                (jvp - sum[j] as f64).abs() <= 2e-5 * size,
-                "{act:?} sample {j}: linearization {jvp} against teacher sum {}",
-                sum[j]
-            );
-        }
-    }
 }

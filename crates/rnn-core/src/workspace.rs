@@ -186,50 +186,54 @@ impl Workspace {
     /// Loss and gradient over the gathered batch into `model.grad_w`, `model.grad_u`.
     pub(crate) fn loss_grad_batch(&mut self, model: &mut Model) -> f64 {
         self.forward_batch(model);
-        let (nb, t_len) = (self.nb, self.t_len);
-        let all = model.spec.readout == Readout::All;
-        let len = if all { nb * t_len } else { nb };
-        let loss = readout::loss_and_residuals(&self.f[..len], &self.yt[..len], &mut self.r[..len]);
+        let loss = self.batch_loss();
+        let grads = (&mut model.grad_w[..], &mut model.grad_u[..]);
+        self.backward(&model.spec, &model.w, &model.c, grads);
+        loss
+    }
+
+    /// Outputs of the gathered batch: `nb` (readout final) or `nb * T` (readout all).
+    pub(crate) fn outputs_len(&self) -> usize {
+        self.nb * self.spec.readout.targets_per_sequence(self.t_len)
+    }
+
+    /// Loss `1/(2 len) sum (f - y)^2` of the batch's outputs `f` (f64), residuals into `r`.
+    pub(crate) fn batch_loss(&mut self) -> f64 {
+        let len = self.outputs_len();
+        readout::loss_and_residuals(&self.f[..len], &self.yt[..len], &mut self.r[..len])
+    }
+
+    /// BPTT of the batch at the weights `w`, seeded with the residuals `r` and the output signs
+    /// `c`, from the states `h` and `dz` = sigma'(z); the gradient into `grads` (w, u).
+    pub(crate) fn backward(&mut self, spec: &Spec, w: &[f32], c: &[f32], grads: (&mut [f32], &mut [f32])) {
+        let (nb, t_len, len) = (self.nb, self.t_len, self.outputs_len());
+        let all = spec.readout == Readout::All;
         let seed = readout::Seed {
             r: &self.r[..len],
             all,
-            c: &model.c,
+            c,
         };
-        let Model {
-            ref spec,
-            ref w,
-            ref mut grad_w,
-            ref mut grad_u,
-            ..
-        } = *model;
-        let grads = Some((&mut grad_w[..], &mut grad_u[..]));
+        let (xt, h, dz, dh, grads) = (&self.xt, &self.h, &mut self.dz, &mut self.dh, Some(grads));
         match spec.recurrence {
-            Recurrence::Dense => dense::backward(
-                spec,
-                w,
-                nb,
-                t_len,
-                &seed,
-                &self.xt,
-                &self.h,
-                &mut self.dz,
-                &mut self.dh,
-                grads,
-            ),
-            Recurrence::Diagonal => diagonal::backward(
-                spec,
-                w,
-                nb,
-                t_len,
-                &seed,
-                &self.xt,
-                &self.h,
-                &mut self.dz,
-                &mut self.dh,
-                grads,
-            ),
+            Recurrence::Dense => dense::backward(spec, w, nb, t_len, &seed, xt, h, dz, dh, grads),
+            Recurrence::Diagonal => diagonal::backward(spec, w, nb, t_len, &seed, xt, h, dz, dh, grads),
         }
-        loss
+    }
+
+    /// The batch's outputs `f` (time-major, f64) into `pred` (layout of `y`, f32).
+    pub(crate) fn write_predictions(&mut self) {
+        let (nb, t_len) = (self.nb, self.t_len);
+        if self.spec.readout == Readout::All {
+            for j in 0..nb {
+                for t in 0..t_len {
+                    self.pred[j * t_len + t] = self.f[t * nb + j] as f32;
+                }
+            }
+        } else {
+            for j in 0..nb {
+                self.pred[j] = self.f[j] as f32;
+            }
+        }
     }
 }
 
@@ -269,21 +273,8 @@ impl Pass for Workspace {
         self.check_model(model)?;
         self.gather(None);
         self.forward_batch(model);
-        let (nb, t_len) = (self.nb, self.t_len);
-        let all = model.spec.readout == Readout::All;
-        let len = if all { nb * t_len } else { nb };
-        let loss = readout::loss_and_residuals(&self.f[..len], &self.yt[..len], &mut self.r[..len]);
-        if all {
-            for j in 0..nb {
-                for t in 0..t_len {
-                    self.pred[j * t_len + t] = self.f[t * nb + j] as f32;
-                }
-            }
-        } else {
-            for j in 0..nb {
-                self.pred[j] = self.f[j] as f32;
-            }
-        }
+        let loss = self.batch_loss();
+        self.write_predictions();
         Ok(loss)
     }
     fn loss_grad(&mut self, model: &mut Model) -> Result<f64, String> {
