@@ -24,10 +24,10 @@
 use crate::gemm::{gemm, MatA, MatB};
 use crate::model::{Model, Recurrence, Spec};
 use crate::simd::F32x4;
-use crate::train::{self, Descent, Outputs, Pass, NO_MINI_BATCHES};
+use crate::train::{Descent, Outputs, Pass, NO_MINI_BATCHES};
 use crate::vecops::mul_assign;
 use crate::workspace::Workspace;
-use crate::{readout, recurrence, Projection};
+use crate::{readout, recurrence};
 
 /// Buffers of the linearization of one model shape around its initialization.
 pub struct Linearization {
@@ -143,9 +143,6 @@ impl Linearization {
 
 /// The workspace's methods on f_lin: writing the data or `n` marks the pass at Theta0 stale.
 impl Pass for Linearization {
-    fn workspace(&self) -> &Workspace {
-        &self.ws
-    }
     fn data_mut(&mut self) -> (&mut [f32], &mut [f32]) {
         self.prepared = false;
         self.ws.data_mut()
@@ -174,17 +171,6 @@ impl Pass for Linearization {
             return Err(NO_MINI_BATCHES.into());
         }
         self.ws.reserve(steps, 0)
-    }
-    /// Full-batch GD on the loss of f_lin (`batch` must be 0).
-    fn train(
-        &mut self,
-        model: &mut Model,
-        steps: usize,
-        eta: f32,
-        proj: Projection,
-        batch: usize,
-    ) -> Result<usize, String> {
-        train::train(self, model, steps, eta, proj, batch)
     }
 }
 
@@ -318,6 +304,7 @@ mod tests {
     use super::*;
     use crate::model::{Activation, Readout};
     use crate::test_util::{spec, Rng};
+    use crate::Projection;
     use crate::Teacher;
 
     const ACTS: [Activation; 4] = [Activation::Tanh, Activation::Sigmoid, Activation::Sin, Activation::Relu];

@@ -9,9 +9,11 @@ use crate::workspace::Workspace;
 /// Data, predictions, loss, gradient and GD of one model shape on up to `n_max` sequences:
 /// implemented by the network ([`Workspace`]) and by its linearization at the initialization
 /// ([`crate::Linearization`]), so that a binding or a caller uses both alike.
-pub trait Pass {
+pub trait Pass: Descent {
     /// Data, predictions and per-step outputs (read-only).
-    fn workspace(&self) -> &Workspace;
+    fn workspace(&self) -> &Workspace {
+        self.ws()
+    }
     /// Capacity in sequences.
     fn n_max(&self) -> usize {
         self.workspace().n_max
@@ -86,7 +88,9 @@ pub trait Pass {
         eta: f32,
         proj: Projection,
         batch: usize,
-    ) -> Result<usize, String>;
+    ) -> Result<usize, String> {
+        train(self, model, steps, eta, proj, batch)
+    }
 }
 
 /// The outputs of a pass: predictions, per-step losses and gradient norms, batch indices.
@@ -108,17 +112,25 @@ impl Workspace {
     }
 }
 
-/// What the GD driver asks of a pass besides its workspace.
-pub(crate) trait Descent {
-    /// False: the pass refuses `batch > 0` (in `reserve` and `train`, with [`NO_MINI_BATCHES`]).
-    const MINI_BATCHES: bool;
-    fn ws(&self) -> &Workspace;
-    fn ws_mut(&mut self) -> &mut Workspace;
-    /// Runs once after the checks, before the first step (`batch` as given to `train`).
-    fn begin(&mut self, model: &Model, batch: usize) -> Result<(), String>;
-    /// Loss of step `s` at the current parameters; its gradient into `model.grad_w`/`grad_u`.
-    fn step_loss_grad(&mut self, model: &mut Model, s: usize, batch: usize) -> f64;
+/// The driver's side of a pass, sealed: public only as the supertrait of [`Pass`], so that the
+/// core's passes alone implement it and no caller sees these methods.
+mod sealed {
+    use crate::model::Model;
+    use crate::workspace::Workspace;
+
+    /// What the GD driver asks of a pass besides its workspace.
+    pub trait Descent {
+        /// False: the pass refuses `batch > 0` (in `reserve` and `train`, with `NO_MINI_BATCHES`).
+        const MINI_BATCHES: bool;
+        fn ws(&self) -> &Workspace;
+        fn ws_mut(&mut self) -> &mut Workspace;
+        /// Runs once after the checks, before the first step (`batch` as given to `train`).
+        fn begin(&mut self, model: &Model, batch: usize) -> Result<(), String>;
+        /// Loss of step `s` at the current parameters; its gradient into `model.grad_w`/`grad_u`.
+        fn step_loss_grad(&mut self, model: &mut Model, s: usize, batch: usize) -> f64;
+    }
 }
+pub(crate) use sealed::Descent;
 
 /// The refusal of a pass without mini-batches.
 pub(crate) const NO_MINI_BATCHES: &str =
@@ -126,7 +138,7 @@ pub(crate) const NO_MINI_BATCHES: &str =
 
 /// The one GD driver ([`Pass::train`] of every pass): checks the arguments against the pass's
 /// reserved capacity, then runs [`descend`] with the step buffers taken out of the workspace.
-pub(crate) fn train<P: Descent>(
+pub(crate) fn train<P: Descent + ?Sized>(
     pass: &mut P,
     model: &mut Model,
     steps: usize,

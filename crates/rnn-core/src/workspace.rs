@@ -20,8 +20,8 @@
 //! resized afterwards, so raw pointers into them stay valid between those calls.
 
 use crate::model::{Model, Readout, Recurrence, Spec};
-use crate::train::{self, Descent, Outputs, Pass};
-use crate::{dense, diagonal, readout, Projection};
+use crate::train::{Descent, Outputs, Pass};
+use crate::{dense, diagonal, readout};
 
 /// Largest number of f32/f64 elements one buffer may hold (keeps wasm32 sizes sane).
 const MAX_ELEMS: usize = 1 << 29;
@@ -238,9 +238,6 @@ impl Workspace {
 }
 
 impl Pass for Workspace {
-    fn workspace(&self) -> &Workspace {
-        self
-    }
     fn data_mut(&mut self) -> (&mut [f32], &mut [f32]) {
         (&mut self.x, &mut self.y)
     }
@@ -281,16 +278,6 @@ impl Pass for Workspace {
         self.check_model(model)?;
         self.gather(None);
         Ok(self.loss_grad_batch(model))
-    }
-    fn train(
-        &mut self,
-        model: &mut Model,
-        steps: usize,
-        eta: f32,
-        proj: Projection,
-        batch: usize,
-    ) -> Result<usize, String> {
-        train::train(self, model, steps, eta, proj, batch)
     }
 }
 
