@@ -166,7 +166,7 @@ macro_rules! handle_class {
     };
 }
 
-/// The shape methods of a class over sequences (`n_max`, `t`, `n`, `set_n`).
+/// The shape methods of a class over sequences, `n_max`, `t`, `set_n` (and `n` when asked).
 macro_rules! sequence_methods {
     ($class:ident) => {
         #[napi]
@@ -179,13 +179,19 @@ macro_rules! sequence_methods {
             pub fn t(&self) -> Result<u32> {
                 Ok(self.get()?.t() as u32)
             }
-            #[napi]
-            pub fn n(&self) -> Result<u32> {
-                Ok(self.get()?.n() as u32)
-            }
             #[napi(js_name = "set_n")]
             pub fn set_n(&mut self, n: u32) -> Result<()> {
                 self.get_mut()?.set_n(n as usize).map_err(err)
+            }
+        }
+    };
+    ($class:ident, n) => {
+        sequence_methods!($class);
+        #[napi]
+        impl $class {
+            #[napi]
+            pub fn n(&self) -> Result<u32> {
+                Ok(self.get()?.n() as u32)
             }
         }
     };
@@ -320,7 +326,7 @@ impl RawModel {
 macro_rules! pass_binding {
     ($(#[$doc:meta])* $class:ident($inner:ty)) => {
         handle_class!($(#[$doc])* $class($inner));
-        sequence_methods!($class);
+        sequence_methods!($class, n);
 
         impl $class {
             fn buffer(&mut self, id: u32) -> Result<Buf<'_>> {
@@ -452,7 +458,7 @@ handle_class!(
     /// Buffers for tangent features, per-sample gradients and NTK Gram matrices.
     RawFeatures(rnn_core::Features)
 );
-sequence_methods!(RawFeatures);
+sequence_methods!(RawFeatures, n);
 
 impl RawFeatures {
     fn buffer(&mut self, id: u32) -> Result<Buf<'_>> {
@@ -515,6 +521,7 @@ handle_class!(
     /// Teacher particles of the diagonal function class, their inputs and the fused teacher sum.
     RawTeacher(TeacherWorkspace)
 );
+sequence_methods!(RawTeacher);
 
 impl RawTeacher {
     fn buffer(&mut self, id: u32) -> Result<Buf<'_>> {
@@ -569,18 +576,6 @@ impl RawTeacher {
     #[napi(js_name = "out_ptr")]
     pub fn out_ptr(&self) -> u32 {
         TEACHER_OUT
-    }
-    #[napi(js_name = "n_max")]
-    pub fn n_max(&self) -> Result<u32> {
-        Ok(self.get()?.n_max() as u32)
-    }
-    #[napi]
-    pub fn t(&self) -> Result<u32> {
-        Ok(self.get()?.t() as u32)
-    }
-    #[napi(js_name = "set_n")]
-    pub fn set_n(&mut self, n: u32) -> Result<()> {
-        self.get_mut()?.set_n(n as usize).map_err(err)
     }
     #[napi(catch_unwind)]
     pub fn sum(&mut self) -> Result<()> {

@@ -3,10 +3,37 @@
 //! the two classes over a core `Pass` (`RawWorkspace`, `RawLinearization`) in [`passes`].
 //! Nothing numeric and no state of its own lives here; see `API.md` for the contract.
 //!
-//! Memory only grows in constructors and in `reserve` (`RawWorkspace`, `RawLinearization`); pointers returned by the
-//! `*_ptr` methods stay valid until the object is freed (or, for the per-step outputs and batch
+//! Memory only grows in constructors and in `reserve` (`RawWorkspace`, `RawLinearization`);
+//! pointers returned by the `*_ptr` methods stay valid until the object is freed (or, for the per-step outputs and batch
 //! indices, until the next `reserve`). Views must still be re-created if any *other* object's
 //! construction grew the memory (the `ArrayBuffer` of `memory.buffer` is then replaced).
+
+/// The shape methods of a class over sequences, `n_max`, `t`, `set_n` (and `n` when asked).
+macro_rules! sequence_methods {
+    ($class:ident) => {
+        #[wasm_bindgen]
+        impl $class {
+            pub fn n_max(&self) -> usize {
+                self.inner.n_max()
+            }
+            pub fn t(&self) -> usize {
+                self.inner.t()
+            }
+            pub fn set_n(&mut self, n: u32) -> Result<(), JsError> {
+                self.inner.set_n(n as usize).map_err($crate::err)
+            }
+        }
+    };
+    ($class:ident, n) => {
+        sequence_methods!($class);
+        #[wasm_bindgen]
+        impl $class {
+            pub fn n(&self) -> usize {
+                self.inner.n()
+            }
+        }
+    };
+}
 
 mod bench;
 mod enums;
@@ -120,6 +147,7 @@ impl RawModel {
 pub struct RawFeatures {
     inner: rnn_core::Features,
 }
+sequence_methods!(RawFeatures, n);
 
 #[wasm_bindgen]
 impl RawFeatures {
@@ -133,18 +161,6 @@ impl RawFeatures {
     }
     pub fn x_ptr(&mut self) -> usize {
         self.inner.x_mut().as_ptr() as usize
-    }
-    pub fn n_max(&self) -> usize {
-        self.inner.n_max()
-    }
-    pub fn t(&self) -> usize {
-        self.inner.t()
-    }
-    pub fn n(&self) -> usize {
-        self.inner.n()
-    }
-    pub fn set_n(&mut self, n: u32) -> Result<(), JsError> {
-        self.inner.set_n(n as usize).map_err(err)
     }
     /// f32 `n * m * (1+d)`, element `(j*m + i)*(1+d) + q` (q = 0: w-component). Diagonal only.
     pub fn tangent_ptr(&self) -> usize {
@@ -174,6 +190,7 @@ impl RawFeatures {
 pub struct RawTeacher {
     inner: TeacherWorkspace,
 }
+sequence_methods!(RawTeacher);
 
 #[wasm_bindgen]
 impl RawTeacher {
@@ -220,15 +237,6 @@ impl RawTeacher {
     /// f32 `n_max`: `out[j] = (1/M) sum_k <v_k, phi_T(X_j; theta^k)>` after `sum`.
     pub fn out_ptr(&self) -> usize {
         self.inner.out.as_ptr() as usize
-    }
-    pub fn n_max(&self) -> usize {
-        self.inner.n_max()
-    }
-    pub fn t(&self) -> usize {
-        self.inner.t()
-    }
-    pub fn set_n(&mut self, n: u32) -> Result<(), JsError> {
-        self.inner.set_n(n as usize).map_err(err)
     }
     /// Computes `out[j]` for the first n sequences of x.
     pub fn sum(&mut self) -> Result<(), JsError> {

@@ -15,6 +15,7 @@ macro_rules! pass_binding {
         pub struct $class {
             inner: $inner,
         }
+        sequence_methods!($class, n);
 
         #[wasm_bindgen]
         impl $class {
@@ -29,18 +30,6 @@ macro_rules! pass_binding {
             /// f32, layout of y.
             pub fn pred_ptr(&self) -> usize {
                 self.inner.pred().as_ptr() as usize
-            }
-            pub fn n_max(&self) -> usize {
-                self.inner.n_max()
-            }
-            pub fn t(&self) -> usize {
-                self.inner.t()
-            }
-            pub fn n(&self) -> usize {
-                self.inner.n()
-            }
-            pub fn set_n(&mut self, n: u32) -> Result<(), JsError> {
-                self.inner.set_n(n as usize).map_err($crate::err)
             }
             /// Predictions of the first n sequences into pred; returns the loss (f64).
             pub fn forward(&mut self, model: &$crate::RawModel) -> Result<f64, JsError> {
