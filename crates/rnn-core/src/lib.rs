@@ -15,7 +15,7 @@
 //! * [`gemm`]: blocked `C += A * (s B)` (and `C = A * (s B)`) over strided views;
 //! * [`flush`]: flush-to-zero of decaying recursions (no subnormal stalls on any CPU);
 //! * [`activation`]: fused `sigma`/`sigma'` (rational tanh, polynomial sincos), identical in
-//!   every build;
+//!   every build, and the kernels' one activation dispatch (`with_activation!`);
 //! * [`model`]: spec and parameters; [`workspace`]: per-shape buffers and passes;
 //! * `dense`, `diagonal`: the two recurrences' forward and backward passes; `recurrence`: the
 //!   input projection and dU they share; `readout`: outputs, loss, residuals;
@@ -25,7 +25,9 @@
 //! * [`linearize`]: the network linearized at its initialization (a JVP forward, BPTT at Theta0);
 //! * [`dense_kernel`]: the exact infinite-width NTK/NNGP of the dense model (f64);
 //! * [`tridiagonal`]: float64 Householder tridiagonalization (the closed-form kernel regime's eigensolver);
-//! * [`sizes`]: the bytes each of these objects allocates, for checks before allocating.
+//! * [`sizes`]: the bytes each of these objects allocates, for checks before allocating;
+//! * `test_util` (tests only): the RNG, spec builder and random models and workspaces that every
+//!   test module uses.
 //!
 //! Glossary (the same letters in the TypeScript package, `ts/types.ts`):
 //!
