@@ -2,7 +2,7 @@
 //! (Natively `F32x4` is the portable lane-by-lane type, auto-vectorized by LLVM at best; the
 //! numbers that matter are the wasm SIMD ones, measured from Node.)
 
-use rnn_core::{train, Activation, Features, Model, Projection, Readout, Recurrence, Spec, Teacher, Workspace};
+use rnn_core::{Activation, Features, Model, Pass, Projection, Readout, Recurrence, Spec, Teacher, Workspace};
 use std::time::Instant;
 
 fn fill(v: &mut [f32], seed: &mut u64, scale: f32) {
@@ -33,9 +33,9 @@ fn main() {
         fill(&mut ws.x, &mut seed, 0.3);
         fill(&mut ws.y, &mut seed, 0.5);
         ws.reserve(20, 0).unwrap();
-        train(&mut ws, &mut model, 2, 0.01, Projection::MaxNorm(10.0), 0).unwrap();
+        ws.train(&mut model, 2, 0.01, Projection::MaxNorm(10.0), 0).unwrap();
         let t0 = Instant::now();
-        let steps = train(&mut ws, &mut model, 20, 0.01, Projection::MaxNorm(10.0), 0).unwrap();
+        let steps = ws.train(&mut model, 20, 0.01, Projection::MaxNorm(10.0), 0).unwrap();
         let ms = t0.elapsed().as_secs_f64() * 1e3 / steps as f64;
         let w_flops = if rec == Recurrence::Dense { m * m } else { m };
         let flops = 6.0 * (n * t_len * (w_flops + m * d)) as f64;

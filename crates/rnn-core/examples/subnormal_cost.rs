@@ -6,7 +6,7 @@
 //! correctness is tested in src/flush_tests.rs; the wasm numbers are `make bench`'s diag-regime cases.
 
 use rnn_core::flush::{with_threshold, FLUSH_BELOW};
-use rnn_core::{Activation, Model, Readout, Recurrence, Spec, Workspace};
+use rnn_core::{Activation, Model, Pass, Readout, Recurrence, Spec, Workspace};
 use std::time::Instant;
 
 /// Uniform in [-1, 1) (a 64-bit LCG: reproducible, no dependency).

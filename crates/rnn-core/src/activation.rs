@@ -148,34 +148,56 @@ unsafe fn apply_avx2(act: Activation, z: &mut [f32], h: &mut [f32]) {
 
 #[inline(always)]
 fn apply_any(act: Activation, z: &mut [f32], h: &mut [f32]) {
-    // Dispatch once so that each loop is specialized for its activation. Natively the formula is
-    // inlined into the loop (else it stays a call per vector, compiled without AVX2).
-    match act {
-        Activation::Tanh => apply_with(
-            z,
-            h,
-            #[cfg_attr(target_arch = "x86_64", inline(always))]
-            |v| eval4(Activation::Tanh, v),
-        ),
-        Activation::Sigmoid => apply_with(
-            z,
-            h,
-            #[cfg_attr(target_arch = "x86_64", inline(always))]
-            |v| eval4(Activation::Sigmoid, v),
-        ),
-        Activation::Sin => apply_with(
-            z,
-            h,
-            #[cfg_attr(target_arch = "x86_64", inline(always))]
-            |v| eval4(Activation::Sin, v),
-        ),
-        Activation::Relu => apply_with(
-            z,
-            h,
-            #[cfg_attr(target_arch = "x86_64", inline(always))]
-            |v| eval4(Activation::Relu, v),
-        ),
-    }
+    with_activation!(act, |f| apply_with(z, h, f))
+}
+
+/// The one activation dispatch of the kernels: `with_activation!(act, |f| kernel(.., f))` runs
+/// the kernel with `f` the 4-lane `(sigma, sigma')` of `act` ([`eval4`] specialized), so that
+/// each kernel loop is compiled once per activation with its formula inlined (natively into the
+/// AVX2 entry; else it stays a call per vector, compiled without AVX2). A new activation is one
+/// arm here and one in [`eval4`].
+macro_rules! with_activation {
+    ($act:expr, |$f:ident| $body:expr) => {{
+        use $crate::activation::{eval4, specialized};
+        use $crate::model::Activation;
+        match $act {
+            Activation::Tanh => specialized(
+                #[cfg_attr(target_arch = "x86_64", inline(always))]
+                |z| eval4(Activation::Tanh, z),
+                #[inline(always)]
+                |$f| $body,
+            ),
+            Activation::Sigmoid => specialized(
+                #[cfg_attr(target_arch = "x86_64", inline(always))]
+                |z| eval4(Activation::Sigmoid, z),
+                #[inline(always)]
+                |$f| $body,
+            ),
+            Activation::Sin => specialized(
+                #[cfg_attr(target_arch = "x86_64", inline(always))]
+                |z| eval4(Activation::Sin, z),
+                #[inline(always)]
+                |$f| $body,
+            ),
+            Activation::Relu => specialized(
+                #[cfg_attr(target_arch = "x86_64", inline(always))]
+                |z| eval4(Activation::Relu, z),
+                #[inline(always)]
+                |$f| $body,
+            ),
+        }
+    }};
+}
+pub(crate) use with_activation;
+
+/// Runs `kernel(f)` ([`with_activation!`]): the closures stay call arguments, where they may
+/// carry `#[inline(always)]`.
+#[inline(always)]
+pub(crate) fn specialized<F, R>(f: F, kernel: impl FnOnce(F) -> R) -> R
+where
+    F: Fn(F32x4) -> (F32x4, F32x4) + Copy,
+{
+    kernel(f)
 }
 
 #[inline(always)]

@@ -47,7 +47,7 @@ pub(crate) fn forward(model: &Model, nb: usize, t_len: usize, xt: &[f32], h: &mu
                     data: &model.w,
                     ps: 1,
                     cs: m,
-                    scale: spec.w_scale(),
+                    scale: spec.recurrent_scale(),
                 },
                 &mut dz[off..off + blk],
                 m,
@@ -73,7 +73,7 @@ pub(crate) fn backward(
 ) {
     let m = spec.m;
     let blk = nb * m;
-    let s = spec.w_scale();
+    let s = spec.recurrent_scale();
     seed.fill(t_len - 1, t_len, nb, dh);
     for t in (0..t_len).rev() {
         let off = t * blk;

@@ -6,27 +6,16 @@
 //! `cargo run --release -p rnn-core --features flush-switch --example subnormal_cost`.
 
 use crate::flush::{count_subnormal, with_threshold, FLUSH_BELOW};
-use crate::model::{Activation, Model, Readout, Recurrence, Spec};
-use crate::tests::Rng;
-use crate::{Features, Teacher, Workspace};
+use crate::model::{Activation, Model, Readout, Recurrence};
+use crate::test_util::{random_workspace, spec, Rng};
+use crate::{Features, Pass, Teacher, Workspace};
 
-/// The experiments' model: symmetric halves are not needed here, only the recursions' values.
+/// The experiments' model (w, u uniform in [-1, 1), c = +-1, tanh): symmetric halves are not
+/// needed here, only the recursions' values.
 fn model(rec: Recurrence, m: usize, d: usize, alpha: f32, rng: &mut Rng) -> Model {
-    let spec = Spec {
-        recurrence: rec,
-        activation: Activation::Tanh,
-        readout: Readout::Final,
-        m,
-        d,
-        alpha,
-    };
-    let mut model = Model::new(spec).unwrap();
-    for v in model.w.iter_mut() {
-        *v = rng.next();
-    }
-    for v in model.u.iter_mut() {
-        *v = rng.next();
-    }
+    let mut model = Model::new(spec(rec, Activation::Tanh, Readout::Final, m, d, alpha)).unwrap();
+    rng.fill(&mut model.w, 1.0);
+    rng.fill(&mut model.u, 1.0);
     for v in model.c.iter_mut() {
         *v = rng.next().signum();
     }
@@ -37,15 +26,7 @@ fn model(rec: Recurrence, m: usize, d: usize, alpha: f32, rng: &mut Rng) -> Mode
 
 /// Inputs with ||x_t|| <= 1 (uniform, scaled by 1/sqrt(d)), targets in [-1, 1).
 fn workspace(model: &Model, n: usize, t_len: usize, rng: &mut Rng) -> Workspace {
-    let mut ws = Workspace::new(&model.spec, n, t_len).unwrap();
-    let s = 1.0 / (model.spec.d as f32).sqrt();
-    for v in ws.x.iter_mut() {
-        *v = rng.next() * s;
-    }
-    for v in ws.y.iter_mut() {
-        *v = rng.next();
-    }
-    ws
+    random_workspace(model, n, t_len, (1.0 / (model.spec.d as f32).sqrt(), 1.0), rng)
 }
 
 /// Loss, gradient (w then u) and the stored adjoints dZ with the flush threshold `tau`.
@@ -125,9 +106,7 @@ fn tangent_features_and_teacher_sums_agree_flushed_and_unflushed() {
     let (m, d, n, t_len) = (16, 3, 6, 50);
     let model = model(Recurrence::Diagonal, m, d, 0.5, &mut rng);
     let mut feats = Features::new(&model.spec, n, t_len).unwrap();
-    for v in feats.x_mut().iter_mut() {
-        *v = rng.next() * 0.5;
-    }
+    rng.fill(feats.x_mut(), 0.5);
     let mut tangent = |tau: f32| {
         with_threshold(tau, || {
             feats.tangent_features(&model).unwrap();
@@ -139,15 +118,10 @@ fn tangent_features_and_teacher_sums_agree_flushed_and_unflushed() {
     assert_agree(&b, &a, 1);
 
     let mut teacher = Teacher::new(Activation::Tanh, d, 0.5, 40).unwrap();
-    for v in teacher
-        .w
-        .iter_mut()
-        .chain(teacher.u.iter_mut())
-        .chain(teacher.v.iter_mut())
-    {
-        *v = rng.next();
-    }
-    let x: Vec<f32> = (0..n * t_len * d).map(|_| rng.next() * 0.5).collect();
+    rng.fill(&mut teacher.w, 1.0);
+    rng.fill(&mut teacher.u, 1.0);
+    rng.fill(&mut teacher.v, 1.0);
+    let x = rng.vec(n * t_len * d, 0.5);
     let mut sum = |tau: f32| {
         let mut out = vec![0.0f32; n];
         with_threshold(tau, || teacher.sum(&x, n, t_len, &mut out).unwrap());

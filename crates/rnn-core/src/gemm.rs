@@ -237,22 +237,18 @@ fn pack_b(b: &MatB, p0: usize, kc: usize, c0: usize, nc: usize, panel: &mut [f32
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn lcg(seed: &mut u64) -> f32 {
-        *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        ((*seed >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-    }
+    use crate::test_util::Rng;
 
     /// Checks every stride form against a naive f64 triple loop.
     #[test]
     fn gemm_matches_naive() {
-        let mut seed = 7u64;
+        let mut rng = Rng(7);
         for &(m, n, k) in &[(1, 1, 1), (4, 8, 3), (5, 9, 7), (13, 17, 300), (3, 24, 513), (33, 6, 2)] {
             for transpose_a in [false, true] {
                 for transpose_b in [false, true] {
-                    let a: Vec<f32> = (0..m * k).map(|_| lcg(&mut seed)).collect();
-                    let b: Vec<f32> = (0..k * n).map(|_| lcg(&mut seed)).collect();
-                    let c0: Vec<f32> = (0..m * n).map(|_| lcg(&mut seed)).collect();
+                    let a: Vec<f32> = (0..m * k).map(|_| rng.next()).collect();
+                    let b: Vec<f32> = (0..k * n).map(|_| rng.next()).collect();
+                    let c0: Vec<f32> = (0..m * n).map(|_| rng.next()).collect();
                     let (a_rs, a_ps) = if transpose_a { (1, m) } else { (k, 1) };
                     let (b_ps, b_cs) = if transpose_b { (1, k) } else { (n, 1) };
                     let scale = 0.75f32;
@@ -296,12 +292,12 @@ mod tests {
     /// `gemm_set` equals `gemm` on a zeroed C, bit for bit, including k = 0 and k > KC.
     #[test]
     fn gemm_set_matches_gemm_from_zero() {
-        let mut seed = 5u64;
+        let mut rng = Rng(5);
         for &(m, n, k) in &[(5, 9, 0), (6, 10, 7), (9, 3, 2 * KC + 5)] {
-            let a: Vec<f32> = (0..m * k).map(|_| lcg(&mut seed)).collect();
-            let b: Vec<f32> = (0..k * n).map(|_| lcg(&mut seed)).collect();
+            let a: Vec<f32> = (0..m * k).map(|_| rng.next()).collect();
+            let b: Vec<f32> = (0..k * n).map(|_| rng.next()).collect();
             let mut c1 = vec![0.0f32; m * n];
-            let mut c2: Vec<f32> = (0..m * n).map(|_| lcg(&mut seed)).collect();
+            let mut c2: Vec<f32> = (0..m * n).map(|_| rng.next()).collect();
             let (va, vb) = (
                 MatA { data: &a, rs: k, ps: 1 },
                 MatB {
@@ -322,11 +318,11 @@ mod tests {
     #[test]
     fn avx2_matches_portable_bit_for_bit() {
         assert!(crate::simd_x86::avx2_available(), "this test needs a CPU with AVX2");
-        let mut seed = 11u64;
+        let mut rng = Rng(11);
         for &(m, n, k) in &[(1, 1, 1), (5, 9, 7), (13, 17, 300), (3, 24, 2 * KC + 3), (33, 6, 2)] {
-            let a: Vec<f32> = (0..m * k).map(|_| lcg(&mut seed)).collect();
-            let b: Vec<f32> = (0..k * n).map(|_| lcg(&mut seed) * 1e-3).collect();
-            let c0: Vec<f32> = (0..m * n).map(|_| lcg(&mut seed)).collect();
+            let a: Vec<f32> = (0..m * k).map(|_| rng.next()).collect();
+            let b: Vec<f32> = (0..k * n).map(|_| rng.next() * 1e-3).collect();
+            let c0: Vec<f32> = (0..m * n).map(|_| rng.next()).collect();
             let (va, vb) = (
                 MatA { data: &a, rs: k, ps: 1 },
                 MatB {
@@ -358,10 +354,10 @@ mod tests {
     /// Identical columns of B give bit-identical columns of C, wherever they sit in the blocking.
     #[test]
     fn identical_columns_are_bit_identical() {
-        let mut seed = 3u64;
+        let mut rng = Rng(3);
         let (m, n, k) = (7, 22, 300);
-        let a: Vec<f32> = (0..m * k).map(|_| lcg(&mut seed)).collect();
-        let mut b: Vec<f32> = (0..k * n).map(|_| lcg(&mut seed)).collect();
+        let a: Vec<f32> = (0..m * k).map(|_| rng.next()).collect();
+        let mut b: Vec<f32> = (0..k * n).map(|_| rng.next()).collect();
         for p in 0..k {
             for q in 0..n / 2 {
                 b[p * n + q + n / 2] = b[p * n + q];

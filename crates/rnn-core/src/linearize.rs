@@ -17,17 +17,17 @@
 //! residuals of f_lin. The pass at Theta0 does not depend on Theta, so it runs once per data set
 //! and initialization ([`Linearization::prepare`]); a step then costs one JVP and one BPTT.
 //!
-//! The methods mirror [`Workspace`]'s (`x`, `y`, `pred`, `set_n`, `forward`, `loss_grad`,
+//! It implements [`Pass`] like [`Workspace`] (`x`, `y`, `pred`, `set_n`, `forward`, `loss_grad`,
 //! `reserve`, `train`), so a linearized model is used exactly like a network. Mini-batch SGD is
 //! not offered: the cached pass covers the full data.
 
 use crate::gemm::{gemm, MatA, MatB};
-use crate::model::{Model, Readout, Recurrence, Spec};
+use crate::model::{Model, Recurrence, Spec};
 use crate::simd::F32x4;
-use crate::train::{descend, StepBuffers};
+use crate::train::{Descent, Outputs, Pass, NO_MINI_BATCHES};
 use crate::vecops::mul_assign;
 use crate::workspace::Workspace;
-use crate::{dense, diagonal, readout, recurrence, Projection};
+use crate::{readout, recurrence};
 
 /// Buffers of the linearization of one model shape around its initialization.
 pub struct Linearization {
@@ -76,31 +76,6 @@ impl Linearization {
         self.ws.allocated_bytes() + self.base.allocated_bytes() + own + bytes_of(&self.f0)
     }
 
-    /// Data, predictions and per-step outputs (read-only: the passes are this object's).
-    pub fn workspace(&self) -> &Workspace {
-        &self.ws
-    }
-
-    /// Inputs and targets to write (layouts of [`Workspace`]); the pass at Theta0 re-runs next.
-    pub fn data_mut(&mut self) -> (&mut [f32], &mut [f32]) {
-        self.prepared = false;
-        (&mut self.ws.x, &mut self.ws.y)
-    }
-
-    /// The outputs of the passes (predictions, per-step losses and gradient norms, batch
-    /// indices), writable for a binding that copies them out (no pass reads them).
-    pub fn outputs_mut(&mut self) -> (&mut [f32], &mut [f64], &mut [f64], &mut [u32]) {
-        let ws = &mut self.ws;
-        (&mut ws.pred, &mut ws.losses, &mut ws.grad_norms, &mut ws.batch)
-    }
-
-    /// Sets the number of valid sequences (after writing `ws.x`, `ws.y`); the pass at Theta0 is
-    /// re-run by the next call.
-    pub fn set_n(&mut self, n: usize) -> Result<(), String> {
-        self.prepared = false;
-        self.ws.set_n(n)
-    }
-
     /// Runs the forward pass at Theta0 = (`model.w0`, `model.u0`) on the first n sequences, unless
     /// it already ran on this data and this initialization.
     pub fn prepare(&mut self, model: &Model) -> Result<(), String> {
@@ -115,19 +90,10 @@ impl Linearization {
         self.ws.forward_batch(&self.base);
         let len = self.ws.nb * self.ws.t_len * model.spec.m;
         self.sp0[..len].copy_from_slice(&self.ws.dz[..len]);
-        let flen = self.outputs_len();
+        let flen = self.ws.outputs_len();
         self.f0[..flen].copy_from_slice(&self.ws.f[..flen]);
         self.prepared = true;
         Ok(())
-    }
-
-    fn outputs_len(&self) -> usize {
-        let per = if self.ws.spec.readout == Readout::All {
-            self.ws.t_len
-        } else {
-            1
-        };
-        self.ws.nb * per
     }
 
     /// `ws.f = f_lin(X; Theta)` on the prepared batch (one JVP along Theta - Theta0).
@@ -150,7 +116,7 @@ impl Linearization {
             Recurrence::Diagonal => diagonal_tangent(&spec, &self.base.w, &self.vw, nb, t_len, h, sp0, tan),
         }
         readout::predict(&self.base, nb, t_len, tan, &mut self.ws.f);
-        let flen = self.outputs_len();
+        let flen = self.ws.outputs_len();
         for (f, &f0) in self.ws.f[..flen].iter_mut().zip(&self.f0[..flen]) {
             *f += f0;
         }
@@ -161,102 +127,67 @@ impl Linearization {
     fn loss_grad_prepared(&mut self, model: &mut Model) -> f64 {
         self.linear_outputs(model);
         let ws = &mut self.ws;
-        let (nb, t_len) = (ws.nb, ws.t_len);
-        let all = ws.spec.readout == Readout::All;
-        let len = if all { nb * t_len } else { nb };
-        let loss = readout::loss_and_residuals(&ws.f[..len], &ws.yt[..len], &mut ws.r[..len]);
-        let seed = readout::Seed {
-            r: &ws.r[..len],
-            all,
-            c: &self.base.c,
-        };
-        let hl = t_len * nb * ws.spec.m;
+        let loss = ws.batch_loss();
+        let hl = ws.t_len * ws.nb * ws.spec.m;
         ws.dz[..hl].copy_from_slice(&self.sp0[..hl]);
-        let grads = Some((&mut model.grad_w[..], &mut model.grad_u[..]));
-        let (spec, w0) = (&ws.spec, &self.base.w);
-        match spec.recurrence {
-            Recurrence::Dense => {
-                dense::backward(spec, w0, nb, t_len, &seed, &ws.xt, &ws.h, &mut ws.dz, &mut ws.dh, grads)
-            }
-            Recurrence::Diagonal => {
-                diagonal::backward(spec, w0, nb, t_len, &seed, &ws.xt, &ws.h, &mut ws.dz, &mut ws.dh, grads)
-            }
-        }
+        let spec = ws.spec;
+        ws.backward(
+            &spec,
+            &self.base.w,
+            &self.base.c,
+            (&mut model.grad_w, &mut model.grad_u),
+        );
         loss
     }
+}
 
-    /// Predictions of f_lin for the first n sequences into `ws.pred` (layout of `y`); returns the
-    /// loss `1/(2n) sum (f_lin - y)^2` (or `1/(2nT)`, readout all), accumulated in f64.
-    pub fn forward(&mut self, model: &Model) -> Result<f64, String> {
+/// The workspace's methods on f_lin: writing the data or `n` marks the pass at Theta0 stale.
+impl Pass for Linearization {
+    fn data_mut(&mut self) -> (&mut [f32], &mut [f32]) {
+        self.prepared = false;
+        self.ws.data_mut()
+    }
+    fn outputs_mut(&mut self) -> Outputs<'_> {
+        self.ws.outputs()
+    }
+    fn set_n(&mut self, n: usize) -> Result<(), String> {
+        self.prepared = false;
+        self.ws.set_n(n)
+    }
+    fn forward(&mut self, model: &Model) -> Result<f64, String> {
         self.prepare(model)?;
         self.linear_outputs(model);
-        let ws = &mut self.ws;
-        let (nb, t_len) = (ws.nb, ws.t_len);
-        let all = ws.spec.readout == Readout::All;
-        let len = if all { nb * t_len } else { nb };
-        let loss = readout::loss_and_residuals(&ws.f[..len], &ws.yt[..len], &mut ws.r[..len]);
-        for j in 0..nb {
-            if all {
-                for t in 0..t_len {
-                    ws.pred[j * t_len + t] = ws.f[t * nb + j] as f32;
-                }
-            } else {
-                ws.pred[j] = ws.f[j] as f32;
-            }
-        }
+        let loss = self.ws.batch_loss();
+        self.ws.write_predictions();
         Ok(loss)
     }
-
-    /// Loss of f_lin and its full-data gradient into the model's gradient buffers.
-    pub fn loss_grad(&mut self, model: &mut Model) -> Result<f64, String> {
+    fn loss_grad(&mut self, model: &mut Model) -> Result<f64, String> {
         self.prepare(model)?;
         Ok(self.loss_grad_prepared(model))
     }
-
-    /// Sizes the per-step outputs for `steps` steps (as [`Workspace::reserve`]; no batch indices).
-    pub fn reserve(&mut self, steps: usize) -> Result<(), String> {
+    /// Per-step outputs only: `batch` must be 0.
+    fn reserve(&mut self, steps: usize, batch: usize) -> Result<(), String> {
+        if batch != 0 {
+            return Err(NO_MINI_BATCHES.into());
+        }
         self.ws.reserve(steps, 0)
     }
+}
 
-    /// Up to `steps` steps of (projected) full-batch GD on the loss of f_lin, with the same
-    /// contract as [`crate::train()`] (per-step losses and gradient norms in `ws`, early stop at
-    /// the last finite parameters); `batch` must be 0.
-    pub fn train(
-        &mut self,
-        model: &mut Model,
-        steps: usize,
-        eta: f32,
-        proj: Projection,
-        batch: usize,
-    ) -> Result<usize, String> {
-        if batch != 0 {
-            return Err("the linearized model trains by full-batch gradient descent only (batch must be 0)".into());
-        }
-        if !eta.is_finite() {
-            return Err(format!("eta must be finite (got {eta})"));
-        }
-        if steps > self.ws.losses.len() {
-            return Err(format!(
-                "steps = {steps} exceeds the reserved capacity {} (call reserve)",
-                self.ws.losses.len()
-            ));
-        }
-        self.prepare(model)?;
-        let ws = &mut self.ws;
-        let (mut losses, mut grad_norms) = (core::mem::take(&mut ws.losses), core::mem::take(&mut ws.grad_norms));
-        let (mut backup_w, mut backup_u) = (core::mem::take(&mut ws.backup_w), core::mem::take(&mut ws.backup_u));
-        let mut buffers = StepBuffers {
-            losses: &mut losses,
-            grad_norms: &mut grad_norms,
-            backup_w: &mut backup_w,
-            backup_u: &mut backup_u,
-        };
-        let done = descend(model, steps, eta, proj, &mut buffers, |_, model| {
-            self.loss_grad_prepared(model)
-        });
-        let ws = &mut self.ws;
-        (ws.losses, ws.grad_norms, ws.backup_w, ws.backup_u) = (losses, grad_norms, backup_w, backup_u);
-        Ok(done)
+/// Full-batch steps on the pass at Theta0, prepared once before the first.
+impl Descent for Linearization {
+    const MINI_BATCHES: bool = false;
+    fn ws(&self) -> &Workspace {
+        &self.ws
+    }
+    fn ws_mut(&mut self) -> &mut Workspace {
+        &mut self.ws
+    }
+    fn begin(&mut self, model: &Model, _batch: usize) -> Result<(), String> {
+        self.prepare(model)
+    }
+    fn step_loss_grad(&mut self, model: &mut Model, _s: usize, _batch: usize) -> f64 {
+        self.loss_grad_prepared(model)
     }
 }
 
@@ -273,7 +204,7 @@ fn dense_tangent(
 ) {
     let m = spec.m;
     let blk = nb * m;
-    let s = spec.w_scale();
+    let s = spec.recurrent_scale();
     if t_len > 1 {
         // s V_W h_{t-1} for every t >= 1 in one GEMM over the rows (t, j): B(p = l, c = i) = s V_W[i*m + l].
         gemm(
@@ -371,21 +302,10 @@ fn diagonal_tangent_row(alpha: f32, w0: &[f32], vw: &[f32], hp: &[f32], tp: &[f3
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Activation, Spec};
-
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> f32 {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((self.0 >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-        }
-        fn fill(&mut self, v: &mut [f32], scale: f32) {
-            v.iter_mut().for_each(|x| *x = self.next() * scale);
-        }
-    }
+    use crate::model::{Activation, Readout};
+    use crate::test_util::{spec, Rng};
+    use crate::Projection;
+    use crate::Teacher;
 
     const ACTS: [Activation; 4] = [Activation::Tanh, Activation::Sigmoid, Activation::Sin, Activation::Relu];
 
@@ -399,14 +319,7 @@ mod tests {
         seed: u64,
     ) -> (Model, Linearization, Workspace) {
         let (m, d, n, t_len) = (6, 3, 5, 7);
-        let spec = Spec {
-            recurrence: rec,
-            activation: act,
-            readout,
-            m,
-            d,
-            alpha: 0.9,
-        };
+        let spec = spec(rec, act, readout, m, d, 0.9);
         let mut rng = Rng(seed);
         let mut model = Model::new(spec).unwrap();
         rng.fill(&mut model.w0, if rec == Recurrence::Dense { 1.0 } else { 0.9 });
@@ -523,7 +436,8 @@ mod tests {
     fn train_is_repeated_loss_grad_steps_and_refuses_batches() {
         let (mut model, mut lin, _) = setup(Recurrence::Dense, Activation::Tanh, Readout::Final, 0.2, 9);
         let mut manual = model.clone();
-        lin.reserve(3).unwrap();
+        lin.reserve(3, 0).unwrap();
+        assert!(lin.reserve(3, 2).unwrap_err().contains("full-batch"));
         assert!(lin
             .train(&mut model, 3, 0.5, Projection::None, 2)
             .unwrap_err()
@@ -543,5 +457,56 @@ mod tests {
         assert_eq!(manual.w, model.w);
         assert_eq!(manual.u, model.u);
         assert!(losses[2] < losses[0]);
+    }
+
+    /// The two diagonal forward-mode recursions agree: the teacher sum (tangent.rs, SIMD over
+    /// particles, its own forward) along v equals the linearization's JVP (linearize.rs, over batch
+    /// rows, on the training forward) of the same neurons moved by V = v, with c = 1:
+    /// `(1/M) sum_k <v_k, phi_T(X; theta^k)> = (f_lin(Theta0 + V) - f(Theta0)) / sqrt(M)`.
+    #[test]
+    fn teacher_sum_equals_the_linearizations_diagonal_jvp() {
+        let mut rng = Rng(41);
+        // M = 10: one full particle group of 8 and a padded one.
+        let (m, d, n, t_len, alpha) = (10, 3, 5, 7, 0.9);
+        for act in ACTS {
+            let mut teacher = Teacher::new(act, d, alpha, m).unwrap();
+            rng.fill(&mut teacher.w, 0.9);
+            rng.fill(&mut teacher.u, 0.8);
+            rng.fill(&mut teacher.v, 1.0);
+            let x = rng.vec(n * t_len * d, 0.6);
+            let mut sum = vec![0.0f32; n];
+            teacher.sum(&x, n, t_len, &mut sum).unwrap();
+
+            let mut at0 = Model::new(spec(Recurrence::Diagonal, act, Readout::Final, m, d, alpha)).unwrap();
+            at0.w.copy_from_slice(&teacher.w);
+            at0.u.copy_from_slice(&teacher.u);
+            at0.w0.copy_from_slice(&teacher.w);
+            at0.u0.copy_from_slice(&teacher.u);
+            at0.c.fill(1.0);
+            let mut moved = at0.clone();
+            for i in 0..m {
+                moved.w[i] += teacher.v[i * (1 + d)];
+                for q in 0..d {
+                    moved.u[i * d + q] += teacher.v[i * (1 + d) + 1 + q];
+                }
+            }
+            let mut lin = Linearization::new(&at0, n, t_len).unwrap();
+            lin.data_mut().0.copy_from_slice(&x);
+            let f = |lin: &mut Linearization, model: &Model| {
+                lin.forward(model).unwrap();
+                lin.pred()[..n].iter().map(|&p| p as f64).collect::<Vec<f64>>()
+            };
+            let (f0, f1) = (f(&mut lin, &at0), f(&mut lin, &moved));
+            let size = sum.iter().fold(0.0f64, |a, &s| a.max(s.abs() as f64));
+            assert!(size > 1e-2, "{act:?}: a direction with a visible JVP (got {size})");
+            for j in 0..n {
+                let jvp = (f1[j] - f0[j]) / (m as f64).sqrt();
+                assert!(
+                    (jvp - sum[j] as f64).abs() <= 2e-5 * size,
+                    "{act:?} sample {j}: linearization {jvp} against teacher sum {}",
+                    sum[j]
+                );
+            }
+        }
     }
 }

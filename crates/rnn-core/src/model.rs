@@ -96,8 +96,9 @@ impl Spec {
     pub fn param_len(&self) -> usize {
         self.w_len() + self.u_len()
     }
-    /// Scale applied to W in the recurrence: alpha/sqrt(m) (dense) or alpha (diagonal).
-    pub fn w_scale(&self) -> f32 {
+    /// Scale applied to W in the recurrence: alpha/sqrt(m) (dense) or alpha (diagonal); TS
+    /// `recurrentScale` (not TS `wScale`, which is w-bar = max_i |w_i| or ||W/sqrt(m)||_2).
+    pub fn recurrent_scale(&self) -> f32 {
         match self.recurrence {
             Recurrence::Dense => self.alpha / (self.m as f32).sqrt(),
             Recurrence::Diagonal => self.alpha,

@@ -19,6 +19,7 @@ use crate::gemm::{gemm_set, MatA, MatB};
 use crate::model::{Model, Recurrence, Spec};
 use crate::readout::Seed;
 use crate::tangent::{tangent_features, tangent_scratch_len};
+use crate::train::Pass;
 use crate::workspace::{checked_len, Workspace};
 
 /// Buffers for features, per-sample gradients and Gram matrices of up to `n_max` sequences.
@@ -216,7 +217,7 @@ fn dense_per_sample(model: &Model, ws: &mut Workspace, jac: &mut [f32]) {
     dense::backward(
         spec, &model.w, nb, t_len, &seed, &ws.xt, &ws.h, &mut ws.dz, &mut ws.dh, None,
     );
-    let s = spec.w_scale();
+    let s = spec.recurrent_scale();
     for j in 0..nb {
         let row = &mut jac[j * p..(j + 1) * p];
         let (rw, ru) = row.split_at_mut(m * m);

@@ -53,7 +53,7 @@ pub fn workspace_bytes(spec: &Spec, n_max: usize, t_len: usize) -> u64 {
     sum(&[prod(&[F32, f32s]), prod(&[F64, y])])
 }
 
-/// What [`crate::Workspace::reserve`]`(steps, batch)` adds to a fresh workspace: `steps` losses and
+/// What [`crate::Pass::reserve`]`(steps, batch)` adds to a fresh workspace: `steps` losses and
 /// gradient norms (f64) and `indices = steps * batch` batch indices (u32).
 pub fn reserve_bytes(steps: usize, indices: usize) -> u64 {
     sum(&[prod(&[2, F64, steps as u64]), prod(&[U32, indices as u64])])
@@ -117,7 +117,7 @@ pub(crate) fn bytes_of<T>(v: &[T]) -> u64 {
 mod tests {
     use super::*;
     use crate::model::{Activation, Readout, Recurrence};
-    use crate::{Features, Linearization, Model, Teacher, TeacherWorkspace, Workspace};
+    use crate::{Features, Linearization, Model, Pass, Teacher, TeacherWorkspace, Workspace};
 
     fn specs() -> Vec<Spec> {
         let mut out = Vec::new();

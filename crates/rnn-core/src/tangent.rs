@@ -20,7 +20,7 @@
 //! Both use the operation order of the batched forward pass (`z = sum_k x_k u_k` in increasing
 //! k, then `+ (alpha w) h`), so their `h` equal the training forward's bit for bit.
 
-use crate::activation::eval4;
+use crate::activation::with_activation;
 use crate::flush::{flush4, threshold};
 use crate::model::{Activation, Model, Recurrence};
 use crate::simd::{kernel, F32x4};
@@ -100,76 +100,9 @@ fn tangent_features_any(
             ut[k * m4 + i] = model.u[i * d + k];
         }
     }
-    match spec.activation {
-        Activation::Tanh => tangent_loop(
-            x,
-            n,
-            t_len,
-            d,
-            m4,
-            spec.alpha,
-            aw,
-            ut,
-            h,
-            dw,
-            du,
-            out,
-            m,
-            #[cfg_attr(target_arch = "x86_64", inline(always))]
-            |z| eval4(Activation::Tanh, z),
-        ),
-        Activation::Sigmoid => tangent_loop(
-            x,
-            n,
-            t_len,
-            d,
-            m4,
-            spec.alpha,
-            aw,
-            ut,
-            h,
-            dw,
-            du,
-            out,
-            m,
-            #[cfg_attr(target_arch = "x86_64", inline(always))]
-            |z| eval4(Activation::Sigmoid, z),
-        ),
-        Activation::Sin => tangent_loop(
-            x,
-            n,
-            t_len,
-            d,
-            m4,
-            spec.alpha,
-            aw,
-            ut,
-            h,
-            dw,
-            du,
-            out,
-            m,
-            #[cfg_attr(target_arch = "x86_64", inline(always))]
-            |z| eval4(Activation::Sin, z),
-        ),
-        Activation::Relu => tangent_loop(
-            x,
-            n,
-            t_len,
-            d,
-            m4,
-            spec.alpha,
-            aw,
-            ut,
-            h,
-            dw,
-            du,
-            out,
-            m,
-            #[cfg_attr(target_arch = "x86_64", inline(always))]
-            |z| eval4(Activation::Relu, z),
-        ),
-    }
+    with_activation!(spec.activation, |f| tangent_loop(
+        x, n, t_len, d, m4, spec.alpha, aw, ut, h, dw, du, out, m, f
+    ));
     Ok(())
 }
 
@@ -414,40 +347,7 @@ impl Teacher {
 
     #[inline(always)]
     fn sum_any(&self, x: &[f32], n: usize, t_len: usize, out: &mut [f32]) {
-        match self.activation {
-            Activation::Tanh => self.sum_with(
-                x,
-                n,
-                t_len,
-                out,
-                #[cfg_attr(target_arch = "x86_64", inline(always))]
-                |z| eval4(Activation::Tanh, z),
-            ),
-            Activation::Sigmoid => self.sum_with(
-                x,
-                n,
-                t_len,
-                out,
-                #[cfg_attr(target_arch = "x86_64", inline(always))]
-                |z| eval4(Activation::Sigmoid, z),
-            ),
-            Activation::Sin => self.sum_with(
-                x,
-                n,
-                t_len,
-                out,
-                #[cfg_attr(target_arch = "x86_64", inline(always))]
-                |z| eval4(Activation::Sin, z),
-            ),
-            Activation::Relu => self.sum_with(
-                x,
-                n,
-                t_len,
-                out,
-                #[cfg_attr(target_arch = "x86_64", inline(always))]
-                |z| eval4(Activation::Relu, z),
-            ),
-        }
+        with_activation!(self.activation, |f| self.sum_with(x, n, t_len, out, f))
     }
 
     #[inline(always)]

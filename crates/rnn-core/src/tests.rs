@@ -2,51 +2,13 @@
 
 use crate::model::{Activation, Model, Readout, Recurrence, Spec};
 use crate::projection::{neuron_dist_sq, neuron_distances, project, Projection};
-use crate::{train, Features, Teacher, TeacherWorkspace, Workspace};
+use crate::test_util::{random_model, random_workspace, spec, Rng};
+use crate::{Features, Pass, Teacher, TeacherWorkspace, Workspace};
+
+/// Inputs uniform in [-1, 1), targets in [-0.5, 0.5).
+const DATA: (f32, f32) = (1.0, 0.5);
 
 const ACTS: [Activation; 4] = [Activation::Tanh, Activation::Sigmoid, Activation::Sin, Activation::Relu];
-
-/// Deterministic uniform numbers in [-1, 1) (shared by the crate's test modules).
-pub(crate) struct Rng(pub(crate) u64);
-impl Rng {
-    pub(crate) fn next(&mut self) -> f32 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-    }
-    fn fill(&mut self, v: &mut [f32], scale: f32) {
-        for x in v.iter_mut() {
-            *x = self.next() * scale;
-        }
-    }
-}
-
-fn spec(rec: Recurrence, act: Activation, readout: Readout, m: usize, d: usize, alpha: f32) -> Spec {
-    Spec {
-        recurrence: rec,
-        activation: act,
-        readout,
-        m,
-        d,
-        alpha,
-    }
-}
-
-/// A model with random parameters (not symmetric), init = a perturbed copy.
-fn random_model(s: Spec, rng: &mut Rng) -> Model {
-    let mut model = Model::new(s).unwrap();
-    let wscale = if s.recurrence == Recurrence::Dense { 1.0 } else { 0.9 };
-    rng.fill(&mut model.w, wscale);
-    rng.fill(&mut model.u, 0.8);
-    model.w0.copy_from_slice(&model.w);
-    model.u0.copy_from_slice(&model.u);
-    for v in model.w0.iter_mut().chain(model.u0.iter_mut()) {
-        *v += 0.1 * rng.next();
-    }
-    model
-}
 
 fn sigma64(act: Activation, z: f64) -> f64 {
     match act {
@@ -93,14 +55,6 @@ fn to64(v: &[f32]) -> Vec<f64> {
     v.iter().map(|&x| x as f64).collect()
 }
 
-/// Workspace with random data for `model`.
-fn random_workspace(model: &Model, n: usize, t_len: usize, rng: &mut Rng) -> Workspace {
-    let mut ws = Workspace::new(&model.spec, n, t_len).unwrap();
-    rng.fill(&mut ws.x, 1.0);
-    rng.fill(&mut ws.y, 0.5);
-    ws
-}
-
 #[test]
 fn gradient_matches_finite_differences() {
     let mut rng = Rng(11);
@@ -110,7 +64,7 @@ fn gradient_matches_finite_differences() {
                 let s = spec(rec, act, readout, 6, 3, 0.9);
                 let (n, t_len) = (7, 5);
                 let mut model = random_model(s, &mut rng);
-                let mut ws = random_workspace(&model, n, t_len, &mut rng);
+                let mut ws = random_workspace(&model, n, t_len, DATA, &mut rng);
                 let loss = ws.loss_grad(&mut model).unwrap();
                 let (w, u, c) = (to64(&model.w), to64(&model.u), to64(&model.c));
                 let ref_l = ref_loss(&s, &w, &u, &c, &ws.x, &ws.y, n, t_len);
@@ -153,7 +107,7 @@ fn gradient_degenerate_shapes() {
         for &(m, n, t_len) in &[(2usize, 1usize, 1usize), (4, 3, 1), (2, 1, 3)] {
             let s = spec(rec, Activation::Tanh, Readout::All, m, 2, 1.3);
             let mut model = random_model(s, &mut rng);
-            let mut ws = random_workspace(&model, n, t_len, &mut rng);
+            let mut ws = random_workspace(&model, n, t_len, DATA, &mut rng);
             ws.loss_grad(&mut model).unwrap();
             let (w, u, c) = (to64(&model.w), to64(&model.u), to64(&model.c));
             let grads: Vec<f32> = model.grad_w.iter().chain(&model.grad_u).copied().collect();
@@ -187,7 +141,7 @@ fn dense_gradient_larger_shape() {
     let s = spec(Recurrence::Dense, Activation::Tanh, Readout::Final, 14, 5, 1.1);
     let (n, t_len) = (41, 9);
     let mut model = random_model(s, &mut rng);
-    let mut ws = random_workspace(&model, n, t_len, &mut rng);
+    let mut ws = random_workspace(&model, n, t_len, DATA, &mut rng);
     ws.loss_grad(&mut model).unwrap();
     let (w, u, c) = (to64(&model.w), to64(&model.u), to64(&model.c));
     let grads: Vec<f32> = model.grad_w.iter().chain(&model.grad_u).copied().collect();
@@ -235,7 +189,7 @@ fn symmetric_init_gives_exact_zero() {
                             model.u[(i + half) * 4 + k] = model.u[i * 4 + k];
                         }
                     }
-                    let mut ws = random_workspace(&model, 9, 6, &mut rng);
+                    let mut ws = random_workspace(&model, 9, 6, DATA, &mut rng);
                     ws.forward(&model).unwrap();
                     assert!(ws.pred.iter().all(|&f| f.to_bits() == 0), "{s:?}: {:?}", &ws.pred[..4]);
                 }
@@ -342,12 +296,12 @@ fn training_decreases_loss_and_records_metrics() {
     for rec in [Recurrence::Dense, Recurrence::Diagonal] {
         let s = spec(rec, Activation::Tanh, Readout::Final, 16, 3, 0.8);
         let mut model = random_model(s, &mut rng);
-        let mut ws = random_workspace(&model, 20, 6, &mut rng);
+        let mut ws = random_workspace(&model, 20, 6, DATA, &mut rng);
         ws.reserve(50, 0).unwrap();
         let mut probe = model.clone();
         let l0 = ws.loss_grad(&mut probe).unwrap();
         let g0 = probe.grad_norm();
-        let done = train(&mut ws, &mut model, 50, 0.5, Projection::MaxNorm(5.0), 0).unwrap();
+        let done = ws.train(&mut model, 50, 0.5, Projection::MaxNorm(5.0), 0).unwrap();
         assert_eq!(done, 50);
         assert_eq!(ws.losses[0], l0);
         assert_eq!(ws.grad_norms[0], g0);
@@ -369,7 +323,7 @@ fn minibatch_step_uses_the_indexed_samples() {
     let s = spec(Recurrence::Dense, Activation::Sigmoid, Readout::All, 6, 2, 1.0);
     let mut model = random_model(s, &mut rng);
     let (n, t_len) = (10, 4);
-    let mut ws = random_workspace(&model, n, t_len, &mut rng);
+    let mut ws = random_workspace(&model, n, t_len, DATA, &mut rng);
     ws.reserve(2, 3).unwrap();
     ws.batch[..6].copy_from_slice(&[7, 2, 2, 0, 9, 5]);
     // Reference: a workspace holding samples 7, 2, 2 only.
@@ -380,13 +334,13 @@ fn minibatch_step_uses_the_indexed_samples() {
     }
     let mut probe = model.clone();
     let l = sub.loss_grad(&mut probe).unwrap();
-    let done = train(&mut ws, &mut model, 2, 0.1, Projection::None, 3).unwrap();
+    let done = ws.train(&mut model, 2, 0.1, Projection::None, 3).unwrap();
     assert_eq!(done, 2);
     assert_eq!(ws.losses[0], l);
     assert_eq!(ws.grad_norms[0], probe.grad_norm());
     // Out-of-range indices are refused before any step.
     ws.set_n(5).unwrap();
-    assert!(train(&mut ws, &mut model, 2, 0.1, Projection::None, 3).is_err());
+    assert!(ws.train(&mut model, 2, 0.1, Projection::None, 3).is_err());
 }
 
 #[test]
@@ -394,16 +348,16 @@ fn non_finite_stops_and_keeps_last_finite_params() {
     let mut rng = Rng(8);
     let s = spec(Recurrence::Dense, Activation::Relu, Readout::Final, 8, 2, 1.0);
     let mut model = random_model(s, &mut rng);
-    let mut ws = random_workspace(&model, 6, 4, &mut rng);
+    let mut ws = random_workspace(&model, 6, 4, DATA, &mut rng);
     ws.reserve(100, 0).unwrap();
     // Divergent step size: relu has no saturation, so parameters blow up.
-    let done = train(&mut ws, &mut model, 100, 1e12, Projection::None, 0).unwrap();
+    let done = ws.train(&mut model, 100, 1e12, Projection::None, 0).unwrap();
     assert!(done < 100);
     assert!(model.w.iter().chain(&model.u).all(|v| v.is_finite()));
     // A NaN in the data stops before the first step without touching the parameters.
     let before = model.clone();
     ws.x[3] = f32::NAN;
-    assert_eq!(train(&mut ws, &mut model, 5, 0.1, Projection::None, 0).unwrap(), 0);
+    assert_eq!(ws.train(&mut model, 5, 0.1, Projection::None, 0).unwrap(), 0);
     assert_eq!(model.w, before.w);
 }
 
@@ -523,7 +477,7 @@ fn per_sample_gradients_and_gram() {
             let s = spec(rec, act, Readout::Final, 10, 3, 0.9);
             let mut model = random_model(s, &mut rng);
             let (n, t_len) = (9, 5);
-            let mut ws = random_workspace(&model, n, t_len, &mut rng);
+            let mut ws = random_workspace(&model, n, t_len, DATA, &mut rng);
             let mut feats = Features::new(&s, n, t_len).unwrap();
             feats.x_mut().copy_from_slice(&ws.x);
             feats.ntk_gram(&model).unwrap();
@@ -581,5 +535,5 @@ fn invalid_shapes_are_refused() {
     let other = Model::new(spec(Recurrence::Diagonal, Activation::Tanh, Readout::Final, 4, 2, 1.0)).unwrap();
     assert!(ws.forward(&other).is_err());
     let mut m = Model::new(s).unwrap();
-    assert!(train(&mut ws, &mut m, 1, 0.1, Projection::None, 0).is_err()); // nothing reserved
+    assert!(ws.train(&mut m, 1, 0.1, Projection::None, 0).is_err()); // nothing reserved
 }

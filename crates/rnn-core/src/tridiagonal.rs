@@ -9,6 +9,21 @@
 
 use crate::simd::F64x2;
 
+/// The boundary check both bindings (rnn-wasm, rnn-node) make before [`tridiagonalize`], with the
+/// message they return: `a` and `v` of `n*n` values, `d`, `e` and `tau` of `n`, `n >= 1`.
+pub fn check_tridiagonalize_args(n: usize, a: usize, v: usize, d: usize, e: usize, tau: usize) -> Result<(), String> {
+    let nn = n
+        .checked_mul(n)
+        .ok_or_else(|| format!("tridiagonalize: n = {n} is too large"))?;
+    if n == 0 || a != nn || v != nn || d != n || e != n || tau != n {
+        return Err(format!(
+            "tridiagonalize: expected a and v of n*n values and d, e, tau of n values for n = {n} >= 1 \
+             (got {a}, {v}, {d}, {e}, {tau})"
+        ));
+    }
+    Ok(())
+}
+
 /// Reduces the row-major `n x n` symmetric matrix `a` (only its lower triangle is read; it is
 /// overwritten) to tridiagonal form `K = H T H^T`: `d` the diagonal of `T`, `e[k]` its subdiagonal
 /// entry coupling `k` and `k + 1` (`e[n - 1] = 0`), `H = H_0 ... H_{n-3}` with
@@ -136,6 +151,29 @@ fn trailing_pass(a: &mut [f64], n: usize, lo: usize, v: &[f64], w: &[f64], u: &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_boundary_check_refuses_sizes_that_do_not_match_n() {
+        assert_eq!(check_tridiagonalize_args(3, 9, 9, 3, 3, 3), Ok(()));
+        for bad in [
+            (0, 0, 0, 0, 0, 0),
+            (3, 8, 9, 3, 3, 3),
+            (3, 9, 10, 3, 3, 3),
+            (3, 9, 9, 2, 3, 3),
+            (3, 9, 9, 3, 4, 3),
+            (3, 9, 9, 3, 3, 0),
+        ] {
+            let (n, a, v, d, e, tau) = bad;
+            let msg = check_tridiagonalize_args(n, a, v, d, e, tau).unwrap_err();
+            assert!(
+                msg.starts_with("tridiagonalize: expected a and v of n*n values"),
+                "{bad:?}: {msg}"
+            );
+        }
+        assert!(check_tridiagonalize_args(usize::MAX, 0, 0, 0, 0, 0)
+            .unwrap_err()
+            .contains("too large"));
+    }
 
     /// T = H^T K H rebuilt from the reflectors equals the tridiagonal (d, e).
     #[test]

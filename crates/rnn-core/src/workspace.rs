@@ -1,5 +1,5 @@
 //! Per-shape buffers for batched forward and backward passes, and their public entry points
-//! (`forward`, `loss_grad`; `train` lives in [`mod@crate::train`]).
+//! (the [`Pass`] methods; the GD driver they share lives in [`mod@crate::train`]).
 //!
 //! User-facing buffers keep the file layout (sample-major):
 //!
@@ -16,10 +16,11 @@
 //! * `dh`: `nb x m`, the running `dL/dh_t`;
 //! * `yt`, `f` (f64 predictions), `r` (f32 residuals): `nb` or `T x nb` (rows `t*nb + j`).
 //!
-//! Every buffer is allocated in [`Workspace::new`] or [`Workspace::reserve`] and never
+//! Every buffer is allocated in [`Workspace::new`] or [`Pass::reserve`] and never
 //! resized afterwards, so raw pointers into them stay valid between those calls.
 
 use crate::model::{Model, Readout, Recurrence, Spec};
+use crate::train::{Descent, Outputs, Pass};
 use crate::{dense, diagonal, readout};
 
 /// Largest number of f32/f64 elements one buffer may hold (keeps wasm32 sizes sane).
@@ -35,7 +36,7 @@ pub struct Workspace {
     pub x: Vec<f32>,
     /// Targets, `n_max` or `n_max * T`.
     pub y: Vec<f32>,
-    /// Predictions written by [`Workspace::forward`], same layout as `y`.
+    /// Predictions written by [`Pass::forward`], same layout as `y`.
     pub pred: Vec<f32>,
     /// Sequences in the current batch.
     pub(crate) nb: usize,
@@ -73,7 +74,7 @@ impl Workspace {
     /// # Example
     ///
     /// ```
-    /// use rnn_core::{Activation, Model, Readout, Recurrence, Spec, Workspace};
+    /// use rnn_core::{Activation, Model, Pass, Readout, Recurrence, Spec, Workspace};
     ///
     /// let (recurrence, activation, readout) = (Recurrence::Dense, Activation::Tanh, Readout::Final);
     /// let spec = Spec { recurrence, activation, readout, m: 4, d: 2, alpha: 0.5 };
@@ -122,44 +123,8 @@ impl Workspace {
         })
     }
 
-    pub fn n_max(&self) -> usize {
-        self.n_max
-    }
-    pub fn t(&self) -> usize {
-        self.t_len
-    }
-    pub fn n(&self) -> usize {
-        self.n
-    }
     pub fn spec(&self) -> &Spec {
         &self.spec
-    }
-
-    /// Sets the number of valid sequences in `x`/`y` (1..=n_max).
-    pub fn set_n(&mut self, n: usize) -> Result<(), String> {
-        if n < 1 || n > self.n_max {
-            return Err(format!("n must be in 1..={} (got {n})", self.n_max));
-        }
-        self.n = n;
-        Ok(())
-    }
-
-    /// Sizes the per-step outputs for `steps` steps and the batch indices for `steps * batch`.
-    /// The only call besides `new` that allocates; it never shrinks.
-    pub fn reserve(&mut self, steps: usize, batch: usize) -> Result<(), String> {
-        if batch > self.n_max {
-            return Err(format!("batch must be <= n_max = {} (got {batch})", self.n_max));
-        }
-        let idx = checked_len(&[steps, batch], "batch indices")?;
-        checked_len(&[steps], "steps")?;
-        if self.losses.len() < steps {
-            self.losses.resize(steps, 0.0);
-            self.grad_norms.resize(steps, 0.0);
-        }
-        if self.batch.len() < idx {
-            self.batch.resize(idx, 0);
-        }
-        Ok(())
     }
 
     /// Bytes of every buffer (tests of [`crate::sizes`]).
@@ -221,63 +186,44 @@ impl Workspace {
     /// Loss and gradient over the gathered batch into `model.grad_w`, `model.grad_u`.
     pub(crate) fn loss_grad_batch(&mut self, model: &mut Model) -> f64 {
         self.forward_batch(model);
-        let (nb, t_len) = (self.nb, self.t_len);
-        let all = model.spec.readout == Readout::All;
-        let len = if all { nb * t_len } else { nb };
-        let loss = readout::loss_and_residuals(&self.f[..len], &self.yt[..len], &mut self.r[..len]);
-        let seed = readout::Seed {
-            r: &self.r[..len],
-            all,
-            c: &model.c,
-        };
-        let Model {
-            ref spec,
-            ref w,
-            ref mut grad_w,
-            ref mut grad_u,
-            ..
-        } = *model;
-        let grads = Some((&mut grad_w[..], &mut grad_u[..]));
-        match spec.recurrence {
-            Recurrence::Dense => dense::backward(
-                spec,
-                w,
-                nb,
-                t_len,
-                &seed,
-                &self.xt,
-                &self.h,
-                &mut self.dz,
-                &mut self.dh,
-                grads,
-            ),
-            Recurrence::Diagonal => diagonal::backward(
-                spec,
-                w,
-                nb,
-                t_len,
-                &seed,
-                &self.xt,
-                &self.h,
-                &mut self.dz,
-                &mut self.dh,
-                grads,
-            ),
-        }
+        let loss = self.batch_loss();
+        let grads = (&mut model.grad_w[..], &mut model.grad_u[..]);
+        self.backward(&model.spec, &model.w, &model.c, grads);
         loss
     }
 
-    /// Predictions for the first `n` sequences into `pred` (layout of `y`); returns the loss
-    /// `1/(2n) sum (f-y)^2` (or `1/(2nT)`, readout all), accumulated in f64.
-    pub fn forward(&mut self, model: &Model) -> Result<f64, String> {
-        self.check_model(model)?;
-        self.gather(None);
-        self.forward_batch(model);
+    /// Outputs of the gathered batch: `nb` (readout final) or `nb * T` (readout all).
+    pub(crate) fn outputs_len(&self) -> usize {
+        self.nb * self.spec.readout.targets_per_sequence(self.t_len)
+    }
+
+    /// Loss `1/(2 len) sum (f - y)^2` of the batch's outputs `f` (f64), residuals into `r`.
+    pub(crate) fn batch_loss(&mut self) -> f64 {
+        let len = self.outputs_len();
+        readout::loss_and_residuals(&self.f[..len], &self.yt[..len], &mut self.r[..len])
+    }
+
+    /// BPTT of the batch at the weights `w`, seeded with the residuals `r` and the output signs
+    /// `c`, from the states `h` and `dz` = sigma'(z); the gradient into `grads` (w, u).
+    pub(crate) fn backward(&mut self, spec: &Spec, w: &[f32], c: &[f32], grads: (&mut [f32], &mut [f32])) {
+        let (nb, t_len, len) = (self.nb, self.t_len, self.outputs_len());
+        let all = spec.readout == Readout::All;
+        let seed = readout::Seed {
+            r: &self.r[..len],
+            all,
+            c,
+        };
+        let (xt, h, dz, dh, grads) = (&self.xt, &self.h, &mut self.dz, &mut self.dh, Some(grads));
+        match spec.recurrence {
+            Recurrence::Dense => dense::backward(spec, w, nb, t_len, &seed, xt, h, dz, dh, grads),
+            Recurrence::Diagonal => diagonal::backward(spec, w, nb, t_len, &seed, xt, h, dz, dh, grads),
+        }
+    }
+
+    /// The batch's outputs `f` (time-major, f64) into `pred` (layout of `y`, f32).
+    pub(crate) fn write_predictions(&mut self) {
         let (nb, t_len) = (self.nb, self.t_len);
-        let all = model.spec.readout == Readout::All;
-        let len = if all { nb * t_len } else { nb };
-        let loss = readout::loss_and_residuals(&self.f[..len], &self.yt[..len], &mut self.r[..len]);
-        if all {
+        if self.spec.readout == Readout::All {
             for j in 0..nb {
                 for t in 0..t_len {
                     self.pred[j * t_len + t] = self.f[t * nb + j] as f32;
@@ -288,13 +234,75 @@ impl Workspace {
                 self.pred[j] = self.f[j] as f32;
             }
         }
+    }
+}
+
+impl Pass for Workspace {
+    fn data_mut(&mut self) -> (&mut [f32], &mut [f32]) {
+        (&mut self.x, &mut self.y)
+    }
+    fn outputs_mut(&mut self) -> Outputs<'_> {
+        self.outputs()
+    }
+    fn set_n(&mut self, n: usize) -> Result<(), String> {
+        if n < 1 || n > self.n_max {
+            return Err(format!("n must be in 1..={} (got {n})", self.n_max));
+        }
+        self.n = n;
+        Ok(())
+    }
+    fn reserve(&mut self, steps: usize, batch: usize) -> Result<(), String> {
+        if batch > self.n_max {
+            return Err(format!("batch must be <= n_max = {} (got {batch})", self.n_max));
+        }
+        let idx = checked_len(&[steps, batch], "batch indices")?;
+        checked_len(&[steps], "steps")?;
+        if self.losses.len() < steps {
+            self.losses.resize(steps, 0.0);
+            self.grad_norms.resize(steps, 0.0);
+        }
+        if self.batch.len() < idx {
+            self.batch.resize(idx, 0);
+        }
+        Ok(())
+    }
+    fn forward(&mut self, model: &Model) -> Result<f64, String> {
+        self.check_model(model)?;
+        self.gather(None);
+        self.forward_batch(model);
+        let loss = self.batch_loss();
+        self.write_predictions();
         Ok(loss)
     }
-
-    /// Loss and full-data gradient (first `n` sequences) into the model's gradient buffers.
-    pub fn loss_grad(&mut self, model: &mut Model) -> Result<f64, String> {
+    fn loss_grad(&mut self, model: &mut Model) -> Result<f64, String> {
         self.check_model(model)?;
         self.gather(None);
         Ok(self.loss_grad_batch(model))
+    }
+}
+
+/// The network's steps: the first `n` sequences, or step `s`'s mini-batch gathered per step.
+impl Descent for Workspace {
+    const MINI_BATCHES: bool = true;
+    fn ws(&self) -> &Workspace {
+        self
+    }
+    fn ws_mut(&mut self) -> &mut Workspace {
+        self
+    }
+    fn begin(&mut self, _model: &Model, batch: usize) -> Result<(), String> {
+        if batch == 0 {
+            self.gather(None);
+        }
+        Ok(())
+    }
+    fn step_loss_grad(&mut self, model: &mut Model, s: usize, batch: usize) -> f64 {
+        if batch > 0 {
+            // Gather reads `batch` while writing other buffers: take the indices out briefly.
+            let idx = core::mem::take(&mut self.batch);
+            self.gather(Some(&idx[s * batch..(s + 1) * batch]));
+            self.batch = idx;
+        }
+        self.loss_grad_batch(model)
     }
 }

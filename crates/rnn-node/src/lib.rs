@@ -26,7 +26,7 @@ use enums::{activation, projection, readout, recurrence};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use rnn_core::model::Spec;
-use rnn_core::{Teacher, TeacherWorkspace};
+use rnn_core::{Pass, Teacher, TeacherWorkspace};
 
 pub(crate) fn err(msg: impl Into<String>) -> Error {
     Error::new(Status::InvalidArg, msg.into())
@@ -135,6 +135,68 @@ macro_rules! buffer_methods {
     };
 }
 
+/// A handle class over a core object: the object until `free()`, then every method throws
+/// `<Class>: used after free()`; with its typed-array doors ([`buffer_methods!`]).
+macro_rules! handle_class {
+    ($(#[$doc:meta])* $class:ident($inner:ty)) => {
+        $(#[$doc])*
+        #[napi]
+        pub struct $class {
+            inner: Option<$inner>,
+        }
+
+        impl $class {
+            fn get(&self) -> Result<&$inner> {
+                self.inner.as_ref().ok_or_else(|| freed(stringify!($class)))
+            }
+            fn get_mut(&mut self) -> Result<&mut $inner> {
+                self.inner.as_mut().ok_or_else(|| freed(stringify!($class)))
+            }
+        }
+
+        #[napi]
+        impl $class {
+            /// Releases the memory now; any later call throws. Calling it again is harmless.
+            #[napi]
+            pub fn free(&mut self) {
+                self.inner = None;
+            }
+        }
+        buffer_methods!($class);
+    };
+}
+
+/// The shape methods of a class over sequences, `n_max`, `t`, `set_n` (and `n` when asked).
+macro_rules! sequence_methods {
+    ($class:ident) => {
+        #[napi]
+        impl $class {
+            #[napi(js_name = "n_max")]
+            pub fn n_max(&self) -> Result<u32> {
+                Ok(self.get()?.n_max() as u32)
+            }
+            #[napi]
+            pub fn t(&self) -> Result<u32> {
+                Ok(self.get()?.t() as u32)
+            }
+            #[napi(js_name = "set_n")]
+            pub fn set_n(&mut self, n: u32) -> Result<()> {
+                self.get_mut()?.set_n(n as usize).map_err(err)
+            }
+        }
+    };
+    ($class:ident, n) => {
+        sequence_methods!($class);
+        #[napi]
+        impl $class {
+            #[napi]
+            pub fn n(&self) -> Result<u32> {
+                Ok(self.get()?.n() as u32)
+            }
+        }
+    };
+}
+
 /// Name of the GEMM microkernel this CPU runs ("avx2" or "scalar"), chosen at run time.
 #[napi(js_name = "kernel_name")]
 pub fn kernel_name() -> &'static str {
@@ -155,19 +217,12 @@ const C: u32 = 4;
 const GRAD_W: u32 = 5;
 const GRAD_U: u32 = 6;
 
-/// Parameters `W, U`, initialization `W0, U0`, output signs `c` and the gradient.
-#[napi]
-pub struct RawModel {
-    inner: Option<rnn_core::Model>,
-}
+handle_class!(
+    /// Parameters `W, U`, initialization `W0, U0`, output signs `c` and the gradient.
+    RawModel(rnn_core::Model)
+);
 
 impl RawModel {
-    fn get(&self) -> Result<&rnn_core::Model> {
-        self.inner.as_ref().ok_or_else(|| freed("RawModel"))
-    }
-    fn get_mut(&mut self) -> Result<&mut rnn_core::Model> {
-        self.inner.as_mut().ok_or_else(|| freed("RawModel"))
-    }
     fn buffer(&mut self, id: u32) -> Result<Buf<'_>> {
         let m = self.get_mut()?;
         Ok(Buf::F32(match id {
@@ -206,11 +261,6 @@ impl RawModel {
         Ok(RawModel {
             inner: Some(rnn_core::Model::new(spec).map_err(err)?),
         })
-    }
-    /// Releases the memory now; any later call throws. Calling it again is harmless.
-    #[napi]
-    pub fn free(&mut self) {
-        self.inner = None;
     }
     #[napi(js_name = "w_len")]
     pub fn w_len(&self) -> Result<u32> {
@@ -269,7 +319,85 @@ impl RawModel {
         Ok(())
     }
 }
-buffer_methods!(RawModel);
+
+/// A class over a core [`Pass`] (the network's workspace or its linearization): the same
+/// buffers, methods, arguments and errors for both, generated once; the constructor is the
+/// class's own.
+macro_rules! pass_binding {
+    ($(#[$doc:meta])* $class:ident($inner:ty)) => {
+        handle_class!($(#[$doc])* $class($inner));
+        sequence_methods!($class, n);
+
+        impl $class {
+            fn buffer(&mut self, id: u32) -> Result<Buf<'_>> {
+                pass_buffer(self.get_mut()?, id)
+            }
+        }
+
+        #[napi]
+        impl $class {
+            #[napi(js_name = "x_ptr")]
+            pub fn x_ptr(&self) -> u32 {
+                X
+            }
+            #[napi(js_name = "y_ptr")]
+            pub fn y_ptr(&self) -> u32 {
+                Y
+            }
+            #[napi(js_name = "pred_ptr")]
+            pub fn pred_ptr(&self) -> u32 {
+                PRED
+            }
+            #[napi(js_name = "losses_ptr")]
+            pub fn losses_ptr(&self) -> u32 {
+                LOSSES
+            }
+            #[napi(js_name = "grad_norms_ptr")]
+            pub fn grad_norms_ptr(&self) -> u32 {
+                GRAD_NORMS
+            }
+            #[napi(js_name = "batch_ptr")]
+            pub fn batch_ptr(&self) -> u32 {
+                BATCH
+            }
+            /// Predictions of the first n sequences into pred; returns the loss (f64).
+            #[napi(catch_unwind)]
+            pub fn forward(&mut self, model: &RawModel) -> Result<f64> {
+                self.get_mut()?.forward(model.get()?).map_err(err)
+            }
+            /// Loss (f64) and the full-data gradient into the model's grad buffers.
+            #[napi(js_name = "loss_grad", catch_unwind)]
+            pub fn loss_grad(&mut self, model: &mut RawModel) -> Result<f64> {
+                self.get_mut()?.loss_grad(model.get_mut()?).map_err(err)
+            }
+            /// Capacity for `steps` per-step outputs and `steps * batch` batch indices.
+            #[napi]
+            pub fn reserve(&mut self, steps: u32, batch: u32) -> Result<()> {
+                self.get_mut()?.reserve(steps as usize, batch as usize).map_err(err)
+            }
+            /// Runs up to `steps` (projected) GD steps; `batch` 0 = full data. Returns the number
+            /// of completed steps (fewer only if a loss, gradient or parameter became non-finite).
+            #[napi(catch_unwind)]
+            pub fn train(
+                &mut self,
+                model: &mut RawModel,
+                steps: u32,
+                eta: f64,
+                proj_kind: u32,
+                rho: f64,
+                batch: u32,
+            ) -> Result<u32> {
+                let proj = projection(proj_kind, rho)?;
+                let eta = finite_f32("eta", eta)?;
+                let done = self
+                    .get_mut()?
+                    .train(model.get_mut()?, steps as usize, eta, proj, batch as usize)
+                    .map_err(err)?;
+                Ok(done as u32)
+            }
+        }
+    };
+}
 
 const X: u32 = 0;
 const Y: u32 = 1;
@@ -278,32 +406,24 @@ const LOSSES: u32 = 3;
 const GRAD_NORMS: u32 = 4;
 const BATCH: u32 = 5;
 
-/// Data and every BPTT buffer for one model shape and up to `n_max` sequences of length `t`.
-#[napi]
-pub struct RawWorkspace {
-    inner: Option<rnn_core::Workspace>,
+/// A pass's buffers by id; x and y through `data_mut`, which marks a linearization's pass at
+/// Theta0 stale.
+fn pass_buffer(pass: &mut impl Pass, id: u32) -> Result<Buf<'_>> {
+    Ok(match id {
+        X => Buf::F32(pass.data_mut().0),
+        Y => Buf::F32(pass.data_mut().1),
+        PRED => Buf::F32(pass.outputs_mut().pred),
+        LOSSES => Buf::F64(pass.outputs_mut().losses),
+        GRAD_NORMS => Buf::F64(pass.outputs_mut().grad_norms),
+        BATCH => Buf::U32(pass.outputs_mut().batch),
+        _ => return Err(mismatch(id, "known")),
+    })
 }
 
-impl RawWorkspace {
-    fn get(&self) -> Result<&rnn_core::Workspace> {
-        self.inner.as_ref().ok_or_else(|| freed("RawWorkspace"))
-    }
-    fn get_mut(&mut self) -> Result<&mut rnn_core::Workspace> {
-        self.inner.as_mut().ok_or_else(|| freed("RawWorkspace"))
-    }
-    fn buffer(&mut self, id: u32) -> Result<Buf<'_>> {
-        let ws = self.get_mut()?;
-        Ok(match id {
-            X => Buf::F32(&mut ws.x),
-            Y => Buf::F32(&mut ws.y),
-            PRED => Buf::F32(&mut ws.pred),
-            LOSSES => Buf::F64(&mut ws.losses),
-            GRAD_NORMS => Buf::F64(&mut ws.grad_norms),
-            BATCH => Buf::U32(&mut ws.batch),
-            _ => return Err(mismatch(id, "known")),
-        })
-    }
-}
+pass_binding!(
+    /// Data and every BPTT buffer for one model shape and up to `n_max` sequences of length `t`.
+    RawWorkspace(rnn_core::Workspace)
+);
 
 #[napi]
 impl RawWorkspace {
@@ -313,120 +433,12 @@ impl RawWorkspace {
             inner: Some(rnn_core::Workspace::new(&model.get()?.spec, n_max as usize, t as usize).map_err(err)?),
         })
     }
-    #[napi]
-    pub fn free(&mut self) {
-        self.inner = None;
-    }
-    #[napi(js_name = "x_ptr")]
-    pub fn x_ptr(&self) -> u32 {
-        X
-    }
-    #[napi(js_name = "y_ptr")]
-    pub fn y_ptr(&self) -> u32 {
-        Y
-    }
-    #[napi(js_name = "pred_ptr")]
-    pub fn pred_ptr(&self) -> u32 {
-        PRED
-    }
-    #[napi(js_name = "losses_ptr")]
-    pub fn losses_ptr(&self) -> u32 {
-        LOSSES
-    }
-    #[napi(js_name = "grad_norms_ptr")]
-    pub fn grad_norms_ptr(&self) -> u32 {
-        GRAD_NORMS
-    }
-    #[napi(js_name = "batch_ptr")]
-    pub fn batch_ptr(&self) -> u32 {
-        BATCH
-    }
-    #[napi(js_name = "n_max")]
-    pub fn n_max(&self) -> Result<u32> {
-        Ok(self.get()?.n_max() as u32)
-    }
-    #[napi]
-    pub fn t(&self) -> Result<u32> {
-        Ok(self.get()?.t() as u32)
-    }
-    #[napi]
-    pub fn n(&self) -> Result<u32> {
-        Ok(self.get()?.n() as u32)
-    }
-    #[napi(js_name = "set_n")]
-    pub fn set_n(&mut self, n: u32) -> Result<()> {
-        self.get_mut()?.set_n(n as usize).map_err(err)
-    }
-    /// Predictions of the first n sequences into pred; returns the loss (f64).
-    #[napi(catch_unwind)]
-    pub fn forward(&mut self, model: &RawModel) -> Result<f64> {
-        self.get_mut()?.forward(model.get()?).map_err(err)
-    }
-    /// Loss (f64) and the full-data gradient into the model's grad buffers.
-    #[napi(js_name = "loss_grad", catch_unwind)]
-    pub fn loss_grad(&mut self, model: &mut RawModel) -> Result<f64> {
-        self.get_mut()?.loss_grad(model.get_mut()?).map_err(err)
-    }
-    /// Capacity for `steps` per-step outputs and `steps * batch` batch indices.
-    #[napi]
-    pub fn reserve(&mut self, steps: u32, batch: u32) -> Result<()> {
-        self.get_mut()?.reserve(steps as usize, batch as usize).map_err(err)
-    }
-    /// Runs up to `steps` (projected) GD steps; `batch` 0 = full data. Returns the number of
-    /// completed steps (fewer only if a loss, gradient or parameter became non-finite).
-    #[napi(catch_unwind)]
-    pub fn train(
-        &mut self,
-        model: &mut RawModel,
-        steps: u32,
-        eta: f64,
-        proj_kind: u32,
-        rho: f64,
-        batch: u32,
-    ) -> Result<u32> {
-        let proj = projection(proj_kind, rho)?;
-        let eta = finite_f32("eta", eta)?;
-        let done = rnn_core::train(
-            self.get_mut()?,
-            model.get_mut()?,
-            steps as usize,
-            eta,
-            proj,
-            batch as usize,
-        )
-        .map_err(err)?;
-        Ok(done as u32)
-    }
-}
-buffer_methods!(RawWorkspace);
-
-/// The model linearized at its initialization (W0, U0), with the workspace's methods.
-#[napi]
-pub struct RawLinearization {
-    inner: Option<rnn_core::Linearization>,
 }
 
-impl RawLinearization {
-    fn get(&self) -> Result<&rnn_core::Linearization> {
-        self.inner.as_ref().ok_or_else(|| freed("RawLinearization"))
-    }
-    fn get_mut(&mut self) -> Result<&mut rnn_core::Linearization> {
-        self.inner.as_mut().ok_or_else(|| freed("RawLinearization"))
-    }
-    fn buffer(&mut self, id: u32) -> Result<Buf<'_>> {
-        let lin = self.get_mut()?;
-        // x and y through data_mut, which marks the pass at Theta0 stale.
-        Ok(match id {
-            X => Buf::F32(lin.data_mut().0),
-            Y => Buf::F32(lin.data_mut().1),
-            PRED => Buf::F32(lin.outputs_mut().0),
-            LOSSES => Buf::F64(lin.outputs_mut().1),
-            GRAD_NORMS => Buf::F64(lin.outputs_mut().2),
-            BATCH => Buf::U32(lin.outputs_mut().3),
-            _ => return Err(mismatch(id, "known")),
-        })
-    }
-}
+pass_binding!(
+    /// The model linearized at its initialization (W0, U0), with the workspace's methods.
+    RawLinearization(rnn_core::Linearization)
+);
 
 #[napi]
 impl RawLinearization {
@@ -436,104 +448,19 @@ impl RawLinearization {
             inner: Some(rnn_core::Linearization::new(model.get()?, n_max as usize, t as usize).map_err(err)?),
         })
     }
-    #[napi]
-    pub fn free(&mut self) {
-        self.inner = None;
-    }
-    #[napi(js_name = "x_ptr")]
-    pub fn x_ptr(&self) -> u32 {
-        X
-    }
-    #[napi(js_name = "y_ptr")]
-    pub fn y_ptr(&self) -> u32 {
-        Y
-    }
-    #[napi(js_name = "pred_ptr")]
-    pub fn pred_ptr(&self) -> u32 {
-        PRED
-    }
-    #[napi(js_name = "losses_ptr")]
-    pub fn losses_ptr(&self) -> u32 {
-        LOSSES
-    }
-    #[napi(js_name = "grad_norms_ptr")]
-    pub fn grad_norms_ptr(&self) -> u32 {
-        GRAD_NORMS
-    }
-    #[napi(js_name = "batch_ptr")]
-    pub fn batch_ptr(&self) -> u32 {
-        BATCH
-    }
-    #[napi(js_name = "n_max")]
-    pub fn n_max(&self) -> Result<u32> {
-        Ok(self.get()?.workspace().n_max() as u32)
-    }
-    #[napi]
-    pub fn t(&self) -> Result<u32> {
-        Ok(self.get()?.workspace().t() as u32)
-    }
-    #[napi]
-    pub fn n(&self) -> Result<u32> {
-        Ok(self.get()?.workspace().n() as u32)
-    }
-    #[napi(js_name = "set_n")]
-    pub fn set_n(&mut self, n: u32) -> Result<()> {
-        self.get_mut()?.set_n(n as usize).map_err(err)
-    }
-    #[napi(catch_unwind)]
-    pub fn forward(&mut self, model: &RawModel) -> Result<f64> {
-        self.get_mut()?.forward(model.get()?).map_err(err)
-    }
-    #[napi(js_name = "loss_grad", catch_unwind)]
-    pub fn loss_grad(&mut self, model: &mut RawModel) -> Result<f64> {
-        self.get_mut()?.loss_grad(model.get_mut()?).map_err(err)
-    }
-    /// Capacity for `steps` per-step outputs (`batch` must be 0).
-    #[napi]
-    pub fn reserve(&mut self, steps: u32, batch: u32) -> Result<()> {
-        if batch != 0 {
-            return Err(err("the linearized model has no mini-batches (batch must be 0)"));
-        }
-        self.get_mut()?.reserve(steps as usize).map_err(err)
-    }
-    #[napi(catch_unwind)]
-    pub fn train(
-        &mut self,
-        model: &mut RawModel,
-        steps: u32,
-        eta: f64,
-        proj_kind: u32,
-        rho: f64,
-        batch: u32,
-    ) -> Result<u32> {
-        let proj = projection(proj_kind, rho)?;
-        let eta = finite_f32("eta", eta)?;
-        let done = self
-            .get_mut()?
-            .train(model.get_mut()?, steps as usize, eta, proj, batch as usize)
-            .map_err(err)?;
-        Ok(done as u32)
-    }
 }
-buffer_methods!(RawLinearization);
 
 const TANGENT: u32 = 1;
 const JACOBIAN: u32 = 2;
 const GRAM: u32 = 3;
 
-/// Buffers for tangent features, per-sample gradients and NTK Gram matrices.
-#[napi]
-pub struct RawFeatures {
-    inner: Option<rnn_core::Features>,
-}
+handle_class!(
+    /// Buffers for tangent features, per-sample gradients and NTK Gram matrices.
+    RawFeatures(rnn_core::Features)
+);
+sequence_methods!(RawFeatures, n);
 
 impl RawFeatures {
-    fn get(&self) -> Result<&rnn_core::Features> {
-        self.inner.as_ref().ok_or_else(|| freed("RawFeatures"))
-    }
-    fn get_mut(&mut self) -> Result<&mut rnn_core::Features> {
-        self.inner.as_mut().ok_or_else(|| freed("RawFeatures"))
-    }
     fn buffer(&mut self, id: u32) -> Result<Buf<'_>> {
         let f = self.get_mut()?;
         Ok(Buf::F32(match id {
@@ -554,10 +481,6 @@ impl RawFeatures {
             inner: Some(rnn_core::Features::new(&model.get()?.spec, n_max as usize, t as usize).map_err(err)?),
         })
     }
-    #[napi]
-    pub fn free(&mut self) {
-        self.inner = None;
-    }
     #[napi(js_name = "x_ptr")]
     pub fn x_ptr(&self) -> u32 {
         X
@@ -574,22 +497,6 @@ impl RawFeatures {
     pub fn gram_ptr(&self) -> u32 {
         GRAM
     }
-    #[napi(js_name = "n_max")]
-    pub fn n_max(&self) -> Result<u32> {
-        Ok(self.get()?.n_max() as u32)
-    }
-    #[napi]
-    pub fn t(&self) -> Result<u32> {
-        Ok(self.get()?.t() as u32)
-    }
-    #[napi]
-    pub fn n(&self) -> Result<u32> {
-        Ok(self.get()?.n() as u32)
-    }
-    #[napi(js_name = "set_n")]
-    pub fn set_n(&mut self, n: u32) -> Result<()> {
-        self.get_mut()?.set_n(n as usize).map_err(err)
-    }
     #[napi(js_name = "tangent_features", catch_unwind)]
     pub fn tangent_features(&mut self, model: &RawModel) -> Result<()> {
         self.get_mut()?.tangent_features(model.get()?).map_err(err)
@@ -603,7 +510,6 @@ impl RawFeatures {
         self.get_mut()?.ntk_gram(model.get()?).map_err(err)
     }
 }
-buffer_methods!(RawFeatures);
 
 const TEACHER_W: u32 = 0;
 const TEACHER_U: u32 = 1;
@@ -611,19 +517,13 @@ const TEACHER_V: u32 = 2;
 const TEACHER_X: u32 = 3;
 const TEACHER_OUT: u32 = 4;
 
-/// Teacher particles of the diagonal function class, their inputs and the fused teacher sum.
-#[napi]
-pub struct RawTeacher {
-    inner: Option<TeacherWorkspace>,
-}
+handle_class!(
+    /// Teacher particles of the diagonal function class, their inputs and the fused teacher sum.
+    RawTeacher(TeacherWorkspace)
+);
+sequence_methods!(RawTeacher);
 
 impl RawTeacher {
-    fn get(&self) -> Result<&TeacherWorkspace> {
-        self.inner.as_ref().ok_or_else(|| freed("RawTeacher"))
-    }
-    fn get_mut(&mut self) -> Result<&mut TeacherWorkspace> {
-        self.inner.as_mut().ok_or_else(|| freed("RawTeacher"))
-    }
     fn buffer(&mut self, id: u32) -> Result<Buf<'_>> {
         let t = self.get_mut()?;
         Ok(Buf::F32(match id {
@@ -654,10 +554,6 @@ impl RawTeacher {
         })
     }
     #[napi]
-    pub fn free(&mut self) {
-        self.inner = None;
-    }
-    #[napi]
     pub fn count(&self) -> Result<u32> {
         Ok(self.get()?.teacher.count() as u32)
     }
@@ -681,24 +577,11 @@ impl RawTeacher {
     pub fn out_ptr(&self) -> u32 {
         TEACHER_OUT
     }
-    #[napi(js_name = "n_max")]
-    pub fn n_max(&self) -> Result<u32> {
-        Ok(self.get()?.n_max() as u32)
-    }
-    #[napi]
-    pub fn t(&self) -> Result<u32> {
-        Ok(self.get()?.t() as u32)
-    }
-    #[napi(js_name = "set_n")]
-    pub fn set_n(&mut self, n: u32) -> Result<()> {
-        self.get_mut()?.set_n(n as usize).map_err(err)
-    }
     #[napi(catch_unwind)]
     pub fn sum(&mut self) -> Result<()> {
         self.get_mut()?.sum().map_err(err)
     }
 }
-buffer_methods!(RawTeacher);
 
 /// Householder tridiagonalization of the row-major `n x n` symmetric float64 matrix `a` (lower
 /// triangle read, overwritten): `d`, `e`, `tau` (n values) and the reflectors `v` (n*n).
@@ -715,20 +598,7 @@ pub fn tridiagonalize(
     // before any of the slices is written.
     let (a, d, e, v, tau) = unsafe { (a.as_mut(), d.as_mut(), e.as_mut(), v.as_mut(), tau.as_mut()) };
     let n = n as usize;
-    let nn = n
-        .checked_mul(n)
-        .ok_or_else(|| err(format!("tridiagonalize: n = {n} is too large")))?;
-    if n == 0 || a.len() != nn || v.len() != nn || d.len() != n || e.len() != n || tau.len() != n {
-        return Err(err(format!(
-            "tridiagonalize: expected a and v of n*n values and d, e, tau of n values for n = {n} >= 1 \
-             (got {}, {}, {}, {}, {})",
-            a.len(),
-            v.len(),
-            d.len(),
-            e.len(),
-            tau.len()
-        )));
-    }
+    rnn_core::tridiagonal::check_tridiagonalize_args(n, a.len(), v.len(), d.len(), e.len(), tau.len()).map_err(err)?;
     // Five &mut slices of JavaScript memory: refuse views of one buffer that overlap.
     let spans = [
         a.as_ptr_range(),

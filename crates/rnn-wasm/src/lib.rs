@@ -1,14 +1,43 @@
 //! wasm-bindgen bindings over `rnn-core`: handle classes (`Raw*`) and raw byte offsets for
-//! zero-copy typed-array views; the boundary enums in [`enums`], the objects' sizes in [`sizes`].
+//! zero-copy typed-array views; the boundary enums in [`enums`], the objects' sizes in [`sizes`],
+//! the two classes over a core `Pass` (`RawWorkspace`, `RawLinearization`) in [`passes`].
 //! Nothing numeric and no state of its own lives here; see `API.md` for the contract.
 //!
-//! Memory only grows in constructors and in `RawWorkspace::reserve`; pointers returned by the
-//! `*_ptr` methods stay valid until the object is freed (or, for the per-step outputs and batch
+//! Memory only grows in constructors and in `reserve` (`RawWorkspace`, `RawLinearization`);
+//! pointers returned by the `*_ptr` methods stay valid until the object is freed (or, for the per-step outputs and batch
 //! indices, until the next `reserve`). Views must still be re-created if any *other* object's
 //! construction grew the memory (the `ArrayBuffer` of `memory.buffer` is then replaced).
 
+/// The shape methods of a class over sequences, `n_max`, `t`, `set_n` (and `n` when asked).
+macro_rules! sequence_methods {
+    ($class:ident) => {
+        #[wasm_bindgen]
+        impl $class {
+            pub fn n_max(&self) -> usize {
+                self.inner.n_max()
+            }
+            pub fn t(&self) -> usize {
+                self.inner.t()
+            }
+            pub fn set_n(&mut self, n: u32) -> Result<(), JsError> {
+                self.inner.set_n(n as usize).map_err($crate::err)
+            }
+        }
+    };
+    ($class:ident, n) => {
+        sequence_methods!($class);
+        #[wasm_bindgen]
+        impl $class {
+            pub fn n(&self) -> usize {
+                self.inner.n()
+            }
+        }
+    };
+}
+
 mod bench;
 mod enums;
+mod passes;
 mod sizes;
 
 use enums::{member, projection, RawActivation, RawReadout, RawRecurrence};
@@ -113,181 +142,12 @@ impl RawModel {
     }
 }
 
-/// Data and every BPTT buffer for one model shape and up to `n_max` sequences of length `t`.
-#[wasm_bindgen]
-pub struct RawWorkspace {
-    inner: rnn_core::Workspace,
-}
-
-#[wasm_bindgen]
-impl RawWorkspace {
-    #[wasm_bindgen(constructor)]
-    pub fn new(model: &RawModel, n_max: u32, t: u32) -> Result<RawWorkspace, JsError> {
-        Ok(RawWorkspace {
-            inner: rnn_core::Workspace::new(&model.inner.spec, n_max as usize, t as usize).map_err(err)?,
-        })
-    }
-    /// f32 `n_max * t * d`, element `(j*t + s)*d + k`.
-    pub fn x_ptr(&self) -> usize {
-        self.inner.x.as_ptr() as usize
-    }
-    /// f32 `n_max` (readout final) or `n_max * t` (readout all, element `j*t + s`).
-    pub fn y_ptr(&self) -> usize {
-        self.inner.y.as_ptr() as usize
-    }
-    /// f32, layout of y.
-    pub fn pred_ptr(&self) -> usize {
-        self.inner.pred.as_ptr() as usize
-    }
-    pub fn n_max(&self) -> usize {
-        self.inner.n_max()
-    }
-    pub fn t(&self) -> usize {
-        self.inner.t()
-    }
-    pub fn n(&self) -> usize {
-        self.inner.n()
-    }
-    pub fn set_n(&mut self, n: u32) -> Result<(), JsError> {
-        self.inner.set_n(n as usize).map_err(err)
-    }
-    /// Predictions of the first n sequences into pred; returns the loss (f64).
-    pub fn forward(&mut self, model: &RawModel) -> Result<f64, JsError> {
-        self.inner.forward(&model.inner).map_err(err)
-    }
-    /// Loss (f64) and the full-data gradient into the model's grad buffers.
-    pub fn loss_grad(&mut self, model: &mut RawModel) -> Result<f64, JsError> {
-        self.inner.loss_grad(&mut model.inner).map_err(err)
-    }
-    /// Capacity for `steps` per-step outputs and `steps * batch` batch indices (may grow memory;
-    /// re-read losses_ptr, grad_norms_ptr, batch_ptr afterwards).
-    pub fn reserve(&mut self, steps: u32, batch: u32) -> Result<(), JsError> {
-        self.inner.reserve(steps as usize, batch as usize).map_err(err)
-    }
-    /// f64 per-step losses R(Theta(s)) before each step.
-    pub fn losses_ptr(&self) -> usize {
-        self.inner.losses.as_ptr() as usize
-    }
-    /// f64 per-step gradient norms before each step.
-    pub fn grad_norms_ptr(&self) -> usize {
-        self.inner.grad_norms.as_ptr() as usize
-    }
-    /// u32 batch indices, step s uses `[s*batch, (s+1)*batch)`.
-    pub fn batch_ptr(&self) -> usize {
-        self.inner.batch.as_ptr() as usize
-    }
-    /// Runs up to `steps` (projected) GD steps; `batch` 0 = full data. Returns the number of
-    /// completed steps (fewer only if a loss, gradient or parameter became non-finite; the
-    /// parameters are then those after the last completed step).
-    pub fn train(
-        &mut self,
-        model: &mut RawModel,
-        steps: u32,
-        eta: f64,
-        #[wasm_bindgen(unchecked_param_type = "RawProjection")] proj_kind: JsValue,
-        rho: f64,
-        batch: u32,
-    ) -> Result<u32, JsError> {
-        let proj = projection(&proj_kind, rho)?;
-        let eta = finite_f32("eta", eta)?;
-        let done = rnn_core::train(
-            &mut self.inner,
-            &mut model.inner,
-            steps as usize,
-            eta,
-            proj,
-            batch as usize,
-        )
-        .map_err(err)?;
-        Ok(done as u32)
-    }
-}
-
-/// The model linearized at its initialization (W0, U0): the same methods as `Workspace`
-/// (predictions, loss, gradient and full-batch GD are those of f_lin; `batch` must be 0).
-#[wasm_bindgen]
-pub struct RawLinearization {
-    inner: rnn_core::Linearization,
-}
-
-#[wasm_bindgen]
-impl RawLinearization {
-    #[wasm_bindgen(constructor)]
-    pub fn new(model: &RawModel, n_max: u32, t: u32) -> Result<RawLinearization, JsError> {
-        Ok(RawLinearization {
-            inner: rnn_core::Linearization::new(&model.inner, n_max as usize, t as usize).map_err(err)?,
-        })
-    }
-    /// f32 `n_max * t * d`, element `(j*t + s)*d + k`; call `set_n` after writing.
-    pub fn x_ptr(&self) -> usize {
-        self.inner.workspace().x.as_ptr() as usize
-    }
-    /// f32 `n_max` (readout final) or `n_max * t` (readout all).
-    pub fn y_ptr(&self) -> usize {
-        self.inner.workspace().y.as_ptr() as usize
-    }
-    pub fn pred_ptr(&self) -> usize {
-        self.inner.workspace().pred.as_ptr() as usize
-    }
-    pub fn n_max(&self) -> usize {
-        self.inner.workspace().n_max()
-    }
-    pub fn t(&self) -> usize {
-        self.inner.workspace().t()
-    }
-    pub fn n(&self) -> usize {
-        self.inner.workspace().n()
-    }
-    /// Sets the number of sequences; the pass at the initialization re-runs on the next call.
-    pub fn set_n(&mut self, n: u32) -> Result<(), JsError> {
-        self.inner.set_n(n as usize).map_err(err)
-    }
-    pub fn forward(&mut self, model: &RawModel) -> Result<f64, JsError> {
-        self.inner.forward(&model.inner).map_err(err)
-    }
-    pub fn loss_grad(&mut self, model: &mut RawModel) -> Result<f64, JsError> {
-        self.inner.loss_grad(&mut model.inner).map_err(err)
-    }
-    /// Capacity for `steps` per-step outputs (`batch` must be 0).
-    pub fn reserve(&mut self, steps: u32, batch: u32) -> Result<(), JsError> {
-        if batch != 0 {
-            return Err(err("the linearized model has no mini-batches (batch must be 0)".into()));
-        }
-        self.inner.reserve(steps as usize).map_err(err)
-    }
-    pub fn losses_ptr(&self) -> usize {
-        self.inner.workspace().losses.as_ptr() as usize
-    }
-    pub fn grad_norms_ptr(&self) -> usize {
-        self.inner.workspace().grad_norms.as_ptr() as usize
-    }
-    pub fn batch_ptr(&self) -> usize {
-        self.inner.workspace().batch.as_ptr() as usize
-    }
-    pub fn train(
-        &mut self,
-        model: &mut RawModel,
-        steps: u32,
-        eta: f64,
-        #[wasm_bindgen(unchecked_param_type = "RawProjection")] proj_kind: JsValue,
-        rho: f64,
-        batch: u32,
-    ) -> Result<u32, JsError> {
-        let proj = projection(&proj_kind, rho)?;
-        let eta = finite_f32("eta", eta)?;
-        let done = self
-            .inner
-            .train(&mut model.inner, steps as usize, eta, proj, batch as usize)
-            .map_err(err)?;
-        Ok(done as u32)
-    }
-}
-
 /// Buffers for tangent features, per-sample gradients and NTK Gram matrices.
 #[wasm_bindgen]
 pub struct RawFeatures {
     inner: rnn_core::Features,
 }
+sequence_methods!(RawFeatures, n);
 
 #[wasm_bindgen]
 impl RawFeatures {
@@ -301,18 +161,6 @@ impl RawFeatures {
     }
     pub fn x_ptr(&mut self) -> usize {
         self.inner.x_mut().as_ptr() as usize
-    }
-    pub fn n_max(&self) -> usize {
-        self.inner.n_max()
-    }
-    pub fn t(&self) -> usize {
-        self.inner.t()
-    }
-    pub fn n(&self) -> usize {
-        self.inner.n()
-    }
-    pub fn set_n(&mut self, n: u32) -> Result<(), JsError> {
-        self.inner.set_n(n as usize).map_err(err)
     }
     /// f32 `n * m * (1+d)`, element `(j*m + i)*(1+d) + q` (q = 0: w-component). Diagonal only.
     pub fn tangent_ptr(&self) -> usize {
@@ -342,6 +190,7 @@ impl RawFeatures {
 pub struct RawTeacher {
     inner: TeacherWorkspace,
 }
+sequence_methods!(RawTeacher);
 
 #[wasm_bindgen]
 impl RawTeacher {
@@ -389,15 +238,6 @@ impl RawTeacher {
     pub fn out_ptr(&self) -> usize {
         self.inner.out.as_ptr() as usize
     }
-    pub fn n_max(&self) -> usize {
-        self.inner.n_max()
-    }
-    pub fn t(&self) -> usize {
-        self.inner.t()
-    }
-    pub fn set_n(&mut self, n: u32) -> Result<(), JsError> {
-        self.inner.set_n(n as usize).map_err(err)
-    }
     /// Computes `out[j]` for the first n sequences of x.
     pub fn sum(&mut self) -> Result<(), JsError> {
         self.inner.sum().map_err(err)
@@ -416,20 +256,7 @@ pub fn tridiagonalize(
     v: &mut [f64],
     tau: &mut [f64],
 ) -> Result<(), JsError> {
-    let nn = n
-        .checked_mul(n)
-        .ok_or_else(|| err(format!("tridiagonalize: n = {n} is too large")))?;
-    if n == 0 || a.len() != nn || v.len() != nn || d.len() != n || e.len() != n || tau.len() != n {
-        return Err(err(format!(
-            "tridiagonalize: expected a and v of n*n values and d, e, tau of n values for n = {n} >= 1 \
-             (got {}, {}, {}, {}, {})",
-            a.len(),
-            v.len(),
-            d.len(),
-            e.len(),
-            tau.len()
-        )));
-    }
+    rnn_core::tridiagonal::check_tridiagonalize_args(n, a.len(), v.len(), d.len(), e.len(), tau.len()).map_err(err)?;
     rnn_core::tridiagonal::tridiagonalize(a, n, d, e, v, tau);
     Ok(())
 }
