@@ -6,20 +6,9 @@
  * once per animation frame); the numerics run in the worker.
  */
 import * as Comlink from 'comlink';
-import {
-  dataConfigSchema,
-  initSchema,
-  metricsCsv,
-  modelSpecSchema,
-  parseDataConfig,
-  parseModelSpec,
-  parseTrainOptions,
-  trainSchema,
-  type MetricRecord,
-  type ModelSpec,
-} from 'rnn-gd';
-import { formatBytes, getMemoryCap, modelBytes, workspaceBytes } from 'rnn-gd/memory';
+import { dataConfigSchema, initSchema, metricsCsv, modelSpecSchema, trainSchema, type MetricRecord } from 'rnn-gd';
 import { renderBoundPanel } from './bound-panel';
+import { capacityAdvice, planPageRun } from './train/capacity';
 import { downloadButton } from './downloads';
 import { readHash, writeHash } from './hash';
 import { BASIC_DATA_FIELDS, HINTS } from './field-hints';
@@ -307,31 +296,11 @@ export function createTrainView(): { show(): void; followLink(hash: URLSearchPar
         return `${el.labels?.[0]?.textContent?.trim() ?? key}: ${el.validationMessage}`;
     }
     if (!Number.isSafeInteger(c.seed) || c.seed < 0) return 'Seed: must be a non-negative integer';
-    let spec: ModelSpec;
-    let n: number, T: number;
-    let batch = 0;
     try {
-      const readout = (c.model.readout as string | undefined) ?? 'final';
-      const data = parseDataConfig({ ...c.data, readout, seed: c.seed }, 'data');
-      if (data.nTest < 1) return "data: field 'nTest': the page needs a test set (at least 1 sequence)";
-      spec = parseModelSpec({ ...c.model, d: data.d }, 'model');
-      batch = parseTrainOptions(c.train, 'training').batchSize;
-      ({ n, T } = data);
+      return capacityAdvice(planPageRun(c));
     } catch (err) {
       return (err as Error).message;
     }
-    const rows = batch > 0 ? Math.min(batch, n) : n;
-    const fixed = 2 * modelBytes(spec) + workspaceBytes(spec, Math.min(200, n), T);
-    const perRow = workspaceBytes(spec, 2, T) - workspaceBytes(spec, 1, T);
-    const need = fixed + workspaceBytes(spec, rows, T);
-    const cap = getMemoryCap();
-    if (need <= cap) return null;
-    const fit = Math.max(0, Math.floor((cap - fixed - workspaceBytes(spec, 0, T)) / perRow));
-    const fixes =
-      fit >= 1
-        ? `set Batch size to at most ${fit} (mini-batch SGD: the memory depends on the batch, not on n)${batch === 0 ? `, or Sequences n to at most ${fit}` : ''}, or lower Length T or Width m`
-        : `lower Width m${spec.recurrence === 'dense' ? ' or use the diagonal recurrence (the dense one stores m² weights)' : ''} or Length T`;
-    return `This setting needs ${formatBytes(need)} of wasm memory, more than the page's ${formatBytes(cap)}: ${fixes}.`;
   }
 
   // ---- phases and rendering ------------------------------------------------------------------------
