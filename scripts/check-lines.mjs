@@ -25,8 +25,6 @@ const CEILINGS = {
   'crates/rnn-core/src/tangent.rs': [570, 'tangent features and the teacher: two diagonal JVP kernels (review 3.4)'],
   'crates/rnn-core/src/linearize.rs': [547, 'the linearization with its own GD driver; shrinks with trait Pass (5.3)'],
   'crates/rnn-wasm/src/lib.rs': [473, 'RawWorkspace and RawLinearization repeat 14 methods; pass_binding! (5.3)'],
-  'web/src/train-view.ts': [702, 'the training view, one closure; split into web/src/train/ (review 5.2)'],
-  'web/src/lab-view.ts': [512, 'the experiments view, one closure; split into web/src/lab/ (review 5.2)'],
   'crates/rnn-core/src/simd.rs': [432, 'every unsafe SIMD intrinsic in one file, on purpose (lib.rs module map)'],
 };
 

@@ -14,7 +14,7 @@ import { CapacityError } from '../../ts/errors.js';
 import { checkTrainingCapacity, planTraining } from '../../ts/train/capacity.js';
 import type { ModelSpec } from '../../ts/types.js';
 import { capacityAdvice, planPageRun, SHOWN_TEST_ROWS } from '../../web/src/train/capacity.js';
-import type { RunConfig } from '../../web/src/protocol.js';
+import type { RunConfig } from '../../web/src/train/protocol.js';
 import { runCliInProcess } from '../hardening/helpers.js';
 
 const spec: ModelSpec = { recurrence: 'dense', m: 1024, d: 1, readout: 'final', activation: 'tanh', alpha: 1 };

@@ -6,7 +6,7 @@
  */
 import { parseDataConfig, parseModelSpec, parseTrainOptions, type ModelSpec } from 'rnn-gd';
 import { formatBytes, planTraining, type CapacityPlan } from 'rnn-gd/memory';
-import type { RunConfig } from '../protocol.js';
+import type { RunConfig } from './protocol.js';
 
 /** Test sequences whose predictions the page plots (the worker keeps a workspace on them). */
 export const SHOWN_TEST_ROWS = 200;

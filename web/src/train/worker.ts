@@ -22,13 +22,14 @@ import {
 } from 'rnn-gd';
 import { sliceRows } from 'rnn-gd/memory';
 import type { DemoWorkerApi, RunConfig, SetupInfo, Update } from './protocol';
-import { planPageRun } from './train/capacity';
+import { planPageRun } from './capacity';
 
 interface Run {
   config: RunConfig;
   trainer: Trainer;
+  /** the first test sequences (the plan's shown rows), whose predictions the page plots */
   test: Dataset;
-  /** a second network on the test set, for predictions */
+  /** a second network on them, for predictions */
   net: Network;
   ws: Workspace;
   sent: number;
