@@ -3,7 +3,7 @@
  * The kernel-regime toolkit's speed targets, after `make build` (imports dist/):
  *
  *  1. a linearized GD step costs at most 1.5x a network step (wasm-simd; cases dense-128 and
- *     diag-512 of bench/lib/cases.mjs, the network and its linearization trained in alternating
+ *     diag-512 of bench/lib/recipe.mjs, the network and its linearization trained in alternating
  *     repetitions, the median of the per-repetition ratio);
  *  2. the closed-form kernel-regime prediction for n = 1024 takes under 1 s: the eigendecomposition
  *     of an n x n NTK, the training risk curve at 100 steps and the training predictions at one step
@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { getBackend } from '../dist/backend/index.js';
 import { KernelRegime } from '../dist/theory/kernel-regime.js';
 import os from 'node:os';
-import { CASES, ETA, PROJECTION, benchData, benchParams } from './lib/cases.mjs';
+import { CASES, ETA, PROJECTION, benchData, benchParams } from './lib/recipe.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -39,7 +39,7 @@ const backend = await getBackend('wasm');
 const step = [];
 for (const name of ['dense-128', 'diag-512']) {
   const c = CASES.find((x) => x.name === name);
-  if (!c) throw new Error(`bench/lib/cases.mjs has no case ${name}`);
+  if (!c) throw new Error(`bench/lib/recipe.mjs has no case ${name}`);
   const params = benchParams(c);
   const data = benchData(c);
   const nets = [false, true].map((linearized) => {

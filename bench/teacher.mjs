@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Times the transport-map class teacher (docs/spec/model.md section 9): backend.kernels.teacherSum for
- * n = 1000 sequences, T = 20, d = 8, M = 20000 particles (the issue's target: < 2 s in Node with
- * the Rust kernel). Run after `make build` (it imports the compiled files in dist/):
+ * n = 1000 sequences, T = 20, d = 8, M = 20000 particles (the target of docs/data.md: < 2 s in
+ * Node with the Rust kernel). Run after `make build` (it imports the compiled files in dist/):
  *
  *   node bench/teacher.mjs [--backend wasm|ts] [--reps 3] [--n 1000] [--T 20] [--d 8] [--M 20000] [--map mix]
  *

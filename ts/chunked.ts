@@ -12,7 +12,7 @@
 import './disposable.js'; // Symbol.dispose and Disposable without consumer libs
 import { readoutOf, targetsPerSequence, type Dataset, type ModelSpec, type Projection } from './types.js';
 import { ValidationError } from './validate.js';
-import { checkModel, checkWorkspace, MiB, workspaceBytes } from './backend/capacity.js';
+import { MiB, workspaceBytes } from './backend/capacity.js';
 import type { Network, TrainSteps, Workspace } from './backend/types.js';
 import { gatherRows, sliceRows } from './dataset.js';
 
@@ -31,27 +31,6 @@ export function rowsForBudget(spec: ModelSpec, n: number, T: number, budget: num
 /** Rows of the training workspace: GD needs every sequence at once; SGD holds at most the budget (or one batch, if larger). */
 export const trainingRows = (spec: ModelSpec, n: number, T: number, batchSize: number, budget: number): number =>
   batchSize === 0 ? n : rowsForBudget(spec, n, T, budget, batchSize);
-
-/**
- * Refuses (CapacityError, naming the bytes) a wasm training run whose model or workspaces would not
- * fit, from the shapes alone: the checks the Trainer's allocations make, done before any data
- * exists, so that a caller who must first generate the data (`train --system`) can fail at once.
- */
-export function checkTrainingCapacity(
-  spec: ModelSpec,
-  train: { n: number; T: number },
-  test: { n: number; T: number } | undefined,
-  options: { batchSize: number; memoryBudget?: number; linearized?: boolean },
-): void {
-  const budget = options.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
-  checkModel(spec);
-  checkWorkspace(spec, trainingRows(spec, train.n, train.T, options.batchSize, budget), train.T);
-  if (test && test.n > 0) checkWorkspace(spec, rowsForBudget(spec, test.n, test.T, budget), test.T);
-  if (options.linearized) {
-    checkWorkspace(spec, train.n, train.T, undefined, true);
-    if (test && test.n > 0) checkWorkspace(spec, test.n, test.T, undefined, true);
-  }
-}
 
 /**
  * Full-data forward passes and gradients of `data` through a workspace of at most `rows` sequences,

@@ -14,7 +14,8 @@ import './disposable.js'; // Symbol.dispose and Disposable without consumer libs
 import { parseTrainOptions, type TrainOptions, type TrainOptionsInput } from './config.js';
 import { paramMetrics, predictionDistance, type MetricRecord } from './metrics.js';
 import { makeRng, permutation, type Rng } from './rng.js';
-import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget, trainingRows } from './chunked.js';
+import { ChunkedData, DEFAULT_MEMORY_BUDGET } from './chunked.js';
+import { planTraining } from './train/capacity.js';
 import type { Backend, Network } from './backend/types.js';
 import { paramCount, type Dataset, type InitScheme, type ModelParams, type ModelSpec } from './types.js';
 import { ValidationError } from './validate.js';
@@ -143,9 +144,10 @@ export class Trainer implements Disposable {
     const { seed, recordEvery } = this.options;
     const kernel = { every: init.kernelEvery, samples: init.kernelSamples, seed, recordEvery };
     this.kernel = kernelSchedule(init.backend, init.params, data, kernel);
-    const rows = trainingRows(spec, data.n, data.T, batchSize, budget);
-    this.streaming = rows < data.n;
-    this.stepsPerCall = this.streaming ? Math.max(1, Math.floor(rows / batchSize)) : Infinity;
+    // The rows of the capacity plan that the CLI and the page check (the allocations check the bytes).
+    const rows = planTraining(spec, data, init.test, { batchSize, memoryBudget: budget }).rows;
+    this.streaming = rows.train < data.n;
+    this.stepsPerCall = this.streaming ? Math.max(1, Math.floor(rows.train / batchSize)) : Infinity;
     if (init.linearized && (batchSize > 0 || init.resume)) {
       throw new ValidationError(
         `trainer: the linearized model is trained side by side by full-batch GD from Theta(0) only ` +
@@ -155,9 +157,8 @@ export class Trainer implements Disposable {
     this.network = init.backend.network(init.params);
     this.initScheme = init.params.init;
     try {
-      this.trainData = new ChunkedData(this.network, data, rows);
-      if (init.test)
-        this.testData = new ChunkedData(this.network, init.test, rowsForBudget(spec, init.test.n, init.test.T, budget));
+      this.trainData = new ChunkedData(this.network, data, rows.train);
+      if (init.test) this.testData = new ChunkedData(this.network, init.test, rows.test);
       if (init.linearized) {
         const network = init.backend.network(init.params, { linearized: true });
         this.linear = { network, train: new ChunkedData(network, data, data.n), stopped: false };

@@ -3,13 +3,13 @@
  * workspace for a case are created in the (fresh) instance. Kept alive while measuring the next
  * case so freed blocks are not reused, then all freed.
  */
-import { benchData, benchParams } from './cases.mjs';
+import { benchData, benchParams } from './recipe.mjs';
 import { rnnBackend } from './rnn-gd.mjs';
 
 /**
  * @param {import('../../dist/backend/wasm-loader.js').LoadedWasm} mod the instance `backendName` runs in
  * @param {string} backendName
- * @param {import('./cases.mjs').BenchCase[]} cases
+ * @param {import('./recipe.mjs').BenchCase[]} cases
  */
 export async function measureMemory(mod, backendName, cases) {
   const backend = await rnnBackend(backendName);

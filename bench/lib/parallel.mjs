@@ -1,13 +1,13 @@
 /** Runner for the data-parallel case: ts/parallel (dist/parallel) with K workers, wasm-simd or native. */
 import { existsSync } from 'node:fs';
-import { benchData, benchParams, ETA, PROJECTION } from './cases.mjs';
+import { benchData, benchParams, ETA, PROJECTION } from './recipe.mjs';
 import { wasmBuilt } from './rnn-gd.mjs';
 
 const INDEX = new URL('../../dist/parallel/index.js', import.meta.url);
 export const parallelBuilt = () => existsSync(INDEX) && wasmBuilt('simd');
 
 /**
- * @param {import('./cases.mjs').BenchCase} c
+ * @param {import('./recipe.mjs').BenchCase} c
  * @param {number} workers
  * @param {'wasm' | 'native'} [backend]
  * @returns {Promise<import('./rnn-gd.mjs').Runner | null>}

@@ -1,6 +1,6 @@
 /** Child process of bench/lib/relaxed.mjs (run with --experimental-wasm-relaxed-simd). */
 import { wasmBackend } from '../../dist/backend/wasm-backend.js';
-import { benchData, benchParams, ETA, PROJECTION } from './cases.mjs';
+import { benchData, benchParams, ETA, PROJECTION } from './recipe.mjs';
 
 /** @typedef {import('./relaxed.mjs').Command} Command */
 /** @typedef {import('./relaxed.mjs').Reply} Reply */
@@ -8,7 +8,7 @@ import { benchData, benchParams, ETA, PROJECTION } from './cases.mjs';
 if (!process.send) throw new Error('relaxed-child.mjs runs as the fork of bench/lib/relaxed.mjs (no IPC channel)');
 /** @type {(reply: Reply) => boolean} */
 const send = process.send.bind(process);
-/** @type {import('./cases.mjs').BenchCase} */
+/** @type {import('./recipe.mjs').BenchCase} */
 const c = JSON.parse(process.argv[2]);
 /** @type {import('../../dist/index.js').Network | null} */
 let net = null;

@@ -17,7 +17,7 @@ import { wasmBuilt } from './rnn-gd.mjs';
 const CHILD = new URL('./relaxed-child.mjs', import.meta.url);
 
 /**
- * @param {import('./cases.mjs').BenchCase} c
+ * @param {import('./recipe.mjs').BenchCase} c
  * @returns {Promise<import('./rnn-gd.mjs').Runner | null>}
  */
 export async function relaxedRunner(c) {

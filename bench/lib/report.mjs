@@ -1,4 +1,5 @@
-/** Machine description, the issue's targets as ratios, and the markdown table. */
+/** Machine description, the performance targets of docs/performance.md as ratios, and the markdown table. */
+import { pairedCostRatio, pairedSpeedup, peakFraction } from './stats.mjs';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
@@ -27,7 +28,6 @@ import os from 'node:os';
  * @typedef {ReturnType<typeof machineInfo> & { wasmFeatures: Record<string, boolean>, date: string,
  *   loadAverage?: { start: number[], end: number[] } }} Machine
  */
-/** @typedef {(caseName: string, a: string, b: string) => number | null} PairedSpeedup */
 
 /**
  * CPU vendor, model and feature flags from /proc/cpuinfo (Linux; null elsewhere): speed can
@@ -83,14 +83,13 @@ const get = (results, c, b) =>
   );
 
 /**
- * The issue's targets with PASS / MISS (MISSING when a Python peer's row is absent, never a pass; n/a when one of rnn-gd's own is). Ratios are paired per round
+ * The performance targets (docs/performance.md) with PASS / MISS (MISSING when a Python peer's row is absent, never a pass; n/a when one of rnn-gd's own is). Ratios are paired per round
  * (entries of one case run back to back, right after a peak sample) and the median over rounds
- * is taken, so slow drifts in background load cancel; see bench/run.mjs.
+ * is taken, so slow drifts in background load cancel (lib/stats.mjs).
  * @param {Result[]} results
- * @param {{ pairedSpeedup: PairedSpeedup, peakFraction: (caseName: string) => number | null,
- *   pairedCostRatio?: (caseA: string, caseB: string) => number | null }} ratios
+ * @param {import('./rounds.mjs').Entry[]} entries the timed entries, for the paired ratios
  */
-export function targets(results, { pairedSpeedup, peakFraction, pairedCostRatio }) {
+export function targets(results, entries) {
   /** @type {Target[]} */
   const out = [];
   /**
@@ -126,18 +125,18 @@ export function targets(results, { pairedSpeedup, peakFraction, pairedCostRatio 
     add(`${c}: native vs PyTorch (1 thread)`, 1, vsPeer(c, 'native', 'torch-1t'), 'least', true);
   }
   for (const c of ['dense-128', 'dense-256'])
-    add(`${c}: native vs wasm-simd`, 2, pairedSpeedup(c, 'native', 'wasm-simd'));
+    add(`${c}: native vs wasm-simd`, 2, pairedSpeedup(entries, c, 'native', 'wasm-simd'));
   const par = 'dense-256-n4096';
   add(`${par}: native 2 workers vs JAX (all threads)`, 1, vsPeer(par, 'native-parallel-2', 'jax'), 'least', true);
   add(`${par}: native 2 workers vs PyTorch (all threads)`, 1, vsPeer(par, 'native-parallel-2', 'torch'), 'least', true);
-  add(`${par}: native 2 workers vs 1`, 1.7, pairedSpeedup(par, 'native-parallel-2', 'native'));
+  add(`${par}: native 2 workers vs 1`, 1.7, pairedSpeedup(entries, par, 'native-parallel-2', 'native'));
   for (const c of ['dense-128', 'dense-256']) {
-    add(`${c}: wasm-simd GFLOP/s / peak`, 0.65, peakFraction(c));
-    add(`${c}: wasm-simd vs ts`, 10, pairedSpeedup(c, 'wasm-simd', 'ts'));
-    add(`${c}: wasm-simd vs tfjs-wasm`, 10, pairedSpeedup(c, 'wasm-simd', 'tfjs-wasm'));
-    add(`${c}: wasm-simd vs tfjs-cpu`, 40, pairedSpeedup(c, 'wasm-simd', 'tfjs-cpu'));
+    add(`${c}: wasm-simd GFLOP/s / peak`, 0.65, peakFraction(entries, c));
+    add(`${c}: wasm-simd vs ts`, 10, pairedSpeedup(entries, c, 'wasm-simd', 'ts'));
+    add(`${c}: wasm-simd vs tfjs-wasm`, 10, pairedSpeedup(entries, c, 'wasm-simd', 'tfjs-wasm'));
+    add(`${c}: wasm-simd vs tfjs-cpu`, 40, pairedSpeedup(entries, c, 'wasm-simd', 'tfjs-cpu'));
   }
-  add('diag-512: wasm-simd vs tfjs-wasm', 10, pairedSpeedup('diag-512', 'wasm-simd', 'tfjs-wasm'));
+  add('diag-512: wasm-simd vs tfjs-wasm', 10, pairedSpeedup(entries, 'diag-512', 'wasm-simd', 'tfjs-wasm'));
   // JAX runs in its own process after the JS entries (not paired): the ratio of the medians.
   const simd = get(results, 'diag-512', 'wasm-simd'),
     jax = get(results, 'diag-512', 'jax-1t');
@@ -145,13 +144,13 @@ export function targets(results, { pairedSpeedup, peakFraction, pairedCostRatio 
   add(
     'diag-regime: cost per element, T = 50 over T = 10 (wasm-simd)',
     1.5,
-    pairedCostRatio?.('diag-regime-T10', 'diag-regime-T50') ?? null,
+    pairedCostRatio(entries, 'diag-regime-T10', 'diag-regime-T50'),
     'most',
   );
   add(
     'dense-256-n4096: 2 workers vs 1 (wasm-simd)',
     1.7,
-    pairedSpeedup('dense-256-n4096', 'wasm-simd-parallel-2', 'wasm-simd'),
+    pairedSpeedup(entries, 'dense-256-n4096', 'wasm-simd-parallel-2', 'wasm-simd'),
   );
   return out;
 }

@@ -1,9 +1,9 @@
 /** Runners for rnn-gd's own backends: the native addon, wasm (SIMD128 and scalar builds) and the pure-TS reference. */
 import { existsSync } from 'node:fs';
 import { tsBackend } from '../../dist/index.js';
-import { benchData, benchParams, ETA, PROJECTION } from './cases.mjs';
+import { benchData, benchParams, ETA, PROJECTION } from './recipe.mjs';
 
-/** @typedef {import('./cases.mjs').BenchCase} BenchCase */
+/** @typedef {import('./recipe.mjs').BenchCase} BenchCase */
 /** @typedef {import('../../dist/backend/wasm-loader.js').WasmFlavor} WasmFlavor */
 /**
  * What run.mjs times: step(k) runs k steps and returns the last loss (or a checksum); loss() is the

@@ -11,9 +11,9 @@ import path from 'node:path';
 // Node cannot load), @tensorflow/tfjs registers them all, with the cpu backend.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { ALPHA, ETA, PROJECTION, benchData, benchParams } from './cases.mjs';
+import { ALPHA, ETA, PROJECTION, benchData, benchParams } from './recipe.mjs';
 
-/** @typedef {import('./cases.mjs').BenchCase} BenchCase */
+/** @typedef {import('./recipe.mjs').BenchCase} BenchCase */
 /** @typedef {'cpu' | 'wasm'} TfBackend */
 
 const require = createRequire(import.meta.url);

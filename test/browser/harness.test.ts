@@ -9,8 +9,6 @@ import { getBackend, loadWasm } from 'rnn-gd';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timeDenseStep, type StepTiming } from '../../web/src/harness/dense-step.js';
-// @ts-expect-error bench/ is plain JavaScript without declarations
-import { CASES, benchData, benchParams } from '../../bench/lib/cases.mjs';
 import type { ParityCase } from '../../web/src/harness/parity.js';
 import { artifact, launch, measureResponsiveness, REPO, serve, watchErrors, type StaticServer } from './helpers.js';
 
@@ -27,20 +25,6 @@ declare global {
 }
 
 const TIMING = { warmup: 5, reps: 25 };
-
-// The page times the bench's dense-128 step with its own copy of the recipe (a page cannot import
-// bench/lib/cases.mjs, which loads dist/ by path): the copy must give the bench's exact loss.
-it("the harness's dense step starts from the bench's parameters and data", async () => {
-  const wasm = await getBackend('wasm');
-  const c = CASES.find((k: { name: string }) => k.name === 'dense-128');
-  const net = wasm.network(benchParams(c));
-  const ws = net.workspace(c.n, c.T);
-  ws.setData(benchData(c));
-  const benchLoss = ws.forward().loss;
-  ws.free();
-  net.free();
-  expect(timeDenseStep(wasm, { warmup: 0, reps: 1 }).loss0).toBe(benchLoss);
-});
 
 describe('core in the browser (harness page)', () => {
   let server: StaticServer;

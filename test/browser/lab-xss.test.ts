@@ -71,7 +71,7 @@ describe('lab: no script from data', () => {
     const page = await context.newPage();
     await page.goto(`${server.url}/index.html`);
     const { manifest, results, key } = hostileSweep();
-    // the same records the lab writes (web/src/sweep-store.ts)
+    // the same records the lab writes (web/src/lab/sweep-store.ts)
     await page.evaluate(
       ({ manifest, results, key }) =>
         new Promise<void>((resolve, reject) => {

@@ -12,7 +12,7 @@
 import { tsBackend } from '../../dist/index.js';
 import { loadWasm, relaxedSimdSupported, simdSupported } from '../../dist/backend/wasm-loader.js';
 import { wasmBackend } from '../../dist/backend/wasm-backend.js';
-import { CASES, benchData, benchParams } from '../../bench/lib/cases.mjs';
+import { CASES, benchData, benchParams } from '../../bench/lib/recipe.mjs';
 
 const name = process.argv[2] ?? 'small';
 const c =

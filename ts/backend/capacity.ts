@@ -23,6 +23,8 @@ export const WASM_MEMORY_LIMIT = 4 * GiB;
 export const DEFAULT_MEMORY_CAP = 2 * GiB;
 /** Headroom kept below the 4 GiB limit for everything else living in wasm memory. */
 const HEADROOM = 64 * MiB;
+/** What all live wasm objects together may hold (trackAllocation's limit). */
+export const WASM_USABLE_BYTES = WASM_MEMORY_LIMIT - HEADROOM;
 /** The Rust core refuses buffers above 2^29 elements (workspace.rs MAX_ELEMS). */
 const MAX_ELEMS = 2 ** 29;
 /** The wasm API takes sizes as u32. */
@@ -122,7 +124,7 @@ export function workspaceBytes(spec: ModelSpec, nMax: number, T: number, reserve
  * Bytes of a Linearization (linearize.rs Linearization::new): a workspace, a copy of the model at
  * Theta0, sigma'(z) and tangent states at Theta0 (n T m each), f(Theta0) (f64) and V (P).
  */
-function linearizationBytes(spec: ModelSpec, nMax: number, T: number, reserve: Reserve = {}): number {
+export function linearizationBytes(spec: ModelSpec, nMax: number, T: number, reserve: Reserve = {}): number {
   const y = nMax * targetsPerSequence(spec.readout, T);
   return (
     workspaceBytes(spec, nMax, T, reserve) +

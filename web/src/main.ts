@@ -5,10 +5,10 @@
  * opened in a tab that already shows the page.
  */
 import { PACKAGE_VERSION } from 'rnn-gd';
-import { readHash, writeHash } from './hash';
-import { createLabView } from './lab-view';
-import { markdownFragment } from './safe-html';
-import { createTrainView } from './train-view';
+import { readHash, writeHash } from './shared/hash';
+import { createLabView } from './lab/view';
+import { markdownFragment } from './shared/safe-html';
+import { createTrainView } from './train/view';
 
 const VIEWS = ['train', 'lab'] as const;
 type View = (typeof VIEWS)[number];

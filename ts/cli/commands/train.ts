@@ -17,7 +17,7 @@ import { readData } from '../../io/data-file.js';
 import { generateData, parseDataConfig } from '../../data/generate.js';
 import { readJsonFile } from '../../io/model-file.js';
 import { dataFingerprint, openRunDirectory, readCheckpoint, readRunFile, type Checkpoint } from '../../io/run-dir.js';
-import { checkTrainingCapacity } from '../../chunked.js';
+import { checkTrainingCapacity } from '../../train/capacity.js';
 import { prepareRun } from '../../run.js';
 import type { RunDirectory } from '../../io/run-dir.js';
 import { parseWith } from '../../validate.js';

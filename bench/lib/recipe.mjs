@@ -1,17 +1,19 @@
 /**
- * The benchmark cases (docs/performance.md), their effective FLOP counts, and the shared starting point every
- * backend trains from (same parameters, same data, same step), so that losses can be compared.
+ * The benchmark recipe: the cases (docs/performance.md), their effective FLOP counts, and the shared
+ * starting point every backend trains from (same parameters, same data, same step), so that losses
+ * can be compared. No node: imports and the package by name, so the bench (Node) and the browser
+ * harness page (web/src/harness, through Vite) import this one module and time the same work.
  */
-import { initialize } from '../../dist/index.js';
-import { generateInputs, makeRng } from '../../dist/data/index.js';
+import { initialize } from 'rnn-gd';
+import { generateInputs, makeRng } from 'rnn-gd/data';
 
-/** @typedef {import('../../dist/index.js').Projection} Projection */
+/** @typedef {import('rnn-gd').Projection} Projection */
 /**
  * A case's shape, before its FLOP count is attached.
  * @typedef {object} CaseShape
  * @property {string} name
  * @property {'step' | 'gram'} kind
- * @property {import('../../dist/index.js').Recurrence} recurrence
+ * @property {import('rnn-gd').Recurrence} recurrence
  * @property {number} m
  * @property {number} d
  * @property {number} T
@@ -33,7 +35,7 @@ export const stepFlops = ({ recurrence, m, d, T, n }) =>
 /**
  * FLOPs of one empirical NTK Gram matrix (diagonal, readout final): the per-sample gradients
  * (one forward + BPTT pass per sample, counted like a diagonal step) plus the n x n Gram product
- * of the n x P Jacobian, P = m (1 + d). Our convention for case ntk-512 (the issue gives none).
+ * of the n x P Jacobian, P = m (1 + d). Our convention for case ntk-512 (no published count to follow).
  * @param {CaseShape} c
  */
 export const gramFlops = ({ m, d, T, n }) => 6 * n * T * m * (d + 1) + 2 * n * n * m * (d + 1);

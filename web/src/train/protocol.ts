@@ -32,7 +32,7 @@ export interface Update {
   message?: string;
   /** records not sent before */
   records: MetricRecord[];
-  /** test-set predictions and targets (first 200), when refreshed */
+  /** test-set predictions and targets (the first SHOWN_TEST_ROWS, train/capacity.ts), when refreshed */
   predictions?: { predicted: number[]; target: number[] };
   stepsPerSecond: number;
 }

@@ -4,7 +4,7 @@
  * the theory's sufficient condition for its guarantee, not a limit training has to respect.
  */
 import { bounds, type MetricRecord } from 'rnn-gd';
-import { formatNumber } from './plots';
+import { formatNumber } from '../shared/plots';
 import type { SetupInfo } from './protocol';
 
 export interface BoundSetting {

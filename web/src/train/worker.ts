@@ -10,9 +10,7 @@ import {
   loadWasm,
   modelFileText,
   prepareRun,
-  readoutOf,
   runInfo,
-  targetsPerSequence,
   wBar,
   type Backend,
   type Dataset,
@@ -22,13 +20,16 @@ import {
   type TrainRunConfig,
   type Workspace,
 } from 'rnn-gd';
+import { sliceRows } from 'rnn-gd/memory';
 import type { DemoWorkerApi, RunConfig, SetupInfo, Update } from './protocol';
+import { planPageRun } from './capacity';
 
 interface Run {
   config: RunConfig;
   trainer: Trainer;
+  /** the first test sequences (the plan's shown rows), whose predictions the page plots */
   test: Dataset;
-  /** a second network on the test set, for predictions */
+  /** a second network on them, for predictions */
   net: Network;
   ws: Workspace;
   sent: number;
@@ -40,20 +41,13 @@ let paused = false;
 /** The running loop, if any: reset() waits for it before freeing. */
 let loop: Promise<Update> | null = null;
 
-/** The first k sequences of a data set. */
-function firstRows(ds: Dataset, k: number): Dataset {
-  if (ds.n <= k) return ds;
-  const perY = targetsPerSequence(readoutOf(ds), ds.T);
-  return { ...ds, n: k, X: ds.X.slice(0, k * ds.T * ds.d), Y: ds.Y.slice(0, k * perY) };
-}
-
 const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 function predictions(r: Run): Update['predictions'] {
   const params = r.trainer.network;
   for (const name of ['W', 'U'] as const) r.net.write(name, params.read(name, { view: true }));
   const { predictions: out } = r.ws.forward();
-  const k = Math.min(200, r.test.n);
+  const k = r.test.n;
   return { predicted: Array.from(out.subarray(0, k)), target: Array.from(r.test.Y.subarray(0, k)) };
 }
 
@@ -69,6 +63,9 @@ const api: DemoWorkerApi = {
   async setup(config: RunConfig): Promise<SetupInfo> {
     free();
     const t0 = performance.now();
+    // The page's capacity plan once more, before any data exists (the form asked it too).
+    const { plan } = planPageRun(config);
+    if (plan.error) throw plan.error;
     backend ??= await getBackend('wasm');
     const readout = (config.model.readout as 'final' | 'all' | undefined) ?? 'final';
     const g = await generateData({ ...config.data, readout } as Parameters<typeof generateData>[0], config.seed, {
@@ -86,8 +83,8 @@ const api: DemoWorkerApi = {
     );
     const { params } = prepared;
     const trainer = prepared.trainer();
-    // Predictions are shown for the first 200 test sequences: their workspace stays small.
-    const shown = firstRows(test, 200);
+    // Predictions are shown for the plan's first test sequences: their workspace stays small.
+    const shown = sliceRows(test, 0, plan.rows.shown);
     const net = backend.network(params);
     const ws = net.workspace(shown.n, shown.T);
     ws.setData(shown);
