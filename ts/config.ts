@@ -12,8 +12,8 @@ import {
   type Readout,
   type Recurrence,
   type SameType,
+  BACKEND_NAMES,
 } from './types.js';
-import { BACKEND_NAMES } from './backend/types.js';
 
 /**
  * Size limits of a model (those of the Rust core, which stores sizes as 32-bit integers): larger

@@ -16,7 +16,7 @@ import { paramMetrics, predictionDistance, type MetricRecord } from './metrics.j
 import { makeRng, permutation, type Rng } from './rng.js';
 import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget, trainingRows } from './chunked.js';
 import type { Backend, Network } from './backend/types.js';
-import { paramCount, type Dataset, type InitScheme, type ModelParams, type ModelSpec } from './types.js';
+import { paramCount, type Dataset, type DivergenceHint, type InitScheme, type ModelParams } from './types.js';
 import { ValidationError } from './validate.js';
 import { kernelSchedule, type KernelSchedule } from './theory/kernel-track.js';
 import { runOptionsArg, trainerInitArg } from './api-args.js';
@@ -64,9 +64,6 @@ export interface TrainerInit {
   kernelEvery?: number;
   kernelSamples?: number;
 }
-
-/** The setting of a diverged run, for a hint on what to change. */
-export type DivergenceHint = (setting: { spec: ModelSpec; n: number; T: number; eta: number }) => string;
 
 /** Where a run stopped (in every checkpoint). Resuming is exact: parameters, step, loss sum, mini-batch order. */
 export interface TrainerResume {

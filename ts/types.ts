@@ -93,3 +93,16 @@ export const recurrentScale = (spec: Pick<ModelSpec, 'recurrence' | 'm' | 'alpha
   spec.recurrence === 'dense' ? spec.alpha / Math.sqrt(spec.m) : spec.alpha;
 /** Memory factor a = alpha * sigma_1 * w_bar: the gain of one step back through the recurrence. */
 export const memoryFactor = (alpha: number, sigma1: number, wBar: number): number => alpha * sigma1 * wBar;
+
+/**
+ * The backends by name: 'native' (the Rust core as a Node addon, AVX2 where the CPU has it), 'wasm'
+ * (the same core in SIMD128 WebAssembly), 'ts' (the TypeScript reference, float64), and 'auto': in
+ * Node native when its addon loads, else wasm; in browsers wasm (ts/backend/index.ts getBackend; a name here is vocabulary, the implementations are the backend room).
+ */
+export const BACKEND_NAMES = ['auto', 'native', 'wasm', 'ts'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+/** The name of a backend that exists ('auto' chooses one of these). */
+export type ConcreteBackendName = Exclude<BackendName, 'auto'>;
+
+/** The setting of a diverged run, for a hint on what to change (the Trainer asks it; the theory answers: theory/eta-hint.ts). */
+export type DivergenceHint = (setting: { spec: ModelSpec; n: number; T: number; eta: number }) => string;

@@ -1,5 +1,4 @@
 /** What produced a result: recorded with every saved model, metrics file and experiment point. */
-import type { Backend } from './backend/types.js';
 import { runtimeName } from './runtime.js';
 
 export const PACKAGE_VERSION = '0.1.0';
@@ -12,7 +11,8 @@ export interface RunInfo {
   date: string;
 }
 
-export function runInfo(backend: Backend): RunInfo {
+/** `backend`: any Backend (only its description is recorded). */
+export function runInfo(backend: { readonly description: string }): RunInfo {
   return {
     package: 'rnn-gd',
     version: PACKAGE_VERSION,

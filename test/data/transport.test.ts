@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { getBackend, tsBackend } from '../../ts/backend/index.js';
 import { initialize } from '../../ts/init.js';
 import { neuronDistancesSq } from '../../ts/projection.js';
-import { approximationFloor, linearizedPredictions, oracleParams } from '../../ts/theory/oracle.js';
+import { approximationFloor, linearizedPredictions, oracleParams } from '../../ts/data/oracle.js';
 import {
   makeClassTeacher,
   mapValues,

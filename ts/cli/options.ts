@@ -3,13 +3,11 @@
  * the one interrupt policy (SIGINT/SIGTERM) for every long command, the worker-count rule and the
  * progress reporter (a bar on a terminal, a line every few seconds otherwise).
  */
-import { availableParallelism } from 'node:os';
+import type { BackendName } from '../types.js';
 import cliProgress from 'cli-progress';
 import { Option } from 'commander';
-import type { BackendName } from '../backend/types.js';
 import { UsageError } from '../errors.js';
 import { parseBackendName } from '../backend/index.js';
-import { workerCount } from '../workers.js';
 
 /** Parses a numeric option, naming the option when the value is not a finite number. */
 export function parseNumber(name: string, raw: string | undefined): number | undefined {
@@ -85,17 +83,6 @@ export function interruptController(opts: { onFirst?: () => void; message?: stri
       process.off('SIGTERM', handler);
     },
   };
-}
-
-/** The number of worker threads for `points` independent jobs (ts/workers.ts); 0 = in-process. */
-export function resolveWorkers(
-  requested: number | undefined,
-  points: number,
-  cores = availableParallelism(),
-  warn: (text: string) => void = (t) => process.stderr.write(`rnn-gd: --${t}\n`),
-): number {
-  if (requested === 0) return 0;
-  return workerCount(requested, points, cores, warn);
 }
 
 /** Milliseconds as '42s', '3m07s' or '2h05m' ('?' when unknown). */

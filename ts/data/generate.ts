@@ -12,9 +12,9 @@
  * -> split. meta records the full config, the seed, the package version and the normalization.
  */
 import { getBackend } from '../backend/index.js';
-import type { Backend, BackendName } from '../backend/types.js';
+import type { Backend } from '../backend/types.js';
 import { makeRng, type Seed } from '../rng.js';
-import { targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../types.js';
+import { targetsPerSequence, type Dataset, type ModelParams, type Readout, type BackendName } from '../types.js';
 import { throwIfInterrupted } from '../errors.js';
 import { FLOAT32_MAX, parseWith, ValidationError } from '../validate.js';
 import { bySequencePieces } from './pieces.js';

@@ -43,7 +43,7 @@ export {
   prefixData,
   MAP_KINDS,
 } from './transport.js';
-export { oracleParams, linearizedPredictions, approximationFloor } from '../theory/oracle.js';
+export { oracleParams, linearizedPredictions, approximationFloor } from './oracle.js';
 export type {
   TransportOptions,
   TransportOptionsInput,

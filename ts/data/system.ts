@@ -6,10 +6,10 @@
  * line in ./systems.ts (docs/data.md, "Adding a system").
  */
 import { z } from 'zod';
-import type { Backend, BackendName } from '../backend/types.js';
+import type { Backend } from '../backend/types.js';
 import { MODEL_LIMITS } from '../config.js';
 import type { Seed } from '../rng.js';
-import { paramCount, wLength, type Dataset, type ModelParams, type Readout } from '../types.js';
+import { paramCount, wLength, type Dataset, type ModelParams, type Readout, type BackendName } from '../types.js';
 import { finite, positiveInt, ValidationError } from '../validate.js';
 import { inputLawSchema } from './inputs.js';
 import type { TransportMap } from './transport.js';

@@ -24,7 +24,7 @@
  * subsample), computed by `backend.kernels.tangentFeatures` in chunks of particles. With antithetic
  * pairs (theta, (w, -u)) the unit is the pair: SE_j = s~_j / sqrt(M/2) with s~_j over pair means.
  *
- * Oracle parameters and the approximation floor of a student for a map: ../theory/oracle.ts.
+ * Oracle parameters and the approximation floor of a student for a map: ./oracle.ts.
  */
 import { z } from 'zod';
 import { ACTIVATIONS } from '../activations.js';

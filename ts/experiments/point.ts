@@ -9,15 +9,15 @@
  * metrics, a downsampled curve, the regime check (kernel drift on a subsample, parameter movement),
  * the NTK drift. Every number is plain JSON (non-finite -> null).
  */
-import { lyapunovExponent } from '../theory/memory-factor.js';
 import type { Backend } from '../backend/types.js';
 import type { MetricRecord } from '../metrics.js';
-import { kernelRegime } from '../theory/kernel-regime.js';
 import { prepareRun } from '../run.js';
 import { PACKAGE_VERSION } from '../version.js';
 import type { ModelParams } from '../types.js';
 import {
   kernelDrift,
+  kernelRegime,
+  lyapunovExponent,
   makeData,
   mapRadius,
   measuredConstants,

@@ -2,8 +2,8 @@
  * Browser Web Workers for the worker pool (module workers). Bundlers (Vite, webpack 5) recognise
  * `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })` and bundle the entry.
  */
+import type { BackendName } from '../types.js';
 import * as Comlink from 'comlink';
-import type { BackendName } from '../backend/types.js';
 import { WorkerPool, defaultWorkerCount, poolSize, type WorkerFactory, type WorkerHandle } from './pool.js';
 import { releaseRemote } from './remote.js';
 import type { WorkerApi } from './worker-api.js';

@@ -1,9 +1,9 @@
 /** Node worker_threads for the worker pool: each worker loads dist/experiments/worker.js with its own backend. */
+import type { BackendName } from '../types.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import type { BackendName } from '../backend/types.js';
 import { WorkerPool, poolSize, type WorkerFactory, type WorkerHandle } from './pool.js';
 import { releaseRemote } from './remote.js';
 import type { WorkerApi } from './worker-api.js';

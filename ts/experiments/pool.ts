@@ -6,7 +6,7 @@
  * with a `WorkerCrashError`, and a fresh worker takes its slot for the next point. A point that
  * throws rejects with the error it threw (comlink carries name and message across).
  */
-import type { BackendName } from '../backend/types.js';
+import type { BackendName } from '../types.js';
 import { getBackend } from '../backend/index.js';
 import type { Backend } from '../backend/types.js';
 import { runPoint } from './point.js';

@@ -4,8 +4,8 @@
  * Reading and writing sweep directories is in ./checkpoint.ts (Node); the browser lab keeps the
  * same records in IndexedDB and downloads them in these formats.
  */
+import type { BackendName } from '../types.js';
 import { z } from 'zod';
-import type { BackendName } from '../backend/types.js';
 import { CheckpointError } from '../errors.js';
 import { parseJsonText } from '../io/json.js';
 import { parseJsonLines } from '../io/jsonl.js';

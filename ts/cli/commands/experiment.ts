@@ -183,6 +183,7 @@ export function registerExperiment(program: Command): void {
           shard,
           seeds: parseCount('seeds', flags.seeds, 1),
           workers: parseCount('workers', flags.workers, 0),
+          onWarning: (text) => process.stderr.write(`rnn-gd: --${text}\n`),
           backend: parseBackendOption(flags.backend),
           resume: flags.resume,
           force: flags.force,

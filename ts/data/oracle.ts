@@ -10,7 +10,7 @@
 import { tsBackend } from '../backend/ts-backend.js';
 import type { Backend, Particles, TangentSpec } from '../backend/types.js';
 import { checkDataset, checkFits } from '../dataset.js';
-import { mapValues, perReadout, type Normalization, type TransportMap } from '../data/transport.js';
+import { mapValues, perReadout, type Normalization, type TransportMap } from './transport.js';
 import { readoutOf, targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../types.js';
 import { ValidationError } from '../validate.js';
 
