@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
-import { encodeNpy } from '../dist/index.js';
+import { encodeNpy } from '../dist/entries/index.js';
 import { CASES, PARALLEL_CASE, benchData, benchParams } from './lib/cases.mjs';
 import { rnnRunner, wasmBuilt, wasmModule } from './lib/rnn-gd.mjs';
 import { wasmFeatures } from './lib/machine.mjs';

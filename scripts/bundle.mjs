@@ -16,9 +16,9 @@ rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   // memory and data share the index bundle's chunks (one loader, one memory cap) through code splitting.
   entryPoints: {
-    index: 'dist/index.js',
-    'wasm-file': 'dist/wasm-file.js',
-    memory: 'dist/memory.js',
+    index: 'dist/entries/index.js',
+    'wasm-file': 'dist/entries/wasm-file.js',
+    memory: 'dist/entries/memory.js',
     data: 'dist/data/index.js',
   },
   bundle: true,

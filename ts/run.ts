@@ -6,13 +6,13 @@
  * Trainer gets the theory's etaMax for its divergence message (the loop itself knows no theory).
  */
 import type { Backend } from './backend/types.js';
-import type { InitOptionsInput, ModelSpecInput, TrainOptionsInput } from './config.js';
-import { ValidationError } from './errors.js';
+import type { InitOptionsInput, ModelSpecInput, TrainOptionsInput } from './core/config.js';
+import { ValidationError } from './core/errors.js';
 import { initialize } from './init.js';
 import { etaMaxHint } from './theory/eta-hint.js';
 import { Trainer, type TrainerResume } from './trainer.js';
-import { readoutOf, type Dataset, type ModelParams, type ModelSpec, type Readout } from './types.js';
-import { backendArg, objectArg } from './api-args.js';
+import { readoutOf, type Dataset, type ModelParams, type ModelSpec, type Readout } from './core/types.js';
+import { backendArg, objectArg } from './core/api-args.js';
 
 /** A run's model, init and train options (the config file's fields of these names). */
 export interface TrainRunConfig {

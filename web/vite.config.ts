@@ -1,7 +1,7 @@
 /**
  * The demo page and the browser-test harness page, built with Vite 7 (`make web`, `make web-build`).
  * 'rnn-gd' resolves to this repository's package.json (its exports map, browser condition:
- * dist/index.js with the wasm inlined), exactly as it would from node_modules: run `make build` first.
+ * dist/entries/index.js with the wasm inlined), exactly as it would from node_modules: run `make build` first.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';

@@ -2,16 +2,16 @@
  * The benchmark cases (docs/performance.md), their effective FLOP counts, and the shared starting point every
  * backend trains from (same parameters, same data, same step), so that losses can be compared.
  */
-import { initialize } from '../../dist/index.js';
+import { initialize } from '../../dist/entries/index.js';
 import { generateInputs, makeRng } from '../../dist/data/index.js';
 
-/** @typedef {import('../../dist/index.js').Projection} Projection */
+/** @typedef {import('../../dist/entries/index.js').Projection} Projection */
 /**
  * A case's shape, before its FLOP count is attached.
  * @typedef {object} CaseShape
  * @property {string} name
  * @property {'step' | 'gram'} kind
- * @property {import('../../dist/index.js').Recurrence} recurrence
+ * @property {import('../../dist/entries/index.js').Recurrence} recurrence
  * @property {number} m
  * @property {number} d
  * @property {number} T

@@ -1,12 +1,12 @@
 /** One suite over every backend: the numerics contract of docs/spec/model.md sections 2-7. */
 import { describe, expect, it } from 'vitest';
-import { ACTIVATIONS } from '../../ts/activations.js';
+import { ACTIVATIONS } from '../../ts/core/activations.js';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { initialize } from '../../ts/init.js';
-import { neuronDistancesSq } from '../../ts/projection.js';
+import { neuronDistancesSq } from '../../ts/core/projection.js';
 import { Trainer } from '../../ts/trainer.js';
-import { ValidationError } from '../../ts/errors.js';
-import type { ModelParams, Projection, Readout, Recurrence } from '../../ts/types.js';
+import { ValidationError } from '../../ts/core/errors.js';
+import type { ModelParams, Projection, Readout, Recurrence } from '../../ts/core/types.js';
 import { BACKENDS, backend, randomData, relError } from '../helpers.js';
 
 const reference = tsBackend({ dtype: 'float64' });

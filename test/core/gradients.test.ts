@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { initialize } from '../../ts/init.js';
-import { ACTIVATIONS } from '../../ts/activations.js';
-import type { ModelParams, Readout, Recurrence } from '../../ts/types.js';
+import { ACTIVATIONS } from '../../ts/core/activations.js';
+import type { ModelParams, Readout, Recurrence } from '../../ts/core/types.js';
 import { randomData } from '../helpers.js';
 
 const backend = tsBackend({ dtype: 'float64' });

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { initialize } from '../../ts/init.js';
 import { modelToJson, parseModelFile } from '../../ts/io/model-json.js';
 import { Trainer } from '../../ts/trainer.js';
-import { ValidationError } from '../../ts/errors.js';
-import type { Dataset, InitScheme } from '../../ts/types.js';
+import { ValidationError } from '../../ts/core/errors.js';
+import type { Dataset, InitScheme } from '../../ts/core/types.js';
 import { BACKENDS, backend, randomData } from '../helpers.js';
 
 /** n sequences whose only non-zero input is x_0: the U-gradient is dz_0 x_0^T, what BPTT brings back to t = 0. */

@@ -11,7 +11,7 @@ import { generateData } from '../../ts/data/generate.js';
 import { initialize } from '../../ts/init.js';
 import { Trainer } from '../../ts/trainer.js';
 import { kernelSubsample } from '../../ts/theory/kernel-track.js';
-import type { MetricRecord } from '../../ts/metrics.js';
+import type { MetricRecord } from '../../ts/core/metrics.js';
 import { backend } from '../helpers.js';
 import { runCliInProcess } from '../hardening/helpers.js';
 

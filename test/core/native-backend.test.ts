@@ -13,7 +13,7 @@ import { getBackend } from '../../ts/backend/index.js';
 import { nativeTarget } from '../../ts/backend/native-backend.js';
 import { loadWasm } from '../../ts/backend/wasm-loader.js';
 
-const NODE_ENTRY = new URL('../../dist/node.js', import.meta.url).href;
+const NODE_ENTRY = new URL('../../dist/entries/node.js', import.meta.url).href;
 
 /** Runs `code` (an ES module) in a fresh Node with `env` added; returns its exit status and output. */
 function node(code: string, env: Record<string, string> = {}, flags: string[] = []) {

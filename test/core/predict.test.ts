@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { liveWasmBytes, workspaceBytes } from '../../ts/backend/capacity.js';
 import { loadWasm } from '../../ts/backend/wasm-loader.js';
-import { ValidationError } from '../../ts/errors.js';
+import { ValidationError } from '../../ts/core/errors.js';
 import { initialize } from '../../ts/init.js';
 import { predict } from '../../ts/predict.js';
-import type { ModelParams, Readout, Recurrence } from '../../ts/types.js';
+import type { ModelParams, Readout, Recurrence } from '../../ts/core/types.js';
 import { backend, BACKENDS, randomData, relError } from '../helpers.js';
 
 function model(recurrence: Recurrence, readout: Readout, m = 12, d = 3): ModelParams {

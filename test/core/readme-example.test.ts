@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import * as rnnGd from '../../ts/index.js';
+import * as rnnGd from '../../ts/entries/index.js';
 
 describe('README quick API example', () => {
   it('runs and trains', async () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/index.js';
-import { ValidationError } from '../../ts/errors.js';
+import { ValidationError } from '../../ts/core/errors.js';
 import { initialize } from '../../ts/init.js';
 import { prepareRun, type TrainRunConfig } from '../../ts/run.js';
 import { Trainer } from '../../ts/trainer.js';

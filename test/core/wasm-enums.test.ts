@@ -1,6 +1,6 @@
 /** rnn-wasm's boundary enums: one definition (Rust), the same in every build, checked at both doors. */
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../ts/errors.js';
+import { ValidationError } from '../../ts/core/errors.js';
 import { loadWasm } from '../../ts/backend/wasm-loader.js';
 import { rawEnums } from '../../ts/backend/wasm-enums.js';
 import { wasmBackend } from '../../ts/backend/wasm-backend.js';

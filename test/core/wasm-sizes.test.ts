@@ -4,7 +4,7 @@ import { formulaSizes } from '../../ts/backend/capacity.js';
 import { loadWasm } from '../../ts/backend/wasm-loader.js';
 import { rawEnums } from '../../ts/backend/wasm-enums.js';
 import { wasmSizes } from '../../ts/backend/wasm-sizes.js';
-import type { ModelSpec } from '../../ts/types.js';
+import type { ModelSpec } from '../../ts/core/types.js';
 
 describe('core sizes', () => {
   it('the TypeScript formulas equal the loaded core’s sizes for every object and shape', async () => {

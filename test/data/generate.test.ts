@@ -10,8 +10,8 @@ import { readGenerated, writeGenerated } from '../../ts/data/files.js';
 import { generateData, parseDataConfig, SYSTEMS, type DataConfigInput } from '../../ts/data/generate.js';
 import { describeDataset, sparkline } from '../../ts/data/summary.js';
 import { readData } from '../../ts/io/data-file.js';
-import { PACKAGE_VERSION } from '../../ts/version.js';
-import { ValidationError } from '../../ts/validate.js';
+import { PACKAGE_VERSION } from '../../ts/core/version.js';
+import { ValidationError } from '../../ts/core/validate.js';
 
 const small = {
   transport: { system: 'transport', n: 12, nTest: 6, T: 5, d: 3, M: 400, seParticles: 64, backend: 'ts' },

@@ -126,7 +126,8 @@ describe('code examples in README.md and docs/', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-doc-examples-'));
   let messages = new Map<Block, string[]>();
   beforeAll(() => {
-    if (!existsSync(join(ROOT, 'dist', 'index.d.ts'))) throw new Error('no dist/index.d.ts: run make build first');
+    if (!existsSync(join(ROOT, 'dist', 'index.d.ts')))
+      throw new Error('no dist/entries/index.d.ts: run make build first');
     messages = typeCheck([...checked, ...CANARIES], dir);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

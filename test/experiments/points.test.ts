@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { runPoint } from '../../dist/experiments/point.js';
 import { expandPoints, getExperiment, planSweep, type IndexedPoint } from '../../dist/experiments/index.js';
-import { getBackend } from '../../dist/index.js';
+import { getBackend } from '../../dist/entries/index.js';
 import { join } from 'node:path';
 import { runExperiment } from '../../dist/experiments/node.js';
 import { estimateCost } from '../../dist/experiments/queue.js';

@@ -25,9 +25,9 @@ import { loadWasm } from '../../ts/backend/wasm-loader.js';
 import { evaluate } from '../../ts/cli/commands/eval.js';
 import { initialize } from '../../ts/init.js';
 import { Trainer } from '../../ts/trainer.js';
-import type { ModelParams, Readout } from '../../ts/types.js';
+import type { ModelParams, Readout } from '../../ts/core/types.js';
 import { randomData } from '../helpers.js';
-import { CapacityError } from '../../ts/errors.js';
+import { CapacityError } from '../../ts/core/errors.js';
 
 afterEach(() => setMemoryCap(null));
 

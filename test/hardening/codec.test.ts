@@ -8,7 +8,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ValidationError } from '../../ts/errors.js';
+import { ValidationError } from '../../ts/core/errors.js';
 import { initialize } from '../../ts/init.js';
 import { readData, writeData } from '../../ts/io/data-file.js';
 import { parseDataFile } from '../../ts/io/data-json.js';

@@ -12,9 +12,9 @@ import { nativeBackend } from '../../ts/backend/native-backend.js';
 import { generateData } from '../../ts/data/generate.js';
 import { initialize } from '../../ts/init.js';
 import { readModelFile } from '../../ts/io/model-file.js';
-import type { MetricRecord } from '../../ts/metrics.js';
+import type { MetricRecord } from '../../ts/core/metrics.js';
 import { Trainer } from '../../ts/trainer.js';
-import type { Readout } from '../../ts/types.js';
+import type { Readout } from '../../ts/core/types.js';
 import { randomData } from '../helpers.js';
 import { runCli, tmp } from './helpers.js';
 

@@ -28,10 +28,10 @@ import {
   UsageError,
   UserError,
   ValidationError,
-} from '../../ts/errors.js';
+} from '../../ts/core/errors.js';
 import { appendLines, readFileBounded, writeFileAtomic } from '../../ts/io/fs.js';
 import { lockDirectory } from '../../ts/io/lock.js';
-import { BoundsInputError, CapacityError } from '../../ts/errors.js';
+import { BoundsInputError, CapacityError } from '../../ts/core/errors.js';
 import { writeData } from '../../ts/io/data-file.js';
 import { saveModel } from '../../ts/io/model-file.js';
 import { initialize } from '../../ts/init.js';

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
 import { UsageError } from '../../ts/cli/run.js';
-import { BoundsInputError } from '../../ts/errors.js';
-import { ValidationError } from '../../ts/validate.js';
+import { BoundsInputError } from '../../ts/core/errors.js';
+import { ValidationError } from '../../ts/core/validate.js';
 
 export const ROOT = resolve(__dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli/main.js');

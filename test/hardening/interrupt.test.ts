@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../ts/backend/index.js';
 import { checkCapacity, formatBytes } from '../../ts/backend/capacity.js';
-import { InterruptedError } from '../../ts/errors.js';
+import { InterruptedError } from '../../ts/core/errors.js';
 import { generateData, parseDataConfig } from '../../ts/data/generate.js';
 import { makeTeacherRnn, rnnOutputs } from '../../ts/data/classic.js';
 import { makeClassTeacher, teacherValues } from '../../ts/data/transport.js';
 import { CLI, expectCliError, runCli, tmp } from './helpers.js';
-import { CapacityError } from '../../ts/errors.js';
+import { CapacityError } from '../../ts/core/errors.js';
 
 const slowTrain = (out: string) => [
   'train',

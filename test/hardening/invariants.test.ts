@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../ts/backend/index.js';
 import { trainCommand, trainConfigFromFlags } from '../../ts/cli/commands/train.js';
-import { parseTrainOptions } from '../../ts/config.js';
+import { parseTrainOptions } from '../../ts/core/config.js';
 import { generateInputs } from '../../ts/data/inputs.js';
 import { writeData } from '../../ts/io/data-file.js';
 import { initialize } from '../../ts/init.js';
-import { neuronDistancesSq, project } from '../../ts/projection.js';
-import { makeRng } from '../../ts/rng.js';
+import { neuronDistancesSq, project } from '../../ts/core/projection.js';
+import { makeRng } from '../../ts/core/rng.js';
 import { Trainer } from '../../ts/trainer.js';
-import type { Projection, Readout } from '../../ts/types.js';
+import type { Projection, Readout } from '../../ts/core/types.js';
 import { randomData } from '../helpers.js';
 import { expectCliError, runCliInProcess, tmp } from './helpers.js';
 

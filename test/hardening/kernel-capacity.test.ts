@@ -7,14 +7,14 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
-import { CapacityError } from '../../ts/errors.js';
+import { CapacityError } from '../../ts/core/errors.js';
 import { initialize } from '../../ts/init.js';
 import { writeNpy } from '../../ts/io/npy.js';
 import { haltonParticles, infiniteWidthKernel, monteCarloNngp } from '../../ts/theory/infinite-width.js';
 import { kernelBaseline } from '../../ts/theory/kernel-ridge.js';
 import { kernelRegime } from '../../ts/theory/kernel-regime.js';
 import { empiricalNtk, monteCarloKernel, ntkBlocks, sampleParticles } from '../../ts/theory/ntk.js';
-import type { Dataset } from '../../ts/types.js';
+import type { Dataset } from '../../ts/core/types.js';
 import { expectCliError, runCli, tmp } from './helpers.js';
 
 const ts = tsBackend();

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeData } from '../../ts/io/data-file.js';
 import { readModelFile } from '../../ts/io/model-file.js';
-import { makeRng } from '../../ts/rng.js';
+import { makeRng } from '../../ts/core/rng.js';
 import { randomData } from '../helpers.js';
 import { CLI, runCli, tmp } from './helpers.js';
 

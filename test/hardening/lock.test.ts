@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { BusyError, FileSystemError, ValidationError } from '../../ts/errors.js';
+import { BusyError, FileSystemError, ValidationError } from '../../ts/core/errors.js';
 import { lockDirectory } from '../../ts/io/lock.js';
 import { cliBuilt, expectCliError, runCli, tmp } from './helpers.js';
 

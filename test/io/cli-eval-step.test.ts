@@ -14,7 +14,7 @@ import { stepCommand, stepModel } from '../../ts/cli/commands/step.js';
 import { initialize } from '../../ts/init.js';
 import { writeData } from '../../ts/io/data-file.js';
 import { readModelFile, saveModel } from '../../ts/io/model-file.js';
-import type { Dataset, ModelParams, Recurrence, Readout } from '../../ts/types.js';
+import type { Dataset, ModelParams, Recurrence, Readout } from '../../ts/core/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

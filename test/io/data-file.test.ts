@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataToJson, parseDataFile, readData, writeData } from '../../ts/io/data-file.js';
 import { writeNpy } from '../../ts/io/npy.js';
-import type { Dataset } from '../../ts/types.js';
-import { ValidationError } from '../../ts/validate.js';
+import type { Dataset } from '../../ts/core/types.js';
+import { ValidationError } from '../../ts/core/validate.js';
 import { PYTHON, requireNumpy } from '../python.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-data-'));

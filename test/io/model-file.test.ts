@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initialize } from '../../ts/init.js';
 import { MODEL_FORMAT, modelToJson, parseModelFile, readModelFile, saveModel } from '../../ts/io/model-file.js';
-import { ValidationError } from '../../ts/validate.js';
+import { ValidationError } from '../../ts/core/validate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-model-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import { encodeNpy, parseNpy, readNpy, writeNpy } from '../../ts/io/npy.js';
-import { ValidationError } from '../../ts/validate.js';
+import { ValidationError } from '../../ts/core/validate.js';
 import { PYTHON, requireNumpy } from '../python.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-npy-'));

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { initialize } from '../../ts/init.js';
-import type { Projection } from '../../ts/types.js';
+import type { Projection } from '../../ts/core/types.js';
 import { randomData } from '../helpers.js';
 
 const load = async () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { initialize } from '../../ts/init.js';
-import type { Dataset, ModelParams, Projection } from '../../ts/types.js';
+import type { Dataset, ModelParams, Projection } from '../../ts/core/types.js';
 import { randomData, relError } from '../helpers.js';
 
 type Parallel = typeof import('../../ts/parallel/index.js');

@@ -36,22 +36,22 @@ describe('check-layers', () => {
 
   it('fails on an import against the table (a core module importing the CLI)', () => {
     const dir = treeCopy();
-    appendFileSync(join(dir, 'ts/types.ts'), "\nexport { parseCount } from './cli/options.js';\n");
+    appendFileSync(join(dir, 'ts/core/types.ts'), "\nexport { parseCount } from '../cli/options.js';\n");
     const r = checkLayers(dir);
     expect(r.status).toBe(1);
     expect(r.out).toMatch(
-      /ts\/types\.ts:\d+: imports '\.\/cli\/options\.js' \(room cli\); room core may import nothing/,
+      /ts\/core\/types\.ts:\d+: imports '\.\.\/cli\/options\.js' \(room cli\); room core may import nothing/,
     );
   });
 
   it('fails on a type-only import against the table', () => {
     const dir = treeCopy();
     const file = join(dir, 'ts/backend/checks.ts');
-    writeFileSync(file, "import type { Trainer } from '../trainer.js';\n" + readFileSync(file, 'utf8'));
+    writeFileSync(file, "import type { Trainer } from '../train/trainer.js';\n" + readFileSync(file, 'utf8'));
     const r = checkLayers(dir);
     expect(r.status).toBe(1);
     expect(r.out).toMatch(
-      /ts\/backend\/checks\.ts:1: imports '\.\.\/trainer\.js' \(room train\); room backend may import core/,
+      /ts\/backend\/checks\.ts:1: imports '\.\.\/train\/trainer\.js' \(room train\); room backend may import core/,
     );
   });
 

@@ -8,8 +8,8 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerBounds } from '../../ts/cli/commands/bounds.js';
 import { bounds, regimeOf, seriesS, type BoundsInput, type BoundsResult } from '../../ts/theory/bounds.js';
-import { memoryFactor } from '../../ts/types.js';
-import { BoundsInputError } from '../../ts/errors.js';
+import { memoryFactor } from '../../ts/core/types.js';
+import { BoundsInputError } from '../../ts/core/errors.js';
 
 const SIGMA = {
   tanh: [1, 1, 4 / (3 * Math.sqrt(3))],

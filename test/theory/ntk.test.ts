@@ -20,8 +20,8 @@ import {
   symmetricEigenvalues,
 } from '../../ts/theory/ntk.js';
 import { kernelBaseline, kernelRidgeFit, kernelRidgePredict, networkVsKernel } from '../../ts/theory/kernel-ridge.js';
-import { predictionDistance } from '../../ts/metrics.js';
-import type { ModelParams, Recurrence } from '../../ts/types.js';
+import { predictionDistance } from '../../ts/core/metrics.js';
+import type { ModelParams, Recurrence } from '../../ts/core/types.js';
 import { randomData, relError } from '../helpers.js';
 
 const be = tsBackend({ dtype: 'float64' });

@@ -12,8 +12,8 @@
  * RNN_GD_MEMORY_CAP, e.g. "3GiB", up to the 4 GiB limit) it is refused with a CapacityError giving
  * the bytes needed and what to change.
  */
-import { paramCount, targetsPerSequence, type ModelSpec } from '../types.js';
-import { CapacityError, ValidationError } from '../errors.js';
+import { paramCount, targetsPerSequence, type ModelSpec } from '../core/types.js';
+import { CapacityError, ValidationError } from '../core/errors.js';
 
 export const GiB = 2 ** 30;
 export const MiB = 2 ** 20;

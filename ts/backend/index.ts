@@ -3,14 +3,14 @@
  * WebAssembly), 'ts' (the TypeScript reference, float64 by default) and 'auto', the default: in
  * Node native when its addon loads, else wasm; in browsers wasm.
  */
-import { BACKEND_NAMES, type BackendName, type ConcreteBackendName } from '../types.js';
+import { BACKEND_NAMES, type BackendName, type ConcreteBackendName } from '../core/types.js';
 import { tsBackend, type Dtype } from './ts-backend.js';
 import { type Backend } from './types.js';
-import { ValidationError } from '../validate.js';
-import { isNode } from '../runtime.js';
+import { ValidationError } from '../core/validate.js';
+import { isNode } from '../core/runtime.js';
 
-export { BACKEND_NAMES } from '../types.js';
-export type { BackendName } from '../types.js';
+export { BACKEND_NAMES } from '../core/types.js';
+export type { BackendName } from '../core/types.js';
 export type { Backend, Network, Workspace, TrainSteps, ParamName } from './types.js';
 export { tsBackend } from './ts-backend.js';
 

@@ -8,12 +8,12 @@
  * A readout-'all' model is refused with a clear error (its tangent kernel would be nT x nT).
  */
 import { backwardSequence, forwardSequence, sequenceScratch } from './reference-rnn.js';
-import { uLength, wLength, type Dataset, type ModelParams } from '../types.js';
-import { ValidationError } from '../validate.js';
-import { parseModelSpec } from '../config.js';
+import { uLength, wLength, type Dataset, type ModelParams } from '../core/types.js';
+import { ValidationError } from '../core/validate.js';
+import { parseModelSpec } from '../core/config.js';
 import { checkCapacity } from './capacity.js';
 import type { Kernels } from './types.js';
-import { checkFits } from '../dataset.js';
+import { checkFits } from '../core/dataset.js';
 
 /**
  * The inputs of per-sample gradients and the Gram matrix, checked the same way for every backend:

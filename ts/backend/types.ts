@@ -1,6 +1,6 @@
 /** The one interface every backend (native, wasm, ts) implements; the trainer and everything above use only this. */
-import '../disposable.js'; // Symbol.dispose and Disposable without consumer libs
-import type { ConcreteBackendName, Dataset, FloatArray, ModelParams, ModelSpec, Projection } from '../types.js';
+import '../core/disposable.js'; // Symbol.dispose and Disposable without consumer libs
+import type { ConcreteBackendName, Dataset, FloatArray, ModelParams, ModelSpec, Projection } from '../core/types.js';
 
 export type ParamName = 'W' | 'U' | 'W0' | 'U0' | 'c' | 'gradW' | 'gradU';
 

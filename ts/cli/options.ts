@@ -3,10 +3,10 @@
  * the one interrupt policy (SIGINT/SIGTERM) for every long command, the worker-count rule and the
  * progress reporter (a bar on a terminal, a line every few seconds otherwise).
  */
-import type { BackendName } from '../types.js';
+import type { BackendName } from '../core/types.js';
 import cliProgress from 'cli-progress';
 import { Option } from 'commander';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { parseBackendName } from '../backend/index.js';
 
 /** Parses a numeric option, naming the option when the value is not a finite number. */

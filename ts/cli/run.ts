@@ -7,7 +7,7 @@ import {
   UserError,
   ValidationError,
   fileSystemError,
-} from '../errors.js';
+} from '../core/errors.js';
 import { signalExitCode } from './options.js';
 
 export { UsageError };

@@ -11,12 +11,12 @@
  *   teacher-rnn    a random RNN of either recurrence with its own alpha, activation, width and seed
  */
 import { z } from 'zod';
-import { ACTIVATIONS } from '../activations.js';
+import { ACTIVATIONS } from '../core/activations.js';
 import { tsBackend } from '../backend/ts-backend.js';
 import { initialize } from '../init.js';
-import { makeRng, type Seed } from '../rng.js';
-import { targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../types.js';
-import { finite, positiveInt, ValidationError } from '../validate.js';
+import { makeRng, type Seed } from '../core/rng.js';
+import { targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../core/types.js';
+import { finite, positiveInt, ValidationError } from '../core/validate.js';
 import { wDrawer } from './transport.js';
 
 const nonNegInt = () => z.number().int('must be an integer').nonnegative('must be >= 0');

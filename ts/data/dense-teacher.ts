@@ -24,11 +24,11 @@
  *   f_t  = (1/sqrt(m)) sum_i c_i dh_{i,t}          (readout final: t = T-1 only)
  */
 import { z } from 'zod';
-import { ACTIVATIONS } from '../activations.js';
+import { ACTIVATIONS } from '../core/activations.js';
 import { forwardSequence, sequenceScratch, tangentSequence } from '../backend/reference-rnn.js';
 import { tsBackend } from '../backend/ts-backend.js';
 import { initialize } from '../init.js';
-import { makeRng, type Seed } from '../rng.js';
+import { makeRng, type Seed } from '../core/rng.js';
 import {
   INIT_SCHEMES,
   targetsPerSequence,
@@ -37,10 +37,10 @@ import {
   type Dataset,
   type ModelParams,
   type Readout,
-} from '../types.js';
-import { finite, positiveInt, ValidationError } from '../validate.js';
+} from '../core/types.js';
+import { finite, positiveInt, ValidationError } from '../core/validate.js';
 import { generateInputs, type InputLaw } from './inputs.js';
-import { checkFits } from '../dataset.js';
+import { checkFits } from '../core/dataset.js';
 
 export const denseTeacherOptionsSchema = z
   .object({

@@ -72,4 +72,4 @@ export {
   teacherRnnOptionsSchema,
 } from './classic.js';
 export { datasetStats, describeDataset, sparkline, histogramLine, moments, type DatasetStats } from './summary.js';
-export { makeRng, permutation, type Rng, type Seed } from '../rng.js';
+export { makeRng, permutation, type Rng, type Seed } from '../core/rng.js';

@@ -9,10 +9,10 @@
  */
 import { tsBackend } from '../backend/ts-backend.js';
 import type { Backend, Particles, TangentSpec } from '../backend/types.js';
-import { checkDataset, checkFits } from '../dataset.js';
+import { checkDataset, checkFits } from '../core/dataset.js';
 import { mapValues, perReadout, type Normalization, type TransportMap } from './transport.js';
-import { readoutOf, targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../types.js';
-import { ValidationError } from '../validate.js';
+import { readoutOf, targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../core/types.js';
+import { ValidationError } from '../core/validate.js';
 
 function checkDiagonalStudent(student: ModelParams, where: string): void {
   if (student.spec.recurrence !== 'diagonal') {

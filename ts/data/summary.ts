@@ -1,5 +1,5 @@
 /** Summaries of a data set for people: shape, statistics and small text plots (`rnn-gd data show`). */
-import { readoutOf, type Dataset } from '../types.js';
+import { readoutOf, type Dataset } from '../core/types.js';
 
 export interface Moments {
   mean: number;

@@ -7,10 +7,10 @@
  */
 import { z } from 'zod';
 import type { Backend } from '../backend/types.js';
-import { MODEL_LIMITS } from '../config.js';
-import type { Seed } from '../rng.js';
-import { paramCount, wLength, type Dataset, type ModelParams, type Readout, type BackendName } from '../types.js';
-import { finite, positiveInt, ValidationError } from '../validate.js';
+import { MODEL_LIMITS } from '../core/config.js';
+import type { Seed } from '../core/rng.js';
+import { paramCount, wLength, type Dataset, type ModelParams, type Readout, type BackendName } from '../core/types.js';
+import { finite, positiveInt, ValidationError } from '../core/validate.js';
 import { inputLawSchema } from './inputs.js';
 import type { TransportMap } from './transport.js';
 

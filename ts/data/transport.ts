@@ -27,11 +27,11 @@
  * Oracle parameters and the approximation floor of a student for a map: ./oracle.ts.
  */
 import { z } from 'zod';
-import { ACTIVATIONS } from '../activations.js';
+import { ACTIVATIONS } from '../core/activations.js';
 import type { Backend, Particles, TangentSpec } from '../backend/types.js';
-import { makeRng, type Rng, type Seed } from '../rng.js';
-import type { Dataset, Readout } from '../types.js';
-import { finite, positiveInt, ValidationError } from '../validate.js';
+import { makeRng, type Rng, type Seed } from '../core/rng.js';
+import type { Dataset, Readout } from '../core/types.js';
+import { finite, positiveInt, ValidationError } from '../core/validate.js';
 import { randomUnitVector } from './inputs.js';
 
 export const MAP_KINDS = ['linear', 'input', 'memory', 'mix'] as const;

@@ -10,15 +10,15 @@ import { generateData, type DataConfigInput, type GeneratedData } from '../data/
 import { mapRadius } from '../data/transport.js';
 import { approximationFloor } from '../data/oracle.js';
 import { constants as measureTheoryConstants, measureConstants } from '../theory/constants.js';
-import { recurrentRadius } from '../metrics.js';
+import { recurrentRadius } from '../core/metrics.js';
 import { gramStats, relativeDrift } from '../theory/ntk.js';
 import { KernelTracker } from '../theory/kernel-track.js';
 import { kernelRegime } from '../theory/kernel-regime.js';
 import { lyapunovExponent } from '../theory/memory-factor.js';
-import type { Dataset, ModelParams } from '../types.js';
-import type { Seed } from '../rng.js';
+import type { Dataset, ModelParams } from '../core/types.js';
+import type { Seed } from '../core/rng.js';
 import { canonicalJson } from './plan.js';
-import { sliceRows } from '../dataset.js';
+import { sliceRows } from '../core/dataset.js';
 
 export type { GeneratedData };
 export { kernelRegime, lyapunovExponent, mapRadius };

@@ -3,8 +3,8 @@
  * fits, tables, plots and an honest verdict). Each experiment E1..E8 lives in its own module.
  */
 import type { DataConfigInput } from '../data/generate.js';
-import { ValidationError } from '../errors.js';
-import type { ModelSpecInput, TrainOptionsInput } from '../config.js';
+import { ValidationError } from '../core/errors.js';
+import type { ModelSpecInput, TrainOptionsInput } from '../core/config.js';
 import type { ExperimentId, MeasureOptions, ParamValue, PointConfig, PointResult, Size } from './types.js';
 import { checkEtaChoice, type EtaChoice } from './step-size.js';
 

@@ -10,10 +10,10 @@
  * the NTK drift. Every number is plain JSON (non-finite -> null).
  */
 import type { Backend } from '../backend/types.js';
-import type { MetricRecord } from '../metrics.js';
+import type { MetricRecord } from '../core/metrics.js';
 import { prepareRun } from '../run.js';
-import { PACKAGE_VERSION } from '../version.js';
-import type { ModelParams } from '../types.js';
+import { PACKAGE_VERSION } from '../core/version.js';
+import type { ModelParams } from '../core/types.js';
 import {
   kernelDrift,
   kernelRegime,
@@ -27,7 +27,7 @@ import {
   oracle,
   regimeKernel,
 } from './deps.js';
-import { runtimeName } from '../runtime.js';
+import { runtimeName } from '../core/runtime.js';
 import { stripIndex } from './util.js';
 import { trainRun, type TrainOutcome } from './point-train.js';
 import { bestOfGrid, checkEtaChoice, etaRule, etasToRun, theoryFactor, type GridRun } from './step-size.js';

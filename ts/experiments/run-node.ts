@@ -2,14 +2,14 @@
  * Running experiments from Node: plan -> shard -> checkpoint (resume) -> executor (worker pool or
  * in-process) -> sweep -> report. Also `mergeSweeps`, which joins shard directories.
  */
-import type { BackendName } from '../types.js';
+import type { BackendName } from '../core/types.js';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resolveBackendName } from '../backend/index.js';
-import { CheckpointError } from '../errors.js';
+import { CheckpointError } from '../core/errors.js';
 import { pathExists, writeFileAtomic } from '../io/fs.js';
 import { lockDirectory } from '../io/lock.js';
-import { workerCount } from '../workers.js';
+import { workerCount } from '../core/workers.js';
 import {
   openCheckpoint,
   readManifest,
@@ -40,7 +40,7 @@ export interface RunExperimentOptions {
   /** Number of workers; 0 = in-process (no workers). Default: available cores. */
   workers?: number;
   /**
-   * Hears a remark on `workers` (more than the cores, or cut to 4 per core: ts/workers.ts); default:
+   * Hears a remark on `workers` (more than the cores, or cut to 4 per core: ts/core/workers.ts); default:
    * written to stderr as 'rnn-gd: workers ...'. The CLI words it as its option '--workers'.
    */
   onWarning?: (text: string) => void;

@@ -6,7 +6,7 @@
  * loop between chunks of steps, so the message is handled there and the point stops at the next
  * chunk boundary (an AbortSignal cannot cross the worker boundary by structured clone).
  */
-import type { BackendName } from '../types.js';
+import type { BackendName } from '../core/types.js';
 import { getBackend } from '../backend/index.js';
 import type { Backend } from '../backend/types.js';
 import { runPoint } from './point.js';

@@ -12,16 +12,16 @@
  * Antithetic pairs are not offered: for odd activations h_{T-1}(X; w, -u) = -h_{T-1}(X; w, u), so
  * the pair (u, -u) gives the same products and no variance reduction.
  */
-import { activations } from '../activations.js';
+import { activations } from '../core/activations.js';
 import type { Backend, Particles, TangentSpec } from '../backend/types.js';
-import { makeRng, type Seed } from '../rng.js';
-import type { Dataset, ModelParams } from '../types.js';
-import { ValidationError } from '../validate.js';
-import { crossOfRows } from '../linalg.js';
+import { makeRng, type Seed } from '../core/rng.js';
+import type { Dataset, ModelParams } from '../core/types.js';
+import { ValidationError } from '../core/validate.js';
+import { crossOfRows } from '../core/linalg.js';
 import { monteCarloKernel, relativeDrift, sampleParticles, type WLaw } from './ntk.js';
-import { checkFits } from '../dataset.js';
+import { checkFits } from '../core/dataset.js';
 import { checkFloat64Arrays } from '../backend/capacity.js';
-import { objectArg } from '../api-args.js';
+import { objectArg } from '../core/api-args.js';
 
 export type KernelKind = 'ntk' | 'nngp';
 export type Sampling = 'iid' | 'halton';

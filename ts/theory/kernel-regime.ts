@@ -30,14 +30,14 @@
 import type { Backend } from '../backend/types.js';
 import { backwardSequence, forwardSequence, sequenceScratch } from '../backend/reference-rnn.js';
 import { gramOfRows } from '../backend/ts-ntk.js';
-import { targetsPerSequence, uLength, wLength, type Dataset, type ModelParams } from '../types.js';
-import { ValidationError } from '../validate.js';
+import { targetsPerSequence, uLength, wLength, type Dataset, type ModelParams } from '../core/types.js';
+import { ValidationError } from '../core/validate.js';
 import { SymmetricEigen } from './eigen.js';
-import { crossOfRows } from '../linalg.js';
+import { crossOfRows } from '../core/linalg.js';
 import { atInit, ntkBlocks } from './ntk.js';
-import { checkFits } from '../dataset.js';
+import { checkFits } from '../core/dataset.js';
 import { checkFloat64Arrays } from '../backend/capacity.js';
-import { datasetArg, numbersArg, objectArg, paramsArg } from '../api-args.js';
+import { datasetArg, numbersArg, objectArg, paramsArg } from '../core/api-args.js';
 
 const perSequence = (params: ModelParams, data: Dataset) => targetsPerSequence(params.spec.readout, data.T);
 

@@ -7,10 +7,10 @@
  */
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { Backend, Particles, TangentSpec } from '../backend/types.js';
-import { checkSquare, toMatrix } from '../linalg.js';
-import { predictionDistance, type PredictionDistance } from '../metrics.js';
-import { readoutOf, type Dataset, type ModelParams } from '../types.js';
-import { ValidationError } from '../validate.js';
+import { checkSquare, toMatrix } from '../core/linalg.js';
+import { predictionDistance, type PredictionDistance } from '../core/metrics.js';
+import { readoutOf, type Dataset, type ModelParams } from '../core/types.js';
+import { ValidationError } from '../core/validate.js';
 import { checkFloat64Arrays } from '../backend/capacity.js';
 import { atInit, gramStats, monteCarloKernel, ntkBlocks, type GramStats } from './ntk.js';
 

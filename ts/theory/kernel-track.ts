@@ -12,10 +12,10 @@
  * always looks at the same sequences, and a resumed run measures what an uninterrupted one does.
  */
 import type { Backend } from '../backend/types.js';
-import { selectRows, sliceRows } from '../dataset.js';
-import { makeRng, permutation, type Seed } from '../rng.js';
-import type { Dataset, ModelParams } from '../types.js';
-import { ValidationError } from '../validate.js';
+import { selectRows, sliceRows } from '../core/dataset.js';
+import { makeRng, permutation, type Seed } from '../core/rng.js';
+import type { Dataset, ModelParams } from '../core/types.js';
+import { ValidationError } from '../core/validate.js';
 import { centeredKernelAlignment } from './alignment.js';
 import { atInit, relativeDrift, symmetricEigenvalues } from './ntk.js';
 

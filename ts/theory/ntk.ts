@@ -15,10 +15,10 @@
  * ./kernel-ridge.ts.
  */
 import type { Backend, Particles, TangentSpec } from '../backend/types.js';
-import { makeRng, type Seed } from '../rng.js';
-import { checkSquare, crossOfRows } from '../linalg.js';
-import { readoutOf, type Dataset, type ModelParams } from '../types.js';
-import { ValidationError } from '../validate.js';
+import { makeRng, type Seed } from '../core/rng.js';
+import { checkSquare, crossOfRows } from '../core/linalg.js';
+import { readoutOf, type Dataset, type ModelParams } from '../core/types.js';
+import { ValidationError } from '../core/validate.js';
 import { SymmetricEigen } from './eigen.js';
 import { checkFloat64Arrays } from '../backend/capacity.js';
 

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { bounds, type BoundsInput } from '../../theory/bounds.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
-import { BoundsInputError } from '../../errors.js';
+import { BoundsInputError } from '../../core/errors.js';
 
 /** BoundsInput field -> CLI option name, so validation errors name the option the user typed. */
 const OPTION_OF: Record<string, string> = {

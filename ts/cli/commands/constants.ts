@@ -7,7 +7,7 @@ import { readData } from '../../io/data-file.js';
 import { readModelFile } from '../../io/model-file.js';
 import { constants, type ConstantsOptions, type ConstantsResult } from '../../theory/constants.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
-import { checkFits } from '../../dataset.js';
+import { checkFits } from '../../core/dataset.js';
 
 function constantsCommand(opts: { model: string; data: string } & ConstantsOptions): ConstantsResult {
   const { model, data: dataPath, ...rest } = opts;

@@ -15,7 +15,7 @@ import {
 import { readGenerated, writeGenerated } from '../../data/files.js';
 import { datasetStats, describeDataset } from '../../data/summary.js';
 import { readJsonFile } from '../../io/model-file.js';
-import { ValidationError } from '../../validate.js';
+import { ValidationError } from '../../core/validate.js';
 import { interruptController } from '../options.js';
 import { declareInputs } from '../../io/inputs.js';
 import { parseNumber, printJson, UsageError } from '../run.js';

@@ -4,9 +4,9 @@ import { getBackend, type BackendName } from '../../backend/index.js';
 import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from '../../chunked.js';
 import { readData } from '../../io/data-file.js';
 import { readModelFile } from '../../io/model-file.js';
-import type { Dataset, ModelParams } from '../../types.js';
+import type { Dataset, ModelParams } from '../../core/types.js';
 import { printJson } from '../run.js';
-import { checkFits } from '../../dataset.js';
+import { checkFits } from '../../core/dataset.js';
 import { checkFiniteOutputs } from '../../predict.js';
 import { parseBackendOption, backendOption } from '../options.js';
 

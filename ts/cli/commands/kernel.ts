@@ -4,7 +4,7 @@
  * at initialization approaches it as the width m grows.
  */
 import { Command } from 'commander';
-import { ACTIVATIONS, type ActivationName } from '../../activations.js';
+import { ACTIVATIONS, type ActivationName } from '../../core/activations.js';
 import { getBackend, type BackendName } from '../../backend/index.js';
 import { initialize } from '../../init.js';
 import { readData } from '../../io/data-file.js';

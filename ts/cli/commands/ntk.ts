@@ -20,10 +20,10 @@ import {
 } from '../../theory/ntk.js';
 import { networkVsKernel, type BaselineKernel } from '../../theory/kernel-ridge.js';
 import { kernelRegime, type KernelRegimeStart } from '../../theory/kernel-regime.js';
-import type { PredictionDistance } from '../../metrics.js';
-import type { ModelParams } from '../../types.js';
+import type { PredictionDistance } from '../../core/metrics.js';
+import type { ModelParams } from '../../core/types.js';
 import { parseNumber, printJson, UsageError } from '../run.js';
-import { checkFits } from '../../dataset.js';
+import { checkFits } from '../../core/dataset.js';
 import { parseBackendOption, wInitOf, wLawAlias, backendOption } from '../options.js';
 
 export interface NtkCommandOptions {

@@ -1,7 +1,7 @@
 /** `rnn-gd report DIR`: (re)writes the report of a sweep directory, or of every sweep directory inside DIR. */
 import { Command } from 'commander';
 import { findSweepDirs, indexMarkdown, writeReport, type WrittenReport } from '../../experiments/report.js';
-import { CheckpointError } from '../../errors.js';
+import { CheckpointError } from '../../core/errors.js';
 import { pathExists, readTextFile, writeFileAtomic } from '../../io/fs.js';
 import { lockDirectory } from '../../io/lock.js';
 import { declareInputs } from '../../io/inputs.js';

@@ -12,7 +12,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { Command } from 'commander';
 import { getBackend } from '../../backend/index.js';
-import { parseModelSpec, trainConfigSchema, type TrainConfig } from '../../config.js';
+import { parseModelSpec, trainConfigSchema, type TrainConfig } from '../../core/config.js';
 import { readData } from '../../io/data-file.js';
 import { generateData, parseDataConfig } from '../../data/generate.js';
 import { readJsonFile } from '../../io/model-file.js';
@@ -20,8 +20,8 @@ import { dataFingerprint, openRunDirectory, readCheckpoint, readRunFile, type Ch
 import { checkTrainingCapacity } from '../../chunked.js';
 import { prepareRun } from '../../run.js';
 import type { RunDirectory } from '../../io/run-dir.js';
-import { parseWith } from '../../validate.js';
-import type { Dataset } from '../../types.js';
+import { parseWith } from '../../core/validate.js';
+import type { Dataset } from '../../core/types.js';
 import { interruptController, parseCount, parseNumber, backendOption } from '../options.js';
 import { trainIntoDirectory, type TrainRunOptions } from '../train-session.js';
 import { printJson, UsageError } from '../run.js';

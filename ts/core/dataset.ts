@@ -23,7 +23,7 @@ function positiveInteger(value: unknown, field: string, where: string): void {
 
 /** The inputs alone: n, T, d positive integers and X with n*T*d values. */
 export function checkInputs(data: Pick<Dataset, 'n' | 'T' | 'd' | 'X'>, where = 'data'): void {
-  // The shape first, for callers in plain JavaScript (null, a number for X): ts/api-args.ts.
+  // The shape first, for callers in plain JavaScript (null, a number for X): ts/core/api-args.ts.
   objectArg(data, where, 'data');
   numbersArg(data.X, where, 'X');
   for (const f of ['n', 'T', 'd'] as const) positiveInteger(data[f], f, where);

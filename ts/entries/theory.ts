@@ -12,9 +12,9 @@
  * Every function that runs the network takes a backend (`getBackend('wasm')` or `tsBackend()` from
  * the root entry), so the same call works in Node, workers and pages. See docs/theory.md.
  */
-export { memoryFactor } from '../types.js';
-export { wBar, predictionDistance, type PredictionDistance } from '../metrics.js';
-export { etaMaxHint } from './eta-hint.js';
+export { memoryFactor } from '../core/types.js';
+export { wBar, predictionDistance, type PredictionDistance } from '../core/metrics.js';
+export { etaMaxHint } from '../theory/eta-hint.js';
 export {
   bounds,
   regimeOf,
@@ -25,8 +25,8 @@ export {
   type BoundsTerms,
   type Regime,
   type TermsSet,
-} from './bounds.js';
-export { BoundsInputError, BoundsRangeError } from '../errors.js';
+} from '../theory/bounds.js';
+export { BoundsInputError, BoundsRangeError } from '../core/errors.js';
 export {
   constants,
   measureConstants,
@@ -37,8 +37,8 @@ export {
   type NeuronConstants,
   type SampleNeuron,
   type Sensitivity,
-} from './constants.js';
-export { neuronGradient, diagonalNeuronHessian, denseNeuronHvp } from './derivatives.js';
+} from '../theory/constants.js';
+export { neuronGradient, diagonalNeuronHessian, denseNeuronHvp } from '../theory/derivatives.js';
 export {
   empiricalNtk,
   ntkDrift,
@@ -53,7 +53,7 @@ export {
   type EmpiricalNtk,
   type GramStats,
   type WLaw,
-} from './ntk.js';
+} from '../theory/ntk.js';
 export {
   kernelBaseline,
   kernelRidgeFit,
@@ -65,8 +65,8 @@ export {
   type KernelBaseline,
   type KernelRidgeFit,
   type NetworkVsKernel,
-} from './kernel-ridge.js';
-export { kernelAlignment, centeredKernelAlignment, centerKernel } from './alignment.js';
+} from '../theory/kernel-ridge.js';
+export { kernelAlignment, centeredKernelAlignment, centerKernel } from '../theory/alignment.js';
 export {
   KernelTracker,
   kernelSubsample,
@@ -74,7 +74,7 @@ export {
   KERNEL_TOP,
   type KernelSnapshot,
   type KernelSchedule,
-} from './kernel-track.js';
+} from '../theory/kernel-track.js';
 export {
   KernelRegime,
   kernelRegime,
@@ -84,8 +84,8 @@ export {
   type KernelRegimePoint,
   type KernelRegimeStart,
   type KernelRoundoff,
-} from './kernel-regime.js';
-export { exactDenseKernel } from './dense-kernel.js';
+} from '../theory/kernel-regime.js';
+export { exactDenseKernel } from '../theory/dense-kernel.js';
 export {
   meanField,
   criticalAlpha,
@@ -97,7 +97,7 @@ export {
   type MeasuredMemory,
   type MemoryReport,
   type LyapunovOptions,
-} from './memory-factor.js';
+} from '../theory/memory-factor.js';
 export { gaussPair, type GaussPair } from '../backend/gauss-pair.js';
 export type { DenseKernelSpec } from '../backend/types.js';
 export {
@@ -113,6 +113,6 @@ export {
   type Sampling,
   type InfiniteWidthOptions,
   type WidthConvergence,
-} from './infinite-width.js';
-export { SymmetricEigen } from './eigen.js';
+} from '../theory/infinite-width.js';
+export { SymmetricEigen } from '../theory/eigen.js';
 export type { Kernels, Particles, TangentSpec } from '../backend/types.js';

@@ -4,10 +4,10 @@
  * that want streaming compilation and a cacheable .wasm, or a smaller JavaScript download.
  * wasmFileSource(base) points it at another place (a CDN directory holding simd/ and scalar/).
  */
-import { wasmFileSource } from './backend/wasm-file.js';
-import { setWasmSource } from './backend/wasm-loader.js';
+import { wasmFileSource } from '../backend/wasm-file.js';
+import { setWasmSource } from '../backend/wasm-loader.js';
 
 export * from './index.js';
-export { wasmFileSource } from './backend/wasm-file.js';
+export { wasmFileSource } from '../backend/wasm-file.js';
 
 setWasmSource(wasmFileSource());

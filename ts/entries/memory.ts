@@ -3,7 +3,7 @@
  * (docs/robustness.md), and bounded evaluation of large data sets in row blocks. Training and
  * `predict` already use these; a caller needs them to size a run up front or to raise the cap.
  */
-export { CapacityError } from './errors.js';
+export { CapacityError } from '../core/errors.js';
 export {
   setMemoryCap,
   getMemoryCap,
@@ -18,5 +18,5 @@ export {
   parseBytes,
   WASM_MEMORY_LIMIT,
   DEFAULT_MEMORY_CAP,
-} from './backend/capacity.js';
-export { ChunkedData, rowsForBudget, DEFAULT_MEMORY_BUDGET } from './chunked.js';
+} from '../backend/capacity.js';
+export { ChunkedData, rowsForBudget, DEFAULT_MEMORY_BUDGET } from '../chunked.js';
