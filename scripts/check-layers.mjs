@@ -43,9 +43,9 @@ export const ROOMS = [
   },
   {
     room: 'train',
-    paths: ['ts/train/', 'ts/init.ts', 'ts/trainer.ts', 'ts/chunked.ts', 'ts/run.ts', 'ts/predict.ts'],
+    paths: ['ts/train/'],
     may: ['core', 'backend', 'theory'],
-    door: '`ts/run.ts` (prepareRun), `ts/trainer.ts`',
+    door: '`ts/train/run.ts` (prepareRun), `ts/train/trainer.ts`',
     holds: 'Θ(0), the Trainer, chunked evaluation, prediction',
   },
   {

@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS } from '../../ts/core/activations.js';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { neuronDistancesSq } from '../../ts/core/projection.js';
-import { Trainer } from '../../ts/trainer.js';
+import { Trainer } from '../../ts/train/trainer.js';
 import { ValidationError } from '../../ts/core/errors.js';
 import type { ModelParams, Projection, Readout, Recurrence } from '../../ts/core/types.js';
 import { BACKENDS, backend, randomData, relError } from '../helpers.js';

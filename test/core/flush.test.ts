@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { backwardSequence, forwardSequence, FLUSH_BELOW, sequenceScratch } from '../../ts/backend/reference-rnn.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { backend, randomData, relError } from '../helpers.js';
 
 const FLOAT32_MIN_NORMAL = 2 ** -126;

@@ -1,7 +1,7 @@
 /** BPTT gradients of the float64 reference backend against central finite differences. */
 import { describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { ACTIVATIONS } from '../../ts/core/activations.js';
 import type { ModelParams, Readout, Recurrence } from '../../ts/core/types.js';
 import { randomData } from '../helpers.js';

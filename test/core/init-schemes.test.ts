@@ -1,8 +1,8 @@
 /** The initialization schemes of docs/spec/model.md section 4: laws, BPTT at Theta(0), the model-file record. */
 import { describe, expect, it } from 'vitest';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { modelToJson, parseModelFile } from '../../ts/io/model-json.js';
-import { Trainer } from '../../ts/trainer.js';
+import { Trainer } from '../../ts/train/trainer.js';
 import { ValidationError } from '../../ts/core/errors.js';
 import type { Dataset, InitScheme } from '../../ts/core/types.js';
 import { BACKENDS, backend, randomData } from '../helpers.js';

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { liveWasmBytes, workspaceBytes } from '../../ts/backend/capacity.js';
 import { loadWasm } from '../../ts/backend/wasm-loader.js';
 import { ValidationError } from '../../ts/core/errors.js';
-import { initialize } from '../../ts/init.js';
-import { predict } from '../../ts/predict.js';
+import { initialize } from '../../ts/train/init.js';
+import { predict } from '../../ts/train/predict.js';
 import type { ModelParams, Readout, Recurrence } from '../../ts/core/types.js';
 import { backend, BACKENDS, randomData, relError } from '../helpers.js';
 

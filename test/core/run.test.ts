@@ -1,13 +1,13 @@
 /**
- * prepareRun (ts/run.ts): d and the readout from the data, refusals that name the data set, the
+ * prepareRun (ts/train/run.ts): d and the readout from the data, refusals that name the data set, the
  * Trainer it makes (the same run as one built by hand), its overrides and the divergence hint.
  */
 import { describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/index.js';
 import { ValidationError } from '../../ts/core/errors.js';
-import { initialize } from '../../ts/init.js';
-import { prepareRun, type TrainRunConfig } from '../../ts/run.js';
-import { Trainer } from '../../ts/trainer.js';
+import { initialize } from '../../ts/train/init.js';
+import { prepareRun, type TrainRunConfig } from '../../ts/train/run.js';
+import { Trainer } from '../../ts/train/trainer.js';
 import { randomData } from '../helpers.js';
 
 const backend = tsBackend();

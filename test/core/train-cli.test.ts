@@ -7,7 +7,7 @@ import { trainCommand, trainConfigFromFlags } from '../../ts/cli/commands/train.
 import { readModelFile } from '../../ts/io/model-file.js';
 import { getBackend } from '../../ts/backend/index.js';
 import { generateData } from '../../ts/data/generate.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { readCheckpoint } from '../../ts/io/run-dir.js';
 
 describe('rnn-gd train', () => {

@@ -7,7 +7,7 @@ import { wasmBackend } from '../../ts/backend/wasm-backend.js';
 import * as scalarGlue from '../../ts/wasm-pkg/scalar/rnn_wasm.js';
 import * as relaxedGlue from '../../ts/wasm-pkg/relaxed/rnn_wasm.js';
 import type { RawActivation, RawProjection, RawRecurrence } from '../../ts/wasm-pkg/simd/rnn_wasm.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { randomData } from '../helpers.js';
 
 const ENUMS = ['RawRecurrence', 'RawActivation', 'RawReadout', 'RawProjection'] as const;

@@ -1,7 +1,7 @@
 /** The transport-map function class: teacher sums, Monte-Carlo error, odd/even maps, oracle parameters, floor, backends. */
 import { describe, expect, it } from 'vitest';
 import { getBackend, tsBackend } from '../../ts/backend/index.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { neuronDistancesSq } from '../../ts/core/projection.js';
 import { approximationFloor, linearizedPredictions, oracleParams } from '../../ts/data/oracle.js';
 import {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../ts/core/errors.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { readData, writeData } from '../../ts/io/data-file.js';
 import { parseDataFile } from '../../ts/io/data-json.js';
 import { loadModel, parseModelFile, saveModel } from '../../ts/io/model-file.js';

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseModelSpec, parseTrainOptions } from '../../ts/core/config.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { bounds } from '../../ts/theory/bounds.js';
 import { uLength, wLength } from '../../ts/core/types.js';
 import { assertAllFinite, expectClean } from './helpers.js';

@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tsBackend, type Backend } from '../../ts/backend/index.js';
 import { wasmBackend } from '../../ts/backend/wasm-backend.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { writeData } from '../../ts/io/data-file.js';
 import { readModelFile } from '../../ts/io/model-file.js';
 import { etaMaxHint } from '../../ts/theory/eta-hint.js';
-import { Trainer } from '../../ts/trainer.js';
+import { Trainer } from '../../ts/train/trainer.js';
 import { randomData } from '../helpers.js';
 import { assertAllFinite, runCli, tmp } from './helpers.js';
 

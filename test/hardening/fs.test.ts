@@ -34,7 +34,7 @@ import { lockDirectory } from '../../ts/io/lock.js';
 import { BoundsInputError, CapacityError } from '../../ts/core/errors.js';
 import { writeData } from '../../ts/io/data-file.js';
 import { saveModel } from '../../ts/io/model-file.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { randomData } from '../helpers.js';
 import { cliBuilt, expectCliError, ROOT, runCli, tmp } from './helpers.js';
 

@@ -11,10 +11,10 @@ import { trainCommand, trainConfigFromFlags } from '../../ts/cli/commands/train.
 import { parseTrainOptions } from '../../ts/core/config.js';
 import { generateInputs } from '../../ts/data/inputs.js';
 import { writeData } from '../../ts/io/data-file.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { neuronDistancesSq, project } from '../../ts/core/projection.js';
 import { makeRng } from '../../ts/core/rng.js';
-import { Trainer } from '../../ts/trainer.js';
+import { Trainer } from '../../ts/train/trainer.js';
 import type { Projection, Readout } from '../../ts/core/types.js';
 import { randomData } from '../helpers.js';
 import { expectCliError, runCliInProcess, tmp } from './helpers.js';

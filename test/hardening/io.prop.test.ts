@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { parseDataFile } from '../../ts/io/data-file.js';
 import { modelToJson, parseModelFile } from '../../ts/io/model-file.js';
 import { encodeNpy, parseNpy } from '../../ts/io/npy.js';

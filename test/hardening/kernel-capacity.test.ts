@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { CapacityError } from '../../ts/core/errors.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { writeNpy } from '../../ts/io/npy.js';
 import { haltonParticles, infiniteWidthKernel, monteCarloNngp } from '../../ts/theory/infinite-width.js';
 import { kernelBaseline } from '../../ts/theory/kernel-ridge.js';

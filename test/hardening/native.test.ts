@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { setMemoryCap } from '../../ts/backend/capacity.js';
 import { nativeBackend, nativeTarget } from '../../ts/backend/native-backend.js';
 import { CapacityError, UseAfterFreeError } from '../../ts/core/errors.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { ValidationError } from '../../ts/core/validate.js';
 import { randomData } from '../helpers.js';
 

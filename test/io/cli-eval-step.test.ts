@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/index.js';
 import { evalCommand, evaluate } from '../../ts/cli/commands/eval.js';
 import { stepCommand, stepModel } from '../../ts/cli/commands/step.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { writeData } from '../../ts/io/data-file.js';
 import { readModelFile, saveModel } from '../../ts/io/model-file.js';
 import type { Dataset, ModelParams, Recurrence, Readout } from '../../ts/core/types.js';

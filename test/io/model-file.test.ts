@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { MODEL_FORMAT, modelToJson, parseModelFile, readModelFile, saveModel } from '../../ts/io/model-file.js';
 import { ValidationError } from '../../ts/core/validate.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError, ValidationError } from '../../ts/core/errors.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { loadModel as loadFromFile, saveModel } from '../../ts/io/model-file.js';
 import { modelFileText } from '../../ts/io/model-json.js';
 import { loadModel, modelBlob } from '../../ts/io/model-source.js';

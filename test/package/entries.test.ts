@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { wasmBackend } from '../../ts/backend/wasm-backend.js';
 import { loadWasm, simdSupported } from '../../ts/backend/wasm-loader.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { randomData, relError } from '../helpers.js';
 
 describe('entries of the built package', () => {

@@ -3,7 +3,7 @@
  * across free() + re-create cycles. Measured as the wasm memory's byteLength.
  */
 import { describe, expect, it } from 'vitest';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import type { Projection } from '../../ts/core/types.js';
 import { randomData } from '../helpers.js';
 

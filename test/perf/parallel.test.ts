@@ -4,7 +4,7 @@
  * with one chunk), and results are bit-identical whatever the timing and the number of workers.
  */
 import { describe, expect, it } from 'vitest';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import type { Dataset, ModelParams, Projection } from '../../ts/core/types.js';
 import { randomData, relError } from '../helpers.js';
 

@@ -12,7 +12,7 @@ import { evaluate, registerEval } from '../../ts/cli/commands/eval.js';
 import { registerKernel } from '../../ts/cli/commands/kernel.js';
 import { registerNtk } from '../../ts/cli/commands/ntk.js';
 import { trainCommand } from '../../ts/cli/commands/train.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { writeData } from '../../ts/io/data-file.js';
 import { saveModel } from '../../ts/io/model-file.js';
 import { randomData } from '../helpers.js';

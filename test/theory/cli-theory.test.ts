@@ -12,7 +12,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { registerConstants } from '../../ts/cli/commands/constants.js';
 import { ntkCommand, registerNtk } from '../../ts/cli/commands/ntk.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { writeData } from '../../ts/io/data-file.js';
 import { saveModel } from '../../ts/io/model-file.js';
 import { readNpy } from '../../ts/io/npy.js';

@@ -6,7 +6,7 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { activations, type ActivationName } from '../../ts/core/activations.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { makeRng } from '../../ts/core/rng.js';
 import { constants, measureConstants, termsWithConstants } from '../../ts/theory/constants.js';
 import { denseNeuronHvp, diagonalNeuronHessian, neuronGradient } from '../../ts/theory/derivatives.js';

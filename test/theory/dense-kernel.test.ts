@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACTIVATIONS, type ActivationName } from '../../ts/core/activations.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { gaussPair } from '../../ts/backend/gauss-pair.js';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { exactDenseKernel } from '../../ts/theory/dense-kernel.js';

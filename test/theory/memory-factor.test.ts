@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { gaussPair } from '../../ts/backend/gauss-pair.js';
 import { generateInputs } from '../../ts/data/inputs.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { makeRng } from '../../ts/core/rng.js';
 import { constants } from '../../ts/theory/constants.js';
 import { criticalAlpha, inputVariance, lyapunovExponent, meanField } from '../../ts/theory/memory-factor.js';

@@ -5,7 +5,7 @@
 import type { TrainConfig } from '../core/config.js';
 import type { MetricRecord } from '../core/metrics.js';
 import type { Checkpoint, RunDirectory } from '../io/run-dir.js';
-import type { PreparedRun } from '../run.js';
+import type { PreparedRun } from '../train/run.js';
 import { runInfo } from '../core/version.js';
 import { progressReporter } from './options.js';
 

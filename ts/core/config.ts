@@ -43,7 +43,7 @@ export const initSchema = z
   .object({
     /** Law of the diagonal recurrent weights w_i(0). */
     w: z.enum(['uniform', 'rademacher', 'normal']).default('uniform'),
-    /** The symmetrization scheme (ts/init.ts); absent: 'halves' (dense), 'paired' (diagonal). */
+    /** The symmetrization scheme (ts/train/init.ts); absent: 'halves' (dense), 'paired' (diagonal). */
     scheme: z.enum(INIT_SCHEMES as unknown as ['halves', 'paired', 'iid']).optional(),
     /** Seed of every random draw of the initialization. */
     seed: z.union([z.string().min(1), z.number().int()]).default(0),
@@ -164,7 +164,7 @@ export const parseTrainOptions = (value: unknown, where = 'train options'): Trai
 /**
  * A training run as `rnn-gd train --config` reads it: the model (d and the readout default from
  * the data; given ones must match it), init and train options, the data (a path, or a generator
- * config) and the backend. `prepareRun` (ts/run.ts) takes its model, init and train parts.
+ * config) and the backend. `prepareRun` (ts/train/run.ts) takes its model, init and train parts.
  */
 export const trainConfigSchema = z
   .object({

@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { ACTIVATIONS } from '../core/activations.js';
 import { tsBackend } from '../backend/ts-backend.js';
-import { initialize } from '../init.js';
+import { initialize } from '../train/init.js';
 import { makeRng, type Seed } from '../core/rng.js';
 import { targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../core/types.js';
 import { finite, positiveInt, ValidationError } from '../core/validate.js';

@@ -27,7 +27,7 @@ import { z } from 'zod';
 import { ACTIVATIONS } from '../core/activations.js';
 import { forwardSequence, sequenceScratch, tangentSequence } from '../backend/reference-rnn.js';
 import { tsBackend } from '../backend/ts-backend.js';
-import { initialize } from '../init.js';
+import { initialize } from '../train/init.js';
 import { makeRng, type Seed } from '../core/rng.js';
 import {
   INIT_SCHEMES,

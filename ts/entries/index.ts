@@ -40,7 +40,7 @@ export {
   type InitOptionsInput,
   type InitLaw,
 } from '../core/config.js';
-export { initialize, cloneParams } from '../init.js';
+export { initialize, cloneParams } from '../train/init.js';
 export {
   generateData,
   parseDataConfig,
@@ -73,9 +73,15 @@ export {
   type TrainResult,
   type RunOptions,
   type TrainStatus,
-} from '../trainer.js';
-export { prepareRun, type TrainRunConfig, type TrainRunInputs, type TrainerStart, type PreparedRun } from '../run.js';
-export { predict, type PredictInputs, type PredictOptions } from '../predict.js';
+} from '../train/trainer.js';
+export {
+  prepareRun,
+  type TrainRunConfig,
+  type TrainRunInputs,
+  type TrainerStart,
+  type PreparedRun,
+} from '../train/run.js';
+export { predict, type PredictInputs, type PredictOptions } from '../train/predict.js';
 export { paramMetrics, wBar, type MetricRecord } from '../core/metrics.js';
 export { bounds, type BoundsInput, type BoundsResult, type BoundsTerms, type Regime } from '../theory/bounds.js';
 // Formats as JSON/bytes (universal); the Node entry (ts/entries/node.ts) adds paths and files.

@@ -19,4 +19,4 @@ export {
   WASM_MEMORY_LIMIT,
   DEFAULT_MEMORY_CAP,
 } from '../backend/capacity.js';
-export { ChunkedData, rowsForBudget, DEFAULT_MEMORY_BUDGET } from '../chunked.js';
+export { ChunkedData, rowsForBudget, DEFAULT_MEMORY_BUDGET } from '../train/chunked.js';

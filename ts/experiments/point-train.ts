@@ -5,7 +5,7 @@
  */
 import type { TrainOptionsInput } from '../core/config.js';
 import type { MetricRecord } from '../core/metrics.js';
-import type { PreparedRun } from '../run.js';
+import type { PreparedRun } from '../train/run.js';
 import type { ModelParams } from '../core/types.js';
 import type { MeasureOptions, PointMetrics } from './types.js';
 

@@ -11,7 +11,7 @@
  */
 import type { Backend } from '../backend/types.js';
 import type { MetricRecord } from '../core/metrics.js';
-import { prepareRun } from '../run.js';
+import { prepareRun } from '../train/run.js';
 import { PACKAGE_VERSION } from '../core/version.js';
 import type { ModelParams } from '../core/types.js';
 import {

@@ -5,7 +5,7 @@
  */
 import { ACTIVATIONS, type ActivationName } from '../../core/activations.js';
 import { getBackend, type BackendName } from '../../backend/index.js';
-import { initialize } from '../../init.js';
+import { initialize } from '../../train/init.js';
 import { readData } from '../../io/data-file.js';
 import { writeNpy } from '../../io/npy.js';
 import { exactDenseKernel } from '../../theory/dense-kernel.js';

@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { ACTIVATIONS, type ActivationName } from '../../core/activations.js';
 import { getBackend, type BackendName } from '../../backend/index.js';
-import { initialize } from '../../init.js';
+import { initialize } from '../../train/init.js';
 import { readData } from '../../io/data-file.js';
 import { writeNpy } from '../../io/npy.js';
 import { declareInputs } from '../../io/inputs.js';

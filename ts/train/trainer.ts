@@ -10,16 +10,16 @@
  * full-data risks are computed in chunks. The steps are bit-identical either way (each step sees
  * the same rows in the same order); only the recorded full-data risk may differ in its last bits.
  */
-import './core/disposable.js'; // Symbol.dispose and Disposable without consumer libs
-import { parseTrainOptions, type TrainOptions, type TrainOptionsInput } from './core/config.js';
-import { paramMetrics, predictionDistance, type MetricRecord } from './core/metrics.js';
-import { makeRng, permutation, type Rng } from './core/rng.js';
+import '../core/disposable.js'; // Symbol.dispose and Disposable without consumer libs
+import { parseTrainOptions, type TrainOptions, type TrainOptionsInput } from '../core/config.js';
+import { paramMetrics, predictionDistance, type MetricRecord } from '../core/metrics.js';
+import { makeRng, permutation, type Rng } from '../core/rng.js';
 import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget, trainingRows } from './chunked.js';
-import type { Backend, Network } from './backend/types.js';
-import { paramCount, type Dataset, type DivergenceHint, type InitScheme, type ModelParams } from './core/types.js';
-import { ValidationError } from './core/validate.js';
-import { kernelSchedule, type KernelSchedule } from './theory/kernel-track.js';
-import { runOptionsArg, trainerInitArg } from './core/api-args.js';
+import type { Backend, Network } from '../backend/types.js';
+import { paramCount, type Dataset, type DivergenceHint, type InitScheme, type ModelParams } from '../core/types.js';
+import { ValidationError } from '../core/validate.js';
+import { kernelSchedule, type KernelSchedule } from '../theory/kernel-track.js';
+import { runOptionsArg, trainerInitArg } from '../core/api-args.js';
 
 /** The linearization trained side by side with its data; where it diverged (step, last finite loss). */
 type SideLinear = { network: Network; train: ChunkedData; test?: ChunkedData; stopped: boolean } & DivergedAt;

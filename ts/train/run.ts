@@ -5,14 +5,14 @@
  * the point runner measures at Theta(0) before it trains, so the Trainer is made on request. The
  * Trainer gets the theory's etaMax for its divergence message (the loop itself knows no theory).
  */
-import type { Backend } from './backend/types.js';
-import type { InitOptionsInput, ModelSpecInput, TrainOptionsInput } from './core/config.js';
-import { ValidationError } from './core/errors.js';
+import type { Backend } from '../backend/types.js';
+import type { InitOptionsInput, ModelSpecInput, TrainOptionsInput } from '../core/config.js';
+import { ValidationError } from '../core/errors.js';
 import { initialize } from './init.js';
-import { etaMaxHint } from './theory/eta-hint.js';
+import { etaMaxHint } from '../theory/eta-hint.js';
 import { Trainer, type TrainerResume } from './trainer.js';
-import { readoutOf, type Dataset, type ModelParams, type ModelSpec, type Readout } from './core/types.js';
-import { backendArg, objectArg } from './core/api-args.js';
+import { readoutOf, type Dataset, type ModelParams, type ModelSpec, type Readout } from '../core/types.js';
+import { backendArg, objectArg } from '../core/api-args.js';
 
 /** A run's model, init and train options (the config file's fields of these names). */
 export interface TrainRunConfig {

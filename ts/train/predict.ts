@@ -3,11 +3,11 @@
  * row blocks that fit the memory budget, and frees everything it allocated (universal).
  */
 import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget } from './chunked.js';
-import { getBackend, type Backend, type BackendName } from './backend/index.js';
-import { checkDataset, checkFits } from './core/dataset.js';
-import { ValidationError } from './core/errors.js';
-import { backendArg, numbersArg, optionalObjectArg, paramsArg } from './core/api-args.js';
-import { targetsPerSequence, type Dataset, type FloatArray, type ModelParams } from './core/types.js';
+import { getBackend, type Backend, type BackendName } from '../backend/index.js';
+import { checkDataset, checkFits } from '../core/dataset.js';
+import { ValidationError } from '../core/errors.js';
+import { backendArg, numbersArg, optionalObjectArg, paramsArg } from '../core/api-args.js';
+import { targetsPerSequence, type Dataset, type FloatArray, type ModelParams } from '../core/types.js';
 
 /** Inputs to predict for: n sequences of length T in R^d, X[(j*T + t)*d + k] (d is the model's). */
 export interface PredictInputs {
