@@ -88,7 +88,8 @@ check-package: build
 # Formatting: prettier (TypeScript/JavaScript) and rustfmt, checked first by `make test`; `make format` applies them.
 # lint also type-checks the tests (tsconfig.test.json) and the bench scripts from their JSDoc
 # (tsconfig.bench.json), both against the built dist/ and wasm-pkg, hence after build; then the
-# line budget, no dead exports, and the room table of ts/ (scripts/check-layers.mjs).
+# line budget, no dead exports, the room table of ts/ (scripts/check-layers.mjs) and one spelling of
+# the model vocabulary (scripts/check-vocabulary.mjs).
 PRETTIER_FILES := 'ts/**/*.ts' 'test/**/*.{ts,mjs}' 'bench/**/*.{mjs,ts,js}' 'web/**/*.ts' 'scripts/**/*.mjs' '*.ts'
 # clippy with warnings as errors, natively (all targets and features: tests and examples too) and for wasm32 with
 # SIMD128 (the cfg'd kernels of simd.rs), with the toolchain's cargo (.toolchain; clippy comes with it).
@@ -103,6 +104,7 @@ lint: build
 	node scripts/check-lines.mjs
 	node scripts/check-exports.mjs
 	node scripts/check-layers.mjs
+	node scripts/check-vocabulary.mjs
 format: .toolchain
 	$(NODE_BIN)/prettier --write --log-level warn $(PRETTIER_FILES)
 	cargo fmt

@@ -1,31 +1,20 @@
 // scripts/check-layers.mjs (run by `make lint`) in a copy of the tree: the real tree passes, and each
 // planted breach of the room table fails it with a message naming the file, the line and the rooms.
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runScript, treeCopy as copyTree } from '../support/tree-copy.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-let copy = '';
+let remove = (): void => {};
+afterEach(() => remove());
 
 function treeCopy(): string {
-  copy = mkdtempSync(join(tmpdir(), 'rnn-gd-layers-'));
-  cpSync(join(ROOT, 'ts'), join(copy, 'ts'), { recursive: true, filter: (p) => !p.includes('wasm-pkg') });
-  cpSync(join(ROOT, 'scripts'), join(copy, 'scripts'), { recursive: true });
-  cpSync(join(ROOT, 'README.md'), join(copy, 'README.md'));
-  return copy;
+  const copy = copyTree();
+  remove = copy.remove;
+  return copy.dir;
 }
 
-function checkLayers(dir: string): { status: number | null; out: string } {
-  const r = spawnSync(process.execPath, ['scripts/check-layers.mjs'], { cwd: dir, encoding: 'utf8' });
-  return { status: r.status, out: r.stdout + r.stderr };
-}
-
-afterEach(() => {
-  if (copy) rmSync(copy, { recursive: true, force: true });
-  copy = '';
-});
+const checkLayers = (dir: string): { status: number | null; out: string } => runScript(dir, 'check-layers.mjs');
 
 describe('check-layers', () => {
   it('passes on the tree as it is', () => {
@@ -86,7 +75,7 @@ describe('check-layers', () => {
     expect(r.status).toBe(1);
     expect(r.out).toContain('README.md: the room table differs from scripts/check-layers.mjs');
     expect(r.out).toContain('README.md: names ts/gone.ts, which does not exist');
-    expect(spawnSync(process.execPath, ['scripts/check-layers.mjs', '--write'], { cwd: dir }).status).toBe(1);
+    expect(runScript(dir, 'check-layers.mjs', '--write').status).toBe(1);
     expect(readFileSync(readme, 'utf8')).toContain('| theory | `ts/theory/` |');
   });
 });

@@ -3,7 +3,7 @@
  * the one interrupt policy (SIGINT/SIGTERM) for every long command, the worker-count rule and the
  * progress reporter (a bar on a terminal, a line every few seconds otherwise).
  */
-import type { BackendName } from '../core/types.js';
+import { W_INITS, type BackendName, type WInit } from '../core/types.js';
 import cliProgress from 'cli-progress';
 import { Option } from 'commander';
 import { UsageError } from '../core/errors.js';
@@ -218,9 +218,16 @@ export function progressReporter(label: string, opts: { quiet?: boolean; unit?: 
 }
 
 /**
- * `--w-law <law>`, the older name of `--w-init <law>` (the law of the diagonal w_i(0), as `rnn-gd
- * train` names it): a hidden alias, refused together with --w-init. Read the value with `wInitOf`.
+ * `--w-law <law>`: Deprecated; use --w-init (the law of the diagonal w_i(0), WInit). A hidden alias,
+ * refused together with --w-init. Read the value with `wInitOf`.
  */
 export const wLawAlias = (): Option =>
   new Option('--w-law <law>', 'the same as --w-init (an alias)').hideHelp().conflicts('wInit');
-export const wInitOf = (raw: { wInit?: string; wLaw?: string }): string | undefined => raw.wLaw ?? raw.wInit;
+/** The law `--w-init` (or its alias) names, checked against W_INITS; undefined when neither is given. */
+export function wInitOf(raw: { wInit?: string; wLaw?: string }): WInit | undefined {
+  const value = raw.wLaw ?? raw.wInit;
+  if (value === undefined || (W_INITS as readonly string[]).includes(value)) return value as WInit | undefined;
+  throw new UsageError(
+    `option --w-init: expected ${W_INITS.slice(0, -1).join(', ')} or ${W_INITS.at(-1)}, got '${value}'`,
+  );
+}

@@ -5,6 +5,9 @@ import type { Seed } from './rng.js';
 import { float32, FLOAT32_MIN_NORMAL, parseWith, positiveInt, ValidationError } from './validate.js';
 import {
   INIT_SCHEMES,
+  READOUTS,
+  RECURRENCES,
+  W_INITS,
   paramCount,
   type ModelSpec,
   type InitScheme,
@@ -12,6 +15,7 @@ import {
   type Readout,
   type Recurrence,
   type SameType,
+  type WInit,
   BACKEND_NAMES,
 } from './types.js';
 
@@ -21,11 +25,21 @@ import {
  */
 export const MODEL_LIMITS = { m: 2 ** 15, d: 2 ** 20, params: 2 ** 28 } as const;
 
+/**
+ * The model vocabulary's field schemas, one per concept: every config that names a recurrence, an
+ * activation, a readout, a law of w_i(0) or an init scheme uses these (no second z.enum of the values).
+ */
+export const recurrenceSchema = z.enum(RECURRENCES);
+export const activationSchema = z.enum(ACTIVATIONS);
+export const readoutSchema = z.enum(READOUTS);
+export const wInitSchema = z.enum(W_INITS);
+export const initSchemeSchema = z.enum(INIT_SCHEMES);
+
 export const modelSpecSchema = z
   .object({
-    recurrence: z.enum(['dense', 'diagonal']),
-    activation: z.enum(ACTIVATIONS as unknown as ['tanh', 'sigmoid', 'sin', 'relu']).default('tanh'),
-    readout: z.enum(['final', 'all']).default('final'),
+    recurrence: recurrenceSchema,
+    activation: activationSchema.default('tanh'),
+    readout: readoutSchema.default('final'),
     m: positiveInt()
       .refine((m) => m % 2 === 0, { message: 'must be even (symmetric initialization pairs neuron i with i+m/2)' })
       .refine((m) => m <= MODEL_LIMITS.m, {
@@ -41,10 +55,10 @@ export const modelSpecSchema = z
 
 export const initSchema = z
   .object({
-    /** Law of the diagonal recurrent weights w_i(0). */
-    w: z.enum(['uniform', 'rademacher', 'normal']).default('uniform'),
+    /** Law of the diagonal recurrent weights w_i(0) (wInit elsewhere: an older name kept for config files). */
+    w: wInitSchema.default('uniform'),
     /** The symmetrization scheme (ts/train/init.ts); absent: 'halves' (dense), 'paired' (diagonal). */
-    scheme: z.enum(INIT_SCHEMES as unknown as ['halves', 'paired', 'iid']).optional(),
+    scheme: initSchemeSchema.optional(),
     /** Seed of every random draw of the initialization. */
     seed: z.union([z.string().min(1), z.number().int()]).default(0),
   })
@@ -104,13 +118,13 @@ export interface ModelSpecInput {
   alpha: number;
 }
 
-/** Law of the diagonal recurrent weights w_i(0) (dense W(0) is always N(0, 1)). */
-export type InitLaw = 'uniform' | 'rademacher' | 'normal';
+/** Deprecated; use WInit (ts/core/types.ts), the law of w_i(0): the name the root entry has exported, kept as an alias. */
+export type InitLaw = WInit;
 
 /** Options of the symmetric initialization (the input of `initialize` and `parseInitOptions`). */
 export interface InitOptionsInput {
   /** Law of the diagonal recurrent weights w_i(0): uniform on [-1, 1] (default), +-1, or N(0, 1). */
-  w?: InitLaw;
+  w?: WInit;
   /**
    * How Theta(0) is symmetrized (docs/spec/model.md section 4): 'halves' (dense default) two independent
    * networks of width m/2; 'paired' (diagonal default; the dense law of earlier versions) neuron i + m/2

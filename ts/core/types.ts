@@ -17,8 +17,22 @@
  */
 import type { ActivationName } from './activations.js';
 
-export type Recurrence = 'dense' | 'diagonal';
-export type Readout = 'final' | 'all';
+/**
+ * The model vocabulary's value lists, each the one spelling of its concept: the schemas in config.ts
+ * (recurrenceSchema, ...) are made from them, and `make lint` (scripts/check-vocabulary.mjs) refuses a
+ * second list of the same values anywhere in ts/.
+ */
+export const RECURRENCES = ['dense', 'diagonal'] as const;
+export type Recurrence = (typeof RECURRENCES)[number];
+export const READOUTS = ['final', 'all'] as const;
+export type Readout = (typeof READOUTS)[number];
+/**
+ * The law of the diagonal recurrent weights w_i(0) (docs/spec/model.md section 4), called wInit:
+ * `--w-init`, the data configs' `wInit`; the model config's `init.w` and theory's `law`/`WLaw` are
+ * older names of the same thing.
+ */
+export const W_INITS = ['uniform', 'rademacher', 'normal'] as const;
+export type WInit = (typeof W_INITS)[number];
 export type FloatArray = Float32Array | Float64Array;
 
 /** true when A and B are the same type (for compile-time checks that two definitions agree). */
@@ -29,8 +43,8 @@ export type SameType<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) 
  * (dense default), 'paired' neuron i + m/2 a copy of neuron i (diagonal default; dense before the
  * 'halves' law), 'iid' every neuron independent (f(Theta(0)) != 0).
  */
-export type InitScheme = 'halves' | 'paired' | 'iid';
-export const INIT_SCHEMES: readonly InitScheme[] = ['halves', 'paired', 'iid'];
+export const INIT_SCHEMES = ['halves', 'paired', 'iid'] as const;
+export type InitScheme = (typeof INIT_SCHEMES)[number];
 
 /** The architecture: everything but the parameter values. */
 export interface ModelSpec {

@@ -11,7 +11,7 @@
  *   teacher-rnn    a random RNN of either recurrence with its own alpha, activation, width and seed
  */
 import { z } from 'zod';
-import { ACTIVATIONS } from '../core/activations.js';
+import { activationSchema, recurrenceSchema, wInitSchema } from '../core/config.js';
 import { tsBackend } from '../backend/ts-backend.js';
 import { initialize } from '../train/init.js';
 import { makeRng, type Seed } from '../core/rng.js';
@@ -50,15 +50,15 @@ export const narmaOptionsSchema = z
 
 export const teacherRnnOptionsSchema = z
   .object({
-    recurrence: z.enum(['dense', 'diagonal']).default('diagonal'),
-    activation: z.enum(ACTIVATIONS as unknown as ['tanh', 'sigmoid', 'sin', 'relu']).default('tanh'),
+    recurrence: recurrenceSchema.default('diagonal'),
+    activation: activationSchema.default('tanh'),
     alpha: finite().default(0.9),
     /** teacher width (even) */
     mTeacher: positiveInt()
       .refine((m) => m % 2 === 0, 'must be even')
       .default(32),
     /** law of the diagonal recurrent weights */
-    wInit: z.enum(['uniform', 'rademacher', 'normal']).default('uniform'),
+    wInit: wInitSchema.default('uniform'),
   })
   .strict();
 
