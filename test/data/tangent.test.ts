@@ -1,9 +1,9 @@
 /** The float64 reference tangent kernels: features vs finite differences, teacher sum vs the explicit particle sum. */
+import { ValidationError } from '../../ts/core/errors.js';
 import { describe, expect, it } from 'vitest';
 import { activations } from '../../ts/core/activations.js';
 import { tangentKernels } from '../../ts/backend/ts-tangent.js';
 import type { TangentSpec } from '../../ts/backend/types.js';
-import { ValidationError } from '../../ts/core/validate.js';
 import { randomData } from '../helpers.js';
 
 /** h_{T-1}(X_j; w, u) by the plain forward recursion. */

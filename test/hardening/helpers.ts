@@ -4,9 +4,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
-import { UsageError } from '../../ts/cli/run.js';
-import { BoundsInputError } from '../../ts/core/errors.js';
-import { ValidationError } from '../../ts/core/validate.js';
+import { BoundsInputError, ValidationError, UsageError } from '../../ts/core/errors.js';
 
 export const ROOT = resolve(__dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli/main.js');

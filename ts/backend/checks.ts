@@ -5,8 +5,9 @@
  * (steps, eta, rho, batch indices) in range. A float32 store (wasm, ts float32) also needs every
  * value within float32 range: a larger one would silently become Infinity.
  */
+import { ValidationError } from '../core/errors.js';
 import { parseModelSpec } from '../core/config.js';
-import { FLOAT32_MAX, ValidationError } from '../core/validate.js';
+import { FLOAT32_MAX } from '../core/validate.js';
 import { uLength, wLength, type ModelParams, type ModelSpec, type Projection } from '../core/types.js';
 import { projectionRadius, type ParamName } from './types.js';
 

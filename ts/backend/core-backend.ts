@@ -14,10 +14,10 @@ import {
   type ModelSpec,
   type Projection,
 } from '../core/types.js';
-import { FLOAT32_MAX, ValidationError } from '../core/validate.js';
+import { FLOAT32_MAX } from '../core/validate.js';
 import { checkModel, checkWorkspace, type CoreSizes } from './capacity.js';
 import { call } from './wasm-errors.js';
-import { UseAfterFreeError } from '../core/errors.js';
+import { UseAfterFreeError, ValidationError } from '../core/errors.js';
 import { coreKernels } from './core-kernels.js';
 import {
   projectionRadius,

@@ -3,10 +3,10 @@
  * WebAssembly), 'ts' (the TypeScript reference, float64 by default) and 'auto', the default: in
  * Node native when its addon loads, else wasm; in browsers wasm.
  */
+import { ValidationError } from '../core/errors.js';
 import { BACKEND_NAMES, type BackendName, type ConcreteBackendName } from '../core/types.js';
 import { tsBackend, type Dtype } from './ts-backend.js';
 import { type Backend } from './types.js';
-import { ValidationError } from '../core/validate.js';
 import { isNode } from '../core/runtime.js';
 
 export { BACKEND_NAMES } from '../core/types.js';

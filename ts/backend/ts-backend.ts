@@ -3,6 +3,7 @@
  * Generic over the storage type: float64 (for gradient checks) or float32 (what wasm computes in).
  * Arithmetic is in JS doubles; only stored arrays round to the chosen precision.
  */
+import { ValidationError } from '../core/errors.js';
 import { project } from '../core/projection.js';
 import {
   targetsPerSequence,
@@ -14,7 +15,6 @@ import {
   type ModelSpec,
   type Projection,
 } from '../core/types.js';
-import { ValidationError } from '../core/validate.js';
 import type { Backend, Network, NetworkOptions, ParamName, TrainSteps, Workspace } from './types.js';
 import {
   backwardSequence,

@@ -12,9 +12,9 @@
  *
  *   g_t = sigma'(z_t) * (alpha*v_w*h_{t-1} + alpha*w*g_{t-1} + <v_u, x_t>),   g_{T-1} = <v, phi_T>
  */
+import { ValidationError } from '../core/errors.js';
 import { activations, ACTIVATIONS } from '../core/activations.js';
 import type { Dataset } from '../core/types.js';
-import { ValidationError } from '../core/validate.js';
 import type { Kernels, Particles, TangentSpec } from './types.js';
 import { checkFits } from '../core/dataset.js';
 

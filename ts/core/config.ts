@@ -1,8 +1,9 @@
 /** Model and training configurations: types, defaults and validation (docs/spec/model.md sections 2-6). */
+import { ValidationError } from './errors.js';
 import { z } from 'zod';
 import { ACTIVATIONS, type ActivationName } from './activations.js';
 import type { Seed } from './rng.js';
-import { float32, FLOAT32_MIN_NORMAL, parseWith, positiveInt, ValidationError } from './validate.js';
+import { float32, FLOAT32_MIN_NORMAL, parseWith, positiveInt } from './validate.js';
 import {
   INIT_SCHEMES,
   READOUTS,

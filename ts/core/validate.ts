@@ -2,9 +2,6 @@
 import { z } from 'zod';
 import { ValidationError } from './errors.js';
 
-/** Raised for any invalid config, file or argument (one family with every user error: ./errors.ts). */
-export { ValidationError };
-
 /** Parses `value` with `schema`, or throws a ValidationError listing every bad field under `where`. */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
   const result = schema.safeParse(value);

@@ -10,13 +10,14 @@
  *                  s_t = u_t = 0 for t < 0;  y_t = s_{t+1} (the state after reading x_t)
  *   teacher-rnn    a random RNN of either recurrence with its own alpha, activation, width and seed
  */
+import { ValidationError } from '../core/errors.js';
 import { z } from 'zod';
 import { activationSchema, recurrenceSchema, wInitSchema } from '../core/config.js';
 import { tsBackend } from '../backend/ts-backend.js';
 import { initialize } from '../train/init.js';
 import { makeRng, type Seed } from '../core/rng.js';
 import { targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../core/types.js';
-import { finite, positiveInt, ValidationError } from '../core/validate.js';
+import { finite, positiveInt } from '../core/validate.js';
 import { wDrawer } from './transport.js';
 
 const nonNegInt = () => z.number().int('must be an integer').nonnegative('must be >= 0');

@@ -23,6 +23,7 @@
  *   dz_t = s (V_W h_{t-1} + W dh_{t-1}) + V_U x_t,   dh_t = sigma'(z_t) dz_t,   h_{-1} = dh_{-1} = 0
  *   f_t  = (1/sqrt(m)) sum_i c_i dh_{i,t}          (readout final: t = T-1 only)
  */
+import { ValidationError } from '../core/errors.js';
 import { z } from 'zod';
 import { activationSchema, initSchemeSchema } from '../core/config.js';
 import { forwardSequence, sequenceScratch, tangentSequence } from '../backend/reference-rnn.js';
@@ -30,7 +31,7 @@ import { tsBackend } from '../backend/ts-backend.js';
 import { initialize } from '../train/init.js';
 import { makeRng, type Seed } from '../core/rng.js';
 import { targetsPerSequence, uLength, wLength, type Dataset, type ModelParams, type Readout } from '../core/types.js';
-import { finite, positiveInt, ValidationError } from '../core/validate.js';
+import { finite, positiveInt } from '../core/validate.js';
 import { generateInputs, type InputLaw } from './inputs.js';
 import { checkFits } from '../core/dataset.js';
 

@@ -7,12 +7,12 @@
  *   f_lin(X) = f(X; Theta(0)) + (1/sqrt(m)) sum_i c_i <theta_bar_i - theta_i(0), phi_T(X; theta_i(0))>,
  * computed with teacherSum over the student's m initial neurons as particles.
  */
+import { ValidationError } from '../core/errors.js';
 import { tsBackend } from '../backend/ts-backend.js';
 import type { Backend, Particles, TangentSpec } from '../backend/types.js';
 import { checkDataset, checkFits } from '../core/dataset.js';
 import { mapValues, perReadout, type Normalization, type TransportMap } from './transport.js';
 import { readoutOf, targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../core/types.js';
-import { ValidationError } from '../core/validate.js';
 
 function checkDiagonalStudent(student: ModelParams, where: string): void {
   if (student.spec.recurrence !== 'diagonal') {

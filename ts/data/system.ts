@@ -5,6 +5,7 @@
  * ./systems.ts. Adding a system: one module in ./systems/ exporting `defineSystem({...})` and one
  * line in ./systems.ts (docs/data.md, "Adding a system").
  */
+import { ValidationError } from '../core/errors.js';
 import { z } from 'zod';
 import type { Backend } from '../backend/types.js';
 import { MODEL_LIMITS, readoutSchema } from '../core/config.js';
@@ -18,7 +19,7 @@ import {
   type Recurrence,
   type BackendName,
 } from '../core/types.js';
-import { finite, positiveInt, ValidationError } from '../core/validate.js';
+import { finite, positiveInt } from '../core/validate.js';
 import { inputLawSchema } from './inputs.js';
 import type { TransportMap } from './transport.js';
 

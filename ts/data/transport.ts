@@ -26,12 +26,13 @@
  *
  * Oracle parameters and the approximation floor of a student for a map: ./oracle.ts.
  */
+import { ValidationError } from '../core/errors.js';
 import { z } from 'zod';
 import { activationSchema, wInitSchema } from '../core/config.js';
 import type { Backend, Particles, TangentSpec } from '../backend/types.js';
 import { makeRng, type Rng, type Seed } from '../core/rng.js';
 import type { Dataset, Readout, WInit } from '../core/types.js';
-import { finite, positiveInt, ValidationError } from '../core/validate.js';
+import { finite, positiveInt } from '../core/validate.js';
 import { randomUnitVector } from './inputs.js';
 
 export const MAP_KINDS = ['linear', 'input', 'memory', 'mix'] as const;

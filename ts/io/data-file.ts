@@ -9,10 +9,10 @@
  * The JSON codec (parseDataFile, dataToJson) is universal and lives in ./data-json.ts;
  * it is re-exported here.
  */
+import { ValidationError } from '../core/errors.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { readoutOf, type Dataset, type FloatArray } from '../core/types.js';
-import { ValidationError } from '../core/validate.js';
 import { checkDataset } from '../core/dataset.js';
 import { dataToJson, parseDataFile } from './data-json.js';
 import { readJsonFile, stringifyTopLevel } from './model-file.js';

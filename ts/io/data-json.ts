@@ -6,8 +6,8 @@
  *
  *   { "format": "rnn-gd.data/1", "n", "T", "d", "X": [n*T*d], "Y": [n or n*T] }  (+ optional "meta")
  */
+import { ValidationError } from '../core/errors.js';
 import type { Dataset } from '../core/types.js';
-import { ValidationError } from '../core/validate.js';
 import { checkFormat, checkKeys, isPlainObject, metaField, numberArray, required } from './model-json.js';
 import { checkDataset } from '../core/dataset.js';
 

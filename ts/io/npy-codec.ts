@@ -8,7 +8,7 @@
  *
  * Universal (browsers and Node): no file system here; readNpy/writeNpy are in ./npy.ts (Node).
  */
-import { ValidationError } from '../core/validate.js';
+import { ValidationError } from '../core/errors.js';
 import { numbersArg } from '../core/api-args.js';
 
 /** The dtypes this writer produces (and the reader returns after conversion). */

@@ -18,6 +18,7 @@
  * Node: worker_threads, no flags. Browsers: module Workers; SharedArrayBuffer needs a
  * cross-origin-isolated page (COOP: same-origin, COEP: require-corp).
  */
+import { ValidationError } from '../core/errors.js';
 import {
   targetsPerSequence,
   uLength,
@@ -30,7 +31,6 @@ import {
 import type { TrainSteps } from '../backend/types.js';
 import { resolveBackendName } from '../backend/index.js';
 import type { WasmFlavor } from '../backend/wasm-loader.js';
-import { ValidationError } from '../core/validate.js';
 import { CTRL, SharedViews, allocateShared, chunkStarts, defaultChunkSize, type Layout } from './shared.js';
 import type { Reply, Request } from './protocol.js';
 import { checkFits } from '../core/dataset.js';

@@ -12,11 +12,11 @@
  * Antithetic pairs are not offered: for odd activations h_{T-1}(X; w, -u) = -h_{T-1}(X; w, u), so
  * the pair (u, -u) gives the same products and no variance reduction.
  */
+import { ValidationError } from '../core/errors.js';
 import { activations } from '../core/activations.js';
 import type { Backend, Particles, TangentSpec } from '../backend/types.js';
 import { makeRng, type Seed } from '../core/rng.js';
 import type { Dataset, ModelParams, WInit } from '../core/types.js';
-import { ValidationError } from '../core/validate.js';
 import { crossOfRows } from '../core/linalg.js';
 import { monteCarloKernel, relativeDrift, sampleParticles } from './ntk.js';
 import { checkFits } from '../core/dataset.js';

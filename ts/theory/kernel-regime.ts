@@ -27,11 +27,11 @@
  * Measured on the wasm float32 Gram against the float64 one (8 shapes, m = 64..32768, N = 20..300):
  * the eigenvalues moved by at most 0.094 tol (docs/robustness.md).
  */
+import { ValidationError } from '../core/errors.js';
 import type { Backend } from '../backend/types.js';
 import { backwardSequence, forwardSequence, sequenceScratch } from '../backend/reference-rnn.js';
 import { gramOfRows } from '../backend/ts-ntk.js';
 import { targetsPerSequence, uLength, wLength, type Dataset, type ModelParams } from '../core/types.js';
-import { ValidationError } from '../core/validate.js';
 import { SymmetricEigen } from './eigen.js';
 import { crossOfRows } from '../core/linalg.js';
 import { atInit, ntkBlocks } from './ntk.js';

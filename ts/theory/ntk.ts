@@ -14,11 +14,11 @@
  * Kernel ridge regression with either kernel, the baseline a trained network is compared with, is
  * ./kernel-ridge.ts.
  */
+import { ValidationError } from '../core/errors.js';
 import type { Backend, Particles, TangentSpec } from '../backend/types.js';
 import { makeRng, type Seed } from '../core/rng.js';
 import { checkSquare, crossOfRows } from '../core/linalg.js';
 import { readoutOf, type Dataset, type ModelParams, type WInit } from '../core/types.js';
-import { ValidationError } from '../core/validate.js';
 import { SymmetricEigen } from './eigen.js';
 import { checkFloat64Arrays } from '../backend/capacity.js';
 

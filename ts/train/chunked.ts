@@ -9,9 +9,9 @@
  * chunk losses (each accumulated in float64) and gradients (float32 on wasm) are combined in
  * float64, so the last bits can differ from a single call; the results stay deterministic.
  */
+import { ValidationError } from '../core/errors.js';
 import '../core/disposable.js'; // Symbol.dispose and Disposable without consumer libs
 import { readoutOf, targetsPerSequence, type Dataset, type ModelSpec, type Projection } from '../core/types.js';
-import { ValidationError } from '../core/validate.js';
 import { checkModel, checkWorkspace, MiB, workspaceBytes } from '../backend/capacity.js';
 import type { Network, TrainSteps, Workspace } from '../backend/types.js';
 import { gatherRows, sliceRows } from '../core/dataset.js';

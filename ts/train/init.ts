@@ -2,10 +2,10 @@
  * Initialization (docs/spec/model.md section 4): Theta(0) from one seed, by one of three schemes.
  * 'halves' and 'paired' give f(X; Theta(0)) = 0 exactly for every X; 'iid' does not.
  */
+import { ValidationError } from '../core/errors.js';
 import { parseInitOptions, parseModelSpec, type InitOptionsInput, type ModelSpecInput } from '../core/config.js';
 import { makeRng } from '../core/rng.js';
 import { uLength, wLength, type InitScheme, type ModelParams, type ModelSpec } from '../core/types.js';
-import { ValidationError } from '../core/validate.js';
 import { paramsArg } from '../core/api-args.js';
 
 /** The scheme a model of this recurrence gets when none is given: 'halves' (dense), 'paired' (diagonal). */

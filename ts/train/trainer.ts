@@ -10,6 +10,7 @@
  * full-data risks are computed in chunks. The steps are bit-identical either way (each step sees
  * the same rows in the same order); only the recorded full-data risk may differ in its last bits.
  */
+import { ValidationError } from '../core/errors.js';
 import '../core/disposable.js'; // Symbol.dispose and Disposable without consumer libs
 import { parseTrainOptions, type TrainOptions, type TrainOptionsInput } from '../core/config.js';
 import { paramMetrics, predictionDistance, type MetricRecord } from '../core/metrics.js';
@@ -17,7 +18,6 @@ import { makeRng, permutation, type Rng } from '../core/rng.js';
 import { ChunkedData, DEFAULT_MEMORY_BUDGET, rowsForBudget, trainingRows } from './chunked.js';
 import type { Backend, Network } from '../backend/types.js';
 import { paramCount, type Dataset, type DivergenceHint, type InitScheme, type ModelParams } from '../core/types.js';
-import { ValidationError } from '../core/validate.js';
 import { kernelSchedule, type KernelSchedule } from '../theory/kernel-track.js';
 import { runOptionsArg, trainerInitArg } from '../core/api-args.js';
 

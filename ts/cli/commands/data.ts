@@ -3,6 +3,7 @@
  * (ts/data/generate.ts) and writes them as JSON and .npy with meta.json (ts/data/files.ts).
  * `rnn-gd data show DIR`: shapes, statistics per split and small text plots of a few sequences.
  */
+import { ValidationError, UsageError } from '../../core/errors.js';
 import { Command } from 'commander';
 import {
   generateData,
@@ -15,10 +16,9 @@ import {
 import { readGenerated, writeGenerated } from '../../data/files.js';
 import { datasetStats, describeDataset } from '../../data/summary.js';
 import { readJsonFile } from '../../io/model-file.js';
-import { ValidationError } from '../../core/validate.js';
-import { interruptController } from '../options.js';
+import { interruptController, parseNumber } from '../options.js';
 import { declareInputs } from '../../io/inputs.js';
-import { parseNumber, printJson, UsageError } from '../run.js';
+import { printJson } from '../run.js';
 
 type FlagKind = 'int' | 'number' | 'string' | 'list' | 'bool';
 

@@ -3,6 +3,7 @@
  * Carlo with standard errors (ts/theory/infinite-width.ts); for the NTK also how the empirical NTK
  * at initialization approaches it as the width m grows.
  */
+import { UsageError } from '../../core/errors.js';
 import { Command } from 'commander';
 import { ACTIVATIONS, type ActivationName } from '../../core/activations.js';
 import { getBackend, type BackendName } from '../../backend/index.js';
@@ -13,8 +14,8 @@ import { declareInputs } from '../../io/inputs.js';
 import { infiniteWidthKernel, widthConvergence, type KernelKind, type Sampling } from '../../theory/infinite-width.js';
 import { gramStats, type GramStats } from '../../theory/ntk.js';
 import type { WInit } from '../../core/types.js';
-import { parseNumber, printJson, UsageError } from '../run.js';
-import { parseBackendOption, wInitOf, wLawAlias, backendOption } from '../options.js';
+import { printJson } from '../run.js';
+import { parseBackendOption, wInitOf, wLawAlias, backendOption, parseNumber } from '../options.js';
 import { exactKernelCommand } from './kernel-exact.js';
 
 export interface KernelCommandResult {

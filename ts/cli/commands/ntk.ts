@@ -3,6 +3,7 @@
  * spectrum as JSON, optionally the matrix as .npy, the drift from the model's initialization and,
  * with --test, the kernel ridge baseline against the network.
  */
+import { UsageError } from '../../core/errors.js';
 import { Command } from 'commander';
 import { getBackend, type BackendName } from '../../backend/index.js';
 import { readData } from '../../io/data-file.js';
@@ -14,9 +15,9 @@ import { networkVsKernel, type BaselineKernel } from '../../theory/kernel-ridge.
 import { kernelRegime, type KernelRegimeStart } from '../../theory/kernel-regime.js';
 import type { PredictionDistance } from '../../core/metrics.js';
 import type { ModelParams, WInit } from '../../core/types.js';
-import { parseNumber, printJson, UsageError } from '../run.js';
+import { printJson } from '../run.js';
 import { checkFits } from '../../core/dataset.js';
-import { parseBackendOption, wInitOf, wLawAlias, backendOption } from '../options.js';
+import { parseBackendOption, wInitOf, wLawAlias, backendOption, parseNumber } from '../options.js';
 
 export interface NtkCommandOptions {
   model: string;

@@ -9,6 +9,7 @@
  * written; a SIGKILL leaves the last checkpoint. `--resume` continues from it exactly (parameters,
  * step counter, running loss sum, mini-batch order), dropping metric lines after the checkpoint.
  */
+import { UsageError } from '../../core/errors.js';
 import { isAbsolute, resolve } from 'node:path';
 import { Command } from 'commander';
 import { getBackend } from '../../backend/index.js';
@@ -24,7 +25,7 @@ import { parseWith } from '../../core/validate.js';
 import type { Dataset } from '../../core/types.js';
 import { interruptController, parseCount, parseNumber, backendOption } from '../options.js';
 import { trainIntoDirectory, type TrainRunOptions } from '../train-session.js';
-import { printJson, UsageError } from '../run.js';
+import { printJson } from '../run.js';
 import { declareInputs } from '../../io/inputs.js';
 
 interface TrainFlags {
