@@ -8,7 +8,7 @@ TS_SOURCES := $(shell find ts -name '*.ts' -not -path 'ts/wasm-pkg/*')
 WASM_OPT_FLAGS := -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: setup wasm native build pack lint format test test-rust test-ts test-browser test-slurm check-package web web-build demo bench clean
+.PHONY: setup wasm native build pack lint format check test test-rust test-ts test-browser test-slurm check-package web web-build demo bench clean
 
 # Toolchain + npm dependencies (scripts/setup-toolchain.sh; docs/toolchain.md).
 .toolchain: scripts/setup-toolchain.sh package-lock.json crates/rnn-wasm/Cargo.toml
@@ -108,6 +108,12 @@ lint: build
 format: .toolchain
 	$(NODE_BIN)/prettier --write --log-level warn $(PRETTIER_FILES)
 	cargo fmt
+# The inner loop: lint, the Rust tests and vitest's fast project (vitest.config.ts: no slow tier, no
+# browser, no slurm, no packed tarball). `make test` below is the release gate: everything.
+check: lint test-rust
+	bash scripts/setup-browser.sh
+	bash scripts/setup-python.sh >/dev/null
+	$(NODE_BIN)/vitest run --project fast
 test: lint test-rust test-ts test-browser test-slurm check-package
 
 # The main job: a quick experiment with an embedded default configuration.

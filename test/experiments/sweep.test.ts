@@ -3,11 +3,12 @@
  * its report, shards merged to the unsharded result, crashing points recorded, and a clean abort
  * that a resume completes.
  */
+import { tempDir } from '../support/fs.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mergeSweeps, runExperiment, readPoints } from '../../dist/experiments/node.js';
-import { BACKEND, readLines, stable, tempDir } from './helpers.js';
+import { BACKEND, readLines, stable } from './helpers.js';
 
 describe('the workers of a library call', () => {
   it('are cut to what the points need, with a remark in library words to onWarning (no CLI option)', async () => {

@@ -16,7 +16,7 @@ import { saveModel } from '../../ts/io/model-file.js';
 import { predict } from '../../ts/train/predict.js';
 import { KernelRegime, type KernelRoundoff } from '../../ts/theory/kernel-regime.js';
 import { randomData } from '../helpers.js';
-import { assertAllFinite, runCliInProcess } from './helpers.js';
+import { assertAllFinite, runCliInProcess } from '../support/cli.js';
 
 afterEach(() => vi.restoreAllMocks());
 

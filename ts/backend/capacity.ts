@@ -4,7 +4,7 @@
  * (the core's own sizes, crates/rnn-core/src/sizes.rs, through ./wasm-sizes.ts). The formulas here
  * serve the checks made where no module is loaded (the trainer's checks before it builds anything,
  * rowsForBudget, the exported workspaceBytes & co., which are synchronous);
- * test/core/wasm-sizes.test.ts pins them to the core's.
+ * test/backend/wasm-sizes.test.ts pins them to the core's.
  *
  * wasm32 memory is at most 4 GiB, never shrinks, and running out of it inside Rust aborts the
  * module (`RuntimeError: unreachable`) and leaves it unusable. So every wasm object is sized here

@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
+import { CLI as cli } from '../support/paths.js';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { runCommandJson } from '../support/cli.js';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { registerConstants } from '../../ts/cli/commands/constants.js';
 import { ntkCommand, registerNtk } from '../../ts/cli/commands/ntk.js';
@@ -45,17 +45,7 @@ saveModel(initPath, init);
 writeData(dataPath, train);
 writeData(testPath, test);
 
-async function run(register: (p: Command) => void, args: string[]): Promise<unknown> {
-  const program = new Command('rnn-gd').exitOverride().configureOutput({ writeErr: () => {} });
-  register(program);
-  let out = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  await program.parseAsync(args, { from: 'user' });
-  return JSON.parse(out);
-}
+const run = runCommandJson;
 
 describe('rnn-gd ntk', () => {
   it('prints the spectrum and drift, and writes the Gram matrix as float64 .npy', async () => {
@@ -165,7 +155,6 @@ describe('rnn-gd constants', () => {
 });
 
 // The built CLI, only when dist/ was built with these commands (the tests never build anything).
-const cli = process.env.RNN_GD_CLI ?? fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 describe('built CLI', () => {
   it('ntk and constants print JSON', () => {

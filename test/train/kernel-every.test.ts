@@ -13,7 +13,7 @@ import { Trainer } from '../../ts/train/trainer.js';
 import { kernelSubsample } from '../../ts/theory/kernel-track.js';
 import type { MetricRecord } from '../../ts/core/metrics.js';
 import { backend } from '../helpers.js';
-import { runCliInProcess } from '../hardening/helpers.js';
+import { runCliInProcess } from '../support/cli.js';
 
 const { train } = await generateData({ system: 'transport', n: 96, nTest: 0, T: 8, d: 2, alpha: 0.5, seed: 4 });
 

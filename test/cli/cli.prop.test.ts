@@ -4,6 +4,7 @@
  * file or option, never a crash inside wasm, a stack trace, a hang, or a silent NaN; valid inputs
  * print JSON whose numbers are all finite.
  */
+import { tempDir } from '../support/fs.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -15,9 +16,9 @@ import { writeData } from '../../ts/io/data-file.js';
 import { saveModel } from '../../ts/io/model-file.js';
 import { encodeNpy } from '../../ts/io/npy.js';
 import { randomData } from '../helpers.js';
-import { expectCliError, expectCliOk, pool, runCliAsync, runCliInProcess, tmp, type CliResult } from './helpers.js';
+import { expectCliError, expectCliOk, pool, runCliAsync, runCliInProcess, type CliResult } from '../support/cli.js';
 
-const dir = tmp('rnn-gd-cli-');
+const dir = tempDir('cli');
 const P = (name: string) => join(dir, name);
 /** Spawned processes at a time (the machine may be small and shared). */
 const CONCURRENCY = 3;

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { createProgram } from '../../ts/cli/program.js';
-import { runCli, runCliInProcess } from '../hardening/helpers.js';
+import { runCli, runCliInProcess } from '../support/cli.js';
 
 /** Every command that runs something, with its path of names under the root ('data generate'). */
 function leaves(cmd: Command, path: string[] = []): { path: string[]; cmd: Command }[] {

@@ -3,13 +3,10 @@
  * given whole names its train/ and test/ sets; `train --resume --steps` is a total, and says so;
  * `train --linearized` summarizes the linearization it trained.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { tempDir } from '../support/fs.js';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../hardening/helpers.js';
-
-const tmp = () => mkdtempSync(join(tmpdir(), 'rnn-gd-first-hour-'));
+import { runCli } from '../support/cli.js';
 
 /** A small diagonal training setting the `train` tests share (the flags before their own). */
 const SMALL_TRAIN = [
@@ -31,7 +28,7 @@ const SMALL_TRAIN = [
 
 describe('the CLI for a new user', () => {
   it('`constants --data DIR` on the folder `data generate` wrote suggests DIR/train', () => {
-    const cwd = tmp();
+    const cwd = tempDir('first-hour');
     const gen = runCli(
       ['data', 'generate', '--system', 'linear-filter', '--n', '16', '--n-test', '8', '--T', '4', '--out', 'data/tm'],
       { cwd },
@@ -71,7 +68,7 @@ describe('the CLI for a new user', () => {
   it('`train --resume --steps S` trains up to step S in all, as --help says', () => {
     const help = runCli(['train', '--help']);
     expect(help.stdout.replace(/\s+/g, ' ')).toContain('counted from step 0: with --resume the total to reach');
-    const cwd = tmp();
+    const cwd = tempDir('first-hour');
     const base = ['train', ...SMALL_TRAIN, '--record-every', '5', '--out', 'run', '--quiet'];
     expect(runCli([...base, '--steps', '20'], { cwd }).status).toBe(0);
     const resumed = runCli(['train', '--out', 'run', '--resume', '--steps', '30', '--quiet'], { cwd });
@@ -80,7 +77,7 @@ describe('the CLI for a new user', () => {
   });
 
   it('`train --linearized` prints the linearization beside the network', () => {
-    const cwd = tmp();
+    const cwd = tempDir('first-hour');
     const r = runCli(['train', ...SMALL_TRAIN, '--steps', '20', '--linearized', '--out', 'run', '--quiet'], { cwd });
     expect(r.status, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout);

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CLI as cli } from '../support/paths.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/index.js';
 import { evalCommand, evaluate } from '../../ts/cli/commands/eval.js';
@@ -20,7 +20,6 @@ const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // RNN_GD_CLI may point at another build of cli/main.js (e.g. a scratch outDir).
-const cli = process.env.RNN_GD_CLI ?? fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 // Only when dist/ was built with these commands (the tests never build anything themselves).
 
 function data(n: number, T: number, d: number, readout: Readout): Dataset {

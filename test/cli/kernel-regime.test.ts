@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { runCommandJson } from '../support/cli.js';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { evaluate, registerEval } from '../../ts/cli/commands/eval.js';
 import { registerKernel } from '../../ts/cli/commands/kernel.js';
@@ -34,17 +35,8 @@ saveModel(modelPath, moved);
 writeData(dataPath, train);
 writeData(testPath, test);
 
-async function run(register: (p: Command) => void, args: string[]): Promise<Record<string, any>> {
-  const program = new Command('rnn-gd').exitOverride().configureOutput({ writeErr: () => {} });
-  register(program);
-  let out = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  await program.parseAsync(args, { from: 'user' });
-  return JSON.parse(out);
-}
+const run = (register: (p: Command) => void, args: string[]) =>
+  runCommandJson(register, args) as Promise<Record<string, any>>;
 
 describe('kernel-regime commands', () => {
   it('eval --linearized prints the linearization around W0, U0 in the shape of eval', async () => {

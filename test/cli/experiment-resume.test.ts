@@ -2,11 +2,13 @@
  * The CLI as users run it: a sweep killed with SIGKILL mid-way and resumed gives exactly the
  * points of an uninterrupted run (no point lost, none run twice); merge and report commands.
  */
+import { tempDir } from '../support/fs.js';
+import { CLI } from '../support/paths.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BACKEND, CLI, readLines, stable, tempDir } from './helpers.js';
+import { BACKEND, readLines, stable } from '../experiments/helpers.js';
 
 const sweepArgs = [
   'experiment',

@@ -1,16 +1,15 @@
-/** Shared helpers of the hardening suite: "a bad input ends in a clear error" as a checkable property. */
+/**
+ * Running the CLI in tests (spawned from dist/, or in process) and "a bad input ends in a clear error"
+ * as a checkable property, for the CLI and the library.
+ */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { expect } from 'vitest';
+import { existsSync } from 'node:fs';
+import { Command } from 'commander';
+import { expect, vi } from 'vitest';
 import { BoundsInputError, ValidationError, UsageError } from '../../ts/core/errors.js';
+import { CLI } from './paths.js';
 
-export const ROOT = resolve(__dirname, '../..');
-export const CLI = join(ROOT, 'dist/cli/main.js');
 export const cliBuilt = existsSync(CLI);
-
-export const tmp = (prefix = 'rnn-gd-hard-') => mkdtempSync(join(tmpdir(), prefix));
 
 /** Errors that count as "clear": raised at the boundary with a message meant for people. */
 export const CLEAR_ERRORS = [ValidationError, UsageError, BoundsInputError] as const;
@@ -207,4 +206,24 @@ export function expectCliOk(r: CliResult): unknown {
   }
   assertAllFinite(json);
   return json;
+}
+
+/**
+ * One command registered on a fresh program and run in this process (no build, no spawn): the JSON
+ * it prints to stdout. Errors are thrown (commander's exitOverride), not printed.
+ */
+export async function runCommandJson(register: (program: Command) => void, args: string[]): Promise<unknown> {
+  const program = new Command('rnn-gd').exitOverride().configureOutput({ writeErr: () => {} });
+  register(program);
+  let out = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } finally {
+    spy.mockRestore();
+  }
+  return JSON.parse(out);
 }
