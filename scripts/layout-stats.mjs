@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The shape of ts/, for a reader or a review (not a check): files and lines per top-level folder
 // (a room; files directly in ts/ count as "(root)"), the largest file of each folder, and the import
-// depth of ts/'s root files (0: imports no module of ts/; else 1 + the deepest module it imports).
+// depth of each folder's modules and of ts/'s root files (0: imports no module of ts/; else 1 + the
+// deepest module it imports).
 //   node scripts/layout-stats.mjs [DIR]   (DIR: a checkout, default the current directory)
 import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -37,10 +38,14 @@ function depthOf(p, seen = new Set()) {
   return d;
 }
 
-console.log('| folder | files | lines | largest file | its lines |');
-console.log('|---|---:|---:|---|---:|');
+const depthRange = (name) => {
+  const ds = paths.filter((p) => folderOf(p) === name).map((p) => depthOf(p));
+  return `${Math.min(...ds)}-${Math.max(...ds)}`;
+};
+console.log('| folder | files | lines | largest file | its lines | import depth |');
+console.log('|---|---:|---:|---|---:|---|');
 for (const [name, r] of [...rooms].sort((a, b) => a[0].localeCompare(b[0])))
-  console.log(`| ${name} | ${r.files} | ${r.lines} | ${r.largest.path} | ${r.largest.lines} |`);
+  console.log(`| ${name} | ${r.files} | ${r.lines} | ${r.largest.path} | ${r.largest.lines} | ${depthRange(name)} |`);
 const root = paths.filter((p) => folderOf(p) === '(root)');
 const depths = root.map((p) => depthOf(p));
 const all = paths.map((p) => depthOf(p));
