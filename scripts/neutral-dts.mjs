@@ -35,7 +35,7 @@ for (const flavor of readdirSync(dir)) {
     });
     const text = out.join('\n');
     const header =
-      "import '../../disposable.js'; // Symbol.dispose without lib esnext.disposable (scripts/neutral-dts.mjs)\n";
+      "import '../../core/disposable.js'; // Symbol.dispose without lib esnext.disposable (scripts/neutral-dts.mjs)\n";
     writeFileSync(file, text.startsWith(header) ? text : header + text);
   }
 }

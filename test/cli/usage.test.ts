@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { createProgram } from '../../ts/cli/program.js';
+import { SYSTEMS } from '../../ts/data/generate.js';
 import { runCli, runCliInProcess } from '../support/cli.js';
 
 /** Every command that runs something, with its path of names under the root ('data generate'). */
@@ -78,6 +79,14 @@ describe('CLI usage errors', () => {
       expect(help, cmd).toContain('--w-init <law>');
       expect(help, cmd).not.toContain('--w-law');
     }
+  });
+
+  it('the data systems in the help come from the registry (a new system needs no CLI edit)', async () => {
+    const unwrap = (text: string) => text.replace(/\s+/g, ' ');
+    const train = unwrap((await runCliInProcess(['train', '--help'])).stdout);
+    const data = unwrap((await runCliInProcess(['data', 'generate', '--help'])).stdout);
+    expect(train).toContain(`generate the data instead: ${SYSTEMS.join(', ')} (its test split`);
+    expect(data).toContain(`the system: ${SYSTEMS.join(' | ')}`);
   });
 
   it('the built binary behaves the same (spawned dist/cli/main.js)', () => {

@@ -15,7 +15,7 @@ import { Command } from 'commander';
 import { getBackend } from '../../backend/index.js';
 import { parseModelSpec, trainConfigSchema, type TrainConfig } from '../../core/config.js';
 import { readData } from '../../io/data-file.js';
-import { generateData, parseDataConfig } from '../../data/generate.js';
+import { generateData, parseDataConfig, SYSTEMS } from '../../data/generate.js';
 import { readJsonFile } from '../../io/model-file.js';
 import { dataFingerprint, openRunDirectory, readCheckpoint, readRunFile, type Checkpoint } from '../../io/run-dir.js';
 import { checkTrainingCapacity } from '../../train/chunked.js';
@@ -257,7 +257,7 @@ export function registerTrain(program: Command): void {
     .option('--data <path>', 'training data (rnn-gd.data/1 JSON, a directory, or X.npy with Y.npy beside it)')
     .option(
       '--system <name>',
-      'generate the data instead: transport, dense-teacher, linear-filter, delay, narma10, teacher-rnn (its test split becomes the test data)',
+      `generate the data instead: ${SYSTEMS.join(', ')} (its test split becomes the test data)`,
     )
     .option('--n <n>', 'generated data: training sequences (default 512)')
     .option('--T <T>', 'generated data: sequence length (default 10)')
