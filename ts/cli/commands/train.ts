@@ -22,7 +22,9 @@ import { checkTrainingCapacity } from '../../train/chunked.js';
 import { prepareRun } from '../../train/run.js';
 import type { RunDirectory } from '../../io/run-dir.js';
 import { parseWith } from '../../core/validate.js';
-import type { Dataset } from '../../core/types.js';
+import { RECURRENCES, W_INITS, type Dataset } from '../../core/types.js';
+import { ACTIVATIONS } from '../../core/activations.js';
+import { dataFlags } from './data-flags.js';
 import { interruptController, parseCount, parseNumber, backendOption } from '../options.js';
 import { trainIntoDirectory, type TrainRunOptions } from '../train-session.js';
 import { printJson } from '../run.js';
@@ -247,6 +249,9 @@ async function trainOn(
   return trainIntoDirectory(dir, config, run, fingerprint, checkpoint, opts);
 }
 
+/** The help of a generated-data option, from the data systems' schemas (./data-flags.ts). */
+const generatedHelp = (key: string): string => dataFlags().find((f) => f.key === key)?.help ?? key;
+
 export function registerTrain(program: Command): void {
   program
     .command('train')
@@ -259,20 +264,20 @@ export function registerTrain(program: Command): void {
       '--system <name>',
       `generate the data instead: ${SYSTEMS.join(', ')} (its test split becomes the test data)`,
     )
-    .option('--n <n>', 'generated data: training sequences (default 512)')
-    .option('--T <T>', 'generated data: sequence length (default 10)')
-    .option('--d <d>', 'generated data: input dimension (default 4)')
+    .option('--n <n>', `generated data: ${generatedHelp('n')}`)
+    .option('--T <T>', `generated data: ${generatedHelp('T')}`)
+    .option('--d <d>', `generated data: ${generatedHelp('d')}`)
     .option('--data-seed <seed>', 'generated data: seed (default 0)')
     .option('--test <path>', 'held-out data for the test risk')
     .requiredOption('--out <dir>', 'output directory')
     .addOption(backendOption())
-    .option('--recurrence <name>', 'dense or diagonal')
-    .option('--activation <name>', 'tanh (default), sigmoid, sin or relu')
+    .option('--recurrence <name>', RECURRENCES.join(' or '))
+    .option('--activation <name>', `${ACTIVATIONS.join(' | ')} (default tanh)`)
     .option('--readout <name>', 'final or all (default: from the data)')
     .option('--m <width>', 'width m (even)')
     .option('--alpha <alpha>', 'recurrent scale alpha')
     .option('--seed <seed>', 'seed of the initialization and of the mini-batch order')
-    .option('--w-init <law>', 'diagonal w_i(0) law: uniform (default), rademacher or normal')
+    .option('--w-init <law>', `diagonal w_i(0) law: ${W_INITS.join(' | ')} (default uniform)`)
     .option(
       '--init <scheme>',
       'initialization: halves (dense default: two independent half-width networks), paired (diagonal default; ' +
