@@ -8,7 +8,7 @@ TS_SOURCES := $(shell find ts -name '*.ts' -not -path 'ts/wasm-pkg/*')
 WASM_OPT_FLAGS := -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: setup wasm native build pack lint format test test-rust test-ts test-browser test-slurm check-package web web-build demo bench clean
+.PHONY: setup wasm native build pack lint format check test test-rust test-ts test-browser test-slurm check-package web web-build demo bench clean
 
 # Toolchain + npm dependencies (scripts/setup-toolchain.sh; docs/toolchain.md).
 .toolchain: scripts/setup-toolchain.sh package-lock.json crates/rnn-wasm/Cargo.toml
@@ -88,7 +88,8 @@ check-package: build
 # Formatting: prettier (TypeScript/JavaScript) and rustfmt, checked first by `make test`; `make format` applies them.
 # lint also type-checks the tests (tsconfig.test.json) and the bench scripts from their JSDoc
 # (tsconfig.bench.json), both against the built dist/ and wasm-pkg, hence after build; then the
-# line budget and no dead exports.
+# line budget, no dead exports, the room table of ts/ (scripts/check-layers.mjs) and one spelling of
+# the model vocabulary (scripts/check-vocabulary.mjs).
 PRETTIER_FILES := 'ts/**/*.ts' 'test/**/*.{ts,mjs}' 'bench/**/*.{mjs,ts,js}' 'web/**/*.ts' 'scripts/**/*.mjs' '*.ts'
 # clippy with warnings as errors, natively (all targets and features: tests and examples too) and for wasm32 with
 # SIMD128 (the cfg'd kernels of simd.rs), with the toolchain's cargo (.toolchain; clippy comes with it).
@@ -102,9 +103,17 @@ lint: build
 	$(NODE_BIN)/tsc --noEmit -p tsconfig.bench.json
 	node scripts/check-lines.mjs
 	node scripts/check-exports.mjs
+	node scripts/check-layers.mjs
+	node scripts/check-vocabulary.mjs
 format: .toolchain
 	$(NODE_BIN)/prettier --write --log-level warn $(PRETTIER_FILES)
 	cargo fmt
+# The inner loop: lint, the Rust tests and vitest's fast project (vitest.config.ts: no slow tier, no
+# browser, no slurm, no packed tarball). `make test` below is the release gate: everything.
+check: lint test-rust
+	bash scripts/setup-browser.sh
+	bash scripts/setup-python.sh >/dev/null
+	$(NODE_BIN)/vitest run --project fast
 test: lint test-rust test-ts test-browser test-slurm check-package
 
 # The main job: a quick experiment with an embedded default configuration.

@@ -1,7 +1,7 @@
 /**
  * The browser tests (`make test-browser`): test/browser/*.test.ts, run in Node, driving Debian's
  * chromium through playwright-core against web/dist (built by `vite build web`). 'rnn-gd' resolves
- * to this repository's package (exports map, node condition: dist/node.js), so the Node side of a
+ * to this repository's package (exports map, node condition: dist/entries/node.js), so the Node side of a
  * test times the same built wasm as the page.
  */
 import { fileURLToPath } from 'node:url';

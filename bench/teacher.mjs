@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { getBackend, parseBackendName } from '../dist/backend/index.js';
 import { generateInputs } from '../dist/data/inputs.js';
 import { makeClassTeacher, teacherValues, transportOptionsSchema } from '../dist/data/transport.js';
-import { makeRng } from '../dist/rng.js';
+import { makeRng } from '../dist/core/rng.js';
 
 const { values } = parseArgs({
   options: {

@@ -9,18 +9,21 @@
  * Run by `make build` after tsc.
  */
 import { rmSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { build } from 'esbuild';
 
 const outdir = 'dist/bundle';
+/** Bundle name -> the compiled entry it bundles (its types are that entry's: dist/bundle/<name>.d.ts). */
+const entryPoints = {
+  index: 'dist/entries/index.js',
+  'wasm-file': 'dist/entries/wasm-file.js',
+  memory: 'dist/entries/memory.js',
+  data: 'dist/data/index.js',
+};
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   // memory and data share the index bundle's chunks (one loader, one memory cap) through code splitting.
-  entryPoints: {
-    index: 'dist/index.js',
-    'wasm-file': 'dist/wasm-file.js',
-    memory: 'dist/memory.js',
-    data: 'dist/data/index.js',
-  },
+  entryPoints,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -40,10 +43,8 @@ if (nodeImports.length) {
   console.error(`bundle: the browser bundle imports Node modules: ${[...new Set(nodeImports)].join(', ')}`);
   process.exit(1);
 }
-writeFileSync(`${outdir}/index.d.ts`, "export * from '../index.js';\n");
-writeFileSync(`${outdir}/wasm-file.d.ts`, "export * from '../wasm-file.js';\n");
-writeFileSync(`${outdir}/memory.d.ts`, "export * from '../memory.js';\n");
-writeFileSync(`${outdir}/data.d.ts`, "export * from '../data/index.js';\n");
+for (const [name, entry] of Object.entries(entryPoints))
+  writeFileSync(`${outdir}/${name}.d.ts`, `export * from '${relative(outdir, entry)}';\n`);
 const sizes = Object.entries(result.metafile.outputs)
   .filter(([p]) => p.endsWith('.js'))
   .map(([p, o]) => `${p.slice(outdir.length + 1)} ${(o.bytes / 1024).toFixed(0)} KiB`);

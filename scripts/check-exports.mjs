@@ -3,17 +3,8 @@
 // (in ts/, test/, web/ or bench/) or be part of a package entry (the modules behind package.json's
 // "exports" and "bin"); otherwise it is module-private and loses its `export`. Word-level search,
 // so it can only err towards keeping a name (a same-named word elsewhere).
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-const GENERATED = join('ts', 'wasm-pkg');
-function files(dir, ext) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) return p === GENERATED || e.name === 'node_modules' || e.name === 'dist' ? [] : files(p, ext);
-    return e.isFile() && ext.some((x) => e.name.endsWith(x)) ? [p] : [];
-  });
-}
+import { readFileSync } from 'node:fs';
+import { files } from './lib/sources.mjs';
 
 /** ts/ sources of the package entries: dist/X.js (or .d.ts) -> ts/X.ts. */
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));

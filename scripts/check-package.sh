@@ -42,8 +42,8 @@ APP=$TMP/my-project
 mv "$REPO/$TGZ" "$TMP/$TGZ"
 log "packed $TGZ ($(du -k "$TMP/$TGZ" | cut -f1) KiB)"
 LIST=$(tar -tzf "$TMP/$TGZ")
-for f in dist/index.js dist/index.d.ts dist/node.js dist/node.d.ts dist/wasm-file.js dist/cli/main.js dist/theory/index.js \
-         dist/data/index.js dist/data/node.js dist/memory.js dist/memory.d.ts dist/disposable.d.ts \
+for f in dist/entries/index.js dist/entries/index.d.ts dist/entries/node.js dist/entries/node.d.ts dist/entries/wasm-file.js dist/cli/main.js dist/entries/theory.js \
+         dist/data/index.js dist/data/node.js dist/entries/memory.js dist/entries/memory.d.ts dist/core/disposable.d.ts \
          dist/bundle/index.js dist/bundle/wasm-file.js dist/bundle/memory.js dist/bundle/data.js \
          dist/wasm-pkg/simd/rnn_wasm_bg.wasm dist/wasm-pkg/scalar/rnn_wasm_bg.wasm \
          dist/wasm-pkg/simd/rnn_wasm_inline.js dist/wasm-pkg/scalar/rnn_wasm_inline.js; do

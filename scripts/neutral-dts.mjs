@@ -3,7 +3,7 @@
  * they name DOM types (RequestInfo, BufferSource, WebAssembly.*) that a Node project without the
  * DOM lib does not have, and Symbol.dispose, which needs lib esnext.disposable. Each such type is
  * replaced by its structural equivalent, and the package's own Symbol.dispose declaration
- * (dist/disposable.d.ts) is imported. Comments are left alone. Fails when a DOM name remains, so a
+ * (dist/core/disposable.d.ts) is imported. Comments are left alone. Fails when a DOM name remains, so a
  * new wasm-bindgen version that emits another one breaks the build rather than a user's.
  *
  *   node scripts/neutral-dts.mjs [dir]     (default dist/wasm-pkg; run by `make build`)
@@ -35,7 +35,7 @@ for (const flavor of readdirSync(dir)) {
     });
     const text = out.join('\n');
     const header =
-      "import '../../disposable.js'; // Symbol.dispose without lib esnext.disposable (scripts/neutral-dts.mjs)\n";
+      "import '../../core/disposable.js'; // Symbol.dispose without lib esnext.disposable (scripts/neutral-dts.mjs)\n";
     writeFileSync(file, text.startsWith(header) ? text : header + text);
   }
 }

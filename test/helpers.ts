@@ -1,9 +1,8 @@
 /** Shared test fixtures: small seeded data sets and the list of backends every suite runs over. */
 import { getBackend, type Backend } from '../ts/backend/index.js';
-import type { BackendName } from '../ts/backend/types.js';
-import { makeRng, type Seed } from '../ts/rng.js';
+import { makeRng, type Seed } from '../ts/core/rng.js';
 import { generateInputs } from '../ts/data/inputs.js';
-import type { Dataset, Readout } from '../ts/types.js';
+import type { Dataset, Readout, BackendName } from '../ts/core/types.js';
 
 /** n sequences of Gaussian inputs projected onto the unit ball, with Gaussian targets. */
 export function randomData(n: number, T: number, d: number, readout: Readout, seed: Seed = 1): Dataset {

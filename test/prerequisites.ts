@@ -11,7 +11,7 @@ const CHROMIUM = process.env.RNN_GD_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Artifact -> how to make it. */
 const COMMON: Array<[string, string]> = [
-  ['dist/index.js', 'make build'],
+  ['dist/entries/index.js', 'make build'],
   ['dist/cli/main.js', 'make build'],
   ['dist/cli/commands/step.js', 'make build'],
   ['dist/parallel/worker.js', 'make build'],

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { encodeNpy } from '../../dist/index.js';
+import { encodeNpy } from '../../dist/entries/index.js';
 import { benchData, benchParams } from './recipe.mjs';
 
 /** @typedef {import('./recipe.mjs').BenchCase} BenchCase */

@@ -10,9 +10,9 @@ if (!process.send) throw new Error('relaxed-child.mjs runs as the fork of bench/
 const send = process.send.bind(process);
 /** @type {import('./recipe.mjs').BenchCase} */
 const c = JSON.parse(process.argv[2]);
-/** @type {import('../../dist/index.js').Network | null} */
+/** @type {import('../../dist/entries/index.js').Network | null} */
 let net = null;
-/** @type {import('../../dist/index.js').Workspace | null} */
+/** @type {import('../../dist/entries/index.js').Workspace | null} */
 let ws = null;
 const workspace = () => {
   if (!ws) throw new Error(`wasm-relaxed ${c.name}: no workspace before 'ready'`);

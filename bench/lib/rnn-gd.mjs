@@ -1,6 +1,6 @@
 /** Runners for rnn-gd's own backends: the native addon, wasm (SIMD128 and scalar builds) and the pure-TS reference. */
 import { existsSync } from 'node:fs';
-import { tsBackend } from '../../dist/index.js';
+import { tsBackend } from '../../dist/entries/index.js';
 import { benchData, benchParams, ETA, PROJECTION } from './recipe.mjs';
 
 /** @typedef {import('./recipe.mjs').BenchCase} BenchCase */
@@ -20,7 +20,7 @@ const DIST = new URL('../../dist/', import.meta.url);
 /** @param {WasmFlavor} flavor */
 export const wasmBuilt = (flavor) => existsSync(new URL(`wasm-pkg/${flavor}/rnn_wasm_bg.wasm`, DIST));
 
-/** @type {Map<string, Promise<import('../../dist/index.js').Backend | null>>} */
+/** @type {Map<string, Promise<import('../../dist/entries/index.js').Backend | null>>} */
 const backends = new Map();
 /**
  * The Backend object behind a bench backend name (cached; null when the wasm build is absent).

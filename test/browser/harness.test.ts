@@ -128,7 +128,7 @@ describe('core in the browser (harness page)', () => {
     const best = (runs: StepTiming[]) => runs.reduce((a, b) => (b.medianMs < a.medianMs ? b : a));
     const inPage = best(browserRuns),
       inNode = best(nodeRuns);
-    // 'rnn-gd' resolved through the exports map's node condition (dist/node.js: the .wasm read with fs).
+    // 'rnn-gd' resolved through the exports map's node condition (dist/entries/node.js: the .wasm read with fs).
     expect((await loadWasm()).source).toBe('file');
     // Same starting loss: the same parameters and data in both runtimes.
     expect(Math.abs(inPage.loss0 - inNode.loss0) / inNode.loss0).toBeLessThan(1e-6);

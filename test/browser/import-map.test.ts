@@ -180,8 +180,10 @@ describe('docs/examples/import-map.html', () => {
     await page.close();
   });
 
-  it("a map to the unbundled entry (dist/index.js) fails: the browser cannot resolve the package's own imports", async () => {
-    const { page, errors } = await open((h) => h.replace(`"${SELF}dist/bundle/index.js"`, `"${SELF}dist/index.js"`));
+  it("a map to the unbundled entry (dist/entries/index.js) fails: the browser cannot resolve the package's own imports", async () => {
+    const { page, errors } = await open((h) =>
+      h.replace(`"${SELF}dist/bundle/index.js"`, `"${SELF}dist/entries/index.js"`),
+    );
     await expect.poll(() => errors.length, { timeout: 30_000 }).toBeGreaterThan(0);
     expect(errors.join('\n')).toMatch(/Failed to resolve module specifier "[\w@/-]+"/);
     expect(await page.evaluate(() => 'result' in window)).toBe(false);

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { denseJvp, denseTeacherOptionsSchema, makeDenseTeacher } from '../../ts/data/dense-teacher.js';
-import { neuronDistancesSq } from '../../ts/projection.js';
-import type { ModelParams, Readout } from '../../ts/types.js';
+import { neuronDistancesSq } from '../../ts/core/projection.js';
+import type { ModelParams, Readout } from '../../ts/core/types.js';
 import { randomData, relError } from '../helpers.js';
 
 const ts = tsBackend({ dtype: 'float64' });

@@ -1,17 +1,16 @@
 /** generateData: reproducibility, splits, normalization, noise, meta, files, and clear errors (API and CLI). */
+import { ValidationError, UsageError } from '../../ts/core/errors.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { dataConfigFromFlags } from '../../ts/cli/commands/data.js';
-import { UsageError } from '../../ts/cli/run.js';
 import { readGenerated, writeGenerated } from '../../ts/data/files.js';
 import { generateData, parseDataConfig, SYSTEMS, type DataConfigInput } from '../../ts/data/generate.js';
 import { describeDataset, sparkline } from '../../ts/data/summary.js';
 import { readData } from '../../ts/io/data-file.js';
-import { PACKAGE_VERSION } from '../../ts/version.js';
-import { ValidationError } from '../../ts/validate.js';
+import { PACKAGE_VERSION } from '../../ts/core/version.js';
 
 const small = {
   transport: { system: 'transport', n: 12, nTest: 6, T: 5, d: 3, M: 400, seParticles: 64, backend: 'ts' },

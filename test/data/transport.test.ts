@@ -1,9 +1,9 @@
 /** The transport-map function class: teacher sums, Monte-Carlo error, odd/even maps, oracle parameters, floor, backends. */
 import { describe, expect, it } from 'vitest';
 import { getBackend, tsBackend } from '../../ts/backend/index.js';
-import { initialize } from '../../ts/init.js';
-import { neuronDistancesSq } from '../../ts/projection.js';
-import { approximationFloor, linearizedPredictions, oracleParams } from '../../ts/theory/oracle.js';
+import { initialize } from '../../ts/train/init.js';
+import { neuronDistancesSq } from '../../ts/core/projection.js';
+import { approximationFloor, linearizedPredictions, oracleParams } from '../../ts/data/oracle.js';
 import {
   makeClassTeacher,
   mapValues,
@@ -12,7 +12,7 @@ import {
   transportOptionsSchema,
   type TransportOptionsInput,
 } from '../../ts/data/transport.js';
-import type { Dataset } from '../../ts/types.js';
+import type { Dataset } from '../../ts/core/types.js';
 import { randomData, relError } from '../helpers.js';
 
 const ts = tsBackend({ dtype: 'float64' });

@@ -18,11 +18,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from '../support/paths.js';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 interface Block {
   /** The markdown file, relative to the repository root. */
@@ -126,7 +124,8 @@ describe('code examples in README.md and docs/', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-doc-examples-'));
   let messages = new Map<Block, string[]>();
   beforeAll(() => {
-    if (!existsSync(join(ROOT, 'dist', 'index.d.ts'))) throw new Error('no dist/index.d.ts: run make build first');
+    if (!existsSync(join(ROOT, 'dist', 'entries', 'index.d.ts')))
+      throw new Error('no dist/entries/index.d.ts: run make build first');
     messages = typeCheck([...checked, ...CANARIES], dir);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

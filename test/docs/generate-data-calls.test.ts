@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateData, getBackend } from '../../dist/index.js';
+import { generateData, getBackend } from '../../dist/entries/index.js';
 
 const pages = [
   'README.md',

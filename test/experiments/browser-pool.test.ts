@@ -4,10 +4,12 @@
  * own wasm instance. The results equal those of the Node worker_threads pool, point for point.
  * Skipped when chromium is not installed (scripts/setup-browser.sh installs it for make test-browser).
  */
+import { tempDir } from '../support/fs.js';
+import { ROOT } from '../support/paths.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, readLines, stable, tempDir } from './helpers.js';
+import { readLines, stable } from './helpers.js';
 
 const CHROMIUM = process.env.RNN_GD_CHROMIUM ?? '/usr/bin/chromium';
 

@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { getExperiment, planSweep } from '../../dist/experiments/index.js';
 import { runPoint } from '../../dist/experiments/point.js';
-import { recurrentRadius, wBar } from '../../dist/metrics.js';
-import { initialize } from '../../dist/init.js';
+import { recurrentRadius, wBar } from '../../dist/core/metrics.js';
+import { initialize } from '../../dist/train/init.js';
 import { tsBackend } from '../../dist/backend/ts-backend.js';
 
 describe('dense variants', () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { getExperiment, planSweep } from '../../dist/experiments/index.js';
 import type { PointResult } from '../../dist/experiments/types.js';
 import { runPoint } from '../../dist/experiments/point.js';
-import { getBackend } from '../../dist/index.js';
+import { getBackend } from '../../dist/entries/index.js';
 import { BACKEND } from './helpers.js';
 
 const E10 = getExperiment('E10');

@@ -1,15 +1,8 @@
 /** Shared helpers of the experiment tests: they run the compiled package in dist/ (built by `make build`). */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const CLI = join(ROOT, 'dist/cli/main.js');
 /** Backend of the test sweeps (RNN_GD_TEST_BACKEND=ts to run without the wasm build). */
 export const BACKEND = (process.env.RNN_GD_TEST_BACKEND ?? 'wasm') as 'wasm' | 'ts';
-
-export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `rnn-gd-${prefix}-`));
 
 export interface Line extends StableLine {
   timing?: unknown;

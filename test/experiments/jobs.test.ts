@@ -5,12 +5,14 @@
  * and checked for the fields the docs rely on; no cluster runs here (a real Slurm cluster does, in
  * scripts/test-slurm.sh).
  */
+import { tempDir } from '../support/fs.js';
+import { CLI, ROOT } from '../support/paths.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { BACKEND, CLI, ROOT, readLines, stable, tempDir } from './helpers.js';
+import { BACKEND, readLines, stable } from './helpers.js';
 
 const env = (extra: Record<string, string>) => ({
   ...process.env,

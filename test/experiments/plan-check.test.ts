@@ -4,6 +4,8 @@
  * config; a foreign or edited line is refused naming the line; a sweep file that is a symlink
  * (say to another sweep's points.jsonl) is refused and never written through.
  */
+import { tempDir } from '../support/fs.js';
+import { CLI } from '../support/paths.js';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +19,6 @@ import {
   sweepFingerprint,
   type PointResult,
 } from '../../dist/experiments/node.js';
-import { CLI, tempDir } from './helpers.js';
 
 const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
 

@@ -4,15 +4,16 @@
  * the best of a grid), eta * L_T^2 and the iterations in units of 1/eta; the regime check (kernel
  * drift on a subsample, parameter movement); a linearization that diverged, as diverged.
  */
+import { tempDir } from '../support/fs.js';
 import { describe, expect, it } from 'vitest';
 import { runPoint } from '../../dist/experiments/point.js';
 import { expandPoints, getExperiment, planSweep, type IndexedPoint } from '../../dist/experiments/index.js';
-import { getBackend } from '../../dist/index.js';
+import { getBackend } from '../../dist/entries/index.js';
 import { join } from 'node:path';
 import { runExperiment } from '../../dist/experiments/node.js';
 import { estimateCost } from '../../dist/experiments/queue.js';
-import { runCliInProcess } from '../hardening/helpers.js';
-import { BACKEND, readLines, tempDir } from './helpers.js';
+import { runCliInProcess } from '../support/cli.js';
+import { BACKEND, readLines } from './helpers.js';
 import { bestOfGrid, type GridRun } from '../../dist/experiments/step-size.js';
 
 const backend = await getBackend(BACKEND);

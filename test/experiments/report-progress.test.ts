@@ -3,12 +3,14 @@
  * index of `rnn-gd report` links to the directories as they are named, and progress off a
  * terminal is a plain line per few percent or per minute with the ETA.
  */
+import { tempDir } from '../support/fs.js';
+import { CLI } from '../support/paths.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PROGRESS_EVERY_MS, formatDuration, progressReporter } from '../../dist/cli/options.js';
-import { BACKEND, CLI, tempDir } from './helpers.js';
+import { BACKEND } from './helpers.js';
 
 const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 const sweep = ['experiment', 'run', 'E4', '--size', 'quick', '--seeds', '1', '--workers', '1', '--backend', BACKEND];

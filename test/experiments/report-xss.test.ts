@@ -4,6 +4,8 @@
  * `marked` (as the lab renders it), no payload of the corpus becomes a tag, an attribute or a
  * link, and each one reads back verbatim.
  */
+import { tempDir } from '../support/fs.js';
+import { CLI } from '../support/paths.js';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +21,6 @@ import {
   type PointResult,
 } from '../../dist/experiments/node.js';
 import { htmlText, unsafeHtml, XSS_PAYLOADS } from '../xss-payloads.js';
-import { CLI, tempDir } from './helpers.js';
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ');
 

@@ -4,6 +4,7 @@
  * gets the grid's m* wherever the grid is monotone in m; shards, an abort with resume and merge
  * give the unsharded search. The plateau rule and the ETA on synthetic profiles.
  */
+import { tempDir } from '../support/fs.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replaySearch, searchUnits, unitState } from '../../dist/experiments/search.js';
@@ -12,7 +13,7 @@ import { plateauStop } from '../../dist/experiments/point-train.js';
 import { widthUnits } from '../../dist/experiments/common.js';
 import { planSweep, getExperiment } from '../../dist/experiments/index.js';
 import { mergeSweeps, runExperiment, readPoints } from '../../dist/experiments/node.js';
-import { BACKEND, readLines, stable, tempDir } from './helpers.js';
+import { BACKEND, readLines, stable } from './helpers.js';
 
 describe('replaySearch', () => {
   it('finds the first reaching index of every monotone predicate, from every start, and runs the index below it', () => {

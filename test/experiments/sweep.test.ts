@@ -3,11 +3,32 @@
  * its report, shards merged to the unsharded result, crashing points recorded, and a clean abort
  * that a resume completes.
  */
+import { tempDir } from '../support/fs.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mergeSweeps, runExperiment, readPoints } from '../../dist/experiments/node.js';
-import { BACKEND, readLines, stable, tempDir } from './helpers.js';
+import { BACKEND, readLines, stable } from './helpers.js';
+
+describe('the workers of a library call', () => {
+  it('are cut to what the points need, with a remark in library words to onWarning (no CLI option)', async () => {
+    const warnings: string[] = [];
+    const r = await runExperiment({
+      experiment: 'E1',
+      size: 'quick',
+      seeds: 1,
+      limit: 1,
+      workers: 1000,
+      backend: BACKEND,
+      out: tempDir('many-workers'),
+      report: false,
+      onWarning: (text) => warnings.push(text),
+    });
+    expect(r.status).toBe('completed');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^workers 1000 is more than 4 per core of the \d+ cores of this machine; starting 1$/);
+  });
+});
 
 describe('a tiny sweep on 2 workers', () => {
   it('runs every point, checkpoints it, and writes a report with plots that parse', async () => {

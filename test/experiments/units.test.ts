@@ -1,4 +1,5 @@
 /** Pure pieces of the experiments: shards, fingerprints, fits, curve sampling, checkpoint repair. */
+import { tempDir } from '../support/fs.js';
 import { appendFileSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +14,6 @@ import {
 } from '../../dist/experiments/index.js';
 import { readPointsFile, openCheckpoint, newManifest, CheckpointError } from '../../dist/experiments/node.js';
 import { curveIndices } from '../../dist/experiments/point.js';
-import { tempDir } from './helpers.js';
 
 describe('plans and shards', () => {
   it('every experiment plans JSON-serializable points with unique stable ids', () => {

@@ -19,15 +19,15 @@ import {
   trackAllocation,
   workspaceBytes,
 } from '../../ts/backend/capacity.js';
-import { ChunkedData } from '../../ts/chunked.js';
+import { ChunkedData } from '../../ts/train/chunked.js';
 import { wasmBackend } from '../../ts/backend/wasm-backend.js';
 import { loadWasm } from '../../ts/backend/wasm-loader.js';
 import { evaluate } from '../../ts/cli/commands/eval.js';
-import { initialize } from '../../ts/init.js';
-import { Trainer } from '../../ts/trainer.js';
-import type { ModelParams, Readout } from '../../ts/types.js';
+import { initialize } from '../../ts/train/init.js';
+import { Trainer } from '../../ts/train/trainer.js';
+import type { ModelParams, Readout } from '../../ts/core/types.js';
 import { randomData } from '../helpers.js';
-import { CapacityError } from '../../ts/errors.js';
+import { CapacityError } from '../../ts/core/errors.js';
 
 afterEach(() => setMemoryCap(null));
 

@@ -4,19 +4,19 @@
  * refuses the writer refuses too (one nesting limit); fields inherited through a prototype are not
  * fields of the file. Property tests over random float64 values (fast-check, seeded).
  */
+import { tempDir } from '../support/fs.js';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ValidationError } from '../../ts/errors.js';
-import { initialize } from '../../ts/init.js';
+import { ValidationError } from '../../ts/core/errors.js';
+import { initialize } from '../../ts/train/init.js';
 import { readData, writeData } from '../../ts/io/data-file.js';
 import { parseDataFile } from '../../ts/io/data-json.js';
 import { loadModel, parseModelFile, saveModel } from '../../ts/io/model-file.js';
 import { modelToJson } from '../../ts/io/model-json.js';
-import { tmp } from './helpers.js';
 
-const dir = tmp('rnn-gd-codec-');
+const dir = tempDir('codec');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const params = initialize({ recurrence: 'diagonal', m: 4, d: 2, alpha: 0.5 }, { seed: 'codec' });
 

@@ -4,11 +4,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseModelSpec, parseTrainOptions } from '../../ts/config.js';
-import { initialize } from '../../ts/init.js';
+import { parseModelSpec, parseTrainOptions } from '../../ts/core/config.js';
+import { initialize } from '../../ts/train/init.js';
 import { bounds } from '../../ts/theory/bounds.js';
-import { uLength, wLength } from '../../ts/types.js';
-import { assertAllFinite, expectClean } from './helpers.js';
+import { uLength, wLength } from '../../ts/core/types.js';
+import { assertAllFinite, expectClean } from '../support/cli.js';
 
 /** Hostile numbers: NaN, infinities, huge, tiny, negative, fractional, beyond uint32 and safe integers. */
 export const nastyNumber = fc.oneof(

@@ -3,6 +3,7 @@
  * (the CLI), and between the SIMD and scalar wasm builds and the native addon (AVX2 or scalar
  * kernels): the same IEEE operations in the same order, mul and add never fused.
  */
+import { tempDir } from '../support/fs.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,13 +11,13 @@ import { tsBackend, type Backend } from '../../ts/backend/index.js';
 import { wasmBackend } from '../../ts/backend/wasm-backend.js';
 import { nativeBackend } from '../../ts/backend/native-backend.js';
 import { generateData } from '../../ts/data/generate.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { readModelFile } from '../../ts/io/model-file.js';
-import type { MetricRecord } from '../../ts/metrics.js';
-import { Trainer } from '../../ts/trainer.js';
-import type { Readout } from '../../ts/types.js';
+import type { MetricRecord } from '../../ts/core/metrics.js';
+import { Trainer } from '../../ts/train/trainer.js';
+import type { Readout } from '../../ts/core/types.js';
 import { randomData } from '../helpers.js';
-import { runCli, tmp } from './helpers.js';
+import { runCli } from '../support/cli.js';
 
 const strip = (records: MetricRecord[]) => records.map(({ wallMs: _w, ...r }) => r);
 
@@ -150,7 +151,7 @@ describe('same seed, same bits', () => {
 
 describe('across processes', () => {
   it('two `rnn-gd train` runs with the same flags write the same model and metrics (up to wall time)', () => {
-    const dir = tmp();
+    const dir = tempDir('hard');
     const run = (out: string) =>
       runCli([
         'train',

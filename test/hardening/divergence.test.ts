@@ -3,18 +3,19 @@
  * the step, the last finite risk and etaMax; the parameters are the last finite ones and every
  * record is finite, on every backend; `rnn-gd train` exits 3 and keeps model.json and the metrics.
  */
+import { tempDir } from '../support/fs.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tsBackend, type Backend } from '../../ts/backend/index.js';
 import { wasmBackend } from '../../ts/backend/wasm-backend.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { writeData } from '../../ts/io/data-file.js';
 import { readModelFile } from '../../ts/io/model-file.js';
 import { etaMaxHint } from '../../ts/theory/eta-hint.js';
-import { Trainer } from '../../ts/trainer.js';
+import { Trainer } from '../../ts/train/trainer.js';
 import { randomData } from '../helpers.js';
-import { assertAllFinite, runCli, tmp } from './helpers.js';
+import { assertAllFinite, runCli } from '../support/cli.js';
 
 const BACKENDS: [string, () => Promise<Backend>][] = [
   ['wasm simd', () => wasmBackend('simd')],
@@ -110,7 +111,7 @@ describe('divergence on every backend', () => {
 describe('rnn-gd train on divergence', () => {
   for (const backend of ['wasm', 'ts']) {
     it(`${backend}: exit code 3, message on stderr, model.json = last finite parameters, metrics kept`, () => {
-      const dir = tmp();
+      const dir = tempDir('hard');
       const data = randomData(20, 6, 3, 'final', 4);
       for (let k = 0; k < data.X.length; k++) data.X[k] *= 3;
       writeData(join(dir, 'data.json'), data);

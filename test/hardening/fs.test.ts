@@ -5,6 +5,8 @@
  * with a note when `mount` is not permitted), a directory lock held by another live process; and
  * the CLI's exit code for every error family.
  */
+import { tempDir } from '../support/fs.js';
+import { ROOT } from '../support/paths.js';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -28,24 +30,24 @@ import {
   UsageError,
   UserError,
   ValidationError,
-} from '../../ts/errors.js';
+} from '../../ts/core/errors.js';
 import { appendLines, readFileBounded, writeFileAtomic } from '../../ts/io/fs.js';
 import { lockDirectory } from '../../ts/io/lock.js';
-import { BoundsInputError, CapacityError } from '../../ts/errors.js';
+import { BoundsInputError, CapacityError } from '../../ts/core/errors.js';
 import { writeData } from '../../ts/io/data-file.js';
 import { saveModel } from '../../ts/io/model-file.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { randomData } from '../helpers.js';
-import { cliBuilt, expectCliError, ROOT, runCli, tmp } from './helpers.js';
+import { cliBuilt, expectCliError, runCli } from '../support/cli.js';
 
 const isRoot = process.getuid?.() === 0;
-const dir = tmp('rnn-gd-fs-');
+const dir = tempDir('fs');
 const P = (name: string) => join(dir, name);
 
 /** Mounts a tmpfs of `size` (options `opts`) at a fresh directory, or returns null when not permitted. */
 const mounts: string[] = [];
 function tmpfs(size: string, opts = ''): string | null {
-  const at = tmp('rnn-gd-mnt-');
+  const at = tempDir('mnt');
   const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}${opts ? `,${opts}` : ''}`, 'tmpfs', at]);
   if (r.status !== 0) return null;
   mounts.push(at);
@@ -61,7 +63,7 @@ describe('output targets', () => {
     execFileSync('mknod', [dev, 'c', '1', '3']); // the kernel's null device, under a temporary name
     writeFileAtomic(dev, 'written through\n');
     expect(lstatSync(dev).isCharacterDevice()).toBe(true);
-    expect(existsSync(`${dev}.tmp-${process.pid}`)).toBe(false);
+    expect(existsSync(`${dev}.tempDir-${process.pid}`)).toBe(false);
   });
 
   it('a FIFO without a reader is refused at once (no hang) and stays a FIFO', () => {
@@ -179,7 +181,7 @@ describe('a read-only file system and a full disk', () => {
     const big = 'x'.repeat(200 * 1024);
     expect(() => writeFileAtomic(target, big)).toThrow(/model\.json.*no space left on the device \(ENOSPC\)/);
     expect(readFileSync(target, 'utf8')).toBe('old contents');
-    expect(existsSync(`${target}.tmp-${process.pid}`)).toBe(false);
+    expect(existsSync(`${target}.tempDir-${process.pid}`)).toBe(false);
     const lines = join(full, 'points.jsonl');
     appendLines(lines, '{"a":1}\n');
     expect(() => appendLines(lines, `{"b":"${big}"}\n`)).toThrow(/points\.jsonl.*ENOSPC/);

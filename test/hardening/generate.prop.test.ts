@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/index.js';
 import { generateData, SYSTEMS, type DataConfigInput } from '../../ts/data/generate.js';
-import { assertAllFinite, expectCleanAsync } from './helpers.js';
+import { assertAllFinite, expectCleanAsync } from '../support/cli.js';
 
 const nasty = fc.oneof(
   fc.constantFrom(NaN, Infinity, -Infinity, 0, -1, 0.5, 1, 2, 3, 1e300, 2 ** 32 + 2, 2 ** 53 + 2, 3.5e38, -0.99, 0.99),

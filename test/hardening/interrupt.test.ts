@@ -4,18 +4,20 @@
  * training run that cannot fit is refused before generating anything (with a message whose numbers
  * agree), and generating in pieces gives the same bits as one call.
  */
+import { tempDir } from '../support/fs.js';
+import { CLI } from '../support/paths.js';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../ts/backend/index.js';
 import { checkCapacity, formatBytes } from '../../ts/backend/capacity.js';
-import { InterruptedError } from '../../ts/errors.js';
+import { InterruptedError } from '../../ts/core/errors.js';
 import { generateData, parseDataConfig } from '../../ts/data/generate.js';
 import { makeTeacherRnn, rnnOutputs } from '../../ts/data/classic.js';
 import { makeClassTeacher, teacherValues } from '../../ts/data/transport.js';
-import { CLI, expectCliError, runCli, tmp } from './helpers.js';
-import { CapacityError } from '../../ts/errors.js';
+import { expectCliError, runCli } from '../support/cli.js';
+import { CapacityError } from '../../ts/core/errors.js';
 
 const slowTrain = (out: string) => [
   'train',
@@ -77,7 +79,7 @@ describe('interrupting data generation (built CLI)', () => {
     ['train --system', 'SIGTERM', 143, slowTrain],
     ['data generate', 'SIGINT', 130, slowGenerate],
   ] as const)('%s stops on %s with exit %d, writing nothing', async (_name, sig, code, args) => {
-    const dir = tmp('rnn-gd-int-');
+    const dir = tempDir('int');
     const out = join(dir, 'out');
     const r = await interruptAfter(args(out), sig, 3000);
     expect(r.status, r.stderr).toBe(code);
@@ -89,7 +91,7 @@ describe('interrupting data generation (built CLI)', () => {
   });
 
   it('a run that cannot fit is refused before the data is generated, with numbers that agree', () => {
-    const dir = tmp('rnn-gd-cap-');
+    const dir = tempDir('cap');
     const args = [
       'train',
       '--system',

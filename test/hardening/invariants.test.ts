@@ -4,20 +4,21 @@
  * ball (as float64 and as float32), a step size that is 0 in float32 is refused, and `train` takes
  * the readout from the data as its help says.
  */
+import { tempDir } from '../support/fs.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../ts/backend/index.js';
 import { trainCommand, trainConfigFromFlags } from '../../ts/cli/commands/train.js';
-import { parseTrainOptions } from '../../ts/config.js';
+import { parseTrainOptions } from '../../ts/core/config.js';
 import { generateInputs } from '../../ts/data/inputs.js';
 import { writeData } from '../../ts/io/data-file.js';
-import { initialize } from '../../ts/init.js';
-import { neuronDistancesSq, project } from '../../ts/projection.js';
-import { makeRng } from '../../ts/rng.js';
-import { Trainer } from '../../ts/trainer.js';
-import type { Projection, Readout } from '../../ts/types.js';
+import { initialize } from '../../ts/train/init.js';
+import { neuronDistancesSq, project } from '../../ts/core/projection.js';
+import { makeRng } from '../../ts/core/rng.js';
+import { Trainer } from '../../ts/train/trainer.js';
+import type { Projection, Readout } from '../../ts/core/types.js';
 import { randomData } from '../helpers.js';
-import { expectCliError, runCliInProcess, tmp } from './helpers.js';
+import { expectCliError, runCliInProcess } from '../support/cli.js';
 
 /** The radii the metrics record: sqrt(m) * max_i ||theta_i - theta_i(0)|| and ||Theta - Theta(0)||. */
 function recordedRadii(spec: { m: number }, d2: Float64Array): { maxnorm: number; l2: number } {
@@ -133,7 +134,7 @@ describe('step sizes that vanish in float32', () => {
     expect(parseTrainOptions({ eta: 2 ** -126, steps: 1 }).eta).toBe(2 ** -126);
   });
   it('train --eta and step --lr refuse it with exit 2, naming the option', async () => {
-    const dir = tmp('rnn-gd-eta-');
+    const dir = tempDir('eta');
     writeData(join(dir, 'data.json'), randomData(4, 3, 2, 'final'));
     const train = await runCliInProcess([
       'train',
@@ -176,7 +177,7 @@ describe('step sizes that vanish in float32', () => {
 
 describe('train takes the readout from the data', () => {
   it.each(['final', 'all'] as Readout[])('readout-%s data without --readout', async (readout) => {
-    const dir = tmp('rnn-gd-readout-');
+    const dir = tempDir('readout');
     writeData(join(dir, 'data.json'), randomData(6, 4, 2, readout));
     const flags = {
       out: join(dir, 'run'),

@@ -4,11 +4,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { parseDataFile } from '../../ts/io/data-file.js';
 import { modelToJson, parseModelFile } from '../../ts/io/model-file.js';
 import { encodeNpy, parseNpy } from '../../ts/io/npy.js';
-import { assertAllFinite, expectClean } from './helpers.js';
+import { assertAllFinite, expectClean } from '../support/cli.js';
 
 const nastyNumber = fc.oneof(
   fc.constantFrom(NaN, Infinity, -Infinity, 0, 1, -1, 0.5, 1e300, 2 ** 32 + 2, 2 ** 53 + 2, 3.5e38),

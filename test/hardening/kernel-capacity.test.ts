@@ -3,19 +3,20 @@
  * item 4): too large is a CapacityError naming the bytes and what to change, at once (no RangeError,
  * no gigabytes allocated first, no internal error), through the library and the CLI.
  */
+import { tempDir } from '../support/fs.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
-import { CapacityError } from '../../ts/errors.js';
-import { initialize } from '../../ts/init.js';
+import { CapacityError } from '../../ts/core/errors.js';
+import { initialize } from '../../ts/train/init.js';
 import { writeNpy } from '../../ts/io/npy.js';
 import { haltonParticles, infiniteWidthKernel, monteCarloNngp } from '../../ts/theory/infinite-width.js';
 import { kernelBaseline } from '../../ts/theory/kernel-ridge.js';
 import { kernelRegime } from '../../ts/theory/kernel-regime.js';
 import { empiricalNtk, monteCarloKernel, ntkBlocks, sampleParticles } from '../../ts/theory/ntk.js';
-import type { Dataset } from '../../ts/types.js';
-import { expectCliError, runCli, tmp } from './helpers.js';
+import type { Dataset } from '../../ts/core/types.js';
+import { expectCliError, runCli } from '../support/cli.js';
 
 const ts = tsBackend();
 /** n sequences of length 2 in d = 1 (inputs only: the kernels never read Y). */
@@ -76,7 +77,7 @@ describe('kernel paths refuse what cannot fit, before allocating', () => {
 });
 
 describe('kernel through the CLI', () => {
-  const dir = tmp('rnn-gd-kernel-cap-');
+  const dir = tempDir('kernel-cap');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.each([200000, 20000])('kernel on n = %i sequences: exit 2 at once, naming the bytes (was exit 70 / 3 GB)', (n) => {

@@ -9,14 +9,14 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { printJson } from '../../ts/cli/run.js';
-import { ValidationError } from '../../ts/errors.js';
-import { initialize } from '../../ts/init.js';
+import { ValidationError } from '../../ts/core/errors.js';
+import { initialize } from '../../ts/train/init.js';
 import { writeData } from '../../ts/io/data-file.js';
 import { saveModel } from '../../ts/io/model-file.js';
-import { predict } from '../../ts/predict.js';
+import { predict } from '../../ts/train/predict.js';
 import { KernelRegime, type KernelRoundoff } from '../../ts/theory/kernel-regime.js';
 import { randomData } from '../helpers.js';
-import { assertAllFinite, runCliInProcess } from './helpers.js';
+import { assertAllFinite, runCliInProcess } from '../support/cli.js';
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -4,17 +4,19 @@
  * with status 'aborted' (exit 130 / 143) and every file written; `--resume` then finishes the run
  * with exactly the parameters and metrics of an uninterrupted run.
  */
+import { tempDir } from '../support/fs.js';
+import { CLI } from '../support/paths.js';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeData } from '../../ts/io/data-file.js';
 import { readModelFile } from '../../ts/io/model-file.js';
-import { makeRng } from '../../ts/rng.js';
+import { makeRng } from '../../ts/core/rng.js';
 import { randomData } from '../helpers.js';
-import { CLI, runCli, tmp } from './helpers.js';
+import { runCli } from '../support/cli.js';
 
-const dir = tmp('rnn-gd-kill-');
+const dir = tempDir('kill');
 const dataPath = join(dir, 'data.json');
 const testPath = join(dir, 'test.json');
 const STEPS = 800;

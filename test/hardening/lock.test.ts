@@ -4,16 +4,17 @@
  * owner cannot be established, is taken over once it is not being written (said on stderr); and a
  * disk that is full while the lock is taken leaves no lock behind, with an error naming its path.
  */
+import { tempDir } from '../support/fs.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { BusyError, FileSystemError, ValidationError } from '../../ts/errors.js';
+import { BusyError, FileSystemError, ValidationError } from '../../ts/core/errors.js';
 import { lockDirectory } from '../../ts/io/lock.js';
-import { cliBuilt, expectCliError, runCli, tmp } from './helpers.js';
+import { cliBuilt, expectCliError, runCli } from '../support/cli.js';
 
 const LOCK = '.rnn-gd.lock';
-const root = tmp('rnn-gd-lock-');
+const root = tempDir('lock');
 const fresh = (name: string) => {
   const d = join(root, name);
   mkdirSync(d, { recursive: true });
@@ -75,7 +76,7 @@ describe('what is at the lock path', () => {
 
 describe('a full disk', () => {
   it('leaves no lock (nor a temporary file) behind; the error names the lock path; a later run takes the lock', () => {
-    const at = tmp('rnn-gd-lock-mnt-');
+    const at = tempDir('lock-mnt');
     if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', at]).status !== 0)
       return console.warn('lock.test: mount not permitted here; disk-full case not run');
     mounts.push(at);

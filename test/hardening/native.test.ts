@@ -7,9 +7,8 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { setMemoryCap } from '../../ts/backend/capacity.js';
 import { nativeBackend, nativeTarget } from '../../ts/backend/native-backend.js';
-import { CapacityError, UseAfterFreeError } from '../../ts/errors.js';
-import { initialize } from '../../ts/init.js';
-import { ValidationError } from '../../ts/validate.js';
+import { CapacityError, UseAfterFreeError, ValidationError } from '../../ts/core/errors.js';
+import { initialize } from '../../ts/train/init.js';
 import { randomData } from '../helpers.js';
 
 const params = (recurrence: 'dense' | 'diagonal', m = 16) =>

@@ -3,16 +3,17 @@
  * an output that is one of the command's inputs — the same path, a symlink to it, or a hard link
  * to it — is refused with exit 2, and the input is left as it was.
  */
+import { tempDir } from '../support/fs.js';
 import { linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeData } from '../../ts/io/data-file.js';
 import { saveModel } from '../../ts/io/model-file.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { randomData } from '../helpers.js';
-import { expectCliError, runCli, runCliAsync, tmp } from './helpers.js';
+import { expectCliError, runCli, runCliAsync } from '../support/cli.js';
 
-const root = tmp('rnn-gd-overwrite-');
+const root = tempDir('overwrite');
 let n = 0;
 /** A fresh directory with a model (m.json) and data (d.json, npy/X.npy + npy/Y.npy). */
 function workspace(): string {

@@ -8,22 +8,22 @@ import { availableParallelism } from 'node:os';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
-import { ValidationError } from '../../ts/errors.js';
-import { cloneParams, initialize } from '../../ts/init.js';
+import { ValidationError } from '../../ts/core/errors.js';
+import { cloneParams, initialize } from '../../ts/train/init.js';
 import { parallelTrainer } from '../../ts/parallel/index.js';
-import { predict } from '../../ts/predict.js';
-import { Trainer } from '../../ts/trainer.js';
-import { workerCount } from '../../ts/workers.js';
+import { predict } from '../../ts/train/predict.js';
+import { Trainer } from '../../ts/train/trainer.js';
+import { workerCount } from '../../ts/core/workers.js';
 import { poolSize } from '../../ts/experiments/pool.js';
 import { createNodePool } from '../../ts/experiments/pool-node.js';
 import { randomData } from '../helpers.js';
-import { checkDataset } from '../../ts/dataset.js';
+import { checkDataset } from '../../ts/core/dataset.js';
 
 import { encodeNpy } from '../../ts/io/npy-codec.js';
 import { metricsCsv } from '../../ts/io/metrics-file.js';
 import { modelToJson } from '../../ts/io/model-json.js';
-import { paramMetrics, wBar } from '../../ts/metrics.js';
-import { prepareRun } from '../../ts/run.js';
+import { paramMetrics, wBar } from '../../ts/core/metrics.js';
+import { prepareRun } from '../../ts/train/run.js';
 import { bounds } from '../../ts/theory/bounds.js';
 import { constants } from '../../ts/theory/constants.js';
 import { infiniteWidthKernel } from '../../ts/theory/infinite-width.js';
@@ -133,7 +133,7 @@ describe('plain JavaScript: wrong types are ValidationErrors naming the field, a
   });
 });
 
-describe('one worker rule (ts/workers.ts)', () => {
+describe('one worker rule (ts/core/workers.ts)', () => {
   it('at most the jobs and 4 per core; a warning above the cores', () => {
     const warnings: string[] = [];
     const warn = (t: string) => warnings.push(t);

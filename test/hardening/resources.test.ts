@@ -7,11 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { liveWasmBytes, setMemoryCap } from '../../ts/backend/capacity.js';
 import { wasmBackend } from '../../ts/backend/wasm-backend.js';
 import { loadWasm } from '../../ts/backend/wasm-loader.js';
-import { initialize } from '../../ts/init.js';
-import { Trainer } from '../../ts/trainer.js';
-import { ValidationError } from '../../ts/validate.js';
+import { initialize } from '../../ts/train/init.js';
+import { Trainer } from '../../ts/train/trainer.js';
 import { randomData } from '../helpers.js';
-import { CapacityError, UseAfterFreeError } from '../../ts/errors.js';
+import { CapacityError, UseAfterFreeError, ValidationError } from '../../ts/core/errors.js';
 
 const params = (recurrence: 'dense' | 'diagonal', seed = 1) =>
   initialize({ recurrence, m: 16, d: 3, alpha: 0.8 }, { seed });

@@ -1,4 +1,5 @@
 /** Data sets on disk: rnn-gd.data/1 JSON and X.npy/Y.npy, round trips, dispatch and validation. */
+import { ValidationError } from '../../ts/core/errors.js';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,8 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataToJson, parseDataFile, readData, writeData } from '../../ts/io/data-file.js';
 import { writeNpy } from '../../ts/io/npy.js';
-import type { Dataset } from '../../ts/types.js';
-import { ValidationError } from '../../ts/validate.js';
+import type { Dataset } from '../../ts/core/types.js';
 import { PYTHON, requireNumpy } from '../python.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-data-'));

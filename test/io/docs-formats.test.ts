@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import { evalCommand } from '../../ts/cli/commands/eval.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { writeData } from '../../ts/io/data-file.js';
 import { saveModel } from '../../ts/io/model-file.js';
-import type { Dataset } from '../../ts/types.js';
+import type { Dataset } from '../../ts/core/types.js';
 import { PYTHON, requireNumpy } from '../python.js';
 
 const page = readFileSync(fileURLToPath(new URL('../../docs/formats.md', import.meta.url)), 'utf8');

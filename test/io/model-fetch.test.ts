@@ -9,8 +9,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError, ValidationError } from '../../ts/errors.js';
-import { initialize } from '../../ts/init.js';
+import { UserError, ValidationError } from '../../ts/core/errors.js';
+import { initialize } from '../../ts/train/init.js';
 import { loadModel as loadNode } from '../../ts/io/model-file.js';
 import { modelFileText } from '../../ts/io/model-json.js';
 import { loadModel } from '../../ts/io/model-source.js';

@@ -1,11 +1,11 @@
 /** The model file rnn-gd.model/1: exact round trips and validation of every field. */
+import { ValidationError } from '../../ts/core/errors.js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { MODEL_FORMAT, modelToJson, parseModelFile, readModelFile, saveModel } from '../../ts/io/model-file.js';
-import { ValidationError } from '../../ts/validate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-model-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

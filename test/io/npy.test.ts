@@ -1,11 +1,11 @@
 /** The .npy reader/writer: round trips, NumPy interoperability (when numpy is installed), bad files. */
+import { ValidationError } from '../../ts/core/errors.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import { encodeNpy, parseNpy, readNpy, writeNpy } from '../../ts/io/npy.js';
-import { ValidationError } from '../../ts/validate.js';
 import { PYTHON, requireNumpy } from '../python.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-npy-'));

@@ -3,16 +3,17 @@
  * exactly those the built CLI prints (with and without --predict, with --test and --out), and the
  * --out file is the kernel the command used.
  */
+import { tempDir } from '../support/fs.js';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { writeData } from '../../ts/io/data-file.js';
 import { saveModel } from '../../ts/io/model-file.js';
 import { readNpy } from '../../ts/io/npy.js';
 import { randomData } from '../helpers.js';
-import { expectCliOk, runCli, tmp } from '../hardening/helpers.js';
+import { expectCliOk, runCli } from '../support/cli.js';
 
 const page = readFileSync(fileURLToPath(new URL('../../docs/formats.md', import.meta.url)), 'utf8');
 /** The json block after the marker comment naming this test. */
@@ -32,7 +33,7 @@ function paths(v: unknown, at = ''): string[] {
 }
 const sorted = (v: unknown) => [...new Set(paths(v))].sort();
 
-const dir = tmp('rnn-gd-ntk-contract-');
+const dir = tempDir('ntk-contract');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const params = initialize(
   { recurrence: 'diagonal', activation: 'tanh', m: 16, d: 2, alpha: 0.6 },

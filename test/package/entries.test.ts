@@ -10,17 +10,17 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { wasmBackend } from '../../ts/backend/wasm-backend.js';
 import { loadWasm, simdSupported } from '../../ts/backend/wasm-loader.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { randomData, relError } from '../helpers.js';
 
 describe('entries of the built package', () => {
   it('the browser entries import no node:* module (static or dynamic)', async () => {
     for (const entry of [
-      'dist/index.js',
-      'dist/wasm-file.js',
-      'dist/theory/index.js',
+      'dist/entries/index.js',
+      'dist/entries/wasm-file.js',
+      'dist/entries/theory.js',
       'dist/data/index.js',
-      'dist/memory.js',
+      'dist/entries/memory.js',
     ]) {
       const result = await build({
         entryPoints: [entry],
@@ -61,7 +61,7 @@ describe('entries of the built package', () => {
         '--input-type=module',
         '-e',
         `
-      const t = await import(${JSON.stringify(new URL('../../dist/theory/index.js', import.meta.url).href)});
+      const t = await import(${JSON.stringify(new URL('../../dist/entries/theory.js', import.meta.url).href)});
       const names = ['bounds', 'constants', 'empiricalNtk', 'kernelBaseline', 'monteCarloKernel', 'kernelAlignment'];
       console.log(JSON.stringify({ regime: t.bounds({ alpha: 0.5, T: 4, m: 8, n: 8 }).regime,
         functions: names.every((k) => typeof t[k] === 'function') }));
@@ -76,7 +76,7 @@ describe('entries of the built package', () => {
         '-e',
         `
       const at = (p) => import(new URL('../../' + p, ${JSON.stringify(import.meta.url)}).href);
-      const [data, dataNode, memory, root] = await Promise.all(['dist/data/index.js', 'dist/data/node.js', 'dist/memory.js', 'dist/node.js'].map(at));
+      const [data, dataNode, memory, root] = await Promise.all(['dist/data/index.js', 'dist/data/node.js', 'dist/entries/memory.js', 'dist/entries/node.js'].map(at));
       const has = (m, names) => names.filter((k) => typeof m[k] === 'function');
       console.log(JSON.stringify({
         data: has(data, ['generateData', 'generateInputs', 'makeRng', 'makeClassTeacher', 'datasetStats']),
@@ -88,17 +88,17 @@ describe('entries of the built package', () => {
       ])
         .toString()
         .trim();
-    expect(JSON.parse(probe('dist/node.js'))).toEqual({
+    expect(JSON.parse(probe('dist/entries/node.js'))).toEqual({
       description: 'wasm simd128 f32',
       source: 'file',
       files: 'function',
     });
-    expect(JSON.parse(probe('dist/index.js'))).toEqual({
+    expect(JSON.parse(probe('dist/entries/index.js'))).toEqual({
       description: 'wasm simd128 f32',
       source: 'inline',
       files: 'undefined',
     });
-    expect(JSON.parse(probe('dist/wasm-file.js'))).toEqual({
+    expect(JSON.parse(probe('dist/entries/wasm-file.js'))).toEqual({
       description: 'wasm simd128 f32',
       source: 'file',
       files: 'undefined',
@@ -197,8 +197,8 @@ describe('the root entry is curated', () => {
   const NODE_ONLY = ['readData', 'readNpy', 'saveModel', 'writeData', 'writeNpy'];
 
   it('exports exactly the README-level values (Node adds the file functions)', async () => {
-    const universal = await import(new URL('../../dist/index.js', import.meta.url).href);
-    const node = await import(new URL('../../dist/node.js', import.meta.url).href);
+    const universal = await import(new URL('../../dist/entries/index.js', import.meta.url).href);
+    const node = await import(new URL('../../dist/entries/node.js', import.meta.url).href);
     expect(Object.keys(universal).sort()).toEqual([...ROOT_VALUES].sort());
     expect(Object.keys(node).sort()).toEqual([...ROOT_VALUES, ...NODE_ONLY].sort());
   });

@@ -3,8 +3,8 @@
  * across free() + re-create cycles. Measured as the wasm memory's byteLength.
  */
 import { describe, expect, it } from 'vitest';
-import { initialize } from '../../ts/init.js';
-import type { Projection } from '../../ts/types.js';
+import { initialize } from '../../ts/train/init.js';
+import type { Projection } from '../../ts/core/types.js';
 import { randomData } from '../helpers.js';
 
 const load = async () => {

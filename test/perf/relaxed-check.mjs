@@ -9,7 +9,7 @@
  *
  * Differences: loss relative; gradients max_i |a_i - b_i| / max_i |b_i| (per matrix, worst of W, U).
  */
-import { tsBackend } from '../../dist/index.js';
+import { tsBackend } from '../../dist/entries/index.js';
 import { loadWasm, relaxedSimdSupported, simdSupported } from '../../dist/backend/wasm-loader.js';
 import { wasmBackend } from '../../dist/backend/wasm-backend.js';
 import { CASES, benchData, benchParams } from '../../bench/lib/recipe.mjs';

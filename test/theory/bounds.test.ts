@@ -3,13 +3,13 @@
  * with explicit loops instead of closed forms, from the formulas of docs/spec/model.md section 8.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { CLI as cli } from '../support/paths.js';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerBounds } from '../../ts/cli/commands/bounds.js';
 import { bounds, regimeOf, seriesS, type BoundsInput, type BoundsResult } from '../../ts/theory/bounds.js';
-import { memoryFactor } from '../../ts/types.js';
-import { BoundsInputError } from '../../ts/errors.js';
+import { memoryFactor } from '../../ts/core/types.js';
+import { BoundsInputError } from '../../ts/core/errors.js';
 
 const SIGMA = {
   tanh: [1, 1, 4 / (3 * Math.sqrt(3))],
@@ -418,7 +418,6 @@ describe('CLI: registerBounds (in process)', () => {
 
 describe('CLI: built binary', () => {
   // built by `npm run build:ts`; skipped when absent (the in-process tests above still run)
-  const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
   it('prints JSON on stdout', () => {
     const out = execFileSync(

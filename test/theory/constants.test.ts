@@ -5,15 +5,15 @@
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { activations, type ActivationName } from '../../ts/activations.js';
-import { initialize } from '../../ts/init.js';
-import { makeRng } from '../../ts/rng.js';
+import { activations, type ActivationName } from '../../ts/core/activations.js';
+import { initialize } from '../../ts/train/init.js';
+import { makeRng } from '../../ts/core/rng.js';
 import { constants, measureConstants, termsWithConstants } from '../../ts/theory/constants.js';
 import { denseNeuronHvp, diagonalNeuronHessian, neuronGradient } from '../../ts/theory/derivatives.js';
 import { bounds } from '../../ts/theory/bounds.js';
-import { symmetricSpectralNormJacobi } from '../../ts/linalg.js';
-import { wBar } from '../../ts/metrics.js';
-import type { Dataset, ModelParams, Recurrence } from '../../ts/types.js';
+import { symmetricSpectralNormJacobi } from '../../ts/core/linalg.js';
+import { wBar } from '../../ts/core/metrics.js';
+import type { Dataset, ModelParams, Recurrence } from '../../ts/core/types.js';
 import { randomData, relError } from '../helpers.js';
 
 function model(

@@ -6,14 +6,14 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACTIVATIONS, type ActivationName } from '../../ts/activations.js';
-import { initialize } from '../../ts/init.js';
+import { ACTIVATIONS, type ActivationName } from '../../ts/core/activations.js';
+import { initialize } from '../../ts/train/init.js';
 import { gaussPair } from '../../ts/backend/gauss-pair.js';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { exactDenseKernel } from '../../ts/theory/dense-kernel.js';
 import { relativeDrift } from '../../ts/theory/ntk.js';
 import { logLogSlope } from '../../ts/theory/infinite-width.js';
-import type { Dataset, InitScheme, Readout } from '../../ts/types.js';
+import type { Dataset, InitScheme, Readout } from '../../ts/core/types.js';
 import { backend, randomData } from '../helpers.js';
 import { PYTHON, requireNumpy } from '../python.js';
 

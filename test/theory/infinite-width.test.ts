@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { getBackend } from '../../ts/backend/index.js';
 import { forwardSequence, sequenceScratch } from '../../ts/backend/reference-rnn.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import {
   finalStates,
   haltonParticles,

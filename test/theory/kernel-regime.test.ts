@@ -9,7 +9,7 @@ import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { getBackend } from '../../ts/backend/index.js';
 import { wasmBackend } from '../../ts/backend/wasm-backend.js';
 import { generateData } from '../../ts/data/index.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import { SymmetricEigen } from '../../ts/theory/eigen.js';
 import { kernelRegime, outputGradients, outputKernels } from '../../ts/theory/kernel-regime.js';
 import { ntkGram } from '../../ts/backend/ts-ntk.js';

@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
 import { wasmBackend } from '../../ts/backend/wasm-backend.js';
 import type { Backend } from '../../ts/backend/types.js';
-import { initialize } from '../../ts/init.js';
-import { ACTIVATIONS } from '../../ts/activations.js';
-import type { Dataset, ModelParams, Readout, Recurrence } from '../../ts/types.js';
+import { initialize } from '../../ts/train/init.js';
+import { ACTIVATIONS } from '../../ts/core/activations.js';
+import type { Dataset, ModelParams, Readout, Recurrence } from '../../ts/core/types.js';
 import { randomData, relError } from '../helpers.js';
 
 const f64 = tsBackend({ dtype: 'float64' });

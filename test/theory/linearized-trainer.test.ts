@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../ts/backend/index.js';
 import { generateData } from '../../ts/data/index.js';
-import { initialize } from '../../ts/init.js';
-import { Trainer } from '../../ts/trainer.js';
+import { initialize } from '../../ts/train/init.js';
+import { Trainer } from '../../ts/train/trainer.js';
 
 async function run(m: number, steps: number, extra: { batchSize?: number } = {}) {
   const backend = await getBackend('wasm');

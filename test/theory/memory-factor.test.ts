@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { gaussPair } from '../../ts/backend/gauss-pair.js';
 import { generateInputs } from '../../ts/data/inputs.js';
-import { initialize } from '../../ts/init.js';
-import { makeRng } from '../../ts/rng.js';
+import { initialize } from '../../ts/train/init.js';
+import { makeRng } from '../../ts/core/rng.js';
 import { constants } from '../../ts/theory/constants.js';
 import { criticalAlpha, inputVariance, lyapunovExponent, meanField } from '../../ts/theory/memory-factor.js';
-import type { Dataset } from '../../ts/types.js';
+import type { Dataset } from '../../ts/core/types.js';
 import { randomData } from '../helpers.js';
 
 /** The default input law: N(0, I_d) projected onto the unit ball. */

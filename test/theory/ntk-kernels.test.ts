@@ -7,9 +7,9 @@ import { Matrix, EigenvalueDecomposition } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../ts/backend/index.js';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
-import { initialize } from '../../ts/init.js';
-import type { ActivationName } from '../../ts/activations.js';
-import { uLength, wLength, type ModelParams, type Recurrence } from '../../ts/types.js';
+import { initialize } from '../../ts/train/init.js';
+import type { ActivationName } from '../../ts/core/activations.js';
+import { uLength, wLength, type ModelParams, type Recurrence } from '../../ts/core/types.js';
 import { randomData, relError } from '../helpers.js';
 
 const ts = tsBackend({ dtype: 'float64' });

@@ -6,7 +6,7 @@
 import { EigenvalueDecomposition, Matrix, solve } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
-import { initialize } from '../../ts/init.js';
+import { initialize } from '../../ts/train/init.js';
 import {
   atInit,
   concatData,
@@ -20,8 +20,8 @@ import {
   symmetricEigenvalues,
 } from '../../ts/theory/ntk.js';
 import { kernelBaseline, kernelRidgeFit, kernelRidgePredict, networkVsKernel } from '../../ts/theory/kernel-ridge.js';
-import { predictionDistance } from '../../ts/metrics.js';
-import type { ModelParams, Recurrence } from '../../ts/types.js';
+import { predictionDistance } from '../../ts/core/metrics.js';
+import type { ModelParams, Recurrence } from '../../ts/core/types.js';
 import { randomData, relError } from '../helpers.js';
 
 const be = tsBackend({ dtype: 'float64' });

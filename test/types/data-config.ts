@@ -1,5 +1,5 @@
 /**
- * Compile-time checks of DataConfigInput (type-checked by test/data/config-types.test.ts): every
+ * Compile-time checks of DataConfigInput (type-checked by `make lint`: tsconfig.test.json includes test/): every
  * `@ts-expect-error` line must be an error, so a config type that lets it through fails the check.
  */
 import { generateData, type DataConfigInput, type DataConfigInputOf } from '../../ts/data/generate.js';

@@ -10,7 +10,7 @@ import {
   type InitOptionsInput,
   type ModelSpecInput,
   type TrainOptionsInput,
-} from '../../ts/index.js';
+} from '../../ts/entries/index.js';
 import type { RunExperimentOptions } from '../../ts/experiments/run-node.js';
 
 export const spec: ModelSpecInput = { recurrence: 'diagonal', m: 8, d: 2, alpha: 0.5 };

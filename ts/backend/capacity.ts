@@ -4,7 +4,7 @@
  * (the core's own sizes, crates/rnn-core/src/sizes.rs, through ./wasm-sizes.ts). The formulas here
  * serve the checks made where no module is loaded (the trainer's checks before it builds anything,
  * rowsForBudget, the exported workspaceBytes & co., which are synchronous);
- * test/core/wasm-sizes.test.ts pins them to the core's.
+ * test/backend/wasm-sizes.test.ts pins them to the core's.
  *
  * wasm32 memory is at most 4 GiB, never shrinks, and running out of it inside Rust aborts the
  * module (`RuntimeError: unreachable`) and leaves it unusable. So every wasm object is sized here
@@ -12,8 +12,8 @@
  * RNN_GD_MEMORY_CAP, e.g. "3GiB", up to the 4 GiB limit) it is refused with a CapacityError giving
  * the bytes needed and what to change.
  */
-import { paramCount, targetsPerSequence, type ModelSpec } from '../types.js';
-import { CapacityError, ValidationError } from '../errors.js';
+import { paramCount, targetsPerSequence, type ModelSpec } from '../core/types.js';
+import { CapacityError, ValidationError } from '../core/errors.js';
 
 export const GiB = 2 ** 30;
 export const MiB = 2 ** 20;

@@ -5,9 +5,10 @@
  * (steps, eta, rho, batch indices) in range. A float32 store (wasm, ts float32) also needs every
  * value within float32 range: a larger one would silently become Infinity.
  */
-import { parseModelSpec } from '../config.js';
-import { FLOAT32_MAX, ValidationError } from '../validate.js';
-import { uLength, wLength, type ModelParams, type ModelSpec, type Projection } from '../types.js';
+import { ValidationError } from '../core/errors.js';
+import { parseModelSpec } from '../core/config.js';
+import { FLOAT32_MAX } from '../core/validate.js';
+import { uLength, wLength, type ModelParams, type ModelSpec, type Projection } from '../core/types.js';
 import { projectionRadius, type ParamName } from './types.js';
 
 /** Finite values (and within float32 range when `float32`), naming the field and the first bad entry. */

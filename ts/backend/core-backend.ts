@@ -13,11 +13,11 @@ import {
   type ModelParams,
   type ModelSpec,
   type Projection,
-} from '../types.js';
-import { FLOAT32_MAX, ValidationError } from '../validate.js';
+} from '../core/types.js';
+import { FLOAT32_MAX } from '../core/validate.js';
 import { checkModel, checkWorkspace, type CoreSizes } from './capacity.js';
 import { call } from './wasm-errors.js';
-import { UseAfterFreeError } from '../errors.js';
+import { UseAfterFreeError, ValidationError } from '../core/errors.js';
 import { coreKernels } from './core-kernels.js';
 import {
   projectionRadius,
@@ -31,7 +31,7 @@ import {
 import type { WasmPkg } from './wasm-loader.js';
 import { rawEnums, type RawEnums } from './wasm-enums.js';
 import { wasmSizes } from './wasm-sizes.js';
-import { checkFitsWorkspace } from '../dataset.js';
+import { checkFitsWorkspace } from '../core/dataset.js';
 import { checkFinite, checkNetworkParams, checkParam, checkTrainArgs, paramLengths } from './checks.js';
 
 /**

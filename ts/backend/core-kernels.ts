@@ -1,7 +1,8 @@
 /** The Rust-core backends' (wasm, native) tangent-feature kernels: thin wrappers over the RawFeatures and RawTeacher classes. */
-import type { Dataset, ModelParams } from '../types.js';
-import { MODEL_LIMITS } from '../config.js';
-import { FLOAT32_MAX, ValidationError } from '../validate.js';
+import { ValidationError } from '../core/errors.js';
+import type { Dataset, ModelParams } from '../core/types.js';
+import { MODEL_LIMITS } from '../core/config.js';
+import { FLOAT32_MAX } from '../core/validate.js';
 import { checkCapacity, checkFeatures, checkModel, checkTeacher, type CoreSizes } from './capacity.js';
 import { checkTangentArgs } from './ts-tangent.js';
 import { checkGradientInputs } from './ts-ntk.js';

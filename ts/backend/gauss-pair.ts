@@ -18,7 +18,7 @@
  * sigmoid reduces to tanh: sigmoid(z) = (1 + tanh(z/2))/2, sigmoid'(z) = sech^2(z/2)/4.
  * The Rust core (crates/rnn-core/src/dense_kernel.rs) implements the same rule.
  */
-import type { ActivationName } from '../activations.js';
+import type { ActivationName } from '../core/activations.js';
 
 /** E[sigma(u) sigma(v)] and E[sigma'(u) sigma'(v)]. */
 export interface GaussPair {
@@ -74,7 +74,7 @@ function tanhPair(q1: number, q2: number, c: number): GaussPair {
 /** relu: E[relu(u) relu(v)] = sqrt(q1 q2)/(2 pi) (sin th + (pi - th) cos th), E[1{u>0} 1{v>0}] = (pi - th)/(2 pi), cos th = rho. */
 function reluPair(q1: number, q2: number, c: number): GaussPair {
   const s = Math.sqrt(Math.max(q1, 0) * Math.max(q2, 0));
-  // A zero variance: that pre-activation is 0, relu(0) = relu'(0) = 0 (ts/activations.ts).
+  // A zero variance: that pre-activation is 0, relu(0) = relu'(0) = 0 (ts/core/activations.ts).
   if (!(s > 0)) return { hh: 0, dd: 0 };
   const rho = Math.max(-1, Math.min(1, c / s));
   const th = Math.acos(rho);

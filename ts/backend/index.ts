@@ -3,13 +3,15 @@
  * WebAssembly), 'ts' (the TypeScript reference, float64 by default) and 'auto', the default: in
  * Node native when its addon loads, else wasm; in browsers wasm.
  */
+import { ValidationError } from '../core/errors.js';
+import { BACKEND_NAMES, type BackendName, type ConcreteBackendName } from '../core/types.js';
 import { tsBackend, type Dtype } from './ts-backend.js';
-import { BACKEND_NAMES, type Backend, type BackendName, type ConcreteBackendName } from './types.js';
-import { ValidationError } from '../validate.js';
-import { isNode } from '../runtime.js';
+import { type Backend } from './types.js';
+import { isNode } from '../core/runtime.js';
 
-export { BACKEND_NAMES } from './types.js';
-export type { Backend, BackendName, Network, Workspace, TrainSteps, ParamName } from './types.js';
+export { BACKEND_NAMES } from '../core/types.js';
+export type { BackendName } from '../core/types.js';
+export type { Backend, Network, Workspace, TrainSteps, ParamName } from './types.js';
 export { tsBackend } from './ts-backend.js';
 
 export interface BackendOptions {

@@ -3,8 +3,8 @@
  * forward pass (h_t and sigma'(z_t)) and BPTT with a caller-supplied seed dL/dh_t. The ts backend
  * (loss gradients) and the reference NTK (gradients of f) are both built on it.
  */
-import { activations } from '../activations.js';
-import { recurrentScale, type FloatArray, type ModelSpec } from '../types.js';
+import { activations } from '../core/activations.js';
+import { recurrentScale, type FloatArray, type ModelSpec } from '../core/types.js';
 
 /** Scratch for one sequence of length T: states and derivatives (T x m), and the backward vectors. */
 export interface SequenceScratch {

@@ -3,7 +3,8 @@
  * Generic over the storage type: float64 (for gradient checks) or float32 (what wasm computes in).
  * Arithmetic is in JS doubles; only stored arrays round to the chosen precision.
  */
-import { project } from '../projection.js';
+import { ValidationError } from '../core/errors.js';
+import { project } from '../core/projection.js';
 import {
   targetsPerSequence,
   uLength,
@@ -13,8 +14,7 @@ import {
   type ModelParams,
   type ModelSpec,
   type Projection,
-} from '../types.js';
-import { ValidationError } from '../validate.js';
+} from '../core/types.js';
 import type { Backend, Network, NetworkOptions, ParamName, TrainSteps, Workspace } from './types.js';
 import {
   backwardSequence,
@@ -28,9 +28,9 @@ import {
 import { formatBytes, WORKSPACE_SUGGESTION } from './capacity.js';
 import { tangentKernels } from './ts-tangent.js';
 import { ntkKernels } from './ts-ntk.js';
-import { checkFitsWorkspace } from '../dataset.js';
+import { checkFitsWorkspace } from '../core/dataset.js';
 import { tridiagonalKernels } from './ts-tridiagonal.js';
-import { optionalObjectArg } from '../api-args.js';
+import { optionalObjectArg } from '../core/api-args.js';
 import { denseKernels } from './ts-dense-kernel.js';
 import { checkFinite, checkNetworkParams, checkParam, checkTrainArgs } from './checks.js';
 

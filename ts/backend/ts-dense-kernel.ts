@@ -20,10 +20,10 @@
  * 'halves' init needs care. The Gaussian expectations: ts/backend/gauss-pair.ts.
  * The Rust core has the same recursion (crates/rnn-core/src/dense_kernel.rs); this is the float64 reference.
  */
-import { ACTIVATIONS } from '../activations.js';
-import { checkFits } from '../dataset.js';
-import type { Dataset } from '../types.js';
-import { ValidationError } from '../validate.js';
+import { ValidationError } from '../core/errors.js';
+import { ACTIVATIONS } from '../core/activations.js';
+import { checkFits } from '../core/dataset.js';
+import type { Dataset } from '../core/types.js';
 import { gaussPair } from './gauss-pair.js';
 import type { DenseKernelSpec, Kernels } from './types.js';
 

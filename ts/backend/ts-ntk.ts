@@ -7,13 +7,13 @@
  * Gram matrix is that of the sequence-to-one output f(X) = (1/sqrt m) sum_i c_i h_{i,T-1}.
  * A readout-'all' model is refused with a clear error (its tangent kernel would be nT x nT).
  */
+import { ValidationError } from '../core/errors.js';
 import { backwardSequence, forwardSequence, sequenceScratch } from './reference-rnn.js';
-import { uLength, wLength, type Dataset, type ModelParams } from '../types.js';
-import { ValidationError } from '../validate.js';
-import { parseModelSpec } from '../config.js';
+import { uLength, wLength, type Dataset, type ModelParams } from '../core/types.js';
+import { parseModelSpec } from '../core/config.js';
 import { checkCapacity } from './capacity.js';
 import type { Kernels } from './types.js';
-import { checkFits } from '../dataset.js';
+import { checkFits } from '../core/dataset.js';
 
 /**
  * The inputs of per-sample gradients and the Gram matrix, checked the same way for every backend:

@@ -12,11 +12,11 @@
  *
  *   g_t = sigma'(z_t) * (alpha*v_w*h_{t-1} + alpha*w*g_{t-1} + <v_u, x_t>),   g_{T-1} = <v, phi_T>
  */
-import { activations, ACTIVATIONS } from '../activations.js';
-import type { Dataset } from '../types.js';
-import { ValidationError } from '../validate.js';
+import { ValidationError } from '../core/errors.js';
+import { activations, ACTIVATIONS } from '../core/activations.js';
+import type { Dataset } from '../core/types.js';
 import type { Kernels, Particles, TangentSpec } from './types.js';
-import { checkFits } from '../dataset.js';
+import { checkFits } from '../core/dataset.js';
 
 /** Checks the arguments of the tangent kernels; returns the particle count M. Messages name the argument. */
 export function checkTangentArgs(

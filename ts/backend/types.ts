@@ -1,16 +1,7 @@
 /** The one interface every backend (native, wasm, ts) implements; the trainer and everything above use only this. */
-import '../disposable.js'; // Symbol.dispose and Disposable without consumer libs
-import type { Dataset, FloatArray, ModelParams, ModelSpec, Projection } from '../types.js';
+import '../core/disposable.js'; // Symbol.dispose and Disposable without consumer libs
+import type { ConcreteBackendName, Dataset, FloatArray, ModelParams, ModelSpec, Projection } from '../core/types.js';
 
-/**
- * The backends by name: 'native' (the Rust core as a Node addon, AVX2 where the CPU has it), 'wasm'
- * (the same core in SIMD128 WebAssembly), 'ts' (the TypeScript reference, float64), and 'auto': in
- * Node native when its addon loads, else wasm; in browsers wasm (ts/backend/index.ts getBackend).
- */
-export const BACKEND_NAMES = ['auto', 'native', 'wasm', 'ts'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
-/** The name of a backend that exists ('auto' chooses one of these). */
-export type ConcreteBackendName = Exclude<BackendName, 'auto'>;
 export type ParamName = 'W' | 'U' | 'W0' | 'U0' | 'c' | 'gradW' | 'gradU';
 
 export interface Backend {

@@ -5,8 +5,8 @@
  * glue) and their TypeScript types. A name maps to the member whose name, lowercased, equals it
  * ('maxnorm' -> MaxNorm), and the types below fail to compile when the two lists differ.
  */
-import type { ModelSpec, Projection, SameType } from '../types.js';
-import { ValidationError } from '../errors.js';
+import type { ModelSpec, Projection, SameType } from '../core/types.js';
+import { ValidationError } from '../core/errors.js';
 import type { RawActivation, RawProjection, RawReadout, RawRecurrence } from '../wasm-pkg/simd/rnn_wasm.js';
 import type { WasmPkg } from './wasm-loader.js';
 

@@ -1,5 +1,5 @@
-/** Calls into wasm, turning a trap into a WasmCrashError (ts/errors.ts). */
-import { WasmCrashError } from '../errors.js';
+/** Calls into wasm, turning a trap into a WasmCrashError (ts/core/errors.ts). */
+import { WasmCrashError } from '../core/errors.js';
 
 /** Calls into wasm; a trap becomes a WasmCrashError that says what was running and that it is a bug. */
 export function call<T>(what: string, f: () => T): T {

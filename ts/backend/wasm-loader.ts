@@ -12,8 +12,8 @@
  * browsers as it is):
  * - default: the build inlined as base64 (scripts/inline-wasm.mjs), imported on demand with a
  *   dynamic import() of the one flavor needed: no fetch, no bundler plugin, no server set-up;
- * - the package's Node entry (ts/node.ts) reads the .wasm file with fs (Node 20 cannot fetch file: URLs);
- * - the `rnn-gd/wasm-file` entry (ts/wasm-file.ts) passes the URL of the separate .wasm file
+ * - the package's Node entry (ts/entries/node.ts) reads the .wasm file with fs (Node 20 cannot fetch file: URLs);
+ * - the `rnn-gd/wasm-file` entry (ts/entries/wasm-file.ts) passes the URL of the separate .wasm file
  *   (streaming compilation, cacheable, smaller JavaScript);
  * - setWasmSource(provider) lets an application supply its own (its CDN, a precompiled Module).
  */

@@ -3,7 +3,7 @@
  * constructors allocate), asked from the loaded module: the wasm backend checks and tracks every
  * object it makes with these, so capacity.ts's formulas need not mirror the core for it.
  */
-import type { ModelSpec } from '../types.js';
+import type { ModelSpec } from '../core/types.js';
 import type { CoreSizes, MemoryKind, Reserve } from './capacity.js';
 import type { RawEnums } from './wasm-enums.js';
 import type { WasmPkg } from './wasm-loader.js';

@@ -3,13 +3,11 @@
  * the one interrupt policy (SIGINT/SIGTERM) for every long command, the worker-count rule and the
  * progress reporter (a bar on a terminal, a line every few seconds otherwise).
  */
-import { availableParallelism } from 'node:os';
+import { W_INITS, type BackendName, type WInit } from '../core/types.js';
 import cliProgress from 'cli-progress';
 import { Option } from 'commander';
-import type { BackendName } from '../backend/types.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { parseBackendName } from '../backend/index.js';
-import { workerCount } from '../workers.js';
 
 /** Parses a numeric option, naming the option when the value is not a finite number. */
 export function parseNumber(name: string, raw: string | undefined): number | undefined {
@@ -85,17 +83,6 @@ export function interruptController(opts: { onFirst?: () => void; message?: stri
       process.off('SIGTERM', handler);
     },
   };
-}
-
-/** The number of worker threads for `points` independent jobs (ts/workers.ts); 0 = in-process. */
-export function resolveWorkers(
-  requested: number | undefined,
-  points: number,
-  cores = availableParallelism(),
-  warn: (text: string) => void = (t) => process.stderr.write(`rnn-gd: --${t}\n`),
-): number {
-  if (requested === 0) return 0;
-  return workerCount(requested, points, cores, warn);
 }
 
 /** Milliseconds as '42s', '3m07s' or '2h05m' ('?' when unknown). */
@@ -231,9 +218,16 @@ export function progressReporter(label: string, opts: { quiet?: boolean; unit?: 
 }
 
 /**
- * `--w-law <law>`, the older name of `--w-init <law>` (the law of the diagonal w_i(0), as `rnn-gd
- * train` names it): a hidden alias, refused together with --w-init. Read the value with `wInitOf`.
+ * `--w-law <law>`: Deprecated; use --w-init (the law of the diagonal w_i(0), WInit). A hidden alias,
+ * refused together with --w-init. Read the value with `wInitOf`.
  */
 export const wLawAlias = (): Option =>
   new Option('--w-law <law>', 'the same as --w-init (an alias)').hideHelp().conflicts('wInit');
-export const wInitOf = (raw: { wInit?: string; wLaw?: string }): string | undefined => raw.wLaw ?? raw.wInit;
+/** The law `--w-init` (or its alias) names, checked against W_INITS; undefined when neither is given. */
+export function wInitOf(raw: { wInit?: string; wLaw?: string }): WInit | undefined {
+  const value = raw.wLaw ?? raw.wInit;
+  if (value === undefined || (W_INITS as readonly string[]).includes(value)) return value as WInit | undefined;
+  throw new UsageError(
+    `option --w-init: expected ${W_INITS.slice(0, -1).join(', ')} or ${W_INITS.at(-1)}, got '${value}'`,
+  );
+}

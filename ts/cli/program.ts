@@ -12,7 +12,7 @@ import { registerNtk } from './commands/ntk.js';
 import { registerReport } from './commands/report.js';
 import { registerStep } from './commands/step.js';
 import { registerTrain } from './commands/train.js';
-import { PACKAGE_VERSION } from '../version.js';
+import { PACKAGE_VERSION } from '../core/version.js';
 
 /**
  * Every command of the CLI. exitOverride comes before the commands are added so that they inherit

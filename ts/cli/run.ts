@@ -1,17 +1,7 @@
 /** Shared CLI plumbing: errors go to stderr with a non-zero exit code, JSON goes to stdout. */
 import type { Command } from 'commander';
-import {
-  InterruptedError,
-  isEnvironmentError,
-  UsageError,
-  UserError,
-  ValidationError,
-  fileSystemError,
-} from '../errors.js';
+import { InterruptedError, isEnvironmentError, UserError, ValidationError, fileSystemError } from '../core/errors.js';
 import { signalExitCode } from './options.js';
-
-export { UsageError };
-export { parseNumber } from './options.js';
 
 /** Exit codes: 2 for every user or environment error, 70 for internal errors (bugs). */
 export const EXIT_USER = 2;

@@ -2,11 +2,11 @@
  * `rnn-gd train`'s session in its run directory (io/run-dir.ts): a prepared run (run.ts) trained
  * with everything written as it comes, so a kill at any moment leaves loadable files.
  */
-import type { TrainConfig } from '../config.js';
-import type { MetricRecord } from '../metrics.js';
+import type { TrainConfig } from '../core/config.js';
+import type { MetricRecord } from '../core/metrics.js';
 import type { Checkpoint, RunDirectory } from '../io/run-dir.js';
-import type { PreparedRun } from '../run.js';
-import { runInfo } from '../version.js';
+import type { PreparedRun } from '../train/run.js';
+import { runInfo } from '../core/version.js';
 import { progressReporter } from './options.js';
 
 export interface TrainRunOptions {

@@ -10,13 +10,14 @@
  *                  s_t = u_t = 0 for t < 0;  y_t = s_{t+1} (the state after reading x_t)
  *   teacher-rnn    a random RNN of either recurrence with its own alpha, activation, width and seed
  */
+import { ValidationError } from '../core/errors.js';
 import { z } from 'zod';
-import { ACTIVATIONS } from '../activations.js';
+import { activationSchema, recurrenceSchema, wInitSchema } from '../core/config.js';
 import { tsBackend } from '../backend/ts-backend.js';
-import { initialize } from '../init.js';
-import { makeRng, type Seed } from '../rng.js';
-import { targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../types.js';
-import { finite, positiveInt, ValidationError } from '../validate.js';
+import { initialize } from '../train/init.js';
+import { makeRng, type Seed } from '../core/rng.js';
+import { targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../core/types.js';
+import { finite, positiveInt } from '../core/validate.js';
 import { wDrawer } from './transport.js';
 
 const nonNegInt = () => z.number().int('must be an integer').nonnegative('must be >= 0');
@@ -50,15 +51,15 @@ export const narmaOptionsSchema = z
 
 export const teacherRnnOptionsSchema = z
   .object({
-    recurrence: z.enum(['dense', 'diagonal']).default('diagonal'),
-    activation: z.enum(ACTIVATIONS as unknown as ['tanh', 'sigmoid', 'sin', 'relu']).default('tanh'),
+    recurrence: recurrenceSchema.default('diagonal'),
+    activation: activationSchema.default('tanh'),
     alpha: finite().default(0.9),
     /** teacher width (even) */
     mTeacher: positiveInt()
       .refine((m) => m % 2 === 0, 'must be even')
       .default(32),
     /** law of the diagonal recurrent weights */
-    wInit: z.enum(['uniform', 'rademacher', 'normal']).default('uniform'),
+    wInit: wInitSchema.default('uniform'),
   })
   .strict();
 

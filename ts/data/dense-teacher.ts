@@ -23,24 +23,17 @@
  *   dz_t = s (V_W h_{t-1} + W dh_{t-1}) + V_U x_t,   dh_t = sigma'(z_t) dz_t,   h_{-1} = dh_{-1} = 0
  *   f_t  = (1/sqrt(m)) sum_i c_i dh_{i,t}          (readout final: t = T-1 only)
  */
+import { ValidationError } from '../core/errors.js';
 import { z } from 'zod';
-import { ACTIVATIONS } from '../activations.js';
+import { activationSchema, initSchemeSchema } from '../core/config.js';
 import { forwardSequence, sequenceScratch, tangentSequence } from '../backend/reference-rnn.js';
 import { tsBackend } from '../backend/ts-backend.js';
-import { initialize } from '../init.js';
-import { makeRng, type Seed } from '../rng.js';
-import {
-  INIT_SCHEMES,
-  targetsPerSequence,
-  uLength,
-  wLength,
-  type Dataset,
-  type ModelParams,
-  type Readout,
-} from '../types.js';
-import { finite, positiveInt, ValidationError } from '../validate.js';
+import { initialize } from '../train/init.js';
+import { makeRng, type Seed } from '../core/rng.js';
+import { targetsPerSequence, uLength, wLength, type Dataset, type ModelParams, type Readout } from '../core/types.js';
+import { finite, positiveInt } from '../core/validate.js';
 import { generateInputs, type InputLaw } from './inputs.js';
-import { checkFits } from '../dataset.js';
+import { checkFits } from '../core/dataset.js';
 
 export const denseTeacherOptionsSchema = z
   .object({
@@ -48,7 +41,7 @@ export const denseTeacherOptionsSchema = z
     mTeacher: positiveInt()
       .refine((m) => m % 2 === 0, 'must be even (symmetric init)')
       .default(128),
-    activation: z.enum(ACTIVATIONS as unknown as ['tanh', 'sigmoid', 'sin', 'relu']).default('tanh'),
+    activation: activationSchema.default('tanh'),
     alpha: finite().default(0.5),
     /** ||V||_2 = nu */
     nu: finite()
@@ -57,7 +50,7 @@ export const denseTeacherOptionsSchema = z
     /** number L of anchor sequences spanning V */
     anchors: positiveInt().default(8),
     /** the scheme of Theta_T(0) (docs/spec/model.md section 4); 'paired' reproduces data of earlier versions */
-    init: z.enum(INIT_SCHEMES as unknown as ['halves', 'paired', 'iid']).default('halves'),
+    init: initSchemeSchema.default('halves'),
   })
   .strict();
 

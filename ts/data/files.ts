@@ -8,13 +8,13 @@
  *
  * `readData(<dir>/train)` (ts/io) loads a split; `readGenerated(<dir>)` loads everything.
  */
+import { ValidationError } from '../core/errors.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readData, writeData } from '../io/data-file.js';
 import { readJsonFile, stringifyTopLevel, saveModel } from '../io/model-file.js';
 import { writeFileAtomic, type NpyDtype } from '../io/npy.js';
-import type { Dataset } from '../types.js';
-import { ValidationError } from '../validate.js';
+import type { Dataset } from '../core/types.js';
 import type { DataMeta, GeneratedData } from './generate.js';
 
 export const META_FILE = 'meta.json';

@@ -12,13 +12,13 @@
  * -> split. meta records the full config, the seed, the package version and the normalization.
  */
 import { getBackend } from '../backend/index.js';
-import type { Backend, BackendName } from '../backend/types.js';
-import { makeRng, type Seed } from '../rng.js';
-import { targetsPerSequence, type Dataset, type ModelParams, type Readout } from '../types.js';
-import { throwIfInterrupted } from '../errors.js';
-import { FLOAT32_MAX, parseWith, ValidationError } from '../validate.js';
+import type { Backend } from '../backend/types.js';
+import { makeRng, type Seed } from '../core/rng.js';
+import { targetsPerSequence, type Dataset, type ModelParams, type Readout, type BackendName } from '../core/types.js';
+import { throwIfInterrupted, ValidationError } from '../core/errors.js';
+import { FLOAT32_MAX, parseWith } from '../core/validate.js';
 import { bySequencePieces } from './pieces.js';
-import { PACKAGE_VERSION } from '../version.js';
+import { PACKAGE_VERSION } from '../core/version.js';
 import { generateInputs } from './inputs.js';
 import { MAX_GENERATED_VALUES, type NormalizeMode } from './system.js';
 import {

@@ -43,7 +43,7 @@ export {
   prefixData,
   MAP_KINDS,
 } from './transport.js';
-export { oracleParams, linearizedPredictions, approximationFloor } from '../theory/oracle.js';
+export { oracleParams, linearizedPredictions, approximationFloor } from './oracle.js';
 export type {
   TransportOptions,
   TransportOptionsInput,
@@ -72,4 +72,4 @@ export {
   teacherRnnOptionsSchema,
 } from './classic.js';
 export { datasetStats, describeDataset, sparkline, histogramLine, moments, type DatasetStats } from './summary.js';
-export { makeRng, permutation, type Rng, type Seed } from '../rng.js';
+export { makeRng, permutation, type Rng, type Seed } from '../core/rng.js';

@@ -12,8 +12,8 @@
  * Draw order: sequence by sequence, time by time, coordinate by coordinate, from the given stream.
  */
 import { z } from 'zod';
-import type { Rng } from '../rng.js';
-import { finite } from '../validate.js';
+import type { Rng } from '../core/rng.js';
+import { finite } from '../core/validate.js';
 
 const scale = () =>
   finite()

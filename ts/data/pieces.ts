@@ -5,9 +5,9 @@
  * generation that takes minutes within a fraction of a second. Each sequence's value depends on
  * that sequence only, so the pieces give the same bits as one call over all sequences (tested).
  */
-import { throwIfInterrupted } from '../errors.js';
-import type { Dataset } from '../types.js';
-import { sliceRows } from '../dataset.js';
+import { throwIfInterrupted } from '../core/errors.js';
+import type { Dataset } from '../core/types.js';
+import { sliceRows } from '../core/dataset.js';
 
 /** Operations one piece should take at most (about 0.1 s of work). */
 const PIECE_WORK = 2 ** 24;

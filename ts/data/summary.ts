@@ -1,5 +1,5 @@
 /** Summaries of a data set for people: shape, statistics and small text plots (`rnn-gd data show`). */
-import { readoutOf, type Dataset } from '../types.js';
+import { readoutOf, type Dataset, type Readout } from '../core/types.js';
 
 export interface Moments {
   mean: number;
@@ -12,7 +12,7 @@ export interface DatasetStats {
   n: number;
   T: number;
   d: number;
-  readout: 'final' | 'all';
+  readout: Readout;
   /** over all n*T*d input entries */
   X: Moments & { meanNorm: number; maxNorm: number };
   /** over all targets */

@@ -5,12 +5,21 @@
  * ./systems.ts. Adding a system: one module in ./systems/ exporting `defineSystem({...})` and one
  * line in ./systems.ts (docs/data.md, "Adding a system").
  */
+import { ValidationError } from '../core/errors.js';
 import { z } from 'zod';
-import type { Backend, BackendName } from '../backend/types.js';
-import { MODEL_LIMITS } from '../config.js';
-import type { Seed } from '../rng.js';
-import { paramCount, wLength, type Dataset, type ModelParams, type Readout } from '../types.js';
-import { finite, positiveInt, ValidationError } from '../validate.js';
+import type { Backend } from '../backend/types.js';
+import { MODEL_LIMITS, readoutSchema } from '../core/config.js';
+import type { Seed } from '../core/rng.js';
+import {
+  paramCount,
+  wLength,
+  type Dataset,
+  type ModelParams,
+  type Readout,
+  type Recurrence,
+  type BackendName,
+} from '../core/types.js';
+import { finite, positiveInt } from '../core/validate.js';
 import { inputLawSchema } from './inputs.js';
 import type { TransportMap } from './transport.js';
 
@@ -41,7 +50,7 @@ export function commonFields(
     T: positiveInt().default(10),
     /** input dimension */
     d: positiveInt().default(overrides.d ?? 4),
-    readout: z.enum(['final', 'all']).default('final'),
+    readout: readoutSchema.default('final'),
     inputs: inputLawSchema.default(
       (overrides.inputs ?? { kind: 'gaussian', scale: 1 }) as z.output<typeof inputLawSchema>,
     ),
@@ -98,7 +107,7 @@ export const defineSystem = <Schema extends z.ZodObject>(system: DataSystem<Sche
 
 /** Size and work limits of a teacher network of width m (shared by teacher-rnn and dense-teacher). */
 export function checkTeacherSize(
-  spec: { recurrence: 'dense' | 'diagonal'; m: number; d: number },
+  spec: { recurrence: Recurrence; m: number; d: number },
   steps: number,
   bad: BadField,
 ): void {

@@ -24,19 +24,19 @@
  * subsample), computed by `backend.kernels.tangentFeatures` in chunks of particles. With antithetic
  * pairs (theta, (w, -u)) the unit is the pair: SE_j = s~_j / sqrt(M/2) with s~_j over pair means.
  *
- * Oracle parameters and the approximation floor of a student for a map: ../theory/oracle.ts.
+ * Oracle parameters and the approximation floor of a student for a map: ./oracle.ts.
  */
+import { ValidationError } from '../core/errors.js';
 import { z } from 'zod';
-import { ACTIVATIONS } from '../activations.js';
+import { activationSchema, wInitSchema } from '../core/config.js';
 import type { Backend, Particles, TangentSpec } from '../backend/types.js';
-import { makeRng, type Rng, type Seed } from '../rng.js';
-import type { Dataset, Readout } from '../types.js';
-import { finite, positiveInt, ValidationError } from '../validate.js';
+import { makeRng, type Rng, type Seed } from '../core/rng.js';
+import type { Dataset, Readout, WInit } from '../core/types.js';
+import { finite, positiveInt } from '../core/validate.js';
 import { randomUnitVector } from './inputs.js';
 
 export const MAP_KINDS = ['linear', 'input', 'memory', 'mix'] as const;
 export type MapKind = (typeof MAP_KINDS)[number];
-export type WLaw = 'uniform' | 'rademacher' | 'normal';
 
 const nonNegative = (def: number) =>
   finite()
@@ -51,10 +51,10 @@ export const transportOptionsSchema = z
     /** number of teacher particles */
     M: positiveInt().default(10000),
     /** the class's recurrence: sigma and alpha of h_t = sigma(alpha*w*h_{t-1} + <u, x_t>) */
-    activation: z.enum(ACTIVATIONS as unknown as ['tanh', 'sigmoid', 'sin', 'relu']).default('tanh'),
+    activation: activationSchema.default('tanh'),
     alpha: finite().default(0.5),
     /** law of w under P_0 (as the student's init option `w`) */
-    wInit: z.enum(['uniform', 'rademacher', 'normal']).default('uniform'),
+    wInit: wInitSchema.default('uniform'),
     nuW: nonNegative(1),
     nuU: nonNegative(1),
     kappa: finite()
@@ -169,7 +169,7 @@ export function mapValues(map: TransportMap, u: ArrayLike<number>, M: number, d:
 }
 
 /** A draw of w under the init law (same formulas as `initialize`). */
-export function wDrawer(law: WLaw, rng: Rng): () => number {
+export function wDrawer(law: WInit, rng: Rng): () => number {
   return { uniform: () => 2 * rng.uniform() - 1, rademacher: rng.rademacher, normal: rng.normal }[law];
 }
 
@@ -180,7 +180,7 @@ export function wDrawer(law: WLaw, rng: Rng): () => number {
 export function drawParticles(
   M: number,
   d: number,
-  law: WLaw,
+  law: WInit,
   seed: Seed,
   antithetic = false,
 ): { w: Float64Array; u: Float64Array } {

@@ -1,6 +1,6 @@
 /** Shared pieces of the experiment presets: the standard teacher, model specs, result access. */
-import type { ModelSpecInput } from '../config.js';
-import type { ActivationName } from '../activations.js';
+import type { ModelSpecInput } from '../core/config.js';
+import type { ActivationName } from '../core/activations.js';
 import type { DataConfigInputOf } from '../data/generate.js';
 import { fmt, summary, type Summary } from './fit.js';
 import { reachedEps, stopReason } from './runs.js';

@@ -1,24 +1,27 @@
 /**
  * The one door between the experiments and the rest of the package's rooms: data generation
- * (ts/data), the transport-map oracle (ts/data/transport), measured constants (ts/theory/constants)
- * and the empirical NTK (ts/theory/ntk, ts/theory/kernel-track). The point runner calls only these
- * functions (and the closed-form kernel regime).
+ * (ts/data), the transport-map oracle (ts/data/oracle), measured constants (ts/theory/constants)
+ * the empirical NTK (ts/theory/ntk, ts/theory/kernel-track), the closed-form kernel regime and the
+ * Lyapunov exponent. The point runner (point.ts, point-train.ts) reaches data/ and theory/ only
+ * through here: scripts/check-layers.mjs holds it to that.
  */
 import type { Backend } from '../backend/types.js';
 import { generateData, type DataConfigInput, type GeneratedData } from '../data/generate.js';
 import { mapRadius } from '../data/transport.js';
-import { approximationFloor } from '../theory/oracle.js';
+import { approximationFloor } from '../data/oracle.js';
 import { constants as measureTheoryConstants, measureConstants } from '../theory/constants.js';
-import { recurrentRadius } from '../metrics.js';
+import { recurrentRadius } from '../core/metrics.js';
 import { gramStats, relativeDrift } from '../theory/ntk.js';
 import { KernelTracker } from '../theory/kernel-track.js';
-import type { Dataset, ModelParams } from '../types.js';
-import type { Seed } from '../rng.js';
+import { kernelRegime } from '../theory/kernel-regime.js';
+import { lyapunovExponent } from '../theory/memory-factor.js';
+import type { Dataset, ModelParams } from '../core/types.js';
+import type { Seed } from '../core/rng.js';
 import { canonicalJson } from './plan.js';
-import { sliceRows } from '../dataset.js';
+import { sliceRows } from '../core/dataset.js';
 
 export type { GeneratedData };
-export { mapRadius };
+export { kernelRegime, lyapunovExponent, mapRadius };
 
 const cache = new Map<string, Promise<GeneratedData>>();
 const CACHE_SIZE = 4;

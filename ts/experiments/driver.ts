@@ -5,7 +5,7 @@
  * point handed to the store before it counts. So a page and the CLI train exactly the same points
  * of a sweep, uninterrupted or resumed, and agree on when it is done. Runtime-agnostic.
  */
-import type { BackendName } from '../backend/types.js';
+import type { BackendName } from '../core/types.js';
 import { planSweep, selectShard, sweepFingerprint, type Shard } from './plan.js';
 import type { PointExecutor } from './pool.js';
 import type { EtaChoice } from './step-size.js';

@@ -3,9 +3,10 @@
  * fits, tables, plots and an honest verdict). Each experiment E1..E8 lives in its own module.
  */
 import type { DataConfigInput } from '../data/generate.js';
-import { ValidationError } from '../errors.js';
-import type { ModelSpecInput, TrainOptionsInput } from '../config.js';
+import { ValidationError } from '../core/errors.js';
+import type { ModelSpecInput, TrainOptionsInput } from '../core/config.js';
 import type { ExperimentId, MeasureOptions, ParamValue, PointConfig, PointResult, Size } from './types.js';
+import type { WInit } from '../core/types.js';
 import { checkEtaChoice, type EtaChoice } from './step-size.js';
 
 export type Verdict = 'matches' | 'does not match' | 'inconclusive';
@@ -88,7 +89,7 @@ export interface PointTemplate {
   params: Record<string, ParamValue>;
   /** The architecture; d defaults to the data's. */
   model: Omit<ModelSpecInput, 'd'> & { d?: number };
-  initW?: 'uniform' | 'rademacher' | 'normal';
+  initW?: WInit;
   /** The data generator's config; points with equal data config and seed number share data and teacher. */
   data: DataConfigInput;
   train: TrainOptionsInput;

@@ -14,7 +14,7 @@ export { plateauStop } from './point-train.js';
 export { THEORY_ETA_FACTOR, type EtaChoice, type GridRun } from './step-size.js';
 export { replaySearch, searchUnits, completeness, type SearchState, type SearchUnit } from './search.js';
 export { estimateRemainingMs, type EtaChain, type EtaInput } from './eta.js';
-export { WorkerCrashError } from '../errors.js';
+export { WorkerCrashError } from '../core/errors.js';
 export {
   WorkerPool,
   InProcessExecutor,

@@ -5,7 +5,7 @@
  * directory's shard, with the plan's index, seed, params and config. A foreign point (another
  * sweep's file) or an edited one (m = 9999) is refused with an error naming the line.
  */
-import { CheckpointError } from '../errors.js';
+import { CheckpointError } from '../core/errors.js';
 import { canonicalJson, formatShard, planSweep, selectShard, sweepFingerprint } from './plan.js';
 import { getExperiment } from './registry.js';
 import type { ParsedPoints, SweepManifest } from './sweep-format.js';

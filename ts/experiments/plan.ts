@@ -1,5 +1,5 @@
 /** Sweep plans: the indexed point list of an experiment, deterministic shards, and a fingerprint. */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import type { Experiment, PresetOptions } from './experiment.js';
 import { expandPoints } from './experiment.js';
 import type { IndexedPoint, PointConfig, Size } from './types.js';

@@ -3,10 +3,10 @@
  * runs that cannot reach eps), returning why it ended and the parameters at the end. The point
  * runner (point.ts) calls it once, or once per step size of a grid (step-size.ts).
  */
-import type { TrainOptionsInput } from '../config.js';
-import type { MetricRecord } from '../metrics.js';
-import type { PreparedRun } from '../run.js';
-import type { ModelParams } from '../types.js';
+import type { TrainOptionsInput } from '../core/config.js';
+import type { MetricRecord } from '../core/metrics.js';
+import type { PreparedRun } from '../train/run.js';
+import type { ModelParams } from '../core/types.js';
 import type { MeasureOptions, PointMetrics } from './types.js';
 
 /** The plateau rule judges a run only from half its budget on, and from this step on. */

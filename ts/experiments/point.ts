@@ -9,15 +9,15 @@
  * metrics, a downsampled curve, the regime check (kernel drift on a subsample, parameter movement),
  * the NTK drift. Every number is plain JSON (non-finite -> null).
  */
-import { lyapunovExponent } from '../theory/memory-factor.js';
 import type { Backend } from '../backend/types.js';
-import type { MetricRecord } from '../metrics.js';
-import { kernelRegime } from '../theory/kernel-regime.js';
-import { prepareRun } from '../run.js';
-import { PACKAGE_VERSION } from '../version.js';
-import type { ModelParams } from '../types.js';
+import type { MetricRecord } from '../core/metrics.js';
+import { prepareRun } from '../train/run.js';
+import { PACKAGE_VERSION } from '../core/version.js';
+import type { ModelParams } from '../core/types.js';
 import {
   kernelDrift,
+  kernelRegime,
+  lyapunovExponent,
   makeData,
   mapRadius,
   measuredConstants,
@@ -27,7 +27,7 @@ import {
   oracle,
   regimeKernel,
 } from './deps.js';
-import { runtimeName } from '../runtime.js';
+import { runtimeName } from '../core/runtime.js';
 import { stripIndex } from './util.js';
 import { trainRun, type TrainOutcome } from './point-train.js';
 import { bestOfGrid, checkEtaChoice, etaRule, etasToRun, theoryFactor, type GridRun } from './step-size.js';

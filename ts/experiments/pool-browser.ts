@@ -2,12 +2,12 @@
  * Browser Web Workers for the worker pool (module workers). Bundlers (Vite, webpack 5) recognise
  * `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })` and bundle the entry.
  */
+import type { BackendName } from '../core/types.js';
 import * as Comlink from 'comlink';
-import type { BackendName } from '../backend/types.js';
 import { WorkerPool, defaultWorkerCount, poolSize, type WorkerFactory, type WorkerHandle } from './pool.js';
 import { releaseRemote } from './remote.js';
 import type { WorkerApi } from './worker-api.js';
-import { WorkerCrashError } from '../errors.js';
+import { WorkerCrashError } from '../core/errors.js';
 
 export function browserWorkerFactory(url?: URL): WorkerFactory {
   return (slot: number): WorkerHandle => {

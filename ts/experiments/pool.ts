@@ -6,14 +6,14 @@
  * with a `WorkerCrashError`, and a fresh worker takes its slot for the next point. A point that
  * throws rejects with the error it threw (comlink carries name and message across).
  */
-import type { BackendName } from '../backend/types.js';
+import type { BackendName } from '../core/types.js';
 import { getBackend } from '../backend/index.js';
 import type { Backend } from '../backend/types.js';
 import { runPoint } from './point.js';
 import type { IndexedPoint, PointResult } from './types.js';
 import type { RemoteWorkerApi } from './worker-api.js';
-import { ValidationError, WorkerCrashError } from '../errors.js';
-import { workerCount } from '../workers.js';
+import { ValidationError, WorkerCrashError } from '../core/errors.js';
+import { workerCount } from '../core/workers.js';
 
 /** Runs points; at most `size` at a time. */
 export interface PointExecutor {
@@ -198,7 +198,7 @@ export class InProcessExecutor implements PointExecutor {
   }
 }
 
-/** A pool's size from a request (default: the cores): a positive integer, capped by the one worker rule (ts/workers.ts). */
+/** A pool's size from a request (default: the cores): a positive integer, capped by the one worker rule (ts/core/workers.ts). */
 export function poolSize(requested: number | undefined, cores: number): number {
   if (requested !== undefined && (!Number.isSafeInteger(requested) || requested < 1))
     throw new ValidationError(`worker pool: size must be a positive integer, got ${requested}`);

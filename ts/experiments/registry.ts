@@ -1,5 +1,5 @@
 /** The experiments E1..E10 and the dense variants, by id. */
-import { ValidationError } from '../errors.js';
+import { ValidationError } from '../core/errors.js';
 import type { Experiment } from './experiment.js';
 import { E1 } from './presets/e1-width.js';
 import { E2 } from './presets/e2-memory.js';

@@ -2,13 +2,14 @@
  * Running experiments from Node: plan -> shard -> checkpoint (resume) -> executor (worker pool or
  * in-process) -> sweep -> report. Also `mergeSweeps`, which joins shard directories.
  */
+import type { BackendName } from '../core/types.js';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { BackendName } from '../backend/types.js';
 import { resolveBackendName } from '../backend/index.js';
-import { CheckpointError } from '../errors.js';
+import { CheckpointError } from '../core/errors.js';
 import { pathExists, writeFileAtomic } from '../io/fs.js';
 import { lockDirectory } from '../io/lock.js';
-import { resolveWorkers } from '../cli/options.js';
+import { workerCount } from '../core/workers.js';
 import {
   openCheckpoint,
   readManifest,
@@ -38,6 +39,11 @@ export interface RunExperimentOptions {
   seeds?: number;
   /** Number of workers; 0 = in-process (no workers). Default: available cores. */
   workers?: number;
+  /**
+   * Hears a remark on `workers` (more than the cores, or cut to 4 per core: ts/core/workers.ts); default:
+   * written to stderr as 'rnn-gd: workers ...'. The CLI words it as its option '--workers'.
+   */
+  onWarning?: (text: string) => void;
   backend?: BackendName;
   resume?: boolean;
   force?: boolean;
@@ -94,6 +100,8 @@ export async function runExperiment(o: RunExperimentOptions): Promise<RunExperim
   }
 }
 
+const warnStderr = (text: string): void => void process.stderr.write(`rnn-gd: ${text}\n`);
+
 async function runOpened(
   o: RunExperimentOptions,
   ckpt: Checkpoint,
@@ -105,7 +113,7 @@ async function runOpened(
     plan,
     store: ckpt,
     executor: (todo) => {
-      workers = o.workers === 0 ? 0 : resolveWorkers(o.workers, todo);
+      workers = o.workers === 0 ? 0 : workerCount(o.workers, todo, availableParallelism(), o.onWarning ?? warnStderr);
       return o.workers === 0
         ? new InProcessExecutor(backend)
         : createNodePool({ size: workers, backend, workerUrl: o.workerUrl });

@@ -10,7 +10,7 @@
  *   the fewest steps to eps among the runs that reach it, else the lowest best risk; a run that
  *   diverged ranks last; ties go to the smaller eta. Deterministic, like every run.
  */
-import { ValidationError } from '../errors.js';
+import { ValidationError } from '../core/errors.js';
 import type { PointMetrics } from './types.js';
 
 /** PointConfig.eta / PresetOptions.eta. */

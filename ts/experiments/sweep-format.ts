@@ -4,13 +4,13 @@
  * Reading and writing sweep directories is in ./checkpoint.ts (Node); the browser lab keeps the
  * same records in IndexedDB and downloads them in these formats.
  */
+import type { BackendName } from '../core/types.js';
 import { z } from 'zod';
-import type { BackendName } from '../backend/types.js';
-import { CheckpointError } from '../errors.js';
+import { CheckpointError } from '../core/errors.js';
 import { parseJsonText } from '../io/json.js';
 import { parseJsonLines } from '../io/jsonl.js';
-import { parseWith } from '../validate.js';
-import { PACKAGE_VERSION } from '../version.js';
+import { parseWith } from '../core/validate.js';
+import { PACKAGE_VERSION } from '../core/version.js';
 import type { Shard } from './plan.js';
 import { checkEtaChoice, type EtaChoice } from './step-size.js';
 import { SIZES, type PointResult, type Size } from './types.js';

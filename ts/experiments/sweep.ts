@@ -4,14 +4,14 @@
  * on, and stops cleanly on abort (running points are cancelled and left for a resume; finished
  * points are kept). Runtime-agnostic: the executor decides between workers and the current thread.
  */
-import { PACKAGE_VERSION } from '../version.js';
+import { PACKAGE_VERSION } from '../core/version.js';
 import { estimateRemainingMs } from './eta.js';
 import { type PointExecutor } from './pool.js';
 import { dataKey, estimateCost, WorkQueue } from './queue.js';
-import { runtimeName } from '../runtime.js';
+import { runtimeName } from '../core/runtime.js';
 import { stripIndex } from './util.js';
 import type { IndexedPoint, PointResult } from './types.js';
-import { WorkerCrashError } from '../errors.js';
+import { WorkerCrashError } from '../core/errors.js';
 
 export { estimateCost, scheduleOrder } from './queue.js';
 

@@ -4,8 +4,8 @@
  * gives a plain JSON result. Both cross worker boundaries by structured clone and live one per
  * line in a JSONL checkpoint.
  */
-import type { InitOptionsInput, ModelSpecInput, TrainOptionsInput } from '../config.js';
-import type { Seed } from '../rng.js';
+import type { InitOptionsInput, ModelSpecInput, TrainOptionsInput } from '../core/config.js';
+import type { Seed } from '../core/rng.js';
 import type { DataConfigInput } from '../data/generate.js';
 import type { EtaChoice, GridRun } from './step-size.js';
 

@@ -6,8 +6,9 @@
  * loop between chunks of steps, so the message is handled there and the point stops at the next
  * chunk boundary (an AbortSignal cannot cross the worker boundary by structured clone).
  */
+import type { BackendName } from '../core/types.js';
 import { getBackend } from '../backend/index.js';
-import type { Backend, BackendName } from '../backend/types.js';
+import type { Backend } from '../backend/types.js';
 import { runPoint } from './point.js';
 import type { IndexedPoint, PointResult } from './types.js';
 

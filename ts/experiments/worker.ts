@@ -5,7 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import { createWorkerApi } from './worker-api.js';
-import { isNode } from '../runtime.js';
+import { isNode } from '../core/runtime.js';
 
 if (isNode) {
   const { parentPort } = await import('node:worker_threads');

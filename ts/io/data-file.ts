@@ -9,11 +9,11 @@
  * The JSON codec (parseDataFile, dataToJson) is universal and lives in ./data-json.ts;
  * it is re-exported here.
  */
+import { ValidationError } from '../core/errors.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { readoutOf, type Dataset, type FloatArray } from '../types.js';
-import { ValidationError } from '../validate.js';
-import { checkDataset } from '../dataset.js';
+import { readoutOf, type Dataset, type FloatArray } from '../core/types.js';
+import { checkDataset } from '../core/dataset.js';
 import { dataToJson, parseDataFile } from './data-json.js';
 import { readJsonFile, stringifyTopLevel } from './model-file.js';
 import { readNpy, writeFileAtomic, writeNpy, type NpyDtype } from './npy.js';

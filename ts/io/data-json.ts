@@ -6,10 +6,10 @@
  *
  *   { "format": "rnn-gd.data/1", "n", "T", "d", "X": [n*T*d], "Y": [n or n*T] }  (+ optional "meta")
  */
-import type { Dataset } from '../types.js';
-import { ValidationError } from '../validate.js';
+import { ValidationError } from '../core/errors.js';
+import type { Dataset } from '../core/types.js';
 import { checkFormat, checkKeys, isPlainObject, metaField, numberArray, required } from './model-json.js';
-import { checkDataset } from '../dataset.js';
+import { checkDataset } from '../core/dataset.js';
 
 export const DATA_FORMAT = 'rnn-gd.data/1';
 const DATA_KEYS = ['format', 'n', 'T', 'd', 'X', 'Y', 'meta'] as const;

@@ -5,7 +5,7 @@
  * timeout for the whole fetch (a stalled server cannot hang the caller), and the caller's
  * AbortSignal.
  */
-import { UserError, ValidationError } from '../errors.js';
+import { UserError, ValidationError } from '../core/errors.js';
 
 /** Default time for fetching a model by URL, headers and body together. */
 const DEFAULT_FETCH_TIMEOUT_MS = 60_000;

@@ -37,7 +37,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { errnoCode, fileSystemError, ValidationError } from '../errors.js';
+import { errnoCode, fileSystemError, ValidationError } from '../core/errors.js';
 import { refuseInputAsOutput } from './inputs.js';
 
 const MiB = 2 ** 20;

@@ -2,7 +2,7 @@
  * JSON text (universal): parsing with a nesting limit and errors that name the file, the one-key-
  * per-line writer of model and data files, and the unknown-key check with "did you mean" hints.
  */
-import { ValidationError } from '../errors.js';
+import { ValidationError } from '../core/errors.js';
 
 /**
  * Deepest nesting any rnn-gd file has is 4; 64 leaves room for free-form `meta`, and keeps every

@@ -1,6 +1,6 @@
 /** JSON Lines files on disk (Node): read (bounded, see ./fs.ts) and repair, by ./jsonl.ts's rule. */
 import { truncateSync } from 'node:fs';
-import { fileSystemError } from '../errors.js';
+import { fileSystemError } from '../core/errors.js';
 import { pathExists, readFileBounded } from './fs.js';
 import { parseJsonLines, type JsonLines } from './jsonl.js';
 

@@ -8,7 +8,7 @@
  * refused with its line number. Bytes are decoded line by line, so a file may be larger than the
  * longest JavaScript string.
  */
-import { CheckpointError } from '../errors.js';
+import { CheckpointError } from '../core/errors.js';
 import { parseJsonText } from './json.js';
 
 export interface JsonLine {

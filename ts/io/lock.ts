@@ -10,7 +10,7 @@
 import { closeSync, constants, fsyncSync, linkSync, lstatSync, openSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BusyError, errnoCode, fileSystemError, ValidationError } from '../errors.js';
+import { BusyError, errnoCode, fileSystemError, ValidationError } from '../core/errors.js';
 import { ensureDir, readFileBounded, writeAll } from './fs.js';
 
 const LOCK_FILE = '.rnn-gd.lock';

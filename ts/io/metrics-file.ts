@@ -1,6 +1,6 @@
 /** Metric records as CSV (one row per record) and JSON Lines, for Python (pandas.read_csv) and people. */
-import type { MetricRecord } from '../metrics.js';
-import { arrayArg, objectArg } from '../api-args.js';
+import type { MetricRecord } from '../core/metrics.js';
+import { arrayArg, objectArg } from '../core/api-args.js';
 
 const METRIC_COLUMNS: readonly (keyof MetricRecord)[] = [
   'step',

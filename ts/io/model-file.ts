@@ -4,7 +4,7 @@
  * and the validation helpers) is universal and lives in ./model-json.ts; it is re-exported here.
  */
 import { fileURLToPath } from 'node:url';
-import type { ModelParams } from '../types.js';
+import type { ModelParams } from '../core/types.js';
 import { readTextFile, writeFileAtomic } from './fs.js';
 import { MAX_JSON_BYTES } from './json.js';
 import { modelFileText, parseJsonText, parseModelFile, type ModelFile } from './model-json.js';

@@ -9,11 +9,11 @@
  * "init" (the initialization scheme) is optional: files of earlier versions have none and were
  * drawn by 'paired', so that is what a missing field reads as.
  */
-import { parseModelSpec } from '../config.js';
-import { INIT_SCHEMES, uLength, wLength, type InitScheme, type ModelParams, type ModelSpec } from '../types.js';
-import { ValidationError } from '../validate.js';
+import { ValidationError } from '../core/errors.js';
+import { parseModelSpec } from '../core/config.js';
+import { INIT_SCHEMES, uLength, wLength, type InitScheme, type ModelParams, type ModelSpec } from '../core/types.js';
 import { checkJsonDepth, checkKeys, stringifyTopLevel } from './json.js';
-import { paramsArg } from '../api-args.js';
+import { paramsArg } from '../core/api-args.js';
 
 export { checkKeys, parseJsonText, stringifyTopLevel } from './json.js';
 

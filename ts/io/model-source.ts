@@ -3,8 +3,8 @@
  * a model file from a Blob or File, a fetch Response or a URL, and a model as a Blob to download.
  * The Node entry adds paths (./model-file.ts).
  */
-import type { ModelParams } from '../types.js';
-import { ValidationError } from '../errors.js';
+import type { ModelParams } from '../core/types.js';
+import { ValidationError } from '../core/errors.js';
 import { MAX_JSON_BYTES } from './json.js';
 import { fetchTextBounded, responseTextBounded, type FetchLimits } from './fetch-bounded.js';
 import { modelFileText, parseJsonText, parseModelFile, type ModelFile } from './model-json.js';

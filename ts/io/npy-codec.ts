@@ -8,8 +8,8 @@
  *
  * Universal (browsers and Node): no file system here; readNpy/writeNpy are in ./npy.ts (Node).
  */
-import { ValidationError } from '../validate.js';
-import { numbersArg } from '../api-args.js';
+import { ValidationError } from '../core/errors.js';
+import { numbersArg } from '../core/api-args.js';
 
 /** The dtypes this writer produces (and the reader returns after conversion). */
 export type NpyDtype = '<f4' | '<f8';

@@ -13,9 +13,9 @@
  * the counters, so an edited model.json is refused rather than continued.
  */
 import { join } from 'node:path';
-import { CheckpointError, UsageError } from '../errors.js';
-import type { MetricRecord } from '../metrics.js';
-import type { Dataset, ModelParams } from '../types.js';
+import { CheckpointError, UsageError } from '../core/errors.js';
+import type { MetricRecord } from '../core/metrics.js';
+import type { Dataset, ModelParams } from '../core/types.js';
 import { appendLines, pathExists, syncFile, writeFileAtomic } from './fs.js';
 import { lockDirectory, type DirectoryLock } from './lock.js';
 import { readJsonLines } from './jsonl-file.js';

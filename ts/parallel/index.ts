@@ -18,6 +18,7 @@
  * Node: worker_threads, no flags. Browsers: module Workers; SharedArrayBuffer needs a
  * cross-origin-isolated page (COOP: same-origin, COEP: require-corp).
  */
+import { ValidationError } from '../core/errors.js';
 import {
   targetsPerSequence,
   uLength,
@@ -26,22 +27,21 @@ import {
   type ModelParams,
   type ModelSpec,
   type Projection,
-} from '../types.js';
+} from '../core/types.js';
 import type { TrainSteps } from '../backend/types.js';
 import { resolveBackendName } from '../backend/index.js';
 import type { WasmFlavor } from '../backend/wasm-loader.js';
-import { ValidationError } from '../validate.js';
 import { CTRL, SharedViews, allocateShared, chunkStarts, defaultChunkSize, type Layout } from './shared.js';
 import type { Reply, Request } from './protocol.js';
-import { checkFits } from '../dataset.js';
-import { isNode } from '../runtime.js';
-import { workerCount } from '../workers.js';
-import { datasetArg, optionalObjectArg, paramsArg } from '../api-args.js';
+import { checkFits } from '../core/dataset.js';
+import { isNode } from '../core/runtime.js';
+import { workerCount } from '../core/workers.js';
+import { datasetArg, optionalObjectArg, paramsArg } from '../core/api-args.js';
 
 export { chunkStarts, defaultChunkSize } from './shared.js';
 
 export interface ParallelOptions {
-  /** Number of workers (default: the available cores; at most the chunks and 4 per core, ts/workers.ts: `trainer.workers` says how many started). Results do not depend on it. */
+  /** Number of workers (default: the available cores; at most the chunks and 4 per core, ts/core/workers.ts: `trainer.workers` says how many started). Results do not depend on it. */
   workers?: number;
   /**
    * Samples per chunk (default: about n/16, at least 32). The unit of work a worker claims and
@@ -114,7 +114,7 @@ export class ParallelTrainer {
     if (!Number.isSafeInteger(size) || size < 1)
       throw new ValidationError(`parallel: chunkSize must be a positive integer, got ${options.chunkSize}`);
     const chunks = chunkStarts(data.n, Math.min(size, data.n)).length - 1;
-    // The one worker rule (ts/workers.ts): at most the chunks and 4 per core.
+    // The one worker rule (ts/core/workers.ts): at most the chunks and 4 per core.
     const K = workerCount(requested, chunks, await defaultWorkers());
     const per = targetsPerSequence(spec.readout, data.T);
     const layout: Layout = {

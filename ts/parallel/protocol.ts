@@ -1,5 +1,5 @@
 /** Messages between a ParallelTrainer and its workers (plain postMessage; the hot loop uses Atomics). */
-import type { ModelSpec, Projection } from '../types.js';
+import type { ModelSpec, Projection } from '../core/types.js';
 import type { WasmFlavor } from '../backend/wasm-loader.js';
 import type { Layout, SharedBuffers } from './shared.js';
 

@@ -3,8 +3,8 @@
  * gradient slot per chunk of samples, a chunk counter and a barrier; plus the fixed-order
  * reduction that makes results independent of timing and of the number of workers.
  */
-import { project } from '../projection.js';
-import type { ModelSpec, Projection } from '../types.js';
+import { project } from '../core/projection.js';
+import type { ModelSpec, Projection } from '../core/types.js';
 
 /** The SharedArrayBuffers every worker maps (structured-cloned by reference). */
 export interface SharedBuffers {

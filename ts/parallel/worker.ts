@@ -11,8 +11,8 @@ import { getBackend } from '../backend/index.js';
 import type { Network, Workspace } from '../backend/types.js';
 import { CTRL, SharedViews, reduce, update } from './shared.js';
 import type { InitRequest, Reply, Request } from './protocol.js';
-import { uLength, wLength } from '../types.js';
-import { isNode } from '../runtime.js';
+import { uLength, wLength } from '../core/types.js';
+import { isNode } from '../core/runtime.js';
 
 interface State {
   req: InitRequest;

@@ -10,7 +10,6 @@
  * Both are invariant to scaling either kernel, so K_s against K_0 measures a change of shape, not of
  * size (relativeDrift in ntk.ts measures size).
  */
-import { ValidationError } from '../validate.js';
 
 function checkKernel(where: string, K: ArrayLike<number>, n: number): void {
   if (!Number.isSafeInteger(n) || n < 1) throw new ValidationError(`${where}: n must be a positive integer, got ${n}`);
@@ -81,3 +80,4 @@ export function centeredKernelAlignment(K1: ArrayLike<number>, K2: ArrayLike<num
     );
   return dot / Math.sqrt(n1 * n2);
 }
+import { ValidationError } from '../core/errors.js';

@@ -16,10 +16,10 @@
  * a realizable target in the class of docs/spec/model.md section 9, rho >= nu, eta <= etaMax,
  * ||x_t|| <= 1, and the statement holds with probability >= 1 - delta over the init.
  */
-import { ACTIVATIONS, activations, type ActivationName } from '../activations.js';
-import { BoundsInputError, BoundsRangeError } from '../errors.js';
-import { memoryFactor } from '../types.js';
-import { objectArg } from '../api-args.js';
+import { ACTIVATIONS, activations, type ActivationName } from '../core/activations.js';
+import { BoundsInputError, BoundsRangeError } from '../core/errors.js';
+import { memoryFactor } from '../core/types.js';
+import { objectArg } from '../core/api-args.js';
 
 /** |a - 1| at or below this counts as the critical regime. */
 export const CRITICAL_TOLERANCE = 1e-9;

@@ -26,10 +26,10 @@
  * operator norm ||W||_2 / sqrt(m) (dense, a crude bound) and rho = 0, i.e. the worst case at these
  * parameters; with ||x_t|| <= 1 the measured values can never exceed it (tests check this).
  */
-import { activations, type ActivationName } from '../activations.js';
-import { makeRng, type Seed } from '../rng.js';
-import { memoryFactor, uLength, wLength, type Dataset, type ModelParams, type Recurrence } from '../types.js';
-import { ValidationError } from '../validate.js';
+import { ValidationError } from '../core/errors.js';
+import { activations, type ActivationName } from '../core/activations.js';
+import { makeRng, type Seed } from '../core/rng.js';
+import { memoryFactor, uLength, wLength, type Dataset, type ModelParams, type Recurrence } from '../core/types.js';
 import { boundTerms, bounds, type BoundsResult, type Regime, type TermInputs, type TermsSet } from './bounds.js';
 import {
   denseBackward,
@@ -41,9 +41,9 @@ import {
   secondOrderForward,
   secondOrderScratch,
 } from './derivatives.js';
-import { wBar } from '../metrics.js';
-import { checkFits } from '../dataset.js';
-import { datasetArg, optionalObjectArg, paramsArg } from '../api-args.js';
+import { wBar } from '../core/metrics.js';
+import { checkFits } from '../core/dataset.js';
+import { datasetArg, optionalObjectArg, paramsArg } from '../core/api-args.js';
 import { memoryReport, type MemoryReport } from './memory-factor.js';
 
 export interface ConstantsOptions {

@@ -5,7 +5,7 @@
  * (ts/backend/ts-dense-kernel.ts) and the Rust core (crates/rnn-core/src/dense_kernel.rs).
  */
 import type { Backend, DenseKernelSpec } from '../backend/types.js';
-import type { Dataset } from '../types.js';
+import type { Dataset } from '../core/types.js';
 
 /**
  * K(A, B) (B = A when omitted), float64. Readout 'final': nA x nB row-major; 'all': (nA T) x (nB T),

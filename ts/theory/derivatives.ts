@@ -7,9 +7,9 @@
  * Hessian-vector products (dense), and the diagonal input sensitivity. Pure float64 TypeScript.
  */
 import { forwardSequence, sequenceScratch, type SequenceScratch } from '../backend/reference-rnn.js';
-import { symmetricSpectralNormJacobi } from '../linalg.js';
-import type { Rng } from '../rng.js';
-import { recurrentScale, type Dataset, type FloatArray, type ModelParams } from '../types.js';
+import { symmetricSpectralNormJacobi } from '../core/linalg.js';
+import type { Rng } from '../core/rng.js';
+import { recurrentScale, type Dataset, type FloatArray, type ModelParams } from '../core/types.js';
 
 /** One sample's forward pass with second derivatives: H = h_t, Dz = sigma'(z_t), D2z = sigma''(z_t). */
 export interface SecondOrderPass extends SequenceScratch {

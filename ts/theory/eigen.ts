@@ -7,7 +7,7 @@
  * (Q^T v and Q c): what a matrix function f(K) v = Q f(lambda) Q^T v needs, at a third of the
  * cost of accumulating Q (and several times faster than ml-matrix's Matrix-based routine).
  */
-import { ValidationError } from '../validate.js';
+import { ValidationError } from '../core/errors.js';
 import type { Kernels } from '../backend/types.js';
 import { tridiagonalKernels } from '../backend/ts-tridiagonal.js';
 

@@ -1,6 +1,6 @@
 /** What the theory says about a diverged run's step size, for the Trainer's divergence message. */
-import { activations } from '../activations.js';
-import type { DivergenceHint } from '../trainer.js';
+import { activations } from '../core/activations.js';
+import type { DivergenceHint } from '../core/types.js';
 import { bounds } from './bounds.js';
 
 /**

@@ -12,16 +12,16 @@
  * Antithetic pairs are not offered: for odd activations h_{T-1}(X; w, -u) = -h_{T-1}(X; w, u), so
  * the pair (u, -u) gives the same products and no variance reduction.
  */
-import { activations } from '../activations.js';
+import { ValidationError } from '../core/errors.js';
+import { activations } from '../core/activations.js';
 import type { Backend, Particles, TangentSpec } from '../backend/types.js';
-import { makeRng, type Seed } from '../rng.js';
-import type { Dataset, ModelParams } from '../types.js';
-import { ValidationError } from '../validate.js';
-import { crossOfRows } from '../linalg.js';
-import { monteCarloKernel, relativeDrift, sampleParticles, type WLaw } from './ntk.js';
-import { checkFits } from '../dataset.js';
+import { makeRng, type Seed } from '../core/rng.js';
+import type { Dataset, ModelParams, WInit } from '../core/types.js';
+import { crossOfRows } from '../core/linalg.js';
+import { monteCarloKernel, relativeDrift, sampleParticles } from './ntk.js';
+import { checkFits } from '../core/dataset.js';
 import { checkFloat64Arrays } from '../backend/capacity.js';
-import { objectArg } from '../api-args.js';
+import { objectArg } from '../core/api-args.js';
 
 export type KernelKind = 'ntk' | 'nngp';
 export type Sampling = 'iid' | 'halton';
@@ -90,7 +90,7 @@ export function normalQuantile(p: number): number {
  * shifted modulo 1 by a uniform vector drawn from `seed`: every point is marginally P_0-distributed,
  * the set is low-discrepancy. d + 1 <= 25 dimensions.
  */
-export function haltonParticles(count: number, d: number, seed: Seed, law: WLaw = 'uniform'): Particles {
+export function haltonParticles(count: number, d: number, seed: Seed, law: WInit = 'uniform'): Particles {
   if (d + 1 > PRIMES.length)
     throw new ValidationError(`haltonParticles: d = ${d} is too large (at most ${PRIMES.length - 1})`);
   checkFloat64Arrays(`haltonParticles: ${count} particles of dimension 1 + d = ${1 + d}`, count * (1 + d));
@@ -156,7 +156,7 @@ export interface InfiniteWidthOptions {
   groups?: number;
   sampling?: Sampling;
   seed?: Seed;
-  law?: WLaw;
+  law?: WInit;
 }
 
 /** The infinite-width NTK or NNGP of the diagonal model on A (x B), with standard errors. */

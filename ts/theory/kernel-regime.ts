@@ -27,17 +27,17 @@
  * Measured on the wasm float32 Gram against the float64 one (8 shapes, m = 64..32768, N = 20..300):
  * the eigenvalues moved by at most 0.094 tol (docs/robustness.md).
  */
+import { ValidationError } from '../core/errors.js';
 import type { Backend } from '../backend/types.js';
 import { backwardSequence, forwardSequence, sequenceScratch } from '../backend/reference-rnn.js';
 import { gramOfRows } from '../backend/ts-ntk.js';
-import { targetsPerSequence, uLength, wLength, type Dataset, type ModelParams } from '../types.js';
-import { ValidationError } from '../validate.js';
+import { targetsPerSequence, uLength, wLength, type Dataset, type ModelParams } from '../core/types.js';
 import { SymmetricEigen } from './eigen.js';
-import { crossOfRows } from '../linalg.js';
+import { crossOfRows } from '../core/linalg.js';
 import { atInit, ntkBlocks } from './ntk.js';
-import { checkFits } from '../dataset.js';
+import { checkFits } from '../core/dataset.js';
 import { checkFloat64Arrays } from '../backend/capacity.js';
-import { datasetArg, numbersArg, objectArg, paramsArg } from '../api-args.js';
+import { datasetArg, numbersArg, objectArg, paramsArg } from '../core/api-args.js';
 
 const perSequence = (params: ModelParams, data: Dataset) => targetsPerSequence(params.spec.readout, data.T);
 

@@ -5,12 +5,12 @@
  * interpolant, the ridge -> 0 limit), and the distance between a trained network's predictions and
  * the kernel predictor's. The n x n solves (Cholesky, symmetric eigenvalues) use ml-matrix.
  */
+import { ValidationError } from '../core/errors.js';
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { Backend, Particles, TangentSpec } from '../backend/types.js';
-import { checkSquare, toMatrix } from '../linalg.js';
-import { predictionDistance, type PredictionDistance } from '../metrics.js';
-import { readoutOf, type Dataset, type ModelParams } from '../types.js';
-import { ValidationError } from '../validate.js';
+import { checkSquare, toMatrix } from '../core/linalg.js';
+import { predictionDistance, type PredictionDistance } from '../core/metrics.js';
+import { readoutOf, type Dataset, type ModelParams } from '../core/types.js';
 import { checkFloat64Arrays } from '../backend/capacity.js';
 import { atInit, gramStats, monteCarloKernel, ntkBlocks, type GramStats } from './ntk.js';
 

@@ -11,11 +11,11 @@
  * measurement. It is drawn once from the seed (own stream 'kernel-subsample'), so the same run
  * always looks at the same sequences, and a resumed run measures what an uninterrupted one does.
  */
+import { ValidationError } from '../core/errors.js';
 import type { Backend } from '../backend/types.js';
-import { selectRows, sliceRows } from '../dataset.js';
-import { makeRng, permutation, type Seed } from '../rng.js';
-import type { Dataset, ModelParams } from '../types.js';
-import { ValidationError } from '../validate.js';
+import { selectRows, sliceRows } from '../core/dataset.js';
+import { makeRng, permutation, type Seed } from '../core/rng.js';
+import type { Dataset, ModelParams } from '../core/types.js';
 import { centeredKernelAlignment } from './alignment.js';
 import { atInit, relativeDrift, symmetricEigenvalues } from './ntk.js';
 

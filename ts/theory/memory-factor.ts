@@ -12,12 +12,12 @@
  *   data, by power iteration with renormalization every step; the factor is e^lambda (compare with
  *   sqrt(chi)).
  */
-import { activations, type ActivationName } from '../activations.js';
+import { ValidationError } from '../core/errors.js';
+import { activations, type ActivationName } from '../core/activations.js';
 import { gaussPair } from '../backend/gauss-pair.js';
 import { forwardSequence, sequenceScratch } from '../backend/reference-rnn.js';
-import { makeRng, type Seed } from '../rng.js';
-import { recurrentScale, type Dataset, type ModelParams } from '../types.js';
-import { ValidationError } from '../validate.js';
+import { makeRng, type Seed } from '../core/rng.js';
+import { recurrentScale, type Dataset, type ModelParams } from '../core/types.js';
 
 export interface MeanField {
   /** E||x_t||^2 over the data: the pre-activation variance the inputs add. */

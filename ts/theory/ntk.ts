@@ -14,11 +14,11 @@
  * Kernel ridge regression with either kernel, the baseline a trained network is compared with, is
  * ./kernel-ridge.ts.
  */
+import { ValidationError } from '../core/errors.js';
 import type { Backend, Particles, TangentSpec } from '../backend/types.js';
-import { makeRng, type Seed } from '../rng.js';
-import { checkSquare, crossOfRows } from '../linalg.js';
-import { readoutOf, type Dataset, type ModelParams } from '../types.js';
-import { ValidationError } from '../validate.js';
+import { makeRng, type Seed } from '../core/rng.js';
+import { checkSquare, crossOfRows } from '../core/linalg.js';
+import { readoutOf, type Dataset, type ModelParams, type WInit } from '../core/types.js';
 import { SymmetricEigen } from './eigen.js';
 import { checkFloat64Arrays } from '../backend/capacity.js';
 
@@ -157,7 +157,8 @@ export function ntkBlocks(
 // ---------------------------------------------------------------------------------------------
 // Monte-Carlo infinite-width kernel (diagonal model)
 
-export type WLaw = 'uniform' | 'rademacher' | 'normal';
+/** Deprecated; use WInit (ts/core/types.ts): the name rnn-gd/theory has exported, kept as an alias. */
+export type WLaw = WInit;
 
 /**
  * M i.i.d. particles theta^k = (w_k, u_k) ~ P_0, the initialization law of docs/spec/model.md section 4:
@@ -168,7 +169,7 @@ export function sampleParticles(
   M: number,
   d: number,
   seed: Seed,
-  law: WLaw = 'uniform',
+  law: WInit = 'uniform',
 ): { w: Float64Array; u: Float64Array } {
   if (!Number.isInteger(M) || M < 1)
     throw new ValidationError(`sampleParticles: M must be a positive integer, got ${M}`);

@@ -9,7 +9,7 @@
  * the core's buffer limit (backend/capacity.ts checkModel/checkWorkspace), and all of them together
  * under wasm's 4 GiB limit (the live-memory tracking of trackAllocation).
  */
-import { DEFAULT_MEMORY_BUDGET, rowsForBudget, trainingRows } from '../chunked.js';
+import { DEFAULT_MEMORY_BUDGET, rowsForBudget, trainingRows } from './chunked.js';
 import {
   checkModel,
   checkWorkspace,
@@ -19,8 +19,8 @@ import {
   WASM_USABLE_BYTES,
   workspaceBytes,
 } from '../backend/capacity.js';
-import { CapacityError } from '../errors.js';
-import type { ModelSpec } from '../types.js';
+import { CapacityError } from '../core/errors.js';
+import type { ModelSpec } from '../core/types.js';
 
 /** The shape of a set of sequences: n sequences of length T. */
 export interface Shape {

@@ -11,7 +11,7 @@ import {
   studentQuantile,
 } from '../../../dist/experiments/stats/bootstrap.js';
 import { slopeCI } from '../../../dist/experiments/stats/exponent.js';
-import { makeRng } from '../../../dist/rng.js';
+import { makeRng } from '../../../dist/core/rng.js';
 
 const XS = [32, 64, 128, 256, 512];
 const TRUE_P = 0.4;

@@ -1,8 +1,9 @@
 /** `rnn-gd bounds`: prints the (derived) bound quantities of docs/spec/model.md section 8 as JSON. */
+import { parseNumber } from '../options.js';
 import { Command } from 'commander';
 import { bounds, type BoundsInput } from '../../theory/bounds.js';
-import { parseNumber, printJson, UsageError } from '../run.js';
-import { BoundsInputError } from '../../errors.js';
+import { printJson } from '../run.js';
+import { BoundsInputError, UsageError } from '../../core/errors.js';
 
 /** BoundsInput field -> CLI option name, so validation errors name the option the user typed. */
 const OPTION_OF: Record<string, string> = {

@@ -2,12 +2,14 @@
  * `rnn-gd constants`: measured Lipschitz / smoothness constants of a model on a data set beside the
  * analytic (derived) ones of `rnn-gd bounds`, the memory-decay curve and the bound terms with both.
  */
+import { parseNumber } from '../options.js';
+import { UsageError } from '../../core/errors.js';
 import { Command } from 'commander';
 import { readData } from '../../io/data-file.js';
 import { readModelFile } from '../../io/model-file.js';
 import { constants, type ConstantsOptions, type ConstantsResult } from '../../theory/constants.js';
-import { parseNumber, printJson, UsageError } from '../run.js';
-import { checkFits } from '../../dataset.js';
+import { printJson } from '../run.js';
+import { checkFits } from '../../core/dataset.js';
 
 function constantsCommand(opts: { model: string; data: string } & ConstantsOptions): ConstantsResult {
   const { model, data: dataPath, ...rest } = opts;

@@ -3,6 +3,7 @@
  * (ts/data/generate.ts) and writes them as JSON and .npy with meta.json (ts/data/files.ts).
  * `rnn-gd data show DIR`: shapes, statistics per split and small text plots of a few sequences.
  */
+import { ValidationError, UsageError } from '../../core/errors.js';
 import { Command } from 'commander';
 import {
   generateData,
@@ -15,135 +16,13 @@ import {
 import { readGenerated, writeGenerated } from '../../data/files.js';
 import { datasetStats, describeDataset } from '../../data/summary.js';
 import { readJsonFile } from '../../io/model-file.js';
-import { ValidationError } from '../../validate.js';
-import { interruptController } from '../options.js';
+import { interruptController, parseNumber } from '../options.js';
 import { declareInputs } from '../../io/inputs.js';
-import { parseNumber, printJson, UsageError } from '../run.js';
+import { printJson } from '../run.js';
+import { dataFlags } from './data-flags.js';
 
-type FlagKind = 'int' | 'number' | 'string' | 'list' | 'bool';
-
-/** Config key -> CLI flag (commander turns --nu-w into nuW, --T into T). */
-const FLAGS: { key: string; flag: string; kind: FlagKind; arg?: string; help: string }[] = [
-  { key: 'n', flag: 'n', kind: 'int', arg: 'N', help: 'training sequences (default 512)' },
-  { key: 'nTest', flag: 'n-test', kind: 'int', arg: 'N', help: 'test sequences, 0 for none (default 512)' },
-  { key: 'T', flag: 'T', kind: 'int', arg: 'T', help: 'sequence length (default 10)' },
-  { key: 'd', flag: 'd', kind: 'int', arg: 'D', help: 'input dimension (default 4; narma10: 1)' },
-  { key: 'readout', flag: 'readout', kind: 'string', arg: 'R', help: 'final | all (default final)' },
-  {
-    key: 'noise',
-    flag: 'noise',
-    kind: 'number',
-    arg: 'SIGMA',
-    help: 'label noise sigma, in normalized units (default 0)',
-  },
-  {
-    key: 'normalize',
-    flag: 'normalize',
-    kind: 'string',
-    arg: 'MODE',
-    help: 'standard | scale | none (default standard; transport, dense-teacher: scale)',
-  },
-  {
-    key: 'map',
-    flag: 'map',
-    kind: 'string',
-    arg: 'KIND',
-    help: 'transport: linear | input | memory | mix (default mix)',
-  },
-  { key: 'M', flag: 'M', kind: 'int', arg: 'M', help: 'transport: teacher particles (default 10000)' },
-  {
-    key: 'activation',
-    flag: 'activation',
-    kind: 'string',
-    arg: 'NAME',
-    help: 'transport, dense-teacher, teacher-rnn: tanh | sigmoid | sin | relu (default tanh)',
-  },
-  {
-    key: 'alpha',
-    flag: 'alpha',
-    kind: 'number',
-    arg: 'A',
-    help: 'transport, dense-teacher (default 0.5), teacher-rnn (default 0.9)',
-  },
-  {
-    key: 'wInit',
-    flag: 'w-init',
-    kind: 'string',
-    arg: 'LAW',
-    help: 'transport, teacher-rnn: law of w: uniform | rademacher | normal (default uniform)',
-  },
-  { key: 'nuW', flag: 'nu-w', kind: 'number', arg: 'A', help: 'transport: bound nu_w of v_w (default 1)' },
-  { key: 'nuU', flag: 'nu-u', kind: 'number', arg: 'B', help: 'transport: bound nu_u of v_u (default 1)' },
-  { key: 'kappa', flag: 'kappa', kind: 'number', arg: 'K', help: 'transport: frequency kappa > 0 (default 1)' },
-  {
-    key: 'beta',
-    flag: 'beta',
-    kind: 'list',
-    arg: 'V',
-    help: 'transport, linear-filter: direction, d comma-separated numbers (default: seeded random unit vector)',
-  },
-  {
-    key: 'gamma',
-    flag: 'gamma',
-    kind: 'list',
-    arg: 'V',
-    help: 'transport: direction inside the nonlinearity (default: seeded random unit vector)',
-  },
-  {
-    key: 'memoryFn',
-    flag: 'memory-fn',
-    kind: 'string',
-    arg: 'F',
-    help: 'transport: tanh (odd, default) | cos (even: f = 0 for odd sigma)',
-  },
-  { key: 'antithetic', flag: 'antithetic', kind: 'bool', help: 'transport: draw particles in pairs (w, u), (w, -u)' },
-  {
-    key: 'seParticles',
-    flag: 'se-particles',
-    kind: 'int',
-    arg: 'K',
-    help: 'transport: particles for the Monte-Carlo error estimate, 0 to skip (default 1024)',
-  },
-  { key: 'backend', flag: 'backend', kind: 'string', arg: 'NAME', help: 'transport: wasm | ts (default wasm)' },
-  {
-    key: 'mTeacher',
-    flag: 'm-teacher',
-    kind: 'int',
-    arg: 'M',
-    help: 'dense-teacher (default 128), teacher-rnn (default 32): teacher width (even)',
-  },
-  { key: 'nu', flag: 'nu', kind: 'number', arg: 'NU', help: 'dense-teacher: ||V|| (default 1)' },
-  {
-    key: 'anchors',
-    flag: 'anchors',
-    kind: 'int',
-    arg: 'L',
-    help: 'dense-teacher: anchor sequences spanning V (default 8)',
-  },
-  {
-    key: 'init',
-    flag: 'teacher-init',
-    kind: 'string',
-    arg: 'SCHEME',
-    help: "dense-teacher: scheme of Theta_T(0): halves (default) | paired (earlier versions' teachers) | iid",
-  },
-  { key: 'r', flag: 'r', kind: 'number', arg: 'R', help: 'linear-filter: decay r, |r| <= 1 (default 0.8)' },
-  { key: 'k', flag: 'k', kind: 'int', arg: 'K', help: 'delay: memory length k < T (default 3)' },
-  {
-    key: 'coordinate',
-    flag: 'coordinate',
-    kind: 'int',
-    arg: 'Q',
-    help: 'delay, narma10: input coordinate (default 0)',
-  },
-  {
-    key: 'recurrence',
-    flag: 'recurrence',
-    kind: 'string',
-    arg: 'R',
-    help: 'teacher-rnn: diagonal | dense (default diagonal)',
-  },
-];
+/** The options of the systems' config fields, derived from their schemas (./data-flags.ts). */
+const FLAGS = dataFlags();
 const FLAG_OF: Record<string, string> = Object.fromEntries(FLAGS.map((f) => [f.key, f.flag]));
 FLAG_OF['inputs'] = 'inputs';
 FLAG_OF['inputs.kind'] = 'inputs';
@@ -189,7 +68,7 @@ export function dataConfigFromFlags(flags: DataGenerateFlags): DataConfig {
   const allowed = new Set(systemOptionKeys(system as SystemName));
   const config: Record<string, unknown> = { ...base, system };
   for (const f of FLAGS) {
-    const raw = flags[f.key];
+    const raw = flags[f.attribute];
     if (raw === undefined || raw === false) continue;
     if (!allowed.has(f.key)) {
       const own = FLAGS.filter((g) => allowed.has(g.key)).map((g) => `--${g.flag}`);
@@ -198,7 +77,6 @@ export function dataConfigFromFlags(flags: DataGenerateFlags): DataConfig {
       );
     }
     switch (f.kind) {
-      case 'int':
       case 'number':
         config[f.key] = parseNumber(f.flag, raw as string);
         break;

@@ -4,6 +4,7 @@
  * once), then the report. Ctrl-C stops cleanly (finished points are kept; `--resume` continues);
  * a second Ctrl-C exits at once.
  */
+import { UsageError } from '../../core/errors.js';
 import { Command } from 'commander';
 import { EXPERIMENTS, getExperiment } from '../../experiments/registry.js';
 import { parseShard, planSweep, formatShard, selectShard } from '../../experiments/plan.js';
@@ -18,7 +19,7 @@ import {
   type ProgressEvent,
   backendOption,
 } from '../options.js';
-import { printJson, UsageError } from '../run.js';
+import { printJson } from '../run.js';
 import type { EtaChoice } from '../../experiments/step-size.js';
 
 /**
@@ -183,6 +184,7 @@ export function registerExperiment(program: Command): void {
           shard,
           seeds: parseCount('seeds', flags.seeds, 1),
           workers: parseCount('workers', flags.workers, 0),
+          onWarning: (text) => process.stderr.write(`rnn-gd: --${text}\n`),
           backend: parseBackendOption(flags.backend),
           resume: flags.resume,
           force: flags.force,

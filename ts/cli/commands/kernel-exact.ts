@@ -3,16 +3,16 @@
  * model (ts/theory/dense-kernel.ts), and with --widths how the empirical NTK at initialization
  * approaches it (with the fitted power of m).
  */
-import { ACTIVATIONS, type ActivationName } from '../../activations.js';
+import { UsageError } from '../../core/errors.js';
+import { ACTIVATIONS, type ActivationName } from '../../core/activations.js';
 import { getBackend, type BackendName } from '../../backend/index.js';
-import { initialize } from '../../init.js';
+import { initialize } from '../../train/init.js';
 import { readData } from '../../io/data-file.js';
 import { writeNpy } from '../../io/npy.js';
 import { exactDenseKernel } from '../../theory/dense-kernel.js';
 import { logLogSlope, widthConvergence } from '../../theory/infinite-width.js';
 import { gramStats, type GramStats } from '../../theory/ntk.js';
-import { INIT_SCHEMES, type InitScheme, type Readout } from '../../types.js';
-import { UsageError } from '../run.js';
+import { INIT_SCHEMES, type InitScheme, type Readout } from '../../core/types.js';
 
 export interface ExactKernelOptions {
   data: string;

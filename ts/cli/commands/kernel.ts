@@ -3,17 +3,19 @@
  * Carlo with standard errors (ts/theory/infinite-width.ts); for the NTK also how the empirical NTK
  * at initialization approaches it as the width m grows.
  */
+import { UsageError } from '../../core/errors.js';
 import { Command } from 'commander';
-import { ACTIVATIONS, type ActivationName } from '../../activations.js';
+import { ACTIVATIONS, type ActivationName } from '../../core/activations.js';
 import { getBackend, type BackendName } from '../../backend/index.js';
-import { initialize } from '../../init.js';
+import { initialize } from '../../train/init.js';
 import { readData } from '../../io/data-file.js';
 import { writeNpy } from '../../io/npy.js';
 import { declareInputs } from '../../io/inputs.js';
 import { infiniteWidthKernel, widthConvergence, type KernelKind, type Sampling } from '../../theory/infinite-width.js';
-import { gramStats, type GramStats, type WLaw } from '../../theory/ntk.js';
-import { parseNumber, printJson, UsageError } from '../run.js';
-import { parseBackendOption, wInitOf, wLawAlias, backendOption } from '../options.js';
+import { gramStats, type GramStats } from '../../theory/ntk.js';
+import type { WInit } from '../../core/types.js';
+import { printJson } from '../run.js';
+import { parseBackendOption, wInitOf, wLawAlias, backendOption, parseNumber } from '../options.js';
 import { exactKernelCommand } from './kernel-exact.js';
 
 export interface KernelCommandResult {
@@ -43,7 +45,7 @@ export interface KernelCommandOptions {
   groups: number;
   sampling: string;
   seed: string;
-  wLaw: string;
+  wInit: WInit;
   widths?: number[];
   backend: BackendName;
   out?: string;
@@ -56,8 +58,6 @@ async function kernelCommand(o: KernelCommandOptions): Promise<KernelCommandResu
     throw new UsageError(`option --activation: expected one of ${ACTIVATIONS.join(', ')}, got '${o.activation}'`);
   if (o.sampling !== 'iid' && o.sampling !== 'halton')
     throw new UsageError(`option --sampling: expected iid or halton, got '${o.sampling}'`);
-  if (!['uniform', 'rademacher', 'normal'].includes(o.wLaw))
-    throw new UsageError(`option --w-init: expected uniform, rademacher or normal, got '${o.wLaw}'`);
   if (!Number.isSafeInteger(o.groups) || o.groups < 2)
     throw new UsageError(`option --groups: expected an integer >= 2, got ${o.groups}`);
   if (!Number.isSafeInteger(o.particles) || o.particles < o.groups)
@@ -75,7 +75,7 @@ async function kernelCommand(o: KernelCommandOptions): Promise<KernelCommandResu
     groups: o.groups,
     sampling: o.sampling,
     seed: o.seed,
-    law: o.wLaw as WLaw,
+    law: o.wInit,
   });
   if (est.K.every((v) => v === 0))
     throw new UsageError(
@@ -99,7 +99,7 @@ async function kernelCommand(o: KernelCommandOptions): Promise<KernelCommandResu
     const init = (m: number) =>
       initialize(
         { recurrence: 'diagonal', activation: spec.activation, m, d: data.d, alpha: o.alpha },
-        { seed: o.seed, w: o.wLaw as WLaw },
+        { seed: o.seed, w: o.wInit },
       );
     result.widths = widthConvergence(backend, init, o.widths, data, est.K);
   }
@@ -165,7 +165,7 @@ export function registerKernel(program: Command): void {
           groups: parseNumber('groups', raw.groups)!,
           sampling: raw.sampling!,
           seed: raw.seed!,
-          wLaw: wInitOf(raw)!,
+          wInit: wInitOf(raw)!,
           widths,
           backend,
           out: raw.out,

@@ -3,28 +3,21 @@
  * spectrum as JSON, optionally the matrix as .npy, the drift from the model's initialization and,
  * with --test, the kernel ridge baseline against the network.
  */
+import { UsageError } from '../../core/errors.js';
 import { Command } from 'commander';
 import { getBackend, type BackendName } from '../../backend/index.js';
 import { readData } from '../../io/data-file.js';
 import { readModelFile } from '../../io/model-file.js';
 import { writeNpy } from '../../io/npy.js';
 import { declareInputs } from '../../io/inputs.js';
-import {
-  atInit,
-  empiricalNtk,
-  ntkDrift,
-  sampleParticles,
-  type GramStats,
-  type WLaw,
-  gramStats,
-} from '../../theory/ntk.js';
+import { atInit, empiricalNtk, ntkDrift, sampleParticles, type GramStats, gramStats } from '../../theory/ntk.js';
 import { networkVsKernel, type BaselineKernel } from '../../theory/kernel-ridge.js';
 import { kernelRegime, type KernelRegimeStart } from '../../theory/kernel-regime.js';
-import type { PredictionDistance } from '../../metrics.js';
-import type { ModelParams } from '../../types.js';
-import { parseNumber, printJson, UsageError } from '../run.js';
-import { checkFits } from '../../dataset.js';
-import { parseBackendOption, wInitOf, wLawAlias, backendOption } from '../options.js';
+import type { PredictionDistance } from '../../core/metrics.js';
+import type { ModelParams, WInit } from '../../core/types.js';
+import { printJson } from '../run.js';
+import { checkFits } from '../../core/dataset.js';
+import { parseBackendOption, wInitOf, wLawAlias, backendOption, parseNumber } from '../options.js';
 
 export interface NtkCommandOptions {
   model: string;
@@ -38,7 +31,7 @@ export interface NtkCommandOptions {
   ridge?: number;
   particles?: number;
   seed?: string;
-  wLaw?: string;
+  wInit?: WInit;
   /** Closed-form kernel-regime predictions of GD with this step size and steps, from `from` (default 'init'). */
   predict?: { eta: number; steps: number; from?: KernelRegimeStart };
 }
@@ -143,9 +136,7 @@ export async function ntkCommand(opts: NtkCommandOptions): Promise<NtkCommandRes
       const M = opts.particles ?? 4096;
       if (!Number.isInteger(M) || M < 1)
         throw new UsageError(`option --particles: expected a positive integer, got ${M}`);
-      const law = (opts.wLaw ?? 'uniform') as WLaw;
-      if (!['uniform', 'rademacher', 'normal'].includes(law))
-        throw new UsageError(`option --w-init: expected uniform, rademacher or normal, got '${law}'`);
+      const law = opts.wInit ?? 'uniform';
       const { activation, alpha, d } = params.spec;
       kernel = { kind: 'mc', spec: { activation, alpha, d }, particles: sampleParticles(M, d, opts.seed ?? 0, law) };
     } else {
@@ -304,7 +295,7 @@ export function registerNtk(program: Command): void {
             ridge: parseNumber('ridge', raw.ridge),
             particles: parseNumber('particles', raw.particles),
             seed: raw.seed,
-            wLaw: wInitOf(raw),
+            wInit: wInitOf(raw),
             ...(raw.predict
               ? {
                   predict: {

@@ -1,13 +1,13 @@
 /** `rnn-gd report DIR`: (re)writes the report of a sweep directory, or of every sweep directory inside DIR. */
 import { Command } from 'commander';
 import { findSweepDirs, indexMarkdown, writeReport, type WrittenReport } from '../../experiments/report.js';
-import { CheckpointError } from '../../errors.js';
+import { CheckpointError, UsageError } from '../../core/errors.js';
 import { pathExists, readTextFile, writeFileAtomic } from '../../io/fs.js';
 import { lockDirectory } from '../../io/lock.js';
 import { declareInputs } from '../../io/inputs.js';
 import { MANIFEST_FILE, POINTS_FILE } from '../../experiments/sweep-format.js';
 import { join } from 'node:path';
-import { printJson, UsageError } from '../run.js';
+import { printJson } from '../run.js';
 
 /** First line of every index README rnn-gd writes: only such a file is ever replaced. */
 const INDEX_MARK = '<!-- written by rnn-gd (report or demo); rewritten each time -->';

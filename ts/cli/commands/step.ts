@@ -1,14 +1,15 @@
 /** `rnn-gd step`: one (projected) full-batch gradient step, written as a new model file (docs/formats.md). */
+import { UsageError } from '../../core/errors.js';
 import { Command, Option } from 'commander';
 import { getBackend, type BackendName } from '../../backend/index.js';
 import { readData } from '../../io/data-file.js';
 import { readModelFile, saveModel, type ModelFile } from '../../io/model-file.js';
 import { declareInputs } from '../../io/inputs.js';
-import type { Dataset, ModelParams, Projection } from '../../types.js';
-import { radiusSchema, stepSizeSchema } from '../../config.js';
-import { parseNumber, printJson, UsageError } from '../run.js';
-import { checkFits } from '../../dataset.js';
-import { parseBackendOption, backendOption } from '../options.js';
+import type { Dataset, ModelParams, Projection } from '../../core/types.js';
+import { radiusSchema, stepSizeSchema } from '../../core/config.js';
+import { printJson } from '../run.js';
+import { checkFits } from '../../core/dataset.js';
+import { parseBackendOption, backendOption, parseNumber } from '../options.js';
 
 export interface StepOptions {
   /** step size eta > 0 */

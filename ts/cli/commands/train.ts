@@ -9,22 +9,25 @@
  * written; a SIGKILL leaves the last checkpoint. `--resume` continues from it exactly (parameters,
  * step counter, running loss sum, mini-batch order), dropping metric lines after the checkpoint.
  */
+import { UsageError } from '../../core/errors.js';
 import { isAbsolute, resolve } from 'node:path';
 import { Command } from 'commander';
 import { getBackend } from '../../backend/index.js';
-import { parseModelSpec, trainConfigSchema, type TrainConfig } from '../../config.js';
+import { parseModelSpec, trainConfigSchema, type TrainConfig } from '../../core/config.js';
 import { readData } from '../../io/data-file.js';
-import { generateData, parseDataConfig } from '../../data/generate.js';
+import { generateData, parseDataConfig, SYSTEMS } from '../../data/generate.js';
 import { readJsonFile } from '../../io/model-file.js';
 import { dataFingerprint, openRunDirectory, readCheckpoint, readRunFile, type Checkpoint } from '../../io/run-dir.js';
 import { checkTrainingCapacity } from '../../train/capacity.js';
-import { prepareRun } from '../../run.js';
+import { prepareRun } from '../../train/run.js';
 import type { RunDirectory } from '../../io/run-dir.js';
-import { parseWith } from '../../validate.js';
-import type { Dataset } from '../../types.js';
+import { parseWith } from '../../core/validate.js';
+import { RECURRENCES, W_INITS, type Dataset } from '../../core/types.js';
+import { ACTIVATIONS } from '../../core/activations.js';
+import { dataFlags } from './data-flags.js';
 import { interruptController, parseCount, parseNumber, backendOption } from '../options.js';
 import { trainIntoDirectory, type TrainRunOptions } from '../train-session.js';
-import { printJson, UsageError } from '../run.js';
+import { printJson } from '../run.js';
 import { declareInputs } from '../../io/inputs.js';
 
 interface TrainFlags {
@@ -246,6 +249,9 @@ async function trainOn(
   return trainIntoDirectory(dir, config, run, fingerprint, checkpoint, opts);
 }
 
+/** The help of a generated-data option, from the data systems' schemas (./data-flags.ts). */
+const generatedHelp = (key: string): string => dataFlags().find((f) => f.key === key)?.help ?? key;
+
 export function registerTrain(program: Command): void {
   program
     .command('train')
@@ -256,22 +262,22 @@ export function registerTrain(program: Command): void {
     .option('--data <path>', 'training data (rnn-gd.data/1 JSON, a directory, or X.npy with Y.npy beside it)')
     .option(
       '--system <name>',
-      'generate the data instead: transport, dense-teacher, linear-filter, delay, narma10, teacher-rnn (its test split becomes the test data)',
+      `generate the data instead: ${SYSTEMS.join(', ')} (its test split becomes the test data)`,
     )
-    .option('--n <n>', 'generated data: training sequences (default 512)')
-    .option('--T <T>', 'generated data: sequence length (default 10)')
-    .option('--d <d>', 'generated data: input dimension (default 4)')
+    .option('--n <n>', `generated data: ${generatedHelp('n')}`)
+    .option('--T <T>', `generated data: ${generatedHelp('T')}`)
+    .option('--d <d>', `generated data: ${generatedHelp('d')}`)
     .option('--data-seed <seed>', 'generated data: seed (default 0)')
     .option('--test <path>', 'held-out data for the test risk')
     .requiredOption('--out <dir>', 'output directory')
     .addOption(backendOption())
-    .option('--recurrence <name>', 'dense or diagonal')
-    .option('--activation <name>', 'tanh (default), sigmoid, sin or relu')
+    .option('--recurrence <name>', RECURRENCES.join(' or '))
+    .option('--activation <name>', `${ACTIVATIONS.join(' | ')} (default tanh)`)
     .option('--readout <name>', 'final or all (default: from the data)')
     .option('--m <width>', 'width m (even)')
     .option('--alpha <alpha>', 'recurrent scale alpha')
     .option('--seed <seed>', 'seed of the initialization and of the mini-batch order')
-    .option('--w-init <law>', 'diagonal w_i(0) law: uniform (default), rademacher or normal')
+    .option('--w-init <law>', `diagonal w_i(0) law: ${W_INITS.join(' | ')} (default uniform)`)
     .option(
       '--init <scheme>',
       'initialization: halves (dense default: two independent half-width networks), paired (diagonal default; ' +

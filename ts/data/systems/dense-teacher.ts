@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { checkTeacherSize, commonFields, defineSystem, MAX_GENERATED_VALUES } from '../system.js';
 import { denseTeacherOptionsSchema, denseTeacherValues, makeDenseTeacher } from '../dense-teacher.js';
-import { paramCount } from '../../types.js';
+import { paramCount } from '../../core/types.js';
 
 export const denseTeacher = defineSystem({
   schema: z

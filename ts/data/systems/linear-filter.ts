@@ -1,7 +1,7 @@
 /** The linear fading-memory filter y_t = sum_k r^k <beta, x_{t-k}> (../classic.ts). */
+import { ValidationError } from '../../core/errors.js';
 import { z } from 'zod';
-import { makeRng } from '../../rng.js';
-import { ValidationError } from '../../validate.js';
+import { makeRng } from '../../core/rng.js';
 import { linearFilter as filter, linearFilterOptionsSchema } from '../classic.js';
 import { randomUnitVector } from '../inputs.js';
 import { commonFields, defineSystem } from '../system.js';

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { checkTeacherSize, commonFields, defineSystem } from '../system.js';
 import { makeTeacherRnn, rnnOutputs, teacherRnnOptionsSchema } from '../classic.js';
-import { paramCount } from '../../types.js';
+import { paramCount } from '../../core/types.js';
 
 export const teacherRnn = defineSystem({
   schema: z.object({ system: z.literal('teacher-rnn'), ...commonFields(), ...teacherRnnOptionsSchema.shape }).strict(),

@@ -64,7 +64,7 @@ export const transport = defineSystem({
       };
     }
     const teacher = {
-      kind: 'transport-map teacher (MODEL.md section 9)',
+      kind: 'transport-map teacher (docs/spec/model.md section 9)',
       map: {
         kind: t.map.kind,
         nuW: t.map.nuW,

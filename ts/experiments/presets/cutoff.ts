@@ -3,7 +3,7 @@
  * either side of the critical memory factor a = alpha * sigma_1 * w_bar = 1.
  * [paper] flat or polynomial below the cutoff, exponential above.
  */
-import { activations, type ActivationName } from '../../activations.js';
+import { activations, type ActivationName } from '../../core/activations.js';
 import { distinct, metric, num, okResults, widthUnits } from '../common.js';
 import type { Analysis, Fit, Plot, Table } from '../experiment.js';
 import { fmt, summary } from '../fit.js';

@@ -9,7 +9,7 @@
  * The verdict: growth in T is exponential (or eps stops being reached) exactly when e^lambda > 1.
  */
 import { generateInputs } from '../../data/inputs.js';
-import { makeRng } from '../../rng.js';
+import { makeRng } from '../../core/rng.js';
 import { alphaForFactor, inputVariance, meanField } from '../../theory/memory-factor.js';
 import { distinct, etaOf, metric, num, okResults, transportData, diagonal } from '../common.js';
 import { stepsObservation, stopCounts, stopReason } from '../runs.js';

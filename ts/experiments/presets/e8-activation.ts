@@ -3,7 +3,7 @@
  * 1 for tanh (sigma_1 = 1), 4 for sigmoid (sigma_1 = 1/4). Same growth-in-T test as E2, with alpha
  * swept relative to each activation's own critical value.
  */
-import { activations } from '../../activations.js';
+import { activations } from '../../core/activations.js';
 import type { Analysis, Experiment, PointTemplate, PresetOptions } from '../experiment.js';
 import { diagonal, etaOf, transportData } from '../common.js';
 import type { PointResult, Size } from '../types.js';

@@ -2,10 +2,10 @@
  * Seed-level uncertainty. A seed fixes the teacher, the data and the init for every level of an
  * experiment, so the points of one seed are not independent: intervals come from the seeds as
  * units (seedInterval: jackknife over seeds with a t quantile), and comparisons of laws from
- * seed-cluster bootstrap replicates (whole seeds resampled with replacement; seeded stream, ts/rng.ts,
+ * seed-cluster bootstrap replicates (whole seeds resampled with replacement; seeded stream, ts/core/rng.ts,
  * so a report built twice from the same points prints the same numbers).
  */
-import { makeRng } from '../../rng.js';
+import { makeRng } from '../../core/rng.js';
 
 export interface Interval {
   /** The statistic on the data as they are. */

@@ -4,7 +4,7 @@
  * laws where the claim holds, where it is false and where the design cannot tell; the power
  * tables of docs/experiments.md come from the same generators.
  */
-import { makeRng } from '../../rng.js';
+import { makeRng } from '../../core/rng.js';
 import { gridInterval } from '../stats/grid.js';
 import type { TauObs } from './cutoff.js';
 import type { WidthUnit } from './width.js';
