@@ -92,7 +92,7 @@ describe('parallel data-parallel training', () => {
       const p = await ParallelTrainer.create(params, data, { workers, chunkSize: 8, backend });
       try {
         expect(p.backendDescription).toMatch(
-          backend === 'wasm' ? /^wasm simd128 f32 x / : /^native (avx2|scalar) f32 x /,
+          backend === 'wasm' ? /^wasm simd128 f32 x / : /^native (avx512-fma|avx512|avx2-fma|avx2|scalar) f32 x /,
         );
         const a = await p.train(15, 0.3, projection);
         const b = await p.train(15, 0.3, projection);
