@@ -104,6 +104,23 @@ x86_micro!(
     /// AVX-512, 8 x 32, fused multiply-add.
     Avx512Fma, kernel_512, rows 8, vectors 2, lanes 16, fused true
 );
+// Narrow products (n <= 16 columns: dU has n = d) with the 8 x 32 or 6 x 16 blocks would compute
+// mostly padding; these keep the panel as wide as the product.
+#[cfg(target_arch = "x86_64")]
+x86_micro!(
+    /// AVX-512, 8 x 16, mul then add (products with 9 to 16 columns).
+    Avx512Narrow, kernel_512, rows 8, vectors 1, lanes 16, fused false
+);
+#[cfg(target_arch = "x86_64")]
+x86_micro!(
+    /// AVX-512, 8 x 16, fused (products with 9 to 16 columns).
+    Avx512FmaNarrow, kernel_512, rows 8, vectors 1, lanes 16, fused true
+);
+#[cfg(target_arch = "x86_64")]
+x86_micro!(
+    /// AVX2 + FMA, 8 x 8, fused (products with at most 8 columns).
+    Avx2Fma8, kernel_256, rows 8, vectors 1, lanes 8, fused true
+);
 
 /// Which microkernel this process runs: natively on x86-64 "avx512-fma", "avx512", "avx2-fma",
 /// "avx2" ([`crate::simd_x86::selected`]; the `-fma` ones fuse, the others are bit-identical
@@ -170,12 +187,20 @@ fn gemm_impl<const ACC: bool>(m: usize, n: usize, k: usize, a: MatA, b: MatB, c:
     {
         use crate::simd_x86::{selected, Kernel};
         // SAFETY (each arm): selected() chose the kernel for this CPU's features.
-        match selected() {
-            Kernel::Avx512Fma => return unsafe { gemm_avx512::<ACC, Avx512Fma>(m, n, k, a, b, c, ldc) },
-            Kernel::Avx512 => return unsafe { gemm_avx512::<ACC, Avx512>(m, n, k, a, b, c, ldc) },
-            Kernel::Avx2Fma => return unsafe { gemm_avx2_fma::<ACC>(m, n, k, a, b, c, ldc) },
-            Kernel::Avx2 => return unsafe { gemm_avx2::<ACC>(m, n, k, a, b, c, ldc) },
-            Kernel::Portable => {}
+        // (Every kernel of one kind rounds alike: the exact ones all equal wasm, whatever n.)
+        match (selected(), n) {
+            (Kernel::Avx512Fma, 0..=8) => return unsafe { gemm_avx512::<ACC, Avx2Fma8>(m, n, k, a, b, c, ldc) },
+            (Kernel::Avx512Fma, 9..=16) => {
+                return unsafe { gemm_avx512::<ACC, Avx512FmaNarrow>(m, n, k, a, b, c, ldc) }
+            }
+            (Kernel::Avx512Fma, _) => return unsafe { gemm_avx512::<ACC, Avx512Fma>(m, n, k, a, b, c, ldc) },
+            (Kernel::Avx512, 0..=8) => return unsafe { gemm_avx512::<ACC, Avx2>(m, n, k, a, b, c, ldc) },
+            (Kernel::Avx512, 9..=16) => return unsafe { gemm_avx512::<ACC, Avx512Narrow>(m, n, k, a, b, c, ldc) },
+            (Kernel::Avx512, _) => return unsafe { gemm_avx512::<ACC, Avx512>(m, n, k, a, b, c, ldc) },
+            (Kernel::Avx2Fma, 0..=8) => return unsafe { gemm_avx2_fma::<ACC, Avx2Fma8>(m, n, k, a, b, c, ldc) },
+            (Kernel::Avx2Fma, _) => return unsafe { gemm_avx2_fma::<ACC, Avx2Fma>(m, n, k, a, b, c, ldc) },
+            (Kernel::Avx2, _) => return unsafe { gemm_avx2::<ACC>(m, n, k, a, b, c, ldc) },
+            (Kernel::Portable, _) => {}
         }
     }
     gemm_blocked::<ACC, Portable>(m, n, k, a, b, c, ldc)
@@ -188,15 +213,24 @@ unsafe fn gemm_avx2<const ACC: bool>(m: usize, n: usize, k: usize, a: MatA, b: M
     gemm_blocked::<ACC, Avx2>(m, n, k, a, b, c, ldc)
 }
 
-/// The blocked product compiled with AVX2 and FMA, 6 x 16 fused kernel.
+/// The blocked product compiled with AVX2 and FMA, `K` = [`Avx2Fma`] (6 x 16) or [`Avx2Fma8`].
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn gemm_avx2_fma<const ACC: bool>(m: usize, n: usize, k: usize, a: MatA, b: MatB, c: &mut [f32], ldc: usize) {
-    gemm_blocked::<ACC, Avx2Fma>(m, n, k, a, b, c, ldc)
+unsafe fn gemm_avx2_fma<const ACC: bool, K: Micro>(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: MatA,
+    b: MatB,
+    c: &mut [f32],
+    ldc: usize,
+) {
+    gemm_blocked::<ACC, K>(m, n, k, a, b, c, ldc)
 }
 
-/// The blocked product compiled with AVX-512F (and FMA), `K` = [`Avx512`] or [`Avx512Fma`]
-/// (Rust never contracts a mul and an add into an FMA by itself, so `Avx512` stays exact).
+/// The blocked product compiled with AVX-512F (and FMA), `K` one of the AVX-512 kernels or, for
+/// at most 8 columns, [`Avx2`] / [`Avx2Fma8`] (Rust never contracts a mul and an add into an FMA
+/// by itself, so the unfused kernels stay exact).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,fma")]
 unsafe fn gemm_avx512<const ACC: bool, K: Micro>(
@@ -478,13 +512,42 @@ mod tests {
                             match (kernel, acc) {
                                 (Kernel::Avx2, true) => gemm_avx2::<true>(m, n, k, va, vb, &mut c2, n),
                                 (Kernel::Avx2, false) => gemm_avx2::<false>(m, n, k, va, vb, &mut c2, n),
-                                (Kernel::Avx2Fma, true) => gemm_avx2_fma::<true>(m, n, k, va, vb, &mut c2, n),
-                                (Kernel::Avx2Fma, false) => gemm_avx2_fma::<false>(m, n, k, va, vb, &mut c2, n),
+                                (Kernel::Avx2Fma, true) => gemm_avx2_fma::<true, Avx2Fma>(m, n, k, va, vb, &mut c2, n),
+                                (Kernel::Avx2Fma, false) => {
+                                    gemm_avx2_fma::<false, Avx2Fma>(m, n, k, va, vb, &mut c2, n)
+                                }
                                 (Kernel::Avx512, true) => gemm_avx512::<true, Avx512>(m, n, k, va, vb, &mut c2, n),
                                 (Kernel::Avx512, false) => gemm_avx512::<false, Avx512>(m, n, k, va, vb, &mut c2, n),
                                 (_, true) => gemm_avx512::<true, Avx512Fma>(m, n, k, va, vb, &mut c2, n),
                                 (_, false) => gemm_avx512::<false, Avx512Fma>(m, n, k, va, vb, &mut c2, n),
                             }
+                            // The narrow kernels the dispatch picks for n <= 16 (any n works).
+                            let mut c3 = c0.clone();
+                            match (kernel, acc) {
+                                (Kernel::Avx2Fma, true) => gemm_avx2_fma::<true, Avx2Fma8>(m, n, k, va, vb, &mut c3, n),
+                                (Kernel::Avx2Fma, false) => {
+                                    gemm_avx2_fma::<false, Avx2Fma8>(m, n, k, va, vb, &mut c3, n)
+                                }
+                                (Kernel::Avx512, true) => {
+                                    gemm_avx512::<true, Avx512Narrow>(m, n, k, va, vb, &mut c3, n)
+                                }
+                                (Kernel::Avx512, false) => {
+                                    gemm_avx512::<false, Avx512Narrow>(m, n, k, va, vb, &mut c3, n)
+                                }
+                                (Kernel::Avx512Fma, true) => {
+                                    gemm_avx512::<true, Avx512FmaNarrow>(m, n, k, va, vb, &mut c3, n)
+                                }
+                                (Kernel::Avx512Fma, false) => {
+                                    gemm_avx512::<false, Avx512FmaNarrow>(m, n, k, va, vb, &mut c3, n)
+                                }
+                                _ => c3.clone_from(&c2),
+                            }
+                            // Fused kernels of any shape round alike (same p order, one rounding
+                            // per step); exact ones equal the portable kernel anyway.
+                            assert!(
+                                c3.iter().zip(&c2).all(|(x, y)| x.to_bits() == y.to_bits()),
+                                "{kernel:?} narrow"
+                            );
                         }
                         let what = format!("{kernel:?} acc={acc} m={m} n={n} k={k} tA={transpose_a} tB={transpose_b}");
                         if matches!(kernel, Kernel::Avx2 | Kernel::Avx512) {
