@@ -159,6 +159,10 @@ if (wantCase(PARALLEL_CASE.name) && !opt['no-parallel']) {
   await add(PARALLEL_CASE, 'native', () => rnnRunner('native', PARALLEL_CASE));
   await add(PARALLEL_CASE, 'native-parallel-2', () => parallelRunner(PARALLEL_CASE, 2, 'native'));
 }
+// The other many-core target: diag-512 on 2 native workers against the peers on all threads.
+const DIAG_CASE = CASES.find((c) => c.name === 'diag-512');
+if (DIAG_CASE && !opt['no-parallel'])
+  await add(DIAG_CASE, 'native-parallel-2', () => parallelRunner(DIAG_CASE, 2, 'native'));
 await add(PEAK_CASE, 'peak', () => peakRunner());
 if (CASES.some((c) => c.kind === 'gram' && wantCase(c.name))) {
   notes.push(

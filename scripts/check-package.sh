@@ -175,7 +175,7 @@ npm install --no-audit --no-fund --loglevel=error "../$TGZ" "../$NATIVE_TGZ" >/d
 node --input-type=module -e "
   const m = await import('rnn-gd');
   const b = await m.getBackend();
-  if (!/^native (avx2|scalar) f32$/.test(b.description)) throw new Error(b.description);
+  if (!/^native (avx512-fma|avx512|avx2-fma|avx2|scalar) f32$/.test(b.description)) throw new Error(b.description);
   console.error('[check-package]   ' + b.description);" 2> native.txt
 cat native.txt >&2
 if [ "$(wc -l < native.txt)" != 1 ]; then log "the native path should print nothing"; exit 1; fi

@@ -1,5 +1,7 @@
 /** Shared test fixtures: small seeded data sets and the list of backends every suite runs over. */
+import { createRequire } from 'node:module';
 import { getBackend, type Backend } from '../ts/backend/index.js';
+import { nativeTarget } from '../ts/backend/native-backend.js';
 import { makeRng, type Seed } from '../ts/core/rng.js';
 import { generateInputs } from '../ts/data/inputs.js';
 import type { Dataset, Readout, BackendName } from '../ts/core/types.js';
@@ -14,6 +16,18 @@ export function randomData(n: number, T: number, d: number, readout: Readout, se
 }
 
 export const BACKENDS = ['wasm', 'native', 'ts'] as const;
+
+/**
+ * The native addon's exact GEMM kernels (`true`: mul then add, bit-identical to wasm) or its
+ * fused ones (the default) for this test process; returns the kernel name now in use.
+ */
+export function setNativeExact(exact: boolean): string {
+  const target = nativeTarget();
+  const addon = createRequire(import.meta.url)(`../npm/${target}/rnn-gd.${target}.node`) as {
+    set_exact_kernels(exact: boolean): string;
+  };
+  return addon.set_exact_kernels(exact);
+}
 export const backend = (name: BackendName): Promise<Backend> => getBackend(name);
 
 /** max_i |a_i - b_i| / max(max_i |b_i|, floor): a scale-aware relative error. */

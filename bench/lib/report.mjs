@@ -127,8 +127,10 @@ export function targets(results, entries) {
   for (const c of ['dense-128', 'dense-256'])
     add(`${c}: native vs wasm-simd`, 2, pairedSpeedup(entries, c, 'native', 'wasm-simd'));
   const par = 'dense-256-n4096';
-  add(`${par}: native 2 workers vs JAX (all threads)`, 1, vsPeer(par, 'native-parallel-2', 'jax'), 'least', true);
-  add(`${par}: native 2 workers vs PyTorch (all threads)`, 1, vsPeer(par, 'native-parallel-2', 'torch'), 'least', true);
+  for (const c of [par, 'diag-512']) {
+    add(`${c}: native 2 workers vs JAX (all threads)`, 1, vsPeer(c, 'native-parallel-2', 'jax'), 'least', true);
+    add(`${c}: native 2 workers vs PyTorch (all threads)`, 1, vsPeer(c, 'native-parallel-2', 'torch'), 'least', true);
+  }
   add(`${par}: native 2 workers vs 1`, 1.7, pairedSpeedup(entries, par, 'native-parallel-2', 'native'));
   for (const c of ['dense-128', 'dense-256']) {
     add(`${c}: wasm-simd GFLOP/s / peak`, 0.65, peakFraction(entries, c));

@@ -7,7 +7,10 @@ import { neuronDistancesSq } from '../../ts/core/projection.js';
 import { Trainer } from '../../ts/train/trainer.js';
 import { ValidationError } from '../../ts/core/errors.js';
 import type { ModelParams, Projection, Readout, Recurrence } from '../../ts/core/types.js';
-import { BACKENDS, backend, randomData, relError } from '../helpers.js';
+import { wasmBackend } from '../../ts/backend/wasm-backend.js';
+import { nativeBackend } from '../../ts/backend/native-backend.js';
+import type { Backend } from '../../ts/backend/types.js';
+import { BACKENDS, backend, randomData, relError, setNativeExact } from '../helpers.js';
 
 const reference = tsBackend({ dtype: 'float64' });
 
@@ -73,6 +76,63 @@ describe.each(['wasm', 'native'] as const)('%s (float32) agrees with the float64
     expect(relError(a.losses, b.losses)).toBeLessThanOrEqual(1e-4);
     expect(relError(a.W, b.W)).toBeLessThanOrEqual(1e-4);
   });
+});
+
+/**
+ * The stated tolerance of the native default (fused multiply-add GEMM kernels) against the wasm
+ * builds, docs/performance.md: per evaluation (outputs, loss, gradients), the scale-aware relative
+ * error `relError` is at most this; the exact native kernels (RNN_GD_NATIVE_EXACT=1) are
+ * bit-identical to wasm.
+ */
+const FUSED_TOLERANCE = 1e-5;
+
+/** Outputs, loss and gradients of `p` on `data` with backend `b`. */
+function evaluate(b: Backend, p: ModelParams, data: ReturnType<typeof randomData>) {
+  using net = b.network(p);
+  using ws = net.workspace(data.n, data.T);
+  ws.setData(data);
+  const fwd = ws.forward();
+  const loss = ws.lossGrad();
+  return { ...fwd, loss, gW: Float64Array.from(net.read('gradW')), gU: Float64Array.from(net.read('gradU')) };
+}
+
+describe('parity over ts, wasm-simd, wasm-scalar and native (fused by default, exact on request)', () => {
+  it.each(['dense', 'diagonal'] as const)(
+    '%s, m = 64, T = 16: native fused within the stated tolerance of wasm; wasm-scalar and native exact bit for bit',
+    async (recurrence) => {
+      const [simd, scalar, native] = [await wasmBackend('simd'), await wasmBackend('scalar'), await nativeBackend()];
+      let fusedDiffers = false;
+      for (const activation of ACTIVATIONS) {
+        for (const readout of ['final', 'all'] as const) {
+          const p = perturbed(recurrence, activation, readout, 64, 4);
+          for (const k of ['W', 'U', 'W0', 'U0'] as const) p[k] = Float64Array.from(Float32Array.from(p[k]));
+          const data = randomData(24, 16, 4, readout, `fused ${recurrence} ${activation}`);
+          data.X = Float64Array.from(Float32Array.from(data.X));
+          data.Y = Float64Array.from(Float32Array.from(data.Y));
+          const what = `${recurrence} ${activation} ${readout}`;
+          const ref = evaluate(reference, p, data);
+          const w = evaluate(simd, p, data);
+          expect(evaluate(scalar, p, data), what).toEqual(w);
+          setNativeExact(false);
+          const fused = evaluate(native, p, data);
+          expect(setNativeExact(true)).toMatch(/^(avx512|avx2|scalar)$/);
+          expect(evaluate(native, p, data), `${what} (exact)`).toEqual(w);
+          setNativeExact(false);
+          for (const key of ['predictions', 'gW', 'gU'] as const) {
+            const e = relError(fused[key], w[key]);
+            expect(e, `${what} ${key}`).toBeLessThanOrEqual(FUSED_TOLERANCE);
+            fusedDiffers ||= e > 0;
+            for (const r of [w, fused])
+              expect(relError(r[key], ref[key]), `${what} ${key} vs float64`).toBeLessThanOrEqual(1e-4);
+          }
+          expect(Math.abs(fused.loss - w.loss) / w.loss, `${what} loss`).toBeLessThanOrEqual(FUSED_TOLERANCE);
+        }
+      }
+      // The default kernel fuses on this CPU (it has FMA): the comparison above must not be vacuous.
+      expect(native.description).toMatch(/-fma f32$/);
+      expect(fusedDiffers).toBe(true);
+    },
+  );
 });
 
 describe.each(BACKENDS)('%s backend', (name) => {

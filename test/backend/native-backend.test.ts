@@ -40,13 +40,13 @@ const probe = (name: string) => `
 describe('native backend: selection', () => {
   it("'auto' is native in Node; getBackend() defaults to it", async () => {
     expect((await getBackend('auto')).name).toBe('native');
-    expect((await getBackend()).description).toMatch(/^native (avx2|scalar) f32$/);
+    expect((await getBackend()).description).toMatch(/^native (avx512-fma|avx512|avx2-fma|avx2|scalar) f32$/);
     expect((await getBackend('native')).kernels).toBeDefined();
   });
 
   it('RNN_GD_BACKEND=wasm makes auto choose wasm without loading the addon; a bad value is refused', () => {
     const auto = JSON.parse(node(probe('auto')).stdout);
-    expect(auto.description).toMatch(/^native (avx2|scalar) f32$/);
+    expect(auto.description).toMatch(/^native (avx512-fma|avx512|avx2-fma|avx2|scalar) f32$/);
     expect(auto.addons).toBe(1);
     expect(JSON.parse(node(probe('auto'), { RNN_GD_BACKEND: 'wasm' }).stdout)).toEqual({
       description: 'wasm simd128 f32',
@@ -80,6 +80,15 @@ describe('native backend: selection', () => {
       const explicit = JSON.parse(node(probe('native'), env, flags).stdout);
       expect(explicit.code).toBe(code);
     }
+  });
+
+  it('the fused kernels are the default where the CPU has FMA; RNN_GD_NATIVE_EXACT=1 chooses the exact ones', () => {
+    const fused = JSON.parse(node(probe('native')).stdout).description;
+    const exact = JSON.parse(node(probe('native'), { RNN_GD_NATIVE_EXACT: '1' }).stdout).description;
+    expect(exact).toMatch(/^native (avx512|avx2|scalar) f32$/);
+    expect(fused).toBe(exact === 'native scalar f32' ? exact : exact.replace(/ f32$/, '-fma f32'));
+    // Any other value keeps the default (the variable is an opt-in switch, not a level).
+    expect(JSON.parse(node(probe('native'), { RNN_GD_NATIVE_EXACT: '0' }).stdout).description).toBe(fused);
   });
 
   it('the platform suffix agrees with scripts/native-target.mjs (the Makefile builds into npm/<target>/)', () => {
@@ -135,6 +144,6 @@ describe('native backend: worker_threads', () => {
     const r = node(code);
     expect(r.signal, r.stderr).toBeNull();
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^64 native (avx2|scalar) f32$/);
+    expect(r.stdout).toMatch(/^64 native (avx512-fma|avx512|avx2-fma|avx2|scalar) f32$/);
   }, 180_000);
 });

@@ -1,7 +1,9 @@
 /**
  * Determinism: the same seed gives bit-identical results across repeated runs, across processes
- * (the CLI), and between the SIMD and scalar wasm builds and the native addon (AVX2 or scalar
- * kernels): the same IEEE operations in the same order, mul and add never fused.
+ * (the CLI), and between the SIMD and scalar wasm builds and the native addon with its exact
+ * kernels (RNN_GD_NATIVE_EXACT=1: AVX-512, AVX2 or scalar, mul then add): the same IEEE operations
+ * in the same order. The native default fuses multiply-adds: test/core/backends.test.ts holds it
+ * to the stated tolerance instead.
  */
 import { tempDir } from '../support/fs.js';
 import { readFileSync } from 'node:fs';
@@ -16,7 +18,7 @@ import { readModelFile } from '../../ts/io/model-file.js';
 import type { MetricRecord } from '../../ts/core/metrics.js';
 import { Trainer } from '../../ts/train/trainer.js';
 import type { Readout } from '../../ts/core/types.js';
-import { randomData } from '../helpers.js';
+import { randomData, setNativeExact } from '../helpers.js';
 import { runCli } from '../support/cli.js';
 
 const strip = (records: MetricRecord[]) => records.map(({ wallMs: _w, ...r }) => r);
@@ -78,17 +80,19 @@ const PAIRS: [string, () => Promise<[Backend, Backend]>][] = [
     },
   ],
   [
-    'the SIMD wasm build and the native addon',
+    'the SIMD wasm build and the native addon (exact kernels)',
     async () => {
+      expect(setNativeExact(true)).toMatch(/^(avx512|avx2|scalar)$/);
       const [simd, native] = [await wasmBackend('simd'), await nativeBackend()];
-      expect(native.description).toMatch(/^native (avx2|scalar) f32$/);
+      expect(native.description).toMatch(/^native (avx512|avx2|scalar) f32$/);
       return [simd, native];
     },
   ],
 ];
 
 describe('same seed, same bits', () => {
-  it('repeated runs are bit-identical (wasm, native and ts); another seed differs', async () => {
+  it('repeated runs are bit-identical (wasm, native fused and ts); another seed differs', async () => {
+    expect(setNativeExact(false)).toMatch(/^(avx512-fma|avx2-fma|avx2|scalar)$/);
     for (const backend of [await wasmBackend(), await nativeBackend(), tsBackend(), tsBackend({ dtype: 'float32' })]) {
       for (const c of CASES.slice(0, 6)) {
         const a = await train(backend, c),

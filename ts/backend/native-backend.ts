@@ -1,7 +1,8 @@
 /**
  * The native backend (Node only): the Rust core as a napi-rs addon (crates/rnn-node), driven by
- * core-backend.ts exactly like the wasm build. Same kernels and numerics (the AVX2 GEMM kernel is
- * chosen at run time and is bit-identical to SIMD128), wider vectors, no 4 GiB memory limit.
+ * core-backend.ts exactly like the wasm build. Same numerics, wider vectors (AVX-512 or AVX2 GEMM
+ * kernels chosen at run time, fused multiply-add within the stated tolerance of wasm, or exact and
+ * bit-identical with RNN_GD_NATIVE_EXACT=1), no 4 GiB memory limit.
  *
  * The addon comes from the platform package `rnn-gd-<platform>` (an optional dependency, as
  * lightningcss and @swc/core ship theirs), or from `npm/<platform>/` of a source checkout after

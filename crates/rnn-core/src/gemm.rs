@@ -2,22 +2,28 @@
 //!
 //! A is read through `(row stride, p stride)`, so both `A` and `A^T` of a row-major buffer are
 //! expressible; B through `(p stride, column stride)`, so both `B` and `B^T` are too. Panels of
-//! `KC x 8` of B are packed (and scaled) into a stack buffer, then the `4 x 8` register-blocked
-//! microkernel of [`crate::simd`] sweeps all row strips of A against that panel. When the depth
-//! is short (`k < KC`) several panels share the buffer and each row strip runs along all of them.
+//! `kc x NR` of B are packed (and scaled) into a 16 KiB stack buffer, then a register-blocked
+//! microkernel sweeps all row strips of A against that panel: `4 x 8` of [`crate::simd`] (wasm,
+//! portable), natively on x86-64 the one [`crate::simd_x86::selected`] chose (AVX2 `8 x 8`,
+//! AVX2+FMA `6 x 16`, AVX-512 `8 x 32`). When the depth is short (`k < kc`) several panels share
+//! the buffer and each row strip runs along all of them.
 //!
 //! Every element of C is summed over p in increasing order, starting from its value on entry,
-//! whatever its position in the blocking (interior or edge). Hence two columns of C computed from
-//! identical columns of B are bit-identical (the symmetric initialization relies on this), and
-//! the SIMD and scalar builds agree bit for bit.
+//! whatever its position in the blocking (interior or edge) and whatever the kernel's shape.
+//! Hence two columns of C computed from identical columns of B are bit-identical (the symmetric
+//! initialization relies on this), and the SIMD and scalar builds and the exact native kernels
+//! agree bit for bit; the fused native kernels round once per multiply-add instead of twice.
 
 use crate::simd::{kernel, MR, NR};
 
-/// A `ROWS x 8` microkernel with the contract of [`crate::simd::kernel`] (bit-identical results:
-/// every element of C is summed over p in the same order whatever the block height).
+/// A `ROWS x NR` microkernel with the contract of [`crate::simd::kernel`] over panels of `NR`
+/// columns. The exact kernels give bit-identical results whatever `ROWS` and `NR` (every element
+/// of C is summed over p in the same order); the fused ones differ from them in the last bits.
 trait Micro {
-    /// Rows of A per strip (the kernel's largest `R`).
+    /// Rows of A per strip (the kernel's largest `R`, at most 8).
     const ROWS: usize;
+    /// Columns of a packed B panel (a multiple of 8, at most [`PANEL`] / 8).
+    const NR: usize;
     fn run<const R: usize, const ACC: bool>(
         kc: usize,
         a: &[f32],
@@ -34,6 +40,7 @@ trait Micro {
 struct Portable;
 impl Micro for Portable {
     const ROWS: usize = MR;
+    const NR: usize = NR;
     #[inline(always)]
     fn run<const R: usize, const ACC: bool>(
         kc: usize,
@@ -49,35 +56,79 @@ impl Micro for Portable {
     }
 }
 
-/// [`crate::simd_x86::kernel_avx2`]; only ever instantiated inside [`gemm_avx2`].
+/// Declares a microkernel over [`crate::simd_x86`]'s `kernel_256` / `kernel_512`; each is only
+/// ever instantiated inside the `gemm_*` entry compiled with the features it needs, which runs
+/// only when [`crate::simd_x86::selected`] chose it (so the CPU has them).
 #[cfg(target_arch = "x86_64")]
-struct Avx2;
-#[cfg(target_arch = "x86_64")]
-impl Micro for Avx2 {
-    /// 8 x 8: eight 8-lane accumulators hide the add latency (4 would leave the adder idle).
-    const ROWS: usize = 8;
-    #[inline(always)]
-    fn run<const R: usize, const ACC: bool>(
-        kc: usize,
-        a: &[f32],
-        a_rs: usize,
-        a_ps: usize,
-        bp: &[f32],
-        c: &mut [f32],
-        ldc: usize,
-        nc: usize,
-    ) {
-        // SAFETY: Avx2 is used only by gemm_avx2, which runs only after avx2_available().
-        unsafe { crate::simd_x86::kernel_avx2::<R, ACC>(kc, a, a_rs, a_ps, bp, c, ldc, nc) }
-    }
+macro_rules! x86_micro {
+    ($(#[$doc:meta])* $name:ident, $kernel:ident, rows $rows:literal, vectors $w:literal, lanes $lanes:literal, fused $fused:literal) => {
+        $(#[$doc])*
+        struct $name;
+        impl Micro for $name {
+            const ROWS: usize = $rows;
+            const NR: usize = $w * $lanes;
+            #[inline(always)]
+            fn run<const R: usize, const ACC: bool>(
+                kc: usize,
+                a: &[f32],
+                a_rs: usize,
+                a_ps: usize,
+                bp: &[f32],
+                c: &mut [f32],
+                ldc: usize,
+                nc: usize,
+            ) {
+                // SAFETY: see the macro's comment: the CPU has the kernel's features.
+                unsafe { crate::simd_x86::$kernel::<R, $w, ACC, $fused>(kc, a, a_rs, a_ps, bp, c, ldc, nc) }
+            }
+        }
+    };
 }
+#[cfg(target_arch = "x86_64")]
+x86_micro!(
+    /// AVX2, 8 x 8, mul then add: eight 8-lane accumulators hide the add latency.
+    Avx2, kernel_256, rows 8, vectors 1, lanes 8, fused false
+);
+#[cfg(target_arch = "x86_64")]
+x86_micro!(
+    /// AVX2 + FMA, 6 x 16: twelve accumulators, two B vectors and a broadcast in 16 registers.
+    Avx2Fma, kernel_256, rows 6, vectors 2, lanes 8, fused true
+);
+#[cfg(target_arch = "x86_64")]
+x86_micro!(
+    /// AVX-512, 8 x 32, mul then add: one broadcast of A feeds two 16-lane products.
+    Avx512, kernel_512, rows 8, vectors 2, lanes 16, fused false
+);
+#[cfg(target_arch = "x86_64")]
+x86_micro!(
+    /// AVX-512, 8 x 32, fused multiply-add.
+    Avx512Fma, kernel_512, rows 8, vectors 2, lanes 16, fused true
+);
+// Narrow products (n <= 16 columns: dU has n = d) with the 8 x 32 or 6 x 16 blocks would compute
+// mostly padding; these keep the panel as wide as the product.
+#[cfg(target_arch = "x86_64")]
+x86_micro!(
+    /// AVX-512, 8 x 16, mul then add (products with 9 to 16 columns).
+    Avx512Narrow, kernel_512, rows 8, vectors 1, lanes 16, fused false
+);
+#[cfg(target_arch = "x86_64")]
+x86_micro!(
+    /// AVX-512, 8 x 16, fused (products with 9 to 16 columns).
+    Avx512FmaNarrow, kernel_512, rows 8, vectors 1, lanes 16, fused true
+);
+#[cfg(target_arch = "x86_64")]
+x86_micro!(
+    /// AVX2 + FMA, 8 x 8, fused (products with at most 8 columns).
+    Avx2Fma8, kernel_256, rows 8, vectors 1, lanes 8, fused true
+);
 
-/// Which microkernel this CPU runs: "avx2" (native x86-64 with AVX2), "simd128" (wasm with
-/// SIMD128) or "scalar".
+/// Which microkernel this process runs: natively on x86-64 "avx512-fma", "avx512", "avx2-fma",
+/// "avx2" ([`crate::simd_x86::selected`]; the `-fma` ones fuse, the others are bit-identical
+/// to wasm), "simd128" (wasm with SIMD128) or "scalar".
 pub fn kernel_name() -> &'static str {
     #[cfg(target_arch = "x86_64")]
     if crate::simd_x86::avx2_available() {
-        return "avx2";
+        return crate::simd_x86::selected().name();
     }
     if crate::simd::simd_enabled() {
         "simd128"
@@ -86,8 +137,20 @@ pub fn kernel_name() -> &'static str {
     }
 }
 
-/// Depth of one packed B panel (`KC x 8` floats = 8 KiB on the stack, stays in L1).
+/// Natively on x86-64: chooses the exact kernels (`true`, bit-identical to wasm) or the fused ones
+/// for the whole process ([`crate::simd_x86::set_exact`]). Every other build is always exact.
+pub fn set_exact(exact: bool) {
+    #[cfg(target_arch = "x86_64")]
+    crate::simd_x86::set_exact(exact);
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = exact;
+}
+
+/// Depth of one packed B panel of the portable kernel (`KC x 8` floats = 16 KiB, stays in L1).
 pub const KC: usize = 512;
+/// Floats of the packed-panel buffer (on the stack): a kernel with `NR` columns packs `PANEL / NR`
+/// rows of B per depth block.
+const PANEL: usize = KC * NR;
 
 /// Read-only strided view of A: element `(r, p)` is `data[r * rs + p * ps]`.
 #[derive(Clone, Copy)]
@@ -121,18 +184,65 @@ pub fn gemm_set(m: usize, n: usize, k: usize, a: MatA, b: MatB, c: &mut [f32], l
 
 fn gemm_impl<const ACC: bool>(m: usize, n: usize, k: usize, a: MatA, b: MatB, c: &mut [f32], ldc: usize) {
     #[cfg(target_arch = "x86_64")]
-    if crate::simd_x86::avx2_available() {
-        // SAFETY: the CPU has AVX2 (checked at run time, cached by std).
-        return unsafe { gemm_avx2::<ACC>(m, n, k, a, b, c, ldc) };
+    {
+        use crate::simd_x86::{selected, Kernel};
+        // SAFETY (each arm): selected() chose the kernel for this CPU's features.
+        // (Every kernel of one kind rounds alike: the exact ones all equal wasm, whatever n.)
+        match (selected(), n) {
+            (Kernel::Avx512Fma, 0..=8) => return unsafe { gemm_avx512::<ACC, Avx2Fma8>(m, n, k, a, b, c, ldc) },
+            (Kernel::Avx512Fma, 9..=16) => {
+                return unsafe { gemm_avx512::<ACC, Avx512FmaNarrow>(m, n, k, a, b, c, ldc) }
+            }
+            (Kernel::Avx512Fma, _) => return unsafe { gemm_avx512::<ACC, Avx512Fma>(m, n, k, a, b, c, ldc) },
+            (Kernel::Avx512, 0..=8) => return unsafe { gemm_avx512::<ACC, Avx2>(m, n, k, a, b, c, ldc) },
+            (Kernel::Avx512, 9..=16) => return unsafe { gemm_avx512::<ACC, Avx512Narrow>(m, n, k, a, b, c, ldc) },
+            (Kernel::Avx512, _) => return unsafe { gemm_avx512::<ACC, Avx512>(m, n, k, a, b, c, ldc) },
+            (Kernel::Avx2Fma, 0..=8) => return unsafe { gemm_avx2_fma::<ACC, Avx2Fma8>(m, n, k, a, b, c, ldc) },
+            (Kernel::Avx2Fma, _) => return unsafe { gemm_avx2_fma::<ACC, Avx2Fma>(m, n, k, a, b, c, ldc) },
+            (Kernel::Avx2, _) => return unsafe { gemm_avx2::<ACC>(m, n, k, a, b, c, ldc) },
+            (Kernel::Portable, _) => {}
+        }
     }
     gemm_blocked::<ACC, Portable>(m, n, k, a, b, c, ldc)
 }
 
-/// The blocked product compiled with AVX2 enabled (pack_b and the loops too), 8-lane kernel.
+/// The blocked product compiled with AVX2 enabled (pack_b and the loops too), 8 x 8 kernel.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn gemm_avx2<const ACC: bool>(m: usize, n: usize, k: usize, a: MatA, b: MatB, c: &mut [f32], ldc: usize) {
     gemm_blocked::<ACC, Avx2>(m, n, k, a, b, c, ldc)
+}
+
+/// The blocked product compiled with AVX2 and FMA, `K` = [`Avx2Fma`] (6 x 16) or [`Avx2Fma8`].
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn gemm_avx2_fma<const ACC: bool, K: Micro>(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: MatA,
+    b: MatB,
+    c: &mut [f32],
+    ldc: usize,
+) {
+    gemm_blocked::<ACC, K>(m, n, k, a, b, c, ldc)
+}
+
+/// The blocked product compiled with AVX-512F (and FMA), `K` one of the AVX-512 kernels or, for
+/// at most 8 columns, [`Avx2`] / [`Avx2Fma8`] (Rust never contracts a mul and an add into an FMA
+/// by itself, so the unfused kernels stay exact).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,fma")]
+unsafe fn gemm_avx512<const ACC: bool, K: Micro>(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: MatA,
+    b: MatB,
+    c: &mut [f32],
+    ldc: usize,
+) {
+    gemm_blocked::<ACC, K>(m, n, k, a, b, c, ldc)
 }
 
 #[inline(always)]
@@ -149,25 +259,27 @@ fn gemm_blocked<const ACC: bool, K: Micro>(m: usize, n: usize, k: usize, a: MatA
         }
         return;
     }
-    let mut panel = [0.0f32; KC * NR];
+    let nr = K::NR;
+    let kc_max = PANEL / nr;
+    let mut panel = [0.0f32; PANEL];
     let mut p0 = 0;
     while p0 < k {
-        let kc = KC.min(k - p0);
+        let kc = kc_max.min(k - p0);
         // Only the first depth block may overwrite C; later ones accumulate.
         let acc = ACC || p0 > 0;
-        // Pack as many 8-column panels of this depth block as fit in the buffer (one when kc =
-        // KC; all of B for a short depth such as the input projection's k = d), then let every
+        // Pack as many panels of this depth block as fit in the buffer (one when kc = kc_max;
+        // all of B for a short depth such as the input projection's k = d), then let every
         // row strip run along the whole group: C is written in long runs along each row instead
-        // of 32-byte pieces at a power-of-two stride, which thrashes the cache sets.
-        let group = (KC / kc).max(1);
+        // of short pieces at a power-of-two stride, which thrashes the cache sets.
+        let group = (kc_max / kc).max(1);
         let mut c0 = 0;
         while c0 < n {
-            let c_end = (c0 + group * NR).min(n);
+            let c_end = (c0 + group * nr).min(n);
             let mut q0 = c0;
             while q0 < c_end {
-                let off = (q0 - c0) / NR * kc * NR;
-                pack_b(&b, p0, kc, q0, NR.min(c_end - q0), &mut panel[off..off + kc * NR]);
-                q0 += NR;
+                let off = (q0 - c0) / nr * kc * nr;
+                pack_b(&b, p0, kc, q0, nr.min(c_end - q0), nr, &mut panel[off..off + kc * nr]);
+                q0 += nr;
             }
             let mut r0 = 0;
             while r0 < m {
@@ -175,54 +287,82 @@ fn gemm_blocked<const ACC: bool, K: Micro>(m: usize, n: usize, k: usize, a: MatA
                 let a_sub = &a.data[r0 * a.rs + p0 * a.ps..];
                 let mut q0 = c0;
                 while q0 < c_end {
-                    let nc = NR.min(c_end - q0);
-                    let off = (q0 - c0) / NR * kc * NR;
-                    let bp = &panel[off..off + kc * NR];
+                    let nc = nr.min(c_end - q0);
+                    let off = (q0 - c0) / nr * kc * nr;
+                    let bp = &panel[off..off + kc * nr];
                     let c_sub = &mut c[r0 * ldc + q0..];
-                    match (rows, acc) {
-                        // Only for kernels with ROWS = 8 (a constant: folded away for the others).
-                        (8, true) if K::ROWS >= 8 => K::run::<8, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (7, true) if K::ROWS >= 8 => K::run::<7, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (6, true) if K::ROWS >= 8 => K::run::<6, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (5, true) if K::ROWS >= 8 => K::run::<5, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (8, false) if K::ROWS >= 8 => K::run::<8, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (7, false) if K::ROWS >= 8 => K::run::<7, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (6, false) if K::ROWS >= 8 => K::run::<6, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (5, false) if K::ROWS >= 8 => K::run::<5, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (4, true) => K::run::<4, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (3, true) => K::run::<3, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (2, true) => K::run::<2, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (_, true) => K::run::<1, true>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (4, false) => K::run::<4, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (3, false) => K::run::<3, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (2, false) => K::run::<2, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
-                        (_, false) => K::run::<1, false>(kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc),
+                    if acc {
+                        run_rows::<true, K>(rows, kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc);
+                    } else {
+                        run_rows::<false, K>(rows, kc, a_sub, a.rs, a.ps, bp, c_sub, ldc, nc);
                     }
-                    q0 += NR;
+                    q0 += nr;
                 }
                 r0 += K::ROWS;
             }
             c0 = c_end;
         }
-        p0 += KC;
+        p0 += kc_max;
     }
 }
 
-/// Packs `scale * B(p0 + p, c0 + q)` into `panel[p * 8 + q]`, zero-padding columns `q >= nc`.
+/// `K::run::<rows, ACC>` for `1 <= rows <= K::ROWS` (heights above ROWS fold away).
+#[inline(always)]
+fn run_rows<const ACC: bool, K: Micro>(
+    rows: usize,
+    kc: usize,
+    a: &[f32],
+    a_rs: usize,
+    a_ps: usize,
+    bp: &[f32],
+    c: &mut [f32],
+    ldc: usize,
+    nc: usize,
+) {
+    match rows {
+        8 if K::ROWS >= 8 => K::run::<8, ACC>(kc, a, a_rs, a_ps, bp, c, ldc, nc),
+        7 if K::ROWS >= 7 => K::run::<7, ACC>(kc, a, a_rs, a_ps, bp, c, ldc, nc),
+        6 if K::ROWS >= 6 => K::run::<6, ACC>(kc, a, a_rs, a_ps, bp, c, ldc, nc),
+        5 if K::ROWS >= 5 => K::run::<5, ACC>(kc, a, a_rs, a_ps, bp, c, ldc, nc),
+        4 if K::ROWS >= 4 => K::run::<4, ACC>(kc, a, a_rs, a_ps, bp, c, ldc, nc),
+        3 => K::run::<3, ACC>(kc, a, a_rs, a_ps, bp, c, ldc, nc),
+        2 => K::run::<2, ACC>(kc, a, a_rs, a_ps, bp, c, ldc, nc),
+        _ => K::run::<1, ACC>(kc, a, a_rs, a_ps, bp, c, ldc, nc),
+    }
+}
+
+/// Packs `scale * B(p0 + p, c0 + q)` into `panel[p * nr + q]`, zero-padding columns `q >= nc`.
+/// The same products in every layout (so every kernel sees the same numbers).
 #[inline]
-fn pack_b(b: &MatB, p0: usize, kc: usize, c0: usize, nc: usize, panel: &mut [f32]) {
+fn pack_b(b: &MatB, p0: usize, kc: usize, c0: usize, nc: usize, nr: usize, panel: &mut [f32]) {
     let s = b.scale;
-    if b.cs == 1 && nc == NR {
-        for p in 0..kc {
-            let src = &b.data[(p0 + p) * b.ps + c0..(p0 + p) * b.ps + c0 + NR];
-            let dst = &mut panel[p * NR..p * NR + NR];
-            for q in 0..NR {
-                dst[q] = s * src[q];
+    let panel = &mut panel[..kc * nr];
+    if b.cs == 1 {
+        // Rows of B are contiguous: copy row pieces.
+        for (p, dst) in panel.chunks_exact_mut(nr).enumerate() {
+            let src = &b.data[(p0 + p) * b.ps + c0..(p0 + p) * b.ps + c0 + nc];
+            for (d, v) in dst.iter_mut().zip(src) {
+                *d = s * v;
+            }
+            dst[nc..].fill(0.0);
+        }
+    } else if b.ps == 1 {
+        // B is a transposed row-major matrix (the Gram matrix's J^T, the forward pass's W^T):
+        // each column is contiguous, read it in one run and scatter down the panel (in L1).
+        for q in 0..nr {
+            if q < nc {
+                let src = &b.data[(c0 + q) * b.cs + p0..(c0 + q) * b.cs + p0 + kc];
+                for (p, v) in src.iter().enumerate() {
+                    panel[p * nr + q] = s * v;
+                }
+            } else {
+                for p in 0..kc {
+                    panel[p * nr + q] = 0.0;
+                }
             }
         }
     } else {
-        for p in 0..kc {
-            let dst = &mut panel[p * NR..p * NR + NR];
+        for (p, dst) in panel.chunks_exact_mut(nr).enumerate() {
             for (q, v) in dst.iter_mut().enumerate() {
                 *v = if q < nc {
                     s * b.data[(p0 + p) * b.ps + (c0 + q) * b.cs]
@@ -313,41 +453,142 @@ mod tests {
         }
     }
 
-    /// The AVX2 microkernel (native x86-64) equals the portable one bit for bit, every shape.
+    /// Every native x86-64 kernel this CPU has, on every stride form and edge shape: the exact ones
+    /// equal the portable kernel bit for bit; the fused ones differ from it by at most the
+    /// accumulated rounding of the unfused sums, `k` half-ulps of the running |sum| (and they
+    /// differ somewhere: the test would catch a "fused" path that silently runs unfused).
     #[cfg(target_arch = "x86_64")]
     #[test]
-    fn avx2_matches_portable_bit_for_bit() {
+    fn x86_kernels_match_portable() {
+        use crate::simd_x86::Kernel;
         assert!(crate::simd_x86::avx2_available(), "this test needs a CPU with AVX2");
+        let kernels = [Kernel::Avx2, Kernel::Avx2Fma, Kernel::Avx512, Kernel::Avx512Fma];
+        let has = |k: Kernel| match k {
+            Kernel::Avx512 | Kernel::Avx512Fma => std::is_x86_feature_detected!("avx512f"),
+            _ => std::is_x86_feature_detected!("fma"),
+        };
         let mut rng = Rng(11);
-        for &(m, n, k) in &[(1, 1, 1), (5, 9, 7), (13, 17, 300), (3, 24, 2 * KC + 3), (33, 6, 2)] {
-            let a: Vec<f32> = (0..m * k).map(|_| rng.next()).collect();
-            let b: Vec<f32> = (0..k * n).map(|_| rng.next() * 1e-3).collect();
-            let c0: Vec<f32> = (0..m * n).map(|_| rng.next()).collect();
-            let (va, vb) = (
-                MatA { data: &a, rs: k, ps: 1 },
-                MatB {
+        let mut fused_differs = false;
+        let shapes = [
+            (1, 1, 1),
+            (5, 9, 7),
+            (13, 17, 300),
+            (3, 24, 2 * KC + 3),
+            (33, 6, 2),
+            (9, 70, 129),
+            (17, 33, 40),
+        ];
+        for &(m, n, k) in &shapes {
+            for (transpose_a, transpose_b) in [(false, false), (true, false), (false, true), (true, true)] {
+                let a: Vec<f32> = (0..m * k).map(|_| rng.next()).collect();
+                let b: Vec<f32> = (0..k * n).map(|_| rng.next() * 1e-3).collect();
+                let c0: Vec<f32> = (0..m * n).map(|_| rng.next()).collect();
+                let (a_rs, a_ps) = if transpose_a { (1, m) } else { (k, 1) };
+                let (b_ps, b_cs) = if transpose_b { (1, k) } else { (n, 1) };
+                let va = MatA {
+                    data: &a,
+                    rs: a_rs,
+                    ps: a_ps,
+                };
+                let vb = MatB {
                     data: &b,
-                    ps: n,
-                    cs: 1,
+                    ps: b_ps,
+                    cs: b_cs,
                     scale: 0.3,
-                },
-            );
-            let (mut c1, mut c2) = (c0.clone(), c0.clone());
-            gemm_blocked::<true, Portable>(m, n, k, va, vb, &mut c1, n);
-            // SAFETY: asserted above that the CPU has AVX2.
-            unsafe { gemm_avx2::<true>(m, n, k, va, vb, &mut c2, n) };
-            assert!(
-                c1.iter().zip(&c2).all(|(x, y)| x.to_bits() == y.to_bits()),
-                "m={m} n={n} k={k}"
-            );
-            let (mut c1, mut c2) = (c0.clone(), c0);
-            gemm_blocked::<false, Portable>(m, n, k, va, vb, &mut c1, n);
-            // SAFETY: as above.
-            unsafe { gemm_avx2::<false>(m, n, k, va, vb, &mut c2, n) };
-            assert!(
-                c1.iter().zip(&c2).all(|(x, y)| x.to_bits() == y.to_bits()),
-                "m={m} n={n} k={k}"
-            );
+                };
+                for kernel in kernels.into_iter().filter(|&k| has(k)) {
+                    for acc in [true, false] {
+                        let (mut c1, mut c2) = (c0.clone(), c0.clone());
+                        // SAFETY: has() checked the kernel's features on this CPU.
+                        unsafe {
+                            match (kernel, acc) {
+                                (_, true) => gemm_blocked::<true, Portable>(m, n, k, va, vb, &mut c1, n),
+                                (_, false) => gemm_blocked::<false, Portable>(m, n, k, va, vb, &mut c1, n),
+                            }
+                            match (kernel, acc) {
+                                (Kernel::Avx2, true) => gemm_avx2::<true>(m, n, k, va, vb, &mut c2, n),
+                                (Kernel::Avx2, false) => gemm_avx2::<false>(m, n, k, va, vb, &mut c2, n),
+                                (Kernel::Avx2Fma, true) => gemm_avx2_fma::<true, Avx2Fma>(m, n, k, va, vb, &mut c2, n),
+                                (Kernel::Avx2Fma, false) => {
+                                    gemm_avx2_fma::<false, Avx2Fma>(m, n, k, va, vb, &mut c2, n)
+                                }
+                                (Kernel::Avx512, true) => gemm_avx512::<true, Avx512>(m, n, k, va, vb, &mut c2, n),
+                                (Kernel::Avx512, false) => gemm_avx512::<false, Avx512>(m, n, k, va, vb, &mut c2, n),
+                                (_, true) => gemm_avx512::<true, Avx512Fma>(m, n, k, va, vb, &mut c2, n),
+                                (_, false) => gemm_avx512::<false, Avx512Fma>(m, n, k, va, vb, &mut c2, n),
+                            }
+                            // The narrow kernels the dispatch picks for n <= 16 (any n works).
+                            let mut c3 = c0.clone();
+                            match (kernel, acc) {
+                                (Kernel::Avx2Fma, true) => gemm_avx2_fma::<true, Avx2Fma8>(m, n, k, va, vb, &mut c3, n),
+                                (Kernel::Avx2Fma, false) => {
+                                    gemm_avx2_fma::<false, Avx2Fma8>(m, n, k, va, vb, &mut c3, n)
+                                }
+                                (Kernel::Avx512, true) => {
+                                    gemm_avx512::<true, Avx512Narrow>(m, n, k, va, vb, &mut c3, n)
+                                }
+                                (Kernel::Avx512, false) => {
+                                    gemm_avx512::<false, Avx512Narrow>(m, n, k, va, vb, &mut c3, n)
+                                }
+                                (Kernel::Avx512Fma, true) => {
+                                    gemm_avx512::<true, Avx512FmaNarrow>(m, n, k, va, vb, &mut c3, n)
+                                }
+                                (Kernel::Avx512Fma, false) => {
+                                    gemm_avx512::<false, Avx512FmaNarrow>(m, n, k, va, vb, &mut c3, n)
+                                }
+                                _ => c3.clone_from(&c2),
+                            }
+                            // Fused kernels of any shape round alike (same p order, one rounding
+                            // per step); exact ones equal the portable kernel anyway.
+                            assert!(
+                                c3.iter().zip(&c2).all(|(x, y)| x.to_bits() == y.to_bits()),
+                                "{kernel:?} narrow"
+                            );
+                        }
+                        let what = format!("{kernel:?} acc={acc} m={m} n={n} k={k} tA={transpose_a} tB={transpose_b}");
+                        if matches!(kernel, Kernel::Avx2 | Kernel::Avx512) {
+                            assert!(c1.iter().zip(&c2).all(|(x, y)| x.to_bits() == y.to_bits()), "{what}");
+                        } else {
+                            for r in 0..m {
+                                for q in 0..n {
+                                    // Bound: each of the k steps rounds a sum of magnitude at most
+                                    // |C0| + sum |a b| once more in one of the two (u = 2^-24).
+                                    let mut mag = if acc { c0[r * n + q].abs() as f64 } else { 0.0 };
+                                    for p in 0..k {
+                                        mag += (a[r * a_rs + p * a_ps] * 0.3 * b[p * b_ps + q * b_cs]).abs() as f64;
+                                    }
+                                    let bound = 2.0 * k as f64 * mag * f32::EPSILON as f64 / 2.0;
+                                    let (x, y) = (c1[r * n + q] as f64, c2[r * n + q] as f64);
+                                    assert!((x - y).abs() <= bound, "{what}: {x} vs {y}");
+                                    fused_differs |= x != y;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if has(Kernel::Avx2Fma) {
+            assert!(fused_differs, "the fused kernels gave the unfused bits everywhere");
+        }
+    }
+
+    /// The choice of kernel: exact when asked, the fused one of the same width otherwise.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn kernel_selection_follows_exactness() {
+        use crate::simd_x86::{best, Kernel};
+        let exact = best(true);
+        let fused = best(false);
+        assert!(matches!(exact, Kernel::Avx2 | Kernel::Avx512 | Kernel::Portable));
+        match exact {
+            Kernel::Avx512 => assert_eq!(fused, Kernel::Avx512Fma),
+            Kernel::Avx2 if std::is_x86_feature_detected!("fma") => assert_eq!(fused, Kernel::Avx2Fma),
+            _ => assert_eq!(fused, exact),
+        }
+        if std::is_x86_feature_detected!("avx512f") {
+            assert_eq!(exact.name(), "avx512");
+            assert_eq!(fused.name(), "avx512-fma");
         }
     }
 

@@ -11,7 +11,8 @@
 //!
 //! * [`simd`]: the `unsafe` code, a 4-lane vector type and the GEMM microkernel, SIMD128
 //!   on wasm32 with `+simd128`, lane-by-lane elsewhere (bit-identical results); `simd_x86`
-//!   (native x86-64 only, the Node addon): the same microkernel with AVX2, chosen at run time;
+//!   (native x86-64 only, the Node addon): AVX2 and AVX-512 microkernels chosen at run time,
+//!   fused multiply-add by default, exact (bit-identical to wasm) with `RNN_GD_NATIVE_EXACT=1`;
 //! * [`gemm`]: blocked `C += A * (s B)` (and `C = A * (s B)`) over strided views;
 //! * [`flush`]: flush-to-zero of decaying recursions (no subnormal stalls on any CPU);
 //! * [`activation`]: fused `sigma`/`sigma'` (rational tanh, polynomial sincos), identical in
@@ -43,7 +44,8 @@
 //! have more than one call site, which keeps wasm-opt from inlining them): V8 only switches a
 //! wasm function to optimized code at its next call. Natively (the Node addon, x86-64) the same
 //! code is inlined into entries compiled with AVX2 and chosen at run time (`simd_x86`, `gemm`,
-//! `activation::apply`, `tangent`), with the same IEEE operations: the results stay identical.
+//! `activation::apply`, `tangent`), with the same IEEE operations, except that the GEMM kernels
+//! fuse multiply-adds unless the exact ones are chosen (`simd_x86`: the stated tolerance).
 
 #![allow(
     clippy::needless_range_loop,

@@ -170,7 +170,7 @@ mod imp {
         ldc: usize,
         nc: usize,
     ) {
-        super::check_kernel_bounds(R, kc, a.len(), a_rs, a_ps, bp.len(), c.len(), ldc, nc);
+        super::check_kernel_bounds(R, super::NR, kc, a.len(), a_rs, a_ps, bp.len(), c.len(), ldc, nc);
         let mut acc = [[f32x4_splat(0.0); 2]; R];
         // SAFETY (whole block): check_kernel_bounds asserted that every index used below is in
         // bounds: A up to (R-1)*a_rs + (kc-1)*a_ps, the packed B up to kc*8, C up to
@@ -363,7 +363,7 @@ mod imp {
         ldc: usize,
         nc: usize,
     ) {
-        super::check_kernel_bounds(R, kc, a.len(), a_rs, a_ps, bp.len(), c.len(), ldc, nc);
+        super::check_kernel_bounds(R, super::NR, kc, a.len(), a_rs, a_ps, bp.len(), c.len(), ldc, nc);
         let mut acc = [[0.0f32; 8]; R];
         for (r, acc_r) in acc.iter_mut().enumerate().filter(|_| ACC) {
             acc_r[..nc].copy_from_slice(&c[r * ldc..r * ldc + nc]);
@@ -383,10 +383,12 @@ mod imp {
     }
 }
 
-/// Asserts that every access of `kernel` is in bounds (cheap: once per kernel call).
+/// Asserts that every access of a kernel with `nr`-float panel rows is in bounds (cheap: once per
+/// kernel call).
 #[inline(always)]
 pub(crate) fn check_kernel_bounds(
     rows: usize,
+    nr: usize,
     kc: usize,
     a_len: usize,
     a_rs: usize,
@@ -396,14 +398,14 @@ pub(crate) fn check_kernel_bounds(
     ldc: usize,
     nc: usize,
 ) {
-    assert!(rows >= 1 && (1..=NR).contains(&nc));
+    assert!(rows >= 1 && (1..=nr).contains(&nc));
     if kc > 0 {
         assert!(
             (rows - 1) * a_rs + (kc - 1) * a_ps < a_len,
             "gemm kernel: A out of bounds"
         );
     }
-    assert!(bp_len >= kc * NR, "gemm kernel: packed B too short");
+    assert!(bp_len >= kc * nr, "gemm kernel: packed B too short");
     assert!((rows - 1) * ldc + nc <= c_len, "gemm kernel: C out of bounds");
 }
 

@@ -91,13 +91,16 @@ fn tangent_features_any(
     let (h, rest) = rest.split_at_mut(m4);
     let (dw, rest) = rest.split_at_mut(m4);
     let (du, _) = rest.split_at_mut(d * m4);
-    // Padded lanes (i >= m) carry zero weights: harmless, never written out.
+    // `ut` and `du` hold groups of 4 neurons: `[group][k][lane]` (index `(i/4)*4d + 4k + i%4`), so
+    // one group's d vectors are adjacent (a `k * m4` stride is a power of two for m = 1024: its d
+    // streams then share one L1 set and miss every time). Padded lanes (i >= m) carry zero
+    // weights: harmless, never written out.
     aw.fill(0.0);
     ut.fill(0.0);
     for i in 0..m {
         aw[i] = spec.alpha * model.w[i];
         for k in 0..d {
-            ut[k * m4 + i] = model.u[i * d + k];
+            ut[(i / 4) * 4 * d + k * 4 + i % 4] = model.u[i * d + k];
         }
     }
     with_activation!(spec.activation, |f| tangent_loop(
@@ -123,24 +126,30 @@ fn tangent_loop(
     m: usize,
     act: impl Fn(F32x4) -> (F32x4, F32x4) + Copy,
 ) {
-    let mut run = |j: usize, h: &mut [f32], dw: &mut [f32], du: &mut [f32]| {
-        let xj = &x[j * t_len * d..(j + 1) * t_len * d];
-        tangent_sample(xj, t_len, d, m4, alpha, aw, ut, h, dw, du, act);
-        for i in 0..m {
-            let o = (j * m + i) * (1 + d);
-            out[o] = dw[i];
-            for k in 0..d {
-                out[o + 1 + k] = du[k * m4 + i];
-            }
-        }
-    };
+    // No closure here: natively a closure is not inlined into the AVX2 entry for sure, and out of
+    // line it is compiled for baseline x86-64 (SSE2, libm calls for the rounding): 10x slower.
     // The first sample is peeled off: two call sites keep wasm-opt from inlining the hot
     // function into this long-running loop (see `Teacher::block`).
+    let xs = |j: usize| j * t_len * d..(j + 1) * t_len * d;
     if n > 0 {
-        run(0, h, dw, du);
+        tangent_sample(&x[xs(0)], t_len, d, m4, alpha, aw, ut, h, dw, du, act);
+        write_features(0, m, d, dw, du, out);
     }
     for j in 1..n {
-        run(j, h, dw, du);
+        tangent_sample(&x[xs(j)], t_len, d, m4, alpha, aw, ut, h, dw, du, act);
+        write_features(j, m, d, dw, du, out);
+    }
+}
+
+/// Copies sample j's features (`dw`, `du`, neuron-major in `out`).
+#[inline(always)]
+fn write_features(j: usize, m: usize, d: usize, dw: &[f32], du: &[f32], out: &mut [f32]) {
+    for i in 0..m {
+        let o = (j * m + i) * (1 + d);
+        out[o] = dw[i];
+        for k in 0..d {
+            out[o + 1 + k] = du[(i / 4) * 4 * d + k * 4 + i % 4];
+        }
     }
 }
 
@@ -172,7 +181,7 @@ fn tangent_sample(
         while i < m4 {
             let mut z = F32x4::zero();
             for k in 0..d {
-                z = z.add(F32x4::splat(xrow[k]).mul(F32x4::load(ut, k * m4 + i)));
+                z = z.add(F32x4::splat(xrow[k]).mul(F32x4::load(ut, i * d + k * 4)));
             }
             let awv = F32x4::load(aw, i);
             let hv = F32x4::load(h, i);
@@ -181,7 +190,7 @@ fn tangent_sample(
             let dwv = flush4(sp.mul(alpha4.mul(hv).add(awv.mul(F32x4::load(dw, i)))), tau);
             dwv.store(dw, i);
             for k in 0..d {
-                let o = k * m4 + i;
+                let o = i * d + k * 4;
                 flush4(sp.mul(F32x4::splat(xrow[k]).add(awv.mul(F32x4::load(du, o)))), tau).store(du, o);
             }
             hn.store(h, i);

@@ -197,9 +197,19 @@ macro_rules! sequence_methods {
     };
 }
 
-/// Name of the GEMM microkernel this CPU runs ("avx2" or "scalar"), chosen at run time.
+/// Name of the GEMM microkernel this process runs, chosen at run time: "avx512-fma", "avx2-fma"
+/// (fused multiply-add, the default), "avx512", "avx2" (exact: bit-identical to wasm) or "scalar".
 #[napi(js_name = "kernel_name")]
 pub fn kernel_name() -> &'static str {
+    rnn_core::gemm::kernel_name()
+}
+
+/// Chooses the exact GEMM kernels (`true`: mul then add, bit-identical to wasm) or the fused ones
+/// for the whole process (every worker thread), like `RNN_GD_NATIVE_EXACT=1` at start; returns
+/// the kernel name now in use.
+#[napi(js_name = "set_exact_kernels")]
+pub fn set_exact_kernels(exact: bool) -> &'static str {
+    rnn_core::gemm::set_exact(exact);
     rnn_core::gemm::kernel_name()
 }
 
