@@ -15,7 +15,7 @@ import { checkTrainingCapacity, planTraining } from '../../ts/train/capacity.js'
 import type { ModelSpec } from '../../ts/core/types.js';
 import { capacityAdvice, planPageRun, SHOWN_TEST_ROWS } from '../../web/src/train/capacity.js';
 import type { RunConfig } from '../../web/src/train/protocol.js';
-import { runCliInProcess } from '../hardening/helpers.js';
+import { runCliInProcess } from '../support/cli.js';
 
 const spec: ModelSpec = { recurrence: 'dense', m: 1024, d: 1, readout: 'final', activation: 'tanh', alpha: 1 };
 const T = 200;
