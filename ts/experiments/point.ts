@@ -13,6 +13,7 @@ import { lyapunovExponent } from '../theory/memory-factor.js';
 import type { Backend } from '../backend/types.js';
 import type { MetricRecord } from '../metrics.js';
 import { kernelRegime } from '../theory/kernel-regime.js';
+import { kernelNorm } from '../theory/kernel-ridge.js';
 import { prepareRun } from '../run.js';
 import { PACKAGE_VERSION } from '../version.js';
 import type { ModelParams } from '../types.js';
@@ -220,6 +221,11 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
   if (measure.ntk) {
     K0 = ntkGram(backend, params, gen.train);
     extra.ntkMinEig0 = ntkMinEigenvalue(K0, gen.train.n);
+  }
+  if (measure.rkhsRidge !== undefined) {
+    if (gen.train.Y.length !== gen.train.n) throw new Error(`point ${point.id}: rkhsRidge needs the final readout`);
+    const K = K0 ?? ntkGram(backend, params, gen.train);
+    extra.rkhsNorm = kernelNorm(K, gen.train.n, gen.train.Y, measure.rkhsRidge);
   }
   // The regime check's subsample is drawn from the data seed: every width of one data set sees the same sequences.
   const tracker =
