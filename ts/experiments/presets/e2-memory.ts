@@ -23,7 +23,7 @@ export const E2: Experiment = {
   title: 'Memory cutoff: alpha against T',
   claim:
     'Below the cutoff (memory factor a = alpha sigma_1 w_bar < 1, i.e. alpha < 1/sigma_1 for w_bar = 1) the width and iterations needed are flat or polynomial in the sequence length T; above it they grow exponentially in T (exploding gradients). [paper]',
-  defaultSeeds: { quick: 5, full: 5 },
+  defaultSeeds: { quick: 5, full: 10 },
   etaOption: true,
   setting(size: Size) {
     const g = GRID[size];

@@ -15,8 +15,8 @@ const M_REF = 16;
 const ACTS = ['tanh', 'sigmoid'] as const;
 /** One ratio per side of the cutoff; the step budget must not bind at the theory's eta. */
 const GRID = {
-  quick: { ratios: [0.5, 1.15], Ts: [2, 4, 6, 8], ms: [1, 2, 4, 8, 16, 32], n: 64, steps: 40000 },
-  full: { ratios: [0.5, 1.15], Ts: [2, 4, 6, 8, 10, 12], ms: [1, 2, 4, 8, 16, 32, 64], n: 128, steps: 120000 },
+  quick: { ratios: [0.5, 1.15], Ts: [2, 4, 6, 8], ms: [2, 4, 8, 16, 32], n: 64, steps: 40000 },
+  full: { ratios: [0.5, 1.15], Ts: [2, 4, 6, 8, 10, 12], ms: [2, 4, 8, 16, 32, 64], n: 128, steps: 120000 },
 } as const;
 
 const critical = (act: (typeof ACTS)[number]) => 1 / activations[act].sigma1;
