@@ -6,23 +6,23 @@
  */
 import type { DataConfigInput } from '../../data/generate.js';
 import type { Analysis, Experiment, PointTemplate } from '../experiment.js';
-import { diagonal, distinct, metric, okResults, transportData } from '../common.js';
+import { diagonal, distinctStr, metric, okResults, transportData } from '../common.js';
 import { fmt, summary } from '../fit.js';
 import { lineChart } from '../plots.js';
 import { regimeNote, stepsObservation, stopCounts } from '../runs.js';
 import type { PointResult, Size } from '../types.js';
 import { judgeNormTracking, NORM_RULE, type NormObs } from '../verdicts/norm-tracking.js';
 
-const EPS = 0.05;
-const M = 32;
+/** Loose enough that the out-of-class runs reach it (at 0.05, 11 of 15 quick runs stopped first). */
+const EPS = 0.1;
 const T = 10;
 /** The student's memory factor: below the cutoff, as the class targets'. */
 const ALPHA = 0.8;
 /** Relative ridge of the kernel norm: r = RIDGE * trace(K) / n. */
 const RIDGE = 1e-3;
 const GRID = {
-  quick: { n: 64, steps: 20000, maps: ['linear', 'input', 'memory', 'mix'] as const },
-  full: { n: 128, steps: 40000, maps: ['linear', 'input', 'memory', 'mix'] as const },
+  quick: { n: 64, m: 32, steps: 20000, maps: ['linear', 'input', 'memory', 'mix'] as const },
+  full: { n: 128, m: 64, steps: 40000, maps: ['linear', 'input', 'memory', 'mix'] as const },
 };
 
 /** The targets: the class teacher with each map, and three systems outside the class. */
@@ -51,11 +51,11 @@ export const E11: Experiment = {
   title: 'Function class: out-of-class targets against their estimated RKHS norm',
   claim:
     'The iterations GD needs grow with the target norm (eta tau <= 2 nu^2 / eps for targets of the transport-map class) [paper]; whether targets outside the class take the iterations their estimated RKHS norm predicts is our question [ours].',
-  defaultSeeds: { quick: 5, full: 5 },
+  defaultSeeds: { quick: 5, full: 10 },
   setting(size: Size) {
     const g = GRID[size];
     return (
-      `Diagonal RNN (tanh, alpha = ${ALPHA}), m = ${M}, T = ${T}, d = 2, n = ${g.n}; GD at eta = 1/(4 L_T^2) (L_T measured at init), up to ${g.steps} steps, eps = ${EPS} relative. ` +
+      `Diagonal RNN (tanh, alpha = ${ALPHA}), m = ${g.m}, T = ${T}, d = 2, n = ${g.n}; GD at eta = 1/(4 L_T^2) (L_T measured at init), up to ${g.steps} steps, eps = ${EPS} relative. ` +
       `Targets, every one standardized (mean 0, variance 1): the class teacher (alpha = ${ALPHA}) with the maps ${g.maps.join(', ')}; outside the class: delay recall with lag 8, NARMA-10, a diagonal teacher RNN with alpha = 1.5. ` +
       `Estimated RKHS norm q = y^T (K + r I)^{-1} y / n, K the empirical NTK of the student at init on the training data, r = ${RIDGE} trace(K) / n.`
     );
@@ -64,7 +64,7 @@ export const E11: Experiment = {
     const g = GRID[size];
     return targets(size).map((t) => ({
       params: { target: t.name, inClass: t.inClass },
-      model: diagonal(M, ALPHA),
+      model: diagonal(g.m, ALPHA),
       data: t.data,
       train: { eta: 1, steps: g.steps, recordEvery: 10 },
       eta: 'theory',
@@ -76,7 +76,7 @@ export const E11: Experiment = {
     const obs: NormObs[] = [];
     const rows: (string | number | null)[][] = [];
     const plot: Record<string, unknown>[] = [];
-    for (const name of distinct(ok, 'target').map(String)) {
+    for (const name of distinctStr(ok, 'target')) {
       const at = ok.filter((r) => r.params.target === name);
       for (const r of at) {
         const o = stepsObservation(r),
@@ -163,8 +163,8 @@ export const E11: Experiment = {
       ],
       notes: [
         `The norm estimate depends on the ridge: with r -> 0 a target outside the span of K's large eigenvectors has q -> infinity; r = ${RIDGE} trace(K)/n is fixed before the data. [ours]`,
-        'm* (the width needed) is not measured here: one width, m = 32.',
-        regimeNote(ok, `m = ${M}`),
+        'm* (the width needed) is not measured here: one width per size (32 quick, 64 full).',
+        regimeNote(ok, 'the one width'),
         `Seeds: ${fmt(new Set(ok.map((r) => r.seed)).size)}; targets: ${rows.length}.`,
       ],
     };
