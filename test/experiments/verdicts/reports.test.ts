@@ -133,3 +133,29 @@ describe('numbers in reports', () => {
     expect(fmt(7.98712)).toBe('7.987');
   });
 });
+
+describe('E11 report from synthetic points', () => {
+  it('reads every target (string parameters) and judges eta tau against the estimated norm', () => {
+    const rs: PointResult[] = [];
+    const targets = [
+      { target: 'class: a', inClass: true, q: 1 },
+      { target: 'class: b', inClass: true, q: 4 },
+      { target: 'class: c', inClass: true, q: 16 },
+      { target: 'out: x', inClass: false, q: 2 },
+      { target: 'out: y', inClass: false, q: 8 },
+    ];
+    for (const t of targets)
+      for (let s = 0; s < 5; s++) {
+        // eta tau = 20 q (the class law) for every target, eta = 0.1, a seed-level wobble.
+        const steps = Math.round((200 * t.q * (1 + 0.05 * (s - 2))) / 10) * 10;
+        const r = point('E11', {}, s, { stop: 'eps', steps, bestRel: 0.09 }, 100000);
+        r.params = { target: t.target, inClass: t.inClass };
+        Object.assign(r.metrics!, { rkhsNorm: t.q * (1 + 0.03 * s), eta: 0.1, stepsToEpsTimesEta: 0.1 * steps });
+        rs.push(r);
+      }
+    const a = getExperiment('E11').analyze(rs, 'quick');
+    expect(a.tables[0].rows).toHaveLength(5);
+    expect(a.reason).toContain('reached eps: 15 class and 10 out-of-class runs of 25');
+    expect(a.verdict, a.reason).toBe('matches');
+  });
+});
