@@ -41,6 +41,7 @@ const base = variantOf(E1, {
       ...t,
       params: { ...t.params, n },
       data: { ...t.data, n, labels: 'random' },
+      dataStream: `n=${n}`,
       train: { ...t.train, steps: STEPS[size] },
       measure: { ...t.measure, eps: EPS },
     };

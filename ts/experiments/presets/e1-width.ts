@@ -48,7 +48,7 @@ export const E1: Experiment = {
     return (
       `Diagonal RNN (tanh, alpha = ${ALPHA}, readout final), symmetric init; full-batch gradient descent, eta = ${ETA}, ${g.steps} steps. ` +
       `Targets: a transport-map teacher of the diagonal class (map 'mix', M = 2048 particles, same alpha), T = ${g.T}, d = ${g.d}, normalized to RMS 1 (so R(Theta(0)) = 1/2). ` +
-      `n in {${g.ns.join(', ')}}, m in {${g.ms.join(', ')}}; the teacher and the first sequences are shared across n within a seed. ` +
+      `n in {${g.ns.join(', ')}}, m in {${g.ms.join(', ')}}; each n draws its own teacher and sequences (independent data per n within a seed; the widths of one n share them). ` +
       `eps = ${EPS} relative: a run reaches when its best training risk <= ${EPS} * R(Theta(0)) (training stops there).`
     );
   },
@@ -62,6 +62,8 @@ export const E1: Experiment = {
           params: { n, m },
           model: diagonal(m, ALPHA),
           data: transportData({ n, T: g.T, d: g.d, alpha: ALPHA }),
+          // Independent data per n (issue 28): nested data sets made the m* of different n correlated within a seed.
+          dataStream: `n=${n}`,
           train: { eta: ETA, steps: g.steps, recordEvery: 10 },
           measure: { eps: EPS, stopAtEps: true, plateau: true, curvePoints: 20 },
         });
