@@ -85,6 +85,12 @@ function boundRatio(r: PointResult, eps: number): number | null {
   return et !== null && nu !== null && nu > 0 && r0 !== null ? (et * eps * r0) / (2 * nu * nu) : null;
 }
 
+/** Every run (with a measured L_T) kept eta L_T^2 <= 1/4, the step-size condition of docs/spec/model.md section 8. */
+function insideCondition(rs: readonly PointResult[]): boolean {
+  const v = rs.map(etaLT2).filter((x): x is number => x !== null && Number.isFinite(x));
+  return v.length > 0 && v.every((x) => x <= 0.25 * (1 + 1e-9));
+}
+
 export function cutoffSummary(results: PointResult[], o: CutoffOptions): CutoffSummary {
   const ok = okResults(results);
   const values = distinct(ok, o.seriesKey);
@@ -300,7 +306,7 @@ export function cutoffSummary(results: PointResult[], o: CutoffOptions): CutoffS
     rows,
     verdict,
     notes: [
-      `What this test can detect: exponential growth of the iterations whose rate interval clears 0 and beats a polynomial in ${100 * CUTOFF_RULE.PREFER}% of seed resamples, and polynomial growth above the cutoff; with ${new Set(ok.map((r) => r.seed)).size} seeds and ${Ts.length} T values a saturating or slow exponential (rate below ~ln 2 / T range) is not separable from a polynomial, and runs that never reach eps say nothing about the shape. It measures fixed-step GD, not the theorem's tau, where eta L_T^2 > 1/4.`,
+      `What this test can detect: exponential growth of the iterations whose rate interval clears 0 and beats a polynomial in ${100 * CUTOFF_RULE.PREFER}% of seed resamples, and polynomial growth above the cutoff; with ${new Set(ok.map((r) => r.seed)).size} seeds and ${Ts.length} T values a saturating or slow exponential (rate below ~ln 2 / T range) is not separable from a polynomial, and runs that never reach eps say nothing about the shape. ${insideCondition(ref) ? "Every run at m_ref kept the theory's step-size condition eta L_T^2 <= 1/4." : "Some runs broke the theory's step-size condition (eta L_T^2 > 1/4): there the iterations are fixed-step GD's, not the theorem's tau."}`,
       regimeNote(ref, `m = ${o.mRef}`),
       ...(flag ? [flag] : []),
     ],
