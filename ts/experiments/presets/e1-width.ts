@@ -161,6 +161,19 @@ export const E1: Experiment = {
               note: 'leave-one-n-out relative squared error; share of seed resamples choosing it',
             }))
           : []),
+        ...(j.extrapolation?.predictLevels.length
+          ? j.extrapolation.laws.map((l) => ({
+              name: `${l} (fitted on n < ${j.levels[0]}, predicting the upper n)`,
+              formula: { log: 'a + b ln n', power: 'c n^p', saturating: 'mInf - c n^-gamma' }[l as string] ?? l,
+              params: {
+                predErr: j.extrapolation!.error[l].estimate,
+                predErrLo: j.extrapolation!.error[l].lo,
+                predErrHi: j.extrapolation!.error[l].hi,
+              },
+              n: j.extrapolation!.predictLevels.length,
+              note: 'mean relative squared error of m* at the upper n; 95% seed-level interval',
+            }))
+          : []),
       ],
       tables: [
         {
