@@ -137,5 +137,12 @@ describe('out-of-sample prediction of the upper levels', () => {
     );
     expect(e.predictLevels).toEqual([]);
     expect(e.error.log.estimate).toBeNull();
+    // Errors are squared: no interval reaches below 0.
+    const noisy = extrapolateLaws(
+      ['log', 'power'],
+      seeds((n) => 2 + Math.log(n), 'xnoisy'),
+      724,
+    );
+    expect(noisy.error.log.lo!).toBeGreaterThanOrEqual(0);
   });
 });

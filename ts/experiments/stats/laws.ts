@@ -209,11 +209,14 @@ export function extrapolateLaws(
 ): LawExtrapolation {
   const levels = [...new Set(clusters.flat().map((p) => p.x))].sort((a, b) => a - b);
   const error: Record<string, Interval> = {};
-  for (const law of laws)
-    error[law] = seedInterval(clusters, (s) => extrapolationError(law, s.flat(), split), {
+  for (const law of laws) {
+    const ci = seedInterval(clusters, (s) => extrapolationError(law, s.flat(), split), {
       ...o,
       stream: `${o.stream ?? 'laws'}/${law}`,
     });
+    // A squared error is >= 0: the symmetric t-interval is cut there.
+    error[law] = { ...ci, lo: ci.lo === null ? null : Math.max(0, ci.lo) };
+  }
   return {
     laws: [...laws],
     fitLevels: levels.filter((x) => x < split),
