@@ -79,7 +79,7 @@ export interface Experiment {
    * it and seed, instead of running every value (search.ts). `start`: the value the search begins
    * with (default: the smallest); it is always run.
    */
-  search?: { param: string; start?: (size: Size) => ParamValue };
+  search?: { param: string; start?: (size: Size) => ParamValue | undefined };
   analyze(results: PointResult[], size: Size): Analysis;
 }
 

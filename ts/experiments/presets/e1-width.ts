@@ -66,7 +66,7 @@ export const E1: Experiment = {
     );
   },
   // Full: the search starts at the lazy width 128 where the pilot put m*, sparing the narrow widths' full budgets.
-  search: { param: 'm', start: (size) => (size === 'full' ? 128 : 2) },
+  search: { param: 'm', start: (size) => (size === 'full' ? 128 : undefined) },
   configs(size: Size): PointTemplate[] {
     const g = GRID[size];
     const out: PointTemplate[] = [];
