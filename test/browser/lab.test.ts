@@ -4,7 +4,7 @@
  * downloads are a sweep directory that the package's own readers (and report builder) take back; a
  * link to a finished sweep shows it from the browser's checkpoint; a reload in the middle of a
  * sweep loses no finished point and a resume runs each remaining point once; the view fits
- * desktop and phone screens; and a width-searched sweep (E2 quick) trains the CLI's points, is done
+ * desktop and phone screens; and a width-searched sweep (E1 quick) trains the CLI's points, is done
  * when its searches are, and resumes after a reload to exactly them. Screenshots go to test/artifacts/.
  */
 import { spawnSync } from 'node:child_process';
@@ -314,30 +314,30 @@ describe('demo page: experiments view', () => {
 });
 
 /**
- * Width-searched sweeps (issue 24): the page runs them through the package's sweep driver, so E2
- * quick trains the points `rnn-gd experiment run E2 --size quick` trains, is "done" when its
+ * Width-searched sweeps (issue 24): the page runs them through the package's sweep driver, so E1
+ * quick trains the points `rnn-gd experiment run E1 --size quick` trains, is "done" when its
  * searches are (the grid points they skipped are not needed), Run adds nothing, and a resume after
  * a reload trains exactly the points the uninterrupted run has that were not saved yet.
  */
-describe('demo page: a width-searched sweep against `rnn-gd experiment run` (E2 quick)', () => {
+describe('demo page: a width-searched sweep against `rnn-gd experiment run` (E1 quick)', () => {
   let server: StaticServer;
   let browser: Browser;
   /** The CLI's trained points (ids) and the sweep's planned count. */
   let cli: { ids: string[]; planned: number };
-  const E2_URL = () => `${server.url}/index.html#view=lab&exp=E2&size=quick&workers=2`;
+  const E1_URL = () => `${server.url}/index.html#view=lab&exp=E1&size=quick&workers=2`;
   const finishedIds = (s: LabState) => s.results.map((r) => r.id).sort();
 
   beforeAll(async () => {
     server = await serve({ '/': `${REPO}web/dist` });
     browser = await launch();
-    const out = mkdtempSync(join(tmpdir(), 'rnn-gd-lab-e2-'));
+    const out = mkdtempSync(join(tmpdir(), 'rnn-gd-lab-e1-'));
     const r = spawnSync(
       process.execPath,
       [
         `${REPO}dist/cli/main.js`,
         'experiment',
         'run',
-        'E2',
+        'E1',
         '--size',
         'quick',
         '--workers',
@@ -368,7 +368,7 @@ describe('demo page: a width-searched sweep against `rnn-gd experiment run` (E2 
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const errs = watchErrors(page);
-    await page.goto(E2_URL());
+    await page.goto(E1_URL());
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await waitLab(page, 'done', 600_000);
     const s = await lab(page);
@@ -381,7 +381,7 @@ describe('demo page: a width-searched sweep against `rnn-gd experiment run` (E2 
     });
     const status = await page.locator('#lab-status').textContent();
     expect(status).toBe(
-      `Done: E2 quick, ${cli.ids.length} points trained, ${cli.planned - cli.ids.length} of the ${cli.planned} not needed (width search)`,
+      `Done: E1 quick, ${cli.ids.length} points trained, ${cli.planned - cli.ids.length} of the ${cli.planned} not needed (width search)`,
     );
     expect(await page.locator('#lab-verdict').textContent()).not.toContain('partial');
     // Run again: the sweep is done, nothing is trained.
@@ -397,7 +397,7 @@ describe('demo page: a width-searched sweep against `rnn-gd experiment run` (E2 
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const errs = watchErrors(page);
-    await page.goto(E2_URL());
+    await page.goto(E1_URL());
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.waitForFunction(
       () => (window as unknown as { rnnGdDemo: { lab(): LabState } }).rnnGdDemo.lab().results.length >= 40,

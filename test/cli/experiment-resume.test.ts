@@ -144,6 +144,7 @@ describe('rnn-gd experiment run (CLI)', () => {
       'E8',
       'E9',
       'E10',
+      'E11',
       'E1-random',
       'E1-dense',
       'E2-dense',

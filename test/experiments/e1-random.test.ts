@@ -53,3 +53,17 @@ describe('E1-random: the control of claim 1', () => {
     expect(flat.reason).toMatch(/^Control failed/);
   });
 });
+
+describe('E1 and E1-random: independent data per n', () => {
+  it('one data seed per (n, seed), shared by the widths of that n', () => {
+    for (const id of ['E1', 'E1-random']) {
+      const pts = planSweep(getExperiment(id), 'quick', { grid: true });
+      const seedsOf = (pred: (p: (typeof pts)[number]) => boolean) => new Set(pts.filter(pred).map((p) => p.dataSeed));
+      const ns = [...new Set(pts.map((p) => Number(p.params.n)))];
+      // The widths of one (n, seed) share their data ...
+      for (const n of ns) expect(seedsOf((p) => p.params.n === n && p.seed === 0).size).toBe(1);
+      // ... and different n of one seed do not (the old design nested them: one seed for every n).
+      expect(seedsOf((p) => p.seed === 0).size).toBe(ns.length);
+    }
+  });
+});

@@ -18,12 +18,19 @@ import { bestOfGrid, type GridRun } from '../../dist/experiments/step-size.js';
 
 const backend = await getBackend(BACKEND);
 
-/** An E2 quick point made small: alpha = 1, T = 8, m = 16, n = 32, 400 steps. */
+/** An E2 quick point made small, at the fixed eta = 1 and without constants: alpha = 0.5, T = 8, m = 16, n = 32, 400 steps. */
 function e2Point(): IndexedPoint {
   const p = planSweep(getExperiment('E2'), 'quick', { grid: true }).find(
-    (q) => q.params.alpha === 1 && q.params.T === 8 && q.params.m === 16 && q.seed === 0,
+    (q) => q.params.alpha === 0.5 && q.params.T === 8 && q.seed === 0,
   )!;
-  return { ...p, data: { ...p.data, n: 32 }, train: { ...p.train, steps: 400 } };
+  const { eta: _theory, ...fixed } = p;
+  return {
+    ...fixed,
+    model: { ...p.model, m: 16 },
+    data: { ...p.data, n: 32 },
+    train: { ...p.train, steps: 400 },
+    measure: { ...p.measure, constants: false },
+  };
 }
 
 const run = async (p: IndexedPoint) => {
@@ -104,11 +111,14 @@ describe('step sizes', () => {
     }
     expect(() => expandPoints(getExperiment('E1'), 'quick', { eta: 'theory' })).toThrow(/keeps its own step size/);
     for (const id of ['E2', 'E8', 'E2-dense']) {
-      const pts = expandPoints(getExperiment(id), 'quick', { eta: 'theory' });
-      expect(pts.every((q) => q.eta === 'theory')).toBe(true);
-      // Without the option the points are those of before (no eta field: the same sweep fingerprint).
-      expect(expandPoints(getExperiment(id), 'quick').some((q) => 'eta' in q)).toBe(false);
+      const pts = expandPoints(getExperiment(id), 'quick', { eta: 1 });
+      expect(pts.every((q) => q.eta === 1)).toBe(true);
     }
+    // Without the option E2-dense keeps its points of before (no eta field: the same sweep fingerprint);
+    // E2 and E8 (issue 28) take the theory's step size by default.
+    expect(expandPoints(getExperiment('E2-dense'), 'quick').some((q) => 'eta' in q)).toBe(false);
+    for (const id of ['E2', 'E8'])
+      expect(expandPoints(getExperiment(id), 'quick').every((q) => q.eta === 'theory')).toBe(true);
   });
 });
 
@@ -128,10 +138,10 @@ describe('regime check', () => {
 
   it('drift falls with the width (lazier) on a subsample of 32 of 128 sequences', async () => {
     const p = planSweep(getExperiment('E2'), 'quick', { grid: true }).find(
-      (q) => q.params.alpha === 0.5 && q.params.T === 4 && q.seed === 0 && q.params.m === 4,
+      (q) => q.params.alpha === 0.5 && q.params.T === 4 && q.seed === 0,
     )!;
     const drift = async (m: number) =>
-      (await run({ ...p, model: { ...p.model, m }, train: { ...p.train, steps: 200 } })).metrics!.drift!;
+      (await run({ ...p, eta: 1, model: { ...p.model, m }, train: { ...p.train, steps: 200 } })).metrics!.drift!;
     const [small, large] = [await drift(4), await drift(64)];
     expect(small).toBeGreaterThan(2 * large);
   });

@@ -49,7 +49,7 @@ describe('sweep progress', () => {
   });
 
   it('a width-searched sweep flags its total as an estimate until the searches end', async () => {
-    const seen = await events('E2');
+    const seen = await events('E8');
     expect(seen[0].estimated).toBe(true);
     expect(seen.at(-1)!.estimated).toBe(false);
   });

@@ -19,7 +19,7 @@ export const train: TrainOptionsInput = { eta: 0.1, steps: 10, projection: { kin
 
 export const run: RunExperimentOptions = { experiment: 'e4-dense', size: 'quick', out: 'sweep' };
 // @ts-expect-error an unknown experiment id
-export const noSuchExperiment: RunExperimentOptions = { experiment: 'E11', size: 'quick', out: 'sweep' };
+export const noSuchExperiment: RunExperimentOptions = { experiment: 'E12', size: 'quick', out: 'sweep' };
 
 export async function misspelled(): Promise<void> {
   initialize(spec, init);

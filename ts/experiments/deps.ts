@@ -2,7 +2,7 @@
  * The one door between the experiments and the rest of the package's rooms: data generation
  * (ts/data), the transport-map oracle (ts/data/oracle), measured constants (ts/theory/constants)
  * the empirical NTK (ts/theory/ntk, ts/theory/kernel-track), the closed-form kernel regime and the
- * Lyapunov exponent. The point runner (point.ts, point-train.ts) reaches data/ and theory/ only
+ * Lyapunov exponent, the kernel-regression norm of a target. The point runner (point.ts, point-train.ts) reaches data/ and theory/ only
  * through here: scripts/check-layers.mjs holds it to that.
  */
 import type { Backend } from '../backend/types.js';
@@ -15,13 +15,14 @@ import { gramStats, relativeDrift } from '../theory/ntk.js';
 import { KernelTracker } from '../theory/kernel-track.js';
 import { kernelRegime } from '../theory/kernel-regime.js';
 import { lyapunovExponent } from '../theory/memory-factor.js';
+import { kernelNorm } from '../theory/kernel-ridge.js';
 import type { Dataset, ModelParams } from '../core/types.js';
 import type { Seed } from '../core/rng.js';
 import { canonicalJson } from './plan.js';
 import { sliceRows } from '../core/dataset.js';
 
 export type { GeneratedData };
-export { kernelRegime, lyapunovExponent, mapRadius };
+export { kernelNorm, kernelRegime, lyapunovExponent, mapRadius };
 
 const cache = new Map<string, Promise<GeneratedData>>();
 const CACHE_SIZE = 4;

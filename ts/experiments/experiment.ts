@@ -80,7 +80,7 @@ export interface Experiment {
    * it and seed, instead of running every value (search.ts). `start`: the value the search begins
    * with (default: the smallest); it is always run.
    */
-  search?: { param: string; start?: (size: Size) => ParamValue };
+  search?: { param: string; start?: (size: Size) => ParamValue | undefined };
   analyze(results: PointResult[], size: Size): Analysis;
 }
 
@@ -90,8 +90,14 @@ export interface PointTemplate {
   /** The architecture; d defaults to the data's. */
   model: Omit<ModelSpecInput, 'd'> & { d?: number };
   initW?: WInit;
-  /** The data generator's config; points with equal data config and seed number share data and teacher. */
+  /** The data generator's config; points with equal data config, data stream and seed number share data and teacher. */
   data: DataConfigInput;
+  /**
+   * Appended to the data seed (`<id>/data/<seed>/<dataStream>`): templates with different streams
+   * draw independent data and teachers for the same seed number (E1: one data set per n, shared by
+   * the widths of that n). Absent: the data seed `<id>/data/<seed>`.
+   */
+  dataStream?: string;
   train: TrainOptionsInput;
   rhoOverNu?: number;
   /** How the step size is chosen (PointConfig.eta); absent: train.eta. */
@@ -144,7 +150,7 @@ export function expandPoints(exp: Experiment, size: Size, opts: PresetOptions = 
         model: t.model,
         init: { seed: `${exp.id}/init/${s}`, ...(t.initW ? { w: t.initW } : {}) },
         data: t.data,
-        dataSeed: `${exp.id}/data/${s}`,
+        dataSeed: `${exp.id}/data/${s}${t.dataStream !== undefined ? `/${t.dataStream}` : ''}`,
         train: { ...t.train, seed: `${exp.id}/batches/${s}` },
         ...(t.rhoOverNu !== undefined ? { rhoOverNu: t.rhoOverNu } : {}),
         ...(t.eta !== undefined ? { eta: t.eta } : {}),

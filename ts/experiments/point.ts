@@ -16,6 +16,7 @@ import { PACKAGE_VERSION } from '../core/version.js';
 import type { ModelParams } from '../core/types.js';
 import {
   kernelDrift,
+  kernelNorm,
   kernelRegime,
   lyapunovExponent,
   makeData,
@@ -220,6 +221,11 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
   if (measure.ntk) {
     K0 = ntkGram(backend, params, gen.train);
     extra.ntkMinEig0 = ntkMinEigenvalue(K0, gen.train.n);
+  }
+  if (measure.rkhsRidge !== undefined) {
+    if (gen.train.Y.length !== gen.train.n) throw new Error(`point ${point.id}: rkhsRidge needs the final readout`);
+    const K = K0 ?? ntkGram(backend, params, gen.train);
+    extra.rkhsNorm = kernelNorm(K, gen.train.n, gen.train.Y, measure.rkhsRidge);
   }
   // The regime check's subsample is drawn from the data seed: every width of one data set sees the same sequences.
   const tracker =

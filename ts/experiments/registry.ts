@@ -1,4 +1,4 @@
-/** The experiments E1..E10 and the dense variants, by id. */
+/** The experiments E1..E11 and the dense variants, by id. */
 import { ValidationError } from '../core/errors.js';
 import type { Experiment } from './experiment.js';
 import { E1 } from './presets/e1-width.js';
@@ -11,6 +11,7 @@ import { E7 } from './presets/e7-dimension.js';
 import { E8 } from './presets/e8-activation.js';
 import { E9 } from './presets/e9-linearization.js';
 import { E10 } from './presets/e10-projection-gain.js';
+import { E11 } from './presets/e11-out-of-class.js';
 import { E1_RANDOM } from './presets/e1-random.js';
 import { DENSE_EXPERIMENTS } from './presets/dense.js';
 
@@ -25,6 +26,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   E8,
   E9,
   E10,
+  E11,
   E1_RANDOM,
   ...DENSE_EXPERIMENTS,
 ];

@@ -31,7 +31,7 @@ import type { SweepProgress } from './sweep.js';
 import type { ExperimentId, PointResult, Size } from './types.js';
 
 export interface RunExperimentOptions {
-  /** Which experiment: 'E1'...'E10', 'E1-dense', 'E2-dense', 'E4-dense' (or in lower case). */
+  /** Which experiment: 'E1'...'E11', 'E1-random', 'E1-dense', 'E2-dense', 'E4-dense' (or in lower case). */
   experiment: ExperimentId | Lowercase<ExperimentId>;
   size: Size;
   out: string;

@@ -109,3 +109,26 @@ export function regimeNote(rs: readonly PointResult[], where: string): string {
   else parts.push('eta L_T^2 not measured');
   return `Regime at ${where}: ${parts.join('; ')}.`;
 }
+
+/**
+ * The regime at m* of one level, as table cells: kernel drift (median, lazy runs), median steps to
+ * eps and the budget as a multiple of it (the search needs >= 10x), and eps as a multiple of the
+ * approximation floor (the oracle's relative risk at the same width, when the points measured it).
+ */
+export function regimeCells(at: readonly PointResult[], eps: number): string[] {
+  const drifts = at.map(driftOf).filter((x): x is number => x !== null);
+  const steps = at
+    .map((r) => (r.metrics?.reached ? r.metrics.stepsToEps : null))
+    .filter((x): x is number => x !== null);
+  const budget = Math.max(0, ...at.map((r) => Number(r.config.train.steps) || 0));
+  const floors = at.map((r) => optional(r, 'oracleRel')).filter((x): x is number => x !== null && x > 0);
+  const med = steps.length ? median(steps) : null;
+  return [
+    drifts.length
+      ? `${fmt(median(drifts), 3)} (${drifts.filter((d) => d <= LAZY_DRIFT).length}/${drifts.length} lazy)`
+      : 'not measured',
+    med === null ? '–' : fmt(med, 3),
+    med === null || !budget ? '–' : `${fmt(budget / med, 3)}x`,
+    floors.length ? fmt(eps / median(floors), 3) : 'not measured',
+  ];
+}

@@ -21,6 +21,7 @@ export type ExperimentId =
   | 'E8'
   | 'E9'
   | 'E10'
+  | 'E11'
   | 'E1-random'
   | 'E1-dense'
   | 'E2-dense'
@@ -67,6 +68,12 @@ export interface MeasureOptions {
    * ||Theta_end - Theta(0)|| / ||Theta(0)|| (metrics.paramMove). false turns it off (cost).
    */
   regime?: boolean;
+  /**
+   * The kernel-regression norm of the training targets under the empirical NTK at init,
+   * y^T (K + r I)^{-1} y / n with the ridge r = rkhsRidge * trace(K) / n (metrics.rkhsNorm):
+   * an estimate of the target's RKHS norm (E11). Final readout only.
+   */
+  rkhsRidge?: number;
 }
 
 /** Deliberate failures, for testing the sweep's crash handling only. */
@@ -171,6 +178,8 @@ export interface PointMetrics {
   /** Relative kernel drift ||K_end - K_0||_F / ||K_0||_F. */
   ntkDrift?: number | null;
   ntkMinEig0?: number | null;
+  /** measure.rkhsRidge: y^T (K0 + r I)^{-1} y / n, the estimated RKHS norm of the targets. */
+  rkhsNorm?: number | null;
   /** Measured constants: largest ||grad_theta h_{T-1}|| and Hessian norm over neurons and data. */
   gradConst?: number | null;
   hessConst?: number | null;

@@ -32,6 +32,23 @@ export function defaultRidge(K: ArrayLike<number>, n: number): number {
   return (1e-10 * tr) / n;
 }
 
+/**
+ * The kernel-regression norm y^T (K + ridge I)^{-1} y / n, ridge = relRidge * trace(K) / n: the
+ * squared RKHS norm (per sample) of the ridge interpolant of y, an estimate of the target's RKHS
+ * norm under K (the ridge keeps it finite where K is near singular; it grows as relRidge -> 0
+ * for a target outside the span of K's large eigenvectors).
+ */
+export function kernelNorm(K: ArrayLike<number>, n: number, y: ArrayLike<number>, relRidge: number): number {
+  if (!(relRidge > 0) || !Number.isFinite(relRidge))
+    throw new ValidationError(`kernelNorm: the relative ridge must be a finite number > 0, got ${relRidge}`);
+  let tr = 0;
+  for (let a = 0; a < n; a++) tr += K[a * n + a];
+  const { coef } = kernelRidgeFit(K, n, y, (relRidge * tr) / n);
+  let q = 0;
+  for (let a = 0; a < n; a++) q += y[a] * coef[a];
+  return q / n;
+}
+
 /** Solves (K + ridge I) c = y for a symmetric PSD K (n x n). */
 export function kernelRidgeFit(
   K: ArrayLike<number>,

@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { seedInterval, studentQuantile } from '../../../dist/experiments/stats/bootstrap.js';
 import { slopeCI } from '../../../dist/experiments/stats/exponent.js';
 import { CUTOFF_RULE, judgeSeries } from '../../../dist/experiments/verdicts/cutoff.js';
+import { DECAY_RULE } from '../../../dist/experiments/verdicts/decay-rate.js';
 import { FLOOR_RULE, judgeFloor } from '../../../dist/experiments/verdicts/floor.js';
+import { NORM_RULE } from '../../../dist/experiments/verdicts/norm-tracking.js';
 import { judgeLaziness, LAZY_RULE } from '../../../dist/experiments/verdicts/laziness.js';
 import { GAP_RULE, judgeGap } from '../../../dist/experiments/verdicts/linearization.js';
 import { judgeProjection, PROJECTION_RULE, type PairedRun } from '../../../dist/experiments/verdicts/projection.js';
@@ -27,6 +29,8 @@ it('the pre-registered thresholds are the documented ones (a change must show up
   expect(FLOOR_RULE).toMatchObject({ M_MARGIN: 0.25, MIN_SEEDS: 5 });
   expect(GAP_RULE).toMatchObject({ RATE: -0.5, MIN_SEEDS: 5 });
   expect(CUTOFF_RULE).toMatchObject({ PREFER: 0.9, MIN_SEEDS: 5, MIN_T: 3 });
+  expect(DECAY_RULE).toMatchObject({ MIN_SEEDS: 5, REL: 0.5, SLACK: 0.25, MIN_REACHED_T: 3 });
+  expect(NORM_RULE).toMatchObject({ FACTOR: 2, SLACK: 0.5, MIN_SEEDS: 5, MIN_REACHED: 3 });
 });
 
 describe('E1 / E7 width rules', () => {

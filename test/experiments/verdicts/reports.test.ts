@@ -74,6 +74,31 @@ describe('E1 report from synthetic points', () => {
     expect(a.reason).toContain('No growth of m* detected');
     expect(JSON.stringify(a)).not.toMatch(/7\.9\d/);
   });
+
+  it('reports per n the drift at m*, the budget as a multiple of the median steps to eps, and eps against the floor', () => {
+    const rs: PointResult[] = [];
+    for (const n of [64, 256, 1024])
+      for (let s = 0; s < 5; s++) {
+        rs.push(point('E1', { n, m: 64 }, s, { stop: 'steps', steps: 60000, bestRel: 4e-4 }, 60000));
+        const at = point('E1', { n, m: 128 }, s, { stop: 'eps', steps: 6000, bestRel: 2.5e-4 }, 60000);
+        Object.assign(at.metrics!, { drift: n === 1024 ? 0.08 : 0.03, oracleRel: 0.01 });
+        rs.push(at);
+      }
+    const a = getExperiment('E1').analyze(rs, 'full');
+    const regime = a.tables.find((t) => t.title.startsWith('the regime at m*'))!;
+    expect(regime.rows.map((r) => r[0])).toEqual([64, 256, 1024]);
+    expect(regime.rows[0].slice(1)).toEqual(['0.03 (5/5 lazy)', '6000', '10x', '0.025']);
+    expect(regime.rows[2][1]).toBe('0.08 (0/5 lazy)');
+    // The full design measures the floor and the drift at every width, at the pre-registered eps.
+    expect(getExperiment('E1').setting('full')).toContain('eps = 0.00025');
+    const full = getExperiment('E1').configs('full');
+    expect(full.every((t) => t.measure.oracle === true && t.measure.eps === 2.5e-4)).toBe(true);
+    expect(
+      getExperiment('E1')
+        .configs('quick')
+        .some((t) => t.measure.oracle),
+    ).toBe(false);
+  });
 });
 
 describe('E2 report from synthetic points', () => {
@@ -131,5 +156,31 @@ describe('numbers in reports', () => {
     expect(fmt(16384)).toBe('16384');
     expect(fmt(5000)).toBe('5000');
     expect(fmt(7.98712)).toBe('7.987');
+  });
+});
+
+describe('E11 report from synthetic points', () => {
+  it('reads every target (string parameters) and judges eta tau against the estimated norm', () => {
+    const rs: PointResult[] = [];
+    const targets = [
+      { target: 'class: a', inClass: true, q: 1 },
+      { target: 'class: b', inClass: true, q: 4 },
+      { target: 'class: c', inClass: true, q: 16 },
+      { target: 'out: x', inClass: false, q: 2 },
+      { target: 'out: y', inClass: false, q: 8 },
+    ];
+    for (const t of targets)
+      for (let s = 0; s < 5; s++) {
+        // eta tau = 20 q (the class law) for every target, eta = 0.1, a seed-level wobble.
+        const steps = Math.round((200 * t.q * (1 + 0.05 * (s - 2))) / 10) * 10;
+        const r = point('E11', {}, s, { stop: 'eps', steps, bestRel: 0.09 }, 100000);
+        r.params = { target: t.target, inClass: t.inClass };
+        Object.assign(r.metrics!, { rkhsNorm: t.q * (1 + 0.03 * s), eta: 0.1, stepsToEpsTimesEta: 0.1 * steps });
+        rs.push(r);
+      }
+    const a = getExperiment('E11').analyze(rs, 'quick');
+    expect(a.tables[0].rows).toHaveLength(5);
+    expect(a.reason).toContain('reached eps: 15 class and 10 out-of-class runs of 25');
+    expect(a.verdict, a.reason).toBe('matches');
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { seedInterval } from '../../../dist/experiments/stats/bootstrap.js';
 import { formatInterval, formatIntervals, gridInterval } from '../../../dist/experiments/stats/grid.js';
 import { logNormalTail, tobitFit } from '../../../dist/experiments/stats/tobit.js';
-import { compareLaws } from '../../../dist/experiments/stats/laws.js';
+import { compareLaws, extrapolateLaws } from '../../../dist/experiments/stats/laws.js';
 import { syntheticTaus, syntheticValues } from '../../../dist/experiments/verdicts/synthetic.js';
 
 describe('seed-cluster bootstrap', () => {
@@ -94,5 +94,55 @@ describe('out-of-sample law comparison', () => {
     );
     expect(sat.best).toBe('saturating');
     expect(sat.bestShare.saturating).toBeGreaterThan(0.8);
+  });
+});
+
+describe('out-of-sample prediction of the upper levels', () => {
+  const ns = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384];
+  const seeds = (law: (n: number) => number, stream: string) => {
+    const v = syntheticValues(law, ns, { seeds: 8, sigma: 0.03, stream });
+    return Array.from({ length: 8 }, (_, s) => v.filter((p) => p.seed === s));
+  };
+  it('fits below the split, predicts at and above it, and ranks the generating law first with an interval', () => {
+    const pow = extrapolateLaws(
+      ['log', 'power', 'saturating'],
+      seeds((n) => 0.5 * n ** 0.6, 'xpow'),
+      724,
+    );
+    expect(pow.fitLevels).toEqual([32, 64, 128, 256, 512]);
+    expect(pow.predictLevels).toEqual([1024, 2048, 4096, 8192, 16384]);
+    expect(pow.best).toBe('power');
+    // Polynomial growth: the log and saturating laws under-predict the upper decades, beyond their intervals.
+    expect(pow.error.log.lo!).toBeGreaterThan(pow.error.power.hi!);
+    expect(pow.error.saturating.lo!).toBeGreaterThan(pow.error.power.hi!);
+    const log = extrapolateLaws(
+      ['log', 'power', 'saturating'],
+      seeds((n) => 2 + 3 * Math.log(n), 'xlog'),
+      724,
+    );
+    expect(log.best).toBe('log');
+    expect(log.error.power.lo!).toBeGreaterThan(log.error.log.hi!);
+    const sat = extrapolateLaws(
+      ['log', 'power', 'saturating'],
+      seeds((n) => 8 - 60 / n, 'xsat'),
+      724,
+    );
+    expect(sat.best).toBe('saturating');
+  });
+  it('gives no estimate when nothing lies above the split', () => {
+    const e = extrapolateLaws(
+      ['log'],
+      seeds((n) => n, 'xnone'),
+      1e6,
+    );
+    expect(e.predictLevels).toEqual([]);
+    expect(e.error.log.estimate).toBeNull();
+    // Errors are squared: no interval reaches below 0.
+    const noisy = extrapolateLaws(
+      ['log', 'power'],
+      seeds((n) => 2 + Math.log(n), 'xnoisy'),
+      724,
+    );
+    expect(noisy.error.log.lo!).toBeGreaterThanOrEqual(0);
   });
 });

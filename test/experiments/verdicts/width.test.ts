@@ -23,6 +23,10 @@ describe('E1: m* against n', () => {
       const j = judgeWidthInN(u);
       expect(j.verdict, j.reason).toBe('does not match');
       if (p === 0.4) expect(j.exponent!.hi!).toBeLessThan(0.5); // a threshold loosened to 0.5 would call this "matches"
+      // Out of sample: fitted on n < 724, the power law predicts the upper decades best (reported, not judged).
+      expect(j.extrapolation!.predictLevels).toEqual([1024, 2048, 4096, 8192, 16384]);
+      expect(j.extrapolation!.best).toBe('power');
+      expect(j.reason).toContain('predicting n = 1024, 2048, 4096, 8192, 16384');
     }
   });
 

@@ -7,14 +7,23 @@
  */
 import type { Analysis, Experiment, PointTemplate } from '../experiment.js';
 import { diagonal, distinct, num, okResults, summarizeWhere, transportData, widthUnits } from '../common.js';
-import { budgetFlag, regimeNote, stopCounts } from '../runs.js';
+import { budgetFlag, regimeCells, regimeNote, stopCounts } from '../runs.js';
 import { formatIntervals } from '../stats/grid.js';
 import { judgeWidthInN, WIDTH_RULE, type WidthUnit } from '../verdicts/width.js';
 import { fmt, pm } from '../fit.js';
 import { lineChart } from '../plots.js';
 import type { PointResult, Size } from '../types.js';
 
-const EPS = 0.005;
+/**
+ * eps relative to R(Theta(0)). Quick (the demo's) keeps 0.005, where m* is about 8-16 and the runs
+ * at m* are not lazy. Full is pre-registered for the lazy regime (issue 28), decided from timed pilot
+ * runs at n = 256-512 before any verdict: GD at width 128 reaches 2.5e-4 in about 9000 steps with
+ * kernel drift 0.03, while width 16 stalls near 8e-4 with drift 0.23, so m* lands at widths >= 64-128
+ * where drift <= 0.05. eps is about 1/45 of the approximation floor measured at width 128 (the
+ * oracle's relative risk, 0.011): lazy GD fits the training set far below the random-features
+ * oracle, so eps at or above the floor would put m* at widths where GD is not lazy (docs/experiments.md).
+ */
+const EPS: Record<Size, number> = { quick: 0.005, full: 2.5e-4 };
 const GRID = {
   quick: {
     ns: [32, 64, 128, 256, 512, 1024, 2048],
@@ -24,12 +33,12 @@ const GRID = {
     d: 4,
   },
   full: {
-    ns: [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384],
-    // Ratio about 2^(1/4) (even widths: symmetric init) where the earlier full run put m* (6-8),
-    // and a budget about 10x the median steps to eps at m* (1350): the 6 -> 8 boundary was the
-    // 3000-step budget (issue 28).
-    ms: [2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 64, 96, 128, 256, 512],
-    steps: 15000,
+    // 1.5 decades of n, not 2.7: the lazy m* and a 10x budget cost n m steps (docs/experiments.md, E1 cost).
+    ns: [64, 128, 256, 512, 1024, 2048],
+    // Ratio sqrt 2 (even widths: symmetric init) over the lazy range.
+    ms: [16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024],
+    // 10x the steps to eps at the narrowest lazy width (9000 at width 128, n = 512 in the pilot; fewer wider).
+    steps: 90000,
     T: 10,
     d: 4,
   },
@@ -42,17 +51,22 @@ export const E1: Experiment = {
   title: 'Width against samples: m*(n)',
   claim:
     'The width needed to reach a given training risk grows only logarithmically with the number of samples n (m ~ log n), not polynomially. [paper: Remark 2 / main theorem]',
-  defaultSeeds: { quick: 5, full: 10 },
+  // 6 full-size seeds, not 10: the lazy design's cost (docs/experiments.md, E1 cost).
+  defaultSeeds: { quick: 5, full: 6 },
   setting(size: Size) {
     const g = GRID[size];
     return (
       `Diagonal RNN (tanh, alpha = ${ALPHA}, readout final), symmetric init; full-batch gradient descent, eta = ${ETA}, ${g.steps} steps. ` +
       `Targets: a transport-map teacher of the diagonal class (map 'mix', M = 2048 particles, same alpha), T = ${g.T}, d = ${g.d}, normalized to RMS 1 (so R(Theta(0)) = 1/2). ` +
-      `n in {${g.ns.join(', ')}}, m in {${g.ms.join(', ')}}; the teacher and the first sequences are shared across n within a seed. ` +
-      `eps = ${EPS} relative: a run reaches when its best training risk <= ${EPS} * R(Theta(0)) (training stops there).`
+      `n in {${g.ns.join(', ')}}, m in {${g.ms.join(', ')}}; each n draws its own teacher and sequences (independent data per n within a seed; the widths of one n share them). ` +
+      `eps = ${EPS[size]} relative: a run reaches when its best training risk <= ${EPS[size]} * R(Theta(0)) (training stops there).` +
+      (size === 'full'
+        ? ' Each run also measures the approximation floor at its width (the oracle theta_bar, as E6) and its kernel drift.'
+        : '')
     );
   },
-  search: { param: 'm' },
+  // Full: the search starts at the lazy width 128 where the pilot put m*, sparing the narrow widths' full budgets.
+  search: { param: 'm', start: (size) => (size === 'full' ? 128 : undefined) },
   configs(size: Size): PointTemplate[] {
     const g = GRID[size];
     const out: PointTemplate[] = [];
@@ -62,18 +76,28 @@ export const E1: Experiment = {
           params: { n, m },
           model: diagonal(m, ALPHA),
           data: transportData({ n, T: g.T, d: g.d, alpha: ALPHA }),
+          // Independent data per n (issue 28): nested data sets made the m* of different n correlated within a seed.
+          dataStream: `n=${n}`,
           train: { eta: ETA, steps: g.steps, recordEvery: 10 },
-          measure: { eps: EPS, stopAtEps: true, plateau: true, curvePoints: 20 },
+          measure: {
+            eps: EPS[size],
+            stopAtEps: true,
+            plateau: true,
+            curvePoints: 20,
+            ...(size === 'full' ? { oracle: true } : {}),
+          },
         });
       }
     }
     return out;
   },
-  analyze(results: PointResult[]): Analysis {
+  analyze(results: PointResult[], size: Size = 'quick'): Analysis {
     const ok = okResults(results);
+    // The points' own eps (a variant such as E1-random changes it), else the size's.
+    const eps = Number(ok.find((r) => r.config.measure?.eps)?.config.measure?.eps ?? EPS[size]);
     const ns = distinct(ok, 'n');
     const ms = distinct(ok, 'm');
-    const byN = ns.map((n) => ({ n, units: widthUnits(ok, EPS, (r) => num(r, 'n') === n) }));
+    const byN = ns.map((n) => ({ n, units: widthUnits(ok, eps, (r) => num(r, 'n') === n) }));
     const units: WidthUnit[] = byN.flatMap((b) =>
       b.units.map((u) => ({ level: b.n, seed: u.seed, interval: u.interval })),
     );
@@ -118,7 +142,7 @@ export const E1: Experiment = {
       verdict: j.verdict,
       reason: j.reason + (flag ? ` ${flag}` : ''),
       measured:
-        `Per (n, seed): the runs of the width search, each stopped at eps = ${EPS} (relative to R(Theta(0))), by the plateau rule, by divergence or at the step budget. ` +
+        `Per (n, seed): the runs of the width search, each stopped at eps = ${eps} (relative to R(Theta(0))), by the plateau rule, by divergence or at the step budget. ` +
         `m* per seed is the grid interval (largest failing width, first reaching width]: the runs stop at eps, so nothing inside the interval is measured. ` +
         `Rule (pre-registered): over the upper half of the n range (log scale), the exponent p of m* in n (interval-censored regression of ln m* on ln n over the grid intervals, right-censored above the grid; 95% seed-level t-interval, jackknife over seeds, at least the grid's resolution) must lie below ${WIDTH_RULE.P_POLY} as a whole for "matches" (no faster than log n), above it for "does not match"; ` +
         `fewer than ${WIDTH_RULE.MIN_SEEDS} seeds, or m* without a lower bound (grid floor, or only plateau-stopped widths below) in most units give "inconclusive". Log, power and saturating laws are compared by leave-one-n-out cross-validation.`,
@@ -159,12 +183,42 @@ export const E1: Experiment = {
               note: 'leave-one-n-out relative squared error; share of seed resamples choosing it',
             }))
           : []),
+        ...(j.extrapolation?.predictLevels.length
+          ? j.extrapolation.laws.map((l) => ({
+              name: `${l} (fitted on n < ${j.levels[0]}, predicting the upper n)`,
+              formula: { log: 'a + b ln n', power: 'c n^p', saturating: 'mInf - c n^-gamma' }[l as string] ?? l,
+              params: {
+                predErr: j.extrapolation!.error[l].estimate,
+                predErrLo: j.extrapolation!.error[l].lo,
+                predErrHi: j.extrapolation!.error[l].hi,
+              },
+              n: j.extrapolation!.predictLevels.length,
+              note: 'mean relative squared error of m* at the upper n; 95% seed-level interval',
+            }))
+          : []),
       ],
       tables: [
         {
           title: 'm*(n) as grid intervals per seed, and how the width just below m* ended',
           columns: ['n', 'm* (grid interval x seeds)', 'seeds reaching', 'runs at the width below m*'],
           rows: mTable,
+        },
+        {
+          title: 'the regime at m* per n: the first reaching widths of the seeds',
+          columns: [
+            'n',
+            'kernel drift at m* (median)',
+            'steps to eps at m* (median)',
+            'budget / median steps',
+            'eps / floor at m* (median)',
+          ],
+          rows: byN.map((b) => [
+            b.n,
+            ...regimeCells(
+              b.units.map((u) => u.at).filter((r): r is PointResult => r !== null),
+              eps,
+            ),
+          ]),
         },
         {
           title:
@@ -178,7 +232,7 @@ export const E1: Experiment = {
           name: 'E1-mstar',
           title: 'm*(n) per seed: bars from the last failing to the first reaching width',
           spec: lineChart({
-            title: `E1: width needed to reach eps = ${EPS}, per seed (bar = grid interval)`,
+            title: `E1: width needed to reach eps = ${eps}, per seed (bar = grid interval)`,
             data: plotM,
             x: 'n',
             y: 'mstar',
@@ -206,7 +260,7 @@ export const E1: Experiment = {
             colorType: 'ordinal',
             xTitle: 'width m',
             yTitle: 'best risk / R0',
-            rules: [{ y: EPS, label: `eps = ${EPS}` }],
+            rules: [{ y: eps, label: `eps = ${eps}` }],
           }),
         },
       ],

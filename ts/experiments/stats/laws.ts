@@ -6,7 +6,7 @@
  * axes are scored on one scale.
  */
 import { linearFit } from '../fit.js';
-import { clusterReplicates, type BootstrapOptions } from './bootstrap.js';
+import { clusterReplicates, seedInterval, type BootstrapOptions, type Interval } from './bootstrap.js';
 
 export interface Obs {
   x: number;
@@ -164,5 +164,67 @@ export function compareLaws(
     best: argmin(laws, errs),
     bestShare: share,
     replicates: winners.length,
+  };
+}
+
+export interface LawExtrapolation {
+  laws: LawName[];
+  /** Levels fitted on (below the split) and predicted (at or above it). */
+  fitLevels: number[];
+  predictLevels: number[];
+  /** Per law: mean relative squared error of the predicted levels, with its seed-level interval. */
+  error: Record<string, Interval>;
+  /** The law with the smallest error on the data as they are. */
+  best: LawName | null;
+}
+
+/** Mean relative squared error at the levels >= split of the law fitted on the levels < split (null: too few levels). */
+function extrapolationError(law: LawName, points: readonly Obs[], split: number): number | null {
+  const pts = positive(points);
+  const fit = fitLaw(
+    law,
+    pts.filter((p) => p.x < split),
+  );
+  const held = pts.filter((p) => p.x >= split);
+  if (!fit || !held.length) return null;
+  let sum = 0;
+  for (const p of held) {
+    const yhat = fit.predict(p.x);
+    sum += Number.isFinite(yhat) ? ((yhat - p.y) / p.y) ** 2 : Infinity;
+  }
+  return sum / held.length;
+}
+
+/**
+ * Out-of-sample prediction of the upper levels: each law fitted on the levels below `split`
+ * predicts the levels at or above it (a forecast into decades the fit has not seen, which
+ * leave-one-level-out interpolation is not); errors with seed-level intervals (seedInterval:
+ * delete-one-seed jackknife with a t quantile, the project's interval for few seeds).
+ */
+export function extrapolateLaws(
+  laws: readonly LawName[],
+  clusters: readonly (readonly Obs[])[],
+  split: number,
+  o: BootstrapOptions = {},
+): LawExtrapolation {
+  const levels = [...new Set(clusters.flat().map((p) => p.x))].sort((a, b) => a - b);
+  const error: Record<string, Interval> = {};
+  for (const law of laws) {
+    const ci = seedInterval(clusters, (s) => extrapolationError(law, s.flat(), split), {
+      ...o,
+      stream: `${o.stream ?? 'laws'}/${law}`,
+    });
+    // A squared error is >= 0: the symmetric t-interval is cut there.
+    error[law] = { ...ci, lo: ci.lo === null ? null : Math.max(0, ci.lo) };
+  }
+  return {
+    laws: [...laws],
+    fitLevels: levels.filter((x) => x < split),
+    predictLevels: levels.filter((x) => x >= split),
+    error,
+    best: argmin(
+      laws,
+      laws.map((l) => error[l].estimate),
+    ),
   };
 }

@@ -9,7 +9,7 @@ import type { Verdict } from '../experiment.js';
 import { fmt, linearFit } from '../fit.js';
 import { seedInterval, median, type Interval } from '../stats/bootstrap.js';
 import type { GridInterval } from '../stats/grid.js';
-import { compareLaws, type LawComparison } from '../stats/laws.js';
+import { compareLaws, extrapolateLaws, type LawComparison, type LawExtrapolation } from '../stats/laws.js';
 import { tobitFit, type IntervalObs } from '../stats/tobit.js';
 import { boundVerdict, equivalenceVerdict, formatCI } from '../stats/rules.js';
 
@@ -33,6 +33,8 @@ export interface WidthJudgement {
   exponent: Interval | null;
   logSlope: Interval | null;
   comparison: LawComparison | null;
+  /** Laws fitted on the lower levels predicting the upper ones (E1; reported, not judged). */
+  extrapolation?: LawExtrapolation | null;
   /** The levels the exponent is read over. */
   levels: number[];
 }
@@ -107,6 +109,7 @@ export function judgeWidthInN(units: readonly WidthUnit[]): WidthJudgement {
       exponent: null,
       logSlope: null,
       comparison: null,
+      extrapolation: null,
       levels,
     };
   const cl = clusters(upper);
@@ -127,6 +130,13 @@ export function judgeWidthInN(units: readonly WidthUnit[]): WidthJudgement {
     {
       stream: 'E1/laws',
     },
+  );
+  // Fit on the n below the upper range, predict the upper range: the forecast the claim makes.
+  const extrapolation = extrapolateLaws(
+    ['log', 'power', 'saturating'],
+    clusters(units.filter((u) => u.interval.hi !== null)),
+    levels[0],
+    { stream: 'E1/extrapolation' },
   );
   const verdict = boundVerdict(exponent, WIDTH_RULE.P_POLY, 'below');
   const range = `n = ${levels[0]} to ${levels[levels.length - 1]} (a factor ${fmt(levels[levels.length - 1] / levels[0])})`;
@@ -150,7 +160,18 @@ export function judgeWidthInN(units: readonly WidthUnit[]): WidthJudgement {
   const cens = right
     ? ` ${right} (n, seed) units reached no width of the grid and enter as m* above the largest width tried.`
     : '';
-  return { verdict, reason: `${head}${cens}${resolution} ${growth} ${cv}`, exponent, logSlope, comparison, levels };
+  const ext = extrapolation.predictLevels.length
+    ? ` Fitted on n = ${extrapolation.fitLevels.join(', ')} and predicting n = ${extrapolation.predictLevels.join(', ')}, the relative squared errors are ${extrapolation.laws.map((l) => `${l} ${formatCI(extrapolation.error[l])}`).join(', ')} (best: ${extrapolation.best ?? '–'}).`
+    : '';
+  return {
+    verdict,
+    reason: `${head}${cens}${resolution} ${growth} ${cv}${ext}`,
+    exponent,
+    logSlope,
+    comparison,
+    extrapolation,
+    levels,
+  };
 }
 
 /** E7: m* does not depend on d (exponent within +- D_MARGIN). */
