@@ -40,18 +40,26 @@ describe('dense variants', () => {
     expect(Math.max(...e1.map((p) => Number(p.params.m)))).toBeLessThanOrEqual(64);
   });
 
-  it('E2-dense places alpha by the mean-field factor, fixes the width, runs T to 128 (full) and measures e^lambda', () => {
+  it('E2-dense places alpha by the mean-field factor, fixes the width, runs a linear T grid to 64 (full) and measures e^lambda', () => {
     const exp = getExperiment('E2-dense');
     expect(exp.search).toBeUndefined();
     for (const size of ['quick', 'full'] as const) {
       const points = planSweep(exp, size);
       expect(new Set(points.map((p) => p.params.m)).size).toBe(1);
       const Ts = points.map((p) => Number(p.params.T));
-      expect(Math.max(...Ts)).toBe(size === 'full' ? 128 : 32);
+      expect(Math.max(...Ts)).toBe(size === 'full' ? 64 : 32);
+      if (size === 'full') {
+        // a linear grid (the cutoff rule's power on geometric grids is low): equal steps, 8 values
+        const grid = [...new Set(Ts)].sort((a, b) => a - b);
+        expect(grid.length).toBe(8);
+        for (let i = 1; i < grid.length; i++) expect(grid[i] - grid[i - 1]).toBe(grid[1] - grid[0]);
+        expect(exp.setting('full')).toMatch(/Given up for cost/);
+      }
       const byFactor = new Map(points.map((p) => [Number(p.params.factor), Number(p.params.alpha)]));
       const factors = [...byFactor.keys()].sort((a, b) => a - b);
       expect(factors[0]).toBeLessThan(0.75); // well below 1 ...
       expect(factors.at(-1)).toBeGreaterThan(1.25); // ... to well above
+      expect(factors.some((f) => Math.abs(f - 1) <= 0.1)).toBe(true); // ... and one near 1
       for (const f of factors) {
         // alpha increases with the factor; the teacher shares it; the halves init (the default) is used
         expect(byFactor.get(f)).toBeGreaterThan(0);
