@@ -10,6 +10,7 @@
  */
 import type { Experiment, PointTemplate } from '../experiment.js';
 import type { Size } from '../types.js';
+import { diagonal, transportData } from '../common.js';
 import { E1 } from './e1-width.js';
 import { E2_DENSE } from './e2-dense.js';
 import { E4 } from './e4-laziness.js';
@@ -29,7 +30,38 @@ const DENSE_NOTE =
 
 const E1_LIMITS = { quick: { n: 2048, m: 64 }, full: { n: 8192, m: 256 } } as const;
 
-const E1_DENSE: Experiment = variantOf(E1, {
+/**
+ * E1-dense keeps E1's previous design, as its full-size run was made: data nested across n within a
+ * seed, eps = 0.005, the width search from the smallest width. E1's lazy redesign (widths to 1024,
+ * 90000 steps, eps 2.5e-4) would cost m^2 per neuron update here, far over the budget of a run.
+ */
+const E1_PREVIOUS_GRID = {
+  quick: { ns: [32, 64, 128, 256, 512, 1024, 2048], ms: [2, 4, 6, 8, 12, 16, 24, 32, 64, 128], steps: 1000, T: 8 },
+  full: {
+    ns: [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384],
+    ms: [2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 64, 96, 128, 256, 512],
+    steps: 15000,
+    T: 10,
+  },
+} as const;
+const E1_PREVIOUS: Experiment = {
+  ...E1,
+  search: { param: 'm' },
+  configs: (size: Size) => {
+    const g = E1_PREVIOUS_GRID[size];
+    return g.ns.flatMap((n) =>
+      g.ms.map((m): PointTemplate => ({
+        params: { n, m },
+        model: diagonal(m, 0.5),
+        data: transportData({ n, T: g.T, d: 4, alpha: 0.5 }),
+        train: { eta: 1, steps: g.steps, recordEvery: 10 },
+        measure: { eps: 0.005, stopAtEps: true, plateau: true, curvePoints: 20 },
+      })),
+    );
+  },
+};
+
+const E1_DENSE: Experiment = variantOf(E1_PREVIOUS, {
   id: 'E1-dense',
   title: 'Dense RNN: width against samples m*(n)',
   claim:
