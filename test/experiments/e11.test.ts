@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { runPoint } from '../../dist/experiments/point.js';
 import { getExperiment, planSweep } from '../../dist/experiments/index.js';
-import { getBackend } from '../../dist/index.js';
+import { getBackend } from '../../dist/entries/index.js';
 import { kernelNorm } from '../../dist/theory/kernel-ridge.js';
 import { BACKEND } from './helpers.js';
 

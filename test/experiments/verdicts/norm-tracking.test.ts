@@ -1,7 +1,7 @@
 /** E11 (claim 3): does the estimated RKHS norm set the iterations out of the class as in it? Synthetic data. */
 import { describe, expect, it } from 'vitest';
 import { judgeNormTracking, type NormObs } from '../../../dist/experiments/verdicts/norm-tracking.js';
-import { makeRng } from '../../../dist/rng.js';
+import { makeRng } from '../../../dist/core/rng.js';
 
 /** Class targets at norms 1..8 and out-of-class ones at 2..16; eta tau = 50 q^slope x offset (out of class) x noise, censored at `cap`. */
 function synthetic(o: { slope: number; offset: number; seeds?: number; stream: string; cap?: number }): NormObs[] {
