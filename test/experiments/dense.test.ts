@@ -13,10 +13,7 @@ import { tsBackend } from '../../dist/backend/ts-backend.js';
 
 describe('dense variants', () => {
   it('E1-dense and E4-dense are their base sweeps with the dense model and teacher', () => {
-    for (const [id, base] of [
-      ['E1-dense', 'E1'],
-      ['E4-dense', 'E4'],
-    ] as const) {
+    for (const [id, base] of [['E4-dense', 'E4']] as const) {
       const exp = getExperiment(id);
       const baseExp = getExperiment(base);
       expect(exp.search).toEqual(baseExp.search);
@@ -35,9 +32,26 @@ describe('dense variants', () => {
       }
       expect(exp.setting('quick')).toMatch(/Dense RNN/);
     }
-    // the cut grids stay within the dense cost limits
-    const e1 = planSweep(getExperiment('E1-dense'), 'quick');
-    expect(Math.max(...e1.map((p) => Number(p.params.m)))).toBeLessThanOrEqual(64);
+  });
+
+  it("E1-dense keeps E1's previous design (nested data, eps 0.005, search from the smallest width), cut to dense costs", () => {
+    const exp = getExperiment('E1-dense');
+    expect(exp.search).toEqual({ param: 'm' });
+    for (const size of ['quick', 'full'] as const) {
+      const points = planSweep(exp, size);
+      expect(points.length).toBeGreaterThan(0);
+      for (const p of points) {
+        expect(p.model.recurrence).toBe('dense');
+        expect(p.data.system).toBe('dense-teacher');
+        expect(p.measure.eps).toBe(0.005);
+        expect(p.dataSeed).toMatch(/^E1-dense\/data\/\d+$/); // one data stream per seed: nested across n
+      }
+      const ms = points.map((p) => Number(p.params.m));
+      const ns = points.map((p) => Number(p.params.n));
+      expect(Math.max(...ms)).toBeLessThanOrEqual(size === 'full' ? 256 : 64);
+      expect(Math.max(...ns)).toBeLessThanOrEqual(size === 'full' ? 8192 : 2048);
+    }
+    expect(exp.setting('full')).toMatch(/shared across n within a seed/);
   });
 
   it('E2-dense places alpha by the mean-field factor, fixes the width, runs a linear T grid to 64 (full) and measures e^lambda', () => {

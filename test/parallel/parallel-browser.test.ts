@@ -30,18 +30,18 @@ type Run = { losses: number[]; W: number[]; grad1: number[]; grad2: number[]; is
  * transforms never touch what the browser executes.
  */
 const SCENARIO = `
-export async function scenario(ParallelTrainer, p, d) {
+export async function scenario(ParallelTrainer, p, d, extra = {}) {
   const f64 = (a) => Float64Array.from(a);
   const params = { spec: p.spec, W: f64(p.W), U: f64(p.U), c: f64(p.c), W0: f64(p.W), U0: f64(p.U) };
   const data = { n: d.n, T: d.T, d: d.d, X: Float32Array.from(d.X), Y: Float32Array.from(d.Y) };
   const grads = [];
   for (const workers of [1, 2]) {
-    const t = await ParallelTrainer.create(params, data, { workers });
+    const t = await ParallelTrainer.create(params, data, { workers, ...extra });
     await t.lossGrad();
     grads.push(Array.from(t.gradient().gradW));
     await t.free();
   }
-  const t = await ParallelTrainer.create(params, data, { workers: 2 });
+  const t = await ParallelTrainer.create(params, data, { workers: 2, ...extra });
   const r = await t.train(12, 0.3, { kind: 'maxnorm', rho: 1 });
   const W = Array.from(t.params().W);
   await t.free();
@@ -119,7 +119,8 @@ describe('parallel training in a cross-origin-isolated page', () => {
 
     const { ParallelTrainer } = await import('../../dist/parallel/index.js' as string);
     const { scenario } = await import(/* @vite-ignore */ pathToFileURL(join(dir, 'p', 'scenario.js')).href);
-    const node = (await scenario(ParallelTrainer, p, d)) as Run;
+    // Node on wasm like the page (Node's default, native, fuses multiply-adds: docs/performance.md).
+    const node = (await scenario(ParallelTrainer, p, d, { backend: 'wasm' })) as Run;
 
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
