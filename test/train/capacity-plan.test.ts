@@ -4,8 +4,6 @@
  * worker (web/src/train/capacity.ts) ask it. Near the boundary all of them flip at the same n and
  * the same batch size.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkWorkspace, GiB, setMemoryCap, workspaceBytes } from '../../ts/backend/capacity.js';
@@ -16,6 +14,7 @@ import type { ModelSpec } from '../../ts/core/types.js';
 import { capacityAdvice, planPageRun, SHOWN_TEST_ROWS } from '../../web/src/train/capacity.js';
 import type { RunConfig } from '../../web/src/train/protocol.js';
 import { runCliInProcess } from '../support/cli.js';
+import { tempDir } from '../support/fs.js';
 
 const spec: ModelSpec = { recurrence: 'dense', m: 1024, d: 1, readout: 'final', activation: 'tanh', alpha: 1 };
 const T = 200;
@@ -134,7 +133,7 @@ describe("the page's answer is the CLI's", () => {
   });
 
   it("`rnn-gd train --system` refuses before generating, with the plan's advice", async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'rnn-gd-plan-')), 'run');
+    const out = join(tempDir('plan'), 'run');
     const n = maxRows + 1;
     const args = ['train', '--system', 'transport', '--n', String(n), '--T', String(T), '--d', '1'];
     const r = await runCliInProcess([
