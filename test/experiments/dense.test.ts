@@ -54,19 +54,23 @@ describe('dense variants', () => {
     expect(exp.setting('full')).toMatch(/shared across n within a seed/);
   });
 
-  it('E2-dense places alpha by the mean-field factor, fixes the width, runs a linear T grid to 64 (full) and measures e^lambda', () => {
+  it('E2-dense places alpha by the mean-field factor, fixes the width, runs T to 128 below the cutoff and a linear grid above it (full), and measures e^lambda', () => {
     const exp = getExperiment('E2-dense');
     expect(exp.search).toBeUndefined();
     for (const size of ['quick', 'full'] as const) {
       const points = planSweep(exp, size);
       expect(new Set(points.map((p) => p.params.m)).size).toBe(1);
       const Ts = points.map((p) => Number(p.params.T));
-      expect(Math.max(...Ts)).toBe(size === 'full' ? 64 : 32);
+      expect(Math.max(...Ts)).toBe(size === 'full' ? 128 : 32);
       if (size === 'full') {
-        // a linear grid (the cutoff rule's power on geometric grids is low): equal steps, 8 values
-        const grid = [...new Set(Ts)].sort((a, b) => a - b);
+        // above the cutoff a linear grid (the cutoff rule's power on geometric grids is low): equal steps, 8 values
+        const long = points.filter((p) => Number(p.params.factor) >= 1).map((p) => Number(p.params.T));
+        const grid = [...new Set(long)].sort((a, b) => a - b);
         expect(grid.length).toBe(8);
         for (let i = 1; i < grid.length; i++) expect(grid[i] - grid[i - 1]).toBe(grid[1] - grid[0]);
+        expect(Math.max(...points.filter((p) => Number(p.params.factor) < 1).map((p) => Number(p.params.T)))).toBe(128);
+        // the step size per cell: the best of a geometric grid reaching well below eta = 1
+        for (const p of points) expect((p.eta as { grid: number[] }).grid).toEqual([1, 0.2, 0.04, 0.008]);
         expect(exp.setting('full')).toMatch(/Given up for cost/);
       }
       const byFactor = new Map(points.map((p) => [Number(p.params.factor), Number(p.params.alpha)]));

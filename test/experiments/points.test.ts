@@ -14,7 +14,7 @@ import { runExperiment } from '../../dist/experiments/node.js';
 import { estimateCost } from '../../dist/experiments/queue.js';
 import { runCliInProcess } from '../support/cli.js';
 import { BACKEND, readLines } from './helpers.js';
-import { bestOfGrid, type GridRun } from '../../dist/experiments/step-size.js';
+import { bestOfGrid, gridOrder, type GridRun } from '../../dist/experiments/step-size.js';
 
 const backend = await getBackend(BACKEND);
 
@@ -70,7 +70,7 @@ describe('step sizes', () => {
     const m = r.metrics!;
     expect(m.etaGrid!.map((g) => g.eta)).toEqual([0.25, 1, 4]);
     const reached = m.etaGrid!.filter((g) => g.stepsToEps !== null);
-    expect(reached.length).toBeGreaterThan(1);
+    expect(reached.length).toBeGreaterThan(0);
     const fewest = Math.min(...reached.map((g) => g.stepsToEps!));
     expect(m.stepsToEps).toBe(fewest);
     expect(m.eta).toBe(reached.find((g) => g.stepsToEps === fewest)!.eta);
@@ -81,6 +81,25 @@ describe('step sizes', () => {
     expect(alone.drift).toBe(m.drift);
     const again = await run(p);
     expect({ ...again, timing: null }).toEqual({ ...r, timing: null });
+    // The largest eta ran first; the runs after the first reach were capped at the fewest steps so far,
+    // and the uncapped grid (each eta alone, full budget) chooses the same eta.
+    const capped = m.etaGrid!.filter((g) => g.budget !== undefined);
+    expect(capped.length).toBeGreaterThan(0);
+    for (const g of capped) expect(g.budget).toBeLessThan(p.train.steps);
+    const uncapped = await Promise.all(p.eta.grid.map(async (eta) => (await run({ ...e2Point(), eta })).metrics!));
+    const runs = uncapped.map((u) => ({
+      eta: u.eta!,
+      stopped: u.stopped,
+      stepsToEps: u.stepsToEps,
+      bestRel: u.bestRel,
+    }));
+    expect(runs[bestOfGrid(runs)].eta).toBe(m.eta);
+  });
+
+  it('a grid runs its largest step size first', () => {
+    expect(gridOrder([0.25, 1, 4])).toEqual([2, 1, 0]);
+    expect(gridOrder([1, 0.04, 0.2])).toEqual([0, 2, 1]);
+    expect(gridOrder([undefined])).toEqual([0]);
   });
 
   it('a grid ranks: reached (fewest steps, then lowest risk), then not reached (lowest risk), diverged last; ties to the smaller eta', () => {
