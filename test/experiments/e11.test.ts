@@ -19,12 +19,32 @@ describe('kernelNorm', () => {
 
 describe('E11 points', () => {
   it('record the estimated norm; the same targets as random labels have a larger norm than the class target', async () => {
-    const p = planSweep(getExperiment('E11'), 'quick', { seeds: 1 }).find((q) => q.params.target === 'class: mix')!;
+    const p = planSweep(getExperiment('E11'), 'quick', { seeds: 1 }).find(
+      (q) => q.params.target === 'class: mix' && q.params.m === 32,
+    )!;
     const small = { ...p, data: { ...p.data, n: 32 }, measure: { ...p.measure, eps: 0.5 } };
     const cls = (await runPoint(small, { backend }))!.metrics!;
     const rnd = (await runPoint({ ...small, data: { ...small.data, labels: 'random' } } as typeof small, { backend }))!
       .metrics!;
     expect(cls.rkhsNorm).toBeGreaterThan(0);
     expect(rnd.rkhsNorm!).toBeGreaterThan(3 * cls.rkhsNorm!);
+  });
+});
+
+describe('E11 plan', () => {
+  it('searches the width needed from the reference width, where alone the norm is measured', () => {
+    const exp = getExperiment('E11');
+    expect(exp.search?.param).toBe('m');
+    for (const [size, ref] of [
+      ['quick', 32],
+      ['full', 64],
+    ] as const) {
+      expect(exp.search?.start?.(size)).toBe(ref);
+      const pts = planSweep(exp, size, { seeds: 1 });
+      const ms = [...new Set(pts.map((q) => Number(q.params.m)))].sort((a, b) => a - b);
+      expect(ms[0]).toBe(2);
+      expect(ms.at(-1)).toBe((size === 'full' ? 4 : 2) * ref);
+      for (const q of pts) expect(q.measure?.rkhsRidge !== undefined).toBe(q.params.m === ref);
+    }
   });
 });

@@ -6,12 +6,20 @@
  */
 import type { DataConfigInput } from '../../data/generate.js';
 import type { Analysis, Experiment, PointTemplate } from '../experiment.js';
-import { diagonal, distinctStr, metric, okResults, transportData } from '../common.js';
+import { diagonal, distinctStr, metric, num, okResults, transportData, widthUnits } from '../common.js';
 import { fmt, summary } from '../fit.js';
 import { lineChart } from '../plots.js';
 import { regimeNote, stepsObservation, stopCounts } from '../runs.js';
 import type { PointResult, Size } from '../types.js';
-import { judgeNormTracking, NORM_RULE, type NormObs } from '../verdicts/norm-tracking.js';
+import { formatIntervals } from '../stats/grid.js';
+import {
+  judgeBothLaws,
+  judgeNormTracking,
+  judgeWidthTracking,
+  NORM_RULE,
+  type NormObs,
+  type NormWidthObs,
+} from '../verdicts/norm-tracking.js';
 
 /** Loose enough that the out-of-class runs reach it (at 0.05, 11 of 15 quick runs stopped first). */
 const EPS = 0.1;
@@ -20,9 +28,19 @@ const T = 10;
 const ALPHA = 0.8;
 /** Relative ridge of the kernel norm: r = RIDGE * trace(K) / n. */
 const RIDGE = 1e-3;
+/**
+ * m: the reference width (tau and the norm are read there; the width search starts there); ms: the
+ * width grid m* is searched on (from well below the class targets' m* to 4x the reference, 2x quick).
+ */
 const GRID = {
-  quick: { n: 64, m: 32, steps: 20000, maps: ['linear', 'input', 'memory', 'mix'] as const },
-  full: { n: 128, m: 64, steps: 40000, maps: ['linear', 'input', 'memory', 'mix'] as const },
+  quick: { n: 64, m: 32, ms: [2, 4, 8, 16, 32, 64], steps: 20000, maps: ['linear', 'input', 'memory', 'mix'] as const },
+  full: {
+    n: 128,
+    m: 64,
+    ms: [2, 4, 8, 16, 32, 64, 128, 256],
+    steps: 40000,
+    maps: ['linear', 'input', 'memory', 'mix'] as const,
+  },
 };
 
 /** The targets: the class teacher with each map, and three systems outside the class. */
@@ -55,25 +73,40 @@ export const E11: Experiment = {
   setting(size: Size) {
     const g = GRID[size];
     return (
-      `Diagonal RNN (tanh, alpha = ${ALPHA}), m = ${g.m}, T = ${T}, d = 2, n = ${g.n}; GD at eta = 1/(4 L_T^2) (L_T measured at init), up to ${g.steps} steps, eps = ${EPS} relative. ` +
+      `Diagonal RNN (tanh, alpha = ${ALPHA}), T = ${T}, d = 2, n = ${g.n}; GD at eta = 1/(4 L_T^2) (L_T measured at init), up to ${g.steps} steps, eps = ${EPS} relative. ` +
+      `Iterations and the norm are read at the reference width m = ${g.m}; the width needed m* is searched on m in {${g.ms.join(', ')}} from m = ${g.m} (galloping, then bisection on "reaches eps"). ` +
       `Targets, every one standardized (mean 0, variance 1): the class teacher (alpha = ${ALPHA}) with the maps ${g.maps.join(', ')}; outside the class: delay recall with lag 8, NARMA-10, a diagonal teacher RNN with alpha = 1.5. ` +
       `Estimated RKHS norm q = y^T (K + r I)^{-1} y / n, K the empirical NTK of the student at init on the training data, r = ${RIDGE} trace(K) / n.`
     );
   },
+  search: { param: 'm', start: (size) => GRID[size].m },
   configs(size: Size): PointTemplate[] {
     const g = GRID[size];
-    return targets(size).map((t) => ({
-      params: { target: t.name, inClass: t.inClass },
-      model: diagonal(g.m, ALPHA),
-      data: t.data,
-      train: { eta: 1, steps: g.steps, recordEvery: 10 },
-      eta: 'theory',
-      measure: { eps: EPS, stopAtEps: true, plateau: true, rkhsRidge: RIDGE, curvePoints: 20 },
-    }));
+    return targets(size).flatMap((t) =>
+      g.ms.map((m) => ({
+        params: { target: t.name, inClass: t.inClass, m },
+        model: diagonal(m, ALPHA),
+        data: t.data,
+        train: { eta: 1, steps: g.steps, recordEvery: 10 },
+        eta: 'theory' as const,
+        // The norm at the reference width only: one kernel per target and seed.
+        measure: {
+          eps: EPS,
+          stopAtEps: true,
+          plateau: true,
+          curvePoints: 20,
+          ...(m === g.m ? { rkhsRidge: RIDGE } : {}),
+        },
+      })),
+    );
   },
   analyze(results: PointResult[]): Analysis {
-    const ok = okResults(results);
+    const all = okResults(results);
+    // The reference width: the one run every search makes (the largest width with a norm measured).
+    const mRef = Math.max(...all.filter((r) => metric(r, 'rkhsNorm') !== null).map((r) => num(r, 'm')));
+    const ok = all.filter((r) => num(r, 'm') === mRef);
     const obs: NormObs[] = [];
+    const widthObs: NormWidthObs[] = [];
     const rows: (string | number | null)[][] = [];
     const plot: Record<string, unknown>[] = [];
     for (const name of distinctStr(ok, 'target')) {
@@ -92,6 +125,19 @@ export const E11: Experiment = {
         });
         plot.push({ q, time: eta * o.steps, target: name, run: o.censored ? 'censored' : 'reached eps' });
       }
+      // m* per seed as its grid interval, against the norm of that seed's target (read at mRef).
+      const units = widthUnits(all, EPS, (r) => r.params.target === name);
+      for (const u of units) {
+        const q = metric(at.find((r) => r.seed === u.seed) ?? at[0], 'rkhsNorm');
+        if (q === null || !(q > 0) || !at.some((r) => r.seed === u.seed)) continue;
+        widthObs.push({
+          seed: u.seed,
+          norm: q,
+          lo: u.interval.lo,
+          hi: u.interval.hi,
+          inClass: at[0].params.inClass === true,
+        });
+      }
       rows.push([
         name,
         at[0]?.params.inClass === true ? 'yes' : 'no',
@@ -100,16 +146,21 @@ export const E11: Experiment = {
         summary(at.map((r) => metric(r, 'stepsToEps'))).mean,
         summary(at.map((r) => metric(r, 'drift'))).mean,
         stopCounts(at),
+        formatIntervals(units.map((u) => u.interval)),
       ]);
     }
     const j = judgeNormTracking(obs);
+    const w = judgeWidthTracking(widthObs);
+    const whole = judgeBothLaws(j, w);
     return {
-      verdict: j.verdict,
-      reason: j.reason,
+      verdict: whole.verdict,
+      reason: whole.reason,
       measured:
         `Per target and seed: the estimated RKHS norm q (kernel-regression norm under the empirical NTK at init, ridge ${RIDGE} trace(K)/n) and the GD iterations to eps in units of 1/eta (eta tau; censored when the run stopped first). ` +
         `Rule (pre-registered, verdicts/norm-tracking.ts): ln(eta tau) = a + b ln q + c [out of class] by censored likelihood; b and c with 95% seed-level t-intervals. ` +
-        `"matches" = b above 0 and c within ± ln ${NORM_RULE.FACTOR}; "does not match" = b above 0 and c beyond ± ${NORM_RULE.SLACK} ln ${NORM_RULE.FACTOR}; otherwise, with fewer than ${NORM_RULE.MIN_SEEDS} seeds or fewer than ${NORM_RULE.MIN_REACHED} reached runs on either side, "inconclusive".`,
+        `"matches" = b above 0 and c within ± ln ${NORM_RULE.FACTOR}; "does not match" = b above 0 and c beyond ± ${NORM_RULE.SLACK} ln ${NORM_RULE.FACTOR}; otherwise, with fewer than ${NORM_RULE.MIN_SEEDS} seeds or fewer than ${NORM_RULE.MIN_REACHED} reached runs on either side, "inconclusive". ` +
+        `The same rule reads the width needed: ln m* = a + b ln q + c [out of class], m* the grid interval of each seed's search (interval-censored; no width reaching = "larger than the widest tried"). ` +
+        `The verdict (pre-registered before m* was measured): "matches" when both laws match, "does not match" when either does not, else "inconclusive".`,
       fits: [
         {
           name: 'iterations against the estimated norm',
@@ -125,10 +176,24 @@ export const E11: Experiment = {
           n: obs.length,
           note: j.reason,
         },
+        {
+          name: 'width needed against the estimated norm',
+          formula: 'ln m* = a + b ln q + c [out of class] (interval-censored)',
+          params: {
+            b: w.slope.estimate,
+            bLo: w.slope.lo,
+            bHi: w.slope.hi,
+            c: w.offset.estimate,
+            cLo: w.offset.lo,
+            cHi: w.offset.hi,
+          },
+          n: widthObs.length,
+          note: w.reason,
+        },
       ],
       tables: [
         {
-          title: 'per target (means over seeds)',
+          title: `per target (means over seeds; iterations, norm and drift at m = ${mRef})`,
           columns: [
             'target',
             'in the class',
@@ -137,6 +202,7 @@ export const E11: Experiment = {
             'steps to eps',
             'kernel drift',
             'how the runs ended',
+            'm* (grid interval x seeds)',
           ],
           rows,
         },
@@ -163,8 +229,8 @@ export const E11: Experiment = {
       ],
       notes: [
         `The norm estimate depends on the ridge: with r -> 0 a target outside the span of K's large eigenvectors has q -> infinity; r = ${RIDGE} trace(K)/n is fixed before the data. [ours]`,
-        'm* (the width needed) is not measured here: one width per size (32 quick, 64 full).',
-        regimeNote(ok, 'the one width'),
+        `Width law: ${w.verdict}: ${w.reason}.`,
+        regimeNote(ok, `the reference width m = ${mRef}`),
         `Seeds: ${fmt(new Set(ok.map((r) => r.seed)).size)}; targets: ${rows.length}.`,
       ],
     };
