@@ -4,6 +4,7 @@
  * `train --linearized` summarizes the linearization it trained.
  */
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tempDir } from '../support/fs.js';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -90,5 +91,18 @@ describe('the CLI for a new user', () => {
     const page = readFileSync(new URL('../../docs/formats.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
     const documented = /the summary adds `linearized`: `\{ (.*?) \}`/.exec(page)![1];
     expect(documented.match(/"(\w+)"/g)!.map((k) => k.slice(1, -1))).toEqual(Object.keys(summary.linearized));
+  });
+
+  it('a reader that stops early (`experiment points E1 | head -1`) ends the command quietly, without an EPIPE trace', () => {
+    const r = spawnSync(
+      'bash',
+      ['-o', 'pipefail', '-c', 'node dist/cli/main.js experiment points E1 --size full | head -1'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).experiment).toBe('E1');
   });
 });
