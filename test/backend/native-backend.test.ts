@@ -5,13 +5,13 @@
  * equal rnn-wasm's, and many worker_threads can load, use and drop the addon.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../ts/backend/index.js';
 import { nativeTarget } from '../../ts/backend/native-backend.js';
 import { loadWasm } from '../../ts/backend/wasm-loader.js';
+import { tempDir } from '../support/fs.js';
 
 const NODE_ENTRY = new URL('../../dist/entries/node.js', import.meta.url).href;
 
@@ -59,7 +59,7 @@ describe('native backend: selection', () => {
   });
 
   it('an addon that cannot load: auto falls back to wasm with one stderr line per process; native throws', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-native-'));
+    const dir = tempDir('native');
     const corrupt = join(dir, 'broken.node');
     writeFileSync(corrupt, 'not an ELF file');
     const twice = `${probe('auto')}\n{ const m = await import(${JSON.stringify(NODE_ENTRY)}); await m.getBackend('auto'); }`;

@@ -6,8 +6,7 @@
  * ends a set-up, the bound panel says what its numbers mean, the main thread stays responsive, and
  * the page fits a phone. Screenshots go to test/artifacts/.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { loadModel, metricsCsv, SYSTEMS } from 'rnn-gd';
@@ -22,6 +21,7 @@ import {
   watchErrors,
   type StaticServer,
 } from './helpers.js';
+import { tempDir } from '../support/fs.js';
 
 interface Rec {
   step: number;
@@ -163,7 +163,7 @@ describe('demo page: training view', () => {
     expect(await page.locator('#bound-notes').textContent()).toMatch(/measured \d/);
 
     // Downloads, read back with the package's own readers.
-    const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-demo-'));
+    const dir = tempDir('demo');
     const save = async (label: string) => {
       const [dl] = await Promise.all([
         page.waitForEvent('download'),

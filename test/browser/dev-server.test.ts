@@ -4,20 +4,20 @@
  * (optimizeDeps.include), so the optimizer finds nothing new in the middle of the sweep and never
  * answers "optimized dependencies changed. reloading" (issue 24).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, REPO, watchErrors } from './helpers.js';
+import { tempDir } from '../support/fs.js';
 
 describe('the dev server (make web)', () => {
   let vite: ViteDevServer;
   let browser: Browser;
   let cacheDir: string;
   beforeAll(async () => {
-    cacheDir = mkdtempSync(join(tmpdir(), 'rnn-gd-vite-cache-'));
+    cacheDir = tempDir('vite-cache');
     vite = await createServer({
       configFile: join(REPO, 'web', 'vite.config.ts'),
       cacheDir,

@@ -9,12 +9,12 @@
  * second server); a map that points at the unbundled entry fails as docs/browser.md says.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, MIME, REPO, serve, watchErrors, type StaticServer } from './helpers.js';
+import { tempDir } from '../support/fs.js';
 
 const EXAMPLE = join(REPO, 'docs', 'examples', 'import-map.html');
 const VERSION = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version as string;
@@ -43,7 +43,7 @@ describe('docs/examples/import-map.html', () => {
   const html = readFileSync(EXAMPLE, 'utf8');
 
   beforeAll(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'rnn-gd-import-map-'));
+    tmp = tempDir('import-map');
     const packed = JSON.parse(
       execFileSync('npm', ['pack', '--json', '--silent', '--pack-destination', tmp], { cwd: REPO, encoding: 'utf8' }),
     ) as { filename: string }[];

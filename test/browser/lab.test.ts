@@ -8,8 +8,8 @@
  * when its searches are, and resumes after a reload to exactly them. Screenshots go to test/artifacts/.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ import {
   type PointResult,
 } from '../../dist/experiments/node.js';
 import { artifact, launch, REPO, serve, watchErrors, type StaticServer } from './helpers.js';
+import { tempDir } from '../support/fs.js';
 
 interface LabState {
   phase: string;
@@ -113,7 +114,7 @@ describe('demo page: experiments view', () => {
     ]);
 
     // The same sweep in Node: the same points, bit for bit (only timing and the runtime's name differ).
-    const out = mkdtempSync(join(tmpdir(), 'rnn-gd-lab-node-'));
+    const out = tempDir('lab-node');
     // Two workers on both sides, so that the per-point times below compare like with like.
     // backend 'wasm' as in the page (Node's default, auto, would run native: the same bits, another backend name).
     const node = await runExperiment({
@@ -150,7 +151,7 @@ describe('demo page: experiments view', () => {
   });
 
   it("downloads a sweep directory in the package's formats that its readers take back", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-lab-dl-'));
+    const dir = tempDir('lab-dl');
     const texts: Record<string, string> = {};
     for (const name of ['sweep.json', 'points.jsonl', 'summary.csv', 'report.md', 'E4-lazy.svg', 'E4-lazy.vl.json']) {
       const [dl] = await Promise.all([
@@ -260,7 +261,7 @@ describe('demo page: experiments view', () => {
     await p.goto(`${server.url}/index.html#view=lab&exp=E4-dense&size=quick&seeds=1&workers=2`);
     await p.reload();
     await p.getByRole('button', { name: 'Run', exact: true }).click();
-    const out = mkdtempSync(join(tmpdir(), 'rnn-gd-lab-dense-'));
+    const out = tempDir('lab-dense');
     const [node] = await Promise.all([
       runExperiment({
         experiment: 'E4-dense',
@@ -330,7 +331,7 @@ describe('demo page: a width-searched sweep against `rnn-gd experiment run` (E1 
   beforeAll(async () => {
     server = await serve({ '/': `${REPO}web/dist` });
     browser = await launch();
-    const out = mkdtempSync(join(tmpdir(), 'rnn-gd-lab-e1-'));
+    const out = tempDir('lab-e1');
     const r = spawnSync(
       process.execPath,
       [

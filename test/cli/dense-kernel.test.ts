@@ -1,6 +1,5 @@
 /** `rnn-gd kernel --recurrence dense --exact` (ts/cli/commands/kernel-exact.ts). */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -10,8 +9,9 @@ import { writeData } from '../../ts/io/data-file.js';
 import { readNpy } from '../../ts/io/npy.js';
 import { exactDenseKernel } from '../../ts/theory/dense-kernel.js';
 import { randomData } from '../helpers.js';
+import { tempDir } from '../support/fs.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-dense-kernel-cli-'));
+const dir = tempDir('dense-kernel-cli');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 const data = randomData(5, 4, 2, 'final', 'dense-cli');

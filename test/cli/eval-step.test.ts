@@ -3,8 +3,7 @@
  * and the built CLI (dist/) when it has been built with these commands.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI as cli } from '../support/paths.js';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,8 +14,9 @@ import { initialize } from '../../ts/train/init.js';
 import { writeData } from '../../ts/io/data-file.js';
 import { readModelFile, saveModel } from '../../ts/io/model-file.js';
 import type { Dataset, ModelParams, Recurrence, Readout } from '../../ts/core/types.js';
+import { tempDir } from '../support/fs.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-cli-'));
+const dir = tempDir('cli');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // RNN_GD_CLI may point at another build of cli/main.js (e.g. a scratch outDir).

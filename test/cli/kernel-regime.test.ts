@@ -2,8 +2,7 @@
  * The kernel-regime commands in process: `eval --linearized`, `ntk --predict`, `kernel`, and
  * `train --linearized` (commander wiring with stdout captured).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -17,8 +16,9 @@ import { initialize } from '../../ts/train/init.js';
 import { writeData } from '../../ts/io/data-file.js';
 import { saveModel } from '../../ts/io/model-file.js';
 import { randomData } from '../helpers.js';
+import { tempDir } from '../support/fs.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-kernel-cli-'));
+const dir = tempDir('kernel-cli');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 

@@ -3,8 +3,7 @@
  * and the built CLI when dist/ has these commands.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI as cli } from '../support/paths.js';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -19,8 +18,9 @@ import { readNpy } from '../../ts/io/npy.js';
 import { constants } from '../../ts/theory/constants.js';
 import { gramStats, relativeDrift } from '../../ts/theory/ntk.js';
 import { randomData, relError } from '../helpers.js';
+import { tempDir } from '../support/fs.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-theory-cli-'));
+const dir = tempDir('theory-cli');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 

@@ -1,6 +1,5 @@
 /** `rnn-gd train` end to end (in process): generated data, files written, records consistent with the model. */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { trainCommand, trainConfigFromFlags } from '../../ts/cli/commands/train.js';
@@ -9,10 +8,11 @@ import { getBackend } from '../../ts/backend/index.js';
 import { generateData } from '../../ts/data/generate.js';
 import { initialize } from '../../ts/train/init.js';
 import { readCheckpoint } from '../../ts/io/run-dir.js';
+import { tempDir } from '../support/fs.js';
 
 describe('rnn-gd train', () => {
   it('trains on a generated system and writes model, metrics and run info', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'rnn-gd-train-'));
+    const out = tempDir('train');
     const config = trainConfigFromFlags({
       out,
       system: 'linear-filter',
@@ -85,7 +85,7 @@ describe('rnn-gd train', () => {
 
 describe('rnn-gd train --init', () => {
   it('records the scheme in model.json; a checkpoint of another scheme is refused on resume with the fix', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'rnn-gd-train-init-'));
+    const out = tempDir('train-init');
     const flags = { out, system: 'linear-filter', n: '16', T: '4', d: '2', recurrence: 'dense', m: '8' };
     const config = trainConfigFromFlags({
       ...flags,

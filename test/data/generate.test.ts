@@ -1,7 +1,6 @@
 /** generateData: reproducibility, splits, normalization, noise, meta, files, and clear errors (API and CLI). */
 import { ValidationError, UsageError } from '../../ts/core/errors.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tsBackend } from '../../ts/backend/ts-backend.js';
@@ -11,6 +10,7 @@ import { generateData, parseDataConfig, SYSTEMS, type DataConfigInput } from '..
 import { describeDataset, sparkline } from '../../ts/data/summary.js';
 import { readData } from '../../ts/io/data-file.js';
 import { PACKAGE_VERSION } from '../../ts/core/version.js';
+import { tempDir } from '../support/fs.js';
 
 const small = {
   transport: { system: 'transport', n: 12, nTest: 6, T: 5, d: 3, M: 400, seParticles: 64, backend: 'ts' },
@@ -163,7 +163,7 @@ describe('generateData', () => {
 });
 
 describe('files and the CLI helpers', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-data-'));
+  const dir = tempDir('data');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes train/test JSON + .npy + meta.json (+ teacher.json) and reads them back identically', async () => {

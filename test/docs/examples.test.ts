@@ -6,21 +6,12 @@
  * conditions). A block fenced as ```ts no-check is exempt; such blocks must stay rare.
  * Needs dist/ (make build).
  */
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ROOT } from '../support/paths.js';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/fs.js';
 
 interface Block {
   /** The markdown file, relative to the repository root. */
@@ -121,7 +112,7 @@ describe('code examples in README.md and docs/', () => {
   const all = markdownFiles().map((p) => tsBlocks(relative(ROOT, p), readFileSync(p, 'utf8')));
   const checked = all.flatMap((b) => b.checked);
   const exempt = all.flatMap((b) => b.exempt);
-  const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-doc-examples-'));
+  const dir = tempDir('doc-examples');
   let messages = new Map<Block, string[]>();
   beforeAll(() => {
     if (!existsSync(join(ROOT, 'dist', 'entries', 'index.d.ts')))

@@ -3,8 +3,7 @@
  * (the wasm memory does not grow and the module keeps working); mini-batch SGD memory does not grow
  * with n, and the streamed SGD path is bit-identical to the resident one.
  */
-import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readJsonFile } from '../../ts/io/model-file.js';
@@ -28,6 +27,7 @@ import { Trainer } from '../../ts/train/trainer.js';
 import type { ModelParams, Readout } from '../../ts/core/types.js';
 import { randomData } from '../helpers.js';
 import { CapacityError } from '../../ts/core/errors.js';
+import { tempDir } from '../support/fs.js';
 
 afterEach(() => setMemoryCap(null));
 
@@ -146,7 +146,7 @@ describe('refused before allocation', () => {
     expect(() => ts.kernels.ntkGram(p, data)).toThrow(
       /ntkGram for n = 40000 .* needs 11\.\d+ GiB of JavaScript memory/,
     );
-    const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-big-'));
+    const dir = tempDir('big');
     const big = join(dir, 'big.json');
     writeFileSync(big, '{');
     truncateSync(big, 300 * MiB); // sparse: no 300 MiB written

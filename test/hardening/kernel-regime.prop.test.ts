@@ -3,8 +3,7 @@
  * non-finite number (item 3): property tests over random kernels, step sizes and step counts, and
  * the reported cases through the CLI (in process: the same commands and exit codes as dist/).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -17,6 +16,7 @@ import { predict } from '../../ts/train/predict.js';
 import { KernelRegime, type KernelRoundoff } from '../../ts/theory/kernel-regime.js';
 import { randomData } from '../helpers.js';
 import { assertAllFinite, runCliInProcess } from '../support/cli.js';
+import { tempDir } from '../support/fs.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -125,7 +125,7 @@ describe('kernel regime: round-off, PSD and the step size', () => {
   });
 });
 
-const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-kernel-prop-'));
+const dir = tempDir('kernel-prop');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // P = m (1 + d) = 48 parameters, 24 distinct under the symmetric initialization: K0 on 60 sequences is singular.
 const params = initialize({ recurrence: 'diagonal', activation: 'tanh', m: 16, d: 2, alpha: 0.6 }, { seed: 'prop' });

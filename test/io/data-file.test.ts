@@ -1,16 +1,16 @@
 /** Data sets on disk: rnn-gd.data/1 JSON and X.npy/Y.npy, round trips, dispatch and validation. */
 import { ValidationError } from '../../ts/core/errors.js';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataToJson, parseDataFile, readData, writeData } from '../../ts/io/data-file.js';
 import { writeNpy } from '../../ts/io/npy.js';
 import type { Dataset } from '../../ts/core/types.js';
 import { PYTHON, requireNumpy } from '../python.js';
+import { tempDir } from '../support/fs.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-data-'));
+const dir = tempDir('data');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function sample(

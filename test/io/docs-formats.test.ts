@@ -4,8 +4,7 @@
  * Needs the NumPy venv of scripts/setup-python.sh (make test makes it).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, beforeAll } from 'vitest';
@@ -15,6 +14,7 @@ import { writeData } from '../../ts/io/data-file.js';
 import { saveModel } from '../../ts/io/model-file.js';
 import type { Dataset } from '../../ts/core/types.js';
 import { PYTHON, requireNumpy } from '../python.js';
+import { tempDir } from '../support/fs.js';
 
 const page = readFileSync(fileURLToPath(new URL('../../docs/formats.md', import.meta.url)), 'utf8');
 /** The python block that follows the marker comment. */
@@ -28,7 +28,7 @@ describe('docs/formats.md', () => {
 
   describe('the Python checker agrees with rnn-gd eval', () => {
     beforeAll(requireNumpy);
-    const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-docs-'));
+    const dir = tempDir('docs');
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     const script = join(dir, 'check_rnn_gd.py');
     writeFileSync(script, snippet ?? '');

@@ -1,13 +1,13 @@
 /** The model file rnn-gd.model/1: exact round trips and validation of every field. */
 import { ValidationError } from '../../ts/core/errors.js';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initialize } from '../../ts/train/init.js';
 import { MODEL_FORMAT, modelToJson, parseModelFile, readModelFile, saveModel } from '../../ts/io/model-file.js';
+import { tempDir } from '../support/fs.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-model-'));
+const dir = tempDir('model');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A valid diagonal model file object (m = 4, d = 2) to break one field at a time. */

@@ -3,8 +3,7 @@
  * Blob, File, Response or URL; ts/io/model-source.ts, no DOM library needed: Node 20 has Blob,
  * File, Response) and the Node ones (saveModel, loadModel from a path or file: URL).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,8 +12,9 @@ import { initialize } from '../../ts/train/init.js';
 import { loadModel as loadFromFile, saveModel } from '../../ts/io/model-file.js';
 import { modelFileText } from '../../ts/io/model-json.js';
 import { loadModel, modelBlob } from '../../ts/io/model-source.js';
+import { tempDir } from '../support/fs.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-model-source-'));
+const dir = tempDir('model-source');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const params = () => {

@@ -1,14 +1,14 @@
 /** The .npy reader/writer: round trips, NumPy interoperability (when numpy is installed), bad files. */
 import { ValidationError } from '../../ts/core/errors.js';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import { encodeNpy, parseNpy, readNpy, writeNpy } from '../../ts/io/npy.js';
 import { PYTHON, requireNumpy } from '../python.js';
+import { tempDir } from '../support/fs.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'rnn-gd-npy-'));
+const dir = tempDir('npy');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const python = (code: string) => {

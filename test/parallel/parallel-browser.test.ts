@@ -4,15 +4,15 @@
  * bit-identical to the same run in Node (same wasm, same fixed reduction order).
  * Needs Debian's chromium (scripts/setup-browser.sh) and a build (make build).
  */
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync, createReadStream, statSync } from 'node:fs';
+import { cpSync, existsSync, rmSync, writeFileSync, createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialize } from '../../ts/train/init.js';
 import { randomData } from '../helpers.js';
+import { tempDir } from '../support/fs.js';
 
 const CHROMIUM = process.env.RNN_GD_CHROMIUM ?? '/usr/bin/chromium';
 const MIME: Record<string, string> = {
@@ -58,7 +58,7 @@ describe('parallel training in a cross-origin-isolated page', () => {
     // A browser bundle of dist/parallel (index + worker), beside a copy of the wasm packages
     // (the loader looks for ../wasm-pkg/<flavor>/ relative to the module).
     const { build } = await import('esbuild');
-    dir = mkdtempSync(join(tmpdir(), 'rnn-gd-parallel-browser-'));
+    dir = tempDir('parallel-browser');
     await build({
       entryPoints: { index: 'dist/parallel/index.js', worker: 'dist/parallel/worker.js' },
       bundle: true,

@@ -3,11 +3,11 @@
  * bench/, crates/), a ceiling lets one named file exceed it only up to its size, and a ceiling
  * above its file's size (or without its file) fails until lowered.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUDGET, checkLines } from '../../scripts/check-lines.mjs';
+import { tempDir } from '../support/fs.js';
 
 interface Result {
   files: number;
@@ -23,7 +23,7 @@ afterEach(() => {
 
 /** A tree with one file of `lines` lines at each path. */
 function tree(files: Record<string, number>): string {
-  const root = mkdtempSync(join(tmpdir(), 'rnn-gd-lines-'));
+  const root = tempDir('lines');
   roots.push(root);
   for (const [path, lines] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });

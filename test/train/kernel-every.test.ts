@@ -3,8 +3,7 @@
  * centered alignment with K0 and the top eigenvalues, on a fixed seeded subsample of the training
  * data, at step 0, every K steps and the last step; written to metrics.jsonl and metrics.csv.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateData } from '../../ts/data/generate.js';
@@ -14,6 +13,7 @@ import { kernelSubsample } from '../../ts/theory/kernel-track.js';
 import type { MetricRecord } from '../../ts/core/metrics.js';
 import { backend } from '../helpers.js';
 import { runCliInProcess } from '../support/cli.js';
+import { tempDir } from '../support/fs.js';
 
 const { train } = await generateData({ system: 'transport', n: 96, nTest: 0, T: 8, d: 2, alpha: 0.5, seed: 4 });
 
@@ -101,7 +101,7 @@ describe('rnn-gd train --kernel-every', () => {
     ...extra,
   ];
   it('writes the kernel metrics to metrics.jsonl and metrics.csv (ntkEig1..3)', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'rnn-gd-kernel-'));
+    const out = tempDir('kernel');
     const r = await runCliInProcess(args(out, ['--kernel-every', '20', '--kernel-samples', '16']));
     expect(r.status, r.stderr).toBe(0);
     const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
@@ -117,10 +117,7 @@ describe('rnn-gd train --kernel-every', () => {
     expect(Number(row0[header.indexOf('ntkEig1')])).toBe(lines[0].ntkTopEigs[0]);
   });
   it('a resumed run measures what an uninterrupted one does (same subsample, K0 from the checkpoint W0/U0)', async () => {
-    const [whole, part] = [
-      mkdtempSync(join(tmpdir(), 'rnn-gd-kernel-')),
-      mkdtempSync(join(tmpdir(), 'rnn-gd-kernel-')),
-    ];
+    const [whole, part] = [tempDir('kernel'), tempDir('kernel')];
     const ts = ['--backend', 'ts', '--kernel-every', '20'];
     expect((await runCliInProcess(args(whole, ts))).status).toBe(0);
     const first = args(part, ts).map((a) => (a === '60' ? '40' : a)); // --steps 40
@@ -144,7 +141,7 @@ describe('rnn-gd train --kernel-every', () => {
     [['--kernel-every', '20', '--kernel-samples', '1'], /--kernel-samples: expected an integer >= 2/],
     [['--kernel-samples', '8'], /--kernel-samples: .*give both/],
   ])('refuses %j with exit 2, writing nothing', async (extra, message) => {
-    const out = mkdtempSync(join(tmpdir(), 'rnn-gd-kernel-bad-'));
+    const out = tempDir('kernel-bad');
     const r = await runCliInProcess(args(out, extra));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
