@@ -14,6 +14,8 @@ import { SymmetricEigen } from '../../ts/theory/eigen.js';
 import { kernelRegime, outputGradients, outputKernels } from '../../ts/theory/kernel-regime.js';
 import { ntkGram } from '../../ts/backend/ts-ntk.js';
 import { randomData } from '../helpers.js';
+import { getExperiment, planSweep } from '../../ts/experiments/index.js';
+import { makeData } from '../../ts/experiments/deps.js';
 
 const f64 = tsBackend({ dtype: 'float64' });
 const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) =>
@@ -164,5 +166,26 @@ describe('the network against the closed form', () => {
       distance.push(maxAbs(ws.forward().predictions, closed));
     }
     expect(distance[1]).toBeLessThan(0.5 * distance[0]);
+  });
+});
+
+describe('the round-off the PSD check allows is the backend precision', () => {
+  it('ts computes in float64, the Rust core (wasm, native) in float32', async () => {
+    expect(tsBackend().precision).toBe('float64');
+    expect(tsBackend({ dtype: 'float32' }).precision).toBe('float64'); // doubles whatever its storage
+    expect((await getBackend('wasm')).precision).toBe('float32');
+    expect((await getBackend('native')).precision).toBe('float32');
+  });
+
+  it("the native backend's float32 Gram passes (E9 full, alpha 0.5, T 10, m 16, seed 1 was refused as not PSD)", async () => {
+    const backend = await getBackend('native');
+    const point = planSweep(getExperiment('E9'), 'full').find(
+      (p) => p.id === 'E9/sweep=width/alpha=0.5/T=10/m=16/seed=1',
+    )!;
+    const gen = await makeData(point.data, point.dataSeed, backend);
+    const p = initialize({ ...point.model, d: gen.train.d, readout: 'final' }, point.init);
+    const closed = kernelRegime(backend, p, gen.train, point.train.eta);
+    expect(closed.precision).toBe('float32');
+    expect(closed.riskCurve([0, 10])[1].risk).toBeLessThan(closed.riskCurve([0])[0].risk);
   });
 });

@@ -70,6 +70,7 @@ export function coreBackend(binding: CoreBinding): Backend {
   const backend: Backend = {
     name: binding.name,
     description: binding.description,
+    precision: 'float32',
     network: (params, opts) => new CoreNetwork(backend, binding, enums, sizes, params, opts),
     kernels: coreKernels(binding, enums, sizes),
   };

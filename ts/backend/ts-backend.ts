@@ -46,6 +46,7 @@ export function tsBackend(options: { dtype?: Dtype } = {}): Backend {
   const backend: Backend = {
     name: 'ts',
     description: `ts ${dtype}`,
+    precision: 'float64',
     network: (params, opts) => new TsNetwork(backend, Arr, params, opts),
     kernels: { ...tangentKernels, ...ntkKernels, ...tridiagonalKernels, ...denseKernels },
   };

@@ -9,6 +9,12 @@ export interface Backend {
   /** Precision and features, recorded with every result (e.g. "native avx2 f32", "wasm simd128 f32", "ts float64"). */
   readonly description: string;
   /**
+   * The precision of its arithmetic (networks, gradients, kernels): 'float32' for the Rust core
+   * (wasm, native), 'float64' for ts, which computes in doubles whatever its storage dtype. Round-off
+   * checks (the kernel regime's PSD test) read it instead of the backend's name.
+   */
+  readonly precision: 'float32' | 'float64';
+  /**
    * Places a model's parameters on this backend. With `linearized`, the network is the model's
    * linearization at its initialization, f_lin(X; Theta) = f(X; Theta0) + <grad f(X; Theta0), Theta - Theta0>
    * (docs/spec/model.md section 10): its workspaces' outputs, loss, gradient and GD are those of f_lin.

@@ -328,7 +328,7 @@ export type KernelRegimeStart = 'init' | 'current';
 /**
  * The closed form for a model: K = the NTK at the starting point (default the initialization W0, U0)
  * on train (and test), f0 = the network there, y = the targets, then `new KernelRegime` with the
- * round-off of the kernel's precision (float32 for the wasm backend's Gram, readout final).
+ * round-off of the kernel's precision (the backend's: float32 for the Rust core's Gram, readout final).
  */
 export function kernelRegime(
   backend: Backend,
@@ -379,7 +379,7 @@ export function kernelRegime(
     eta,
     backend,
     roundoff: {
-      precision: params.spec.readout === 'final' && backend.name === 'wasm' ? 'float32' : 'float64',
+      precision: params.spec.readout === 'final' ? backend.precision : 'float64',
       terms: P,
     },
     ...(test ? { test: { cross: blocks.cross!, y: test.Y, f0: outputs(test) } } : {}),

@@ -243,7 +243,7 @@ async function trainOn(
       opts.out,
       run.params,
       config.train.steps,
-      backend.name === 'ts' ? 'float64' : 'float32',
+      backend.precision,
     );
   }
   return trainIntoDirectory(dir, config, run, fingerprint, checkpoint, opts);
