@@ -160,7 +160,7 @@ describe('numbers in reports', () => {
 });
 
 describe('E11 report from synthetic points', () => {
-  it('reads every target (string parameters) and judges eta tau against the estimated norm', () => {
+  it('reads every target (string parameters) and judges eta tau and m* against the estimated norm', () => {
     const rs: PointResult[] = [];
     const targets = [
       { target: 'class: a', inClass: true, q: 1 },
@@ -169,18 +169,36 @@ describe('E11 report from synthetic points', () => {
       { target: 'out: x', inClass: false, q: 2 },
       { target: 'out: y', inClass: false, q: 8 },
     ];
+    const ref = 32;
     for (const t of targets)
       for (let s = 0; s < 5; s++) {
-        // eta tau = 20 q (the class law) for every target, eta = 0.1, a seed-level wobble.
+        const q = t.q * (1 + 0.03 * s);
+        // eta tau = 20 q (the class law) for every target, eta = 0.1, a seed-level wobble; read at the reference width.
         const steps = Math.round((200 * t.q * (1 + 0.05 * (s - 2))) / 10) * 10;
         const r = point('E11', {}, s, { stop: 'eps', steps, bestRel: 0.09 }, 100000);
-        r.params = { target: t.target, inClass: t.inClass };
-        Object.assign(r.metrics!, { rkhsNorm: t.q * (1 + 0.03 * s), eta: 0.1, stepsToEpsTimesEta: 0.1 * steps });
+        r.params = { target: t.target, inClass: t.inClass, m: ref };
+        Object.assign(r.metrics!, { rkhsNorm: q, eta: 0.1, stepsToEpsTimesEta: 0.1 * steps });
         rs.push(r);
+        // The width search: m* = 2 q (the same law in and out of the class), the norm only at the reference.
+        for (const m of [2, 4, 8, 16, 64]) {
+          const reached = m >= 2 * q;
+          const w = point(
+            'E11',
+            {},
+            s,
+            reached ? { stop: 'eps', steps: 300, bestRel: 0.09 } : { stop: 'steps', steps: 20000, bestRel: 0.3 },
+            20000,
+          );
+          w.params = { target: t.target, inClass: t.inClass, m };
+          rs.push(w);
+        }
       }
     const a = getExperiment('E11').analyze(rs, 'quick');
     expect(a.tables[0].rows).toHaveLength(5);
-    expect(a.reason).toContain('reached eps: 15 class and 10 out-of-class runs of 25');
+    expect(a.reason).toContain('reached eps: 15 class and 10 out-of-class of 25');
+    expect(a.reason).toContain('m* bounded (a width reached eps): 15 class and 10 out-of-class of 25');
     expect(a.verdict, a.reason).toBe('matches');
+    // the m* column: q = 4 (class b) needs 8 < m* <= 16 at every seed but the last (q = 4.48: 16 < m* <= 32)
+    expect(a.tables[0].rows.find((row) => row[0] === 'class: b')!.at(-1)).toMatch(/\(4, 8\]|\(8, 16\]/);
   });
 });
