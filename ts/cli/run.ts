@@ -66,12 +66,6 @@ export function describeFailure(err: unknown): { exitCode: number; text: string 
 
 export async function runCli(program: Command, argv: string[]): Promise<void> {
   program.exitOverride();
-  // A reader that stops early (`rnn-gd experiment points E1 | head`) closes the pipe: end quietly, as
-  // Unix tools do, instead of an unhandled EPIPE with a stack trace.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-    process.exit(0);
-  });
   try {
     await program.parseAsync(argv);
   } catch (err) {
