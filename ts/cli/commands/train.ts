@@ -239,12 +239,7 @@ async function trainOn(
           `(fingerprint ${recorded ?? 'not recorded'}, now ${fingerprint}): resume with the same data, or start a new run`,
       );
     }
-    checkpoint = readCheckpoint(
-      opts.out,
-      run.params,
-      config.train.steps,
-      backend.precision,
-    );
+    checkpoint = readCheckpoint(opts.out, run.params, config.train.steps, backend.precision);
   }
   return trainIntoDirectory(dir, config, run, fingerprint, checkpoint, opts);
 }
