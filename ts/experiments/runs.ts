@@ -63,6 +63,20 @@ export function budgetFlag(rs: readonly PointResult[]): string | null {
     : null;
 }
 
+/**
+ * The laziness flag of a verdict read at some widths (m* of a width search): when most of those runs
+ * are not lazy (kernel drift above LAZY_DRIFT), the verdict is about networks outside the regime the
+ * theorem speaks about, and its reason says so beside the verdict (the rule itself is unchanged).
+ */
+export function lazyFlag(rs: readonly PointResult[], where: string): string | null {
+  const drifts = rs.map(driftOf).filter((x): x is number => x !== null);
+  if (!drifts.length) return null;
+  const lazy = drifts.filter((d) => d <= LAZY_DRIFT).length;
+  return 2 * lazy < drifts.length
+    ? `Not in the lazy regime: at ${where} ${lazy} of ${drifts.length} runs have kernel drift <= ${LAZY_DRIFT} (median ${fmt(median(drifts))}), so the verdict is about networks that move their features, outside the regime the theorem speaks about.`
+    : null;
+}
+
 const optional = (r: PointResult, key: string): number | null => {
   const v = (r.metrics as Record<string, unknown> | undefined)?.[key];
   return typeof v === 'number' && Number.isFinite(v) ? v : null;

@@ -148,6 +148,21 @@ describe('run bookkeeping', () => {
     const diverged = point('E2', { alpha: 2, T: 4, m: 32 }, 0, { stop: 'diverged', steps: 70, bestRel: 0.5 }, 2000);
     expect(stepsObservation(diverged)).toEqual({ steps: 70, censored: true, text: 'diverged by step 70' });
   });
+
+  it('flags a verdict read where most runs are not lazy (E1 and E7 at m*), and not where most are', async () => {
+    const { lazyFlag } = await import('../../../dist/experiments/runs.js');
+    const at = (drifts: number[]) =>
+      drifts.map((drift) => {
+        const r = point('E1', { n: 512, m: 24 }, 0, { stop: 'eps', steps: 100, bestRel: 0.009 }, 2000);
+        Object.assign(r.metrics!, { drift });
+        return r;
+      });
+    expect(lazyFlag(at([0.2, 0.25, 0.01]), 'm*')).toContain('Not in the lazy regime: at m* 1 of 3 runs');
+    expect(lazyFlag(at([0.02, 0.03, 0.2]), 'm*')).toBeNull();
+    expect(
+      lazyFlag([point('E1', { n: 512, m: 24 }, 0, { stop: 'eps', steps: 100, bestRel: 0.009 }, 2000)], 'm*'),
+    ).toBeNull();
+  });
 });
 
 describe('numbers in reports', () => {

@@ -7,7 +7,7 @@
  */
 import type { Analysis, Experiment, PointTemplate } from '../experiment.js';
 import { diagonal, distinct, num, okResults, summarizeWhere, transportData, widthUnits } from '../common.js';
-import { budgetFlag, regimeCells, regimeNote, stopCounts } from '../runs.js';
+import { budgetFlag, lazyFlag, regimeCells, regimeNote, stopCounts } from '../runs.js';
 import { formatIntervals } from '../stats/grid.js';
 import { judgeWidthInN, WIDTH_RULE, type WidthUnit } from '../verdicts/width.js';
 import { fmt, pm } from '../fit.js';
@@ -105,7 +105,7 @@ export const E1: Experiment = {
     const upper = byN.filter((b) => j.levels.includes(b.n));
     const readAt = upper.flatMap((b) => b.units.map((u) => u.at).filter((r): r is PointResult => r !== null));
     const below = upper.flatMap((b) => b.units.map((u) => u.below).filter((r): r is PointResult => r !== null));
-    const flag = budgetFlag(readAt);
+    const flag = [budgetFlag(readAt), lazyFlag(readAt, 'm* over the upper n')].filter(Boolean).join(' ');
     const mTable = byN.map((b) => [
       b.n,
       formatIntervals(b.units.map((u) => u.interval)),

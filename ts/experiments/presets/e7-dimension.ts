@@ -6,7 +6,7 @@ import { diagonal, distinct, num, okResults, summarizeWhere, transportData, widt
 import type { Analysis, Experiment, PointTemplate } from '../experiment.js';
 import { pm } from '../fit.js';
 import { lineChart } from '../plots.js';
-import { budgetFlag, regimeNote, stepsObservation, stopCounts } from '../runs.js';
+import { budgetFlag, lazyFlag, regimeNote, stepsObservation, stopCounts } from '../runs.js';
 import { slopeCI } from '../stats/exponent.js';
 import { formatIntervals } from '../stats/grid.js';
 import { formatCI } from '../stats/rules.js';
@@ -76,7 +76,9 @@ export const E7: Experiment = {
       'E7/steps-per-nu2',
     );
     const readAt = byD.flatMap((b) => b.units.map((u) => u.at).filter((r): r is PointResult => r !== null));
-    const flag = budgetFlag(ok.filter((r) => num(r, 'm') === M_REF));
+    const flag = [budgetFlag(ok.filter((r) => num(r, 'm') === M_REF)), lazyFlag(readAt, 'm*')]
+      .filter(Boolean)
+      .join(' ');
     const data = byD.flatMap((b) =>
       b.units
         .filter((u) => u.interval.hi !== null)
