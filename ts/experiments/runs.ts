@@ -63,20 +63,6 @@ export function budgetFlag(rs: readonly PointResult[]): string | null {
     : null;
 }
 
-/**
- * The laziness flag of a verdict read at some widths (m* of a width search): when most of those runs
- * are not lazy (kernel drift above LAZY_DRIFT), the verdict is about networks outside the regime the
- * theorem speaks about, and its reason says so beside the verdict (the rule itself is unchanged).
- */
-export function lazyFlag(rs: readonly PointResult[], where: string): string | null {
-  const drifts = rs.map(driftOf).filter((x): x is number => x !== null);
-  if (!drifts.length) return null;
-  const lazy = drifts.filter((d) => d <= LAZY_DRIFT).length;
-  return 2 * lazy < drifts.length
-    ? `Not in the lazy regime: at ${where} ${lazy} of ${drifts.length} runs have kernel drift <= ${LAZY_DRIFT} (median ${fmt(median(drifts))}), so the verdict is about networks that move their features, outside the regime the theorem speaks about.`
-    : null;
-}
-
 const optional = (r: PointResult, key: string): number | null => {
   const v = (r.metrics as Record<string, unknown> | undefined)?.[key];
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
@@ -100,17 +86,35 @@ export function etaLT2(r: PointResult): number | null {
 /** Pre-registered: a run is lazy when its relative kernel drift is at most 5%. */
 export const LAZY_DRIFT = 0.05;
 
+/** The measured kernel drifts of some runs, and how many of them are lazy. */
+function laziness(rs: readonly PointResult[]): { drifts: number[]; lazy: number } {
+  const drifts = rs.map(driftOf).filter((x): x is number => x !== null);
+  return { drifts, lazy: drifts.filter((d) => d <= LAZY_DRIFT).length };
+}
+
+/**
+ * The laziness flag of a verdict read at some widths (m* of a width search): when most of those runs
+ * are not lazy (kernel drift above LAZY_DRIFT), the verdict is about networks outside the regime the
+ * theorem speaks about, and its reason says so beside the verdict (the rule itself is unchanged).
+ */
+export function lazyFlag(rs: readonly PointResult[], where: string): string | null {
+  const { drifts, lazy } = laziness(rs);
+  if (!drifts.length) return null;
+  return 2 * lazy < drifts.length
+    ? `Not in the lazy regime: at ${where} ${lazy} of ${drifts.length} runs have kernel drift <= ${LAZY_DRIFT} (median ${fmt(median(drifts))}), so the verdict is about networks that move their features, outside the regime the theorem speaks about.`
+    : null;
+}
+
 /**
  * The regime at the widths where a result is read: how many runs were lazy (drift <= 5%), and
  * eta L_T^2 (the step-size condition of docs/spec/model.md section 8 asks eta L_T^2 <= 1/4).
  */
 export function regimeNote(rs: readonly PointResult[], where: string): string {
-  const drifts = rs.map(driftOf).filter((x): x is number => x !== null);
+  const { drifts, lazy } = laziness(rs);
   const etaL = rs.map(etaLT2).filter((x): x is number => x !== null);
   const moves = rs.map((r) => optional(r, 'paramMove')).filter((x): x is number => x !== null);
   const parts: string[] = [];
   if (drifts.length) {
-    const lazy = drifts.filter((d) => d <= LAZY_DRIFT).length;
     parts.push(
       `kernel drift median ${fmt(median(drifts))} (range ${fmt(Math.min(...drifts))}-${fmt(Math.max(...drifts))}); ${lazy} of ${drifts.length} runs lazy (drift <= ${LAZY_DRIFT})`,
     );
@@ -130,7 +134,7 @@ export function regimeNote(rs: readonly PointResult[], where: string): string {
  * approximation floor (the oracle's relative risk at the same width, when the points measured it).
  */
 export function regimeCells(at: readonly PointResult[], eps: number): string[] {
-  const drifts = at.map(driftOf).filter((x): x is number => x !== null);
+  const { drifts, lazy } = laziness(at);
   const steps = at
     .map((r) => (r.metrics?.reached ? r.metrics.stepsToEps : null))
     .filter((x): x is number => x !== null);
@@ -138,9 +142,7 @@ export function regimeCells(at: readonly PointResult[], eps: number): string[] {
   const floors = at.map((r) => optional(r, 'oracleRel')).filter((x): x is number => x !== null && x > 0);
   const med = steps.length ? median(steps) : null;
   return [
-    drifts.length
-      ? `${fmt(median(drifts), 3)} (${drifts.filter((d) => d <= LAZY_DRIFT).length}/${drifts.length} lazy)`
-      : 'not measured',
+    drifts.length ? `${fmt(median(drifts), 3)} (${lazy}/${drifts.length} lazy)` : 'not measured',
     med === null ? '–' : fmt(med, 3),
     med === null || !budget ? '–' : `${fmt(budget / med, 3)}x`,
     floors.length ? fmt(eps / median(floors), 3) : 'not measured',

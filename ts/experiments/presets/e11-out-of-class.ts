@@ -128,8 +128,9 @@ export const E11: Experiment = {
       // m* per seed as its grid interval, against the norm of that seed's target (read at mRef).
       const units = widthUnits(all, EPS, (r) => r.params.target === name);
       for (const u of units) {
-        const q = metric(at.find((r) => r.seed === u.seed) ?? at[0], 'rkhsNorm');
-        if (q === null || !(q > 0) || !at.some((r) => r.seed === u.seed)) continue;
+        const ref = at.find((r) => r.seed === u.seed);
+        const q = ref ? metric(ref, 'rkhsNorm') : null;
+        if (q === null || !(q > 0)) continue;
         widthObs.push({
           seed: u.seed,
           norm: q,

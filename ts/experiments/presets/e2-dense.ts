@@ -133,10 +133,12 @@ export const E2_DENSE: Experiment = {
       const obs: TauObs[] = [];
       const cells = Ts.map((T) => {
         const cell = at.filter((r) => num(r, 'T') === T);
+        const reached: number[] = [];
         for (const r of cell) {
           const o = stepsObservation(r);
           if (!o) continue;
           obs.push({ T, seed: r.seed, steps: o.steps, censored: o.censored });
+          if (!o.censored) reached.push(o.steps);
           stepData.push({
             T,
             series: label,
@@ -144,10 +146,6 @@ export const E2_DENSE: Experiment = {
             run: o.censored ? `censored: ${stopReason(r)}` : 'reached eps',
           });
         }
-        const reached = cell
-          .map(stepsObservation)
-          .filter((o) => o && !o.censored)
-          .map((o) => o!.steps);
         return `${stopCounts(cell)}${reached.length ? `; median tau ${fmt(median(reached))}` : ''}`;
       });
       const judgement = judgeSeries(obs, regime, `E2-dense/${factor}`);
