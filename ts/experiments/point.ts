@@ -187,6 +187,8 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
   const { backend, signal } = ctx;
   if (point.fault?.kind === 'throw') throw new Error(`fault injected by the point config (${point.id})`);
   const measure = point.measure ?? {};
+  if (measure.maxDrift !== undefined && (measure.regime === false || measure.eps === undefined))
+    throw new Error(`point ${point.id}: maxDrift needs eps and the regime check (measure.regime)`);
   const choice = point.eta === undefined ? undefined : checkEtaChoice(point.eta, `point ${point.id}: field 'eta'`);
   const gen = await makeData(point.data, point.dataSeed, backend);
   // The point's data decide d and the readout (a preset's model leaves them to it).
@@ -308,6 +310,11 @@ export async function runPoint(point: IndexedPoint, ctx: RunPointContext): Promi
     if (tracker) {
       extra.drift = tracker.measure(outcome.params).ntkDrift;
       extra.paramMove = paramMove(outcome.params);
+      if (measure.maxDrift !== undefined) {
+        // The theorem's regime: eps reached by a network whose kernel moved further does not count.
+        extra.reachedRisk = metrics.reached;
+        metrics.reached = metrics.reached === true && extra.drift !== null && extra.drift <= measure.maxDrift;
+      }
     }
   }
   if (trained) extra.etaLT2 = gradConst !== null && metrics.eta != null ? metrics.eta * gradConst * gradConst : null;

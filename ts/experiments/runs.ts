@@ -8,15 +8,23 @@ import { median } from './stats/bootstrap.js';
 import { fmt } from './fit.js';
 import type { PointResult } from './types.js';
 
-export type StopReason = 'eps' | 'steps' | 'plateau' | 'diverged' | 'init-only' | 'error';
+export type StopReason = 'eps' | 'not-lazy' | 'steps' | 'plateau' | 'diverged' | 'init-only' | 'error';
 
+/** 'not-lazy': stopped at eps, but measure.maxDrift did not count it (its kernel drifted further). */
 export const stopReason = (r: PointResult): StopReason =>
-  r.status === 'error' || !r.metrics ? 'error' : r.status === 'diverged' ? 'diverged' : r.metrics.stopped;
+  r.status === 'error' || !r.metrics
+    ? 'error'
+    : r.status === 'diverged'
+      ? 'diverged'
+      : r.metrics.stopped === 'eps' && r.metrics.reached === false
+        ? 'not-lazy'
+        : r.metrics.stopped;
 
 /** "3 eps, 1 budget, 1 plateau" (only the reasons that occur). */
 export function stopCounts(rs: readonly PointResult[]): string {
   const names: Record<StopReason, string> = {
     eps: 'reached eps',
+    'not-lazy': 'reached eps not lazy',
     steps: 'ran the budget',
     plateau: 'plateau-stopped',
     diverged: 'diverged',
@@ -39,11 +47,11 @@ export function stepsObservation(r: PointResult): { steps: number; censored: boo
   if (m.reached && m.stepsToEps !== null) return { steps: m.stepsToEps, censored: false, text: String(m.stepsToEps) };
   const ran = m.steps;
   const why =
-    stopReason(r) === 'plateau'
-      ? `stopped at ${ran} by the plateau rule`
-      : stopReason(r) === 'diverged'
-        ? `diverged by step ${ran}`
-        : `> ${ran} (ran the budget)`;
+    {
+      plateau: `stopped at ${ran} by the plateau rule`,
+      diverged: `diverged by step ${ran}`,
+      'not-lazy': `reached eps at ${m.stepsToEps} with kernel drift ${fmt(m.drift ?? NaN)} (not lazy)`,
+    }[stopReason(r) as string] ?? `> ${ran} (ran the budget)`;
   return ran > 0 ? { steps: ran, censored: true, text: why } : null;
 }
 

@@ -74,6 +74,12 @@ export interface MeasureOptions {
    * an estimate of the target's RKHS norm (E11). Final readout only.
    */
   rkhsRidge?: number;
+  /**
+   * Count a run as reaching eps only when its kernel drift at the end (the regime check, which must
+   * be on) is at most this: the width needed read in the theorem's lazy regime (E1). metrics.reached
+   * then says both; metrics.reachedRisk says the risk alone.
+   */
+  maxDrift?: number;
 }
 
 /** Deliberate failures, for testing the sweep's crash handling only. */
@@ -143,6 +149,8 @@ export interface PointMetrics {
   /** First recorded step with risk <= eps * risk0 (null: not reached). */
   stepsToEps: number | null;
   reached: boolean | null;
+  /** With measure.maxDrift: whether the risk alone reached eps (reached also asks the drift). */
+  reachedRisk?: boolean | null;
   rhoEff: number;
   rhoEffMax: number;
   distL2: number;

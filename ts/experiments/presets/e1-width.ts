@@ -7,7 +7,7 @@
  */
 import type { Analysis, Experiment, PointTemplate } from '../experiment.js';
 import { diagonal, distinct, num, okResults, summarizeWhere, transportData, widthUnits } from '../common.js';
-import { budgetFlag, lazyFlag, regimeCells, regimeNote, stopCounts } from '../runs.js';
+import { budgetFlag, LAZY_DRIFT, lazyFlag, regimeCells, regimeNote, stopCounts } from '../runs.js';
 import { formatIntervals } from '../stats/grid.js';
 import { judgeWidthInN, WIDTH_RULE, type WidthUnit } from '../verdicts/width.js';
 import { fmt, pm } from '../fit.js';
@@ -16,14 +16,17 @@ import type { PointResult, Size } from '../types.js';
 
 /**
  * eps relative to R(Theta(0)). Quick (the demo's) keeps 0.005, where m* is about 8-16 and the runs
- * at m* are not lazy. Full is pre-registered for the lazy regime (issue 28), decided from timed pilot
- * runs at n = 256-512 before any verdict: GD at width 128 reaches 2.5e-4 in about 9000 steps with
- * kernel drift 0.03, while width 16 stalls near 8e-4 with drift 0.23, so m* lands at widths >= 64-128
- * where drift <= 0.05. eps is about 1/45 of the approximation floor measured at width 128 (the
- * oracle's relative risk, 0.011): lazy GD fits the training set far below the random-features
- * oracle, so eps at or above the floor would put m* at widths where GD is not lazy (docs/experiments.md).
+ * at m* are not lazy. Full: 2.5e-4, about 1/45 of the approximation floor measured at width 128
+ * (the oracle's relative risk, 0.011), fixed from timed pilots before the first full run.
  */
 const EPS: Record<Size, number> = { quick: 0.005, full: 2.5e-4 };
+/**
+ * Full: a run reaches only when its kernel drift is at most LAZY_DRIFT too (measure.maxDrift), so m*
+ * is the width needed in the theorem's lazy regime. The first full run (stays in git at 152fbed)
+ * counted any run under eps: GD at widths 16-32 learned features for up to 90000 steps and reached
+ * it, so m* was read at drift 0.18-0.26, outside the regime (issue 28).
+ */
+const MAX_DRIFT: Record<Size, number | undefined> = { quick: undefined, full: LAZY_DRIFT };
 const GRID = {
   quick: {
     ns: [32, 64, 128, 256, 512, 1024, 2048],
@@ -31,16 +34,19 @@ const GRID = {
     steps: 1000,
     T: 8,
     d: 4,
+    stream: '',
   },
   full: {
     // 1.5 decades of n, not 2.7: the lazy m* and a 10x budget cost n m steps (docs/experiments.md, E1 cost).
     ns: [64, 128, 256, 512, 1024, 2048],
-    // Ratio sqrt 2 (even widths: symmetric init) over the lazy range.
-    ms: [16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024],
-    // 10x the steps to eps at the narrowest lazy width (9000 at width 128, n = 512 in the pilot; fewer wider).
-    steps: 90000,
+    // Ratio 2^(1/4) (even widths: symmetric init) where the first run put the lazy widths (drift <= 0.05 from 96-128 on), sqrt 2 elsewhere.
+    ms: [16, 24, 32, 48, 64, 76, 90, 108, 128, 152, 180, 216, 256, 304, 362, 430, 512, 724, 1024],
+    // 10x the steps to eps at the lazy widths (12000-15000 at widths 96-108, n = 2048, in the first run).
+    steps: 150000,
     T: 10,
     d: 4,
+    // Data apart from the first run's (whose drifts chose the criterion): that run does not enter this one.
+    stream: 'lazy/',
   },
 } as const;
 const ALPHA = 0.5;
@@ -51,18 +57,17 @@ export const E1: Experiment = {
   title: 'Width against samples: m*(n)',
   claim:
     'The width needed to reach a given training risk grows only logarithmically with the number of samples n (m ~ log n), not polynomially. [paper: Remark 2 / main theorem]',
-  // 6 full-size seeds, not 10: the lazy design's cost (docs/experiments.md, E1 cost).
-  defaultSeeds: { quick: 5, full: 6 },
+  defaultSeeds: { quick: 5, full: 10 },
   setting(size: Size) {
     const g = GRID[size];
     return (
       `Diagonal RNN (tanh, alpha = ${ALPHA}, readout final), symmetric init; full-batch gradient descent, eta = ${ETA}, ${g.steps} steps. ` +
       `Targets: a transport-map teacher of the diagonal class (map 'mix', M = 2048 particles, same alpha), T = ${g.T}, d = ${g.d}, normalized to RMS 1 (so R(Theta(0)) = 1/2). ` +
       `n in {${g.ns.join(', ')}}, m in {${g.ms.join(', ')}}; each n draws its own teacher and sequences (independent data per n within a seed; the widths of one n share them). ` +
-      `eps = ${EPS[size]} relative: a run reaches when its best training risk <= ${EPS[size]} * R(Theta(0)) (training stops there).` +
-      (size === 'full'
-        ? ' Each run also measures the approximation floor at its width (the oracle theta_bar, as E6) and its kernel drift.'
-        : '')
+      `eps = ${EPS[size]} relative: a run reaches when its best training risk <= ${EPS[size]} * R(Theta(0)) (training stops there)` +
+      (MAX_DRIFT[size] !== undefined
+        ? ` and its kernel drift at that point is <= ${MAX_DRIFT[size]} (the lazy regime; a run under eps that drifted further counts as not reaching). Each run also measures the approximation floor at its width (the oracle theta_bar, as E6).`
+        : '.')
     );
   },
   // Full: the search starts at the lazy width 128 where the pilot put m*, sparing the narrow widths' full budgets.
@@ -77,7 +82,7 @@ export const E1: Experiment = {
           model: diagonal(m, ALPHA),
           data: transportData({ n, T: g.T, d: g.d, alpha: ALPHA }),
           // Independent data per n (issue 28): nested data sets made the m* of different n correlated within a seed.
-          dataStream: `n=${n}`,
+          dataStream: `${g.stream}n=${n}`,
           train: { eta: ETA, steps: g.steps, recordEvery: 10 },
           measure: {
             eps: EPS[size],
@@ -85,6 +90,7 @@ export const E1: Experiment = {
             plateau: true,
             curvePoints: 20,
             ...(size === 'full' ? { oracle: true } : {}),
+            ...(MAX_DRIFT[size] !== undefined ? { maxDrift: MAX_DRIFT[size] } : {}),
           },
         });
       }
@@ -95,6 +101,7 @@ export const E1: Experiment = {
     const ok = okResults(results);
     // The points' own eps (a variant such as E1-random changes it), else the size's.
     const eps = Number(ok.find((r) => r.config.measure?.eps)?.config.measure?.eps ?? EPS[size]);
+    const maxDrift = ok.find((r) => r.config.measure?.maxDrift !== undefined)?.config.measure?.maxDrift;
     const ns = distinct(ok, 'n');
     const ms = distinct(ok, 'm');
     const byN = ns.map((n) => ({ n, units: widthUnits(ok, eps, (r) => num(r, 'n') === n) }));
@@ -143,6 +150,9 @@ export const E1: Experiment = {
       reason: j.reason + (flag ? ` ${flag}` : ''),
       measured:
         `Per (n, seed): the runs of the width search, each stopped at eps = ${eps} (relative to R(Theta(0))), by the plateau rule, by divergence or at the step budget. ` +
+        (maxDrift !== undefined
+          ? `A run reaches only when its kernel drift at eps is <= ${maxDrift} as well: m* is the width needed in the lazy regime, and a run under eps that drifted further fails ("reached eps not lazy"). `
+          : '') +
         `m* per seed is the grid interval (largest failing width, first reaching width]: the runs stop at eps, so nothing inside the interval is measured. ` +
         `Rule (pre-registered): over the upper half of the n range (log scale), the exponent p of m* in n (interval-censored regression of ln m* on ln n over the grid intervals, right-censored above the grid; 95% seed-level t-interval, jackknife over seeds, at least the grid's resolution) must lie below ${WIDTH_RULE.P_POLY} as a whole for "matches" (no faster than log n), above it for "does not match"; ` +
         `fewer than ${WIDTH_RULE.MIN_SEEDS} seeds, or m* without a lower bound (grid floor, or only plateau-stopped widths below) in most units give "inconclusive". Log, power and saturating laws are compared by leave-one-n-out cross-validation.`,
