@@ -38,6 +38,14 @@ describe('E1-random: the control of claim 1', () => {
     expect(Math.max(...points.map((p) => Number(p.params.m)))).toBe(256);
     expect(points.every((p) => p.measure.eps === 0.1 && p.data.n === p.params.n)).toBe(true);
   });
+  it("full: the lazy control, E1's drift limit inherited, n = 4..64 and widths to 8192", () => {
+    const ts = CTRL.configs('full');
+    expect([...new Set(ts.map((t) => Number(t.params.n)))]).toEqual([4, 8, 16, 32, 64]);
+    expect(Math.max(...ts.map((t) => Number(t.params.m)))).toBe(8192);
+    expect(ts.every((t) => t.measure.maxDrift === 0.05 && t.measure.eps === 0.1 && !t.measure.oracle)).toBe(true);
+    expect(CTRL.setting('full')).toContain('kernel drift at that point is <= 0.05');
+    expect(CTRL.setting('full')).not.toContain('approximation floor');
+  });
   it('matches when m* grows like n/4 and does not when m* is flat', () => {
     expect(
       CTRL.analyze(

@@ -15,6 +15,7 @@ import { estimateCost } from '../../dist/experiments/queue.js';
 import { runCliInProcess } from '../support/cli.js';
 import { BACKEND, readLines } from './helpers.js';
 import { bestOfGrid, gridOrder, type GridRun } from '../../dist/experiments/step-size.js';
+import { stopCounts, stopReason } from '../../dist/experiments/runs.js';
 
 const backend = await getBackend(BACKEND);
 
@@ -163,6 +164,33 @@ describe('regime check', () => {
       (await run({ ...p, eta: 1, model: { ...p.model, m }, train: { ...p.train, steps: 200 } })).metrics!.drift!;
     const [small, large] = [await drift(4), await drift(64)];
     expect(small).toBeGreaterThan(2 * large);
+  });
+});
+
+describe('maxDrift: reaching eps in the lazy regime', () => {
+  it('counts a run under eps as reaching only when its drift is within the limit; the risk alone stays in reachedRisk', async () => {
+    const p = e2Point();
+    const measure = { ...p.measure, stopAtEps: true };
+    const free = (await run({ ...p, measure })).metrics!;
+    expect(free.reached).toBe(true);
+    expect(free.reachedRisk).toBeUndefined();
+    const strict = await run({ ...p, measure: { ...measure, maxDrift: free.drift! / 2 } });
+    expect(strict.metrics!.reached).toBe(false);
+    expect(strict.metrics!.reachedRisk).toBe(true);
+    expect(strict.metrics!.stepsToEps).toBe(free.stepsToEps); // the run itself is the same
+    expect(stopReason(strict)).toBe('not-lazy');
+    expect(stopCounts([strict])).toBe('1 reached eps not lazy');
+    const loose = (await run({ ...p, measure: { ...measure, maxDrift: free.drift! * 2 } })).metrics!;
+    expect([loose.reached, loose.reachedRisk]).toEqual([true, true]);
+  });
+
+  it('refuses maxDrift without the regime check or without eps', async () => {
+    const p = e2Point();
+    await expect(run({ ...p, measure: { ...p.measure, maxDrift: 0.05, regime: false } })).rejects.toThrow(
+      /maxDrift needs eps and the regime check/,
+    );
+    const { eps: _eps, ...noEps } = p.measure;
+    await expect(run({ ...p, measure: { ...noEps, maxDrift: 0.05 } })).rejects.toThrow(/maxDrift needs eps/);
   });
 });
 

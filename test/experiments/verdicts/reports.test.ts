@@ -101,6 +101,47 @@ describe('E1 report from synthetic points', () => {
   });
 });
 
+describe('E1 in the lazy regime (maxDrift)', () => {
+  /** Every width reaches the risk; only widths >= lazyWidth(n) do it with drift <= 0.05. */
+  function lazyPoints(lazyWidth: (n: number) => number): PointResult[] {
+    const ms = [16, 24, 32, 48, 64, 76, 90, 108, 128, 152, 180, 216, 256, 304, 362, 430, 512, 724, 1024];
+    const rs: PointResult[] = [];
+    for (const n of [64, 128, 256, 512, 1024, 2048])
+      for (let s = 0; s < 10; s++)
+        for (const m of ms) {
+          const r = point('E1', { n, m }, s, { stop: 'eps', steps: 5000, bestRel: 2.5e-4 }, 150000);
+          const lazy = m >= lazyWidth(n) * (1 + 0.03 * s);
+          Object.assign(r.metrics!, { reached: lazy, reachedRisk: true, drift: lazy ? 0.04 : 0.2 });
+          r.config.measure = { eps: 2.5e-4, maxDrift: 0.05 };
+          rs.push(r);
+        }
+    return rs;
+  }
+
+  it('reads m* at the first lazy width: flat matches, growth like n^0.6 does not, though every run reached eps', () => {
+    const flat = getExperiment('E1').analyze(
+      lazyPoints(() => 100),
+      'full',
+    );
+    expect(flat.verdict).toBe('matches');
+    expect(flat.measured).toContain('kernel drift at eps is <= 0.05 as well');
+    expect(flat.tables[0].rows[0][3]).toBe('10 reached eps not lazy');
+    expect(flat.reason).not.toContain('Not in the lazy regime');
+    const growing = getExperiment('E1').analyze(
+      lazyPoints((n) => 4 * n ** 0.6),
+      'full',
+    );
+    expect(growing.verdict).toBe('does not match');
+  });
+
+  it('the full plan asks every point for drift <= 0.05 at eps, with 10 seeds; the quick demo does not', () => {
+    const E1 = getExperiment('E1');
+    expect(E1.configs('full').every((t) => t.measure.maxDrift === 0.05)).toBe(true);
+    expect(E1.defaultSeeds.full).toBe(10);
+    expect(E1.configs('quick').some((t) => t.measure.maxDrift !== undefined)).toBe(false);
+  });
+});
+
 describe('E2 report from synthetic points', () => {
   it('says a plateau-stopped run stopped at 510, never "> budget", and does not count it as a blow-up', () => {
     const rs: PointResult[] = [];
