@@ -5,13 +5,13 @@ import type { PointResult } from '../../dist/experiments/types.js';
 
 const CTRL = getExperiment('E1-random');
 
-/** Every point of the quick grid, seeds 0..4 (the rules need 5), reaching iff m >= law(n). */
-function results(law: (n: number) => number): PointResult[] {
+/** Every point of the quick grid, seeds 0..4 (the rules need 5), reaching iff m >= law(n) (the teacher arm: teacherLaw). */
+function results(law: (n: number) => number, teacherLaw = law): PointResult[] {
   return CTRL.configs('quick').flatMap((t) =>
     [0, 1, 2, 3, 4].map((seed) => {
       const n = Number(t.params.n);
       const m = Number(t.params.m);
-      const reached = m >= law(n) * (1 + 0.05 * seed);
+      const reached = m >= (t.params.labels === 'teacher' ? teacherLaw : law)(n) * (1 + 0.05 * seed);
       return {
         status: 'ok',
         seed,
@@ -31,9 +31,20 @@ function results(law: (n: number) => number): PointResult[] {
 }
 
 describe('E1-random: the control of claim 1', () => {
-  it('plans random labels, n from 16, widths beyond E1 and eps = 0.1', () => {
+  it('plans random labels, n from 16, widths beyond E1 and eps = 0.1, and a teacher arm on the same inputs', () => {
     const points = planSweep(CTRL, 'quick');
-    expect(points.every((p) => (p.data as { labels?: string }).labels === 'random')).toBe(true);
+    const random = points.filter((p) => p.params.labels === 'random');
+    const teacher = points.filter((p) => p.params.labels === 'teacher');
+    expect(random.length).toBe(teacher.length);
+    expect(random.length + teacher.length).toBe(points.length);
+    expect(random.every((p) => (p.data as { labels?: string }).labels === 'random')).toBe(true);
+    expect(teacher.some((p) => (p.data as { labels?: string }).labels !== undefined)).toBe(false);
+    // The same inputs: each teacher point has its random twin's data seed and settings.
+    for (const t of teacher) {
+      const twin = random.find((r) => r.params.n === t.params.n && r.params.m === t.params.m && r.seed === t.seed)!;
+      expect(t.dataSeed).toBe(twin.dataSeed);
+      expect([t.measure, t.train.steps]).toEqual([twin.measure, twin.train.steps]);
+    }
     expect(Math.min(...points.map((p) => Number(p.params.n)))).toBe(16);
     expect(Math.max(...points.map((p) => Number(p.params.m)))).toBe(256);
     expect(points.every((p) => p.measure.eps === 0.1 && p.data.n === p.params.n)).toBe(true);
@@ -41,6 +52,7 @@ describe('E1-random: the control of claim 1', () => {
   it("full: the lazy control, E1's drift limit inherited, n = 4..64 and widths to 8192", () => {
     const ts = CTRL.configs('full');
     expect([...new Set(ts.map((t) => Number(t.params.n)))]).toEqual([4, 8, 16, 32, 64]);
+    expect(new Set(ts.map((t) => t.params.labels))).toEqual(new Set(['random', 'teacher']));
     expect(Math.max(...ts.map((t) => Number(t.params.m)))).toBe(8192);
     expect(ts.every((t) => t.measure.maxDrift === 0.05 && t.measure.eps === 0.1 && !t.measure.oracle)).toBe(true);
     expect(CTRL.setting('full')).toContain('kernel drift at that point is <= 0.05');
@@ -59,6 +71,31 @@ describe('E1-random: the control of claim 1', () => {
     );
     expect(flat.verdict).toBe('does not match');
     expect(flat.reason).toMatch(/^Control failed/);
+  });
+  it('judges the random arm only, and reports the teacher arm beside it', () => {
+    // Random labels grow, the teacher arm is flat: the control passes, and the teacher arm is reported.
+    const a = CTRL.analyze(
+      results(
+        (n) => n / 4,
+        () => 6,
+      ),
+      'quick',
+    );
+    expect(a.verdict).toBe('matches');
+    const fit = a.fits.find((f) => f.name.startsWith('teacher arm'))!;
+    expect(Math.abs(fit.params.p as number)).toBeLessThan(0.1);
+    expect(a.notes.some((n) => n.startsWith('Teacher arm') && n.includes('reported, not judged'))).toBe(true);
+    expect(a.tables.at(-1)!.title).toMatch(/^teacher arm/);
+    // A teacher arm that grows does not rescue a flat random arm.
+    expect(
+      CTRL.analyze(
+        results(
+          () => 6,
+          (n) => n / 4,
+        ),
+        'quick',
+      ).verdict,
+    ).toBe('does not match');
   });
 });
 

@@ -2,11 +2,15 @@
  * E1-random — the control of claim 1: E1's sweep, search and analysis on random N(0, 1) labels
  * independent of the inputs (data option labels: 'random'), over the n range a width growing like
  * n can afford. Its verdict says whether the pipeline can show polynomial growth at all
- * (verdicts/control.ts).
+ * (verdicts/control.ts). A teacher arm (param labels: 'teacher') runs the same inputs, eps, budget
+ * and drift limit with the teacher's own targets: it says whether the growth is the labels' or the
+ * settings' (reported beside the verdict, not judged).
  */
 import type { Experiment } from '../experiment.js';
 import type { Size } from '../types.js';
 import { distinct, num, okResults, widthUnits } from '../common.js';
+import { formatIntervals } from '../stats/grid.js';
+import { formatCI } from '../stats/rules.js';
 import { judgeWidthControl } from '../verdicts/control.js';
 import { E1 } from './e1-width.js';
 import { variantOf } from './variant.js';
@@ -30,7 +34,7 @@ const base = variantOf(E1, {
   id: 'E1-random',
   title: 'Control of E1: width against samples on random labels',
   claim:
-    'Control: on labels independent of the inputs the width needed to fit them grows polynomially in n (about n/(d+1) parameters per sample), so the E1 pipeline must show m* ~ n^p with p above 0.3 here; if it cannot, E1 cannot distinguish log n from polynomial growth. [the contrast of the paper with earlier poly(n) analyses; the control is ours]',
+    'Control: on labels independent of the inputs the width needed to fit them grows polynomially in n (at least of order n parameters for n arbitrary labels; lazily more, as the kernel norm of the labels grows with n), so the E1 pipeline must show m* ~ n^p with p above 0.3 here; if it cannot, E1 cannot distinguish log n from polynomial growth. [the contrast of the paper with earlier poly(n) analyses; the control is ours]',
   setting: (size) =>
     `${E1.setting(size)
       .replace(/n in \{[^}]*\}/, `n = E1's n / ${N_DIVISOR[size]} up to ${N_MAX[size]}`)
@@ -43,7 +47,7 @@ const base = variantOf(E1, {
       .replace(
         / Each run also measures the approximation floor.*$/,
         '',
-      )} Widths also ${EXTRA_MS[size].join(', ')}. Labels: random, N(0, 1) independent of the inputs (data option labels: 'random', stream 'data/random-labels'); the teacher's targets are discarded.`,
+      )} Widths also ${EXTRA_MS[size].join(', ')}. Labels: random, N(0, 1) independent of the inputs (data option labels: 'random', stream 'data/random-labels'); the teacher's targets are discarded. A teacher arm (param labels: 'teacher') runs the same points with the teacher's targets: the same inputs, eps, budget and drift limit.`,
   // 5 full-size seeds, not E1's 10: the widest random-label probes dominate the cost (docs/experiments.md).
   defaultSeeds: { quick: 5, full: 5 },
   keep: (t, size) => Number(t.params.n) / N_DIVISOR[size] <= N_MAX[size],
@@ -52,7 +56,7 @@ const base = variantOf(E1, {
     const n = Number(t.params.n) / N_DIVISOR[size];
     return {
       ...t,
-      params: { ...t.params, n },
+      params: { ...t.params, n, labels: 'random' },
       data: { ...t.data, n, labels: 'random' },
       dataStream: `n=${n}`,
       train: { ...t.train, steps: STEPS[size] },
@@ -77,21 +81,69 @@ export const E1_RANDOM: Experiment = {
           .filter((m) => !ts.some((u) => Number(u.params.m) === m))
           .map((m) => ({ ...t, params: { ...t.params, m }, model: { ...t.model, m } })),
       );
-    return [...ts, ...wider];
+    const random = [...ts, ...wider];
+    // The teacher arm: the same inputs (data stream), eps, budget and drift limit, the teacher's targets.
+    const teacher = random.map((t) => {
+      const { labels: _random, ...data } = t.data;
+      return { ...t, params: { ...t.params, labels: 'teacher' }, data };
+    });
+    return [...random, ...teacher];
   },
   analyze(results, size) {
-    const a = base.analyze(results, size);
-    const ok = okResults(results);
-    const units = distinct(ok, 'n').flatMap((n) =>
-      widthUnits(ok, EPS, (r) => num(r, 'n') === n).map((u) => ({ level: n, seed: u.seed, interval: u.interval })),
-    );
-    const j = judgeWidthControl(units);
+    const arm = (labels: string) => results.filter((r) => (r.params.labels ?? 'random') === labels);
+    const a = base.analyze(arm('random'), size);
+    const unitsOf = (rs: typeof results) => {
+      const ok = okResults(rs);
+      return distinct(ok, 'n').map((n) => ({
+        n,
+        units: widthUnits(ok, EPS, (r) => num(r, 'n') === n).map((u) => ({
+          level: n,
+          seed: u.seed,
+          interval: u.interval,
+        })),
+      }));
+    };
+    const j = judgeWidthControl(unitsOf(arm('random')).flatMap((b) => b.units));
+    const teacherByN = unitsOf(arm('teacher'));
+    const t = teacherByN.length ? judgeWidthControl(teacherByN.flatMap((b) => b.units)) : null;
+    const teacherNote = t?.exponent
+      ? `Teacher arm (the same inputs, eps, budget and drift limit, the teacher's targets; reported, not judged): m* ~ n^p with p = ${formatCI(t.exponent)} over n = ${teacherByN.map((b) => b.n).join(', ')}, against ${j.exponent ? formatCI(j.exponent) : 'no exponent'} on random labels: the growth is the labels' where the two intervals are apart.`
+      : null;
     return {
       ...a,
       verdict: j.verdict,
       reason: j.reason,
       measured: `${a.measured} Control rule (verdicts/control.ts, replaces E1's): the exponent p of m* in n over all n by censored regression (a search where no width reached counts as "larger than"), seed-level t-interval; whole interval above 0.3 matches (the pipeline sees polynomial growth), below does not match.`,
-      notes: [...(a.notes ?? []), `E1's own rule on these points: ${a.verdict}. ${a.reason}`],
+      fits: [
+        ...a.fits,
+        ...(t?.exponent
+          ? [
+              {
+                name: 'teacher arm exponent (all n; reported, not judged)',
+                formula: 'm* = c n^p',
+                params: { p: t.exponent.estimate, pLo: t.exponent.lo, pHi: t.exponent.hi },
+                n: teacherByN.length,
+              },
+            ]
+          : []),
+      ],
+      tables: [
+        ...a.tables,
+        ...(teacherByN.length
+          ? [
+              {
+                title: "teacher arm: m*(n) with the teacher's targets under the control's settings",
+                columns: ['n', 'm* (grid interval x seeds)'],
+                rows: teacherByN.map((b) => [b.n, formatIntervals(b.units.map((u) => u.interval))]),
+              },
+            ]
+          : []),
+      ],
+      notes: [
+        ...(a.notes ?? []),
+        ...(teacherNote ? [teacherNote] : []),
+        `E1's own rule on the random-label points: ${a.verdict}. ${a.reason}`,
+      ],
     };
   },
 };
