@@ -132,6 +132,11 @@ describe('E1 in the lazy regime (maxDrift)', () => {
       'full',
     );
     expect(growing.verdict).toBe('does not match');
+    // The drift crossing (interpolated between the bracketing widths) reads the same laws over all n.
+    const crossing = (a: typeof flat) => a.fits.find((f) => f.name.startsWith('drift crossing'))!.params.p as number;
+    expect(Math.abs(crossing(flat))).toBeLessThan(0.1);
+    expect(crossing(growing)).toBeGreaterThan(0.45);
+    expect(crossing(growing)).toBeLessThan(0.75);
   });
 
   it('the full plan asks every point for drift <= 0.05 at eps, with 10 seeds; the quick demo does not', () => {
