@@ -84,7 +84,7 @@ describe('E1-random: the control of claim 1', () => {
     expect(a.verdict).toBe('matches');
     const fit = a.fits.find((f) => f.name.startsWith('teacher arm'))!;
     expect(Math.abs(fit.params.p as number)).toBeLessThan(0.1);
-    expect(a.notes.some((n) => n.startsWith('Teacher arm') && n.includes('reported, not judged'))).toBe(true);
+    expect((a.notes ?? []).some((n) => n.startsWith('Teacher arm') && n.includes('reported, not judged'))).toBe(true);
     expect(a.tables.at(-1)!.title).toMatch(/^teacher arm/);
     // A teacher arm that grows does not rescue a flat random arm.
     expect(
