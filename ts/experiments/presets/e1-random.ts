@@ -23,7 +23,7 @@ import { variantOf } from './variant.js';
  */
 const N_DIVISOR: Record<Size, number> = { quick: 2, full: 16 };
 const N_MAX: Record<Size, number> = { quick: 512, full: 64 };
-/** Random labels cannot be fitted to E1's eps = 0.005 in any affordable budget: the control asks for 90% of their variance. */
+/** Random labels cannot be fitted to E1's eps (0.005 quick, 2.5e-4 full) in any affordable budget: the control asks for 90% of their variance. */
 const EPS = 0.1;
 /** Full: 10x the pilot's steps to eps at n = 64 (3430 at width 8192). */
 const STEPS: Record<Size, number> = { quick: 8000, full: 40000 };

@@ -340,7 +340,7 @@ export const E1: Experiment = {
         regimeNote(readAt, 'the first reaching widths over the upper n range'),
         ...(crossingExp
           ? [
-              `Where the drift limit sets m* (every width reaching eps by the risk), the width m_x at which a unit's drift crosses ${maxDrift} resolves m* finer than the grid: m_x ~ n^p with p = ${formatCI(crossingExp)} over n = ${ns.join(', ')} (${crossed.length} of ${crossings.length} units bracketed; seed-level interval; added after the run, reported, not judged).`,
+              `The width m_x at which a unit's drift at eps crosses ${maxDrift} (among the widths that reached eps by the risk) resolves m* finer than the grid where the drift limit sets it: m_x ~ n^p with p = ${formatCI(crossingExp)} over n = ${ns.join(', ')} (${crossed.length} of ${crossings.length} units bracketed; seed-level interval; added after the run, reported, not judged).`,
             ]
           : []),
         `The widths just below m* over the upper n range: ${stopCounts(below)}.`,
