@@ -7,6 +7,7 @@ import { reachedEps, stopReason } from './runs.js';
 import { gridInterval } from './stats/grid.js';
 import type { PointMetrics, PointResult } from './types.js';
 import type { EtaChoice } from './step-size.js';
+import type { WidthUnit } from './verdicts/width.js';
 
 export interface TeacherOptions {
   n: number;
@@ -84,7 +85,7 @@ export function summarizeWhere(
 /**
  * m* per seed as the grid interval it is (stats/grid.ts): (largest failing width below the first
  * reaching one, first reaching width], with the run at the grid width just below m* (to say how it
- * ended: budget, plateau rule, divergence).
+ * ended: budget, plateau rule, divergence), and the seed's runs.
  */
 export function widthUnits(results: readonly PointResult[], eps: number, select: (r: PointResult) => boolean) {
   const rs = okResults(results).filter(select);
@@ -98,8 +99,24 @@ export function widthUnits(results: readonly PointResult[], eps: number, select:
     const widthBelow = Math.max(...runs.map((r) => num(r, 'm')).filter((m) => interval.hi === null || m < interval.hi));
     const below = runs.find((r) => num(r, 'm') === widthBelow) ?? null;
     const at = runs.find((r) => interval.hi !== null && num(r, 'm') === interval.hi) ?? null;
-    return { seed, interval, below, at };
+    return { seed, interval, below, at, runs };
   });
+}
+
+/**
+ * widthUnits at each level of a swept parameter (E1: n, E7: d), and all of them as the width rules
+ * read them (verdicts/width.ts).
+ */
+export function widthLevels(results: readonly PointResult[], eps: number, key: string) {
+  const ok = okResults(results);
+  const levels = distinct(ok, key).map((level) => ({
+    level,
+    units: widthUnits(ok, eps, (r) => num(r, key) === level),
+  }));
+  const units: WidthUnit[] = levels.flatMap((b) =>
+    b.units.map((u) => ({ level: b.level, seed: u.seed, interval: u.interval })),
+  );
+  return { levels, units };
 }
 
 /** A pipe inside a cell (norms like ||Theta||) would end the cell: GFM reads a backslashed pipe as a literal one. */

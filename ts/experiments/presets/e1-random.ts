@@ -8,7 +8,7 @@
  */
 import type { Experiment } from '../experiment.js';
 import type { Size } from '../types.js';
-import { distinct, num, okResults, widthUnits } from '../common.js';
+import { widthLevels } from '../common.js';
 import { formatIntervals } from '../stats/grid.js';
 import { formatCI } from '../stats/rules.js';
 import { judgeWidthControl } from '../verdicts/control.js';
@@ -92,22 +92,12 @@ export const E1_RANDOM: Experiment = {
   analyze(results, size) {
     const arm = (labels: string) => results.filter((r) => (r.params.labels ?? 'random') === labels);
     const a = base.analyze(arm('random'), size);
-    const unitsOf = (rs: typeof results) => {
-      const ok = okResults(rs);
-      return distinct(ok, 'n').map((n) => ({
-        n,
-        units: widthUnits(ok, EPS, (r) => num(r, 'n') === n).map((u) => ({
-          level: n,
-          seed: u.seed,
-          interval: u.interval,
-        })),
-      }));
-    };
-    const j = judgeWidthControl(unitsOf(arm('random')).flatMap((b) => b.units));
-    const teacherByN = unitsOf(arm('teacher'));
-    const t = teacherByN.length ? judgeWidthControl(teacherByN.flatMap((b) => b.units)) : null;
+    const random = widthLevels(arm('random'), EPS, 'n');
+    const j = judgeWidthControl(random.units);
+    const teacher = widthLevels(arm('teacher'), EPS, 'n');
+    const t = teacher.levels.length ? judgeWidthControl(teacher.units) : null;
     const teacherNote = t?.exponent
-      ? `Teacher arm (the same inputs, eps, budget and drift limit, the teacher's targets; reported, not judged): m* ~ n^p with p = ${formatCI(t.exponent)} over n = ${teacherByN.map((b) => b.n).join(', ')}, against ${j.exponent ? formatCI(j.exponent) : 'no exponent'} on random labels: the growth is the labels' where the two intervals are apart.`
+      ? `Teacher arm (the same inputs, eps, budget and drift limit, the teacher's targets; reported, not judged): m* ~ n^p with p = ${formatCI(t.exponent)} over n = ${teacher.levels.map((b) => b.level).join(', ')}, against ${j.exponent ? formatCI(j.exponent) : 'no exponent'} on random labels: the growth is the labels' where the two intervals are apart.`
       : null;
     return {
       ...a,
@@ -122,19 +112,19 @@ export const E1_RANDOM: Experiment = {
                 name: 'teacher arm exponent (all n; reported, not judged)',
                 formula: 'm* = c n^p',
                 params: { p: t.exponent.estimate, pLo: t.exponent.lo, pHi: t.exponent.hi },
-                n: teacherByN.length,
+                n: teacher.levels.length,
               },
             ]
           : []),
       ],
       tables: [
         ...a.tables,
-        ...(teacherByN.length
+        ...(teacher.levels.length
           ? [
               {
                 title: "teacher arm: m*(n) with the teacher's targets under the control's settings",
                 columns: ['n', 'm* (grid interval x seeds)'],
-                rows: teacherByN.map((b) => [b.n, formatIntervals(b.units.map((u) => u.interval))]),
+                rows: teacher.levels.map((b) => [b.level, formatIntervals(b.units.map((u) => u.interval))]),
               },
             ]
           : []),

@@ -6,10 +6,10 @@
  * R(Theta(0))), as the grid interval it is, per seed; its exponent in n by interval-censored regression with a seed-level interval.
  */
 import type { Analysis, Experiment, PointTemplate } from '../experiment.js';
-import { diagonal, distinct, num, okResults, summarizeWhere, transportData, widthUnits } from '../common.js';
+import { diagonal, distinct, num, okResults, summarizeWhere, transportData, widthLevels } from '../common.js';
 import { budgetFlag, driftOf, LAZY_DRIFT, lazyFlag, regimeCells, regimeNote, stopCounts } from '../runs.js';
 import { formatIntervals } from '../stats/grid.js';
-import { judgeWidthInN, WIDTH_RULE, type WidthUnit } from '../verdicts/width.js';
+import { judgeWidthInN, WIDTH_RULE } from '../verdicts/width.js';
 import { fmt, pm, powerFit } from '../fit.js';
 import { seedInterval } from '../stats/bootstrap.js';
 import { formatCI } from '../stats/rules.js';
@@ -127,17 +127,14 @@ export const E1: Experiment = {
     const maxDrift = ok.find((r) => r.config.measure?.maxDrift !== undefined)?.config.measure?.maxDrift;
     const ns = distinct(ok, 'n');
     const ms = distinct(ok, 'm');
-    const byN = ns.map((n) => ({ n, units: widthUnits(ok, eps, (r) => num(r, 'n') === n) }));
-    const units: WidthUnit[] = byN.flatMap((b) =>
-      b.units.map((u) => ({ level: b.n, seed: u.seed, interval: u.interval })),
-    );
+    const { levels: byN, units } = widthLevels(ok, eps, 'n');
     const j = judgeWidthInN(units);
-    const upper = byN.filter((b) => j.levels.includes(b.n));
+    const upper = byN.filter((b) => j.levels.includes(b.level));
     const readAt = upper.flatMap((b) => b.units.map((u) => u.at).filter((r): r is PointResult => r !== null));
     const below = upper.flatMap((b) => b.units.map((u) => u.below).filter((r): r is PointResult => r !== null));
     const flag = [budgetFlag(readAt), lazyFlag(readAt, 'm* over the upper n')].filter(Boolean).join(' ');
     const mTable = byN.map((b) => [
-      b.n,
+      b.level,
       formatIntervals(b.units.map((u) => u.interval)),
       `${b.units.filter((u) => u.interval.hi !== null).length}/${b.units.length}`,
       stopCounts(b.units.map((u) => u.below).filter((r): r is PointResult => r !== null)),
@@ -151,7 +148,7 @@ export const E1: Experiment = {
       b.units
         .filter((u) => u.interval.hi !== null)
         .map((u) => ({
-          n: b.n,
+          n: b.level,
           seed: String(u.seed),
           mstar: u.interval.hi,
           lo: u.interval.lo ?? u.interval.hi,
@@ -172,17 +169,7 @@ export const E1: Experiment = {
     const crossings =
       maxDrift === undefined
         ? []
-        : ns.flatMap((n) => {
-            const atN = ok.filter((r) => num(r, 'n') === n);
-            return [...new Set(atN.map((r) => r.seed))].map((seed) => ({
-              n,
-              seed,
-              m: driftCrossing(
-                atN.filter((r) => r.seed === seed),
-                maxDrift,
-              ),
-            }));
-          });
+        : byN.flatMap((b) => b.units.map((u) => ({ n: b.level, seed: u.seed, m: driftCrossing(u.runs, maxDrift) })));
     const crossed = crossings.filter((c): c is { n: number; seed: number; m: number } => c.m !== null);
     const crossingExp = crossed.length
       ? seedInterval(
@@ -284,7 +271,7 @@ export const E1: Experiment = {
             'eps / floor at m* (median)',
           ],
           rows: byN.map((b) => [
-            b.n,
+            b.level,
             ...regimeCells(
               b.units.map((u) => u.at).filter((r): r is PointResult => r !== null),
               eps,

@@ -2,7 +2,7 @@
  * E7 — the input dimension d. With ||x_t|| <= 1 none of the bound's constants depends on d
  * [derived], so the width and iterations needed should not grow with d.
  */
-import { diagonal, distinct, num, okResults, summarizeWhere, transportData, widthUnits } from '../common.js';
+import { diagonal, distinct, num, okResults, summarizeWhere, transportData, widthLevels } from '../common.js';
 import type { Analysis, Experiment, PointTemplate } from '../experiment.js';
 import { pm } from '../fit.js';
 import { lineChart } from '../plots.js';
@@ -10,7 +10,7 @@ import { budgetFlag, lazyFlag, regimeNote, stepsObservation, stopCounts } from '
 import { slopeCI } from '../stats/exponent.js';
 import { formatIntervals } from '../stats/grid.js';
 import { formatCI } from '../stats/rules.js';
-import { judgeWidthInD, WIDTH_RULE, type WidthUnit } from '../verdicts/width.js';
+import { judgeWidthInD, WIDTH_RULE } from '../verdicts/width.js';
 import type { PointResult, Size } from '../types.js';
 
 // eps tight enough and the grid low enough that m* is above the grid floor (the referee: at
@@ -59,10 +59,7 @@ export const E7: Experiment = {
     const ds = distinct(ok, 'd');
     const seeds = [...new Set(ok.map((r) => r.seed))].sort((a, b) => a - b);
     const ref = (d: number) => (r: PointResult) => num(r, 'd') === d && num(r, 'm') === M_REF;
-    const byD = ds.map((d) => ({ d, units: widthUnits(ok, EPS, (r) => num(r, 'd') === d) }));
-    const units: WidthUnit[] = byD.flatMap((b) =>
-      b.units.map((u) => ({ level: b.d, seed: u.seed, interval: u.interval })),
-    );
+    const { levels: byD, units } = widthLevels(ok, EPS, 'd');
     const j = judgeWidthInD(units);
     // Iterations per nu^2 (the bound's tau ~ nu^2 L_T^2 / eps), reached runs at m = M_REF only.
     const perNu2 = slopeCI(
@@ -83,7 +80,7 @@ export const E7: Experiment = {
       b.units
         .filter((u) => u.interval.hi !== null)
         .map((u) => ({
-          d: b.d,
+          d: b.level,
           seed: String(u.seed),
           mstar: u.interval.hi,
           lo: u.interval.lo ?? u.interval.hi,
@@ -126,14 +123,14 @@ export const E7: Experiment = {
             'measured L_T',
           ],
           rows: byD.map((b) => {
-            const at = ok.filter(ref(b.d));
+            const at = ok.filter(ref(b.level));
             return [
-              b.d,
+              b.level,
               formatIntervals(b.units.map((u) => u.interval)),
               at.map((r) => stepsObservation(r)?.text ?? '–').join('; ') || '–',
               stopCounts(at),
-              pm(summarizeWhere(ok, ref(b.d), 'nu')),
-              pm(summarizeWhere(ok, ref(b.d), 'gradConst')),
+              pm(summarizeWhere(ok, ref(b.level), 'nu')),
+              pm(summarizeWhere(ok, ref(b.level), 'gradConst')),
             ];
           }),
         },
